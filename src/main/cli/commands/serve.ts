@@ -1,0 +1,45 @@
+import { listeningLine } from '../../../shared/http';
+import { rendererDir } from '../../core/appRoot';
+import { handlers } from '../../core/api/handlers';
+import { openCore } from '../../core/core';
+import { nodeForkLauncher } from '../../core/jobs/launcher';
+import { startServer } from '../../core/server/server';
+import { intOption, parseCommandArgs } from '../args';
+import type { Command } from '../command';
+
+const USAGE = 'framelab serve [--port N] [--home DIR]';
+
+/** Browser mode: owns the home, serves the app on 127.0.0.1 until SIGINT/SIGTERM. */
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: USAGE,
+  summary: 'Run Framelab in the browser: serves the app and its API on 127.0.0.1 with a per-launch token',
+  async run(args, globals) {
+    const { values } = parseCommandArgs(args, { port: { type: 'string' } }, USAGE);
+    const port = intOption(values.port, 'port', 4780);
+    const core = openCore({ home: globals.home, mode: 'browser', launcher: nodeForkLauncher() });
+    let server;
+    try {
+      server = await startServer({ core, handlers, port, rendererDir: rendererDir() });
+    } catch (err) {
+      core.close();
+      throw err;
+    }
+    core.lock.setEndpoint({ url: server.url, token: server.token });
+    process.stdout.write(listeningLine(server.url, server.token) + '\n');
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`Framelab: ${signal} received, stopping…\n`);
+        void server.close().then(() => {
+          core.close();
+          resolve();
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    process.stderr.write('Framelab stopped.\n');
+    return { value: null, text: '' };
+  },
+};

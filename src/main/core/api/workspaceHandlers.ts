@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { JOB_STATUSES, type IntegrityReport } from '../../../shared/jobs';
+import { schemaVersion } from '../db/open';
+import type { HandlerGroup } from './types';
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export const workspaceHandlers: HandlerGroup<'workspace.summary'> = {
+  'workspace.summary': (_input, core) => {
+    const files = core.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM stored_files').get() as {
+      count: number;
+      bytes: number;
+    };
+    const counts = core.jobRepo.countByStatus();
+    const last = core.jobRepo.latestOfKind('workspace.integrity');
+    return {
+      home: core.home.root,
+      dbFile: core.home.dbFile,
+      // The WAL holds recent writes until a checkpoint: count it as part of the database.
+      dbBytes: fileSize(core.home.dbFile) + fileSize(`${core.home.dbFile}-wal`),
+      schemaVersion: schemaVersion(core.db),
+      storedFiles: files,
+      jobs: Object.fromEntries(JOB_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<(typeof JOB_STATUSES)[number], number>,
+      lastIntegrityCheck: last && {
+        jobId: last.id,
+        finishedAt: last.finishedAt,
+        status: last.status,
+        ok: last.status === 'succeeded' ? (last.result as IntegrityReport).ok : null,
+      },
+    };
+  },
+};

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import type { AppInfo, AppMode } from '../../shared/api';
+import { openDatabase, schemaVersion, type Db } from './db/open';
+import { appVersion } from './appRoot';
+import { EventBus } from './events';
+import { acquireHomeLock, type HomeLock } from './home/lock';
+import { homePaths, type HomePaths } from './home/paths';
+import type { ProcessLauncher } from './jobs/launcher';
+import { JobRepository } from './jobs/repository';
+import { JobSupervisor } from './jobs/supervisor';
+
+/** Everything a handler needs: the owned home, its database, the job supervisor, the event bus. */
+export interface Core {
+  readonly home: HomePaths;
+  readonly db: Db;
+  readonly events: EventBus;
+  readonly jobs: JobSupervisor;
+  readonly jobRepo: JobRepository;
+  readonly lock: HomeLock;
+  readonly info: AppInfo;
+  close(): void;
+}
+
+export interface OpenCoreOptions {
+  home: string;
+  mode: AppMode;
+  launcher: ProcessLauncher;
+  maxConcurrentJobs?: number;
+}
+
+const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
+
+/**
+ * Takes ownership of a home: the lock first (so two writers can never meet), then the
+ * database and its migrations, then the supervisor, which marks jobs a dead owner left
+ * running as interrupted.
+ */
+export function openCore(options: OpenCoreOptions): Core {
+  const home = homePaths(options.home);
+  fs.mkdirSync(home.root, { recursive: true });
+  const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode]);
+  let db: Db;
+  try {
+    db = openDatabase(home.dbFile);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const events = new EventBus();
+  const jobRepo = new JobRepository(db);
+  const jobs = new JobSupervisor({
+    repo: jobRepo,
+    launcher: options.launcher,
+    events,
+    home: home.root,
+    maxConcurrent: options.maxConcurrentJobs,
+  });
+  jobs.reconcile();
+  const info: AppInfo = {
+    name: 'Framelab',
+    version: appVersion(),
+    mode: options.mode,
+    home: home.root,
+    schemaVersion: schemaVersion(db),
+    startedAt: new Date().toISOString(),
+  };
+  let closed = false;
+  return {
+    home,
+    db,
+    events,
+    jobs,
+    jobRepo,
+    lock,
+    info,
+    close() {
+      if (closed) return;
+      closed = true;
+      jobs.shutdown();
+      db.close();
+      lock.release();
+    },
+  };
+}

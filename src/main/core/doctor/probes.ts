@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Capability } from '../../../shared/api';
+import { loadNativeAddon } from '../../../../native/loader';
+
+/** Each probe answers "is it there?" and, when not, why and how to get it. None downloads anything. */
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? '';
+}
+
+export function probeTool(envVar: string, command: string, installHint: string): Capability {
+  const bin = process.env[envVar] || command;
+  const run = spawnSync(bin, ['-version'], { encoding: 'utf8', timeout: 10_000 });
+  if (run.error || run.status !== 0) {
+    const why = run.error ? (run.error as NodeJS.ErrnoException).code ?? run.error.message : `exit code ${run.status}`;
+    return { available: false, detail: `${bin} not usable (${why}). ${installHint}` };
+  }
+  return { available: true, detail: `${firstLine(run.stdout)} (${bin})` };
+}
+
+export function probeNativeAddon(appRoot: string): Capability {
+  const status = loadNativeAddon(appRoot);
+  return { available: status.available, detail: status.detail };
+}
+
+export function probeCuda(): Capability {
+  const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
+  if (smi.error || smi.status !== 0) {
+    return {
+      available: false,
+      detail: 'No NVIDIA GPU visible (nvidia-smi not found or failed); training and inference run on the CPU.',
+    };
+  }
+  const gpus = smi.stdout.split('\n').filter((l) => l.startsWith('GPU'));
+  return { available: gpus.length > 0, detail: gpus.join('; ') || 'nvidia-smi lists no GPU' };
+}
+
+export async function probeOnnxRuntime(version: string | null): Promise<Capability> {
+  if (!version) return { available: false, detail: 'onnxruntime-node is not installed: run `npm ci`.' };
+  try {
+    const ort = await import('onnxruntime-node');
+    const backends = ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (needs its provider)'}`);
+    return { available: true, detail: `onnxruntime-node ${version}; backends: ${backends.join(', ')}` };
+  } catch (err) {
+    return { available: false, detail: `onnxruntime-node ${version} failed to load: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * Google's standard credential sources, in the client's own order. Only where they are is
+ * reported, never what they hold.
+ */
+export function probeGcsCredentials(env: NodeJS.ProcessEnv = process.env): Capability {
+  const keyFile = env.GOOGLE_APPLICATION_CREDENTIALS;
+  if (keyFile) {
+    return fs.existsSync(keyFile)
+      ? { available: true, detail: `key file named by GOOGLE_APPLICATION_CREDENTIALS (${keyFile})` }
+      : { available: false, detail: `GOOGLE_APPLICATION_CREDENTIALS names ${keyFile}, which does not exist.` };
+  }
+  const adc =
+    process.platform === 'win32'
+      ? path.join(env.APPDATA ?? '', 'gcloud', 'application_default_credentials.json')
+      : path.join(env.CLOUDSDK_CONFIG ?? path.join(os.homedir(), '.config', 'gcloud'), 'application_default_credentials.json');
+  if (fs.existsSync(adc)) return { available: true, detail: `application default credentials (${adc})` };
+  if (env.STORAGE_EMULATOR_HOST) {
+    return { available: true, detail: `storage emulator at ${env.STORAGE_EMULATOR_HOST} (no credentials needed)` };
+  }
+  return {
+    available: false,
+    detail:
+      'No Google Cloud credentials found: run `gcloud auth application-default login`, or set ' +
+      'GOOGLE_APPLICATION_CREDENTIALS to a service-account key file.',
+  };
+}
+
+/** Electron's binary is fetched by its install script; without it `npm start` uses browser mode. */
+export function probeElectronBinary(appRoot: string): Capability {
+  const dir = path.join(appRoot, 'node_modules', 'electron');
+  const pathFile = path.join(dir, 'path.txt');
+  if (!fs.existsSync(pathFile)) {
+    return {
+      available: false,
+      detail:
+        "Electron's binary is not downloaded (its install script did not run or could not reach the network); " +
+        '`npm start` falls back to browser mode. Get it with `node node_modules/electron/install.js`.',
+    };
+  }
+  const binary = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+  return fs.existsSync(binary)
+    ? { available: true, detail: binary }
+    : { available: false, detail: `Electron's binary is missing at ${binary}; reinstall with \`node node_modules/electron/install.js\`.` };
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import Database from 'better-sqlite3';
+import type { DoctorReport } from '../../../shared/api';
+import { appRoot, appVersion, dependencyVersion } from '../appRoot';
+import { openDatabase, schemaVersion } from '../db/open';
+import { isProcessAlive, readLock } from '../home/lock';
+import { homePaths } from '../home/paths';
+import {
+  probeCuda,
+  probeElectronBinary,
+  probeGcsCredentials,
+  probeNativeAddon,
+  probeOnnxRuntime,
+  probeTool,
+} from './probes';
+
+const FFMPEG_HINT = 'Install it: Debian/Ubuntu `apt-get install -y ffmpeg`, macOS `brew install ffmpeg`, or set FFMPEG_PATH/FFPROBE_PATH.';
+
+/** Versions and capabilities, read without writing anything (the home may belong to another process). */
+export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
+  const root = appRoot();
+  const home = homePaths(homeRoot);
+  const onnxVersion = dependencyVersion('onnxruntime-node');
+  return {
+    app: { name: 'Framelab', version: appVersion() },
+    versions: {
+      node: process.versions.node,
+      v8: process.versions.v8,
+      electron: process.versions.electron ?? dependencyVersion('electron'),
+      sqlite: sqliteVersion(),
+      'better-sqlite3': dependencyVersion('better-sqlite3'),
+      'onnxruntime-node': onnxVersion,
+      '@huggingface/transformers': dependencyVersion('@huggingface/transformers'),
+      '@google-cloud/storage': dependencyVersion('@google-cloud/storage'),
+      'fluent-ffmpeg': dependencyVersion('fluent-ffmpeg'),
+      react: dependencyVersion('react'),
+      zod: dependencyVersion('zod'),
+    },
+    platform: {
+      os: `${process.platform} ${os.release()}`,
+      arch: process.arch,
+      cpus: os.cpus().length,
+      memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    },
+    home: homeStatus(home.root, home.dbFile, home.lockFile),
+    capabilities: {
+      ffmpeg: probeTool('FFMPEG_PATH', 'ffmpeg', FFMPEG_HINT),
+      ffprobe: probeTool('FFPROBE_PATH', 'ffprobe', FFMPEG_HINT),
+      nativeAddon: probeNativeAddon(root),
+      cuda: probeCuda(),
+      onnxruntime: await probeOnnxRuntime(onnxVersion),
+      gcsCredentials: probeGcsCredentials(),
+      electronBinary: probeElectronBinary(root),
+    },
+  };
+}
+
+function sqliteVersion(): string {
+  const db = new Database(':memory:', { nativeBinding: process.env.FRAMELAB_SQLITE_BINDING || undefined });
+  try {
+    return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
+function homeStatus(root: string, dbFile: string, lockFile: string): DoctorReport['home'] {
+  let version: number | null = null;
+  if (fs.existsSync(dbFile)) {
+    try {
+      const db = openDatabase(dbFile, { readonly: true });
+      version = schemaVersion(db);
+      db.close();
+    } catch {
+      version = null;
+    }
+  }
+  const lock = readLock(lockFile);
+  return {
+    path: root,
+    exists: fs.existsSync(root),
+    schemaVersion: version,
+    owner: lock && lock.pid > 0 ? { pid: lock.pid, mode: lock.mode, startedAt: lock.startedAt, alive: isProcessAlive(lock.pid) } : null,
+  };
+}

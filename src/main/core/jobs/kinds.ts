@@ -1,0 +1,24 @@
+import type { JobKind, JobParams, JobResult } from '../../../shared/jobs';
+import type { Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
+import type { JobContext } from './context';
+
+/**
+ * Implementations of the job kinds declared in src/shared/jobs.ts. They run inside a job
+ * process with a read-only database; their result goes back to the owner, which writes it.
+ */
+export interface JobEnvironment<K extends JobKind> {
+  db: Db;
+  home: HomePaths;
+  params: JobParams<K>;
+}
+
+type Implementations = {
+  [K in JobKind]: (ctx: JobContext<never>, env: JobEnvironment<K>) => Promise<JobResult<K>>;
+};
+
+export const jobImplementations: Implementations = {
+  'workspace.integrity': (ctx, { db, home, params }) =>
+    runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
+};

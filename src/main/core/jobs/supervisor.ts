@@ -1,0 +1,275 @@
+import { FramelabError, type ErrorInfo } from '../../../shared/errors';
+import { FINISHED_STATUSES, jobKinds, type JobKind, type JobSummary } from '../../../shared/jobs';
+import type { EventBus } from '../events';
+import { zodMessage } from '../zodMessage';
+import type { ChildHandle, ProcessLauncher } from './launcher';
+import type { FromWorker } from './protocol';
+import type { JobRepository } from './repository';
+
+export interface SupervisorOptions {
+  repo: JobRepository;
+  launcher: ProcessLauncher;
+  events: EventBus;
+  home: string;
+  /** Jobs running at once; the rest wait in order. */
+  maxConcurrent?: number;
+  /** A job process that has not said `ready` by then is killed and the job fails. */
+  readyTimeoutMs?: number;
+  /** After a cancel request, a job process gets this long to stop before it is killed. */
+  cancelGraceMs?: number;
+}
+
+interface Running {
+  id: string;
+  kind: JobKind;
+  child: ChildHandle;
+  startedAtMs: number;
+  startFraction: number;
+  cancelRequested: boolean;
+  settled: boolean;
+  timers: NodeJS.Timeout[];
+}
+
+const INTERRUPTED_BY_CRASH =
+  'Framelab stopped while this job ran (a crash, a kill or a power loss). Resume it to continue where it stopped.';
+const INTERRUPTED_BY_QUIT = 'Framelab was closed while this job ran. Resume it to continue where it stopped.';
+
+/**
+ * Owns every job process: starts them in order, relays their typed progress as events,
+ * writes their state and results (job processes never write), cancels them, and marks the
+ * ones that died as interrupted so nothing is silently lost.
+ */
+export class JobSupervisor {
+  private readonly running = new Map<string, Running>();
+  private readonly queue: string[] = [];
+  private readonly waiters = new Map<string, ((job: JobSummary) => void)[]>();
+  private readonly maxConcurrent: number;
+  private readonly readyTimeoutMs: number;
+  private readonly cancelGraceMs: number;
+  private closed = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.maxConcurrent = options.maxConcurrent ?? 2;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+    this.cancelGraceMs = options.cancelGraceMs ?? 5_000;
+  }
+
+  private get repo(): JobRepository {
+    return this.options.repo;
+  }
+
+  /** At start-up the new owner marks what the previous owner left running as interrupted. */
+  reconcile(): string[] {
+    const ids = this.repo.interruptOrphans(INTERRUPTED_BY_CRASH);
+    for (const id of ids) this.publish(id);
+    return ids;
+  }
+
+  start(kind: JobKind, rawParams: unknown): JobSummary {
+    const parsed = jobKinds[kind].params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      throw new FramelabError('INVALID_INPUT', `Invalid parameters for ${kind}: ${zodMessage(parsed.error)}`);
+    }
+    const job = this.repo.create(kind, parsed.data);
+    this.enqueue(job.id);
+    return this.repo.get(job.id);
+  }
+
+  resume(id: string): JobSummary {
+    const job = this.repo.get(id);
+    if (!job.resumable) {
+      throw new FramelabError('JOB_NOT_RESUMABLE', `${job.title} cannot resume; start a new one instead.`);
+    }
+    if (!['interrupted', 'failed', 'cancelled'].includes(job.status)) {
+      throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; only an interrupted, failed or cancelled job resumes.`);
+    }
+    this.repo.requeue(id);
+    this.enqueue(id);
+    return this.repo.get(id);
+  }
+
+  cancel(id: string): JobSummary {
+    const job = this.repo.get(id);
+    const queuedAt = this.queue.indexOf(id);
+    if (queuedAt >= 0) {
+      this.queue.splice(queuedAt, 1);
+      this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } });
+      return this.repo.get(id);
+    }
+    const run = this.running.get(id);
+    if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to cancel.`);
+    if (!run.cancelRequested) {
+      run.cancelRequested = true;
+      run.child.send({ type: 'cancel' });
+      this.repo.saveProgress(id, { ...this.repo.get(id).progress, stage: 'Cancelling…' });
+      this.publish(id);
+      // A job that ignores the request is stopped anyway.
+      run.timers.push(setTimeout(() => run.child.kill(), this.cancelGraceMs));
+    }
+    return this.repo.get(id);
+  }
+
+  /** Resolves once the job has finished (succeeded, failed, cancelled or interrupted). */
+  waitFor(id: string): Promise<JobSummary> {
+    const job = this.repo.get(id);
+    if (FINISHED_STATUSES.includes(job.status) && !this.running.has(id) && !this.queue.includes(id)) {
+      return Promise.resolve(job);
+    }
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+    });
+  }
+
+  activeJobIds(): string[] {
+    return [...this.running.keys(), ...this.queue];
+  }
+
+  /** On quit: kill every job process and mark its job interrupted, so it can be resumed next time. */
+  shutdown(): void {
+    this.closed = true;
+    for (const id of this.queue.splice(0)) this.settle(id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) });
+    for (const run of [...this.running.values()]) {
+      this.settle(run.id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) });
+      run.child.kill();
+    }
+  }
+
+  private enqueue(id: string): void {
+    if (this.closed) throw new FramelabError('CONFLICT', 'Framelab is shutting down; no new job can start.');
+    this.queue.push(id);
+    this.publish(id);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.maxConcurrent && this.queue.length > 0) {
+      this.launch(this.queue.shift()!);
+    }
+  }
+
+  private launch(id: string): void {
+    const job = this.repo.get(id);
+    const child = this.options.launcher.launch();
+    const run: Running = {
+      id,
+      kind: job.kind,
+      child,
+      startedAtMs: Date.now(),
+      startFraction: job.progress.fraction,
+      cancelRequested: false,
+      settled: false,
+      timers: [],
+    };
+    this.running.set(id, run);
+    this.repo.markRunning(id, child.pid ?? -1);
+    this.publish(id);
+
+    run.timers.push(
+      setTimeout(() => {
+        this.settle(id, 'failed', {
+          error: {
+            code: 'JOB_START_TIMEOUT',
+            message: `The job process did not start within ${this.readyTimeoutMs / 1000} s. Try again; if it persists, run \`framelab doctor\`.`,
+          },
+        });
+        child.kill();
+      }, this.readyTimeoutMs),
+    );
+    child.onMessage((message) => this.onMessage(run, message));
+    child.onStderr((line) => this.log(id, 'error', line));
+    child.onExit(({ code, signal }) => {
+      if (!run.settled) {
+        if (run.cancelRequested) this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+        else {
+          const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+          this.settle(id, 'interrupted', {
+            error: crashInfo(`The job process ${how} before finishing. Resume it to continue where it stopped.`),
+          });
+        }
+      }
+      this.running.delete(id);
+      for (const timer of run.timers) clearTimeout(timer);
+      this.pump();
+    });
+  }
+
+  private onMessage(run: Running, message: FromWorker): void {
+    if (run.settled) return;
+    const { id } = run;
+    switch (message.type) {
+      case 'ready': {
+        clearTimeout(run.timers[0]);
+        run.child.send({
+          type: 'run',
+          home: this.options.home,
+          job: { id, kind: run.kind, params: this.repo.get(id).params, checkpoint: this.repo.checkpoint(id) },
+        });
+        if (run.cancelRequested) run.child.send({ type: 'cancel' });
+        return;
+      }
+      case 'progress': {
+        const stage = run.cancelRequested ? 'Cancelling…' : message.stage;
+        this.repo.saveProgress(id, { fraction: message.fraction, stage, etaS: message.etaS ?? estimateEta(run, message.fraction) });
+        this.publish(id);
+        return;
+      }
+      case 'log':
+        this.log(id, message.level, message.message);
+        return;
+      case 'checkpoint':
+        this.repo.saveCheckpoint(id, message.state);
+        return;
+      case 'done': {
+        const parsed = jobKinds[run.kind].result.safeParse(message.result);
+        if (parsed.success) this.settle(id, 'succeeded', { result: parsed.data });
+        else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } });
+        return;
+      }
+      case 'failed':
+        this.log(id, 'error', message.error.message);
+        this.settle(id, 'failed', { error: message.error });
+        return;
+      case 'cancelled':
+        this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+        return;
+    }
+  }
+
+  private log(id: string, level: 'info' | 'warn' | 'error', message: string): void {
+    const line = this.repo.appendLog(id, level, message);
+    if (line) this.options.events.emit({ type: 'job.log', jobId: id, line });
+  }
+
+  private settle(id: string, status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted', outcome: { result?: unknown; error?: ErrorInfo }) {
+    const run = this.running.get(id);
+    if (run) {
+      if (run.settled) return;
+      run.settled = true;
+    }
+    this.repo.finish(id, status, outcome);
+    const job = this.publish(id);
+    this.options.events.emit({ type: 'data.changed', topics: ['jobs', 'workspace'] });
+    for (const resolve of this.waiters.get(id) ?? []) resolve(job);
+    this.waiters.delete(id);
+  }
+
+  private publish(id: string): JobSummary {
+    const job = this.repo.get(id);
+    this.options.events.emit({ type: 'job.updated', job });
+    return job;
+  }
+}
+
+function crashInfo(message: string): ErrorInfo {
+  return { code: 'JOB_FAILED', message };
+}
+
+/** Linear estimate from this attempt's own pace; null until there is enough to go on. */
+function estimateEta(run: Running, fraction: number): number | null {
+  const done = fraction - run.startFraction;
+  const elapsedS = (Date.now() - run.startedAtMs) / 1000;
+  if (done < 0.01 || elapsedS < 0.5) return null;
+  return Math.round((elapsedS / done) * (1 - fraction) * 10) / 10;
+}

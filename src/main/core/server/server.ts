@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Envelope } from '../../../shared/envelope';
+import type { ErrorCode } from '../../../shared/errors';
+import { cookieNameForPort, HTTP_PATHS } from '../../../shared/http';
+import { dispatch } from '../api/dispatch';
+import type { Handlers } from '../api/types';
+import type { Core } from '../core';
+import { credentials, hostAllowed, newToken, originAllowed } from './auth';
+import { securityHeaders } from './headers';
+import { resolveStatic } from './staticFiles';
+
+export interface ServeOptions {
+  core: Core;
+  handlers: Handlers;
+  /** 0 picks a free port. */
+  port: number;
+  rendererDir: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+/** Loopback only, always: browser mode is for the person at this machine. */
+export const BIND_ADDRESS = '127.0.0.1';
+const MAX_BODY_BYTES = 10 * 2 ** 20;
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  CONFLICT: 409,
+  HOME_LOCKED: 409,
+  JOB_NOT_RESUMABLE: 409,
+  INTERNAL: 500,
+};
+
+/**
+ * Browser mode: the built renderer and the API (HTTP for calls, one WebSocket for events) on
+ * 127.0.0.1 with a random per-launch token. Every request without the token gets 401.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = newToken();
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true });
+  let port = options.port;
+
+  const server = http.createServer((req, res) => {
+    handleRequest(req, res).catch((err) => {
+      console.error('[framelab] request failed:', err);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Internal error.' } });
+      else res.destroy();
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
+    if (!hostAllowed(req, port)) return sendText(res, 421, 'Misdirected request: use the address Framelab printed.');
+    const url = new URL(req.url ?? '/', `http://${BIND_ADDRESS}:${port}`);
+    const creds = credentials(req, url, token, port);
+
+    if (url.pathname.startsWith(HTTP_PATHS.api)) {
+      // API calls need the header: a cookie alone would let another page on this machine act for the user.
+      if (!creds.bearer) return sendJson(res, 401, unauthorized());
+      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.' } });
+      const body = await readJson(req);
+      if (!body.ok) return sendJson(res, 400, body);
+      const method = decodeURIComponent(url.pathname.slice(HTTP_PATHS.api.length));
+      const envelope = await dispatch(options.handlers, options.core, method, body.value);
+      return sendJson(res, envelope.ok ? 200 : (HTTP_STATUS[envelope.error.code] ?? 500), envelope);
+    }
+
+    if (!creds.query && !creds.cookie && !creds.bearer) {
+      return sendText(res, 401, 'Unauthorized: open the address that `framelab serve` printed; it carries the token.');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    if (creds.query) {
+      // Lets the page's own assets and socket authenticate without the token in every URL.
+      res.setHeader('Set-Cookie', `${cookieNameForPort(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    const file = resolveStatic(options.rendererDir, url.pathname);
+    if (!file) {
+      if (!fs.existsSync(options.rendererDir)) {
+        return sendText(res, 503, `The app's pages are not built (${options.rendererDir} is missing): run \`npm run build\`.`);
+      }
+      return sendText(res, 404, 'Not found.');
+    }
+    res.writeHead(200, {
+      'Content-Type': file.contentType,
+      'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    fs.createReadStream(file.file).pipe(res);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', `http://${BIND_ADDRESS}:${port}`);
+    const creds = credentials(req, url, token, port);
+    const allowed =
+      url.pathname === HTTP_PATHS.events &&
+      hostAllowed(req, port) &&
+      originAllowed(req, port) &&
+      (creds.query || creds.cookie || creds.bearer);
+    if (!allowed) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      const unsubscribe = options.core.events.subscribe((event) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      });
+      ws.on('close', () => {
+        unsubscribe();
+        sockets.delete(ws);
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, BIND_ADDRESS, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${BIND_ADDRESS}:${port}`;
+
+  return {
+    url,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function unauthorized(): Envelope<never> {
+  return {
+    ok: false,
+    error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token: use the address that `framelab serve` printed.' },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text + '\n');
+}
+
+async function readJson(req: IncomingMessage): Promise<Envelope<unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Request body too large.' } };
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON.' } };
+  }
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface StaticFile {
+  file: string;
+  contentType: string;
+  immutable: boolean;
+}
+
+/**
+ * Maps a URL path into the built renderer folder. Paths that try to leave it resolve to
+ * nothing; unknown non-asset paths fall back to index.html (the app routes itself).
+ */
+export function resolveStatic(rootDir: string, urlPath: string): StaticFile | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  const candidate = path.resolve(rootDir, '.' + path.posix.normalize('/' + decoded));
+  if (candidate !== rootDir && !candidate.startsWith(rootDir + path.sep)) return null;
+  if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+    const ext = path.extname(candidate);
+    return {
+      file: candidate,
+      contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      immutable: candidate.includes(`${path.sep}assets${path.sep}`),
+    };
+  }
+  if (path.extname(decoded)) return null;
+  const index = path.join(rootDir, 'index.html');
+  return fs.existsSync(index) ? { file: index, contentType: CONTENT_TYPES['.html']!, immutable: false } : null;
+}

@@ -1,0 +1,59 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import type { Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+
+/**
+ * Files the workspace keeps (frames, weights, exports) live under `<home>/files` and are
+ * registered with their sha256, so the integrity check can prove none changed or vanished.
+ */
+export interface StoredFile {
+  path: string; // relative to the home's files dir, with forward slashes
+  role: string;
+  sha256: string;
+  size: number;
+}
+
+export function sha256OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = crypto.createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export function absoluteStoredPath(home: HomePaths, relative: string): string {
+  const absolute = path.resolve(home.filesDir, relative);
+  if (!absolute.startsWith(home.filesDir + path.sep)) {
+    throw new FramelabError('INVALID_INPUT', `Stored file path "${relative}" points outside the home's files folder.`);
+  }
+  return absolute;
+}
+
+/** Writes bytes under the files dir atomically and records their hash. Replaces an earlier version. */
+export function storeFile(db: Db, home: HomePaths, relative: string, role: string, bytes: Buffer): StoredFile {
+  const target = absoluteStoredPath(home, relative);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, target);
+  const record: StoredFile = {
+    path: relative.split(path.sep).join('/'),
+    role,
+    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+  };
+  db.prepare(
+    `INSERT INTO stored_files (path, role, sha256, size, created_at) VALUES (@path, @role, @sha256, @size, @createdAt)
+     ON CONFLICT (path) DO UPDATE SET role = excluded.role, sha256 = excluded.sha256, size = excluded.size`,
+  ).run({ ...record, createdAt: new Date().toISOString() });
+  return record;
+}
+
+export function listStoredFiles(db: Db): StoredFile[] {
+  return db.prepare('SELECT path, role, sha256, size FROM stored_files ORDER BY path').all() as StoredFile[];
+}

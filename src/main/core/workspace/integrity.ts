@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import type { IntegrityReport } from '../../../shared/jobs';
+import { schemaVersion, type Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+import type { JobContext } from '../jobs/context';
+import { absoluteStoredPath, listStoredFiles, sha256OfFile } from './files';
+
+/**
+ * The workspace integrity check: SQLite's own integrity and foreign-key checks, then the
+ * sha256 of every stored file against the hash recorded when it was written.
+ * Resumable: the checkpoint holds the files already hashed and what was found so far.
+ */
+export interface IntegrityCheckpoint {
+  nextIndex: number;
+  files: IntegrityReport['files'];
+}
+
+export async function runIntegrityCheck(
+  ctx: JobContext<IntegrityCheckpoint>,
+  db: Db,
+  home: HomePaths,
+  params: { hashFiles: boolean },
+): Promise<IntegrityReport> {
+  ctx.progress(0, 'Checking the database');
+  const messages = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  const databaseOk = messages.length === 1 && messages[0] === 'ok';
+  const violations = (db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map(
+    (v) => ({ table: v.table, rowid: v.rowid ?? null, parent: v.parent }),
+  );
+  if (!databaseOk) ctx.log('error', `SQLite integrity check: ${messages.join('; ')}`);
+
+  const stored = params.hashFiles ? listStoredFiles(db) : [];
+  const resumed = ctx.checkpoint;
+  const files: IntegrityReport['files'] = resumed?.files ?? {
+    total: stored.length,
+    checked: 0,
+    ok: 0,
+    bytes: 0,
+    missing: [],
+    mismatched: [],
+  };
+  files.total = stored.length;
+  let index = resumed?.nextIndex ?? 0;
+  if (resumed) ctx.log('info', `Resuming after ${index} of ${stored.length} files`);
+  const totalBytes = stored.reduce((sum, f) => sum + f.size, 0) || 1;
+  let bytesDone = stored.slice(0, index).reduce((sum, f) => sum + f.size, 0);
+
+  for (; index < stored.length; index++) {
+    ctx.throwIfCancelled();
+    const file = stored[index]!;
+    const absolute = absoluteStoredPath(home, file.path);
+    if (!fs.existsSync(absolute)) {
+      files.missing.push(file.path);
+      ctx.log('warn', `Missing: ${file.path}`);
+    } else {
+      const actual = await sha256OfFile(absolute);
+      if (actual === file.sha256) files.ok++;
+      else {
+        files.mismatched.push({ path: file.path, expected: file.sha256, actual });
+        ctx.log('warn', `Changed since it was stored: ${file.path}`);
+      }
+      files.bytes += file.size;
+    }
+    files.checked++;
+    bytesDone += file.size;
+    ctx.progress(0.05 + 0.95 * (bytesDone / totalBytes), `Hashing files (${files.checked}/${stored.length})`);
+    ctx.saveCheckpoint({ nextIndex: index + 1, files });
+  }
+
+  const report: IntegrityReport = {
+    ok: databaseOk && violations.length === 0 && files.missing.length === 0 && files.mismatched.length === 0,
+    schemaVersion: schemaVersion(db),
+    database: { ok: databaseOk, messages },
+    foreignKeys: { ok: violations.length === 0, violations },
+    files,
+  };
+  ctx.log(report.ok ? 'info' : 'warn', report.ok ? 'Workspace is intact' : 'Workspace has problems: see the report');
+  ctx.progress(1, 'Done');
+  return report;
+}

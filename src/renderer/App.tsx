@@ -1,0 +1,37 @@
+import { JobsPanel } from './components/JobsPanel';
+import { Notices } from './components/Notices';
+import { Sidebar } from './components/Sidebar';
+import { JobsScreen } from './screens/JobsScreen';
+import { WorkspaceScreen } from './screens/WorkspaceScreen';
+import { useStore } from './store';
+import { useShortcuts } from './useShortcuts';
+import { useTheme } from './useTheme';
+
+export function App() {
+  const area = useStore((s) => s.area);
+  useTheme();
+  useShortcuts();
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="content">
+        <Notices />
+        {area === 'workspace' && <WorkspaceScreen />}
+        {area === 'jobs' && <JobsScreen />}
+      </main>
+      <JobsPanel />
+    </div>
+  );
+}
+
+export function Unauthorized() {
+  return (
+    <main className="unauthorized">
+      <h1>Framelab needs its token</h1>
+      <p>
+        Open the address that <code>framelab serve</code> printed (it ends in <code>?token=…</code>). The token changes
+        every time the server starts.
+      </p>
+    </main>
+  );
+}

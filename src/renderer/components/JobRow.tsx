@@ -1,0 +1,42 @@
+import type { JobSummary } from '../../shared/jobs';
+import { cancelJob, resumeJob } from '../store/actions';
+import { canResume, formatEta, isActive } from './format';
+import { ProgressBar } from './ProgressBar';
+
+/** One job: title, status, live progress, and the action that fits its state. */
+export function JobRow({ job, onOpen }: { job: JobSummary; onOpen?: (id: string) => void }) {
+  return (
+    <li className={`job job-${job.status}`} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
+      <div className="job-head">
+        <button type="button" className="link" onClick={() => onOpen?.(job.id)} disabled={!onOpen}>
+          {job.title}
+        </button>
+        <span className={`badge badge-${job.status}`}>{job.status}</span>
+      </div>
+      {isActive(job) && (
+        <>
+          <ProgressBar fraction={job.progress.fraction} label={`${job.title} progress`} />
+          <div className="job-meta">
+            <span>{job.progress.stage || 'Waiting to start…'}</span>
+            <span>
+              {Math.round(job.progress.fraction * 100)}% {formatEta(job)}
+            </span>
+          </div>
+        </>
+      )}
+      {job.error && job.status !== 'succeeded' && job.status !== 'cancelled' && <p className="job-error">{job.error.message}</p>}
+      <div className="job-actions">
+        {isActive(job) && (
+          <button type="button" onClick={() => void cancelJob(job.id)}>
+            Cancel
+          </button>
+        )}
+        {canResume(job) && (
+          <button type="button" onClick={() => void resumeJob(job.id)}>
+            Resume
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,35 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App, Unauthorized } from './App';
+import { setClient } from './api/client';
+import { connect } from './api/connect';
+import { useStore } from './store';
+import { applyEvent, loadInfo, loadJobs, loadWorkspace } from './store/actions';
+import { initialTheme } from './useTheme';
+import './styles.css';
+
+useStore.getState().setTheme(initialTheme());
+const connection = connect((connected) => {
+  const wasConnected = useStore.getState().connected;
+  useStore.getState().setConnected(connected);
+  // After a reconnect, catch up on what changed while the channel was down.
+  if (connected && !wasConnected) {
+    void loadJobs();
+    void loadWorkspace();
+  }
+});
+const root = createRoot(document.getElementById('root')!);
+
+if (connection.kind === 'unauthorized') {
+  root.render(<Unauthorized />);
+} else {
+  setClient(connection.client);
+  connection.client.onEvent(applyEvent);
+  void loadInfo();
+  void loadJobs();
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect } from 'react';
+import { useStore } from '../store';
+import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../store/actions';
+import { formatBytes, formatTime } from '../components/format';
+
+/** What this workspace holds, whether it is intact, and what this machine can do. */
+export function WorkspaceScreen() {
+  const summary = useStore((s) => s.summary);
+  const doctor = useStore((s) => s.doctor);
+  const checkRunning = useStore((s) =>
+    s.jobOrder.some((id) => s.jobs[id]!.kind === 'workspace.integrity' && ['queued', 'running'].includes(s.jobs[id]!.status)),
+  );
+
+  useEffect(() => {
+    void loadWorkspace();
+    void loadDoctor();
+  }, []);
+
+  if (!summary) return <p className="loading">Loading workspace…</p>;
+  const last = summary.lastIntegrityCheck;
+  return (
+    <section className="screen" aria-labelledby="workspace-title">
+      <header className="screen-head">
+        <h1 id="workspace-title">Workspace</h1>
+        <button type="button" className="primary" onClick={() => void startIntegrityCheck()} disabled={checkRunning}>
+          {checkRunning ? 'Checking…' : 'Run integrity check'}
+        </button>
+      </header>
+      <div className="cards">
+        <article className="card">
+          <h2>Home</h2>
+          <p className="mono" data-testid="home-path">{summary.home}</p>
+          <dl>
+            <dt>Database</dt>
+            <dd>
+              {formatBytes(summary.dbBytes)} · schema v{summary.schemaVersion}
+            </dd>
+            <dt>Stored files</dt>
+            <dd>
+              {summary.storedFiles.count} · {formatBytes(summary.storedFiles.bytes)}
+            </dd>
+          </dl>
+        </article>
+        <article className="card" data-testid="integrity-card">
+          <h2>Integrity</h2>
+          {!last ? (
+            <p className="empty">Never checked. The check verifies the database and the hash of every stored file.</p>
+          ) : (
+            <p className={last.ok === false ? 'bad' : last.ok ? 'good' : ''} data-testid="integrity-status">
+              {last.ok === true && 'Intact'}
+              {last.ok === false && 'Problems found: open the job for the report'}
+              {last.ok === null && `Last check ${last.status}`}
+              <span className="muted small"> · {formatTime(last.finishedAt)}</span>
+            </p>
+          )}
+        </article>
+        <article className="card">
+          <h2>Jobs</h2>
+          <dl>
+            {Object.entries(summary.jobs)
+              .filter(([, n]) => n > 0)
+              .map(([status, n]) => (
+                <div key={status} className="row">
+                  <dt>{status}</dt>
+                  <dd>{n}</dd>
+                </div>
+              ))}
+          </dl>
+          {Object.values(summary.jobs).every((n) => n === 0) && <p className="empty">No jobs have run yet.</p>}
+        </article>
+      </div>
+      <h2>This machine</h2>
+      {!doctor ? (
+        <p className="loading">Checking capabilities…</p>
+      ) : (
+        <ul className="capabilities" data-testid="capabilities">
+          {Object.entries(doctor.capabilities).map(([name, cap]) => (
+            <li key={name} className={cap.available ? 'good' : 'bad'}>
+              <strong>{name}</strong> {cap.available ? '✓' : '✗'} <span className="small">{cap.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

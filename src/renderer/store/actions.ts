@@ -1,0 +1,61 @@
+import { FramelabError } from '../../shared/errors';
+import type { FramelabEvent } from '../../shared/events';
+import { client } from '../api/client';
+import { useStore } from './index';
+
+/** API calls that feed the store. Failures become notices that show the message as written. */
+async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    const text = err instanceof FramelabError ? err.message : `Unexpected error: ${(err as Error).message}`;
+    useStore.getState().notify('error', text);
+    return undefined;
+  }
+}
+
+export const loadInfo = () => attempt(async () => useStore.getState().setInfo(await client().call('app.info')));
+
+export const loadJobs = () =>
+  attempt(async () => useStore.getState().setJobs((await client().call('jobs.list', { limit: 200 })).jobs));
+
+export const loadWorkspace = () =>
+  attempt(async () => useStore.getState().setSummary(await client().call('workspace.summary')));
+
+export const loadDoctor = () => attempt(async () => useStore.getState().setDoctor(await client().call('doctor.report')));
+
+export const loadJobDetail = (jobId: string) =>
+  attempt(async () => {
+    const { job, logs } = await client().call('jobs.get', { jobId });
+    useStore.getState().upsertJob(job);
+    useStore.getState().setLogs(jobId, logs);
+  });
+
+export const startIntegrityCheck = () =>
+  attempt(async () => {
+    const { job } = await client().call('jobs.start', { kind: 'workspace.integrity', params: {} });
+    useStore.getState().upsertJob(job);
+    useStore.getState().setJobsPanelOpen(true);
+  });
+
+export const cancelJob = (jobId: string) =>
+  attempt(async () => useStore.getState().upsertJob((await client().call('jobs.cancel', { jobId })).job));
+
+export const resumeJob = (jobId: string) =>
+  attempt(async () => useStore.getState().upsertJob((await client().call('jobs.resume', { jobId })).job));
+
+/** The one subscription: events update the store; nothing polls. */
+export function applyEvent(event: FramelabEvent): void {
+  const state = useStore.getState();
+  switch (event.type) {
+    case 'job.updated':
+      state.upsertJob(event.job);
+      return;
+    case 'job.log':
+      state.appendLog(event.jobId, event.line);
+      return;
+    case 'data.changed':
+      if (event.topics.includes('workspace')) void loadWorkspace();
+      return;
+  }
+}

@@ -1,0 +1,47 @@
+import type { StateCreator } from 'zustand';
+import type { AppInfo } from '../../shared/api';
+import type { Store } from './index';
+
+export type Theme = 'light' | 'dark';
+export type Area = 'workspace' | 'jobs';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface AppSlice {
+  info: AppInfo | null;
+  /** False while the event channel is down (browser mode: the server stopped or restarts). */
+  connected: boolean;
+  theme: Theme;
+  area: Area;
+  jobsPanelOpen: boolean;
+  notices: Notice[];
+  setInfo(info: AppInfo): void;
+  setConnected(connected: boolean): void;
+  setTheme(theme: Theme): void;
+  setArea(area: Area): void;
+  setJobsPanelOpen(open: boolean): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismissNotice(id: number): void;
+}
+
+let nextNoticeId = 1;
+
+export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
+  info: null,
+  connected: true,
+  theme: 'light',
+  area: 'workspace',
+  jobsPanelOpen: false,
+  notices: [],
+  setInfo: (info) => set({ info }),
+  setConnected: (connected) => set({ connected }),
+  setTheme: (theme) => set({ theme }),
+  setArea: (area) => set({ area }),
+  setJobsPanelOpen: (jobsPanelOpen) => set({ jobsPanelOpen }),
+  notify: (kind, text) => set((s) => ({ notices: [...s.notices.slice(-4), { id: nextNoticeId++, kind, text }] })),
+  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+});

@@ -1,0 +1,20 @@
+import { create } from 'zustand';
+import { createAppSlice, type AppSlice } from './appSlice';
+import { createJobsSlice, type JobsSlice } from './jobsSlice';
+import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
+
+export type Store = AppSlice & JobsSlice & WorkspaceSlice;
+
+/** Slices combined once. Components read one value per selector (useShallow for objects). */
+export const useStore = create<Store>()((...a) => ({
+  ...createAppSlice(...a),
+  ...createJobsSlice(...a),
+  ...createWorkspaceSlice(...a),
+}));
+
+const initialState = useStore.getState();
+
+/** Back to a fresh store (tests, and a reconnect to another home). */
+export function resetStore(): void {
+  useStore.setState(initialState, true);
+}

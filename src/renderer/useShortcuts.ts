@@ -1,0 +1,24 @@
+import { useEffect } from 'react';
+import { AREAS } from './components/Sidebar';
+import { useStore } from './store';
+
+/** App-wide keys: Ctrl/Cmd+1…n switch areas, Ctrl/Cmd+J toggles the jobs panel, Ctrl/Cmd+Shift+L the theme. */
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const state = useStore.getState();
+      const area = AREAS.find((a) => a.shortcut === event.key);
+      if (area && !event.shiftKey) {
+        state.setArea(area.id);
+      } else if (event.key.toLowerCase() === 'j' && !event.shiftKey) {
+        state.setJobsPanelOpen(!state.jobsPanelOpen);
+      } else if (event.key.toLowerCase() === 'l' && event.shiftKey) {
+        state.setTheme(state.theme === 'dark' ? 'light' : 'dark');
+      } else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

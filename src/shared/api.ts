@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
+
+/**
+ * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
+ * every transport (Electron IPC, browser-mode HTTP, the CLI's remote client) is generic over
+ * this map. Inputs are validated with these schemas at the boundary; outputs are typed.
+ */
+const method = <I extends z.ZodType, O extends z.ZodType>(spec: { summary: string; input: I; output: O }) => spec;
+const NoInput = z.strictObject({});
+
+export const Capability = z.object({
+  available: z.boolean(),
+  /** What was found (a version, a path) or, when unavailable, why and how to get it. */
+  detail: z.string(),
+});
+export type Capability = z.infer<typeof Capability>;
+
+export const DoctorReport = z.object({
+  app: z.object({ name: z.string(), version: z.string() }),
+  versions: z.record(z.string(), z.string().nullable()),
+  platform: z.object({ os: z.string(), arch: z.string(), cpus: z.number().int(), memoryGb: z.number() }),
+  home: z.object({
+    path: z.string(),
+    exists: z.boolean(),
+    schemaVersion: z.number().int().nullable(),
+    owner: z.object({ pid: z.number().int(), mode: z.string(), startedAt: z.string(), alive: z.boolean() }).nullable(),
+  }),
+  capabilities: z.object({
+    ffmpeg: Capability,
+    ffprobe: Capability,
+    nativeAddon: Capability,
+    cuda: Capability,
+    onnxruntime: Capability,
+    gcsCredentials: Capability,
+    electronBinary: Capability,
+  }),
+});
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
+export const AppMode = z.enum(['desktop', 'browser', 'cli']);
+export type AppMode = z.infer<typeof AppMode>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: AppMode,
+  home: z.string(),
+  schemaVersion: z.number().int(),
+  startedAt: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const WorkspaceSummary = z.object({
+  home: z.string(),
+  dbFile: z.string(),
+  dbBytes: z.number().int(),
+  schemaVersion: z.number().int(),
+  storedFiles: z.object({ count: z.number().int(), bytes: z.number().int() }),
+  jobs: z.record(JobStatus, z.number().int()),
+  lastIntegrityCheck: z
+    .object({ jobId: z.string(), finishedAt: z.string().nullable(), status: JobStatus, ok: z.boolean().nullable() })
+    .nullable(),
+});
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummary>;
+
+const JobRef = z.strictObject({ jobId: z.string().min(1) });
+const JobOut = z.object({ job: JobSummary });
+
+export const api = {
+  'app.info': method({ summary: 'Name, version, mode and home of the running app', input: NoInput, output: AppInfo }),
+  'doctor.report': method({
+    summary: 'Versions and capabilities of this machine',
+    input: NoInput,
+    output: DoctorReport,
+  }),
+  'workspace.summary': method({
+    summary: 'What the home holds: database, stored files, jobs, last integrity check',
+    input: NoInput,
+    output: WorkspaceSummary,
+  }),
+  'jobs.list': method({
+    summary: 'Jobs, newest first',
+    input: z.strictObject({
+      status: z.array(JobStatus).optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.object({ jobs: z.array(JobSummary) }),
+  }),
+  'jobs.get': method({
+    summary: 'One job with its log',
+    input: JobRef,
+    output: z.object({ job: JobSummary, logs: z.array(JobLogLine) }),
+  }),
+  'jobs.start': method({
+    summary: 'Start a job of a kind with its parameters',
+    input: z.strictObject({
+      kind: z.enum(JOB_KIND_NAMES),
+      params: z.record(z.string(), z.unknown()).default({}),
+    }),
+    output: JobOut,
+  }),
+  'jobs.cancel': method({ summary: 'Cancel a queued or running job', input: JobRef, output: JobOut }),
+  'jobs.resume': method({
+    summary: 'Resume an interrupted, failed or cancelled job where its kind supports it',
+    input: JobRef,
+    output: JobOut,
+  }),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+/** What a caller sends (defaults may be omitted). */
+export type Input<M extends MethodName> = z.input<Api[M]['input']>;
+/** What a handler receives, after validation and defaults. */
+export type ParsedInput<M extends MethodName> = z.output<Api[M]['input']>;
+export type Output<M extends MethodName> = z.output<Api[M]['output']>;
+export const METHOD_NAMES = Object.keys(api) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}

@@ -1,0 +1,12 @@
+import type { JobLogLine, JobSummary } from './jobs';
+
+/** Topics that `data.changed` announces; screens refetch what they show when theirs changes. */
+export type DataTopic = 'jobs' | 'workspace' | 'settings';
+
+/** The one event channel: every push from core to a UI or CLI is one of these. */
+export type FramelabEvent =
+  | { type: 'job.updated'; job: JobSummary }
+  | { type: 'job.log'; jobId: string; line: JobLogLine }
+  | { type: 'data.changed'; topics: DataTopic[] };
+
+export type EventListener = (event: FramelabEvent) => void;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Job kinds: each declares its parameters and result once. The supervisor, the API and the
+ * CLI are generic over this map; the implementation lives in src/main/core/jobs/kinds.ts.
+ */
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const JobStatus = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+/** Statuses in which a job can never change again unless resumed. */
+export const FINISHED_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+export const IntegrityParams = z.object({
+  /** Also hash every stored file (the default); false checks the database only. */
+  hashFiles: z.boolean().default(true),
+});
+
+export const IntegrityReport = z.object({
+  ok: z.boolean(),
+  schemaVersion: z.number().int(),
+  database: z.object({ ok: z.boolean(), messages: z.array(z.string()) }),
+  foreignKeys: z.object({
+    ok: z.boolean(),
+    violations: z.array(z.object({ table: z.string(), rowid: z.number().nullable(), parent: z.string() })),
+  }),
+  files: z.object({
+    total: z.number().int(),
+    checked: z.number().int(),
+    ok: z.number().int(),
+    bytes: z.number().int(),
+    missing: z.array(z.string()),
+    mismatched: z.array(z.object({ path: z.string(), expected: z.string(), actual: z.string() })),
+  }),
+});
+export type IntegrityReport = z.infer<typeof IntegrityReport>;
+
+export const jobKinds = {
+  'workspace.integrity': {
+    title: 'Workspace integrity check',
+    description: 'Verifies the database and the hash of every stored file.',
+    params: IntegrityParams,
+    result: IntegrityReport,
+    resumable: true,
+  },
+} as const;
+
+export type JobKind = keyof typeof jobKinds;
+export const JOB_KIND_NAMES = Object.keys(jobKinds) as [JobKind, ...JobKind[]];
+export type JobParams<K extends JobKind> = z.infer<(typeof jobKinds)[K]['params']>;
+export type JobResult<K extends JobKind> = z.infer<(typeof jobKinds)[K]['result']>;
+
+export const JobProgress = z.object({
+  fraction: z.number().min(0).max(1),
+  stage: z.string(),
+  etaS: z.number().nullable(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobSummary = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KIND_NAMES),
+  title: z.string(),
+  status: JobStatus,
+  progress: JobProgress,
+  params: z.unknown(),
+  result: z.unknown().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  resumable: z.boolean(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export const JobLogLine = z.object({
+  at: z.string(),
+  level: z.enum(LOG_LEVELS),
+  message: z.string(),
+});
+export type JobLogLine = z.infer<typeof JobLogLine>;
