@@ -26,6 +26,14 @@ export const BUILD_HINT =
 
 export function loadNativeAddon(appRoot: string): NativeAddonStatus {
   const file = nativeAddonPath(appRoot);
+  if (!fs.existsSync(path.join(appRoot, 'native', 'CMakeLists.txt')) && !process.env.FRAMELAB_NATIVE_ADDON) {
+    return {
+      available: false,
+      path: file,
+      detail: 'This version of Framelab does not include the LibTorch training addon yet; training is not available.',
+      addon: null,
+    };
+  }
   if (!fs.existsSync(file)) {
     return { available: false, path: file, detail: `The training addon is not built (${file} is missing). ${BUILD_HINT}`, addon: null };
   }

@@ -3,6 +3,16 @@ import { useStore } from '../store';
 import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../store/actions';
 import { formatBytes, formatTime } from '../components/format';
 
+const CAPABILITY_LABELS: Record<string, string> = {
+  ffmpeg: 'ffmpeg (video decoding)',
+  ffprobe: 'ffprobe (video probing)',
+  nativeAddon: 'Training addon (LibTorch)',
+  cuda: 'GPU (CUDA)',
+  onnxruntime: 'ONNX Runtime (inference)',
+  gcsCredentials: 'Google Cloud credentials',
+  electronBinary: 'Electron (desktop window)',
+};
+
 /** What this workspace holds, whether it is intact, and what this machine can do. */
 export function WorkspaceScreen() {
   const summary = useStore((s) => s.summary);
@@ -75,8 +85,9 @@ export function WorkspaceScreen() {
       ) : (
         <ul className="capabilities" data-testid="capabilities">
           {Object.entries(doctor.capabilities).map(([name, cap]) => (
-            <li key={name} className={cap.available ? 'good' : 'bad'}>
-              <strong>{name}</strong> {cap.available ? '✓' : '✗'} <span className="small">{cap.detail}</span>
+            <li key={name} className={cap.available ? 'good' : 'missing'}>
+              <strong>{CAPABILITY_LABELS[name] ?? name}</strong> {cap.available ? '✓' : '—'}{' '}
+              <span className="small">{cap.detail}</span>
             </li>
           ))}
         </ul>

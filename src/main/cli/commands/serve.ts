@@ -29,15 +29,20 @@ export const serveCommand: Command = {
     process.stdout.write(listeningLine(server.url, server.token) + '\n');
 
     await new Promise<void>((resolve) => {
+      let stopping = false;
+      // `on`, not `once`: Ctrl-C reaches every process of the group, and a parent (npm start)
+      // may forward it again; a second signal must not kill us halfway through closing.
       const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         process.stderr.write(`Framelab: ${signal} received, stopping…\n`);
         void server.close().then(() => {
           core.close();
           resolve();
         });
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
     process.stderr.write('Framelab stopped.\n');
     return { value: null, text: '' };

@@ -16,14 +16,24 @@ export interface StoredFile {
   size: number;
 }
 
-export function sha256OfFile(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = crypto.createHash('sha256');
-    fs.createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+/**
+ * Streams a file through sha256. `onChunk` sees the bytes read so far and may throw (e.g. on
+ * cancel) to stop early: large files (weights, videos) must not make a job deaf to cancel.
+ */
+export async function sha256OfFile(file: string, onChunk?: (bytesRead: number) => void): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  let bytesRead = 0;
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      bytesRead += (chunk as Buffer).length;
+      onChunk?.(bytesRead);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return hash.digest('hex');
 }
 
 export function absoluteStoredPath(home: HomePaths, relative: string): string {

@@ -44,6 +44,8 @@ export async function runIntegrityCheck(
   if (resumed) ctx.log('info', `Resuming after ${index} of ${stored.length} files`);
   const totalBytes = stored.reduce((sum, f) => sum + f.size, 0) || 1;
   let bytesDone = stored.slice(0, index).reduce((sum, f) => sum + f.size, 0);
+  const reportBytes = (bytes: number) =>
+    ctx.progress(0.05 + 0.95 * (bytes / totalBytes), `Hashing files (${files.checked}/${stored.length})`);
 
   for (; index < stored.length; index++) {
     ctx.throwIfCancelled();
@@ -53,7 +55,11 @@ export async function runIntegrityCheck(
       files.missing.push(file.path);
       ctx.log('warn', `Missing: ${file.path}`);
     } else {
-      const actual = await sha256OfFile(absolute);
+      const before = bytesDone;
+      const actual = await sha256OfFile(absolute, (read) => {
+        ctx.throwIfCancelled();
+        reportBytes(before + Math.min(read, file.size));
+      });
       if (actual === file.sha256) files.ok++;
       else {
         files.mismatched.push({ path: file.path, expected: file.sha256, actual });
@@ -63,7 +69,7 @@ export async function runIntegrityCheck(
     }
     files.checked++;
     bytesDone += file.size;
-    ctx.progress(0.05 + 0.95 * (bytesDone / totalBytes), `Hashing files (${files.checked}/${stored.length})`);
+    reportBytes(bytesDone);
     ctx.saveCheckpoint({ nextIndex: index + 1, files });
   }
 

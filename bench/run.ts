@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: each benchmark measures Framelab and a reference in the same run and
+ * prints the ratio (ours / reference; lower is better). Absolute numbers vary by machine,
+ * ratios much less. No benchmark fails a build: they inform.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '../src/shared/client';
+import { createHttpTransport } from '../src/shared/httpTransport';
+import { handlers } from '../src/main/core/api/handlers';
+import { openCore, type Core } from '../src/main/core/core';
+import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
+import { startServer } from '../src/main/core/server/server';
+import { storeFile } from '../src/main/core/workspace/files';
+
+interface Result {
+  name: string;
+  ours: number;
+  reference: number;
+  unit: string;
+  referenceName: string;
+}
+
+async function timeIt(fn: () => Promise<void> | void, repeats: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!; // median, in ms
+}
+
+/** The integrity job (fork, read-only DB, streaming sha256, progress) against coreutils' sha256sum over the same files. */
+async function integrityVsSha256sum(core: Core): Promise<Result> {
+  const files: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    const rel = `bench/file_${i}.bin`;
+    storeFile(core.db, core.home, rel, 'bench', crypto.randomBytes(16 * 2 ** 20));
+    files.push(path.join(core.home.filesDir, rel));
+  }
+  const ours = await timeIt(async () => {
+    const job = core.jobs.start('workspace.integrity', {});
+    const done = await core.jobs.waitFor(job.id);
+    if (done.status !== 'succeeded') throw new Error(`integrity job ${done.status}`);
+  }, 3);
+  const reference = await timeIt(() => {
+    const run = spawnSync('sha256sum', files);
+    if (run.status !== 0) throw new Error('sha256sum failed');
+  }, 3);
+  return { name: 'integrity check, 16 × 16 MiB', ours, reference, unit: 'ms', referenceName: 'sha256sum' };
+}
+
+/** One API call through browser mode (auth, validation, dispatch) against a bare node:http JSON echo. */
+async function apiCallVsBareHttp(core: Core): Promise<Result> {
+  const server = await startServer({ core, handlers, port: 0, rendererDir: os.tmpdir() });
+  const client = createClient(createHttpTransport({ baseUrl: server.url, token: server.token }));
+  const bare = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(JSON.stringify({ ok: true, value: { name: 'x' } })));
+  });
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const calls = 200;
+  const ours = await timeIt(async () => {
+    for (let i = 0; i < calls; i++) await client.call('app.info');
+  }, 3);
+  const reference = await timeIt(async () => {
+    for (let i = 0; i < calls; i++) await (await fetch(bareUrl, { method: 'POST', body: '{}' })).json();
+  }, 3);
+  await server.close();
+  await new Promise((r) => bare.close(r));
+  return { name: `${calls} API calls over HTTP`, ours, reference, unit: 'ms', referenceName: 'bare node:http echo' };
+}
+
+/** Starting a job process until it reports ready and finishes a no-file check, against spawning a bare `node -e ""`. */
+async function jobStartVsBareNode(core: Core): Promise<Result> {
+  const ours = await timeIt(async () => {
+    const job = core.jobs.start('workspace.integrity', { hashFiles: false });
+    await core.jobs.waitFor(job.id);
+  }, 5);
+  const reference = await timeIt(() => void spawnSync(process.execPath, ['-e', '']), 5);
+  return { name: 'job round trip (database-only check)', ours, reference, unit: 'ms', referenceName: 'spawn node -e ""' };
+}
+
+async function main() {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-bench-'));
+  const core = openCore({ home, mode: 'cli', launcher: nodeForkLauncher() });
+  const results: Result[] = [];
+  try {
+    results.push(await jobStartVsBareNode(core));
+    results.push(await apiCallVsBareHttp(core));
+    results.push(await integrityVsSha256sum(core));
+  } finally {
+    core.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(8)} ${r.unit} · ${r.referenceName} ${r.reference.toFixed(1).padStart(8)} ${r.unit} · ratio ${(r.ours / r.reference).toFixed(2)}`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireHomeLock, liveOwner, readLock, type LockInfo } from '../src/main/core/home/lock';
+import { FramelabError } from '../src/shared/errors';
+import { deadPid, REPO_ROOT, runCleanup, tempDir, withTimeout } from './helpers';
+
+afterEach(runCleanup);
+
+function lockFileIn(dir: string): string {
+  return path.join(dir, 'owner.lock');
+}
+
+function readJson(file: string): LockInfo {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+}
+
+function fileMode(file: string): number {
+  return fs.statSync(file).mode & 0o777;
+}
+
+describe('acquireHomeLock', () => {
+  it('creates the lock file with mode 0600 and JSON owner info', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const before = Date.now();
+    const lock = acquireHomeLock(file, 'serve');
+    try {
+      expect(fileMode(file)).toBe(0o600);
+      const info = readJson(file);
+      expect(info).toEqual({ pid: process.pid, host: os.hostname(), mode: 'serve', startedAt: lock.info.startedAt });
+      expect(Date.parse(info.startedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(readLock(file)).toEqual(info);
+      expect(liveOwner(file)).toEqual(info);
+    } finally {
+      lock.release();
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('refuses a second owner while the first is alive, naming it (HOME_LOCKED)', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const first = acquireHomeLock(file, 'desktop');
+    const content = fs.readFileSync(file);
+    let caught: unknown;
+    try {
+      acquireHomeLock(file, 'cli');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(FramelabError);
+    const err = caught as FramelabError;
+    expect(err.code).toBe('HOME_LOCKED');
+    expect(err.message).toContain('the Framelab desktop app');
+    expect(err.message).toContain(`pid ${process.pid}`);
+    expect(err.message).toContain(os.hostname());
+    expect(err.details).toEqual({ owner: { pid: process.pid, host: os.hostname(), mode: 'desktop' } });
+    // The refused attempt did not touch the owner's lock.
+    expect(fs.readFileSync(file).equals(content)).toBe(true);
+    first.release();
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('takes over a lock whose owner process is dead', async () => {
+    const file = lockFileIn(tempDir('lock'));
+    const pid = await deadPid();
+    const stale: LockInfo = { pid, host: os.hostname(), mode: 'serve', startedAt: '2020-01-01T00:00:00.000Z' };
+    fs.writeFileSync(file, JSON.stringify(stale), { mode: 0o600 });
+    expect(liveOwner(file)).toBeNull();
+
+    const lock = acquireHomeLock(file, 'cli');
+    expect(lock.info.pid).toBe(process.pid);
+    expect(readJson(file)).toMatchObject({ pid: process.pid, mode: 'cli' });
+    expect(fileMode(file)).toBe(0o600);
+    // The stale file was moved aside and removed, not left next to the lock.
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['owner.lock']);
+    lock.release();
+  });
+
+  it.each([
+    ['garbage bytes', 'not json at all {'],
+    ['an empty file', ''],
+    ['JSON of the wrong shape', JSON.stringify({ pid: 'twelve', mode: 'root' })],
+  ])('takes over a lock file holding %s', (_label, content) => {
+    const file = lockFileIn(tempDir('lock'));
+    fs.writeFileSync(file, content);
+    expect(liveOwner(file)).toBeNull();
+    const lock = acquireHomeLock(file, 'cli');
+    expect(readJson(file)).toEqual(lock.info);
+    lock.release();
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it("release() removes only its own lock: a successor's lock stays", () => {
+    const file = lockFileIn(tempDir('lock'));
+    const lock = acquireHomeLock(file, 'cli');
+    const successor: LockInfo = { pid: process.pid, host: os.hostname(), mode: 'serve', startedAt: '2099-01-01T00:00:00.000Z' };
+    fs.writeFileSync(file, JSON.stringify(successor));
+    lock.release();
+    expect(readJson(file)).toEqual(successor);
+
+    // And a lock whose file vanished releases without error.
+    const dir2 = tempDir('lock');
+    const lock2 = acquireHomeLock(lockFileIn(dir2), 'cli');
+    fs.rmSync(lockFileIn(dir2));
+    expect(() => lock2.release()).not.toThrow();
+  });
+
+  it('release() is idempotent and frees the home for the next owner', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const lock = acquireHomeLock(file, 'cli');
+    lock.release();
+    const next = acquireHomeLock(file, 'serve');
+    lock.release(); // a second release of the old lock must not remove the new owner's file
+    expect(readJson(file)).toEqual(next.info);
+    next.release();
+  });
+
+  it('setEndpoint records the server endpoint in the lock file, still mode 0600', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const lock = acquireHomeLock(file, 'serve');
+    const endpoint = { url: 'http://127.0.0.1:4780', token: 'tok_secret-123' };
+    lock.setEndpoint(endpoint);
+    expect(readJson(file)).toEqual({ ...lock.info, endpoint });
+    expect(liveOwner(file)?.endpoint).toEqual(endpoint);
+    expect(fileMode(file)).toBe(0o600);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['owner.lock']); // no temp file left
+    lock.release();
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
+
+describe('liveOwner', () => {
+  it('is null without a lock file, null for a dead owner, the info for a live one', async () => {
+    const file = lockFileIn(tempDir('lock'));
+    expect(liveOwner(file)).toBeNull();
+    const pid = await deadPid();
+    fs.writeFileSync(file, JSON.stringify({ pid, host: os.hostname(), mode: 'cli', startedAt: 'x' }));
+    expect(readLock(file)).toMatchObject({ pid });
+    expect(liveOwner(file)).toBeNull();
+
+    const alive: LockInfo = { pid: process.pid, host: os.hostname(), mode: 'cli', startedAt: 'y' };
+    fs.writeFileSync(file, JSON.stringify(alive));
+    expect(liveOwner(file)).toEqual(alive);
+  });
+
+  it("assumes another machine's owner is alive (its pid cannot be probed)", async () => {
+    const file = lockFileIn(tempDir('lock'));
+    const info: LockInfo = { pid: await deadPid(), host: `not-${os.hostname()}`, mode: 'desktop', startedAt: 'x' };
+    fs.writeFileSync(file, JSON.stringify(info));
+    expect(liveOwner(file)).toEqual(info);
+    expect(() => acquireHomeLock(file, 'cli')).toThrow(expect.objectContaining({ code: 'HOME_LOCKED' }));
+  });
+});
+
+describe('stale lock takeover under contention', () => {
+  it(
+    'lets exactly one of several processes take over the same stale lock',
+    async () => {
+      // Several successors find the same dead owner's lock at the same moment (say the app and
+      // a CLI command started together after a crash). Exactly one may win each round.
+      const dir = tempDir('lockrace');
+      const rounds = 15;
+      const contenders = 4;
+      const dead = await deadPid();
+      for (let round = 0; round < rounds; round++) {
+        fs.writeFileSync(
+          path.join(dir, `${round}.lock`),
+          JSON.stringify({ pid: dead, host: os.hostname(), mode: 'cli', startedAt: '2020-01-01T00:00:00.000Z' }),
+        );
+      }
+      const start = Date.now() + 2500;
+      const outputs = await Promise.all(
+        Array.from({ length: contenders }, () => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'lockContender.ts'), dir, String(rounds), String(start), '25'],
+            { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+          );
+          let out = '';
+          child.stdout.setEncoding('utf8');
+          child.stdout.on('data', (chunk: string) => (out += chunk));
+          return withTimeout(
+            new Promise<string>((resolve) => child.once('close', () => resolve(out))),
+            20_000,
+            'a lock contender to finish',
+          );
+        }),
+      );
+      const winners = new Map<number, number>();
+      for (const output of outputs) {
+        const lines = output.trim().split('\n');
+        expect(lines).toHaveLength(rounds);
+        for (const line of lines) {
+          const [round, outcome] = line.split(' ');
+          expect(['WON', 'HOME_LOCKED']).toContain(outcome);
+          if (outcome === 'WON') winners.set(Number(round), (winners.get(Number(round)) ?? 0) + 1);
+        }
+      }
+      const perRound = Array.from({ length: rounds }, (_, round) => winners.get(round) ?? 0);
+      expect(perRound, 'winners of each round (each must be exactly 1)').toEqual(Array(rounds).fill(1));
+    },
+    30_000,
+  );
+});
