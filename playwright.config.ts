@@ -1,15 +1,10 @@
-import fs from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, requireChromium } from './e2e/support/chromium';
 
 /**
  * e2e runs the real renderer against a real `framelab serve` (one per test, own temp home)
- * in Debian's Chromium: Playwright's own browser downloads are not needed.
+ * in Debian's Chromium.
  */
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!fs.existsSync(chromium)) {
-  throw new Error(`Chromium not found at ${chromium}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-}
-
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -21,10 +16,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: chromium,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: { executablePath: requireChromium(), args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
   },
 });

@@ -62,7 +62,7 @@ describe('runIntegrityCheck (in process)', () => {
         foreignKeys: { ok: true, violations: [] },
         files: { total: 6, checked: 6, ok: 6, bytes: 6 * SIZE, missing: [], mismatched: [] },
       });
-      expect(seen.checkpoints.map((c) => c.nextIndex)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(seen.checkpoints.map((c) => c.verified.length)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(seen.progress.at(-1)).toEqual({ fraction: 1, stage: 'Done' });
       expect(seen.logs.some((l) => l.message.startsWith('Resuming'))).toBe(false);
       expect(files).toHaveLength(6);
@@ -91,7 +91,7 @@ describe('runIntegrityCheck (in process)', () => {
       // What the interrupted attempt had found: files 0..3 checked, file 1 had changed.
       const earlierMismatch = { path: files[1]!.path, expected: files[1]!.sha256, actual: 'f'.repeat(64) };
       const checkpoint: IntegrityCheckpoint = {
-        nextIndex: k,
+        verified: files.slice(0, k).map((f) => f.path),
         files: { total: 10, checked: k, ok: k - 1, bytes: k * SIZE, missing: [], mismatched: [earlierMismatch] },
       };
       // File 0 disappears after it was checked: the resumed run must not look at it again.
@@ -112,7 +112,7 @@ describe('runIntegrityCheck (in process)', () => {
       expect(report.files).toMatchObject({ total: 10, checked: 10, ok: k - 1 + 5, bytes: 10 * SIZE });
       expect(report.ok).toBe(false);
       // Only files k..9 were processed: one checkpoint each, none for the files before k.
-      expect(seen.checkpoints.map((c) => c.nextIndex)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(seen.checkpoints.map((c) => c.verified.length)).toEqual([5, 6, 7, 8, 9, 10]);
       expect(seen.checkpoints.map((c) => c.files.checked)).toEqual([5, 6, 7, 8, 9, 10]);
       // Progress picks up where the first attempt stopped rather than starting over.
       const hashing = seen.progress.filter((p) => p.stage.startsWith('Hashing files'));
@@ -135,7 +135,7 @@ describe('runIntegrityCheck (in process)', () => {
       );
       expect(err).toBeInstanceOf(FramelabError);
       expect((err as FramelabError).code).toBe('CANCELLED');
-      expect(seen.checkpoints.map((c) => c.nextIndex)).toEqual([1, 2, 3]);
+      expect(seen.checkpoints.map((c) => c.verified.length)).toEqual([1, 2, 3]);
       expect(seen.progress.some((p) => p.fraction === 1)).toBe(false);
       expect(seen.logs.some((l) => l.message === 'Workspace is intact')).toBe(false);
 
@@ -149,17 +149,38 @@ describe('runIntegrityCheck (in process)', () => {
     }
   });
 
+  it('notices a cancel while hashing one large file, before the file is done', async () => {
+    // Weights and videos are large: a job must not be deaf to cancel for the length of one file.
+    const home = homePaths(tempDir('integrity'));
+    const db = openDatabase(home.dbFile);
+    try {
+      storeRandomFiles(db, home, 1, 16 * 2 ** 20);
+      const { ctx, seen } = makeContext(null);
+      const progress = ctx.progress.bind(ctx);
+      ctx.progress = (fraction, stage) => {
+        progress(fraction, stage);
+        if (stage.startsWith('Hashing files')) seen.cancelled = true;
+      };
+      await expect(runIntegrityCheck(ctx, db, home, { hashFiles: true })).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(seen.checkpoints).toEqual([]);
+      expect(seen.progress.filter((p) => p.stage.startsWith('Hashing files'))).toHaveLength(1);
+      expect(seen.progress.at(-1)!.fraction).toBeLessThan(1);
+    } finally {
+      db.close();
+    }
+  });
+
   it('still verifies every stored file when files were added between the interrupted attempt and the resume', async () => {
-    // The checkpoint records a position in the path-ordered list of stored files. The app keeps
-    // storing files while a job is interrupted (frames, exports); a file whose path sorts before
-    // that position must still be verified on resume, and no file may count twice.
+    // The app keeps storing files while a job is interrupted (frames, exports); a file whose
+    // path sorts before those already verified must still be verified on resume, and no file
+    // may count twice.
     const { db, home, files } = setup(10);
     try {
       const { ctx, seen } = makeContext(null);
       seen.cancelAfterCheckpoints = 5;
       await expect(runIntegrityCheck(ctx, db, home, { hashFiles: true })).rejects.toMatchObject({ code: 'CANCELLED' });
       const checkpoint = seen.checkpoints.at(-1)!;
-      expect(checkpoint.nextIndex).toBe(5);
+      expect(checkpoint.verified).toHaveLength(5);
 
       // A new file is stored (sorting first) and is then damaged on disk.
       const added = storeFile(db, home, 'aaa/added.bin', 'test', Buffer.alloc(SIZE, 1));

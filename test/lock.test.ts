@@ -29,7 +29,8 @@ describe('acquireHomeLock', () => {
     try {
       expect(fileMode(file)).toBe(0o600);
       const info = readJson(file);
-      expect(info).toEqual({ pid: process.pid, host: os.hostname(), mode: 'serve', startedAt: lock.info.startedAt });
+      expect(info).toEqual(lock.info);
+      expect(info).toMatchObject({ pid: process.pid, host: os.hostname(), mode: 'serve' });
       expect(Date.parse(info.startedAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(readLock(file)).toEqual(info);
       expect(liveOwner(file)).toEqual(info);
@@ -144,6 +145,24 @@ describe('liveOwner', () => {
     fs.writeFileSync(file, JSON.stringify(alive));
     expect(liveOwner(file)).toEqual(alive);
   });
+
+  it.skipIf(!fs.existsSync('/proc/sys/kernel/random/boot_id'))(
+    'treats an owner recorded before the last reboot as dead, even if its pid is in use now',
+    () => {
+      const file = lockFileIn(tempDir('lock'));
+      const bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      // Our own pid is certainly alive; only the boot id says the record is from another boot.
+      const beforeReboot: LockInfo = { pid: process.pid, host: os.hostname(), mode: 'desktop', startedAt: 'x', bootId: `not-${bootId}` };
+      fs.writeFileSync(file, JSON.stringify(beforeReboot));
+      expect(liveOwner(file)).toBeNull();
+      const lock = acquireHomeLock(file, 'cli');
+      expect(readJson(file)).toEqual(lock.info);
+      expect(lock.info.bootId).toBe(bootId);
+
+      fs.writeFileSync(file, JSON.stringify({ ...beforeReboot, bootId }));
+      expect(liveOwner(file)).toMatchObject({ pid: process.pid, bootId });
+    },
+  );
 
   it("assumes another machine's owner is alive (its pid cannot be probed)", async () => {
     const file = lockFileIn(tempDir('lock'));

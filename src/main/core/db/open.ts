@@ -26,6 +26,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { nativeBinding: nativeBinding() });
   try {
+    // Before anything else: switching to WAL would already change a database we must refuse.
+    guardVersion(schemaVersion(db), latest(migrations), file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -13,6 +13,8 @@ export const LockInfo = z.object({
   host: z.string(),
   mode: z.enum(['desktop', 'serve', 'cli']),
   startedAt: z.string(),
+  /** Linux boot id: after a reboot every recorded pid is dead, whoever holds that number now. */
+  bootId: z.string().optional(),
   /** Where a running server answers, so CLI commands can go through it instead of failing. */
   endpoint: z.object({ url: z.string(), token: z.string() }).optional(),
 });
@@ -23,6 +25,14 @@ export interface HomeLock {
   /** Records the server endpoint once it listens. */
   setEndpoint(endpoint: LockInfo['endpoint']): void;
   release(): void;
+}
+
+function currentBootId(): string | undefined {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -52,6 +62,7 @@ export function liveOwner(lockFile: string): LockInfo | null {
   const info = readLock(lockFile);
   if (!info) return null;
   if (info.host !== os.hostname()) return info; // cannot probe another machine's pid: assume alive
+  if (info.bootId && info.bootId !== currentBootId()) return null;
   return info.pid > 0 && isProcessAlive(info.pid) ? info : null;
 }
 
@@ -61,45 +72,82 @@ export function describeOwner(info: LockInfo): string {
   return `${who} (pid ${info.pid} on ${info.host}, since ${info.startedAt})`;
 }
 
+const TAKEOVER_WAIT_MS = 3000;
+
 export function acquireHomeLock(lockFile: string, mode: LockInfo['mode']): HomeLock {
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), mode, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(lockFile, info)) return makeLock(lockFile, info);
+  const info: LockInfo = {
+    pid: process.pid,
+    host: os.hostname(),
+    mode,
+    startedAt: new Date().toISOString(),
+    bootId: currentBootId(),
+  };
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  for (;;) {
+    if (publish(lockFile, info)) return makeLock(lockFile, info);
     const owner = liveOwner(lockFile);
-    if (owner) {
-      throw new FramelabError(
-        'HOME_LOCKED',
-        `This home is in use by ${describeOwner(owner)}. Close it first, or run the command while it runs so it goes through it.`,
-        { owner: { pid: owner.pid, host: owner.host, mode: owner.mode } },
-      );
+    if (owner) throw lockedBy(owner);
+    // The owner died without releasing. Only the holder of the takeover guard may remove its
+    // lock, and it checks again while holding it: two successors can never both win.
+    const guard = `${lockFile}.takeover`;
+    if (publish(guard, info)) {
+      try {
+        const again = liveOwner(lockFile);
+        if (again) throw lockedBy(again);
+        fs.rmSync(lockFile, { force: true });
+        if (publish(lockFile, info)) return makeLock(lockFile, info);
+      } finally {
+        fs.rmSync(guard, { force: true });
+      }
+    } else {
+      clearDeadGuard(guard);
     }
-    // The owner died without releasing. Renaming is atomic, so exactly one successor wins the
-    // stale file; the others see it gone and race on the create above.
-    const graveyard = `${lockFile}.stale-${crypto.randomBytes(4).toString('hex')}`;
-    try {
-      fs.renameSync(lockFile, graveyard);
-      fs.rmSync(graveyard, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (Date.now() > deadline) {
+      throw new FramelabError('HOME_LOCKED', `Could not take the lock ${lockFile}: another process keeps taking it.`);
     }
+    sleepSync(10 + Math.random() * 20);
   }
-  throw new FramelabError('HOME_LOCKED', `Could not take the lock ${lockFile}: another process keeps taking it.`);
 }
 
-function tryCreate(lockFile: string, info: LockInfo): boolean {
-  let fd: number;
+function lockedBy(owner: LockInfo): FramelabError {
+  return new FramelabError(
+    'HOME_LOCKED',
+    `This home is in use by ${describeOwner(owner)}. Close it first, or run the command while it runs so it goes through it.`,
+    { owner: { pid: owner.pid, host: owner.host, mode: owner.mode } },
+  );
+}
+
+/** A successor that died holding the guard would block every later one: its guard goes. */
+function clearDeadGuard(guard: string): void {
+  const holder = readLock(guard);
+  if (holder && holder.pid > 0 && isProcessAlive(holder.pid)) return;
   try {
-    fd = fs.openSync(lockFile, 'wx', 0o600);
+    if (Date.now() - fs.statSync(guard).mtimeMs > 1000) fs.rmSync(guard, { force: true });
+  } catch {
+    // gone already
+  }
+}
+
+/**
+ * Creates `file` holding `info`, or returns false if it exists. The content is written to a
+ * temporary file first and hard-linked into place, so no reader ever sees it half-written.
+ */
+function publish(file: string, info: LockInfo): boolean {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
-  }
-  try {
-    fs.writeSync(fd, JSON.stringify(info));
   } finally {
-    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
   }
-  return true;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function makeLock(lockFile: string, info: LockInfo): HomeLock {

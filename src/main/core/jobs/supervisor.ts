@@ -96,7 +96,7 @@ export class JobSupervisor {
       this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled before it started.' } });
       return this.repo.get(id);
     }
-    const run = this.running.get(id);
+    const run = this.liveRun(id);
     if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to cancel.`);
     if (!run.cancelRequested) {
       run.cancelRequested = true;
@@ -112,7 +112,7 @@ export class JobSupervisor {
   /** Resolves once the job has finished (succeeded, failed, cancelled or interrupted). */
   waitFor(id: string): Promise<JobSummary> {
     const job = this.repo.get(id);
-    if (FINISHED_STATUSES.includes(job.status) && !this.running.has(id) && !this.queue.includes(id)) {
+    if (FINISHED_STATUSES.includes(job.status) && !this.liveRun(id) && !this.queue.includes(id)) {
       return Promise.resolve(job);
     }
     return new Promise((resolve) => {
@@ -123,7 +123,16 @@ export class JobSupervisor {
   }
 
   activeJobIds(): string[] {
-    return [...this.running.keys(), ...this.queue];
+    return [...[...this.running.values()].filter((r) => !r.settled).map((r) => r.id), ...this.queue];
+  }
+
+  /**
+   * The run of a job that has not finished yet. A finished job's process may still be exiting
+   * for a few milliseconds; it no longer counts as running.
+   */
+  private liveRun(id: string): Running | undefined {
+    const run = this.running.get(id);
+    return run && !run.settled ? run : undefined;
   }
 
   /** On quit: kill every job process and mark its job interrupted, so it can be resumed next time. */
@@ -131,7 +140,7 @@ export class JobSupervisor {
     this.closed = true;
     for (const id of this.queue.splice(0)) this.settle(id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) });
     for (const run of [...this.running.values()]) {
-      this.settle(run.id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) });
+      this.settle(run.id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) }, run);
       run.child.kill();
     }
   }
@@ -173,7 +182,7 @@ export class JobSupervisor {
             code: 'JOB_START_TIMEOUT',
             message: `The job process did not start within ${this.readyTimeoutMs / 1000} s. Try again; if it persists, run \`framelab doctor\`.`,
           },
-        });
+        }, run);
         child.kill();
       }, this.readyTimeoutMs),
     );
@@ -181,15 +190,16 @@ export class JobSupervisor {
     child.onStderr((line) => this.log(id, 'error', line));
     child.onExit(({ code, signal }) => {
       if (!run.settled) {
-        if (run.cancelRequested) this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+        if (run.cancelRequested) this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } }, run);
         else {
           const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
           this.settle(id, 'interrupted', {
             error: crashInfo(`The job process ${how} before finishing. Resume it to continue where it stopped.`),
-          });
+          }, run);
         }
       }
-      this.running.delete(id);
+      // A resumed job may already have a new run under the same id: leave that one alone.
+      if (this.running.get(id) === run) this.running.delete(id);
       for (const timer of run.timers) clearTimeout(timer);
       this.pump();
     });
@@ -223,16 +233,16 @@ export class JobSupervisor {
         return;
       case 'done': {
         const parsed = jobKinds[run.kind].result.safeParse(message.result);
-        if (parsed.success) this.settle(id, 'succeeded', { result: parsed.data });
-        else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } });
+        if (parsed.success) this.settle(id, 'succeeded', { result: parsed.data }, run);
+        else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } }, run);
         return;
       }
       case 'failed':
         this.log(id, 'error', message.error.message);
-        this.settle(id, 'failed', { error: message.error });
+        this.settle(id, 'failed', { error: message.error }, run);
         return;
       case 'cancelled':
-        this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+        this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } }, run);
         return;
     }
   }
@@ -242,8 +252,12 @@ export class JobSupervisor {
     if (line) this.options.events.emit({ type: 'job.log', jobId: id, line });
   }
 
-  private settle(id: string, status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted', outcome: { result?: unknown; error?: ErrorInfo }) {
-    const run = this.running.get(id);
+  private settle(
+    id: string,
+    status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted',
+    outcome: { result?: unknown; error?: ErrorInfo },
+    run?: Running,
+  ) {
     if (run) {
       if (run.settled) return;
       run.settled = true;

@@ -63,17 +63,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
-    if (!hostAllowed(req, port)) return sendText(res, 421, 'Misdirected request: use the address Framelab printed.');
     const url = new URL(req.url ?? '/', `http://${BIND_ADDRESS}:${port}`);
     const creds = credentials(req, url, token, port);
+    // Checked after the token so that every request without it gets 401, whatever its Host.
+    const misdirected = () => sendText(res, 421, 'Misdirected request: use the address Framelab printed.');
 
     if (url.pathname.startsWith(HTTP_PATHS.api)) {
       // API calls need the header: a cookie alone would let another page on this machine act for the user.
       if (!creds.bearer) return sendJson(res, 401, unauthorized());
+      if (!hostAllowed(req, port)) return misdirected();
       if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.' } });
       const body = await readJson(req);
       if (!body.ok) return sendJson(res, 400, body);
-      const method = decodeURIComponent(url.pathname.slice(HTTP_PATHS.api.length));
+      const method = safeDecode(url.pathname.slice(HTTP_PATHS.api.length));
       const envelope = await dispatch(options.handlers, options.core, method, body.value);
       return sendJson(res, envelope.ok ? 200 : (HTTP_STATUS[envelope.error.code] ?? 500), envelope);
     }
@@ -81,6 +83,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!creds.query && !creds.cookie && !creds.bearer) {
       return sendText(res, 401, 'Unauthorized: open the address that `framelab serve` printed; it carries the token.');
     }
+    if (!hostAllowed(req, port)) return misdirected();
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
     if (creds.query) {
       // Lets the page's own assets and socket authenticate without the token in every URL.
@@ -144,6 +147,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         server.closeAllConnections();
       }),
   };
+}
+
+/** A malformed escape is just an unknown method name, not a server error. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function unauthorized(): Envelope<never> {

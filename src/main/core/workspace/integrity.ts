@@ -8,10 +8,14 @@ import { absoluteStoredPath, listStoredFiles, sha256OfFile } from './files';
 /**
  * The workspace integrity check: SQLite's own integrity and foreign-key checks, then the
  * sha256 of every stored file against the hash recorded when it was written.
- * Resumable: the checkpoint holds the files already hashed and what was found so far.
+ * Resumable: the checkpoint holds the files already verified and what was found so far.
  */
 export interface IntegrityCheckpoint {
-  nextIndex: number;
+  /**
+   * Paths already verified. A set, not a position: files stored while the job was interrupted
+   * may sort anywhere, and each must still be verified exactly once.
+   */
+  verified: string[];
   files: IntegrityReport['files'];
 }
 
@@ -40,16 +44,16 @@ export async function runIntegrityCheck(
     mismatched: [],
   };
   files.total = stored.length;
-  let index = resumed?.nextIndex ?? 0;
-  if (resumed) ctx.log('info', `Resuming after ${index} of ${stored.length} files`);
+  const verified = new Set(resumed?.verified ?? []);
+  const pending = stored.filter((f) => !verified.has(f.path));
+  if (resumed) ctx.log('info', `Resuming after ${stored.length - pending.length} of ${stored.length} files`);
   const totalBytes = stored.reduce((sum, f) => sum + f.size, 0) || 1;
-  let bytesDone = stored.slice(0, index).reduce((sum, f) => sum + f.size, 0);
+  let bytesDone = totalBytes - pending.reduce((sum, f) => sum + f.size, 0);
   const reportBytes = (bytes: number) =>
     ctx.progress(0.05 + 0.95 * (bytes / totalBytes), `Hashing files (${files.checked}/${stored.length})`);
 
-  for (; index < stored.length; index++) {
+  for (const file of pending) {
     ctx.throwIfCancelled();
-    const file = stored[index]!;
     const absolute = absoluteStoredPath(home, file.path);
     if (!fs.existsSync(absolute)) {
       files.missing.push(file.path);
@@ -70,7 +74,8 @@ export async function runIntegrityCheck(
     files.checked++;
     bytesDone += file.size;
     reportBytes(bytesDone);
-    ctx.saveCheckpoint({ nextIndex: index + 1, files });
+    verified.add(file.path);
+    ctx.saveCheckpoint({ verified: [...verified], files });
   }
 
   const report: IntegrityReport = {
