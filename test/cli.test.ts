@@ -5,6 +5,7 @@ import { DoctorReport } from '../src/shared/api';
 import { IntegrityReport, JobSummary } from '../src/shared/jobs';
 import {
   apiCall,
+  cliEnv,
   LISTENING_LINE,
   PACKAGE_VERSION,
   runCleanup,
@@ -63,6 +64,32 @@ describe('framelab CLI', () => {
       // doctor only reads: no database, no lock.
       expect(fs.existsSync(path.join(home, 'framelab.db'))).toBe(false);
       expect(fs.existsSync(lockFile(home))).toBe(false);
+    },
+    CLI_TEST_MS,
+  );
+
+  it(
+    'doctor says what is missing and how to get it, and never prints credentials',
+    async () => {
+      const home = tempDir('cli');
+      const keyFile = path.join(home, 'key.json');
+      fs.writeFileSync(keyFile, JSON.stringify({ type: 'service_account', private_key: 'SECRET-KEY-MATERIAL' }));
+      const env = { ...cliEnv(), FFMPEG_PATH: path.join(home, 'no-ffmpeg'), GOOGLE_APPLICATION_CREDENTIALS: keyFile };
+      const res = await runCli(['doctor', '--json', '--home', home], { env });
+      expect(res.code).toBe(0);
+      const report = singleJsonLine(res.stdout);
+      expect(report.capabilities.ffmpeg.available).toBe(false);
+      expect(report.capabilities.ffmpeg.detail).toMatch(/no-ffmpeg not usable \(ENOENT\).*apt-get install -y ffmpeg/);
+      expect(report.capabilities.gcsCredentials).toEqual({ available: true, detail: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS') });
+      expect(res.stdout + res.stderr).not.toContain('SECRET-KEY-MATERIAL');
+
+      const missing = await runCli(['doctor', '--json', '--home', home], {
+        env: { ...env, GOOGLE_APPLICATION_CREDENTIALS: path.join(home, 'gone.json') },
+      });
+      expect(singleJsonLine(missing.stdout).capabilities.gcsCredentials).toEqual({
+        available: false,
+        detail: expect.stringContaining('does not exist'),
+      });
     },
     CLI_TEST_MS,
   );

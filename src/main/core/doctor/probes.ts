@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,14 +11,22 @@ function firstLine(text: string): string {
   return text.split('\n')[0]?.trim() ?? '';
 }
 
-export function probeTool(envVar: string, command: string, installHint: string): Capability {
+/** Runs a probe command without blocking the process that serves the UI. */
+function run(command: string, args: string[]): Promise<{ ok: boolean; stdout: string; why: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => {
+      if (!error) return resolve({ ok: true, stdout, why: '' });
+      const code = (error as NodeJS.ErrnoException).code;
+      resolve({ ok: false, stdout, why: typeof code === 'string' ? code : `exit code ${code ?? '?'}` });
+    });
+  });
+}
+
+export async function probeTool(envVar: string, command: string, installHint: string): Promise<Capability> {
   const bin = process.env[envVar] || command;
-  const run = spawnSync(bin, ['-version'], { encoding: 'utf8', timeout: 10_000 });
-  if (run.error || run.status !== 0) {
-    const why = run.error ? (run.error as NodeJS.ErrnoException).code ?? run.error.message : `exit code ${run.status}`;
-    return { available: false, detail: `${bin} not usable (${why}). ${installHint}` };
-  }
-  return { available: true, detail: `${firstLine(run.stdout)} (${bin})` };
+  const result = await run(bin, ['-version']);
+  if (!result.ok) return { available: false, detail: `${bin} not usable (${result.why}). ${installHint}` };
+  return { available: true, detail: `${firstLine(result.stdout)} (${bin})` };
 }
 
 export function probeNativeAddon(appRoot: string): Capability {
@@ -26,9 +34,9 @@ export function probeNativeAddon(appRoot: string): Capability {
   return { available: status.available, detail: status.detail };
 }
 
-export function probeCuda(): Capability {
-  const smi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
-  if (smi.error || smi.status !== 0) {
+export async function probeCuda(): Promise<Capability> {
+  const smi = await run('nvidia-smi', ['-L']);
+  if (!smi.ok) {
     return {
       available: false,
       detail: 'No NVIDIA GPU visible (nvidia-smi not found or failed); training and inference run on the CPU.',

@@ -22,6 +22,12 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
   const root = appRoot();
   const home = homePaths(homeRoot);
   const onnxVersion = dependencyVersion('onnxruntime-node');
+  const [ffmpeg, ffprobe, cuda, onnxruntime] = await Promise.all([
+    probeTool('FFMPEG_PATH', 'ffmpeg', FFMPEG_HINT),
+    probeTool('FFPROBE_PATH', 'ffprobe', FFMPEG_HINT),
+    probeCuda(),
+    probeOnnxRuntime(onnxVersion),
+  ]);
   return {
     app: { name: 'Framelab', version: appVersion() },
     versions: {
@@ -45,11 +51,11 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
     },
     home: homeStatus(home.root, home.dbFile, home.lockFile),
     capabilities: {
-      ffmpeg: probeTool('FFMPEG_PATH', 'ffmpeg', FFMPEG_HINT),
-      ffprobe: probeTool('FFPROBE_PATH', 'ffprobe', FFMPEG_HINT),
+      ffmpeg,
+      ffprobe,
       nativeAddon: probeNativeAddon(root),
-      cuda: probeCuda(),
-      onnxruntime: await probeOnnxRuntime(onnxVersion),
+      cuda,
+      onnxruntime,
       gcsCredentials: probeGcsCredentials(),
       electronBinary: probeElectronBinary(root),
     },
