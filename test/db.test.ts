@@ -4,8 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../src/main/core/db/migrations';
 import { openDatabase, schemaVersion } from '../src/main/core/db/open';
-import { FramelabError } from '../src/shared/errors';
-import { runCleanup, tempDir } from './helpers';
+import { expectFramelabError, runCleanup, tempDir } from './helpers';
 
 afterEach(runCleanup);
 
@@ -32,17 +31,6 @@ function inspect<T>(file: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-function expectFramelabError(fn: () => unknown, code: string): FramelabError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, `expected a FramelabError ${code}`).toBeInstanceOf(FramelabError);
-  expect((caught as FramelabError).code).toBe(code);
-  return caught as FramelabError;
-}
 
 function snapshotFile(file: string) {
   return { bytes: fs.readFileSync(file), mtimeMs: fs.statSync(file).mtimeMs, dir: fs.readdirSync(path.dirname(file)).sort() };

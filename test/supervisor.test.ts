@@ -8,11 +8,11 @@ import { homePaths } from '../src/main/core/home/paths';
 import type { IntegrityCheckpoint } from '../src/main/core/workspace/integrity';
 import { absoluteStoredPath } from '../src/main/core/workspace/files';
 import { createClient } from '../src/shared/client';
-import { FramelabError } from '../src/shared/errors';
 import type { FramelabEvent } from '../src/shared/events';
 import { createHttpTransport } from '../src/shared/httpTransport';
 import { IntegrityReport, type JobSummary } from '../src/shared/jobs';
 import {
+  expectFramelabError,
   jobUpdate,
   onCleanup,
   openTestCore,
@@ -54,17 +54,6 @@ function recordJobUpdates(core: Core): JobSummary[] {
   return seen;
 }
 
-function expectFramelabError(fn: () => unknown, code: string): FramelabError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, `expected FramelabError ${code}`).toBeInstanceOf(FramelabError);
-  expect((caught as FramelabError).code).toBe(code);
-  return caught as FramelabError;
-}
 
 /** A running job's update once the job process is at work (it reported a stage of its own). */
 const working = (job: JobSummary) => job.status === 'running' && job.progress.stage !== '';

@@ -10,12 +10,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { openCore, type Core } from '../../src/main/core/core';
 import type { Db } from '../../src/main/core/db/open';
 import type { HomePaths } from '../../src/main/core/home/paths';
 import { nodeForkLauncher } from '../../src/main/core/jobs/launcher';
 import { storeFile, type StoredFile } from '../../src/main/core/workspace/files';
 import type { AppMode } from '../../src/shared/api';
+import { FramelabError } from '../../src/shared/errors';
 import type { FramelabEvent } from '../../src/shared/events';
 import type { JobSummary } from '../../src/shared/jobs';
 
@@ -320,4 +322,17 @@ export function rawRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** Runs fn and returns the FramelabError it threw, failing the test unless it threw one with this code. */
+export function expectFramelabError(fn: () => unknown, code: string): FramelabError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, `expected a FramelabError ${code}`).toBeInstanceOf(FramelabError);
+  expect((caught as FramelabError).code).toBe(code);
+  return caught as FramelabError;
 }
