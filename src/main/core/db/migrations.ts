@@ -59,6 +59,144 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'videos, frames, codebook, coders, assignments, codes with history, re-code queue',
+    sql: `
+      -- video_id is the lab's external id; content_hash recognises the same file under any name.
+      -- A video known only from an annotations file has no hash or file yet.
+      CREATE TABLE videos (
+        video_id     TEXT PRIMARY KEY CHECK (length(video_id) > 0),
+        content_hash TEXT UNIQUE CHECK (content_hash IS NULL OR length(content_hash) = 64),
+        path         TEXT,
+        size_bytes   INTEGER,
+        duration_s   REAL,
+        width        INTEGER,
+        height       INTEGER,
+        fps          REAL,
+        codec        TEXT,
+        imported_at  TEXT NOT NULL
+      ) STRICT;
+
+      -- frame_id = <video_id>_t<seconds as %05.1f>: the same frame has the same id everywhere.
+      CREATE TABLE frames (
+        frame_id    TEXT PRIMARY KEY,
+        video_id    TEXT NOT NULL REFERENCES videos (video_id),
+        timestamp_s REAL NOT NULL CHECK (timestamp_s >= 0),
+        image_path  TEXT REFERENCES stored_files (path),
+        thumb_path  TEXT REFERENCES stored_files (path),
+        created_at  TEXT NOT NULL,
+        UNIQUE (video_id, timestamp_s)
+      ) STRICT;
+      CREATE INDEX frames_by_video ON frames (video_id, timestamp_s);
+
+      CREATE TABLE dimensions (
+        name        TEXT PRIMARY KEY CHECK (name GLOB '[a-z]*' AND name NOT GLOB '*[^a-z0-9_]*'),
+        label       TEXT NOT NULL,
+        level       TEXT NOT NULL CHECK (level IN ('nominal', 'ordinal')),
+        position    INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+
+      -- Codes point at a category's id, so renaming a category keeps its codes. A category with
+      -- codes is retired (after an explicit remap), never deleted: history keeps pointing at it.
+      CREATE TABLE categories (
+        id          INTEGER PRIMARY KEY,
+        dimension   TEXT NOT NULL REFERENCES dimensions (name),
+        value       TEXT NOT NULL CHECK (length(trim(value)) > 0 AND value = trim(value)),
+        position    INTEGER NOT NULL,
+        shortcut    TEXT NOT NULL CHECK (length(shortcut) = 1),
+        description TEXT NOT NULL DEFAULT '',
+        retired_at  TEXT,
+        UNIQUE (id, dimension)
+      ) STRICT;
+      CREATE UNIQUE INDEX categories_active_value ON categories (dimension, value) WHERE retired_at IS NULL;
+      -- One key sets one category in the coding view: keys are unique across all dimensions.
+      CREATE UNIQUE INDEX categories_active_shortcut ON categories (shortcut) WHERE retired_at IS NULL;
+
+      CREATE TABLE category_examples (
+        category_id INTEGER NOT NULL REFERENCES categories (id),
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        PRIMARY KEY (category_id, frame_id)
+      ) STRICT;
+
+      -- Every codebook change stores the whole codebook as it became.
+      CREATE TABLE codebook_versions (
+        version    INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        change     TEXT NOT NULL,
+        snapshot   TEXT NOT NULL CHECK (json_valid(snapshot))
+      ) STRICT;
+
+      CREATE TABLE coders (
+        coder_id   TEXT PRIMARY KEY CHECK (length(coder_id) > 0 AND coder_id = trim(coder_id)),
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('coder', 'lead')),
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE assignments (
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        coder_id    TEXT NOT NULL REFERENCES coders (coder_id),
+        overlap     INTEGER NOT NULL CHECK (overlap IN (0, 1)),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (frame_id, coder_id)
+      ) STRICT;
+      CREATE INDEX assignments_by_coder ON assignments (coder_id, frame_id);
+
+      -- The current code per (frame, coder, dimension). A code is a category or absent: there is
+      -- no row for "blank", and the composite key ties the category to its own dimension.
+      CREATE TABLE codes (
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        coder_id    TEXT NOT NULL REFERENCES coders (coder_id),
+        dimension   TEXT NOT NULL,
+        category_id INTEGER NOT NULL,
+        coded_at    TEXT NOT NULL,
+        PRIMARY KEY (frame_id, coder_id, dimension),
+        FOREIGN KEY (category_id, dimension) REFERENCES categories (id, dimension)
+      ) STRICT;
+
+      -- Append-only: who changed which code when, from what to what. Undo is a new entry.
+      CREATE TABLE code_history (
+        id          INTEGER PRIMARY KEY,
+        batch_id    TEXT NOT NULL,
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        coder_id    TEXT NOT NULL REFERENCES coders (coder_id),
+        dimension   TEXT NOT NULL REFERENCES dimensions (name),
+        before_id   INTEGER REFERENCES categories (id),
+        after_id    INTEGER REFERENCES categories (id),
+        at          TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (source IN ('coding', 'undo', 'import', 'remap', 'sync')),
+        CHECK (before_id IS NOT after_id)
+      ) STRICT;
+      CREATE INDEX code_history_by_code ON code_history (frame_id, coder_id, dimension, id);
+      CREATE INDEX code_history_by_batch ON code_history (coder_id, batch_id);
+      CREATE TRIGGER code_history_append_only_update BEFORE UPDATE ON code_history
+        BEGIN SELECT RAISE(ABORT, 'code_history is append-only'); END;
+      CREATE TRIGGER code_history_append_only_delete BEFORE DELETE ON code_history
+        BEGIN SELECT RAISE(ABORT, 'code_history is append-only'); END;
+
+      CREATE TABLE frame_flags (
+        frame_id   TEXT NOT NULL REFERENCES frames (frame_id),
+        coder_id   TEXT NOT NULL REFERENCES coders (coder_id),
+        unsure     INTEGER NOT NULL CHECK (unsure IN (0, 1)),
+        note       TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (frame_id, coder_id)
+      ) STRICT;
+
+      -- Missing codes (e.g. the old form's blank cells) waiting for their coder.
+      CREATE TABLE recode_queue (
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        coder_id    TEXT NOT NULL REFERENCES coders (coder_id),
+        dimension   TEXT NOT NULL REFERENCES dimensions (name),
+        reason      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        resolved_at TEXT,
+        PRIMARY KEY (frame_id, coder_id, dimension)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
