@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 
 /**
@@ -105,6 +106,57 @@ export const api = {
     summary: 'Resume an interrupted, failed or cancelled job where its kind supports it',
     input: JobRef,
     output: JobOut,
+  }),
+  'codebook.get': method({ summary: 'The codebook: dimensions and their categories in order', input: NoInput, output: Codebook }),
+  'codebook.change': method({
+    summary: 'Apply one codebook edit; every edit is a new version',
+    input: z.strictObject({ change: CodebookChange }),
+    output: Codebook,
+  }),
+  'coders.list': method({ summary: 'Coder profiles', input: NoInput, output: z.object({ coders: z.array(Coder) }) }),
+  'coders.upsert': method({
+    summary: 'Create a coder or change their name or role',
+    input: z.strictObject({
+      coderId: CoderId,
+      name: z.string().trim().min(1).optional(),
+      role: z.enum(['coder', 'lead']).optional(),
+    }),
+    output: z.object({ coder: Coder }),
+  }),
+  'assignments.create': method({
+    summary: 'Split frames between coders with an overlap set coded by all of them',
+    input: z.strictObject({
+      coderIds: z.array(CoderId).min(1),
+      frameIds: z.array(z.string()).optional(),
+      overlap: z.union([
+        z.strictObject({ fraction: z.number().min(0).max(1), seed: z.number().int().default(1) }),
+        z.strictObject({ frameIds: z.array(z.string()) }),
+      ]),
+    }),
+    output: z.object({ pool: z.number().int(), overlap: z.number().int(), perCoder: z.record(z.string(), z.number().int()) }),
+  }),
+  'coding.queue': method({
+    summary: "A coder's assigned frames with their own codes only",
+    input: z.strictObject({ coderId: CoderId, filter: QueueFilter.default('all') }),
+    output: z.object({
+      frames: z.array(CodingFrame),
+      counts: z.object({ assigned: z.number().int(), done: z.number().int(), flagged: z.number().int(), recode: z.number().int() }),
+    }),
+  }),
+  'coding.save': method({
+    summary: "Save a frame's codes, every dimension at once; acknowledged after commit",
+    input: z.strictObject({ coderId: CoderId, frameId: z.string().min(1), codes: z.record(z.string(), z.string()) }),
+    output: SavedCodes,
+  }),
+  'coding.undo': method({
+    summary: "Undo the coder's latest save (a new history entry)",
+    input: z.strictObject({ coderId: CoderId }),
+    output: z.object({ restored: SavedCodes.nullable() }),
+  }),
+  'coding.flag': method({
+    summary: 'Mark a frame unsure, with a note, for this coder',
+    input: z.strictObject({ coderId: CoderId, frameId: z.string().min(1), unsure: z.boolean(), note: z.string().max(2000).default('') }),
+    output: z.object({ frameId: z.string(), unsure: z.boolean(), note: z.string() }),
   }),
 } as const;
 

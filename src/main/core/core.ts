@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { AppInfo, AppMode } from '../../shared/api';
+import { ensureDefaultCodebook } from './coding/codebook';
 import { openDatabase, schemaVersion, type Db } from './db/open';
 import { appVersion } from './appRoot';
 import { EventBus } from './events';
@@ -39,10 +40,12 @@ export function openCore(options: OpenCoreOptions): Core {
   const home = homePaths(options.home);
   fs.mkdirSync(home.root, { recursive: true });
   const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode]);
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = openDatabase(home.dbFile);
+    ensureDefaultCodebook(db);
   } catch (err) {
+    db?.close();
     lock.release();
     throw err;
   }

@@ -1,9 +1,10 @@
 import { appHandlers } from './appHandlers';
+import { codingHandlers } from './codingHandlers';
 import { jobsHandlers } from './jobsHandlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers };
