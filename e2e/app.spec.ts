@@ -7,6 +7,7 @@ test.describe('browser mode', () => {
     page.on('pageerror', (e) => problems.push(e.message));
     const response = await page.goto(server.url);
     expect(response!.status()).toBe(200);
+    await page.keyboard.press('Control+3');
     expect(response!.headers()['content-security-policy']).toContain("default-src 'self'");
     await expect(page.getByRole('heading', { name: 'Workspace' })).toBeVisible();
     await expect(page.getByTestId('home-path')).toHaveText(server.home);
@@ -14,6 +15,7 @@ test.describe('browser mode', () => {
     expect(new URL(page.url()).searchParams.get('token')).toBeNull();
     // A reload keeps working: the page authenticates with its cookie, the API with the kept token.
     await page.reload();
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await expect(page.getByTestId('home-path')).toHaveText(server.home);
     // The CSP must not break the app itself.
     expect(problems).toEqual([]);
@@ -27,14 +29,15 @@ test.describe('browser mode', () => {
 
   test('runs an integrity check as a job with live progress, then shows the report', async ({ page, server }) => {
     await page.goto(server.url);
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await expect(page.getByTestId('integrity-card')).toContainText('Never checked');
     await page.getByRole('button', { name: 'Run integrity check' }).click();
     const panel = page.getByTestId('jobs-panel');
     await expect(panel.locator('[data-testid=job-row]').first()).toHaveAttribute('data-status', 'succeeded');
     await expect(page.getByTestId('integrity-status')).toContainText('Intact');
 
-    // Ctrl+2 opens Jobs; the job's log and result are there.
-    await page.keyboard.press('Control+2');
+    // Ctrl+4 opens Jobs; the job's log and result are there.
+    await page.keyboard.press('Control+4');
     await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
     await page.locator('main [data-testid=job-row] button.link').first().click();
     await expect(page.getByTestId('job-log')).toContainText('Workspace is intact');
@@ -60,6 +63,7 @@ test.describe('long jobs', () => {
 
   test('cancel stops a running job', async ({ page, server }) => {
     await page.goto(server.url);
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('button', { name: 'Run integrity check' }).click();
     const row = page.getByTestId('jobs-panel').locator('[data-testid=job-row]').first();
     await expect(row).toHaveAttribute('data-status', 'running');
@@ -72,6 +76,7 @@ test.describe('long jobs', () => {
   test('a killed job process shows as interrupted and resumes to the end', async ({ page, server }) => {
     test.setTimeout(120_000);
     await page.goto(server.url);
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('button', { name: 'Run integrity check' }).click();
     const row = page.getByTestId('jobs-panel').locator('[data-testid=job-row]').first();
     await expect(row).toHaveAttribute('data-status', 'running');

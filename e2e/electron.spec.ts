@@ -26,6 +26,7 @@ test('the desktop window opens the workspace through the preload bridge only', a
   const app = await electron.launch({ executablePath: binary!, args: [root, '--home', home] });
   try {
     const window = await app.firstWindow();
+    await window.getByRole('button', { name: 'Workspace' }).click();
     await expect(window.getByRole('heading', { name: 'Workspace' })).toBeVisible();
     await expect(window.getByTestId('home-path')).toHaveText(home);
     const surface = await window.evaluate(() => ({

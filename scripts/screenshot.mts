@@ -1,20 +1,29 @@
 /**
- * Regenerates docs/screenshot.png for the README: a fresh home with a few stored files, an
- * integrity check run, the jobs panel open. Usage: node --import tsx scripts/screenshot.mts
+ * Regenerates the README's screenshots: the coding view (docs/coding.png) on a seeded home
+ * with two coders, and the workspace (docs/screenshot.png) after an integrity check.
+ * Usage: node --import tsx scripts/screenshot.mts
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, requireChromium } from '../e2e/support/chromium';
-import { startServe, stopServe } from '../e2e/support/fixtures';
+import { seedHome, startServe, stopServe } from '../e2e/support/fixtures';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-shot-'));
+seedHome(home, { codingFrames: 12 });
 const server = await startServe(home);
 const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);
+  await page.getByLabel('Coder').selectOption('coder_a');
+  for (const key of ['1', 'a', '3', 'd', '2']) await page.keyboard.press(key);
+  await page.getByTestId('frame-id').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.resolve('docs/coding.png') });
+
+  await page.getByRole('button', { name: 'Workspace' }).click();
   await page.getByRole('button', { name: 'Run integrity check' }).click();
   await page.getByTestId('integrity-status').waitFor();
   await page.getByTestId('capabilities').waitFor();

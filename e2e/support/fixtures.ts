@@ -24,15 +24,16 @@ export interface Seed {
   smallFiles?: number;
   sparseFiles?: number;
   sparseBytes?: number;
+  /** Frames of one video with images, two coders (coder_a, coder_b), all frames in the overlap. */
+  codingFrames?: number;
 }
 
-function seedHome(home: string, seed: Seed): void {
-  if (!seed.smallFiles && !seed.sparseFiles) return;
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'e2e/support/seedHome.ts'), home, String(seed.smallFiles ?? 0), String(seed.sparseFiles ?? 0), String(seed.sparseBytes ?? 2 ** 30)],
-    { cwd: root, encoding: 'utf8' },
-  );
+export function seedHome(home: string, seed: Seed): void {
+  if (!seed.smallFiles && !seed.sparseFiles && !seed.codingFrames) return;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'e2e/support/seedHome.ts'), home, JSON.stringify(seed)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`seeding failed: ${run.stderr}`);
 }
 

@@ -1,6 +1,8 @@
 import { JobsPanel } from './components/JobsPanel';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
+import { CodersScreen } from './screens/CodersScreen';
+import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
@@ -16,6 +18,8 @@ export function App() {
       <Sidebar />
       <main className="content">
         <Notices />
+        {area === 'coding' && <CodingScreen />}
+        {area === 'coders' && <CodersScreen />}
         {area === 'workspace' && <WorkspaceScreen />}
         {area === 'jobs' && <JobsScreen />}
       </main>

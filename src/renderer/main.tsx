@@ -23,7 +23,7 @@ const root = createRoot(document.getElementById('root')!);
 if (connection.kind === 'unauthorized') {
   root.render(<Unauthorized />);
 } else {
-  setClient(connection.client);
+  setClient(connection.client, connection.fileUrl);
   connection.client.onEvent(applyEvent);
   void loadInfo();
   void loadJobs();

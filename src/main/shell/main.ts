@@ -11,6 +11,7 @@ import { appRoot, rendererDir } from '../core/appRoot';
 import { handlers } from '../core/api/handlers';
 import { openCore, type Core } from '../core/core';
 import { resolveHome } from '../core/home/paths';
+import { handleFileScheme, registerFileScheme } from './fileProtocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { installSecurity } from './security';
@@ -52,6 +53,8 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+registerFileScheme();
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -78,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core, handlers, rendererDir());
+    handleFileScheme(core);
     Menu.setApplicationMenu(buildMenu());
     createWindow();
     app.on('activate', () => {

@@ -5,7 +5,7 @@ export const DESKTOP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data: blob: framelab-file:",
   "media-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",

@@ -1,7 +1,8 @@
 import type { FramelabBridge } from '../../shared/bridge';
 import { createClient, type Client, type Transport } from '../../shared/client';
 import { createHttpTransport } from '../../shared/httpTransport';
-import { TOKEN_QUERY_PARAM } from '../../shared/http';
+import { DESKTOP_FILE_SCHEME } from '../../shared/bridge';
+import { HTTP_PATHS, TOKEN_QUERY_PARAM } from '../../shared/http';
 
 declare global {
   interface Window {
@@ -10,8 +11,10 @@ declare global {
 }
 
 export type Connection =
-  | { kind: 'desktop' | 'browser'; client: Client }
+  | { kind: 'desktop' | 'browser'; client: Client; fileUrl: (storedPath: string) => string }
   | { kind: 'unauthorized' };
+
+const encodePath = (storedPath: string) => storedPath.split('/').map(encodeURIComponent).join('/');
 
 const TOKEN_KEY = 'framelab.token';
 
@@ -39,9 +42,16 @@ function bridgeTransport(bridge: FramelabBridge): Transport {
 
 /** The renderer cannot tell the desktop app from browser mode past this function. */
 export function connect(onConnectionChange: (connected: boolean) => void): Connection {
-  if (window.framelab) return { kind: 'desktop', client: createClient(bridgeTransport(window.framelab)) };
+  if (window.framelab) {
+    return {
+      kind: 'desktop',
+      client: createClient(bridgeTransport(window.framelab)),
+      fileUrl: (p) => `${DESKTOP_FILE_SCHEME}://files/${encodePath(p)}`,
+    };
+  }
   const token = browserToken();
   if (!token) return { kind: 'unauthorized' };
   const transport = createHttpTransport({ baseUrl: window.location.origin, token, onConnectionChange });
-  return { kind: 'browser', client: createClient(transport) };
+  // Images authenticate with the page's cookie: an <img> cannot send the bearer header.
+  return { kind: 'browser', client: createClient(transport), fileUrl: (p) => `${HTTP_PATHS.files}${encodePath(p)}` };
 }

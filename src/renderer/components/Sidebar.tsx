@@ -2,8 +2,10 @@ import { useStore } from '../store';
 import type { Area } from '../store/appSlice';
 
 export const AREAS: { id: Area; label: string; shortcut: string }[] = [
-  { id: 'workspace', label: 'Workspace', shortcut: '1' },
-  { id: 'jobs', label: 'Jobs', shortcut: '2' },
+  { id: 'coding', label: 'Coding', shortcut: '1' },
+  { id: 'coders', label: 'Coders', shortcut: '2' },
+  { id: 'workspace', label: 'Workspace', shortcut: '3' },
+  { id: 'jobs', label: 'Jobs', shortcut: '4' },
 ];
 
 export function Sidebar() {

@@ -1,6 +1,7 @@
 import { FramelabError } from '../../shared/errors';
 import type { FramelabEvent } from '../../shared/events';
 import { client } from '../api/client';
+import { loadCodingSetup as refreshCodingSetup } from './codingActions';
 import { useStore } from './index';
 
 /** API calls that feed the store. Failures become notices that show the message as written. */
@@ -56,6 +57,8 @@ export function applyEvent(event: FramelabEvent): void {
       return;
     case 'data.changed':
       if (event.topics.includes('workspace')) void loadWorkspace();
+      // Another window or the CLI changed the setup: the coding view follows.
+      if (event.topics.some((t) => t === 'codebook' || t === 'coders' || t === 'assignments')) void refreshCodingSetup();
       return;
   }
 }

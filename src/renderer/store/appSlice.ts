@@ -3,7 +3,7 @@ import type { AppInfo } from '../../shared/api';
 import type { Store } from './index';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'workspace' | 'jobs';
+export type Area = 'coding' | 'coders' | 'workspace' | 'jobs';
 
 export interface Notice {
   id: number;
@@ -34,7 +34,7 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   info: null,
   connected: true,
   theme: 'light',
-  area: 'workspace',
+  area: 'coding',
   jobsPanelOpen: false,
   notices: [],
   setInfo: (info) => set({ info }),

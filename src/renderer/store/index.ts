@@ -1,15 +1,17 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './appSlice';
+import { createCodingSlice, type CodingSlice } from './codingSlice';
 import { createJobsSlice, type JobsSlice } from './jobsSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
 
-export type Store = AppSlice & JobsSlice & WorkspaceSlice;
+export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice;
 
 /** Slices combined once. Components read one value per selector (useShallow for objects). */
 export const useStore = create<Store>()((...a) => ({
   ...createAppSlice(...a),
   ...createJobsSlice(...a),
   ...createWorkspaceSlice(...a),
+  ...createCodingSlice(...a),
 }));
 
 const initialState = useStore.getState();

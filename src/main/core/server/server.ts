@@ -11,7 +11,7 @@ import type { Handlers } from '../api/types';
 import type { Core } from '../core';
 import { credentials, hostAllowed, newToken, originAllowed } from './auth';
 import { securityHeaders } from './headers';
-import { resolveStatic } from './staticFiles';
+import { resolveStatic, resolveStoredFile } from './staticFiles';
 
 export interface ServeOptions {
   core: Core;
@@ -88,6 +88,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (creds.query) {
       // Lets the page's own assets and socket authenticate without the token in every URL.
       res.setHeader('Set-Cookie', `${cookieNameForPort(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (url.pathname.startsWith(HTTP_PATHS.files)) {
+      // Stored files (frame images, thumbnails): only what the database registered, never anything else under home.
+      const stored = resolveStoredFile(options.core, url.pathname.slice(HTTP_PATHS.files.length));
+      if (!stored) return sendText(res, 404, 'Not found.');
+      res.writeHead(200, { 'Content-Type': stored.contentType, 'Cache-Control': 'private, max-age=3600' });
+      if (req.method === 'HEAD') return void res.end();
+      fs.createReadStream(stored.file).pipe(res);
+      return;
     }
     const file = resolveStatic(options.rendererDir, url.pathname);
     if (!file) {

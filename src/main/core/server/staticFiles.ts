@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Core } from '../core';
+import { absoluteStoredPath } from '../workspace/files';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,4 +47,23 @@ export function resolveStatic(rootDir: string, urlPath: string): StaticFile | nu
   if (path.extname(decoded)) return null;
   const index = path.join(rootDir, 'index.html');
   return fs.existsSync(index) ? { file: index, contentType: CONTENT_TYPES['.html']!, immutable: false } : null;
+}
+
+/** A file the workspace registered in stored_files, by its relative path; null for anything else. */
+export function resolveStoredFile(core: Core, encodedPath: string): StaticFile | null {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(encodedPath);
+  } catch {
+    return null;
+  }
+  if (!core.db.prepare('SELECT 1 FROM stored_files WHERE path = ?').get(relative)) return null;
+  let file: string;
+  try {
+    file = absoluteStoredPath(core.home, relative);
+  } catch {
+    return null;
+  }
+  if (!fs.existsSync(file)) return null;
+  return { file, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', immutable: false };
 }

@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { QUEUE_FILTERS, type QueueFilter } from '../../../shared/coding';
+import { useStore } from '../../store';
+import { chooseCoder, loadCodingSetup, loadQueue, pressCategory, toggleUnsure } from '../../store/codingActions';
+import { FrameView } from './FrameView';
+import { DimensionPanel } from './DimensionPanel';
+import { useCodingKeys } from './useCodingKeys';
+
+const FILTER_LABELS: Record<QueueFilter, string> = { all: 'All', uncoded: 'Uncoded', flagged: 'Flagged', recode: 'Re-code' };
+
+/** Keyboard-first coding: the frame large, one key per category, saved when every dimension is set. */
+export function CodingScreen() {
+  const coders = useStore((s) => s.coders);
+  const coderId = useStore((s) => s.coderId);
+  const filter = useStore((s) => s.filter);
+  const setFilter = useStore((s) => s.setFilter);
+  const counts = useStore((s) => s.counts);
+  const codebook = useStore((s) => s.codebook);
+  const queueLength = useStore((s) => s.queue.length);
+  const position = useStore((s) => s.queue.findIndex((f) => f.frameId === s.currentFrameId));
+  const frame = useStore(useShallow((s) => s.queue.find((f) => f.frameId === s.currentFrameId) ?? null));
+  const [noteOpen, setNoteOpen] = useState(false);
+
+  useEffect(() => {
+    void loadCodingSetup();
+  }, []);
+  useCodingKeys({ onNote: () => setNoteOpen(true), enabled: !noteOpen });
+
+  if (!codebook) return <p className="loading">Loading the codebook…</p>;
+  if (coders.length === 0) {
+    return (
+      <section className="screen">
+        <h1>Coding</h1>
+        <p className="empty">No coders yet. The lead adds coders and assigns frames in Coders.</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen coding" aria-labelledby="coding-title">
+      <header className="screen-head">
+        <h1 id="coding-title">Coding</h1>
+        <label className="coder-picker">
+          Coder{' '}
+          <select aria-label="Coder" value={coderId ?? ''} onChange={(e) => void chooseCoder(e.target.value)}>
+            <option value="" disabled>
+              Choose…
+            </option>
+            {coders.map((c) => (
+              <option key={c.coderId} value={c.coderId}>
+                {c.name === c.coderId ? c.coderId : `${c.name} (${c.coderId})`}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {!coderId ? (
+        <p className="empty">Choose who is coding. Framelab remembers it on this machine.</p>
+      ) : (
+        <>
+          <div className="coding-bar">
+            <div role="tablist" aria-label="Filter">
+              {QUEUE_FILTERS.map((f) => (
+                <button
+                  key={f}
+                  role="tab"
+                  type="button"
+                  aria-selected={filter === f}
+                  className={filter === f ? 'active' : ''}
+                  onClick={() => {
+                    setFilter(f);
+                    void loadQueue();
+                  }}
+                >
+                  {FILTER_LABELS[f]}
+                  {f === 'flagged' && counts ? ` (${counts.flagged})` : ''}
+                  {f === 'recode' && counts ? ` (${counts.recode})` : ''}
+                </button>
+              ))}
+            </div>
+            {counts && (
+              <span className="counter" data-testid="coding-counter">
+                {counts.done} / {counts.assigned} done
+              </span>
+            )}
+          </div>
+          {!frame ? (
+            <p className="empty" data-testid="coding-empty">
+              {counts?.assigned === 0
+                ? 'No frames are assigned to you yet.'
+                : filter === 'uncoded'
+                  ? 'All your assigned frames are coded. Nice work.'
+                  : 'Nothing here for this filter.'}
+            </p>
+          ) : (
+            <div className="coding-main">
+              <FrameView frame={frame} position={position} total={queueLength} />
+              <div className="coding-side">
+                {codebook.dimensions.map((d) => (
+                  <DimensionPanel key={d.name} dimension={d} frame={frame} onPick={(v) => void pressCategory(d.name, v)} />
+                ))}
+                <div className="flag-row">
+                  <button type="button" onClick={() => void toggleUnsure()} aria-pressed={!!frame.flag?.unsure}>
+                    <kbd>U</kbd> {frame.flag?.unsure ? 'Unsure (flagged)' : 'Mark unsure'}
+                  </button>
+                  <button type="button" onClick={() => setNoteOpen(true)}>
+                    <kbd>N</kbd> Note
+                  </button>
+                </div>
+                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onClose={() => setNoteOpen(false)} />}
+                {frame.flag?.note && !noteOpen && <p className="note">“{frame.flag.note}”</p>}
+                <ShortcutHelp />
+              </div>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function NoteEditor({ initial, onClose }: { initial: string; onClose: () => void }) {
+  const [text, setText] = useState(initial);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const save = () => {
+    void toggleUnsure(text);
+    onClose();
+  };
+  return (
+    <div className="note-editor">
+      <textarea
+        ref={ref}
+        aria-label="Note"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            save();
+          } else if (e.key === 'Escape') onClose();
+        }}
+      />
+      <div className="note-actions">
+        <button type="button" className="primary" onClick={save}>
+          Save note (Enter)
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel (Esc)
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ShortcutHelp() {
+  return (
+    <dl className="shortcuts" aria-label="Shortcuts">
+      <dt>
+        <kbd>Z</kbd> <kbd>⌫</kbd>
+      </dt>
+      <dd>undo the last save</dd>
+      <dt>
+        <kbd>←</kbd> <kbd>→</kbd>
+      </dt>
+      <dd>previous / next frame</dd>
+      <dt>
+        <kbd>Esc</kbd>
+      </dt>
+      <dd>clear the unsaved keys</dd>
+    </dl>
+  );
+}
+
+

@@ -1,0 +1,34 @@
+import type { CodingFrame, Dimension } from '../../../shared/coding';
+import { useStore } from '../../store';
+
+/** One dimension: its categories in codebook order, each with its key; saved and draft values marked. */
+export function DimensionPanel({ dimension, frame, onPick }: { dimension: Dimension; frame: CodingFrame; onPick: (value: string) => void }) {
+  const drafted = useStore((s) => s.draft[dimension.name]);
+  const saved = frame.codes[dimension.name];
+  const recode = frame.recode.includes(dimension.name);
+  return (
+    <fieldset className="dimension" data-testid={`dimension-${dimension.name}`}>
+      <legend>
+        {dimension.label} <span className="muted small">{dimension.level}</span>
+        {recode && <span className="badge badge-failed">re-code</span>}
+      </legend>
+      <div className="categories">
+        {dimension.categories.map((c) => {
+          const state = drafted === c.value ? 'draft' : drafted === undefined && saved === c.value ? 'saved' : '';
+          return (
+            <button
+              key={c.id}
+              type="button"
+              className={`category ${state}`}
+              aria-pressed={state !== ''}
+              title={c.description}
+              onClick={() => onPick(c.value)}
+            >
+              <kbd>{c.shortcut.toUpperCase()}</kbd> {c.value}
+            </button>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}

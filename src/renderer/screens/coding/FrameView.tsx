@@ -1,0 +1,49 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { CodingFrame } from '../../../shared/coding';
+import { fileUrl } from '../../api/client';
+import { useStore } from '../../store';
+
+const NEIGHBOURS = 3;
+
+/** The frame large, with the neighbouring frames of the same video as context. */
+export function FrameView({ frame, position, total }: { frame: CodingFrame; position: number; total: number }) {
+  const showFrame = useStore((s) => s.showFrame);
+  const neighbours = useStore(
+    useShallow((s) => {
+      const same = s.queue.filter((f) => f.videoId === frame.videoId);
+      const at = same.findIndex((f) => f.frameId === frame.frameId);
+      return same.slice(Math.max(0, at - NEIGHBOURS), at + NEIGHBOURS + 1);
+    }),
+  );
+  return (
+    <div className="frame-view">
+      <div className="frame-image" data-testid="frame-image">
+        {frame.image ? (
+          <img src={fileUrl(frame.image)} alt={`Frame ${frame.frameId}`} />
+        ) : (
+          <div className="image-missing">Image missing: its codes still count; it links when the image arrives.</div>
+        )}
+      </div>
+      <div className="frame-caption">
+        <strong data-testid="frame-id">{frame.frameId}</strong>
+        <span className="muted">
+          {frame.videoId} · {frame.timestampS.toFixed(1)} s · {position + 1} of {total}
+          {frame.overlap ? ' · overlap' : ''}
+        </span>
+      </div>
+      <div className="filmstrip" aria-label="Neighbouring frames">
+        {neighbours.map((n) => (
+          <button
+            key={n.frameId}
+            type="button"
+            className={n.frameId === frame.frameId ? 'current' : ''}
+            onClick={() => showFrame(n.frameId)}
+            title={n.frameId}
+          >
+            {n.thumb ? <img src={fileUrl(n.thumb)} alt="" /> : <span>{n.timestampS.toFixed(1)} s</span>}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
