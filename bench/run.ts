@@ -17,6 +17,7 @@ import { openCore, type Core } from '../src/main/core/core';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { startServer } from '../src/main/core/server/server';
 import { storeFile } from '../src/main/core/workspace/files';
+import { codingLatency } from './codingLatency';
 
 interface Result {
   name: string;
@@ -101,6 +102,11 @@ async function main() {
     core.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
+  const latency = await codingLatency();
+  results.push(
+    { name: `coding: key → next frame painted, p50 (${latency.frames})`, ours: latency.p50, reference: latency.floorP50, unit: 'ms', referenceName: 'image-swap floor' },
+    { name: `coding: key → next frame painted, p95 (${latency.frames})`, ours: latency.p95, reference: latency.floorP95, unit: 'ms', referenceName: 'image-swap floor' },
+  );
   for (const r of results) {
     console.log(
       `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(8)} ${r.unit} · ${r.referenceName} ${r.reference.toFixed(1).padStart(8)} ${r.unit} · ratio ${(r.ours / r.reference).toFixed(2)}`,
