@@ -1,6 +1,7 @@
 import { JobsPanel } from './components/JobsPanel';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
+import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
@@ -20,6 +21,7 @@ export function App() {
         <Notices />
         {area === 'coding' && <CodingScreen />}
         {area === 'coders' && <CodersScreen />}
+        {area === 'codebook' && <CodebookScreen />}
         {area === 'workspace' && <WorkspaceScreen />}
         {area === 'jobs' && <JobsScreen />}
       </main>

@@ -4,8 +4,9 @@ import type { Area } from '../store/appSlice';
 export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'coding', label: 'Coding', shortcut: '1' },
   { id: 'coders', label: 'Coders', shortcut: '2' },
-  { id: 'workspace', label: 'Workspace', shortcut: '3' },
-  { id: 'jobs', label: 'Jobs', shortcut: '4' },
+  { id: 'codebook', label: 'Codebook', shortcut: '3' },
+  { id: 'workspace', label: 'Workspace', shortcut: '4' },
+  { id: 'jobs', label: 'Jobs', shortcut: '5' },
 ];
 
 export function Sidebar() {

@@ -3,7 +3,7 @@ import type { AppInfo } from '../../shared/api';
 import type { Store } from './index';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'coding' | 'coders' | 'workspace' | 'jobs';
+export type Area = 'coding' | 'coders' | 'codebook' | 'workspace' | 'jobs';
 
 export interface Notice {
   id: number;
