@@ -32,6 +32,26 @@ function inspect<T>(file: string, fn: (db: Database.Database) => T): T {
 }
 
 
+/** Every table of the latest schema; a new migration adds its tables here. */
+const ALL_TABLES = [
+  'assignments',
+  'categories',
+  'category_examples',
+  'code_history',
+  'codebook_versions',
+  'coders',
+  'codes',
+  'dimensions',
+  'frame_flags',
+  'frames',
+  'job_logs',
+  'jobs',
+  'recode_queue',
+  'settings',
+  'stored_files',
+  'videos',
+];
+
 function snapshotFile(file: string) {
   return { bytes: fs.readFileSync(file), mtimeMs: fs.statSync(file).mtimeMs, dir: fs.readdirSync(path.dirname(file)).sort() };
 }
@@ -48,7 +68,7 @@ describe('openDatabase', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
 
       const tables = userTables(db);
-      expect(tables.map((t) => t.name).sort()).toEqual(['job_logs', 'jobs', 'settings', 'stored_files']);
+      expect(tables.map((t) => t.name).sort()).toEqual(ALL_TABLES);
       for (const table of tables) expect({ table: table.name, strict: table.strict }).toEqual({ table: table.name, strict: 1 });
 
       // STRICT and foreign keys are really enforced, not just declared.
@@ -158,7 +178,7 @@ describe('openDatabase', () => {
 
     inspect(file, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
-      expect(userTables(db).map((t) => t.name).sort()).toEqual(['job_logs', 'jobs', 'settings', 'stored_files']);
+      expect(userTables(db).map((t) => t.name).sort()).toEqual(ALL_TABLES);
       expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 0 });
     });
 

@@ -25,11 +25,13 @@ describe('renderer store', () => {
   it('starts empty and resets to empty', () => {
     useStore.getState().setJobs([job('a', 'running')]);
     useStore.getState().setArea('jobs');
+    useStore.getState().setCoderId('coder_a');
     resetStore();
     const s = useStore.getState();
     expect(s.jobOrder).toEqual([]);
     expect(s.jobsLoaded).toBe(false);
-    expect(s.area).toBe('workspace');
+    expect(s.area).toBe('coding');
+    expect(s.coderId).toBeNull();
   });
 
   it('applies job events: new jobs go first, updates replace in place', () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
 import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
+import { FrameSummary, VideoSummary } from './media';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -107,6 +109,20 @@ export const api = {
     input: JobRef,
     output: JobOut,
   }),
+  'videos.list': method({
+    summary: 'Imported videos with their metadata and frame counts',
+    input: NoInput,
+    output: z.object({ videos: z.array(VideoSummary) }),
+  }),
+  'frames.list': method({
+    summary: 'Sampled frames, by video and time, a page at a time',
+    input: z.strictObject({
+      videoId: z.string().min(1).optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    output: z.object({ frames: z.array(FrameSummary), total: z.number().int() }),
+  }),
   'codebook.get': method({ summary: 'The codebook: dimensions and their categories in order', input: NoInput, output: Codebook }),
   'codebook.change': method({
     summary: 'Apply one codebook edit; every edit is a new version',
@@ -157,6 +173,21 @@ export const api = {
     summary: 'Mark a frame unsure, with a note, for this coder',
     input: z.strictObject({ coderId: CoderId, frameId: z.string().min(1), unsure: z.boolean(), note: z.string().max(2000).default('') }),
     output: z.object({ frameId: z.string(), unsure: z.boolean(), note: z.string() }),
+  }),
+  'annotations.import': method({
+    summary: "Import the lab's annotations.csv: all of it, or with any bad row nothing (the report lists every one)",
+    input: AnnotationsImportInput,
+    output: AnnotationsImportReport,
+  }),
+  'annotations.export': method({
+    summary: "Write every frame × coder's codes as the lab's annotations.csv",
+    input: z.strictObject({ out: z.string().min(1) }),
+    output: z.object({ rows: z.number().int(), file: z.string() }),
+  }),
+  'recode.list': method({
+    summary: 'Open re-code entries (missing codes waiting for their coder), for the lead',
+    input: RecodeListInput,
+    output: z.object({ entries: z.array(RecodeEntry) }),
   }),
 } as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 
 /**
  * Job kinds: each declares its parameters and result once. The supervisor, the API and the
@@ -42,6 +43,20 @@ export const jobKinds = {
     params: IntegrityParams,
     result: IntegrityReport,
     resumable: true,
+  },
+  'media.import': {
+    title: 'Import videos',
+    description: 'Probes, hashes and records video files (mp4, mov, webm, mkv) from files or folders.',
+    params: MediaImportParams,
+    result: MediaImportResult,
+    resumable: false,
+  },
+  'frames.sample': {
+    title: 'Sample frames',
+    description: 'Picks timestamps per video and extracts each new frame and its thumbnail once.',
+    params: FramesSampleParams,
+    result: FramesSampleResult,
+    resumable: false,
   },
 } as const;
 

@@ -2,17 +2,20 @@ import { FramelabError, toErrorInfo } from '../../shared/errors';
 import { appVersion } from '../core/appRoot';
 import { resolveHome } from '../core/home/paths';
 import type { Command, GlobalOptions } from './command';
+import { annotationsCommand, recodeCommand } from './commands/annotations';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
+import { framesCommand } from './commands/frames';
 import { jobsCommand } from './commands/jobs';
 import { serveCommand } from './commands/serve';
+import { videosCommand } from './commands/videos';
 
 /**
  * `framelab <command> [--home DIR] [--json]`. With --json a success prints one bare JSON
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -6,6 +6,7 @@ import { appVersion } from './appRoot';
 import { EventBus } from './events';
 import { acquireHomeLock, type HomeLock } from './home/lock';
 import { homePaths, type HomePaths } from './home/paths';
+import { applyJobResult } from './jobs/apply';
 import type { ProcessLauncher } from './jobs/launcher';
 import { JobRepository } from './jobs/repository';
 import { JobSupervisor } from './jobs/supervisor';
@@ -57,6 +58,7 @@ export function openCore(options: OpenCoreOptions): Core {
     events,
     home: home.root,
     maxConcurrent: options.maxConcurrentJobs,
+    applyResult: (kind, result, jobId) => applyJobResult(kind, result as never, { db, home, jobId }),
   });
   jobs.reconcile();
   const info: AppInfo = {

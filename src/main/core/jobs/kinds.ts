@@ -1,6 +1,8 @@
 import type { JobKind, JobParams, JobResult } from '../../../shared/jobs';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
+import { runImport } from '../media/importVideos';
+import { runSampling } from '../media/sampleFrames';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -21,4 +23,6 @@ type Implementations = {
 export const jobImplementations: Implementations = {
   'workspace.integrity': (ctx, { db, home, params }) =>
     runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
+  'media.import': (ctx, { db, params }) => runImport(ctx, db, params),
+  'frames.sample': (ctx, { db, home, params }) => runSampling(ctx, db, home, params),
 };

@@ -58,6 +58,11 @@ function toSummary(row: JobRow): JobSummary {
 export class JobRepository {
   constructor(private readonly db: Db) {}
 
+  /** Runs fn in one immediate transaction on the owner's connection (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   create(kind: JobKind, params: unknown): JobSummary {
     const id = `job_${Date.now().toString(36)}_${crypto.randomBytes(4).toString('hex')}`;
     const at = now();

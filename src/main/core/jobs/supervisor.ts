@@ -1,4 +1,5 @@
-import { FramelabError, type ErrorInfo } from '../../../shared/errors';
+import { FramelabError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { DataTopic } from '../../../shared/events';
 import { FINISHED_STATUSES, jobKinds, type JobKind, type JobSummary } from '../../../shared/jobs';
 import type { EventBus } from '../events';
 import { zodMessage } from '../zodMessage';
@@ -17,6 +18,12 @@ export interface SupervisorOptions {
   readyTimeoutMs?: number;
   /** After a cancel request, a job process gets this long to stop before it is killed. */
   cancelGraceMs?: number;
+  /**
+   * Writes a succeeded job's result where its kind has more to write than `jobs.result`
+   * (see jobs/apply.ts). Runs in the same transaction that marks the job succeeded; a throw
+   * rolls it all back and the job fails. Returns the result to store and the topics changed.
+   */
+  applyResult?: (kind: JobKind, result: unknown, jobId: string) => { result: unknown; topics: DataTopic[] };
 }
 
 interface Running {
@@ -233,7 +240,7 @@ export class JobSupervisor {
         return;
       case 'done': {
         const parsed = jobKinds[run.kind].result.safeParse(message.result);
-        if (parsed.success) this.settle(id, 'succeeded', { result: parsed.data }, run);
+        if (parsed.success) this.succeed(run, parsed.data);
         else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } }, run);
         return;
       }
@@ -247,6 +254,30 @@ export class JobSupervisor {
     }
   }
 
+  /** Writes the result (through the kind's apply step, if any) and marks the job succeeded, atomically. */
+  private succeed(run: Running, result: unknown): void {
+    const apply = this.options.applyResult;
+    if (!apply) return this.settle(run.id, 'succeeded', { result }, run);
+    let topics: DataTopic[] = [];
+    let failure: ErrorInfo | null = null;
+    try {
+      this.repo.transaction(() => {
+        const applied = apply(run.kind, result, run.id);
+        topics = applied.topics;
+        this.repo.finish(run.id, 'succeeded', { result: applied.result });
+      });
+    } catch (err) {
+      const info = toErrorInfo(err);
+      if (!(err instanceof FramelabError)) console.error(`[framelab] saving the result of job ${run.id} failed:`, err);
+      const reason = /[.!?]$/.test(info.message) ? info.message : `${info.message}.`;
+      const saved = /nothing was saved/i.test(reason) ? '' : ' Nothing was saved.';
+      failure = { code: info.code, message: `The job finished, but its results could not be saved: ${reason}${saved}` };
+      this.log(run.id, 'error', failure.message);
+    }
+    if (failure) this.settle(run.id, 'failed', { error: failure }, run);
+    else this.settle(run.id, 'succeeded', { result }, run, topics, true);
+  }
+
   private log(id: string, level: 'info' | 'warn' | 'error', message: string): void {
     const line = this.repo.appendLog(id, level, message);
     if (line) this.options.events.emit({ type: 'job.log', jobId: id, line });
@@ -257,14 +288,17 @@ export class JobSupervisor {
     status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted',
     outcome: { result?: unknown; error?: ErrorInfo },
     run?: Running,
+    topics: DataTopic[] = [],
+    /** The caller already wrote the outcome (in its own transaction). */
+    written = false,
   ) {
     if (run) {
       if (run.settled) return;
       run.settled = true;
     }
-    this.repo.finish(id, status, outcome);
+    if (!written) this.repo.finish(id, status, outcome);
     const job = this.publish(id);
-    this.options.events.emit({ type: 'data.changed', topics: ['jobs', 'workspace'] });
+    this.options.events.emit({ type: 'data.changed', topics: [...new Set<DataTopic>(['jobs', 'workspace', ...topics])] });
     for (const resolve of this.waiters.get(id) ?? []) resolve(job);
     this.waiters.delete(id);
   }

@@ -94,7 +94,8 @@ async function run(port: Port, message: Extract<ToWorker, { type: 'run' }>, stat
   const db = openDatabase(home.dbFile, { readonly: true });
   try {
     const params = jobKinds[job.kind].params.parse(job.params);
-    const result = await jobImplementations[job.kind](ctx as JobContext<never>, { db, home, params });
+    // params were parsed by this kind's own schema just above: the pairing is sound.
+    const result = await jobImplementations[job.kind](ctx as JobContext<never>, { db, home, params: params as never });
     progressOut.flush();
     checkpointOut.flush();
     await port.post({ type: 'done', result });

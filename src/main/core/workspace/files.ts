@@ -51,12 +51,19 @@ export function storeFile(db: Db, home: HomePaths, relative: string, role: strin
   const tmp = `${target}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, bytes);
   fs.renameSync(tmp, target);
-  const record: StoredFile = {
+  return registerStoredFile(db, {
     path: relative.split(path.sep).join('/'),
     role,
     sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
     size: bytes.length,
-  };
+  });
+}
+
+/**
+ * Records a file already in place under the files dir, with the hash and size measured by
+ * whoever wrote it (a job process writes files; only the owner registers them).
+ */
+export function registerStoredFile(db: Db, record: StoredFile): StoredFile {
   db.prepare(
     `INSERT INTO stored_files (path, role, sha256, size, created_at) VALUES (@path, @role, @sha256, @size, @createdAt)
      ON CONFLICT (path) DO UPDATE SET role = excluded.role, sha256 = excluded.sha256, size = excluded.size`,

@@ -1,0 +1,46 @@
+/**
+ * Owner-side: what a job kind's result changes in the database. The supervisor runs a kind's
+ * `apply` in the owner process, in the same SQLite transaction that marks the job succeeded,
+ * so a result is either fully written or not at all (a throw fails the job, nothing saved).
+ * Job processes never import this module: they only compute and report.
+ */
+import type { DataTopic } from '../../../shared/events';
+import type { JobKind, JobResult } from '../../../shared/jobs';
+import type { Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+import { applyImport, applySample } from '../media/writes';
+
+export interface ApplyEnvironment {
+  db: Db;
+  home: HomePaths;
+  jobId: string;
+}
+
+export interface JobApplier<K extends JobKind> {
+  /** Writes the result; returns the result to store (it may amend what changed meanwhile). */
+  apply(result: JobResult<K>, env: ApplyEnvironment): JobResult<K>;
+  /** What screens should refetch once it is written. */
+  topics: DataTopic[];
+}
+
+type Appliers = { [K in JobKind]?: JobApplier<K> };
+
+export const jobAppliers: Appliers = {
+  'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
+  'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
+};
+
+export interface Applied {
+  result: unknown;
+  topics: DataTopic[];
+}
+
+/**
+ * Applies a validated result of `kind`. Call it inside a transaction; kinds without an
+ * applier pass their result through unchanged.
+ */
+export function applyJobResult<K extends JobKind>(kind: K, result: JobResult<K>, env: ApplyEnvironment): Applied {
+  const applier = jobAppliers[kind] as JobApplier<K> | undefined;
+  if (!applier) return { result, topics: [] };
+  return { result: applier.apply(result, env), topics: applier.topics };
+}

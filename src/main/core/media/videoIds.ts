@@ -1,0 +1,48 @@
+import path from 'node:path';
+
+/**
+ * Stable ids. A video's id is the lab's external id (by default the file name without its
+ * extension); a frame's id is `<video_id>_t<seconds as %05.1f>`, so the same frame has the same
+ * id on every machine. Times are kept as integer tenths of a second: no float ever decides an id.
+ */
+
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'webm', 'mkv'] as const;
+
+export function isVideoFile(file: string): boolean {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  return (VIDEO_EXTENSIONS as readonly string[]).includes(ext);
+}
+
+/** `clips/vid_0007.mp4` → `vid_0007`. */
+export function defaultVideoId(file: string): string {
+  return path.parse(file).name;
+}
+
+/**
+ * Seconds → integer tenths, rounding half up. The input is first snapped to microseconds so
+ * binary noise (1.15 is stored as 1.1499999…) cannot flip a half: 1.05 → 11, 12.25 → 123.
+ */
+export function toTenths(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`Not a timestamp: ${seconds}`);
+  const micros = Math.round(seconds * 1_000_000);
+  return Math.floor((micros + 50_000) / 100_000);
+}
+
+export function tenthsToSeconds(tenths: number): number {
+  return tenths / 10;
+}
+
+/** Integer tenths as `%05.1f`: 10 → "001.0", 1234 → "123.4", 12345 → "1234.5". */
+export function formatTenths(tenths: number): string {
+  if (!Number.isInteger(tenths) || tenths < 0) throw new RangeError(`Not a count of tenths: ${tenths}`);
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`.padStart(5, '0');
+}
+
+export function frameIdAt(videoId: string, tenths: number): string {
+  return `${videoId}_t${formatTenths(tenths)}`;
+}
+
+/** The frame id for a time in seconds, rounded to 0.1 s half up. */
+export function frameId(videoId: string, seconds: number): string {
+  return frameIdAt(videoId, toTenths(seconds));
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCleanup, runCli, tempDir } from '../helpers';
+import { editedSample, SAMPLE, SAMPLE_REPORT, sampleRecords, writeFile } from './fixtures';
+
+afterEach(runCleanup);
+
+const CLI_TEST_MS = 30_000;
+
+/** Exactly one line of output, parsed as JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI output, checked field by field below
+function singleJsonLine(text: string): any {
+  expect(text.endsWith('\n')).toBe(true);
+  const lines = text.slice(0, -1).split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!);
+}
+
+describe('framelab annotations', () => {
+  it(
+    'import --json prints exactly the counts object and exits 0; export and recode list follow',
+    async () => {
+      const dir = tempDir('annotations-cli');
+      const home = path.join(dir, 'home');
+      const res = await runCli(['annotations', 'import', SAMPLE, '--json', '--home', home]);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      const report = singleJsonLine(res.stdout);
+      expect(report).toEqual(SAMPLE_REPORT);
+      expect(Object.keys(report)).toEqual(['rows', 'frames', 'coders', 'codes', 'missing', 'recodeQueue', 'imagesMissing', 'errors']);
+      expect(Object.keys(report.codes)).toEqual(['pov', 'distance']);
+      expect(Object.keys(report.missing)).toEqual(['pov', 'distance']);
+
+      // A relative --out is resolved against the shell's folder (the CLI runs in the repo root).
+      const out = path.join(dir, 'export', 'annotations.csv');
+      const exported = await runCli(['annotations', 'export', '--out', path.relative(REPO_ROOT, out), '--json', '--home', home]);
+      expect(exported.code).toBe(0);
+      expect(singleJsonLine(exported.stdout)).toEqual({ rows: 120, file: out });
+      const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
+      expect(lines).toHaveLength(121);
+      expect(lines.slice(1).sort()).toEqual(sampleRecords().slice(1).map((r) => r.join(',')).sort());
+
+      const recode = await runCli(['recode', 'list', '--coder', 'coder_a', '--json', '--home', home]);
+      expect(recode.code).toBe(0);
+      const { entries } = singleJsonLine(recode.stdout);
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.every((e: { coderId: string }) => e.coderId === 'coder_a')).toBe(true);
+    },
+    CLI_TEST_MS,
+  );
+
+  it(
+    'import with bad rows exits 1, prints every error (JSON on stdout, or one line per error) and imports nothing',
+    async () => {
+      const dir = tempDir('annotations-cli');
+      const home = path.join(dir, 'home');
+      const bad = writeFile(
+        dir,
+        'bad.csv',
+        editedSample((row, cells) => {
+          if (row === 2) cells[4] = 'first person';
+          if (row === 5) cells[2] = 'soon';
+          return cells;
+        }),
+      );
+      const json = await runCli(['annotations', 'import', bad, '--json', '--home', home]);
+      expect(json.code).toBe(1);
+      const report = singleJsonLine(json.stdout);
+      expect(report.errors).toEqual([
+        { row: 2, column: 'pov', message: expect.stringContaining('"first person" is not a pov category') },
+        { row: 5, column: 'timestamp_s', message: expect.stringContaining('"soon" is not a time') },
+      ]);
+      expect(Object.keys(report)).toEqual(['rows', 'frames', 'coders', 'codes', 'missing', 'recodeQueue', 'imagesMissing', 'errors']);
+
+      const plain = await runCli(['annotations', 'import', bad, '--map', 'first person=1st person', '--home', home]);
+      expect(plain.code).toBe(1);
+      expect(plain.stdout).toContain('nothing was imported');
+      expect(plain.stdout).toMatch(/^row 5, column timestamp_s: timestamp_s "soon" is not a time/m);
+      expect(plain.stdout).not.toContain('row 2,');
+
+      const empty = await runCli(['annotations', 'export', '--out', path.join(dir, 'out.csv'), '--json', '--home', home]);
+      expect(singleJsonLine(empty.stdout)).toMatchObject({ rows: 0 }); // nothing was imported
+    },
+    CLI_TEST_MS,
+  );
+});
