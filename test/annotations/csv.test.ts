@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, parseCsv, writeCsv } from '../../src/main/core/annotations/csv';
-import { formatSeconds, splitFrameId } from '../../src/main/core/annotations/frameIds';
+import { formatSeconds, splitFrameId } from '../../src/main/core/media/videoIds';
 import { parseIsoDate } from '../../src/main/core/annotations/parseAnnotations';
 
 describe('CSV (RFC 4180)', () => {

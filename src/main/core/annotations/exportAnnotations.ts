@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import { writeCsv } from './csv';
-import { formatSeconds } from './frameIds';
+import { formatSeconds } from '../media/videoIds';
 
 /**
  * Writes the lab's annotations.csv: one row per frame × coder holding at least one code,

@@ -2,7 +2,7 @@ import type { AnnotationsError } from '../../../shared/annotations';
 import { CoderId } from '../../../shared/coding';
 import { FramelabError } from '../../../shared/errors';
 import { parseCsv } from './csv';
-import { formatTenths, frameIdOf, splitFrameId, toTenths } from './frameIds';
+import { formatTenths, frameIdAt, splitFrameId, toTenths } from '../media/videoIds';
 
 /**
  * Reads the lab's annotations.csv against a codebook, without touching any database: every
@@ -190,7 +190,7 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
     if (frameOk) {
       const fromId = splitFrameId(frameId);
       if (videoText !== '' && tenths !== null) {
-        const expected = frameIdOf(videoText, tenths);
+        const expected = frameIdAt(videoText, tenths);
         if (expected !== frameId) {
           fail('frame_id', `frame_id ${quoted(frameId)} does not match video_id ${quoted(videoText)} and timestamp_s ${timeText}: it should be ${quoted(expected)}.`);
         }

@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
-import { seededShuffle } from './seededShuffle';
+import { seededShuffle } from '../random';
 
 /**
  * The lead's assignment: a pool of frames split between coders, with an overlap set that

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../random';
+
 /**
  * Sampling strategies, pure: a video's duration (and id, for the random strategy) in,
  * sorted distinct timestamps in integer tenths of a second out. Every timestamp lies strictly
@@ -52,18 +54,6 @@ export function hash32(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

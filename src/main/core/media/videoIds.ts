@@ -46,3 +46,18 @@ export function frameIdAt(videoId: string, tenths: number): string {
 export function frameId(videoId: string, seconds: number): string {
   return frameIdAt(videoId, toTenths(seconds));
 }
+
+/** `vid_0007_t001.0` → { videoId: 'vid_0007', tenths: 10 }; null when the id is not in that form. */
+export function splitFrameId(id: string): { videoId: string; tenths: number } | null {
+  const match = /^(.+)_t(\d+\.\d)$/.exec(id);
+  if (!match) return null;
+  const tenths = toTenths(Number(match[2]));
+  // Only the canonical spelling counts: `v_t01.0` or `v_t0001.0` are not ids Framelab makes.
+  return frameIdAt(match[1]!, tenths) === id ? { videoId: match[1]!, tenths } : null;
+}
+
+/** A time in seconds as the lab's annotations file writes it: 1.0, 10.0, 12.5. */
+export function formatSeconds(seconds: number): string {
+  const tenths = toTenths(seconds);
+  return Math.abs(tenths / 10 - seconds) < 1e-9 ? (tenths / 10).toFixed(1) : String(seconds);
+}
