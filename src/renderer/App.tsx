@@ -1,10 +1,12 @@
 import { JobsPanel } from './components/JobsPanel';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
+import { AnnotationsScreen } from './screens/AnnotationsScreen';
 import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
+import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
 import { useShortcuts } from './useShortcuts';
@@ -22,6 +24,8 @@ export function App() {
         {area === 'coding' && <CodingScreen />}
         {area === 'coders' && <CodersScreen />}
         {area === 'codebook' && <CodebookScreen />}
+        {area === 'videos' && <VideosScreen />}
+        {area === 'annotations' && <AnnotationsScreen />}
         {area === 'workspace' && <WorkspaceScreen />}
         {area === 'jobs' && <JobsScreen />}
       </main>

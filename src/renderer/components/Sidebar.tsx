@@ -5,8 +5,10 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'coding', label: 'Coding', shortcut: '1' },
   { id: 'coders', label: 'Coders', shortcut: '2' },
   { id: 'codebook', label: 'Codebook', shortcut: '3' },
-  { id: 'workspace', label: 'Workspace', shortcut: '4' },
-  { id: 'jobs', label: 'Jobs', shortcut: '5' },
+  { id: 'videos', label: 'Videos', shortcut: '4' },
+  { id: 'annotations', label: 'Annotations', shortcut: '5' },
+  { id: 'workspace', label: 'Workspace', shortcut: '6' },
+  { id: 'jobs', label: 'Jobs', shortcut: '7' },
 ];
 
 export function Sidebar() {

@@ -56,6 +56,7 @@ export function applyEvent(event: FramelabEvent): void {
       state.appendLog(event.jobId, event.line);
       return;
     case 'data.changed':
+      state.bumpTopics(event.topics);
       if (event.topics.includes('workspace')) void loadWorkspace();
       // Another window or the CLI changed the setup: the coding view follows.
       if (event.topics.some((t) => t === 'codebook' || t === 'coders' || t === 'assignments')) void refreshCodingSetup();

@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand';
 import type { AppInfo } from '../../shared/api';
+import type { DataTopic } from '../../shared/events';
 import type { Store } from './index';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'coding' | 'coders' | 'codebook' | 'workspace' | 'jobs';
+export type Area = 'coding' | 'coders' | 'codebook' | 'videos' | 'annotations' | 'workspace' | 'jobs';
 
 export interface Notice {
   id: number;
@@ -19,6 +20,9 @@ export interface AppSlice {
   area: Area;
   jobsPanelOpen: boolean;
   notices: Notice[];
+  /** Bumped for each data.changed topic, so a screen refetches exactly when its data changed. */
+  topicVersions: Partial<Record<DataTopic, number>>;
+  bumpTopics(topics: DataTopic[]): void;
   setInfo(info: AppInfo): void;
   setConnected(connected: boolean): void;
   setTheme(theme: Theme): void;
@@ -37,6 +41,11 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   area: 'coding',
   jobsPanelOpen: false,
   notices: [],
+  topicVersions: {},
+  bumpTopics: (topics) =>
+    set((s) => ({
+      topicVersions: { ...s.topicVersions, ...Object.fromEntries(topics.map((t) => [t, (s.topicVersions[t] ?? 0) + 1])) },
+    })),
   setInfo: (info) => set({ info }),
   setConnected: (connected) => set({ connected }),
   setTheme: (theme) => set({ theme }),

@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'react';
+import type { AnnotationsImportReport, RecodeEntry } from '../../shared/annotations';
+import { FramelabError } from '../../shared/errors';
+import { client } from '../api/client';
+import { useStore } from '../store';
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/** The lab's annotations.csv in and out, and the re-code queue the lead watches. */
+export function AnnotationsScreen() {
+  const notify = useStore((s) => s.notify);
+  const [file, setFile] = useState('');
+  const [framesDir, setFramesDir] = useState('');
+  const [map, setMap] = useState('');
+  const [report, setReport] = useState<AnnotationsImportReport | null>(null);
+  const [out, setOut] = useState('');
+  const [exported, setExported] = useState<string | null>(null);
+  const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
+
+  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
+  const loadRecode = () =>
+    client()
+      .call('recode.list', {})
+      .then(({ entries }) => setRecode(entries), fail);
+  const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
+  useEffect(() => {
+    void loadRecode();
+  }, [codesVersion]);
+
+  const importFile = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      setReport(await client().call('annotations.import', { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map) }));
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  const exportFile = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      const result = await client().call('annotations.export', { out: out.trim() });
+      setExported(`${result.rows} rows written to ${result.file}`);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  return (
+    <section className="screen" aria-labelledby="annotations-title">
+      <header className="screen-head">
+        <h1 id="annotations-title">Annotations</h1>
+      </header>
+      <div className="cards">
+        <article className="card">
+          <h2>Import annotations.csv</h2>
+          <form className="form" onSubmit={(e) => void importFile(e)}>
+            <label className="wide">
+              File (a path on this machine)
+              <input aria-label="Annotations file" value={file} onChange={(e) => setFile(e.target.value)} required />
+            </label>
+            <label className="wide">
+              Frames folder (optional: images named &lt;frame_id&gt;.jpg or .png)
+              <input aria-label="Frames folder" value={framesDir} onChange={(e) => setFramesDir(e.target.value)} />
+            </label>
+            <label className="wide">
+              Map unknown categories, one old=new per line (optional)
+              <textarea aria-label="Category map" rows={2} value={map} onChange={(e) => setMap(e.target.value)} />
+            </label>
+            <button type="submit" className="primary">
+              Import
+            </button>
+          </form>
+          {report && <ImportReport report={report} />}
+        </article>
+        <article className="card">
+          <h2>Export annotations.csv</h2>
+          <form className="form" onSubmit={(e) => void exportFile(e)}>
+            <label className="wide">
+              Write to (a path on this machine)
+              <input aria-label="Export file" value={out} onChange={(e) => setOut(e.target.value)} required />
+            </label>
+            <button type="submit">Export</button>
+          </form>
+          {exported && <p data-testid="export-result">{exported}</p>}
+        </article>
+      </div>
+      <h2>Re-code queue</h2>
+      {!recode ? (
+        <p className="loading">Loading…</p>
+      ) : recode.length === 0 ? (
+        <p className="empty">No missing codes are waiting.</p>
+      ) : (
+        <table className="table" data-testid="recode-table">
+          <thead>
+            <tr>
+              <th>Frame</th>
+              <th>Coder</th>
+              <th>Dimension</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {recode.map((r) => (
+              <tr key={`${r.frameId}/${r.coderId}/${r.dimension}`}>
+                <td>{r.frameId}</td>
+                <td>{r.coderId}</td>
+                <td>{r.dimension}</td>
+                <td className="muted">{r.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function ImportReport({ report }: { report: AnnotationsImportReport }) {
+  if (report.errors.length > 0) {
+    return (
+      <div className="report bad" data-testid="import-report">
+        <p>
+          Nothing was imported: {report.errors.length} problem{report.errors.length === 1 ? '' : 's'} in the file.
+        </p>
+        <ul>
+          {report.errors.map((e, i) => (
+            <li key={i}>
+              row {e.row}, column {e.column}: {e.message}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  const dims = Object.keys(report.codes);
+  return (
+    <div className="report" data-testid="import-report">
+      <p className="good">
+        Imported {report.rows} rows: {report.frames} frames, {report.coders} coders.
+      </p>
+      <ul>
+        {dims.map((d) => (
+          <li key={d}>
+            {d}: {report.codes[d]} codes, {report.missing[d]} missing
+          </li>
+        ))}
+        <li>{report.recodeQueue} missing codes sent back to their coders (re-code queue)</li>
+        <li>{report.imagesMissing} frames without an image yet</li>
+      </ul>
+    </div>
+  );
+}
