@@ -17,6 +17,7 @@ import { openCore, type Core } from '../src/main/core/core';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { startServer } from '../src/main/core/server/server';
 import { storeFile } from '../src/main/core/workspace/files';
+import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
 
 interface Result {
@@ -102,6 +103,15 @@ async function main() {
     core.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
+  const csv = await annotationsImportBench();
+  // Rates: the ratio is reference time / our time inverted, i.e. how many times slower than a bare parse.
+  results.push({
+    name: 'annotations.csv import, 10,000 rows (rows/s)',
+    ours: csv.importRowsPerS,
+    reference: csv.parseRowsPerS,
+    unit: 'rows/s',
+    referenceName: 'plain split parse',
+  });
   const latency = await codingLatency();
   results.push(
     { name: `coding: key → next frame painted, p50 (${latency.frames})`, ours: latency.p50, reference: latency.floorP50, unit: 'ms', referenceName: 'image-swap floor' },

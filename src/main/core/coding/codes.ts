@@ -1,6 +1,6 @@
 import type { SavedCodes } from '../../../shared/coding';
 import { FramelabError } from '../../../shared/errors';
-import type { Db } from '../db/open';
+import { cached, type Db } from '../db/open';
 import { historyEntry, newBatchId, type HistorySource } from './history';
 
 /**
@@ -19,8 +19,7 @@ export interface CodeChange {
 const now = () => new Date().toISOString();
 
 function currentCategory(db: Db, frameId: string, coderId: string, dimension: string): number | null {
-  const row = db
-    .prepare('SELECT category_id FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?')
+  const row = cached(db, 'SELECT category_id FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?')
     .get(frameId, coderId, dimension) as { category_id: number } | undefined;
   return row?.category_id ?? null;
 }
@@ -38,17 +37,17 @@ export function writeCodes(
     const before = currentCategory(db, change.frameId, change.coderId, change.dimension);
     if (before === change.categoryId) continue;
     if (change.categoryId === null) {
-      db.prepare('DELETE FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?').run(
+      cached(db, 'DELETE FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?').run(
         change.frameId,
         change.coderId,
         change.dimension,
       );
     } else {
-      db.prepare(
+      cached(db, 
         `INSERT INTO codes (frame_id, coder_id, dimension, category_id, coded_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (frame_id, coder_id, dimension) DO UPDATE SET category_id = excluded.category_id, coded_at = excluded.coded_at`,
       ).run(change.frameId, change.coderId, change.dimension, change.categoryId, at);
-      db.prepare(
+      cached(db, 
         'UPDATE recode_queue SET resolved_at = ? WHERE frame_id = ? AND coder_id = ? AND dimension = ? AND resolved_at IS NULL',
       ).run(at, change.frameId, change.coderId, change.dimension);
     }
@@ -60,13 +59,13 @@ export function writeCodes(
 
 /** Active categories by dimension and value: the only values a code may take. */
 export function categoryLookup(db: Db): Map<string, Map<string, number>> {
-  const rows = db.prepare('SELECT id, dimension, value FROM categories WHERE retired_at IS NULL').all() as {
+  const rows = cached(db, 'SELECT id, dimension, value FROM categories WHERE retired_at IS NULL').all() as {
     id: number;
     dimension: string;
     value: string;
   }[];
   const lookup = new Map<string, Map<string, number>>();
-  for (const d of db.prepare('SELECT name FROM dimensions ORDER BY position').all() as { name: string }[]) {
+  for (const d of cached(db, 'SELECT name FROM dimensions ORDER BY position').all() as { name: string }[]) {
     lookup.set(d.name, new Map());
   }
   for (const r of rows) lookup.get(r.dimension)?.set(r.value, r.id);
@@ -74,8 +73,7 @@ export function categoryLookup(db: Db): Map<string, Map<string, number>> {
 }
 
 export function codesOf(db: Db, frameId: string, coderId: string): Record<string, string> {
-  const rows = db
-    .prepare(
+  const rows = cached(db, 
       `SELECT k.dimension, c.value FROM codes k JOIN categories c ON c.id = k.category_id
        WHERE k.frame_id = ? AND k.coder_id = ?`,
     )
@@ -84,13 +82,13 @@ export function codesOf(db: Db, frameId: string, coderId: string): Record<string
 }
 
 function requireCoder(db: Db, coderId: string): { role: string } {
-  const coder = db.prepare('SELECT role FROM coders WHERE coder_id = ?').get(coderId) as { role: string } | undefined;
+  const coder = cached(db, 'SELECT role FROM coders WHERE coder_id = ?').get(coderId) as { role: string } | undefined;
   if (!coder) throw new FramelabError('NOT_FOUND', `There is no coder "${coderId}".`);
   return coder;
 }
 
 function requireFrame(db: Db, frameId: string): void {
-  if (!db.prepare('SELECT 1 FROM frames WHERE frame_id = ?').get(frameId)) {
+  if (!cached(db, 'SELECT 1 FROM frames WHERE frame_id = ?').get(frameId)) {
     throw new FramelabError('NOT_FOUND', `There is no frame "${frameId}".`);
   }
 }
@@ -105,7 +103,7 @@ export function saveFrameCodes(db: Db, input: { coderId: string; frameId: string
   requireFrame(db, input.frameId);
   if (
     coder.role !== 'lead' &&
-    !db.prepare('SELECT 1 FROM assignments WHERE frame_id = ? AND coder_id = ?').get(input.frameId, input.coderId)
+    !cached(db, 'SELECT 1 FROM assignments WHERE frame_id = ? AND coder_id = ?').get(input.frameId, input.coderId)
   ) {
     throw new FramelabError('CONFLICT', `Frame ${input.frameId} is not assigned to ${input.coderId}.`);
   }
@@ -173,7 +171,7 @@ export function undoLastSave(db: Db, coderId: string): SavedCodes | null {
 export function setFlag(db: Db, input: { coderId: string; frameId: string; unsure: boolean; note: string }): void {
   requireCoder(db, input.coderId);
   requireFrame(db, input.frameId);
-  db.prepare(
+  cached(db, 
     `INSERT INTO frame_flags (frame_id, coder_id, unsure, note, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (frame_id, coder_id) DO UPDATE SET unsure = excluded.unsure, note = excluded.note, updated_at = excluded.updated_at`,
   ).run(input.frameId, input.coderId, input.unsure ? 1 : 0, input.note.trim(), now());

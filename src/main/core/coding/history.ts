@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/open';
+import { cached, type Db } from '../db/open';
 
 /** The append-only code history: one entry per changed code, grouped by the save it belongs to. */
 export type HistorySource = 'coding' | 'undo' | 'import' | 'remap' | 'sync';
@@ -18,7 +18,7 @@ export interface HistoryEntry {
 export const newBatchId = (): string => `b_${Date.now().toString(36)}_${crypto.randomBytes(4).toString('hex')}`;
 
 export function historyEntry(db: Db, entry: HistoryEntry): void {
-  db.prepare(
+  cached(db, 
     `INSERT INTO code_history (batch_id, frame_id, coder_id, dimension, before_id, after_id, at, source)
      VALUES (@batchId, @frameId, @coderId, @dimension, @beforeId, @afterId, @at, @source)`,
   ).run(entry);

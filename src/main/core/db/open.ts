@@ -94,3 +94,17 @@ function migrate(db: Db, migrations: readonly Migration[], file: string): void {
 }
 
 export { LATEST_SCHEMA_VERSION };
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, prepared once per connection. Hot paths (writing thousands of codes
+ * in one import) would otherwise spend most of their time re-preparing the same SQL.
+ */
+export function cached(db: Db, sql: string): Database.Statement {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
