@@ -59,6 +59,8 @@ export const SamplingStrategy = z.discriminatedUnion('kind', [
       seed: z.number().int().min(0).max(0xffffffff).optional(),
     })
     .refine((s) => s.random || s.seed === undefined, { message: 'a seed only applies to random sampling' }),
+  /** The frames a video already has (e.g. from an annotations file): extract the images they lack. */
+  z.strictObject({ kind: z.literal('existing') }),
 ]);
 export type SamplingStrategy = z.infer<typeof SamplingStrategy>;
 

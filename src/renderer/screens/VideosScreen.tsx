@@ -4,7 +4,7 @@ import { FramelabError } from '../../shared/errors';
 import { client } from '../api/client';
 import { useStore } from '../store';
 
-type Strategy = 'every' | 'even' | 'random';
+type Strategy = 'every' | 'even' | 'random' | 'existing';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -50,7 +50,9 @@ export function VideosScreen() {
   const sample = (e: React.FormEvent) => {
     e.preventDefault();
     const chosen =
-      strategy === 'every'
+      strategy === 'existing'
+        ? { kind: 'existing' }
+        : strategy === 'every'
         ? { kind: 'every', seconds }
         : { kind: 'perVideo', count, ...(strategy === 'random' ? { random: true, seed } : {}) };
     void start('frames.sample', { strategy: chosen });
@@ -84,9 +86,10 @@ export function VideosScreen() {
                 <option value="every">every N seconds</option>
                 <option value="even">K per video, evenly spaced</option>
                 <option value="random">K per video, random with seed</option>
+                <option value="existing">images for known frames that lack one (e.g. from annotations.csv)</option>
               </select>
             </label>
-            {strategy === 'every' ? (
+            {strategy === 'existing' ? null : strategy === 'every' ? (
               <label>
                 Seconds <input type="number" min={0.1} step={0.1} value={seconds} onChange={(e) => setSeconds(Number(e.target.value))} />
               </label>

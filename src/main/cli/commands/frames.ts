@@ -5,12 +5,13 @@ import type { Command } from '../command';
 import { jobWarnings, runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
-const USAGE = `framelab frames sample (--every S | --per-video K [--random [--seed N]]) [--video ID]... [--json]
+const USAGE = `framelab frames sample (--every S | --per-video K [--random [--seed N]] | --existing) [--video ID]... [--json]
        framelab frames list [--video ID] [--limit N] [--offset N] [--json]`;
 
 const invalid = (message: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${USAGE}`);
 
 interface SampleFlags {
+  existing?: boolean;
   every?: string;
   'per-video'?: string;
   random?: boolean;
@@ -21,8 +22,15 @@ interface SampleFlags {
 export function strategyFromFlags(flags: SampleFlags): SamplingStrategy {
   const every = flags.every;
   const perVideo = flags['per-video'];
+  if (flags.existing) {
+    // The frames already known (e.g. from annotations.csv) get the images they lack.
+    if (every !== undefined || perVideo !== undefined || flags.random || flags.seed !== undefined) {
+      throw invalid('--existing takes no other sampling flag.');
+    }
+    return { kind: 'existing' };
+  }
   if (every !== undefined && perVideo !== undefined) throw invalid('Use either --every or --per-video, not both.');
-  if (every === undefined && perVideo === undefined) throw invalid('frames sample needs --every S or --per-video K.');
+  if (every === undefined && perVideo === undefined) throw invalid('frames sample needs --every S, --per-video K or --existing.');
   if (flags.seed !== undefined && !flags.random) throw invalid('--seed only applies with --random.');
   if (every !== undefined) {
     if (flags.random) throw invalid('--random applies to --per-video only.');
@@ -57,6 +65,7 @@ export const framesCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       args,
       {
+        existing: { type: 'boolean' },
         every: { type: 'string' },
         'per-video': { type: 'string' },
         random: { type: 'boolean' },
@@ -81,7 +90,7 @@ export const framesCommand: Command = {
       });
     }
     if (action === 'list') {
-      if (values.every ?? values['per-video'] ?? values.random ?? values.seed) throw invalid('Sampling flags apply to frames sample.');
+      if (values.every ?? values['per-video'] ?? values.random ?? values.seed ?? values.existing) throw invalid('Sampling flags apply to frames sample.');
       const videos = values.video ?? [];
       if (videos.length > 1) throw invalid('frames list takes one --video.');
       return withClient(globals, async (client) => {

@@ -82,7 +82,10 @@ export async function runSampling(
       continue;
     }
     const existing = new Map(framesOfVideo(db, video.video_id).map((f) => [toTenths(f.timestamp_s), f]));
-    for (const tenths of sampleTimestamps(params.strategy, video.duration_s, video.video_id)) {
+    const strategy = params.strategy;
+    const slots =
+      strategy.kind === 'existing' ? [...existing.keys()].sort((a, b) => a - b) : sampleTimestamps(strategy, video.duration_s, video.video_id);
+    for (const tenths of slots) {
       const row = existing.get(tenths);
       const frame: SampledFrame = {
         frameId: row?.frame_id ?? frameIdAt(video.video_id, tenths),
