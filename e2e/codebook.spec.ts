@@ -35,6 +35,15 @@ test('the lead renames a category, which keeps its codes, and removes one only w
   await expect(noPerson.getByLabel('Category', { exact: true })).toHaveValue('no person');
   await expect(noPerson).toContainText('1 codes');
 
+  // Example frames show coders what a category looks like; an unknown frame is refused clearly.
+  const intimate = page.getByTestId('codebook-distance').locator('li').nth(0);
+  await intimate.getByLabel('Example frame for Intimate').fill('vid_0001_t002.0');
+  await intimate.getByLabel('Example frame for Intimate').press('Enter');
+  await expect(intimate.getByRole('button', { name: 'vid_0001_t002.0 ×' })).toBeVisible();
+  await intimate.getByLabel('Example frame for Intimate').fill('vid_9999_t001.0');
+  await intimate.getByLabel('Example frame for Intimate').press('Enter');
+  await expect(page.getByRole('alert')).toContainText('There is no frame "vid_9999_t001.0"');
+
   // The coding view follows the codebook.
   await page.keyboard.press('Control+1');
   await page.getByLabel('Coder').selectOption('coder_a');

@@ -65,16 +65,33 @@ function CategoryRow({ dimension, category, index }: { dimension: Dimension; cat
       >
         Remove
       </button>
-      {category.examples.length > 0 && (
-        <div className="examples">
-          {category.examples.map((frameId) => (
-            <span key={frameId} className="muted small">
-              {frameId}
-            </span>
-          ))}
-        </div>
-      )}
+      <Examples category={category} />
     </li>
+  );
+}
+
+/** Example frames that show coders what a category looks like. */
+function Examples({ category }: { category: Category }) {
+  const [frameId, setFrameId] = useState('');
+  const set = (frameIds: string[]) => change({ op: 'setExamples', categoryId: category.id, frameIds });
+  return (
+    <div className="examples">
+      <span className="muted small">Examples:</span>
+      {category.examples.length === 0 && <span className="muted small">none</span>}
+      {category.examples.map((id) => (
+        <button key={id} type="button" className="chip" title="Remove this example" onClick={() => void set(category.examples.filter((e) => e !== id))}>
+          {id} ×
+        </button>
+      ))}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void set([...category.examples, frameId.trim()]).then((ok) => ok && setFrameId(''));
+        }}
+      >
+        <input aria-label={`Example frame for ${category.value}`} placeholder="frame id" value={frameId} onChange={(e) => setFrameId(e.target.value)} />
+      </form>
+    </div>
   );
 }
 
