@@ -34,6 +34,8 @@ function inspect<T>(file: string, fn: (db: Database.Database) => T): T {
 
 /** Every table of the latest schema; a new migration adds its tables here. */
 const ALL_TABLES = [
+  'adjudication_history',
+  'adjudications',
   'assignments',
   'categories',
   'category_examples',
@@ -44,6 +46,8 @@ const ALL_TABLES = [
   'dimensions',
   'frame_flags',
   'frames',
+  'gold_items',
+  'gold_snapshots',
   'job_logs',
   'jobs',
   'recode_queue',

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
+import { Disagreement, GoldSnapshotSummary } from './gold';
 import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
+import { IcrReport, IcrReportInput } from './icr';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -188,6 +190,42 @@ export const api = {
     summary: 'Open re-code entries (missing codes waiting for their coder), for the lead',
     input: RecodeListInput,
     output: z.object({ entries: z.array(RecodeEntry) }),
+  }),
+  'icr.report': method({
+    summary: "Inter-coder reliability of one dimension on the project's codes (frames as units, videos as groups)",
+    input: IcrReportInput,
+    output: IcrReport,
+  }),
+  'gold.disagreements': method({
+    summary: 'Frames the coders coded differently on a dimension, optionally one category pair',
+    input: z.strictObject({ dimension: z.string().min(1), pair: z.tuple([z.string(), z.string()]).optional() }),
+    output: z.object({ disagreements: z.array(Disagreement) }),
+  }),
+  'gold.adjudicate': method({
+    summary: "The lead's decision on a disagreement (replaces an earlier one; all are kept)",
+    input: z.strictObject({
+      frameId: z.string().min(1),
+      dimension: z.string().min(1),
+      code: z.string().min(1),
+      note: z.string().max(2000).optional(),
+      decidedBy: z.string().optional(),
+    }),
+    output: z.object({ frameId: z.string(), dimension: z.string(), code: z.string(), note: z.string(), replaced: z.string().nullable() }),
+  }),
+  'gold.snapshot': method({
+    summary: "Freeze a dimension's gold set (agreed + adjudicated frames) under a new id",
+    input: z.strictObject({ dimension: z.string().min(1) }),
+    output: GoldSnapshotSummary,
+  }),
+  'gold.list': method({
+    summary: 'Gold snapshots, newest first',
+    input: z.strictObject({ dimension: z.string().optional() }),
+    output: z.object({ snapshots: z.array(GoldSnapshotSummary) }),
+  }),
+  'gold.export': method({
+    summary: 'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note)',
+    input: z.strictObject({ snapshotId: z.string().min(1), out: z.string().min(1) }),
+    output: z.object({ rows: z.number().int(), file: z.string() }),
   }),
 } as const;
 

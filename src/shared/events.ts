@@ -1,7 +1,7 @@
 import type { JobLogLine, JobSummary } from './jobs';
 
 /** Topics that `data.changed` announces; screens refetch what they show when theirs changes. */
-export type DataTopic = 'jobs' | 'workspace' | 'settings' | 'codebook' | 'coders' | 'assignments' | 'codes' | 'videos' | 'frames';
+export type DataTopic = 'jobs' | 'workspace' | 'settings' | 'codebook' | 'coders' | 'assignments' | 'codes' | 'videos' | 'frames' | 'gold';
 
 /** The one event channel: every push from core to a UI or CLI is one of these. */
 export type FramelabEvent =

@@ -6,6 +6,8 @@ import { annotationsCommand, recodeCommand } from './commands/annotations';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
 import { framesCommand } from './commands/frames';
+import { adjudicateCommand, goldCommand } from './commands/gold';
+import { icrCommand } from './commands/icr';
 import { jobsCommand } from './commands/jobs';
 import { serveCommand } from './commands/serve';
 import { videosCommand } from './commands/videos';
@@ -15,7 +17,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -1,12 +1,14 @@
 import { annotationsHandlers } from './annotationsHandlers';
 import { appHandlers } from './appHandlers';
 import { codingHandlers } from './codingHandlers';
+import { goldHandlers } from './goldHandlers';
+import { icrHandlers } from './icrHandlers';
 import { jobsHandlers } from './jobsHandlers';
 import { mediaHandlers } from './mediaHandlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers };

@@ -197,6 +197,70 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'adjudications and versioned gold snapshots',
+    sql: `
+      -- The lead's decision on a frame the coders disagree on (one per frame × dimension).
+      CREATE TABLE adjudications (
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        dimension   TEXT NOT NULL,
+        category_id INTEGER NOT NULL,
+        note        TEXT NOT NULL DEFAULT '',
+        decided_by  TEXT REFERENCES coders (coder_id),
+        decided_at  TEXT NOT NULL,
+        PRIMARY KEY (frame_id, dimension),
+        FOREIGN KEY (category_id, dimension) REFERENCES categories (id, dimension)
+      ) STRICT;
+
+      -- Every decision, kept: who decided what, when, replacing what.
+      CREATE TABLE adjudication_history (
+        id          INTEGER PRIMARY KEY,
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        dimension   TEXT NOT NULL REFERENCES dimensions (name),
+        before_id   INTEGER REFERENCES categories (id),
+        after_id    INTEGER NOT NULL REFERENCES categories (id),
+        note        TEXT NOT NULL,
+        decided_by  TEXT,
+        at          TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER adjudication_history_append_only_update BEFORE UPDATE ON adjudication_history
+        BEGIN SELECT RAISE(ABORT, 'adjudication_history is append-only'); END;
+      CREATE TRIGGER adjudication_history_append_only_delete BEFORE DELETE ON adjudication_history
+        BEGIN SELECT RAISE(ABORT, 'adjudication_history is append-only'); END;
+
+      -- A gold snapshot is what a model trains on: frozen, with each frame's provenance.
+      CREATE TABLE gold_snapshots (
+        id               TEXT PRIMARY KEY,
+        dimension        TEXT NOT NULL REFERENCES dimensions (name),
+        created_at       TEXT NOT NULL,
+        codebook_version INTEGER NOT NULL,
+        frames           INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE gold_items (
+        snapshot_id TEXT NOT NULL REFERENCES gold_snapshots (id),
+        frame_id    TEXT NOT NULL REFERENCES frames (frame_id),
+        video_id    TEXT NOT NULL,
+        timestamp_s REAL NOT NULL,
+        category_id INTEGER NOT NULL REFERENCES categories (id),
+        -- The category's name when the snapshot was taken: a later rename does not rewrite history.
+        code        TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (source IN ('agreed', 'adjudicated')),
+        note        TEXT NOT NULL DEFAULT '',
+        image_path  TEXT,
+        PRIMARY KEY (snapshot_id, frame_id)
+      ) STRICT;
+      CREATE TRIGGER gold_snapshots_frozen_update BEFORE UPDATE ON gold_snapshots
+        BEGIN SELECT RAISE(ABORT, 'gold snapshots are immutable'); END;
+      CREATE TRIGGER gold_snapshots_frozen_delete BEFORE DELETE ON gold_snapshots
+        BEGIN SELECT RAISE(ABORT, 'gold snapshots are immutable'); END;
+      CREATE TRIGGER gold_items_frozen_update BEFORE UPDATE ON gold_items
+        BEGIN SELECT RAISE(ABORT, 'gold snapshots are immutable'); END;
+      CREATE TRIGGER gold_items_frozen_delete BEFORE DELETE ON gold_items
+        BEGIN SELECT RAISE(ABORT, 'gold snapshots are immutable'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import { ICR_STATISTICS, type IcrReport, type IcrStatistic } from '../../../shared/icr';
+import { parseCsv } from '../../core/annotations/csv';
+import { csvIcrReport } from '../../core/icr/csvReport';
+import { DEFAULT_RESAMPLES } from '../../core/icr/report';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { withClient } from '../session';
+
+const USAGE = `framelab icr --dimension COL [--input FILE.csv] [--categories "c1,c2,..."] [--unit-col frame_id] [--coder-col coder]
+           [--bootstrap N] [--seed S] [--by-video COL] [--json]`;
+
+const invalid = (message: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${USAGE}`);
+
+const LABELS: Record<IcrStatistic, string> = {
+  percentAgreement: 'percent agreement',
+  cohenKappa: "Cohen's kappa",
+  'weightedKappa.linear': 'weighted kappa, linear',
+  'weightedKappa.quadratic': 'weighted kappa, quadratic',
+  'krippendorffAlpha.nominal': "Krippendorff's alpha, nominal",
+  'krippendorffAlpha.ordinal': "Krippendorff's alpha, ordinal",
+  'krippendorffAlpha.interval': "Krippendorff's alpha, interval",
+  'krippendorffAlpha.ratio': "Krippendorff's alpha, ratio",
+  fleissKappa: "Fleiss' kappa",
+  gwetAC1: "Gwet's AC1",
+};
+
+function valueOf(report: IcrReport, statistic: IcrStatistic): number | null {
+  const [head, tail] = statistic.split('.') as [keyof IcrReport, string | undefined];
+  const v = report[head];
+  return tail === undefined ? (v as number | null) : (v as unknown as Record<string, number | null>)[tail]!;
+}
+
+export function describeReport(report: IcrReport, dimension: string): string {
+  const f = (x: number) => x.toFixed(3);
+  const width = Math.max(...Object.values(LABELS).map((l) => l.length));
+  const level = report.details.bootstrap ? `${Math.round(report.details.bootstrap.confidence * 100)}% CI` : '';
+  const lines = [
+    `${dimension}: ${report.units} units, ${report.unitsCompared} with two or more codes, ${report.coders} coders (${report.details.coders.join(', ')})`,
+    `categories in order: ${report.details.categories.join(', ')} (${report.details.order})`,
+    '',
+    `${''.padEnd(width)}  value   ${level}`,
+  ];
+  for (const s of ICR_STATISTICS) {
+    const v = valueOf(report, s);
+    if (v === null) continue;
+    const ci = report.ci[s];
+    lines.push(`${LABELS[s].padEnd(width)}  ${f(v).padStart(6)}  ${ci ? `[${f(ci[0])}, ${f(ci[1])}]` : ''}`.trimEnd());
+  }
+  if (report.confusion) {
+    const { categories, matrix } = report.confusion;
+    const cell = Math.max(...categories.map((c) => c.length), 4);
+    lines.push('', `confusion (rows ${report.details.coders[0]}, columns ${report.details.coders[1]}):`);
+    lines.push(`${''.padEnd(cell)}  ${categories.map((c) => c.padStart(cell)).join('  ')}`);
+    matrix.forEach((row, i) => lines.push(`${categories[i]!.padEnd(cell)}  ${row.map((n) => String(n).padStart(cell)).join('  ')}`));
+  }
+  if (report.notes.length > 0) lines.push('', 'notes:', ...report.notes.map((n) => `- ${n}`));
+  return lines.join('\n');
+}
+
+function count(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) throw invalid(`--${name} takes a whole number from 0 to ${max}, not "${value}".`);
+  return n;
+}
+
+/** "a,b,c" read as one CSV record, so a category holding a comma can be quoted. */
+function categoryList(text: string): string[] {
+  const { records, problems } = parseCsv(text);
+  const list = (records[0] ?? []).map((c) => c.trim());
+  if (problems.length > 0 || records.length > 1 || list.length === 0 || list.some((c) => c === '')) {
+    throw invalid(`--categories takes the categories in order, separated by commas (e.g. "Intimate,Personal,Social,Public"), not ${JSON.stringify(text)}.`);
+  }
+  return list;
+}
+
+/**
+ * `framelab icr`: the reliability report of one dimension. With --input it reads a long CSV
+ * and computes in this process (no home is owned, nothing is written); without it, it asks
+ * the project (`icr.report`). Null figures are not failures: the exit code is 0.
+ */
+export const icrCommand: Command = {
+  name: 'icr',
+  usage: USAGE,
+  summary: 'Inter-coder reliability of a dimension: agreement, kappas, alphas, AC1, bootstrap intervals',
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        input: { type: 'string' },
+        dimension: { type: 'string' },
+        categories: { type: 'string' },
+        'unit-col': { type: 'string' },
+        'coder-col': { type: 'string' },
+        bootstrap: { type: 'string' },
+        seed: { type: 'string' },
+        'by-video': { type: 'string' },
+      },
+      USAGE,
+    );
+    if (positionals.length > 0) throw invalid(`Unexpected argument "${positionals[0]}".`);
+    const dimension = values.dimension?.trim();
+    if (!dimension) throw invalid('icr needs --dimension (the column or codebook dimension to report on).');
+    const categories = values.categories === undefined ? undefined : categoryList(values.categories);
+    const bootstrap = count(values.bootstrap, 'bootstrap', DEFAULT_RESAMPLES, 100_000);
+    const seed = count(values.seed, 'seed', 1, 0xffffffff);
+    const byVideo = values['by-video']?.trim();
+    if (byVideo === '') throw invalid('--by-video takes the column naming each unit\'s video (e.g. video_id).');
+
+    let report: IcrReport;
+    if (values.input !== undefined) {
+      report = csvIcrReport({
+        file: path.resolve(values.input),
+        dimension,
+        categories,
+        unitCol: values['unit-col']?.trim() || 'frame_id',
+        coderCol: values['coder-col']?.trim() || 'coder',
+        groupCol: byVideo,
+        bootstrap,
+        seed,
+        home: globals.home,
+      });
+    } else {
+      if (values['unit-col'] !== undefined || values['coder-col'] !== undefined) {
+        throw invalid('--unit-col and --coder-col name columns of --input; the project\'s units are frames and its coders are known.');
+      }
+      if (byVideo !== undefined && byVideo !== 'video_id') {
+        throw invalid(`The project groups frames by video_id only; use --by-video video_id, not "${byVideo}".`);
+      }
+      const input = { dimension, categories, bootstrap, seed, byVideo: byVideo !== undefined };
+      report = await withClient(globals, (client) => client.call('icr.report', input));
+    }
+    return { value: report, text: describeReport(report, dimension) };
+  },
+};

@@ -1,0 +1,20 @@
+import { adjudicate } from '../gold/adjudication';
+import { listDisagreements } from '../gold/disagreements';
+import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
+import type { HandlerGroup } from './types';
+
+export const goldHandlers: HandlerGroup<'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
+  'gold.disagreements': ({ dimension, pair }, core) => ({ disagreements: listDisagreements(core.db, dimension, pair) }),
+  'gold.adjudicate': (input, core) => {
+    const decided = adjudicate(core.db, input);
+    core.events.emit({ type: 'data.changed', topics: ['gold'] });
+    return decided;
+  },
+  'gold.snapshot': ({ dimension }, core) => {
+    const snapshot = takeSnapshot(core.db, dimension);
+    core.events.emit({ type: 'data.changed', topics: ['gold'] });
+    return snapshot;
+  },
+  'gold.list': ({ dimension }, core) => ({ snapshots: listSnapshots(core.db, dimension) }),
+  'gold.export': ({ snapshotId, out }, core) => exportSnapshot(core.db, snapshotId, out),
+};
