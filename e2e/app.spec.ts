@@ -7,7 +7,7 @@ test.describe('browser mode', () => {
     page.on('pageerror', (e) => problems.push(e.message));
     const response = await page.goto(server.url);
     expect(response!.status()).toBe(200);
-    await page.keyboard.press('Control+6');
+    await page.keyboard.press('Control+7');
     expect(response!.headers()['content-security-policy']).toContain("default-src 'self'");
     await expect(page.getByRole('heading', { name: 'Workspace' })).toBeVisible();
     await expect(page.getByTestId('home-path')).toHaveText(server.home);
@@ -37,7 +37,7 @@ test.describe('browser mode', () => {
     await expect(page.getByTestId('integrity-status')).toContainText('Intact');
 
     // Ctrl+7 opens Jobs; the job's log and result are there.
-    await page.keyboard.press('Control+7');
+    await page.keyboard.press('Control+8');
     await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
     await page.locator('main [data-testid=job-row] button.link').first().click();
     await expect(page.getByTestId('job-log')).toContainText('Workspace is intact');

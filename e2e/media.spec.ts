@@ -10,7 +10,7 @@ const SAMPLE = path.join(root, 'test/annotations/fixtures/annotations_sample.csv
 
 test("the lead imports the lab's annotations.csv; blank cells reach their coder's re-code queue", async ({ page, server }) => {
   await page.goto(server.url);
-  await page.keyboard.press('Control+5');
+  await page.keyboard.press('Control+6');
   await page.getByLabel('Annotations file').fill(SAMPLE);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   const report = page.getByTestId('import-report');
@@ -34,7 +34,7 @@ test('a file with a bad row imports nothing and lists the row and column', async
   const text = fs.readFileSync(SAMPLE, 'utf8').replace('3rd person,Public', '3rd persn,Public');
   fs.writeFileSync(bad, text);
   await page.goto(server.url);
-  await page.keyboard.press('Control+5');
+  await page.keyboard.press('Control+6');
   await page.getByLabel('Annotations file').fill(bad);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByTestId('import-report')).toContainText('Nothing was imported');
@@ -48,7 +48,7 @@ test('the lead imports a video and samples frames from it, as jobs', async ({ pa
   const clip = path.join(dir, 'clip_01.mp4');
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=3:size=160x120:rate=10', '-pix_fmt', 'yuv420p', clip]);
   await page.goto(server.url);
-  await page.keyboard.press('Control+4');
+  await page.keyboard.press('Control+5');
   await expect(page.getByText('No videos yet')).toBeVisible();
   await page.getByLabel('Video paths').fill(clip);
   await page.getByRole('button', { name: 'Import', exact: true }).click();

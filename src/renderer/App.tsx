@@ -6,6 +6,7 @@ import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
+import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
@@ -24,6 +25,7 @@ export function App() {
         {area === 'coding' && <CodingScreen />}
         {area === 'coders' && <CodersScreen />}
         {area === 'codebook' && <CodebookScreen />}
+        {area === 'reliability' && <ReliabilityScreen />}
         {area === 'videos' && <VideosScreen />}
         {area === 'annotations' && <AnnotationsScreen />}
         {area === 'workspace' && <WorkspaceScreen />}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
-import { Disagreement, GoldSnapshotSummary } from './gold';
+import { Coverage, Disagreement, GoldSnapshotSummary } from './gold';
 import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
@@ -195,6 +195,11 @@ export const api = {
     summary: "Inter-coder reliability of one dimension on the project's codes (frames as units, videos as groups)",
     input: IcrReportInput,
     output: IcrReport,
+  }),
+  'icr.coverage': method({
+    summary: 'What explains a report: overlap frames, coded by all, missing codes per coder and queued',
+    input: z.strictObject({ dimension: z.string().min(1) }),
+    output: Coverage,
   }),
   'gold.disagreements': method({
     summary: 'Frames the coders coded differently on a dimension, optionally one category pair',

@@ -26,3 +26,12 @@ export const GoldSnapshotSummary = z.object({
   imagesMissing: z.number().int(),
 });
 export type GoldSnapshotSummary = z.infer<typeof GoldSnapshotSummary>;
+
+export const Coverage = z.object({
+  dimension: z.string(),
+  overlapFrames: z.number().int(),
+  codedByAll: z.number().int(),
+  missingByCoder: z.record(z.string(), z.number().int()),
+  inRecodeQueue: z.record(z.string(), z.number().int()),
+});
+export type Coverage = z.infer<typeof Coverage>;

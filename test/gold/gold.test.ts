@@ -119,3 +119,18 @@ describe('disagreements, adjudication and the gold set', () => {
     expect(JSON.parse(bad.stderr).error.code).toBe('INVALID_INPUT');
   });
 });
+
+describe('coverage', () => {
+  it("explains the sample's denominators: 53 overlap frames, blanks per coder in the re-code queue", async () => {
+    const { coverage } = await import('../../src/main/core/icr/coverage');
+    const core = sampleHome();
+    const pov = coverage(core.db, 'pov');
+    const distance = coverage(core.db, 'distance');
+    expect(pov).toMatchObject({ overlapFrames: 53, codedByAll: 50 });
+    expect(distance).toMatchObject({ overlapFrames: 53, codedByAll: 41 });
+    const missing = Object.values(distance.missingByCoder).reduce((a, b) => a + b, 0);
+    const queued = Object.values(distance.inRecodeQueue).reduce((a, b) => a + b, 0);
+    expect(missing).toBe(12);
+    expect(queued).toBe(12);
+  });
+});

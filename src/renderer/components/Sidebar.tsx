@@ -5,10 +5,11 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'coding', label: 'Coding', shortcut: '1' },
   { id: 'coders', label: 'Coders', shortcut: '2' },
   { id: 'codebook', label: 'Codebook', shortcut: '3' },
-  { id: 'videos', label: 'Videos', shortcut: '4' },
-  { id: 'annotations', label: 'Annotations', shortcut: '5' },
-  { id: 'workspace', label: 'Workspace', shortcut: '6' },
-  { id: 'jobs', label: 'Jobs', shortcut: '7' },
+  { id: 'reliability', label: 'Reliability', shortcut: '4' },
+  { id: 'videos', label: 'Videos', shortcut: '5' },
+  { id: 'annotations', label: 'Annotations', shortcut: '6' },
+  { id: 'workspace', label: 'Workspace', shortcut: '7' },
+  { id: 'jobs', label: 'Jobs', shortcut: '8' },
 ];
 
 export function Sidebar() {

@@ -1,9 +1,11 @@
 import { adjudicate } from '../gold/adjudication';
 import { listDisagreements } from '../gold/disagreements';
 import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
+import { coverage } from '../icr/coverage';
 import type { HandlerGroup } from './types';
 
-export const goldHandlers: HandlerGroup<'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
+export const goldHandlers: HandlerGroup<'icr.coverage' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
+  'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),
   'gold.disagreements': ({ dimension, pair }, core) => ({ disagreements: listDisagreements(core.db, dimension, pair) }),
   'gold.adjudicate': (input, core) => {
     const decided = adjudicate(core.db, input);

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SAMPLE = path.join(root, 'test/annotations/fixtures/annotations_sample.csv');
+
+test('the report shows the sample figures with intervals; a disagreement is adjudicated into a gold snapshot', async ({ page, server }) => {
+  test.setTimeout(90_000);
+  const imported = await fetch(`${server.baseUrl}/api/annotations.import`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ file: SAMPLE }),
+  });
+  expect(imported.status).toBe(200);
+
+  await page.goto(server.url);
+  await page.keyboard.press('Control+4');
+  await expect(page.getByTestId('coverage')).toContainText('50 of 53 overlap frames coded by every coder');
+  const alpha = page.getByTestId('figure-krippendorffAlpha.nominal');
+  await expect(alpha).toContainText('0.917');
+  await expect(alpha).toContainText('95% CI [');
+  await expect(alpha).toContainText('reliable');
+  await expect(page.getByTestId('figure-cohenKappa')).toContainText('0.916');
+  await expect(page.getByTestId('confusion')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Distance' }).click();
+  await expect(page.getByTestId('coverage')).toContainText('41 of 53');
+  await expect(page.getByTestId('coverage')).toContainText('in the re-code queue');
+  await expect(page.getByTestId('figure-krippendorffAlpha.ordinal')).toContainText('0.952');
+  await expect(page.getByTestId('figure-weightedKappa.quadratic')).toContainText('0.931');
+
+  const cards = page.getByTestId('disagreement');
+  await expect(cards).toHaveCount(6);
+  const first = cards.first();
+  await first.getByLabel('Note').fill('face fills half the frame');
+  await first.getByRole('button', { name: /^coder_a:/ }).click();
+  await expect(first.getByTestId('decision')).toContainText('face fills half the frame');
+
+  await page.getByRole('button', { name: 'Freeze a gold snapshot' }).click();
+  const snapshots = page.getByTestId('snapshots');
+  await expect(snapshots.locator('tbody tr')).toHaveCount(1);
+  await expect(snapshots.locator('tbody tr td').nth(1)).toHaveText('36');
+  await expect(snapshots.locator('tbody tr td').nth(2)).toHaveText('35 / 1');
+});

@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import type { Dimension } from '../../../shared/coding';
+import { FramelabError } from '../../../shared/errors';
+import type { Disagreement } from '../../../shared/gold';
+import { client, fileUrl } from '../../api/client';
+import { useStore } from '../../store';
+
+/** The frames where coders differ, both codes side by side; the lead decides each one. */
+export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
+  const notify = useStore((s) => s.notify);
+  const goldVersion = useStore((s) => s.topicVersions.gold ?? 0);
+  const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
+  const [items, setItems] = useState<Disagreement[] | null>(null);
+  const [pair, setPair] = useState('');
+
+  useEffect(() => {
+    const chosen = pair ? (pair.split(' ↔ ') as [string, string]) : undefined;
+    client()
+      .call('gold.disagreements', { dimension: dimension.name, pair: chosen })
+      .then(({ disagreements }) => setItems(disagreements), (err) => notify('error', err instanceof FramelabError ? err.message : String(err)));
+  }, [dimension.name, pair, goldVersion, codesVersion, notify]);
+
+  const order = dimension.categories.map((c) => c.value);
+  const pairs = [...new Set((items ?? []).map((d) => [...new Set(Object.values(d.codes))].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(' ↔ ')))];
+
+  return (
+    <section aria-label="Disagreements">
+      <header className="screen-head">
+        <h2>Disagreements</h2>
+        <label className="small">
+          Category pair{' '}
+          <select aria-label="Category pair" value={pair} onChange={(e) => setPair(e.target.value)}>
+            <option value="">all</option>
+            {(pair ? [pair] : pairs).map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {!items ? (
+        <p className="loading">Loading…</p>
+      ) : items.length === 0 ? (
+        <p className="empty">No disagreements{pair ? ' for this pair' : ''}: every frame coded twice agrees.</p>
+      ) : (
+        <ul className="gallery" data-testid="gallery">
+          {items.map((d) => (
+            <DisagreementCard key={d.frameId} item={d} dimension={dimension} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: Dimension }) {
+  const notify = useStore((s) => s.notify);
+  const [other, setOther] = useState('');
+  const [note, setNote] = useState(item.adjudicated?.note ?? '');
+  const decide = async (code: string) => {
+    try {
+      await client().call('gold.adjudicate', { frameId: item.frameId, dimension: dimension.name, code, note });
+    } catch (err) {
+      notify('error', err instanceof FramelabError ? err.message : String(err));
+    }
+  };
+  return (
+    <li className="card disagreement" data-testid="disagreement" data-frame-id={item.frameId}>
+      <div className="thumb">{item.image ? <img src={fileUrl(item.image)} alt={`Frame ${item.frameId}`} /> : <span className="muted small">image missing</span>}</div>
+      <div className="disagreement-body">
+        <strong>{item.frameId}</strong>
+        <div className="codes">
+          {Object.entries(item.codes).map(([coder, code]) => (
+            <button key={coder} type="button" onClick={() => void decide(code)} className={item.adjudicated?.code === code ? 'chosen' : ''}>
+              {coder}: {code}
+            </button>
+          ))}
+        </div>
+        <div className="other">
+          <select aria-label="Another category" value={other} onChange={(e) => setOther(e.target.value)}>
+            <option value="">another…</option>
+            {dimension.categories.map((c) => (
+              <option key={c.id} value={c.value}>
+                {c.value}
+              </option>
+            ))}
+          </select>
+          <button type="button" disabled={!other} onClick={() => void decide(other)}>
+            Decide
+          </button>
+        </div>
+        <input aria-label="Note" placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
+        {item.adjudicated && (
+          <p className="good small" data-testid="decision">
+            Gold: {item.adjudicated.code}
+            {item.adjudicated.note ? ` — ${item.adjudicated.note}` : ''}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { FramelabError } from '../../../shared/errors';
+import type { GoldSnapshotSummary } from '../../../shared/gold';
+import { client } from '../../api/client';
+import { useStore } from '../../store';
+
+/** Freeze the gold set into a snapshot (what fine-tuning trains on) and export one as CSV. */
+export function GoldPanel({ dimension }: { dimension: string }) {
+  const notify = useStore((s) => s.notify);
+  const goldVersion = useStore((s) => s.topicVersions.gold ?? 0);
+  const [snapshots, setSnapshots] = useState<GoldSnapshotSummary[]>([]);
+  const [out, setOut] = useState('');
+  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
+
+  useEffect(() => {
+    client()
+      .call('gold.list', { dimension })
+      .then(
+        ({ snapshots: list }) => setSnapshots(list),
+        (err) => notify('error', err instanceof FramelabError ? err.message : String(err)),
+      );
+  }, [dimension, goldVersion, notify]);
+
+  const freeze = () => client().call('gold.snapshot', { dimension }).catch(fail);
+  const exportCsv = async (snapshotId: string) => {
+    try {
+      const result = await client().call('gold.export', { snapshotId, out });
+      notify('info', `${result.rows} gold frames written to ${result.file}`);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  return (
+    <section aria-label="Gold set">
+      <header className="screen-head">
+        <h2>Gold set</h2>
+        <button type="button" className="primary" onClick={() => void freeze()}>
+          Freeze a gold snapshot
+        </button>
+      </header>
+      <p className="muted small">Agreed frames plus adjudicated ones, each with its provenance. A snapshot never changes.</p>
+      {snapshots.length === 0 ? (
+        <p className="empty">No snapshot of {dimension} yet.</p>
+      ) : (
+        <table className="table" data-testid="snapshots">
+          <thead>
+            <tr>
+              <th>Snapshot</th>
+              <th>Frames</th>
+              <th>Agreed / adjudicated</th>
+              <th>By class</th>
+              <th>Export</th>
+            </tr>
+          </thead>
+          <tbody>
+            {snapshots.map((s) => (
+              <tr key={s.id}>
+                <td className="mono">{s.id}</td>
+                <td>{s.frames}</td>
+                <td>
+                  {s.bySource.agreed} / {s.bySource.adjudicated}
+                </td>
+                <td className="small">
+                  {Object.entries(s.byClass)
+                    .map(([c, n]) => `${c} ${n}`)
+                    .join(' · ')}
+                </td>
+                <td>
+                  <button type="button" disabled={!out.trim()} onClick={() => void exportCsv(s.id)}>
+                    CSV
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <label className="small">
+        Export to (a path on this machine){' '}
+        <input aria-label="Gold export path" value={out} onChange={(e) => setOut(e.target.value)} placeholder="/path/gold.csv" />
+      </label>
+    </section>
+  );
+}
