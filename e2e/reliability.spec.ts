@@ -43,3 +43,37 @@ test('the report shows the sample figures with intervals; a disagreement is adju
   await expect(snapshots.locator('tbody tr td').nth(1)).toHaveText('36');
   await expect(snapshots.locator('tbody tr td').nth(2)).toHaveText('35 / 1');
 });
+
+test('the report exports as self-contained HTML and as a PDF printed by Chromium', async ({ page, server }) => {
+  test.setTimeout(90_000);
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  await fetch(`${server.baseUrl}/api/annotations.import`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ file: SAMPLE }),
+  });
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-report-'));
+  await page.goto(server.url);
+  await page.keyboard.press('Control+4');
+  await page.getByRole('tab', { name: 'Distance' }).click();
+  await expect(page.getByTestId('figure-krippendorffAlpha.ordinal')).toContainText('0.952');
+  await page.getByLabel('Export folder').fill(folder);
+  await page.getByRole('button', { name: 'HTML' }).click();
+  await expect(page.getByRole('alert')).toContainText('reliability_distance.html');
+  await page.getByRole('button', { name: 'PDF' }).click();
+  await expect(page.getByRole('alert')).toContainText('reliability_distance.pdf');
+
+  const html = fs.readFileSync(path.join(folder, 'reliability_distance.html'), 'utf8');
+  expect(html).toContain('0.9521');
+  expect(html).toContain('41 of 53 overlap frames');
+  expect(html).not.toMatch(/<script|src="http|href="http/);
+  const pdf = fs.readFileSync(path.join(folder, 'reliability_distance.pdf'));
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.length).toBeGreaterThan(5000);
+
+  // The self-contained file renders the same figures in Chromium on its own.
+  await page.goto('file://' + path.join(folder, 'reliability_distance.html'));
+  await expect(page.locator('h1')).toHaveText('Inter-coder reliability: Distance');
+  fs.rmSync(folder, { recursive: true, force: true });
+});

@@ -1,19 +1,10 @@
-import fs from 'node:fs';
+import { CHROMIUM_ARGS, findChromium } from '../../src/main/core/chromium';
 
-/** Debian's Chromium (Playwright's own browser downloads are never used), with flags for a closed network. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** Debian's Chromium for the e2e tests (Playwright's own browser downloads are never used). */
+export { CHROMIUM_ARGS };
 
 export function requireChromium(): string {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
-  return CHROMIUM_PATH;
+  const found = findChromium();
+  if (!found) throw new Error('Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
+  return found;
 }

@@ -201,6 +201,18 @@ export const api = {
     input: z.strictObject({ dimension: z.string().min(1) }),
     output: Coverage,
   }),
+  'icr.export': method({
+    summary: 'Write the reliability report of a dimension as HTML, PDF, JSON or CSV (figures)',
+    input: z.strictObject({
+      dimension: z.string().min(1),
+      format: z.enum(['html', 'pdf', 'json', 'csv']),
+      out: z.string().min(1),
+      bootstrap: z.number().int().min(0).max(100_000).default(1000),
+      seed: z.number().int().default(1),
+      byVideo: z.boolean().default(false),
+    }),
+    output: z.object({ file: z.string(), format: z.enum(['html', 'pdf', 'json', 'csv']) }),
+  }),
   'gold.disagreements': method({
     summary: 'Frames the coders coded differently on a dimension, optionally one category pair',
     input: z.strictObject({ dimension: z.string().min(1), pair: z.tuple([z.string(), z.string()]).optional() }),

@@ -33,5 +33,6 @@ export const Coverage = z.object({
   codedByAll: z.number().int(),
   missingByCoder: z.record(z.string(), z.number().int()),
   inRecodeQueue: z.record(z.string(), z.number().int()),
+  byDate: z.array(z.object({ date: z.string(), compared: z.number().int(), agreed: z.number().int() })),
 });
 export type Coverage = z.infer<typeof Coverage>;

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { icrCommand } from '../../src/main/cli/commands/icr';
+import { openCore } from '../../src/main/core/core';
+import { csvIcrReport } from '../../src/main/core/icr/csvReport';
+import { nodeForkLauncher } from '../../src/main/core/jobs/launcher';
+import type { FramelabError } from '../../src/shared/errors';
 import { ICR_STATISTICS } from '../../src/shared/icr';
 import { client, editedSample, importFile, writeFile } from '../annotations/fixtures';
 import { openTestCore, runCleanup, runCli, tempDir } from '../helpers';
@@ -66,30 +71,36 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
   );
 
   it(
-    'takes --categories, other column names, --by-video and --seed; the same seed prints the same intervals',
+    'takes --categories and other column names, and prints plain words without --json',
     async () => {
       const dir = tempDir('icr-cli');
       const file = writeFile(dir, 'renamed.csv', fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'));
-      const args = ['icr', '--input', file, '--dimension', 'score', '--unit-col', 'unit', '--coder-col', 'rater', '--categories', '1,2,3,4,5', '--bootstrap', '200', '--seed', '9', '--json', '--home', dir];
-      const [a, b] = [await runCli(args), await runCli(args)];
-      expect(a.code).toBe(0);
-      expect(a.stdout).toBe(b.stdout);
-      const r = singleJsonLine(a.stdout);
-      expect(r.krippendorffAlpha.interval).toBeCloseTo(0.8491071, 6);
-      expect(r.details).toMatchObject({ order: 'declared', level: null, bootstrap: { resamples: 200, seed: 9 } });
-
-      const byVideo = await runCli(['icr', '--input', SAMPLE, '--dimension', 'pov', '--by-video', 'video_id', '--bootstrap', '100', '--json', '--home', dir]);
-      expect(byVideo.code).toBe(0);
-      expect(singleJsonLine(byVideo.stdout).details.bootstrap).toMatchObject({ resampling: 'groups', draws: 18 });
-
-      // Without --categories an unknown column falls back to lexicographic order, with a note.
-      const plain = await runCli(['icr', '--input', file, '--dimension', 'score', '--unit-col', 'unit', '--coder-col', 'rater', '--bootstrap', '0', '--home', dir]);
-      expect(plain.code).toBe(0);
-      expect(plain.stdout).toContain("Krippendorff's alpha, nominal");
-      expect(plain.stdout).toContain('No category order was declared');
+      const res = await runCli(['icr', '--input', file, '--dimension', 'score', '--unit-col', 'unit', '--coder-col', 'rater', '--categories', '1,2,3,4,5', '--bootstrap', '200', '--home', dir]);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^score: 12 units, 11 with two or more codes, 4 coders \(A, B, C, D\)$/m);
+      expect(res.stdout).toMatch(/^Krippendorff's alpha, interval +0\.849 {2}\[[0-9.]+, [0-9.]+\]$/m);
+      expect(res.stdout).toContain('cohenKappa, weightedKappa.linear, weightedKappa.quadratic: null — applies to exactly two coders');
     },
     CLI_TEST_MS,
   );
+
+  it('csvIcrReport: other columns, --by-video groups, seeds, and lexicographic order without --categories', () => {
+    const dir = tempDir('icr-csv');
+    const file = writeFile(dir, 'renamed.csv', fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'));
+    const options = { file, dimension: 'score', unitCol: 'unit', coderCol: 'rater', categories: ['1', '2', '3', '4', '5'], bootstrap: 200, seed: 9, home: dir };
+    const a = csvIcrReport(options);
+    expect(a).toEqual(csvIcrReport(options));
+    expect(a.ci).not.toEqual(csvIcrReport({ ...options, seed: 10 }).ci);
+    expect(a.details).toMatchObject({ order: 'declared', level: null, bootstrap: { resamples: 200, seed: 9 } });
+    const plain = csvIcrReport({ ...options, categories: undefined, bootstrap: 0 });
+    expect(plain.details.order).toBe('lexicographic');
+    expect(plain.krippendorffAlpha.ordinal).toBeNull();
+    expect(plain.notes[0]).toMatch(/^No category order was declared/);
+    const byVideo = csvIcrReport({ file: SAMPLE, dimension: 'pov', unitCol: 'frame_id', coderCol: 'coder', groupCol: 'video_id', bootstrap: 100, seed: 1, home: dir });
+    expect(byVideo.details.bootstrap).toMatchObject({ resampling: 'groups', draws: 18 });
+    expect(fs.readdirSync(dir)).toEqual(['renamed.csv']);
+  });
 
   it(
     'reads the home\'s codebook read-only while another process owns the home',
@@ -112,18 +123,28 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
     'names the missing column, the empty file, the dimension without codes and the value outside --categories',
     async () => {
       const dir = tempDir('icr-cli');
-      const h = ['--home', dir];
-      const col = await failure(['icr', '--input', SAMPLE, '--dimension', 'gaze', ...h], 2);
-      expect(col.message).toContain('annotations_sample.csv has no "gaze" column');
-      const empty = await failure(['icr', '--input', writeFile(dir, 'empty.csv', ''), '--dimension', 'pov', ...h], 2);
-      expect(empty.message).toContain('empty.csv is empty');
+      const globals = { home: dir, json: true };
+      const run = async (args: string[]) => {
+        try {
+          await icrCommand.run(args, globals);
+        } catch (err) {
+          return err as FramelabError;
+        }
+        throw new Error(`icr ${args.join(' ')} did not fail`);
+      };
+      const col = await run(['--input', SAMPLE, '--dimension', 'gaze']);
+      expect(col).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('annotations_sample.csv has no "gaze" column') });
+      expect((await run(['--input', writeFile(dir, 'empty.csv', ''), '--dimension', 'pov'])).message).toContain('empty.csv is empty');
       const blank = writeFile(dir, 'blank.csv', editedSample((_, cells) => [...cells.slice(0, 4), '', ...cells.slice(5)]));
-      const none = await failure(['icr', '--input', blank, '--dimension', 'pov', ...h], 2);
-      expect(none.message).toBe('blank.csv has no codes in its pov column: every cell is empty.');
-      const outside = await failure(['icr', '--input', SAMPLE, '--dimension', 'pov', '--categories', '1st person,2nd person,3rd person', ...h], 2);
+      expect((await run(['--input', blank, '--dimension', 'pov'])).message).toBe('blank.csv has no codes in its pov column: every cell is empty.');
+      expect((await run(['--input', SAMPLE])).message).toContain('icr needs --dimension');
+      expect((await run(['--input', path.join(dir, 'nope.csv'), '--dimension', 'pov'])).code).toBe('NOT_FOUND');
+      expect((await run(['--dimension', 'pov', '--by-video', 'vid'])).message).toContain('--by-video video_id');
+      expect((await run(['--dimension', 'pov', '--bootstrap', 'many'])).message).toContain('--bootstrap takes a whole number');
+      // Through the real CLI: the envelope on stderr, exit 2, the row and column named.
+      const outside = await failure(['icr', '--input', SAMPLE, '--dimension', 'pov', '--categories', '1st person,2nd person,3rd person', '--home', dir], 2);
+      expect(outside.code).toBe('INVALID_INPUT');
       expect(outside.message).toMatch(/row \d+, column pov: "no person" is not one of the categories \(1st person, 2nd person, 3rd person\)/);
-      expect((await failure(['icr', '--input', SAMPLE, ...h], 2)).message).toContain('icr needs --dimension');
-      expect((await failure(['icr', '--input', path.join(dir, 'nope.csv'), '--dimension', 'pov', ...h], 1)).code).toBe('NOT_FOUND');
     },
     CLI_TEST_MS,
   );
@@ -147,22 +168,31 @@ describe('icr.report and framelab icr on the project', () => {
     await expect(api.call('icr.report', { dimension: 'gaze' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await api.call('codebook.change', { change: { op: 'addDimension', name: 'gaze', label: 'Gaze', level: 'nominal' } });
     await expect(api.call('icr.report', { dimension: 'gaze' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no codes of gaze') });
-    await expect(api.call('icr.report', { dimension: 'pov', categories: ['1st person'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(api.call('icr.report', { dimension: 'pov', categories: ['1st person'] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/\npov: frame "[^"]+", coder_[ab]: "[^"]+" is not one of the categories \(1st person\)/),
+    });
   });
 
   it(
     'framelab icr without --input asks the project and prints the same figures as --input on the same file',
     async () => {
-      const home = path.join(tempDir('icr-cli'), 'home');
-      expect((await runCli(['annotations', 'import', SAMPLE, '--json', '--home', home])).code).toBe(0);
-      const project = await runCli(['icr', '--dimension', 'distance', '--bootstrap', '50', '--seed', '3', '--json', '--home', home]);
-      const file = await runCli(['icr', '--input', SAMPLE, '--dimension', 'distance', '--bootstrap', '50', '--seed', '3', '--json', '--home', home]);
-      expect(project.code).toBe(0);
-      const [p, f] = [singleJsonLine(project.stdout), singleJsonLine(file.stdout)];
-      for (const key of ['units', 'unitsCompared', 'coders', 'percentAgreement', 'cohenKappa', 'weightedKappa', 'krippendorffAlpha', 'fleissKappa', 'gwetAC1', 'confusion']) {
-        expect(p[key], key).toEqual(f[key]);
+      const home = tempDir('icr-cli');
+      const core = openCore({ home, mode: 'cli', launcher: nodeForkLauncher() });
+      try {
+        expect((await importFile(core, { file: SAMPLE })).errors).toEqual([]);
+      } finally {
+        core.close();
       }
-      expect((await failure(['icr', '--dimension', 'pov', '--by-video', 'vid', '--home', home], 2)).message).toContain('--by-video video_id');
+      const project = await runCli(['icr', '--dimension', 'distance', '--bootstrap', '50', '--seed', '3', '--json', '--home', home]);
+      expect(project.stderr).toBe('');
+      expect(project.code).toBe(0);
+      const p = singleJsonLine(project.stdout);
+      const f = csvIcrReport({ file: SAMPLE, dimension: 'distance', unitCol: 'frame_id', coderCol: 'coder', bootstrap: 50, seed: 3, home });
+      expect(Object.keys(p)).toEqual(TOP_KEYS);
+      for (const key of ['units', 'unitsCompared', 'coders', 'percentAgreement', 'cohenKappa', 'weightedKappa', 'krippendorffAlpha', 'fleissKappa', 'gwetAC1', 'confusion']) {
+        expect(p[key], key).toEqual(f[key as keyof typeof f]);
+      }
     },
     CLI_TEST_MS,
   );

@@ -5,6 +5,7 @@ import { createHttpTransport } from '../../shared/httpTransport';
 import { handlers } from '../core/api/handlers';
 import { createLocalTransport } from '../core/api/localTransport';
 import { openCore } from '../core/core';
+import { chromiumPrinter } from '../core/icr/chromiumPrinter';
 import { describeOwner, liveOwner } from '../core/home/lock';
 import { homePaths } from '../core/home/paths';
 import { nodeForkLauncher } from '../core/jobs/launcher';
@@ -41,7 +42,7 @@ export async function withClient<T>(
       `This home (${home.root}) is in use by ${describeOwner(owner)}. Close it, or do this in the app.`,
     );
   }
-  const core = openCore({ home: home.root, mode: 'cli', launcher: nodeForkLauncher() });
+  const core = openCore({ home: home.root, mode: 'cli', launcher: nodeForkLauncher(), pdfPrinter: chromiumPrinter() });
   try {
     return await fn(createClient(createLocalTransport(core, handlers)), 'local');
   } finally {

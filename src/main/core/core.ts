@@ -6,6 +6,7 @@ import { appVersion } from './appRoot';
 import { EventBus } from './events';
 import { acquireHomeLock, type HomeLock } from './home/lock';
 import { homePaths, type HomePaths } from './home/paths';
+import type { PdfPrinter } from './icr/exportReport';
 import { applyJobResult } from './jobs/apply';
 import type { ProcessLauncher } from './jobs/launcher';
 import { JobRepository } from './jobs/repository';
@@ -20,6 +21,7 @@ export interface Core {
   readonly jobRepo: JobRepository;
   readonly lock: HomeLock;
   readonly info: AppInfo;
+  readonly pdfPrinter?: PdfPrinter;
   close(): void;
 }
 
@@ -28,6 +30,8 @@ export interface OpenCoreOptions {
   mode: AppMode;
   launcher: ProcessLauncher;
   maxConcurrentJobs?: number;
+  /** Prints report PDFs: Chromium in browser mode and the CLI, Electron in the desktop app. */
+  pdfPrinter?: PdfPrinter;
 }
 
 const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
@@ -78,6 +82,7 @@ export function openCore(options: OpenCoreOptions): Core {
     jobRepo,
     lock,
     info,
+    pdfPrinter: options.pdfPrinter,
     close() {
       if (closed) return;
       closed = true;

@@ -14,6 +14,7 @@ import { resolveHome } from '../core/home/paths';
 import { handleFileScheme, registerFileScheme } from './fileProtocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
+import { electronPdfPrinter } from './pdfPrinter';
 import { installSecurity } from './security';
 import { utilityProcessLauncher } from './utilityLauncher';
 
@@ -74,6 +75,7 @@ if (!app.requestSingleInstanceLock()) {
         home: resolveHome(homeFlag()),
         mode: 'desktop',
         launcher: utilityProcessLauncher(path.join(here, 'jobWorker.js')),
+        pdfPrinter: electronPdfPrinter,
       });
     } catch (err) {
       dialog.showErrorBox('Framelab cannot open its workspace', toErrorInfo(err).message);

@@ -2,6 +2,7 @@ import { listeningLine } from '../../../shared/http';
 import { rendererDir } from '../../core/appRoot';
 import { handlers } from '../../core/api/handlers';
 import { openCore } from '../../core/core';
+import { chromiumPrinter } from '../../core/icr/chromiumPrinter';
 import { nodeForkLauncher } from '../../core/jobs/launcher';
 import { startServer } from '../../core/server/server';
 import { intOption, parseCommandArgs } from '../args';
@@ -17,7 +18,7 @@ export const serveCommand: Command = {
   async run(args, globals) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' } }, USAGE);
     const port = intOption(values.port, 'port', 4780);
-    const core = openCore({ home: globals.home, mode: 'browser', launcher: nodeForkLauncher() });
+    const core = openCore({ home: globals.home, mode: 'browser', launcher: nodeForkLauncher(), pdfPrinter: chromiumPrinter() });
     let server;
     try {
       server = await startServer({ core, handlers, port, rendererDir: rendererDir() });

@@ -2,10 +2,13 @@ import { adjudicate } from '../gold/adjudication';
 import { listDisagreements } from '../gold/disagreements';
 import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
 import { coverage } from '../icr/coverage';
+import { projectReportContext, writeReport } from '../icr/exportReport';
 import type { HandlerGroup } from './types';
 
-export const goldHandlers: HandlerGroup<'icr.coverage' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
+export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
   'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),
+  'icr.export': ({ format, out, ...input }, core) =>
+    writeReport(projectReportContext(core.db, core.home, input), format, out, core.pdfPrinter),
   'gold.disagreements': ({ dimension, pair }, core) => ({ disagreements: listDisagreements(core.db, dimension, pair) }),
   'gold.adjudicate': (input, core) => {
     const decided = adjudicate(core.db, input);

@@ -14,6 +14,8 @@ export interface Coverage {
   missingByCoder: Record<string, number>;
   /** Of those, how many wait in the re-code queue. */
   inRecodeQueue: Record<string, number>;
+  /** Agreement by coding date: a frame counts on the day its last code was given. */
+  byDate: { date: string; compared: number; agreed: number }[];
 }
 
 export function coverage(db: Db, dimension: string): Coverage {
@@ -42,9 +44,26 @@ export function coverage(db: Db, dimension: string): Coverage {
   }
   return {
     dimension,
+    byDate: agreementByDate(db, dimension),
     overlapFrames: frames.size,
     codedByAll: [...frames.values()].filter(Boolean).length,
     missingByCoder,
     inRecodeQueue,
   };
+}
+
+function agreementByDate(db: Db, dimension: string): Coverage['byDate'] {
+  const rows = cached(
+    db,
+    `SELECT substr(max(coded_at), 1, 10) AS date, count(*) AS codes, count(DISTINCT category_id) AS distinct_codes
+     FROM codes WHERE dimension = ? GROUP BY frame_id HAVING count(*) >= 2`,
+  ).all(dimension) as { date: string; codes: number; distinct_codes: number }[];
+  const days = new Map<string, { compared: number; agreed: number }>();
+  for (const r of rows) {
+    const day = days.get(r.date) ?? { compared: 0, agreed: 0 };
+    day.compared++;
+    if (r.distinct_codes === 1) day.agreed++;
+    days.set(r.date, day);
+  }
+  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, d]) => ({ date, ...d }));
 }

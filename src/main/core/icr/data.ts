@@ -34,7 +34,8 @@ export interface LongRow {
 }
 
 export interface RowProblem {
-  row: number;
+  /** 1-based data row, 0 for the header, null when the codes come from no file. */
+  row: number | null;
   column: string;
   message: string;
 }
@@ -45,7 +46,8 @@ const quoted = (value: string) => JSON.stringify(value);
 const SHOWN_PROBLEMS = 10;
 
 export function problemsError(source: string, problems: RowProblem[]): FramelabError {
-  const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => (p.row === 0 ? `header, column ${p.column}: ${p.message}` : `row ${p.row}, column ${p.column}: ${p.message}`));
+  const where = (p: RowProblem) => (p.row === null ? `${p.column}` : p.row === 0 ? `header, column ${p.column}` : `row ${p.row}, column ${p.column}`);
+  const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `${where(p)}: ${p.message}`);
   const more = problems.length > SHOWN_PROBLEMS ? [`… and ${problems.length - SHOWN_PROBLEMS} more`] : [];
   return new FramelabError('INVALID_INPUT', [`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, ...shown, ...more].join('\n'), {
     problems,
@@ -79,12 +81,14 @@ export function buildReliabilityData(
   const rowLabel = (row: number | undefined) => (row === undefined ? '' : ` (row ${row})`);
   for (const r of rows) {
     if (r.value === null) continue;
+    // Without a file row, the message names the unit and coder instead.
+    const of = r.row === undefined ? `${names.unit} ${quoted(r.unitId)}, ${r.coder}: ` : '';
     const category = index.get(r.value);
     if (category === undefined) {
       problems.push({
-        row: r.row ?? 0,
+        row: r.row ?? null,
         column: names.value,
-        message: `${quoted(r.value)} is not one of the categories (${categories.join(', ')}); add it to the list or fix the cell.`,
+        message: `${of}${quoted(r.value)} is not one of the categories (${categories.join(', ')}); add it to the list or fix the cell.`,
       });
       continue;
     }
@@ -95,7 +99,7 @@ export function buildReliabilityData(
       units.set(r.unitId, unit);
     } else if (unit.group !== group && names.group) {
       problems.push({
-        row: r.row ?? 0,
+        row: r.row ?? null,
         column: names.group,
         message: `${names.unit} ${quoted(r.unitId)} is in ${names.group} ${quoted(group ?? '')} here but in ${quoted(unit.group ?? '')} elsewhere; a unit belongs to one group.`,
       });
@@ -105,7 +109,7 @@ export function buildReliabilityData(
     const key = `${r.unitId}\u0000${r.coder}`;
     if (earlier !== undefined && earlier !== category) {
       problems.push({
-        row: r.row ?? 0,
+        row: r.row ?? null,
         column: names.value,
         message: `${r.coder} coded ${names.unit} ${quoted(r.unitId)} as ${quoted(categories[earlier]!)}${rowLabel(firstRow.get(key))} and as ${quoted(r.value)} here; keep one.`,
       });

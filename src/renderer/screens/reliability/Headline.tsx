@@ -1,5 +1,5 @@
 import type { IcrReport, IcrStatistic } from '../../../shared/icr';
-import { fmt } from './readings';
+import { fmt } from '../../../shared/icrReadings';
 
 /** One figure with its interval and its accepted reading. */
 export function Headline({ label, value, statistic, report, reading }: { label: string; value: number | null; statistic: IcrStatistic; report: IcrReport; reading: string }) {

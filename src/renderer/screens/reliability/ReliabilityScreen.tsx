@@ -7,9 +7,10 @@ import { useStore } from '../../store';
 import { loadCodingSetup } from '../../store/codingActions';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
 import { DisagreementGallery } from './DisagreementGallery';
+import { ExportPanel } from './ExportPanel';
 import { GoldPanel } from './GoldPanel';
 import { Headline } from './Headline';
-import { alphaReading, fmt, kappaReading } from './readings';
+import { alphaReading, fmt, kappaReading } from '../../../shared/icrReadings';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
 export function ReliabilityScreen() {
@@ -114,6 +115,25 @@ export function ReliabilityScreen() {
               ))}
             </ul>
           )}
+          {cover && cover.byDate.length > 0 && (
+            <details>
+              <summary>Agreement by coding date</summary>
+              <table className="table" data-testid="by-date">
+                <tbody>
+                  {cover.byDate.map((d) => (
+                    <tr key={d.date}>
+                      <th>{d.date}</th>
+                      <td>
+                        {d.agreed} of {d.compared} agree
+                      </td>
+                      <td>{fmt(d.agreed / d.compared)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          )}
+          <ExportPanel dimension={dimension.name} byVideo={byVideo} />
           <div className="split">
             <section aria-label="Confusion matrix">
               <h2>Confusion</h2>

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import { ICR_STATISTICS, type IcrReport, type IcrStatistic } from '../../../shared/icr';
+import { writeCsv } from '../annotations/csv';
+import { readCodebook } from '../coding/codebook';
+import type { Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+import { coverage } from './coverage';
+import { projectIcrReport } from './project';
+import { renderReportHtml, type ReportContext } from './reportHtml';
+
+export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
+
+/** Turns self-contained HTML into a PDF: Chromium (browser mode, CLI) or Electron's printToPDF (desktop). */
+export type PdfPrinter = (html: string) => Promise<Buffer>;
+
+function value(report: IcrReport, statistic: IcrStatistic): number | null {
+  const [head, tail] = statistic.split('.') as [string, string | undefined];
+  const top = (report as unknown as Record<string, unknown>)[head];
+  return (tail ? (top as Record<string, number | null>)[tail] : top) as number | null;
+}
+
+/** The figures as CSV: one row per statistic with its value and interval; empty cells where undefined. */
+export function figuresCsv(report: IcrReport): string {
+  const cell = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
+  return writeCsv([
+    ['statistic', 'value', 'ci_low', 'ci_high'],
+    ...ICR_STATISTICS.map((s) => [s, cell(value(report, s)), cell(report.ci[s]?.[0]), cell(report.ci[s]?.[1])]),
+  ]);
+}
+
+export function projectReportContext(db: Db, home: HomePaths, input: { dimension: string; bootstrap?: number; seed?: number; byVideo?: boolean }): ReportContext {
+  const report = projectIcrReport(db, { bootstrap: 1000, seed: 1, byVideo: false, ...input });
+  const dimension = readCodebook(db).dimensions.find((d) => d.name === input.dimension);
+  return {
+    dimension: { name: input.dimension, label: dimension?.label ?? input.dimension, level: dimension?.level ?? null },
+    report,
+    coverage: coverage(db, input.dimension),
+    source: `project ${home.root}`,
+    generatedAt: new Date().toISOString(),
+  };
+}
+
+/** Writes the report in one format, atomically. PDF needs a printer; without one it says how to get a PDF. */
+export async function writeReport(context: ReportContext, format: ReportFormat, out: string, printer?: PdfPrinter): Promise<{ file: string; format: ReportFormat }> {
+  let bytes: Buffer;
+  if (format === 'json') bytes = Buffer.from(JSON.stringify(context.report, null, 2) + '\n');
+  else if (format === 'csv') bytes = Buffer.from(figuresCsv(context.report));
+  else if (format === 'html') bytes = Buffer.from(renderReportHtml(context));
+  else {
+    if (!printer) {
+      throw new FramelabError(
+        'CAPABILITY_MISSING',
+        'Printing a PDF needs Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH; or export HTML and print it from a browser.',
+      );
+    }
+    bytes = await printer(renderReportHtml(context));
+  }
+  const file = path.resolve(out);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, file);
+  return { file, format };
+}
