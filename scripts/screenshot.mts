@@ -1,6 +1,7 @@
 /**
  * Regenerates the README's screenshots: the coding view (docs/coding.png) on a seeded home
- * with two coders, and the workspace (docs/screenshot.png) after an integrity check.
+ * with two coders, the reliability report of the lab's sample annotations
+ * (docs/reliability.png), and the workspace (docs/screenshot.png) after an integrity check.
  * Usage: node --import tsx scripts/screenshot.mts
  */
 import fs from 'node:fs';
@@ -29,7 +30,26 @@ try {
   await page.getByTestId('capabilities').waitFor();
   await page.screenshot({ path: path.resolve('docs/screenshot.png') });
 } finally {
-  await browser.close();
   await stopServe(server);
   fs.rmSync(home, { recursive: true, force: true });
+}
+
+// The reliability report on a home holding only the lab's sample annotations.
+const sampleHome = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-shot-'));
+const sampleServer = await startServe(sampleHome);
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.request.post(`${sampleServer.baseUrl}/api/annotations.import`, {
+    headers: { Authorization: `Bearer ${sampleServer.token}` },
+    data: { file: path.resolve('test/annotations/fixtures/annotations_sample.csv') },
+  });
+  await page.goto(sampleServer.url);
+  await page.getByRole('button', { name: 'Reliability' }).click();
+  await page.getByRole('tab', { name: 'Distance' }).click();
+  await page.getByTestId('figure-krippendorffAlpha.ordinal').getByText('95% CI').waitFor();
+  await page.screenshot({ path: path.resolve('docs/reliability.png') });
+} finally {
+  await browser.close();
+  await stopServe(sampleServer);
+  fs.rmSync(sampleHome, { recursive: true, force: true });
 }
