@@ -199,14 +199,22 @@ describe('stale lock takeover under contention', () => {
           );
           let out = '';
           child.stdout.setEncoding('utf8');
-          child.stdout.on('data', (chunk: string) => (out += chunk));
-          return withTimeout(
-            new Promise<string>((resolve) => child.once('close', () => resolve(out))),
-            20_000,
-            'a lock contender to finish',
+          const reported = new Promise<string>((resolve) =>
+            child.stdout.on('data', (chunk: string) => {
+              out += chunk;
+              if (out.trim().split('\n').length >= rounds) resolve(out);
+            }),
           );
+          const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+          return { reported: withTimeout(reported, 20_000, 'a lock contender to report'), closed };
         }),
-      );
+      ).then(async (children) => {
+        // Every winner stays alive until all have reported: a late starter must find it alive.
+        const results = await Promise.all(children.map((c) => c.reported));
+        fs.writeFileSync(path.join(dir, 'done'), '');
+        await Promise.all(children.map((c) => c.closed));
+        return results;
+      });
       const winners = new Map<number, number>();
       for (const output of outputs) {
         const lines = output.trim().split('\n');

@@ -3,8 +3,10 @@
  * Usage: node --import tsx test/helpers/lockContender.ts DIR ROUNDS START_MS ROUND_MS
  * For round r it waits until START_MS + r * ROUND_MS, then tries to acquire DIR/r.lock (a
  * stale lock the test prepared) and prints `r WON` or `r <error code>`. It never releases:
- * a winner keeps its lock (and its pid alive) until every round is over.
+ * a winner keeps its lock (and its pid alive) until the test writes DIR/done, after every
+ * contender has reported, so a contender that started late never finds a winner gone.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { acquireHomeLock } from '../../src/main/core/home/lock';
 import { FramelabError } from '../../src/shared/errors';
@@ -29,3 +31,10 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 process.stdout.write(results.join('\n') + '\n');
+const done = path.join(dir!, 'done');
+const wait = setInterval(() => {
+  if (fs.existsSync(done)) {
+    clearInterval(wait);
+    process.exit(0);
+  }
+}, 25);

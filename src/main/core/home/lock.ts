@@ -117,15 +117,29 @@ function lockedBy(owner: LockInfo): FramelabError {
   );
 }
 
-/** A successor that died holding the guard would block every later one: its guard goes. */
+/**
+ * A successor that died holding the guard would block every later one: its guard goes. Only a
+ * guard whose holder is known and dead is removed; it is renamed away first and checked again,
+ * so a live holder's guard that appeared in between is put back, never lost.
+ */
 function clearDeadGuard(guard: string): void {
   const holder = readLock(guard);
-  if (holder && holder.pid > 0 && isProcessAlive(holder.pid)) return;
+  if (!holder || holder.pid <= 0 || isProcessAlive(holder.pid)) return;
+  const graveyard = `${guard}.dead-${crypto.randomBytes(4).toString('hex')}`;
   try {
-    if (Date.now() - fs.statSync(guard).mtimeMs > 1000) fs.rmSync(guard, { force: true });
+    fs.renameSync(guard, graveyard);
   } catch {
-    // gone already
+    return; // gone already
   }
+  const removed = readLock(graveyard);
+  if (removed && removed.pid > 0 && isProcessAlive(removed.pid)) {
+    try {
+      fs.linkSync(graveyard, guard);
+    } catch {
+      // Another guard exists now; the live holder finds its own gone and its takeover re-checks.
+    }
+  }
+  fs.rmSync(graveyard, { force: true });
 }
 
 /**
