@@ -19,6 +19,7 @@ import { startServer } from '../src/main/core/server/server';
 import { storeFile } from '../src/main/core/workspace/files';
 import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
+import { icrBench } from './icr';
 
 interface Result {
   name: string;
@@ -112,6 +113,11 @@ async function main() {
     unit: 'rows/s',
     referenceName: 'plain split parse',
   });
+  const icr = icrBench();
+  results.push(
+    { name: `ICR: all statistics + ${icr.resamples} bootstrap, ${icr.codes} codes`, ours: icr.oursMs, reference: icr.naiveBootstrapExtrapolatedMs, unit: 'ms', referenceName: `naive per-pair (extrapolated from ${icr.naiveMeasuredResamples})` },
+    { name: `ICR: all statistics once, ${icr.codes} codes`, ours: icr.oursPointMs, reference: icr.naiveOnceMs, unit: 'ms', referenceName: 'naive per-pair (measured)' },
+  );
   const latency = await codingLatency();
   results.push(
     { name: `coding: key → next frame painted, p50 (${latency.frames})`, ours: latency.p50, reference: latency.floorP50, unit: 'ms', referenceName: 'image-swap floor' },

@@ -207,6 +207,7 @@ export const api = {
       dimension: z.string().min(1),
       format: z.enum(['html', 'pdf', 'json', 'csv']),
       out: z.string().min(1),
+      categories: z.array(z.string().trim().min(1)).min(1).optional(),
       bootstrap: z.number().int().min(0).max(100_000).default(1000),
       seed: z.number().int().default(1),
       byVideo: z.boolean().default(false),

@@ -103,3 +103,10 @@ export const IcrReport = z.object({
   details: IcrDetails,
 });
 export type IcrReport = z.infer<typeof IcrReport>;
+
+/** A statistic's value by its path (`krippendorffAlpha.ordinal` → report.krippendorffAlpha.ordinal). */
+export function statisticValue(report: IcrReport, statistic: IcrStatistic): number | null {
+  const [head, tail] = statistic.split('.') as [keyof IcrReport, string | undefined];
+  const top = report[head];
+  return tail === undefined ? (top as number | null) : ((top as unknown as Record<string, number | null>)[tail] ?? null);
+}

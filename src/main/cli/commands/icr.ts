@@ -1,15 +1,17 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import { ICR_STATISTICS, type IcrReport, type IcrStatistic } from '../../../shared/icr';
+import { ICR_STATISTICS, statisticValue, type IcrReport, type IcrStatistic } from '../../../shared/icr';
 import { parseCsv } from '../../core/annotations/csv';
 import { csvIcrReport } from '../../core/icr/csvReport';
+import { chromiumPrinter } from '../../core/icr/chromiumPrinter';
+import { formatOf, writeReport } from '../../core/icr/exportReport';
 import { DEFAULT_RESAMPLES } from '../../core/icr/report';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withClient } from '../session';
 
 const USAGE = `framelab icr --dimension COL [--input FILE.csv] [--categories "c1,c2,..."] [--unit-col frame_id] [--coder-col coder]
-           [--bootstrap N] [--seed S] [--by-video COL] [--json]`;
+           [--bootstrap N] [--seed S] [--by-video COL] [--report FILE.html|.pdf|.json|.csv] [--json]`;
 
 const invalid = (message: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${USAGE}`);
 
@@ -26,11 +28,6 @@ const LABELS: Record<IcrStatistic, string> = {
   gwetAC1: "Gwet's AC1",
 };
 
-function valueOf(report: IcrReport, statistic: IcrStatistic): number | null {
-  const [head, tail] = statistic.split('.') as [keyof IcrReport, string | undefined];
-  const v = report[head];
-  return tail === undefined ? (v as number | null) : (v as unknown as Record<string, number | null>)[tail]!;
-}
 
 export function describeReport(report: IcrReport, dimension: string): string {
   const f = (x: number) => x.toFixed(3);
@@ -43,7 +40,7 @@ export function describeReport(report: IcrReport, dimension: string): string {
     `${''.padEnd(width)}  value   ${level}`,
   ];
   for (const s of ICR_STATISTICS) {
-    const v = valueOf(report, s);
+    const v = statisticValue(report, s);
     if (v === null) continue;
     const ci = report.ci[s];
     lines.push(`${LABELS[s].padEnd(width)}  ${f(v).padStart(6)}  ${ci ? `[${f(ci[0])}, ${f(ci[1])}]` : ''}`.trimEnd());
@@ -97,6 +94,7 @@ export const icrCommand: Command = {
         bootstrap: { type: 'string' },
         seed: { type: 'string' },
         'by-video': { type: 'string' },
+        report: { type: 'string' },
       },
       USAGE,
     );
@@ -109,6 +107,8 @@ export const icrCommand: Command = {
     const byVideo = values['by-video']?.trim();
     if (byVideo === '') throw invalid('--by-video takes the column naming each unit\'s video (e.g. video_id).');
 
+    const reportFile = values.report === undefined ? undefined : path.resolve(values.report);
+    const format = reportFile === undefined ? undefined : formatOf(reportFile);
     let report: IcrReport;
     if (values.input !== undefined) {
       report = csvIcrReport({
@@ -122,6 +122,16 @@ export const icrCommand: Command = {
         seed,
         home: globals.home,
       });
+      if (reportFile && format) {
+        const context = {
+          dimension: { name: dimension, label: dimension, level: report.details.level },
+          report,
+          coverage: null,
+          source: `file ${path.resolve(values.input)}`,
+          generatedAt: new Date().toISOString(),
+        };
+        await writeReport(context, format, reportFile, chromiumPrinter());
+      }
     } else {
       if (values['unit-col'] !== undefined || values['coder-col'] !== undefined) {
         throw invalid('--unit-col and --coder-col name columns of --input; the project\'s units are frames and its coders are known.');
@@ -130,7 +140,10 @@ export const icrCommand: Command = {
         throw invalid(`The project groups frames by video_id only; use --by-video video_id, not "${byVideo}".`);
       }
       const input = { dimension, categories, bootstrap, seed, byVideo: byVideo !== undefined };
-      report = await withClient(globals, (client) => client.call('icr.report', input));
+      report = await withClient(globals, async (client) => {
+        if (reportFile && format) await client.call('icr.export', { ...input, format, out: reportFile });
+        return client.call('icr.report', input);
+      });
     }
     return { value: report, text: describeReport(report, dimension) };
   },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import { ICR_STATISTICS, type IcrReport, type IcrStatistic } from '../../../shared/icr';
+import { ICR_STATISTICS, statisticValue, type IcrReport } from '../../../shared/icr';
 import { writeCsv } from '../annotations/csv';
 import { readCodebook } from '../coding/codebook';
 import type { Db } from '../db/open';
@@ -15,22 +15,20 @@ export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
 /** Turns self-contained HTML into a PDF: Chromium (browser mode, CLI) or Electron's printToPDF (desktop). */
 export type PdfPrinter = (html: string) => Promise<Buffer>;
 
-function value(report: IcrReport, statistic: IcrStatistic): number | null {
-  const [head, tail] = statistic.split('.') as [string, string | undefined];
-  const top = (report as unknown as Record<string, unknown>)[head];
-  return (tail ? (top as Record<string, number | null>)[tail] : top) as number | null;
-}
-
 /** The figures as CSV: one row per statistic with its value and interval; empty cells where undefined. */
 export function figuresCsv(report: IcrReport): string {
   const cell = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
   return writeCsv([
     ['statistic', 'value', 'ci_low', 'ci_high'],
-    ...ICR_STATISTICS.map((s) => [s, cell(value(report, s)), cell(report.ci[s]?.[0]), cell(report.ci[s]?.[1])]),
+    ...ICR_STATISTICS.map((s) => [s, cell(statisticValue(report, s)), cell(report.ci[s]?.[0]), cell(report.ci[s]?.[1])]),
   ]);
 }
 
-export function projectReportContext(db: Db, home: HomePaths, input: { dimension: string; bootstrap?: number; seed?: number; byVideo?: boolean }): ReportContext {
+export function projectReportContext(
+  db: Db,
+  home: HomePaths,
+  input: { dimension: string; categories?: string[]; bootstrap?: number; seed?: number; byVideo?: boolean },
+): ReportContext {
   const report = projectIcrReport(db, { bootstrap: 1000, seed: 1, byVideo: false, ...input });
   const dimension = readCodebook(db).dimensions.find((d) => d.name === input.dimension);
   return {
@@ -63,4 +61,11 @@ export async function writeReport(context: ReportContext, format: ReportFormat, 
   fs.writeFileSync(tmp, bytes);
   fs.renameSync(tmp, file);
   return { file, format };
+}
+
+/** The format a report file gets from its extension (.html, .pdf, .json, .csv). */
+export function formatOf(file: string): ReportFormat {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  if (ext === 'html' || ext === 'pdf' || ext === 'json' || ext === 'csv') return ext;
+  throw new FramelabError('INVALID_INPUT', `A report file ends in .html, .pdf, .json or .csv, not "${path.basename(file)}".`);
 }
