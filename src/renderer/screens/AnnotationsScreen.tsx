@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { AnnotationsImportReport, RecodeEntry } from '../../shared/annotations';
-import { FramelabError } from '../../shared/errors';
 import { client } from '../api/client';
 import { useStore } from '../store';
+import { notifyError } from '../store/notifyError';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
 /** The lab's annotations.csv in and out, and the re-code queue the lead watches. */
 export function AnnotationsScreen() {
-  const notify = useStore((s) => s.notify);
   const [file, setFile] = useState('');
   const [framesDir, setFramesDir] = useState('');
   const [map, setMap] = useState('');
@@ -17,11 +16,10 @@ export function AnnotationsScreen() {
   const [exported, setExported] = useState<string | null>(null);
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
 
-  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
   const loadRecode = () =>
     client()
       .call('recode.list', {})
-      .then(({ entries }) => setRecode(entries), fail);
+      .then(({ entries }) => setRecode(entries), notifyError);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   useEffect(() => {
     void loadRecode();
@@ -32,7 +30,7 @@ export function AnnotationsScreen() {
     try {
       setReport(await client().call('annotations.import', { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map) }));
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 
@@ -42,7 +40,7 @@ export function AnnotationsScreen() {
       const result = await client().call('annotations.export', { out: out.trim() });
       setExported(`${result.rows} rows written to ${result.file}`);
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 

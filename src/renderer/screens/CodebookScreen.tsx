@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { CodebookChange, Category, Dimension } from '../../shared/coding';
-import { FramelabError } from '../../shared/errors';
 import { client } from '../api/client';
 import { useStore } from '../store';
 import { loadCodingSetup } from '../store/codingActions';
+import { notifyError } from '../store/notifyError';
 
 /** Apply one codebook edit; the core versions it and refuses what would lose or blank codes. */
 async function change(edit: CodebookChange): Promise<boolean> {
@@ -11,7 +11,7 @@ async function change(edit: CodebookChange): Promise<boolean> {
     useStore.getState().setCodebook(await client().call('codebook.change', { change: edit }));
     return true;
   } catch (err) {
-    useStore.getState().notify('error', err instanceof FramelabError ? err.message : String(err));
+    notifyError(err);
     return false;
   }
 }

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import { FramelabError } from '../../shared/errors';
 import { client } from '../api/client';
 import { useStore } from '../store';
 import { loadCodingSetup } from '../store/codingActions';
+import { notifyError } from '../store/notifyError';
 
 /** The lead's setup: coder profiles, and the assignment of frames with an overlap set. */
 export function CodersScreen() {
   const coders = useStore((s) => s.coders);
-  const notify = useStore((s) => s.notify);
   const [coderId, setCoderId] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<'coder' | 'lead'>('coder');
@@ -20,7 +19,6 @@ export function CodersScreen() {
     void loadCodingSetup();
   }, []);
 
-  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
 
   const addCoder = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -30,7 +28,7 @@ export function CodersScreen() {
       setName('');
       await loadCodingSetup();
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 
@@ -43,7 +41,7 @@ export function CodersScreen() {
         .join(', ');
       setResult(r.pool === 0 ? 'Every frame is already assigned.' : `Assigned ${r.pool} frames, ${r.overlap} coded by every chosen coder (${per}).`);
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 

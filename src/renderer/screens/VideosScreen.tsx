@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { VideoSummary } from '../../shared/media';
-import { FramelabError } from '../../shared/errors';
 import { client } from '../api/client';
 import { useStore } from '../store';
+import { notifyError } from '../store/notifyError';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 
@@ -10,7 +10,6 @@ const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boo
 
 /** The lead brings videos in and samples frames from them; both run as jobs with progress. */
 export function VideosScreen() {
-  const notify = useStore((s) => s.notify);
   const setJobsPanelOpen = useStore((s) => s.setJobsPanelOpen);
   const upsertJob = useStore((s) => s.upsertJob);
   // Refetch when an import or a sampling job has written videos or frames.
@@ -23,11 +22,10 @@ export function VideosScreen() {
   const [count, setCount] = useState(5);
   const [seed, setSeed] = useState(1);
 
-  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
   const load = () =>
     client()
       .call('videos.list')
-      .then(({ videos: list }) => setVideos(list), fail);
+      .then(({ videos: list }) => setVideos(list), notifyError);
   useEffect(() => {
     void load();
   }, [videosVersion, framesVersion]);
@@ -38,7 +36,7 @@ export function VideosScreen() {
       upsertJob(job);
       setJobsPanelOpen(true);
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 

@@ -1,16 +1,15 @@
-import { FramelabError } from '../../shared/errors';
 import type { FramelabEvent } from '../../shared/events';
 import { client } from '../api/client';
 import { loadCodingSetup as refreshCodingSetup } from './codingActions';
 import { useStore } from './index';
+import { notifyError } from './notifyError';
 
 /** API calls that feed the store. Failures become notices that show the message as written. */
 async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
     return await work();
   } catch (err) {
-    const text = err instanceof FramelabError ? err.message : `Unexpected error: ${(err as Error).message}`;
-    useStore.getState().notify('error', text);
+    notifyError(err);
     return undefined;
   }
 }

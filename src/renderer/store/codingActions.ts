@@ -1,7 +1,7 @@
 import type { CodingFrame } from '../../shared/coding';
-import { FramelabError } from '../../shared/errors';
 import { client, fileUrl } from '../api/client';
 import { useStore } from './index';
+import { notifyError } from './notifyError';
 
 /**
  * The coding loop: keys fill a draft; when every dimension is set the frame is saved (the
@@ -11,8 +11,7 @@ const CODER_KEY = 'framelab.coderId';
 const PRELOAD_AHEAD = 3;
 
 function report(err: unknown): void {
-  const text = err instanceof FramelabError ? err.message : `Unexpected error: ${(err as Error).message}`;
-  useStore.getState().notify('error', text);
+  notifyError(err);
 }
 
 export function rememberedCoder(): string | null {

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { Dimension } from '../../../shared/coding';
-import { FramelabError } from '../../../shared/errors';
 import type { Disagreement } from '../../../shared/gold';
 import { client, fileUrl } from '../../api/client';
 import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
 
 /** The frames where coders differ, both codes side by side; the lead decides each one. */
 export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
-  const notify = useStore((s) => s.notify);
   const goldVersion = useStore((s) => s.topicVersions.gold ?? 0);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   const [items, setItems] = useState<Disagreement[] | null>(null);
@@ -17,8 +16,8 @@ export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
     const chosen = pair ? (pair.split(' ↔ ') as [string, string]) : undefined;
     client()
       .call('gold.disagreements', { dimension: dimension.name, pair: chosen })
-      .then(({ disagreements }) => setItems(disagreements), (err) => notify('error', err instanceof FramelabError ? err.message : String(err)));
-  }, [dimension.name, pair, goldVersion, codesVersion, notify]);
+      .then(({ disagreements }) => setItems(disagreements), notifyError);
+  }, [dimension.name, pair, goldVersion, codesVersion]);
 
   const order = dimension.categories.map((c) => c.value);
   const pairs = [...new Set((items ?? []).map((d) => [...new Set(Object.values(d.codes))].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(' ↔ ')))];
@@ -55,14 +54,13 @@ export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
 }
 
 function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: Dimension }) {
-  const notify = useStore((s) => s.notify);
   const [other, setOther] = useState('');
   const [note, setNote] = useState(item.adjudicated?.note ?? '');
   const decide = async (code: string) => {
     try {
       await client().call('gold.adjudicate', { frameId: item.frameId, dimension: dimension.name, code, note });
     } catch (err) {
-      notify('error', err instanceof FramelabError ? err.message : String(err));
+      notifyError(err);
     }
   };
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { FramelabError } from '../../../shared/errors';
 import { client } from '../../api/client';
 import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
 
 type Format = 'html' | 'pdf' | 'json' | 'csv';
 
@@ -17,7 +17,7 @@ export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo
       const result = await client().call('icr.export', { dimension, format, out, byVideo });
       notify('info', `Report written to ${result.file}`);
     } catch (err) {
-      notify('error', err instanceof FramelabError ? err.message : String(err));
+      notifyError(err);
     } finally {
       setBusy(null);
     }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { FramelabError } from '../../../shared/errors';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { client } from '../../api/client';
 import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
 
 /** Freeze the gold set into a snapshot (what fine-tuning trains on) and export one as CSV. */
 export function GoldPanel({ dimension }: { dimension: string }) {
@@ -10,24 +10,23 @@ export function GoldPanel({ dimension }: { dimension: string }) {
   const goldVersion = useStore((s) => s.topicVersions.gold ?? 0);
   const [snapshots, setSnapshots] = useState<GoldSnapshotSummary[]>([]);
   const [out, setOut] = useState('');
-  const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
 
   useEffect(() => {
     client()
       .call('gold.list', { dimension })
       .then(
         ({ snapshots: list }) => setSnapshots(list),
-        (err) => notify('error', err instanceof FramelabError ? err.message : String(err)),
+        notifyError,
       );
-  }, [dimension, goldVersion, notify]);
+  }, [dimension, goldVersion]);
 
-  const freeze = () => client().call('gold.snapshot', { dimension }).catch(fail);
+  const freeze = () => client().call('gold.snapshot', { dimension }).catch(notifyError);
   const exportCsv = async (snapshotId: string) => {
     try {
       const result = await client().call('gold.export', { snapshotId, out });
       notify('info', `${result.rows} gold frames written to ${result.file}`);
     } catch (err) {
-      fail(err);
+      notifyError(err);
     }
   };
 

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { FramelabError } from '../../../shared/errors';
 import type { Coverage } from '../../../shared/gold';
 import type { IcrReport } from '../../../shared/icr';
 import { client } from '../../api/client';
@@ -11,11 +10,11 @@ import { ExportPanel } from './ExportPanel';
 import { GoldPanel } from './GoldPanel';
 import { Headline } from './Headline';
 import { alphaReading, fmt, kappaReading } from '../../../shared/icrReadings';
+import { notifyError } from '../../store/notifyError';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
 export function ReliabilityScreen() {
   const codebook = useStore((s) => s.codebook);
-  const notify = useStore((s) => s.notify);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   const [dimensionName, setDimensionName] = useState<string | null>(null);
   const [report, setReport] = useState<IcrReport | null>(null);
@@ -30,10 +29,9 @@ export function ReliabilityScreen() {
   useEffect(() => {
     if (!dimension) return;
     setReport(null);
-    const fail = (err: unknown) => notify('error', err instanceof FramelabError ? err.message : String(err));
-    client().call('icr.report', { dimension: dimension.name, byVideo }).then(setReport, fail);
-    client().call('icr.coverage', { dimension: dimension.name }).then(setCover, fail);
-  }, [dimension?.name, byVideo, codesVersion, notify]);
+      client().call('icr.report', { dimension: dimension.name, byVideo }).then(setReport, notifyError);
+    client().call('icr.coverage', { dimension: dimension.name }).then(setCover, notifyError);
+  }, [dimension?.name, byVideo, codesVersion]);
 
   if (!codebook || !dimension) return <p className="loading">Loading…</p>;
   const ordinal = dimension.level === 'ordinal';
