@@ -95,18 +95,23 @@ export async function pressCategory(dimension: string, value: string): Promise<v
     const saved = await client().call('coding.save', { coderId: state.coderId, frameId: frame.frameId, codes: draft });
     const after = useStore.getState();
     const updated: CodingFrame = { ...frame, codes: saved.codes, recode: [] };
-    after.setQueue(
-      after.queue.map((f) => (f.frameId === frame.frameId ? updated : f)),
-      after.counts && {
+    const queue = after.queue.map((f) => (f.frameId === frame.frameId ? updated : f));
+    const at = queue.findIndex((f) => f.frameId === frame.frameId);
+    // One store update for the whole switch: the next frame paints in a single render.
+    useStore.setState({
+      queue,
+      counts: after.counts && {
         ...after.counts,
         done: after.counts.done + (isDone(frame, after.codebook!.dimensions.length) ? 0 : 1),
         recode: after.counts.recode - (frame.recode.length > 0 ? 1 : 0),
       },
-    );
-    step(1);
+      currentFrameId: (queue[at + 1] ?? updated).frameId,
+      draft: {},
+      saving: false,
+    });
+    preload();
   } catch (err) {
     report(err);
-  } finally {
     useStore.getState().setSaving(false);
   }
 }
