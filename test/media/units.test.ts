@@ -111,8 +111,11 @@ describe('frames sample flags', () => {
     expect(strategyFromFlags({ 'per-video': '4' })).toEqual({ kind: 'perVideo', count: 4 });
     expect(strategyFromFlags({ 'per-video': '4', random: true, seed: '7' })).toEqual({ kind: 'perVideo', count: 4, random: true, seed: 7 });
     expect(strategyFromFlags({ 'per-video': '4', random: true })).toEqual({ kind: 'perVideo', count: 4, random: true, seed: 0 });
+    expect(strategyFromFlags({ existing: true })).toEqual({ kind: 'existing' });
     const bad = [
       {},
+      { existing: true, every: '1' },
+      { existing: true, 'per-video': '2', random: true },
       { every: '1', 'per-video': '2' },
       { every: '0' },
       { every: 'abc' },
