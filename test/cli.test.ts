@@ -10,6 +10,7 @@ import {
   PACKAGE_VERSION,
   runCleanup,
   runCli,
+  singleJsonLine,
   startServe,
   tempDir,
   withTimeout,
@@ -19,14 +20,6 @@ afterEach(runCleanup);
 
 const CLI_TEST_MS = 30_000;
 
-/** Exactly one line of output (plus its newline), parsed as JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI output, checked field by field below
-function singleJsonLine(text: string): any {
-  expect(text.endsWith('\n')).toBe(true);
-  const lines = text.slice(0, -1).split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!);
-}
 
 function lockFile(home: string): string {
   return path.join(home, 'owner.lock');

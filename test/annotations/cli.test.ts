@@ -1,21 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCleanup, runCli, tempDir } from '../helpers';
+import { REPO_ROOT, runCleanup, runCli, tempDir, singleJsonLine } from '../helpers';
 import { editedSample, SAMPLE, SAMPLE_REPORT, sampleRecords, writeFile } from './fixtures';
 
 afterEach(runCleanup);
 
 const CLI_TEST_MS = 30_000;
 
-/** Exactly one line of output, parsed as JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI output, checked field by field below
-function singleJsonLine(text: string): any {
-  expect(text.endsWith('\n')).toBe(true);
-  const lines = text.slice(0, -1).split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!);
-}
 
 describe('framelab annotations', () => {
   it(

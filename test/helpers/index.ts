@@ -336,3 +336,12 @@ export function expectFramelabError(fn: () => unknown, code: string): FramelabEr
   expect((caught as FramelabError).code).toBe(code);
   return caught as FramelabError;
 }
+
+/** Exactly one line of output, parsed as JSON (what every `--json` command must print). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CLI output, checked field by field by the tests
+export function singleJsonLine(text: string): any {
+  expect(text.endsWith('\n')).toBe(true);
+  const lines = text.slice(0, -1).split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!);
+}

@@ -8,33 +8,22 @@ import { readModel, readSafetensors, writeModel, writeSafetensors, type SidecarI
 import { toLittleEndian, type StateDict, type Tensor } from '../../src/main/core/vision/weights/tensor';
 import { checkStateDict, compareStateDict } from '../../src/main/core/vision/weights/validate';
 import { writeZip, ZipReader } from '../../src/main/core/vision/weights/zip';
+import { mulberry32 } from '../../src/main/core/random';
 import { expectFramelabError, runCleanup, tempDir } from '../helpers';
 
 afterEach(runCleanup);
 
 const PYTHON = '/usr/bin/python3';
 
-/** Deterministic pseudo-random values (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function f32(shape: number[], seed: number): Tensor {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = r() * 2 - 1;
   return { dtype: 'float32', shape, data };
 }
 
 function sampleDict(prefix = ''): StateDict {
-  const r = rng(7);
+  const r = mulberry32(7);
   const half = new Uint16Array(6);
   for (let i = 0; i < half.length; i++) half[i] = Math.floor(r() * 0x7bff);
   return new Map<string, Tensor>([
