@@ -17,6 +17,7 @@ const job = (id: string, status: JobSummary['status'], fraction = 0): JobSummary
   createdAt: new Date().toISOString(),
   startedAt: null,
   finishedAt: null,
+  updatedAt: new Date(Date.now() + fraction).toISOString(),
 });
 
 describe('renderer store', () => {
@@ -42,6 +43,20 @@ describe('renderer store', () => {
     expect(s.jobOrder).toEqual(['new', 'old']);
     expect(s.jobs.new!.status).toBe('running');
     expect(s.jobs.new!.progress.fraction).toBe(0.4);
+  });
+
+  it('keeps the newest state when a stale response arrives after an event', () => {
+    const cancelled = { ...job('j', 'cancelled'), updatedAt: '2026-01-01T00:00:00.200Z' };
+    const staleResponse = { ...job('j', 'running', 0.3), updatedAt: '2026-01-01T00:00:00.100Z' };
+    applyEvent({ type: 'job.updated', job: cancelled });
+    useStore.getState().upsertJob(staleResponse);
+    expect(useStore.getState().jobs.j!.status).toBe('cancelled');
+    // Same millisecond: the finished state wins.
+    useStore.getState().upsertJob({ ...staleResponse, updatedAt: cancelled.updatedAt });
+    expect(useStore.getState().jobs.j!.status).toBe('cancelled');
+    // A genuinely newer state replaces it (a resume).
+    useStore.getState().upsertJob({ ...job('j', 'queued'), updatedAt: '2026-01-01T00:00:00.300Z' });
+    expect(useStore.getState().jobs.j!.status).toBe('queued');
   });
 
   it('appends log lines only to logs that are open', () => {

@@ -86,6 +86,8 @@ export const JobSummary = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** When the row last changed: a UI keeps the newest of a response and an event. */
+  updatedAt: z.string(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 

@@ -29,6 +29,7 @@ interface JobRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  updated_at: string;
 }
 
 /** Keeps a chatty job from filling the database: later lines are counted, not stored. */
@@ -52,6 +53,7 @@ function toSummary(row: JobRow): JobSummary {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
   };
 }
 
