@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright';
-import { CHROMIUM_ARGS, requireChromium } from '../e2e/support/chromium';
+import type { Page } from 'playwright';
+import { launchChromium } from '../e2e/support/chromium';
 import { seedHome, startServe, stopServe } from '../e2e/support/fixtures';
 
 export interface LatencyResult {
@@ -68,7 +68,7 @@ export async function codingLatency(): Promise<LatencyResult> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-bench-coding-'));
   seedHome(home, { codingFrames: FRAMES + 1 });
   const server = await startServe(home);
-  const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url);

@@ -7,14 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright';
-import { CHROMIUM_ARGS, requireChromium } from '../e2e/support/chromium';
+import { launchChromium } from '../e2e/support/chromium';
 import { seedHome, startServe, stopServe } from '../e2e/support/fixtures';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-shot-'));
 seedHome(home, { codingFrames: 12 });
 const server = await startServe(home);
-const browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);

@@ -8,3 +8,9 @@ export function requireChromium(): string {
   if (!found) throw new Error('Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
   return found;
 }
+
+/** Debian's Chromium, headless, through Playwright: the benchmarks and screenshot scripts share it. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright');
+  return chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
+}
