@@ -261,6 +261,33 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'gold snapshots are immutable'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'model registry',
+    sql: `
+      -- Every model version Framelab knows: imported from a file or trained by a job.
+      -- id is "<dimension>@<version>" (e.g. pov@v7); weights live in the home as safetensors + sidecar.
+      CREATE TABLE models (
+        id             TEXT PRIMARY KEY,
+        dimension      TEXT NOT NULL,
+        version        TEXT NOT NULL,
+        architecture   TEXT NOT NULL,
+        classes        TEXT NOT NULL,   -- JSON array, in output order
+        preprocessing  TEXT NOT NULL,   -- JSON
+        weights_path   TEXT NOT NULL,   -- relative to the home
+        sha256         TEXT NOT NULL,
+        parent_id      TEXT REFERENCES models (id),
+        source         TEXT NOT NULL,   -- where it came from: a file path, or a job id
+        training_config TEXT NOT NULL DEFAULT '{}',
+        metrics        TEXT NOT NULL DEFAULT '{}',
+        active         INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+        created_at     TEXT NOT NULL,
+        UNIQUE (dimension, version)
+      ) STRICT;
+      -- At most one active model per dimension.
+      CREATE UNIQUE INDEX models_one_active ON models (dimension) WHERE active = 1;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
