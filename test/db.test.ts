@@ -50,6 +50,7 @@ const ALL_TABLES = [
   'gold_snapshots',
   'job_logs',
   'jobs',
+  'models',
   'recode_queue',
   'settings',
   'stored_files',
