@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { FramelabError } from '../../../shared/errors';
@@ -8,6 +7,7 @@ import { codebookVersion, readCodebook } from '../coding/codebook';
 import { cached, type Db } from '../db/open';
 import { formatSeconds } from '../media/videoIds';
 import { adjudicationsOf, codedFrames, requireDimension } from './disagreements';
+import { writeFileAtomic } from '../workspace/atomic';
 
 /**
  * The gold set of a dimension: frames every coder agrees on (at least two codes) plus the
@@ -125,9 +125,6 @@ export function exportSnapshot(db: Db, snapshotId: string, out: string): { rows:
     ...items.map((i) => [i.frame_id, i.video_id, formatSeconds(i.timestamp_s), summary.dimension, i.code, i.source, i.note]),
   ];
   const file = path.resolve(out);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, writeCsv(records));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, writeCsv(records));
   return { rows: items.length, file };
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { ICR_STATISTICS, statisticValue, type IcrReport } from '../../../shared/icr';
@@ -9,6 +8,7 @@ import type { HomePaths } from '../home/paths';
 import { coverage } from './coverage';
 import { projectIcrReport } from './project';
 import { renderReportHtml, type ReportContext } from './reportHtml';
+import { writeFileAtomic } from '../workspace/atomic';
 
 export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
 
@@ -56,10 +56,7 @@ export async function writeReport(context: ReportContext, format: ReportFormat, 
     bytes = await printer(renderReportHtml(context));
   }
   const file = path.resolve(out);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, bytes);
   return { file, format };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
+import { writeFileAtomic } from './atomic';
 
 /**
  * Files the workspace keeps (frames, weights, exports) live under `<home>/files` and are
@@ -47,10 +48,7 @@ export function absoluteStoredPath(home: HomePaths, relative: string): string {
 /** Writes bytes under the files dir atomically and records their hash. Replaces an earlier version. */
 export function storeFile(db: Db, home: HomePaths, relative: string, role: string, bytes: Buffer): StoredFile {
   const target = absoluteStoredPath(home, relative);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, target);
+  writeFileAtomic(target, bytes);
   return registerStoredFile(db, {
     path: relative.split(path.sep).join('/'),
     role,

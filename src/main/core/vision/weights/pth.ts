@@ -2,11 +2,11 @@
  * PyTorch `.pth` state dicts: the zip format torch.save has written since 1.6
  * (`<archive>/data.pkl` + `<archive>/data/<key>` raw little-endian storages).
  */
-import fs from 'node:fs';
 import { FramelabError } from '../../../../shared/errors';
 import { PickleWriter, PyGlobal, unpickle } from './pickle';
 import { allocate, assertTensor, DTYPE_BYTES, fromLittleEndian, numel, stripModulePrefix, toLittleEndian, type DType, type StateDict, type Tensor } from './tensor';
 import { writeZip, ZipReader } from './zip';
+import { writeFileAtomic } from '../../workspace/atomic';
 
 const STORAGE_DTYPES: Record<string, DType> = { FloatStorage: 'float32', HalfStorage: 'float16', LongStorage: 'int64' };
 const DTYPE_STORAGES: Record<DType, string> = { float32: 'FloatStorage', float16: 'HalfStorage', int64: 'LongStorage' };
@@ -173,5 +173,5 @@ export function encodePth(dict: StateDict, archive = 'archive'): Buffer {
 
 /** Writes `dict` as a `.pth` that torch.load reads (an OrderedDict of CPU tensors). */
 export function writePth(file: string, dict: StateDict): void {
-  fs.writeFileSync(file, encodePth(dict));
+  writeFileAtomic(file, encodePth(dict));
 }

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { FramelabError } from '../../../../shared/errors';
 import { zodMessage } from '../../zodMessage';
 import { assertTensor, DTYPE_BYTES, fromLittleEndian, numel, toLittleEndian, type DType, type StateDict } from './tensor';
+import { Preprocessing } from '../../../../shared/models';
+import { writeFileAtomic } from '../../workspace/atomic';
 
 const TO_ST: Record<DType, string> = { float32: 'F32', float16: 'F16', int64: 'I64' };
 const FROM_ST: Record<string, DType> = { F32: 'float32', F16: 'float16', I64: 'int64' };
@@ -92,12 +94,6 @@ export function decodeSafetensors(buf: Buffer, file: string): SafetensorsFile {
   return { tensors, metadata };
 }
 
-function writeAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
-}
-
 function readBytes(file: string): Buffer {
   try {
     return fs.readFileSync(file);
@@ -107,7 +103,7 @@ function readBytes(file: string): Buffer {
 }
 
 export function writeSafetensors(file: string, dict: StateDict, metadata: Record<string, string> = {}): void {
-  writeAtomic(file, encodeSafetensors(dict, metadata));
+  writeFileAtomic(file, encodeSafetensors(dict, metadata));
 }
 
 export function readSafetensors(file: string): SafetensorsFile {
@@ -117,14 +113,8 @@ export function readSafetensors(file: string): SafetensorsFile {
 // ---------------------------------------------------------------------------------------------
 // The sidecar: everything needed to use and trace the weights.
 
-export const preprocessingSchema = z.object({
-  /** Shorter side is resized to this, then centre-cropped to `crop`. */
-  resize: z.number().int().positive(),
-  crop: z.number().int().positive(),
-  mean: z.array(z.number()).length(3),
-  std: z.array(z.number().positive()).length(3),
-  interpolation: z.string().optional(),
-});
+/** One definition of preprocessing, shared with the API (src/shared/models.ts). */
+export const preprocessingSchema = Preprocessing;
 
 export const sidecarSchema = z.object({
   architecture: z.string().min(1),
@@ -155,8 +145,8 @@ export function writeModel(base: string, dict: StateDict, sidecar: SidecarInput)
   const full: ModelSidecar = { ...sidecar, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
   const parsed = sidecarSchema.safeParse(full);
   if (!parsed.success) throw new FramelabError('INVALID_INPUT', `Model sidecar for ${file}: ${zodMessage(parsed.error)}`);
-  writeAtomic(file, bytes);
-  writeAtomic(sidecarPath(base), Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8'));
+  writeFileAtomic(file, bytes);
+  writeFileAtomic(sidecarPath(base), Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8'));
   return full;
 }
 

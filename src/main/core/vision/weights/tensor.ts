@@ -101,3 +101,12 @@ export function stripModulePrefix(dict: StateDict): StateDict {
   for (const [k, v] of dict) out.set(k.slice('module.'.length), v);
   return out;
 }
+
+/** A float32 copy of a float16 tensor; other tensors are returned as they are. */
+export function widenHalf(tensor: Tensor): Tensor {
+  if (tensor.dtype !== 'float16') return tensor;
+  const bits = tensor.data as Uint16Array;
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = halfToNumber(bits[i]!);
+  return { dtype: 'float32', shape: [...tensor.shape], data: out };
+}
