@@ -20,6 +20,7 @@ import { storeFile } from '../src/main/core/workspace/files';
 import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
 import { icrBench } from './icr';
+import { ortInferenceBench } from './ortInference';
 
 interface Result {
   name: string;
@@ -123,6 +124,19 @@ async function main() {
     { name: `coding: key → next frame painted, p50 (${latency.frames})`, ours: latency.p50, reference: latency.floorP50, unit: 'ms', referenceName: 'image-swap floor' },
     { name: `coding: key → next frame painted, p95 (${latency.frames})`, ours: latency.p95, reference: latency.floorP95, unit: 'ms', referenceName: 'image-swap floor' },
   );
+  const ortBench = await ortInferenceBench();
+  if (ortBench) {
+    // A rate: the ratio above 1 means faster than the reference.
+    results.push({
+      name: `ResNet-50 inference, batch ${ortBench.batchSize}, ${ortBench.threads} threads, ORT ${ortBench.provider} (images/s)`,
+      ours: ortBench.ortImagesPerS,
+      reference: ortBench.torchImagesPerS,
+      unit: 'images/s',
+      referenceName: 'python3-torch eval',
+    });
+  } else {
+    console.log('ResNet-50 inference: skipped (/usr/bin/python3 cannot import torchvision)');
+  }
   for (const r of results) {
     console.log(
       `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(8)} ${r.unit} · ${r.referenceName} ${r.reference.toFixed(1).padStart(8)} ${r.unit} · ratio ${(r.ours / r.reference).toFixed(2)}`,
