@@ -54,6 +54,9 @@ const ALL_TABLES = [
   'recode_queue',
   'settings',
   'stored_files',
+  'sync_conflicts',
+  'sync_rounds',
+  'sync_state',
   'videos',
 ];
 

@@ -5,6 +5,7 @@ import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, Sav
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
 import { IcrReport, IcrReportInput } from './icr';
+import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -244,6 +245,51 @@ export const api = {
     summary: 'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note)',
     input: z.strictObject({ snapshotId: z.string().min(1), out: z.string().min(1) }),
     output: z.object({ rows: z.number().int(), file: z.string() }),
+  }),
+  'sync.status': method({
+    summary: 'Where the local annotations stand against the bucket: synced, syncing, offline since …, conflicts',
+    input: NoInput,
+    output: SyncStatus,
+  }),
+  'sync.settings.get': method({ summary: 'Sync settings (bucket, object, prefixes, key file path; never a credential)', input: NoInput, output: SyncSettings }),
+  'sync.settings.set': method({ summary: 'Change sync settings (the fields given)', input: SyncSettingsChange, output: SyncSettings }),
+  'sync.test': method({
+    summary: 'Test the connection to the bucket with these settings (or the saved ones); writes nothing',
+    input: z.strictObject({ settings: SyncSettingsChange.optional() }),
+    output: ConnectionTest,
+  }),
+  'sync.run': method({
+    summary: 'One sync round now: download, merge, upload with ifGenerationMatch; offline leaves everything local as it was',
+    input: z.strictObject({ bucket: z.string().trim().min(1).optional(), object: z.string().trim().min(1).optional() }),
+    output: SyncRunOutput,
+  }),
+  'sync.rounds': method({
+    summary: 'Recorded sync rounds, newest first',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
+    output: z.object({ rounds: z.array(SyncRound) }),
+  }),
+  'sync.conflicts': method({
+    summary: 'Codes edited on both sides since the last sync, for the lead',
+    input: z.strictObject({ includeResolved: z.boolean().default(false) }),
+    output: z.object({ conflicts: z.array(ConflictEntry) }),
+  }),
+  'sync.resolve': method({
+    summary: "Resolve a sync conflict with a category (the local, the bucket's, or another); a change goes up at the next round",
+    input: z.strictObject({ id: z.number().int(), value: z.string().min(1), resolvedBy: z.string().optional() }),
+    output: z.object({ conflict: ConflictEntry }),
+  }),
+  'sync.bucket.list': method({
+    summary: "List the bucket's videos or frame images (<frame_id>.jpg|png) under the configured prefix",
+    input: z.strictObject({ kind: BucketKind, prefix: z.string().optional() }),
+    output: z.object({ prefix: z.string(), entries: z.array(BucketEntry) }),
+  }),
+  'sync.bucket.fetch': method({
+    summary: 'Download videos or frame images into the local cache (checked by MD5/CRC32C); frames are linked to their frame ids',
+    input: z.strictObject({ kind: BucketKind, names: z.array(z.string().min(1)).min(1).max(10_000), prefix: z.string().optional() }),
+    output: z.object({
+      files: z.array(z.object({ name: z.string(), path: z.string(), downloaded: z.boolean() })),
+      linked: z.number().int(),
+    }),
   }),
 } as const;
 

@@ -10,6 +10,7 @@ import { adjudicateCommand, goldCommand } from './commands/gold';
 import { icrCommand } from './commands/icr';
 import { jobsCommand } from './commands/jobs';
 import { serveCommand } from './commands/serve';
+import { syncCommand } from './commands/sync';
 import { videosCommand } from './commands/videos';
 
 /**
@@ -17,7 +18,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -11,6 +11,7 @@ import { applyJobResult } from './jobs/apply';
 import type { ProcessLauncher } from './jobs/launcher';
 import { JobRepository } from './jobs/repository';
 import { JobSupervisor } from './jobs/supervisor';
+import { SyncService, type SyncServiceOptions } from './sync/service';
 
 /** Everything a handler needs: the owned home, its database, the job supervisor, the event bus. */
 export interface Core {
@@ -22,6 +23,8 @@ export interface Core {
   readonly lock: HomeLock;
   readonly info: AppInfo;
   readonly pdfPrinter?: PdfPrinter;
+  /** Sync rounds with the bucket (run in this owner process). */
+  readonly sync: SyncService;
   close(): void;
 }
 
@@ -32,6 +35,8 @@ export interface OpenCoreOptions {
   maxConcurrentJobs?: number;
   /** Prints report PDFs: Chromium in browser mode and the CLI, Electron in the desktop app. */
   pdfPrinter?: PdfPrinter;
+  /** Sync timing (tests shorten it). */
+  sync?: SyncServiceOptions;
 }
 
 const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
@@ -65,6 +70,9 @@ export function openCore(options: OpenCoreOptions): Core {
     applyResult: (kind, result, jobId) => applyJobResult(kind, result as never, { db, home, jobId }),
   });
   jobs.reconcile();
+  const sync = new SyncService(db, events, options.sync);
+  // One-shot CLI commands run the rounds they ask for; the app and `serve` keep the interval and after-save rounds.
+  if (options.mode !== 'cli') sync.start();
   const info: AppInfo = {
     name: 'Framelab',
     version: appVersion(),
@@ -83,9 +91,11 @@ export function openCore(options: OpenCoreOptions): Core {
     lock,
     info,
     pdfPrinter: options.pdfPrinter,
+    sync,
     close() {
       if (closed) return;
       closed = true;
+      sync.stop();
       jobs.shutdown();
       db.close();
       lock.release();

@@ -288,6 +288,65 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX models_one_active ON models (dimension) WHERE active = 1;
     `,
   },
+  {
+    version: 5,
+    name: 'bucket sync: state per target, rounds, conflicts; annotations source of gold snapshots',
+    sql: `
+      -- Per bucket object ("gs://bucket/object"): the object's content and generation as of the
+      -- last round that reached it (what "changed in the bucket since the last sync" compares
+      -- with), and the code_history id up to which local edits are in the bucket.
+      CREATE TABLE sync_state (
+        target       TEXT PRIMARY KEY,
+        generation   TEXT NOT NULL,
+        base_csv     TEXT NOT NULL,
+        history_mark INTEGER NOT NULL CHECK (history_mark >= 0),
+        synced_at    TEXT NOT NULL
+      ) STRICT;
+
+      -- Every round, whether it reached the bucket or not.
+      CREATE TABLE sync_rounds (
+        id          INTEGER PRIMARY KEY,
+        target      TEXT NOT NULL,
+        trigger     TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('synced', 'offline')),
+        problem     TEXT,
+        message     TEXT,
+        rows_in     INTEGER NOT NULL DEFAULT 0,
+        rows_out    INTEGER NOT NULL DEFAULT 0,
+        merged      INTEGER NOT NULL DEFAULT 0,
+        conflicts   INTEGER NOT NULL DEFAULT 0,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        generation  TEXT,
+        CHECK ((outcome = 'synced') = (problem IS NULL))
+      ) STRICT;
+      CREATE INDEX sync_rounds_by_target ON sync_rounds (target, id);
+
+      -- A code edited on both sides since the last sync: the newer value was applied; the lead
+      -- may choose another. Values are category names as the file writes them (null: absent).
+      CREATE TABLE sync_conflicts (
+        id             INTEGER PRIMARY KEY,
+        round_id       INTEGER NOT NULL REFERENCES sync_rounds (id),
+        frame_id       TEXT NOT NULL,
+        coder_id       TEXT NOT NULL,
+        dimension      TEXT NOT NULL,
+        local_value    TEXT,
+        remote_value   TEXT,
+        applied        TEXT,
+        local_at       TEXT,
+        remote_at      TEXT,
+        detected_at    TEXT NOT NULL,
+        resolved_at    TEXT,
+        resolved_value TEXT,
+        resolved_by    TEXT
+      ) STRICT;
+      CREATE INDEX sync_conflicts_open ON sync_conflicts (resolved_at, id);
+
+      -- Where a snapshot's annotations came from ({kind, generation, syncedAt}); NULL before v5.
+      ALTER TABLE gold_snapshots ADD COLUMN annotations_source TEXT CHECK (annotations_source IS NULL OR json_valid(annotations_source));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

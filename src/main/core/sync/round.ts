@@ -1,0 +1,283 @@
+import type { SyncConflict, SyncProblem, SyncRoundResult } from '../../../shared/sync';
+import { categoryLookup, writeCodes } from '../coding/codes';
+import { historyEntry, newBatchId } from '../coding/history';
+import { cached, type Db } from '../db/open';
+import { PreconditionFailed, SyncFailure } from './failure';
+import type { BucketClient } from './gcs';
+import { codeKey, mergeAnnotations, rowKey, type LocalRow, type MergeResult } from './merge';
+
+/**
+ * One sync round: read the local store (synchronously, so it is one consistent picture),
+ * download the object with its generation, merge, upload with ifGenerationMatch (on 412:
+ * download and merge again), then write what came from the bucket and the round's record in
+ * ONE transaction of the owner. Until that commit nothing local changes, so a round that
+ * fails anywhere (offline, refused, interrupted upload) leaves the store as it was; the next
+ * round redoes the work.
+ *
+ * Network waits are async and the merge is fast, so a round runs in the owner without
+ * blocking it: a save made while a round waits for the bucket is simply newer than the
+ * round's picture; the round never overwrites it (see `changedSince`) and the next round takes
+ * it up.
+ */
+
+/** A local edit "since the last sync": anything but a value sync itself wrote, and a lead's resolution of a conflict. */
+const LOCAL_EDIT = `(source != 'sync' OR batch_id GLOB 'resolve:*')`;
+
+export interface SyncStateRow {
+  target: string;
+  generation: string;
+  base_csv: string;
+  history_mark: number;
+  synced_at: string;
+}
+
+export function readSyncState(db: Db, target: string): SyncStateRow | undefined {
+  return cached(db, 'SELECT * FROM sync_state WHERE target = ?').get(target) as SyncStateRow | undefined;
+}
+
+interface Snapshot {
+  mark: number;
+  state: SyncStateRow | undefined;
+  dimensions: string[];
+  local: Map<string, LocalRow>;
+  edited: Set<string>;
+}
+
+function snapshot(db: Db, target: string): Snapshot {
+  return db.transaction(() => {
+    const state = readSyncState(db, target);
+    const mark = (cached(db, 'SELECT coalesce(max(id), 0) AS mark FROM code_history').get() as { mark: number }).mark;
+    const dimensions = (cached(db, 'SELECT name FROM dimensions ORDER BY position, name').all() as { name: string }[]).map((d) => d.name);
+    const local = new Map<string, LocalRow>();
+    const codes = cached(
+      db,
+      `SELECT k.frame_id, k.coder_id, k.dimension, c.value, k.coded_at, f.video_id, f.timestamp_s
+       FROM codes k JOIN frames f ON f.frame_id = k.frame_id JOIN categories c ON c.id = k.category_id`,
+    ).all() as { frame_id: string; coder_id: string; dimension: string; value: string; coded_at: string; video_id: string; timestamp_s: number }[];
+    for (const c of codes) {
+      const key = rowKey(c.frame_id, c.coder_id);
+      let row = local.get(key);
+      if (!row) local.set(key, (row = { videoId: c.video_id, seconds: c.timestamp_s, codes: new Map() }));
+      row.codes.set(c.dimension, { value: c.value, at: c.coded_at });
+    }
+    const edited = new Set<string>();
+    const rows = cached(
+      db,
+      `SELECT DISTINCT frame_id, coder_id, dimension FROM code_history WHERE id > ? AND id <= ? AND ${LOCAL_EDIT}`,
+    ).all(state?.history_mark ?? 0, mark) as { frame_id: string; coder_id: string; dimension: string }[];
+    for (const r of rows) edited.add(codeKey(r.frame_id, r.coder_id, r.dimension));
+    return { mark, state, dimensions, local, edited };
+  })();
+}
+
+export interface RoundOptions {
+  db: Db;
+  client: BucketClient;
+  object: string;
+  target: string;
+  trigger: string;
+  /** Downloads before giving up when other writers keep winning the race (412). */
+  maxAttempts?: number;
+  /** Called after a successful upload, before the local write (tests interrupt rounds here). */
+  afterUpload?: () => void | Promise<void>;
+}
+
+export interface RoundOutcome {
+  roundId: number;
+  result: SyncRoundResult;
+  /** Codes written locally (from the bucket). */
+  applied: number;
+  problems: string[];
+}
+
+const now = () => new Date().toISOString();
+
+export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
+  const { db, client, object, target } = options;
+  const startedAt = now();
+  const maxAttempts = options.maxAttempts ?? 10;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const snap = snapshot(db, target);
+    const remote = await client.read(object);
+    const merge = mergeAnnotations({
+      dimensions: snap.dimensions,
+      remoteText: remote?.text ?? null,
+      remoteUpdated: remote?.updated ?? null,
+      baseText: snap.state?.base_csv ?? null,
+      local: snap.local,
+      edited: snap.edited,
+    });
+    let generation = remote?.generation ?? '0';
+    let uploaded = 0;
+    if (merge.changed) {
+      try {
+        generation = await client.write(object, merge.text, remote?.generation ?? '0');
+        uploaded = merge.rowsOut;
+      } catch (err) {
+        if (err instanceof PreconditionFailed) continue; // someone wrote in between: read and merge again
+        throw err;
+      }
+      await options.afterUpload?.();
+    }
+    const baseText = merge.changed ? merge.text : (remote?.text ?? '');
+    return applyRound(db, { snap, merge, target, trigger: options.trigger, startedAt, attempts: attempt, generation, uploaded, baseText });
+  }
+  throw new SyncFailure(
+    'contention',
+    `gs://${client.bucket}/${object} kept changing while this round merged (${maxAttempts} attempts); the next round tries again.`,
+  );
+}
+
+interface ApplyInput {
+  snap: Snapshot;
+  merge: MergeResult;
+  target: string;
+  trigger: string;
+  startedAt: string;
+  attempts: number;
+  generation: string;
+  uploaded: number;
+  baseText: string;
+}
+
+function applyRound(db: Db, input: ApplyInput): RoundOutcome {
+  const { snap, merge } = input;
+  const problems = [...merge.problems];
+  return db.transaction(() => {
+    const at = now();
+    const lookup = categoryLookup(db);
+    const batchId = `sync:${newBatchId()}`;
+    const current = cached(
+      db,
+      `SELECT c.value FROM codes k JOIN categories c ON c.id = k.category_id WHERE k.frame_id = ? AND k.coder_id = ? AND k.dimension = ?`,
+    );
+    const editedSince = cached(
+      db,
+      `SELECT 1 FROM code_history WHERE id > ? AND frame_id = ? AND coder_id = ? AND dimension = ? AND ${LOCAL_EDIT} LIMIT 1`,
+    );
+    /** The code changed after the round's picture was taken: the newer local edit stays; the next round takes it up. */
+    const changedSince = (frameId: string, coderId: string, dimension: string, before: string | null) =>
+      ((current.get(frameId, coderId, dimension) as { value: string } | undefined)?.value ?? null) !== before ||
+      editedSince.get(snap.mark, frameId, coderId, dimension) !== undefined;
+
+    const frame = cached(db, 'SELECT video_id, timestamp_s FROM frames WHERE frame_id = ?');
+    const addCoder = cached(db, `INSERT INTO coders (coder_id, name, role, created_at) VALUES (?, ?, 'coder', ?) ON CONFLICT DO NOTHING`);
+    const addVideo = cached(db, 'INSERT INTO videos (video_id, imported_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    const addFrame = cached(db, 'INSERT INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?)');
+    const slotTaken = cached(db, 'SELECT frame_id FROM frames WHERE video_id = ? AND timestamp_s = ?');
+    const assign = cached(
+      db,
+      `INSERT INTO assignments (frame_id, coder_id, overlap, assigned_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (frame_id, coder_id) DO UPDATE SET overlap = excluded.overlap WHERE excluded.overlap > assignments.overlap`,
+    );
+    /** The frame and coder exist locally (created from the row when new), and the frame is assigned to the coder. */
+    const ensure = (c: { frameId: string; coderId: string; videoId: string | null; tenths: number | null }): boolean => {
+      const known = frame.get(c.frameId) as { video_id: string; timestamp_s: number } | undefined;
+      if (!known) {
+        if (c.videoId === null || c.tenths === null) {
+          problems.push(`${c.frameId}: not <video_id>_t<seconds> and the row has no video_id/timestamp_s; its codes stay in the bucket only`);
+          return false;
+        }
+        const other = slotTaken.get(c.videoId, c.tenths / 10) as { frame_id: string } | undefined;
+        if (other) {
+          problems.push(`${c.frameId}: video ${c.videoId} at ${c.tenths / 10} s is frame ${other.frame_id} here; its codes stay in the bucket only`);
+          return false;
+        }
+        addVideo.run(c.videoId, at);
+        addFrame.run(c.frameId, c.videoId, c.tenths / 10, at);
+      }
+      addCoder.run(c.coderId, c.coderId, at);
+      assign.run(c.frameId, c.coderId, merge.overlap.has(c.frameId) ? 1 : 0, at);
+      return true;
+    };
+
+    let applied = 0;
+    for (const code of merge.apply) {
+      const categoryId = lookup.get(code.dimension)?.get(code.value);
+      if (categoryId === undefined) {
+        problems.push(`${code.frameId} × ${code.coderId}: "${code.value}" is not a ${code.dimension} category here; it stays in the bucket only`);
+        continue;
+      }
+      if (changedSince(code.frameId, code.coderId, code.dimension, code.before)) continue;
+      if (!ensure(code)) continue;
+      applied += writeCodes(db, [{ frameId: code.frameId, coderId: code.coderId, dimension: code.dimension, categoryId }], { source: 'sync', batchId, at: code.at }).changed;
+    }
+    // A conflict the local value won: the bucket's value still enters the history, as a sync
+    // that arrived and was replaced by the newer local edit.
+    for (const c of merge.conflicts) {
+      if (!c.keptLocal || c.remote === null || c.local === null) continue;
+      const remoteId = lookup.get(c.dimension)?.get(c.remote);
+      const localId = lookup.get(c.dimension)?.get(c.local);
+      if (remoteId === undefined || localId === undefined || changedSince(c.frameId, c.coder, c.dimension, c.local)) continue;
+      const entry = { frameId: c.frameId, coderId: c.coder, dimension: c.dimension, batchId, source: 'sync' as const };
+      historyEntry(db, { ...entry, beforeId: localId, afterId: remoteId, at: c.remoteAt ?? at });
+      historyEntry(db, { ...entry, beforeId: remoteId, afterId: localId, at });
+    }
+    // Blank cells where no code exists here: the coder finds the frame under Re-code.
+    const hasCode = cached(db, 'SELECT 1 FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?');
+    const enqueue = cached(
+      db,
+      `INSERT INTO recode_queue (frame_id, coder_id, dimension, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    for (const blank of merge.blanks) {
+      if (hasCode.get(blank.frameId, blank.coderId, blank.dimension)) continue;
+      if (!lookup.has(blank.dimension) || !ensure(blank)) continue;
+      enqueue.run(blank.frameId, blank.coderId, blank.dimension, `blank cell in the bucket's ${input.target}`, at);
+    }
+
+    const conflicts: SyncConflict[] = merge.conflicts.map((c) => ({
+      frameId: c.frameId,
+      coder: c.coder,
+      dimension: c.dimension,
+      local: c.local,
+      remote: c.remote,
+      applied: c.applied,
+    }));
+    const roundId = Number(
+      cached(
+        db,
+        `INSERT INTO sync_rounds (target, trigger, started_at, finished_at, outcome, rows_in, rows_out, merged, conflicts, attempts, generation)
+         VALUES (?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?)`,
+      ).run(input.target, input.trigger, input.startedAt, at, merge.rowsIn, input.uploaded, applied, conflicts.length, input.attempts, input.generation)
+        .lastInsertRowid,
+    );
+    const addConflict = cached(
+      db,
+      `INSERT INTO sync_conflicts (round_id, frame_id, coder_id, dimension, local_value, remote_value, applied, local_at, remote_at, detected_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const c of merge.conflicts) addConflict.run(roundId, c.frameId, c.coder, c.dimension, c.local, c.remote, c.applied, c.localAt, c.remoteAt, at);
+    cached(
+      db,
+      `INSERT INTO sync_state (target, generation, base_csv, history_mark, synced_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (target) DO UPDATE SET generation = excluded.generation, base_csv = excluded.base_csv,
+         history_mark = excluded.history_mark, synced_at = excluded.synced_at`,
+    ).run(input.target, input.generation, input.baseText, snap.mark, at);
+    return {
+      roundId,
+      applied,
+      problems,
+      result: { downloaded: merge.rowsIn, uploaded: input.uploaded, merged: applied, conflicts, generation: input.generation, offline: false as const },
+    };
+  }).immediate();
+}
+
+/** A round that did not reach the bucket: recorded, nothing else changes. */
+export function recordFailedRound(db: Db, input: { target: string; trigger: string; startedAt: string; problem: SyncProblem; message: string }): number {
+  return Number(
+    cached(
+      db,
+      `INSERT INTO sync_rounds (target, trigger, started_at, finished_at, outcome, problem, message) VALUES (?, ?, ?, ?, 'offline', ?, ?)`,
+    ).run(input.target, input.trigger, input.startedAt, now(), input.problem, input.message).lastInsertRowid,
+  );
+}
+
+/** Local code edits not in the bucket yet (since the last round that reached it). */
+export function pendingEdits(db: Db, target: string | null): number {
+  const mark = target ? (readSyncState(db, target)?.history_mark ?? 0) : 0;
+  const row = cached(
+    db,
+    `SELECT count(*) AS n FROM (SELECT DISTINCT frame_id, coder_id, dimension FROM code_history WHERE id > ? AND ${LOCAL_EDIT})`,
+  ).get(mark) as { n: number };
+  return row.n;
+}
