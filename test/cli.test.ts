@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DoctorReport } from '../src/shared/api';
 import { IntegrityReport, JobSummary } from '../src/shared/jobs';
+import { splitGlobals } from '../src/main/cli/main';
 import {
   apiCall,
   cliEnv,
@@ -24,6 +25,15 @@ const CLI_TEST_MS = 30_000;
 function lockFile(home: string): string {
   return path.join(home, 'owner.lock');
 }
+
+describe('global flags', () => {
+  it('treats --version as the app version before a command and as the command\'s option after it', () => {
+    expect(splitGlobals(['--version']).version).toBe(true);
+    const parsed = splitGlobals(['models', 'import', 'a.pth', '--version', 'v7', '--json', '--home', '/tmp/h']);
+    expect(parsed).toMatchObject({ version: false, command: 'models', rest: ['import', 'a.pth', '--version', 'v7'] });
+    expect(parsed.globals).toEqual({ home: '/tmp/h', json: true });
+  });
+});
 
 describe('framelab CLI', () => {
   it(

@@ -6,6 +6,7 @@ import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
+import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
@@ -30,6 +31,7 @@ export function App() {
         {area === 'annotations' && <AnnotationsScreen />}
         {area === 'workspace' && <WorkspaceScreen />}
         {area === 'jobs' && <JobsScreen />}
+        {area === 'models' && <ModelsScreen />}
       </main>
       <JobsPanel />
     </div>

@@ -6,6 +6,7 @@ import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
 import { IcrReport, IcrReportInput } from './icr';
 import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
+import { ModelId, ModelSummary } from './models';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -235,6 +236,16 @@ export const api = {
     summary: "Freeze a dimension's gold set (agreed + adjudicated frames) under a new id",
     input: z.strictObject({ dimension: z.string().min(1) }),
     output: GoldSnapshotSummary,
+  }),
+  'models.list': method({
+    summary: 'Every model version in the registry (optionally of one dimension)',
+    input: z.strictObject({ dimension: z.string().optional() }),
+    output: z.object({ models: z.array(ModelSummary) }),
+  }),
+  'models.activate': method({
+    summary: "Makes a model version its dimension's active model",
+    input: z.strictObject({ id: ModelId }),
+    output: z.object({ model: ModelSummary }),
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
+import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
  * Job kinds: each declares its parameters and result once. The supervisor, the API and the
@@ -56,6 +57,27 @@ export const jobKinds = {
     description: 'Picks timestamps per video and extracts each new frame and its thumbnail once.',
     params: FramesSampleParams,
     result: FramesSampleResult,
+    resumable: false,
+  },
+  'models.import': {
+    title: 'Import a model',
+    description: 'Reads .pth or safetensors weights, checks them against ResNet-50 and the classes, and stores them as safetensors.',
+    params: ModelsImportParams,
+    result: ModelsImportResult,
+    resumable: false,
+  },
+  'models.predict': {
+    title: 'Predict images',
+    description: "Runs a model on images with ONNX Runtime (CUDA when present) and returns each image's class probabilities.",
+    params: ModelsPredictParams,
+    result: ModelsPredictResult,
+    resumable: false,
+  },
+  'models.export': {
+    title: 'Export a model',
+    description: 'Writes a model as .pth (for the lab\'s scripts), safetensors with its sidecar, or ONNX.',
+    params: ModelsExportParams,
+    result: ModelsExportResult,
     resumable: false,
   },
 } as const;

@@ -9,6 +9,7 @@ import { framesCommand } from './commands/frames';
 import { adjudicateCommand, goldCommand } from './commands/gold';
 import { icrCommand } from './commands/icr';
 import { jobsCommand } from './commands/jobs';
+import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { videosCommand } from './commands/videos';
@@ -18,7 +19,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand];
 
 interface Parsed {
   globals: GlobalOptions;
@@ -28,7 +29,11 @@ interface Parsed {
   help: boolean;
 }
 
-/** Global flags may stand anywhere; everything else goes to the command. */
+/**
+ * Global flags may stand anywhere; everything else goes to the command. `--version` is the
+ * app's version only before a command: after one it is the command's own option (models
+ * import --version v7, finetune --version v8).
+ */
 export function splitGlobals(argv: string[]): Parsed {
   let home: string | undefined;
   let json = false;
@@ -38,7 +43,7 @@ export function splitGlobals(argv: string[]): Parsed {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') json = true;
-    else if (arg === '--version' || arg === '-v') version = true;
+    else if ((arg === '--version' || arg === '-v') && rest.length === 0) version = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--home') {
       home = argv[++i];

@@ -10,6 +10,7 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'annotations', label: 'Annotations', shortcut: '6' },
   { id: 'workspace', label: 'Workspace', shortcut: '7' },
   { id: 'jobs', label: 'Jobs', shortcut: '8' },
+  { id: 'models', label: 'Models', shortcut: '9' },
 ];
 
 export function Sidebar() {

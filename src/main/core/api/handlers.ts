@@ -6,10 +6,11 @@ import { icrHandlers } from './icrHandlers';
 import { jobsHandlers } from './jobsHandlers';
 import { mediaHandlers } from './mediaHandlers';
 import { syncHandlers } from './syncHandlers';
+import { modelsHandlers } from './modelsHandlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers };

@@ -9,6 +9,7 @@ import type { JobKind, JobResult } from '../../../shared/jobs';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import { applyImport, applySample } from '../media/writes';
+import { registerModel } from '../models/registry';
 
 export interface ApplyEnvironment {
   db: Db;
@@ -28,6 +29,7 @@ type Appliers = { [K in JobKind]?: JobApplier<K> };
 export const jobAppliers: Appliers = {
   'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
+  'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },
 };
 
 export interface Applied {

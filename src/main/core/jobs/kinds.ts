@@ -3,6 +3,9 @@ import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import { runImport } from '../media/importVideos';
 import { runSampling } from '../media/sampleFrames';
+import { runModelExport } from '../models/exportModel';
+import { runModelImport } from '../models/importModel';
+import { runModelPredict } from '../models/predict';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -25,4 +28,7 @@ export const jobImplementations: Implementations = {
     runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
   'media.import': (ctx, { db, params }) => runImport(ctx, db, params),
   'frames.sample': (ctx, { db, home, params }) => runSampling(ctx, db, home, params),
+  'models.import': (ctx, { db, home, params }) => runModelImport(ctx, db, home, params),
+  'models.predict': (ctx, { db, home, params }) => runModelPredict(ctx, db, home, params),
+  'models.export': (ctx, { db, home, params }) => runModelExport(ctx, db, home, params),
 };

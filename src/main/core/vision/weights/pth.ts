@@ -81,8 +81,8 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   return { dtype: s.dtype, shape, data: out };
 }
 
-/** Reads a torch.save'd state dict. `module.` prefixes (DataParallel) are stripped. */
-export function readPth(file: string): StateDict {
+/** Reads a torch.save'd state dict. `module.` prefixes (DataParallel) are stripped unless told not to. */
+export function readPth(file: string, options: { stripModulePrefix?: boolean } = {}): StateDict {
   const zip = ZipReader.open(file);
   const pkl = [...zip.entries.keys()].find((n) => n === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(n));
   if (!pkl) throw new FramelabError('INVALID_INPUT', `${file} is not a torch.save archive: it has no data.pkl.`);
@@ -137,7 +137,7 @@ export function readPth(file: string): StateDict {
     }
     dict.set(key, value as Tensor);
   }
-  return stripModulePrefix(dict);
+  return options.stripModulePrefix === false ? dict : stripModulePrefix(dict);
 }
 
 /** The bytes of a `.pth` holding `dict` as torch.save would write an OrderedDict of tensors. */

@@ -1,0 +1,223 @@
+import { useEffect, useState } from 'react';
+import type { JobSummary } from '../../shared/jobs';
+import type { ModelSummary, ModelsPredictResult } from '../../shared/models';
+import { client } from '../api/client';
+import { useStore } from '../store';
+import { notifyError } from '../store/notifyError';
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/**
+ * The model registry: every version with its classes, lineage and hash; the active one per
+ * dimension; import, predict and export (each a job with progress in the jobs panel).
+ */
+export function ModelsScreen() {
+  const setJobsPanelOpen = useStore((s) => s.setJobsPanelOpen);
+  const upsertJob = useStore((s) => s.upsertJob);
+  const jobs = useStore((s) => s.jobs);
+  const modelsVersion = useStore((s) => s.topicVersions.models ?? 0);
+  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const [file, setFile] = useState('');
+  const [dimension, setDimension] = useState('pov');
+  const [version, setVersion] = useState('v7');
+  const [classes, setClasses] = useState('');
+  const [predictModel, setPredictModel] = useState('');
+  const [images, setImages] = useState('');
+  const [predictJob, setPredictJob] = useState<string | null>(null);
+  const [exportFormat, setExportFormat] = useState<'pth' | 'safetensors' | 'onnx'>('pth');
+  const [exportOut, setExportOut] = useState('');
+
+  useEffect(() => {
+    client()
+      .call('models.list', {})
+      .then(({ models: list }) => {
+        setModels(list);
+        setPredictModel((current) => current || (list.find((m) => m.active)?.id ?? list[0]?.id ?? ''));
+      }, notifyError);
+  }, [modelsVersion]);
+
+  const start = async (kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
+    try {
+      const { job } = await client().call('jobs.start', { kind, params });
+      upsertJob(job);
+      setJobsPanelOpen(true);
+      return job;
+    } catch (err) {
+      notifyError(err);
+      return null;
+    }
+  };
+
+  const importModel = (e: React.FormEvent) => {
+    e.preventDefault();
+    const list = classes.split(',').map((c) => c.trim());
+    void start('models.import', { file: file.trim(), dimension, version: version.trim(), classes: list });
+  };
+
+  const predict = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const job = await start('models.predict', { model: predictModel, images: lines(images) });
+    if (job) setPredictJob(job.id);
+  };
+
+  const exportModel = (e: React.FormEvent) => {
+    e.preventDefault();
+    void start('models.export', { model: predictModel, format: exportFormat, out: exportOut.trim() });
+  };
+
+  const activate = (id: string) =>
+    client()
+      .call('models.activate', { id })
+      .catch(notifyError);
+
+  const finished = predictJob ? jobs[predictJob] : undefined;
+  const predictions = finished?.status === 'succeeded' ? (finished.result as ModelsPredictResult) : null;
+
+  return (
+    <section className="screen" aria-labelledby="models-title">
+      <header className="screen-head">
+        <h1 id="models-title">Models</h1>
+      </header>
+      <article className="card">
+        <h2>Registry</h2>
+        {models === null ? (
+          <p className="muted">Loading…</p>
+        ) : models.length === 0 ? (
+          <p className="muted">No models yet. Import the lab's v7 weights below (a .pth saved by torch.save).</p>
+        ) : (
+          <table className="table" aria-label="Models">
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th>Classes</th>
+                <th>Parent</th>
+                <th>Metrics</th>
+                <th>sha256</th>
+                <th>Source</th>
+                <th>Active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((m) => (
+                <tr key={m.id} data-model={m.id}>
+                  <td>
+                    <strong>{m.id}</strong>
+                    <div className="muted small">{m.architecture}</div>
+                  </td>
+                  <td>{m.classes.join(', ')}</td>
+                  <td>{m.parentId ?? '—'}</td>
+                  <td className="small">
+                    {Object.entries(m.metrics)
+                      .filter(([, v]) => typeof v === 'number')
+                      .map(([k, v]) => `${k} ${(v as number).toFixed(3)}`)
+                      .join(' · ') || '—'}
+                  </td>
+                  <td className="mono small" title={m.sha256}>
+                    {m.sha256.slice(0, 12)}
+                  </td>
+                  <td className="small" title={m.source}>
+                    {m.source.startsWith('job:') ? m.source : m.source.split(/[\\/]/).pop()}
+                  </td>
+                  <td>
+                    {m.active ? (
+                      <span className="badge">active</span>
+                    ) : (
+                      <button type="button" onClick={() => void activate(m.id)}>
+                        Make active
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </article>
+      <div className="cards">
+        <article className="card">
+          <h2>Import weights</h2>
+          <form className="form" onSubmit={importModel}>
+            <label className="wide">
+              Weights file (.pth or .safetensors)
+              <input aria-label="Weights file" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/path/to/pov_resnet50_v7.pth" />
+            </label>
+            <label>
+              Dimension
+              <input aria-label="Dimension" value={dimension} onChange={(e) => setDimension(e.target.value)} />
+            </label>
+            <label>
+              Version
+              <input aria-label="Version" value={version} onChange={(e) => setVersion(e.target.value)} />
+            </label>
+            <label className="wide">
+              Classes, in the network's output order, comma-separated
+              <input aria-label="Classes" value={classes} onChange={(e) => setClasses(e.target.value)} placeholder="1st person, 2nd person, 3rd person, no person" />
+            </label>
+            <button type="submit" className="primary" disabled={!file.trim() || !classes.trim()}>
+              Import
+            </button>
+          </form>
+        </article>
+        <article className="card">
+          <h2>Predict and export</h2>
+          <form className="form" onSubmit={(e) => void predict(e)}>
+            <label>
+              Model
+              <select aria-label="Model" value={predictModel} onChange={(e) => setPredictModel(e.target.value)}>
+                {(models ?? []).map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="wide">
+              Images, one path per line
+              <textarea aria-label="Images" rows={3} value={images} onChange={(e) => setImages(e.target.value)} />
+            </label>
+            <button type="submit" className="primary" disabled={!predictModel || lines(images).length === 0}>
+              Predict
+            </button>
+          </form>
+          {predictions && (
+            <table className="table" aria-label="Predictions">
+              <thead>
+                <tr>
+                  <th>Image</th>
+                  <th>Class</th>
+                  <th>Confidence</th>
+                </tr>
+              </thead>
+              <tbody>
+                {predictions.predictions.map((p) => (
+                  <tr key={p.image}>
+                    <td className="small">{p.image.split(/[\\/]/).pop()}</td>
+                    <td>{p.class}</td>
+                    <td>{(p.confidence * 100).toFixed(1)}%</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <form className="form" onSubmit={exportModel}>
+            <label>
+              Format
+              <select aria-label="Export format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as typeof exportFormat)}>
+                <option value="pth">.pth (torch.load)</option>
+                <option value="safetensors">safetensors + sidecar</option>
+                <option value="onnx">ONNX</option>
+              </select>
+            </label>
+            <label className="wide">
+              Write to
+              <input aria-label="Export file" value={exportOut} onChange={(e) => setExportOut(e.target.value)} placeholder="/path/to/pov_resnet50_v7.pth" />
+            </label>
+            <button type="submit" disabled={!predictModel || !exportOut.trim()}>
+              Export
+            </button>
+          </form>
+        </article>
+      </div>
+    </section>
+  );
+}
