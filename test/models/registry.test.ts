@@ -24,6 +24,29 @@ net.load_state_dict(b, strict=True)
 print('OK', len(a))
 `;
 
+/** Images with structure (gradients, shapes, noise) at odd sizes, and torchvision's probabilities for them. */
+const TORCHVISION_PREDICT_PY = String.raw`
+import json, sys, torch, torchvision
+from PIL import Image, ImageDraw
+import numpy as np
+weights, out = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(5)
+files = []
+for i, (w, h) in enumerate([(320, 240), (241, 389), (500, 281)]):
+    y, x = np.mgrid[0:h, 0:w]
+    img = np.stack([(x * (i + 1)) % 256, (y * 2) % 256, rng.integers(0, 256, (h, w))], -1).astype(np.uint8)
+    im = Image.fromarray(img); d = ImageDraw.Draw(im); d.ellipse([w // 4, h // 4, w // 2, h // 2], fill=(250, 30 * i, 10))
+    f = f'{out}/img{i}.png'; im.save(f); files.append(f)
+sd = torch.load(weights); sd = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in sd.items()}
+net = torchvision.models.resnet50(num_classes=4); net.load_state_dict(sd); net.eval()
+t = torchvision.transforms
+tf = t.Compose([t.Resize(256), t.CenterCrop(224), t.ToTensor(), t.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+with torch.no_grad():
+    x = torch.stack([tf(Image.open(f).convert('RGB')) for f in files])
+    p = torch.softmax(net(x), 1)
+print(json.dumps({'files': files, 'probs': p.tolist()}))
+`;
+
 async function cli(home: string, ...args: string[]) {
   const res = await runCli(['--home', home, '--json', ...args], { timeoutMs: 60_000 });
   return { ...res, json: res.code === 0 ? singleJsonLine(res.stdout) : JSON.parse(res.stderr.trim().split('\n').pop()!) };
@@ -59,6 +82,22 @@ describe.skipIf(!haveTorchvision)('model registry: import, list, activate, expor
     const list = await cli(home, 'models', 'list');
     expect(list.json.models.map((m: { id: string; active: boolean }) => [m.id, m.active])).toEqual([['pov@v7', true]]);
   }, 120_000);
+
+  it('predicts the classes and probabilities torchvision gives for the same images', async () => {
+    const ref = JSON.parse(runPython(TORCHVISION_PREDICT_PY, [v7, dir])) as { files: string[]; probs: number[][] };
+    const res = await cli(home, 'models', 'predict', '--model', 'pov@v7', ...ref.files, '--batch', '2');
+    expect(res.code, res.stderr).toBe(0);
+    const classes = CLASSES.split(',');
+    expect(res.json.predictions.map((p: { image: string }) => p.image)).toEqual(ref.files);
+    res.json.predictions.forEach((p: { class: string; confidence: number; probabilities: Record<string, number> }, i: number) => {
+      const expected = ref.probs[i]!;
+      classes.forEach((c, k) => expect(Math.abs(p.probabilities[c]! - expected[k]!), `${ref.files[i]} ${c}`).toBeLessThan(2e-3));
+      expect(p.class).toBe(classes[expected.indexOf(Math.max(...expected))]);
+      expect(p.confidence).toBeCloseTo(Math.max(...expected), 2);
+    });
+    const gone = await cli(home, 'models', 'predict', '--model', 'pov@v7', path.join(dir, 'missing.png'));
+    expect(gone.json.error.message).toContain('missing.png');
+  }, 180_000);
 
   it('refuses an existing version, a wrong class count (naming fc.weight) and an unknown dimension, changing nothing', async () => {
     const again = await cli(home, 'models', 'import', v7, '--dimension', 'pov', '--version', 'v7', '--classes', CLASSES);
