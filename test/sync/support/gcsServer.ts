@@ -109,6 +109,8 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
 function forward(target: string, req: http.IncomingMessage, body: Buffer | null): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url!, target);
@@ -117,7 +119,7 @@ function forward(target: string, req: http.IncomingMessage, body: Buffer | null)
       delete headers['transfer-encoding'];
       headers['content-length'] = String(body.length);
     }
-    const out = http.request(url, { method: req.method, headers, agent: false }, (res) => {
+    const out = http.request(url, { method: req.method, headers, agent: keepAlive }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));

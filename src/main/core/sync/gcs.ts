@@ -152,28 +152,49 @@ export async function createBucketClient(bucketName: string, credentials: Creden
     bucket: bucketName,
     info,
     async read(object) {
-      // Read the bytes of the generation the metadata named; if it was replaced in between
-      // (a 404 for that generation), read again.
-      for (let attempt = 0; ; attempt++) {
-        const meta = await info(object);
+      // One request: the bytes and, in the response headers, the generation they are.
+      const got = await run(`downloading gs://${bucketName}/${object}`, () =>
+        new Promise<{ bytes: Buffer; headers: Record<string, string | string[] | undefined> } | null>((resolve, reject) => {
+          let headers: Record<string, string | string[] | undefined> = {};
+          const chunks: Buffer[] = [];
+          bucket
+            .file(object)
+            .createReadStream({ validation: false })
+            .on('response', (res: { headers?: Record<string, string | string[] | undefined> }) => (headers = res.headers ?? {}))
+            .on('data', (chunk: Buffer) => chunks.push(chunk))
+            .on('end', () => resolve({ bytes: Buffer.concat(chunks), headers }))
+            .on('error', (err) => (isNoSuchObject(err) ? resolve(null) : reject(err)));
+        }),
+      );
+      if (!got) return null;
+      const header = (name: string) => {
+        const value = got.headers[name];
+        return Array.isArray(value) ? value.join(',') : value;
+      };
+      let meta: ObjectInfo | null;
+      const generation = header('x-goog-generation');
+      if (generation) {
+        const hashes = header('x-goog-hash') ?? '';
+        const modified = header('last-modified');
+        meta = {
+          name: object,
+          generation,
+          size: got.bytes.length,
+          md5: /md5=([^,]+)/.exec(hashes)?.[1] ?? null,
+          crc32c: /crc32c=([^,]+)/.exec(hashes)?.[1] ?? null,
+          updated: modified && !Number.isNaN(Date.parse(modified)) ? new Date(modified).toISOString() : null,
+        };
+      } else {
+        meta = await info(object); // a server that does not say: ask (the upload's precondition guards the gap)
         if (!meta) return null;
-        try {
-          const bytes = await run(`downloading gs://${bucketName}/${object}`, async () => {
-            const [buf] = await bucket.file(object, { generation: Number(meta.generation) }).download({ validation: false });
-            return buf;
-          });
-          let text: string;
-          try {
-            text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-          } catch {
-            throw new SyncFailure('error', `gs://${bucketName}/${object} is not UTF-8 text; save it as "CSV UTF-8" in the bucket.`);
-          }
-          return { ...meta, size: bytes.length, text };
-        } catch (err) {
-          if (attempt < 3 && err instanceof SyncFailure && err.problem === 'error' && /No such object/i.test(err.message)) continue;
-          throw err;
-        }
       }
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(got.bytes);
+      } catch {
+        throw new SyncFailure('error', `gs://${bucketName}/${object} is not UTF-8 text; save it as "CSV UTF-8" in the bucket.`);
+      }
+      return { ...meta, size: got.bytes.length, text };
     },
     write(object, text, ifGenerationMatch) {
       return run(`uploading gs://${bucketName}/${object}`, async () => {

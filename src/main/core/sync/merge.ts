@@ -275,10 +275,15 @@ export function mergeAnnotations(input: MergeInput): MergeResult {
     codersByFrame.set(frameId, (codersByFrame.get(frameId) ?? 0) + 1);
     let cells: string[];
     if (r && sameAsRemote) {
-      // Nobody changed this row: written back exactly as it was.
+      // Nobody changed this row: written back exactly as it was (a lab column the file lacks is filled in).
+      const derived: Record<string, string> = {
+        video_id: where.videoId ?? '',
+        timestamp_s: where.tenths !== null ? formatSeconds(where.tenths / 10) : '',
+        coded_at: anyCode ? formatCodedAt(rowAt) : '',
+      };
       cells = header.map((name) => {
         const i = remote.index.get(name.trim().toLowerCase());
-        return i === undefined ? '' : (r.record[i] ?? '');
+        return i === undefined ? (derived[name] ?? '') : (r.record[i] ?? '');
       });
     } else {
       const times = [...merged.values()].filter((m) => m.value !== null && m.at !== null).map((m) => m.at!);
