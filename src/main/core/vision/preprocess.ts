@@ -17,17 +17,15 @@ import { FramelabError } from '../../../shared/errors';
 import type { preprocessingSchema } from './weights/safetensors';
 import { centerCrop, shorterSideSize } from './preprocessGeometry';
 import { RESAMPLE_FILTERS, resizeRgb, type ResampleFilter, type RgbImage } from './preprocessResample';
+import { IMAGENET_PREPROCESSING } from '../../../shared/models';
 
 /** The `preprocessing` object of a model's sidecar. */
 export type PreprocessingConfig = z.infer<typeof preprocessingSchema>;
 
-/** torchvision's ImageNet evaluation transform. */
+/** torchvision's ImageNet evaluation transform (one definition, in the shared contract). */
 export const DEFAULT_PREPROCESSING: Readonly<Required<PreprocessingConfig>> = Object.freeze({
-  resize: 256,
-  crop: 224,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-  interpolation: 'bilinear',
+  ...IMAGENET_PREPROCESSING,
+  interpolation: IMAGENET_PREPROCESSING.interpolation ?? 'bilinear',
 });
 
 /**
