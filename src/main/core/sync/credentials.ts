@@ -16,6 +16,8 @@ export interface CredentialSource {
   keyFilename?: string;
   /** For messages and the test-connection report: a path or a source name, never a secret. */
   describe: string;
+  /** Only the metadata server is left: ask the client library whether it finds credentials. */
+  probe?: boolean;
 }
 
 const KEY_TYPES = new Set(['service_account', 'authorized_user', 'external_account', 'impersonated_service_account']);
@@ -71,5 +73,5 @@ export function resolveCredentials(settings: Pick<SyncSettings, 'keyFile'>, env:
   if (fs.existsSync(adc)) return { describe: `application default credentials (${adc})` };
   if (env.STORAGE_EMULATOR_HOST) return { describe: `storage emulator at ${env.STORAGE_EMULATOR_HOST} (no credentials needed)` };
   // On Google Cloud the metadata server provides them; elsewhere the client says none were found.
-  return { describe: 'application default credentials (metadata server)' };
+  return { describe: 'application default credentials (metadata server)', probe: true };
 }

@@ -135,6 +135,9 @@ export async function createBucketClient(bucketName: string, credentials: Creden
       throw classify(err, bucketName, credentials);
     }
   };
+  // Without credentials the client would send anonymous requests and fail later with a less
+  // telling error: find out now.
+  if (credentials.probe) await run('looking for Google Cloud credentials', () => storage.authClient.getClient());
 
   const info = (object: string) =>
     run(`reading gs://${bucketName}/${object}`, async () => {

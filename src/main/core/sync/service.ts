@@ -58,7 +58,10 @@ export class SyncService {
     const saved = writeSyncSettings(this.db, settings);
     this.events.emit({ type: 'data.changed', topics: ['settings'] });
     this.announce();
-    if (this.started) this.schedule();
+    if (this.started) {
+      this.schedule();
+      this.background('manual');
+    }
     return saved;
   }
 
