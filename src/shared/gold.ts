@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnnotationsSource } from './sync';
 
 /** Disagreements, the lead's adjudication, and the versioned gold set models train on. */
 export const Disagreement = z.object({
@@ -24,6 +25,8 @@ export const GoldSnapshotSummary = z.object({
   byClass: z.record(z.string(), z.number().int()),
   bySource: z.object({ agreed: z.number().int(), adjudicated: z.number().int() }),
   imagesMissing: z.number().int(),
+  /** Where the snapshot's annotations came from; null for snapshots taken before sync existed. */
+  annotationsSource: AnnotationsSource.nullable(),
 });
 export type GoldSnapshotSummary = z.infer<typeof GoldSnapshotSummary>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnnotationsSource } from './sync';
 
 /**
  * Inter-coder reliability as the contract sees it: one report per dimension, the same object
@@ -101,6 +102,8 @@ export const IcrReport = z.object({
   confusion: z.object({ categories: z.array(z.string()), matrix: z.array(z.array(int)) }).nullable(),
   notes: z.array(z.string()),
   details: IcrDetails,
+  /** The project's report: where its annotations came from (the bucket, or the local copy). Absent for a CSV file. */
+  annotationsSource: AnnotationsSource.optional(),
 });
 export type IcrReport = z.infer<typeof IcrReport>;
 

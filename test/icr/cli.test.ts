@@ -189,7 +189,8 @@ describe('icr.report and framelab icr on the project', () => {
       expect(project.code).toBe(0);
       const p = singleJsonLine(project.stdout);
       const f = csvIcrReport({ file: SAMPLE, dimension: 'distance', unitCol: 'frame_id', coderCol: 'coder', bootstrap: 50, seed: 3, home });
-      expect(Object.keys(p)).toEqual(TOP_KEYS);
+      expect(Object.keys(p)).toEqual([...TOP_KEYS, 'annotationsSource']);
+      expect(p.annotationsSource).toEqual({ kind: 'local', generation: null, syncedAt: null });
       for (const key of ['units', 'unitsCompared', 'coders', 'percentAgreement', 'cohenKappa', 'weightedKappa', 'krippendorffAlpha', 'fleissKappa', 'gwetAC1', 'confusion']) {
         expect(p[key], key).toEqual(f[key as keyof typeof f]);
       }

@@ -6,6 +6,7 @@ import { writeCsv } from '../annotations/csv';
 import { codebookVersion, readCodebook } from '../coding/codebook';
 import { cached, type Db } from '../db/open';
 import { formatSeconds } from '../media/videoIds';
+import { annotationsSource } from '../sync/source';
 import { adjudicationsOf, codedFrames, requireDimension } from './disagreements';
 import { writeFileAtomic } from '../workspace/atomic';
 
@@ -50,7 +51,7 @@ export function liveGoldSet(db: Db, dimension: string): GoldItem[] {
 
 function summarize(db: Db, id: string): GoldSnapshotSummary {
   const snapshot = cached(db, 'SELECT * FROM gold_snapshots WHERE id = ?').get(id) as
-    | { id: string; dimension: string; created_at: string; codebook_version: number; frames: number }
+    | { id: string; dimension: string; created_at: string; codebook_version: number; frames: number; annotations_source: string | null }
     | undefined;
   if (!snapshot) throw new FramelabError('NOT_FOUND', `There is no gold snapshot "${id}"; \`framelab gold list\` shows them.`);
   const items = cached(db, 'SELECT code, source, image_path FROM gold_items WHERE snapshot_id = ?').all(id) as {
@@ -73,6 +74,7 @@ function summarize(db: Db, id: string): GoldSnapshotSummary {
       adjudicated: items.filter((i) => i.source === 'adjudicated').length,
     },
     imagesMissing: items.filter((i) => i.image_path === null).length,
+    annotationsSource: snapshot.annotations_source ? (JSON.parse(snapshot.annotations_source) as GoldSnapshotSummary['annotationsSource']) : null,
   };
 }
 
@@ -85,12 +87,13 @@ export function takeSnapshot(db: Db, dimension: string): GoldSnapshotSummary {
   const stamp = new Date().toISOString();
   const id = `gold_${dimension}_${stamp.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}_${crypto.randomBytes(2).toString('hex')}`;
   db.transaction(() => {
-    cached(db, 'INSERT INTO gold_snapshots (id, dimension, created_at, codebook_version, frames) VALUES (?, ?, ?, ?, ?)').run(
+    cached(db, 'INSERT INTO gold_snapshots (id, dimension, created_at, codebook_version, frames, annotations_source) VALUES (?, ?, ?, ?, ?, ?)').run(
       id,
       dimension,
       stamp,
       codebookVersion(db),
       items.length,
+      JSON.stringify(annotationsSource(db)),
     );
     const insert = cached(
       db,

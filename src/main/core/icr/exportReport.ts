@@ -24,6 +24,15 @@ export function figuresCsv(report: IcrReport): string {
   ]);
 }
 
+/** "annotations from gs … generation G synced at T", or the loud local fallback. */
+function describeSource(source: IcrReport['annotationsSource']): string {
+  if (!source) return 'annotations from a file';
+  if (source.kind === 'bucket') return `annotations from the bucket (generation ${source.generation}, synced ${source.syncedAt})`;
+  return source.syncedAt
+    ? `LOCAL annotations, not synced since ${source.syncedAt} (generation ${source.generation})`
+    : 'LOCAL annotations, never synced with the bucket';
+}
+
 export function projectReportContext(
   db: Db,
   home: HomePaths,
@@ -35,7 +44,7 @@ export function projectReportContext(
     dimension: { name: input.dimension, label: dimension?.label ?? input.dimension, level: dimension?.level ?? null },
     report,
     coverage: coverage(db, input.dimension),
-    source: `project ${home.root}`,
+    source: `project ${home.root} · ${describeSource(report.annotationsSource)}`,
     generatedAt: new Date().toISOString(),
   };
 }

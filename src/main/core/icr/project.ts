@@ -2,6 +2,7 @@ import { FramelabError } from '../../../shared/errors';
 import type { IcrReport, IcrReportInput } from '../../../shared/icr';
 import { readCodebook } from '../coding/codebook';
 import type { Db } from '../db/open';
+import { annotationsSource } from '../sync/source';
 import { buildReliabilityData, type LongRow } from './data';
 import { icrReport } from './report';
 
@@ -28,7 +29,7 @@ export function projectIcrReport(db: Db, input: IcrReportInput): IcrReport {
   }
   const categories = input.categories ?? dimension.categories.map((c) => c.value);
   const data = buildReliabilityData(codes, categories, { value: input.dimension, unit: 'frame', group: 'video', source: `The codes of ${input.dimension}` });
-  return icrReport(data, {
+  const report = icrReport(data, {
     dimension: input.dimension,
     level: dimension.level,
     order: input.categories ? 'declared' : 'codebook',
@@ -37,4 +38,5 @@ export function projectIcrReport(db: Db, input: IcrReportInput): IcrReport {
     byGroup: input.byVideo,
     groupName: 'video',
   });
+  return { ...report, annotationsSource: annotationsSource(db) };
 }

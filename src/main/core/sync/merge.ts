@@ -108,8 +108,23 @@ interface SheetRow {
   /** The record as read, by column index of its sheet. */
   record: string[];
   values: Map<string, string | null>;
-  /** ISO time of the row's latest edit, or null when coded_at is blank or unreadable. */
-  at: string | null;
+  /** The row's coded_at as written ('' when blank); `rowTime` reads it. */
+  codedAt: string;
+  /** ISO time of the row's latest edit (null: blank or unreadable), once read. */
+  at?: string | null;
+}
+
+const isoCache = new Map<string, string | null>();
+/** coded_at as an ISO time; files repeat the same few times, so each text is read once. */
+function rowTime(row: SheetRow): string | null {
+  if (row.at !== undefined) return row.at;
+  let at = isoCache.get(row.codedAt);
+  if (at === undefined) {
+    at = row.codedAt ? parseIsoDate(row.codedAt) : null;
+    if (isoCache.size > 10_000) isoCache.clear();
+    isoCache.set(row.codedAt, at);
+  }
+  return (row.at = at);
 }
 
 interface Sheet {
@@ -125,10 +140,19 @@ interface Sheet {
 
 const LAB_FIXED = ['frame_id', 'video_id', 'timestamp_s', 'coder'] as const;
 
+/** parseCsv, with a fast path for the common file without any quote (plain splits give the same records). */
+function readCsv(text: string): ReturnType<typeof parseCsv> {
+  if (text.includes('"')) return parseCsv(text);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const lines = body.split(/\r\n|\n|\r/);
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return { records: lines.map((line) => line.split(',')), problems: [] };
+}
+
 function readSheet(text: string | null, dimensions: readonly string[], label: string): Sheet {
   const sheet: Sheet = { header: [], index: new Map(), rows: new Map(), loose: [], rowsIn: 0, problems: [] };
   if (text === null || text.trim() === '') return sheet;
-  const { records, problems } = parseCsv(text);
+  const { records, problems } = readCsv(text);
   for (const p of problems) sheet.problems.push(`${label} record ${p.record}: ${p.message}`);
   sheet.header = records[0] ?? [];
   sheet.header.forEach((name, i) => {
@@ -157,7 +181,7 @@ function readSheet(text: string | null, dimensions: readonly string[], label: st
       values.set(d, v === '' ? null : v);
     }
     const codedAt = col(record, 'coded_at');
-    const row: SheetRow = { frameId, coderId, record, values, at: codedAt ? parseIsoDate(codedAt) : null };
+    const row: SheetRow = { frameId, coderId, record, values, codedAt };
     const key = rowKey(frameId, coderId);
     const first = sheet.rows.get(key);
     if (!first) {
@@ -166,11 +190,14 @@ function readSheet(text: string | null, dimensions: readonly string[], label: st
     }
     // Two rows for one frame × coder: one row, each code from the later edit.
     sheet.problems.push(`${label} row ${r}: a second row for ${frameId} × ${coderId}; merged into one`);
-    const later = (row.at ?? '') > (first.at ?? '');
+    const later = (rowTime(row) ?? '') > (rowTime(first) ?? '');
     for (const [d, v] of values) {
       if (v !== null && (first.values.get(d) == null || later)) first.values.set(d, v);
     }
-    if (later) first.at = row.at;
+    if (later) {
+      first.at = row.at;
+      first.codedAt = row.codedAt;
+    }
     first.record = first.record.map((cell, i) => (cell.trim() === '' ? (record[i] ?? '') : cell));
   }
   return sheet;
@@ -194,7 +221,7 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function mergeAnnotations(input: MergeInput): MergeResult {
   const { dimensions, local, edited } = input;
   const remote = readSheet(input.remoteText, dimensions, 'bucket');
-  const base = readSheet(input.baseText, dimensions, 'base');
+  const base = input.baseText === input.remoteText ? remote : readSheet(input.baseText, dimensions, 'base');
   const labColumns = [...LAB_FIXED, ...dimensions, 'coded_at'];
   const labSet = new Set<string>(labColumns);
   // Columns other scripts added, in the bucket's order and spelling.
@@ -219,36 +246,46 @@ export function mergeAnnotations(input: MergeInput): MergeResult {
   const keys = new Set<string>([...remote.rows.keys(), ...local.keys()]);
   const out: { frameId: string; coderId: string; cells: string[] }[] = [];
   const codersByFrame = new Map<string, number>();
+  // Where each output column is in the bucket's file (undefined: the file lacks it).
+  const sourceColumn = header.map((name) => remote.index.get(name.trim().toLowerCase()));
+  const videoColumn = remote.index.get('video_id') ?? -1;
+  const timeColumn = remote.index.get('timestamp_s') ?? -1;
+  const values: (string | null)[] = new Array(dimensions.length);
+  const times: (string | null)[] = new Array(dimensions.length);
 
   for (const key of keys) {
     const r = remote.rows.get(key);
     const b = base.rows.get(key);
     const l = local.get(key);
-    const [frameId, coderId] = key.split(SEP) as [string, string];
-    const rowAt = r?.at ?? remoteTime;
-    const videoText = r ? (r.record[remote.index.get('video_id') ?? -1] ?? '').trim() : '';
-    const timeText = r ? (r.record[remote.index.get('timestamp_s') ?? -1] ?? '').trim() : '';
-    const where = r ? frameOf(frameId, videoText, timeText) : { videoId: l!.videoId, tenths: toTenths(l!.seconds) };
+    const sep = key.indexOf(SEP);
+    const frameId = key.slice(0, sep);
+    const coderId = key.slice(sep + 1);
+    const rowAt = r ? (rowTime(r) ?? remoteTime) : remoteTime;
+    const videoText = r ? (r.record[videoColumn] ?? '').trim() : '';
+    const timeText = r ? (r.record[timeColumn] ?? '').trim() : '';
+    let located: { videoId: string | null; tenths: number | null } | undefined;
+    const where = () => (located ??= r ? frameOf(frameId, videoText, timeText) : { videoId: l!.videoId, tenths: toTenths(l!.seconds) });
 
-    const merged = new Map<string, { value: string | null; at: string | null }>();
     let sameAsRemote = r !== undefined;
-    for (const d of dimensions) {
+    let anyCode = false;
+    for (let k = 0; k < dimensions.length; k++) {
+      const d = dimensions[k]!;
       const R = r?.values.get(d) ?? null;
       const B = b?.values.get(d) ?? null;
       const lc = l?.codes.get(d);
       const L = lc?.value ?? null;
-      const E = edited.has(codeKey(frameId, coderId, d));
+      const E = edited.size > 0 && edited.has(codeKey(frameId, coderId, d));
       const remoteChanged = R !== null && R !== B;
       let value: string | null;
       let at: string | null;
-      const take = (v: string) => result.apply.push({ frameId, coderId, dimension: d, value: v, before: L, at: rowAt, ...where });
+      const take = (v: string) => result.apply.push({ frameId, coderId, dimension: d, value: v, before: L, at: rowAt, ...where() });
       if (E && L !== null) {
         if (remoteChanged && R !== L) {
           const localWins = lc!.at > rowAt;
           value = localWins ? L : R;
           at = localWins ? lc!.at : rowAt;
           if (!localWins) take(R);
-          result.conflicts.push({ frameId, coder: coderId, dimension: d, local: L, remote: R, applied: value, localAt: lc!.at, remoteAt: r?.at ?? input.remoteUpdated, keptLocal: localWins });
+          result.conflicts.push({ frameId, coder: coderId, dimension: d, local: L, remote: R, applied: value, localAt: lc!.at, remoteAt: r ? rowTime(r) : input.remoteUpdated, keptLocal: localWins });
         } else {
           value = L;
           at = R === L ? rowAt : lc!.at;
@@ -264,36 +301,38 @@ export function mergeAnnotations(input: MergeInput): MergeResult {
       } else {
         value = null;
         at = null;
-        if (r && r.values.has(d) && L === null) result.blanks.push({ frameId, coderId, dimension: d, ...where });
+        if (r && r.values.has(d) && L === null) result.blanks.push({ frameId, coderId, dimension: d, ...where() });
       }
-      merged.set(d, { value, at });
+      values[k] = value;
+      times[k] = at;
+      if (value !== null) anyCode = true;
       if (value !== R) sameAsRemote = false;
     }
 
-    const anyCode = [...merged.values()].some((m) => m.value !== null);
     if (!r && !anyCode) continue;
     codersByFrame.set(frameId, (codersByFrame.get(frameId) ?? 0) + 1);
     let cells: string[];
     if (r && sameAsRemote) {
       // Nobody changed this row: written back exactly as it was (a lab column the file lacks is filled in).
-      const derived: Record<string, string> = {
-        video_id: where.videoId ?? '',
-        timestamp_s: where.tenths !== null ? formatSeconds(where.tenths / 10) : '',
-        coded_at: anyCode ? formatCodedAt(rowAt) : '',
-      };
-      cells = header.map((name) => {
-        const i = remote.index.get(name.trim().toLowerCase());
-        return i === undefined ? (derived[name] ?? '') : (r.record[i] ?? '');
-      });
+      cells = new Array(header.length);
+      for (let c = 0; c < header.length; c++) {
+        const i = sourceColumn[c];
+        if (i !== undefined) cells[c] = r.record[i] ?? '';
+        else if (header[c] === 'video_id') cells[c] = where().videoId ?? '';
+        else if (header[c] === 'timestamp_s') cells[c] = where().tenths !== null ? formatSeconds(where().tenths! / 10) : '';
+        else if (header[c] === 'coded_at') cells[c] = anyCode ? formatCodedAt(rowAt) : '';
+        else cells[c] = '';
+      }
     } else {
-      const times = [...merged.values()].filter((m) => m.value !== null && m.at !== null).map((m) => m.at!);
-      const latest = times.sort().at(-1) ?? r?.at ?? null;
+      let latest: string | null = null;
+      for (let k = 0; k < dimensions.length; k++) if (values[k] !== null && times[k] !== null && (latest === null || times[k]! > latest)) latest = times[k]!;
+      latest ??= r ? rowTime(r) : null;
       cells = [
         frameId,
-        videoText || l?.videoId || where.videoId || '',
-        timeText || (l ? formatSeconds(l.seconds) : where.tenths !== null ? formatSeconds(where.tenths / 10) : ''),
+        videoText || l?.videoId || where().videoId || '',
+        timeText || (l ? formatSeconds(l.seconds) : where().tenths !== null ? formatSeconds(where().tenths! / 10) : ''),
         coderId,
-        ...dimensions.map((d) => merged.get(d)!.value ?? ''),
+        ...values.map((v) => v ?? ''),
         latest ? formatCodedAt(latest) : '',
         ...foreign.map((c) => (r ? (r.record[c.i] ?? '') : '')),
       ];
