@@ -1,6 +1,7 @@
 import { JobsPanel } from './components/JobsPanel';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
+import { SyncBanner } from './components/SyncBadge';
 import { AnnotationsScreen } from './screens/AnnotationsScreen';
 import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
@@ -8,6 +9,7 @@ import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
+import { SyncScreen } from './screens/SyncScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
@@ -22,6 +24,7 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="content">
+        <SyncBanner />
         <Notices />
         {area === 'coding' && <CodingScreen />}
         {area === 'coders' && <CodersScreen />}
@@ -32,6 +35,7 @@ export function App() {
         {area === 'workspace' && <WorkspaceScreen />}
         {area === 'jobs' && <JobsScreen />}
         {area === 'models' && <ModelsScreen />}
+        {area === 'sync' && <SyncScreen />}
       </main>
       <JobsPanel />
     </div>

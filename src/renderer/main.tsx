@@ -4,7 +4,7 @@ import { App, Unauthorized } from './App';
 import { setClient } from './api/client';
 import { connect } from './api/connect';
 import { useStore } from './store';
-import { applyEvent, loadInfo, loadJobs, loadWorkspace } from './store/actions';
+import { applyEvent, loadInfo, loadJobs, loadSyncStatus, loadWorkspace } from './store/actions';
 import { initialTheme } from './useTheme';
 import './styles.css';
 
@@ -16,6 +16,7 @@ const connection = connect((connected) => {
   if (connected && !wasConnected) {
     void loadJobs();
     void loadWorkspace();
+    void loadSyncStatus();
   }
 });
 const root = createRoot(document.getElementById('root')!);

@@ -1,4 +1,5 @@
 import { useStore } from '../store';
+import { SyncBadge } from './SyncBadge';
 import type { Area } from '../store/appSlice';
 
 export const AREAS: { id: Area; label: string; shortcut: string }[] = [
@@ -11,6 +12,7 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'workspace', label: 'Workspace', shortcut: '7' },
   { id: 'jobs', label: 'Jobs', shortcut: '8' },
   { id: 'models', label: 'Models', shortcut: '9' },
+  { id: 'sync', label: 'Sync', shortcut: '0' },
 ];
 
 export function Sidebar() {
@@ -39,6 +41,7 @@ export function Sidebar() {
         ))}
       </ul>
       <div className="sidebar-foot">
+        <SyncBadge />
         {!connected && <p className="offline">Disconnected from Framelab — reconnecting…</p>}
         <button
           type="button"

@@ -22,6 +22,9 @@ export const loadJobs = () =>
 export const loadWorkspace = () =>
   attempt(async () => useStore.getState().setSummary(await client().call('workspace.summary')));
 
+export const loadSyncStatus = () =>
+  attempt(async () => useStore.getState().setSyncStatus(await client().call('sync.status')));
+
 export const loadDoctor = () => attempt(async () => useStore.getState().setDoctor(await client().call('doctor.report')));
 
 export const loadJobDetail = (jobId: string) =>
@@ -53,6 +56,9 @@ export function applyEvent(event: FramelabEvent): void {
       return;
     case 'job.log':
       state.appendLog(event.jobId, event.line);
+      return;
+    case 'sync.status':
+      state.setSyncStatus(event.status);
       return;
     case 'data.changed':
       state.bumpTopics(event.topics);

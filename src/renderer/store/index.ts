@@ -2,9 +2,10 @@ import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './appSlice';
 import { createCodingSlice, type CodingSlice } from './codingSlice';
 import { createJobsSlice, type JobsSlice } from './jobsSlice';
+import { createSyncSlice, type SyncSlice } from './syncSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
 
-export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice;
+export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice & SyncSlice;
 
 /** Slices combined once. Components read one value per selector (useShallow for objects). */
 export const useStore = create<Store>()((...a) => ({
@@ -12,6 +13,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createJobsSlice(...a),
   ...createWorkspaceSlice(...a),
   ...createCodingSlice(...a),
+  ...createSyncSlice(...a),
 }));
 
 const initialState = useStore.getState();
