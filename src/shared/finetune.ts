@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StagedModel } from './models';
 
 /**
  * Fine-tuning's contract: how a new model version (v8) compares with the one it started from
@@ -107,3 +108,78 @@ export const ComparisonEntry = ModelComparison.extend({
   path: ['newModel'],
 });
 export type ComparisonEntry = z.infer<typeof ComparisonEntry>;
+
+// ---------------------------------------------------------------------------------------------
+// The fine-tune job: what the lead asks for, what it reports while it runs, what it returns.
+
+export const CV_CHOICES = ['loo', 'video', 'both'] as const;
+
+/** The lab's small-data recipe (REFERENCE §2); every value editable and recorded. */
+export const FinetuneRecipe = z.object({
+  optimizer: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
+  lr: z.number().positive().max(1).default(1e-5),
+  weightDecay: z.number().min(0).default(0),
+  momentum: z.number().min(0).max(1).default(0.9),
+  batchSize: int.min(1).max(512).default(8),
+  maxEpochs: int.min(1).max(1000).default(15),
+  /** Early stopping: epochs without a lower training loss before stopping. */
+  patience: int.min(1).default(3),
+  classWeights: z.enum(['inverse_frequency', 'none']).default('inverse_frequency'),
+  seed: int.default(42),
+  /** Intra-op threads for LibTorch and ONNX Runtime; 0 = all cores. */
+  threads: int.min(0).default(0),
+});
+export type FinetuneRecipe = z.infer<typeof FinetuneRecipe>;
+
+export const FinetuneParams = z.object({
+  goldSnapshotId: z.string().min(1),
+  /** The model fine-tuning starts from, e.g. pov@v7; its dimension must be the snapshot's. */
+  baseModel: z.string().min(1),
+  cv: z.enum(CV_CHOICES).default('loo'),
+  /** The new version's name; default the base's number + 1 (v7 → v8). */
+  version: z.string().regex(/^v[0-9]+[a-z0-9_.-]*$/).optional(),
+  metric: ComparisonMetric.default('macro_f1'),
+  recipe: FinetuneRecipe.default(FinetuneRecipe.parse({})),
+  bootstrapResamples: int.min(100).max(100_000).default(2000),
+  /** Where v8_comparison.json (and the saved .pth) go; default the home's runs folder. */
+  outDir: z.string().min(1).optional(),
+});
+export type FinetuneParams = z.infer<typeof FinetuneParams>;
+
+/** One epoch of one fold: what the live loss curves plot. */
+export const EpochLoss = z.object({ epoch: int.min(1), loss: z.number() });
+
+export const FoldOutcome = z.object({
+  foldId: z.string(),
+  cv: CvKind,
+  epochs: z.array(EpochLoss),
+  stoppedEarly: z.boolean(),
+  /** Held-out frames of this fold with v8's (the fold model's) prediction and probabilities. */
+  heldOut: z.array(z.object({ frameId: z.string(), v8Pred: count, v8Probs: z.array(z.number()) })),
+});
+export type FoldOutcome = z.infer<typeof FoldOutcome>;
+
+/** What a fine-tune run shows while it runs and after (also its resume checkpoint). */
+export const FinetuneRunState = z.object({
+  folds: z.record(z.string(), FoldOutcome),
+  /** The fold being trained now, with its epochs so far. */
+  current: z.object({ foldId: z.string(), cv: CvKind, epochs: z.array(EpochLoss) }).nullable(),
+  /** Training v8 on every gold frame after the cross-validation. */
+  final: z.object({ epochs: z.array(EpochLoss), stoppedEarly: z.boolean() }).nullable(),
+});
+export type FinetuneRunState = z.infer<typeof FinetuneRunState>;
+
+export const FinetuneResult = z.object({
+  dimension: z.string(),
+  /** The entry written to v8_comparison.json under the dimension's key. */
+  entry: ComparisonEntry,
+  /** Comparisons under the other CV kind when both were asked for (the first one decides). */
+  alsoCv: z.record(z.string(), ModelComparison),
+  comparisonFile: z.string(),
+  /** The saved weights as .pth for the lab's scripts; null when v8 was not saved. */
+  pthFile: z.string().nullable(),
+  /** Registered by the owner when v8 is saved. */
+  staged: StagedModel.nullable(),
+  run: FinetuneRunState,
+});
+export type FinetuneResult = z.infer<typeof FinetuneResult>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
+import { FinetuneParams, FinetuneResult } from './finetune';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -79,6 +80,13 @@ export const jobKinds = {
     params: ModelsExportParams,
     result: ModelsExportResult,
     resumable: false,
+  },
+  'finetune.run': {
+    title: 'Fine-tune a model',
+    description: 'Cross-validates the fine-tuning recipe on a gold snapshot, compares the new version with its base on the same folds, and saves it only if it is better.',
+    params: FinetuneParams,
+    result: FinetuneResult,
+    resumable: true,
   },
 } as const;
 

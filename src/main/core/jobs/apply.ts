@@ -30,6 +30,14 @@ export const jobAppliers: Appliers = {
   'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
   'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },
+  'finetune.run': {
+    // The new version is registered only when the comparison decided to save it.
+    apply: (result, { db }) => {
+      if (result.staged) registerModel(db, result.staged);
+      return result;
+    },
+    topics: ['models', 'workspace'],
+  },
 };
 
 export interface Applied {

@@ -1,8 +1,10 @@
+import type { FinetuneRunState } from '../../../shared/finetune';
 import type { JobKind, JobParams, JobResult } from '../../../shared/jobs';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import { runImport } from '../media/importVideos';
 import { runSampling } from '../media/sampleFrames';
+import { runFinetune } from '../finetune/job';
 import { runModelExport } from '../models/exportModel';
 import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
@@ -31,4 +33,5 @@ export const jobImplementations: Implementations = {
   'models.import': (ctx, { db, home, params }) => runModelImport(ctx, db, home, params),
   'models.predict': (ctx, { db, home, params }) => runModelPredict(ctx, db, home, params),
   'models.export': (ctx, { db, home, params }) => runModelExport(ctx, db, home, params),
+  'finetune.run': (ctx, { db, home, params }) => runFinetune(ctx as JobContext<FinetuneRunState>, db, home, params),
 };

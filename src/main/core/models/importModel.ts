@@ -3,7 +3,6 @@
  * ResNet-50 with the given classes, and writes the canonical safetensors + sidecar under the
  * files folder. The owner registers the result (registry.ts); this runs in a job process.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
@@ -13,11 +12,12 @@ import type { HomePaths } from '../home/paths';
 import type { JobContext } from '../jobs/context';
 import { RESNET50, resnet50Shapes } from '../vision/resnet50';
 import { readPth } from '../vision/weights/pth';
-import { readModel, readSafetensors, sidecarPath, writeModel, type ModelSidecar } from '../vision/weights/safetensors';
+import { readModel, readSafetensors, sidecarPath, type ModelSidecar } from '../vision/weights/safetensors';
 import { stripModulePrefix, widenHalf, type StateDict } from '../vision/weights/tensor';
 import { checkStateDict } from '../vision/weights/validate';
 import { absoluteStoredPath, sha256OfFile } from '../workspace/files';
-import { assertNewModel, assertParentExists, modelId, stagedModelDir } from './registry';
+import { assertNewModel, assertParentExists, modelId } from './registry';
+import { stageModelFiles } from './stage';
 
 interface LoadedWeights {
   dict: StateDict;
@@ -87,39 +87,15 @@ export async function runModelImport(ctx: JobContext, db: Db, home: HomePaths, p
     trainingConfig: loaded.sidecar?.trainingConfig ?? {},
     metrics: loaded.sidecar?.metrics ?? {},
   };
-  // Hash first so the folder name is content-addressed: a retried job rewrites the same bytes.
-  const staging = absoluteStoredPath(home, path.posix.join('models', `.staging-${ctx.jobId}`, 'weights'));
-  fs.mkdirSync(path.dirname(staging), { recursive: true });
-  const written = writeModel(staging, dict, sidecarInput);
-  const dir = stagedModelDir(id, written.sha256);
-  const weightsRel = path.posix.join(dir, 'weights.safetensors');
-  const sidecarRel = `${weightsRel}.json`;
-  fs.mkdirSync(absoluteStoredPath(home, dir), { recursive: true });
-  fs.renameSync(`${staging}.safetensors`, absoluteStoredPath(home, weightsRel));
-  fs.renameSync(`${staging}.safetensors.json`, absoluteStoredPath(home, sidecarRel));
-  fs.rmSync(path.dirname(staging), { recursive: true, force: true });
-  ctx.progress(0.9, 'hashing');
-  const weightsSize = fs.statSync(absoluteStoredPath(home, weightsRel)).size;
-  const sidecarBytes = fs.readFileSync(absoluteStoredPath(home, sidecarRel));
-
-  return {
-    model: {
-      id,
-      dimension: params.dimension,
-      version: params.version,
-      architecture: RESNET50,
-      classes: params.classes,
-      preprocessing,
-      parentId: params.parentId,
-      source: path.resolve(params.file),
-      trainingConfig: sidecarInput.trainingConfig,
-      metrics: sidecarInput.metrics,
-      activate: params.activate,
-      weights: { path: weightsRel, sha256: written.sha256, size: weightsSize },
-      sidecar: { path: sidecarRel, sha256: crypto.createHash('sha256').update(sidecarBytes).digest('hex'), size: sidecarBytes.length },
-    },
-    notes: loaded.notes,
-  };
+  const model = stageModelFiles(
+    home,
+    ctx.jobId,
+    { id, dimension: params.dimension, version: params.version, source: path.resolve(params.file), activate: params.activate },
+    dict,
+    sidecarInput,
+  );
+  ctx.progress(0.95, 'written');
+  return { model, notes: loaded.notes };
 }
 
 /** Verifies a registered model's weights on disk still match the registry (before using them). */

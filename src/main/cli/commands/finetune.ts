@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import { CV_CHOICES, FinetuneRecipe, type FinetuneParams } from '../../../shared/finetune';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { runJobForResult } from '../jobResult';
+import { withClient } from '../session';
+
+const USAGE = `framelab finetune --gold SNAPSHOT --dimension D --base D@vN --out DIR [--cv loo|video|both] [--version vN]
+                   [--epochs N] [--lr X] [--batch N] [--patience N] [--optimizer adam|adamw|sgd] [--seed S]
+                   [--metric macro_f1|accuracy] [--threads N] [--resamples N] [--json]`;
+
+function number(value: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new FramelabError('INVALID_INPUT', `${flag} must be ${integer ? 'a whole number' : 'a number'}, not "${value}".`);
+  }
+  return n;
+}
+
+export const finetuneCommand: Command = {
+  name: 'finetune',
+  usage: USAGE,
+  summary: 'Fine-tune a model on a gold snapshot with cross-validation; compare with its base; save it only if better',
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        gold: { type: 'string' },
+        dimension: { type: 'string' },
+        base: { type: 'string' },
+        out: { type: 'string' },
+        cv: { type: 'string' },
+        version: { type: 'string' },
+        epochs: { type: 'string' },
+        lr: { type: 'string' },
+        batch: { type: 'string' },
+        patience: { type: 'string' },
+        optimizer: { type: 'string' },
+        seed: { type: 'string' },
+        metric: { type: 'string' },
+        threads: { type: 'string' },
+        resamples: { type: 'string' },
+      },
+      USAGE,
+    );
+    if (positionals.length) throw new FramelabError('INVALID_INPUT', `finetune takes no positional arguments.\nUsage: ${USAGE}`);
+    for (const flag of ['gold', 'base', 'out'] as const) {
+      if (!values[flag]) throw new FramelabError('INVALID_INPUT', `finetune needs --${flag}.\nUsage: ${USAGE}`);
+    }
+    const base = values.base!;
+    if (values.dimension && !base.startsWith(`${values.dimension}@`)) {
+      throw new FramelabError('INVALID_INPUT', `--base ${base} is not a ${values.dimension} model (--dimension ${values.dimension}).`);
+    }
+    if (values.cv && !(CV_CHOICES as readonly string[]).includes(values.cv)) {
+      throw new FramelabError('INVALID_INPUT', `--cv must be one of ${CV_CHOICES.join(', ')}, not "${values.cv}".`);
+    }
+    const recipe = FinetuneRecipe.parse(
+      Object.fromEntries(
+        Object.entries({
+          maxEpochs: number(values.epochs, '--epochs', true),
+          lr: number(values.lr, '--lr', false),
+          batchSize: number(values.batch, '--batch', true),
+          patience: number(values.patience, '--patience', true),
+          optimizer: values.optimizer,
+          seed: number(values.seed, '--seed', true),
+          threads: number(values.threads, '--threads', true),
+        }).filter(([, v]) => v !== undefined),
+      ),
+    );
+    const out = path.resolve(values.out!);
+    const params: FinetuneParams = {
+      goldSnapshotId: values.gold!,
+      baseModel: base,
+      cv: (values.cv ?? 'loo') as FinetuneParams['cv'],
+      version: values.version,
+      metric: (values.metric ?? 'macro_f1') as FinetuneParams['metric'],
+      recipe,
+      bootstrapResamples: number(values.resamples, '--resamples', true) ?? 2000,
+      outDir: out,
+    };
+    fs.mkdirSync(out, { recursive: true });
+    return withClient(globals, async (client, mode) => {
+      const { result } = await runJobForResult(client, mode, globals, 'finetune.run', params);
+      // What the file now holds (every dimension's entry), as the lab's scripts will read it.
+      const content = JSON.parse(fs.readFileSync(result.comparisonFile, 'utf8')) as Record<string, unknown>;
+      const decision = result.entry.decision;
+      const text = [
+        decision.reason,
+        `wrote ${result.comparisonFile}${result.pthFile ? ` and ${result.pthFile}` : ''}`,
+      ].join('\n');
+      return { value: content, text };
+    });
+  },
+};
