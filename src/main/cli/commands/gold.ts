@@ -16,7 +16,12 @@ function describeSnapshot(s: GoldSnapshotSummary): string {
   const classes = Object.entries(s.byClass)
     .map(([c, n]) => `${c} ${n}`)
     .join(', ');
-  return `${s.id}: ${s.frames} ${s.dimension} frames (${s.bySource.agreed} agreed, ${s.bySource.adjudicated} adjudicated; ${classes}); ${s.imagesMissing} without an image`;
+  const source = s.annotationsSource
+    ? s.annotationsSource.kind === 'bucket'
+      ? `; annotations from the bucket (generation ${s.annotationsSource.generation})`
+      : `; LOCAL annotations (${s.annotationsSource.syncedAt ? `not synced since ${s.annotationsSource.syncedAt}` : 'never synced'})`
+    : '';
+  return `${s.id}: ${s.frames} ${s.dimension} frames (${s.bySource.agreed} agreed, ${s.bySource.adjudicated} adjudicated; ${classes}); ${s.imagesMissing} without an image${source}`;
 }
 
 /** What `gold snapshot --json` prints: the snapshot's id and integer counts. */

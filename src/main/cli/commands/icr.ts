@@ -53,6 +53,15 @@ export function describeReport(report: IcrReport, dimension: string): string {
     matrix.forEach((row, i) => lines.push(`${categories[i]!.padEnd(cell)}  ${row.map((n) => String(n).padStart(cell)).join('  ')}`));
   }
   if (report.notes.length > 0) lines.push('', 'notes:', ...report.notes.map((n) => `- ${n}`));
+  const source = report.annotationsSource;
+  if (source) {
+    lines.push(
+      '',
+      source.kind === 'bucket'
+        ? `annotations: the bucket's (generation ${source.generation}, synced ${source.syncedAt})`
+        : `annotations: LOCAL copy, ${source.syncedAt ? `not synced since ${source.syncedAt} (generation ${source.generation})` : 'never synced with the bucket'}`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -28,7 +28,7 @@ export interface SyncServiceOptions {
   afterUpload?: () => void | Promise<void>;
 }
 
-export type SyncTrigger = 'manual' | 'cli' | 'interval' | 'save' | 'start' | 'retry' | 'resolve' | 'source';
+export type SyncTrigger = 'manual' | 'cli' | 'interval' | 'save' | 'start' | 'retry' | 'resolve' | 'source' | 'settings';
 
 export class SyncService {
   private tail: Promise<unknown> = Promise.resolve();
@@ -60,7 +60,7 @@ export class SyncService {
     this.announce();
     if (this.started) {
       this.schedule();
-      this.background('manual');
+      this.background('settings');
     }
     return saved;
   }
