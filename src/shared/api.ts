@@ -7,6 +7,7 @@ import { FrameSummary, VideoSummary } from './media';
 import { IcrReport, IcrReportInput } from './icr';
 import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
 import { ModelId, ModelSummary } from './models';
+import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -246,6 +247,16 @@ export const api = {
     summary: "Makes a model version its dimension's active model",
     input: z.strictObject({ id: ModelId }),
     output: z.object({ model: ModelSummary }),
+  }),
+  'finetune.runs': method({
+    summary: 'Fine-tune runs (finetune.run jobs), newest first, with their outcome in brief',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.object({ runs: z.array(FinetuneRunSummary) }),
+  }),
+  'finetune.run': method({
+    summary: 'One fine-tune run: parameters, fold/epoch losses so far (or final), result, and its gold frames',
+    input: JobRef,
+    output: FinetuneRunView,
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

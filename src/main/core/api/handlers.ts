@@ -1,6 +1,7 @@
 import { annotationsHandlers } from './annotationsHandlers';
 import { appHandlers } from './appHandlers';
 import { codingHandlers } from './codingHandlers';
+import { finetuneHandlers } from './finetuneHandlers';
 import { goldHandlers } from './goldHandlers';
 import { icrHandlers } from './icrHandlers';
 import { jobsHandlers } from './jobsHandlers';
@@ -11,6 +12,6 @@ import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers };
