@@ -24,19 +24,19 @@ export const BUILD_HINT =
   'Build it with `npm run build:native` (needs LibTorch: Debian `apt-get install -y libtorch-dev cmake g++`, ' +
   'or LIBTORCH=/path/to/libtorch for a CUDA build; see README "Training addon").';
 
-export function loadNativeAddon(appRoot: string): NativeAddonStatus {
+/** Where the addon should be, and why it cannot be loaded when it visibly cannot (without loading it). */
+export function locateNativeAddon(appRoot: string): { path: string; problem: string | null } {
   const file = nativeAddonPath(appRoot);
   if (!fs.existsSync(path.join(appRoot, 'native', 'CMakeLists.txt')) && !process.env.FRAMELAB_NATIVE_ADDON) {
-    return {
-      available: false,
-      path: file,
-      detail: 'This version of Framelab does not include the LibTorch training addon yet; training is not available.',
-      addon: null,
-    };
+    return { path: file, problem: 'This version of Framelab does not include the LibTorch training addon; training is not available.' };
   }
-  if (!fs.existsSync(file)) {
-    return { available: false, path: file, detail: `The training addon is not built (${file} is missing). ${BUILD_HINT}`, addon: null };
-  }
+  if (!fs.existsSync(file)) return { path: file, problem: `The training addon is not built (${file} is missing). ${BUILD_HINT}` };
+  return { path: file, problem: null };
+}
+
+export function loadNativeAddon(appRoot: string): NativeAddonStatus {
+  const { path: file, problem } = locateNativeAddon(appRoot);
+  if (problem) return { available: false, path: file, detail: problem, addon: null };
   try {
     const addon = createRequire(import.meta.url)(file) as unknown;
     return { available: true, path: file, detail: `loaded ${file}`, addon };

@@ -5,6 +5,7 @@ import { DoctorReport } from '../src/shared/api';
 import { IntegrityReport, JobSummary } from '../src/shared/jobs';
 import { splitGlobals } from '../src/main/cli/main';
 import {
+  REPO_ROOT,
   apiCall,
   cliEnv,
   LISTENING_LINE,
@@ -85,6 +86,16 @@ describe('framelab CLI', () => {
       expect(report.capabilities.ffmpeg.detail).toMatch(/no-ffmpeg not usable \(ENOENT\).*apt-get install -y ffmpeg/);
       expect(report.capabilities.gcsCredentials).toEqual({ available: true, detail: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS') });
       expect(res.stdout + res.stderr).not.toContain('SECRET-KEY-MATERIAL');
+
+      // The training addon is probed in a throwaway process; when it is not built, the fix is named.
+      const addonBuilt = fs.existsSync(path.join(REPO_ROOT, 'native/build/Release/framelab_native.node'));
+      expect(report.capabilities.nativeAddon.available).toBe(addonBuilt);
+      expect(report.capabilities.nativeAddon.detail).toMatch(addonBuilt ? /^LibTorch \d+\.\d+/ : /npm run build:native/);
+      const noAddon = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_NATIVE_ADDON: path.join(home, 'none.node') } });
+      expect(singleJsonLine(noAddon.stdout).capabilities.nativeAddon).toEqual({
+        available: false,
+        detail: expect.stringMatching(/none\.node is missing.*npm run build:native.*libtorch-dev/),
+      });
 
       const missing = await runCli(['doctor', '--json', '--home', home], {
         env: { ...env, GOOGLE_APPLICATION_CREDENTIALS: path.join(home, 'gone.json') },

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Capability } from '../../../shared/api';
-import { loadNativeAddon } from '../../../../native/loader';
+import { BUILD_HINT, locateNativeAddon } from '../../../../native/loader';
+import { cudaProviderStatus } from '../vision/inference/providers';
 
 /** Each probe answers "is it there?" and, when not, why and how to get it. None downloads anything. */
 
@@ -29,9 +30,26 @@ export async function probeTool(envVar: string, command: string, installHint: st
   return { available: true, detail: `${firstLine(result.stdout)} (${bin})` };
 }
 
-export function probeNativeAddon(appRoot: string): Capability {
-  const status = loadNativeAddon(appRoot);
-  return { available: status.available, detail: status.detail };
+/**
+ * The training addon is loaded in a throwaway Node process, not here: it pulls in LibTorch
+ * (hundreds of MB), which has no business in the process serving the UI. The probe reports
+ * the LibTorch version and whether that build has CUDA.
+ */
+export async function probeNativeAddon(appRoot: string): Promise<Capability> {
+  const status = locateNativeAddon(appRoot);
+  if (status.problem) return { available: false, detail: status.problem };
+  const script = 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.info()))';
+  const result = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['-e', script, status.path], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ ok: !error, stdout, stderr }),
+    );
+  });
+  if (!result.ok) {
+    return { available: false, detail: `The training addon at ${status.path} failed to load: ${firstLine(result.stderr) || 'no output'}. ${BUILD_HINT}` };
+  }
+  const info = JSON.parse(result.stdout) as { torchVersion: string; cudaAvailable: boolean; cudaDevices: number; threads: number };
+  const device = info.cudaAvailable ? `CUDA (${info.cudaDevices} device${info.cudaDevices === 1 ? '' : 's'})` : 'CPU only (this LibTorch has no CUDA, or no GPU is visible)';
+  return { available: true, detail: `LibTorch ${info.torchVersion}, ${device}, ${info.threads} threads (${status.path})` };
 }
 
 export async function probeCuda(): Promise<Capability> {
@@ -51,7 +69,9 @@ export async function probeOnnxRuntime(version: string | null): Promise<Capabili
   try {
     const ort = await import('onnxruntime-node');
     const backends = ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (needs its provider)'}`);
-    return { available: true, detail: `onnxruntime-node ${version}; backends: ${backends.join(', ')}` };
+    const cuda = cudaProviderStatus();
+    const gpu = cuda.installed ? `CUDA provider installed (${cuda.detail})` : `CPU only: ${cuda.detail}`;
+    return { available: true, detail: `onnxruntime-node ${version}; backends: ${backends.join(', ')}; ${gpu}` };
   } catch (err) {
     return { available: false, detail: `onnxruntime-node ${version} failed to load: ${(err as Error).message}` };
   }

@@ -22,11 +22,12 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
   const root = appRoot();
   const home = homePaths(homeRoot);
   const onnxVersion = dependencyVersion('onnxruntime-node');
-  const [ffmpeg, ffprobe, cuda, onnxruntime] = await Promise.all([
+  const [ffmpeg, ffprobe, cuda, onnxruntime, nativeAddon] = await Promise.all([
     probeTool('FFMPEG_PATH', 'ffmpeg', FFMPEG_HINT),
     probeTool('FFPROBE_PATH', 'ffprobe', FFMPEG_HINT),
     probeCuda(),
     probeOnnxRuntime(onnxVersion),
+    probeNativeAddon(root),
   ]);
   return {
     app: { name: 'Framelab', version: appVersion() },
@@ -53,7 +54,7 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
     capabilities: {
       ffmpeg,
       ffprobe,
-      nativeAddon: probeNativeAddon(root),
+      nativeAddon,
       cuda,
       onnxruntime,
       gcsCredentials: probeGcsCredentials(),
