@@ -21,6 +21,7 @@ import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
 import { icrBench } from './icr';
 import { ortInferenceBench } from './ortInference';
+import { trainStepBench } from './trainStep';
 
 interface Result {
   name: string;
@@ -136,6 +137,18 @@ async function main() {
     });
   } else {
     console.log('ResNet-50 inference: skipped (/usr/bin/python3 cannot import torchvision)');
+  }
+  const step = await trainStepBench();
+  if ('skipped' in step) {
+    console.log(`ResNet-50 train step: skipped (${step.skipped})`);
+  } else {
+    results.push({
+      name: `ResNet-50 layer4+fc train step, batch ${step.batch}, Adam, ${step.threads} threads`,
+      ours: step.addonMs,
+      reference: step.torchMs,
+      unit: 'ms',
+      referenceName: 'python3-torch',
+    });
   }
   for (const r of results) {
     console.log(

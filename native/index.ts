@@ -1,0 +1,191 @@
+/**
+ * The LibTorch training addon as TypeScript sees it (C++ in native/src, built by
+ * `npm run build:native`): the types of what the addon exports, loading it with a clear
+ * CAPABILITY_MISSING error, and converting state dicts from the TS weights reader to and from
+ * the addon's entries.
+ *
+ * Heavy methods return Promises that run on the libuv threadpool; a model runs one operation at
+ * a time (a second concurrent call rejects with code 'BUSY'). When the cancel flag set with
+ * `setCancelFlag` is non-zero, pending and next heavy calls reject with code 'CANCELLED' and a
+ * message starting with "cancelled"; the addon never resets the flag.
+ */
+import { FramelabError } from '../src/shared/errors';
+import { halfToNumber, type StateDict } from '../src/main/core/vision/weights/tensor';
+import { BUILD_HINT, loadNativeAddon } from './loader';
+
+export type DevicePreference = 'auto' | 'cpu' | 'cuda';
+
+/** One parameter or buffer by torch state-dict name (row-major data). */
+export interface StateEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int64';
+  data: Float32Array | BigInt64Array;
+}
+
+/** torch.optim defaults when omitted: lr 1e-3 (SGD needs lr), betas [0.9, 0.999], eps 1e-8, weightDecay 0 (Adam, SGD) or 0.01 (AdamW). */
+export interface OptimizerOptions {
+  kind: 'adam' | 'adamw' | 'sgd';
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  amsgrad?: boolean;
+}
+
+/** Spatial size of non-square input; square input needs none. */
+export interface SpatialSize {
+  height: number;
+  width: number;
+}
+
+export interface StepResult {
+  loss: number;
+}
+
+/** What every addon model has: state I/O, optimiser, cancel flag. */
+export interface TrainableModel {
+  /** 'cpu' or 'cuda' (read-only). */
+  readonly device: string;
+  readonly threads: number;
+  /** Strict: unknown, missing, repeated keys and shape/dtype mismatches throw naming the key; nothing loads unless all match. */
+  loadState(entries: StateEntry[]): void;
+  /** Copies of all parameters and buffers, in torch state_dict order. */
+  state(): StateEntry[];
+  /** Replaces the optimiser; its state starts fresh. */
+  setOptimizer(options: OptimizerOptions): void;
+  setLearningRate(lr: number): void;
+  /** An Int32Array over a SharedArrayBuffer (element 0 is read), or null to remove it. */
+  setCancelFlag(flag: Int32Array | null): void;
+}
+
+export interface ResNet50Options {
+  numClasses: number;
+  /** torch intra-op threads for this model's work (default: all hardware threads). */
+  threads?: number;
+  seed?: number;
+  device?: DevicePreference;
+}
+
+/** A batch of cached layer-3 features (n × 1024 × h × w) with labels for cross-entropy. */
+export interface FeatureBatch {
+  features: Float32Array;
+  n: number;
+  labels: Int32Array;
+  /** numClasses weights: torch's weighted-mean cross-entropy. */
+  classWeights?: Float32Array;
+  /** Feature map size when not square. */
+  height?: number;
+  width?: number;
+}
+
+/**
+ * torchvision's ResNet-50 (same state-dict names). conv1…layer3 are frozen (eval mode, no
+ * gradients); training updates layer4 and fc from cached layer-3 features.
+ */
+export interface ResNet50Model extends TrainableModel {
+  readonly numClasses: number;
+  /** Eval mode: images n × 3 × H × W (normalised) → logits n × numClasses. */
+  forward(images: Float32Array, n: number, size?: SpatialSize): Promise<Float32Array>;
+  /** Eval mode: images → layer-3 output n × 1024 × h × w (14 × 14 for 224 input; see featureSize). */
+  features(images: Float32Array, n: number, size?: SpatialSize): Promise<Float32Array>;
+  /** Eval mode: layer4 + average pool + fc on layer-3 features → logits. */
+  forwardFromFeatures(features: Float32Array, n: number, size?: SpatialSize): Promise<Float32Array>;
+  /** layer4's BatchNorm in training mode, weighted cross-entropy, backward, optimiser step. */
+  trainStep(batch: FeatureBatch): Promise<StepResult>;
+  /** The same loss in eval mode, without updates. */
+  evalLoss(batch: FeatureBatch): Promise<StepResult>;
+}
+
+export interface MlpOptions {
+  /** [input, hidden…, output] widths. */
+  sizes: number[];
+  loss?: 'mse' | 'cross_entropy';
+  activation?: 'gelu' | 'relu';
+  dropout?: number;
+  threads?: number;
+  seed?: number;
+  device?: DevicePreference;
+}
+
+/** inputs n × inputSize; targets n × outputSize floats (MSE) or n labels (cross-entropy). */
+export interface MlpBatch {
+  inputs: Float32Array;
+  n: number;
+  targets: Float32Array | Int32Array;
+  classWeights?: Float32Array;
+}
+
+/** Linear layers with GELU/ReLU and dropout between them; state names layers.<i>.weight / .bias. */
+export interface MlpModel extends TrainableModel {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Eval mode (no dropout) → n × outputSize. */
+  predict(inputs: Float32Array, n: number): Promise<Float32Array>;
+  /** Training mode (dropout on), loss, backward, optimiser step over all parameters. */
+  trainStep(batch: MlpBatch): Promise<StepResult>;
+  evalLoss(batch: MlpBatch): Promise<StepResult>;
+}
+
+export interface AddonInfo {
+  torchVersion: string;
+  cudaAvailable: boolean;
+  cudaDevices: number;
+  /** The `threads` a model gets when its options give none (all hardware threads). */
+  threads: number;
+}
+
+export interface TrainingAddon {
+  ResNet50: new (options: ResNet50Options) => ResNet50Model;
+  MLP: new (options: MlpOptions) => MlpModel;
+  info(): AddonInfo;
+}
+
+/** Loads the addon or throws CAPABILITY_MISSING saying why and how to build it. */
+export function loadTrainingAddon(appRoot: string): TrainingAddon {
+  const status = loadNativeAddon(appRoot);
+  if (!status.available || !status.addon) {
+    throw new FramelabError('CAPABILITY_MISSING', status.detail.includes('npm run build:native') ? status.detail : `${status.detail} ${BUILD_HINT}`, {
+      path: status.path,
+    });
+  }
+  return status.addon as TrainingAddon;
+}
+
+/** A state dict from the TS weights reader (readPth / safetensors) as addon entries; float16 becomes float32. */
+export function stateDictToEntries(dict: StateDict): StateEntry[] {
+  const entries: StateEntry[] = [];
+  for (const [name, tensor] of dict) {
+    if (tensor.dtype === 'float16') {
+      const half = tensor.data as Uint16Array;
+      const data = new Float32Array(half.length);
+      for (let i = 0; i < half.length; i++) data[i] = halfToNumber(half[i]!);
+      entries.push({ name, shape: [...tensor.shape], dtype: 'float32', data });
+    } else {
+      entries.push({ name, shape: [...tensor.shape], dtype: tensor.dtype, data: tensor.data as Float32Array | BigInt64Array });
+    }
+  }
+  return entries;
+}
+
+/** Addon entries as a state dict for the TS weights writers (writePth / safetensors). */
+export function entriesToStateDict(entries: readonly StateEntry[]): StateDict {
+  const dict: StateDict = new Map();
+  for (const e of entries) dict.set(e.name, { dtype: e.dtype, shape: [...e.shape], data: e.data });
+  return dict;
+}
+
+/** Spatial size of ResNet-50's layer-3 output for an input size (224 → 14, 64 → 4). */
+export function featureSize(input: SpatialSize): SpatialSize {
+  const down = (x: number, kernel: number, stride: number, pad: number) => Math.floor((x + 2 * pad - kernel) / stride) + 1;
+  const side = (x: number) => down(down(down(down(x, 7, 2, 3), 3, 2, 1), 3, 2, 1), 3, 2, 1);
+  return { height: side(input.height), width: side(input.width) };
+}
+
+/** Whether an error came from the cancel flag. */
+export function isCancelled(err: unknown): boolean {
+  return err instanceof Error && (err as Error & { code?: string }).code === 'CANCELLED';
+}
