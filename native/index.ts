@@ -10,7 +10,7 @@
  * message starting with "cancelled"; the addon never resets the flag.
  */
 import { FramelabError } from '../src/shared/errors';
-import { halfToNumber, type StateDict } from '../src/main/core/vision/weights/tensor';
+import { widenHalf, type StateDict } from '../src/main/core/vision/weights/tensor';
 import { BUILD_HINT, loadNativeAddon } from './loader';
 
 export type DevicePreference = 'auto' | 'cpu' | 'cuda';
@@ -157,18 +157,10 @@ export function loadTrainingAddon(appRoot: string): TrainingAddon {
 
 /** A state dict from the TS weights reader (readPth / safetensors) as addon entries; float16 becomes float32. */
 export function stateDictToEntries(dict: StateDict): StateEntry[] {
-  const entries: StateEntry[] = [];
-  for (const [name, tensor] of dict) {
-    if (tensor.dtype === 'float16') {
-      const half = tensor.data as Uint16Array;
-      const data = new Float32Array(half.length);
-      for (let i = 0; i < half.length; i++) data[i] = halfToNumber(half[i]!);
-      entries.push({ name, shape: [...tensor.shape], dtype: 'float32', data });
-    } else {
-      entries.push({ name, shape: [...tensor.shape], dtype: tensor.dtype, data: tensor.data as Float32Array | BigInt64Array });
-    }
-  }
-  return entries;
+  return [...dict].map(([name, tensor]) => {
+    const wide = widenHalf(tensor);
+    return { name, shape: [...wide.shape], dtype: wide.dtype as StateEntry['dtype'], data: wide.data as Float32Array | BigInt64Array };
+  });
 }
 
 /** Addon entries as a state dict for the TS weights writers (writePth / safetensors). */
