@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { icrReport } from '../../src/main/core/icr/report';
 import type { ReliabilityData } from '../../src/main/core/icr/data';
 import { csvData, FLEISS_WIKIPEDIA, ONE_TO_FIVE, randomData } from './fixtures';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 
 function hasModule(name: string): boolean {
   return spawnSync(PYTHON, ['-c', `import ${name}`], { stdio: 'ignore' }).status === 0;

@@ -27,8 +27,9 @@ import {
 } from '../../native/index';
 import { nativeAddonPath } from '../../native/loader';
 import { REPO_ROOT } from '../helpers';
+import { mulberry32 } from '../../src/main/core/random';
+import { PYTHON } from '../helpers/python';
 
-const PYTHON = '/usr/bin/python3';
 const ORACLES = path.join(REPO_ROOT, 'test', 'native', 'oracles');
 const ADDON = nativeAddonPath(REPO_ROOT);
 const BUILT = fs.existsSync(ADDON);
@@ -46,20 +47,9 @@ async function oracle<T>(script: string, args: (string | number)[]): Promise<T> 
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Standard normal samples from core's seeded PRNG, so failures reproduce. */
 function normals(count: number, seed: number): Float32Array {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   return out;

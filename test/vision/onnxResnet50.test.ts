@@ -18,10 +18,10 @@ import { readPth } from '../../src/main/core/vision/weights/pth';
 import type { StateDict } from '../../src/main/core/vision/weights/tensor';
 import { FramelabError } from '../../src/shared/errors';
 import { expectFramelabError, REPO_ROOT, runCleanup, tempDir } from '../helpers';
+import { PYTHON } from '../helpers/python';
 
 afterEach(runCleanup);
 
-const PYTHON = '/usr/bin/python3';
 const ORACLE = path.join(REPO_ROOT, 'test/vision/oracles/resnet50_oracle.py');
 const CLASSES = 4;
 const THREADS = 2;

@@ -23,10 +23,10 @@ import { centerCropOrigin, roundHalfEven, shorterSideSize } from '../../src/main
 import { resizeRgb, type ResampleFilter } from '../../src/main/core/vision/preprocessResample';
 import { FramelabError } from '../../src/shared/errors';
 import { REPO_ROOT, runCleanup, tempDir } from '../helpers';
+import { PYTHON } from '../helpers/python';
 
 afterEach(runCleanup);
 
-const PYTHON = '/usr/bin/python3';
 const ORACLE = path.join(REPO_ROOT, 'test/vision/oracles/preprocess_oracle.py');
 
 interface TestImage {

@@ -10,10 +10,10 @@ import { checkStateDict, compareStateDict } from '../../src/main/core/vision/wei
 import { writeZip, ZipReader } from '../../src/main/core/vision/weights/zip';
 import { mulberry32 } from '../../src/main/core/random';
 import { expectFramelabError, runCleanup, tempDir } from '../helpers';
+import { PYTHON } from '../helpers/python';
 
 afterEach(runCleanup);
 
-const PYTHON = '/usr/bin/python3';
 
 function f32(shape: number[], seed: number): Tensor {
   const r = mulberry32(seed);
