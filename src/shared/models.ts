@@ -32,19 +32,23 @@ export const IMAGENET_PREPROCESSING: Preprocessing = {
   interpolation: 'bilinear',
 };
 
-export const ModelSummary = z.object({
+/** What describes a model version, whether registered or just written by a job. */
+const ModelDescription = z.object({
   id: ModelId,
   dimension: z.string(),
   version: z.string(),
   architecture: z.string(),
   classes: z.array(z.string()),
   preprocessing: Preprocessing,
-  sha256: z.string(),
   parentId: z.string().nullable(),
   /** A file path for imports, `job:<id>` for trained models. */
   source: z.string(),
   trainingConfig: z.record(z.string(), z.unknown()),
   metrics: z.record(z.string(), z.unknown()),
+});
+
+export const ModelSummary = ModelDescription.extend({
+  sha256: z.string(),
   active: z.boolean(),
   createdAt: z.string(),
   /** The weights (safetensors) relative to the home's files folder. */
@@ -67,17 +71,7 @@ export const ModelsImportParams = z.object({
 export type ModelsImportParams = z.infer<typeof ModelsImportParams>;
 
 /** What an import job wrote under the files folder; the owner registers it. */
-export const StagedModel = z.object({
-  id: ModelId,
-  dimension: z.string(),
-  version: z.string(),
-  architecture: z.string(),
-  classes: z.array(z.string()),
-  preprocessing: Preprocessing,
-  parentId: z.string().nullable(),
-  source: z.string(),
-  trainingConfig: z.record(z.string(), z.unknown()),
-  metrics: z.record(z.string(), z.unknown()),
+export const StagedModel = ModelDescription.extend({
   activate: z.boolean().optional(),
   weights: z.object({ path: z.string(), sha256: z.string(), size: z.number().int() }),
   sidecar: z.object({ path: z.string(), sha256: z.string(), size: z.number().int() }),
