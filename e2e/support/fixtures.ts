@@ -37,9 +37,11 @@ export function seedHome(home: string, seed: Seed): void {
   if (run.status !== 0) throw new Error(`seeding failed: ${run.stderr}`);
 }
 
-export async function startServe(home: string): Promise<ServerHandle> {
+/** `env` adds to (or, with undefined values, removes from) this process's environment. */
+export async function startServe(home: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServerHandle> {
   const child = spawn(process.execPath, [path.join(root, 'bin/framelab.js'), 'serve', '--port', '0', '--home', home], {
     cwd: root,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -7,6 +7,7 @@ import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
+import { FinetuneScreen } from './screens/finetune/FinetuneScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { SyncScreen } from './screens/SyncScreen';
@@ -36,6 +37,7 @@ export function App() {
         {area === 'jobs' && <JobsScreen />}
         {area === 'models' && <ModelsScreen />}
         {area === 'sync' && <SyncScreen />}
+        {area === 'finetune' && <FinetuneScreen />}
       </main>
       <JobsPanel />
     </div>

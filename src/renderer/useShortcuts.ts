@@ -2,14 +2,18 @@ import { useEffect } from 'react';
 import { AREAS } from './components/Sidebar';
 import { useStore } from './store';
 
-/** App-wide keys: Ctrl/Cmd+1…n switch areas, Ctrl/Cmd+J toggles the jobs panel, Ctrl/Cmd+Shift+L the theme. */
+/**
+ * App-wide keys: Ctrl/Cmd+1…9 and 0 switch areas (later areas: Ctrl/Cmd+Shift+<letter>, see AREAS),
+ * Ctrl/Cmd+J toggles the jobs panel, Ctrl/Cmd+Shift+L the theme.
+ */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
       const state = useStore.getState();
-      const area = AREAS.find((a) => a.shortcut === event.key);
-      if (area && !event.shiftKey) {
+      const combo = event.shiftKey ? `Shift+${event.key.toUpperCase()}` : event.key;
+      const area = AREAS.find((a) => a.shortcut === combo);
+      if (area) {
         state.setArea(area.id);
       } else if (event.key.toLowerCase() === 'j' && !event.shiftKey) {
         state.setJobsPanelOpen(!state.jobsPanelOpen);

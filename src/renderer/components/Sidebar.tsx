@@ -13,6 +13,8 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'jobs', label: 'Jobs', shortcut: '8' },
   { id: 'models', label: 'Models', shortcut: '9' },
   { id: 'sync', label: 'Sync', shortcut: '0' },
+  // Every digit is taken: the areas after the tenth use Ctrl+Shift+<letter>.
+  { id: 'finetune', label: 'Fine-tune', shortcut: 'Shift+F' },
 ];
 
 export function Sidebar() {

@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 import { createAppSlice, type AppSlice } from './appSlice';
 import { createCodingSlice, type CodingSlice } from './codingSlice';
+import { createFinetuneSlice, type FinetuneSlice } from './finetuneSlice';
 import { createJobsSlice, type JobsSlice } from './jobsSlice';
 import { createSyncSlice, type SyncSlice } from './syncSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
 
-export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice & SyncSlice;
+export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice & SyncSlice & FinetuneSlice;
 
 /** Slices combined once. Components read one value per selector (useShallow for objects). */
 export const useStore = create<Store>()((...a) => ({
@@ -14,6 +15,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createWorkspaceSlice(...a),
   ...createCodingSlice(...a),
   ...createSyncSlice(...a),
+  ...createFinetuneSlice(...a),
 }));
 
 const initialState = useStore.getState();

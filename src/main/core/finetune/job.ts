@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { featureSize, loadTrainingAddon, stateDictToEntries, type ResNet50Model } from '../../../../native/index';
+import { featureSize, isCancelled, loadTrainingAddon, stateDictToEntries, type ResNet50Model } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import type {
   ComparisonEntry,
@@ -27,7 +27,7 @@ import type { StagedModel } from '../../../shared/models';
 import { appRoot } from '../appRoot';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
-import type { JobContext } from '../jobs/context';
+import { cancelledError, type JobContext } from '../jobs/context';
 import { verifyModelFile } from '../models/importModel';
 import { assertNewModel, getModel, parseModelId } from '../models/registry';
 import { stageModelFiles } from '../models/stage';
@@ -227,6 +227,9 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
       staged,
       run: state,
     };
+  } catch (err) {
+    // A cancel that lands inside an addon call rejects it with the addon's own CANCELLED: the job was cancelled, it did not fail.
+    throw isCancelled(err) ? cancelledError() : err;
   } finally {
     clearInterval(watcher);
   }

@@ -1,0 +1,19 @@
+import type { CvKind } from '../../../shared/finetune';
+
+export const CV_LABEL: Record<CvKind | 'both', string> = {
+  loo: 'leave-one-out',
+  video: 'leave-one-video-out',
+  both: 'leave-one-out and leave-one-video-out',
+};
+
+export const fixed3 = (n: number) => n.toFixed(3);
+
+/** A difference with its sign, so a drop is never mistaken for a gain. */
+export const signed3 = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(3)}`;
+
+export const interval = ([lo, hi]: readonly [number, number]) => `[${signed3(lo)}, ${signed3(hi)}]`;
+
+export const pValue = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** `v7` from `pov@v7`. */
+export const versionOf = (modelId: string) => modelId.slice(modelId.indexOf('@') + 1);
