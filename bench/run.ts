@@ -19,6 +19,7 @@ import { startServer } from '../src/main/core/server/server';
 import { storeFile } from '../src/main/core/workspace/files';
 import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
+import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
 import { ortInferenceBench } from './ortInference';
 import { trainStepBench } from './trainStep';
@@ -148,6 +149,20 @@ async function main() {
       reference: step.torchMs,
       unit: 'ms',
       referenceName: 'python3-torch',
+    });
+  }
+  // 1 fold × 2 epochs per side keeps this to about two minutes; `node --import tsx bench/finetuneLoocv.ts 2 2` times more.
+  const loocv = await finetuneLoocvBench(1, 2);
+  if ('skipped' in loocv) {
+    console.log(`LOOCV fine-tuning: skipped (${loocv.skipped})`);
+  } else {
+    for (const line of describeLoocv(loocv)) console.log(line);
+    results.push({
+      name: `LOOCV fine-tuning epoch, ${loocv.frames} frames, ${loocv.threads} threads (s/epoch)`,
+      ours: loocv.framelabS,
+      reference: loocv.labS,
+      unit: 's',
+      referenceName: "python3-torch, the lab's way",
     });
   }
   for (const r of results) {

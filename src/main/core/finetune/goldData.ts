@@ -23,11 +23,22 @@ export interface GoldTrainingSet {
   annotationsSource: unknown;
 }
 
-export function loadGoldTrainingSet(db: Db, home: HomePaths, snapshotId: string, classes: readonly string[]): GoldTrainingSet {
+/** `model`, when given, is the model the set will train: a snapshot of another dimension is refused first. */
+export function loadGoldTrainingSet(
+  db: Db,
+  home: HomePaths,
+  snapshotId: string,
+  classes: readonly string[],
+  model?: { id: string; dimension: string },
+): GoldTrainingSet {
   const snapshot = cached(db, 'SELECT id, dimension, annotations_source FROM gold_snapshots WHERE id = ?').get(snapshotId) as
     | { id: string; dimension: string; annotations_source: string | null }
     | undefined;
   if (!snapshot) throw new FramelabError('NOT_FOUND', `There is no gold snapshot "${snapshotId}"; \`framelab gold list\` shows them.`);
+  // Before the codes: to a model of another dimension every code looks unknown, which hides the real mistake.
+  if (model && snapshot.dimension !== model.dimension) {
+    throw new FramelabError('INVALID_INPUT', `Gold snapshot ${snapshotId} is for "${snapshot.dimension}", but ${model.id} predicts "${model.dimension}".`);
+  }
   const rows = cached(
     db,
     `SELECT g.frame_id, g.video_id, g.code, g.image_path, s.sha256

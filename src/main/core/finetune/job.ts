@@ -76,10 +76,7 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
   const version = params.version ?? nextVersion(base.version);
   const newId = `${dimension}@${version}`;
   assertNewModel(db, newId);
-  const gold = loadGoldTrainingSet(db, home, params.goldSnapshotId, base.classes);
-  if (gold.dimension !== dimension) {
-    throw new FramelabError('INVALID_INPUT', `Gold snapshot ${gold.snapshotId} is for "${gold.dimension}", but ${base.id} predicts "${dimension}".`);
-  }
+  const gold = loadGoldTrainingSet(db, home, params.goldSnapshotId, base.classes, { id: base.id, dimension });
   const recipe = params.recipe;
   const threads = recipe.threads || os.availableParallelism();
   const cvKinds: CvKind[] = params.cv === 'both' ? ['loo', 'video'] : [params.cv];
