@@ -75,8 +75,9 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
   const { dimension } = parseModelId(base.id);
   const version = params.version ?? nextVersion(base.version);
   const newId = `${dimension}@${version}`;
-  assertNewModel(db, newId);
+  // The snapshot first: an unknown snapshot is the more basic mistake than an existing version.
   const gold = loadGoldTrainingSet(db, home, params.goldSnapshotId, base.classes, { id: base.id, dimension });
+  assertNewModel(db, newId);
   const recipe = params.recipe;
   const threads = recipe.threads || os.availableParallelism();
   const cvKinds: CvKind[] = params.cv === 'both' ? ['loo', 'video'] : [params.cv];
@@ -176,9 +177,15 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
     if (deciding.decision.save) {
       runIndex++;
       state.current = null;
+      state.final = null; // a resumed job trains the final run again from the start
       const final = await trainRun(net, baseEntries, features, labels, size, recipe, { train: gold.frames.map((_, i) => i), runIndex: runIndex - 1 }, {
         checkCancelled,
-        onEpoch: (e) => progress(e.epoch, e.loss, `${newId} on all ${gold.frames.length} gold frames`),
+        onEpoch: (e) => {
+          // Shown live by the run view; not a resume point (the final run is short and repeatable).
+          state.final = { epochs: [...(state.final?.epochs ?? []), e], stoppedEarly: false };
+          ctx.saveCheckpoint(state);
+          progress(e.epoch, e.loss, `${newId} on all ${gold.frames.length} gold frames`);
+        },
       });
       state.final = { epochs: final.epochs, stoppedEarly: final.stoppedEarly };
       const dict = entriesToStateDict(net.state());

@@ -43,22 +43,28 @@ interface ElectronParentPort {
 const PROGRESS_INTERVAL_MS = 150;
 const CHECKPOINT_INTERVAL_MS = 250;
 
+/**
+ * Sends at most once per interval; an update that arrives within the interval goes out when
+ * the interval ends (a trailing send), so the last checkpoint before a long quiet stretch — or
+ * a kill — is not lost. flush() sends what is pending now.
+ */
 function throttled(intervalMs: number, send: () => void): { touch(): void; flush(): void } {
   let last = 0;
-  let pending = false;
+  let timer: NodeJS.Timeout | null = null;
+  const fire = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    last = Date.now();
+    send();
+  };
   return {
     touch() {
-      pending = true;
-      const t = Date.now();
-      if (t - last >= intervalMs) {
-        last = t;
-        pending = false;
-        send();
-      }
+      const wait = intervalMs - (Date.now() - last);
+      if (wait <= 0) fire();
+      else if (!timer) timer = setTimeout(fire, wait);
     },
     flush() {
-      if (pending) send();
-      pending = false;
+      if (timer) fire();
     },
   };
 }
