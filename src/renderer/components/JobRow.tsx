@@ -25,18 +25,25 @@ export function JobRow({ job, onOpen }: { job: JobSummary; onOpen?: (id: string)
         </>
       )}
       {job.error && job.status !== 'succeeded' && job.status !== 'cancelled' && <p className="job-error">{job.error.message}</p>}
-      <div className="job-actions">
-        {isActive(job) && (
-          <button type="button" onClick={() => void cancelJob(job.id)}>
-            Cancel
-          </button>
-        )}
-        {canResume(job) && (
-          <button type="button" onClick={() => void resumeJob(job.id)}>
-            Resume
-          </button>
-        )}
-      </div>
+      <JobActions job={job} />
     </li>
+  );
+}
+
+/** Cancel while a job runs, resume when it can: the same buttons wherever a job is shown. */
+export function JobActions({ job }: { job: JobSummary }) {
+  return (
+    <div className="job-actions">
+      {isActive(job) && (
+        <button type="button" onClick={() => void cancelJob(job.id)}>
+          Cancel
+        </button>
+      )}
+      {canResume(job) && (
+        <button type="button" onClick={() => void resumeJob(job.id)}>
+          Resume
+        </button>
+      )}
+    </div>
   );
 }

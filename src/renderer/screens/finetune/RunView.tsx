@@ -3,9 +3,9 @@ import type { FinetuneRunView } from '../../../shared/finetuneRuns';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
 import { ProgressBar } from '../../components/ProgressBar';
-import { canResume, formatEta, formatTime, isActive } from '../../components/format';
+import { JobActions } from '../../components/JobRow';
+import { formatEta, formatTime, isActive } from '../../components/format';
 import { useStore } from '../../store';
-import { cancelJob, resumeJob } from '../../store/actions';
 import { notifyError } from '../../store/notifyError';
 import { ComparisonPage } from './ComparisonPage';
 import { CV_LABEL } from './format';
@@ -51,18 +51,7 @@ export function RunView({ jobId }: { jobId: string }) {
         {params.recipe.classWeights === 'inverse_frequency' ? 'inverse-frequency class weights' : 'no class weights'}, seed {params.recipe.seed} ·
         started {formatTime(job.startedAt ?? job.createdAt)}
       </p>
-      <div className="job-actions">
-        {isActive(job) && (
-          <button type="button" onClick={() => void cancelJob(job.id)}>
-            Cancel
-          </button>
-        )}
-        {canResume(job) && (
-          <button type="button" onClick={() => void resumeJob(job.id)}>
-            Resume
-          </button>
-        )}
-      </div>
+      <JobActions job={job} />
       {job.error && job.status !== 'succeeded' && (
         <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="run-error">
           {job.error.message}
