@@ -156,8 +156,8 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
     const images = frames.map((f) => {
       const video = clips.good.find((g) => path.basename(g, '.mp4') === f.video_id)!;
       const png = path.join(pngDir, `${f.frame_id}.png`);
-      // The decoder's own arguments, writing a PNG instead of raw RGB: the same pixels.
-      const args = ffmpegArgs(video, Number(f.timestamp_s)).slice(0, -3);
+      // The decoder's own arguments without its raw output: a PNG of the same pixels.
+      const args = ffmpegArgs(video, Number(f.timestamp_s)).slice(0, -5);
       execFileSync('ffmpeg', [...args, '-pix_fmt', 'rgb24', '-y', png]);
       return png;
     });
