@@ -22,7 +22,7 @@ export const InferShard = z
 export type InferShard = z.infer<typeof InferShard>;
 
 export const InferParams = z.object({
-  /** A local folder (searched recursively for mp4, mov, webm, mkv). */
+  /** A local folder (searched recursively for mp4, mov, webm, mkv) or gs://BUCKET/PREFIX (Sync settings' credentials). */
   videos: z.string().min(1),
   models: z.array(ModelId).min(1),
   sampling: InferSampling.default({ kind: 'every', seconds: 1 }),

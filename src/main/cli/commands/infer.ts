@@ -8,7 +8,7 @@ import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
-const USAGE = `framelab infer --videos DIR --models D@vN,D@vN --out DIR [--every S | --per-video K [--random --seed N]]
+const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR [--every S | --per-video K [--random --seed N]]
                 [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh] [--json]
        framelab infer merge --out DIR SHARD_DIR... [--json]`;
 
@@ -70,12 +70,9 @@ export const inferCommand: Command = {
     }
     if (positionals.length) throw new FramelabError('INVALID_INPUT', `infer takes no positional arguments (except "merge").\nUsage: ${USAGE}`);
     if (!values.videos) throw new FramelabError('INVALID_INPUT', `infer needs --videos DIR.\nUsage: ${USAGE}`);
-    if (values.videos.startsWith('gs://')) {
-      throw new FramelabError('CAPABILITY_MISSING', 'A bucket source (gs://) is not supported yet: download the videos with `framelab sync` or gsutil and pass the folder.');
-    }
     if (!values.models) throw new FramelabError('INVALID_INPUT', `infer needs --models D@vN,D@vN.\nUsage: ${USAGE}`);
     const params: InferParams = {
-      videos: path.resolve(values.videos),
+      videos: values.videos.startsWith('gs://') ? values.videos : path.resolve(values.videos),
       models: values.models.split(',').map((m) => m.trim()).filter(Boolean),
       sampling: sampling(values),
       workers: positive(values.workers, '--workers', true) ?? 4,

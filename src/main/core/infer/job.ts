@@ -20,7 +20,8 @@ import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
 import { openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
 import { runPipeline, type PipelineModel } from './pipeline';
-import { inShard, listLocalVideos } from './videoList';
+import { inShard } from './videoList';
+import { listVideoSource, parseGsUrl } from './videoSource';
 
 export function manifestFor(models: readonly ModelSummary[], params: InferParams): InferManifest {
   return {
@@ -63,7 +64,7 @@ async function openModel(home: HomePaths, model: ModelSummary, params: InferPara
 export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: HomePaths, params: InferParams): Promise<InferResult> {
   const outDir = path.resolve(params.outDir);
   const models = resolveModels(db, params.models);
-  const all = inShard(listLocalVideos(path.resolve(params.videos)), params.shard);
+  const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos)), params.shard);
   openOutput(outDir, manifestFor(models, params), params.fresh);
   const saved = readParts(outDir);
   const savedIds = new Set(saved.map((r) => r.videoId));

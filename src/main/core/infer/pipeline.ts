@@ -92,9 +92,17 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
       };
       const pending: Pending = { record, queued: 0, processed: 0, decoding: true };
       try {
+        let file = video.path;
+        if (video.fetch) {
+          try {
+            file = await video.fetch();
+          } catch (err) {
+            throw Object.assign(new Error((err as Error).message), { stage: 'download' });
+          }
+        }
         let probe;
         try {
-          probe = await probeVideo(video.path);
+          probe = await probeVideo(file);
         } catch (err) {
           if (err instanceof ProbeError) throw Object.assign(new Error(err.message), { stage: 'probe' });
           throw err;
@@ -106,7 +114,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
           if (options.stopped() || failure) return;
           let image;
           try {
-            image = await decodeFrameAt(video.path, record.tenths[i]! / 10, probe.width, probe.height);
+            image = await decodeFrameAt(file, record.tenths[i]! / 10, probe.width, probe.height);
           } catch (err) {
             if (err instanceof FramelabError) throw err;
             throw Object.assign(new Error((err as Error).message), { stage: 'decode' });

@@ -11,7 +11,9 @@ import { defaultVideoId, isVideoFile } from '../media/videoIds';
 
 export interface VideoEntry {
   videoId: string;
+  /** A local file, or the gs:// URL of a bucket object (then `fetch` gives the local copy). */
   path: string;
+  fetch?: () => Promise<string>;
 }
 
 function walk(dir: string, out: string[]): void {
