@@ -30,6 +30,15 @@ export interface PipelineOptions {
   stopped(): boolean;
   onVideo(record: VideoRecord): void;
   onBatch?(frames: number, modelMs: number): void;
+  /** Where the time goes, summed over workers (they overlap each other and the model). */
+  timings?: PipelineTimings;
+}
+
+export interface PipelineTimings {
+  fetchMs: number;
+  probeMs: number;
+  decodeMs: number;
+  prepareMs: number;
 }
 
 interface Pending {
@@ -94,15 +103,19 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
       try {
         let file = video.path;
         if (video.fetch) {
+          const t0 = Date.now();
           try {
             file = await video.fetch();
+            if (options.timings) options.timings.fetchMs += Date.now() - t0;
           } catch (err) {
             throw Object.assign(new Error((err as Error).message), { stage: 'download' });
           }
         }
         let probe;
+        const t1 = Date.now();
         try {
           probe = await probeVideo(file);
+          if (options.timings) options.timings.probeMs += Date.now() - t1;
         } catch (err) {
           if (err instanceof ProbeError) throw Object.assign(new Error(err.message), { stage: 'probe' });
           throw err;
@@ -113,13 +126,18 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
           while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
           if (options.stopped() || failure) return;
           let image;
+          const t2 = Date.now();
           try {
             image = await decodeFrameAt(file, record.tenths[i]! / 10, probe.width, probe.height);
+            if (options.timings) options.timings.decodeMs += Date.now() - t2;
           } catch (err) {
             if (err instanceof FramelabError) throw err;
             throw Object.assign(new Error((err as Error).message), { stage: 'decode' });
           }
-          queue.push({ pending, index: i, inputs: models.map((m) => m.prepare(image)) });
+          const t3 = Date.now();
+          const inputs = models.map((m) => m.prepare(image));
+          if (options.timings) options.timings.prepareMs += Date.now() - t3;
+          queue.push({ pending, index: i, inputs });
           pending.queued++;
           items.notify();
         }
