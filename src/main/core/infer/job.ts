@@ -65,7 +65,8 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const outDir = path.resolve(params.outDir);
   const models = resolveModels(db, params.models);
   const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos)), params.shard);
-  openOutput(outDir, manifestFor(models, params), params.fresh);
+  // A resumed attempt of a --fresh job keeps what its first attempt saved.
+  openOutput(outDir, manifestFor(models, params), params.fresh && ctx.checkpoint === null);
   const saved = readParts(outDir);
   const savedIds = new Set(saved.map((r) => r.videoId));
   const listed = new Set(all.map((v) => v.videoId));
