@@ -13,6 +13,7 @@ import { parseCsv } from '../../src/main/core/annotations/csv';
 import { ffmpegArgs } from '../../src/main/core/infer/decodeFrames';
 import { shardOf } from '../../src/main/core/infer/videoList';
 import { sampleTimestamps } from '../../src/main/core/media/sampling';
+import { mulberry32 } from '../../src/main/core/random';
 import { InferResult, type InferParams } from '../../src/shared/infer';
 import { IMAGENET_PREPROCESSING } from '../../src/shared/models';
 import { ModelsPredictResult } from '../../src/shared/models';
@@ -177,11 +178,15 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
     }
   }, JOB_MS);
 
-  it('kill -9 mid-run, twice, then the same run again: byte-identical CSVs, no video twice or missing', async () => {
+  it('kill -9 at random points, twice, a cancel, then jobs resume: byte-identical CSVs, no video twice or missing', async () => {
     const outDir = path.join(dir, 'killed');
+    const seed = Date.now() % 1000;
+    const random = mulberry32(seed);
     let resumedFrom = 0;
-    for (const after of [1, 3]) {
+    let lastJob = '';
+    for (const after of [1 + Math.floor(random() * 2), 1 + Math.floor(random() * 3)]) {
       const job = core.jobs.start('infer.run', params(outDir));
+      lastJob = job.id;
       // Wait for `after` more parts than there were, then kill the job process.
       const partsNow = () => (fs.existsSync(path.join(outDir, 'parts')) ? fs.readdirSync(path.join(outDir, 'parts')).filter((n) => n.endsWith('.jsonl')).length : 0);
       const before = partsNow();
@@ -189,14 +194,22 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
       const pid = (core.db.prepare('SELECT owner_pid FROM jobs WHERE id = ?').get(job.id) as { owner_pid: number | null }).owner_pid;
       process.kill(pid!, 'SIGKILL');
       const killed = await withTimeout(core.jobs.waitFor(job.id), 60_000, 'the killed job to settle');
-      expect(killed.status).toBe('interrupted');
+      expect(killed.status, `seed ${seed}`).toBe('interrupted');
       expect(fs.existsSync(path.join(outDir, 'model_predictions.csv'))).toBe(false);
     }
-    const done = await runInfer(params(outDir));
+    // A cancel keeps the whole videos finished so far (saved as one more part).
+    const cancelled = core.jobs.start('infer.run', params(outDir));
+    const partsBefore = fs.readdirSync(path.join(outDir, 'parts')).filter((n) => n.endsWith('.jsonl')).length;
+    await waitUntil(() => fs.readdirSync(path.join(outDir, 'parts')).filter((n) => n.endsWith('.jsonl')).length > partsBefore, 'a part', { timeoutMs: JOB_MS / 2 });
+    core.jobs.cancel(cancelled.id);
+    expect((await withTimeout(core.jobs.waitFor(cancelled.id), 60_000, 'the cancel')).status).toBe('cancelled');
+    // The last killed job, resumed: it re-reads the folder.
+    core.jobs.resume(lastJob);
+    const done = await withTimeout(core.jobs.waitFor(lastJob), JOB_MS, 'the resumed job');
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     const result = InferResult.parse(done.result);
     resumedFrom = result.resumedFrom;
-    expect(resumedFrom).toBeGreaterThanOrEqual(4 * 3);
+    expect(resumedFrom, `seed ${seed}`).toBeGreaterThanOrEqual(3 * 3);
     expect(resumedFrom).toBeLessThan(34);
     expect({ ...result, resumedFrom: 0, outDir: reference }).toEqual(referenceResult);
     expect(read(outDir)).toEqual(read(reference));
