@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 import { FinetuneParams, FinetuneResult } from './finetune';
+import { InferParams, InferResult } from './infer';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -86,6 +87,13 @@ export const jobKinds = {
     description: 'Cross-validates the fine-tuning recipe on a gold snapshot, compares the new version with its base on the same folds, and saves it only if it is better.',
     params: FinetuneParams,
     result: FinetuneResult,
+    resumable: true,
+  },
+  'infer.run': {
+    title: 'Batch inference',
+    description: 'Runs the frame classifiers over a folder of videos into per-frame and per-video prediction CSVs; resumes from its output folder.',
+    params: InferParams,
+    result: InferResult,
     resumable: true,
   },
 } as const;

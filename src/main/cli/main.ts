@@ -6,6 +6,7 @@ import { annotationsCommand, recodeCommand } from './commands/annotations';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
 import { finetuneCommand } from './commands/finetune';
+import { inferCommand } from './commands/infer';
 import { framesCommand } from './commands/frames';
 import { adjudicateCommand, goldCommand } from './commands/gold';
 import { icrCommand } from './commands/icr';
@@ -20,7 +21,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand];
 
 interface Parsed {
   globals: GlobalOptions;

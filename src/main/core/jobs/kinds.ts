@@ -5,6 +5,8 @@ import type { HomePaths } from '../home/paths';
 import { runImport } from '../media/importVideos';
 import { runSampling } from '../media/sampleFrames';
 import { runFinetune } from '../finetune/job';
+import { runInfer } from '../infer/job';
+import type { InferCheckpoint } from '../../../shared/infer';
 import { runModelExport } from '../models/exportModel';
 import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
@@ -34,4 +36,5 @@ export const jobImplementations: Implementations = {
   'models.predict': (ctx, { db, home, params }) => runModelPredict(ctx, db, home, params),
   'models.export': (ctx, { db, home, params }) => runModelExport(ctx, db, home, params),
   'finetune.run': (ctx, { db, home, params }) => runFinetune(ctx as JobContext<FinetuneRunState>, db, home, params),
+  'infer.run': (ctx, { db, home, params }) => runInfer(ctx as JobContext<InferCheckpoint>, db, home, params),
 };

@@ -63,6 +63,15 @@ export async function listBucketEntries(db: Db, home: HomePaths, client: BucketC
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** One listed object into the cache (unless a verified copy is there); its cached path. */
+export async function fetchBucketObject(home: HomePaths, client: BucketClient, info: ObjectInfo): Promise<{ path: string; downloaded: boolean }> {
+  const file = cacheFile(home, client.bucket, info.name);
+  if (isCached(file, info) && (await matchesHashes(file, info))) return { path: file, downloaded: false };
+  await client.download(info, file);
+  fs.writeFileSync(sidecar(file), fingerprint(info));
+  return { path: file, downloaded: true };
+}
+
 /** Downloads what is not cached (or whose cached copy fails its hash) and links frame images. */
 export async function fetchBucketObjects(
   db: Db,
@@ -77,14 +86,7 @@ export async function fetchBucketObjects(
   for (const name of names) {
     const info = listed.get(name);
     if (!info) throw new FramelabError('NOT_FOUND', `There is no object gs://${client.bucket}/${name} under "${prefix}".`);
-    const file = cacheFile(home, client.bucket, name);
-    let downloaded = false;
-    if (!(isCached(file, info) && (await matchesHashes(file, info)))) {
-      await client.download(info, file);
-      fs.writeFileSync(sidecar(file), fingerprint(info));
-      downloaded = true;
-    }
-    files.push({ name, path: file, downloaded });
+    files.push({ name, ...(await fetchBucketObject(home, client, info)) });
   }
   let linked = 0;
   if (kind === 'frames') {

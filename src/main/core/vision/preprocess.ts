@@ -171,3 +171,16 @@ export function preprocessingKey(config: Partial<PreprocessingConfig> = {}): str
   });
   return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
+
+/**
+ * Float32Array [n, 3, crop, crop] for images already decoded to RGB (video frames from
+ * ffmpeg): the same resize, crop and normalisation as preprocessBatch after its decode step.
+ */
+export function preprocessRgbBatch(images: readonly RgbImage[], config: Partial<PreprocessingConfig> = {}): Float32Array {
+  const full = resolvePreprocessing(config);
+  const tables = normalisationTable(full);
+  const itemSize = 3 * full.crop * full.crop;
+  const out = new Float32Array(images.length * itemSize);
+  images.forEach((img, i) => toChw(resizeAndCrop(img, full), tables, out, i * itemSize));
+  return out;
+}

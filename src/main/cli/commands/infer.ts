@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import type { InferParams, InferSampling } from '../../../shared/infer';
+import { mergeShards } from '../../core/infer/merge';
+import { parseShard } from '../../core/infer/videoList';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { runJobForResult } from '../jobResult';
+import { withClient } from '../session';
+
+const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR [--every S | --per-video K [--random --seed N]]
+                [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh] [--json]
+       framelab infer merge --out DIR SHARD_DIR... [--json]`;
+
+function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new FramelabError('INVALID_INPUT', `${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${value}".`);
+  }
+  return n;
+}
+
+function sampling(values: Record<string, string | boolean | undefined>): InferSampling {
+  const every = positive(values.every as string | undefined, '--every', false);
+  const perVideo = positive(values['per-video'] as string | undefined, '--per-video', true);
+  if (every !== undefined && perVideo !== undefined) throw new FramelabError('INVALID_INPUT', 'Give --every or --per-video, not both.');
+  if ((values.random || values.seed !== undefined) && perVideo === undefined) {
+    throw new FramelabError('INVALID_INPUT', '--random and --seed go with --per-video K.');
+  }
+  if (perVideo !== undefined) {
+    const seed = values.seed === undefined ? 0 : Number(values.seed);
+    if (!Number.isInteger(seed)) throw new FramelabError('INVALID_INPUT', `--seed must be a whole number, not "${values.seed}".`);
+    return { kind: 'perVideo', count: perVideo, random: Boolean(values.random), seed };
+  }
+  return { kind: 'every', seconds: every ?? 1 };
+}
+
+export const inferCommand: Command = {
+  name: 'infer',
+  usage: USAGE,
+  summary: 'Batch inference: a folder of videos through the models into prediction CSVs (resumable); merge shards',
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        videos: { type: 'string' },
+        models: { type: 'string' },
+        out: { type: 'string' },
+        every: { type: 'string' },
+        'per-video': { type: 'string' },
+        random: { type: 'boolean' },
+        seed: { type: 'string' },
+        workers: { type: 'string' },
+        batch: { type: 'string' },
+        checkpoint: { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        shard: { type: 'string' },
+        fresh: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    if (!values.out) throw new FramelabError('INVALID_INPUT', `infer needs --out DIR.\nUsage: ${USAGE}`);
+    const out = path.resolve(values.out);
+
+    if (positionals[0] === 'merge') {
+      const shards = positionals.slice(1).map((d) => path.resolve(d));
+      const result = mergeShards(out, shards);
+      return { value: result, text: `merged ${result.shards} shard(s): ${result.videos} videos, ${result.frames} frames, ${result.errors} error(s) into ${out}` };
+    }
+    if (positionals.length) throw new FramelabError('INVALID_INPUT', `infer takes no positional arguments (except "merge").\nUsage: ${USAGE}`);
+    if (!values.videos) throw new FramelabError('INVALID_INPUT', `infer needs --videos DIR.\nUsage: ${USAGE}`);
+    if (!values.models) throw new FramelabError('INVALID_INPUT', `infer needs --models D@vN,D@vN.\nUsage: ${USAGE}`);
+    const params: InferParams = {
+      videos: values.videos.startsWith('gs://') ? values.videos : path.resolve(values.videos),
+      models: values.models.split(',').map((m) => m.trim()).filter(Boolean),
+      sampling: sampling(values),
+      workers: positive(values.workers, '--workers', true) ?? 4,
+      batchSize: positive(values.batch, '--batch', true) ?? 16,
+      checkpointEvery: positive(values.checkpoint ?? values['checkpoint-every'], '--checkpoint', true) ?? 500,
+      shard: values.shard ? parseShard(values.shard) : null,
+      fresh: Boolean(values.fresh),
+      outDir: out,
+    };
+    return withClient(globals, async (client, mode) => {
+      const { result } = await runJobForResult(client, mode, globals, 'infer.run', params);
+      const text = `${result.videos} videos (${result.resumedFrom} from an earlier run), ${result.frames} frames, ${result.errors} error(s) in ${result.outDir}`;
+      return { value: result, text };
+    });
+  },
+};

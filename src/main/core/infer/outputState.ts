@@ -1,0 +1,117 @@
+/**
+ * The output folder is the run's state, so running the same command again resumes wherever the
+ * last run stopped (kill, crash, reboot) without the job database:
+ *
+ *   infer-manifest.json   what the rows mean: models (with weight sha256s), sampling, shard;
+ *   parts/part-NNNNNN.jsonl  finished videos, one JSON line each, written every N videos
+ *                            under a temporary name and renamed, so a part is whole or absent;
+ *   the three CSVs        rendered from all parts at the end.
+ *
+ * A kill loses at most the videos since the last part; they are run again, and since parts
+ * hold only whole videos and the CSVs are rendered sorted, the result is byte-identical.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import type { InferSampling, InferShard } from '../../../shared/infer';
+import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, type VideoRecord } from './outputs';
+
+export const MANIFEST_FILE = 'infer-manifest.json';
+export const PARTS_DIR = 'parts';
+
+export interface InferManifest {
+  format: 1;
+  models: { id: string; dimension: string; sha256: string; classes: string[]; preprocessing: unknown }[];
+  sampling: InferSampling;
+  shard: InferShard | null;
+}
+
+/** The differences that make two runs' rows incompatible, in words; empty when compatible. */
+export function manifestDifferences(before: InferManifest, now: InferManifest): string[] {
+  const out: string[] = [];
+  const describe = (m: InferManifest['models'][number]) => `${m.id} (sha256 ${m.sha256.slice(0, 12)}…)`;
+  const a = before.models.map(describe).join(', ');
+  const b = now.models.map(describe).join(', ');
+  if (a !== b) out.push(`models were ${a}, now ${b}`);
+  else if (JSON.stringify(before.models) !== JSON.stringify(now.models)) out.push('the models\' classes or preprocessing changed');
+  if (JSON.stringify(before.sampling) !== JSON.stringify(now.sampling)) out.push(`sampling was ${JSON.stringify(before.sampling)}, now ${JSON.stringify(now.sampling)}`);
+  if (JSON.stringify(before.shard) !== JSON.stringify(now.shard)) out.push(`shard was ${JSON.stringify(before.shard)}, now ${JSON.stringify(now.shard)}`);
+  return out;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+export function readManifest(outDir: string): InferManifest | null {
+  const file = path.join(outDir, MANIFEST_FILE);
+  if (!fs.existsSync(file)) return null;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as InferManifest;
+  } catch (err) {
+    throw new FramelabError('INVALID_INPUT', `${file} is not valid JSON (${(err as Error).message}); run with --fresh to start over.`);
+  }
+}
+
+/**
+ * Prepares `outDir` for a run: starts it (or starts over with `fresh`), or checks that what it
+ * holds came from the same models and sampling, and refuses otherwise.
+ */
+export function openOutput(outDir: string, manifest: InferManifest, fresh: boolean): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  const existing = readManifest(outDir);
+  if (existing && !fresh) {
+    const diff = manifestDifferences(existing, manifest);
+    if (diff.length) {
+      throw new FramelabError(
+        'CONFLICT',
+        `${outDir} holds results of another run: ${diff.join('; ')}. Use another --out, or --fresh to discard them.`,
+      );
+    }
+  }
+  if (fresh || !existing) {
+    fs.rmSync(path.join(outDir, PARTS_DIR), { recursive: true, force: true });
+    for (const f of [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV]) fs.rmSync(path.join(outDir, f), { force: true });
+  }
+  fs.mkdirSync(path.join(outDir, PARTS_DIR), { recursive: true });
+  writeAtomic(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Every video the folder's parts hold. A video in two parts (never written so) is an error. */
+export function readParts(outDir: string): VideoRecord[] {
+  const dir = path.join(outDir, PARTS_DIR);
+  if (!fs.existsSync(dir)) return [];
+  const seen = new Map<string, string>();
+  const out: VideoRecord[] = [];
+  for (const name of fs.readdirSync(dir).filter((n) => /^part-\d+\.jsonl$/.test(n)).sort()) {
+    const lines = fs.readFileSync(path.join(dir, name), 'utf8').split('\n').filter(Boolean);
+    lines.forEach((line, i) => {
+      let rec: VideoRecord;
+      try {
+        rec = JSON.parse(line) as VideoRecord;
+      } catch (err) {
+        throw new FramelabError('INVALID_INPUT', `${path.join(dir, name)} line ${i + 1} is not valid JSON (${(err as Error).message}).`);
+      }
+      const other = seen.get(rec.videoId);
+      if (other) throw new FramelabError('CONFLICT', `Video ${rec.videoId} is in both ${other} and ${name}.`);
+      seen.set(rec.videoId, name);
+      out.push(rec);
+    });
+  }
+  return out;
+}
+
+/** Saves finished videos as the next part (whole or not at all). */
+export function writePart(outDir: string, records: readonly VideoRecord[]): string {
+  const dir = path.join(outDir, PARTS_DIR);
+  const numbers = fs.readdirSync(dir).map((n) => /^part-(\d+)\.jsonl$/.exec(n)).filter(Boolean).map((m) => Number(m![1]));
+  const name = `part-${String((numbers.length ? Math.max(...numbers) : 0) + 1).padStart(6, '0')}.jsonl`;
+  writeAtomic(path.join(dir, name), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return name;
+}
+
+export function writeCsvFiles(outDir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) writeAtomic(path.join(outDir, name), text);
+}

@@ -1,0 +1,34 @@
+/**
+ * Where a run's videos come from: a local folder, or `gs://BUCKET/PREFIX` through the Sync
+ * settings' credentials. A bucket video is fetched by a decode worker when its turn comes
+ * (download is the I/O-bound work the workers overlap with the model) into the home's verified
+ * bucket cache, so a resumed run downloads only what is not cached yet.
+ */
+import { FramelabError } from '../../../shared/errors';
+import type { Db } from '../db/open';
+import type { HomePaths } from '../home/paths';
+import { defaultVideoId, isVideoFile } from '../media/videoIds';
+import { fetchBucketObject } from '../sync/bucketFiles';
+import { resolveCredentials } from '../sync/credentials';
+import { createBucketClient } from '../sync/gcs';
+import { readSyncSettings } from '../sync/settings';
+import { compareIds, listLocalVideos, type VideoEntry } from './videoList';
+
+export function parseGsUrl(url: string): { bucket: string; prefix: string } | null {
+  const match = /^gs:\/\/([^/]+)\/?(.*)$/.exec(url);
+  return match ? { bucket: match[1]!, prefix: match[2]! } : null;
+}
+
+export async function listVideoSource(db: Db, home: HomePaths, source: string): Promise<VideoEntry[]> {
+  const gs = parseGsUrl(source);
+  if (!gs) return listLocalVideos(source);
+  const client = await createBucketClient(gs.bucket, resolveCredentials(readSyncSettings(db)));
+  const byId = new Map<string, VideoEntry>();
+  for (const info of (await client.list(gs.prefix)).filter((o) => isVideoFile(o.name))) {
+    const videoId = defaultVideoId(info.name);
+    const other = byId.get(videoId);
+    if (other) throw new FramelabError('INVALID_INPUT', `Two objects have the video id "${videoId}": ${other.path} and gs://${gs.bucket}/${info.name}. Rename one.`);
+    byId.set(videoId, { videoId, path: `gs://${gs.bucket}/${info.name}`, fetch: async () => (await fetchBucketObject(home, client, info)).path });
+  }
+  return [...byId.values()].sort((a, b) => compareIds(a.videoId, b.videoId));
+}

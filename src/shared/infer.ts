@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ModelId } from './models';
+
+/**
+ * The batch inference contract (issue 9): a folder of videos through both frame classifiers
+ * into per-frame and per-video CSVs in an output folder, resumable from that folder.
+ */
+export const InferSampling = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('every'), seconds: z.number().positive().default(1) }),
+  z.object({
+    kind: z.literal('perVideo'),
+    count: z.number().int().positive(),
+    random: z.boolean().default(false),
+    seed: z.number().int().default(0),
+  }),
+]);
+export type InferSampling = z.infer<typeof InferSampling>;
+
+export const InferShard = z
+  .object({ index: z.number().int().min(0), count: z.number().int().positive() })
+  .refine((s) => s.index < s.count, 'A shard is K/N with 0 ≤ K < N.');
+export type InferShard = z.infer<typeof InferShard>;
+
+export const InferParams = z.object({
+  /** A local folder (searched recursively for mp4, mov, webm, mkv) or gs://BUCKET/PREFIX (Sync settings' credentials). */
+  videos: z.string().min(1),
+  models: z.array(ModelId).min(1),
+  sampling: InferSampling.default({ kind: 'every', seconds: 1 }),
+  /** Videos probed and decoded at once (ffmpeg processes): I/O and decoding overlap the model. */
+  workers: z.number().int().positive().default(4),
+  /** Frames per ONNX Runtime call. */
+  batchSize: z.number().int().positive().default(16),
+  /** Finished videos are saved to the output folder every N videos. */
+  checkpointEvery: z.number().int().positive().default(500),
+  shard: InferShard.nullable().default(null),
+  /** Discard what the output folder holds and start over. */
+  fresh: z.boolean().default(false),
+  outDir: z.string().min(1),
+});
+export type InferParams = z.infer<typeof InferParams>;
+
+export const InferResult = z.object({
+  videos: z.number().int(),
+  frames: z.number().int(),
+  errors: z.number().int(),
+  outDir: z.string(),
+  /** Videos already done in the output folder when this run started (0 on a fresh run). */
+  resumedFrom: z.number().int(),
+});
+export type InferResult = z.infer<typeof InferResult>;
+
+/** What a resumed job keeps: only for the jobs panel; the output folder is the real state. */
+export const InferCheckpoint = z.object({ videosDone: z.number().int() });
+export type InferCheckpoint = z.infer<typeof InferCheckpoint>;
