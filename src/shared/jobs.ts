@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 import { FinetuneParams, FinetuneResult } from './finetune';
+import { SuiteRunParams, SuiteRunResult } from './suite';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -87,6 +88,13 @@ export const jobKinds = {
     params: FinetuneParams,
     result: FinetuneResult,
     resumable: true,
+  },
+  'suite.run': {
+    title: 'Train a model suite',
+    description: 'Loads a metadata table and embeddings, splits them leakage-safely, trains the suite\'s models and writes an immutable run folder with its leaderboard.',
+    params: SuiteRunParams,
+    result: SuiteRunResult,
+    resumable: false,
   },
 } as const;
 

@@ -8,6 +8,7 @@ import { runFinetune } from '../finetune/job';
 import { runModelExport } from '../models/exportModel';
 import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
+import { runSuite } from '../suite/run';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -34,4 +35,6 @@ export const jobImplementations: Implementations = {
   'models.predict': (ctx, { db, home, params }) => runModelPredict(ctx, db, home, params),
   'models.export': (ctx, { db, home, params }) => runModelExport(ctx, db, home, params),
   'finetune.run': (ctx, { db, home, params }) => runFinetune(ctx as JobContext<FinetuneRunState>, db, home, params),
+  // The run folder is the result (immutable files under the home); nothing goes to the database.
+  'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile),
 };
