@@ -264,6 +264,16 @@ export const api = {
     input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
     output: z.object({ runs: z.array(SuiteRunResult) }),
   }),
+  'suite.predict': method({
+    summary: "Score one video of a run's data with a saved run model (optionally overriding feature values)",
+    input: z.strictObject({
+      runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123'),
+      model: z.string().min(1),
+      videoId: z.string().min(1),
+      features: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+    }),
+    output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable() }),
+  }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',
     input: z.strictObject({ dimension: z.string().optional() }),

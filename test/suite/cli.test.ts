@@ -50,6 +50,15 @@ describe('framelab suite (CLI, job process)', () => {
     expect(JSON.parse(board.stdout).leaderboard).toEqual(out.leaderboard);
     const runs = await runCli(['--home', home, '--json', 'suite', 'runs'], { timeoutMs: 60_000 });
     expect(JSON.parse(runs.stdout).runs.map((r: { runId: string }) => r.runId)).toEqual([out.runId]);
+
+    const [, videoId, , yPred] = fs.readFileSync(path.join(out.runDir, 'predictions/val.csv'), 'utf8').split('\n').find((l) => l.startsWith('ridge_guestnorm,'))!.split(',');
+    const pred = await runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!, '--features', '{"duration": 30}'], { timeoutMs: 60_000 });
+    expect(pred.code, pred.stderr).toBe(0);
+    const scored = JSON.parse(pred.stdout);
+    expect(scored).toMatchObject({ runId: out.runId, model: 'ridge_guestnorm', videoId });
+    expect(typeof scored.yPred).toBe('number');
+    const same = await runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!], { timeoutMs: 60_000 });
+    expect(JSON.parse(same.stdout).yPred).toBeCloseTo(Number(yPred), 10);
   }, 240_000);
 
   it('exits non-zero naming a leakage column given as a feature', async () => {

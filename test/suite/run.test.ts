@@ -6,6 +6,7 @@ import { SuiteConfig } from '../../src/shared/suite';
 import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
 import { listRuns, runSuite } from '../../src/main/core/suite/run';
 import { loadTable } from '../../src/main/core/suite/dataset';
+import { predictVideo } from '../../src/main/core/suite/saved';
 import { writeHorizonFixture } from './horizonFixture';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };
@@ -76,6 +77,30 @@ describe('suite run', () => {
     expect(again.runId).not.toBe(result.runId);
     expect(fs.readFileSync(path.join(again.runDir, 'predictions/test.csv'), 'utf8')).toBe(fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8'));
     expect(again.leaderboard).toEqual(result.leaderboard);
+  });
+
+  it('a saved model scores a video exactly as the run did, and takes feature overrides', async () => {
+    const { home, config } = setup();
+    const result = await runSuite(config, home, quiet);
+    const lines = fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8').trim().split('\n').slice(1);
+    for (const model of ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat']) {
+      const rows = lines.filter((l) => l.startsWith(`${model},`)).slice(0, 3);
+      for (const line of rows) {
+        const [, videoId, , yPred] = line.split(',');
+        const out = await predictVideo(result.runDir, model, videoId!);
+        expect(out.yPred, `${model} ${videoId}`).toBeCloseTo(Number(yPred), 10);
+        expect(out.viewsPred).toBeCloseTo(Math.expm1(Number(yPred)), 6);
+      }
+    }
+    const videoId = lines[0]!.split(',')[1]!;
+    const base = await predictVideo(result.runDir, 'ridge', videoId);
+    const longer = await predictVideo(result.runDir, 'ridge', videoId, { duration: 59 });
+    const shorter = await predictVideo(result.runDir, 'ridge', videoId, { duration: 6 });
+    expect(longer.yPred).toBeGreaterThan(shorter.yPred); // duration carries positive signal
+    expect(base.yPred).not.toBe(longer.yPred);
+    await expect(predictVideo(result.runDir, 'ridge', videoId, { views_per_day: 3 })).rejects.toThrow(/"views_per_day" is not a feature of this model/);
+    await expect(predictVideo(result.runDir, 'ridge', 'nope')).rejects.toThrow(/video "nope" is not in the run's data/);
+    await expect(predictVideo(result.runDir, 'gbdt', videoId)).rejects.toThrow(/has no saved model "gbdt"; it has guest_mean, mean, ridge/);
   });
 
   it.each(['view_count', 'views_per_day', 'age_days', 'virality_score', 'horizon_view_count'])('fails naming %s when it is given as a feature', async (column) => {

@@ -11,7 +11,8 @@ import { withClient } from '../session';
 
 const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
        framelab suite leaderboard [--run RUN_ID] [--json]
-       framelab suite runs [--json]`;
+       framelab suite runs [--json]
+       framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON] [--json]`;
 
 /** Reads and validates a suite config; its relative paths become relative to its folder. */
 export function readSuiteConfig(file: string): SuiteConfig {
@@ -44,7 +45,7 @@ export const suiteCommand: Command = {
   usage: USAGE,
   summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' } }, USAGE);
     const [action, ...rest] = positionals;
 
     if (action === 'run' || action === 'train') {
@@ -68,6 +69,26 @@ export const suiteCommand: Command = {
         const run = values.run ? runs.find((r) => r.runId === values.run) : runs[0];
         if (!run) throw new FramelabError('NOT_FOUND', values.run ? `no suite run "${values.run}"; see \`framelab suite runs\`.` : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.');
         return { value: { runId: run.runId, runDir: run.runDir, rankMetric: run.rankMetric, folds: run.folds, rows: run.rows, leaderboard: run.leaderboard }, text: boardText(run) };
+      });
+    }
+
+    if (action === 'predict') {
+      const runId = values.run;
+      const model = values.model;
+      const videoId = values['video-id'];
+      if (!runId || !model || !videoId || rest.length) throw new FramelabError('INVALID_INPUT', `suite predict needs --run, --model and --video-id.\nUsage: ${USAGE}`);
+      let features: Record<string, string | number | null> = {};
+      if (values.features) {
+        try {
+          features = JSON.parse(values.features);
+        } catch (e) {
+          throw new FramelabError('INVALID_INPUT', `--features must be a JSON object: ${(e as Error).message}`);
+        }
+      }
+      return withClient(globals, async (client) => {
+        const out = await client.call('suite.predict', { runId, model, videoId, features });
+        const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
+        return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
       });
     }
 
