@@ -44,6 +44,20 @@ export const SuiteConfig = z
     innerK: z.number().int().min(2).default(5),
     guestShrinkage: z.number().min(0).default(0),
     rankMetric: z.enum(RANK_METRICS).default('rmse_log'),
+    /** The neural models' recipe; defaults are the lab's (1024-512-256, dropout 0.2, 40 epochs, patience 6). */
+    mlp: z
+      .object({
+        hidden: z.array(z.number().int().min(1)).min(1).optional(),
+        dropout: z.number().min(0).max(0.9).optional(),
+        maxEpochs: z.number().int().min(1).optional(),
+        patience: z.number().int().min(1).optional(),
+        batchSize: z.number().int().min(1).optional(),
+        lr: z.number().positive().optional(),
+        weightDecay: z.number().min(0).optional(),
+        threads: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     seed: z.number().int().default(42),
   })
   .strict();

@@ -54,7 +54,7 @@ print(json.dumps({'norm': list(norm), 'feat': list(feat)}))
 `;
 
 describe('guest-aware Ridge', () => {
-  it.skipIf(!pythonHas('sklearn', 'pandas'))('guestnorm and guestfeat equal pandas + sklearn, with unseen guests at the global mean', () => {
+  it.skipIf(!pythonHas('sklearn', 'pandas'))('guestnorm and guestfeat equal pandas + sklearn, with unseen guests at the global mean', async () => {
     const s = synthetic(120, 5, 11, 0.8);
     const train = Array.from({ length: 90 }, (_, i) => i);
     const test = Array.from({ length: 30 }, (_, i) => 90 + i);
@@ -63,8 +63,8 @@ describe('guest-aware Ridge', () => {
     s.guests[110] = 'never_seen_b';
     const data: SuiteData = { src: s.src, ids: s.ids, y: s.y, guests: s.guests, features: { numeric: ['duration', 'subs'], categorical: ['language'] } };
     const seed = 17;
-    const norm = fitModel('ridge_guestnorm', data, train, { seed }).predict(s.src, s.guests, test);
-    const feat = fitModel('ridge_guestfeat', data, train, { seed }).predict(s.src, s.guests, test);
+    const norm = await (await fitModel('ridge_guestnorm', data, train, { seed })).predict(s.src, s.guests, test);
+    const feat = await (await fitModel('ridge_guestfeat', data, train, { seed })).predict(s.src, s.guests, test);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guest-'));
     const file = path.join(dir, 'd.json');
     fs.writeFileSync(file, JSON.stringify({ ...s.json, guests: s.guests, train, test, alphas: DEFAULT_ALPHAS, inner: kFold(train.length, 5, seed) }));

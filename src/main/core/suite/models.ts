@@ -1,6 +1,8 @@
 import { FramelabError } from '../../../shared/errors';
 import { fitGuestMeans, lookupGuestMeans, outOfFoldGuestMeans, type GuestMeans } from './guest';
 import type { FeatureSource } from './preprocess';
+import type { StateEntry } from '../../../../native/index';
+import { fitConcatMlp, type MlpOptions } from './mlp';
 import { fitRidgePipeline, predictRidgePipeline, type RidgePipelineModel } from './ridge';
 
 /**
@@ -23,12 +25,18 @@ export interface ModelOptions {
   innerK?: number;
   /** Guest-mean shrinkage toward the global mean (0: none). */
   shrinkage?: number;
+  /** Overrides of the MLP recipe (tests use small networks and few epochs). */
+  mlp?: Omit<MlpOptions, 'seed'>;
 }
 
 export interface FittedModel {
   name: string;
-  predict(src: FeatureSource, guests: readonly string[] | null, rows: readonly number[]): Float64Array;
+  predict(src: FeatureSource, guests: readonly string[] | null, rows: readonly number[]): Float64Array | Promise<Float64Array>;
   state: object;
+  /** Per-epoch training curve (neural models). */
+  curve?: { epoch: number; trainLoss: number; valRmse: number }[];
+  /** Network weights to save beside the JSON state (neural models). */
+  weights?: StateEntry[];
 }
 
 /** Column name of the guest-mean feature appended for guestfeat. */
@@ -114,7 +122,18 @@ function ridgeState(kind: string, m: RidgePipelineModel) {
   return { kind, pipeline: m.pipeline, alpha: m.ridge.alpha, coef: Array.from(m.ridge.coef), intercept: m.ridge.intercept, cvMse: m.cvMse };
 }
 
-type Fitter = (data: SuiteData, rows: readonly number[], opts: ModelOptions) => FittedModel;
+async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
+  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp });
+  return {
+    name: 'concat_mlp',
+    state: { kind: 'concat_mlp', pipeline: fit.pipeline, yMean: fit.yMean, sizes: fit.sizes, bestEpoch: fit.bestEpoch, activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2 },
+    curve: fit.curve,
+    weights: fit.state,
+    predict: (src, _g, r) => fit.predict(src, r),
+  };
+}
+
+type Fitter = (data: SuiteData, rows: readonly number[], opts: ModelOptions) => FittedModel | Promise<FittedModel>;
 
 export const MODEL_FITTERS: Record<string, Fitter> = {
   mean: fitMean,
@@ -122,12 +141,13 @@ export const MODEL_FITTERS: Record<string, Fitter> = {
   ridge: fitRidgeModel,
   ridge_guestnorm: fitGuestNorm,
   ridge_guestfeat: fitGuestFeat,
+  concat_mlp: fitMlpModel,
 };
 
 /** Models the issue names that this build does not train yet; asking for one is a clear error. */
-export const PLANNED_MODELS = ['gbdt', 'concat_mlp', 'gated_fusion_mlp'] as const;
+export const PLANNED_MODELS = ['gbdt', 'gated_fusion_mlp'] as const;
 
-export function fitModel(name: string, data: SuiteData, rows: readonly number[], opts: ModelOptions): FittedModel {
+export async function fitModel(name: string, data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
   const fitter = MODEL_FITTERS[name];
   if (!fitter) {
     const planned = (PLANNED_MODELS as readonly string[]).includes(name) ? ' (planned, not built yet)' : '';

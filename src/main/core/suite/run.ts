@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { entriesToStateDict } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
+import { writeSafetensors } from '../vision/weights/safetensors';
 import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
 import { HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Metrics } from './metrics';
 import { fitModel, type FittedModel, type SuiteData } from './models';
@@ -89,8 +91,12 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): FittedModel {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage });
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp });
+}
+
+function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
+  return ['epoch,train_loss,val_rmse', ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
 }
 
 function writeReadOnlyTree(dir: string): void {
@@ -126,17 +132,18 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       const oof = new Map(models.map((m) => [m, new Float64Array(data.ids.length)]));
       const perFold = new Map<string, Metrics[]>(models.map((m) => [m, []]));
       const foldOf = new Array<number>(data.ids.length);
-      split.forEach((fold, f) => {
+      for (const [f, fold] of split.entries()) {
         fold.test.forEach((r) => (foldOf[r] = f));
-        models.forEach((m, mi) => {
+        for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
           reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = fitAndScore(m, data, fold.train, config);
-          const pred = fitted.predict(data.src, data.guests, fold.test);
+          const fitted = await fitAndScore(m, data, fold.train, config);
+          const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
-        });
-      });
+          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve));
+        }
+      }
       write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
       const all = data.ids.map((_, i) => i);
       write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
@@ -152,12 +159,14 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     } else {
       write('split_manifest.csv', splitManifestCsv(data.ids, split));
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
-      models.forEach((m, mi) => {
+      for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
         reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = fitAndScore(m, data, split.train, config);
-        const val = fitted.predict(data.src, data.guests, split.val);
-        const test = fitted.predict(data.src, data.guests, split.test);
+        const fitted = await fitAndScore(m, data, split.train, config);
+        const val = await fitted.predict(data.src, data.guests, split.val);
+        const test = await fitted.predict(data.src, data.guests, split.test);
+        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
+        if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
         preds.val.set(m, val);
         preds.test.set(m, test);
         scored.push({
@@ -167,7 +176,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           sd: null,
         });
         write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
-      });
+      }
       write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
       write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
     }

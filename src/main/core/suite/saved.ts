@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadTrainingAddon, stateDictToEntries } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
+import { appRoot } from '../appRoot';
+import { readSafetensors } from '../vision/weights/safetensors';
 import { SuiteConfig } from '../../../shared/suite';
 import { lookupGuestMeans, type GuestMeans } from './guest';
 import { GUEST_FEATURE } from './models';
@@ -19,21 +22,22 @@ interface SavedModel {
   state:
     | { kind: 'mean'; mean: number }
     | { kind: 'guest_mean'; guestMeans: GuestMeans }
+    | { kind: 'concat_mlp'; pipeline: PipelineState; yMean: number; sizes: number[]; dropout: number }
     | { kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat'; pipeline: PipelineState; coef: number[]; intercept: number; alpha: number; guestMeans?: GuestMeans };
 }
 
-export type Scorer = (src: FeatureSource, guests: readonly string[] | null, rows: readonly number[]) => Float64Array;
+export type Scorer = (src: FeatureSource, guests: readonly string[] | null, rows: readonly number[]) => Float64Array | Promise<Float64Array>;
 
-export function readSavedModel(runDir: string, name: string): SavedModel {
+export function readSavedModel(runDir: string, name: string): SavedModel & { runDir: string } {
   const file = path.join(runDir, 'models', `${name}.json`);
   if (!fs.existsSync(file)) {
     const have = fs.existsSync(path.join(runDir, 'models')) ? fs.readdirSync(path.join(runDir, 'models')).filter((f) => /^[^.]+\.json$/.test(f)).map((f) => f.slice(0, -5)) : [];
     throw new FramelabError('NOT_FOUND', `run ${path.basename(runDir)} has no saved model "${name}"${have.length ? `; it has ${have.join(', ')}` : ' (K-fold runs save per-fold metrics, not models)'}.`);
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModel;
+  return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModel), runDir };
 }
 
-export function scorerOf(saved: SavedModel): Scorer {
+export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
   const s = saved.state;
   const needGuests = (g: readonly string[] | null) => {
     if (!g) throw new FramelabError('INVALID_INPUT', `model "${saved.model}" needs the video's guest (channel).`);
@@ -41,6 +45,17 @@ export function scorerOf(saved: SavedModel): Scorer {
   };
   if (s.kind === 'mean') return (_src, _g, rows) => new Float64Array(rows.length).fill(s.mean);
   if (s.kind === 'guest_mean') return (_src, g, rows) => lookupGuestMeans(s.guestMeans, needGuests(g), rows);
+  if (s.kind === 'concat_mlp') {
+    // The network comes back from its safetensors through the same addon that trained it.
+    const weights = readSafetensors(path.join(saved.runDir, 'models', `${saved.model}.safetensors`)).tensors;
+    const net = loadTrainingAddon(appRoot()).MLP;
+    const mlp = new net({ sizes: s.sizes, loss: 'mse', activation: 'gelu', dropout: s.dropout, device: 'cpu' });
+    mlp.loadState(stateDictToEntries(weights));
+    return async (src, _g, rows) => {
+      const out = await mlp.predict(Float32Array.from(transform(s.pipeline, src, rows).data), rows.length);
+      return Float64Array.from(out, (v) => v + s.yMean);
+    };
+  }
   const fit = { alpha: s.alpha, coef: Float64Array.from(s.coef), intercept: s.intercept };
   return (src, g, rows) => {
     let source = src;
@@ -86,6 +101,6 @@ export async function predictVideo(runDir: string, modelName: string, videoId: s
     }
   }
   const table: Table = { ...prepared.table, columns };
-  const pred = scorerOf(saved)({ ...prepared.data.src, table }, prepared.data.guests, [row])[0]!;
+  const pred = (await scorerOf(saved)({ ...prepared.data.src, table }, prepared.data.guests, [row]))[0]!;
   return { runId: path.basename(runDir), model: modelName, videoId, yPred: pred, viewsPred: config.target.transform === 'log1p' ? Math.expm1(pred) : null };
 }
