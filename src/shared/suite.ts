@@ -44,6 +44,10 @@ export const SuiteConfig = z
     innerK: z.number().int().min(2).default(5),
     guestShrinkage: z.number().min(0).default(0),
     rankMetric: z.enum(RANK_METRICS).default('rmse_log'),
+    /** Metrics are also reported per value of this column when the data has it. */
+    sliceColumn: z.string().default('text_present'),
+    /** Bootstrap resamples for the 95% intervals of val/test metrics. */
+    bootstrap: z.number().int().min(10).default(1000),
     /** The neural models' recipe; defaults are the lab's (1024-512-256, dropout 0.2, 40 epochs, patience 6). */
     mlp: z
       .object({

@@ -13,7 +13,7 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
   const rnd = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const channels = Array.from({ length: 12 }, (_, i) => ({ id: `UC${i}`, effect: 1.2 * gauss(), country: ['US', 'MX', 'DE'][i % 3]! }));
-  const lines = ['video_id,captured_at,horizon_days,horizon_view_count,view_count,views_per_day,age_days,virality_score,channel_id,channel_title,language,country,query,duration'];
+  const lines = ['video_id,captured_at,horizon_days,horizon_view_count,view_count,views_per_day,age_days,virality_score,channel_id,channel_title,language,country,query,duration,text_present'];
   const emb: number[] = [];
   const videos: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -28,7 +28,7 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
     const lang = ['en', 'es', 'de'][Math.floor(rnd() * 3)]!;
     const q = ['cooking', 'news'][i % 2]!;
     const day = 1 + (i % 28);
-    const base = [id, '', '', '', views * 2, views / 7, 30, rnd(), ch.id, `Channel ${ch.id}`, lang, ch.country, q, duration.toFixed(2)];
+    const base = [id, '', '', '', views * 2, views / 7, 30, rnd(), ch.id, `Channel ${ch.id}`, lang, ch.country, q, duration.toFixed(2), i % 3 ? 1 : 0];
     // An earlier capture at horizon 7 with a stale count (the dedupe must drop it) ...
     const early = [...base];
     early[1] = `2025-03-${String(day).padStart(2, '0')} 08:00:00`;

@@ -61,7 +61,7 @@ describe('suite run', () => {
       expect(fs.existsSync(path.join(result.runDir, f)), f).toBe(true);
     }
     const summary = JSON.parse(fs.readFileSync(path.join(result.runDir, 'data_summary.json'), 'utf8'));
-    expect(summary.features.numeric).toEqual(['duration']);
+    expect(summary.features.numeric).toEqual(['duration', 'text_present']);
     expect(summary.features.categorical.sort()).toEqual(['country', 'language', 'query']);
     const excluded = Object.fromEntries(summary.features.excluded.map((e: { column: string; reason: string }) => [e.column, e.reason]));
     expect(excluded).toMatchObject({ horizon_view_count: 'leakage', view_count: 'leakage', views_per_day: 'leakage', age_days: 'leakage', virality_score: 'leakage', channel_id: 'id', channel_title: 'id', video_id: 'id' });
@@ -71,6 +71,19 @@ describe('suite run', () => {
     // Read-only files (root, as in CI containers, could still write: check the mode, not a write).
     expect(fs.statSync(path.join(result.runDir, 'leaderboard.csv')).mode & 0o222).toBe(0);
     expect(listRuns(home).map((r) => r.runId)).toEqual([result.runId]);
+    // Slices by text_present partition each split; bootstrap intervals bracket the estimate.
+    const slices = JSON.parse(fs.readFileSync(path.join(result.runDir, 'slice_metrics.json'), 'utf8'));
+    expect(slices.column).toBe('text_present');
+    const ridgeVal = slices.models.ridge.val;
+    expect(Object.keys(ridgeVal).sort()).toEqual(['text_present=0', 'text_present=1']);
+    expect(ridgeVal['text_present=0'].n + ridgeVal['text_present=1'].n).toBe(24);
+    const intervals = JSON.parse(fs.readFileSync(path.join(result.runDir, 'metric_intervals.json'), 'utf8'));
+    for (const m of ['ridge', 'ridge_guestnorm']) {
+      const ci = intervals[m].test.rmse_log;
+      const point = byModel[m]!.test!.rmse_log;
+      expect(ci.lo).toBeLessThan(point);
+      expect(ci.hi).toBeGreaterThan(point);
+    }
 
     // Same seed, same data → the same predictions in a new run folder.
     const again = await runSuite(config, home, quiet);

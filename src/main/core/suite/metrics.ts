@@ -95,3 +95,34 @@ export function regressionMetrics(yLogTrue: ArrayLike<number>, yLogPred: ArrayLi
     spearman: spearman(yLogTrue, yLogPred),
   };
 }
+
+export type Intervals = Record<MetricName, { lo: number; hi: number }>;
+
+/**
+ * Percentile bootstrap 95% intervals: rows resampled with replacement (seeded mulberry32),
+ * every metric recomputed per resample; NaN resamples (e.g. a constant Spearman side) are
+ * skipped.
+ */
+export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, resamples: number, random: () => number): Intervals {
+  const n = yTrue.length;
+  const draws: Record<MetricName, number[]> = { rmse_log: [], mae_log: [], r2_log: [], rmse_raw: [], mae_raw: [], spearman: [] };
+  const t = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(random() * n);
+      t[i] = yTrue[k]!;
+      p[i] = yPred[k]!;
+    }
+    const m = regressionMetrics(t, p);
+    for (const name of METRIC_NAMES) if (!Number.isNaN(m[name])) draws[name].push(m[name]);
+  }
+  const quantile = (xs: number[], q: number) => {
+    if (!xs.length) return NaN;
+    const s = [...xs].sort((a, b) => a - b);
+    const pos = (s.length - 1) * q;
+    const lo = Math.floor(pos);
+    return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+  };
+  return Object.fromEntries(METRIC_NAMES.map((name) => [name, { lo: quantile(draws[name], 0.025), hi: quantile(draws[name], 0.975) }])) as Intervals;
+}

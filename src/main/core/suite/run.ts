@@ -5,7 +5,8 @@ import { entriesToStateDict } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { writeSafetensors } from '../vision/weights/safetensors';
 import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
-import { HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Metrics } from './metrics';
+import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
+import { mulberry32 } from '../random';
 import { fitModel, type FittedModel, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
@@ -158,6 +159,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       }
     } else {
       write('split_manifest.csv', splitManifestCsv(data.ids, split));
+      const sliceColumn = prepared.table.columns.get(config.sliceColumn);
+      const detail: Record<string, { intervals: Record<'val' | 'test', Intervals>; slices: Record<'val' | 'test', Record<string, Metrics>> }> = {};
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
@@ -166,6 +169,22 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
+        // Intervals and slices per split: the same seed for every model, so they are comparable.
+        const extras = (rows: number[], pred: Float64Array) => {
+          const truth = rows.map((r) => data.y[r]!);
+          const slices: Record<string, Metrics> = {};
+          if (sliceColumn) {
+            const key = (r: number) => String(sliceColumn.values[r]);
+            for (const value of [...new Set(rows.map(key))].sort()) {
+              const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
+              slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!));
+            }
+          }
+          return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed)), slices };
+        };
+        const ev = extras(split.val, val);
+        const et = extras(split.test, test);
+        detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
         if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
         preds.val.set(m, val);
         preds.test.set(m, test);
@@ -179,6 +198,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       }
       write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
       write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
+      write('metric_intervals.json', JSON.stringify(nanToNull(Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.intervals]))), null, 2));
+      write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.slices])) }), null, 2));
     }
 
     const board = sortLeaderboard(scored, config.rankMetric);
