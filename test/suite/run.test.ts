@@ -71,6 +71,11 @@ describe('suite run', () => {
     // Read-only files (root, as in CI containers, could still write: check the mode, not a write).
     expect(fs.statSync(path.join(result.runDir, 'leaderboard.csv')).mode & 0o222).toBe(0);
     expect(listRuns(home).map((r) => r.runId)).toEqual([result.runId]);
+    // Permutation importance on val: the channel and the embedding carry the signal.
+    const imp = JSON.parse(fs.readFileSync(path.join(result.runDir, 'importance/ridge_guestnorm.json'), 'utf8'));
+    expect(imp.slice(0, 2).map((i: { feature: string }) => i.feature).sort()).toEqual(['<embedding>', '<guest>']);
+    const ridgeImp = JSON.parse(fs.readFileSync(path.join(result.runDir, 'importance/ridge.json'), 'utf8'));
+    expect(ridgeImp.find((i: { feature: string }) => i.feature === '<guest>').increase).toBe(0); // plain Ridge never sees the guest
     // Slices by text_present partition each split; bootstrap intervals bracket the estimate.
     const slices = JSON.parse(fs.readFileSync(path.join(result.runDir, 'slice_metrics.json'), 'utf8'));
     expect(slices.column).toBe('text_present');

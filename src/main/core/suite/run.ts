@@ -7,6 +7,7 @@ import { writeSafetensors } from '../vision/weights/safetensors';
 import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
+import { permutationImportance } from './importance';
 import { fitModel, type FittedModel, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
@@ -184,6 +185,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         };
         const ev = extras(split.val, val);
         const et = extras(split.test, test);
+        const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
+        fs.mkdirSync(path.join(work, 'importance'), { recursive: true });
+        write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
         detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
         if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
         preds.val.set(m, val);
