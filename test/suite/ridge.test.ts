@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitRidgePipeline, predictRidgePipeline, DEFAULT_ALPHAS } from '../../src/main/core/suite/ridge';
+import { fitRidgePipeline, predictRidgePipeline, DEFAULT_ALPHAS, useJsGram } from '../../src/main/core/suite/ridge';
 import { pythonHas, runPython } from '../helpers/python';
 import { synthetic } from './synthetic';
 
@@ -34,8 +34,9 @@ print(json.dumps({'alpha': gs.best_params_['ridge__alpha'], 'mse': list(-gs.cv_r
 `;
 
 describe('Ridge inside the preprocessing pipeline', () => {
-  it.skipIf(!pythonHas('sklearn', 'pandas'))('chooses the same alpha and predicts the same values as sklearn GridSearchCV(Pipeline)', () => {
-    for (const [n, d, seed] of [[90, 6, 1], [60, 80, 2]] as const) {
+  it.skipIf(!pythonHas('sklearn', 'pandas'))('chooses the same alpha and predicts the same values as sklearn GridSearchCV(Pipeline), with the addon\'s Gram and with the JS one', () => {
+    for (const [n, d, seed, js] of [[90, 6, 1, false], [60, 80, 2, false], [90, 6, 1, true], [60, 80, 2, true]] as const) {
+      useJsGram(js);
       const s = synthetic(n, d, seed, 1.5);
       const train = Array.from({ length: Math.floor(n * 0.75) }, (_, i) => i);
       const test = Array.from({ length: n - train.length }, (_, i) => train.length + i);
@@ -49,5 +50,6 @@ describe('Ridge inside the preprocessing pipeline', () => {
       model.cvMse.forEach((c, i) => expect(c.mse).toBeCloseTo(ref.mse[i], 9));
       pred.forEach((p, i) => expect(p).toBeCloseTo(ref.pred[i], 8));
     }
-  });
+    useJsGram(false);
+  }, 120_000);
 });

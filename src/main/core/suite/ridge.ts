@@ -1,4 +1,8 @@
+import os from 'node:os';
+import { loadNativeAddon } from '../../../../native/loader';
+import type { TrainingAddon } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
+import { appRoot } from '../appRoot';
 import { fitPipeline, transform, type FeatureSource, type Matrix, type PipelineState } from './preprocess';
 import { kFold } from './splits';
 
@@ -48,6 +52,33 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Floa
   return x;
 }
 
+type GramFn = (x: Float64Array, n: number, p: number, outer: boolean) => Float64Array;
+let gramFn: GramFn | null | undefined;
+
+/**
+ * XᵀX / XXᵀ through the LibTorch addon (BLAS, float64) when it is built, else null and the
+ * JS loops below do it. Results agree to rounding (different summation order).
+ */
+function nativeGram(): GramFn | null {
+  if (gramFn === undefined) {
+    gramFn = null;
+    if (process.env.FRAMELAB_SUITE_JS_GRAM !== '1') {
+      const status = loadNativeAddon(appRoot());
+      const addon = status.available ? (status.addon as TrainingAddon) : null;
+      if (addon && typeof addon.gram === 'function') {
+        const threads = os.availableParallelism();
+        gramFn = (x, n, p, outer) => addon.gram(x, n, p, outer, threads);
+      }
+    }
+  }
+  return gramFn;
+}
+
+/** Forces the JS loops (true) or re-detects the addon (false); tests hold both paths to sklearn. */
+export function useJsGram(on: boolean): void {
+  gramFn = on ? null : undefined;
+}
+
 function columnMeans(x: Matrix): Float64Array {
   const m = new Float64Array(x.cols);
   for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) m[j]! += x.data[i * x.cols + j]!;
@@ -80,7 +111,11 @@ function prepare(x: Matrix, y: Float64Array): Prepared {
   const primal = p <= n;
   let gram: Float64Array;
   const xty = new Float64Array(primal ? p : 0);
-  if (primal) {
+  const fast = nativeGram();
+  if (fast) {
+    gram = fast(xc, n, p, !primal);
+    if (primal) for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) xty[a]! += xc[i * p + a]! * yc[i]!;
+  } else if (primal) {
     gram = new Float64Array(p * p);
     for (let i = 0; i < n; i++) {
       const r = i * p;
