@@ -1,4 +1,4 @@
-// Module init: exports { ResNet50, MLP, info(), gram() }.
+// Module init: exports { ResNet50, MLP, info(), gram(), solveSpd() }.
 #include <cstring>
 #include <napi.h>
 #include <torch/torch.h>
@@ -57,6 +57,33 @@ Napi::Value Gram(const Napi::CallbackInfo& info) {
   });
 }
 
+// solveSpd(a: Float64Array (m×m, symmetric positive definite), b: Float64Array (m), m, threads)
+// → x with a·x = b, by Cholesky in float64 (LAPACK through LibTorch). The Ridge solve per alpha.
+Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&]() -> Napi::Value {
+    const Napi::Env env = info.Env();
+    if (info.Length() < 4 || !info[0].IsTypedArray() || !info[1].IsTypedArray()) {
+      throw std::invalid_argument("solveSpd(a: Float64Array, b: Float64Array, m, threads)");
+    }
+    auto a = info[0].As<Napi::Float64Array>();
+    auto b = info[1].As<Napi::Float64Array>();
+    const int64_t m = info[2].As<Napi::Number>().Int64Value();
+    const int threads = info[3].As<Napi::Number>().Int32Value();
+    if (m <= 0 || static_cast<int64_t>(a.ElementLength()) != m * m || static_cast<int64_t>(b.ElementLength()) != m) {
+      throw std::invalid_argument("solveSpd: a must hold m×m and b m values for m = " + std::to_string(m));
+    }
+    if (threads > 0 && at::get_num_threads() != threads) at::set_num_threads(threads);
+    torch::NoGradGuard noGrad;
+    const auto A = torch::from_blob(a.Data(), {m, m}, torch::kFloat64);
+    const auto B = torch::from_blob(b.Data(), {m, 1}, torch::kFloat64);
+    const auto L = torch::linalg::cholesky(A);
+    const auto x = torch::cholesky_solve(B, L).contiguous();
+    auto out = Napi::Float64Array::New(env, static_cast<size_t>(m));
+    std::memcpy(out.Data(), x.data_ptr<double>(), static_cast<size_t>(m) * sizeof(double));
+    return out;
+  });
+}
+
 }  // namespace
 
 }  // namespace framelab
@@ -66,6 +93,7 @@ static Napi::Object InitFramelabNative(Napi::Env env, Napi::Object exports) {
   exports.Set("MLP", framelab::JsMlp::Define(env));
   exports.Set("info", Napi::Function::New<framelab::Info>(env, "info"));
   exports.Set("gram", Napi::Function::New<framelab::Gram>(env, "gram"));
+  exports.Set("solveSpd", Napi::Function::New<framelab::SolveSpd>(env, "solveSpd"));
   return exports;
 }
 

@@ -53,7 +53,9 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Floa
 }
 
 type GramFn = (x: Float64Array, n: number, p: number, outer: boolean) => Float64Array;
+type SolveFn = (a: Float64Array, b: Float64Array, m: number) => Float64Array;
 let gramFn: GramFn | null | undefined;
+let solveFn: SolveFn | null = null;
 
 /**
  * XᵀX / XXᵀ through the LibTorch addon (BLAS, float64) when it is built, else null and the
@@ -68,6 +70,7 @@ function nativeGram(): GramFn | null {
       if (addon && typeof addon.gram === 'function') {
         const threads = os.availableParallelism();
         gramFn = (x, n, p, outer) => addon.gram(x, n, p, outer, threads);
+        if (typeof addon.solveSpd === 'function') solveFn = (a, b, m) => addon.solveSpd(a, b, m, threads);
       }
     }
   }
@@ -77,6 +80,13 @@ function nativeGram(): GramFn | null {
 /** Forces the JS loops (true) or re-detects the addon (false); tests hold both paths to sklearn. */
 export function useJsGram(on: boolean): void {
   gramFn = on ? null : undefined;
+  solveFn = null;
+}
+
+/** The native solve when the addon is in use, else the JS Cholesky. */
+function solveSystem(a: Float64Array, b: Float64Array, m: number): Float64Array {
+  nativeGram();
+  return solveFn ? solveFn(a, b, m) : choleskySolve(a, b, m);
 }
 
 function columnMeans(x: Matrix): Float64Array {
@@ -148,9 +158,9 @@ function solve(prep: Prepared, alpha: number): RidgeFit {
   const a = new Float64Array(gram);
   for (let i = 0; i < m; i++) a[i * m + i]! += alpha;
   let coef: Float64Array;
-  if (primal) coef = choleskySolve(a, prep.xty, p);
+  if (primal) coef = solveSystem(a, prep.xty, p);
   else {
-    const dual = choleskySolve(a, prep.yc, n);
+    const dual = solveSystem(a, prep.yc, n);
     coef = new Float64Array(p);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) coef[j]! += prep.xc[i * p + j]! * dual[i]!;
   }
