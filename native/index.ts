@@ -142,6 +142,10 @@ export interface TrainingAddon {
   ResNet50: new (options: ResNet50Options) => ResNet50Model;
   MLP: new (options: MlpOptions) => MlpModel;
   info(): AddonInfo;
+  /** XᵀX (p×p), or XXᵀ (n×n) with `outer`, of a row-major n×p float64 matrix (synchronous). */
+  gram(x: Float64Array, n: number, p: number, outer: boolean, threads: number): Float64Array;
+  /** x with a·x = b for a symmetric positive definite m×m float64 matrix (Cholesky; synchronous). */
+  solveSpd(a: Float64Array, b: Float64Array, m: number, threads: number): Float64Array;
 }
 
 /** Loads the addon or throws CAPABILITY_MISSING saying why and how to build it. */

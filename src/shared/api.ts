@@ -8,6 +8,7 @@ import { IcrReport, IcrReportInput } from './icr';
 import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
 import { ModelId, ModelSummary } from './models';
 import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
+import { SuiteRunResult } from './suite';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -257,6 +258,21 @@ export const api = {
     summary: 'One fine-tune run: parameters, fold/epoch losses so far (or final), result, and its gold frames',
     input: JobRef,
     output: FinetuneRunView,
+  }),
+  'suite.runs': method({
+    summary: 'Finished suite runs (run folders under the home), newest first, each with its leaderboard',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.object({ runs: z.array(SuiteRunResult) }),
+  }),
+  'suite.predict': method({
+    summary: "Score one video of a run's data with a saved run model (optionally overriding feature values)",
+    input: z.strictObject({
+      runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123'),
+      model: z.string().min(1),
+      videoId: z.string().min(1),
+      features: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+    }),
+    output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable() }),
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

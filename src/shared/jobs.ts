@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 import { FinetuneParams, FinetuneResult } from './finetune';
 import { InferParams, InferResult } from './infer';
+import { SuiteRunParams, SuiteRunResult } from './suite';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -95,6 +96,13 @@ export const jobKinds = {
     params: InferParams,
     result: InferResult,
     resumable: true,
+  },
+  'suite.run': {
+    title: 'Train a model suite',
+    description: 'Loads a metadata table and embeddings, splits them leakage-safely, trains the suite\'s models and writes an immutable run folder with its leaderboard.',
+    params: SuiteRunParams,
+    result: SuiteRunResult,
+    resumable: false,
   },
 } as const;
 

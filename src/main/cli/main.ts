@@ -12,6 +12,7 @@ import { adjudicateCommand, goldCommand } from './commands/gold';
 import { icrCommand } from './commands/icr';
 import { jobsCommand } from './commands/jobs';
 import { modelsCommand } from './commands/models';
+import { suiteCommand } from './commands/suite';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { videosCommand } from './commands/videos';
@@ -21,7 +22,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -10,6 +10,7 @@ import type { InferCheckpoint } from '../../../shared/infer';
 import { runModelExport } from '../models/exportModel';
 import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
+import { runSuite } from '../suite/run';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -37,4 +38,6 @@ export const jobImplementations: Implementations = {
   'models.export': (ctx, { db, home, params }) => runModelExport(ctx, db, home, params),
   'finetune.run': (ctx, { db, home, params }) => runFinetune(ctx as JobContext<FinetuneRunState>, db, home, params),
   'infer.run': (ctx, { db, home, params }) => runInfer(ctx as JobContext<InferCheckpoint>, db, home, params),
+  // The run folder is the result (immutable files under the home); nothing goes to the database.
+  'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile),
 };

@@ -81,8 +81,11 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   return { dtype: s.dtype, shape, data: out };
 }
 
-/** Reads a torch.save'd state dict. `module.` prefixes (DataParallel) are stripped unless told not to. */
-export function readPth(file: string, options: { stripModulePrefix?: boolean } = {}): StateDict {
+/**
+ * Unpickles a torch.save archive into its root object: dicts become Maps, lists arrays,
+ * tensors Tensor (or BadTensor when unloadable). Only the globals a tensor needs are allowed.
+ */
+export function readTorchObject(file: string): { root: unknown; where: string } {
   const zip = ZipReader.open(file);
   const pkl = [...zip.entries.keys()].find((n) => n === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(n));
   if (!pkl) throw new FramelabError('INVALID_INPUT', `${file} is not a torch.save archive: it has no data.pkl.`);
@@ -126,7 +129,19 @@ export function readPth(file: string, options: { stripModulePrefix?: boolean } =
     // OrderedDict.__reduce__ puts `_metadata` (version numbers per module) in BUILD state: ignored.
     build: (obj) => obj,
   }, where);
+  return { root, where };
+}
 
+/** The problem with a value that should be a loaded tensor, or null when it is one. */
+export function tensorProblem(value: unknown): string | null {
+  if (value instanceof BadTensor) return value.why;
+  if (!value || typeof value !== 'object' || !('dtype' in value) || !('shape' in value)) return 'it is not a tensor';
+  return null;
+}
+
+/** Reads a torch.save'd state dict. `module.` prefixes (DataParallel) are stripped unless told not to. */
+export function readPth(file: string, options: { stripModulePrefix?: boolean } = {}): StateDict {
+  const { root } = readTorchObject(file);
   if (!(root instanceof Map)) throw new FramelabError('INVALID_INPUT', `${file} does not hold a state dict (a dict of tensors).`);
   const dict: StateDict = new Map();
   for (const [key, value] of root) {

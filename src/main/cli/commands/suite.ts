@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import { SuiteConfig, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
+import { zodMessage } from '../../core/zodMessage';
+import { resolveConfigPaths } from '../../core/suite/prepare';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { runJobForResult } from '../jobResult';
+import { withClient } from '../session';
+
+const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
+       framelab suite leaderboard [--run RUN_ID] [--json]
+       framelab suite runs [--json]
+       framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON] [--json]`;
+
+/** Reads and validates a suite config; its relative paths become relative to its folder. */
+export function readSuiteConfig(file: string): SuiteConfig {
+  if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the suite config ${file} does not exist.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FramelabError('INVALID_INPUT', `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = SuiteConfig.safeParse(raw);
+  if (!parsed.success) throw new FramelabError('INVALID_INPUT', `${file}: ${zodMessage(parsed.error)}`);
+  return resolveConfigPaths(parsed.data, path.dirname(file));
+}
+
+const f = (v: number | null | undefined) => (v === null || v === undefined ? '   -   ' : v.toFixed(4).padStart(8));
+
+function boardText(run: SuiteRunResult): string {
+  const metric = run.rankMetric;
+  const split = run.folds ? `${run.folds}-fold CV (mean over folds)` : `train ${run.rows.train} / val ${run.rows.val} / test ${run.rows.test}`;
+  const lines = [`run ${run.runId}  ${split}  ranked by val ${metric}`, `${'model'.padEnd(18)} ${'rmse_log'.padStart(8)} ${'mae_log'.padStart(8)} ${'r2_log'.padStart(8)} ${'spearman'.padStart(8)}  test ${metric}`];
+  for (const r of run.leaderboard as LeaderboardRow[]) {
+    lines.push(`${r.model.padEnd(18)} ${f(r.val.rmse_log)} ${f(r.val.mae_log)} ${f(r.val.r2_log)} ${f(r.val.spearman)}  ${f(r.test?.[metric] ?? null)}`);
+  }
+  return lines.join('\n');
+}
+
+export const suiteCommand: Command = {
+  name: 'suite',
+  usage: USAGE,
+  summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
+  async run(args, globals) {
+    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' } }, USAGE);
+    const [action, ...rest] = positionals;
+
+    if (action === 'run' || action === 'train') {
+      const file = values.config ?? rest[0];
+      if (!file || rest.length > (values.config ? 0 : 1)) throw new FramelabError('INVALID_INPUT', `suite ${action} takes one config file.\nUsage: ${USAGE}`);
+      const configFile = path.resolve(file);
+      const config = readSuiteConfig(configFile);
+      return withClient(globals, async (client, mode) => {
+        const { result } = await runJobForResult(client, mode, globals, 'suite.run', { config, configFile });
+        return { value: result, text: `${boardText(result)}\nwrote ${result.runDir}` };
+      });
+    }
+
+    if (action === 'leaderboard' || action === 'runs') {
+      if (rest.length) throw new FramelabError('INVALID_INPUT', `suite ${action} takes no positional arguments.\nUsage: ${USAGE}`);
+      return withClient(globals, async (client) => {
+        const { runs } = await client.call('suite.runs', { limit: 1000 });
+        if (action === 'runs') {
+          return { value: { runs }, text: runs.length ? runs.map((r) => `${r.runId}  best ${r.leaderboard[0]?.model ?? '-'}  ${r.runDir}`).join('\n') : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.' };
+        }
+        const run = values.run ? runs.find((r) => r.runId === values.run) : runs[0];
+        if (!run) throw new FramelabError('NOT_FOUND', values.run ? `no suite run "${values.run}"; see \`framelab suite runs\`.` : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.');
+        return { value: { runId: run.runId, runDir: run.runDir, rankMetric: run.rankMetric, folds: run.folds, rows: run.rows, leaderboard: run.leaderboard }, text: boardText(run) };
+      });
+    }
+
+    if (action === 'predict') {
+      const runId = values.run;
+      const model = values.model;
+      const videoId = values['video-id'];
+      if (!runId || !model || !videoId || rest.length) throw new FramelabError('INVALID_INPUT', `suite predict needs --run, --model and --video-id.\nUsage: ${USAGE}`);
+      let features: Record<string, string | number | null> = {};
+      if (values.features) {
+        try {
+          features = JSON.parse(values.features);
+        } catch (e) {
+          throw new FramelabError('INVALID_INPUT', `--features must be a JSON object: ${(e as Error).message}`);
+        }
+      }
+      return withClient(globals, async (client) => {
+        const out = await client.call('suite.predict', { runId, model, videoId, features });
+        const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
+        return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
+      });
+    }
+
+    throw new FramelabError('INVALID_INPUT', `unknown suite action "${action ?? ''}".\nUsage: ${USAGE}`);
+  },
+};

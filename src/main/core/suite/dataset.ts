@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { FramelabError } from '../../../shared/errors';
+import type { Column, Table } from './table';
+
+/**
+ * Tabular input through DuckDB: read a CSV or Parquet metadata table, filter it (e.g. one
+ * horizon), keep the latest capture per video, and hand back typed columns. Every step that
+ * can empty the data fails loudly, naming the file and the key, because an empty join or
+ * filter otherwise shows up much later as a baffling "no rows" in a model.
+ */
+export interface LoadOptions {
+  file: string;
+  /** column → required value (all must match). */
+  filter?: Record<string, string | number | boolean>;
+  /** Keep one row per `by`, the one with the greatest `latest` (ties: the later row in the file). */
+  dedupe?: { by: string; latest: string };
+  /** Sort key of the result (default: the dedupe key, else file order). */
+  orderBy?: string;
+}
+
+export interface LoadedTable extends Table {
+  /** Date/time columns, converted to epoch milliseconds (never default features). */
+  temporal: Set<string>;
+  summary: { file: string; rowsRead: number; rowsAfterFilter: number; rowsAfterDedupe: number };
+}
+
+const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*|BOOLEAN)$/;
+const TEMPORAL_TYPES = /^(DATE|TIMESTAMP.*|TIME)$/;
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+function reader(file: string): string {
+  if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the metadata file ${file} does not exist.`);
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(file)})`;
+  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.csv.gz')) return `read_csv_auto(${quoteLiteral(file)}, header = true)`;
+  throw new FramelabError('INVALID_INPUT', `${file}: metadata must be .csv or .parquet.`);
+}
+
+async function count(conn: DuckDBConnection, table: string): Promise<number> {
+  const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`);
+  return r.getColumnsJS()[0]![0] as number;
+}
+
+export async function withDuckDb<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
+  const { file } = opts;
+  return withDuckDb(async (conn) => {
+    try {
+      await conn.run(`CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM ${reader(file)}`);
+    } catch (e) {
+      throw new FramelabError('INVALID_INPUT', `DuckDB could not read ${file}: ${(e as Error).message}`);
+    }
+    const described = await conn.runAndReadAll('DESCRIBE raw');
+    const [names, types] = described.getColumnsJS() as [string[], string[]];
+    const columnTypes = new Map(names.map((n, i) => [n, types[i]!]));
+    columnTypes.delete('__row');
+    const rowsRead = await count(conn, 'raw');
+    if (!rowsRead) throw new FramelabError('INVALID_INPUT', `${file} has no data rows.`);
+    const need = (column: string, purpose: string) => {
+      if (!columnTypes.has(column)) throw new FramelabError('INVALID_INPUT', `${file} has no column "${column}" (${purpose}); columns: ${[...columnTypes.keys()].join(', ')}.`);
+    };
+
+    const where: string[] = [];
+    const params: (string | number | boolean)[] = [];
+    for (const [column, value] of Object.entries(opts.filter ?? {})) {
+      need(column, 'named in "filter"');
+      params.push(value);
+      where.push(`${quoteIdent(column)} = $${params.length}`);
+    }
+    await conn.run(`CREATE TABLE filtered AS SELECT * FROM raw${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params);
+    const rowsAfterFilter = await count(conn, 'filtered');
+    if (!rowsAfterFilter) {
+      const seen: string[] = [];
+      for (const column of Object.keys(opts.filter ?? {})) {
+        const r = await conn.runAndReadAll(`SELECT DISTINCT CAST(${quoteIdent(column)} AS VARCHAR) FROM raw ORDER BY 1 LIMIT 10`);
+        seen.push(`${column} ∈ {${(r.getColumnsJS()[0] as (string | null)[]).map(String).join(', ')}}`);
+      }
+      throw new FramelabError('INVALID_INPUT', `the filter ${JSON.stringify(opts.filter)} keeps no rows of ${file} (values present: ${seen.join('; ')}).`);
+    }
+
+    let source = 'filtered';
+    if (opts.dedupe) {
+      need(opts.dedupe.by, 'the "dedupe.by" key');
+      need(opts.dedupe.latest, 'the "dedupe.latest" column');
+      const by = quoteIdent(opts.dedupe.by);
+      const latest = quoteIdent(opts.dedupe.latest);
+      await conn.run(`CREATE TABLE deduped AS SELECT * FROM filtered WHERE ${by} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${by} ORDER BY ${latest} DESC NULLS LAST, __row DESC) = 1`);
+      source = 'deduped';
+    }
+    const rowsAfterDedupe = await count(conn, source);
+    if (!rowsAfterDedupe) throw new FramelabError('INVALID_INPUT', `no rows of ${file} have a value for "${opts.dedupe!.by}".`);
+
+    const temporal = new Set<string>();
+    const select = [...columnTypes].map(([name, type]) => {
+      const q = quoteIdent(name);
+      if (NUMERIC_TYPES.test(type)) return `CAST(${q} AS DOUBLE) AS ${q}`;
+      if (TEMPORAL_TYPES.test(type)) {
+        temporal.add(name);
+        return type === 'TIME' ? `CAST(epoch(${q}) * 1000 AS DOUBLE) AS ${q}` : `CAST(epoch_ms(CAST(${q} AS TIMESTAMP)) AS DOUBLE) AS ${q}`;
+      }
+      return `CAST(${q} AS VARCHAR) AS ${q}`;
+    });
+    const orderBy = opts.orderBy ?? opts.dedupe?.by;
+    if (orderBy) need(orderBy, 'the sort key');
+    const result = await conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${source} ORDER BY ${orderBy ? `${quoteIdent(orderBy)}, ` : ''}__row`);
+    const data = result.getColumnsJS();
+    const columns = new Map<string, Column>();
+    [...columnTypes.keys()].forEach((name, i) => {
+      const values = data[i]!;
+      const numeric = NUMERIC_TYPES.test(columnTypes.get(name)!) || temporal.has(name);
+      columns.set(
+        name,
+        numeric
+          ? { kind: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : Number(v))) }
+          : { kind: 'text', values: values.map((v) => (v === null ? null : String(v))) },
+      );
+    });
+    return { source: file, rowCount: rowsAfterDedupe, columns, temporal, summary: { file, rowsRead, rowsAfterFilter, rowsAfterDedupe } };
+  });
+}
+
+/** An embeddings manifest (video_id, path, row) as plain rows. */
+export async function readManifest(file: string): Promise<{ video_id: string; path: string; row: number }[]> {
+  return withDuckDb(async (conn) => {
+    let r;
+    try {
+      r = await conn.runAndReadAll(`SELECT CAST(video_id AS VARCHAR), CAST(path AS VARCHAR), CAST("row" AS DOUBLE) FROM ${reader(file)}`);
+    } catch (e) {
+      throw new FramelabError('INVALID_INPUT', `${file} must be a manifest with columns video_id, path, row: ${(e as Error).message}`);
+    }
+    const [ids, paths, rows] = r.getColumnsJS() as [(string | null)[], (string | null)[], (number | null)[]];
+    return ids.map((id, i) => {
+      if (id === null || paths[i] === null || rows[i] === null) throw new FramelabError('INVALID_INPUT', `${file} row ${i + 1} has an empty video_id, path or row.`);
+      return { video_id: id, path: paths[i]!, row: rows[i]! };
+    });
+  });
+}

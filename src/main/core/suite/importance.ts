@@ -1,0 +1,65 @@
+import { seededShuffle } from '../random';
+import { rmse } from './metrics';
+import type { FittedModel } from './models';
+import type { FeatureSource } from './preprocess';
+import type { Column } from './table';
+
+/**
+ * Permutation importance on held-out rows: shuffle one feature's values among the rows
+ * (seeded), re-score, and report the mean rise in RMSE (log space) over `repeats`. The
+ * embedding is permuted as one block (whole vectors), the guest as one column, because
+ * their parts mean nothing alone. Same shuffles for every model, so models compare.
+ */
+export interface Importance {
+  feature: string;
+  /** Mean RMSE increase; ≤ 0 means the model does not rely on it. */
+  increase: number;
+  sd: number;
+}
+
+export async function permutationImportance(
+  model: FittedModel,
+  src: FeatureSource,
+  guests: readonly string[] | null,
+  rows: readonly number[],
+  y: Float64Array,
+  features: { numeric: readonly string[]; categorical: readonly string[] },
+  seed: number,
+  repeats = 5,
+): Promise<Importance[]> {
+  const truth = rows.map((r) => y[r]!);
+  const base = rmse(truth, await model.predict(src, guests, rows));
+  const names = [...features.numeric, ...features.categorical, ...(src.embeddings ? ['<embedding>'] : []), ...(guests ? ['<guest>'] : [])];
+  const out: Importance[] = [];
+  for (const [f, name] of names.entries()) {
+    const rises: number[] = [];
+    for (let k = 0; k < repeats; k++) {
+      const perm = seededShuffle(rows, seed + 1000 * f + k);
+      let permuted: FeatureSource = src;
+      let g = guests;
+      if (name === '<embedding>') {
+        const d = src.embeddingDim;
+        const emb = Float64Array.from(src.embeddings!);
+        rows.forEach((r, i) => emb.set(src.embeddings!.subarray(perm[i]! * d, (perm[i]! + 1) * d), r * d));
+        permuted = { ...src, embeddings: emb };
+      } else if (name === '<guest>') {
+        const copy = [...guests!];
+        rows.forEach((r, i) => (copy[r] = guests![perm[i]!]!));
+        g = copy;
+      } else {
+        const col = src.table.columns.get(name)!;
+        const shuffled: Column =
+          col.kind === 'numeric'
+            ? { kind: 'numeric', values: Float64Array.from(col.values) }
+            : { kind: 'text', values: [...col.values] };
+        rows.forEach((r, i) => (shuffled.values[r] = col.values[perm[i]!]!));
+        permuted = { ...src, table: { ...src.table, columns: new Map(src.table.columns).set(name, shuffled) } };
+      }
+      rises.push(rmse(truth, await model.predict(permuted, g, rows)) - base);
+    }
+    const mean = rises.reduce((a, b) => a + b, 0) / repeats;
+    const sd = Math.sqrt(rises.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, repeats - 1));
+    out.push({ feature: name, increase: mean, sd });
+  }
+  return out.sort((a, b) => b.increase - a.increase);
+}

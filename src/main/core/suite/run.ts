@@ -1,0 +1,240 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { entriesToStateDict } from '../../../../native/index';
+import { FramelabError } from '../../../shared/errors';
+import { writeSafetensors } from '../vision/weights/safetensors';
+import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
+import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
+import { mulberry32 } from '../random';
+import { permutationImportance } from './importance';
+import { fitModel, type FittedModel, type SuiteData } from './models';
+import { prepareData, type PreparedData } from './prepare';
+import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
+import { numericColumn, textColumn } from './table';
+
+/**
+ * One suite run: prepare the data, split, fit every model on the training rows, score val
+ * and test (or every K-fold), and write an immutable run folder. The folder is assembled
+ * under a temporary name and renamed at the end, so a run folder is either complete or
+ * absent; its files are then made read-only.
+ */
+export interface RunReporter {
+  progress(fraction: number, stage: string): void;
+  throwIfCancelled(): void;
+}
+
+export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'suite');
+
+export function makeSplit(config: SuiteConfig, prepared: PreparedData): Split | Fold[] {
+  const { split } = config;
+  const n = prepared.data.ids.length;
+  const groupColumn = split.groupColumn ?? config.guestColumn;
+  const groups = () => {
+    if (!groupColumn) throw new FramelabError('INVALID_INPUT', `a "${split.kind}" split needs split.groupColumn (or guestColumn).`);
+    return textColumn(prepared.table, groupColumn, 'the split group');
+  };
+  switch (split.kind) {
+    case 'random':
+      return randomSplit(n, split.ratios, split.seed);
+    case 'time':
+      return timeSplit(Array.from(numericColumn(prepared.table, split.timeColumn, 'the time column of a chronological split')), split.ratios, split.timeColumn);
+    case 'group':
+      return groupSplit(groups(), split.ratios, split.seed, groupColumn!);
+    case 'kfold':
+      return kFold(n, split.k, split.seed);
+    case 'group_kfold':
+      return groupKFold(groups(), split.k, groupColumn!);
+  }
+}
+
+function newRunId(config: SuiteConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  const salt = crypto.createHash('sha256').update(JSON.stringify(config)).update(crypto.randomBytes(8)).digest('hex').slice(0, 6);
+  return `suite-${stamp}-${salt}`;
+}
+
+function versions(): Record<string, string> {
+  const read = (pkg: string) => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')).version as string;
+    } catch {
+      return 'unknown';
+    }
+  };
+  let app = 'unknown';
+  try {
+    app = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')).version;
+  } catch {
+    /* not run from the repo: the version stays unknown rather than guessed */
+  }
+  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api') };
+}
+
+interface Scored {
+  model: string;
+  val: Metrics;
+  test: Metrics | null;
+  sd: Partial<Metrics> | null;
+}
+
+function sortLeaderboard(rows: Scored[], metric: (typeof METRIC_NAMES)[number]): Scored[] {
+  const sign = HIGHER_IS_BETTER.has(metric) ? -1 : 1;
+  const key = (r: Scored) => (Number.isNaN(r.val[metric]) ? Infinity : sign * r.val[metric]);
+  return [...rows].sort((a, b) => key(a) - key(b) || (a.model < b.model ? -1 : 1));
+}
+
+const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : String(v));
+const nanToNull = <T extends object>(m: T): T => JSON.parse(JSON.stringify(m, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+
+function predictionsCsv(models: string[], ids: string[], rows: number[], y: Float64Array, preds: Map<string, Float64Array>): string {
+  const lines = ['model,video_id,y_true,y_pred'];
+  for (const m of models) rows.forEach((r, i) => lines.push(`${csvCell(m)},${csvCell(ids[r]!)},${y[r]},${preds.get(m)![i]}`));
+  return lines.join('\n') + '\n';
+}
+
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp });
+}
+
+function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
+  return ['epoch,train_loss,val_rmse', ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
+}
+
+function writeReadOnlyTree(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) writeReadOnlyTree(p);
+    else fs.chmodSync(p, 0o444);
+  }
+}
+
+export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null): Promise<SuiteRunResult> {
+  reporter.progress(0.02, 'loading data');
+  const prepared = await prepareData(config);
+  const { data } = prepared;
+  reporter.throwIfCancelled();
+  const split = makeSplit(config, prepared);
+  const runId = newRunId(config);
+  const root = suiteRunsDir(homeRoot);
+  const runDir = path.join(root, runId);
+  const work = path.join(root, `.${runId}.partial`);
+  fs.mkdirSync(path.join(work, 'predictions'), { recursive: true });
+  fs.mkdirSync(path.join(work, 'models'), { recursive: true });
+  fs.mkdirSync(path.join(work, 'curves'), { recursive: true });
+  const write = (rel: string, text: string) => fs.writeFileSync(path.join(work, rel), text);
+  const models = [...new Set(config.models)];
+  const scored: Scored[] = [];
+  try {
+    write('config_used.json', JSON.stringify({ runId, configFile, config, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
+
+    if (Array.isArray(split)) {
+      // K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd.
+      const oof = new Map(models.map((m) => [m, new Float64Array(data.ids.length)]));
+      const perFold = new Map<string, Metrics[]>(models.map((m) => [m, []]));
+      const foldOf = new Array<number>(data.ids.length);
+      for (const [f, fold] of split.entries()) {
+        fold.test.forEach((r) => (foldOf[r] = f));
+        for (const [mi, m] of models.entries()) {
+          reporter.throwIfCancelled();
+          reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
+          const fitted = await fitAndScore(m, data, fold.train, config);
+          const pred = await fitted.predict(data.src, data.guests, fold.test);
+          fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
+          perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
+          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve));
+        }
+      }
+      write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
+      const all = data.ids.map((_, i) => i);
+      write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
+      for (const m of models) {
+        const folds = perFold.get(m)!;
+        const meanOf = (k: keyof Metrics) => folds.reduce((a, x) => a + x[k], 0) / folds.length;
+        const sdOf = (k: keyof Metrics) => Math.sqrt(folds.reduce((a, x) => a + (x[k] - meanOf(k)) ** 2, 0) / (folds.length - 1));
+        const val = Object.fromEntries((['n', ...METRIC_NAMES] as const).map((k) => [k, k === 'n' ? data.ids.length : meanOf(k)])) as unknown as Metrics;
+        const sd = Object.fromEntries(METRIC_NAMES.map((k) => [k, sdOf(k)]));
+        scored.push({ model: m, val, test: null, sd });
+        write(`models/${m}.folds.json`, JSON.stringify(nanToNull(folds), null, 2));
+      }
+    } else {
+      write('split_manifest.csv', splitManifestCsv(data.ids, split));
+      const sliceColumn = prepared.table.columns.get(config.sliceColumn);
+      const detail: Record<string, { intervals: Record<'val' | 'test', Intervals>; slices: Record<'val' | 'test', Record<string, Metrics>> }> = {};
+      const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
+      for (const [mi, m] of models.entries()) {
+        reporter.throwIfCancelled();
+        reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
+        const fitted = await fitAndScore(m, data, split.train, config);
+        const val = await fitted.predict(data.src, data.guests, split.val);
+        const test = await fitted.predict(data.src, data.guests, split.test);
+        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
+        // Intervals and slices per split: the same seed for every model, so they are comparable.
+        const extras = (rows: number[], pred: Float64Array) => {
+          const truth = rows.map((r) => data.y[r]!);
+          const slices: Record<string, Metrics> = {};
+          if (sliceColumn) {
+            const key = (r: number) => String(sliceColumn.values[r]);
+            for (const value of [...new Set(rows.map(key))].sort()) {
+              const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
+              slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!));
+            }
+          }
+          return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed)), slices };
+        };
+        const ev = extras(split.val, val);
+        const et = extras(split.test, test);
+        const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
+        fs.mkdirSync(path.join(work, 'importance'), { recursive: true });
+        write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
+        detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
+        if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
+        preds.val.set(m, val);
+        preds.test.set(m, test);
+        scored.push({
+          model: m,
+          val: regressionMetrics(split.val.map((r) => data.y[r]!), val),
+          test: regressionMetrics(split.test.map((r) => data.y[r]!), test),
+          sd: null,
+        });
+        write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
+      }
+      write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
+      write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
+      write('metric_intervals.json', JSON.stringify(nanToNull(Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.intervals]))), null, 2));
+      write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.slices])) }), null, 2));
+    }
+
+    const board = sortLeaderboard(scored, config.rankMetric);
+    const leaderboard: LeaderboardRow[] = board.map((r) => nanToNull({ model: r.model, val: r.val, test: r.test, sd: r.sd }));
+    write('metrics_summary.json', JSON.stringify({ rankMetric: config.rankMetric, models: leaderboard }, null, 2));
+    const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `test_${k}`)];
+    write(
+      'leaderboard.csv',
+      [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(r.test?.[k] ?? (r.sd?.[k] as number | undefined)))].join(','))].join('\n') + '\n',
+    );
+    const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
+    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard };
+    write('result.json', JSON.stringify(result, null, 2));
+    writeReadOnlyTree(work);
+    fs.renameSync(work, runDir);
+    reporter.progress(1, 'done');
+    return result;
+  } catch (e) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Every finished run's result, newest first. */
+export function listRuns(homeRoot: string): SuiteRunResult[] {
+  const root = suiteRunsDir(homeRoot);
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root)
+    .filter((d) => d.startsWith('suite-') && fs.existsSync(path.join(root, d, 'result.json')))
+    .sort()
+    .reverse()
+    .map((d) => JSON.parse(fs.readFileSync(path.join(root, d, 'result.json'), 'utf8')) as SuiteRunResult);
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * A suite run's configuration (the JSON file `framelab suite run CONFIG` reads). Relative
+ * paths are resolved against the config file's folder before the job sees them.
+ */
+export const SUITE_MODELS = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat', 'gbdt', 'concat_mlp', 'gated_fusion_mlp'] as const;
+export const RANK_METRICS = ['rmse_log', 'mae_log', 'r2_log', 'rmse_raw', 'mae_raw', 'spearman'] as const;
+
+export const SuiteConfig = z
+  .object({
+    name: z.string().optional(),
+    metadata: z.string().min(1),
+    embeddings: z
+      .object({
+        path: z.string().min(1),
+        ids: z.string().optional(),
+        /** Which array of an .npz (when it holds several). */
+        key: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    target: z.object({ column: z.string().default('horizon_view_count'), transform: z.enum(['log1p', 'none']).default('log1p') }).strict().default({ column: 'horizon_view_count', transform: 'log1p' }),
+    filter: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    dedupe: z.object({ by: z.string(), latest: z.string() }).strict().optional(),
+    idColumn: z.string().default('video_id'),
+    guestColumn: z.string().optional(),
+    features: z.object({ numeric: z.array(z.string()).optional(), categorical: z.array(z.string()).optional() }).strict().optional(),
+    /** Extra columns to treat as leakage (on top of the hard set). */
+    leakage: z.array(z.string()).default([]),
+    split: z
+      .object({
+        kind: z.enum(['random', 'time', 'group', 'kfold', 'group_kfold']).default('random'),
+        ratios: z.tuple([z.number(), z.number(), z.number()]).default([0.7, 0.15, 0.15]),
+        k: z.number().int().min(2).default(5),
+        seed: z.number().int().default(42),
+        timeColumn: z.string().default('captured_at'),
+        groupColumn: z.string().optional(),
+      })
+      .strict()
+      .default({ kind: 'random', ratios: [0.7, 0.15, 0.15], k: 5, seed: 42, timeColumn: 'captured_at' }),
+    models: z.array(z.enum(SUITE_MODELS)).min(1).default(['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat']),
+    alphas: z.array(z.number().positive()).min(1).optional(),
+    innerK: z.number().int().min(2).default(5),
+    guestShrinkage: z.number().min(0).default(0),
+    rankMetric: z.enum(RANK_METRICS).default('rmse_log'),
+    /** Metrics are also reported per value of this column when the data has it. */
+    sliceColumn: z.string().default('text_present'),
+    /** Bootstrap resamples for the 95% intervals of val/test metrics. */
+    bootstrap: z.number().int().min(10).default(1000),
+    /** The neural models' recipe; defaults are the lab's (1024-512-256, dropout 0.2, 40 epochs, patience 6). */
+    mlp: z
+      .object({
+        hidden: z.array(z.number().int().min(1)).min(1).optional(),
+        dropout: z.number().min(0).max(0.9).optional(),
+        maxEpochs: z.number().int().min(1).optional(),
+        patience: z.number().int().min(1).optional(),
+        batchSize: z.number().int().min(1).optional(),
+        lr: z.number().positive().optional(),
+        weightDecay: z.number().min(0).optional(),
+        threads: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    seed: z.number().int().default(42),
+  })
+  .strict();
+export type SuiteConfig = z.infer<typeof SuiteConfig>;
+
+export const SuiteMetrics = z.object({
+  n: z.number().int(),
+  rmse_log: z.number(),
+  mae_log: z.number(),
+  r2_log: z.number(),
+  rmse_raw: z.number(),
+  mae_raw: z.number(),
+  spearman: z.number().nullable(),
+});
+
+export const LeaderboardRow = z.object({
+  model: z.string(),
+  /** train/val/test split runs: val and test; K-fold runs: the mean over folds in val, sd in test. */
+  val: SuiteMetrics,
+  test: SuiteMetrics.nullable(),
+  sd: SuiteMetrics.partial().nullable(),
+});
+export type LeaderboardRow = z.infer<typeof LeaderboardRow>;
+
+export const SuiteRunParams = z.object({
+  config: SuiteConfig,
+  /** Where the config came from (recorded in the run). */
+  configFile: z.string().nullable().default(null),
+});
+export type SuiteRunParams = z.infer<typeof SuiteRunParams>;
+
+export const SuiteRunResult = z.object({
+  runId: z.string(),
+  runDir: z.string(),
+  rows: z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() }),
+  folds: z.number().int().nullable(),
+  rankMetric: z.enum(RANK_METRICS),
+  leaderboard: z.array(LeaderboardRow),
+});
+export type SuiteRunResult = z.infer<typeof SuiteRunResult>;

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { mulberry32 } from '../../src/main/core/random';
+
+/**
+ * Writes a horizon table (two horizons, two captures per video at horizon 7, leakage
+ * columns present) and matching embeddings (.npy + ids.txt) with known signal:
+ * log1p(views) = 6 + 0.05·duration + channel effect + 0.8·e0 − 0.5·e1 + noise.
+ * Returns the folder.
+ */
+export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { dir: string; videos: string[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  const rnd = mulberry32(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const channels = Array.from({ length: 12 }, (_, i) => ({ id: `UC${i}`, effect: 1.2 * gauss(), country: ['US', 'MX', 'DE'][i % 3]! }));
+  const lines = ['video_id,captured_at,horizon_days,horizon_view_count,view_count,views_per_day,age_days,virality_score,channel_id,channel_title,language,country,query,duration,text_present'];
+  const emb: number[] = [];
+  const videos: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `vid_${String(i).padStart(4, '0')}`;
+    videos.push(id);
+    const ch = channels[Math.floor(rnd() * channels.length)]!;
+    const duration = 5 + 55 * rnd();
+    const e = Array.from({ length: d }, () => gauss());
+    emb.push(...e);
+    const yLog = 6 + 0.05 * duration + ch.effect + 0.8 * e[0]! - 0.5 * e[1]! + 0.25 * gauss();
+    const views = Math.round(Math.expm1(yLog));
+    const lang = ['en', 'es', 'de'][Math.floor(rnd() * 3)]!;
+    const q = ['cooking', 'news'][i % 2]!;
+    const day = 1 + (i % 28);
+    const base = [id, '', '', '', views * 2, views / 7, 30, rnd(), ch.id, `Channel ${ch.id}`, lang, ch.country, q, duration.toFixed(2), i % 3 ? 1 : 0];
+    // An earlier capture at horizon 7 with a stale count (the dedupe must drop it) ...
+    const early = [...base];
+    early[1] = `2025-03-${String(day).padStart(2, '0')} 08:00:00`;
+    early[2] = 7;
+    early[3] = Math.round(views / 3);
+    // ... the latest capture at horizon 7 (the true label) ...
+    const late = [...base];
+    late[1] = `2025-03-${String(day).padStart(2, '0')} 20:00:00`;
+    late[2] = 7;
+    late[3] = views;
+    // ... and the 30-day horizon (must be filtered out).
+    const h30 = [...base];
+    h30[1] = `2025-04-${String(day).padStart(2, '0')} 20:00:00`;
+    h30[2] = 30;
+    h30[3] = views * 5;
+    for (const row of i % 2 ? [late, early, h30] : [early, h30, late]) lines.push(row.join(','));
+  }
+  fs.writeFileSync(path.join(dir, 'meta.csv'), lines.join('\n') + '\n');
+  // .npy float32, C order, rows in a shuffled order so the join is by id, not position.
+  const order = videos.map((_, i) => i).reverse();
+  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
+  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  const body = Buffer.alloc(n * d * 4);
+  order.forEach((src, row) => {
+    for (let j = 0; j < d; j++) body.writeFloatLE(emb[src * d + j]!, (row * d + j) * 4);
+  });
+  const head = Buffer.alloc(10);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+  head.writeUInt16LE(padded.length, 8);
+  fs.writeFileSync(path.join(dir, 'emb.npy'), Buffer.concat([head, Buffer.from(padded, 'latin1'), body]));
+  fs.writeFileSync(path.join(dir, 'ids.txt'), order.map((i) => videos[i]).join('\n') + '\n');
+  return { dir, videos };
+}

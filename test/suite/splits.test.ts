@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit } from '../../src/main/core/suite/splits';
+import { pythonHas, runPython } from '../helpers/python';
+
+const all = (s: { train: number[]; val: number[]; test: number[] }) => [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
+
+describe('splits', () => {
+  it('random 70/15/15 covers every row once, is seeded, and keeps every split non-empty at 12 rows', () => {
+    const s = randomSplit(100, [0.7, 0.15, 0.15], 42);
+    expect([s.train.length, s.val.length, s.test.length]).toEqual([70, 15, 15]);
+    expect(all(s)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(randomSplit(100, [0.7, 0.15, 0.15], 42)).toEqual(s);
+    expect(randomSplit(100, [0.7, 0.15, 0.15], 43)).not.toEqual(s);
+    const small = randomSplit(12, [0.7, 0.15, 0.15], 1);
+    expect(small.val.length).toBeGreaterThan(0);
+    expect(small.test.length).toBeGreaterThan(0);
+    expect(() => randomSplit(11, [0.7, 0.15, 0.15], 1)).toThrow(/at least 12 rows; the dataset has 11/);
+    expect(() => randomSplit(20, [0.7, 0.2, 0.2], 1)).toThrow(/summing to 1/);
+  });
+
+  it('chronological split trains on the oldest and tests on the newest rows', () => {
+    const times = Array.from({ length: 20 }, (_, i) => (i * 7919) % 20); // a permutation of 0..19
+    const s = timeSplit(times, [0.7, 0.15, 0.15], 'captured_at');
+    const maxTrain = Math.max(...s.train.map((i) => times[i]!));
+    const minVal = Math.min(...s.val.map((i) => times[i]!));
+    const maxVal = Math.max(...s.val.map((i) => times[i]!));
+    const minTest = Math.min(...s.test.map((i) => times[i]!));
+    expect(maxTrain).toBeLessThan(minVal);
+    expect(maxVal).toBeLessThan(minTest);
+    expect(() => timeSplit([...times.slice(0, 19), NaN], [0.7, 0.15, 0.15], 'captured_at')).toThrow(/row 20 has no usable captured_at/);
+  });
+
+  it('grouped split never puts one channel in two splits', () => {
+    const groups = Array.from({ length: 60 }, (_, i) => `ch${i % 9}`);
+    const s = groupSplit(groups, [0.7, 0.15, 0.15], 3, 'channel_id');
+    const of = (rows: number[]) => new Set(rows.map((i) => groups[i]));
+    const [a, b, c] = [of(s.train), of(s.val), of(s.test)];
+    for (const g of a) expect(b.has(g) || c.has(g)).toBe(false);
+    for (const g of b) expect(c.has(g)).toBe(false);
+    expect(all(s)).toHaveLength(60);
+    expect(s.val.length && s.test.length && s.train.length).toBeTruthy();
+  });
+
+  it.skipIf(!pythonHas('sklearn'))('K-fold equals sklearn KFold(k) (no shuffle); grouped K-fold keeps groups whole', () => {
+    const ref = JSON.parse(runPython('import json; from sklearn.model_selection import KFold; print(json.dumps([[list(map(int,a)),list(map(int,b))] for a,b in KFold(5).split(list(range(23)))]))'));
+    expect(kFold(23, 5).map((f) => [f.train, f.test])).toEqual(ref);
+    const groups = Array.from({ length: 40 }, (_, i) => `g${(i * 3) % 11}`);
+    const folds = groupKFold(groups, 4, 'channel_id');
+    const seen = new Set<number>();
+    for (const f of folds) {
+      const tg = new Set(f.test.map((i) => groups[i]));
+      for (const i of f.train) expect(tg.has(groups[i])).toBe(false);
+      f.test.forEach((i) => seen.add(i));
+    }
+    expect(seen.size).toBe(40);
+  });
+
+  it('the manifest lists every video with its split, quoting as CSV needs', () => {
+    const csv = splitManifestCsv(['a', 'b,c', 'd'], { train: [0], val: [1], test: [2] });
+    expect(csv).toBe('video_id,split\na,train\n"b,c",val\nd,test\n');
+  });
+});
