@@ -80,7 +80,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   let errors = saved.filter((r) => r.error).length;
   let frames = 0;
   let modelMs = 0;
-  const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0 };
+  const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
   const started = Date.now();
   const total = resumedFrom + todo.length;
   let pending: VideoRecord[] = [];
@@ -138,7 +138,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
       'info',
       `${frames} frames in ${seconds.toFixed(1)} s: ${(frames / seconds).toFixed(2)} frames/s end to end, ` +
         `${(frames / Math.max(modelMs / 1000, 1e-3)).toFixed(2)} frames/s model only (models ${s(modelMs)}; workers: ` +
-        `download ${s(timings.fetchMs)}, probe ${s(timings.probeMs)}, ffmpeg decode ${s(timings.decodeMs)}, resize+normalise ${s(timings.prepareMs)})`,
+        `download ${s(timings.fetchMs)}, probe ${s(timings.probeMs)}, ffmpeg decode ${s(timings.decodeMs)} (${timings.perFrame} frame(s) one ffmpeg each), resize+normalise ${s(timings.prepareMs)})`,
     );
   }
 

@@ -9,7 +9,7 @@ import { FramelabError } from '../../../shared/errors';
 import type { InferSampling } from '../../../shared/infer';
 import { probeVideo, ProbeError } from '../media/probe';
 import { sampleTimestamps } from '../media/sampling';
-import { decodeFrameAt } from './decodeFrames';
+import { decodeThreads, decodeVideoFrames } from './decodeFrames';
 import type { VideoRecord } from './outputs';
 import type { VideoEntry } from './videoList';
 
@@ -39,6 +39,8 @@ export interface PipelineTimings {
   probeMs: number;
   decodeMs: number;
   prepareMs: number;
+  /** Frames the single pass per video could not vouch for, decoded one ffmpeg each instead. */
+  perFrame: number;
 }
 
 interface Pending {
@@ -79,6 +81,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
   let next = 0;
   let workersLeft = Math.max(1, Math.min(options.workers, videos.length));
   let failure: unknown = null;
+  const threads = decodeThreads(options.workers);
 
   const finishIfDone = (p: Pending) => {
     if (p.decoding || p.processed < p.queued) return;
@@ -122,24 +125,33 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         }
         record.tenths = sampleTimestamps(samplingFor(options.sampling), probe.durationS, video.videoId);
         if (!record.tenths.length) throw Object.assign(new Error(`no frame to sample in ${probe.durationS} s`), { stage: 'sample' });
-        for (let i = 0; i < record.tenths.length; i++) {
-          while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
-          if (options.stopped() || failure) return;
-          let image;
-          const t2 = Date.now();
-          try {
-            image = await decodeFrameAt(file, record.tenths[i]! / 10, probe.width, probe.height);
+        // One ffmpeg per video (decodeFrames.ts); pulling the next frame only once the queue
+        // has room keeps ffmpeg paused on a full pipe while the model catches up.
+        const frames = decodeVideoFrames(file, record.tenths, probe, threads, options.timings);
+        try {
+          for (;;) {
+            while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
+            if (options.stopped() || failure) return;
+            const t2 = Date.now();
+            let step;
+            try {
+              step = await frames.next();
+            } catch (err) {
+              if (err instanceof FramelabError) throw err;
+              throw Object.assign(new Error((err as Error).message), { stage: 'decode' });
+            }
             if (options.timings) options.timings.decodeMs += Date.now() - t2;
-          } catch (err) {
-            if (err instanceof FramelabError) throw err;
-            throw Object.assign(new Error((err as Error).message), { stage: 'decode' });
+            if (step.done) break;
+            const { index, image } = step.value;
+            const t3 = Date.now();
+            const inputs = models.map((m) => m.prepare(image));
+            if (options.timings) options.timings.prepareMs += Date.now() - t3;
+            queue.push({ pending, index, inputs });
+            pending.queued++;
+            items.notify();
           }
-          const t3 = Date.now();
-          const inputs = models.map((m) => m.prepare(image));
-          if (options.timings) options.timings.prepareMs += Date.now() - t3;
-          queue.push({ pending, index: i, inputs });
-          pending.queued++;
-          items.notify();
+        } finally {
+          await frames.return(undefined);
         }
       } catch (err) {
         const stage = (err as { stage?: string }).stage;

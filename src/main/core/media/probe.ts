@@ -8,6 +8,23 @@ export interface VideoProbe {
   height: number;
   fps: number;
   codec: string;
+  /** The video stream's time base ("1/12800"): its frame timestamps count these. */
+  timeBase: string | null;
+  /** The container's start time in seconds (what ffmpeg's -ss counts from), 0 when it gives none. */
+  startTimeS: number;
+  /** Display rotation in degrees (side data or the old `rotate` tag): ffmpeg auto-rotates by it. */
+  rotation: number;
+}
+
+/** The display matrix's rotation (side data) or the older `rotate` tag, in degrees; 0 when none. */
+function rotationOf(stream: import('fluent-ffmpeg').FfprobeStream): number {
+  // fluent-ffmpeg flattens the stream's [SIDE_DATA] section into the stream (`rotation`); ffprobe's JSON nests it.
+  const raw = stream as { rotation?: number | string; side_data_list?: { rotation?: number | string }[] };
+  const fromMatrix = [raw.rotation, ...(raw.side_data_list ?? []).map((d) => d.rotation)]
+    .map(Number)
+    .find((r) => Number.isFinite(r) && r !== 0);
+  const tag = Number((stream.tags as Record<string, unknown> | undefined)?.rotate);
+  return fromMatrix ?? (Number.isFinite(tag) ? tag : 0);
 }
 
 /** "30000/1001" → 29.97; "0/0" or garbage → 0. */
@@ -55,5 +72,8 @@ export async function probeVideo(file: string): Promise<VideoProbe> {
     height,
     fps: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
     codec: String(video.codec_name ?? 'unknown'),
+    timeBase: typeof video.time_base === 'string' && /^\d+\/\d+$/.test(video.time_base) ? video.time_base : null,
+    startTimeS: Number.isFinite(Number(data.format.start_time)) ? Number(data.format.start_time) : 0,
+    rotation: rotationOf(video),
   };
 }
