@@ -110,6 +110,11 @@ export const api = {
     output: JobOut,
   }),
   'jobs.cancel': method({ summary: 'Cancel a queued or running job', input: JobRef, output: JobOut }),
+  'jobs.pause': method({
+    summary: 'Pause a queued or running resumable job: it stops like a cancel, keeps its checkpoint, ends cancelled with code PAUSED; jobs.resume continues it',
+    input: JobRef,
+    output: JobOut,
+  }),
   'jobs.resume': method({
     summary: 'Resume an interrupted, failed or cancelled job where its kind supports it',
     input: JobRef,

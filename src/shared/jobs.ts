@@ -144,3 +144,10 @@ export const JobLogLine = z.object({
   message: z.string(),
 });
 export type JobLogLine = z.infer<typeof JobLogLine>;
+
+/**
+ * A paused job is a resumable job stopped on request, its checkpoint kept: status `cancelled`
+ * with this error code (no new status, so the jobs table and its readers are unchanged).
+ */
+export const PAUSED_CODE = 'PAUSED' as const;
+export const isPaused = (job: Pick<JobSummary, 'status' | 'error'>): boolean => job.status === 'cancelled' && job.error?.code === PAUSED_CODE;

@@ -7,7 +7,6 @@
  * frame comes out turned, its size from the decoder) and a non-square sample aspect.
  */
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +70,7 @@ function expectSameAsReference(clip: Clip, frames: Map<number, { width: number; 
 
 describe('decodeVideoFrames', () => {
   beforeAll(async () => {
-    dir = tempDir('framelab-decode-');
+    dir = tempDir('decode');
     await inPool(CLIPS, 2, async (c) => {
       await ffmpeg(['-f', 'lavfi', '-i', c.source, '-t', '1.8', '-pix_fmt', 'yuv420p', ...c.args, path.join(dir, c.name)]);
     });
@@ -88,7 +87,7 @@ describe('decodeVideoFrames', () => {
       clip.reference[t] = await decodeFrameAt(clip.file, t / 10, size.width, size.height).then((i) => i.data, (e: Error) => e);
     });
   }, 600_000);
-  afterAll(() => runCleanup(() => fs.rmSync(dir, { recursive: true, force: true })));
+  afterAll(runCleanup);
 
   it('reads the time base, start and rotation the thresholds need', () => {
     const by = Object.fromEntries(clips.map((c) => [c.name, c.probe]));

@@ -1,6 +1,6 @@
 import type { Client } from '../../../shared/client';
 import { FramelabError } from '../../../shared/errors';
-import { JOB_KIND_NAMES, JOB_STATUSES, type JobKind, type JobStatus, type JobSummary } from '../../../shared/jobs';
+import { isPaused, JOB_KIND_NAMES, JOB_STATUSES, type JobKind, type JobStatus, type JobSummary } from '../../../shared/jobs';
 import { waitForJob } from '../../../shared/waitForJob';
 import { intOption, parseCommandArgs } from '../args';
 import type { Command, CommandResult, GlobalOptions } from '../command';
@@ -11,13 +11,14 @@ const USAGE = `framelab jobs list [--status S]... [--limit N]
        framelab jobs show JOB_ID
        framelab jobs start KIND [--param key=value]... [--detach]
        framelab jobs cancel JOB_ID
+       framelab jobs pause JOB_ID
        framelab jobs resume JOB_ID [--detach]
 kinds: ${JOB_KIND_NAMES.join(', ')}`;
 
 export function jobLine(job: JobSummary): string {
   const pct = job.status === 'running' ? ` ${Math.round(job.progress.fraction * 100)}%` : '';
   const error = job.error && job.status !== 'succeeded' ? ` — ${job.error.message}` : '';
-  return `${job.id}  ${job.status}${pct}  ${job.title}  ${job.createdAt}${error}`;
+  return `${job.id}  ${isPaused(job) ? 'paused' : job.status}${pct}  ${job.title}  ${job.createdAt}${error}`;
 }
 
 function parseParam(text: string): [string, unknown] {
@@ -65,7 +66,7 @@ export async function runJob(
 export const jobsCommand: Command = {
   name: 'jobs',
   usage: USAGE,
-  summary: 'List, show, start, cancel and resume jobs',
+  summary: 'List, show, start, cancel, pause and resume jobs',
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -108,6 +109,10 @@ export const jobsCommand: Command = {
         }
         case 'cancel': {
           const { job } = await client.call('jobs.cancel', { jobId: needId() });
+          return { value: { job }, text: jobLine(job) };
+        }
+        case 'pause': {
+          const { job } = await client.call('jobs.pause', { jobId: needId() });
           return { value: { job }, text: jobLine(job) };
         }
         case 'resume': {

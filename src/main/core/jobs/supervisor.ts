@@ -1,6 +1,6 @@
 import { FramelabError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { DataTopic } from '../../../shared/events';
-import { FINISHED_STATUSES, jobKinds, type JobKind, type JobSummary } from '../../../shared/jobs';
+import { FINISHED_STATUSES, jobKinds, PAUSED_CODE, type JobKind, type JobSummary } from '../../../shared/jobs';
 import type { EventBus } from '../events';
 import { zodMessage } from '../zodMessage';
 import type { ChildHandle, ProcessLauncher } from './launcher';
@@ -33,6 +33,8 @@ interface Running {
   startedAtMs: number;
   startFraction: number;
   cancelRequested: boolean;
+  /** The stop asked for is a pause: the job ends cancelled with code PAUSED, ready to resume. */
+  pauseRequested: boolean;
   settled: boolean;
   timers: NodeJS.Timeout[];
 }
@@ -105,15 +107,39 @@ export class JobSupervisor {
     }
     const run = this.liveRun(id);
     if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to cancel.`);
-    if (!run.cancelRequested) {
-      run.cancelRequested = true;
-      run.child.send({ type: 'cancel' });
-      this.repo.saveProgress(id, { ...this.repo.get(id).progress, stage: 'Cancelling…' });
-      this.publish(id);
-      // A job that ignores the request is stopped anyway.
-      run.timers.push(setTimeout(() => run.child.kill(), this.cancelGraceMs));
-    }
+    this.requestStop(run);
     return this.repo.get(id);
+  }
+
+  /**
+   * A pause is a cancel of a resumable job that says so: the job stops the way it stops on
+   * cancel (saving what its checkpoint covers), ends `cancelled` with the code PAUSED, and
+   * `resume` continues it. No new status: the jobs table and every reader stay as they are.
+   */
+  pause(id: string): JobSummary {
+    const job = this.repo.get(id);
+    if (!job.resumable) throw new FramelabError('JOB_NOT_RESUMABLE', `${job.title} cannot resume, so it cannot pause; cancel it instead.`);
+    const queuedAt = this.queue.indexOf(id);
+    if (queuedAt >= 0) {
+      this.queue.splice(queuedAt, 1);
+      this.settle(id, 'cancelled', { error: pausedInfo() });
+      return this.repo.get(id);
+    }
+    const run = this.liveRun(id);
+    if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to pause.`);
+    if (!run.cancelRequested) run.pauseRequested = true;
+    this.requestStop(run);
+    return this.repo.get(id);
+  }
+
+  private requestStop(run: Running): void {
+    if (run.cancelRequested) return;
+    run.cancelRequested = true;
+    run.child.send({ type: 'cancel' });
+    this.repo.saveProgress(run.id, { ...this.repo.get(run.id).progress, stage: stoppingStage(run) });
+    this.publish(run.id);
+    // A job that ignores the request is stopped anyway.
+    run.timers.push(setTimeout(() => run.child.kill(), this.cancelGraceMs));
   }
 
   /** Resolves once the job has finished (succeeded, failed, cancelled or interrupted). */
@@ -175,6 +201,7 @@ export class JobSupervisor {
       startedAtMs: Date.now(),
       startFraction: job.progress.fraction,
       cancelRequested: false,
+      pauseRequested: false,
       settled: false,
       timers: [],
     };
@@ -197,7 +224,7 @@ export class JobSupervisor {
     child.onStderr((line) => this.log(id, 'error', line));
     child.onExit(({ code, signal }) => {
       if (!run.settled) {
-        if (run.cancelRequested) this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } }, run);
+        if (run.cancelRequested) this.settle(id, 'cancelled', { error: stoppedInfo(run) }, run);
         else {
           const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
           this.settle(id, 'interrupted', {
@@ -227,7 +254,7 @@ export class JobSupervisor {
         return;
       }
       case 'progress': {
-        const stage = run.cancelRequested ? 'Cancelling…' : message.stage;
+        const stage = run.cancelRequested ? stoppingStage(run) : message.stage;
         this.repo.saveProgress(id, { fraction: message.fraction, stage, etaS: message.etaS ?? estimateEta(run, message.fraction) });
         this.publish(id);
         return;
@@ -249,7 +276,7 @@ export class JobSupervisor {
         this.settle(id, 'failed', { error: message.error }, run);
         return;
       case 'cancelled':
-        this.settle(id, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } }, run);
+        this.settle(id, 'cancelled', { error: stoppedInfo(run) }, run);
         return;
     }
   }
@@ -308,6 +335,18 @@ export class JobSupervisor {
     this.options.events.emit({ type: 'job.updated', job });
     return job;
   }
+}
+
+function pausedInfo(): ErrorInfo {
+  return { code: PAUSED_CODE, message: 'Paused. Resume it to continue where it stopped.' };
+}
+
+function stoppedInfo(run: Running): ErrorInfo {
+  return run.pauseRequested ? pausedInfo() : { code: 'CANCELLED', message: 'Cancelled.' };
+}
+
+function stoppingStage(run: Running): string {
+  return run.pauseRequested ? 'Pausing…' : 'Cancelling…';
 }
 
 function crashInfo(message: string): ErrorInfo {
