@@ -1,5 +1,5 @@
-import type { JobSummary } from '../../shared/jobs';
-import { cancelJob, resumeJob } from '../store/actions';
+import { isPaused, type JobSummary } from '../../shared/jobs';
+import { cancelJob, pauseJob, resumeJob } from '../store/actions';
 import { canResume, formatEta, isActive } from './format';
 import { ProgressBar } from './ProgressBar';
 
@@ -11,7 +11,7 @@ export function JobRow({ job, onOpen }: { job: JobSummary; onOpen?: (id: string)
         <button type="button" className="link" onClick={() => onOpen?.(job.id)} disabled={!onOpen}>
           {job.title}
         </button>
-        <span className={`badge badge-${job.status}`}>{job.status}</span>
+        <span className={`badge badge-${isPaused(job) ? 'paused' : job.status}`}>{isPaused(job) ? 'Paused' : job.status}</span>
       </div>
       {isActive(job) && (
         <>
@@ -30,10 +30,15 @@ export function JobRow({ job, onOpen }: { job: JobSummary; onOpen?: (id: string)
   );
 }
 
-/** Cancel while a job runs, resume when it can: the same buttons wherever a job is shown. */
+/** Pause (resumable jobs) and cancel while a job runs, resume when it can: the same buttons wherever a job is shown. */
 export function JobActions({ job }: { job: JobSummary }) {
   return (
     <div className="job-actions">
+      {isActive(job) && job.resumable && (
+        <button type="button" onClick={() => void pauseJob(job.id)} disabled={job.progress.stage === 'Pausing…'}>
+          Pause
+        </button>
+      )}
       {isActive(job) && (
         <button type="button" onClick={() => void cancelJob(job.id)}>
           Cancel

@@ -44,6 +44,9 @@ export const startIntegrityCheck = () =>
 export const cancelJob = (jobId: string) =>
   attempt(async () => useStore.getState().upsertJob((await client().call('jobs.cancel', { jobId })).job));
 
+export const pauseJob = (jobId: string) =>
+  attempt(async () => useStore.getState().upsertJob((await client().call('jobs.pause', { jobId })).job));
+
 export const resumeJob = (jobId: string) =>
   attempt(async () => useStore.getState().upsertJob((await client().call('jobs.resume', { jobId })).job));
 
