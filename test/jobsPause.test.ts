@@ -83,16 +83,13 @@ describe('jobs.pause', () => {
   it('`framelab jobs pause ID` through a running server, then `jobs resume`', async () => {
     const home = tempDir('serve');
     const seed = openTestCore(home);
-    storeRandomFiles(seed.db, seed.home, LONG.count, LONG.size);
+    storeRandomFiles(seed.db, seed.home, 2 * LONG.count, LONG.size);
     seed.close();
     const serve = await startServe(home);
-    const started = await apiCall(serve.url, serve.token, 'jobs.start', { kind: 'workspace.integrity', params: {} });
-    const id = started.body.value.job.id as string;
-    await waitUntil(async () => {
-      const got = await apiCall(serve.url, serve.token, 'jobs.get', { jobId: id });
-      return got.body.value.job.progress.fraction > 0.05;
-    }, 'the served job to get going', { timeoutMs: 60_000, intervalMs: 100 });
-
+    // Two jobs run at once: the third waits in line (or has just started) when the CLI pauses it.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await apiCall(serve.url, serve.token, 'jobs.start', { kind: 'workspace.integrity', params: {} })).body.value.job.id as string);
+    const id = ids[2]!;
     const res = await runCli(['jobs', 'pause', id, '--json', '--home', home]);
     expect(res.code, res.stderr).toBe(0);
     await waitUntil(async () => (await apiCall(serve.url, serve.token, 'jobs.get', { jobId: id })).body.value.job.status === 'cancelled', 'the pause to land', { timeoutMs: 30_000, intervalMs: 100 });
