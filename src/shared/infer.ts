@@ -36,6 +36,10 @@ export const InferParams = z.object({
   /** Discard what the output folder holds and start over. */
   fresh: z.boolean().default(false),
   outDir: z.string().min(1),
+  /** gs://BUCKET/PREFIX: the three CSVs (so far) and the manifest are uploaded there at each checkpoint and at the end. */
+  uploadTo: z.string().regex(/^gs:\/\/[^/]+/, 'uploadTo is gs://BUCKET/PREFIX').optional(),
+  /** Keep bucket videos in the home's cache after use (by default a video downloaded by this run is deleted once its frames are decoded). */
+  keepCache: z.boolean().optional(),
 });
 export type InferParams = z.infer<typeof InferParams>;
 

@@ -9,7 +9,8 @@ import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
 const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR [--every S | --per-video K [--random --seed N]]
-                [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh] [--json]
+                [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh]
+                [--upload gs://BUCKET/PREFIX] [--keep-cache] [--json]
        framelab infer merge --out DIR SHARD_DIR... [--json]`;
 
 function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -57,6 +58,8 @@ export const inferCommand: Command = {
         'checkpoint-every': { type: 'string' },
         shard: { type: 'string' },
         fresh: { type: 'boolean' },
+        upload: { type: 'string' },
+        'keep-cache': { type: 'boolean' },
       },
       USAGE,
     );
@@ -81,7 +84,10 @@ export const inferCommand: Command = {
       shard: values.shard ? parseShard(values.shard) : null,
       fresh: Boolean(values.fresh),
       outDir: out,
+      ...(values.upload ? { uploadTo: values.upload } : {}),
+      ...(values['keep-cache'] ? { keepCache: true } : {}),
     };
+    if (params.uploadTo && !params.uploadTo.startsWith('gs://')) throw new FramelabError('INVALID_INPUT', `--upload takes gs://BUCKET/PREFIX, not "${params.uploadTo}".`);
     return withClient(globals, async (client, mode) => {
       const { result } = await runJobForResult(client, mode, globals, 'infer.run', params);
       const text = `${result.videos} videos (${result.resumedFrom} from an earlier run), ${result.frames} frames, ${result.errors} error(s) in ${result.outDir}`;

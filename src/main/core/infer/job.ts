@@ -3,6 +3,7 @@
  * folder's CSVs. Resumable from the folder itself (outputState.ts): the same params on the same
  * folder pick up the videos not yet saved, and the CSVs are rendered from every saved video.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
@@ -18,8 +19,9 @@ import { ensureOnnx } from '../vision/onnx/modelCache';
 import { preprocessRgbBatch } from '../vision/preprocess';
 import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
-import { openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
+import { MANIFEST_FILE, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
+import { checkpointUploader } from './upload';
 import { inShard } from './videoList';
 import { listVideoSource, parseGsUrl } from './videoSource';
 
@@ -64,7 +66,7 @@ async function openModel(home: HomePaths, model: ModelSummary, params: InferPara
 export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: HomePaths, params: InferParams): Promise<InferResult> {
   const outDir = path.resolve(params.outDir);
   const models = resolveModels(db, params.models);
-  const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos)), params.shard);
+  const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos), params.keepCache ?? false), params.shard);
   // A resumed attempt of a --fresh job keeps what its first attempt saved.
   openOutput(outDir, manifestFor(models, params), params.fresh && ctx.checkpoint === null);
   const saved = readParts(outDir);
@@ -83,12 +85,22 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
   const started = Date.now();
   const total = resumedFrom + todo.length;
+  const columns = models.map((m) => ({ dimension: m.dimension, classes: m.classes }));
+  const uploader = params.uploadTo
+    ? checkpointUploader(db, params.uploadTo, { warn: (m) => ctx.log('warn', m), info: (m) => ctx.log('info', m) })
+    : null;
+  // What an upload sends: the CSVs of every saved video (read when the upload runs) and the manifest.
+  const savedFiles = () => ({
+    ...renderCsvs(columns, readParts(outDir)),
+    [MANIFEST_FILE]: fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8'),
+  });
   let pending: VideoRecord[] = [];
   const flush = () => {
     if (!pending.length) return;
     writePart(outDir, pending);
     pending = [];
     ctx.saveCheckpoint({ videosDone: done });
+    uploader?.schedule(savedFiles, `checkpoint at ${done} of ${total} videos`);
   };
   const report = () => {
     const seconds = (Date.now() - started) / 1000;
@@ -144,7 +156,12 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
 
   ctx.progress(0.99, 'writing the CSVs');
   const records = readParts(outDir);
-  writeCsvFiles(outDir, renderCsvs(models.map((m) => ({ dimension: m.dimension, classes: m.classes })), records));
+  writeCsvFiles(outDir, renderCsvs(columns, records));
+  if (uploader) {
+    ctx.progress(0.995, `uploading the results to ${params.uploadTo}`);
+    uploader.schedule(savedFiles, 'final');
+    await uploader.settle();
+  }
   return {
     videos: records.length,
     frames: records.reduce((s, r) => s + r.tenths.length, 0),

@@ -162,6 +162,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         }
         record.error = { stage, reason: (err as Error).message };
       }
+      video.release?.();
       pending.decoding = false;
       finishIfDone(pending);
     }

@@ -14,6 +14,8 @@ export interface VideoEntry {
   /** A local file, or the gs:// URL of a bucket object (then `fetch` gives the local copy). */
   path: string;
   fetch?: () => Promise<string>;
+  /** Called once the video's frames are decoded: drops a copy `fetch` downloaded for this run. */
+  release?: () => void;
 }
 
 function walk(dir: string, out: string[]): void {

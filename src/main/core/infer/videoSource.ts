@@ -4,6 +4,7 @@
  * (download is the I/O-bound work the workers overlap with the model) into the home's verified
  * bucket cache, so a resumed run downloads only what is not cached yet.
  */
+import fs from 'node:fs';
 import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
@@ -19,7 +20,17 @@ export function parseGsUrl(url: string): { bucket: string; prefix: string } | nu
   return match ? { bucket: match[1]!, prefix: match[2]! } : null;
 }
 
-export async function listVideoSource(db: Db, home: HomePaths, source: string): Promise<VideoEntry[]> {
+/** Deletes a cached bucket object and its verification sidecar (see sync/bucketFiles.ts). */
+function dropCached(file: string): void {
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}.verified`, { force: true });
+}
+
+/**
+ * `keepCache` false: a video this run downloads is deleted from the cache once its frames are
+ * decoded (15,000 videos would fill the disk); one that was cached before the run stays.
+ */
+export async function listVideoSource(db: Db, home: HomePaths, source: string, keepCache = true): Promise<VideoEntry[]> {
   const gs = parseGsUrl(source);
   if (!gs) return listLocalVideos(source);
   const client = await createBucketClient(gs.bucket, resolveCredentials(readSyncSettings(db)));
@@ -28,7 +39,20 @@ export async function listVideoSource(db: Db, home: HomePaths, source: string): 
     const videoId = defaultVideoId(info.name);
     const other = byId.get(videoId);
     if (other) throw new FramelabError('INVALID_INPUT', `Two objects have the video id "${videoId}": ${other.path} and gs://${gs.bucket}/${info.name}. Rename one.`);
-    byId.set(videoId, { videoId, path: `gs://${gs.bucket}/${info.name}`, fetch: async () => (await fetchBucketObject(home, client, info)).path });
+    let downloaded: string | null = null;
+    byId.set(videoId, {
+      videoId,
+      path: `gs://${gs.bucket}/${info.name}`,
+      fetch: async () => {
+        const got = await fetchBucketObject(home, client, info);
+        if (got.downloaded) downloaded = got.path;
+        return got.path;
+      },
+      release: () => {
+        if (downloaded && !keepCache) dropCached(downloaded);
+        downloaded = null;
+      },
+    });
   }
   return [...byId.values()].sort((a, b) => compareIds(a.videoId, b.videoId));
 }
