@@ -15,6 +15,7 @@ import { shardOf } from '../../src/main/core/infer/videoList';
 import { sampleTimestamps } from '../../src/main/core/media/sampling';
 import { mulberry32 } from '../../src/main/core/random';
 import { InferResult, type InferParams } from '../../src/shared/infer';
+import { isPaused } from '../../src/shared/jobs';
 import { IMAGENET_PREPROCESSING } from '../../src/shared/models';
 import { ModelsPredictResult } from '../../src/shared/models';
 import { openTestCore, runCleanup, runCli, cliEnv, tempDir, waitUntil, withTimeout } from '../helpers';
@@ -212,6 +213,25 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
     expect(resumedFrom, `seed ${seed}`).toBeGreaterThanOrEqual(3 * 3);
     expect(resumedFrom).toBeLessThan(34);
     expect({ ...result, resumedFrom: 0, outDir: reference }).toEqual(referenceResult);
+    expect(read(outDir)).toEqual(read(reference));
+  }, JOB_MS * 2);
+
+  it('jobs.pause stops the run keeping its finished videos; jobs.resume of the same job ends byte-identical', async () => {
+    const outDir = path.join(dir, 'paused');
+    const job = core.jobs.start('infer.run', params(outDir));
+    const parts = () => (fs.existsSync(path.join(outDir, 'parts')) ? fs.readdirSync(path.join(outDir, 'parts')).filter((n) => n.endsWith('.jsonl')).length : 0);
+    await waitUntil(() => parts() >= 1, 'a first part', { timeoutMs: JOB_MS / 2, intervalMs: 20 });
+    expect(core.jobs.pause(job.id).progress.stage).toBe('Pausing…');
+    const paused = await withTimeout(core.jobs.waitFor(job.id), 60_000, 'the pause');
+    expect(isPaused(paused), JSON.stringify(paused.error)).toBe(true);
+    expect(parts()).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(path.join(outDir, 'model_predictions.csv'))).toBe(false);
+    core.jobs.resume(job.id);
+    const done = await withTimeout(core.jobs.waitFor(job.id), JOB_MS, 'the resumed job');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const result = InferResult.parse(done.result);
+    expect(result.resumedFrom).toBeGreaterThanOrEqual(3);
+    expect(result.resumedFrom).toBeLessThan(34);
     expect(read(outDir)).toEqual(read(reference));
   }, JOB_MS * 2);
 
