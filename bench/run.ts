@@ -21,6 +21,7 @@ import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
 import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
+import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
 import { trainStepBench } from './trainStep';
 
@@ -164,6 +165,18 @@ async function main() {
       unit: 's',
       referenceName: "python3-torch, the lab's way",
     });
+  }
+  // 4 clips × 6 s (24 frames, two ResNet-50s): about two minutes; `node --import tsx bench/inferPipeline.ts` runs 12 × 8 s.
+  const infer = await inferPipelineBench(4, 6);
+  if ('skipped' in infer) {
+    console.log(`batch inference: skipped (${infer.skipped})`);
+  } else {
+    console.log(`batch inference: ${infer.line}`);
+    // A rate: the ratio is the share of model-only speed the whole pipeline keeps.
+    results.push(
+      { name: `batch inference, ${infer.frames} frames, end to end (frames/s)`, ours: infer.endToEndFps, reference: infer.modelOnlyFps, unit: 'frames/s', referenceName: 'model only, same frames' },
+      { name: `decoding ${infer.frames} sampled frames`, ours: infer.perVideoDecodeMs, reference: infer.perFrameDecodeMs, unit: 'ms', referenceName: 'one ffmpeg per frame' },
+    );
   }
   for (const r of results) {
     console.log(

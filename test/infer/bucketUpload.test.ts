@@ -67,7 +67,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
     expect(uploads.some((l) => l.message.includes('(checkpoint at '))).toBe(true);
     expect(uploads.at(-1)!.message).toContain('(final)');
     for (const f of FILES) expect(await download(`results/run1/${f}`), f).toBe(fs.readFileSync(path.join(dir, 'a', f), 'utf8'));
-    expect(cachedNow().sort()).toEqual([...names].sort());
+    expect(cachedNow().sort(), fs.readFileSync(path.join(dir, 'a', 'errors.csv'), 'utf8')).toEqual([...names].sort());
 
     // 2. Two videos leave the cache; a run without --keep-cache downloads and then drops only those.
     const evicted = names.filter((n) => n.includes('clip_')).slice(0, 2);
