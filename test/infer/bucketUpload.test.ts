@@ -59,15 +59,19 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
       return { result: InferResult.parse(done.result), logs: core.jobRepo.logs(job.id) };
     };
 
-    // 1. Keep the cache, upload under results/run1.
-    const first = await run({ keepCache: true, uploadTo: `gs://${bucket}/results/run1/`, outDir: path.join(dir, 'a') });
+    // 1. Upload under results/run1 (videos from the local folder: the emulator sometimes resets a
+    // download that overlaps an upload, which would turn a video into a download error).
+    const first = await run({ videos: clips.dir, uploadTo: `gs://${bucket}/results/run1/`, outDir: path.join(dir, 'a') });
     expect(first.result).toMatchObject({ videos: 8, errors: 4 });
     const uploads = first.logs.filter((l) => l.message.startsWith('uploaded 4 file(s) to'));
     expect(uploads.length, 'a checkpoint upload and the final one').toBeGreaterThanOrEqual(2);
     expect(uploads.some((l) => l.message.includes('(checkpoint at '))).toBe(true);
     expect(uploads.at(-1)!.message).toContain('(final)');
     for (const f of FILES) expect(await download(`results/run1/${f}`), f).toBe(fs.readFileSync(path.join(dir, 'a', f), 'utf8'));
-    expect(cachedNow().sort(), fs.readFileSync(path.join(dir, 'a', 'errors.csv'), 'utf8')).toEqual([...names].sort());
+
+    // 1b. From the bucket with --keep-cache: every video stays cached.
+    await run({ keepCache: true, outDir: path.join(dir, 'kept') });
+    expect(cachedNow().sort(), fs.readFileSync(path.join(dir, 'kept', 'errors.csv'), 'utf8')).toEqual([...names].sort());
 
     // 2. Two videos leave the cache; a run without --keep-cache downloads and then drops only those.
     const evicted = names.filter((n) => n.includes('clip_')).slice(0, 2);
@@ -76,7 +80,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
     expect(second.result).toMatchObject({ videos: 8, errors: 4 });
     expect(cachedNow().sort()).toEqual(names.filter((n) => !evicted.includes(n)).sort());
     for (const n of evicted) expect(fs.existsSync(`${cacheOf(n)}.verified`)).toBe(false);
-    for (const f of FILES.slice(0, 3)) expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a', f), 'utf8'));
+    for (const f of FILES.slice(0, 3)) expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, f === 'errors.csv' ? 'kept' : 'a', f), 'utf8'));
 
     // 3. The bucket answers "does not exist" to every call: upload warnings, the run (of the
     // same clips from the local folder) still succeeds with the same files.
