@@ -20,6 +20,22 @@ export function parseGsUrl(url: string): { bucket: string; prefix: string } | nu
   return match ? { bucket: match[1]!, prefix: match[2]! } : null;
 }
 
+/**
+ * A download is tried three times (after 1 s, then 3 s): over hours of downloads a connection
+ * reset is bound to happen, and a failed download is saved as the video's error (not retried
+ * on resume). A missing capability is not retried.
+ */
+async function withRetries<T>(work: () => Promise<T>, delaysMs: readonly number[] = [1000, 3000]): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= delaysMs.length || (err instanceof FramelabError && err.code === 'CAPABILITY_MISSING')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}
+
 /** Deletes a cached bucket object and its verification sidecar (see sync/bucketFiles.ts). */
 function dropCached(file: string): void {
   fs.rmSync(file, { force: true });
@@ -44,7 +60,7 @@ export async function listVideoSource(db: Db, home: HomePaths, source: string, k
       videoId,
       path: `gs://${gs.bucket}/${info.name}`,
       fetch: async () => {
-        const got = await fetchBucketObject(home, client, info);
+        const got = await withRetries(() => fetchBucketObject(home, client, info));
         if (got.downloaded) downloaded = got.path;
         return got.path;
       },
