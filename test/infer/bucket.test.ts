@@ -39,7 +39,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run from a bucket', (
     expect((await core.jobs.waitFor(imported.id)).status).toBe('succeeded');
 
     const run = async (videos: string, outDir: string) => {
-      const p: InferParams = { videos, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8, checkpointEvery: 2, shard: null, fresh: false, outDir };
+      const p: InferParams = { videos, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8, checkpointEvery: 2, shard: null, fresh: false, outDir, keepCache: true };
       const job = core.jobs.start('infer.run', p);
       const done = await withTimeout(core.jobs.waitFor(job.id), 180_000, 'the infer job');
       expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
@@ -58,6 +58,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run from a bucket', (
     );
     const cached = path.join(core.home.root, 'cache', 'bucket', bucket, 'corpus', 'sub', 'clip_000.mp4');
     expect(fs.readFileSync(cached)).toEqual(fs.readFileSync(path.join(clips.dir, 'sub', 'clip_000.mp4')));
+    // (--keep-cache here; without it each downloaded video leaves the cache: bucketUpload.test.ts.)
     const before = server.proxy().stats.requests;
     expect(await run(`gs://${bucket}/corpus/`, remote)).toMatchObject({ videos: 9, resumedFrom: 9 });
     // Only the listing: every video was saved already, none is downloaded again.
