@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferErrorRow, InferFrameRow, InferModelInfo, ModelDistribution } from '../../../shared/inferResults';
 import { parseCsv } from '../annotations/csv';
-import { frameIdAt, toTenths } from '../media/videoIds';
+import { frameIdAt } from '../media/videoIds';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, slugClass, videoVote, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, PARTS_DIR, readManifest, readParts, type InferManifest } from './outputState';
 import { compareIds } from './videoList';
@@ -223,7 +223,3 @@ export function indexedVideo(index: ResultsIndex, videoId: string): IndexedVideo
   return video;
 }
 
-/** The frame of a video at a time, by its tenths (the frame id's time). */
-export function frameTenths(timestampS: number): number {
-  return toTenths(timestampS);
-}
