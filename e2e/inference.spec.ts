@@ -66,6 +66,10 @@ test('run a batch inference from the form, watch it finish, browse and export th
     const frames = table(path.join(out, 'model_predictions.csv'));
     const perVideo = table(path.join(out, 'model_predictions_video.csv'));
     expect(perVideo.map((v) => v.video_id)).toEqual([...seeded.good].sort());
+    const total = seeded.good.length + seeded.bad.length;
+    await expect(page.getByTestId('infer-job-outcome')).toHaveText(
+      `Done: ${total} videos, ${seeded.good.length} read (${frames.length} frames), ${seeded.bad.length} could not be read.`,
+    );
     await expect(page.getByTestId('infer-counts')).toHaveText(`${seeded.good.length} read · ${frames.length} frames · ${seeded.bad.length} could not be read`);
     for (const dim of ['pov', 'distance']) {
       const rows = page.getByTestId(`dist-${dim}`).locator('.dist-row');

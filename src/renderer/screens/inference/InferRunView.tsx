@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { InferResult } from '../../../shared/infer';
 import type { InferResultsView } from '../../../shared/inferResults';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
@@ -102,6 +103,16 @@ function useFolderJob(outDir: string, jobId: string | null): JobSummary | undefi
   });
 }
 
+/** What a finished job did (its result), or where a stopped one was. */
+function outcome(job: JobSummary): string {
+  const parsed = job.status === 'succeeded' ? InferResult.safeParse(job.result) : null;
+  if (parsed?.success) {
+    const r = parsed.data;
+    return `Done: ${r.videos} videos, ${r.videos - r.errors} read (${r.frames} frames), ${r.errors} could not be read${r.resumedFrom ? `; resumed with ${r.resumedFrom} already saved` : ''}.`;
+  }
+  return job.progress.stage ? `Stopped at: ${job.progress.stage}` : '';
+}
+
 /** The run's progress, ETA, errors so far, cancel/resume. */
 function RunProgress({ job }: { job: JobSummary }) {
   return (
@@ -120,7 +131,7 @@ function RunProgress({ job }: { job: JobSummary }) {
           </p>
         </>
       )}
-      {!isActive(job) && job.progress.stage && <p className="small muted">{job.progress.stage}</p>}
+      {!isActive(job) && <p className="small muted" data-testid="infer-job-outcome">{outcome(job)}</p>}
       {job.error && job.status !== 'succeeded' && (
         <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="infer-job-error">
           {job.error.message}
