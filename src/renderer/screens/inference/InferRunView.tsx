@@ -84,6 +84,7 @@ export function InferRunView({ outDir }: { outDir: string }) {
           setOffset(0);
         }}
         onPage={setOffset}
+        running={liveJob ? isActive(liveJob) : false}
       />
     </section>
   );

@@ -81,7 +81,7 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
                   </span>
                   <span className="small muted">
                     {formatTime(o.createdAt)} · {o.models.join(', ')}
-                    {o.exists ? '' : ' · folder gone'}
+                    {o.exists || status === 'queued' || status === 'running' ? '' : ' · folder gone'}
                   </span>
                 </button>
               </li>

@@ -17,8 +17,11 @@ export function ResultsView({
   search,
   onSearch,
   onPage,
+  running,
 }: {
   view: InferResultsView;
+  /** A job is writing this folder now. */
+  running: boolean;
   search: string;
   onSearch: (text: string) => void;
   onPage: (offset: number) => void;
@@ -55,7 +58,8 @@ export function ResultsView({
         </dl>
         {!overview.complete && (
           <p className="small muted">
-            Partial: these are the videos saved so far (every checkpoint); the CSVs are written when the run ends. Resume the run to finish it.
+            Partial: these are the videos saved so far (at every checkpoint); the CSVs are written when the run ends.
+            {running ? '' : ' To finish it, resume the run (or start it again on the same folder, without "Start over").'}
           </p>
         )}
       </article>
