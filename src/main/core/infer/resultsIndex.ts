@@ -22,6 +22,8 @@ export interface IndexedVideo {
   nFrames: number;
   models: Record<string, { pred: string; share: number }>;
   frames(): InferFrameRow[];
+  /** Each frame's predicted class of one model (the distribution counts these without building frame rows). */
+  framePreds(dimension: string): string[];
 }
 
 export interface ResultsIndex {
@@ -82,6 +84,10 @@ function fromParts(models: readonly InferModelInfo[], records: readonly VideoRec
           return [m.dimension, { pred: m.classes[pred]!, share }];
         }),
       ),
+      framePreds: (dimension) => {
+        const classes = models.find((m) => m.dimension === dimension)!.classes;
+        return r.probabilities[dimension]!.map((p) => classes[argmax(p)]!);
+      },
       frames: () =>
         r.tenths.map((t, i) => ({
           frameId: frameIdAt(r.videoId, t),
@@ -147,6 +153,10 @@ function fromCsvs(outDir: string, models: readonly InferModelInfo[]): Pick<Resul
       path: null,
       nFrames: Number(row[1]),
       models: Object.fromEntries(videoCols.map((c) => [c.m.dimension, { pred: row[c.pred]!, share: Number(row[c.share]) }])),
+      framePreds: (dimension) => {
+        const col = frameCols.find((c) => c.m.dimension === dimension)!.pred;
+        return own.map((f) => f[col]!);
+      },
       frames: () =>
         own.map((f) => ({
           frameId: f[1]!,
@@ -167,7 +177,7 @@ function distributionOf(models: readonly InferModelInfo[], videos: readonly Inde
     const votes = new Map<string, number>(m.classes.map((c) => [c, 0]));
     for (const v of videos) {
       votes.set(v.models[m.dimension]!.pred, (votes.get(v.models[m.dimension]!.pred) ?? 0) + 1);
-      for (const f of v.frames()) frames.set(f.models[m.dimension]!.pred, (frames.get(f.models[m.dimension]!.pred) ?? 0) + 1);
+      for (const pred of v.framePreds(m.dimension)) frames.set(pred, (frames.get(pred) ?? 0) + 1);
     }
     return { dimension: m.dimension, modelId: m.id, classes: m.classes.map((c) => ({ name: c, frames: frames.get(c) ?? 0, videos: votes.get(c) ?? 0 })) };
   });
