@@ -8,6 +8,7 @@ import { CodersScreen } from './screens/CodersScreen';
 import { CodingScreen } from './screens/coding/CodingScreen';
 import { JobsScreen } from './screens/JobsScreen';
 import { FinetuneScreen } from './screens/finetune/FinetuneScreen';
+import { InferenceScreen } from './screens/inference/InferenceScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { SyncScreen } from './screens/SyncScreen';
@@ -38,6 +39,7 @@ export function App() {
         {area === 'models' && <ModelsScreen />}
         {area === 'sync' && <SyncScreen />}
         {area === 'finetune' && <FinetuneScreen />}
+        {area === 'inference' && <InferenceScreen />}
       </main>
       <JobsPanel />
     </div>

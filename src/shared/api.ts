@@ -9,6 +9,7 @@ import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, Sync
 import { ModelId, ModelSummary } from './models';
 import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
 import { SuiteRunResult } from './suite';
+import { InferExportResult, InferFrameImage, InferOutputFolder, InferResultsInput, InferResultsView, InferVideoFrames } from './inferResults';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -333,6 +334,36 @@ export const api = {
       files: z.array(z.object({ name: z.string(), path: z.string(), downloaded: z.boolean() })),
       linked: z.number().int(),
     }),
+  }),
+  'infer.outputs': method({
+    summary: 'Output folders of this home\'s batch inference runs (infer.run jobs), newest first',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
+    output: z.object({ outputs: z.array(InferOutputFolder) }),
+  }),
+  'infer.results': method({
+    summary: 'A batch inference output folder: the run in brief, class distribution per model, a page of videos (search by id), errors',
+    input: InferResultsInput,
+    output: InferResultsView,
+  }),
+  'infer.videoFrames': method({
+    summary: "One video's predicted frames: time and, per model, class, confidence and probabilities",
+    input: z.strictObject({ outDir: z.string().trim().min(1), videoId: z.string().min(1) }),
+    output: InferVideoFrames,
+  }),
+  'infer.frameImage': method({
+    summary: 'A predicted frame decoded again from its video (PNG data URL, scaled to maxWidth)',
+    input: z.strictObject({
+      outDir: z.string().trim().min(1),
+      videoId: z.string().min(1),
+      timestampS: z.number().min(0),
+      maxWidth: z.number().int().min(16).max(4096).default(480),
+    }),
+    output: InferFrameImage,
+  }),
+  'infer.export': method({
+    summary: "Copy a finished run's three CSVs to a folder (never replacing a file unless overwrite)",
+    input: z.strictObject({ outDir: z.string().trim().min(1), dest: z.string().trim().min(1), overwrite: z.boolean().default(false) }),
+    output: InferExportResult,
   }),
 } as const;
 

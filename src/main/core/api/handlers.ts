@@ -4,6 +4,7 @@ import { codingHandlers } from './codingHandlers';
 import { finetuneHandlers } from './finetuneHandlers';
 import { goldHandlers } from './goldHandlers';
 import { icrHandlers } from './icrHandlers';
+import { inferHandlers } from './inferHandlers';
 import { jobsHandlers } from './jobsHandlers';
 import { mediaHandlers } from './mediaHandlers';
 import { syncHandlers } from './syncHandlers';
@@ -13,6 +14,6 @@ import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers };

@@ -1,0 +1,109 @@
+import { useEffect, useState } from 'react';
+import type { InferOutputFolder } from '../../../shared/inferResults';
+import { client } from '../../api/client';
+import { formatTime } from '../../components/format';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { InferForm } from './InferForm';
+import { InferRunView } from './InferRunView';
+import './inference.css';
+
+/**
+ * Batch inference (issue 9): output folders of past and running runs on the left (or any
+ * folder typed in); on the right the form for a new run, or the open folder: the run's live
+ * progress while it goes, then its results (distribution, videos, frames, export).
+ */
+export function InferenceScreen() {
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <section className="screen" aria-labelledby="inference-title">
+      <header className="screen-head">
+        <h1 id="inference-title">Inference</h1>
+        <button type="button" className={open === null ? 'primary' : ''} onClick={() => setOpen(null)} disabled={open === null}>
+          New run
+        </button>
+      </header>
+      <div className="inference-layout">
+        <OutputList open={open} onOpen={setOpen} />
+        <div className="inference-main">
+          {open === null ? (
+            <article className="card">
+              <h2>New batch inference</h2>
+              <InferForm onStarted={setOpen} />
+            </article>
+          ) : (
+            <InferRunView key={open} outDir={open} />
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** Output folders of this home's runs, newest first, plus a box to open any output folder (e.g. a merged one). */
+function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: string) => void }) {
+  const jobsVersion = useStore((s) => s.topicVersions.jobs ?? 0);
+  const knownRuns = useStore((s) => s.jobOrder.filter((id) => s.jobs[id]?.kind === 'infer.run').length);
+  const jobs = useStore((s) => s.jobs);
+  const [outputs, setOutputs] = useState<InferOutputFolder[] | null>(null);
+  const [typed, setTyped] = useState('');
+
+  useEffect(() => {
+    client()
+      .call('infer.outputs', { limit: 100 })
+      .then(({ outputs: list }) => setOutputs(list), notifyError);
+  }, [jobsVersion, knownRuns]);
+
+  return (
+    <aside className="card run-list" aria-label="Inference output folders">
+      <h2>Output folders</h2>
+      {outputs === null ? (
+        <p className="loading">Loading…</p>
+      ) : outputs.length === 0 ? (
+        <p className="empty">No run yet.</p>
+      ) : (
+        <ul className="plain" data-testid="infer-outputs">
+          {outputs.map((o) => {
+            const status = jobs[o.jobId]?.status ?? o.status;
+            return (
+              <li key={o.outDir}>
+                <button
+                  type="button"
+                  className={`run-item ${open === o.outDir ? 'active' : ''}`}
+                  aria-current={open === o.outDir ? 'true' : undefined}
+                  onClick={() => onOpen(o.outDir)}
+                  data-out-dir={o.outDir}
+                  title={o.outDir}
+                >
+                  <span className="run-item-head">
+                    <strong className="ellipsis">{o.outDir.split(/[\\/]/).filter(Boolean).at(-1) ?? o.outDir}</strong>
+                    <span className={`badge badge-${status}`}>{status}</span>
+                  </span>
+                  <span className="small muted">
+                    {formatTime(o.createdAt)} · {o.models.join(', ')}
+                    {o.exists || status === 'queued' || status === 'running' ? '' : ' · folder gone'}
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <form
+        className="open-folder"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed.trim()) onOpen(typed.trim());
+        }}
+      >
+        <label className="small">
+          Open an output folder
+          <input aria-label="Output folder to open" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="/path/to/out" />
+        </label>
+        <button type="submit" disabled={!typed.trim()}>
+          Open
+        </button>
+      </form>
+    </aside>
+  );
+}
