@@ -22,6 +22,7 @@ import { codingLatency } from './codingLatency';
 import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
 import { ortInferenceBench } from './ortInference';
+import { suiteRidgeBench, suiteRidgeBenchSize } from './suiteRidge';
 import { trainStepBench } from './trainStep';
 
 interface Result {
@@ -163,6 +164,20 @@ async function main() {
       reference: loocv.labS,
       unit: 's',
       referenceName: "python3-torch, the lab's way",
+    });
+  }
+  // 3,000 × 384 by default (about a minute); FRAMELAB_BENCH_RIDGE=10000x1536 is the issue's size (several minutes).
+  const ridge = suiteRidgeBench(...suiteRidgeBenchSize());
+  if ('skipped' in ridge) {
+    console.log(`suite Ridge 5-fold: skipped (${ridge.skipped})`);
+  } else {
+    console.log(`suite Ridge 5-fold: MSE ours ${ridge.mseOurs} · sklearn ${ridge.mseSklearn}`);
+    results.push({
+      name: `suite Ridge 5-fold CV (inner 5-fold alpha grid), ${ridge.n} × ${ridge.p}, ${ridge.threads} threads`,
+      ours: ridge.oursS,
+      reference: ridge.sklearnS,
+      unit: 's',
+      referenceName: 'sklearn GridSearchCV(Pipeline)',
     });
   }
   for (const r of results) {
