@@ -12,22 +12,15 @@ import { runSuite } from '../../src/main/core/suite/run';
 import { randomSplit } from '../../src/main/core/suite/splits';
 import type { Table } from '../../src/main/core/suite/table';
 import { pythonHas, runPython } from '../helpers/python';
-import { writeHorizonFixture } from './horizonFixture';
+import { HORIZON_CONFIG, writeHorizonFixture, writeNpy } from './horizonFixture';
+import { SKLEARN_PRELUDE } from './sklearnPrelude';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };
 const HELD_OUT = 'vid_0007';
 const NUMERIC = ['duration', 'text_present'];
 const CATEGORICAL = ['language', 'country', 'query'];
 
-/** A float64 C-order .npy (rows × d). */
-function writeNpyF8(file: string, data: Float64Array, rows: number, d: number): void {
-  const header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
-  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(padded.length, 8);
-  fs.writeFileSync(file, Buffer.concat([head, Buffer.from(padded, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
-}
+const writeNpyF8 = (file: string, data: Float64Array, rows: number, d: number) => writeNpy(file, '<f8', rows, d, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 /**
  * The horizon fixture split in two: the training files without HELD_OUT (not in the metadata,
@@ -54,17 +47,7 @@ function setupHeldOut() {
   writeNpyF8(path.join(dir, 'new.npy'), vector, 1, emb.dim);
   fs.writeFileSync(path.join(dir, 'new_ids.txt'), `${HELD_OUT}\n`);
   const config = resolveConfigPaths(
-    SuiteConfig.parse({
-      metadata: 'meta.csv',
-      embeddings: { path: 'emb.npy', ids: 'ids.txt' },
-      target: { column: 'horizon_view_count', transform: 'log1p' },
-      filter: { horizon_days: 7 },
-      dedupe: { by: 'video_id', latest: 'captured_at' },
-      guestColumn: 'channel_id',
-      features: { numeric: NUMERIC, categorical: CATEGORICAL },
-      split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 42 },
-      models: ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
-    }),
+    SuiteConfig.parse({ ...HORIZON_CONFIG, features: { numeric: NUMERIC, categorical: CATEGORICAL } }),
     dir,
   );
   return { dir, home: path.join(dir, 'home'), config, vector: Array.from(vector) };
@@ -89,15 +72,7 @@ function manualRidge(state: { pipeline: PipelineState; coef: number[]; intercept
   return x.reduce((s, v, j) => s + v * state.coef[j]!, state.intercept);
 }
 
-const SKLEARN_PY = String.raw`
-import sys, json, numpy as np, pandas as pd
-from sklearn.pipeline import Pipeline
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.preprocessing import StandardScaler, OneHotEncoder
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import GridSearchCV, KFold
-d = json.load(open(sys.argv[1]))
+const SKLEARN_PY = SKLEARN_PRELUDE + String.raw`
 num, cat = d['numeric'], d['categorical']
 def frame(cols, emb):
     df = pd.DataFrame({c: pd.array(cols[c], dtype='float') for c in num})

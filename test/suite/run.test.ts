@@ -8,7 +8,7 @@ import { listRuns, runSuite } from '../../src/main/core/suite/run';
 import { loadTable } from '../../src/main/core/suite/dataset';
 import { predictVideo } from '../../src/main/core/suite/saved';
 import { regressionMetrics } from '../../src/main/core/suite/metrics';
-import { writeHorizonFixture } from './horizonFixture';
+import { HORIZON_CONFIG, writeHorizonFixture } from './horizonFixture';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };
 
@@ -16,17 +16,7 @@ function setup(extra: Record<string, unknown> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suite-'));
   writeHorizonFixture(dir);
   const config = resolveConfigPaths(
-    SuiteConfig.parse({
-      metadata: 'meta.csv',
-      embeddings: { path: 'emb.npy', ids: 'ids.txt' },
-      target: { column: 'horizon_view_count', transform: 'log1p' },
-      filter: { horizon_days: 7 },
-      dedupe: { by: 'video_id', latest: 'captured_at' },
-      guestColumn: 'channel_id',
-      split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 42 },
-      models: ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
-      ...extra,
-    }),
+    SuiteConfig.parse({ ...HORIZON_CONFIG, ...extra }),
     dir,
   );
   return { dir, home: path.join(dir, 'home'), config };
