@@ -23,6 +23,7 @@ import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
 import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
+import { suiteRidgeBench, suiteRidgeBenchSize } from './suiteRidge';
 import { trainStepBench } from './trainStep';
 
 interface Result {
@@ -177,6 +178,20 @@ async function main() {
       { name: `batch inference, ${infer.frames} frames, end to end (frames/s)`, ours: infer.endToEndFps, reference: infer.modelOnlyFps, unit: 'frames/s', referenceName: 'model only, same frames' },
       { name: `decoding ${infer.frames} sampled frames`, ours: infer.perVideoDecodeMs, reference: infer.perFrameDecodeMs, unit: 'ms', referenceName: 'one ffmpeg per frame' },
     );
+  }
+  // 3,000 × 384 by default (about a minute); FRAMELAB_BENCH_RIDGE=10000x1536 is the issue's size (several minutes).
+  const ridge = suiteRidgeBench(...suiteRidgeBenchSize());
+  if ('skipped' in ridge) {
+    console.log(`suite Ridge 5-fold: skipped (${ridge.skipped})`);
+  } else {
+    console.log(`suite Ridge 5-fold: MSE ours ${ridge.mseOurs} · sklearn ${ridge.mseSklearn}`);
+    results.push({
+      name: `suite Ridge 5-fold CV (inner 5-fold alpha grid), ${ridge.n} × ${ridge.p}, ${ridge.threads} threads`,
+      ours: ridge.oursS,
+      reference: ridge.sklearnS,
+      unit: 's',
+      referenceName: 'sklearn GridSearchCV(Pipeline)',
+    });
   }
   for (const r of results) {
     console.log(

@@ -271,14 +271,18 @@ export const api = {
     output: z.object({ runs: z.array(SuiteRunResult) }),
   }),
   'suite.predict': method({
-    summary: "Score one video of a run's data with a saved run model (optionally overriding feature values)",
+    summary: "Score a video with a saved run model: one of the run's rows (feature overrides allowed) or a new video from a metadata row, features and an embedding file or vector",
     input: z.strictObject({
       runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123'),
       model: z.string().min(1),
       videoId: z.string().min(1),
       features: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+      // A video the run never saw: its metadata row, its embedding (file or vector); absolute paths.
+      metadata: z.string().min(1).optional(),
+      embeddings: z.strictObject({ path: z.string().min(1), ids: z.string().min(1).optional(), key: z.string().min(1).optional() }).optional(),
+      embedding: z.array(z.number()).min(1).optional(),
     }),
-    output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable() }),
+    output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable(), source: z.enum(['run', 'new']).optional() }),
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

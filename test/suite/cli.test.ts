@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCleanup, runCli, tempDir } from '../helpers';
-import { writeHorizonFixture } from './horizonFixture';
+import { HORIZON_CONFIG, writeHorizonFixture } from './horizonFixture';
 
 afterEach(runCleanup);
 
@@ -12,14 +12,7 @@ function writeConfig(dir: string, extra: Record<string, unknown> = {}): string {
   fs.writeFileSync(
     file,
     JSON.stringify({
-      metadata: 'meta.csv',
-      embeddings: { path: 'emb.npy', ids: 'ids.txt' },
-      target: { column: 'horizon_view_count', transform: 'log1p' },
-      filter: { horizon_days: 7 },
-      dedupe: { by: 'video_id', latest: 'captured_at' },
-      guestColumn: 'channel_id',
-      split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 42 },
-      models: ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
+      ...HORIZON_CONFIG,
       rankMetric: 'rmse_log',
       seed: 42,
       ...extra,
@@ -59,7 +52,19 @@ describe('framelab suite (CLI, job process)', () => {
     expect(typeof scored.yPred).toBe('number');
     const same = await runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!], { timeoutMs: 60_000 });
     expect(JSON.parse(same.stdout).yPred).toBeCloseTo(Number(yPred), 10);
-  }, 240_000);
+    // The new-video path (inputs from files given on the command line) reproduces the run's score.
+    const predict = (...extra: string[]) => runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!, ...extra], { timeoutMs: 60_000 });
+    const fromFiles = await predict('--metadata', path.join(data, 'meta.csv'), '--embeddings', path.join(data, 'emb.npy'), '--ids', path.join(data, 'ids.txt'));
+    expect(fromFiles.code, fromFiles.stderr).toBe(0);
+    expect(JSON.parse(fromFiles.stdout)).toMatchObject({ source: 'new', videoId });
+    expect(JSON.parse(fromFiles.stdout).yPred).toBeCloseTo(Number(yPred), 10);
+    const leak = await predict('--features', '{"age_days": 3, "duration": 30}', '--embedding', '[1, 2]');
+    expect(leak.code).not.toBe(0);
+    expect(JSON.parse(leak.stderr).error.message).toMatch(/refused: "age_days" is in the leakage set/);
+    const noIds = await predict('--ids', path.join(data, 'ids.txt'));
+    expect(noIds.code).not.toBe(0);
+    expect(JSON.parse(noIds.stderr).error.message).toMatch(/--ids and --key go with --embeddings FILE/);
+  }, 300_000);
 
   it('exits non-zero naming a leakage column given as a feature', async () => {
     const home = tempDir();

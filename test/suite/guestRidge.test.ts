@@ -7,21 +7,14 @@ import { fitModel, type SuiteData } from '../../src/main/core/suite/models';
 import { DEFAULT_ALPHAS } from '../../src/main/core/suite/ridge';
 import { pythonHas, runPython } from '../helpers/python';
 import { synthetic } from './synthetic';
+import { SKLEARN_PRELUDE } from './sklearnPrelude';
 
 /**
  * Guest-aware Ridge against pandas + sklearn: guest means from the training rows only
  * (unseen → global mean), guestnorm = Ridge on y − mean then + mean, guestfeat = the mean as
  * a numeric feature, training rows getting out-of-fold means from the given inner folds.
  */
-const PY = String.raw`
-import sys, json, numpy as np, pandas as pd
-from sklearn.pipeline import Pipeline
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.preprocessing import StandardScaler, OneHotEncoder
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import GridSearchCV, KFold
-d = json.load(open(sys.argv[1]))
+const PY = SKLEARN_PRELUDE + String.raw`
 train, test, alphas = d['train'], d['test'], d['alphas']
 emb = np.array(d['emb'])
 df = pd.DataFrame({'duration': pd.array(d['duration'], dtype='float'), 'subs': pd.array(d['subs'], dtype='float'), 'language': d['language']})

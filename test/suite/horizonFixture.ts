@@ -2,6 +2,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../../src/main/core/random';
 
+/** The suite config every horizon-fixture test starts from (paths relative to the fixture folder). */
+export const HORIZON_CONFIG = {
+  metadata: 'meta.csv',
+  embeddings: { path: 'emb.npy', ids: 'ids.txt' },
+  target: { column: 'horizon_view_count', transform: 'log1p' },
+  filter: { horizon_days: 7 },
+  dedupe: { by: 'video_id', latest: 'captured_at' },
+  guestColumn: 'channel_id',
+  split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 42 },
+  models: ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
+} as const;
+
+/** A C-order .npy (rows × d) of float32 ('<f4') or float64 ('<f8') values already laid out in `body`. */
+export function writeNpy(file: string, descr: '<f4' | '<f8', rows: number, d: number, body: Buffer): void {
+  const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
+  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  const head = Buffer.alloc(10);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+  head.writeUInt16LE(padded.length, 8);
+  fs.writeFileSync(file, Buffer.concat([head, Buffer.from(padded, 'latin1'), body]));
+}
+
 /**
  * Writes a horizon table (two horizons, two captures per video at horizon 7, leakage
  * columns present) and matching embeddings (.npy + ids.txt) with known signal:
@@ -49,16 +71,11 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
   fs.writeFileSync(path.join(dir, 'meta.csv'), lines.join('\n') + '\n');
   // .npy float32, C order, rows in a shuffled order so the join is by id, not position.
   const order = videos.map((_, i) => i).reverse();
-  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
-  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
   const body = Buffer.alloc(n * d * 4);
   order.forEach((src, row) => {
     for (let j = 0; j < d; j++) body.writeFloatLE(emb[src * d + j]!, (row * d + j) * 4);
   });
-  const head = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(padded.length, 8);
-  fs.writeFileSync(path.join(dir, 'emb.npy'), Buffer.concat([head, Buffer.from(padded, 'latin1'), body]));
+  writeNpy(path.join(dir, 'emb.npy'), '<f4', n, d, body);
   fs.writeFileSync(path.join(dir, 'ids.txt'), order.map((i) => videos[i]).join('\n') + '\n');
   return { dir, videos };
 }

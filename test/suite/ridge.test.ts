@@ -5,17 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { fitRidgePipeline, predictRidgePipeline, DEFAULT_ALPHAS, useJsGram } from '../../src/main/core/suite/ridge';
 import { pythonHas, runPython } from '../helpers/python';
 import { synthetic } from './synthetic';
+import { SKLEARN_PRELUDE } from './sklearnPrelude';
 
 /** sklearn's own pipeline: the reference the TypeScript Ridge must match. */
-const SKLEARN_RIDGE_PY = String.raw`
-import sys, json, numpy as np, pandas as pd
-from sklearn.pipeline import Pipeline
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.preprocessing import StandardScaler, OneHotEncoder
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import GridSearchCV, KFold
-d = json.load(open(sys.argv[1]))
+const SKLEARN_RIDGE_PY = SKLEARN_PRELUDE + String.raw`
 train, test, alphas = d['train'], d['test'], d['alphas']
 emb = np.array(d['emb'])
 df = pd.DataFrame({'duration': pd.array(d['duration'], dtype='float'), 'subs': pd.array(d['subs'], dtype='float'), 'language': d['language']})

@@ -7,7 +7,8 @@ import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
 import { listRuns, runSuite } from '../../src/main/core/suite/run';
 import { loadTable } from '../../src/main/core/suite/dataset';
 import { predictVideo } from '../../src/main/core/suite/saved';
-import { writeHorizonFixture } from './horizonFixture';
+import { regressionMetrics } from '../../src/main/core/suite/metrics';
+import { HORIZON_CONFIG, writeHorizonFixture } from './horizonFixture';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };
 
@@ -15,17 +16,7 @@ function setup(extra: Record<string, unknown> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suite-'));
   writeHorizonFixture(dir);
   const config = resolveConfigPaths(
-    SuiteConfig.parse({
-      metadata: 'meta.csv',
-      embeddings: { path: 'emb.npy', ids: 'ids.txt' },
-      target: { column: 'horizon_view_count', transform: 'log1p' },
-      filter: { horizon_days: 7 },
-      dedupe: { by: 'video_id', latest: 'captured_at' },
-      guestColumn: 'channel_id',
-      split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 42 },
-      models: ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
-      ...extra,
-    }),
+    SuiteConfig.parse({ ...HORIZON_CONFIG, ...extra }),
     dir,
   );
   return { dir, home: path.join(dir, 'home'), config };
@@ -146,5 +137,38 @@ describe('suite run', () => {
     expect(k.leaderboard[0]!.model).toBe('ridge_guestnorm');
     expect(k.leaderboard[0]!.sd!.rmse_log).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 160);
+  });
+
+  it('K-fold runs get bootstrap intervals and slices on the out-of-fold predictions and fold-averaged permutation importance', async () => {
+    const kf = setup({ split: { kind: 'kfold', k: 5, seed: 3 }, models: ['mean', 'ridge', 'ridge_guestnorm'], bootstrap: 300 });
+    const k = await runSuite(kf.config, kf.home, quiet);
+    const oof = fs.readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const intervals = JSON.parse(fs.readFileSync(path.join(k.runDir, 'metric_intervals.json'), 'utf8'));
+    for (const m of ['ridge', 'ridge_guestnorm']) {
+      const rows = oof.filter((r) => r[0] === m);
+      expect(rows).toHaveLength(160);
+      const point = regressionMetrics(rows.map((r) => Number(r[2])), rows.map((r) => Number(r[3])));
+      for (const metric of ['rmse_log', 'r2_log', 'spearman'] as const) {
+        const ci = intervals[m].oof[metric];
+        expect(ci.lo, `${m} ${metric}`).toBeLessThan(point[metric]);
+        expect(ci.hi, `${m} ${metric}`).toBeGreaterThan(point[metric]);
+      }
+    }
+    const slices = JSON.parse(fs.readFileSync(path.join(k.runDir, 'slice_metrics.json'), 'utf8'));
+    const s = slices.models.ridge.oof;
+    expect(s['text_present=0'].n + s['text_present=1'].n).toBe(160);
+    const imp = JSON.parse(fs.readFileSync(path.join(k.runDir, 'importance/ridge_guestnorm.json'), 'utf8'));
+    expect(imp[0].feature).toBe('<embedding>');
+    // guestnorm adds the channel's mean back: shuffling channels hurts in every fold.
+    const guestImp = imp.find((i: { feature: string }) => i.feature === '<guest>');
+    expect(Math.min(...guestImp.folds)).toBeGreaterThan(0);
+    for (const i of imp) {
+      expect(i.folds).toHaveLength(5);
+      expect(i.increase).toBeCloseTo(i.folds.reduce((a: number, b: number) => a + b, 0) / 5, 12);
+    }
+    const ridgeImp = JSON.parse(fs.readFileSync(path.join(k.runDir, 'importance/ridge.json'), 'utf8'));
+    expect(ridgeImp.find((i: { feature: string }) => i.feature === '<guest>').folds).toEqual([0, 0, 0, 0, 0]);
+    const meanImp = JSON.parse(fs.readFileSync(path.join(k.runDir, 'importance/mean.json'), 'utf8'));
+    expect(meanImp.every((i: { increase: number }) => i.increase === 0)).toBe(true);
   });
 });

@@ -12,7 +12,8 @@ import { withClient } from '../session';
 const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
        framelab suite leaderboard [--run RUN_ID] [--json]
        framelab suite runs [--json]
-       framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON] [--json]`;
+       framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON]
+           [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]`;
 
 /** Reads and validates a suite config; its relative paths become relative to its folder. */
 export function readSuiteConfig(file: string): SuiteConfig {
@@ -45,7 +46,7 @@ export const suiteCommand: Command = {
   usage: USAGE,
   summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' } }, USAGE);
     const [action, ...rest] = positionals;
 
     if (action === 'run' || action === 'train') {
@@ -85,8 +86,21 @@ export const suiteCommand: Command = {
           throw new FramelabError('INVALID_INPUT', `--features must be a JSON object: ${(e as Error).message}`);
         }
       }
+      if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
+      if (values.embeddings && values.embedding) throw new FramelabError('INVALID_INPUT', `give --embeddings FILE or --embedding JSON, not both.\nUsage: ${USAGE}`);
+      let embedding: number[] | undefined;
+      if (values.embedding) {
+        try {
+          embedding = JSON.parse(values.embedding);
+        } catch (e) {
+          throw new FramelabError('INVALID_INPUT', `--embedding must be a JSON array of numbers: ${(e as Error).message}`);
+        }
+      }
+      // Paths are the caller's (relative to this shell); the owner may run elsewhere.
+      const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
+      const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
       return withClient(globals, async (client) => {
-        const out = await client.call('suite.predict', { runId, model, videoId, features });
+        const out = await client.call('suite.predict', { runId, model, videoId, features, metadata: abs(values.metadata), embeddings, embedding });
         const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
         return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
       });

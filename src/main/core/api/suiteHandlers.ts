@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { listRuns, suiteRunsDir } from '../suite/run';
-import { predictVideo } from '../suite/saved';
+import { predictAnyVideo } from '../suite/newVideo';
 import type { HandlerGroup } from './types';
 
 /** Suite runs are folders under the home (immutable once written); training runs as a job. */
@@ -13,6 +13,7 @@ export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict'> = {
   'suite.predict': async (input, core) => {
     const runDir = path.join(suiteRunsDir(core.home.root), input.runId);
     if (!fs.existsSync(path.join(runDir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${input.runId}"; see \`framelab suite runs\`.`);
-    return predictVideo(runDir, input.model, input.videoId, input.features);
+    const { features, metadata, embeddings, embedding } = input;
+    return predictAnyVideo(runDir, input.model, input.videoId, { features, metadata, embeddings, embedding });
   },
 };

@@ -63,3 +63,20 @@ export async function permutationImportance(
   }
   return out.sort((a, b) => b.increase - a.increase);
 }
+
+/**
+ * K-fold importance: each fold's model permuted on its own held-out rows, then per feature
+ * the mean of the fold means; `sd` is the sd of the fold means (how much folds disagree),
+ * and `folds` keeps each fold's mean.
+ */
+export function averageImportance(perFold: readonly Importance[][]): (Importance & { folds: number[] })[] {
+  const byFeature = new Map<string, number[]>();
+  for (const fold of perFold) for (const imp of fold) byFeature.set(imp.feature, [...(byFeature.get(imp.feature) ?? []), imp.increase]);
+  return [...byFeature]
+    .map(([feature, folds]) => {
+      const mean = folds.reduce((a, b) => a + b, 0) / folds.length;
+      const sd = Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, folds.length - 1));
+      return { feature, increase: mean, sd, folds };
+    })
+    .sort((a, b) => b.increase - a.increase);
+}

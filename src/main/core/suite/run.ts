@@ -7,11 +7,11 @@ import { writeSafetensors } from '../vision/weights/safetensors';
 import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
-import { permutationImportance } from './importance';
+import { averageImportance, permutationImportance, type Importance } from './importance';
 import { fitModel, type FittedModel, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
-import { numericColumn, textColumn } from './table';
+import { numericColumn, textColumn, type Column } from './table';
 
 /**
  * One suite run: prepare the data, split, fit every model on the training rows, score val
@@ -101,6 +101,23 @@ function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
   return ['epoch,train_loss,val_rmse', ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
 }
 
+/**
+ * Bootstrap 95% intervals and per-slice metrics of one model's predictions on `rows` (val,
+ * test, or every row's out-of-fold prediction). The same seed for every model, so they compare.
+ */
+function intervalsAndSlices(config: SuiteConfig, data: SuiteData, sliceColumn: Column | undefined, rows: readonly number[], pred: Float64Array) {
+  const truth = rows.map((r) => data.y[r]!);
+  const slices: Record<string, Metrics> = {};
+  if (sliceColumn) {
+    const key = (r: number) => String(sliceColumn.values[r]);
+    for (const value of [...new Set(rows.map(key))].sort()) {
+      const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
+      slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!));
+    }
+  }
+  return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed)), slices };
+}
+
 function writeReadOnlyTree(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
@@ -122,9 +139,18 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   fs.mkdirSync(path.join(work, 'predictions'), { recursive: true });
   fs.mkdirSync(path.join(work, 'models'), { recursive: true });
   fs.mkdirSync(path.join(work, 'curves'), { recursive: true });
+  fs.mkdirSync(path.join(work, 'importance'), { recursive: true });
   const write = (rel: string, text: string) => fs.writeFileSync(path.join(work, rel), text);
   const models = [...new Set(config.models)];
   const scored: Scored[] = [];
+  const sliceColumn = prepared.table.columns.get(config.sliceColumn);
+  /** Per model, keyed by where the predictions come from: val/test (split runs) or oof (K-fold). */
+  type EvaluationDetail = Record<string, { intervals: Record<string, Intervals>; slices: Record<string, Record<string, Metrics>> }>;
+  const writeEvaluation = (detail: EvaluationDetail) => {
+    const per = (pick: (d: EvaluationDetail[string]) => unknown) => Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, pick(d)]));
+    write('metric_intervals.json', JSON.stringify(nanToNull(per((d) => d.intervals)), null, 2));
+    write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2));
+  };
   try {
     write('config_used.json', JSON.stringify({ runId, configFile, config, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
@@ -133,6 +159,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       // K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd.
       const oof = new Map(models.map((m) => [m, new Float64Array(data.ids.length)]));
       const perFold = new Map<string, Metrics[]>(models.map((m) => [m, []]));
+      const foldImportance = new Map<string, Importance[][]>(models.map((m) => [m, []]));
       const foldOf = new Array<number>(data.ids.length);
       for (const [f, fold] of split.entries()) {
         fold.test.forEach((r) => (foldOf[r] = f));
@@ -143,12 +170,15 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
+          // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
+          foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
           if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve));
         }
       }
       write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
       const all = data.ids.map((_, i) => i);
       write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
+      const detail: EvaluationDetail = {};
       for (const m of models) {
         const folds = perFold.get(m)!;
         const meanOf = (k: keyof Metrics) => folds.reduce((a, x) => a + x[k], 0) / folds.length;
@@ -157,11 +187,15 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const sd = Object.fromEntries(METRIC_NAMES.map((k) => [k, sdOf(k)]));
         scored.push({ model: m, val, test: null, sd });
         write(`models/${m}.folds.json`, JSON.stringify(nanToNull(folds), null, 2));
+        write(`importance/${m}.json`, JSON.stringify(nanToNull(averageImportance(foldImportance.get(m)!)), null, 2));
+        // K-fold: one set of intervals and slices over all out-of-fold predictions ("oof").
+        const e = intervalsAndSlices(config, data, sliceColumn, all, oof.get(m)!);
+        detail[m] = { intervals: { oof: e.intervals }, slices: { oof: e.slices } };
       }
+      writeEvaluation(detail);
     } else {
       write('split_manifest.csv', splitManifestCsv(data.ids, split));
-      const sliceColumn = prepared.table.columns.get(config.sliceColumn);
-      const detail: Record<string, { intervals: Record<'val' | 'test', Intervals>; slices: Record<'val' | 'test', Record<string, Metrics>> }> = {};
+      const detail: EvaluationDetail = {};
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
@@ -170,23 +204,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
-        // Intervals and slices per split: the same seed for every model, so they are comparable.
-        const extras = (rows: number[], pred: Float64Array) => {
-          const truth = rows.map((r) => data.y[r]!);
-          const slices: Record<string, Metrics> = {};
-          if (sliceColumn) {
-            const key = (r: number) => String(sliceColumn.values[r]);
-            for (const value of [...new Set(rows.map(key))].sort()) {
-              const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
-              slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!));
-            }
-          }
-          return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed)), slices };
-        };
-        const ev = extras(split.val, val);
-        const et = extras(split.test, test);
+        const ev = intervalsAndSlices(config, data, sliceColumn, split.val, val);
+        const et = intervalsAndSlices(config, data, sliceColumn, split.test, test);
         const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
-        fs.mkdirSync(path.join(work, 'importance'), { recursive: true });
         write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
         detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
         if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
@@ -202,8 +222,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       }
       write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
       write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
-      write('metric_intervals.json', JSON.stringify(nanToNull(Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.intervals]))), null, 2));
-      write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, d.slices])) }), null, 2));
+      writeEvaluation(detail);
     }
 
     const board = sortLeaderboard(scored, config.rankMetric);
