@@ -94,11 +94,11 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
 }
 
 function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp });
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, gbdt: config.gbdt });
 }
 
-function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
-  return ['epoch,train_loss,val_rmse', ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
+function curveCsv(curve: NonNullable<FittedModel['curve']>, header = 'epoch,train_loss,val_rmse'): string {
+  return [header, ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
 }
 
 function writeReadOnlyTree(dir: string): void {
@@ -143,7 +143,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
-          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve));
+          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         }
       }
       write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
@@ -169,7 +169,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const fitted = await fitAndScore(m, data, split.train, config);
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
-        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
+        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         // Intervals and slices per split: the same seed for every model, so they are comparable.
         const extras = (rows: number[], pred: Float64Array) => {
           const truth = rows.map((r) => data.y[r]!);
@@ -190,6 +190,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
         detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
         if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
+        for (const file of fitted.files ?? []) fs.writeFileSync(path.join(work, 'models', `${m}.${file.ext}`), file.data);
         preds.val.set(m, val);
         preds.test.set(m, test);
         scored.push({
