@@ -191,7 +191,11 @@ export const XGBOOST_HINT = 'gbdt needs libxgboost-dev; install it (apt-get inst
 
 /** XGBoost through the addon, or CAPABILITY_MISSING saying how to get it. */
 export function loadXgboost(appRoot: string): XgboostBinding {
-  const addon = loadTrainingAddon(appRoot);
+  return xgboostOf(loadTrainingAddon(appRoot));
+}
+
+/** The addon's XGBoost binding, or CAPABILITY_MISSING when it was built without libxgboost-dev. */
+export function xgboostOf(addon: Pick<TrainingAddon, 'xgboost'>): XgboostBinding {
   if (!addon.xgboost) throw new FramelabError('CAPABILITY_MISSING', `the training addon was built without XGBoost: ${XGBOOST_HINT}`);
   return addon.xgboost;
 }

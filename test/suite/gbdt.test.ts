@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { xgboostOf } from '../../native/index';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { seededShuffle, mulberry32 } from '../../src/main/core/random';
@@ -206,6 +207,28 @@ describe('gbdt: XGBoost through the addon', () => {
     expect(Array.from(c.predict(data.src, val))).not.toEqual(Array.from(a.predict(data.src, val)));
     expect(a.projection).toEqual({ kind: 'identity', inputDim: 40, outputDim: 40 });
   }, 120_000);
+
+  it.skipIf(!hasXgboost)('checks the job\'s cancel before every round', () => {
+    const data = synthetic(200, 8, 24);
+    let calls = 0;
+    const cancelAfter = (k: number) => () => {
+      if (++calls > k) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+    };
+    const train = Array.from({ length: 160 }, (_, i) => i);
+    expect(() => fitGbdt(data.src, train, data.y, features, { seed: 1, rounds: 100, earlyStoppingRounds: 100, threads: 1, throwIfCancelled: cancelAfter(7) })).toThrow('cancelled');
+    expect(calls).toBe(8);
+  });
+
+  it('without XGBoost in the addon, says how to get it', () => {
+    let err: unknown;
+    try {
+      xgboostOf({});
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'CAPABILITY_MISSING' });
+    expect((err as Error).message).toMatch(/gbdt needs libxgboost-dev; install it \(apt-get install -y libxgboost-dev\) and rebuild the addon \(npm run build:native\)/);
+  });
 });
 
 describe('gbdt in a suite run', () => {

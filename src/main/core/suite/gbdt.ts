@@ -29,6 +29,8 @@ export interface GbdtOptions {
   colsampleBytree?: number;
   projectionDim?: number;
   threads?: number;
+  /** Called before every round: a cancelled job stops within one round. */
+  throwIfCancelled?: () => void;
 }
 
 export interface GbdtRound {
@@ -134,6 +136,7 @@ export function fitGbdt(
     // stop once `patience` rounds passed without one.
     let best = { rmse: Infinity, iteration: 0 };
     for (let it = 0; it < rounds; it++) {
+      opts.throwIfCancelled?.();
       booster.update(it);
       const scores = parseEvalLine(booster.evaluate(it));
       curve.push({ round: it + 1, trainRmse: scores.train!, valRmse: scores.valid! });

@@ -29,7 +29,9 @@ export interface ModelOptions {
   /** Overrides of the MLP recipe (tests use small networks and few epochs). */
   mlp?: Omit<MlpOptions, 'seed'>;
   /** Overrides of the gradient-boosting recipe. */
-  gbdt?: Omit<GbdtOptions, 'seed'>;
+  gbdt?: Omit<GbdtOptions, 'seed' | 'throwIfCancelled'>;
+  /** The job's cancel check, for models that train in many steps (gbdt checks it every round). */
+  throwIfCancelled?: () => void;
 }
 
 export interface FittedModel {
@@ -142,7 +144,7 @@ async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: Model
 
 /** XGBoost on [preprocessed metadata | 128-d PCA of the embedding], early-stopped on held-out training rows (gbdt.ts). */
 function fitGbdtModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): FittedModel {
-  const fit = fitGbdt(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.gbdt });
+  const fit = fitGbdt(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.gbdt, throwIfCancelled: opts.throwIfCancelled });
   return {
     name: 'gbdt',
     state: {

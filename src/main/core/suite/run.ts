@@ -93,8 +93,8 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, gbdt: config.gbdt });
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter?: RunReporter): Promise<FittedModel> {
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, gbdt: config.gbdt, throwIfCancelled: reporter && (() => reporter.throwIfCancelled()) });
 }
 
 function curveCsv(curve: NonNullable<FittedModel['curve']>, header = 'epoch,train_loss,val_rmse'): string {
@@ -139,7 +139,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
           reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = await fitAndScore(m, data, fold.train, config);
+          const fitted = await fitAndScore(m, data, fold.train, config, reporter);
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
@@ -166,7 +166,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
         reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = await fitAndScore(m, data, split.train, config);
+        const fitted = await fitAndScore(m, data, split.train, config, reporter);
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
