@@ -148,6 +148,8 @@ export interface TrainingAddon {
   solveSpd(a: Float64Array, b: Float64Array, m: number, threads: number): Float64Array;
   /** Eigen-decomposition of a symmetric m×m float64 matrix: values ascending, column j of the row-major `vectors` belongs to values[j] (synchronous). */
   symEig(a: Float64Array, m: number, threads: number): { values: Float64Array; vectors: Float64Array };
+  /** a·bᵀ for row-major float64 a (n×k) and b (m×k) → n×m (synchronous). */
+  mmT(a: Float64Array, b: Float64Array, n: number, k: number, m: number, threads: number): Float64Array;
   /** XGBoost's C API; present only when the addon was built where libxgboost-dev was installed. */
   xgboost?: XgboostBinding;
 }

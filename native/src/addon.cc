@@ -97,6 +97,7 @@ static Napi::Object InitFramelabNative(Napi::Env env, Napi::Object exports) {
   exports.Set("gram", Napi::Function::New<framelab::Gram>(env, "gram"));
   exports.Set("solveSpd", Napi::Function::New<framelab::SolveSpd>(env, "solveSpd"));
   exports.Set("symEig", Napi::Function::New<framelab::SymEig>(env, "symEig"));
+  exports.Set("mmT", Napi::Function::New<framelab::MmT>(env, "mmT"));
   framelab::registerXgboost(env, exports);
   return exports;
 }

@@ -99,6 +99,9 @@ describe('gbdt: PCA projection', () => {
       state.mean.forEach((v, j) => expect(Math.abs(v - ref.mean[j]!)).toBeLessThan(1e-12));
       const all = Array.from({ length: n }, (_, i) => i);
       const proj = projectRows(state, emb, d, all);
+      // The JS loop (no mmT in the addon) gives the same projections.
+      const projJs = projectRows(state, emb, d, all, false);
+      proj.forEach((v, i) => expect(Math.abs(v - projJs[i]!)).toBeLessThan(1e-10));
       let worstAxis = 0;
       let worstProj = 0;
       for (let c = 0; c < k; c++) {

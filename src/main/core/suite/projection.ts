@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { loadTrainingAddon } from '../../../../native/index';
+import { loadTrainingAddon, type TrainingAddon } from '../../../../native/index';
+import { loadNativeAddon } from '../../../../native/loader';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
 
@@ -80,8 +81,17 @@ export function fitProjection(embeddings: Float64Array, d: number, rows: readonl
   return { kind: 'pca', inputDim: d, outputDim: explainedVariance.length, mean: Array.from(mean), components, explainedVariance };
 }
 
-/** The projected embeddings of `rows` (rows × outputDim, row-major). */
-export function projectRows(state: ProjectionState, embeddings: Float64Array, d: number, rows: readonly number[]): Float64Array {
+const componentCache = new WeakMap<object, Float64Array>();
+
+/** Rows per native product: bounds the centred copy (4,096 × 1,536 float64 ≈ 50 MB). */
+const CHUNK_ROWS = 4096;
+
+/**
+ * The projected embeddings of `rows` (rows × outputDim, row-major): (x − mean)·componentsᵀ,
+ * through the addon's float64 BLAS (mmT) when it has it, else a JS loop (`native: false`
+ * forces the loop; tests hold both to sklearn).
+ */
+export function projectRows(state: ProjectionState, embeddings: Float64Array, d: number, rows: readonly number[], native = true): Float64Array {
   if (d !== state.inputDim) throw new FramelabError('INVALID_INPUT', `the embeddings have ${d} dimensions; the projection was fitted on ${state.inputDim}.`);
   const k = state.outputDim;
   const out = new Float64Array(rows.length * k);
@@ -89,7 +99,20 @@ export function projectRows(state: ProjectionState, embeddings: Float64Array, d:
     rows.forEach((r, i) => out.set(embeddings.subarray(r * d, (r + 1) * d), i * k));
     return out;
   }
-  const comps = state.components instanceof Float64Array ? state.components : Float64Array.from(state.components);
+  let comps = componentCache.get(state);
+  if (!comps) componentCache.set(state, (comps = Float64Array.from(state.components)));
+  const mmT = native ? nativeMmT() : null;
+  if (mmT) {
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      const chunk = rows.slice(start, start + CHUNK_ROWS);
+      const centred = new Float64Array(chunk.length * d);
+      chunk.forEach((r, i) => {
+        for (let j = 0; j < d; j++) centred[i * d + j] = embeddings[r * d + j]! - state.mean[j]!;
+      });
+      out.set(mmT(centred, comps, chunk.length, d, k), start * k);
+    }
+    return out;
+  }
   const centred = new Float64Array(d);
   rows.forEach((r, i) => {
     for (let j = 0; j < d; j++) centred[j] = embeddings[r * d + j]! - state.mean[j]!;
@@ -101,6 +124,14 @@ export function projectRows(state: ProjectionState, embeddings: Float64Array, d:
     }
   });
   return out;
+}
+
+function nativeMmT(): ((a: Float64Array, b: Float64Array, n: number, k: number, m: number) => Float64Array) | null {
+  const status = loadNativeAddon(appRoot());
+  const addon = status.available ? (status.addon as Partial<TrainingAddon>) : null;
+  if (!addon || typeof addon.mmT !== 'function') return null;
+  const threads = os.availableParallelism();
+  return (a, b, n, k, m) => addon.mmT!(a, b, n, k, m, threads);
 }
 
 /**
