@@ -273,4 +273,25 @@ describe('gbdt in a suite run', () => {
       expect((await predictVideo(run.runDir, 'gbdt', videoId!)).yPred).toBe(Number(yPred));
     }
   }, 300_000);
+
+  it.skipIf(!hasXgboost)('trains per fold in a K-fold run, with a curve per fold', async () => {
+    const dir = tmp('suite-gbdt-kfold-');
+    writeHorizonFixture(dir, 160);
+    const config = resolveConfigPaths(
+      SuiteConfig.parse({
+        metadata: 'meta.csv',
+        embeddings: { path: 'emb.npy', ids: 'ids.txt' },
+        filter: { horizon_days: 7 },
+        dedupe: { by: 'video_id', latest: 'captured_at' },
+        models: ['mean', 'gbdt'],
+        split: { kind: 'kfold', k: 3, seed: 4 },
+        gbdt: { rounds: 60, earlyStoppingRounds: 10, minChildWeight: 5, threads: 1 },
+        seed: 4,
+      }),
+      dir,
+    );
+    const run = await runSuite(config, path.join(dir, 'home'), quiet);
+    expect(run.leaderboard.map((r) => r.model).sort()).toEqual(['gbdt', 'mean']);
+    for (const f of [1, 2, 3]) expect(fs.readFileSync(path.join(run.runDir, `curves/gbdt.fold${f}.csv`), 'utf8').split('\n')[0]).toBe('round,train_rmse,val_rmse');
+  }, 300_000);
 });
