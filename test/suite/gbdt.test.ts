@@ -6,7 +6,7 @@ import { xgboostOf } from '../../native/index';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { seededShuffle, mulberry32 } from '../../src/main/core/random';
-import { fitGbdt, gbdtFeatureMaker, loadGbdt, type GbdtOptions } from '../../src/main/core/suite/gbdt';
+import { fitGbdt, gbdtFeatureMaker, loadGbdt, parseEvalLine, type GbdtOptions } from '../../src/main/core/suite/gbdt';
 import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
 import { fitProjection, projectRows } from '../../src/main/core/suite/projection';
 import { runSuite } from '../../src/main/core/suite/run';
@@ -220,6 +220,11 @@ describe('gbdt: XGBoost through the addon', () => {
     const train = Array.from({ length: 160 }, (_, i) => i);
     expect(() => fitGbdt(data.src, train, data.y, features, { seed: 1, rounds: 100, earlyStoppingRounds: 100, threads: 1, throwIfCancelled: cancelAfter(7) })).toThrow('cancelled');
     expect(calls).toBe(8);
+  });
+
+  it('reads XGBoost\'s evaluation line at full precision', () => {
+    expect(parseEvalLine('[12]\ttrain-rmse:0.5123456789012345\tvalid-rmse:1.25')).toEqual({ train: 0.5123456789012345, valid: 1.25 });
+    expect(parseEvalLine('[0]')).toEqual({});
   });
 
   it('without XGBoost in the addon, says how to get it', () => {

@@ -138,7 +138,9 @@ export function fitGbdt(
     for (let it = 0; it < rounds; it++) {
       opts.throwIfCancelled?.();
       booster.update(it);
-      const scores = parseEvalLine(booster.evaluate(it));
+      const line = booster.evaluate(it);
+      const scores = parseEvalLine(line);
+      if (!Number.isFinite(scores.train) || !Number.isFinite(scores.valid)) throw new FramelabError('INTERNAL', `gbdt: cannot read train/valid RMSE from XGBoost's evaluation line ${JSON.stringify(line)}.`);
       curve.push({ round: it + 1, trainRmse: scores.train!, valRmse: scores.valid! });
       if (scores.valid! < best.rmse) best = { rmse: scores.valid!, iteration: it };
       else if (it - best.iteration >= patience) break;
