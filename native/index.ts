@@ -146,6 +146,60 @@ export interface TrainingAddon {
   gram(x: Float64Array, n: number, p: number, outer: boolean, threads: number): Float64Array;
   /** x with a·x = b for a symmetric positive definite m×m float64 matrix (Cholesky; synchronous). */
   solveSpd(a: Float64Array, b: Float64Array, m: number, threads: number): Float64Array;
+  /** Eigen-decomposition of a symmetric m×m float64 matrix: values ascending, column j of the row-major `vectors` belongs to values[j] (synchronous). */
+  symEig(a: Float64Array, m: number, threads: number): { values: Float64Array; vectors: Float64Array };
+  /** a·bᵀ for row-major float64 a (n×k) and b (m×k) → n×m (synchronous). */
+  mmT(a: Float64Array, b: Float64Array, n: number, k: number, m: number, threads: number): Float64Array;
+  /** XGBoost's C API; present only when the addon was built where libxgboost-dev was installed. */
+  xgboost?: XgboostBinding;
+}
+
+/** A dense float32 row-major matrix with one label per row. */
+export interface XgbLabelledMatrix {
+  x: Float32Array;
+  n: number;
+  p: number;
+  y: Float32Array;
+}
+
+/**
+ * One XGBoost booster (native/src/xgboost_booster.cc). Every call is synchronous and short
+ * (one round, one evaluation, one prediction): the caller drives the round loop, early
+ * stopping and cancellation, inside a job process.
+ */
+export interface XgbBooster {
+  /** One boosting round on the training matrix. */
+  update(iteration: number): void;
+  /** XGBoost's evaluation line, e.g. "[3]\ttrain-rmse:0.512345\tvalid-rmse:0.601234". */
+  evaluate(iteration: number): string;
+  /** Predictions of rounds [0, iterationEnd) (0: all rounds). */
+  predict(x: Float32Array, n: number, p: number, iterationEnd?: number): Float32Array;
+  /** The whole model as UBJSON or JSON bytes (python's xgboost.Booster loads either). */
+  save(format?: 'ubj' | 'json'): Uint8Array;
+  boostedRounds(): number;
+  numFeatures(): number;
+  /** Frees the booster and its matrices now. */
+  dispose(): void;
+}
+
+export interface XgboostBinding {
+  /** Params are set in key order (values as XGBoost's strings); `model` loads a saved model first. */
+  Booster: new (options: { params?: Record<string, string>; train?: XgbLabelledMatrix; valid?: XgbLabelledMatrix; model?: Uint8Array }) => XgbBooster;
+  /** The linked libxgboost's version, e.g. "1.7.4". */
+  version(): string;
+}
+
+export const XGBOOST_HINT = 'gbdt needs libxgboost-dev; install it (apt-get install -y libxgboost-dev) and rebuild the addon (npm run build:native).';
+
+/** XGBoost through the addon, or CAPABILITY_MISSING saying how to get it. */
+export function loadXgboost(appRoot: string): XgboostBinding {
+  return xgboostOf(loadTrainingAddon(appRoot));
+}
+
+/** The addon's XGBoost binding, or CAPABILITY_MISSING when it was built without libxgboost-dev. */
+export function xgboostOf(addon: Pick<TrainingAddon, 'xgboost'>): XgboostBinding {
+  if (!addon.xgboost) throw new FramelabError('CAPABILITY_MISSING', `the training addon was built without XGBoost: ${XGBOOST_HINT}`);
+  return addon.xgboost;
 }
 
 /** Loads the addon or throws CAPABILITY_MISSING saying why and how to build it. */

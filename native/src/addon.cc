@@ -9,6 +9,8 @@
 #include "js_model_common.h"
 #include "js_options.h"
 #include "js_resnet50.h"
+#include "js_eigh.h"
+#include "xgboost_booster.h"
 
 namespace framelab {
 
@@ -94,6 +96,9 @@ static Napi::Object InitFramelabNative(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New<framelab::Info>(env, "info"));
   exports.Set("gram", Napi::Function::New<framelab::Gram>(env, "gram"));
   exports.Set("solveSpd", Napi::Function::New<framelab::SolveSpd>(env, "solveSpd"));
+  exports.Set("symEig", Napi::Function::New<framelab::SymEig>(env, "symEig"));
+  exports.Set("mmT", Napi::Function::New<framelab::MmT>(env, "mmT"));
+  framelab::registerXgboost(env, exports);
   return exports;
 }
 

@@ -62,6 +62,21 @@ export const SuiteConfig = z
       })
       .strict()
       .optional(),
+    /** The gradient-boosting recipe; defaults are the lab's (lr 0.05, depth 6, 500 rounds, min_child_weight 20, early stopping 30, 128-d projection). */
+    gbdt: z
+      .object({
+        learningRate: z.number().positive().max(1).optional(),
+        maxDepth: z.number().int().min(1).max(20).optional(),
+        rounds: z.number().int().min(1).optional(),
+        minChildWeight: z.number().min(0).optional(),
+        earlyStoppingRounds: z.number().int().min(1).optional(),
+        subsample: z.number().positive().max(1).optional(),
+        colsampleBytree: z.number().positive().max(1).optional(),
+        projectionDim: z.number().int().min(1).optional(),
+        threads: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     seed: z.number().int().default(42),
   })
   .strict();

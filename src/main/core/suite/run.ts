@@ -93,12 +93,12 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp });
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter?: RunReporter): Promise<FittedModel> {
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, gbdt: config.gbdt, throwIfCancelled: reporter && (() => reporter.throwIfCancelled()) });
 }
 
-function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
-  return ['epoch,train_loss,val_rmse', ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
+function curveCsv(curve: NonNullable<FittedModel['curve']>, header = 'epoch,train_loss,val_rmse'): string {
+  return [header, ...curve.map((c) => `${c.epoch},${c.trainLoss},${c.valRmse}`)].join('\n') + '\n';
 }
 
 /**
@@ -166,13 +166,13 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
           reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = await fitAndScore(m, data, fold.train, config);
+          const fitted = await fitAndScore(m, data, fold.train, config, reporter);
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
           // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
           foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
-          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve));
+          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         }
       }
       write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
@@ -200,16 +200,17 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
         reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = await fitAndScore(m, data, split.train, config);
+        const fitted = await fitAndScore(m, data, split.train, config, reporter);
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
-        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
+        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         const ev = intervalsAndSlices(config, data, sliceColumn, split.val, val);
         const et = intervalsAndSlices(config, data, sliceColumn, split.test, test);
         const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
         write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
         detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
         if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
+        for (const file of fitted.files ?? []) fs.writeFileSync(path.join(work, 'models', `${m}.${file.ext}`), file.data);
         preds.val.set(m, val);
         preds.test.set(m, test);
         scored.push({

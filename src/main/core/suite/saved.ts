@@ -5,10 +5,12 @@ import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
 import { readSafetensors } from '../vision/weights/safetensors';
 import { SuiteConfig } from '../../../shared/suite';
+import { loadGbdt } from './gbdt';
 import { lookupGuestMeans, type GuestMeans } from './guest';
 import { GUEST_FEATURE } from './models';
 import { prepareData } from './prepare';
 import { transform, type FeatureSource, type PipelineState } from './preprocess';
+import type { ProjectionState } from './projection';
 import { predictRidge } from './ridge';
 import type { Column, Table } from './table';
 
@@ -23,6 +25,7 @@ interface SavedModel {
     | { kind: 'mean'; mean: number }
     | { kind: 'guest_mean'; guestMeans: GuestMeans }
     | { kind: 'concat_mlp'; pipeline: PipelineState; yMean: number; sizes: number[]; dropout: number }
+    | { kind: 'gbdt'; pipeline: PipelineState; projection: ProjectionState | null; bestIteration: number; booster: string }
     | { kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat'; pipeline: PipelineState; coef: number[]; intercept: number; alpha: number; guestMeans?: GuestMeans };
 }
 
@@ -55,6 +58,12 @@ export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
       const out = await mlp.predict(Float32Array.from(transform(s.pipeline, src, rows).data), rows.length);
       return Float64Array.from(out, (v) => v + s.yMean);
     };
+  }
+  if (s.kind === 'gbdt') {
+    // The booster comes back from its UBJSON file through the addon's XGBoost; scoring uses
+    // the same rounds as at training time (up to the early-stopping best iteration).
+    const score = loadGbdt(fs.readFileSync(path.join(saved.runDir, 'models', s.booster)), s.pipeline, s.projection, s.bestIteration);
+    return (src, _g, rows) => score(src, rows);
   }
   const fit = { alpha: s.alpha, coef: Float64Array.from(s.coef), intercept: s.intercept };
   return (src, g, rows) => {
