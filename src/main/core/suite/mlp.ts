@@ -22,6 +22,8 @@ export interface MlpOptions {
   lr?: number;
   weightDecay?: number;
   threads?: number;
+  /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
+  cancelFlag?: Int32Array;
 }
 
 export interface MlpFit {
@@ -55,6 +57,7 @@ export async function fitConcatMlp(
   const p = pipeline.numeric.length + pipeline.categorical.reduce((a, c) => a + c.categories.length, 0) + pipeline.embeddingDim;
   const sizes = [p, ...(opts.hidden ?? [1024, 512, 256]), 1];
   const net: MlpModel = new addon.MLP({ sizes, loss: 'mse', activation: 'gelu', dropout: opts.dropout ?? 0.2, seed: opts.seed, threads: opts.threads, device: 'cpu' });
+  if (opts.cancelFlag) net.setCancelFlag(opts.cancelFlag);
   net.setOptimizer({ kind: 'adamw', lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay ?? 1e-2 });
   const batch = opts.batchSize ?? 32;
   const maxEpochs = opts.maxEpochs ?? 40;

@@ -6,6 +6,7 @@ import { appRoot } from '../appRoot';
 import { readSafetensors } from '../vision/weights/safetensors';
 import { SuiteConfig } from '../../../shared/suite';
 import { lookupGuestMeans, type GuestMeans } from './guest';
+import { fusionScorer, newFusionNet, type FusionSpec } from './fusionMlp';
 import { GUEST_FEATURE } from './models';
 import { prepareData } from './prepare';
 import { transform, type FeatureSource, type PipelineState } from './preprocess';
@@ -23,6 +24,7 @@ interface SavedModel {
     | { kind: 'mean'; mean: number }
     | { kind: 'guest_mean'; guestMeans: GuestMeans }
     | { kind: 'concat_mlp'; pipeline: PipelineState; yMean: number; sizes: number[]; dropout: number }
+    | ({ kind: 'gated_fusion_mlp' } & FusionSpec)
     | { kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat'; pipeline: PipelineState; coef: number[]; intercept: number; alpha: number; guestMeans?: GuestMeans };
 }
 
@@ -55,6 +57,13 @@ export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
       const out = await mlp.predict(Float32Array.from(transform(s.pipeline, src, rows).data), rows.length);
       return Float64Array.from(out, (v) => v + s.yMean);
     };
+  }
+  if (s.kind === 'gated_fusion_mlp') {
+    const weights = readSafetensors(path.join(saved.runDir, 'models', `${saved.model}.safetensors`)).tensors;
+    const net = newFusionNet(s, 0);
+    net.loadState(stateDictToEntries(weights));
+    const scorer = fusionScorer(net, s);
+    return (src, _g, rows) => scorer.predict(src, rows);
   }
   const fit = { alpha: s.alpha, coef: Float64Array.from(s.coef), intercept: s.intercept };
   return (src, g, rows) => {
