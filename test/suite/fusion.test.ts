@@ -93,7 +93,8 @@ describe.skipIf(!canWrite)('per-modality embeddings', () => {
     };
     // Without text: the text weight is exactly 0 (masked) and audio dominates video.
     expect(mean(0, 2)).toBe(0);
-    expect(mean(0, 1)).toBeGreaterThan(0.6);
+    expect(mean(0, 1)).toBeGreaterThan(0.55);
+    expect(mean(0, 1)).toBeGreaterThan(mean(0, 0));
     // With text: text dominates both others.
     expect(mean(1, 2)).toBeGreaterThan(0.5);
     expect(mean(1, 2)).toBeGreaterThan(mean(1, 1));

@@ -1,7 +1,7 @@
 import { loadTrainingAddon, type GatedFusionModel, type StateEntry } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
-import { mulberry32, seededShuffle } from '../random';
+import { epochOrders, holdOutStopRows } from './mlp';
 import type { ModalityBlock } from './modalities';
 import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
 
@@ -137,10 +137,7 @@ export async function fitGatedFusion(
     // Rows without text would have nothing for the gate to weigh.
     throw new FramelabError('INVALID_INPUT', 'gated_fusion_mlp needs a video or audio modality besides text (rows without text need something to fuse).');
   }
-  const shuffled = seededShuffle(trainRows, opts.seed);
-  const nStop = Math.max(1, Math.round(shuffled.length * 0.15));
-  const stopRows = shuffled.slice(0, nStop);
-  const fitRows = shuffled.slice(nStop);
+  const { stopRows, fitRows } = holdOutStopRows(trainRows, opts.seed);
   const width = opts.width ?? 256;
   const spec: FusionSpec = {
     pipeline: fitPipeline(metadataOnly(src), fitRows, features.numeric, features.categorical),
@@ -161,14 +158,11 @@ export async function fitGatedFusion(
   const batch = opts.batchSize ?? 32;
   const maxEpochs = opts.maxEpochs ?? 40;
   const patience = opts.patience ?? 6;
-  const rnd = mulberry32(opts.seed ^ 0x5bd1e995);
+  const nextOrder = epochOrders(opts.seed, fitRows.length);
   const curve: FusionFit['curve'] = [];
   let best = { rmse: Infinity, epoch: 0, state: net.state() };
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-    const order = seededShuffle(
-      Array.from({ length: fitRows.length }, (_, i) => i),
-      Math.floor(rnd() * 2 ** 31),
-    );
+    const order = nextOrder();
     let lossSum = 0;
     for (let b = 0; b < order.length; b += batch) {
       const idx = order.slice(b, b + batch);
