@@ -101,13 +101,15 @@ describe.skipIf(!canWrite)('per-modality embeddings', () => {
     expect(fit.bestEpoch).toBeGreaterThan(1);
   }, 240_000);
 
-  it.skipIf(!addonBuilt)('runs in a suite: beats the mean, writes curve + model, re-scores to 1e-5, is seeded, has modality importance', async () => {
-    const cfg = config(fx.dir, { models: ['mean', 'gated_fusion_mlp'] });
+  it.skipIf(!addonBuilt)('runs in a suite: beats the mean and Ridge, writes curve + model, re-scores to 1e-5, is seeded, has modality importance', async () => {
+    const cfg = config(fx.dir, { models: ['mean', 'ridge', 'gated_fusion_mlp'] });
     const home = path.join(fx.dir, 'home');
     const a = await runSuite(cfg, home, quiet);
     const board = Object.fromEntries(a.leaderboard.map((r) => [r.model, r]));
     expect(board.gated_fusion_mlp!.val.rmse_log).toBeLessThan(0.6 * board.mean!.val.rmse_log);
     expect(board.gated_fusion_mlp!.test!.rmse_log).toBeLessThan(0.6 * board.mean!.test!.rmse_log);
+    // The signal switches modality with text_present: a linear model on video ‖ audio ‖ text cannot follow.
+    expect(board.gated_fusion_mlp!.val.rmse_log).toBeLessThan(board.ridge!.val.rmse_log);
     const curve = fs.readFileSync(path.join(a.runDir, 'curves/gated_fusion_mlp.csv'), 'utf8').trim().split('\n');
     expect(curve[0]).toBe('epoch,train_loss,val_rmse');
     expect(curve.length - 1).toBeLessThanOrEqual(40);
