@@ -102,7 +102,8 @@ describe.skipIf(!canWrite)('per-modality embeddings', () => {
   }, 240_000);
 
   it.skipIf(!addonBuilt)('runs in a suite: beats the mean and Ridge, writes curve + model, re-scores to 1e-5, is seeded, has modality importance', async () => {
-    const cfg = config(fx.dir, { models: ['mean', 'ridge', 'gated_fusion_mlp'] });
+    // Dropout on, so the seeding check covers the addon's dropout draws too.
+    const cfg = config(fx.dir, { models: ['mean', 'ridge', 'gated_fusion_mlp'], fusion: { ...fusion, dropout: 0.1 } });
     const home = path.join(fx.dir, 'home');
     const a = await runSuite(cfg, home, quiet);
     const board = Object.fromEntries(a.leaderboard.map((r) => [r.model, r]));
