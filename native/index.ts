@@ -130,6 +130,49 @@ export interface MlpModel extends TrainableModel {
   evalLoss(batch: MlpBatch): Promise<StepResult>;
 }
 
+export interface GatedFusionOptions {
+  /** One input width per modality (e.g. [video, audio, text]); inputs hold the blocks side by side in this order. */
+  modalitySizes: number[];
+  /** Metadata features fed to the gate and the head (0: none). */
+  metaSize?: number;
+  /** Common tower output width d (default 256). */
+  width?: number;
+  /** Tower hidden width (default: width). */
+  towerHidden?: number;
+  /** Head hidden width (default: width / 2). */
+  headHidden?: number;
+  dropout?: number;
+  threads?: number;
+  seed?: number;
+  device?: DevicePreference;
+}
+
+/** inputs n × Σ modalitySizes, meta n × metaSize, mask n × modalities (1 present, 0 absent), targets n. */
+export interface GatedFusionBatch {
+  inputs: Float32Array;
+  meta: Float32Array;
+  mask: Float32Array;
+  n: number;
+  targets?: Float32Array;
+}
+
+/**
+ * Towers (Linear → GELU → Dropout → Linear to width) per modality, gate = softmax over
+ * Linear(meta ‖ mask) with absent modalities' logits at −inf (weight exactly 0, the present
+ * ones renormalised), fused = Σ gate·tower, head Linear → GELU → Dropout → Linear → 1 on
+ * fused ‖ meta. State names: towers.<m>.0/.3, gate, head.0/.3 (weight, bias).
+ */
+export interface GatedFusionModel extends TrainableModel {
+  readonly inputSize: number;
+  readonly metaSize: number;
+  readonly modalitySizes: number[];
+  /** Eval mode → outputs n and gate weights n × modalities. */
+  predict(batch: GatedFusionBatch): Promise<{ outputs: Float32Array; gates: Float32Array }>;
+  /** Training mode (dropout on), MSE, backward, optimiser step. */
+  trainStep(batch: GatedFusionBatch & { targets: Float32Array }): Promise<StepResult>;
+  evalLoss(batch: GatedFusionBatch & { targets: Float32Array }): Promise<StepResult>;
+}
+
 export interface AddonInfo {
   torchVersion: string;
   cudaAvailable: boolean;
@@ -141,6 +184,7 @@ export interface AddonInfo {
 export interface TrainingAddon {
   ResNet50: new (options: ResNet50Options) => ResNet50Model;
   MLP: new (options: MlpOptions) => MlpModel;
+  GatedFusion: new (options: GatedFusionOptions) => GatedFusionModel;
   info(): AddonInfo;
   /** XᵀX (p×p), or XXᵀ (n×n) with `outer`, of a row-major n×p float64 matrix (synchronous). */
   gram(x: Float64Array, n: number, p: number, outer: boolean, threads: number): Float64Array;

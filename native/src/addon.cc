@@ -1,10 +1,11 @@
-// Module init: exports { ResNet50, MLP, info(), gram(), solveSpd() }.
+// Module init: exports { ResNet50, MLP, GatedFusion, info(), gram(), solveSpd() }.
 #include <cstring>
 #include <napi.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
 #include "device.h"
+#include "js_gated_fusion.h"
 #include "js_mlp.h"
 #include "js_model_common.h"
 #include "js_options.h"
@@ -93,6 +94,7 @@ Napi::Value SolveSpd(const Napi::CallbackInfo& info) {
 static Napi::Object InitFramelabNative(Napi::Env env, Napi::Object exports) {
   exports.Set("ResNet50", framelab::JsResNet50::Define(env));
   exports.Set("MLP", framelab::JsMlp::Define(env));
+  exports.Set("GatedFusion", framelab::JsGatedFusion::Define(env));
   exports.Set("info", Napi::Function::New<framelab::Info>(env, "info"));
   exports.Set("gram", Napi::Function::New<framelab::Gram>(env, "gram"));
   exports.Set("solveSpd", Napi::Function::New<framelab::SolveSpd>(env, "solveSpd"));

@@ -7,6 +7,18 @@ import { z } from 'zod';
 export const SUITE_MODELS = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat', 'gbdt', 'concat_mlp', 'gated_fusion_mlp'] as const;
 export const RANK_METRICS = ['rmse_log', 'mae_log', 'r2_log', 'rmse_raw', 'mae_raw', 'spearman'] as const;
 
+/** One modality's file: .npy (+ ids), .npz, a manifest, or a .pt dict {ids, <key>}. */
+const ModalitySource = z
+  .object({
+    path: z.string().min(1),
+    ids: z.string().optional(),
+    /** The vectors' array (.npz) or dict key (.pt). */
+    key: z.string().optional(),
+    /** The 0/1 text-present flag array in the same file (default "text_present"; text only). */
+    flagKey: z.string().optional(),
+  })
+  .strict();
+
 export const SuiteConfig = z
   .object({
     name: z.string().optional(),
@@ -19,6 +31,16 @@ export const SuiteConfig = z
         key: z.string().optional(),
       })
       .strict()
+      .optional(),
+    /**
+     * Per-modality embeddings for gated_fusion_mlp, joined by video id: video and audio are
+     * required (inner join), text may be missing (zeros, text_present 0). Without
+     * "embeddings", the other models use video ‖ audio ‖ text as their embedding.
+     */
+    modalities: z
+      .object({ video: ModalitySource.optional(), audio: ModalitySource.optional(), text: ModalitySource.optional() })
+      .strict()
+      .refine((m) => m.video || m.audio || m.text, { message: 'name at least one of video, audio, text' })
       .optional(),
     target: z.object({ column: z.string().default('horizon_view_count'), transform: z.enum(['log1p', 'none']).default('log1p') }).strict().default({ column: 'horizon_view_count', transform: 'log1p' }),
     filter: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -73,6 +95,22 @@ export const SuiteConfig = z
         subsample: z.number().positive().max(1).optional(),
         colsampleBytree: z.number().positive().max(1).optional(),
         projectionDim: z.number().int().min(1).optional(),
+        threads: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The gated-fusion recipe (REFERENCE §5): tower width 256, dropout 0.2, AdamW, 40 epochs, patience 6. */
+    fusion: z
+      .object({
+        width: z.number().int().min(1).optional(),
+        towerHidden: z.number().int().min(1).optional(),
+        headHidden: z.number().int().min(1).optional(),
+        dropout: z.number().min(0).max(0.9).optional(),
+        maxEpochs: z.number().int().min(1).optional(),
+        patience: z.number().int().min(1).optional(),
+        batchSize: z.number().int().min(1).optional(),
+        lr: z.number().positive().optional(),
+        weightDecay: z.number().min(0).optional(),
         threads: z.number().int().min(1).optional(),
       })
       .strict()

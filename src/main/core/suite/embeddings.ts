@@ -36,19 +36,20 @@ function matrix(arr: NpyArray, where: string): { rows: number; dim: number; data
   return { rows: arr.shape[0]!, dim: arr.shape[1]!, data: arr.data };
 }
 
-export function readFusedPt(file: string): Embeddings {
+/** A torch.save dict {"ids": [...], <key>: Tensor[n, d]}; `key` is "fused" for fused.pt (per-modality files name theirs). */
+export function readFusedPt(file: string, key = 'fused'): Embeddings {
   const { root } = readTorchObject(file);
-  if (!(root instanceof Map)) fail(`${file} must hold a dict {"ids": [...], "fused": tensor}; it holds something else.`);
+  if (!(root instanceof Map)) fail(`${file} must hold a dict {"ids": [...], "${key}": tensor}; it holds something else.`);
   const ids = root.get('ids');
-  const fused = root.get('fused');
+  const fused = root.get(key);
   if (!Array.isArray(ids)) fail(`${file}: "ids" must be a list of video ids.`);
   const problem = tensorProblem(fused);
-  if (problem) fail(`${file}: "fused" cannot be used: ${problem}.`);
+  if (problem) fail(`${file}: "${key}" cannot be used: ${problem}.`);
   const t = fused as Tensor;
-  if (t.shape.length !== 2) fail(`${file}: "fused" must be 2-d (videos × dims); it has shape [${t.shape.join(', ')}].`);
-  if (t.dtype === 'int64') fail(`${file}: "fused" holds int64; embeddings must be float.`);
+  if (t.shape.length !== 2) fail(`${file}: "${key}" must be 2-d (videos × dims); it has shape [${t.shape.join(', ')}].`);
+  if (t.dtype === 'int64') fail(`${file}: "${key}" holds int64; embeddings must be float.`);
   const idStrings = ids.map((v, i) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : fail(`${file}: ids[${i}] is not a string or number.`)));
-  if (idStrings.length !== t.shape[0]) fail(`${file}: ${idStrings.length} ids but "fused" has ${t.shape[0]} rows.`);
+  if (idStrings.length !== t.shape[0]) fail(`${file}: ${idStrings.length} ids but "${key}" has ${t.shape[0]} rows.`);
   checkUnique(idStrings, file);
   return { source: file, ids: idStrings, dim: t.shape[1]!, data: Float64Array.from(t.data as Float32Array) };
 }

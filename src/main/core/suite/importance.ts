@@ -7,7 +7,8 @@ import type { Column } from './table';
 /**
  * Permutation importance on held-out rows: shuffle one feature's values among the rows
  * (seeded), re-score, and report the mean rise in RMSE (log space) over `repeats`. The
- * embedding is permuted as one block (whole vectors), the guest as one column, because
+ * embedding is permuted as one block (whole vectors; for the gated-fusion model each modality
+ * block, vectors and presence together), the guest as one column, because
  * their parts mean nothing alone. Same shuffles for every model, so models compare.
  */
 export interface Importance {
@@ -29,7 +30,11 @@ export async function permutationImportance(
 ): Promise<Importance[]> {
   const truth = rows.map((r) => y[r]!);
   const base = rmse(truth, await model.predict(src, guests, rows));
-  const names = [...features.numeric, ...features.categorical, ...(src.embeddings ? ['<embedding>'] : []), ...(guests ? ['<guest>'] : [])];
+  // The fusion model reads the modalities, not the fused embedding: permute each modality block
+  // (vector and presence together) instead.
+  const usesModalities = model.name === 'gated_fusion_mlp' && !!src.modalities?.length;
+  const blocks = usesModalities ? src.modalities!.map((m) => `<modality:${m.name}>`) : src.embeddings ? ['<embedding>'] : [];
+  const names = [...features.numeric, ...features.categorical, ...blocks, ...(guests ? ['<guest>'] : [])];
   const out: Importance[] = [];
   for (const [f, name] of names.entries()) {
     const rises: number[] = [];
@@ -42,6 +47,18 @@ export async function permutationImportance(
         const emb = Float64Array.from(src.embeddings!);
         rows.forEach((r, i) => emb.set(src.embeddings!.subarray(perm[i]! * d, (perm[i]! + 1) * d), r * d));
         permuted = { ...src, embeddings: emb };
+      } else if (name.startsWith('<modality:')) {
+        const modalities = src.modalities!.map((b) => {
+          if (`<modality:${b.name}>` !== name) return b;
+          const data = Float64Array.from(b.data);
+          const present = Uint8Array.from(b.present);
+          rows.forEach((r, i) => {
+            data.set(b.data.subarray(perm[i]! * b.dim, (perm[i]! + 1) * b.dim), r * b.dim);
+            present[r] = b.present[perm[i]!]!;
+          });
+          return { ...b, data, present };
+        });
+        permuted = { ...src, modalities };
       } else if (name === '<guest>') {
         const copy = [...guests!];
         rows.forEach((r, i) => (copy[r] = guests![perm[i]!]!));

@@ -22,6 +22,8 @@ export interface MlpOptions {
   lr?: number;
   weightDecay?: number;
   threads?: number;
+  /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
+  cancelFlag?: Int32Array;
 }
 
 export interface MlpFit {
@@ -34,6 +36,23 @@ export interface MlpFit {
   predict(src: FeatureSource, rows: readonly number[]): Promise<Float64Array>;
 }
 
+/** The early-stopping rows: 15% of the training rows (at least one), seeded; the rest train the network. */
+export function holdOutStopRows(trainRows: readonly number[], seed: number): { fitRows: number[]; stopRows: number[] } {
+  const shuffled = seededShuffle(trainRows, seed);
+  const nStop = Math.max(1, Math.round(shuffled.length * 0.15));
+  return { stopRows: shuffled.slice(0, nStop), fitRows: shuffled.slice(nStop) };
+}
+
+/** The per-epoch batch orders: epochOrders(seed)() gives the next epoch's order of positions 0…n−1. */
+export function epochOrders(seed: number, n: number): () => number[] {
+  const rnd = mulberry32(seed ^ 0x5bd1e995);
+  return () =>
+    seededShuffle(
+      Array.from({ length: n }, (_, i) => i),
+      Math.floor(rnd() * 2 ** 31),
+    );
+}
+
 export async function fitConcatMlp(
   src: FeatureSource,
   trainRows: readonly number[],
@@ -42,10 +61,7 @@ export async function fitConcatMlp(
   opts: MlpOptions,
 ): Promise<MlpFit> {
   const addon = loadTrainingAddon(appRoot());
-  const shuffled = seededShuffle(trainRows, opts.seed);
-  const nStop = Math.max(1, Math.round(shuffled.length * 0.15));
-  const stopRows = shuffled.slice(0, nStop);
-  const fitRows = shuffled.slice(nStop);
+  const { stopRows, fitRows } = holdOutStopRows(trainRows, opts.seed);
   // The pipeline is fitted on the rows the network trains on, like every other model.
   const pipeline = fitPipeline(src, fitRows, features.numeric, features.categorical);
   const yMean = fitRows.reduce((a, r) => a + y[r]!, 0) / fitRows.length;
@@ -55,20 +71,18 @@ export async function fitConcatMlp(
   const p = pipeline.numeric.length + pipeline.categorical.reduce((a, c) => a + c.categories.length, 0) + pipeline.embeddingDim;
   const sizes = [p, ...(opts.hidden ?? [1024, 512, 256]), 1];
   const net: MlpModel = new addon.MLP({ sizes, loss: 'mse', activation: 'gelu', dropout: opts.dropout ?? 0.2, seed: opts.seed, threads: opts.threads, device: 'cpu' });
+  if (opts.cancelFlag) net.setCancelFlag(opts.cancelFlag);
   net.setOptimizer({ kind: 'adamw', lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay ?? 1e-2 });
   const batch = opts.batchSize ?? 32;
   const maxEpochs = opts.maxEpochs ?? 40;
   const patience = opts.patience ?? 6;
   const yFit = Float32Array.from(fitRows, (r) => y[r]! - yMean);
   const yStop = Float64Array.from(stopRows, (r) => y[r]!);
-  const rnd = mulberry32(opts.seed ^ 0x5bd1e995);
+  const nextOrder = epochOrders(opts.seed, fitRows.length);
   const curve: MlpFit['curve'] = [];
   let best = { rmse: Infinity, epoch: 0, state: net.state() };
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-    const order = seededShuffle(
-      Array.from({ length: fitRows.length }, (_, i) => i),
-      Math.floor(rnd() * 2 ** 31),
-    );
+    const order = nextOrder();
     let lossSum = 0;
     for (let b = 0; b < order.length; b += batch) {
       const idx = order.slice(b, b + batch);

@@ -3,6 +3,7 @@ import { fitGuestMeans, lookupGuestMeans, outOfFoldGuestMeans, type GuestMeans }
 import type { FeatureSource } from './preprocess';
 import type { StateEntry } from '../../../../native/index';
 import { fitGbdt, type GbdtOptions } from './gbdt';
+import { fitGatedFusion, type FusionOptions } from './fusionMlp';
 import { fitConcatMlp, type MlpOptions } from './mlp';
 import { fitRidgePipeline, predictRidgePipeline, type RidgePipelineModel } from './ridge';
 
@@ -32,6 +33,10 @@ export interface ModelOptions {
   gbdt?: Omit<GbdtOptions, 'seed' | 'throwIfCancelled'>;
   /** The job's cancel check, for models that train in many steps (gbdt checks it every round). */
   throwIfCancelled?: () => void;
+  /** Overrides of the gated-fusion recipe. */
+  fusion?: Omit<FusionOptions, 'seed' | 'cancelFlag'>;
+  /** The run's cancel flag: the neural models hand it to the addon, so a cancel stops mid-epoch. */
+  cancelFlag?: Int32Array;
 }
 
 export interface FittedModel {
@@ -132,7 +137,7 @@ function ridgeState(kind: string, m: RidgePipelineModel) {
 }
 
 async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp });
+  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp, cancelFlag: opts.cancelFlag });
   return {
     name: 'concat_mlp',
     state: { kind: 'concat_mlp', pipeline: fit.pipeline, yMean: fit.yMean, sizes: fit.sizes, bestEpoch: fit.bestEpoch, activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2 },
@@ -164,6 +169,17 @@ function fitGbdtModel(data: SuiteData, rows: readonly number[], opts: ModelOptio
   };
 }
 
+async function fitFusionModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
+  const fit = await fitGatedFusion(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.fusion, cancelFlag: opts.cancelFlag });
+  return {
+    name: 'gated_fusion_mlp',
+    state: { kind: 'gated_fusion_mlp', ...fit.spec, bestEpoch: fit.bestEpoch },
+    curve: fit.curve,
+    weights: fit.state,
+    predict: (src, _g, r) => fit.predict(src, r),
+  };
+}
+
 type Fitter = (data: SuiteData, rows: readonly number[], opts: ModelOptions) => FittedModel | Promise<FittedModel>;
 
 export const MODEL_FITTERS: Record<string, Fitter> = {
@@ -174,16 +190,13 @@ export const MODEL_FITTERS: Record<string, Fitter> = {
   ridge_guestfeat: fitGuestFeat,
   concat_mlp: fitMlpModel,
   gbdt: fitGbdtModel,
+  gated_fusion_mlp: fitFusionModel,
 };
-
-/** Models the issue names that this build does not train yet; asking for one is a clear error. */
-export const PLANNED_MODELS = ['gated_fusion_mlp'] as const;
 
 export async function fitModel(name: string, data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
   const fitter = MODEL_FITTERS[name];
   if (!fitter) {
-    const planned = (PLANNED_MODELS as readonly string[]).includes(name) ? ' (planned, not built yet)' : '';
-    throw new FramelabError('INVALID_INPUT', `unknown model "${name}"${planned}; available: ${Object.keys(MODEL_FITTERS).join(', ')}.`);
+    throw new FramelabError('INVALID_INPUT', `unknown model "${name}"; available: ${Object.keys(MODEL_FITTERS).join(', ')}.`);
   }
   return fitter(data, rows, opts);
 }

@@ -4,6 +4,7 @@ import type { SuiteConfig } from '../../../shared/suite';
 import { loadTable, readManifest, type LoadedTable } from './dataset';
 import { embeddingsFromManifest, readFusedPt, readNpyWithIds, readNpzEmbeddings, type Embeddings } from './embeddings';
 import { assertNoLeakage, chooseFeatures, type FeatureChoice } from './leakage';
+import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality } from './modalities';
 import type { SuiteData } from './models';
 import { takeRows, textColumn, type Table } from './table';
 
@@ -27,6 +28,9 @@ export function resolveConfigPaths(config: SuiteConfig, baseDir: string): SuiteC
     ...config,
     metadata: abs(config.metadata),
     embeddings: config.embeddings ? { ...config.embeddings, path: abs(config.embeddings.path), ids: config.embeddings.ids ? abs(config.embeddings.ids) : undefined } : undefined,
+    modalities: config.modalities
+      ? Object.fromEntries(Object.entries(config.modalities).map(([k, m]) => [k, m && { ...m, path: abs(m.path), ids: m.ids ? abs(m.ids) : undefined }]))
+      : undefined,
   };
 }
 
@@ -70,8 +74,22 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
     embeddingRows = keep.map((i) => at.get(ids[i]!)!);
   }
 
+  // Per-modality vectors: video/audio inner-joined, text optional (see modalities.ts).
+  const loadedModalities: LoadedModality[] = [];
+  let withoutModality = 0;
+  if (config.modalities) {
+    for (const name of MODALITY_ORDER) {
+      const spec = config.modalities[name];
+      if (spec) loadedModalities.push(await loadModality(name, spec, loadEmbeddings));
+    }
+    const joined = joinRequired(keep, ids, loadedModalities, config.metadata, config.idColumn);
+    withoutModality = keep.length - joined.length;
+    keep = joined;
+  }
+
   const table = takeRows(loaded, keep);
   const rowIds = keep.map((i) => ids[i]!);
+  const modalities = loadedModalities.length ? alignModalities(rowIds, loadedModalities) : undefined;
   const raw = Float64Array.from(keep, (i) => targetCol.values[i]!);
   const y = config.target.transform === 'log1p' ? raw.map(Math.log1p) : raw;
   const guests = config.guestColumn ? textColumn(table, config.guestColumn, 'the guest (channel) column') : null;
@@ -93,12 +111,21 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
   }
   assertNoLeakage([...choice.numeric, ...choice.categorical], config.target.column, config.leakage);
 
-  const dim = embeddings?.dim ?? 0;
-  const emb = embeddings ? new Float64Array(keep.length * dim) : null;
-  if (embeddings && emb) embeddingRows.forEach((r, i) => emb.set(embeddings.data.subarray(r * dim, (r + 1) * dim), i * dim));
+  let dim = embeddings?.dim ?? 0;
+  let emb: Float64Array | null = embeddings ? new Float64Array(keep.length * dim) : null;
+  if (embeddings && emb) embeddingRows.forEach((r, i) => emb!.set(embeddings.data.subarray(r * dim, (r + 1) * dim), i * dim));
+  if (!embeddings && modalities) {
+    // No fused file: the non-fusion models see the modalities side by side.
+    const concat = concatModalities(modalities, keep.length);
+    dim = concat.dim;
+    emb = concat.data;
+  }
+  // text_present from the text modality, for slices (after feature choice: a label of the row, not a feature).
+  const text = modalities?.find((m) => m.name === 'text');
+  if (text && !table.columns.has(TEXT_PRESENT)) table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(text.present) });
 
   const data: SuiteData = {
-    src: { table, embeddings: emb, embeddingDim: dim },
+    src: { table, embeddings: emb, embeddingDim: dim, modalities },
     ids: rowIds,
     y,
     guests,
@@ -109,7 +136,15 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
     rowsMissingTarget: missingTarget,
     rowsWithoutEmbedding: notEmbedded,
     rows: keep.length,
-    embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim } : null,
+    embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim } : modalities ? { source: 'modalities (video ‖ audio ‖ text)', dim } : null,
+    rowsWithoutModality: withoutModality,
+    modalities: modalities?.map((m) => ({
+      name: m.name,
+      source: m.source,
+      dim: m.dim,
+      count: loadedModalities.find((l) => l.name === m.name)!.embeddings.ids.length,
+      rowsPresent: m.present.reduce((a, b) => a + b, 0),
+    })) ?? null,
     target: { ...config.target, mean: mean(y), min: Math.min(...y), max: Math.max(...y) },
     guests: guests ? new Set(guests).size : null,
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },

@@ -1,3 +1,4 @@
+import type { ModalityBlock } from './modalities';
 import type { Table } from './table';
 
 /**
@@ -31,6 +32,8 @@ export interface FeatureSource {
   embeddingDim: number;
   /** Extra numeric columns computed per run (e.g. out-of-fold guest means), by name. */
   extra?: Map<string, Float64Array>;
+  /** Per-modality vectors (video, audio, text) for the gated-fusion model, when configured. */
+  modalities?: ModalityBlock[];
 }
 
 function numericValues(src: FeatureSource, column: string): Float64Array {

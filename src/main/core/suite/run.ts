@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entriesToStateDict } from '../../../../native/index';
+import { entriesToStateDict, isCancelled } from '../../../../native/index';
+import { cancelledError } from '../jobs/context';
 import { FramelabError } from '../../../shared/errors';
 import { writeSafetensors } from '../vision/weights/safetensors';
 import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
@@ -22,6 +23,8 @@ import { numericColumn, textColumn, type Column } from './table';
 export interface RunReporter {
   progress(fraction: number, stage: string): void;
   throwIfCancelled(): void;
+  /** The job's cancel state (a JobContext has it): watched so a cancel also stops a neural model mid-epoch. */
+  readonly cancelled?: boolean;
 }
 
 export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'suite');
@@ -93,8 +96,18 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter?: RunReporter): Promise<FittedModel> {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, gbdt: config.gbdt, throwIfCancelled: reporter && (() => reporter.throwIfCancelled()) });
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter: RunReporter, cancelFlag: Int32Array): Promise<FittedModel> {
+  return fitModel(name, data, train, {
+    seed: config.seed,
+    alphas: config.alphas,
+    innerK: config.innerK,
+    shrinkage: config.guestShrinkage,
+    mlp: config.mlp,
+    gbdt: config.gbdt,
+    fusion: config.fusion,
+    throwIfCancelled: () => reporter.throwIfCancelled(),
+    cancelFlag,
+  });
 }
 
 function curveCsv(curve: NonNullable<FittedModel['curve']>, header = 'epoch,train_loss,val_rmse'): string {
@@ -151,6 +164,12 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     write('metric_intervals.json', JSON.stringify(nanToNull(per((d) => d.intervals)), null, 2));
     write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2));
   };
+  // The addon reads this flag inside every training step (finetune/job.ts does the same).
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const watcher = setInterval(() => {
+    if (reporter.cancelled) Atomics.store(cancelFlag, 0, 1);
+  }, 100);
+  watcher.unref();
   try {
     write('config_used.json', JSON.stringify({ runId, configFile, config, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
@@ -166,7 +185,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
           reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = await fitAndScore(m, data, fold.train, config, reporter);
+          const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag);
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
@@ -200,7 +219,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
         reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = await fitAndScore(m, data, split.train, config, reporter);
+        const fitted = await fitAndScore(m, data, split.train, config, reporter, cancelFlag);
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
@@ -243,7 +262,10 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     return result;
   } catch (e) {
     fs.rmSync(work, { recursive: true, force: true });
-    throw e;
+    // A cancel that lands inside an addon call rejects it with the addon's CANCELLED: the job was cancelled, it did not fail.
+    throw isCancelled(e) ? cancelledError() : e;
+  } finally {
+    clearInterval(watcher);
   }
 }
 

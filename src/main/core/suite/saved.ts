@@ -7,6 +7,7 @@ import { readSafetensors } from '../vision/weights/safetensors';
 import { SuiteConfig } from '../../../shared/suite';
 import { loadGbdt } from './gbdt';
 import { lookupGuestMeans, type GuestMeans } from './guest';
+import { fusionScorer, newFusionNet, type FusionSpec } from './fusionMlp';
 import { GUEST_FEATURE } from './models';
 import { prepareData } from './prepare';
 import { transform, type FeatureSource, type PipelineState } from './preprocess';
@@ -26,6 +27,7 @@ interface SavedModel {
     | { kind: 'guest_mean'; guestMeans: GuestMeans }
     | { kind: 'concat_mlp'; pipeline: PipelineState; yMean: number; sizes: number[]; dropout: number }
     | { kind: 'gbdt'; pipeline: PipelineState; projection: ProjectionState | null; bestIteration: number; booster: string }
+    | ({ kind: 'gated_fusion_mlp' } & FusionSpec)
     | { kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat'; pipeline: PipelineState; coef: number[]; intercept: number; alpha: number; guestMeans?: GuestMeans };
 }
 
@@ -64,6 +66,13 @@ export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
     // the same rounds as at training time (up to the early-stopping best iteration).
     const score = loadGbdt(fs.readFileSync(path.join(saved.runDir, 'models', s.booster)), s.pipeline, s.projection, s.bestIteration);
     return (src, _g, rows) => score(src, rows);
+  }
+  if (s.kind === 'gated_fusion_mlp') {
+    const weights = readSafetensors(path.join(saved.runDir, 'models', `${saved.model}.safetensors`)).tensors;
+    const net = newFusionNet(s, 0);
+    net.loadState(stateDictToEntries(weights));
+    const scorer = fusionScorer(net, s);
+    return (src, _g, rows) => scorer.predict(src, rows);
   }
   const fit = { alpha: s.alpha, coef: Float64Array.from(s.coef), intercept: s.intercept };
   return (src, g, rows) => {
