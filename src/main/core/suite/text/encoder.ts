@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { env, LogLevel, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { FramelabError } from '../../../../shared/errors';
 import { checkModelFolder, HOW_TO_GET_A_MODEL } from './modelFolder';
 
@@ -24,9 +24,15 @@ export interface TextEncoder {
 
 let offline = false;
 
-/** Points transformers.js at local folders only; idempotent. */
-export function configureOffline(): void {
-  if (offline) return;
+/**
+ * Loads transformers.js (on first use only: it pulls in onnxruntime, which every process that
+ * merely imports the suite code, like the CLI and the owner, should not pay for) and points it
+ * at local folders only; idempotent.
+ */
+async function offlineTransformers(): Promise<typeof import('@huggingface/transformers')> {
+  const transformers = await import('@huggingface/transformers');
+  if (offline) return transformers;
+  const { env, LogLevel } = transformers;
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.useFSCache = false;
@@ -38,6 +44,7 @@ export function configureOffline(): void {
     throw new FramelabError('INVALID_INPUT', `text embeddings never download; something asked for ${String(url)}. ${HOW_TO_GET_A_MODEL}`);
   };
   offline = true;
+  return transformers;
 }
 
 interface TokenTensor {
@@ -94,7 +101,7 @@ function meanPoolNormalise(hidden: { data: Float32Array; dims: number[] }, mask:
 
 export async function loadTextEncoder(dir: string): Promise<TextEncoder> {
   checkModelFolder(dir);
-  configureOffline();
+  const { pipeline } = await offlineTransformers();
   let extractor: FeatureExtractionPipeline;
   try {
     // An absolute path is not a hub model id, so transformers.js reads `${dir}/${file}` as is.
