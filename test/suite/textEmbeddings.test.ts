@@ -200,6 +200,23 @@ describe('text embeddings from a local model folder', () => {
     expect(modelIdentity(retok).identity).not.toBe(modelIdentity(modelDir).identity);
   }, 120_000);
 
+  it('reports progress per batch and stops between batches when cancelled, keeping what it computed', async () => {
+    const home = newHome();
+    const seen: [number, number][] = [];
+    await embedTexts(TEXTS.slice(0, 7), { modelDir, homeRoot: home, batchSize: 3, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen).toEqual([[0, 7], [3, 7], [6, 7], [7, 7]]);
+
+    const other = newHome();
+    let checks = 0;
+    const cancel = () => {
+      if (++checks > 2) throw new Error('cancelled by the test');
+    };
+    await expect(embedTexts(TEXTS, { modelDir, homeRoot: other, batchSize: 2, throwIfCancelled: cancel })).rejects.toThrow('cancelled by the test');
+    // Two batches were done before the cancel: a resumed run computes only the rest.
+    const resumed = await embedTexts(TEXTS, { modelDir, homeRoot: other, batchSize: 2 });
+    expect(resumed.stats).toMatchObject({ cached: 4, computed: TEXTS.length - 4 });
+  }, 60_000);
+
   it('names the folder and the missing file, and says how to get a model', async () => {
     const home = newHome();
     await expect(embedTexts(['x'], { modelDir: path.join(root, 'nope'), homeRoot: home })).rejects.toThrow(/nope does not exist.*huggingface-cli download sentence-transformers\/all-MiniLM-L6-v2/);
