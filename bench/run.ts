@@ -24,6 +24,7 @@ import { icrBench } from './icr';
 import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
 import { suiteRidgeBench, suiteRidgeBenchSize } from './suiteRidge';
+import { textEmbeddingBench } from './textEmbeddings';
 import { trainStepBench } from './trainStep';
 
 interface Result {
@@ -193,6 +194,10 @@ async function main() {
       referenceName: 'sklearn GridSearchCV(Pipeline)',
     });
   }
+  const text = await textEmbeddingBench();
+  console.log(`text embeddings (${text.model}, batch ${text.batchSize}): tokenisation ${(100 * text.tokenisationShare).toFixed(0)}% of the time; cached re-run ${text.cachedTextsPerS.toFixed(0)} texts/s`);
+  // A rate against the tokenizer alone on the same batches: the ratio equals tokenisation's share of the time.
+  results.push({ name: `text embeddings, ${text.texts} titles (texts/s)`, ours: text.textsPerS, reference: text.tokenizerTextsPerS, unit: 'texts/s', referenceName: 'tokenizer alone' });
   for (const r of results) {
     console.log(
       `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(8)} ${r.unit} · ${r.referenceName} ${r.reference.toFixed(1).padStart(8)} ${r.unit} · ratio ${(r.ours / r.reference).toFixed(2)}`,

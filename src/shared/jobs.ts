@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 import { FinetuneParams, FinetuneResult } from './finetune';
 import { InferParams, InferResult } from './infer';
-import { SuiteRunParams, SuiteRunResult } from './suite';
+import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult } from './suite';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -102,6 +102,13 @@ export const jobKinds = {
     description: 'Loads a metadata table and embeddings, splits them leakage-safely, trains the suite\'s models and writes an immutable run folder with its leaderboard.',
     params: SuiteRunParams,
     result: SuiteRunResult,
+    resumable: false,
+  },
+  'suite.embedText': {
+    title: 'Embed text',
+    description: 'Embeds a table\'s text column (e.g. titles) with a local sentence-transformer folder, reusing cached vectors, into an .npz or .npy with ids.',
+    params: SuiteEmbedTextParams,
+    result: SuiteEmbedTextResult,
     resumable: false,
   },
 } as const;

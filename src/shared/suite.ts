@@ -42,6 +42,20 @@ export const SuiteConfig = z
       .strict()
       .refine((m) => m.video || m.audio || m.text, { message: 'name at least one of video, audio, text' })
       .optional(),
+    /**
+     * Text embedded locally (e.g. titles) with a sentence-transformer model folder; appended to
+     * the embeddings, or the only embedding when "embeddings" is absent. text_present then
+     * derives from this column.
+     */
+    text: z
+      .object({
+        column: z.string().min(1),
+        /** A local folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx. */
+        model: z.string().min(1),
+        batchSize: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     target: z.object({ column: z.string().default('horizon_view_count'), transform: z.enum(['log1p', 'none']).default('log1p') }).strict().default({ column: 'horizon_view_count', transform: 'log1p' }),
     filter: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     dedupe: z.object({ by: z.string(), latest: z.string() }).strict().optional(),
@@ -155,3 +169,28 @@ export const SuiteRunResult = z.object({
   leaderboard: z.array(LeaderboardRow),
 });
 export type SuiteRunResult = z.infer<typeof SuiteRunResult>;
+
+/** `suite.embedText`: one table's text column → an .npz (ids, text, text_present) or .npy + ids. */
+export const SuiteEmbedTextParams = z.object({
+  /** CSV or Parquet. */
+  input: z.string().min(1),
+  column: z.string().min(1),
+  idColumn: z.string().default('video_id'),
+  model: z.string().min(1),
+  /** .npz (arrays ids, text, text_present) or .npy (matrix; ids beside it as <name>.ids.txt). */
+  out: z.string().regex(/\.(npz|npy)$/i, 'an .npz or .npy file'),
+  batchSize: z.number().int().min(1).default(32),
+});
+export type SuiteEmbedTextParams = z.infer<typeof SuiteEmbedTextParams>;
+
+export const SuiteEmbedTextResult = z.object({
+  out: z.string(),
+  idsFile: z.string().nullable(),
+  rows: z.number().int(),
+  dim: z.number().int(),
+  present: z.number().int(),
+  computed: z.number().int(),
+  cached: z.number().int(),
+  model: z.object({ dir: z.string(), identity: z.string() }),
+});
+export type SuiteEmbedTextResult = z.infer<typeof SuiteEmbedTextResult>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import { SuiteConfig, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
+import { SuiteConfig, SuiteEmbedTextParams, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
 import { zodMessage } from '../../core/zodMessage';
 import { resolveConfigPaths } from '../../core/suite/prepare';
 import { parseCommandArgs } from '../args';
@@ -13,7 +13,9 @@ const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train
        framelab suite leaderboard [--run RUN_ID] [--json]
        framelab suite runs [--json]
        framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON]
-           [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]`;
+           [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]
+
+       framelab suite embed-text --metadata TABLE --column title --model DIR --out FILE.npz|.npy [--id-column video_id] [--batch-size 32] [--json]`;
 
 /** Reads and validates a suite config; its relative paths become relative to its folder. */
 export function readSuiteConfig(file: string): SuiteConfig {
@@ -46,7 +48,7 @@ export const suiteCommand: Command = {
   usage: USAGE,
   summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' }, column: { type: 'string' }, out: { type: 'string' }, 'id-column': { type: 'string' }, 'batch-size': { type: 'string' } }, USAGE);
     const [action, ...rest] = positionals;
 
     if (action === 'run' || action === 'train') {
@@ -103,6 +105,20 @@ export const suiteCommand: Command = {
         const out = await client.call('suite.predict', { runId, model, videoId, features, metadata: abs(values.metadata), embeddings, embedding });
         const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
         return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
+      });
+    }
+
+    if (action === 'embed-text') {
+      const { metadata, column, model, out } = values;
+      if (!metadata || !column || !model || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite embed-text needs --metadata, --column, --model and --out.\nUsage: ${USAGE}`);
+      const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
+      if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new FramelabError('INVALID_INPUT', `--batch-size must be a whole number ≥ 1; got ${values['batch-size']}.`);
+      const params = SuiteEmbedTextParams.safeParse({ input: path.resolve(metadata), column, model: path.resolve(model), out: path.resolve(out), idColumn: values['id-column'], batchSize });
+      if (!params.success) throw new FramelabError('INVALID_INPUT', `suite embed-text: ${zodMessage(params.error)}`);
+      return withClient(globals, async (client, mode) => {
+        const { result } = await runJobForResult(client, mode, globals, 'suite.embedText', params.data);
+        const ids = result.idsFile ? ` (ids in ${result.idsFile})` : '';
+        return { value: result, text: `embedded ${result.rows} texts (${result.present} present; ${result.computed} computed, ${result.cached} cached), ${result.dim}-d → ${result.out}${ids}` };
       });
     }
 

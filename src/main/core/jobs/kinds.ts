@@ -11,6 +11,7 @@ import { runModelExport } from '../models/exportModel';
 import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
 import { runSuite } from '../suite/run';
+import { runEmbedText } from '../suite/embedTextJob';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -40,4 +41,6 @@ export const jobImplementations: Implementations = {
   'infer.run': (ctx, { db, home, params }) => runInfer(ctx as JobContext<InferCheckpoint>, db, home, params),
   // The run folder is the result (immutable files under the home); nothing goes to the database.
   'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile),
+  // Writes the output file and the home's text-embedding cache; nothing goes to the database.
+  'suite.embedText': (ctx, { home, params }) => runEmbedText(ctx, home.root, params),
 };

@@ -72,12 +72,15 @@ export function readNpyWithIds(file: string, idsFile: string | undefined): Embed
   return { source: file, ids, dim: m.dim, data: m.data };
 }
 
-/** An .npz with an "ids" array and exactly one 2-d numeric array (or one named `key`). */
+/** Per-video flags that may sit beside the vectors in an .npz (e.g. `suite embed-text` output); never the matrix. */
+const FLAG_ARRAYS = new Set(['ids', 'text_present']);
+
+/** An .npz with an "ids" array and exactly one 2-d numeric array (or one named `key`); a "text_present" flag is allowed beside it. */
 export function readNpzEmbeddings(file: string, key?: string): Embeddings {
   const arrays = readNpz(file);
   const ids = arrays.get('ids');
   if (!ids) fail(`${file} has no "ids" array; arrays: ${[...arrays.keys()].join(', ')}.`);
-  const candidates = [...arrays.keys()].filter((k) => k !== 'ids');
+  const candidates = [...arrays.keys()].filter((k) => !FLAG_ARRAYS.has(k));
   const name = key ?? (candidates.length === 1 ? candidates[0]! : fail(`${file} holds several arrays (${candidates.join(', ')}); name one with "embeddings.key".`));
   const arr = arrays.get(name) ?? fail(`${file} has no array "${name}".`);
   const m = matrix(arr, `${file} (${name})`);
@@ -102,7 +105,7 @@ export function embeddingsFromManifest(manifestFile: string, rows: { video_id: s
       if (!fs.existsSync(file)) fail(`${manifestFile} points to ${rel}, which does not exist.`);
       if (file.endsWith('.npz')) {
         const arrays = readNpz(file);
-        const names = [...arrays.keys()].filter((k) => k !== 'ids');
+        const names = [...arrays.keys()].filter((k) => !FLAG_ARRAYS.has(k));
         const name = key ?? (names.length === 1 ? names[0]! : fail(`${file} holds several arrays (${names.join(', ')}); name one with "embeddings.key".`));
         shard = matrix(arrays.get(name) ?? fail(`${file} has no array "${name}".`), `${file} (${name})`);
       } else shard = matrix(readNpy(file), file);

@@ -7,6 +7,8 @@ import { assertNoLeakage, chooseFeatures, type FeatureChoice } from './leakage';
 import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality } from './modalities';
 import type { SuiteData } from './models';
 import { takeRows, textColumn, type Table } from './table';
+import { embedTexts, isTextPresent, type TextEmbeddingStats } from './textEmbeddings';
+import type { ModelIdentity } from './text/modelFolder';
 
 /**
  * From a config to the rows a suite trains on: the metadata table (filtered, deduplicated),
@@ -19,6 +21,23 @@ export interface PreparedData {
   table: Table;
   choice: FeatureChoice;
   summary: Record<string, unknown>;
+  /** The text model a run used (recorded in config_used.json; predictions check it). */
+  textModel: (ModelIdentity & { dim: number; column: string }) | null;
+}
+
+/** Column holding 1 where a video has text, 0 where not (from `text.column` or the text modality). */
+export { TEXT_PRESENT };
+
+export interface PrepareOptions {
+  /** The home whose cache/text-embeddings keeps text vectors (needed when the config has "text"). */
+  homeRoot?: string;
+  /** Text-embedding progress: texts computed / texts to compute. */
+  onTextProgress?: (done: number, total: number) => void;
+  throwIfCancelled?: () => void;
+  /** Replacement text for some videos (scoring a video under a new title). */
+  textOverrides?: ReadonlyMap<string, string | null>;
+  /** Embed only these videos' text (scoring one video); the others get zero vectors. */
+  embedTextOnlyFor?: ReadonlySet<string>;
 }
 
 /** Paths in a config are relative to the config file's folder. */
@@ -31,6 +50,7 @@ export function resolveConfigPaths(config: SuiteConfig, baseDir: string): SuiteC
     modalities: config.modalities
       ? Object.fromEntries(Object.entries(config.modalities).map(([k, m]) => [k, m && { ...m, path: abs(m.path), ids: m.ids ? abs(m.ids) : undefined }]))
       : undefined,
+    text: config.text ? { ...config.text, model: abs(config.text.model) } : undefined,
   };
 }
 
@@ -43,7 +63,24 @@ export async function loadEmbeddings(spec: NonNullable<SuiteConfig['embeddings']
   throw new FramelabError('INVALID_INPUT', `embeddings ${spec.path}: expected fused.pt, .npy (+ ids), .npz or a manifest .parquet.`);
 }
 
-export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
+/**
+ * The text of each kept row (with overrides applied) and its text_present flag, written into
+ * the table as a numeric column before features are chosen (a metadata column of that name
+ * is replaced: the flag must agree with the text that is embedded).
+ */
+function deriveTextPresent(table: Table, config: SuiteConfig, rowIds: string[], overrides?: ReadonlyMap<string, string | null>): { texts: (string | null)[]; replaced: boolean } {
+  const column = config.text!.column;
+  const col = table.columns.get(column);
+  if (!col) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no text column "${column}" (text.column); columns: ${[...table.columns.keys()].join(', ')}.`);
+  if (col.kind !== 'text') throw new FramelabError('INVALID_INPUT', `text.column "${column}" of ${config.metadata} is numeric; it must hold text (e.g. the title).`);
+  const texts = col.values.map((v, i) => (overrides?.has(rowIds[i]!) ? overrides.get(rowIds[i]!)! : v));
+  if (overrides) table.columns.set(column, { kind: 'text', values: texts });
+  const replaced = table.columns.has(TEXT_PRESENT);
+  table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(texts, (t) => (isTextPresent(t) ? 1 : 0)) });
+  return { texts, replaced };
+}
+
+export async function prepareData(config: SuiteConfig, options: PrepareOptions = {}): Promise<PreparedData> {
   const loaded: LoadedTable = await loadTable({ file: config.metadata, filter: config.filter, dedupe: config.dedupe, orderBy: config.idColumn });
   const ids = textColumn(loaded, config.idColumn, 'the video id');
   const targetCol = loaded.columns.get(config.target.column);
@@ -93,6 +130,7 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
   const raw = Float64Array.from(keep, (i) => targetCol.values[i]!);
   const y = config.target.transform === 'log1p' ? raw.map(Math.log1p) : raw;
   const guests = config.guestColumn ? textColumn(table, config.guestColumn, 'the guest (channel) column') : null;
+  const text = config.text ? deriveTextPresent(table, config, rowIds, options.textOverrides) : null;
 
   const choice = chooseFeatures(table, {
     target: config.target.column,
@@ -111,18 +149,43 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
   }
   assertNoLeakage([...choice.numeric, ...choice.categorical], config.target.column, config.leakage);
 
-  let dim = embeddings?.dim ?? 0;
-  let emb: Float64Array | null = embeddings ? new Float64Array(keep.length * dim) : null;
-  if (embeddings && emb) embeddingRows.forEach((r, i) => emb!.set(embeddings.data.subarray(r * dim, (r + 1) * dim), i * dim));
-  if (!embeddings && modalities) {
-    // No fused file: the non-fusion models see the modalities side by side.
-    const concat = concatModalities(modalities, keep.length);
-    dim = concat.dim;
-    emb = concat.data;
-  }
   // text_present from the text modality, for slices (after feature choice: a label of the row, not a feature).
-  const text = modalities?.find((m) => m.name === 'text');
-  if (text && !table.columns.has(TEXT_PRESENT)) table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(text.present) });
+  const textModality = modalities?.find((m) => m.name === 'text');
+  if (textModality && !table.columns.has(TEXT_PRESENT)) table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(textModality.present) });
+
+  // Text vectors are computed after the leakage check: a bad config fails before the slow part.
+  let textModel: PreparedData['textModel'] = null;
+  let textStats: TextEmbeddingStats | null = null;
+  let textVectors: Float32Array | null = null;
+  if (config.text && text) {
+    if (!options.homeRoot) throw new Error('prepareData: a config with "text" needs options.homeRoot (the text-embedding cache)');
+    const only = options.embedTextOnlyFor;
+    const embedded = await embedTexts(only ? text.texts.map((t, i) => (only.has(rowIds[i]!) ? t : null)) : text.texts, {
+      modelDir: config.text.model,
+      homeRoot: options.homeRoot,
+      batchSize: config.text.batchSize,
+      onProgress: options.onTextProgress,
+      throwIfCancelled: options.throwIfCancelled,
+    });
+    textModel = { ...embedded.model, dim: embedded.dim, column: config.text.column };
+    textStats = embedded.stats;
+    textVectors = embedded.vectors;
+  }
+
+  // Each row: [given embedding | text embedding]; either part may be absent. The given
+  // embedding is the fused file's row, or the modalities side by side when there is none.
+  const modalityConcat = !embeddings && modalities ? concatModalities(modalities, keep.length) : null;
+  const baseDim = embeddings?.dim ?? modalityConcat?.dim ?? 0;
+  const textDim = textModel?.dim ?? 0;
+  const dim = baseDim + textDim;
+  const emb = dim ? new Float64Array(keep.length * dim) : null;
+  if (emb) {
+    for (let i = 0; i < keep.length; i++) {
+      if (embeddings) emb.set(embeddings.data.subarray(embeddingRows[i]! * baseDim, (embeddingRows[i]! + 1) * baseDim), i * dim);
+      if (modalityConcat) emb.set(modalityConcat.data.subarray(i * baseDim, (i + 1) * baseDim), i * dim);
+      if (textVectors) for (let k = 0; k < textDim; k++) emb[i * dim + baseDim + k] = textVectors[i * textDim + k]!;
+    }
+  }
 
   const data: SuiteData = {
     src: { table, embeddings: emb, embeddingDim: dim, modalities },
@@ -136,7 +199,7 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
     rowsMissingTarget: missingTarget,
     rowsWithoutEmbedding: notEmbedded,
     rows: keep.length,
-    embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim } : modalities ? { source: 'modalities (video ‖ audio ‖ text)', dim } : null,
+    embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim: baseDim } : modalities ? { source: 'modalities (video ‖ audio ‖ text)', dim: baseDim } : null,
     rowsWithoutModality: withoutModality,
     modalities: modalities?.map((m) => ({
       name: m.name,
@@ -145,11 +208,28 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
       count: loadedModalities.find((l) => l.name === m.name)!.embeddings.ids.length,
       rowsPresent: m.present.reduce((a, b) => a + b, 0),
     })) ?? null,
+    text:
+      textModel && textStats && text
+        ? {
+            column: textModel.column,
+            model: textModel.dir,
+            identity: textModel.identity,
+            files: textModel.files,
+            dim: textDim,
+            present: textStats.present,
+            absent: textStats.texts - textStats.present,
+            unique: textStats.unique,
+            cached: textStats.cached,
+            computed: textStats.computed,
+            textPresentReplacedMetadataColumn: text.replaced,
+          }
+        : null,
+    embeddingDim: dim,
     target: { ...config.target, mean: mean(y), min: Math.min(...y), max: Math.max(...y) },
     guests: guests ? new Set(guests).size : null,
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
-  return { data, table, choice, summary };
+  return { data, table, choice, summary, textModel };
 }
 
 function mean(xs: Float64Array): number {

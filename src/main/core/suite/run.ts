@@ -71,7 +71,7 @@ function versions(): Record<string, string> {
   } catch {
     /* not run from the repo: the version stays unknown rather than guessed */
   }
-  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api') };
+  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api'), '@huggingface/transformers': read('@huggingface/transformers'), 'onnxruntime-node': read('onnxruntime-node') };
 }
 
 interface Scored {
@@ -141,7 +141,11 @@ function writeReadOnlyTree(dir: string): void {
 
 export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null): Promise<SuiteRunResult> {
   reporter.progress(0.02, 'loading data');
-  const prepared = await prepareData(config);
+  const prepared = await prepareData(config, {
+    homeRoot,
+    onTextProgress: (done, total) => reporter.progress(0.02 + (0.03 * done) / Math.max(total, 1), `embedding text ${done}/${total}`),
+    throwIfCancelled: () => reporter.throwIfCancelled(),
+  });
   const { data } = prepared;
   reporter.throwIfCancelled();
   const split = makeSplit(config, prepared);
@@ -171,7 +175,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   }, 100);
   watcher.unref();
   try {
-    write('config_used.json', JSON.stringify({ runId, configFile, config, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    write('config_used.json', JSON.stringify({ runId, configFile, config, textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
     if (Array.isArray(split)) {

@@ -92,19 +92,35 @@ export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
 
 /**
  * Scores one video of the run's data (same filter, dedupe and embedding join as training),
- * with `extra` overriding feature values (e.g. a different duration). Returns the log-space
- * prediction and, for a log1p target, the views it stands for.
+ * with `extra` overriding feature values (e.g. a different duration). When the run embedded
+ * text, `extra` may also give the video a new text (e.g. `{"title": "..."}`): it is embedded
+ * with the run's model folder, which must still be the model the run used. Returns the
+ * log-space prediction and, for a log1p target, the views it stands for.
  */
 export async function predictVideo(runDir: string, modelName: string, videoId: string, extra: Record<string, string | number | null> = {}) {
-  const used = JSON.parse(fs.readFileSync(path.join(runDir, 'config_used.json'), 'utf8')) as { config: unknown };
+  const used = JSON.parse(fs.readFileSync(path.join(runDir, 'config_used.json'), 'utf8')) as { config: unknown; textModel?: { dir: string; identity: string } | null };
   const config = SuiteConfig.parse(used.config);
   const saved = readSavedModel(runDir, modelName);
-  const prepared = await prepareData(config);
+  const textColumn = config.text?.column;
+  const newText = textColumn !== undefined && textColumn in extra ? extra[textColumn] : undefined;
+  const prepared = await prepareData(config, {
+    // A run folder is <home>/runs/suite/<runId>: its text vectors are cached in that home.
+    homeRoot: path.resolve(runDir, '..', '..', '..'),
+    textOverrides: newText !== undefined ? new Map([[videoId, newText === null ? null : String(newText)]]) : undefined,
+    embedTextOnlyFor: new Set([videoId]),
+  });
+  if (used.textModel && prepared.textModel && prepared.textModel.identity !== used.textModel.identity) {
+    throw new FramelabError(
+      'CONFLICT',
+      `the text model folder ${config.text!.model} changed since run ${path.basename(runDir)} was trained (identity ${used.textModel.identity.slice(0, 12)}… then, ${prepared.textModel.identity.slice(0, 12)}… now); put the run's model back or train a new run.`,
+    );
+  }
   const row = prepared.data.ids.indexOf(videoId);
   if (row < 0) throw new FramelabError('NOT_FOUND', `video "${videoId}" is not in the run's data (${config.metadata} after its filter, joined to its embeddings).`);
   const featureNames = new Set([...prepared.data.features.numeric, ...prepared.data.features.categorical]);
   const columns = new Map<string, Column>(prepared.table.columns);
   for (const [name, value] of Object.entries(extra)) {
+    if (name === textColumn) continue; // already applied: embedded above, text_present follows it
     if (!featureNames.has(name)) throw new FramelabError('INVALID_INPUT', `"${name}" is not a feature of this model; its features: ${[...featureNames].join(', ')}.`);
     const col = columns.get(name)!;
     if (col.kind === 'numeric') {

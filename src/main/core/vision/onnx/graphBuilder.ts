@@ -18,6 +18,9 @@ export type Dim = number | string | null;
 
 export type AttributeValue = number | number[] | { float: number };
 
+/** Element types a graph input or output can declare (initializers are always float). */
+export type ElemType = 'float' | 'int64';
+
 export interface EncodeOptions {
   opset: number;
   producerName: string;
@@ -47,12 +50,12 @@ function attribute(name: string, value: AttributeValue): Onnx.IAttributeProto {
   return { name, type: T.INT, i: value };
 }
 
-function valueInfo(name: string, dims: readonly Dim[]): Onnx.IValueInfoProto {
+function valueInfo(name: string, dims: readonly Dim[], elemType: ElemType = 'float'): Onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: elemType === 'int64' ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT,
         shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})) },
       },
     },
@@ -76,9 +79,9 @@ export class GraphBuilder {
     return name;
   }
 
-  input(name: string, dims: readonly Dim[]): string {
+  input(name: string, dims: readonly Dim[], elemType: ElemType = 'float'): string {
     this.claim(name);
-    this.inputs.push(valueInfo(name, dims));
+    this.inputs.push(valueInfo(name, dims, elemType));
     return name;
   }
 
