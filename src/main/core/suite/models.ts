@@ -27,6 +27,8 @@ export interface ModelOptions {
   shrinkage?: number;
   /** Overrides of the MLP recipe (tests use small networks and few epochs). */
   mlp?: Omit<MlpOptions, 'seed'>;
+  /** Per-epoch training points of neural models, by model name (live curves). */
+  onEpoch?: (model: string, point: { epoch: number; trainLoss: number; valRmse: number }) => void;
 }
 
 export interface FittedModel {
@@ -123,7 +125,7 @@ function ridgeState(kind: string, m: RidgePipelineModel) {
 }
 
 async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp });
+  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp, onEpoch: (p) => opts.onEpoch?.('concat_mlp', p) });
   return {
     name: 'concat_mlp',
     state: { kind: 'concat_mlp', pipeline: fit.pipeline, yMean: fit.yMean, sizes: fit.sizes, bestEpoch: fit.bestEpoch, activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2 },

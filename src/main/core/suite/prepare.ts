@@ -18,6 +18,8 @@ export interface PreparedData {
   table: Table;
   choice: FeatureChoice;
   summary: Record<string, unknown>;
+  /** Date/time columns of the metadata (epoch ms). */
+  temporal: ReadonlySet<string>;
 }
 
 /** Paths in a config are relative to the config file's folder. */
@@ -114,7 +116,7 @@ export async function prepareData(config: SuiteConfig): Promise<PreparedData> {
     guests: guests ? new Set(guests).size : null,
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
-  return { data, table, choice, summary };
+  return { data, table, choice, summary, temporal: loaded.temporal };
 }
 
 function mean(xs: Float64Array): number {

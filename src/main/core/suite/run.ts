@@ -8,7 +8,8 @@ import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../share
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
 import { permutationImportance } from './importance';
-import { fitModel, type FittedModel, type SuiteData } from './models';
+import { liveCurvesWriter } from './live';
+import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
 import { numericColumn, textColumn } from './table';
@@ -22,6 +23,8 @@ import { numericColumn, textColumn } from './table';
 export interface RunReporter {
   progress(fraction: number, stage: string): void;
   throwIfCancelled(): void;
+  /** The job running this suite (live curves are kept under it). */
+  readonly jobId?: string;
 }
 
 export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'suite');
@@ -93,8 +96,8 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig): Promise<FittedModel> {
-  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp });
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, onEpoch?: ModelOptions['onEpoch']): Promise<FittedModel> {
+  return fitModel(name, data, train, { seed: config.seed, alphas: config.alphas, innerK: config.innerK, shrinkage: config.guestShrinkage, mlp: config.mlp, onEpoch });
 }
 
 function curveCsv(curve: NonNullable<FittedModel['curve']>): string {
@@ -125,7 +128,15 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   const write = (rel: string, text: string) => fs.writeFileSync(path.join(work, rel), text);
   const models = [...new Set(config.models)];
   const scored: Scored[] = [];
+  const live = liveCurvesWriter(root, reporter.jobId, runId);
+  // Each epoch of a neural model: a live point, and a progress event so the screen refetches.
+  let stage = { fraction: 0.05, text: '' };
+  const onEpoch = (curve: string) => (_model: string, p: { epoch: number; trainLoss: number; valRmse: number }) => {
+    live.point(curve, p);
+    reporter.progress(stage.fraction, `${stage.text}: epoch ${p.epoch}, val RMSE ${p.valRmse.toFixed(4)}`);
+  };
   try {
+    live.start();
     write('config_used.json', JSON.stringify({ runId, configFile, config, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
@@ -138,8 +149,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         fold.test.forEach((r) => (foldOf[r] = f));
         for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
-          reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = await fitAndScore(m, data, fold.train, config);
+          stage = { fraction: 0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), text: `fold ${f + 1}/${split.length}: ${m}` };
+          reporter.progress(stage.fraction, stage.text);
+          const fitted = await fitAndScore(m, data, fold.train, config, onEpoch(`${m}.fold${f + 1}`));
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
@@ -165,8 +177,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
-        reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = await fitAndScore(m, data, split.train, config);
+        stage = { fraction: 0.05 + (0.9 * mi) / models.length, text: `training ${m}` };
+        reporter.progress(stage.fraction, stage.text);
+        const fitted = await fitAndScore(m, data, split.train, config, onEpoch(m));
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve));
@@ -219,6 +232,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     write('result.json', JSON.stringify(result, null, 2));
     writeReadOnlyTree(work);
     fs.renameSync(work, runDir);
+    live.finished();
     reporter.progress(1, 'done');
     return result;
   } catch (e) {
