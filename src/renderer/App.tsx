@@ -11,6 +11,7 @@ import { FinetuneScreen } from './screens/finetune/FinetuneScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { SyncScreen } from './screens/SyncScreen';
+import { SuiteScreen } from './screens/suite/SuiteScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
@@ -38,6 +39,7 @@ export function App() {
         {area === 'models' && <ModelsScreen />}
         {area === 'sync' && <SyncScreen />}
         {area === 'finetune' && <FinetuneScreen />}
+        {area === 'suite' && <SuiteScreen />}
       </main>
       <JobsPanel />
     </div>

@@ -15,6 +15,7 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'sync', label: 'Sync', shortcut: '0' },
   // Every digit is taken: the areas after the tenth use Ctrl+Shift+<letter>.
   { id: 'finetune', label: 'Fine-tune', shortcut: 'Shift+F' },
+  { id: 'suite', label: 'Suite', shortcut: 'Shift+S' },
 ];
 
 export function Sidebar() {

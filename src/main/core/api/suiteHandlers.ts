@@ -20,7 +20,7 @@ export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict' | 'suite
   'suite.runDetail': (input, core) => runDetail(core.home.root, input.runId),
   'suite.compare': (input, core) => compareRuns(core.home.root, input.runIds),
   // Reads the data like a run does (DuckDB + embeddings): seconds, and it trains nothing.
-  'suite.dataset.preview': (input, core) =>
+  'suite.dataset.preview': (input) =>
     previewDataset(input.configFile ? resolveConfigPaths(input.config, path.dirname(input.configFile)) : input.config).catch((e: unknown) => {
       throw e instanceof FramelabError ? e : new FramelabError('INVALID_INPUT', `previewing ${input.config.metadata}: ${e instanceof Error ? e.message : String(e)}`);
     }),
