@@ -107,22 +107,22 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
 
 function PreviewCard({ preview }: { preview: DatasetPreview }) {
   const leaks = preview.columns.filter((c) => c.role === 'leakage');
-  const steps: [string, number][] = [
-    ['rows read', preview.rowsRead],
-    ['after the filter', preview.rowsAfterFilter],
-    ['after the dedupe', preview.rowsAfterDedupe],
-    ['without a target (dropped)', preview.rowsMissingTarget],
-    ['without an embedding (dropped)', preview.rowsWithoutEmbedding],
-    ['rows a run trains and scores on', preview.rows],
+  const steps: [string, string, number][] = [
+    ['read', 'rows read', preview.rowsRead],
+    ['filter', 'after the filter', preview.rowsAfterFilter],
+    ['dedupe', 'after the dedupe', preview.rowsAfterDedupe],
+    ['no-target', 'without a target (dropped)', preview.rowsMissingTarget],
+    ['no-embedding', 'without an embedding (dropped)', preview.rowsWithoutEmbedding],
+    ['kept', 'rows a run trains and scores on', preview.rows],
   ];
   return (
     <article className="card" data-testid="preview">
       <h2>What a run would read</h2>
       <dl className="suite-steps">
-        {steps.map(([label, n]) => (
-          <div key={label} className="row">
+        {steps.map(([id, label, n]) => (
+          <div key={id} className="row">
             <dt>{label}</dt>
-            <dd data-testid={`rows-${label.split(' ')[0]}`}>{n.toLocaleString()}</dd>
+            <dd data-testid={`rows-${id}`}>{n.toLocaleString()}</dd>
           </div>
         ))}
       </dl>
