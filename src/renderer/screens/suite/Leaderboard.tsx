@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { LeaderboardRow } from '../../../shared/suite';
 import { BASELINES, formatMetric, HIGHER_IS_BETTER, METRIC_LABEL, METRICS, type Metric } from './format';
 
+const KEY_METRICS = new Set<Metric>(['rmse_log', 'r2_log', 'rmse_raw', 'spearman']);
+
 type Interval = { lo: number | null; hi: number | null };
 
 /**
@@ -25,6 +27,9 @@ export function Leaderboard({
   picked?: string;
 }) {
   const [sort, setSort] = useState<{ metric: Metric; split: 'val' | 'test' }>({ metric: rankMetric, split: 'val' });
+  const [allMetrics, setAllMetrics] = useState(false);
+  // Twelve metric columns do not fit beside the run list: the key ones (and the sort metric) unless asked.
+  const shown = METRICS.filter((m) => allMetrics || KEY_METRICS.has(m) || m === sort.metric);
   const value = (r: LeaderboardRow) => (sort.split === 'val' ? r.val[sort.metric] : r.test?.[sort.metric]) ?? null;
   const sign = HIGHER_IS_BETTER.has(sort.metric) ? -1 : 1;
   const sorted = [...rows].sort((a, b) => {
@@ -61,6 +66,9 @@ export function Leaderboard({
           <option value="val">{kfold ? `${folds}-fold mean` : 'validation'}</option>
           {!kfold && <option value="test">test</option>}
         </select>
+      </label>{' '}
+      <label className="small">
+        <input type="checkbox" aria-label="All metrics" checked={allMetrics} onChange={(e) => setAllMetrics(e.target.checked)} /> all metrics
       </label>
       <table className="table leaderboard" data-testid="leaderboard" data-sort={`${sort.split}:${sort.metric}`}>
         <thead>
@@ -68,12 +76,12 @@ export function Leaderboard({
             <th rowSpan={2}>#</th>
             <th rowSpan={2}>Model</th>
             {splits.map((s) => (
-              <th key={s} colSpan={METRICS.length} className="group">
+              <th key={s} colSpan={shown.length} className="group">
                 {s === 'val' ? (kfold ? `${folds}-fold CV (mean ± sd)` : 'Validation') : 'Test'}
               </th>
             ))}
           </tr>
-          <tr>{splits.flatMap((s) => METRICS.map((m) => header(m, s)))}</tr>
+          <tr>{splits.flatMap((s) => shown.map((m) => header(m, s)))}</tr>
         </thead>
         <tbody>
           {sorted.map((r, i) => (
@@ -94,7 +102,7 @@ export function Leaderboard({
                 )}
               </td>
               {splits.flatMap((s) =>
-                METRICS.map((m) => {
+                shown.map((m) => {
                   const v = s === 'val' ? r.val[m] : r.test?.[m];
                   const iv = intervals?.[r.model]?.[s]?.[m];
                   const sd = kfold ? r.sd?.[m] : undefined;
