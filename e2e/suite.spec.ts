@@ -144,3 +144,37 @@ test('a filter that keeps nothing fails the preview, naming the file', async ({ 
     await stopServe(server);
   }
 });
+
+test('the live view draws the MLP curve epoch by epoch; cancel stops it and keeps the curve', async ({ page, data, home }) => {
+  test.setTimeout(150_000);
+  const server = await startServe(home);
+  try {
+    const config = {
+      metadata: path.join(data, 'meta.csv'),
+      embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') },
+      filter: { horizon_days: 7 },
+      dedupe: { by: 'video_id', latest: 'captured_at' },
+      guestColumn: 'channel_id',
+      models: ['mean', 'concat_mlp'],
+      // Far more epochs than the test waits for, and no early stop: only cancel ends it.
+      mlp: { maxEpochs: 100_000, patience: 100_000, hidden: [256, 128], threads: 1 },
+    };
+    const { job } = await call<{ job: { id: string } }>(server, 'jobs.start', { kind: 'suite.run', params: { config, configFile: null } });
+    await page.goto(server.url);
+    await page.keyboard.press('Control+Shift+S');
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByRole('button', { name: /^Training now/ }).click();
+    const live = page.getByTestId('live-run');
+    const dots = live.locator('[data-curve="concat_mlp"] [data-series="val"] circle');
+    await expect.poll(() => dots.count(), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+    await expect(live.getByTestId('live-stage')).toContainText(/training concat_mlp: epoch \d+/);
+    await live.getByRole('button', { name: 'Cancel' }).click();
+    await expect(live).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+    const { job: done } = await call<{ job: { error: { code: string } } }>(server, 'jobs.get', { jobId: job.id });
+    expect(done.error.code).toBe('CANCELLED');
+    expect(await dots.count()).toBeGreaterThanOrEqual(3);
+    expect(fs.readdirSync(path.join(home, 'runs', 'suite')).filter((d) => d.startsWith('suite-'))).toEqual([]);
+  } finally {
+    await stopServe(server);
+  }
+});

@@ -14,6 +14,7 @@ import { runSuite, suiteRunsDir } from '../../src/main/core/suite/run';
 import { liveCurves, runDetail } from '../../src/main/core/suite/views';
 import { liveCurvesFile } from '../../src/main/core/suite/live';
 import { createClient } from '../../src/shared/client';
+import { FramelabError } from '../../src/shared/errors';
 import { SuiteConfig } from '../../src/shared/suite';
 import { openTestCore, runCleanup, tempDir } from '../helpers';
 import { writeHorizonFixture } from './horizonFixture';
@@ -167,5 +168,26 @@ describe('suite.liveCurves', () => {
     const detail = await client.call('suite.runDetail', { runId: run.runId });
     expect(detail.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
     expect(detail.curves.concat_mlp!.every((p) => p.trainLoss! > 0 && p.valRmse! > 0)).toBe(true);
+  });
+
+  it.skipIf(!addonBuilt)('a cancel during the MLP stops it after the epoch in progress; the live curve stays, no run folder is left', async () => {
+    const { home, client, config } = setup();
+    let epochs = 0;
+    const reporter = {
+      jobId: 'job_cancel_test',
+      progress: (_f: number, stage: string) => {
+        if (/epoch \d+/.test(stage)) epochs++;
+      },
+      throwIfCancelled: () => {
+        if (epochs >= 2) throw new FramelabError('CANCELLED', 'The job was cancelled.');
+      },
+    };
+    const run = runSuite(config({ models: ['mean', 'concat_mlp'], mlp: { hidden: [16], maxEpochs: 50, patience: 50, threads: 1 } }), home, reporter);
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(epochs).toBe(2);
+    const live = await client.call('suite.liveCurves', { jobId: 'job_cancel_test' });
+    expect(live.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2]);
+    expect(live.runId).toMatch(/^suite-/);
+    expect(fs.readdirSync(suiteRunsDir(home)).filter((d) => !d.startsWith('.live'))).toEqual([]);
   });
 });

@@ -134,6 +134,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   const onEpoch = (curve: string) => (_model: string, p: { epoch: number; trainLoss: number; valRmse: number }) => {
     live.point(curve, p);
     reporter.progress(stage.fraction, `${stage.text}: epoch ${p.epoch}, val RMSE ${p.valRmse.toFixed(4)}`);
+    // Cancel between epochs, not only between models: a long MLP stops within one epoch.
+    reporter.throwIfCancelled();
   };
   try {
     live.start();
