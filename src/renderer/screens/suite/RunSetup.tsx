@@ -116,7 +116,7 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
               <div className="wide feature-pick" data-testid="feature-pick">
                 {candidates.map((c) => {
                   const excluded = c.role === 'leakage';
-                  const key = c.type === 'numeric' ? 'numeric' : 'categorical';
+                  const key = c.type === 'text' ? 'categorical' : 'numeric';
                   return (
                     <label key={c.name} className={`check ${excluded ? 'leak' : ''}`} title={c.reason ?? ''}>
                       <input type="checkbox" disabled={excluded} checked={draft[key].includes(c.name)} onChange={(e) => toggle(key, c.name, e.target.checked)} />{' '}
