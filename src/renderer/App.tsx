@@ -12,6 +12,7 @@ import { InferenceScreen } from './screens/inference/InferenceScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { SyncScreen } from './screens/SyncScreen';
+import { SuiteScreen } from './screens/suite/SuiteScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
@@ -40,6 +41,7 @@ export function App() {
         {area === 'sync' && <SyncScreen />}
         {area === 'finetune' && <FinetuneScreen />}
         {area === 'inference' && <InferenceScreen />}
+        {area === 'suite' && <SuiteScreen />}
       </main>
       <JobsPanel />
     </div>

@@ -10,6 +10,7 @@ import { ModelId, ModelSummary } from './models';
 import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
 import { SuiteRunResult } from './suite';
 import { InferExportResult, InferFrameImage, InferOutputFolder, InferResultsInput, InferResultsView, InferVideoFrames } from './inferResults';
+import { DatasetPreview, DatasetPreviewInput, RunId, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from './suiteViews';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -283,6 +284,26 @@ export const api = {
       embedding: z.array(z.number()).min(1).optional(),
     }),
     output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable(), source: z.enum(['run', 'new']).optional() }),
+  }),
+  'suite.runDetail': method({
+    summary: 'One suite run for its screen: config, data summary, leaderboard with intervals, slices, curves, importance, predicted-vs-actual points',
+    input: z.strictObject({ runId: RunId }),
+    output: SuiteRunDetail,
+  }),
+  'suite.compare': method({
+    summary: 'Suite runs side by side: metrics per model in each run and the config fields that differ',
+    input: z.strictObject({ runIds: z.array(RunId).min(2).max(8) }),
+    output: SuiteCompare,
+  }),
+  'suite.dataset.preview': method({
+    summary: 'Dry run of the data step of a suite config (filter, dedupe, join, feature choice with the reason for each excluded column); trains nothing',
+    input: DatasetPreviewInput,
+    output: DatasetPreview,
+  }),
+  'suite.liveCurves': method({
+    summary: 'Per-epoch training curves of a running (or stopped) suite.run job so far',
+    input: JobRef,
+    output: SuiteLiveCurves,
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

@@ -16,6 +16,7 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   // Every digit is taken: the areas after the tenth use Ctrl+Shift+<letter>.
   { id: 'finetune', label: 'Fine-tune', shortcut: 'Shift+F' },
   { id: 'inference', label: 'Inference', shortcut: 'Shift+P' },
+  { id: 'suite', label: 'Suite', shortcut: 'Shift+S' },
 ];
 
 export function Sidebar() {

@@ -4,7 +4,7 @@ import type { DataTopic } from '../../shared/events';
 import type { Store } from './index';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'coding' | 'coders' | 'codebook' | 'reliability' | 'videos' | 'annotations' | 'workspace' | 'jobs' | 'models' | 'sync' | 'finetune' | 'inference';
+export type Area = 'coding' | 'coders' | 'codebook' | 'reliability' | 'videos' | 'annotations' | 'workspace' | 'jobs' | 'models' | 'sync' | 'finetune' | 'inference' | 'suite';
 
 export interface Notice {
   id: number;

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
+import { resolveConfigPaths } from '../suite/prepare';
 import { listRuns, suiteRunsDir } from '../suite/run';
 import { predictAnyVideo } from '../suite/newVideo';
+import { compareRuns, liveCurves, previewDataset, runDetail } from '../suite/views';
 import type { HandlerGroup } from './types';
 
 /** Suite runs are folders under the home (immutable once written); training runs as a job. */
-export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict'> = {
+export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict' | 'suite.runDetail' | 'suite.compare' | 'suite.dataset.preview' | 'suite.liveCurves'> = {
   'suite.runs': (input, core) => ({ runs: listRuns(core.home.root).slice(0, input.limit) }),
   // A single score re-reads the run's data (DuckDB + embeddings): seconds, not minutes, so it
   // runs here rather than as a job. Batch scoring belongs in a job.
@@ -16,4 +18,12 @@ export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict'> = {
     const { features, metadata, embeddings, embedding } = input;
     return predictAnyVideo(runDir, input.model, input.videoId, { features, metadata, embeddings, embedding });
   },
+  'suite.runDetail': (input, core) => runDetail(core.home.root, input.runId),
+  'suite.compare': (input, core) => compareRuns(core.home.root, input.runIds),
+  // Reads the data like a run does (DuckDB + embeddings): seconds, and it trains nothing.
+  'suite.dataset.preview': (input) =>
+    previewDataset(input.configFile ? resolveConfigPaths(input.config, path.dirname(input.configFile)) : input.config).catch((e: unknown) => {
+      throw e instanceof FramelabError ? e : new FramelabError('INVALID_INPUT', `previewing ${input.config.metadata}: ${e instanceof Error ? e.message : String(e)}`);
+    }),
+  'suite.liveCurves': (input, core) => liveCurves(core.home.root, input.jobId),
 };

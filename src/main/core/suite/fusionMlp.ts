@@ -32,6 +32,8 @@ export interface FusionOptions {
   threads?: number;
   /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
   cancelFlag?: Int32Array;
+  /** Called after every epoch (the suite job writes live curves from it). */
+  onEpoch?: (point: { epoch: number; trainLoss: number; valRmse: number }) => void;
 }
 
 /** What a saved model needs to rebuild the network and its inputs. */
@@ -174,6 +176,7 @@ export async function fitGatedFusion(
     outputs.forEach((v, i) => (se += (v + spec.yMean - yStop[i]!) ** 2));
     const valRmse = Math.sqrt(se / stopRows.length);
     curve.push({ epoch, trainLoss: lossSum / fitRows.length, valRmse });
+    opts.onEpoch?.(curve.at(-1)!);
     if (valRmse < best.rmse) best = { rmse: valRmse, epoch, state: net.state() };
     else if (epoch - best.epoch >= patience) break;
   }

@@ -24,6 +24,8 @@ export interface MlpOptions {
   threads?: number;
   /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
   cancelFlag?: Int32Array;
+  /** Called after every epoch (the suite job writes live curves from it). */
+  onEpoch?: (point: { epoch: number; trainLoss: number; valRmse: number }) => void;
 }
 
 export interface MlpFit {
@@ -96,6 +98,7 @@ export async function fitConcatMlp(
     pred.forEach((v, i) => (se += (v + yMean - yStop[i]!) ** 2));
     const valRmse = Math.sqrt(se / stopRows.length);
     curve.push({ epoch, trainLoss: lossSum / fitRows.length, valRmse });
+    opts.onEpoch?.(curve.at(-1)!);
     if (valRmse < best.rmse) best = { rmse: valRmse, epoch, state: net.state() };
     else if (epoch - best.epoch >= patience) break;
   }

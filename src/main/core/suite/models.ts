@@ -37,6 +37,8 @@ export interface ModelOptions {
   fusion?: Omit<FusionOptions, 'seed' | 'cancelFlag'>;
   /** The run's cancel flag: the neural models hand it to the addon, so a cancel stops mid-epoch. */
   cancelFlag?: Int32Array;
+  /** Per-epoch training points of neural models, by model name (live curves). */
+  onEpoch?: (model: string, point: { epoch: number; trainLoss: number; valRmse: number }) => void;
 }
 
 export interface FittedModel {
@@ -137,7 +139,7 @@ function ridgeState(kind: string, m: RidgePipelineModel) {
 }
 
 async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp, cancelFlag: opts.cancelFlag });
+  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp, cancelFlag: opts.cancelFlag, onEpoch: (p) => opts.onEpoch?.('concat_mlp', p) });
   return {
     name: 'concat_mlp',
     state: { kind: 'concat_mlp', pipeline: fit.pipeline, yMean: fit.yMean, sizes: fit.sizes, bestEpoch: fit.bestEpoch, activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2 },
@@ -170,7 +172,7 @@ function fitGbdtModel(data: SuiteData, rows: readonly number[], opts: ModelOptio
 }
 
 async function fitFusionModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitGatedFusion(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.fusion, cancelFlag: opts.cancelFlag });
+  const fit = await fitGatedFusion(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.fusion, cancelFlag: opts.cancelFlag, onEpoch: (p) => opts.onEpoch?.('gated_fusion_mlp', p) });
   return {
     name: 'gated_fusion_mlp',
     state: { kind: 'gated_fusion_mlp', ...fit.spec, bestEpoch: fit.bestEpoch },

@@ -23,6 +23,8 @@ export interface PreparedData {
   summary: Record<string, unknown>;
   /** The text model a run used (recorded in config_used.json; predictions check it). */
   textModel: (ModelIdentity & { dim: number; column: string }) | null;
+  /** Date/time columns of the metadata (epoch ms). */
+  temporal: ReadonlySet<string>;
 }
 
 /** Column holding 1 where a video has text, 0 where not (from `text.column` or the text modality). */
@@ -229,7 +231,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     guests: guests ? new Set(guests).size : null,
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
-  return { data, table, choice, summary, textModel };
+  return { data, table, choice, summary, textModel, temporal: loaded.temporal };
 }
 
 function mean(xs: Float64Array): number {

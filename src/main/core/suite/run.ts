@@ -9,7 +9,8 @@ import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../share
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
 import { averageImportance, permutationImportance, type Importance } from './importance';
-import { fitModel, type FittedModel, type SuiteData } from './models';
+import { liveCurvesWriter } from './live';
+import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
 import { numericColumn, textColumn, type Column } from './table';
@@ -25,6 +26,8 @@ export interface RunReporter {
   throwIfCancelled(): void;
   /** The job's cancel state (a JobContext has it): watched so a cancel also stops a neural model mid-epoch. */
   readonly cancelled?: boolean;
+  /** The job running this suite (live curves are kept under it). */
+  readonly jobId?: string;
 }
 
 export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'suite');
@@ -96,7 +99,7 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter: RunReporter, cancelFlag: Int32Array): Promise<FittedModel> {
+function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter: RunReporter, cancelFlag: Int32Array, onEpoch?: ModelOptions['onEpoch']): Promise<FittedModel> {
   return fitModel(name, data, train, {
     seed: config.seed,
     alphas: config.alphas,
@@ -107,6 +110,7 @@ function fitAndScore(name: string, data: SuiteData, train: number[], config: Sui
     fusion: config.fusion,
     throwIfCancelled: () => reporter.throwIfCancelled(),
     cancelFlag,
+    onEpoch,
   });
 }
 
@@ -174,7 +178,17 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     if (reporter.cancelled) Atomics.store(cancelFlag, 0, 1);
   }, 100);
   watcher.unref();
+  const live = liveCurvesWriter(root, reporter.jobId, runId);
+  // Each epoch of a neural model: a live point, and a progress event so the screen refetches.
+  let stage = { fraction: 0.05, text: '' };
+  const onEpoch = (curve: string) => (_model: string, p: { epoch: number; trainLoss: number; valRmse: number }) => {
+    live.point(curve, p);
+    reporter.progress(stage.fraction, `${stage.text}: epoch ${p.epoch}, val RMSE ${p.valRmse.toFixed(4)}`);
+    // Cancel between epochs, not only between models: a long MLP stops within one epoch.
+    reporter.throwIfCancelled();
+  };
   try {
+    live.start();
     write('config_used.json', JSON.stringify({ runId, configFile, config, textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
@@ -188,8 +202,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         fold.test.forEach((r) => (foldOf[r] = f));
         for (const [mi, m] of models.entries()) {
           reporter.throwIfCancelled();
-          reporter.progress(0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), `fold ${f + 1}/${split.length}: ${m}`);
-          const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag);
+          stage = { fraction: 0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), text: `fold ${f + 1}/${split.length}: ${m}` };
+          reporter.progress(stage.fraction, stage.text);
+          const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag, onEpoch(`${m}.fold${f + 1}`));
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
@@ -222,8 +237,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
       for (const [mi, m] of models.entries()) {
         reporter.throwIfCancelled();
-        reporter.progress(0.05 + (0.9 * mi) / models.length, `training ${m}`);
-        const fitted = await fitAndScore(m, data, split.train, config, reporter, cancelFlag);
+        stage = { fraction: 0.05 + (0.9 * mi) / models.length, text: `training ${m}` };
+        reporter.progress(stage.fraction, stage.text);
+        const fitted = await fitAndScore(m, data, split.train, config, reporter, cancelFlag, onEpoch(m));
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
@@ -262,6 +278,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     write('result.json', JSON.stringify(result, null, 2));
     writeReadOnlyTree(work);
     fs.renameSync(work, runDir);
+    live.finished();
     reporter.progress(1, 'done');
     return result;
   } catch (e) {

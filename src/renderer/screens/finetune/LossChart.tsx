@@ -1,3 +1,4 @@
+import { LineChart } from '../../components/LineChart';
 import type { FinetuneRunState } from '../../../shared/finetune';
 
 interface Series {
@@ -6,10 +7,6 @@ interface Series {
   label: string;
   points: { epoch: number; loss: number }[];
 }
-
-const W = 560;
-const H = 220;
-const PAD = { left: 52, right: 12, top: 12, bottom: 30 };
 
 /** Training loss per epoch, drawn as plain SVG: finished folds faded, the fold in training highlighted, the final run. */
 export function LossChart({ state, maxEpochs }: { state: FinetuneRunState; maxEpochs: number }) {
@@ -20,43 +17,15 @@ export function LossChart({ state, maxEpochs }: { state: FinetuneRunState; maxEp
   ].filter((s) => s.points.length > 0);
   if (series.length === 0) return <p className="muted">No epoch has finished yet: the loss curves start after the first one.</p>;
 
-  const losses = series.flatMap((s) => s.points.map((p) => p.loss));
-  let [lo, hi] = [Math.min(...losses), Math.max(...losses)];
-  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const lastEpoch = Math.max(2, maxEpochs, ...series.flatMap((s) => s.points.map((p) => p.epoch)));
-  const x = (epoch: number) => PAD.left + ((epoch - 1) / (lastEpoch - 1)) * (W - PAD.left - PAD.right);
-  const y = (loss: number) => PAD.top + ((hi - loss) / (hi - lo)) * (H - PAD.top - PAD.bottom);
-  const yTicks = [hi, (hi + lo) / 2, lo];
-  const xTicks = [...new Set([1, Math.ceil(lastEpoch / 2), lastEpoch])];
-
   return (
     <figure className="loss-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Training loss per epoch" data-testid="loss-chart">
-        <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
-        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        {yTicks.map((t) => (
-          <text key={`y${t}`} className="tick" x={PAD.left - 6} y={y(t) + 4} textAnchor="end">
-            {t.toFixed(3)}
-          </text>
-        ))}
-        {xTicks.map((t) => (
-          <text key={`x${t}`} className="tick" x={x(t)} y={H - PAD.bottom + 16} textAnchor="middle">
-            {t}
-          </text>
-        ))}
-        <text className="tick" x={W - PAD.right} y={H - 2} textAnchor="end">
-          epoch
-        </text>
-        {series.map((s) => (
-          <g key={s.key} className={`series series-${s.kind}`} data-series={s.kind}>
-            <title>{s.label}</title>
-            {s.points.length > 1 && <polyline points={s.points.map((p) => `${x(p.epoch)},${y(p.loss)}`).join(' ')} />}
-            {s.points.map((p) => (
-              <circle key={p.epoch} cx={x(p.epoch)} cy={y(p.loss)} r={s.kind === 'fold' ? 2 : 3.5} />
-            ))}
-          </g>
-        ))}
-      </svg>
+      <LineChart
+        series={series.map((s) => ({ key: s.key, kind: s.kind, label: s.label, points: s.points.map((p) => ({ x: p.epoch, y: p.loss })) }))}
+        xLabel="epoch"
+        ariaLabel="Training loss per epoch"
+        testId="loss-chart"
+        minXMax={maxEpochs}
+      />
       <figcaption className="small muted">
         <span className="key key-fold" /> finished folds ({Object.keys(state.folds).length}){' '}
         {state.current && (

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FramelabError } from '../../../shared/errors';
+import type { SuiteConfig, SuiteRunResult } from '../../../shared/suite';
+import type { CurvePoint, DatasetPreview, PredictionPoints, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from '../../../shared/suiteViews';
+import { parseCsv } from '../annotations/csv';
+import { readLiveCurves } from './live';
+import { prepareData } from './prepare';
+import { suiteRunsDir } from './run';
+
+/**
+ * Views of suite runs for the screens: everything one run holds (read from its immutable
+ * folder), runs side by side, the live curves of a running job, and a dry run of the data
+ * step (what a run would train on, which columns are features and why the others are not).
+ */
+
+/** Predicted-vs-actual points per model and split beyond this are sampled evenly (a scatter of 50k dots says nothing more). */
+export const MAX_SCATTER_POINTS = 2000;
+
+export function runDirOf(homeRoot: string, runId: string): string {
+  const dir = path.join(suiteRunsDir(homeRoot), runId);
+  if (!fs.existsSync(path.join(dir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${runId}"; see \`framelab suite runs\`.`);
+  return dir;
+}
+
+const readJson = <T>(file: string, fallback: T): T => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : fallback);
+
+function readCsvRecords(file: string): Record<string, string>[] {
+  if (!fs.existsSync(file)) return [];
+  const { records } = parseCsv(fs.readFileSync(file, 'utf8'));
+  const [header, ...rows] = records.filter((r) => r.length > 1 || r[0] !== '');
+  if (!header) return [];
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+const num = (text: string | undefined): number | null => {
+  if (text === undefined || text === '') return null;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : null;
+};
+
+function readCurves(runDir: string): Record<string, CurvePoint[]> {
+  const dir = path.join(runDir, 'curves');
+  if (!fs.existsSync(dir)) return {};
+  const curves: Record<string, CurvePoint[]> = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+    curves[file.slice(0, -4)] = readCsvRecords(path.join(dir, file)).map((r) => ({ epoch: Number(r.epoch), trainLoss: num(r.train_loss), valRmse: num(r.val_rmse) }));
+  }
+  return curves;
+}
+
+function readImportance(runDir: string): SuiteRunDetail['importance'] {
+  const dir = path.join(runDir, 'importance');
+  if (!fs.existsSync(dir)) return {};
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => [f.slice(0, -5), readJson(path.join(dir, f), [])]),
+  );
+}
+
+/** Every `step`-th row, so a big split keeps its shape in the scatter. */
+function evenSample<T>(rows: T[], cap: number): T[] {
+  if (rows.length <= cap) return rows;
+  const step = rows.length / cap;
+  return Array.from({ length: cap }, (_, i) => rows[Math.floor(i * step)]!);
+}
+
+function readPredictions(runDir: string, cap: number): PredictionPoints[] {
+  const out: PredictionPoints[] = [];
+  for (const split of ['val', 'test', 'oof'] as const) {
+    const byModel = new Map<string, { id: string; yTrue: number; yPred: number }[]>();
+    for (const r of readCsvRecords(path.join(runDir, 'predictions', `${split}.csv`))) {
+      const list = byModel.get(r.model!) ?? [];
+      list.push({ id: r.video_id!, yTrue: Number(r.y_true), yPred: Number(r.y_pred) });
+      byModel.set(r.model!, list);
+    }
+    for (const [model, points] of byModel) out.push({ model, split, total: points.length, points: evenSample(points, cap) });
+  }
+  return out;
+}
+
+export function runDetail(homeRoot: string, runId: string, cap = MAX_SCATTER_POINTS): SuiteRunDetail {
+  const dir = runDirOf(homeRoot, runId);
+  const used = readJson<{ config?: Record<string, unknown>; configFile?: string | null; versions?: Record<string, string>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
+  return {
+    runId,
+    result: readJson(path.join(dir, 'result.json'), {} as SuiteRunResult),
+    config: used.config ?? {},
+    configFile: used.configFile ?? null,
+    versions: used.versions ?? {},
+    createdAt: used.createdAt ?? null,
+    dataSummary: readJson(path.join(dir, 'data_summary.json'), {}),
+    intervals: readJson(path.join(dir, 'metric_intervals.json'), {}),
+    slices: readJson(path.join(dir, 'slice_metrics.json'), { column: null, models: {} }),
+    curves: readCurves(dir),
+    importance: readImportance(dir),
+    predictions: readPredictions(dir, cap),
+  };
+}
+
+/** Dotted paths of every leaf (arrays are leaves: a list of models differs as a whole). */
+function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, value);
+  return out;
+}
+
+export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
+  const runs = runIds.map((id) => {
+    const dir = runDirOf(homeRoot, id);
+    const result = readJson(path.join(dir, 'result.json'), {} as SuiteRunResult);
+    const used = readJson<{ config?: Record<string, unknown>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
+    return { result, config: used.config ?? {}, createdAt: used.createdAt ?? null };
+  });
+  const modelNames = [...new Set(runs.flatMap((r) => r.result.leaderboard.map((row) => row.model)))];
+  const models = modelNames.map((model) => ({
+    model,
+    byRun: runs.map((r) => {
+      const rank = r.result.leaderboard.findIndex((row) => row.model === model);
+      if (rank < 0) return null;
+      const row = r.result.leaderboard[rank]!;
+      return { rank: rank + 1, val: row.val, test: row.test };
+    }),
+  }));
+  const flat = runs.map((r) => flatten(r.config));
+  const fields = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
+  const configDiffs = fields
+    .map((field) => ({ field, values: flat.map((f) => (f.has(field) ? f.get(field) : null)) }))
+    .filter(({ values }) => new Set(values.map((v) => JSON.stringify(v))).size > 1);
+  return {
+    runs: runs.map((r) => ({ runId: r.result.runId, createdAt: r.createdAt, rows: r.result.rows, folds: r.result.folds, rankMetric: r.result.rankMetric })),
+    models,
+    configDiffs,
+  };
+}
+
+export function liveCurves(homeRoot: string, jobId: string): SuiteLiveCurves {
+  const live = readLiveCurves(suiteRunsDir(homeRoot), jobId);
+  return { jobId, runId: live?.runId ?? null, curves: live?.curves ?? {} };
+}
+
+const ROLE_OF_REASON: [RegExp, DatasetPreview['columns'][number]['role']][] = [
+  [/^leakage/, 'leakage'],
+  [/^id/, 'id'],
+  [/^date\/time/, 'time'],
+  [/^high cardinality/, 'high_cardinality'],
+];
+
+const REASON_TEXT: Record<string, string> = {
+  leakage: 'leakage: known only after the outcome (a label, a counter or a rate derived from them)',
+  id: 'id: identifies a row or a channel, a model would memorise it',
+  'date/time': 'date/time: encodes how long a video had, not what it is',
+};
+
+/**
+ * The data step of a run without training: load, filter, dedupe, join, choose features, and
+ * describe every column's role. Errors are the run's own (empty filter or join, a leakage
+ * column named as a feature, …), so the screen shows exactly what a run would say.
+ */
+export async function previewDataset(config: SuiteConfig): Promise<DatasetPreview> {
+  const prepared = await prepareData(config);
+  const { table, choice } = prepared;
+  const summary = prepared.summary as {
+    metadata: { file: string; rowsRead: number; rowsAfterFilter: number; rowsAfterDedupe: number };
+    rowsMissingTarget: number;
+    rowsWithoutEmbedding: number;
+    rows: number;
+    embeddings: DatasetPreview['embeddings'];
+    target: { column: string; transform: string; mean: number; min: number; max: number };
+    guests: number | null;
+  };
+  const excluded = new Map(choice.excluded.map((e) => [e.column, e.reason]));
+  const numeric = new Set(choice.numeric);
+  const categorical = new Set(choice.categorical);
+  const fin = (v: number) => (Number.isFinite(v) ? v : null);
+  const columns = [...table.columns].map(([name, col]) => {
+    const temporal = prepared.temporal.has(name);
+    const missing = col.kind === 'numeric' ? Array.from(col.values).filter(Number.isNaN).length : col.values.filter((v) => v === null).length;
+    const distinct = col.kind === 'text' ? new Set(col.values.filter((v) => v !== null)).size : null;
+    const type = temporal ? ('time' as const) : col.kind === 'numeric' ? ('numeric' as const) : ('text' as const);
+    let role: DatasetPreview['columns'][number]['role'];
+    let reason: string | null = null;
+    if (name === config.target.column) [role, reason] = ['target', `target (${config.target.transform})`];
+    else if (name === config.guestColumn) [role, reason] = ['guest', 'guest (channel): used by the guest-aware models as means inside each training fold, never as a raw feature'];
+    else if (numeric.has(name)) role = 'numeric';
+    else if (categorical.has(name)) role = 'categorical';
+    else if (excluded.has(name)) {
+      // A date column excluded by its name (captured_at, published_at) is a time column first.
+      const why = temporal && excluded.get(name) === 'id' ? 'date/time' : excluded.get(name)!;
+      role = ROLE_OF_REASON.find(([re]) => re.test(why))?.[1] ?? 'not_selected';
+      reason = REASON_TEXT[why] ?? why;
+    } else [role, reason] = ['not_selected', 'not in the configured feature lists'];
+    return { name, type, role, reason, missing, distinct };
+  });
+  return {
+    metadata: summary.metadata.file,
+    rowsRead: summary.metadata.rowsRead,
+    rowsAfterFilter: summary.metadata.rowsAfterFilter,
+    rowsAfterDedupe: summary.metadata.rowsAfterDedupe,
+    rowsMissingTarget: summary.rowsMissingTarget,
+    rowsWithoutEmbedding: summary.rowsWithoutEmbedding,
+    rows: summary.rows,
+    embeddings: summary.embeddings,
+    target: { column: summary.target.column, transform: summary.target.transform, mean: fin(summary.target.mean), min: fin(summary.target.min), max: fin(summary.target.max) },
+    guests: summary.guests,
+    columns,
+  };
+}

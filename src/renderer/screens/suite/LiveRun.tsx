@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react';
+import type { JobSummary } from '../../../shared/jobs';
+import type { SuiteRunResult } from '../../../shared/suite';
+import type { SuiteLiveCurves } from '../../../shared/suiteViews';
+import { client } from '../../api/client';
+import { JobActions } from '../../components/JobRow';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatEta, isActive } from '../../components/format';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { CurvesChart } from './charts';
+import { RunDetail } from './RunDetail';
+
+/**
+ * A suite.run job while it trains: progress, the stage (model, epoch), cancel, and the
+ * neural models' curves so far. The curves are refetched whenever the job's row changes
+ * (every epoch reports progress), never on a timer. Once the job succeeds, its run opens here.
+ */
+export function LiveRun({ jobId }: { jobId: string }) {
+  const storeJob = useStore((s) => s.jobs[jobId]);
+  const [fetched, setFetched] = useState<JobSummary | null>(null);
+  const job = storeJob ?? fetched;
+  const [curves, setCurves] = useState<SuiteLiveCurves | null>(null);
+
+  useEffect(() => {
+    if (storeJob) return;
+    client()
+      .call('jobs.get', { jobId })
+      .then(({ job: j }) => setFetched(j), notifyError);
+  }, [jobId, storeJob]);
+
+  const updatedAt = job?.updatedAt;
+  useEffect(() => {
+    let current = true;
+    client()
+      .call('suite.liveCurves', { jobId })
+      .then((c) => current && setCurves(c), notifyError);
+    return () => {
+      current = false;
+    };
+  }, [jobId, updatedAt]);
+
+  if (!job) return <p className="loading">Loading…</p>;
+  const result = job.status === 'succeeded' ? (job.result as SuiteRunResult | null) : null;
+  const liveNames = Object.keys(curves?.curves ?? {});
+  return (
+    <section className="suite-live" aria-label="Suite run" data-testid="live-run" data-status={job.status}>
+      <article className="card">
+        <header className="screen-head">
+          <h2>Suite run</h2>
+          <span className={`badge badge-${job.status}`} data-testid="live-status">
+            {job.status}
+          </span>
+        </header>
+        <JobActions job={job} />
+        {isActive(job) && (
+          <>
+            <ProgressBar fraction={job.progress.fraction} label="Suite progress" />
+            <p className="small muted" data-testid="live-stage">
+              {job.progress.stage || 'Waiting to start…'} {formatEta(job)}
+            </p>
+          </>
+        )}
+        {job.error && job.status !== 'succeeded' && (
+          <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="live-error">
+            {job.error.message}
+          </p>
+        )}
+        {!result &&
+          (liveNames.length ? (
+            <div className="suite-curves">
+              {liveNames.map((name) => (
+                <CurvesChart key={name} name={name} points={curves!.curves[name]!} />
+              ))}
+            </div>
+          ) : (
+            isActive(job) && <p className="small muted">Curves appear here while a neural model trains (the linear models and baselines fit in one step).</p>
+          ))}
+      </article>
+      {result && <RunDetail runId={result.runId} />}
+    </section>
+  );
+}

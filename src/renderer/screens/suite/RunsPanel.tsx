@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import type { SuiteRunResult } from '../../../shared/suite';
+import { client } from '../../api/client';
+import { isActive } from '../../components/format';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { formatMetric, METRIC_LABEL, shortRunId, type Metric } from './format';
+import { useSuite } from './suiteStore';
+
+/**
+ * Every finished run (newest first) with its best model, the suite jobs still training, and
+ * a pick of runs to compare side by side. Refetched when a job starts or ends.
+ */
+export function RunsPanel() {
+  const open = useSuite((s) => s.open);
+  const picked = useSuite((s) => s.picked);
+  const togglePick = useSuite((s) => s.togglePick);
+  const jobsVersion = useStore((s) => s.topicVersions.jobs ?? 0);
+  const jobs = useStore((s) => s.jobs);
+  const jobOrder = useStore((s) => s.jobOrder);
+  const [runs, setRuns] = useState<SuiteRunResult[] | null>(null);
+  const running = jobOrder.map((id) => jobs[id]!).filter((j) => j && j.kind === 'suite.run' && isActive(j));
+  const finishedCount = jobOrder.filter((id) => jobs[id]?.kind === 'suite.run' && jobs[id]?.status === 'succeeded').length;
+
+  useEffect(() => {
+    client()
+      .call('suite.runs', { limit: 200 })
+      .then(({ runs: list }) => setRuns(list), notifyError);
+  }, [jobsVersion, finishedCount]);
+
+  const pickedNow = picked.filter((id) => runs?.some((r) => r.runId === id));
+  return (
+    <article className="card" aria-label="Suite runs">
+      <header className="screen-head">
+        <h2>Runs</h2>
+        <button type="button" className="primary" disabled={pickedNow.length < 2} onClick={() => open({ kind: 'compare', runIds: pickedNow })} data-testid="compare-button">
+          Compare {pickedNow.length >= 2 ? `${pickedNow.length} runs` : '(tick 2 or more)'}
+        </button>
+      </header>
+      {running.length > 0 && (
+        <ul className="plain" aria-label="Training now">
+          {running.map((j) => (
+            <li key={j.id}>
+              <button type="button" className="linklike" onClick={() => open({ kind: 'live', jobId: j.id })}>
+                Training now: {j.progress.stage || 'queued'} ({Math.round(j.progress.fraction * 100)}%)
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {runs === null ? (
+        <p className="loading">Loading…</p>
+      ) : runs.length === 0 ? (
+        <p className="empty">No suite run yet: set one up in Run setup.</p>
+      ) : (
+        <table className="table" data-testid="runs">
+          <thead>
+            <tr>
+              <th>Compare</th>
+              <th>Run</th>
+              <th>Rows</th>
+              <th>Best model</th>
+              <th>Val</th>
+              <th>Test</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => {
+              const best = r.leaderboard[0];
+              const metric = r.rankMetric as Metric;
+              return (
+                <tr key={r.runId} data-run-id={r.runId}>
+                  <td>
+                    <input type="checkbox" aria-label={`Compare ${r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
+                  </td>
+                  <td>
+                    <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
+                      {shortRunId(r.runId)}
+                    </button>
+                  </td>
+                  <td className="small">{r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}</td>
+                  <td>
+                    {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
+                  </td>
+                  <td className="small">
+                    {METRIC_LABEL[metric]} {formatMetric(metric, best?.val[metric])}
+                  </td>
+                  <td className="small">{best?.test ? formatMetric(metric, best.test[metric]) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}
