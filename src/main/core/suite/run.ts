@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entriesToStateDict, isCancelled } from '../../../../native/index';
+import { entriesToStateDict, isCancelled, loadTrainingAddon } from '../../../../native/index';
+import { appRoot } from '../appRoot';
 import { cancelledError } from '../jobs/context';
 import { FramelabError } from '../../../shared/errors';
 import { writeSafetensors } from '../vision/weights/safetensors';
@@ -63,18 +64,29 @@ function newRunId(config: SuiteConfig): string {
 function versions(): Record<string, string> {
   const read = (pkg: string) => {
     try {
-      return JSON.parse(fs.readFileSync(path.join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')).version as string;
+      return JSON.parse(fs.readFileSync(path.join(appRoot(), 'node_modules', pkg, 'package.json'), 'utf8')).version as string;
     } catch {
       return 'unknown';
     }
   };
   let app = 'unknown';
   try {
-    app = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')).version;
+    app = JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')).version;
   } catch {
     /* not run from the repo: the version stays unknown rather than guessed */
   }
-  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api'), '@huggingface/transformers': read('@huggingface/transformers'), 'onnxruntime-node': read('onnxruntime-node') };
+  // The addon's libraries (LibTorch for the neural models and Ridge's BLAS, XGBoost for gbdt);
+  // a machine without the addon records that instead of failing a run that does not need it.
+  let libtorch = 'addon not built';
+  let xgboost = 'addon not built';
+  try {
+    const addon = loadTrainingAddon(appRoot());
+    libtorch = addon.info().torchVersion;
+    xgboost = addon.xgboost?.version() ?? 'not linked';
+  } catch {
+    /* recorded above */
+  }
+  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api'), '@huggingface/transformers': read('@huggingface/transformers'), 'onnxruntime-node': read('onnxruntime-node'), libtorch, xgboost };
 }
 
 interface Scored {
