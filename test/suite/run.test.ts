@@ -51,6 +51,13 @@ describe('suite run', () => {
     for (const f of ['config_used.json', 'data_summary.json', 'metrics_summary.json', 'split_manifest.csv', 'leaderboard.csv', 'predictions/val.csv', 'predictions/test.csv', 'models/ridge.json', 'result.json']) {
       expect(fs.existsSync(path.join(result.runDir, f)), f).toBe(true);
     }
+    // The config records the versions that produced the run: app, libraries, and the addon's LibTorch/XGBoost.
+    const used = JSON.parse(fs.readFileSync(path.join(result.runDir, 'config_used.json'), 'utf8'));
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+    expect(used.versions.framelab).toBe(pkg.version);
+    expect(used.versions['@duckdb/node-api']).toMatch(/^\d+\.\d+/);
+    expect(used.versions.libtorch).toMatch(/^\d+\.\d+|^addon not built$/);
+    expect(used.versions.xgboost).toMatch(/^\d+\.\d+|^not linked$|^addon not built$/);
     const summary = JSON.parse(fs.readFileSync(path.join(result.runDir, 'data_summary.json'), 'utf8'));
     expect(summary.features.numeric).toEqual(['duration', 'text_present']);
     expect(summary.features.categorical.sort()).toEqual(['country', 'language', 'query']);
