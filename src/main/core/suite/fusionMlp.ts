@@ -1,7 +1,7 @@
 import { loadTrainingAddon, type GatedFusionModel, type StateEntry } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
-import { epochOrders, holdOutStopRows } from './mlp';
+import { epochOrders, holdOutStopRows, type NeuralRecipe } from './mlp';
 import type { ModalityBlock } from './modalities';
 import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
 
@@ -18,22 +18,10 @@ import { fitPipeline, pipelineWidth, transform, type FeatureSource, type Pipelin
  * "Metadata" is the preprocessing pipeline's numeric and categorical part (median-imputed and
  * scaled numerics, one-hot categoricals), fitted on the rows the network trains on.
  */
-export interface FusionOptions {
-  seed: number;
+export interface FusionOptions extends NeuralRecipe {
   width?: number;
   towerHidden?: number;
   headHidden?: number;
-  dropout?: number;
-  maxEpochs?: number;
-  patience?: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  threads?: number;
-  /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
-  cancelFlag?: Int32Array;
-  /** Called after every epoch (the suite job writes live curves from it). */
-  onEpoch?: (point: { epoch: number; trainLoss: number; valRmse: number }) => void;
 }
 
 /** What a saved model needs to rebuild the network and its inputs. */

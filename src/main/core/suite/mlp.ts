@@ -12,9 +12,9 @@ import { fitPipeline, transform, type FeatureSource, type PipelineState } from '
  * The target is centred on the training mean (added back when scoring) so the last layer
  * starts near the right scale.
  */
-export interface MlpOptions {
+/** The training recipe both neural suite models share (AdamW, MSE, early stopping). */
+export interface NeuralRecipe {
   seed: number;
-  hidden?: number[];
   dropout?: number;
   maxEpochs?: number;
   patience?: number;
@@ -26,6 +26,10 @@ export interface MlpOptions {
   cancelFlag?: Int32Array;
   /** Called after every epoch (the suite job writes live curves from it). */
   onEpoch?: (point: { epoch: number; trainLoss: number; valRmse: number }) => void;
+}
+
+export interface MlpOptions extends NeuralRecipe {
+  hidden?: number[];
 }
 
 export interface MlpFit {
