@@ -90,7 +90,13 @@ describe('suite.runDetail', () => {
     const run = await runSuite(config({ models: ['mean', 'ridge'], split: { kind: 'kfold', k: 3 } }), home, quiet);
     const detail = await client.call('suite.runDetail', { runId: run.runId });
     expect(detail.predictions.map((p) => `${p.model}:${p.split}:${p.total}`).sort()).toEqual(['mean:oof:160', 'ridge:oof:160']);
-    expect(detail.intervals).toEqual({});
+    // K-fold runs carry bootstrap intervals over the pooled out-of-fold predictions, and importance averaged over folds.
+    expect(Object.keys(detail.intervals).sort()).toEqual(['mean', 'ridge']);
+    for (const m of ['mean', 'ridge']) {
+      const oof = (detail.intervals[m] as Record<string, Record<string, { lo: number; hi: number }>>).oof!;
+      expect(oof.rmse_log!.lo).toBeLessThan(oof.rmse_log!.hi);
+    }
+    expect(Object.keys(detail.importance).sort()).toEqual(['mean', 'ridge']);
   });
 });
 

@@ -90,7 +90,7 @@ export function RunDetail({ runId }: { runId: string }) {
             </section>
             <section>
               <h3>Permutation importance (validation)</h3>
-              {detail.importance[model] ? <ImportanceBars rows={detail.importance[model]!} /> : <p className="muted">Not computed for this run (K-fold runs have none yet).</p>}
+              {detail.importance[model] ? <ImportanceBars rows={detail.importance[model]!} /> : <p className="muted">Not computed for this run.</p>}
             </section>
           </div>
           {curveNames.length > 0 && (
