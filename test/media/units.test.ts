@@ -138,7 +138,8 @@ describe('probe (ffprobe through fluent-ffmpeg)', () => {
   afterAll(() => clips?.remove());
 
   it('reads duration, size, fps and codec of each kind', async () => {
-    expect(await probeVideo(clips.mp4)).toEqual({ durationS: 4, width: 160, height: 120, fps: 25, codec: 'h264' });
+    // timeBase and startTimeS locate each sampled timestamp's frame for the per-video decoder; rotation swaps the output size.
+    expect(await probeVideo(clips.mp4)).toEqual({ durationS: 4, width: 160, height: 120, fps: 25, codec: 'h264', timeBase: '1/12800', startTimeS: 0, rotation: 0 });
     const mov = await probeVideo(clips.mov);
     expect(mov).toMatchObject({ width: 128, height: 96, fps: 10, codec: 'h264' });
     expect(mov.durationS).toBeCloseTo(3, 1);
