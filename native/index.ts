@@ -11,7 +11,8 @@
  */
 import { FramelabError } from '../src/shared/errors';
 import { widenHalf, type StateDict } from '../src/main/core/vision/weights/tensor';
-import { BUILD_HINT, loadNativeAddon } from './loader';
+import { BUILD_HINT, loadNativeAddon, XGBOOST_HINT } from './loader';
+export { XGBOOST_HINT } from './loader';
 
 export type DevicePreference = 'auto' | 'cpu' | 'cuda';
 
@@ -233,7 +234,6 @@ export interface XgboostBinding {
   version(): string;
 }
 
-export const XGBOOST_HINT = 'gbdt needs libxgboost-dev; install it (apt-get install -y libxgboost-dev) and rebuild the addon (npm run build:native).';
 
 /** XGBoost through the addon, or CAPABILITY_MISSING saying how to get it. */
 export function loadXgboost(appRoot: string): XgboostBinding {

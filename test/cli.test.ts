@@ -91,11 +91,18 @@ describe('framelab CLI', () => {
       const addonBuilt = fs.existsSync(path.join(REPO_ROOT, 'native/build/Release/framelab_native.node'));
       expect(report.capabilities.nativeAddon.available).toBe(addonBuilt);
       expect(report.capabilities.nativeAddon.detail).toMatch(addonBuilt ? /^LibTorch \d+\.\d+/ : /npm run build:native/);
+      // XGBoost is linked into the same addon when libxgboost-dev was there at build time (.ci/run installs it).
+      expect(report.capabilities.xgboost).toEqual(
+        addonBuilt
+          ? { available: true, detail: expect.stringMatching(/^XGBoost \d+\.\d+\.\d+, linked into the training addon/) }
+          : { available: false, detail: expect.stringMatching(/^needs the training addon/) },
+      );
       const noAddon = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_NATIVE_ADDON: path.join(home, 'none.node') } });
       expect(singleJsonLine(noAddon.stdout).capabilities.nativeAddon).toEqual({
         available: false,
         detail: expect.stringMatching(/none\.node is missing.*npm run build:native.*libtorch-dev/),
       });
+      expect(singleJsonLine(noAddon.stdout).capabilities.xgboost.available).toBe(false);
 
       const missing = await runCli(['doctor', '--json', '--home', home], {
         env: { ...env, GOOGLE_APPLICATION_CREDENTIALS: path.join(home, 'gone.json') },

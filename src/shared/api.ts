@@ -41,6 +41,7 @@ export const DoctorReport = z.object({
     ffmpeg: Capability,
     ffprobe: Capability,
     nativeAddon: Capability,
+    xgboost: Capability,
     cuda: Capability,
     onnxruntime: Capability,
     gcsCredentials: Capability,

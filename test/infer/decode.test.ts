@@ -4,13 +4,14 @@
  * sampling strategies can pick: clips with B-frames and short GOPs (thresholds between
  * keyframes and reordered frames), 29.97 fps (time base 1/30000), mkv and webm (1 ms time
  * base), a non-zero start time, 4 fps (one frame serves two slots), rotation metadata (the
- * frame comes out turned, its size from the decoder) and a non-square sample aspect.
+ * frame comes out turned, its size from the decoder), a non-square sample aspect, and an audio
+ * track that outlasts the picture (the frames end at the last one; later slots are no frame).
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrameAt, decodeThreads, decodeVideoFrames, outputSize, seekThreshold, selectExpression } from '../../src/main/core/infer/decodeFrames';
+import { decodeFrameAt, decodeThreads, PastLastFrameError, decodeVideoFrames, outputSize, seekThreshold, selectExpression } from '../../src/main/core/infer/decodeFrames';
 import { probeVideo, type VideoProbe } from '../../src/main/core/media/probe';
 import { sampleTimestamps, slotCount } from '../../src/main/core/media/sampling';
 import { runCleanup, tempDir } from '../helpers';
@@ -76,7 +77,10 @@ describe('decodeVideoFrames', () => {
     });
     // Rotation is container metadata: set on a copy of a coded clip (ffmpeg 5.1 writes the display matrix).
     await ffmpeg(['-i', path.join(dir, 'bframes.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rotated.mp4')]);
-    for (const name of [...CLIPS.map((c) => c.name), 'rotated.mp4']) {
+    // An audio track that outlasts the picture (common in phone videos): the container's duration is the audio's.
+    await ffmpeg(['-f', 'lavfi', '-t', '1.8', '-i', 'testsrc2=size=64x48:rate=25', '-f', 'lavfi', '-t', '2.4', '-i', 'sine=frequency=440',
+      '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-g', '9', '-c:a', 'aac', path.join(dir, 'longaudio.mp4')]);
+    for (const name of [...CLIPS.map((c) => c.name), 'rotated.mp4', 'longaudio.mp4']) {
       const file = path.join(dir, name);
       clips.push({ name, file, probe: await probeVideo(file), reference: [] });
     }
@@ -97,6 +101,12 @@ describe('decodeVideoFrames', () => {
     expect(by['rotated.mp4']!.rotation).toBe(90);
     expect(outputSize(by['rotated.mp4']!)).toEqual({ width: 48, height: 64 });
     expect(outputSize(by['sar.mp4']!)).toEqual({ width: 64, height: 48 });
+    // The audio sets the duration; every slot from 1.8 s on is past the last frame (1.76 s).
+    const long = clips.find((c) => c.name === 'longaudio.mp4')!;
+    expect(long.probe.durationS).toBeGreaterThanOrEqual(2.4);
+    expect(long.reference.slice(0, 18).every((r) => r instanceof Uint8Array)).toBe(true);
+    expect(long.reference.slice(18).length).toBeGreaterThanOrEqual(6);
+    expect(long.reference.slice(18).every((r) => r instanceof PastLastFrameError)).toBe(true);
   });
 
   it('thresholds: -ss T keeps pts + R(-(T+S)) ≥ 0, rounded half away from zero', () => {
@@ -143,7 +153,7 @@ describe('decodeVideoFrames', () => {
     }
   }, 300_000);
 
-  it('slots near the end: frames up to the last one, then the per-frame path reports what ffmpeg says', async () => {
+  it('slots near the end: frames up to the last one, then the frames end (the per-frame path confirms there is none)', async () => {
     let ended = 0;
     for (const clip of clips) {
       const slots = clip.reference.length;
@@ -158,7 +168,11 @@ describe('decodeVideoFrames', () => {
         expect(stats.perFrame).toBe(0);
       } else {
         ended++;
-        expect(error?.message).toBe((clip.reference[firstMissing] as Error).message);
+        // The reference says "past the last frame", not some other failure, and so does every later slot.
+        expect(clip.reference[firstMissing], clip.name).toBeInstanceOf(PastLastFrameError);
+        for (let t = firstMissing; t < slots; t++) expect(clip.reference[t], `${clip.name} @ ${t / 10} s`).toBeInstanceOf(PastLastFrameError);
+        expect(error, clip.name).toBeNull();
+        expect([...frames.keys()]).toEqual(expected);
         expect(stats.perFrame).toBe(1);
       }
     }

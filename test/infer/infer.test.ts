@@ -179,6 +179,36 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
     }
   }, JOB_MS);
 
+  it('a video whose audio outlasts its picture: its frames up to the last one, no error, the frame ids coding samples', async () => {
+    const videos = path.join(dir, 'longaudio');
+    fs.mkdirSync(videos);
+    const file = path.join(videos, 'longaudio.mp4');
+    // 1.8 s of picture, 2.6 s of sound: the file lasts 2.6 s; every 0.5 s, 2.0 s and 2.5 s have no frame.
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-t', '1.8', '-i', 'testsrc2=size=64x48:rate=10',
+      '-f', 'lavfi', '-t', '2.6', '-i', 'sine', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-c:a', 'aac', file]);
+    const sampling = { kind: 'every', seconds: 0.5 } as const;
+    const outDir = path.join(dir, 'longaudio-out');
+    const job = core.jobs.start('infer.run', { ...params(outDir, { sampling }), videos });
+    const done = await withTimeout(core.jobs.waitFor(job.id), JOB_MS, 'the infer job');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(InferResult.parse(done.result)).toMatchObject({ videos: 1, frames: 4, errors: 0 });
+    const files = read(outDir);
+    const predicted = table(files['model_predictions.csv']!).rows.map((r) => [r.frame_id, r.timestamp_s]);
+    expect(predicted).toEqual([['longaudio_t000.0', '0.0'], ['longaudio_t000.5', '0.5'], ['longaudio_t001.0', '1.0'], ['longaudio_t001.5', '1.5']]);
+    expect(table(files['model_predictions_video.csv']!).rows[0]!.n_frames).toBe('4');
+    expect(table(files['errors.csv']!).rows).toEqual([]);
+    const warning = core.jobRepo.logs(job.id).find((l) => l.level === 'warn')?.message;
+    expect(warning).toBe('longaudio: its video ends before 2.0 s (the file lasts 2.6 s): 2 of 6 sampled time(s) have no frame and are left out');
+
+    // Coding samples the same video the same way: the same frames, the same ids.
+    const imported = await core.jobs.waitFor(core.jobs.start('media.import', { paths: [file] }).id);
+    expect(imported.status, JSON.stringify(imported.error)).toBe('succeeded');
+    const sampled = await core.jobs.waitFor(core.jobs.start('frames.sample', { strategy: sampling, videoIds: ['longaudio'] }).id);
+    expect(sampled.status, JSON.stringify(sampled.error)).toBe('succeeded');
+    const coded = (sampled.result as { frames: { frameId: string; timestampS: number }[] }).frames;
+    expect(coded.map((f) => [f.frameId, f.timestampS.toFixed(1)])).toEqual(predicted);
+  }, JOB_MS);
+
   it('kill -9 at random points, twice, a cancel, then jobs resume: byte-identical CSVs, no video twice or missing', async () => {
     const outDir = path.join(dir, 'killed');
     const seed = Date.now() % 1000;

@@ -7,6 +7,7 @@ const CAPABILITY_LABELS: Record<string, string> = {
   ffmpeg: 'ffmpeg (video decoding)',
   ffprobe: 'ffprobe (video probing)',
   nativeAddon: 'Training addon (LibTorch)',
+  xgboost: 'XGBoost (suite gradient boosting)',
   cuda: 'GPU (CUDA)',
   onnxruntime: 'ONNX Runtime (inference)',
   gcsCredentials: 'Google Cloud credentials',

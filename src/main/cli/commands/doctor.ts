@@ -17,7 +17,7 @@ function describe(report: DoctorReport): string {
 export const doctorCommand: Command = {
   name: 'doctor',
   usage: 'framelab doctor [--json]',
-  summary: 'Versions and capabilities: ffmpeg, training addon, GPU, ONNX Runtime, GCS credentials',
+  summary: 'Versions and capabilities: ffmpeg, training addon (LibTorch, XGBoost), GPU, ONNX Runtime, GCS credentials',
   async run(_args, globals) {
     const report = await doctorReport(globals.home);
     return { value: report, text: describe(report) };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Capability } from '../../../shared/api';
-import { BUILD_HINT, locateNativeAddon } from '../../../../native/loader';
+import { BUILD_HINT, locateNativeAddon, XGBOOST_HINT } from '../../../../native/loader';
 import { cudaProviderStatus } from '../vision/inference/providers';
 
 /** Each probe answers "is it there?" and, when not, why and how to get it. None downloads anything. */
@@ -33,23 +33,28 @@ export async function probeTool(envVar: string, command: string, installHint: st
 /**
  * The training addon is loaded in a throwaway Node process, not here: it pulls in LibTorch
  * (hundreds of MB), which has no business in the process serving the UI. The probe reports
- * the LibTorch version and whether that build has CUDA.
+ * the LibTorch version and whether that build has CUDA, and whether XGBoost was linked in
+ * (optional at build time; the suite's gbdt model needs it).
  */
-export async function probeNativeAddon(appRoot: string): Promise<Capability> {
+export async function probeNativeAddon(appRoot: string): Promise<{ addon: Capability; xgboost: Capability }> {
   const status = locateNativeAddon(appRoot);
-  if (status.problem) return { available: false, detail: status.problem };
-  const script = 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify(a.info()))';
+  const unavailable = (detail: string) => ({ addon: { available: false, detail }, xgboost: { available: false, detail: `needs the training addon: ${detail}` } });
+  if (status.problem) return unavailable(status.problem);
+  const script = 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify({ ...a.info(), xgboost: a.xgboost ? a.xgboost.version() : null }))';
   const result = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, ['-e', script, status.path], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout, stderr }),
     );
   });
-  if (!result.ok) {
-    return { available: false, detail: `The training addon at ${status.path} failed to load: ${firstLine(result.stderr) || 'no output'}. ${BUILD_HINT}` };
-  }
-  const info = JSON.parse(result.stdout) as { torchVersion: string; cudaAvailable: boolean; cudaDevices: number; threads: number };
+  if (!result.ok) return unavailable(`The training addon at ${status.path} failed to load: ${firstLine(result.stderr) || 'no output'}. ${BUILD_HINT}`);
+  const info = JSON.parse(result.stdout) as { torchVersion: string; cudaAvailable: boolean; cudaDevices: number; threads: number; xgboost: string | null };
   const device = info.cudaAvailable ? `CUDA (${info.cudaDevices} device${info.cudaDevices === 1 ? '' : 's'})` : 'CPU only (this LibTorch has no CUDA, or no GPU is visible)';
-  return { available: true, detail: `LibTorch ${info.torchVersion}, ${device}, ${info.threads} threads (${status.path})` };
+  return {
+    addon: { available: true, detail: `LibTorch ${info.torchVersion}, ${device}, ${info.threads} threads (${status.path})` },
+    xgboost: info.xgboost
+      ? { available: true, detail: `XGBoost ${info.xgboost}, linked into the training addon (the suite's gbdt model)` }
+      : { available: false, detail: `The training addon was built without XGBoost, so the suite's gbdt model cannot run. ${XGBOOST_HINT}` },
+  };
 }
 
 export async function probeCuda(): Promise<Capability> {

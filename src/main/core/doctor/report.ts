@@ -22,7 +22,7 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
   const root = appRoot();
   const home = homePaths(homeRoot);
   const onnxVersion = dependencyVersion('onnxruntime-node');
-  const [ffmpeg, ffprobe, cuda, onnxruntime, nativeAddon] = await Promise.all([
+  const [ffmpeg, ffprobe, cuda, onnxruntime, training] = await Promise.all([
     probeTool('FFMPEG_PATH', 'ffmpeg', FFMPEG_HINT),
     probeTool('FFPROBE_PATH', 'ffprobe', FFMPEG_HINT),
     probeCuda(),
@@ -54,7 +54,8 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
     capabilities: {
       ffmpeg,
       ffprobe,
-      nativeAddon,
+      nativeAddon: training.addon,
+      xgboost: training.xgboost,
       cuda,
       onnxruntime,
       gcsCredentials: probeGcsCredentials(),

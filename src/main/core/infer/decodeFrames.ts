@@ -13,8 +13,14 @@
  * checks every 0.1 s slot of clips with B-frames, short GOPs, odd rates, mkv/webm, rotation).
  *
  * Whatever the single pass cannot vouch for goes through the per-frame path instead: no time
- * base in the probe, a timestamp with no frame at or after it (near the end: the per-frame
- * call then reports what ffmpeg says), a kept frame out of order, or ffmpeg failing mid-way.
+ * base in the probe, a timestamp with no frame at or after it, a kept frame out of order, or
+ * ffmpeg failing mid-way.
+ *
+ * Sampling counts slots over the container's duration, which often runs past the video's last
+ * frame (an audio track a little longer, a last frame shown for longer than its rate). `-ss T`
+ * past the last frame decodes nothing, cleanly: such a slot is not a frame of the video, and
+ * neither is any later one. The frames end there (`PastLastFrameError` from `decodeFrameAt`);
+ * coding's frames.sample skips the same slots, so both keep the same frames and frame ids.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,7 +53,13 @@ function startFailure(err: Error): Error {
   return /ENOENT|EACCES/.test(err.message) ? new FramelabError('CAPABILITY_MISSING', `ffmpeg could not be started (${err.message}). ${FFMPEG_HINT}`) : err;
 }
 
-/** Decodes the frame at `seconds` (the size it must have given). Throws with ffmpeg's reason. */
+/** ffmpeg ran cleanly and found no frame at or after the time: the time is past the video's last frame. */
+export class PastLastFrameError extends Error {}
+
+/**
+ * Decodes the frame at `seconds` (the size it must have given). Throws PastLastFrameError past
+ * the last frame, and an Error with ffmpeg's reason when it fails.
+ */
 export function decodeFrameAt(file: string, seconds: number, width: number, height: number, threads = 1): Promise<RgbImage> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.env.FFMPEG_PATH || 'ffmpeg', ffmpegArgs(file, seconds, threads), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,6 +71,7 @@ export function decodeFrameAt(file: string, seconds: number, width: number, heig
     child.on('close', (code) => {
       const data = Buffer.concat(chunks);
       if (code !== 0) return reject(new Error(`ffmpeg exited with code ${code} at ${seconds.toFixed(1)} s: ${ffmpegReason(stderr) || 'no message'}`));
+      if (data.length === 0 && !ffmpegReason(stderr)) return reject(new PastLastFrameError(`no frame at or after ${seconds.toFixed(1)} s: the video ends before it`));
       if (data.length !== width * height * 3) {
         return reject(new Error(`ffmpeg gave ${data.length} bytes at ${seconds.toFixed(1)} s instead of a ${width}x${height} RGB frame`));
       }
@@ -199,7 +212,9 @@ export interface DecodeStats {
 
 /**
  * Every sampled frame of a video (`tenths` sorted ascending), in order, the same pixels as
- * `decodeFrameAt` gives for each. Stop early by returning from the loop: ffmpeg is killed.
+ * `decodeFrameAt` gives for each, up to the video's last frame: the generator ends at the first
+ * slot past it (indices 0 … k−1 come out; the caller sees k < tenths.length). Stop early by
+ * returning from the loop: ffmpeg is killed.
  */
 export async function* decodeVideoFrames(
   file: string,
@@ -229,6 +244,14 @@ export async function* decodeVideoFrames(
   }
   for (; next < tenths.length; next++) {
     if (stats) stats.perFrame++;
-    yield { index: next, image: await decodeFrameAt(file, tenths[next]! / 10, size.width, size.height, threads) };
+    let image: RgbImage;
+    try {
+      image = await decodeFrameAt(file, tenths[next]! / 10, size.width, size.height, threads);
+    } catch (err) {
+      // Later slots are later still: none of them has a frame either.
+      if (err instanceof PastLastFrameError) return;
+      throw err;
+    }
+    yield { index: next, image };
   }
 }

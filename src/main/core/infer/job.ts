@@ -131,6 +131,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
           if (pending.length >= params.checkpointEvery) flush();
           report();
         },
+        onWarning: (videoId, message) => ctx.log('warn', `${videoId}: ${message}`),
         onBatch: (n, ms) => {
           frames += n;
           modelMs += ms;

@@ -9,6 +9,7 @@ import { FramelabError } from '../../../shared/errors';
 import type { InferSampling } from '../../../shared/infer';
 import { probeVideo, ProbeError } from '../media/probe';
 import { sampleTimestamps } from '../media/sampling';
+import { tenthsToSeconds } from '../media/videoIds';
 import { decodeThreads, decodeVideoFrames } from './decodeFrames';
 import type { VideoRecord } from './outputs';
 import type { VideoEntry } from './videoList';
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   /** Asked between batches; true stops the workers and the consumer (finished videos stay). */
   stopped(): boolean;
   onVideo(record: VideoRecord): void;
+  /** Something about a video the lead should know that does not make it an error. */
+  onWarning?(videoId: string, message: string): void;
   onBatch?(frames: number, modelMs: number): void;
   /** Where the time goes, summed over workers (they overlap each other and the model). */
   timings?: PipelineTimings;
@@ -71,6 +74,22 @@ class Signal {
 
 function samplingFor(s: InferSampling): import('../media/sampling').SamplingStrategy {
   return s.kind === 'every' ? { kind: 'every', seconds: s.seconds } : { kind: 'perVideo', count: s.count, random: s.random, seed: s.seed };
+}
+
+/**
+ * The decoder stops at the first sampled time past the video's last frame (decodeFrames.ts):
+ * those slots are not frames of this video, as in coding. A video with no frame at all is an error.
+ */
+function endAtLastFrame(record: VideoRecord, decoded: number, durationS: number, warn: PipelineOptions['onWarning']): void {
+  const sampled = record.tenths.length;
+  if (decoded === sampled) return;
+  const firstMissing = tenthsToSeconds(record.tenths[decoded]!).toFixed(1);
+  if (decoded === 0) throw Object.assign(new Error(`ffmpeg decodes no frame at or after ${firstMissing} s`), { stage: 'decode' });
+  record.tenths = record.tenths.slice(0, decoded);
+  warn?.(
+    record.videoId,
+    `its video ends before ${firstMissing} s (the file lasts ${durationS} s): ${sampled - decoded} of ${sampled} sampled time(s) have no frame and are left out`,
+  );
 }
 
 export async function runPipeline(videos: readonly VideoEntry[], models: readonly PipelineModel[], options: PipelineOptions): Promise<void> {
@@ -128,6 +147,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         // One ffmpeg per video (decodeFrames.ts); pulling the next frame only once the queue
         // has room keeps ffmpeg paused on a full pipe while the model catches up.
         const frames = decodeVideoFrames(file, record.tenths, probe, threads, options.timings);
+        let decoded = 0;
         try {
           for (;;) {
             while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
@@ -143,6 +163,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
             if (options.timings) options.timings.decodeMs += Date.now() - t2;
             if (step.done) break;
             const { index, image } = step.value;
+            decoded = index + 1;
             const t3 = Date.now();
             const inputs = models.map((m) => m.prepare(image));
             if (options.timings) options.timings.prepareMs += Date.now() - t3;
@@ -153,6 +174,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         } finally {
           await frames.return(undefined);
         }
+        endAtLastFrame(record, decoded, probe.durationS, options.onWarning);
       } catch (err) {
         const stage = (err as { stage?: string }).stage;
         if (!stage) {
