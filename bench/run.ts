@@ -23,7 +23,9 @@ import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
 import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
-import { suiteRidgeBench, suiteRidgeBenchSize } from './suiteRidge';
+import { benchSize } from './size';
+import { suiteGbdtBench } from './suiteGbdt';
+import { suiteRidgeBench } from './suiteRidge';
 import { textEmbeddingBench } from './textEmbeddings';
 import { trainStepBench } from './trainStep';
 
@@ -181,7 +183,7 @@ async function main() {
     );
   }
   // 3,000 × 384 by default (about a minute); FRAMELAB_BENCH_RIDGE=10000x1536 is the issue's size (several minutes).
-  const ridge = suiteRidgeBench(...suiteRidgeBenchSize());
+  const ridge = suiteRidgeBench(...benchSize('RIDGE', [3000, 384]));
   if ('skipped' in ridge) {
     console.log(`suite Ridge 5-fold: skipped (${ridge.skipped})`);
   } else {
@@ -192,6 +194,20 @@ async function main() {
       reference: ridge.sklearnS,
       unit: 's',
       referenceName: 'sklearn GridSearchCV(Pipeline)',
+    });
+  }
+  // 3,000 × 384 by default; FRAMELAB_BENCH_GBDT=10000x1536 is the lab's size.
+  const gbdt = suiteGbdtBench(...benchSize('GBDT', [3000, 384]));
+  if ('skipped' in gbdt) {
+    console.log(`suite gbdt: skipped (${gbdt.skipped})`);
+  } else {
+    console.log(`suite gbdt: held-out RMSE ours ${gbdt.oursRmse.toFixed(4)} (${gbdt.oursRounds} rounds) · Python ${gbdt.referenceRmse.toFixed(4)} (${gbdt.referenceRounds} rounds)`);
+    results.push({
+      name: `suite gbdt (PCA 128 + XGBoost, early stopping), ${gbdt.n} × ${gbdt.d}, ${gbdt.threads} threads`,
+      ours: gbdt.oursS,
+      reference: gbdt.referenceS,
+      unit: 's',
+      referenceName: 'sklearn PCA + xgb.train',
     });
   }
   const text = await textEmbeddingBench();

@@ -118,12 +118,6 @@ export function suiteRidgeBench(n = 10000, p = 1536): SuiteRidgeBenchResult | { 
   }
 }
 
-/** `FRAMELAB_BENCH_RIDGE=10000x1536` picks the size `npm run bench` uses. */
-export function suiteRidgeBenchSize(env: NodeJS.ProcessEnv = process.env, fallback: [number, number] = [3000, 384]): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(env.FRAMELAB_BENCH_RIDGE ?? '');
-  return m ? [Number(m[1]), Number(m[2])] : fallback;
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const result = suiteRidgeBench(Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 1536));
   if ('skipped' in result) console.log(`suite Ridge: skipped (${result.skipped})`);
