@@ -8,8 +8,6 @@ namespace framelab {
 
 namespace {
 
-const std::string kGatedFusionClass = "GatedFusion";
-
 GatedFusionOptions gatedFusionOptionsFromJs(const Napi::CallbackInfo& info) {
   const auto o = objectArgument(info, 0, "new GatedFusion(options)");
   const std::string what = "new GatedFusion";
@@ -27,41 +25,22 @@ GatedFusionOptions gatedFusionOptionsFromJs(const Napi::CallbackInfo& info) {
   options.towerHidden = optionalInteger(o, "towerHidden", what).value_or(0);
   options.headHidden = optionalInteger(o, "headHidden", what).value_or(0);
   options.dropout = optionalNumber(o, "dropout", what).value_or(0.0);
-  options.threads = static_cast<int>(optionalInteger(o, "threads", what).value_or(defaultThreads()));
-  const auto seed = optionalInteger(o, "seed", what).value_or(0);
-  if (seed < 0) throw std::invalid_argument(what + ": seed must be >= 0");
-  options.seed = static_cast<uint64_t>(seed);
-  options.device = optionalString(o, "device", what).value_or("auto");
+  readRunOptions(o, what, options);
   return options;
 }
 
 }  // namespace
 
 Napi::Function JsGatedFusion::Define(Napi::Env env) {
-  return DefineClass(env, "GatedFusion",
-                     {
-                         InstanceMethod<&JsGatedFusion::Predict>("predict"),
-                         InstanceMethod<&JsGatedFusion::TrainStep>("trainStep"),
-                         InstanceMethod<&JsGatedFusion::EvalLoss>("evalLoss"),
-                         InstanceMethod<&JsGatedFusion::LoadState>("loadState"),
-                         InstanceMethod<&JsGatedFusion::State>("state"),
-                         InstanceMethod<&JsGatedFusion::SetOptimizer>("setOptimizer"),
-                         InstanceMethod<&JsGatedFusion::SetLearningRate>("setLearningRate"),
-                         InstanceMethod<&JsGatedFusion::SetCancelFlag>("setCancelFlag"),
-                         InstanceAccessor<&JsGatedFusion::GetDevice>("device"),
-                         InstanceAccessor<&JsGatedFusion::GetInputSize>("inputSize"),
-                         InstanceAccessor<&JsGatedFusion::GetMetaSize>("metaSize"),
-                         InstanceAccessor<&JsGatedFusion::GetModalitySizes>("modalitySizes"),
-                         InstanceAccessor<&JsGatedFusion::GetThreads>("threads"),
-                     });
+  return defineWith(env, {
+                             InstanceMethod<&JsGatedFusion::Predict>("predict"),
+                             InstanceAccessor<&JsGatedFusion::GetInputSize>("inputSize"),
+                             InstanceAccessor<&JsGatedFusion::GetMetaSize>("metaSize"),
+                             InstanceAccessor<&JsGatedFusion::GetModalitySizes>("modalitySizes"),
+                         });
 }
 
-JsGatedFusion::JsGatedFusion(const Napi::CallbackInfo& info) : Napi::ObjectWrap<JsGatedFusion>(info) {
-  guard(info.Env(), [&] {
-    trainer_ = std::make_shared<GatedFusionTrainer>(gatedFusionOptionsFromJs(info));
-    return info.Env().Undefined();
-  });
-}
+JsGatedFusion::JsGatedFusion(const Napi::CallbackInfo& info) : JsTrainable(info) { createTrainer(info, gatedFusionOptionsFromJs); }
 
 GatedFusionBatch JsGatedFusion::batchFromJs(const Napi::Object& o, const std::string& operation, bool withTargets) {
   const int64_t n = requiredInteger(o, "n", operation);
@@ -75,7 +54,7 @@ GatedFusionBatch JsGatedFusion::batchFromJs(const Napi::Object& o, const std::st
 }
 
 Napi::Value JsGatedFusion::Predict(const Napi::CallbackInfo& info) {
-  const std::string operation = kGatedFusionClass + ".predict";
+  const std::string operation = operationName(".predict");
   return startTask(info, shared_.slot, operation, [&]() -> Work {
     GatedFusionBatch batch = batchFromJs(objectArgument(info, 0, operation + " batch"), operation, false);
     auto trainer = trainer_;
@@ -94,44 +73,10 @@ Napi::Value JsGatedFusion::Predict(const Napi::CallbackInfo& info) {
 Napi::Value JsGatedFusion::lossTask(const Napi::CallbackInfo& info, const std::string& operation, bool train) {
   return startTask(info, shared_.slot, operation, [&]() -> Work {
     GatedFusionBatch batch = batchFromJs(objectArgument(info, 0, operation + " batch"), operation, true);
-    if (train && !trainer_->core().hasOptimizer()) throw std::logic_error(operation + ": no optimiser yet; call setOptimizer first");
+    requireOptimizer(train, operation);
     auto trainer = trainer_;
-    return [trainer, train, batch]() -> ToJs {
-      const float loss = train ? trainer->trainStep(batch) : trainer->evalLoss(batch);
-      return [loss](Napi::Env env) -> Napi::Value {
-        auto result = Napi::Object::New(env);
-        result.Set("loss", Napi::Number::New(env, loss));
-        return result;
-      };
-    };
+    return [trainer, train, batch]() -> ToJs { return lossResult(train ? trainer->trainStep(batch) : trainer->evalLoss(batch)); };
   });
-}
-
-Napi::Value JsGatedFusion::TrainStep(const Napi::CallbackInfo& info) { return lossTask(info, kGatedFusionClass + ".trainStep", true); }
-
-Napi::Value JsGatedFusion::EvalLoss(const Napi::CallbackInfo& info) { return lossTask(info, kGatedFusionClass + ".evalLoss", false); }
-
-Napi::Value JsGatedFusion::LoadState(const Napi::CallbackInfo& info) {
-  return jsLoadState(info, trainer_->core(), shared_, kGatedFusionClass);
-}
-
-Napi::Value JsGatedFusion::State(const Napi::CallbackInfo& info) { return jsState(info, trainer_->core(), shared_, kGatedFusionClass); }
-
-Napi::Value JsGatedFusion::SetOptimizer(const Napi::CallbackInfo& info) {
-  auto trainer = trainer_;
-  return jsSetOptimizer(info, shared_, kGatedFusionClass, [trainer](const OptimizerConfig& c) { trainer->setOptimizer(c); });
-}
-
-Napi::Value JsGatedFusion::SetLearningRate(const Napi::CallbackInfo& info) {
-  return jsSetLearningRate(info, trainer_->core(), shared_, kGatedFusionClass);
-}
-
-Napi::Value JsGatedFusion::SetCancelFlag(const Napi::CallbackInfo& info) {
-  return jsSetCancelFlag(info, trainer_->core(), shared_, kGatedFusionClass);
-}
-
-Napi::Value JsGatedFusion::GetDevice(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), deviceName(trainer_->core().device()));
 }
 
 Napi::Value JsGatedFusion::GetInputSize(const Napi::CallbackInfo& info) {
@@ -147,10 +92,6 @@ Napi::Value JsGatedFusion::GetModalitySizes(const Napi::CallbackInfo& info) {
   auto out = Napi::Array::New(info.Env(), sizes.size());
   for (size_t i = 0; i < sizes.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(sizes[i])));
   return out;
-}
-
-Napi::Value JsGatedFusion::GetThreads(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), trainer_->core().threads());
 }
 
 }  // namespace framelab

@@ -8,8 +8,6 @@ namespace framelab {
 
 namespace {
 
-const std::string kMlpClass = "MLP";
-
 MlpOptions mlpOptionsFromJs(const Napi::CallbackInfo& info) {
   const auto o = objectArgument(info, 0, "new MLP(options)");
   const std::string what = "new MLP";
@@ -25,43 +23,24 @@ MlpOptions mlpOptionsFromJs(const Napi::CallbackInfo& info) {
   options.loss = parseMlpLoss(optionalString(o, "loss", what).value_or("mse"));
   options.activation = parseActivation(optionalString(o, "activation", what).value_or("gelu"));
   options.dropout = optionalNumber(o, "dropout", what).value_or(0.0);
-  options.threads = static_cast<int>(optionalInteger(o, "threads", what).value_or(defaultThreads()));
-  const auto seed = optionalInteger(o, "seed", what).value_or(0);
-  if (seed < 0) throw std::invalid_argument(what + ": seed must be >= 0");
-  options.seed = static_cast<uint64_t>(seed);
-  options.device = optionalString(o, "device", what).value_or("auto");
+  readRunOptions(o, what, options);
   return options;
 }
 
 }  // namespace
 
 Napi::Function JsMlp::Define(Napi::Env env) {
-  return DefineClass(env, "MLP",
-                     {
-                         InstanceMethod<&JsMlp::Predict>("predict"),
-                         InstanceMethod<&JsMlp::TrainStep>("trainStep"),
-                         InstanceMethod<&JsMlp::EvalLoss>("evalLoss"),
-                         InstanceMethod<&JsMlp::LoadState>("loadState"),
-                         InstanceMethod<&JsMlp::State>("state"),
-                         InstanceMethod<&JsMlp::SetOptimizer>("setOptimizer"),
-                         InstanceMethod<&JsMlp::SetLearningRate>("setLearningRate"),
-                         InstanceMethod<&JsMlp::SetCancelFlag>("setCancelFlag"),
-                         InstanceAccessor<&JsMlp::GetDevice>("device"),
-                         InstanceAccessor<&JsMlp::GetInputSize>("inputSize"),
-                         InstanceAccessor<&JsMlp::GetOutputSize>("outputSize"),
-                         InstanceAccessor<&JsMlp::GetThreads>("threads"),
-                     });
+  return defineWith(env, {
+                             InstanceMethod<&JsMlp::Predict>("predict"),
+                             InstanceAccessor<&JsMlp::GetInputSize>("inputSize"),
+                             InstanceAccessor<&JsMlp::GetOutputSize>("outputSize"),
+                         });
 }
 
-JsMlp::JsMlp(const Napi::CallbackInfo& info) : Napi::ObjectWrap<JsMlp>(info) {
-  guard(info.Env(), [&] {
-    trainer_ = std::make_shared<MlpTrainer>(mlpOptionsFromJs(info));
-    return info.Env().Undefined();
-  });
-}
+JsMlp::JsMlp(const Napi::CallbackInfo& info) : JsTrainable(info) { createTrainer(info, mlpOptionsFromJs); }
 
 Napi::Value JsMlp::Predict(const Napi::CallbackInfo& info) {
-  const std::string operation = kMlpClass + ".predict";
+  const std::string operation = operationName(".predict");
   return startTask(info, shared_.slot, operation, [&]() -> Work {
     const int64_t n = integerArgument(info, 1, operation + ": n");
     torch::Tensor inputs = float32Tensor(info[0], operation + ": inputs", {n, trainer_->inputSize()});
@@ -86,40 +65,12 @@ Napi::Value JsMlp::lossTask(const Napi::CallbackInfo& info, const std::string& o
       targets = labelsTensor(o.Get("targets"), operation + ": targets", n, trainer_->outputSize());
       weights = classWeightsTensor(o.Get("classWeights"), operation + ": classWeights", trainer_->outputSize());
     }
-    if (train && !trainer_->core().hasOptimizer()) {
-      throw std::logic_error(operation + ": no optimiser yet; call setOptimizer first");
-    }
+    requireOptimizer(train, operation);
     auto trainer = trainer_;
     return [trainer, train, inputs, targets, weights]() -> ToJs {
-      const float loss = train ? trainer->trainStep(inputs, targets, weights) : trainer->evalLoss(inputs, targets, weights);
-      return [loss](Napi::Env env) -> Napi::Value {
-        auto result = Napi::Object::New(env);
-        result.Set("loss", Napi::Number::New(env, loss));
-        return result;
-      };
+      return lossResult(train ? trainer->trainStep(inputs, targets, weights) : trainer->evalLoss(inputs, targets, weights));
     };
   });
-}
-
-Napi::Value JsMlp::TrainStep(const Napi::CallbackInfo& info) { return lossTask(info, kMlpClass + ".trainStep", true); }
-
-Napi::Value JsMlp::EvalLoss(const Napi::CallbackInfo& info) { return lossTask(info, kMlpClass + ".evalLoss", false); }
-
-Napi::Value JsMlp::LoadState(const Napi::CallbackInfo& info) { return jsLoadState(info, trainer_->core(), shared_, kMlpClass); }
-
-Napi::Value JsMlp::State(const Napi::CallbackInfo& info) { return jsState(info, trainer_->core(), shared_, kMlpClass); }
-
-Napi::Value JsMlp::SetOptimizer(const Napi::CallbackInfo& info) {
-  auto trainer = trainer_;
-  return jsSetOptimizer(info, shared_, kMlpClass, [trainer](const OptimizerConfig& c) { trainer->setOptimizer(c); });
-}
-
-Napi::Value JsMlp::SetLearningRate(const Napi::CallbackInfo& info) { return jsSetLearningRate(info, trainer_->core(), shared_, kMlpClass); }
-
-Napi::Value JsMlp::SetCancelFlag(const Napi::CallbackInfo& info) { return jsSetCancelFlag(info, trainer_->core(), shared_, kMlpClass); }
-
-Napi::Value JsMlp::GetDevice(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), deviceName(trainer_->core().device()));
 }
 
 Napi::Value JsMlp::GetInputSize(const Napi::CallbackInfo& info) {
@@ -129,7 +80,5 @@ Napi::Value JsMlp::GetInputSize(const Napi::CallbackInfo& info) {
 Napi::Value JsMlp::GetOutputSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(trainer_->outputSize()));
 }
-
-Napi::Value JsMlp::GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), trainer_->core().threads()); }
 
 }  // namespace framelab

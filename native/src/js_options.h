@@ -1,7 +1,9 @@
 // Reading option objects passed from JavaScript, with errors that name the option.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -28,6 +30,16 @@ std::optional<std::pair<int64_t, int64_t>> optionalSize(const Napi::Value& value
 
 // The torch threads a model uses when the caller does not say: all hardware threads.
 int defaultThreads();
+
+// { threads?, seed?, device? }: how every model runs (all hardware threads, seed 0, "auto" by default).
+template <typename ModelOptions>
+void readRunOptions(const Napi::Object& o, const std::string& what, ModelOptions& options) {
+  options.threads = static_cast<int>(optionalInteger(o, "threads", what).value_or(defaultThreads()));
+  const auto seed = optionalInteger(o, "seed", what).value_or(0);
+  if (seed < 0) throw std::invalid_argument(what + ": seed must be >= 0");
+  options.seed = static_cast<uint64_t>(seed);
+  options.device = optionalString(o, "device", what).value_or("auto");
+}
 
 // { kind, lr?, betas?, eps?, weightDecay?, momentum?, dampening?, nesterov?, amsgrad? }
 OptimizerConfig optimizerConfigFromJs(const Napi::Object& o);
