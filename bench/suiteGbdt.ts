@@ -3,7 +3,7 @@
  *
  * Both sides: n rows × d embedding dimensions (correlated Gaussian) + two numeric metadata
  * columns; y from a few of them plus noise; the first 85 % of rows train, the rest score.
- * Inside the training rows, the same seeded 15 % stop the boosting (`earlyStoppingSplit`).
+ * Inside the training rows, the same seeded 15 % stop the boosting (`holdOutStopRows`).
  * - Framelab: `fitGbdt` (median impute + scale, PCA to 128 dimensions fitted on the rows the
  *   trees grow on via the addon's gram + symEig, XGBoost's C API through the addon driven round
  *   by round from JavaScript, early stopping 30) and scoring the held-out rows.
@@ -21,7 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/main/core/random';
-import { earlyStoppingSplit, fitGbdt } from '../src/main/core/suite/gbdt';
+import { holdOutStopRows } from '../src/main/core/suite/earlyStopping';
+import { fitGbdt } from '../src/main/core/suite/gbdt';
 import type { FeatureSource } from '../src/main/core/suite/preprocess';
 
 const PYTHON = '/usr/bin/python3';
@@ -110,7 +111,7 @@ export function suiteGbdtBench(n = 10000, d = 1536): SuiteGbdtBenchResult | { sk
       fs.writeFileSync(path.join(dir, name), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       return path.join(dir, name);
     };
-    const { fitRows, stopRows } = earlyStoppingSplit(train, SEED);
+    const { fitRows, stopRows } = holdOutStopRows(train, SEED);
     const spec = {
       n, d, emb: file('emb.f64', emb), meta: file('meta.f64', meta), y: file('y.f64', y),
       fit: fitRows, stop: stopRows, test, patience: PATIENCE,

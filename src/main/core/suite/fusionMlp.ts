@@ -1,7 +1,7 @@
 import { loadTrainingAddon, type GatedFusionModel, type StateEntry } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
-import { epochOrders, holdOutStopRows, type NeuralRecipe } from './mlp';
+import { holdOutStopRows, trainWithEarlyStopping, type EpochPoint, type NeuralRecipe } from './earlyStopping';
 import type { ModalityBlock } from './modalities';
 import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
 
@@ -38,7 +38,7 @@ export interface FusionSpec {
 export interface FusionFit {
   spec: FusionSpec;
   state: StateEntry[];
-  curve: { epoch: number; trainLoss: number; valRmse: number }[];
+  curve: EpochPoint[];
   bestEpoch: number;
   predict(src: FeatureSource, rows: readonly number[]): Promise<Float64Array>;
   /** Gate weights rows × modalities (eval mode). */
@@ -139,37 +139,16 @@ export async function fitGatedFusion(
     dropout: opts.dropout ?? 0.2,
   };
   const net = newFusionNet(spec, opts.seed, opts.threads);
-  if (opts.cancelFlag) net.setCancelFlag(opts.cancelFlag);
-  net.setOptimizer({ kind: 'adamw', lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay ?? 1e-2 });
   const xFit = fusionInputs(spec, src, fitRows);
   const xStop = fusionInputs(spec, src, stopRows);
   const yFit = Float32Array.from(fitRows, (r) => y[r]! - spec.yMean);
-  const yStop = Float64Array.from(stopRows, (r) => y[r]!);
-  const batch = opts.batchSize ?? 32;
-  const maxEpochs = opts.maxEpochs ?? 40;
-  const patience = opts.patience ?? 6;
-  const nextOrder = epochOrders(opts.seed, fitRows.length);
-  const curve: FusionFit['curve'] = [];
-  let best = { rmse: Infinity, epoch: 0, state: net.state() };
-  for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-    const order = nextOrder();
-    let lossSum = 0;
-    for (let b = 0; b < order.length; b += batch) {
-      const idx = order.slice(b, b + batch);
-      const targets = Float32Array.from(idx, (i) => yFit[i]!);
-      lossSum += (await net.trainStep({ ...take(xFit, idx), targets })).loss * idx.length;
-    }
-    const { outputs } = await net.predict(xStop);
-    let se = 0;
-    outputs.forEach((v, i) => (se += (v + spec.yMean - yStop[i]!) ** 2));
-    const valRmse = Math.sqrt(se / stopRows.length);
-    curve.push({ epoch, trainLoss: lossSum / fitRows.length, valRmse });
-    opts.onEpoch?.(curve.at(-1)!);
-    if (valRmse < best.rmse) best = { rmse: valRmse, epoch, state: net.state() };
-    else if (epoch - best.epoch >= patience) break;
-  }
-  net.loadState(best.state);
-  return { spec, state: best.state, curve, bestEpoch: best.epoch, ...fusionScorer(net, spec) };
+  const { curve, bestEpoch, state } = await trainWithEarlyStopping(net, opts, {
+    fitCount: fitRows.length,
+    trainStep: async (positions) => (await net.trainStep({ ...take(xFit, positions), targets: Float32Array.from(positions, (i) => yFit[i]!) })).loss,
+    predictStop: async () => Float64Array.from((await net.predict(xStop)).outputs, (v) => v + spec.yMean),
+    stopTargets: Float64Array.from(stopRows, (r) => y[r]!),
+  });
+  return { spec, state, curve, bestEpoch, ...fusionScorer(net, spec) };
 }
 
 /** predict/gates over a network with the best weights (training) or saved ones (scoring). */

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { loadXgboost, type XgbBooster } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
-import { seededShuffle } from '../random';
+import { holdOutStopRows } from './earlyStopping';
 import { fitPipeline, transform, type FeatureSource, type PipelineState } from './preprocess';
 import { fitProjection, memoProjector, PROJECTION_DIM, type ProjectionState } from './projection';
 
@@ -102,13 +102,6 @@ export function parseEvalLine(line: string): Record<string, number> {
   return out;
 }
 
-/** The training rows the trees grow on, and the seeded 15% held out to stop them. */
-export function earlyStoppingSplit(trainRows: readonly number[], seed: number): { fitRows: number[]; stopRows: number[] } {
-  const shuffled = seededShuffle(trainRows, seed);
-  const nStop = Math.max(1, Math.round(shuffled.length * 0.15));
-  return { fitRows: shuffled.slice(nStop), stopRows: shuffled.slice(0, nStop) };
-}
-
 export function fitGbdt(
   src: FeatureSource,
   trainRows: readonly number[],
@@ -117,7 +110,7 @@ export function fitGbdt(
   opts: GbdtOptions,
 ): GbdtFit {
   const xgb = loadXgboost(appRoot());
-  const { fitRows, stopRows } = earlyStoppingSplit(trainRows, opts.seed);
+  const { fitRows, stopRows } = holdOutStopRows(trainRows, opts.seed);
   // Pipeline and projection see only the rows the trees are grown on.
   const pipeline = fitPipeline({ ...src, embeddings: null }, fitRows, features.numeric, features.categorical);
   const projection = src.embeddings ? fitProjection(src.embeddings, src.embeddingDim, fitRows, opts.projectionDim ?? PROJECTION_DIM) : null;

@@ -1,6 +1,6 @@
 import { loadTrainingAddon, type MlpModel, type StateEntry } from '../../../../native/index';
 import { appRoot } from '../appRoot';
-import { mulberry32, seededShuffle } from '../random';
+import { holdOutStopRows, trainWithEarlyStopping, type EpochPoint, type NeuralRecipe } from './earlyStopping';
 import { fitPipeline, transform, type FeatureSource, type PipelineState } from './preprocess';
 
 /**
@@ -12,22 +12,6 @@ import { fitPipeline, transform, type FeatureSource, type PipelineState } from '
  * The target is centred on the training mean (added back when scoring) so the last layer
  * starts near the right scale.
  */
-/** The training recipe both neural suite models share (AdamW, MSE, early stopping). */
-export interface NeuralRecipe {
-  seed: number;
-  dropout?: number;
-  maxEpochs?: number;
-  patience?: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  threads?: number;
-  /** The run's cancel flag (SharedArrayBuffer): a set flag stops the current step. */
-  cancelFlag?: Int32Array;
-  /** Called after every epoch (the suite job writes live curves from it). */
-  onEpoch?: (point: { epoch: number; trainLoss: number; valRmse: number }) => void;
-}
-
 export interface MlpOptions extends NeuralRecipe {
   hidden?: number[];
 }
@@ -37,26 +21,9 @@ export interface MlpFit {
   yMean: number;
   sizes: number[];
   state: StateEntry[];
-  curve: { epoch: number; trainLoss: number; valRmse: number }[];
+  curve: EpochPoint[];
   bestEpoch: number;
   predict(src: FeatureSource, rows: readonly number[]): Promise<Float64Array>;
-}
-
-/** The early-stopping rows: 15% of the training rows (at least one), seeded; the rest train the network. */
-export function holdOutStopRows(trainRows: readonly number[], seed: number): { fitRows: number[]; stopRows: number[] } {
-  const shuffled = seededShuffle(trainRows, seed);
-  const nStop = Math.max(1, Math.round(shuffled.length * 0.15));
-  return { stopRows: shuffled.slice(0, nStop), fitRows: shuffled.slice(nStop) };
-}
-
-/** The per-epoch batch orders: epochOrders(seed)() gives the next epoch's order of positions 0…n−1. */
-export function epochOrders(seed: number, n: number): () => number[] {
-  const rnd = mulberry32(seed ^ 0x5bd1e995);
-  return () =>
-    seededShuffle(
-      Array.from({ length: n }, (_, i) => i),
-      Math.floor(rnd() * 2 ** 31),
-    );
 }
 
 export async function fitConcatMlp(
@@ -77,43 +44,25 @@ export async function fitConcatMlp(
   const p = pipeline.numeric.length + pipeline.categorical.reduce((a, c) => a + c.categories.length, 0) + pipeline.embeddingDim;
   const sizes = [p, ...(opts.hidden ?? [1024, 512, 256]), 1];
   const net: MlpModel = new addon.MLP({ sizes, loss: 'mse', activation: 'gelu', dropout: opts.dropout ?? 0.2, seed: opts.seed, threads: opts.threads, device: 'cpu' });
-  if (opts.cancelFlag) net.setCancelFlag(opts.cancelFlag);
-  net.setOptimizer({ kind: 'adamw', lr: opts.lr ?? 1e-3, weightDecay: opts.weightDecay ?? 1e-2 });
-  const batch = opts.batchSize ?? 32;
-  const maxEpochs = opts.maxEpochs ?? 40;
-  const patience = opts.patience ?? 6;
   const yFit = Float32Array.from(fitRows, (r) => y[r]! - yMean);
-  const yStop = Float64Array.from(stopRows, (r) => y[r]!);
-  const nextOrder = epochOrders(opts.seed, fitRows.length);
-  const curve: MlpFit['curve'] = [];
-  let best = { rmse: Infinity, epoch: 0, state: net.state() };
-  for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-    const order = nextOrder();
-    let lossSum = 0;
-    for (let b = 0; b < order.length; b += batch) {
-      const idx = order.slice(b, b + batch);
-      const inputs = new Float32Array(idx.length * p);
-      idx.forEach((i, k) => inputs.set(xFit.subarray(i * p, (i + 1) * p), k * p));
-      const targets = Float32Array.from(idx, (i) => yFit[i]!);
-      lossSum += (await net.trainStep({ inputs, n: idx.length, targets })).loss * idx.length;
-    }
-    const pred = await net.predict(xStop, stopRows.length);
-    let se = 0;
-    pred.forEach((v, i) => (se += (v + yMean - yStop[i]!) ** 2));
-    const valRmse = Math.sqrt(se / stopRows.length);
-    curve.push({ epoch, trainLoss: lossSum / fitRows.length, valRmse });
-    opts.onEpoch?.(curve.at(-1)!);
-    if (valRmse < best.rmse) best = { rmse: valRmse, epoch, state: net.state() };
-    else if (epoch - best.epoch >= patience) break;
-  }
-  net.loadState(best.state);
+  const { curve, bestEpoch, state } = await trainWithEarlyStopping(net, opts, {
+    fitCount: fitRows.length,
+    trainStep: async (positions) => {
+      const inputs = new Float32Array(positions.length * p);
+      positions.forEach((i, k) => inputs.set(xFit.subarray(i * p, (i + 1) * p), k * p));
+      const targets = Float32Array.from(positions, (i) => yFit[i]!);
+      return (await net.trainStep({ inputs, n: positions.length, targets })).loss;
+    },
+    predictStop: async () => Float64Array.from(await net.predict(xStop, stopRows.length), (v) => v + yMean),
+    stopTargets: Float64Array.from(stopRows, (r) => y[r]!),
+  });
   return {
     pipeline,
     yMean,
     sizes,
-    state: best.state,
+    state,
     curve,
-    bestEpoch: best.epoch,
+    bestEpoch,
     predict: async (s, rows) => {
       const out = await net.predict(Float32Array.from(transform(pipeline, s, rows).data), rows.length);
       return Float64Array.from(out, (v) => v + yMean);
