@@ -19,6 +19,17 @@ const ModalitySource = z
   })
   .strict();
 
+/** The training settings both neural models take (NeuralRecipe in core/suite/earlyStopping.ts). */
+const NEURAL_RECIPE = {
+  dropout: z.number().min(0).max(0.9).optional(),
+  maxEpochs: z.number().int().min(1).optional(),
+  patience: z.number().int().min(1).optional(),
+  batchSize: z.number().int().min(1).optional(),
+  lr: z.number().positive().optional(),
+  weightDecay: z.number().min(0).optional(),
+  threads: z.number().int().min(1).optional(),
+};
+
 export const SuiteConfig = z
   .object({
     name: z.string().optional(),
@@ -86,16 +97,7 @@ export const SuiteConfig = z
     bootstrap: z.number().int().min(10).default(1000),
     /** The neural models' recipe; defaults are the lab's (1024-512-256, dropout 0.2, 40 epochs, patience 6). */
     mlp: z
-      .object({
-        hidden: z.array(z.number().int().min(1)).min(1).optional(),
-        dropout: z.number().min(0).max(0.9).optional(),
-        maxEpochs: z.number().int().min(1).optional(),
-        patience: z.number().int().min(1).optional(),
-        batchSize: z.number().int().min(1).optional(),
-        lr: z.number().positive().optional(),
-        weightDecay: z.number().min(0).optional(),
-        threads: z.number().int().min(1).optional(),
-      })
+      .object({ hidden: z.array(z.number().int().min(1)).min(1).optional(), ...NEURAL_RECIPE })
       .strict()
       .optional(),
     /** The gradient-boosting recipe; defaults are the lab's (lr 0.05, depth 6, 500 rounds, min_child_weight 20, early stopping 30, 128-d projection). */
@@ -119,13 +121,7 @@ export const SuiteConfig = z
         width: z.number().int().min(1).optional(),
         towerHidden: z.number().int().min(1).optional(),
         headHidden: z.number().int().min(1).optional(),
-        dropout: z.number().min(0).max(0.9).optional(),
-        maxEpochs: z.number().int().min(1).optional(),
-        patience: z.number().int().min(1).optional(),
-        batchSize: z.number().int().min(1).optional(),
-        lr: z.number().positive().optional(),
-        weightDecay: z.number().min(0).optional(),
-        threads: z.number().int().min(1).optional(),
+        ...NEURAL_RECIPE,
       })
       .strict()
       .optional(),

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/main/core/annotations/csv';
 import { InferResult, type InferParams } from '../../src/shared/infer';
-import { IMAGENET_PREPROCESSING } from '../../src/shared/models';
 import { runCleanup, tempDir, withTimeout } from '../helpers';
-import { pythonHas, writeSeededResNet50 } from '../helpers/python';
+import { pythonHas } from '../helpers/python';
 import { freshBucket, openHome, useStorageServer } from '../sync/fixtures';
-import { makeClips } from './clips';
+import { makeClips, uploadClips } from './clips';
+import { importSeededModel } from './seedModels';
 
 afterEach(runCleanup);
 const server = useStorageServer();
@@ -22,21 +22,8 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run from a bucket', (
     const bucket = freshBucket();
     const core = openHome('infer-gs', { bucket, keyFile: server.keyFile() });
     const clips = await makeClips(path.join(dir, 'videos'), 5);
-    for (const file of [...clips.good, ...clips.bad]) {
-      const name = `corpus/${path.relative(clips.dir, file).split(path.sep).join('/')}`;
-      const res = await fetch(`${server.emulator().url}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, {
-        method: 'POST',
-        body: new Uint8Array(fs.readFileSync(file)),
-      });
-      expect(res.ok).toBe(true);
-    }
-    const pth = path.join(dir, 'pov.pth');
-    writeSeededResNet50(pth, 4, 3);
-    const imported = core.jobs.start('models.import', {
-      file: pth, dimension: 'pov', version: 'v7', classes: ['a', 'b', 'c', 'd'],
-      preprocessing: { ...IMAGENET_PREPROCESSING, resize: 32, crop: 32 },
-    });
-    expect((await core.jobs.waitFor(imported.id)).status).toBe('succeeded');
+    await uploadClips(server.emulator().url, bucket, clips);
+    await importSeededModel(core, path.join(dir, 'pov.pth'), 'pov', ['a', 'b', 'c', 'd'], 3, 'v7');
 
     const run = async (videos: string, outDir: string) => {
       const p: InferParams = { videos, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8, checkpointEvery: 2, shard: null, fresh: false, outDir, keepCache: true };

@@ -48,3 +48,18 @@ export async function makeClips(dir: string, goodCount: number): Promise<ClipSet
   for (let i = 0; i < jobs.length; i += 4) await Promise.all(jobs.slice(i, i + 4).map((j) => j()));
   return { dir, good, bad };
 }
+
+/** Puts the clips in the emulator's bucket under `prefix/` (subfolders kept); returns the object names. */
+export async function uploadClips(emulatorUrl: string, bucket: string, clips: ClipSet, prefix = 'corpus'): Promise<string[]> {
+  const names: string[] = [];
+  for (const file of [...clips.good, ...clips.bad]) {
+    const name = `${prefix}/${path.relative(clips.dir, file).split(path.sep).join('/')}`;
+    const res = await fetch(`${emulatorUrl}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      body: new Uint8Array(fs.readFileSync(file)),
+    });
+    if (!res.ok) throw new Error(`uploading ${name}: HTTP ${res.status}`);
+    names.push(name);
+  }
+  return names;
+}

@@ -16,14 +16,12 @@ import { sampleTimestamps } from '../../src/main/core/media/sampling';
 import { mulberry32 } from '../../src/main/core/random';
 import { InferResult, type InferParams } from '../../src/shared/infer';
 import { isPaused } from '../../src/shared/jobs';
-import { IMAGENET_PREPROCESSING } from '../../src/shared/models';
 import { ModelsPredictResult } from '../../src/shared/models';
 import { openTestCore, runCleanup, runCli, cliEnv, tempDir, waitUntil, withTimeout } from '../helpers';
-import { pythonHas, writeSeededResNet50 } from '../helpers/python';
+import { pythonHas } from '../helpers/python';
 import { makeClips, type ClipSet } from './clips';
+import { DISTANCE, POV, seedInferModels } from './seedModels';
 
-const POV = ['1st person', '2nd person', '3rd person', 'no person'];
-const DISTANCE = ['Close-up', 'Medium', 'Long shot'];
 const JOB_MS = 240_000;
 const FILES = ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv'];
 
@@ -63,28 +61,13 @@ function table(text: string): { header: string[]; rows: Record<string, string>[]
   return { header: header!, rows: rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!]))) };
 }
 
-async function importModel(file: string, dimension: string, classes: string[], seed: number) {
-  writeSeededResNet50(file, classes.length, seed);
-  const job = core.jobs.start('models.import', {
-    file,
-    dimension,
-    version: 'v7',
-    classes,
-    // 32 px instead of 224: the same full-size network, ~50 times less compute per frame.
-    preprocessing: { ...IMAGENET_PREPROCESSING, resize: 32, crop: 32 },
-  });
-  const done = await core.jobs.waitFor(job.id);
-  expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-}
-
 describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run', () => {
   beforeAll(async () => {
     dir = tempDir('infer');
     home = path.join(dir, 'home');
     core = openTestCore(home);
     clips = await makeClips(path.join(dir, 'videos'), 30);
-    await importModel(path.join(dir, 'pov.pth'), 'pov', POV, 1);
-    await importModel(path.join(dir, 'distance.pth'), 'distance', DISTANCE, 2);
+    await seedInferModels(core, dir);
     reference = path.join(dir, 'reference');
     const done = await runInfer(params(reference));
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');

@@ -11,7 +11,8 @@ import { writeSeededResNet50 } from '../helpers/python';
 export const POV = ['1st person', '2nd person', '3rd person', 'no person'];
 export const DISTANCE = ['Close-up', 'Medium', 'Long shot'];
 
-async function importModel(core: Core, file: string, dimension: string, classes: string[], seed: number, version: string): Promise<void> {
+/** One seeded ResNet-50 with these classes, imported as dimension@version. */
+export async function importSeededModel(core: Core, file: string, dimension: string, classes: string[], seed: number, version: string): Promise<void> {
   writeSeededResNet50(file, classes.length, seed);
   const job = core.jobs.start('models.import', {
     file,
@@ -27,6 +28,6 @@ async function importModel(core: Core, file: string, dimension: string, classes:
 
 /** pov@v7 and distance@v7 in the core's registry (weights written under `work`). */
 export async function seedInferModels(core: Core, work: string, version = 'v7'): Promise<void> {
-  await importModel(core, path.join(work, 'pov.pth'), 'pov', POV, 1, version);
-  await importModel(core, path.join(work, 'distance.pth'), 'distance', DISTANCE, 2, version);
+  await importSeededModel(core, path.join(work, 'pov.pth'), 'pov', POV, 1, version);
+  await importSeededModel(core, path.join(work, 'distance.pth'), 'distance', DISTANCE, 2, version);
 }
