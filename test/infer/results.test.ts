@@ -188,6 +188,34 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
   });
 
+  it('while a run goes on, a new checkpoint parses only its own part (parts never change once written)', async () => {
+    const growing = path.join(dir, 'growing');
+    fs.cpSync(outDir, growing, { recursive: true });
+    for (const f of FILES) fs.rmSync(path.join(growing, f));
+    const partsDir = path.join(growing, 'parts');
+    const parts = fs.readdirSync(partsDir).sort();
+    const last = path.join(partsDir, parts.at(-1)!);
+    const lastText = fs.readFileSync(last, 'utf8');
+    fs.rmSync(last);
+    const first = path.join(partsDir, parts[0]!);
+    const written = new Date('2026-01-01T00:00:00Z'); // a time the file system keeps exactly
+    fs.utimesSync(first, written, written);
+    const before = await call('infer.results', { outDir: growing });
+
+    // The first part turns into garbage of the same size and time: were it parsed again, the call would fail.
+    fs.writeFileSync(first, '#'.repeat(fs.statSync(first).size));
+    fs.utimesSync(first, written, written);
+    fs.writeFileSync(last, lastText); // the next checkpoint
+    const after = await call('infer.results', { outDir: growing });
+    const added = lastText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { error: unknown });
+    expect(after.overview.videos).toBe(before.overview.videos + added.filter((r) => !r.error).length);
+    expect(after.overview.errors).toBe(before.overview.errors + added.filter((r) => r.error).length);
+
+    // A part that really changed (new size) is read again, and its problem named.
+    fs.writeFileSync(first, 'not json\n');
+    expect(await failure('infer.results', { outDir: growing })).toMatchObject({ message: expect.stringMatching(/part-000001\.jsonl line 1 is not valid JSON/) });
+  });
+
   it('a merged folder (CSVs only) gives the same rows and frames, but no images', async () => {
     const merged = path.join(dir, 'merged');
     fs.mkdirSync(merged);

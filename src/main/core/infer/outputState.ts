@@ -80,25 +80,37 @@ export function openOutput(outDir: string, manifest: InferManifest, fresh: boole
 }
 
 /** Every video the folder's parts hold. A video in two parts (never written so) is an error. */
-export function readParts(outDir: string): VideoRecord[] {
+/** The part files of an output folder, in order. */
+export function partFiles(outDir: string): string[] {
   const dir = path.join(outDir, PARTS_DIR);
   if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((n) => /^part-\d+\.jsonl$/.test(n)).sort().map((n) => path.join(dir, n));
+}
+
+/** One part file's videos. */
+export function readPartFile(file: string): VideoRecord[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return lines.map((line, i) => {
+    try {
+      return JSON.parse(line) as VideoRecord;
+    } catch (err) {
+      throw new FramelabError('INVALID_INPUT', `${file} line ${i + 1} is not valid JSON (${(err as Error).message}).`);
+    }
+  });
+}
+
+/** Every part's videos, in part order; a video in two parts is refused (it would count twice). */
+export function readParts(outDir: string, readPart: (file: string) => VideoRecord[] = readPartFile): VideoRecord[] {
   const seen = new Map<string, string>();
   const out: VideoRecord[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => /^part-\d+\.jsonl$/.test(n)).sort()) {
-    const lines = fs.readFileSync(path.join(dir, name), 'utf8').split('\n').filter(Boolean);
-    lines.forEach((line, i) => {
-      let rec: VideoRecord;
-      try {
-        rec = JSON.parse(line) as VideoRecord;
-      } catch (err) {
-        throw new FramelabError('INVALID_INPUT', `${path.join(dir, name)} line ${i + 1} is not valid JSON (${(err as Error).message}).`);
-      }
+  for (const file of partFiles(outDir)) {
+    const name = path.basename(file);
+    for (const rec of readPart(file)) {
       const other = seen.get(rec.videoId);
       if (other) throw new FramelabError('CONFLICT', `Video ${rec.videoId} is in both ${other} and ${name}.`);
       seen.set(rec.videoId, name);
       out.push(rec);
-    });
+    }
   }
   return out;
 }

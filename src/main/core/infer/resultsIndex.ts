@@ -11,7 +11,7 @@ import type { InferErrorRow, InferFrameRow, InferModelInfo, ModelDistribution } 
 import { parseCsv } from '../annotations/csv';
 import { frameIdAt } from '../media/videoIds';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, slugClass, videoVote, type VideoRecord } from './outputs';
-import { MANIFEST_FILE, PARTS_DIR, readManifest, readParts, type InferManifest } from './outputState';
+import { MANIFEST_FILE, partFiles, readManifest, readPartFile, readParts, type InferManifest } from './outputState';
 import { compareIds } from './videoList';
 
 const CSV_FILES = [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV] as const;
@@ -45,10 +45,25 @@ function argmax(values: readonly number[]): number {
   return best;
 }
 
-function partFiles(outDir: string): string[] {
-  const dir = path.join(outDir, PARTS_DIR);
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((n) => /^part-\d+\.jsonl$/.test(n)).sort().map((n) => path.join(dir, n));
+/**
+ * Parsed parts, by file and size/mtime. A part is written whole and never changed, so while a
+ * run goes on, a new checkpoint costs parsing its own part only, not the whole folder again.
+ */
+const parsedParts = new Map<string, { stamp: string; records: VideoRecord[] }>();
+
+function readPartMemo(file: string): VideoRecord[] {
+  const st = fs.statSync(file);
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const hit = parsedParts.get(file);
+  if (hit?.stamp === stamp) return hit.records;
+  const records = readPartFile(file);
+  parsedParts.set(file, { stamp, records });
+  return records;
+}
+
+/** Forgets the parsed parts of folders no longer in the index cache. */
+function pruneParsedParts(keep: readonly string[]): void {
+  for (const file of parsedParts.keys()) if (!keep.some((dir) => file.startsWith(dir + path.sep))) parsedParts.delete(file);
 }
 
 /** What the index depends on: a change in any of these files (or a new part) rebuilds it. */
@@ -191,7 +206,7 @@ function build(outDir: string): ResultsIndex {
   const models = manifest.models.map((m) => ({ id: m.id, dimension: m.dimension, classes: m.classes }));
   const parts = partFiles(outDir);
   const source = parts.length > 0 || !fs.existsSync(path.join(outDir, VIDEO_CSV)) ? 'parts' : 'csv';
-  const { videos, errors } = source === 'parts' ? fromParts(models, readParts(outDir)) : fromCsvs(outDir, models);
+  const { videos, errors } = source === 'parts' ? fromParts(models, readParts(outDir, readPartMemo)) : fromCsvs(outDir, models);
   return {
     outDir,
     manifest,
@@ -220,6 +235,7 @@ export function resultsIndex(outDirInput: string): ResultsIndex {
   cache.delete(outDir);
   cache.set(outDir, { signature: sig, index });
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  pruneParsedParts([...cache.keys()]);
   return index;
 }
 
