@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../src/shared/jobs';
 import { resetStore, useStore } from '../src/renderer/store';
 import { applyEvent } from '../src/renderer/store/actions';
+import { installShortcuts } from '../src/renderer/shortcuts';
 
 const job = (id: string, status: JobSummary['status'], fraction = 0): JobSummary => ({
   id,
@@ -71,5 +72,43 @@ describe('renderer store', () => {
   it('keeps at most five notices, newest last', () => {
     for (let i = 0; i < 7; i++) useStore.getState().notify('error', `n${i}`);
     expect(useStore.getState().notices.map((n) => n.text)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6']);
+  });
+});
+
+describe('app-wide shortcuts', () => {
+  beforeEach(() => resetStore());
+
+  /** A key as the window would deliver it; `prevented` tells whether the app took it. */
+  function press(key: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean } = {}) {
+    let handler: ((e: unknown) => void) | null = null;
+    const uninstall = installShortcuts({
+      addEventListener: (_: string, h: unknown) => (handler = h as (e: unknown) => void),
+      removeEventListener: () => (handler = null),
+    } as unknown as Pick<Window, 'addEventListener' | 'removeEventListener'>);
+    let prevented = false;
+    handler!({ key, ctrlKey: mods.ctrl ?? true, metaKey: false, shiftKey: mods.shift ?? false, altKey: mods.alt ?? false, preventDefault: () => (prevented = true) });
+    uninstall();
+    expect(handler).toBeNull();
+    return prevented;
+  }
+
+  it('switch areas by digit and by Shift+letter, toggle the jobs panel and the theme, and leave other keys alone', () => {
+    expect(press('7')).toBe(true);
+    expect(useStore.getState().area).toBe('workspace');
+    expect(press('P', { shift: true })).toBe(true);
+    expect(useStore.getState().area).toBe('inference');
+    expect(press('s', { shift: true })).toBe(true); // the letter comes lower-case with some layouts
+    expect(useStore.getState().area).toBe('suite');
+    const panel = useStore.getState().jobsPanelOpen;
+    expect(press('j')).toBe(true);
+    expect(useStore.getState().jobsPanelOpen).toBe(!panel);
+    const theme = useStore.getState().theme;
+    expect(press('L', { shift: true })).toBe(true);
+    expect(useStore.getState().theme).not.toBe(theme);
+    // Without Ctrl, with Alt, or an unknown combination: not the app's key.
+    expect(press('7', { ctrl: false })).toBe(false);
+    expect(press('7', { alt: true })).toBe(false);
+    expect(press('Q', { shift: true })).toBe(false);
+    expect(useStore.getState().area).toBe('suite');
   });
 });

@@ -16,13 +16,11 @@ import { SuiteScreen } from './screens/suite/SuiteScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
-import { useShortcuts } from './useShortcuts';
 import { useTheme } from './useTheme';
 
 export function App() {
   const area = useStore((s) => s.area);
   useTheme();
-  useShortcuts();
   return (
     <div className="app">
       <Sidebar />

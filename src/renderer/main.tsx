@@ -5,6 +5,7 @@ import { setClient } from './api/client';
 import { connect } from './api/connect';
 import { useStore } from './store';
 import { applyEvent, loadInfo, loadJobs, loadSyncStatus, loadWorkspace } from './store/actions';
+import { installShortcuts } from './shortcuts';
 import { initialTheme } from './useTheme';
 import './styles.css';
 
@@ -28,6 +29,7 @@ if (connection.kind === 'unauthorized') {
   connection.client.onEvent(applyEvent);
   void loadInfo();
   void loadJobs();
+  installShortcuts();
   root.render(
     <StrictMode>
       <App />
