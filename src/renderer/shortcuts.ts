@@ -1,4 +1,4 @@
-import { AREAS } from './components/Sidebar';
+import { AREAS } from './areas';
 import { useStore } from './store';
 
 /**
