@@ -64,6 +64,18 @@ describe.skipIf(!canWrite)('per-modality embeddings', () => {
     expect(data.features.numeric).not.toContain('text_present');
   }, 60_000);
 
+  it('with a fused embeddings file too, every row keeps its own fused vector after the modality join drops rows', async () => {
+    // The video modality's file doubles as the fused file: row r's embedding must be row r's video vector.
+    const p = await prepareData(config(fx.dir, { embeddings: { path: 'video.npy', ids: 'video_ids.txt' } }));
+    const { data } = p;
+    expect(data.ids.length).toBe(fx.ids.length - fx.noAudio.length);
+    expect(data.src.embeddingDim).toBe(6);
+    const video = data.src.modalities![0]!;
+    data.ids.forEach((id, r) => {
+      expect(Array.from(data.src.embeddings!.subarray(r * 6, r * 6 + 6)), id).toEqual(Array.from(video.data.subarray(r * 6, r * 6 + 6)));
+    });
+  }, 60_000);
+
   it('fails naming the file and the id: empty join, duplicate id, missing ids file, unknown array', async () => {
     const dir = fx.dir;
     fs.writeFileSync(path.join(dir, 'other_ids.txt'), fx.ids.map((_, i) => `zz${i}`).concat(['zz_a', 'zz_b']).join('\n'));

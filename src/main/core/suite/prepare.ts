@@ -96,7 +96,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
   if (negative !== undefined) throw new FramelabError('INVALID_INPUT', `${config.metadata}: video ${ids[negative]} has ${config.target.column} = ${targetCol.values[negative]}; log1p needs ≥ 0.`);
 
   let embeddings: Embeddings | null = null;
-  let embeddingRows: number[] = [];
+  let embeddingRowOf: Map<string, number> | null = null;
   let notEmbedded = 0;
   if (config.embeddings) {
     embeddings = await loadEmbeddings(config.embeddings);
@@ -110,7 +110,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     }
     notEmbedded = keep.length - joined.length;
     keep = joined;
-    embeddingRows = keep.map((i) => at.get(ids[i]!)!);
+    embeddingRowOf = at;
   }
 
   // Per-modality vectors: video/audio inner-joined, text optional (see modalities.ts).
@@ -183,7 +183,11 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
   const emb = dim ? new Float64Array(keep.length * dim) : null;
   if (emb) {
     for (let i = 0; i < keep.length; i++) {
-      if (embeddings) emb.set(embeddings.data.subarray(embeddingRows[i]! * baseDim, (embeddingRows[i]! + 1) * baseDim), i * dim);
+      // Looked up by id here, after every join: the modality join may have dropped rows since.
+      if (embeddings) {
+        const from = embeddingRowOf!.get(rowIds[i]!)!;
+        emb.set(embeddings.data.subarray(from * baseDim, (from + 1) * baseDim), i * dim);
+      }
       if (modalityConcat) emb.set(modalityConcat.data.subarray(i * baseDim, (i + 1) * baseDim), i * dim);
       if (textVectors) for (let k = 0; k < textDim; k++) emb[i * dim + baseDim + k] = textVectors[i * textDim + k]!;
     }
