@@ -25,4 +25,15 @@ describe('regression metrics', () => {
       expect(ours[k], k).toBeCloseTo(ref[k], 9);
     }
   });
+
+  it('with an untransformed target, views are the target itself (no expm1 of views)', () => {
+    const t = [1200, 5000, 800];
+    const p = [1000, 5200, 900];
+    const m = regressionMetrics(t, p, 'none');
+    expect(m.rmse_raw).toBeCloseTo(Math.sqrt((200 ** 2 + 200 ** 2 + 100 ** 2) / 3), 10);
+    expect(m.mae_raw).toBeCloseTo(500 / 3, 10);
+    expect(m.rmse_log).toBe(m.rmse_raw);
+    // The log1p default on the same numbers would read them as log-views: expm1(5000) overflows.
+    expect(regressionMetrics(t, p).rmse_raw).toBeNaN();
+  });
 });

@@ -37,6 +37,21 @@ describe('DuckDB loading', () => {
 });
 
 describe('suite run', () => {
+  it('with an untransformed target, the views metrics are the target\'s own (finite, equal to the model-space ones) and the leaderboard sorts by them', async () => {
+    const { home, config } = setup({ target: { column: 'horizon_view_count', transform: 'none' }, models: ['mean', 'ridge'], rankMetric: 'rmse_raw' });
+    const result = await runSuite(config, home, quiet);
+    for (const row of result.leaderboard) {
+      expect(Number.isFinite(row.val.rmse_raw), row.model).toBe(true);
+      expect(row.val.rmse_raw).toBeCloseTo(row.val.rmse_log, 9);
+      expect(row.test!.mae_raw).toBeCloseTo(row.test!.mae_log, 9);
+    }
+    const vals = result.leaderboard.map((r) => r.val.rmse_raw);
+    expect(vals).toEqual([...vals].sort((a, b) => a - b));
+    const intervals = JSON.parse(fs.readFileSync(path.join(result.runDir, 'metric_intervals.json'), 'utf8'));
+    const ci = intervals.ridge.val.rmse_raw;
+    expect(Number.isFinite(ci.lo) && ci.lo <= result.leaderboard.find((r) => r.model === 'ridge')!.val.rmse_raw).toBe(true);
+  });
+
   it('writes an immutable run folder and a leaderboard where the informed models beat the baselines', async () => {
     const { home, config } = setup();
     const result = await runSuite(config, home, quiet);
@@ -144,6 +159,10 @@ describe('suite run', () => {
     expect(k.leaderboard[0]!.model).toBe('ridge_guestnorm');
     expect(k.leaderboard[0]!.sd!.rmse_log).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 160);
+    // The CSV names the second block for what it holds: no test split, the folds' sd.
+    const [header, first] = fs.readFileSync(path.join(k.runDir, 'leaderboard.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(header!.slice(8)).toEqual(['sd_rmse_log', 'sd_mae_log', 'sd_r2_log', 'sd_rmse_raw', 'sd_mae_raw', 'sd_spearman']);
+    expect(Number(first![8])).toBeCloseTo(k.leaderboard[0]!.sd!.rmse_log!, 5);
   });
 
   it('K-fold runs get bootstrap intervals and slices on the out-of-fold predictions and fold-averaged permutation importance', async () => {

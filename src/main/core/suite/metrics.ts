@@ -82,9 +82,17 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return pearson(averageRanks(a), averageRanks(b));
 }
 
-export function regressionMetrics(yLogTrue: ArrayLike<number>, yLogPred: ArrayLike<number>): Metrics {
-  const rawTrue = Array.from(yLogTrue, Math.expm1);
-  const rawPred = Array.from(yLogPred, Math.expm1);
+/** How the target was transformed before fitting: the model's space → views undoes it. */
+export type TargetTransform = 'log1p' | 'none';
+
+/**
+ * The metrics in the model's space (`*_log`: log1p(views) for the lab's log1p target, the
+ * target itself with `none`) and in views (`*_raw`: expm1 undoes log1p; `none` is views already).
+ */
+export function regressionMetrics(yLogTrue: ArrayLike<number>, yLogPred: ArrayLike<number>, transform: TargetTransform = 'log1p'): Metrics {
+  const toViews = transform === 'log1p' ? Math.expm1 : (v: number) => v;
+  const rawTrue = Array.from(yLogTrue, toViews);
+  const rawPred = Array.from(yLogPred, toViews);
   return {
     n: yLogTrue.length,
     rmse_log: rmse(yLogTrue, yLogPred),
@@ -103,7 +111,7 @@ export type Intervals = Record<MetricName, { lo: number; hi: number }>;
  * every metric recomputed per resample; NaN resamples (e.g. a constant Spearman side) are
  * skipped.
  */
-export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, resamples: number, random: () => number): Intervals {
+export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, resamples: number, random: () => number, transform: TargetTransform = 'log1p'): Intervals {
   const n = yTrue.length;
   const draws: Record<MetricName, number[]> = { rmse_log: [], mae_log: [], r2_log: [], rmse_raw: [], mae_raw: [], spearman: [] };
   const t = new Float64Array(n);
@@ -114,7 +122,7 @@ export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<nu
       t[i] = yTrue[k]!;
       p[i] = yPred[k]!;
     }
-    const m = regressionMetrics(t, p);
+    const m = regressionMetrics(t, p, transform);
     for (const name of METRIC_NAMES) if (!Number.isNaN(m[name])) draws[name].push(m[name]);
   }
   const quantile = (xs: number[], q: number) => {

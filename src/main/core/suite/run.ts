@@ -141,10 +141,10 @@ function intervalsAndSlices(config: SuiteConfig, data: SuiteData, sliceColumn: C
     const key = (r: number) => String(sliceColumn.values[r]);
     for (const value of [...new Set(rows.map(key))].sort()) {
       const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
-      slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!));
+      slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!), config.target.transform);
     }
   }
-  return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed)), slices };
+  return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed), config.target.transform), slices };
 }
 
 function writeReadOnlyTree(dir: string): void {
@@ -219,7 +219,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag, onEpoch(`${m}.fold${f + 1}`));
           const pred = await fitted.predict(data.src, data.guests, fold.test);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
-          perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred));
+          perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred, config.target.transform));
           // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
           foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
           if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
@@ -266,8 +266,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         preds.test.set(m, test);
         scored.push({
           model: m,
-          val: regressionMetrics(split.val.map((r) => data.y[r]!), val),
-          test: regressionMetrics(split.test.map((r) => data.y[r]!), test),
+          val: regressionMetrics(split.val.map((r) => data.y[r]!), val, config.target.transform),
+          test: regressionMetrics(split.test.map((r) => data.y[r]!), test, config.target.transform),
           sd: null,
         });
         write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
@@ -280,10 +280,13 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     const board = sortLeaderboard(scored, config.rankMetric);
     const leaderboard: LeaderboardRow[] = board.map((r) => nanToNull({ model: r.model, val: r.val, test: r.test, sd: r.sd }));
     write('metrics_summary.json', JSON.stringify({ rankMetric: config.rankMetric, models: leaderboard }, null, 2));
-    const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `test_${k}`)];
+    // K-fold runs have no test split: their second block is the fold mean's standard deviation, named so.
+    const kfold = Array.isArray(split);
+    const second = kfold ? 'sd' : 'test';
+    const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `${second}_${k}`)];
     write(
       'leaderboard.csv',
-      [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(r.test?.[k] ?? (r.sd?.[k] as number | undefined)))].join(','))].join('\n') + '\n',
+      [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
     );
     const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
     const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard };
