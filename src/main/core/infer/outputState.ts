@@ -39,10 +39,26 @@ export function manifestDifferences(before: InferManifest, now: InferManifest): 
   return out;
 }
 
+/**
+ * Whole or not at all, also across a power cut (a preempted VM): the data reaches the disk
+ * before the rename makes it visible, and the rename reaches it before the next checkpoint.
+ */
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+  const dir = fs.openSync(path.dirname(file), 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
 }
 
 export function readManifest(outDir: string): InferManifest | null {
