@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportResult } from './media';
 import { FinetuneParams, FinetuneResult } from './finetune';
 import { InferParams, InferResult } from './infer';
-import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult } from './suite';
+import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult, SuiteScoreParams, SuiteScoreResult } from './suite';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -109,6 +109,13 @@ export const jobKinds = {
     description: 'Embeds a table\'s text column (e.g. titles) with a local sentence-transformer folder, reusing cached vectors, into an .npz or .npy with ids.',
     params: SuiteEmbedTextParams,
     result: SuiteEmbedTextResult,
+    resumable: false,
+  },
+  'suite.score': {
+    title: 'Score videos',
+    description: 'Scores every video of a metadata table with a saved suite model into a predictions CSV (video_id, y_pred, views_pred, error).',
+    params: SuiteScoreParams,
+    result: SuiteScoreResult,
     resumable: false,
   },
 } as const;

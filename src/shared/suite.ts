@@ -190,3 +190,25 @@ export const SuiteEmbedTextResult = z.object({
   model: z.object({ dir: z.string(), identity: z.string() }),
 });
 export type SuiteEmbedTextResult = z.infer<typeof SuiteEmbedTextResult>;
+
+/** `suite.score`: one saved run model over every video of a metadata table → a predictions CSV. */
+export const SuiteScoreParams = z.object({
+  runId: z.string().min(1),
+  model: z.string().min(1),
+  /** CSV or Parquet with the videos to score (the run's dedupe applies, not its filter). */
+  metadata: z.string().min(1),
+  /** Where their embeddings are (default: the run's embeddings file). */
+  embeddings: z.object({ path: z.string().min(1), ids: z.string().optional(), key: z.string().optional() }).optional(),
+  /** `video_id, y_pred, views_pred, error`. */
+  out: z.string().regex(/\.csv$/i, 'a .csv file'),
+});
+export type SuiteScoreParams = z.infer<typeof SuiteScoreParams>;
+
+export const SuiteScoreResult = z.object({
+  runId: z.string(),
+  model: z.string(),
+  out: z.string(),
+  scored: z.number().int(),
+  failed: z.number().int(),
+});
+export type SuiteScoreResult = z.infer<typeof SuiteScoreResult>;

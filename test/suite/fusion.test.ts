@@ -8,6 +8,7 @@ import { SuiteConfig } from '../../src/shared/suite';
 import { fitGatedFusion } from '../../src/main/core/suite/fusionMlp';
 import { prepareData, resolveConfigPaths } from '../../src/main/core/suite/prepare';
 import { runSuite } from '../../src/main/core/suite/run';
+import { predictAnyVideo } from '../../src/main/core/suite/newVideo';
 import { predictVideo } from '../../src/main/core/suite/saved';
 import { randomSplit } from '../../src/main/core/suite/splits';
 import { pythonHas } from '../helpers/python';
@@ -134,6 +135,10 @@ describe.skipIf(!canWrite)('per-modality embeddings', () => {
       const [, videoId, , yPred] = line.split(',');
       expect(Math.abs((await predictVideo(a.runDir, 'gated_fusion_mlp', videoId!)).yPred - Number(yPred))).toBeLessThan(1e-5);
     }
+    // A new video cannot bring per-modality vectors through predict's inputs: refused, saying what works.
+    await expect(predictAnyVideo(a.runDir, 'gated_fusion_mlp', 'v_new', { metadata: path.join(fx.dir, 'meta.csv') })).rejects.toThrow(
+      /model gated_fusion_mlp fuses per-modality embeddings; it scores the run's own videos/,
+    );
     const importance = JSON.parse(fs.readFileSync(path.join(a.runDir, 'importance/gated_fusion_mlp.json'), 'utf8')) as { feature: string; increase: number }[];
     const byName = Object.fromEntries(importance.map((i) => [i.feature, i.increase]));
     expect(byName['<modality:audio>']).toBeGreaterThan(byName['<modality:video>']!);

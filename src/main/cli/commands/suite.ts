@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import { SuiteConfig, SuiteEmbedTextParams, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
+import { SuiteConfig, SuiteEmbedTextParams, SuiteScoreParams, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
 import { zodMessage } from '../../core/zodMessage';
 import { resolveConfigPaths } from '../../core/suite/prepare';
 import { parseCommandArgs } from '../args';
@@ -14,6 +14,7 @@ const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train
        framelab suite runs [--json]
        framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON]
            [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]
+       framelab suite score --run RUN_ID --model NAME --metadata FILE [--embeddings FILE [--ids FILE] [--key NAME]] --out FILE.csv [--json]
 
        framelab suite embed-text --metadata TABLE --column title --model DIR --out FILE.npz|.npy [--id-column video_id] [--batch-size 32] [--json]`;
 
@@ -105,6 +106,21 @@ export const suiteCommand: Command = {
         const out = await client.call('suite.predict', { runId, model, videoId, features, metadata: abs(values.metadata), embeddings, embedding });
         const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
         return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
+      });
+    }
+
+    if (action === 'score') {
+      const { run, model, metadata, out } = values;
+      if (!run || !model || !metadata || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite score needs --run, --model, --metadata and --out.\nUsage: ${USAGE}`);
+      if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
+      const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
+      const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
+      const params = SuiteScoreParams.safeParse({ runId: run, model, metadata: abs(metadata), embeddings, out: abs(out) });
+      if (!params.success) throw new FramelabError('INVALID_INPUT', `suite score: ${zodMessage(params.error)}`);
+      return withClient(globals, async (client, mode) => {
+        const { result } = await runJobForResult(client, mode, globals, 'suite.score', params.data);
+        const failed = result.failed ? `; ${result.failed} not scored (see the error column)` : '';
+        return { value: result, text: `scored ${result.scored} videos with ${result.model} of ${result.runId}${failed} → ${result.out}` };
       });
     }
 

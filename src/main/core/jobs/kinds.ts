@@ -12,6 +12,7 @@ import { runModelImport } from '../models/importModel';
 import { runModelPredict } from '../models/predict';
 import { runSuite } from '../suite/run';
 import { runEmbedText } from '../suite/embedTextJob';
+import { runSuiteScore } from '../suite/scoreMany';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import type { JobContext } from './context';
 
@@ -43,4 +44,6 @@ export const jobImplementations: Implementations = {
   'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile),
   // Writes the output file and the home's text-embedding cache; nothing goes to the database.
   'suite.embedText': (ctx, { home, params }) => runEmbedText(ctx, home.root, params),
+  // Reads a run folder, writes the predictions CSV; nothing goes to the database.
+  'suite.score': (ctx, { home, params }) => runSuiteScore(ctx, home.root, params),
 };

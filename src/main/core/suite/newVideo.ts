@@ -46,24 +46,25 @@ export interface PredictResult {
   source: 'run' | 'new';
 }
 
-interface SavedModelFile {
+export interface SavedModelFile {
   features?: { numeric: string[]; categorical: string[] };
-  state: { kind: string; pipeline?: PipelineState };
+  /** gbdt's pipeline covers the metadata only; its embedding goes through `projection` (null: none). */
+  state: { kind: string; pipeline?: PipelineState; projection?: { inputDim: number } | null };
 }
 
 const GUEST_MODELS = new Set(['guest_mean', 'ridge_guestnorm', 'ridge_guestfeat']);
 
-function readRunConfig(runDir: string): SuiteConfig {
+export function readRunConfig(runDir: string): SuiteConfig {
   return SuiteConfig.parse((JSON.parse(fs.readFileSync(path.join(runDir, 'config_used.json'), 'utf8')) as { config: unknown }).config);
 }
 
 /** The inputs a model's saved state asks for: feature columns, an embedding width, a guest. */
-function modelNeeds(saved: SavedModelFile) {
+export function modelNeeds(saved: SavedModelFile) {
   const pipe = saved.state.pipeline;
   return {
     numeric: pipe ? pipe.numeric.map((n) => n.column).filter((c) => c !== GUEST_FEATURE) : [],
     categorical: pipe ? pipe.categorical.map((c) => c.column) : [],
-    embeddingDim: pipe?.embeddingDim ?? 0,
+    embeddingDim: saved.state.kind === 'gbdt' ? (saved.state.projection?.inputDim ?? 0) : (pipe?.embeddingDim ?? 0),
     guest: GUEST_MODELS.has(saved.state.kind),
   };
 }
@@ -138,6 +139,10 @@ function columnFor(name: string, numeric: boolean, values: FeatureValues, meta: 
 
 async function predictNewVideo(runDir: string, modelName: string, videoId: string, inputs: PredictInputs, config: SuiteConfig): Promise<PredictResult> {
   const saved = readSavedModel(runDir, modelName);
+  if (saved.state.kind === 'gated_fusion_mlp') {
+    // Its inputs are per-modality vectors with presence flags, which these inputs cannot give.
+    throw new FramelabError('INVALID_INPUT', `model ${modelName} fuses per-modality embeddings; it scores the run's own videos (by id, without --metadata/--embeddings), not new ones.`, { videoId });
+  }
   const needs = modelNeeds(saved as unknown as SavedModelFile);
   const values = inputs.features ?? {};
   const metaFile = inputs.metadata ?? config.metadata;
