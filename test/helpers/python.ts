@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { expect } from 'vitest';
 
 /**
  * Debian's Python is the reference oracle (torch, torchvision, sklearn, statsmodels, scipy).
@@ -19,10 +18,13 @@ export function pythonHas(...modules: string[]): boolean {
   return probed.get(key)!;
 }
 
-/** Runs a Python script (as -c) with arguments; fails the test with Python's stderr. */
+/**
+ * Runs a Python script (as -c) with arguments; throws with Python's stderr (failing the test).
+ * Free of vitest, so the benchmarks can use it outside the test runner.
+ */
 export function runPython(script: string, args: string[] = [], timeoutMs = 120_000): string {
   const res = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
-  expect(res.status, `python failed:\n${res.stderr}`).toBe(0);
+  if (res.status !== 0) throw new Error(`python failed (exit ${res.status ?? res.signal}):\n${res.stderr}`);
   return res.stdout;
 }
 
