@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { resolveConfigPaths } from '../suite/prepare';
-import { listRuns, suiteRunsDir } from '../suite/run';
+import { listRuns, runDirOf } from '../suite/run';
 import { predictAnyVideo } from '../suite/newVideo';
 import { compareRuns, liveCurves, previewDataset, runDetail } from '../suite/views';
 import type { HandlerGroup } from './types';
@@ -11,10 +10,9 @@ import type { HandlerGroup } from './types';
 export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict' | 'suite.runDetail' | 'suite.compare' | 'suite.dataset.preview' | 'suite.liveCurves'> = {
   'suite.runs': (input, core) => ({ runs: listRuns(core.home.root).slice(0, input.limit) }),
   // A single score re-reads the run's data (DuckDB + embeddings): seconds, not minutes, so it
-  // runs here rather than as a job. Batch scoring belongs in a job.
+  // runs here rather than as a job. Batch scoring is the suite.score job.
   'suite.predict': async (input, core) => {
-    const runDir = path.join(suiteRunsDir(core.home.root), input.runId);
-    if (!fs.existsSync(path.join(runDir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${input.runId}"; see \`framelab suite runs\`.`);
+    const runDir = runDirOf(core.home.root, input.runId);
     const { features, metadata, embeddings, embedding } = input;
     return predictAnyVideo(runDir, input.model, input.videoId, { features, metadata, embeddings, embedding });
   },

@@ -33,6 +33,13 @@ export interface RunReporter {
 
 export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'suite');
 
+/** A finished run's folder (it has result.json), or NOT_FOUND naming the run. */
+export function runDirOf(homeRoot: string, runId: string): string {
+  const dir = path.join(suiteRunsDir(homeRoot), runId);
+  if (!fs.existsSync(path.join(dir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${runId}"; see \`framelab suite runs\`.`);
+  return dir;
+}
+
 export function makeSplit(config: SuiteConfig, prepared: PreparedData): Split | Fold[] {
   const { split } = config;
   const n = prepared.data.ids.length;

@@ -9,7 +9,7 @@ import { modelNeeds, readRunConfig, type SavedModelFile } from './newVideo';
 import { loadEmbeddings } from './prepare';
 import type { FeatureSource } from './preprocess';
 import { readSavedModel, scorerOf } from './saved';
-import { suiteRunsDir } from './run';
+import { runDirOf } from './run';
 
 /**
  * Scores many videos with one saved run model in one pass (the `suite.score` job): the
@@ -40,8 +40,7 @@ export async function scoreMany(
   homeRoot: string,
   progress: (fraction: number, stage: string) => void = () => {},
 ): Promise<{ rows: ScoredRow[]; log1p: boolean }> {
-  const runDir = path.join(suiteRunsDir(homeRoot), params.runId);
-  if (!fs.existsSync(path.join(runDir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${params.runId}"; see \`framelab suite runs\`.`);
+  const runDir = runDirOf(homeRoot, params.runId);
   const config = readRunConfig(runDir);
   const saved = readSavedModel(runDir, params.model);
   if (config.text || config.modalities) {

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FramelabError } from '../../../shared/errors';
 import type { SuiteConfig, SuiteRunResult } from '../../../shared/suite';
 import type { CurvePoint, DatasetPreview, PredictionPoints, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from '../../../shared/suiteViews';
 import { parseCsv } from '../annotations/csv';
 import { readLiveCurves } from './live';
 import { prepareData } from './prepare';
-import { suiteRunsDir } from './run';
+import { runDirOf, suiteRunsDir } from './run';
 
 /**
  * Views of suite runs for the screens: everything one run holds (read from its immutable
@@ -16,12 +15,6 @@ import { suiteRunsDir } from './run';
 
 /** Predicted-vs-actual points per model and split beyond this are sampled evenly (a scatter of 50k dots says nothing more). */
 export const MAX_SCATTER_POINTS = 2000;
-
-export function runDirOf(homeRoot: string, runId: string): string {
-  const dir = path.join(suiteRunsDir(homeRoot), runId);
-  if (!fs.existsSync(path.join(dir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${runId}"; see \`framelab suite runs\`.`);
-  return dir;
-}
 
 const readJson = <T>(file: string, fallback: T): T => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : fallback);
 
