@@ -13,6 +13,10 @@ test.describe('browser mode', () => {
     await expect(page.getByTestId('home-path')).toHaveText(server.home);
     await expect(page.getByTestId('capabilities')).toContainText('ffmpeg');
     expect(new URL(page.url()).searchParams.get('token')).toBeNull();
+    // The browser holds a page cookie, never the API token: 127.0.0.1's cookies go to every port.
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => c.name)).toEqual([`framelab_page_${new URL(server.baseUrl).port}`]);
+    expect(cookies.some((c) => c.value.includes(server.token))).toBe(false);
     // A reload keeps working: the page authenticates with its cookie, the API with the kept token.
     await page.reload();
     await page.getByRole('button', { name: 'Workspace' }).click();

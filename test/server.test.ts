@@ -39,7 +39,13 @@ beforeEach(async () => {
 });
 afterEach(runCleanup);
 
-const cookieHeader = () => `framelab_token_${server.port}=${server.token}`;
+/** The page cookie a browser holds after opening the printed address: `name=value`. */
+let pageCookiePair = '';
+const cookieHeader = () => pageCookiePair;
+beforeEach(async () => {
+  const res = await fetch(`${server.url}/?token=${server.token}`);
+  pageCookiePair = res.headers.get('set-cookie')!.split(';')[0]!;
+});
 
 /** Listening TCP sockets on `port` from /proc/net/tcp{,6}, as "address" strings. */
 function listeningAddresses(port: number): string[] {
@@ -132,13 +138,15 @@ describe('browser-mode server: pages', () => {
     expect(asset.status).toBe(401);
   });
 
-  it('serves index.html for the token, sets the per-port cookie and a strict CSP', async () => {
+  it('serves index.html for the token, sets a per-port page cookie that is not the token, and a strict CSP', async () => {
     const res = await fetch(`${server.url}/?token=${server.token}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await res.text()).toBe(INDEX_HTML);
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toContain(`framelab_token_${server.port}=${server.token}`);
+    expect(cookie).toMatch(new RegExp(`^framelab_page_${server.port}=[A-Za-z0-9_-]{32}; `));
+    // Browsers send 127.0.0.1's cookies to every port: the API token must never be one.
+    expect(cookie).not.toContain(server.token);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     const csp = res.headers.get('content-security-policy')!;
@@ -155,11 +163,11 @@ describe('browser-mode server: pages', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(await res.text()).toBe(APP_JS);
-    // A cookie for another port does not count.
-    const otherPort = await fetch(`${server.url}/assets/app.js`, {
-      headers: { Cookie: `framelab_token_${server.port + 1}=${server.token}` },
-    });
-    expect(otherPort.status).toBe(401);
+    // A cookie for another port does not count, nor the token itself in a cookie.
+    const pageKey = cookieHeader().split('=')[1];
+    for (const wrong of [`framelab_page_${server.port + 1}=${pageKey}`, `framelab_page_${server.port}=${server.token}`, `framelab_token_${server.port}=${server.token}`]) {
+      expect((await fetch(`${server.url}/assets/app.js`, { headers: { Cookie: wrong } })).status).toBe(401);
+    }
     // Unknown assets are 404, unknown app routes fall back to the page.
     expect((await fetch(`${server.url}/assets/nope.js`, { headers: { Cookie: cookieHeader() } })).status).toBe(404);
     const route = await fetch(`${server.url}/jobs/123`, { headers: { Cookie: cookieHeader() } });

@@ -2,7 +2,11 @@
 export const HTTP_PATHS = { api: '/api/', events: '/events', files: '/files/' } as const;
 export const TOKEN_QUERY_PARAM = 'token';
 export const TOKEN_HEADER = 'authorization';
-export const cookieNameForPort = (port: number): string => `framelab_token_${port}`;
+/**
+ * The page cookie's name. It carries a per-launch page key, never the API token: cookies for
+ * 127.0.0.1 are sent to every port, so whatever a cookie holds, other local services see.
+ */
+export const pageCookieName = (port: number): string => `framelab_page_${port}`;
 
 export function listeningLine(url: string, token: string): string {
   return `Framelab listening on ${url}/?${TOKEN_QUERY_PARAM}=${token}`;

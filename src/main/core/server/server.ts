@@ -5,11 +5,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../../shared/envelope';
 import type { ErrorCode } from '../../../shared/errors';
-import { cookieNameForPort, HTTP_PATHS } from '../../../shared/http';
+import { HTTP_PATHS } from '../../../shared/http';
 import { dispatch } from '../api/dispatch';
 import type { Handlers } from '../api/types';
 import type { Core } from '../core';
-import { credentials, hostAllowed, newToken, originAllowed } from './auth';
+import { credentials, hostAllowed, mayLoadPage, newSecrets, originAllowed, pageCookie, requestUrl } from './auth';
 import { securityHeaders } from './headers';
 import { resolveStatic, resolveStoredFile } from './staticFiles';
 
@@ -48,11 +48,14 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
  * 127.0.0.1 with a random per-launch token. Every request without the token gets 401.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const token = newToken();
+  const secrets = newSecrets();
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
   let port = options.port;
+  const base = () => `http://${BIND_ADDRESS}:${port}`;
 
+  // Every handler turns an exception into an answer and the server keeps serving: a request from
+  // anyone on this machine, token or not, must never be able to stop it.
   const server = http.createServer((req, res) => {
     handleRequest(req, res).catch((err) => {
       console.error('[framelab] request failed:', err);
@@ -63,13 +66,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
-    const url = new URL(req.url ?? '/', `http://${BIND_ADDRESS}:${port}`);
-    const creds = credentials(req, url, token, port);
+    const url = requestUrl(req, base());
+    if (!url) return sendText(res, 400, 'Bad request: the address cannot be parsed.');
+    const creds = credentials(req, url, secrets, port);
     // Checked after the token so that every request without it gets 401, whatever its Host.
     const misdirected = () => sendText(res, 421, 'Misdirected request: use the address Framelab printed.');
 
     if (url.pathname.startsWith(HTTP_PATHS.api)) {
-      // API calls need the header: a cookie alone would let another page on this machine act for the user.
+      // API calls need the header: the page cookie never opens the API.
       if (!creds.bearer) return sendJson(res, 401, unauthorized());
       if (!hostAllowed(req, port)) return misdirected();
       if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.' } });
@@ -80,23 +84,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return sendJson(res, envelope.ok ? 200 : (HTTP_STATUS[envelope.error.code] ?? 500), envelope);
     }
 
-    if (!creds.query && !creds.cookie && !creds.bearer) {
+    if (!mayLoadPage(creds)) {
       return sendText(res, 401, 'Unauthorized: open the address that `framelab serve` printed; it carries the token.');
     }
     if (!hostAllowed(req, port)) return misdirected();
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
-    if (creds.query) {
-      // Lets the page's own assets and socket authenticate without the token in every URL.
-      res.setHeader('Set-Cookie', `${cookieNameForPort(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-    }
+    // The page's assets, images and reloads authenticate with the page key, never the token.
+    if (creds.query) res.setHeader('Set-Cookie', pageCookie(secrets, port));
     if (url.pathname.startsWith(HTTP_PATHS.files)) {
       // Stored files (frame images, thumbnails): only what the database registered, never anything else under home.
       const stored = resolveStoredFile(options.core, url.pathname.slice(HTTP_PATHS.files.length));
       if (!stored) return sendText(res, 404, 'Not found.');
-      res.writeHead(200, { 'Content-Type': stored.contentType, 'Cache-Control': 'private, max-age=3600' });
-      if (req.method === 'HEAD') return void res.end();
-      fs.createReadStream(stored.file).pipe(res);
-      return;
+      return sendFile(req, res, stored.file, { 'Content-Type': stored.contentType, 'Cache-Control': 'private, max-age=3600' });
     }
     const file = resolveStatic(options.rendererDir, url.pathname);
     if (!file) {
@@ -105,36 +104,39 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       return sendText(res, 404, 'Not found.');
     }
-    res.writeHead(200, {
+    sendFile(req, res, file.file, {
       'Content-Type': file.contentType,
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
     });
-    if (req.method === 'HEAD') return void res.end();
-    fs.createReadStream(file.file).pipe(res);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://${BIND_ADDRESS}:${port}`);
-    const creds = credentials(req, url, token, port);
-    const allowed =
-      url.pathname === HTTP_PATHS.events &&
-      hostAllowed(req, port) &&
-      originAllowed(req, port) &&
-      (creds.query || creds.cookie || creds.bearer);
-    if (!allowed) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    // The upgrade handler runs outside the request promise: a throw here would end the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = requestUrl(req, base());
+      const allowed =
+        url !== null &&
+        url.pathname === HTTP_PATHS.events &&
+        hostAllowed(req, port) &&
+        originAllowed(req, port) &&
+        mayLoadPage(credentials(req, url, secrets, port));
+      if (!allowed) return refuseUpgrade(socket, url === null ? '400 Bad Request' : '401 Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        const unsubscribe = options.core.events.subscribe((event) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+        });
+        ws.on('error', () => ws.terminate());
+        ws.on('close', () => {
+          unsubscribe();
+          sockets.delete(ws);
+        });
+      });
+    } catch (err) {
+      console.error('[framelab] upgrade failed:', err);
+      refuseUpgrade(socket, '500 Internal Server Error');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      const unsubscribe = options.core.events.subscribe((event) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-      });
-      ws.on('close', () => {
-        unsubscribe();
-        sockets.delete(ws);
-      });
-    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -147,7 +149,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     url,
     port,
-    token,
+    token: secrets.token,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();
@@ -172,6 +174,29 @@ function unauthorized(): Envelope<never> {
     ok: false,
     error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token: use the address that `framelab serve` printed.' },
   };
+}
+
+function refuseUpgrade(socket: Duplex, status: string): void {
+  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Streams a file; a read error (the file vanished, a disk error) ends this response, not the server. */
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): void {
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers);
+    return void res.end();
+  }
+  const stream = fs.createReadStream(file);
+  stream.once('open', () => {
+    res.writeHead(200, headers);
+    stream.pipe(res);
+  });
+  stream.once('error', (err) => {
+    console.error('[framelab] could not read', file, err.message);
+    if (!res.headersSent) sendText(res, 404, 'Not found.');
+    else res.destroy();
+  });
+  res.once('close', () => stream.destroy());
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
