@@ -41,7 +41,8 @@ export function seedHome(home: string, seed: Seed): void {
 export async function startServe(home: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServerHandle> {
   const child = spawn(process.execPath, [path.join(root, 'bin/framelab.js'), 'serve', '--port', '0', '--home', home], {
     cwd: root,
-    env: { ...process.env, ...options.env },
+    // `npm test` builds out/ before the e2e run: the servers must not each rebuild it.
+    env: { FRAMELAB_SKIP_BUILD: '1', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -191,7 +191,8 @@ export async function deadPid(): Promise<number> {
 
 /** Environment for CLI children: FRAMELAB_HOME never leaks in; tests pass --home. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  // The suite builds out/ once up front; its many servers must not each rebuild it.
+  const env: NodeJS.ProcessEnv = { FRAMELAB_SKIP_BUILD: '1', ...process.env, ...extra };
   delete env.FRAMELAB_HOME;
   delete env.NODE_OPTIONS;
   return env;

@@ -1,5 +1,6 @@
 import { listeningLine } from '../../../shared/http';
-import { rendererDir } from '../../core/appRoot';
+import { buildAppIfNeeded } from '../../core/appBuild';
+import { appRoot, rendererDir } from '../../core/appRoot';
 import { handlers } from '../../core/api/handlers';
 import { openCore } from '../../core/core';
 import { chromiumPrinter } from '../../core/icr/chromiumPrinter';
@@ -18,6 +19,9 @@ export const serveCommand: Command = {
   async run(args, globals) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' } }, USAGE);
     const port = intOption(values.port, 'port', 4780);
+    // Right after `npm ci` nothing is built yet: build the pages first (a failed build still
+    // serves the API, and the pages answer 503 saying how to build them).
+    buildAppIfNeeded(appRoot());
     const core = openCore({ home: globals.home, mode: 'browser', launcher: nodeForkLauncher(), pdfPrinter: chromiumPrinter() });
     let server;
     try {
