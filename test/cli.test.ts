@@ -32,7 +32,7 @@ describe('global flags', () => {
     expect(splitGlobals(['--version']).version).toBe(true);
     const parsed = splitGlobals(['models', 'import', 'a.pth', '--version', 'v7', '--json', '--home', '/tmp/h']);
     expect(parsed).toMatchObject({ version: false, command: 'models', rest: ['import', 'a.pth', '--version', 'v7'] });
-    expect(parsed.globals).toEqual({ home: '/tmp/h', json: true });
+    expect(parsed.globals).toEqual({ home: '/tmp/h', json: true, commandLine: 'framelab models import a.pth --version v7' });
   });
 });
 

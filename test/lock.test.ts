@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireHomeLock, liveOwner, readLock, type LockInfo } from '../src/main/core/home/lock';
+import { processIdentity, startTimeFromStat } from '../src/main/core/home/processIdentity';
 import { FramelabError } from '../src/shared/errors';
-import { deadPid, REPO_ROOT, runCleanup, tempDir, withTimeout } from './helpers';
+import { deadPid, onCleanup, REPO_ROOT, runCli, runCleanup, singleJsonLine, tempDir, withTimeout } from './helpers';
 
 afterEach(runCleanup);
 
@@ -56,7 +57,7 @@ describe('acquireHomeLock', () => {
     expect(err.message).toContain('the Framelab desktop app');
     expect(err.message).toContain(`pid ${process.pid}`);
     expect(err.message).toContain(os.hostname());
-    expect(err.details).toEqual({ owner: { pid: process.pid, host: os.hostname(), mode: 'desktop' } });
+    expect(err.details).toEqual({ owner: { pid: process.pid, host: os.hostname(), mode: 'desktop', startedAt: first.info.startedAt } });
     // The refused attempt did not touch the owner's lock.
     expect(fs.readFileSync(file).equals(content)).toBe(true);
     first.release();
@@ -173,6 +174,83 @@ describe('liveOwner', () => {
   });
 });
 
+const linux = process.platform === 'linux';
+
+/** A live process that is not Framelab (`sleep`), killed after the test. */
+function unrelatedProcess(): ChildProcess {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  onCleanup(() => {
+    child.kill('SIGKILL');
+  });
+  return child;
+}
+
+function currentBootId(): string | undefined {
+  return linux ? fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : undefined;
+}
+
+describe('pid reuse: a live pid that is not the recorded owner', () => {
+  it('records the owner\'s process identity (its start time on Linux) in the lock', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const lock = acquireHomeLock(file, 'cli', { command: 'framelab check --no-files' });
+    try {
+      expect(readJson(file)).toMatchObject({ processIdentity: processIdentity(process.pid), command: 'framelab check --no-files' });
+      if (linux) expect(lock.info.processIdentity).toMatch(/^linux:\d+$/);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('reads the start time from /proc/PID/stat even when the command name holds spaces and parentheses', () => {
+    const fields = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '987654', '23', '24'];
+    expect(startTimeFromStat(`4242 (we (ird) name) ${fields.join(' ')}`)).toBe('linux:987654');
+    expect(startTimeFromStat('garbage')).toBeUndefined();
+    expect(processIdentity(-1)).toBeUndefined();
+  });
+
+  it.skipIf(!linux)('takes over a lock whose pid now belongs to an unrelated process with another start time', async () => {
+    const file = lockFileIn(tempDir('lock'));
+    const sleeper = unrelatedProcess();
+    const pid = sleeper.pid!;
+    const real = processIdentity(pid);
+    expect(real, 'the sleeper is alive and readable').toMatch(/^linux:\d+$/);
+    // The owner that wrote this lock had the same pid but started at another moment: it is gone.
+    const ticks = Number(real!.slice('linux:'.length));
+    const stale: LockInfo = {
+      pid,
+      host: os.hostname(),
+      mode: 'cli',
+      startedAt: '2020-01-01T00:00:00.000Z',
+      bootId: currentBootId(),
+      processIdentity: `linux:${ticks > 1 ? ticks - 1 : ticks + 1}`,
+    };
+    fs.writeFileSync(file, JSON.stringify(stale), { mode: 0o600 });
+    expect(liveOwner(file)).toBeNull();
+    const lock = acquireHomeLock(file, 'cli');
+    expect(readJson(file)).toEqual(lock.info);
+    lock.release();
+    expect(sleeper.exitCode, 'the unrelated process was left alone').toBeNull();
+  });
+
+  it.skipIf(!linux)('does not take over from the recorded owner itself (same pid, same start time)', () => {
+    const file = lockFileIn(tempDir('lock'));
+    const sleeper = unrelatedProcess();
+    const owner: LockInfo = {
+      pid: sleeper.pid!,
+      host: os.hostname(),
+      mode: 'cli',
+      startedAt: '2020-01-01T00:00:00.000Z',
+      bootId: currentBootId(),
+      processIdentity: processIdentity(sleeper.pid!),
+    };
+    fs.writeFileSync(file, JSON.stringify(owner), { mode: 0o600 });
+    expect(liveOwner(file)).toEqual(owner);
+    const content = fs.readFileSync(file);
+    expect(() => acquireHomeLock(file, 'cli')).toThrow(expect.objectContaining({ code: 'HOME_LOCKED' }));
+    expect(fs.readFileSync(file).equals(content)).toBe(true);
+  });
+});
+
 describe('stale lock takeover under contention', () => {
   it(
     'lets exactly one of several processes take over the same stale lock',
@@ -227,6 +305,45 @@ describe('stale lock takeover under contention', () => {
       }
       const perRound = Array.from({ length: rounds }, (_, round) => winners.get(round) ?? 0);
       expect(perRound, 'winners of each round (each must be exactly 1)').toEqual(Array(rounds).fill(1));
+    },
+    30_000,
+  );
+});
+
+describe('a second CLI on a home another CLI owns', () => {
+  it(
+    'is told which process owns it (pid, command, start) and what to do, not to use the app',
+    async () => {
+      const home = tempDir('owned');
+      const holder = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'homeOwner.ts'), home, 'framelab videos import /data/clips'],
+        { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+      onCleanup(async () => {
+        holder.stdin!.end();
+        await withTimeout(exited, 10_000, 'the home owner to exit');
+      });
+      let out = '';
+      holder.stdout!.setEncoding('utf8');
+      await withTimeout(
+        new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: string) => (out += chunk).includes('OWNED') && resolve())),
+        20_000,
+        'the first CLI to own the home',
+      );
+      const owner = readJson(lockFileIn(home));
+
+      const second = await runCli(['jobs', 'list', '--json', '--home', home]);
+      expect(second.code).toBe(1);
+      const { error } = singleJsonLine(second.stderr);
+      expect(error.code).toBe('HOME_LOCKED');
+      expect(error.message).toBe(
+        `This home (${home}) is in use by \`framelab videos import /data/clips\` (pid ${holder.pid} on ${os.hostname()}, ` +
+          `since ${owner.startedAt}). Wait for it to finish, or stop it (Ctrl+C in its terminal, or \`kill ${holder.pid}\`), then run this again.`,
+      );
+      // The refused command left the owner's lock alone.
+      expect(readJson(lockFileIn(home))).toEqual(owner);
     },
     30_000,
   );

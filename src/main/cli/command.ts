@@ -1,6 +1,8 @@
 export interface GlobalOptions {
   home: string;
   json: boolean;
+  /** The command line being run (without global flags), recorded in the home's lock while it owns the home. */
+  commandLine?: string;
 }
 
 /** A command's outcome: the object printed (as JSON with --json) and its plain-words form. */

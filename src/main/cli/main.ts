@@ -55,7 +55,13 @@ export function splitGlobals(argv: string[]): Parsed {
     else rest.push(arg);
   }
   const [command, ...commandArgs] = rest;
-  return { globals: { home: resolveHome(home), json }, command, rest: commandArgs, version, help };
+  return {
+    globals: { home: resolveHome(home), json, commandLine: ['framelab', ...rest].join(' ') },
+    command,
+    rest: commandArgs,
+    version,
+    help,
+  };
 }
 
 function helpText(): string {

@@ -1,12 +1,11 @@
 import WebSocket from 'ws';
 import { createClient, type Client } from '../../shared/client';
-import { FramelabError } from '../../shared/errors';
 import { createHttpTransport } from '../../shared/httpTransport';
 import { handlers } from '../core/api/handlers';
 import { createLocalTransport } from '../core/api/localTransport';
 import { openCore } from '../core/core';
 import { chromiumPrinter } from '../core/icr/chromiumPrinter';
-import { describeOwner, liveOwner } from '../core/home/lock';
+import { homeInUseError, liveOwner } from '../core/home/lock';
 import { homePaths } from '../core/home/paths';
 import { nodeForkLauncher } from '../core/jobs/launcher';
 import type { GlobalOptions } from './command';
@@ -36,13 +35,14 @@ export async function withClient<T>(
       stop();
     }
   }
-  if (owner) {
-    throw new FramelabError(
-      'HOME_LOCKED',
-      `This home (${home.root}) is in use by ${describeOwner(owner)}. Close it, or do this in the app.`,
-    );
-  }
-  const core = openCore({ home: home.root, mode: 'cli', launcher: nodeForkLauncher(), pdfPrinter: chromiumPrinter() });
+  if (owner) throw homeInUseError(home.root, owner);
+  const core = openCore({
+    home: home.root,
+    mode: 'cli',
+    command: globals.commandLine,
+    launcher: nodeForkLauncher(),
+    pdfPrinter: chromiumPrinter(),
+  });
   try {
     return await fn(createClient(createLocalTransport(core, handlers)), 'local');
   } finally {

@@ -9,6 +9,7 @@ import { homePaths, type HomePaths } from './home/paths';
 import type { PdfPrinter } from './icr/exportReport';
 import { applyJobResult } from './jobs/apply';
 import type { ProcessLauncher } from './jobs/launcher';
+import { precheckJob } from './jobs/precheck';
 import { JobRepository } from './jobs/repository';
 import { JobSupervisor } from './jobs/supervisor';
 import { SyncService, type SyncServiceOptions } from './sync/service';
@@ -37,6 +38,8 @@ export interface OpenCoreOptions {
   pdfPrinter?: PdfPrinter;
   /** Sync timing (tests shorten it). */
   sync?: SyncServiceOptions;
+  /** The command line a CLI owner runs, recorded in the lock for whoever finds the home in use. */
+  command?: string;
 }
 
 const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
@@ -49,7 +52,7 @@ const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
 export function openCore(options: OpenCoreOptions): Core {
   const home = homePaths(options.home);
   fs.mkdirSync(home.root, { recursive: true });
-  const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode]);
+  const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode], { command: options.command });
   let db: Db | undefined;
   try {
     db = openDatabase(home.dbFile);
@@ -68,6 +71,7 @@ export function openCore(options: OpenCoreOptions): Core {
     home: home.root,
     maxConcurrent: options.maxConcurrentJobs,
     applyResult: (kind, result, jobId) => applyJobResult(kind, result as never, { db, home, jobId }),
+    checkParams: (kind, params) => precheckJob(kind, params as never, { db }),
   });
   jobs.reconcile();
   const sync = new SyncService(db, events, options.sync);

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { FramelabError } from '../../../shared/errors';
+import { processIdentity } from './processIdentity';
 
 /**
  * One process owns a home for writing. The owner writes `owner.lock` (mode 0600: it may hold
@@ -15,6 +17,13 @@ export const LockInfo = z.object({
   startedAt: z.string(),
   /** Linux boot id: after a reboot every recorded pid is dead, whoever holds that number now. */
   bootId: z.string().optional(),
+  /**
+   * The owner's start time (or program name) as processIdentity() reads it: a live process
+   * under the recorded pid with another identity is an unrelated one that reused the pid.
+   */
+  processIdentity: z.string().optional(),
+  /** The command line a CLI owner runs, so whoever finds the home in use learns what holds it. */
+  command: z.string().optional(),
   /** Where a running server answers, so CLI commands can go through it instead of failing. */
   endpoint: z.object({ url: z.string(), token: z.string() }).optional(),
 });
@@ -63,37 +72,83 @@ export function liveOwner(lockFile: string): LockInfo | null {
   if (!info) return null;
   if (info.host !== os.hostname()) return info; // cannot probe another machine's pid: assume alive
   if (info.bootId && info.bootId !== currentBootId()) return null;
-  return info.pid > 0 && isProcessAlive(info.pid) ? info : null;
+  return isRecordedProcessAlive(info) ? info : null;
+}
+
+/**
+ * The recorded process still runs: its pid is alive and, where the record says who it was,
+ * the process under that pid now is the same one (not a later process that reused the pid).
+ * An identity that cannot be read now proves nothing either way: the pid decides.
+ */
+function isRecordedProcessAlive(info: LockInfo): boolean {
+  if (info.pid <= 0 || !isProcessAlive(info.pid)) return false;
+  if (!info.processIdentity) return true;
+  const now = processIdentity(info.pid);
+  return now === undefined || now === info.processIdentity;
 }
 
 export function describeOwner(info: LockInfo): string {
   const who =
-    info.mode === 'desktop' ? 'the Framelab desktop app' : info.mode === 'serve' ? '`framelab serve`' : 'a framelab command';
+    info.mode === 'desktop'
+      ? 'the Framelab desktop app'
+      : info.mode === 'serve'
+        ? '`framelab serve`'
+        : info.command
+          ? `\`${info.command}\``
+          : 'a framelab command';
   return `${who} (pid ${info.pid} on ${info.host}, since ${info.startedAt})`;
+}
+
+/** What a person can do about a home another process owns. */
+function whatToDo(info: LockInfo): string {
+  const stop = info.host === os.hostname() ? `Ctrl+C in its terminal, or \`kill ${info.pid}\`` : `on ${info.host}`;
+  if (info.mode === 'desktop') return 'Close the app first, or do this in the app.';
+  if (info.mode === 'serve') return `Stop it first (${stop}), or run the command while it listens so it goes through it.`;
+  return `Wait for it to finish, or stop it (${stop}), then run this again.`;
+}
+
+/** HOME_LOCKED naming the owner (pid, mode, start, command) and what to do about it. */
+export function homeInUseError(root: string, owner: LockInfo): FramelabError {
+  return new FramelabError('HOME_LOCKED', `This home (${root}) is in use by ${describeOwner(owner)}. ${whatToDo(owner)}`, {
+    owner: {
+      pid: owner.pid,
+      host: owner.host,
+      mode: owner.mode,
+      startedAt: owner.startedAt,
+      ...(owner.command ? { command: owner.command } : {}),
+    },
+  });
 }
 
 const TAKEOVER_WAIT_MS = 3000;
 
-export function acquireHomeLock(lockFile: string, mode: LockInfo['mode']): HomeLock {
+export interface AcquireOptions {
+  /** The command line a CLI owner runs (recorded for whoever finds the home in use). */
+  command?: string;
+}
+
+export function acquireHomeLock(lockFile: string, mode: LockInfo['mode'], options: AcquireOptions = {}): HomeLock {
   const info: LockInfo = {
     pid: process.pid,
     host: os.hostname(),
     mode,
     startedAt: new Date().toISOString(),
     bootId: currentBootId(),
+    processIdentity: processIdentity(process.pid),
+    ...(options.command ? { command: options.command.slice(0, 300) } : {}),
   };
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   for (;;) {
     if (publish(lockFile, info)) return makeLock(lockFile, info);
     const owner = liveOwner(lockFile);
-    if (owner) throw lockedBy(owner);
+    if (owner) throw lockedBy(lockFile, owner);
     // The owner died without releasing. Only the holder of the takeover guard may remove its
     // lock, and it checks again while holding it: two successors can never both win.
     const guard = `${lockFile}.takeover`;
     if (publish(guard, info)) {
       try {
         const again = liveOwner(lockFile);
-        if (again) throw lockedBy(again);
+        if (again) throw lockedBy(lockFile, again);
         fs.rmSync(lockFile, { force: true });
         if (publish(lockFile, info)) return makeLock(lockFile, info);
       } finally {
@@ -109,12 +164,8 @@ export function acquireHomeLock(lockFile: string, mode: LockInfo['mode']): HomeL
   }
 }
 
-function lockedBy(owner: LockInfo): FramelabError {
-  return new FramelabError(
-    'HOME_LOCKED',
-    `This home is in use by ${describeOwner(owner)}. Close it first, or run the command while it runs so it goes through it.`,
-    { owner: { pid: owner.pid, host: owner.host, mode: owner.mode } },
-  );
+function lockedBy(lockFile: string, owner: LockInfo): FramelabError {
+  return homeInUseError(path.dirname(lockFile), owner);
 }
 
 /**
@@ -124,7 +175,7 @@ function lockedBy(owner: LockInfo): FramelabError {
  */
 function clearDeadGuard(guard: string): void {
   const holder = readLock(guard);
-  if (!holder || holder.pid <= 0 || isProcessAlive(holder.pid)) return;
+  if (!holder || holder.pid <= 0 || isRecordedProcessAlive(holder)) return;
   const graveyard = `${guard}.dead-${crypto.randomBytes(4).toString('hex')}`;
   try {
     fs.renameSync(guard, graveyard);
@@ -132,7 +183,7 @@ function clearDeadGuard(guard: string): void {
     return; // gone already
   }
   const removed = readLock(graveyard);
-  if (removed && removed.pid > 0 && isProcessAlive(removed.pid)) {
+  if (removed && removed.pid > 0 && isRecordedProcessAlive(removed)) {
     try {
       fs.linkSync(graveyard, guard);
     } catch {
