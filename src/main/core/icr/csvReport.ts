@@ -6,6 +6,7 @@ import { appRoot } from '../appRoot';
 import { readCodebook } from '../coding/codebook';
 import { openDatabase } from '../db/open';
 import { homePaths } from '../home/paths';
+import { decodeUtf8 } from '../workspace/utf8Text';
 import { buildReliabilityData, lexicographicCategories, readLongCsv } from './data';
 import { icrReport } from './report';
 
@@ -53,15 +54,17 @@ export function projectDimensions(home: string): DimensionShape[] {
 }
 
 export function csvIcrReport(options: CsvIcrOptions): IcrReport {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(options.file, 'utf8');
+    bytes = fs.readFileSync(options.file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FramelabError('NOT_FOUND', `There is no file ${options.file}.`);
     if (code === 'EISDIR') throw new FramelabError('INVALID_INPUT', `${options.file} is a folder; give the CSV file.`);
     throw err;
   }
+  // Strict: a lenient decode reads Latin-1 "café" and "cafè" as the same U+FFFD code.
+  const text = decodeUtf8(bytes, options.file, 'save it as "CSV UTF-8" and run the report again');
   const source = path.basename(options.file);
   const rows = readLongCsv(
     text,
