@@ -3,6 +3,7 @@ import { FramesSampleParams, FramesSampleResult, MediaImportParams, MediaImportR
 import { FinetuneParams, FinetuneResult } from './finetune';
 import { InferParams, InferResult } from './infer';
 import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult, SuiteScoreParams, SuiteScoreResult } from './suite';
+import { AnnotationsImportInput, AnnotationsImportJobResult } from './annotations';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 
 /**
@@ -47,6 +48,13 @@ export const jobKinds = {
     params: IntegrityParams,
     result: IntegrityReport,
     resumable: true,
+  },
+  'annotations.import': {
+    title: 'Import annotations',
+    description: "Reads the lab's annotations.csv and writes all of it, or with any bad row nothing; an older file never replaces newer codes unless asked.",
+    params: AnnotationsImportInput,
+    result: AnnotationsImportJobResult,
+    resumable: false,
   },
   'media.import': {
     title: 'Import videos',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importAnnotations } from '../../src/main/core/annotations/importAnnotations';
 import { handlers } from '../../src/main/core/api/handlers';
 import { createLocalTransport } from '../../src/main/core/api/localTransport';
 import type { Core } from '../../src/main/core/core';
@@ -19,6 +20,7 @@ export const SAMPLE_REPORT = {
   missing: { pov: 3, distance: 12 },
   recodeQueue: 15,
   imagesMissing: 67,
+  changedCodes: { replaced: 0, kept: 0, list: [] },
   errors: [],
 };
 
@@ -53,7 +55,17 @@ export function client(core: Core) {
   return createClient(createLocalTransport(core, handlers));
 }
 
-export function importFile(core: Core, input: Input<'annotations.import'>) {
+/**
+ * Imports in this process: the job's two halves (read and check, then write in one
+ * transaction) without a job process between them, so tests about what an import writes stay
+ * fast. `importThroughJob` goes the app's way.
+ */
+export async function importFile(core: Core, input: Input<'annotations.import'>) {
+  return importAnnotations(core.db, core.home, input);
+}
+
+/** The app's way: the API method, which runs the `annotations.import` job and waits for its report. */
+export function importThroughJob(core: Core, input: Input<'annotations.import'>) {
   return client(core).call('annotations.import', input);
 }
 

@@ -14,6 +14,7 @@ import {
   codeTuples,
   editedSample,
   importFile,
+  importThroughJob,
   SAMPLE,
   SAMPLE_REPORT,
   sampleRecords,
@@ -39,12 +40,20 @@ const historyCount = (core: ReturnType<typeof setup>['core']) =>
   (core.db.prepare('SELECT count(*) AS n FROM code_history').get() as { n: number }).n;
 
 describe('annotations import: the sample', () => {
-  it('imports the sample with 3 missing pov and 12 missing distance codes in the re-code queue', async () => {
+  it('imports the sample with 3 missing pov and 12 missing distance codes in the re-code queue (as a job with progress)', async () => {
     const { core } = setup();
     const events: FramelabEvent[] = [];
     core.events.subscribe((e) => void events.push(e));
-    const report = await importFile(core, { file: SAMPLE });
+    const report = await importThroughJob(core, { file: SAMPLE });
     expect(report).toEqual(SAMPLE_REPORT);
+    // The file was read in a job process: its progress came as events, its report is the job's
+    // result (the plan the owner wrote is not kept).
+    const updates = events.flatMap((e) => (e.type === 'job.updated' && e.job.kind === 'annotations.import' ? [e.job] : []));
+    expect(updates.some((j) => j.status === 'running' && j.progress.stage !== '')).toBe(true);
+    const done = updates.at(-1)!;
+    expect(done).toMatchObject({ status: 'succeeded', result: SAMPLE_REPORT });
+    expect(done.result).not.toHaveProperty('plan');
+    expect((await client(core).call('jobs.get', { jobId: done.id })).job.result).toEqual(SAMPLE_REPORT);
 
     const queue = core.db.prepare('SELECT dimension, count(*) AS n FROM recode_queue WHERE resolved_at IS NULL GROUP BY dimension ORDER BY dimension').all();
     expect(queue).toEqual([

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import type { AnnotationsImportReport, RecodeEntry } from '../../../shared/annotations';
+import { AnnotationsImportReport, type ChangedCode, type RecodeEntry } from '../../../shared/annotations';
 import { FramelabError } from '../../../shared/errors';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
+import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
-const USAGE = `framelab annotations import FILE [--frames DIR] [--map old=new]... [--json]
+const USAGE = `framelab annotations import FILE [--frames DIR] [--map old=new]... [--replace-newer] [--json]
        framelab annotations export --out FILE [--json]`;
 
 const RECODE_USAGE = 'framelab recode list [--coder ID] [--json]';
@@ -33,7 +34,24 @@ function describeImport(report: AnnotationsImportReport, file: string): string {
     ...counts,
     `re-code queue: ${report.recodeQueue} missing codes`,
     `images missing: ${report.imagesMissing} frames`,
+    ...describeChanges(report.changedCodes),
   ].join('\n');
+}
+
+const changeLine = (c: ChangedCode) =>
+  `  row ${c.row}: ${c.frameId} ${c.coderId} ${c.dimension}: ${c.from} → ${c.to}` +
+  (c.outcome === 'kept' ? ` kept ${c.from} (coded ${c.currentCodedAt}, newer than the file's ${c.fileCodedAt})` : ' replaced');
+
+/** Codes the file changed, and the newer ones it did not. */
+function describeChanges(changes: AnnotationsImportReport['changedCodes']): string[] {
+  if (changes.replaced + changes.kept === 0) return ['changed codes: none'];
+  const unlisted = changes.replaced + changes.kept - changes.list.length;
+  return [
+    `changed codes: ${changes.replaced} replaced, ${changes.kept} kept because the home's code is newer` +
+      (changes.kept > 0 ? ' (import with --replace-newer to replace them too)' : ''),
+    ...changes.list.map(changeLine),
+    ...(unlisted > 0 ? [`  … and ${unlisted} more (the counts above cover them all)`] : []),
+  ];
 }
 
 function describeRecode(entries: RecodeEntry[]): string {
@@ -52,7 +70,7 @@ export const annotationsCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { frames: { type: 'string' }, map: { type: 'string', multiple: true }, out: { type: 'string' } },
+      { frames: { type: 'string' }, map: { type: 'string', multiple: true }, 'replace-newer': { type: 'boolean' }, out: { type: 'string' } },
       USAGE,
     );
     const [action, file, ...extra] = positionals;
@@ -65,15 +83,20 @@ export const annotationsCommand: Command = {
           file: path.resolve(file),
           framesDir: values.frames === undefined ? undefined : path.resolve(values.frames),
           map: values.map,
+          replaceNewer: values['replace-newer'],
         };
-        const report = await withClient(globals, (client) => client.call('annotations.import', input));
+        // A job (progress on stderr, Ctrl-C cancels it); its result is the report without the plan.
+        const report = await withClient(globals, async (client, mode) => {
+          const { result } = await runJobForResult(client, mode, globals, 'annotations.import', input);
+          return AnnotationsImportReport.parse(result);
+        });
         return { value: report, text: describeImport(report, input.file), exitCode: report.errors.length > 0 ? 1 : 0 };
       }
       case 'export': {
         if (file) throw new FramelabError('INVALID_INPUT', `annotations export takes the file as --out FILE.\nUsage: ${USAGE}`);
         if (!values.out) throw new FramelabError('INVALID_INPUT', `annotations export needs --out FILE.\nUsage: ${USAGE}`);
-        if (values.frames !== undefined || values.map !== undefined) {
-          throw new FramelabError('INVALID_INPUT', `--frames and --map belong to annotations import.\nUsage: ${USAGE}`);
+        if (values.frames !== undefined || values.map !== undefined || values['replace-newer'] !== undefined) {
+          throw new FramelabError('INVALID_INPUT', `--frames, --map and --replace-newer belong to annotations import.\nUsage: ${USAGE}`);
         }
         const out = path.resolve(values.out);
         const result = await withClient(globals, (client) => client.call('annotations.export', { out }));

@@ -3,6 +3,7 @@ import { CoderId } from '../../../shared/coding';
 import { FramelabError } from '../../../shared/errors';
 import { parseCsv } from './csv';
 import { formatTenths, frameIdAt, splitFrameId, toTenths } from '../media/videoIds';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * Reads the lab's annotations.csv against a codebook, without touching any database: every
@@ -93,7 +94,16 @@ const quoted = (value: string) => JSON.stringify(value);
 /** Ids name files and folders of the store: no path separators, no control characters. */
 const UNSAFE_ID = { test: (id: string) => /[/\\]/.test(id) || [...id].some((c) => c.charCodeAt(0) < 0x20) };
 
-export function parseAnnotations(text: string, codebook: CodebookShape, map: CategoryMap = new Map()): ParsedAnnotations {
+/** How often (in rows) parseAnnotations reports progress. */
+const PROGRESS_EVERY = 5000;
+
+export function parseAnnotations(
+  text: string,
+  codebook: CodebookShape,
+  map: CategoryMap = new Map(),
+  /** Called every few thousand rows with the rows checked and the file's record count. */
+  onProgress?: (rowsChecked: number, records: number) => void,
+): ParsedAnnotations {
   const { records, problems } = parseCsv(text);
   const errors: AnnotationsError[] = [];
   const dimensions = codebook.dimensions.map((d) => d.name);
@@ -112,6 +122,12 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
 
   // Header → column index. Names are matched without surrounding spaces and case.
   const names = header.map((h) => h.trim().toLowerCase());
+  if (!names.includes('frame_id')) {
+    // Not the lab's file (perhaps not a CSV at all): say so without quoting what it holds, and read no row.
+    const what = `The first line has no frame_id column: this is not the lab's annotations.csv (${describeHeader(header, text)}).`;
+    errors.push({ row: 0, column: 'frame_id', message: what });
+    return { rows: [], errors, counts };
+  }
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     if (name === '') return;
@@ -121,12 +137,30 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
   for (const required of ['frame_id', 'coder', ...dimensions]) {
     if (!index.has(required)) {
       const what = dimensions.includes(required) ? `the codebook's dimension "${required}"` : `"${required}"`;
-      errors.push({ row: 0, column: required, message: `The header has no ${required} column: ${what} is required (header: ${names.join(',')}).` });
+      errors.push({ row: 0, column: required, message: `The header has no ${required} column: ${what} is required (${describeHeader(header)}).` });
     }
   }
   const columnName = (field: number) => names[field] || `column ${field + 1}`;
   for (const p of problems) errors.push({ row: p.record, column: columnName(p.field), message: `Unreadable CSV: ${p.message}.` });
   const badRecords = new Set(problems.map((p) => p.record));
+
+  // A file repeats a few coders and dates on every row: each distinct text is checked once.
+  const coderProblems = new Map<string, string | null>();
+  const coderProblem = (id: string): string | null => {
+    let problem = coderProblems.get(id);
+    if (problem === undefined) {
+      const checked = CoderId.safeParse(id);
+      problem = checked.success ? null : (checked.error.issues[0]?.message ?? 'not a coder id');
+      coderProblems.set(id, problem);
+    }
+    return problem;
+  };
+  const dates = new Map<string, string | null>();
+  const isoDate = (text: string): string | null => {
+    let date = dates.get(text);
+    if (date === undefined) dates.set(text, (date = parseIsoDate(text)));
+    return date;
+  };
 
   const rows: AnnotationRow[] = [];
   const seen = new Map<string, number>(); // frame_id + coder → row
@@ -134,6 +168,7 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
   const coders = new Set<string>();
 
   for (let r = 1; r < records.length; r++) {
+    if (onProgress && r % PROGRESS_EVERY === 0) onProgress(r, records.length - 1);
     const record = records[r]!;
     if (record.every((cell) => cell.trim() === '')) continue; // an empty line, or a spreadsheet's ",,,," row
     counts.rows++;
@@ -171,8 +206,8 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
       if (coderId.trim() === '') fail('coder', 'coder is blank: every row names the coder who coded it.');
       else if (coderId !== coderId.trim()) fail('coder', `coder ${quoted(coderId)} has spaces around it; write ${quoted(coderId.trim())}.`);
       else {
-        const checked = CoderId.safeParse(coderId);
-        if (!checked.success) fail('coder', `coder ${quoted(coderId)}: ${checked.error.issues[0]?.message ?? 'not a coder id'}.`);
+        const problem = coderProblem(coderId);
+        if (problem) fail('coder', `coder ${quoted(coderId)}: ${problem}.`);
       }
     }
 
@@ -242,7 +277,7 @@ export function parseAnnotations(text: string, codebook: CodebookShape, map: Cat
     let codedAt: string | null = null;
     const codedAtText = cell('coded_at')?.trim() ?? '';
     if (codedAtText !== '') {
-      codedAt = parseIsoDate(codedAtText);
+      codedAt = isoDate(codedAtText);
       if (codedAt === null) fail('coded_at', `coded_at ${quoted(codedAtText)} is not an ISO 8601 date (e.g. 2025-02-19T22:55:20Z).`);
     }
 

@@ -14,6 +14,8 @@ export interface CodeChange {
   dimension: string;
   /** null removes the code (only undo and sync do that; coding never blanks a code). */
   categoryId: number | null;
+  /** The current category, when the caller has just read it (a bulk import): skips reading it again. */
+  before?: number | null;
 }
 
 const now = () => new Date().toISOString();
@@ -32,26 +34,26 @@ export function writeCodes(
 ): { changed: number; batchId: string } {
   const batchId = meta.batchId ?? newBatchId();
   const at = meta.at ?? now();
+  // Looked up once per call, not per code: a bulk import writes a million codes through here.
+  const remove = cached(db, 'DELETE FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?');
+  const upsert = cached(
+    db,
+    `INSERT INTO codes (frame_id, coder_id, dimension, category_id, coded_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (frame_id, coder_id, dimension) DO UPDATE SET category_id = excluded.category_id, coded_at = excluded.coded_at`,
+  );
+  const resolveRecode = cached(db, 'UPDATE recode_queue SET resolved_at = ? WHERE frame_id = ? AND coder_id = ? AND dimension = ? AND resolved_at IS NULL');
   let changed = 0;
   for (const change of changes) {
-    const before = currentCategory(db, change.frameId, change.coderId, change.dimension);
-    if (before === change.categoryId) continue;
-    if (change.categoryId === null) {
-      cached(db, 'DELETE FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?').run(
-        change.frameId,
-        change.coderId,
-        change.dimension,
-      );
+    const { frameId, coderId, dimension, categoryId } = change;
+    const before = change.before !== undefined ? change.before : currentCategory(db, frameId, coderId, dimension);
+    if (before === categoryId) continue;
+    if (categoryId === null) {
+      remove.run(frameId, coderId, dimension);
     } else {
-      cached(db, 
-        `INSERT INTO codes (frame_id, coder_id, dimension, category_id, coded_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (frame_id, coder_id, dimension) DO UPDATE SET category_id = excluded.category_id, coded_at = excluded.coded_at`,
-      ).run(change.frameId, change.coderId, change.dimension, change.categoryId, at);
-      cached(db, 
-        'UPDATE recode_queue SET resolved_at = ? WHERE frame_id = ? AND coder_id = ? AND dimension = ? AND resolved_at IS NULL',
-      ).run(at, change.frameId, change.coderId, change.dimension);
+      upsert.run(frameId, coderId, dimension, categoryId, at);
+      resolveRecode.run(at, frameId, coderId, dimension);
     }
-    historyEntry(db, { ...change, beforeId: before, afterId: change.categoryId, batchId, at, source: meta.source });
+    historyEntry(db, { frameId, coderId, dimension, beforeId: before, afterId: categoryId, batchId, at, source: meta.source });
     changed++;
   }
   return { changed, batchId };

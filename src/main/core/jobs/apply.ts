@@ -8,6 +8,7 @@ import type { DataTopic } from '../../../shared/events';
 import type { JobKind, JobResult } from '../../../shared/jobs';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
+import { applyAnnotationsImport } from '../annotations/importWrites';
 import { applyImport, applySample } from '../media/writes';
 import { registerModel } from '../models/registry';
 
@@ -27,6 +28,11 @@ export interface JobApplier<K extends JobKind> {
 type Appliers = { [K in JobKind]?: JobApplier<K> };
 
 export const jobAppliers: Appliers = {
+  // The plan is written and dropped: the stored result is the report.
+  'annotations.import': {
+    apply: (result, { db, home }) => applyAnnotationsImport(db, home, result),
+    topics: ['codes', 'frames', 'coders', 'videos', 'assignments', 'workspace'],
+  },
   'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
   'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },

@@ -2,6 +2,7 @@ import type { FinetuneRunState } from '../../../shared/finetune';
 import type { JobKind, JobParams, JobResult } from '../../../shared/jobs';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
+import { runAnnotationsImport } from '../annotations/importAnnotations';
 import { runImport } from '../media/importVideos';
 import { runSampling } from '../media/sampleFrames';
 import { runFinetune } from '../finetune/job';
@@ -33,6 +34,7 @@ type Implementations = {
 export const jobImplementations: Implementations = {
   'workspace.integrity': (ctx, { db, home, params }) =>
     runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
+  'annotations.import': (ctx, { db, home, params }) => runAnnotationsImport(ctx, db, home, params),
   'media.import': (ctx, { db, params }) => runImport(ctx, db, params),
   'frames.sample': (ctx, { db, home, params }) => runSampling(ctx, db, home, params),
   'models.import': (ctx, { db, home, params }) => runModelImport(ctx, db, home, params),

@@ -24,6 +24,8 @@ export interface SupervisorOptions {
    * rolls it all back and the job fails. Returns the result to store and the topics changed.
    */
   applyResult?: (kind: JobKind, result: unknown, jobId: string) => { result: unknown; topics: DataTopic[] };
+  /** Checks a kind's parsed parameters before the job is queued (see jobs/precheck.ts); throws to refuse. */
+  checkParams?: (kind: JobKind, params: unknown) => void;
 }
 
 interface Running {
@@ -79,6 +81,7 @@ export class JobSupervisor {
     if (!parsed.success) {
       throw new FramelabError('INVALID_INPUT', `Invalid parameters for ${kind}: ${zodMessage(parsed.error)}`);
     }
+    this.options.checkParams?.(kind, parsed.data);
     const job = this.repo.create(kind, parsed.data);
     this.enqueue(job.id);
     return this.repo.get(job.id);
