@@ -132,7 +132,7 @@ describe('dispatch', () => {
 
       const summary = await call('workspace.summary');
       expect(summary.jobs.succeeded).toBe(1);
-      expect(summary.lastIntegrityCheck).toEqual({ jobId: job.id, finishedAt: done.finishedAt, status: 'succeeded', ok: true });
+      expect(summary.lastIntegrityCheck).toEqual({ jobId: job.id, finishedAt: done.finishedAt, status: 'succeeded', ok: true, unregistered: 0 });
       expect(summary.dbBytes).toBeGreaterThan(0);
       const list = await call('jobs.list', { status: ['succeeded'], limit: 5 });
       expect(list.jobs.map((j) => j.id)).toEqual([job.id]);

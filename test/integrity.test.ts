@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/main/core/db/open';
 import { homePaths, type HomePaths } from '../src/main/core/home/paths';
@@ -79,6 +80,39 @@ describe('runIntegrityCheck (in process)', () => {
       const report = await runIntegrityCheck(ctx, db, home, { hashFiles: false });
       expect(report.ok).toBe(true);
       expect(report.files).toEqual({ total: 0, checked: 0, ok: 0, bytes: 0, missing: [], mismatched: [] });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists the files no table registers (count, bytes, paths) without deleting them; temporary ones apart', async () => {
+    const { db, home, files } = setup(3);
+    try {
+      const put = (relative: string, bytes: string) => {
+        const file = absoluteStoredPath(home, relative);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, bytes);
+        return file;
+      };
+      const stray = [put('frames/v/v_t009.0.jpg', 'copy left by a crash'), put('exports/by-hand.csv', 'a,b')];
+      put('frames/v/.v_t001.0.job_abc_12345678.tmp.jpg', 'a job at work');
+      const { ctx, seen } = makeContext(null);
+      const report = await runIntegrityCheck(ctx, db, home, { hashFiles: true });
+      expect(IntegrityReport.parse(report)).toEqual(report);
+      expect(report.unregistered).toEqual({
+        count: 2,
+        bytes: 'copy left by a crash'.length + 'a,b'.length,
+        paths: ['exports/by-hand.csv', 'frames/v/v_t009.0.jpg'],
+        temporary: 1,
+      });
+      // Nothing the database knows is wrong: the report passes, and says what it found.
+      expect(report.ok).toBe(true);
+      expect(report.files.ok).toBe(files.length);
+      expect(seen.logs.map((l) => l.message)).toContainEqual(expect.stringContaining('2 file(s) under'));
+      for (const file of stray) expect(fs.existsSync(file)).toBe(true);
+
+      const databaseOnly = await runIntegrityCheck(makeContext(null).ctx, db, home, { hashFiles: false });
+      expect(databaseOnly.unregistered).toBeNull();
     } finally {
       db.close();
     }

@@ -71,7 +71,14 @@ export const WorkspaceSummary = z.object({
   storedFiles: z.object({ count: z.number().int(), bytes: z.number().int() }),
   jobs: z.record(JobStatus, z.number().int()),
   lastIntegrityCheck: z
-    .object({ jobId: z.string(), finishedAt: z.string().nullable(), status: JobStatus, ok: z.boolean().nullable() })
+    .object({
+      jobId: z.string(),
+      finishedAt: z.string().nullable(),
+      status: JobStatus,
+      ok: z.boolean().nullable(),
+      /** Files under the files folder nothing registers; null when unknown (not checked, or an older report). */
+      unregistered: z.number().int().nullable(),
+    })
     .nullable(),
 });
 export type WorkspaceSummary = z.infer<typeof WorkspaceSummary>;

@@ -38,6 +38,20 @@ export const IntegrityReport = z.object({
     missing: z.array(z.string()),
     mismatched: z.array(z.object({ path: z.string(), expected: z.string(), actual: z.string() })),
   }),
+  /**
+   * Files under the files folder that no table registers ("orphans"): listed, never deleted by
+   * the check. null when the files were not checked (hashFiles false).
+   */
+  unregistered: z
+    .object({
+      count: z.number().int(),
+      bytes: z.number().int(),
+      /** The first 1000, sorted (count is exact). */
+      paths: z.array(z.string()),
+      /** Temporary files of jobs: in progress, or left by interrupted ones (the next start-up removes those). */
+      temporary: z.number().int(),
+    })
+    .nullable(),
 });
 export type IntegrityReport = z.infer<typeof IntegrityReport>;
 

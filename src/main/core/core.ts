@@ -13,6 +13,7 @@ import { precheckJob } from './jobs/precheck';
 import { JobRepository } from './jobs/repository';
 import { JobSupervisor } from './jobs/supervisor';
 import { SyncService, type SyncServiceOptions } from './sync/service';
+import { settlePendingFilesAtClose, sweepLeftoversAtStartUp } from './workspace/leftovers';
 
 /** Everything a handler needs: the owned home, its database, the job supervisor, the event bus. */
 export interface Core {
@@ -51,7 +52,8 @@ const LOCK_MODE = { desktop: 'desktop', browser: 'serve', cli: 'cli' } as const;
  */
 export function openCore(options: OpenCoreOptions): Core {
   const home = homePaths(options.home);
-  fs.mkdirSync(home.root, { recursive: true });
+  // Private to its user (least privilege): the database holds every code, the lock the server token.
+  fs.mkdirSync(home.root, { recursive: true, mode: 0o700 });
   const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode], { command: options.command });
   let db: Db | undefined;
   try {
@@ -74,6 +76,8 @@ export function openCore(options: OpenCoreOptions): Core {
     checkParams: (kind, params) => precheckJob(kind, params as never, { db }),
   });
   jobs.reconcile();
+  // No job of this owner runs yet: whatever interrupted work left under the files folder goes now.
+  sweepLeftoversAtStartUp(db, home);
   const sync = new SyncService(db, events, options.sync);
   // One-shot CLI commands run the rounds they ask for; the app and `serve` keep the interval and after-save rounds.
   if (options.mode !== 'cli') sync.start();
@@ -101,6 +105,7 @@ export function openCore(options: OpenCoreOptions): Core {
       closed = true;
       sync.stop();
       jobs.shutdown();
+      settlePendingFilesAtClose(db, home);
       db.close();
       lock.release();
     },

@@ -64,6 +64,12 @@ export function WorkspaceScreen() {
               <span className="muted small"> · {formatTime(last.finishedAt)}</span>
             </p>
           )}
+          {last && last.unregistered !== null && last.unregistered > 0 && (
+            <p className="small" data-testid="integrity-unregistered">
+              {last.unregistered} file(s) in the home are not registered in the database (a copy left by a crash, or a
+              file put there by hand). Open the job for the list; nothing was deleted.
+            </p>
+          )}
         </article>
         <article className="card">
           <h2>Jobs</h2>

@@ -15,7 +15,20 @@ function describe(report: IntegrityReport): string {
     `files: ${f.ok} of ${f.total} intact, ${f.missing.length} missing, ${f.mismatched.length} changed`,
     ...f.missing.map((p) => `  missing: ${p}`),
     ...f.mismatched.map((m) => `  changed: ${m.path}`),
+    ...describeUnregistered(report.unregistered),
   ].join('\n');
+}
+
+/** Files nothing registers: listed for a person to look at; the check deletes nothing. */
+function describeUnregistered(u: IntegrityReport['unregistered']): string[] {
+  if (!u) return [];
+  const temporary = u.temporary > 0 ? `; ${u.temporary} temporary (jobs at work, or leftovers the next start removes)` : '';
+  if (u.count === 0) return [`unregistered files: none${temporary}`];
+  return [
+    `unregistered files: ${u.count} (${u.bytes} bytes) under the files folder are not in the database; nothing was deleted${temporary}`,
+    ...u.paths.map((p) => `  unregistered: ${p}`),
+    ...(u.count > u.paths.length ? [`  … and ${u.count - u.paths.length} more`] : []),
+  ];
 }
 
 /** Runs the workspace integrity check as a job and prints its report; exits 1 when it finds a problem. */

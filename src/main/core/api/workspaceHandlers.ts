@@ -32,6 +32,8 @@ export const workspaceHandlers: HandlerGroup<'workspace.summary'> = {
         finishedAt: last.finishedAt,
         status: last.status,
         ok: last.status === 'succeeded' ? (last.result as IntegrityReport).ok : null,
+        // Reports written before the check looked for them have no `unregistered`.
+        unregistered: last.status === 'succeeded' ? ((last.result as Partial<IntegrityReport>).unregistered?.count ?? null) : null,
       },
     };
   },

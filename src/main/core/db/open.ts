@@ -23,7 +23,8 @@ function nativeBinding(): string | undefined {
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   if (options.readonly) return openReadonly(file, migrations);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  createPrivately(file);
   const db = new Database(file, { nativeBinding: nativeBinding() });
   try {
     // Before anything else: switching to WAL would already change a database we must refuse.
@@ -37,6 +38,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * A new database file is created 0600 before SQLite opens it: SQLite gives its -wal and -shm
+ * files the database file's mode, so none of them is readable by other users.
+ */
+function createPrivately(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }
 

@@ -27,6 +27,8 @@ export interface HomePaths {
   lockFile: string;
   /** Files whose hashes the database records (frames, weights, exports, ...). */
   filesDir: string;
+  /** The owner's journal of files it puts into filesDir before registering them (workspace/pendingFiles.ts). */
+  pendingFiles: string;
 }
 
 export function homePaths(root: string): HomePaths {
@@ -35,5 +37,6 @@ export function homePaths(root: string): HomePaths {
     dbFile: path.join(root, 'framelab.db'),
     lockFile: path.join(root, 'owner.lock'),
     filesDir: path.join(root, 'files'),
+    pendingFiles: path.join(root, 'pending-files.jsonl'),
   };
 }

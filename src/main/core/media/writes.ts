@@ -4,6 +4,7 @@ import type { FramesSampleResult, MediaImportResult } from '../../../shared/medi
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import { absoluteStoredPath, registerStoredFile } from '../workspace/files';
+import { notePendingFiles } from '../workspace/pendingFiles';
 import { removeTmpFiles } from './extract';
 import { frameById, videoByHash, videoById } from './queries';
 
@@ -89,7 +90,9 @@ export function applySample(db: Db, home: HomePaths, result: FramesSampleResult)
       return { ...f, created: !row };
     });
     // Last, so a failed write above moves nothing. A failed rename rolls the rows back; files
-    // already moved then sit unregistered at their final place, where the next run overwrites them.
+    // already moved then sit unregistered at their final place, noted in the pending-files
+    // journal: the next start-up removes them (and the next run would overwrite them).
+    notePendingFiles(home, moves.map((m) => m.to));
     for (const move of moves) fs.renameSync(absoluteStoredPath(home, move.from), absoluteStoredPath(home, move.to));
     removeTmpFiles(home, dropped.flatMap((f) => [f.image, f.thumb]));
     return { sampled: result.sampled, new: frames.filter((f) => f.created).length, frames };

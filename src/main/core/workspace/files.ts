@@ -4,7 +4,8 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
-import { writeFileAtomic } from './atomic';
+import { atomicTmpPath, writeFileAtomic } from './atomic';
+import { notePendingFiles } from './pendingFiles';
 
 /**
  * Files the workspace keeps (frames, weights, exports) live under `<home>/files` and are
@@ -45,12 +46,18 @@ export function absoluteStoredPath(home: HomePaths, relative: string): string {
   return absolute;
 }
 
-/** Writes bytes under the files dir atomically and records their hash. Replaces an earlier version. */
+/**
+ * Writes bytes under the files dir atomically (mode 0600) and records their hash. Replaces an
+ * earlier version. Noted in the pending-files journal first: if the owner dies before the
+ * caller's transaction commits, the next owner removes the unregistered copy.
+ */
 export function storeFile(db: Db, home: HomePaths, relative: string, role: string, bytes: Buffer): StoredFile {
   const target = absoluteStoredPath(home, relative);
-  writeFileAtomic(target, bytes);
+  const posix = relative.split(path.sep).join('/');
+  notePendingFiles(home, [posix, atomicTmpPath(posix)]);
+  writeFileAtomic(target, bytes, { mode: 0o600 });
   return registerStoredFile(db, {
-    path: relative.split(path.sep).join('/'),
+    path: posix,
     role,
     sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
     size: bytes.length,

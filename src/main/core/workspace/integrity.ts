@@ -4,10 +4,12 @@ import { schemaVersion, type Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import type { JobContext } from '../jobs/context';
 import { absoluteStoredPath, listStoredFiles, sha256OfFile } from './files';
+import { findUnregisteredFiles } from './leftovers';
 
 /**
  * The workspace integrity check: SQLite's own integrity and foreign-key checks, then the
- * sha256 of every stored file against the hash recorded when it was written.
+ * sha256 of every stored file against the hash recorded when it was written, then the files
+ * under the files folder that nothing registers.
  * Resumable: the checkpoint holds the files already verified and what was found so far.
  */
 export interface IntegrityCheckpoint {
@@ -78,12 +80,23 @@ export async function runIntegrityCheck(
     ctx.saveCheckpoint({ verified: [...verified], files });
   }
 
+  // Unregistered files harm nothing the database knows, so they do not make the report fail:
+  // they are listed for a person to look at (a copy left by a crash, a file put there by hand).
+  let unregistered: IntegrityReport['unregistered'] = null;
+  if (params.hashFiles) {
+    ctx.progress(1, 'Looking for unregistered files');
+    unregistered = findUnregisteredFiles(db, home, () => ctx.throwIfCancelled());
+    if (unregistered.count > 0) {
+      ctx.log('warn', `${unregistered.count} file(s) under ${home.filesDir} are not registered in the database (listed in the report; nothing was deleted)`);
+    }
+  }
   const report: IntegrityReport = {
     ok: databaseOk && violations.length === 0 && files.missing.length === 0 && files.mismatched.length === 0,
     schemaVersion: schemaVersion(db),
     database: { ok: databaseOk, messages },
     foreignKeys: { ok: violations.length === 0, violations },
     files,
+    unregistered,
   };
   ctx.log(report.ok ? 'info' : 'warn', report.ok ? 'Workspace is intact' : 'Workspace has problems: see the report');
   ctx.progress(1, 'Done');
