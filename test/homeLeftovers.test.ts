@@ -4,10 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../src/main/core/core';
 import { homePaths, type HomePaths } from '../src/main/core/home/paths';
+import { applyAnnotationsImport } from '../src/main/core/annotations/importWrites';
+import { planAnnotationsImport } from '../src/main/core/annotations/planImport';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { framePath, thumbPath, tmpPathFor } from '../src/main/core/media/extract';
 import { absoluteStoredPath, storeFile } from '../src/main/core/workspace/files';
 import { notePendingFiles } from '../src/main/core/workspace/pendingFiles';
+import { SAMPLE } from './annotations/fixtures';
 import { runCleanup, openTestCore, tempDir } from './helpers';
 
 afterEach(runCleanup);
@@ -109,5 +112,23 @@ describe('start-up removes what interrupted work left in the files folder', () =
     expect(fs.existsSync(absoluteStoredPath(core.home, 'frames/v/v_t002.0.jpg'))).toBe(false);
     expect(fs.readFileSync(absoluteStoredPath(core.home, kept.path), 'utf8')).toBe('committed');
     expect(fs.existsSync(core.home.pendingFiles)).toBe(false);
+  });
+
+  it('an image import whose write fails after moving some images into place leaves none of them behind', () => {
+    const dir = tempDir('leftovers');
+    const core = openCore({ home: path.join(dir, 'home'), mode: 'cli', launcher: nodeForkLauncher() });
+    const frames = path.join(dir, 'frames');
+    fs.mkdirSync(frames);
+    for (const id of ['vid_0007_t001.0', 'vid_0014_t010.0']) fs.writeFileSync(path.join(frames, `${id}.jpg`), `image of ${id}`);
+    const planned = planAnnotationsImport(core.db, core.home, { file: SAMPLE, framesDir: frames });
+    const images = planned.plan!.images;
+    expect(images).toHaveLength(2);
+    // The second move fails (its staged copy vanished): the first image is already in place.
+    fs.rmSync(absoluteStoredPath(core.home, images[1]!.tmp));
+    expect(() => core.db.transaction(() => applyAnnotationsImport(core.db, core.home, planned)).immediate()).toThrow();
+    const moved = absoluteStoredPath(core.home, images[0]!.path);
+    expect(fs.existsSync(moved), 'the first image sits unregistered at its final place').toBe(true);
+    core.close();
+    expect(fs.existsSync(moved)).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { newBatchId } from '../coding/history';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import { absoluteStoredPath, registerStoredFile } from '../workspace/files';
+import { notePendingFiles } from '../workspace/pendingFiles';
 import { removeStaged } from './planImport';
 
 /**
@@ -187,6 +188,8 @@ function linkStagedImages(db: Db, home: HomePaths, plan: AnnotationsImportPlan):
     link.run(image.path, image.frameId);
     moves.push({ from: image.tmp, to: image.path });
   }
+  // Noted first: if the owner dies before the transaction commits, the next start-up removes them.
+  notePendingFiles(home, moves.map((m) => m.to));
   for (const move of moves) fs.renameSync(absoluteStoredPath(home, move.from), absoluteStoredPath(home, move.to));
   removeStaged(home, dropped);
 }
