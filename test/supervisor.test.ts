@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../src/main/core/core';
+import { openCore, type Core } from '../src/main/core/core';
 import { openDatabase } from '../src/main/core/db/open';
 import { homePaths } from '../src/main/core/home/paths';
+import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import type { IntegrityCheckpoint } from '../src/main/core/workspace/integrity';
 import { absoluteStoredPath } from '../src/main/core/workspace/files';
 import { createClient } from '../src/shared/client';
@@ -404,4 +405,32 @@ describe('job supervisor: between a job settling and its process exiting', () =>
     },
     PROCESS_TEST_MS,
   );
+});
+
+describe('an interrupted job says "Resume it" only when its kind can resume', () => {
+  it('after a crash: the integrity check (resumable) is told to resume, frame sampling (not resumable) to start again', () => {
+    const home = tempDir();
+    const crashed = openCore({ home, mode: 'cli', launcher: nodeForkLauncher() });
+    const check = crashed.jobRepo.create('workspace.integrity', { hashFiles: true });
+    const sample = crashed.jobRepo.create('frames.sample', {});
+    crashed.jobRepo.markRunning(check.id, 999_999);
+    // The owner dies with one job running and one queued; the OS frees the lock.
+    crashed.db.close();
+    crashed.lock.release();
+
+    const next = openTestCore(home);
+    const cause = 'Framelab stopped while this job ran (a crash, a kill or a power loss).';
+    expect(next.jobRepo.get(check.id)).toMatchObject({
+      status: 'interrupted',
+      resumable: true,
+      error: { code: 'JOB_FAILED', message: `${cause} Resume it to continue where it stopped.` },
+    });
+    expect(next.jobRepo.get(sample.id)).toMatchObject({
+      status: 'interrupted',
+      resumable: false,
+      error: { code: 'JOB_FAILED', message: `${cause} It cannot resume: start it again.` },
+    });
+    // What the message says is what resume does.
+    expectFramelabError(() => next.jobs.resume(sample.id), 'JOB_NOT_RESUMABLE');
+  });
 });

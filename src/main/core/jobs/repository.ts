@@ -163,12 +163,10 @@ export class JobRepository {
   }
 
   /** Jobs left running or queued by an owner that is gone: they were interrupted, not lost. */
-  interruptOrphans(reason: string): string[] {
-    const ids = (
-      this.db.prepare(`SELECT id FROM jobs WHERE status IN ('queued','running')`).all() as { id: string }[]
-    ).map((r) => r.id);
-    for (const id of ids) this.finish(id, 'interrupted', { error: { code: 'JOB_FAILED', message: reason } });
-    return ids;
+  interruptOrphans(reasonFor: (kind: JobKind) => ErrorInfo): string[] {
+    const rows = this.db.prepare(`SELECT id, kind FROM jobs WHERE status IN ('queued','running')`).all() as { id: string; kind: JobKind }[];
+    for (const row of rows) this.finish(row.id, 'interrupted', { error: reasonFor(row.kind) });
+    return rows.map((r) => r.id);
   }
 
   appendLog(id: string, level: LogLevel, message: string): JobLogLine | null {

@@ -41,9 +41,8 @@ interface Running {
   timers: NodeJS.Timeout[];
 }
 
-const INTERRUPTED_BY_CRASH =
-  'Framelab stopped while this job ran (a crash, a kill or a power loss). Resume it to continue where it stopped.';
-const INTERRUPTED_BY_QUIT = 'Framelab was closed while this job ran. Resume it to continue where it stopped.';
+const STOPPED_BY_CRASH = 'Framelab stopped while this job ran (a crash, a kill or a power loss).';
+const STOPPED_BY_QUIT = 'Framelab was closed while this job ran.';
 
 /**
  * Owns every job process: starts them in order, relays their typed progress as events,
@@ -71,7 +70,7 @@ export class JobSupervisor {
 
   /** At start-up the new owner marks what the previous owner left running as interrupted. */
   reconcile(): string[] {
-    const ids = this.repo.interruptOrphans(INTERRUPTED_BY_CRASH);
+    const ids = this.repo.interruptOrphans((kind) => interruptedInfo(kind, STOPPED_BY_CRASH));
     for (const id of ids) this.publish(id);
     return ids;
   }
@@ -174,9 +173,11 @@ export class JobSupervisor {
   /** On quit: kill every job process and mark its job interrupted, so it can be resumed next time. */
   shutdown(): void {
     this.closed = true;
-    for (const id of this.queue.splice(0)) this.settle(id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) });
+    for (const id of this.queue.splice(0)) {
+      this.settle(id, 'interrupted', { error: interruptedInfo(this.repo.get(id).kind, STOPPED_BY_QUIT) });
+    }
     for (const run of [...this.running.values()]) {
-      this.settle(run.id, 'interrupted', { error: crashInfo(INTERRUPTED_BY_QUIT) }, run);
+      this.settle(run.id, 'interrupted', { error: interruptedInfo(run.kind, STOPPED_BY_QUIT) }, run);
       run.child.kill();
     }
   }
@@ -231,7 +232,7 @@ export class JobSupervisor {
         else {
           const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
           this.settle(id, 'interrupted', {
-            error: crashInfo(`The job process ${how} before finishing. Resume it to continue where it stopped.`),
+            error: interruptedInfo(run.kind, `The job process ${how} before finishing.`),
           }, run);
         }
       }
@@ -352,8 +353,13 @@ function stoppingStage(run: Running): string {
   return run.pauseRequested ? 'Pausing…' : 'Cancelling…';
 }
 
-function crashInfo(message: string): ErrorInfo {
-  return { code: 'JOB_FAILED', message };
+/**
+ * Why a job was interrupted and what to do next: "Resume it" only where its kind can resume;
+ * a kind that cannot starts again (resuming it would only be refused).
+ */
+export function interruptedInfo(kind: JobKind, cause: string): ErrorInfo {
+  const next = jobKinds[kind]?.resumable ? 'Resume it to continue where it stopped.' : 'It cannot resume: start it again.';
+  return { code: 'JOB_FAILED', message: `${cause} ${next}` };
 }
 
 /** Linear estimate from this attempt's own pace; null until there is enough to go on. */
