@@ -1,3 +1,5 @@
+import { fsErrorInfo } from './fsErrors';
+
 /**
  * Stable error codes. Every failure that crosses a process boundary (IPC, HTTP, CLI, job
  * process) travels as an envelope carrying one of these codes, never as a thrown string.
@@ -57,9 +59,14 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** Normalises anything thrown into an ErrorInfo; unknown errors become INTERNAL. */
+/**
+ * Normalises anything thrown into an ErrorInfo: a file-system error names its path (NOT_FOUND,
+ * INVALID_INPUT, CONFLICT); other unknown errors become INTERNAL.
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof FramelabError) return err.toInfo();
+  const fsInfo = fsErrorInfo(err);
+  if (fsInfo) return fsInfo;
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
 }

@@ -1,6 +1,6 @@
 import { api, isMethodName, type MethodName } from '../../../shared/api';
 import { fail, ok, type Envelope } from '../../../shared/envelope';
-import { FramelabError, toErrorInfo } from '../../../shared/errors';
+import { toErrorInfo } from '../../../shared/errors';
 import type { Core } from '../core';
 import { zodMessage } from '../zodMessage';
 import type { Handler, Handlers } from './types';
@@ -21,7 +21,9 @@ export async function dispatch(handlers: Handlers, core: Core, method: string, r
     const handler = handlers[method] as Handler<MethodName>;
     return ok(await handler(parsed.data as never, core));
   } catch (err) {
-    if (!(err instanceof FramelabError)) console.error(`[framelab] ${method} failed:`, err);
-    return fail(toErrorInfo(err));
+    const info = toErrorInfo(err);
+    // Only a bug is logged with its stack; a path that is missing or unreadable is the caller's to fix.
+    if (info.code === 'INTERNAL') console.error(`[framelab] ${method} failed:`, err);
+    return fail(info);
   }
 }
