@@ -154,7 +154,7 @@ describe('probe (ffprobe through fluent-ffmpeg)', () => {
   it('says why a file cannot be read', async () => {
     await expect(probeVideo(clips.corrupt)).rejects.toThrow(ProbeError);
     await expect(probeVideo(clips.corrupt)).rejects.toThrow(/^ffprobe could not read it: Invalid data found when processing input$/);
-    await expect(probeVideo(path.join(clips.dir, 'nope.mp4'))).rejects.toThrow(/No such file or directory/);
+    await expect(probeVideo(path.join(clips.dir, 'nope.mp4'))).rejects.toThrow(/^it does not exist$/);
   });
 
   it('reports a missing ffprobe as CAPABILITY_MISSING, honouring FFPROBE_PATH', async () => {

@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
+import { regularFile } from '../../core/workspace/inputPaths';
 
 const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
        framelab suite leaderboard [--run RUN_ID] [--json]
@@ -21,6 +22,7 @@ const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train
 /** Reads and validates a suite config; its relative paths become relative to its folder. */
 export function readSuiteConfig(file: string): SuiteConfig {
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the suite config ${file} does not exist.`);
+  regularFile(file, 'suite config');
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

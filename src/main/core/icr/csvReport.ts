@@ -9,6 +9,7 @@ import { homePaths } from '../home/paths';
 import { decodeUtf8 } from '../workspace/utf8Text';
 import { buildReliabilityData, lexicographicCategories, readLongCsv } from './data';
 import { icrReport } from './report';
+import { readRegularFile } from '../workspace/inputPaths';
 
 /**
  * The reliability report of a long CSV, computed in this process: no home is owned and no
@@ -56,8 +57,10 @@ export function projectDimensions(home: string): DimensionShape[] {
 export function csvIcrReport(options: CsvIcrOptions): IcrReport {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(options.file);
+    // A regular file only: a FIFO or a device would block the owner or never end.
+    bytes = readRegularFile(options.file, 'ICR input file');
   } catch (err) {
+    if (err instanceof FramelabError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FramelabError('NOT_FOUND', `There is no file ${options.file}.`);
     if (code === 'EISDIR') throw new FramelabError('INVALID_INPUT', `${options.file} is a folder; give the CSV file.`);

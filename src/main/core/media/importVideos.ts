@@ -5,6 +5,7 @@ import { VideoId, type ImportError, type ImportedVideo, type MediaImportParams, 
 import type { Db } from '../db/open';
 import type { JobContext } from '../jobs/context';
 import { sha256OfFile } from '../workspace/files';
+import { regularFileProblem } from '../workspace/inputPaths';
 import { probeVideo, ProbeError } from './probe';
 import { videoByHash, videoById } from './queries';
 import { defaultVideoId, isVideoFile, VIDEO_EXTENSIONS } from './videoIds';
@@ -68,6 +69,8 @@ export function collectCandidates(params: MediaImportParams, errors: ImportError
       }
       if (!files.length) errors.push({ path: absolute, message: `${name}: no video files (${KINDS}) in this folder` });
       for (const file of files) add(file);
+    } else if (!stat.isFile()) {
+      errors.push({ path: absolute, message: `${name}: ${regularFileProblem(absolute)?.reason ?? 'is not a regular file'}` });
     } else if (!isVideoFile(absolute)) {
       errors.push({ path: absolute, message: `${name}: not a video file (${KINDS})` });
     } else {

@@ -1,4 +1,5 @@
 import { FramelabError } from '../../../shared/errors';
+import { regularFileProblem } from '../workspace/inputPaths';
 import { FFMPEG_HINT, ffmpegCommand, ffmpegReason, isMissingBinary } from './ffmpegPaths';
 
 /** What ffprobe says about a video file. */
@@ -50,6 +51,9 @@ function ffprobe(file: string): Promise<import('fluent-ffmpeg').FfprobeData> {
  * stream, throws ProbeError with the reason; a missing ffprobe throws CAPABILITY_MISSING.
  */
 export async function probeVideo(file: string): Promise<VideoProbe> {
+  // ffprobe on a FIFO or a device waits forever: only a regular file gets that far.
+  const problem = regularFileProblem(file);
+  if (problem) throw new ProbeError(`it ${problem.reason}`);
   let data: import('fluent-ffmpeg').FfprobeData;
   try {
     data = await ffprobe(file);

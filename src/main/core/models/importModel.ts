@@ -16,6 +16,7 @@ import { readModel, readSafetensors, sidecarPath, type ModelSidecar } from '../v
 import { stripModulePrefix, widenHalf, type StateDict } from '../vision/weights/tensor';
 import { checkStateDict } from '../vision/weights/validate';
 import { absoluteStoredPath, sha256OfFile } from '../workspace/files';
+import { regularFile } from '../workspace/inputPaths';
 import { assertNewModel, assertParentExists, modelId } from './registry';
 import { stageModelFiles } from './stage';
 
@@ -26,10 +27,11 @@ interface LoadedWeights {
 }
 
 function loadWeightsFile(file: string): LoadedWeights {
-  if (!fs.existsSync(file)) throw new FramelabError('INVALID_INPUT', `${file} does not exist.`);
+  regularFile(file, 'weights file');
   const notes: string[] = [];
   if (file.endsWith('.safetensors')) {
     if (fs.existsSync(sidecarPath(file))) {
+      regularFile(sidecarPath(file), 'model sidecar');
       const { tensors, sidecar } = readModel(file);
       return { dict: tensors, sidecar, notes };
     }

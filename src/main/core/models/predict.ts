@@ -13,6 +13,7 @@ import { OrtSession } from '../vision/inference/session';
 import { ensureOnnx } from '../vision/onnx/modelCache';
 import { preprocessBatch } from '../vision/preprocess';
 import { readModel } from '../vision/weights/safetensors';
+import { regularFile } from '../workspace/inputPaths';
 import { verifyModelFile } from './importModel';
 import { getModel } from './registry';
 
@@ -20,6 +21,7 @@ export async function runModelPredict(ctx: JobContext, db: Db, home: HomePaths, 
   const model = getModel(db, params.model);
   const missing = params.images.filter((image) => !fs.existsSync(image));
   if (missing.length) throw new FramelabError('INVALID_INPUT', `Image not found: ${missing.join(', ')}.`);
+  for (const image of params.images) regularFile(image, 'image');
 
   ctx.progress(0.02, `preparing ${model.id}`);
   const file = await verifyModelFile(home, model.weightsPath, model.sha256);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { FramelabError } from '../../../shared/errors';
 import type { Column, Table } from './table';
+import { regularFile } from '../workspace/inputPaths';
 
 /**
  * Tabular input through DuckDB: read a CSV or Parquet metadata table, filter it (e.g. one
@@ -33,6 +34,7 @@ const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 function reader(file: string): string {
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the metadata file ${file} does not exist.`);
+  regularFile(file, 'metadata file'); // DuckDB would wait forever on a FIFO
   const lower = file.toLowerCase();
   if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(file)})`;
   if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.csv.gz')) return `read_csv_auto(${quoteLiteral(file)}, header = true)`;

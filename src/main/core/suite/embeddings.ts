@@ -4,6 +4,7 @@ import { FramelabError } from '../../../shared/errors';
 import { readTorchObject, tensorProblem } from '../vision/weights/pth';
 import type { Tensor } from '../vision/weights/tensor';
 import { readNpy, readNpz, type NpyArray } from './npy';
+import { readRegularFile } from '../workspace/inputPaths';
 
 /**
  * Per-video embedding vectors from the formats the lab has: `fused.pt` (torch.save of
@@ -56,8 +57,8 @@ export function readFusedPt(file: string, key = 'fused'): Embeddings {
 
 export function readIdsTxt(file: string): string[] {
   if (!fs.existsSync(file)) fail(`the ids file ${file} does not exist (a .npy needs "ids": one video id a line, in row order).`);
-  return fs
-    .readFileSync(file, 'utf8')
+  return readRegularFile(file, 'ids file')
+    .toString('utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length);

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { FramelabError } from '../../../shared/errors';
 import { ZipReader } from '../vision/weights/zip';
+import { readRegularFile } from '../workspace/inputPaths';
 
 /**
  * NumPy `.npy` arrays (format 1.0–3.0) and `.npz` archives (a zip of `.npy` entries, stored or
@@ -69,7 +69,7 @@ function halfToFloat(h: number): number {
 }
 
 export function readNpy(file: string): NpyArray {
-  return parseNpy(fs.readFileSync(file), file);
+  return parseNpy(readRegularFile(file, 'embeddings file'), file);
 }
 
 /** Every array of an `.npz`, by name without the `.npy` suffix. */

@@ -18,6 +18,7 @@ import type { preprocessingSchema } from './weights/safetensors';
 import { centerCrop, shorterSideSize } from './preprocessGeometry';
 import { RESAMPLE_FILTERS, resizeRgb, type ResampleFilter, type RgbImage } from './preprocessResample';
 import { IMAGENET_PREPROCESSING } from '../../../shared/models';
+import { regularFile } from '../workspace/inputPaths';
 
 /** The `preprocessing` object of a model's sidecar. */
 export type PreprocessingConfig = z.infer<typeof preprocessingSchema>;
@@ -57,6 +58,8 @@ export async function decodeRgb(source: ImageSource): Promise<RgbImage> {
   if (typeof source === 'string' && !fs.existsSync(source)) {
     throw new FramelabError('NOT_FOUND', `Cannot read image ${source}: the file does not exist.`);
   }
+  // sharp would wait forever on a FIFO or read a device without end.
+  if (typeof source === 'string') regularFile(source, 'image');
   try {
     const { data, info } = await sharp(source).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../../shared/errors';
+import { regularFile } from '../../workspace/inputPaths';
 
 export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
 /** Read when present (sentence-transformers' truncation length); part of the identity too. */
@@ -34,6 +35,8 @@ export function checkModelFolder(dir: string): void {
   if (missing.length) {
     throw new FramelabError('NOT_FOUND', `the text model folder ${dir} is incomplete: ${missing.map((f) => path.join(dir, f)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ${HOW_TO_GET_A_MODEL}`);
   }
+  // Each is hashed and loaded: a FIFO or a device among them would block or never end.
+  for (const f of MODEL_FILES) regularFile(path.join(dir, f), 'text model file');
 }
 
 const hashes = new Map<string, { stamp: string; sha256: string }>();

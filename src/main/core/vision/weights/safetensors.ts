@@ -6,13 +6,13 @@
  * offsets relative to the data section, plus an optional `__metadata__` string map.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { z } from 'zod';
 import { FramelabError } from '../../../../shared/errors';
 import { zodMessage } from '../../zodMessage';
 import { assertTensor, DTYPE_BYTES, fromLittleEndian, numel, toLittleEndian, type DType, type StateDict } from './tensor';
 import { Preprocessing } from '../../../../shared/models';
 import { writeFileAtomic } from '../../workspace/atomic';
+import { readRegularFile } from '../../workspace/inputPaths';
 
 const TO_ST: Record<DType, string> = { float32: 'F32', float16: 'F16', int64: 'I64' };
 const FROM_ST: Record<string, DType> = { F32: 'float32', F16: 'float16', I64: 'int64' };
@@ -96,8 +96,10 @@ export function decodeSafetensors(buf: Buffer, file: string): SafetensorsFile {
 
 function readBytes(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    // Not a FIFO or a device: either would block or never end.
+    return readRegularFile(file, 'file');
   } catch (err) {
+    if (err instanceof FramelabError) throw err;
     throw new FramelabError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`);
   }
 }

@@ -3,9 +3,9 @@
  * aligned data via an "FB" padding extra field, as torch's writer does). The reader also takes
  * deflated entries (a re-zipped archive) and ZIP64 records (archives over 4 GiB).
  */
-import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { FramelabError } from '../../../../shared/errors';
+import { readRegularFile } from '../../workspace/inputPaths';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -93,8 +93,10 @@ export class ZipReader {
   static open(file: string): ZipReader {
     let buf: Buffer;
     try {
-      buf = fs.readFileSync(file);
+      // Not a FIFO or a device: either would block or never end.
+      buf = readRegularFile(file, 'file');
     } catch (err) {
+      if (err instanceof FramelabError) throw err;
       throw new FramelabError('INVALID_INPUT', `Cannot read ${file}: ${(err as Error).message}`);
     }
     return new ZipReader(buf, file);
