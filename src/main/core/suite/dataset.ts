@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { FramelabError } from '../../../shared/errors';
+import { decodeUtf8 } from '../workspace/utf8Text';
 import type { Column, Table } from './table';
 import { regularFile } from '../workspace/inputPaths';
 
@@ -23,6 +25,12 @@ export interface LoadOptions {
 export interface LoadedTable extends Table {
   /** Date/time columns, converted to epoch milliseconds (never default features). */
   temporal: Set<string>;
+  /**
+   * Per numeric column, the rows whose value is NaN written in the file ("nan"), as opposed to
+   * an empty cell: both read as NaN, but only the empty cell means "unknown" (a NaN target is
+   * a computation gone wrong upstream, not an outcome still to come).
+   */
+  nanInFile: Map<string, Set<number>>;
   summary: { file: string; rowsRead: number; rowsAfterFilter: number; rowsAfterDedupe: number };
 }
 
@@ -39,6 +47,16 @@ function reader(file: string): string {
   if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(file)})`;
   if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.csv.gz')) return `read_csv_auto(${quoteLiteral(file)}, header = true)`;
   throw new FramelabError('INVALID_INPUT', `${file}: metadata must be .csv or .parquet.`);
+}
+
+/**
+ * DuckDB refuses a CSV that is not UTF-8 (it never reads it with replacement characters), but
+ * its message quotes the line and names the header's line number; say it as every other text
+ * reader does instead: the line and byte offset of the first invalid sequence.
+ */
+function throwNotUtf8(file: string): void {
+  const raw = fs.readFileSync(file);
+  decodeUtf8(file.toLowerCase().endsWith('.gz') ? zlib.gunzipSync(raw) : raw, file, 'save it as "CSV UTF-8" and run again');
 }
 
 async function count(conn: DuckDBConnection, table: string): Promise<number> {
@@ -63,6 +81,7 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
     try {
       await conn.run(`CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM ${reader(file)}`);
     } catch (e) {
+      if (/invalid unicode/i.test((e as Error).message)) throwNotUtf8(file);
       throw new FramelabError('INVALID_INPUT', `DuckDB could not read ${file}: ${(e as Error).message}`);
     }
     const described = await conn.runAndReadAll('DESCRIBE raw');
@@ -120,9 +139,15 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
     const result = await conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${source} ORDER BY ${orderBy ? `${quoteIdent(orderBy)}, ` : ''}__row`);
     const data = result.getColumnsJS();
     const columns = new Map<string, Column>();
+    const nanInFile = new Map<string, Set<number>>();
     [...columnTypes.keys()].forEach((name, i) => {
       const values = data[i]!;
       const numeric = NUMERIC_TYPES.test(columnTypes.get(name)!) || temporal.has(name);
+      if (numeric) {
+        const rows = new Set<number>();
+        values.forEach((v, r) => typeof v === 'number' && Number.isNaN(v) && rows.add(r));
+        if (rows.size) nanInFile.set(name, rows);
+      }
       columns.set(
         name,
         numeric
@@ -130,7 +155,7 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
           : { kind: 'text', values: values.map((v) => (v === null ? null : String(v))) },
       );
     });
-    return { source: file, rowCount: rowsAfterDedupe, columns, temporal, summary: { file, rowsRead, rowsAfterFilter, rowsAfterDedupe } };
+    return { source: file, rowCount: rowsAfterDedupe, columns, temporal, nanInFile, summary: { file, rowsRead, rowsAfterFilter, rowsAfterDedupe } };
   });
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { SuiteConfig } from '../../../shared/suite';
 import { loadTable, readManifest, type LoadedTable } from './dataset';
+import { assertFiniteColumn, assertFiniteVectors } from './finite';
 import { embeddingsFromManifest, readFusedPt, readNpyWithIds, readNpzEmbeddings, type Embeddings } from './embeddings';
 import { assertNoLeakage, chooseFeatures, type FeatureChoice } from './leakage';
 import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality } from './modalities';
@@ -89,6 +90,16 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
   if (!targetCol) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no target column "${config.target.column}".`);
   if (targetCol.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `target "${config.target.column}" of ${config.metadata} is not numeric.`);
 
+  // An empty target is an outcome still to come; NaN written in the file or ±Infinity is an
+  // export gone wrong, and would poison every metric: refused before anything is fitted.
+  assertFiniteColumn(targetCol.values, ids, {
+    file: config.metadata,
+    column: config.target.column,
+    purpose: 'the target',
+    allowNaN: false,
+    nanInFile: loaded.nanInFile.get(config.target.column) ?? new Set(),
+    fix: 'leave the cell empty for an outcome not known yet, or fix the value, then run again.',
+  });
   // Rows whose outcome is unknown (not yet at the horizon) cannot train or score.
   let keep = ids.map((_, i) => i).filter((i) => !Number.isNaN(targetCol.values[i]!));
   const missingTarget = ids.length - keep.length;
@@ -126,8 +137,13 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     keep = joined;
   }
 
-  const table = takeRows(loaded, keep);
   const rowIds = keep.map((i) => ids[i]!);
+  // Only the rows the run uses: a bad vector of a video the metadata drops harms nothing.
+  if (embeddings) assertFiniteVectors(embeddings.data, embeddings.dim, rowsOf(rowIds, embeddingRowOf!), embeddings.source);
+  for (const m of loadedModalities) {
+    assertFiniteVectors(m.embeddings.data, m.embeddings.dim, rowsOf(rowIds, new Map(m.embeddings.ids.map((id, i) => [id, i]))), `${m.embeddings.source} (${m.name})`);
+  }
+  const table = takeRows(loaded, keep);
   const modalities = loadedModalities.length ? alignModalities(rowIds, loadedModalities) : undefined;
   const raw = Float64Array.from(keep, (i) => targetCol.values[i]!);
   const y = config.target.transform === 'log1p' ? raw.map(Math.log1p) : raw;
@@ -150,6 +166,17 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     });
   }
   assertNoLeakage([...choice.numeric, ...choice.categorical], config.target.column, config.leakage);
+  for (const column of choice.numeric) {
+    const col = table.columns.get(column);
+    if (col?.kind !== 'numeric') continue;
+    assertFiniteColumn(col.values, rowIds, {
+      file: config.metadata,
+      column,
+      purpose: 'a numeric feature; an empty cell or NaN is imputed with the median, Infinity cannot be',
+      allowNaN: true,
+      fix: 'fix the value or leave the cell empty, then run again.',
+    });
+  }
 
   // text_present from the text modality, for slices (after feature choice: a label of the row, not a feature).
   const textModality = modalities?.find((m) => m.name === 'text');
@@ -172,6 +199,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     textModel = { ...embedded.model, dim: embedded.dim, column: config.text.column };
     textStats = embedded.stats;
     textVectors = embedded.vectors;
+    assertFiniteVectors(textVectors, textModel.dim, rowIds.map((id, row) => ({ id, row })), `the text embeddings of ${config.text.model}`);
   }
 
   // Each row: [given embedding | text embedding]; either part may be absent. The given
@@ -236,6 +264,14 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
   return { data, table, choice, summary, textModel, temporal: loaded.temporal };
+}
+
+/** The file rows of `rowIds` in a vector file (a text modality may lack some: those are skipped). */
+function rowsOf(rowIds: readonly string[], rowOf: ReadonlyMap<string, number>): { row: number; id: string }[] {
+  return rowIds.flatMap((id) => {
+    const row = rowOf.get(id);
+    return row === undefined ? [] : [{ row, id }];
+  });
 }
 
 function mean(xs: Float64Array): number {

@@ -6,7 +6,7 @@ import { appRoot } from '../appRoot';
 import { cancelledError } from '../jobs/context';
 import { FramelabError } from '../../../shared/errors';
 import { writeSafetensors } from '../vision/weights/safetensors';
-import type { LeaderboardRow, SuiteConfig, SuiteRunResult } from '../../../shared/suite';
+import { SuiteRunResult, type LeaderboardRow, type SuiteConfig } from '../../../shared/suite';
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
 import { averageImportance, permutationImportance, type Importance } from './importance';
@@ -154,6 +154,46 @@ function intervalsAndSlices(config: SuiteConfig, data: SuiteData, sliceColumn: C
   return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed), config.target.transform), slices };
 }
 
+/**
+ * A model's predictions are numbers: NaN or ±Infinity (inputs that overflow, training that
+ * diverged) would give NaN metrics and a leaderboard that ranks a broken model quietly.
+ */
+function assertFinitePredictions(model: string, where: string, pred: Float64Array, rows: readonly number[], ids: readonly string[]): void {
+  const bad = pred.findIndex((v) => !Number.isFinite(v));
+  if (bad < 0) return;
+  const count = pred.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0);
+  throw new FramelabError(
+    'INVALID_INPUT',
+    `model "${model}" predicted ${pred[bad]} for video "${ids[rows[bad]!]}" (${where} rows; ${count} of ${pred.length} predictions are not finite), so the run was not saved. ` +
+      'Its inputs overflow or its training diverged: look for extreme values in the features (or a lower learning rate for a neural model), or leave the model out.',
+    { model, split: where, videoId: ids[rows[bad]!], nonFinite: count },
+  );
+}
+
+/**
+ * The last gate before the rename: every leaderboard metric finite (Spearman may be undefined:
+ * a constant prediction such as the mean model's has no rank correlation), every model's files
+ * written, and the result what `suite runs` parses. A failure here leaves no run folder.
+ */
+function checkResult(result: SuiteRunResult, scored: readonly Scored[], work: string, artefacts: readonly string[]): void {
+  for (const row of scored) {
+    for (const [block, metrics] of [['val', row.val], ['test', row.test]] as const) {
+      if (!metrics) continue;
+      const bad = METRIC_NAMES.find((k) => k !== 'spearman' && !Number.isFinite(metrics[k]));
+      if (bad) {
+        throw new FramelabError('INVALID_INPUT', `model "${row.model}" has ${block} ${bad} = ${metrics[bad]}, so the run was not saved: its predictions are too large to score (views are expm1 of them); check the target and the features for extreme values, or leave the model out.`, {
+          model: row.model,
+          metric: `${block}_${bad}`,
+        });
+      }
+    }
+  }
+  const missing = artefacts.filter((rel) => !fs.existsSync(path.join(work, rel)));
+  if (missing.length) throw new Error(`suite run: ${missing.join(', ')} missing from the run folder before it was saved`);
+  const parsed = SuiteRunResult.safeParse(result);
+  if (!parsed.success) throw new Error(`suite run: the result does not match its schema (${parsed.error.message}); the run was not saved`);
+}
+
 function writeReadOnlyTree(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
@@ -183,6 +223,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   const write = (rel: string, text: string) => fs.writeFileSync(path.join(work, rel), text);
   const models = [...new Set(config.models)];
   const scored: Scored[] = [];
+  /** Files each model must leave in the run (checked before the folder is moved into place). */
+  const artefacts: string[] = [];
   const sliceColumn = prepared.table.columns.get(config.sliceColumn);
   /** Per model, keyed by where the predictions come from: val/test (split runs) or oof (K-fold). */
   type EvaluationDetail = Record<string, { intervals: Record<string, Intervals>; slices: Record<string, Record<string, Metrics>> }>;
@@ -225,6 +267,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           reporter.progress(stage.fraction, stage.text);
           const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag, onEpoch(`${m}.fold${f + 1}`));
           const pred = await fitted.predict(data.src, data.guests, fold.test);
+          assertFinitePredictions(m, `fold ${f + 1}`, pred, fold.test, data.ids);
           fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
           perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred, config.target.transform));
           // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
@@ -244,6 +287,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const sd = Object.fromEntries(METRIC_NAMES.map((k) => [k, sdOf(k)]));
         scored.push({ model: m, val, test: null, sd });
         write(`models/${m}.folds.json`, JSON.stringify(nanToNull(folds), null, 2));
+        artefacts.push(`models/${m}.folds.json`);
         write(`importance/${m}.json`, JSON.stringify(nanToNull(averageImportance(foldImportance.get(m)!)), null, 2));
         // K-fold: one set of intervals and slices over all out-of-fold predictions ("oof").
         const e = intervalsAndSlices(config, data, sliceColumn, all, oof.get(m)!);
@@ -261,14 +305,22 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
         const fitted = await fitAndScore(m, data, split.train, config, reporter, cancelFlag, onEpoch(m));
         const val = await fitted.predict(data.src, data.guests, split.val);
         const test = await fitted.predict(data.src, data.guests, split.test);
+        assertFinitePredictions(m, 'validation', val, split.val, data.ids);
+        assertFinitePredictions(m, 'test', test, split.test, data.ids);
         if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         const ev = intervalsAndSlices(config, data, sliceColumn, split.val, val);
         const et = intervalsAndSlices(config, data, sliceColumn, split.test, test);
         const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
         write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
         detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
-        if (fitted.weights) writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
-        for (const file of fitted.files ?? []) fs.writeFileSync(path.join(work, 'models', `${m}.${file.ext}`), file.data);
+        if (fitted.weights) {
+          writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
+          artefacts.push(`models/${m}.safetensors`);
+        }
+        for (const file of fitted.files ?? []) {
+          fs.writeFileSync(path.join(work, 'models', `${m}.${file.ext}`), file.data);
+          artefacts.push(`models/${m}.${file.ext}`);
+        }
         preds.val.set(m, val);
         preds.test.set(m, test);
         scored.push({
@@ -278,6 +330,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           sd: null,
         });
         write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
+        artefacts.push(`models/${m}.json`);
       }
       write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
       write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
@@ -297,6 +350,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     );
     const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
     const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard };
+    // The folder is moved into place only with a result every reader accepts.
+    checkResult(result, scored, work, artefacts);
     write('result.json', JSON.stringify(result, null, 2));
     writeReadOnlyTree(work);
     fs.renameSync(work, runDir);
