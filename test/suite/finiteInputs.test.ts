@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SuiteConfig } from '../../src/shared/suite';
 import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
+import { predictAnyVideo } from '../../src/main/core/suite/newVideo';
 import { listRuns, runSuite, suiteRunsDir } from '../../src/main/core/suite/run';
+import { scoreMany } from '../../src/main/core/suite/scoreMany';
 import { HORIZON_CONFIG, writeHorizonFixture, writeNpy } from './horizonFixture';
 
 /**
@@ -142,5 +144,23 @@ describe('suite run: the run folder appears only with a valid result', () => {
     expect(err.message).toMatch(/model "ridge" predicted (NaN|-?Infinity) for video "vid_\d+"/);
     expect(listRuns(home).map((r) => r.runId)).toEqual([before.runId]);
     expect(runsFolder(home)).toEqual([before.runId]);
+  });
+});
+
+describe('scoring with a saved model: a non-finite embedding is not scored as NaN', () => {
+  it('batch scoring gives that video its reason and scores the rest; predicting it alone is refused', async () => {
+    const { dir, home, config } = setup();
+    const run = await runSuite(config, home, quiet);
+    const { ids, data } = readFixtureEmbeddings(dir);
+    data[7 * D + 2] = Infinity;
+    writeNpy(path.join(dir, 'bad.npy'), '<f4', ids.length, D, Buffer.from(data.buffer));
+    const embeddings = { path: path.join(dir, 'bad.npy'), ids: path.join(dir, 'ids.txt') };
+    const { rows } = await scoreMany({ runId: run.runId, model: 'ridge', metadata: config.metadata, embeddings }, home);
+    expect(rows.filter((r) => r.error).map((r) => [r.videoId, r.error])).toEqual([[ids[7], 'its embedding in bad.npy has Infinity at dimension 2 (0-based)']]);
+    expect(rows.filter((r) => !r.error).every((r) => Number.isFinite(r.yPred))).toBe(true);
+    await expect(predictAnyVideo(run.runDir, 'ridge', ids[7]!, { embeddings })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining(`video "${ids[7]}": ${embeddings.path} gives an embedding with Infinity at dimension 2 (0-based)`),
+    });
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTable } from '../../src/main/core/suite/dataset';
+import { readIdsTxt } from '../../src/main/core/suite/embeddings';
 
 /** DuckDB refuses a Latin-1 metadata CSV (it never reads it with U+FFFD); the message says where, as every text reader does. */
 describe('a metadata table that is not UTF-8', () => {
@@ -23,5 +24,14 @@ describe('a metadata table that is not UTF-8', () => {
       expect(err!.message).toContain(`${file} is not UTF-8 text: line 3 (byte offset 38) has the byte 0xE9`);
       expect(err!.message).not.toContain('caf');
     }
+  });
+
+  it('nor is an ids file: a Latin-1 id would silently miss its metadata row', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suite-utf8-'));
+    const ids = path.join(dir, 'ids.txt');
+    fs.writeFileSync(ids, Buffer.from('v1\ncaf\xe9\n', 'latin1'));
+    expect(() => readIdsTxt(ids)).toThrow(`${ids} is not UTF-8 text: line 2 (byte offset 6) has the byte 0xE9`);
+    fs.writeFileSync(ids, 'v1\ncaf\u00e9\n');
+    expect(readIdsTxt(ids)).toEqual(['v1', 'caf\u00e9']);
   });
 });

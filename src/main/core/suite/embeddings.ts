@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { readTorchObject, tensorProblem } from '../vision/weights/pth';
 import type { Tensor } from '../vision/weights/tensor';
+import { decodeUtf8 } from '../workspace/utf8Text';
 import { readNpy, readNpz, type NpyArray } from './npy';
 import { readRegularFile } from '../workspace/inputPaths';
 
@@ -57,8 +58,8 @@ export function readFusedPt(file: string, key = 'fused'): Embeddings {
 
 export function readIdsTxt(file: string): string[] {
   if (!fs.existsSync(file)) fail(`the ids file ${file} does not exist (a .npy needs "ids": one video id a line, in row order).`);
-  return readRegularFile(file, 'ids file')
-    .toString('utf8')
+  // Strict UTF-8: a Latin-1 "café" would become "caf\uFFFD" and silently miss its metadata row.
+  return decodeUtf8(readRegularFile(file, 'ids file'), file, 'save it as UTF-8 text, one video id a line')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length);

@@ -14,6 +14,18 @@ function fail(message: string, details: Record<string, unknown>): never {
   throw new FramelabError('INVALID_INPUT', message, details);
 }
 
+/** The first dimension of `vector` that is NaN or ±Infinity, or -1. */
+export function firstNonFinite(vector: ArrayLike<number>): number {
+  for (let k = 0; k < vector.length; k++) if (!Number.isFinite(vector[k]!)) return k;
+  return -1;
+}
+
+/** "NaN at dimension 3 (0-based)" for a message, or null when the vector is finite. */
+export function nonFiniteProblem(vector: ArrayLike<number>): string | null {
+  const k = firstNonFinite(vector);
+  return k < 0 ? null : `${describe(vector[k]!)} at dimension ${k} (0-based)`;
+}
+
 const more = (count: number, what: string) => (count > 1 ? ` (${count - 1} more ${what} too)` : '');
 
 /**

@@ -7,6 +7,7 @@ import type { Embeddings } from './embeddings';
 import { leakageSet } from './leakage';
 import { GUEST_FEATURE } from './models';
 import { loadEmbeddings } from './prepare';
+import { nonFiniteProblem } from './finite';
 import type { FeatureSource, PipelineState } from './preprocess';
 import { predictVideo, readSavedModel, scorerOf } from './saved';
 import type { Column, Table } from './table';
@@ -119,6 +120,8 @@ async function findEmbedding(videoId: string, inputs: PredictInputs, config: Sui
     }
   }
   if (vector.length !== dim) throw new FramelabError('INVALID_INPUT', `video "${videoId}": ${where} gives a ${vector.length}-d embedding; the model was trained on ${dim}-d.`);
+  const problem = nonFiniteProblem(vector);
+  if (problem) throw new FramelabError('INVALID_INPUT', `video "${videoId}": ${where} gives an embedding with ${problem}; embeddings must be finite numbers.`, { videoId, file: where });
   return vector;
 }
 

@@ -7,6 +7,7 @@ import type { JobContext } from '../jobs/context';
 import { loadTable } from './dataset';
 import { modelNeeds, readRunConfig, type SavedModelFile } from './newVideo';
 import { loadEmbeddings } from './prepare';
+import { nonFiniteProblem } from './finite';
 import type { FeatureSource } from './preprocess';
 import { readSavedModel, scorerOf } from './saved';
 import { runDirOf } from './run';
@@ -85,7 +86,10 @@ export async function scoreMany(
     for (const row of rows) {
       if (row.error) continue;
       const i = at.get(row.videoId);
+      const problem = i === undefined ? null : nonFiniteProblem(emb.data.subarray(i * emb.dim, (i + 1) * emb.dim));
       if (i === undefined) row.error = `no embedding in ${path.basename(emb.source)}`;
+      // A NaN vector would score as NaN: that video gets its reason, the others are scored.
+      else if (problem) row.error = `its embedding in ${path.basename(emb.source)} has ${problem}`;
       else embeddings.set(emb.data.subarray(i * emb.dim, (i + 1) * emb.dim), rowOf.get(row.videoId)! * emb.dim);
     }
   }
