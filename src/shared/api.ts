@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
 import { Coverage, Disagreement, GoldSnapshotSummary } from './gold';
-import { Codebook, CodebookChange, Coder, CoderId, CodingFrame, QueueFilter, SavedCodes } from './coding';
+import { Codebook, CodebookChange, Coder, CoderId, CodingQueuePage, QueueFilter, QueuePage, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
 import { IcrReport, IcrReportInput } from './icr';
@@ -173,12 +173,9 @@ export const api = {
     output: z.object({ pool: z.number().int(), overlap: z.number().int(), perCoder: z.record(z.string(), z.number().int()) }),
   }),
   'coding.queue': method({
-    summary: "A coder's assigned frames with their own codes only",
-    input: z.strictObject({ coderId: CoderId, filter: QueueFilter.default('all') }),
-    output: z.object({
-      frames: z.array(CodingFrame),
-      counts: z.object({ assigned: z.number().int(), done: z.number().int(), flagged: z.number().int(), recode: z.number().int() }),
-    }),
+    summary: "A page of a coder's assigned frames with their own codes only, the filter's total and the counts",
+    input: z.strictObject({ coderId: CoderId, filter: QueueFilter.default('all'), ...QueuePage.shape }),
+    output: CodingQueuePage,
   }),
   'coding.save': method({
     summary: "Save a frame's codes, every dimension at once; acknowledged after commit",
@@ -201,8 +198,8 @@ export const api = {
     output: AnnotationsImportReport,
   }),
   'annotations.export': method({
-    summary: "Write every frame × coder's codes as the lab's annotations.csv",
-    input: z.strictObject({ out: z.string().min(1) }),
+    summary: "Write every frame × coder's codes as the lab's annotations.csv (never replacing a file unless overwrite)",
+    input: z.strictObject({ out: z.string().min(1), overwrite: z.boolean().default(false) }),
     output: z.object({ rows: z.number().int(), file: z.string() }),
   }),
   'recode.list': method({
@@ -221,11 +218,12 @@ export const api = {
     output: Coverage,
   }),
   'icr.export': method({
-    summary: 'Write the reliability report of a dimension as HTML, PDF, JSON or CSV (figures)',
+    summary: 'Write the reliability report of a dimension as HTML, PDF, JSON or CSV (figures); never replacing a file unless overwrite',
     input: z.strictObject({
       dimension: z.string().min(1),
       format: z.enum(['html', 'pdf', 'json', 'csv']),
       out: z.string().min(1),
+      overwrite: z.boolean().default(false),
       categories: z.array(z.string().trim().min(1)).min(1).optional(),
       bootstrap: z.number().int().min(0).max(100_000).default(1000),
       seed: z.number().int().default(1),
@@ -319,8 +317,8 @@ export const api = {
     output: z.object({ snapshots: z.array(GoldSnapshotSummary) }),
   }),
   'gold.export': method({
-    summary: 'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note)',
-    input: z.strictObject({ snapshotId: z.string().min(1), out: z.string().min(1) }),
+    summary: 'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note); never replacing a file unless overwrite',
+    input: z.strictObject({ snapshotId: z.string().min(1), out: z.string().min(1), overwrite: z.boolean().default(false) }),
     output: z.object({ rows: z.number().int(), file: z.string() }),
   }),
   'sync.status': method({

@@ -115,6 +115,8 @@ export const ModelsExportParams = z.object({
   model: ModelId,
   format: z.enum(EXPORT_FORMATS),
   out: z.string().min(1),
+  /** Replace a file already at `out` (and its sidecar); without it an existing file is refused. */
+  overwrite: z.boolean().default(false),
   /** For ONNX: the full network, or layers 1–3 alone as a feature extractor. */
   part: z.enum(['full', 'features']).default('full'),
 });

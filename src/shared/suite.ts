@@ -175,6 +175,8 @@ export const SuiteEmbedTextParams = z.object({
   model: z.string().min(1),
   /** .npz (arrays ids, text, text_present) or .npy (matrix; ids beside it as <name>.ids.txt). */
   out: z.string().regex(/\.(npz|npy)$/i, 'an .npz or .npy file'),
+  /** Replace files already there (the .npz/.npy and its ids); without it an existing file is refused. */
+  overwrite: z.boolean().default(false),
   batchSize: z.number().int().min(1).default(32),
 });
 export type SuiteEmbedTextParams = z.infer<typeof SuiteEmbedTextParams>;
@@ -201,6 +203,8 @@ export const SuiteScoreParams = z.object({
   embeddings: z.object({ path: z.string().min(1), ids: z.string().optional(), key: z.string().optional() }).optional(),
   /** `video_id, y_pred, views_pred, error`. */
   out: z.string().regex(/\.csv$/i, 'a .csv file'),
+  /** Replace a file already at `out`; without it an existing file is refused. */
+  overwrite: z.boolean().default(false),
 });
 export type SuiteScoreParams = z.infer<typeof SuiteScoreParams>;
 

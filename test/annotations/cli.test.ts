@@ -47,10 +47,19 @@ describe('framelab annotations', () => {
       expect(Object.keys(report.missing)).toEqual(['pov', 'distance']);
 
       // A relative --out is resolved against the shell's folder (the CLI runs in the repo root).
+      fs.mkdirSync(path.join(dir, 'export'));
       const out = path.join(dir, 'export', 'annotations.csv');
       const exported = await runCli(['annotations', 'export', '--out', path.relative(REPO_ROOT, out), '--json', '--home', home]);
       expect(exported.code).toBe(0);
       expect(singleJsonLine(exported.stdout)).toEqual({ rows: 120, file: out });
+      // A second export is refused without --overwrite (the file kept as it is), and replaces it with.
+      fs.appendFileSync(out, 'mine\r\n');
+      const refused = await runCli(['annotations', 'export', '--out', out, '--json', '--home', home]);
+      expect(refused.code).not.toBe(0);
+      expect(JSON.parse(refused.stderr).error).toMatchObject({ code: 'CONFLICT', message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.` });
+      expect(fs.readFileSync(out, 'utf8')).toMatch(/mine\r\n$/);
+      const replaced = await runCli(['annotations', 'export', '--out', out, '--overwrite', '--json', '--home', home]);
+      expect(replaced.code, replaced.stderr).toBe(0);
       const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
       expect(lines).toHaveLength(121);
       expect(lines.slice(1).sort()).toEqual(sampleRecords().slice(1).map((r) => r.join(',')).sort());

@@ -82,6 +82,7 @@ describe('annotations import: the sample', () => {
   it('round trip: export gives back the same (frame_id, coder, pov, distance), blanks as empty cells', async () => {
     const { core, dir } = setup();
     await importFile(core, { file: SAMPLE });
+    fs.mkdirSync(path.join(dir, 'exports')); // an export goes into a folder that exists
     const out = path.join(dir, 'exports', 'annotations.csv');
     expect(await client(core).call('annotations.export', { out })).toEqual({ rows: 120, file: out });
     const exported = parseCsv(fs.readFileSync(out, 'utf8'));

@@ -237,7 +237,10 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
   });
 
   it('exports the three CSVs byte for byte, refuses to replace files unless asked, and says what it replaced', async () => {
-    const dest = path.join(dir, 'export', 'here');
+    fs.mkdirSync(path.join(dir, 'export'));
+    const dest = path.join(dir, 'export', 'here'); // created: its parent exists
+    expect(await failure('infer.export', { outDir, dest: path.join(dir, 'missing', 'here') })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('does not exist') });
+    expect(await failure('infer.export', { outDir, dest: path.join(dir, '.hidden') })).toMatchObject({ code: 'INVALID_INPUT' });
     const first = await call('infer.export', { outDir, dest });
     expect(first.replaced).toEqual([]);
     expect(first.files.map((f) => f.name)).toEqual(FILES);
@@ -250,6 +253,13 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     expect(again.replaced).toEqual(FILES);
     expect(fs.readFileSync(path.join(dest, 'errors.csv')).equals(fs.readFileSync(path.join(outDir, 'errors.csv')))).toBe(true);
     expect(fs.readdirSync(dest).sort()).toEqual([...FILES].sort());
+    // A link named like one of the files is never written through, even with overwrite.
+    const victim = path.join(dir, 'victim.txt');
+    fs.writeFileSync(victim, 'precious\n');
+    fs.rmSync(path.join(dest, 'errors.csv'));
+    fs.symlinkSync(victim, path.join(dest, 'errors.csv'));
+    expect(await failure('infer.export', { outDir, dest, overwrite: true })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('symbolic link') });
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 
   it('names a folder that is missing or not an output folder', async () => {

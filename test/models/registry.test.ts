@@ -136,8 +136,12 @@ describe.skipIf(!haveTorchvision)('model registry: import, list, activate, expor
     expect(fs.statSync(onnx).size).toBe(res3.json.bytes);
 
     const bad = await cli(home, 'models', 'export', '--model', 'pov@v7', '--format', 'pth', '--out', path.join(dir, 'x.onnx'));
-    expect(bad.json.error.message).toContain('should end with .pth');
-    const unknown = await cli(home, 'models', 'export', '--model', 'pov@v1', '--format', 'pth', '--out', out);
+    expect(bad.json.error.message).toContain('must end in .pth');
+    // The file written above is not replaced without --overwrite (refused when the job starts), and is with it.
+    const again = await cli(home, 'models', 'export', '--model', 'pov@v7', '--format', 'pth', '--out', out);
+    expect(again.json.error).toMatchObject({ code: 'CONFLICT', message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.` });
+    expect((await cli(home, 'models', 'export', '--model', 'pov@v7', '--format', 'pth', '--out', out, '--overwrite')).code).toBe(0);
+    const unknown = await cli(home, 'models', 'export', '--model', 'pov@v1', '--format', 'pth', '--out', path.join(dir, 'unknown.pth'));
     expect(unknown.json.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(unknown.json.error.message).toContain('Known models: pov@v7');
   }, 180_000);

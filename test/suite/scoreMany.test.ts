@@ -99,6 +99,7 @@ describe('suite score: many videos with one saved model', () => {
 
   it('framelab suite score runs the job and writes the CSV whole', async () => {
     const { data, home, run } = await trainedRun(['mean', 'ridge']);
+    fs.mkdirSync(path.join(data, 'scores'));
     const out = path.join(data, 'scores', 'ridge.csv');
     const res = await runCli(['--home', home, '--json', 'suite', 'score', '--run', run.runId, '--model', 'ridge', '--metadata', path.join(data, 'meta.csv'), '--out', out], { timeoutMs: 120_000 });
     expect(res.code, res.stderr).toBe(0);

@@ -165,7 +165,7 @@ describe('a suite run with "text"', () => {
   it('fails before embedding when the text column is missing or numeric', async () => {
     const dir = fs.mkdtempSync(path.join(root, 'bad-'));
     await writeTextFixture(dir, 20);
-    await expect(runSuite(textConfig(dir, { text: { column: 'titel', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/meta\.csv has no text column "titel" \(text\.column\); columns: video_id, channel_id, duration, title/);
+    await expect(runSuite(textConfig(dir, { text: { column: 'titel', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/meta\.csv has no text column "titel" \(text\.column\); its columns: video_id, channel_id, duration, title/);
     await expect(runSuite(textConfig(dir, { text: { column: 'duration', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/text\.column "duration" .* is numeric/);
     await expect(runSuite(textConfig(dir, { text: { column: 'title', model: path.join(dir, 'no-model') } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/no-model does not exist/);
     expect(fs.existsSync(path.join(dir, 'home', 'runs', 'suite')) ? fs.readdirSync(path.join(dir, 'home', 'runs', 'suite')) : []).toEqual([]);
@@ -177,8 +177,9 @@ describe('suite.embedText', () => {
     const dir = fs.mkdtempSync(path.join(root, 'embed-'));
     const { titles, ids } = await writeTextFixture(dir, 40);
     const home = path.join(dir, 'home');
+    fs.mkdirSync(path.join(dir, 'out'));
     const npz = path.join(dir, 'out', 'titles.npz');
-    const res = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, batchSize: 8 });
+    const res = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, overwrite: false, batchSize: 8 });
     expect(res).toMatchObject({ out: npz, idsFile: null, rows: 40, dim: 8, present: titles.filter((t) => t.trim()).length, cached: 0 });
     const expected = await embedTexts(titles, { modelDir, homeRoot: home });
     expect(expected.stats.computed).toBe(0); // the job filled the same cache
@@ -193,13 +194,13 @@ describe('suite.embedText', () => {
       py.norms.forEach((nrm: number, i: number) => expect(nrm).toBeCloseTo(titles[i]!.trim() ? 1 : 0, 5));
     }
     const npy = path.join(dir, 'titles.npy');
-    const res2 = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npy, batchSize: 8 });
+    const res2 = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npy, overwrite: false, batchSize: 8 });
     expect(res2).toMatchObject({ idsFile: path.join(dir, 'titles.ids.txt'), computed: 0 });
     expect(Array.from(readNpyWithIds(npy, res2.idsFile!).data)).toEqual(Array.from(back.data));
 
     // The same video with two different titles is refused, naming it.
     fs.appendFileSync(path.join(dir, 'meta.csv'), `v000,UC0,10,"another title",5\n`);
-    await expect(runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, batchSize: 8 })).rejects.toThrow(/video "v000" has two different title values/);
+    await expect(runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, overwrite: true, batchSize: 8 })).rejects.toThrow(/video "v000" has two different title values/);
   }, 120_000);
 
   it('runs from the CLI as a job, then a suite run with "text" through the CLI reuses its cache', async () => {

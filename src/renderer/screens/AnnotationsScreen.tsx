@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AnnotationsImportReport, RecodeEntry } from '../../shared/annotations';
 import { client } from '../api/client';
+import { callConfirmingOverwrite } from '../api/confirmOverwrite';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
 
@@ -37,8 +38,8 @@ export function AnnotationsScreen() {
   const exportFile = async (e: React.FormEvent) => {
     e.preventDefault();
     try {
-      const result = await client().call('annotations.export', { out: out.trim() });
-      setExported(`${result.rows} rows written to ${result.file}`);
+      const result = await callConfirmingOverwrite((overwrite) => client().call('annotations.export', { out: out.trim(), overwrite }));
+      if (result) setExported(`${result.rows} rows written to ${result.file}`);
     } catch (err) {
       notifyError(err);
     }

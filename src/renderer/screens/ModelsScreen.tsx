@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JobSummary } from '../../shared/jobs';
 import type { ModelSummary, ModelsPredictResult } from '../../shared/models';
 import { client } from '../api/client';
+import { callConfirmingOverwrite } from '../api/confirmOverwrite';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
 
@@ -38,7 +39,10 @@ export function ModelsScreen() {
 
   const start = async (kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
     try {
-      const { job } = await client().call('jobs.start', { kind, params });
+      // An export to a file that exists is refused at start; the person is asked before it is replaced.
+      const started = await callConfirmingOverwrite((overwrite) => client().call('jobs.start', { kind, params: overwrite ? { ...params, overwrite } : params }));
+      if (!started) return null;
+      const { job } = started;
       upsertJob(job);
       setJobsPanelOpen(true);
       return job;

@@ -7,7 +7,7 @@ import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
 const USAGE = `framelab annotations import FILE [--frames DIR] [--map old=new]... [--replace-newer] [--json]
-       framelab annotations export --out FILE [--json]`;
+       framelab annotations export --out FILE [--overwrite] [--json]`;
 
 const RECODE_USAGE = 'framelab recode list [--coder ID] [--json]';
 
@@ -70,7 +70,7 @@ export const annotationsCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { frames: { type: 'string' }, map: { type: 'string', multiple: true }, 'replace-newer': { type: 'boolean' }, out: { type: 'string' } },
+      { frames: { type: 'string' }, map: { type: 'string', multiple: true }, 'replace-newer': { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
       USAGE,
     );
     const [action, file, ...extra] = positionals;
@@ -78,7 +78,7 @@ export const annotationsCommand: Command = {
     switch (action) {
       case 'import': {
         if (!file) throw new FramelabError('INVALID_INPUT', `annotations import needs the CSV file.\nUsage: ${USAGE}`);
-        if (values.out !== undefined) throw new FramelabError('INVALID_INPUT', `--out belongs to annotations export.\nUsage: ${USAGE}`);
+        if (values.out !== undefined || values.overwrite !== undefined) throw new FramelabError('INVALID_INPUT', `--out and --overwrite belong to annotations export.\nUsage: ${USAGE}`);
         const input = {
           file: path.resolve(file),
           framesDir: values.frames === undefined ? undefined : path.resolve(values.frames),
@@ -99,7 +99,7 @@ export const annotationsCommand: Command = {
           throw new FramelabError('INVALID_INPUT', `--frames, --map and --replace-newer belong to annotations import.\nUsage: ${USAGE}`);
         }
         const out = path.resolve(values.out);
-        const result = await withClient(globals, (client) => client.call('annotations.export', { out }));
+        const result = await withClient(globals, (client) => client.call('annotations.export', { out, overwrite: values.overwrite ?? false }));
         return { value: result, text: `Wrote ${result.rows} rows to ${result.file}.` };
       }
       default:

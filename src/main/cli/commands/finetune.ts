@@ -81,7 +81,6 @@ export const finetuneCommand: Command = {
       bootstrapResamples: number(values.resamples, '--resamples', true) ?? 2000,
       outDir: out,
     };
-    fs.mkdirSync(out, { recursive: true });
     return withClient(globals, async (client, mode) => {
       const { result } = await runJobForResult(client, mode, globals, 'finetune.run', params);
       // What the file now holds (every dimension's entry), as the lab's scripts will read it.

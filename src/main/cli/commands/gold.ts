@@ -7,7 +7,7 @@ import { withClient } from '../session';
 
 const GOLD_USAGE = `framelab gold snapshot --dimension D [--json]
        framelab gold list [--dimension D] [--json]
-       framelab gold export --snapshot ID --out FILE [--json]`;
+       framelab gold export --snapshot ID --out FILE [--overwrite] [--json]`;
 const ADJUDICATE_USAGE = 'framelab adjudicate --frame ID --dimension D --code C [--note TEXT] [--json]';
 
 const usage = (message: string, text: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${text}`);
@@ -40,7 +40,7 @@ export const goldCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { dimension: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string' } },
+      { dimension: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
       GOLD_USAGE,
     );
     const [action, ...extra] = positionals;
@@ -58,7 +58,7 @@ export const goldCommand: Command = {
         }
         case 'export': {
           if (!values.snapshot || !values.out) throw usage('gold export needs --snapshot and --out.', GOLD_USAGE);
-          const result = await client.call('gold.export', { snapshotId: values.snapshot, out: path.resolve(values.out) });
+          const result = await client.call('gold.export', { snapshotId: values.snapshot, out: path.resolve(values.out), overwrite: values.overwrite ?? false });
           return { value: result, text: `${result.rows} rows written to ${result.file}` };
         }
         default:

@@ -11,7 +11,7 @@ import type { Command } from '../command';
 import { withClient } from '../session';
 
 const USAGE = `framelab icr --dimension COL [--input FILE.csv] [--categories "c1,c2,..."] [--unit-col frame_id] [--coder-col coder]
-           [--bootstrap N] [--seed S] [--by-video COL] [--report FILE.html|.pdf|.json|.csv] [--json]`;
+           [--bootstrap N] [--seed S] [--by-video COL] [--report FILE.html|.pdf|.json|.csv [--overwrite]] [--json]`;
 
 const invalid = (message: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${USAGE}`);
 
@@ -104,6 +104,7 @@ export const icrCommand: Command = {
         seed: { type: 'string' },
         'by-video': { type: 'string' },
         report: { type: 'string' },
+        overwrite: { type: 'boolean' },
       },
       USAGE,
     );
@@ -118,6 +119,8 @@ export const icrCommand: Command = {
 
     const reportFile = values.report === undefined ? undefined : path.resolve(values.report);
     const format = reportFile === undefined ? undefined : formatOf(reportFile);
+    if (values.overwrite !== undefined && reportFile === undefined) throw invalid('--overwrite goes with --report (it lets the report replace an existing file).');
+    const overwrite = values.overwrite ?? false;
     let report: IcrReport;
     if (values.input !== undefined) {
       report = csvIcrReport({
@@ -139,7 +142,7 @@ export const icrCommand: Command = {
           source: `file ${path.resolve(values.input)}`,
           generatedAt: new Date().toISOString(),
         };
-        await writeReport(context, format, reportFile, chromiumPrinter());
+        await writeReport(context, format, reportFile, chromiumPrinter(), overwrite);
       }
     } else {
       if (values['unit-col'] !== undefined || values['coder-col'] !== undefined) {
@@ -150,7 +153,7 @@ export const icrCommand: Command = {
       }
       const input = { dimension, categories, bootstrap, seed, byVideo: byVideo !== undefined };
       report = await withClient(globals, async (client) => {
-        if (reportFile && format) await client.call('icr.export', { ...input, format, out: reportFile });
+        if (reportFile && format) await client.call('icr.export', { ...input, format, out: reportFile, overwrite });
         return client.call('icr.report', input);
       });
     }

@@ -9,7 +9,7 @@ import { withClient } from '../session';
 const USAGE = `framelab models import FILE.pth|FILE.safetensors --dimension D --version vN --classes "a,b,..." [--parent D@vN] [--activate|--no-activate] [--json]
        framelab models list [--dimension D] [--json]
        framelab models predict --model D@vN IMAGE... [--batch N] [--json]
-       framelab models export --model D@vN --format pth|safetensors|onnx [--part full|features] --out FILE [--json]
+       framelab models export --model D@vN --format pth|safetensors|onnx [--part full|features] --out FILE [--overwrite] [--json]
        framelab models activate D@vN [--json]`;
 
 function modelLine(m: ModelSummary): string {
@@ -49,6 +49,7 @@ export const modelsCommand: Command = {
         format: { type: 'string' },
         part: { type: 'string' },
         out: { type: 'string' },
+        overwrite: { type: 'boolean' },
       },
       USAGE,
     );
@@ -105,6 +106,7 @@ export const modelsCommand: Command = {
         format: format as ModelsExportParams['format'],
         part: (values.part ?? 'full') as ModelsExportParams['part'],
         out: path.resolve(required(values.out, '--out', 'export')),
+        overwrite: values.overwrite ?? false,
       };
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'models.export', params);

@@ -15,9 +15,9 @@ const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train
        framelab suite runs [--json]
        framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON]
            [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]
-       framelab suite score --run RUN_ID --model NAME --metadata FILE [--embeddings FILE [--ids FILE] [--key NAME]] --out FILE.csv [--json]
+       framelab suite score --run RUN_ID --model NAME --metadata FILE [--embeddings FILE [--ids FILE] [--key NAME]] --out FILE.csv [--overwrite] [--json]
 
-       framelab suite embed-text --metadata TABLE --column title --model DIR --out FILE.npz|.npy [--id-column video_id] [--batch-size 32] [--json]`;
+       framelab suite embed-text --metadata TABLE --column title --model DIR --out FILE.npz|.npy [--overwrite] [--id-column video_id] [--batch-size 32] [--json]`;
 
 /** Reads and validates a suite config; its relative paths become relative to its folder. */
 export function readSuiteConfig(file: string): SuiteConfig {
@@ -51,7 +51,7 @@ export const suiteCommand: Command = {
   usage: USAGE,
   summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' }, column: { type: 'string' }, out: { type: 'string' }, 'id-column': { type: 'string' }, 'batch-size': { type: 'string' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' }, column: { type: 'string' }, out: { type: 'string' }, 'id-column': { type: 'string' }, 'batch-size': { type: 'string' }, overwrite: { type: 'boolean' } }, USAGE);
     const [action, ...rest] = positionals;
 
     if (action === 'run' || action === 'train') {
@@ -117,7 +117,7 @@ export const suiteCommand: Command = {
       if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
       const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
       const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
-      const params = SuiteScoreParams.safeParse({ runId: run, model, metadata: abs(metadata), embeddings, out: abs(out) });
+      const params = SuiteScoreParams.safeParse({ runId: run, model, metadata: abs(metadata), embeddings, out: abs(out), overwrite: values.overwrite ?? false });
       if (!params.success) throw new FramelabError('INVALID_INPUT', `suite score: ${zodMessage(params.error)}`);
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.score', params.data);
@@ -131,7 +131,7 @@ export const suiteCommand: Command = {
       if (!metadata || !column || !model || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite embed-text needs --metadata, --column, --model and --out.\nUsage: ${USAGE}`);
       const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
       if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new FramelabError('INVALID_INPUT', `--batch-size must be a whole number ≥ 1; got ${values['batch-size']}.`);
-      const params = SuiteEmbedTextParams.safeParse({ input: path.resolve(metadata), column, model: path.resolve(model), out: path.resolve(out), idColumn: values['id-column'], batchSize });
+      const params = SuiteEmbedTextParams.safeParse({ input: path.resolve(metadata), column, model: path.resolve(model), out: path.resolve(out), overwrite: values.overwrite ?? false, idColumn: values['id-column'], batchSize });
       if (!params.success) throw new FramelabError('INVALID_INPUT', `suite embed-text: ${zodMessage(params.error)}`);
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.embedText', params.data);

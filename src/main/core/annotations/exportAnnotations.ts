@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { FramelabError } from '../../../shared/errors';
 import type { Db } from '../db/open';
+import { fileOutput, writeOutputFile } from '../workspace/outputPaths';
 import { writeCsv } from './csv';
 import { formatSeconds } from '../media/videoIds';
 
@@ -55,20 +53,11 @@ export function annotationRecords(db: Db): string[][] {
   ];
 }
 
-export function exportAnnotations(db: Db, out: string): { rows: number; file: string } {
-  if (!path.isAbsolute(out)) throw new FramelabError('INVALID_INPUT', `The export file must be an absolute path, not "${out}".`);
-  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
-    throw new FramelabError('INVALID_INPUT', `${out} is a folder; give the CSV file to write (e.g. ${path.join(out, 'annotations.csv')}).`);
-  }
+/** Writes the CSV to a path the caller chose (outputPaths rules: a .csv, never replaced unless `overwrite`). */
+export function exportAnnotations(db: Db, out: string, overwrite = false): { rows: number; file: string } {
+  const rules = { extensions: ['csv'], overwrite };
+  fileOutput(out, rules); // refuse a bad path before reading every code
   const records = annotationRecords(db);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const tmp = `${out}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, writeCsv(records));
-    fs.renameSync(tmp, out);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  return { rows: records.length - 1, file: out };
+  const file = writeOutputFile(out, writeCsv(records), rules);
+  return { rows: records.length - 1, file };
 }

@@ -19,6 +19,6 @@ export const annotationsHandlers: HandlerGroup<AnnotationsMethods> = {
     }
     return AnnotationsImportReport.parse(job.result);
   },
-  'annotations.export': ({ out }, core) => exportAnnotations(core.db, out),
+  'annotations.export': ({ out, overwrite }, core) => exportAnnotations(core.db, out, overwrite),
   'recode.list': ({ coderId }, core) => ({ entries: listRecode(core.db, coderId) }),
 };

@@ -3,12 +3,16 @@ import { listDisagreements } from '../gold/disagreements';
 import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
 import { coverage } from '../icr/coverage';
 import { projectReportContext, writeReport } from '../icr/exportReport';
+import { fileOutput } from '../workspace/outputPaths';
 import type { HandlerGroup } from './types';
 
 export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
   'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),
-  'icr.export': ({ format, out, ...input }, core) =>
-    writeReport(projectReportContext(core.db, core.home, input), format, out, core.pdfPrinter),
+  'icr.export': ({ format, out, overwrite, ...input }, core) => {
+    // The path is checked before the report is computed (a bootstrap can take seconds).
+    fileOutput(out, { extensions: [format], overwrite });
+    return writeReport(projectReportContext(core.db, core.home, input), format, out, core.pdfPrinter, overwrite);
+  },
   'gold.disagreements': ({ dimension, pair }, core) => ({ disagreements: listDisagreements(core.db, dimension, pair) }),
   'gold.adjudicate': (input, core) => {
     const decided = adjudicate(core.db, input);
@@ -21,5 +25,5 @@ export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.di
     return snapshot;
   },
   'gold.list': ({ dimension }, core) => ({ snapshots: listSnapshots(core.db, dimension) }),
-  'gold.export': ({ snapshotId, out }, core) => exportSnapshot(core.db, snapshotId, out),
+  'gold.export': ({ snapshotId, out, overwrite }, core) => exportSnapshot(core.db, snapshotId, out, overwrite),
 };

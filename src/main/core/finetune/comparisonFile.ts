@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ComparisonEntry } from '../../../shared/finetune';
 import { FramelabError } from '../../../shared/errors';
 import { writeFileAtomic } from '../workspace/atomic';
+import { describeJsonError } from '../workspace/describeContent';
 import { zodMessage } from '../zodMessage';
 
 /**
@@ -14,6 +15,11 @@ import { zodMessage } from '../zodMessage';
 export function readComparisonFile(file: string): Record<string, unknown> {
   let text: string;
   try {
+    // The file sits in a folder the caller chose: a link there (to ~/.ssh/…) is neither read nor replaced.
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile()) {
+      throw new FramelabError('CONFLICT', `${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; it was left as it is. Move it aside, or choose another output folder.`);
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
@@ -25,7 +31,7 @@ export function readComparisonFile(file: string): Record<string, unknown> {
   } catch (err) {
     throw new FramelabError(
       'CONFLICT',
-      `${file} is not valid JSON (${(err as Error).message}); it was left as it is. Move it aside to start a new comparison file.`,
+      `${file} cannot be read: ${describeJsonError(err, text)}; it was left as it is. Move it aside to start a new comparison file.`,
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -37,6 +37,7 @@ import { softmaxRows } from '../vision/inference/classify';
 import { preprocessImage } from '../vision/preprocess';
 import { RESNET50 } from '../vision/resnet50';
 import { writePth } from '../vision/weights/pth';
+import { folderOutput } from '../workspace/outputPaths';
 import { readModel } from '../vision/weights/safetensors';
 import { entriesToStateDict } from '../../../../native/index';
 import { compareModels, mergeComparisonFile } from './comparison';
@@ -171,7 +172,8 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
     }
 
     const deciding = comparisons.get(cvKinds[0]!)!;
-    const outDir = path.resolve(params.outDir ?? path.join(home.root, 'runs', 'finetune', ctx.jobId));
+    // A folder the caller chose is created when its parent exists (outputPaths); reusing it is no overwrite.
+    const outDir = params.outDir !== undefined ? folderOutput(params.outDir) : path.join(home.root, 'runs', 'finetune', ctx.jobId);
     let staged: StagedModel | null = null;
     let pthFile: string | null = null;
     if (deciding.decision.save) {

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { FramelabError } from '../../../shared/errors';
 import { writeCsv } from '../annotations/csv';
@@ -8,7 +7,7 @@ import { cached, type Db } from '../db/open';
 import { formatSeconds } from '../media/videoIds';
 import { annotationsSource } from '../sync/source';
 import { adjudicationsOf, codedFrames, requireDimension } from './disagreements';
-import { writeFileAtomic } from '../workspace/atomic';
+import { fileOutput, writeOutputFile } from '../workspace/outputPaths';
 
 /**
  * The gold set of a dimension: frames every coder agrees on (at least two codes) plus the
@@ -116,8 +115,13 @@ export function listSnapshots(db: Db, dimension?: string): GoldSnapshotSummary[]
 
 export const GOLD_CSV_COLUMNS = ['frame_id', 'video_id', 'timestamp_s', 'dimension', 'code', 'source', 'note'] as const;
 
-/** Writes a snapshot as CSV (atomically): one row per frame, its code and where it came from. */
-export function exportSnapshot(db: Db, snapshotId: string, out: string): { rows: number; file: string } {
+/**
+ * Writes a snapshot as CSV (atomically) to a path the caller chose (outputPaths rules: a .csv,
+ * never replacing a file unless `overwrite`): one row per frame, its code and where it came from.
+ */
+export function exportSnapshot(db: Db, snapshotId: string, out: string, overwrite = false): { rows: number; file: string } {
+  const rules = { extensions: ['csv'], overwrite };
+  fileOutput(out, rules);
   const summary = summarize(db, snapshotId);
   const items = cached(
     db,
@@ -127,7 +131,5 @@ export function exportSnapshot(db: Db, snapshotId: string, out: string): { rows:
     [...GOLD_CSV_COLUMNS],
     ...items.map((i) => [i.frame_id, i.video_id, formatSeconds(i.timestamp_s), summary.dimension, i.code, i.source, i.note]),
   ];
-  const file = path.resolve(out);
-  writeFileAtomic(file, writeCsv(records));
-  return { rows: items.length, file };
+  return { rows: items.length, file: writeOutputFile(out, writeCsv(records), rules) };
 }

@@ -1,5 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import { parseCsv } from '../annotations/csv';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * What every reliability statistic reads: an ordered list of categories (the codebook's
@@ -147,9 +148,11 @@ export function readLongCsv(text: string, columns: CsvColumns, source = 'The fil
   const wanted = [columns.unitCol, columns.coderCol, columns.dimension, ...(columns.groupCol ? [columns.groupCol] : [])];
   const missing = wanted.filter((c) => !names.includes(c.trim().toLowerCase()));
   if (missing.length > 0) {
+    // Without its unit column the file is not a CSV of codes (perhaps no CSV at all): describe its first line, never quote it.
+    const notCodes = missing.includes(columns.unitCol) ? ' is not a CSV of codes: it' : '';
     throw new FramelabError(
       'INVALID_INPUT',
-      `${source} has no ${missing.map(quoted).join(' or ')} column (its columns: ${header.map((h) => h.trim()).join(', ')}).`,
+      `${source}${notCodes} has no ${missing.map(quoted).join(' or ')} column (${describeHeader(header, text)}).`,
       { missingColumns: missing },
     );
   }

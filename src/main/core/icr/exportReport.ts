@@ -8,7 +8,7 @@ import type { HomePaths } from '../home/paths';
 import { coverage } from './coverage';
 import { projectIcrReport } from './project';
 import { renderReportHtml, type ReportContext } from './reportHtml';
-import { writeFileAtomic } from '../workspace/atomic';
+import { fileOutput, writeOutputFile } from '../workspace/outputPaths';
 
 export type ReportFormat = 'html' | 'pdf' | 'json' | 'csv';
 
@@ -49,8 +49,20 @@ export function projectReportContext(
   };
 }
 
-/** Writes the report in one format, atomically. PDF needs a printer; without one it says how to get a PDF. */
-export async function writeReport(context: ReportContext, format: ReportFormat, out: string, printer?: PdfPrinter): Promise<{ file: string; format: ReportFormat }> {
+/**
+ * Writes the report in one format, atomically, to a path the caller chose (outputPaths rules:
+ * the format's extension, never replacing a file unless `overwrite`). PDF needs a printer;
+ * without one it says how to get a PDF.
+ */
+export async function writeReport(
+  context: ReportContext,
+  format: ReportFormat,
+  out: string,
+  printer?: PdfPrinter,
+  overwrite = false,
+): Promise<{ file: string; format: ReportFormat }> {
+  const rules = { extensions: [format], overwrite };
+  fileOutput(out, rules); // refuse a bad path before rendering (a PDF takes a browser)
   let bytes: Buffer;
   if (format === 'json') bytes = Buffer.from(JSON.stringify(context.report, null, 2) + '\n');
   else if (format === 'csv') bytes = Buffer.from(figuresCsv(context.report));
@@ -64,9 +76,7 @@ export async function writeReport(context: ReportContext, format: ReportFormat, 
     }
     bytes = await printer(renderReportHtml(context));
   }
-  const file = path.resolve(out);
-  writeFileAtomic(file, bytes);
-  return { file, format };
+  return { file: writeOutputFile(out, bytes, rules), format };
 }
 
 /** The format a report file gets from its extension (.html, .pdf, .json, .csv). */

@@ -1,12 +1,15 @@
 /**
- * Copies a finished run's three CSVs to a folder the lead chose. Each file is copied under a
- * temporary name and renamed, so the destination holds the old file or the whole new one; a
- * file already there is replaced only when asked, and the answer says which were replaced.
+ * Copies a finished run's three CSVs to a folder the lead chose (created when its parent
+ * exists; outputPaths rules). Each file is copied under a temporary name and put in place, so
+ * the destination holds the old file or the whole new one; a file already there is replaced
+ * only when asked (never a link or anything but a regular file), and the answer says which
+ * were replaced.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferExportResult } from '../../../shared/inferResults';
+import { checkFolderOutput, fileOutput, folderOutput, writeOutputFileWith } from '../workspace/outputPaths';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV } from './outputs';
 import { resultsIndex } from './resultsIndex';
 
@@ -23,26 +26,21 @@ export function exportResults(outDirInput: string, destInput: string, overwrite:
     );
   }
   if (dest === outDir) throw new FramelabError('INVALID_INPUT', 'Export to another folder than the output folder itself.');
-  if (fs.existsSync(dest) && !fs.statSync(dest).isDirectory()) throw new FramelabError('INVALID_INPUT', `${dest} is a file, not a folder.`);
+  checkFolderOutput(dest);
   const existing = EXPORT_FILES.filter((f) => fs.existsSync(path.join(dest, f)));
   if (existing.length && !overwrite) {
     throw new FramelabError(
       'CONFLICT',
-      `${dest} already holds ${existing.join(', ')}: choose another folder, or tick "Replace existing files" to overwrite them.`,
-      { existing },
+      `${dest} already holds ${existing.join(', ')}; pass overwrite (CLI: --overwrite) to replace them, or choose another folder.`,
+      { existing, path: dest, exists: true },
     );
   }
-  fs.mkdirSync(dest, { recursive: true });
+  // Every file is checked (a link or a folder named like one refuses) before any is written.
+  const rules = { extensions: ['csv'], overwrite };
+  if (fs.existsSync(dest)) for (const name of EXPORT_FILES) fileOutput(path.join(dest, name), rules);
+  folderOutput(dest);
   const files = EXPORT_FILES.map((name) => {
-    const file = path.join(dest, name);
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.copyFileSync(path.join(outDir, name), tmp);
-      fs.renameSync(tmp, file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw new FramelabError('INTERNAL', `Could not write ${file}: ${(err as Error).message}`);
-    }
+    const file = writeOutputFileWith(path.join(dest, name), rules, (tmp) => fs.copyFileSync(path.join(outDir, name), tmp));
     return { name, file, bytes: fs.statSync(file).size };
   });
   return { files, replaced: [...existing] };

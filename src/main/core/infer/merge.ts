@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { parseCsv, writeCsv } from '../annotations/csv';
+import { checkFolderOutput, folderOutput } from '../workspace/outputPaths';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV } from './outputs';
 import { MANIFEST_FILE, manifestDifferences, readManifest, writeCsvFiles, type InferManifest } from './outputState';
 import { compareIds } from './videoList';
@@ -30,6 +31,7 @@ function readCsv(file: string): { header: string[]; rows: string[][] } {
 
 export function mergeShards(outDir: string, shardDirs: readonly string[]): MergeResult {
   if (!shardDirs.length) throw new FramelabError('INVALID_INPUT', 'infer merge needs at least one shard folder.');
+  checkFolderOutput(outDir);
   const manifests = shardDirs.map((dir) => {
     const m = readManifest(dir);
     if (!m) throw new FramelabError('NOT_FOUND', `${path.join(dir, MANIFEST_FILE)} is missing: ${dir} is not an inference output folder.`);
@@ -78,7 +80,7 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     rows.sort((a, b) => compareIds(a[0]!, b[0]!));
     merged[name] = writeCsv([header!, ...rows]);
   }
-  fs.mkdirSync(outDir, { recursive: true });
+  folderOutput(outDir);
   writeCsvFiles(outDir, merged);
   const manifest: InferManifest & { mergedFrom: string[] } = { ...first, shard: null, mergedFrom: shardDirs.map((d) => path.resolve(d)) };
   fs.writeFileSync(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -14,6 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferSampling, InferShard } from '../../../shared/infer';
+import { describeJsonError } from '../workspace/describeContent';
+import { folderOutput } from '../workspace/outputPaths';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, type VideoRecord } from './outputs';
 
 export const MANIFEST_FILE = 'infer-manifest.json';
@@ -64,19 +66,21 @@ function writeAtomic(file: string, text: string): void {
 export function readManifest(outDir: string): InferManifest | null {
   const file = path.join(outDir, MANIFEST_FILE);
   if (!fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as InferManifest;
+    return JSON.parse(text) as InferManifest;
   } catch (err) {
-    throw new FramelabError('INVALID_INPUT', `${file} is not valid JSON (${(err as Error).message}); run with --fresh to start over.`);
+    throw new FramelabError('INVALID_INPUT', `${file} cannot be read: ${describeJsonError(err, text)}; run with --fresh to start over.`);
   }
 }
 
 /**
  * Prepares `outDir` for a run: starts it (or starts over with `fresh`), or checks that what it
- * holds came from the same models and sampling, and refuses otherwise.
+ * holds came from the same models and sampling, and refuses otherwise. The folder is the
+ * caller's choice: created when its parent exists (outputPaths rules); reusing it is a resume.
  */
 export function openOutput(outDir: string, manifest: InferManifest, fresh: boolean): void {
-  fs.mkdirSync(outDir, { recursive: true });
+  folderOutput(outDir);
   const existing = readManifest(outDir);
   if (existing && !fresh) {
     const diff = manifestDifferences(existing, manifest);
@@ -110,7 +114,7 @@ export function readPartFile(file: string): VideoRecord[] {
     try {
       return JSON.parse(line) as VideoRecord;
     } catch (err) {
-      throw new FramelabError('INVALID_INPUT', `${file} line ${i + 1} is not valid JSON (${(err as Error).message}).`);
+      throw new FramelabError('INVALID_INPUT', `${file} line ${i + 1}: ${describeJsonError(err, line)}.`);
     }
   });
 }

@@ -7,6 +7,7 @@
 import type { JobKind, JobParams } from '../../../shared/jobs';
 import { checkImportInput } from '../annotations/planImport';
 import type { Db } from '../db/open';
+import { checkJobOutputs } from './outputChecks';
 
 type Prechecks = { [K in JobKind]?: (params: JobParams<K>, env: { db: Db }) => void };
 
@@ -18,4 +19,6 @@ const jobPrechecks: Prechecks = {
 export function precheckJob<K extends JobKind>(kind: K, params: JobParams<K>, env: { db: Db }): void {
   const check = jobPrechecks[kind] as ((params: JobParams<K>, env: { db: Db }) => void) | undefined;
   check?.(params, env);
+  // Paths the job will write (a file that exists without overwrite, a hidden folder) are refused now, not after its work.
+  checkJobOutputs(kind, params);
 }

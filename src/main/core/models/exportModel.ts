@@ -5,41 +5,43 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { ModelsExportParams, ModelsExportResult } from '../../../shared/models';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
 import type { JobContext } from '../jobs/context';
-import { writeOnnx } from '../vision/onnx/exportResNet50';
-import { writePth } from '../vision/weights/pth';
-import { readModel, weightsPath, writeModel } from '../vision/weights/safetensors';
+import { exportResNet50Onnx } from '../vision/onnx/exportResNet50';
+import { encodePth } from '../vision/weights/pth';
+import { modelFiles, readModel } from '../vision/weights/safetensors';
+import { checkFiles, modelExportFiles } from '../jobs/outputChecks';
+import { writeOutputFile } from '../workspace/outputPaths';
 import { verifyModelFile } from './importModel';
 import { getModel } from './registry';
 
-const EXTENSIONS: Record<ModelsExportParams['format'], string> = { pth: '.pth', safetensors: '.safetensors', onnx: '.onnx' };
-
 export async function runModelExport(ctx: JobContext, db: Db, home: HomePaths, params: ModelsExportParams): Promise<ModelsExportResult> {
   const model = getModel(db, params.model);
-  const out = path.resolve(params.out);
-  if (!out.endsWith(EXTENSIONS[params.format])) {
-    throw new FramelabError('INVALID_INPUT', `--out ${params.out} should end with ${EXTENSIONS[params.format]} for --format ${params.format}.`);
-  }
   if (params.part !== 'full' && params.format !== 'onnx') {
     throw new FramelabError('INVALID_INPUT', `--part ${params.part} applies to --format onnx only.`);
   }
-  if (!fs.existsSync(path.dirname(out))) throw new FramelabError('INVALID_INPUT', `The folder of --out (${path.dirname(out)}) does not exist.`);
+  // The paths are checked before the weights are read, and again as each file is written.
+  const [weightsOut, sidecarOut] = modelExportFiles(params);
+  checkFiles([weightsOut!, sidecarOut ?? null]);
 
   ctx.progress(0.1, `reading ${model.id}`);
   const file = await verifyModelFile(home, model.weightsPath, model.sha256);
   const { tensors, sidecar } = readModel(file);
   ctx.throwIfCancelled();
   ctx.progress(0.5, `writing ${params.format}`);
-  if (params.format === 'pth') writePth(out, tensors);
-  else if (params.format === 'safetensors') writeModel(out, tensors, { ...sidecar, parentVersion: model.parentId });
-  else writeOnnx(out, tensors, { part: params.part, source: model.id });
+  let out: string;
+  if (params.format === 'pth') out = writeOutputFile(weightsOut!.file, encodePth(tensors), weightsOut!.rules);
+  else if (params.format === 'onnx') out = writeOutputFile(weightsOut!.file, exportResNet50Onnx(tensors, { part: params.part, source: model.id }), weightsOut!.rules);
+  else {
+    const files = modelFiles(weightsOut!.file, tensors, { ...sidecar, parentVersion: model.parentId });
+    out = writeOutputFile(weightsOut!.file, files.weights, weightsOut!.rules);
+    writeOutputFile(sidecarOut!.file, files.sidecarJson, sidecarOut!.rules);
+  }
 
-  const bytes = fs.readFileSync(params.format === 'safetensors' ? weightsPath(out) : out);
+  const bytes = fs.readFileSync(out);
   return {
     model: model.id,
     format: params.format,

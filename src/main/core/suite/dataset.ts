@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { FramelabError } from '../../../shared/errors';
+import { describeHeader } from '../workspace/describeContent';
 import { decodeUtf8 } from '../workspace/utf8Text';
 import type { Column, Table } from './table';
 import { regularFile } from '../workspace/inputPaths';
@@ -59,6 +60,16 @@ function throwNotUtf8(file: string): void {
   decodeUtf8(file.toLowerCase().endsWith('.gz') ? zlib.gunzipSync(raw) : raw, file, 'save it as "CSV UTF-8" and run again');
 }
 
+/**
+ * DuckDB's reason without the file's content: its messages quote lines ("Original Line: …")
+ * and values ('…'), which would read any file out through an error. The first line, with
+ * quoted parts left out, still says what kind of problem it is and on which line.
+ */
+export function duckDbProblem(message: string): string {
+  const first = message.split('\n')[0]!.replace(/'[^']*'/g, '…').replace(/"[^"]*"/g, '…').trim();
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}
+
 async function count(conn: DuckDBConnection, table: string): Promise<number> {
   const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`);
   return r.getColumnsJS()[0]![0] as number;
@@ -82,7 +93,7 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
       await conn.run(`CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM ${reader(file)}`);
     } catch (e) {
       if (/invalid unicode/i.test((e as Error).message)) throwNotUtf8(file);
-      throw new FramelabError('INVALID_INPUT', `DuckDB could not read ${file}: ${(e as Error).message}`);
+      throw new FramelabError('INVALID_INPUT', `DuckDB could not read ${file}: ${duckDbProblem((e as Error).message)}`);
     }
     const described = await conn.runAndReadAll('DESCRIBE raw');
     const [names, types] = described.getColumnsJS() as [string[], string[]];
@@ -91,7 +102,7 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
     const rowsRead = await count(conn, 'raw');
     if (!rowsRead) throw new FramelabError('INVALID_INPUT', `${file} has no data rows.`);
     const need = (column: string, purpose: string) => {
-      if (!columnTypes.has(column)) throw new FramelabError('INVALID_INPUT', `${file} has no column "${column}" (${purpose}); columns: ${[...columnTypes.keys()].join(', ')}.`);
+      if (!columnTypes.has(column)) throw new FramelabError('INVALID_INPUT', `${file} has no column "${column}" (${purpose}); ${describeHeader([...columnTypes.keys()])}.`);
     };
 
     const where: string[] = [];

@@ -4,18 +4,16 @@
  * lab can precompute embeddings (and reuse them as a suite's "embeddings"). Vectors come from
  * the same cache and code path as a suite run's "text", so both agree exactly.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { SuiteEmbedTextParams, SuiteEmbedTextResult } from '../../../shared/suite';
+import { checkFiles, embedTextFiles } from '../jobs/outputChecks';
+import { describeHeader } from '../workspace/describeContent';
+import { writeOutputFile, writeOutputFileWith } from '../workspace/outputPaths';
 import { loadTable } from './dataset';
 import { writeNpy, writeNpz } from './npyWrite';
 import type { RunReporter } from './run';
 import { textColumn } from './table';
 import { embedTexts } from './textEmbeddings';
-
-/** The .ids.txt written beside an .npy output. */
-export const idsFileFor = (npy: string): string => npy.replace(/\.npy$/i, '.ids.txt');
 
 /** One text per id: a video listed on several rows (captures) must carry the same text on each. */
 function textPerVideo(ids: string[], texts: (string | null)[], file: string, column: string): { ids: string[]; texts: (string | null)[] } {
@@ -36,10 +34,13 @@ function textPerVideo(ids: string[], texts: (string | null)[], file: string, col
 }
 
 export async function runEmbedText(reporter: RunReporter, homeRoot: string, params: SuiteEmbedTextParams): Promise<SuiteEmbedTextResult> {
+  // The output paths (and the ids file beside a .npy) are checked first, and again as each is written.
+  const { matrix: matrixOut, ids: idsOut } = embedTextFiles(params);
+  checkFiles([matrixOut, idsOut]);
   reporter.progress(0.01, 'reading the table');
   const table = await loadTable({ file: params.input });
   const col = table.columns.get(params.column);
-  if (!col) throw new FramelabError('INVALID_INPUT', `${params.input} has no column "${params.column}"; columns: ${[...table.columns.keys()].join(', ')}.`);
+  if (!col) throw new FramelabError('INVALID_INPUT', `${params.input} has no column "${params.column}"; ${describeHeader([...table.columns.keys()])}.`);
   if (col.kind !== 'text') throw new FramelabError('INVALID_INPUT', `column "${params.column}" of ${params.input} is numeric; it must hold text.`);
   const rows = textPerVideo(textColumn(table, params.idColumn, 'the video id'), col.values, params.input, params.column);
   reporter.throwIfCancelled();
@@ -52,19 +53,17 @@ export async function runEmbedText(reporter: RunReporter, homeRoot: string, para
     throwIfCancelled: () => reporter.throwIfCancelled(),
   });
 
-  fs.mkdirSync(path.dirname(params.out), { recursive: true });
   const matrix = { kind: 'f4' as const, shape: [rows.ids.length, res.dim], data: res.vectors };
   let idsFile: string | null = null;
-  // Written under a temporary name and renamed: an output file is complete or absent.
-  const tmp = `${params.out}.partial`;
-  if (params.out.toLowerCase().endsWith('.npz')) {
-    writeNpz(tmp, { ids: { kind: 'str', data: rows.ids }, text: matrix, text_present: { kind: 'u1', shape: [rows.ids.length], data: res.present } });
+  // Written under a temporary name and put in place: an output file is complete or absent.
+  if (idsOut) {
+    idsFile = writeOutputFile(idsOut.file, rows.ids.join('\n') + '\n', idsOut.rules);
+    writeOutputFileWith(matrixOut.file, matrixOut.rules, (tmp) => writeNpy(tmp, matrix));
   } else {
-    writeNpy(tmp, matrix);
-    idsFile = idsFileFor(params.out);
-    fs.writeFileSync(idsFile, rows.ids.join('\n') + '\n');
+    writeOutputFileWith(matrixOut.file, matrixOut.rules, (tmp) =>
+      writeNpz(tmp, { ids: { kind: 'str', data: rows.ids }, text: matrix, text_present: { kind: 'u1', shape: [rows.ids.length], data: res.present } }),
+    );
   }
-  fs.renameSync(tmp, params.out);
   reporter.progress(1, 'done');
   return {
     out: params.out,

@@ -1,5 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Table } from './table';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * The leakage guard. A performance model must only see what is known when a video is
@@ -71,7 +72,7 @@ export function chooseFeatures(
     const categorical = [...(opts.categorical ?? [])];
     for (const c of [...numeric, ...categorical]) {
       if (leak.has(c.toLowerCase())) throw leakError(c, 'named as a feature');
-      if (!table.columns.has(c)) throw new FramelabError('INVALID_INPUT', `feature "${c}" is not a column of ${table.source}; columns: ${[...table.columns.keys()].join(', ')}.`);
+      if (!table.columns.has(c)) throw new FramelabError('INVALID_INPUT', `feature "${c}" is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}.`);
     }
     for (const c of numeric) {
       if (table.columns.get(c)!.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `numeric feature "${c}" of ${table.source} holds text; list it under categorical.`);

@@ -11,6 +11,7 @@ import { nonFiniteProblem } from './finite';
 import type { FeatureSource, PipelineState } from './preprocess';
 import { predictVideo, readSavedModel, scorerOf } from './saved';
 import type { Column, Table } from './table';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * Scoring any video with a saved run model — one of the run's rows, or a video the run never
@@ -92,7 +93,7 @@ async function metadataRow(file: string, config: SuiteConfig, videoId: string): 
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the metadata file ${file} does not exist.`);
   const table = await loadTable({ file, dedupe: config.dedupe, orderBy: config.idColumn });
   const ids = table.columns.get(config.idColumn);
-  if (!ids) throw new FramelabError('INVALID_INPUT', `${file} has no id column "${config.idColumn}"; columns: ${[...table.columns.keys()].join(', ')}.`);
+  if (!ids) throw new FramelabError('INVALID_INPUT', `${file} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`);
   const row = ids.kind === 'text' ? ids.values.indexOf(videoId) : Array.from(ids.values).findIndex((v) => String(v) === videoId);
   return row < 0 ? null : { table, row };
 }

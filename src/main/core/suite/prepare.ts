@@ -10,6 +10,7 @@ import type { SuiteData } from './models';
 import { takeRows, textColumn, type Table } from './table';
 import { embedTexts, isTextPresent, type TextEmbeddingStats } from './textEmbeddings';
 import type { ModelIdentity } from './text/modelFolder';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * From a config to the rows a suite trains on: the metadata table (filtered, deduplicated),
@@ -74,7 +75,7 @@ export async function loadEmbeddings(spec: NonNullable<SuiteConfig['embeddings']
 function deriveTextPresent(table: Table, config: SuiteConfig, rowIds: string[], overrides?: ReadonlyMap<string, string | null>): { texts: (string | null)[]; replaced: boolean } {
   const column = config.text!.column;
   const col = table.columns.get(column);
-  if (!col) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no text column "${column}" (text.column); columns: ${[...table.columns.keys()].join(', ')}.`);
+  if (!col) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no text column "${column}" (text.column); ${describeHeader([...table.columns.keys()])}.`);
   if (col.kind !== 'text') throw new FramelabError('INVALID_INPUT', `text.column "${column}" of ${config.metadata} is numeric; it must hold text (e.g. the title).`);
   const texts = col.values.map((v, i) => (overrides?.has(rowIds[i]!) ? overrides.get(rowIds[i]!)! : v));
   if (overrides) table.columns.set(column, { kind: 'text', values: texts });

@@ -1,9 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { SuiteScoreParams, SuiteScoreResult } from '../../../shared/suite';
 import { writeCsv } from '../annotations/csv';
 import type { JobContext } from '../jobs/context';
+import { checkFiles, scoreFile } from '../jobs/outputChecks';
+import { writeOutputFile } from '../workspace/outputPaths';
 import { loadTable } from './dataset';
 import { modelNeeds, readRunConfig, type SavedModelFile } from './newVideo';
 import { loadEmbeddings } from './prepare';
@@ -11,6 +12,7 @@ import { nonFiniteProblem } from './finite';
 import type { FeatureSource } from './preprocess';
 import { readSavedModel, scorerOf } from './saved';
 import { runDirOf } from './run';
+import { describeHeader } from '../workspace/describeContent';
 
 /**
  * Scores many videos with one saved run model in one pass (the `suite.score` job): the
@@ -55,7 +57,7 @@ export async function scoreMany(
   progress(0.05, `reading ${path.basename(params.metadata)}`);
   const table = await loadTable({ file: params.metadata, dedupe: config.dedupe, orderBy: config.idColumn });
   const idColumn = table.columns.get(config.idColumn);
-  if (!idColumn) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no id column "${config.idColumn}"; columns: ${[...table.columns.keys()].join(', ')}.`);
+  if (!idColumn) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`);
   for (const name of needs.numeric) {
     const col = table.columns.get(name);
     if (!col) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no column "${name}", a feature of model ${params.model}; add it (empty cells are imputed as in training).`);
@@ -121,15 +123,14 @@ export function scoresCsv(rows: readonly ScoredRow[]): string {
 }
 
 export async function runSuiteScore(ctx: JobContext, homeRoot: string, params: SuiteScoreParams): Promise<SuiteScoreResult> {
+  const out = scoreFile(params);
+  checkFiles([out]);
   const { rows } = await scoreMany(params, homeRoot, (fraction, stage) => {
     ctx.throwIfCancelled();
     ctx.progress(fraction, stage);
   });
-  fs.mkdirSync(path.dirname(params.out), { recursive: true });
   // Whole or not at all: a reader never sees half a file.
-  const tmp = `${params.out}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, scoresCsv(rows));
-  fs.renameSync(tmp, params.out);
+  writeOutputFile(out.file, scoresCsv(rows), out.rules);
   const failed = rows.filter((r) => r.error);
   if (failed.length) ctx.log('warn', `${failed.length} of ${rows.length} videos not scored (e.g. ${failed[0]!.videoId}: ${failed[0]!.error}); see the error column.`);
   return { runId: params.runId, model: params.model, out: params.out, scored: rows.length - failed.length, failed: failed.length };

@@ -1,22 +1,22 @@
 import { useState } from 'react';
 import type { InferExportResult } from '../../../shared/inferResults';
 import { client } from '../../api/client';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
 import { notifyError } from '../../store/notifyError';
 
 /**
  * Copies the three CSVs to a folder on this machine (browser mode is on this machine too). A
- * file already there is replaced only with the box ticked, and the answer says which were.
+ * file already there is replaced only once the person said yes, and the answer says which were.
  */
 export function ExportResults({ outDir, complete }: { outDir: string; complete: boolean }) {
   const [dest, setDest] = useState('');
-  const [overwrite, setOverwrite] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<InferExportResult | null>(null);
   const run = async () => {
     setBusy(true);
     setDone(null);
     try {
-      setDone(await client().call('infer.export', { outDir, dest: dest.trim(), overwrite }));
+      setDone(await callConfirmingOverwrite((overwrite) => client().call('infer.export', { outDir, dest: dest.trim(), overwrite })));
     } catch (err) {
       notifyError(err);
     } finally {
@@ -30,9 +30,6 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
       <div className="form">
         <label>
           Folder (on this machine) <input aria-label="Export folder" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="/path/exports" />
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace existing files
         </label>
         <button type="button" disabled={!complete || !dest.trim() || busy} onClick={() => void run()}>
           {busy ? 'Copying…' : 'Export the 3 CSVs'}

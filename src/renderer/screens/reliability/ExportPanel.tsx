@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { client } from '../../api/client';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 
@@ -14,8 +15,8 @@ export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo
     setBusy(format);
     try {
       const out = `${folder.replace(/\/+$/, '')}/reliability_${dimension}.${format}`;
-      const result = await client().call('icr.export', { dimension, format, out, byVideo });
-      notify('info', `Report written to ${result.file}`);
+      const result = await callConfirmingOverwrite((overwrite) => client().call('icr.export', { dimension, format, out, byVideo, overwrite }));
+      if (result) notify('info', `Report written to ${result.file}`);
     } catch (err) {
       notifyError(err);
     } finally {

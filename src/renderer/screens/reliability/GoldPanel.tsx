@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { client } from '../../api/client';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 
@@ -23,8 +24,8 @@ export function GoldPanel({ dimension }: { dimension: string }) {
   const freeze = () => client().call('gold.snapshot', { dimension }).catch(notifyError);
   const exportCsv = async (snapshotId: string) => {
     try {
-      const result = await client().call('gold.export', { snapshotId, out });
-      notify('info', `${result.rows} gold frames written to ${result.file}`);
+      const result = await callConfirmingOverwrite((overwrite) => client().call('gold.export', { snapshotId, out, overwrite }));
+      if (result) notify('info', `${result.rows} gold frames written to ${result.file}`);
     } catch (err) {
       notifyError(err);
     }

@@ -12,6 +12,7 @@ import { zodMessage } from '../../zodMessage';
 import { assertTensor, DTYPE_BYTES, fromLittleEndian, numel, toLittleEndian, type DType, type StateDict } from './tensor';
 import { Preprocessing } from '../../../../shared/models';
 import { writeFileAtomic } from '../../workspace/atomic';
+import { describeJsonError } from '../../workspace/describeContent';
 import { readRegularFile } from '../../workspace/inputPaths';
 
 const TO_ST: Record<DType, string> = { float32: 'F32', float16: 'F16', int64: 'I64' };
@@ -53,10 +54,11 @@ export function decodeSafetensors(buf: Buffer, file: string): SafetensorsFile {
   if (n > BigInt(Math.min(MAX_HEADER, buf.length - 8))) bad(`its header length ${n} exceeds the file`);
   const headerEnd = 8 + Number(n);
   let header: unknown;
+  const headerText = buf.toString('utf8', 8, headerEnd);
   try {
-    header = JSON.parse(buf.toString('utf8', 8, headerEnd));
+    header = JSON.parse(headerText);
   } catch (err) {
-    bad(`its header is not JSON (${(err as Error).message})`);
+    bad(`its header cannot be read: ${describeJsonError(err, headerText)}`);
   }
   if (!header || typeof header !== 'object' || Array.isArray(header)) bad('its header is not a JSON object');
   const data = buf.subarray(headerEnd);
@@ -140,16 +142,22 @@ export function sidecarPath(base: string): string {
   return `${weightsPath(base)}.json`;
 }
 
+/** The bytes of a model's safetensors file and of its sidecar (with the weights' sha256), validated; `file` names it in errors. */
+export function modelFiles(file: string, dict: StateDict, sidecar: SidecarInput): { weights: Buffer; sidecarJson: Buffer; sidecar: ModelSidecar } {
+  const weights = encodeSafetensors(dict, { format: 'pt', architecture: sidecar.architecture });
+  const full: ModelSidecar = { ...sidecar, sha256: crypto.createHash('sha256').update(weights).digest('hex') };
+  const parsed = sidecarSchema.safeParse(full);
+  if (!parsed.success) throw new FramelabError('INVALID_INPUT', `Model sidecar for ${file}: ${zodMessage(parsed.error)}`);
+  return { weights, sidecarJson: Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8'), sidecar: full };
+}
+
 /** Writes `<base>.safetensors` and its sidecar `<base>.safetensors.json` (with the file's sha256). */
 export function writeModel(base: string, dict: StateDict, sidecar: SidecarInput): ModelSidecar {
   const file = weightsPath(base);
-  const bytes = encodeSafetensors(dict, { format: 'pt', architecture: sidecar.architecture });
-  const full: ModelSidecar = { ...sidecar, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
-  const parsed = sidecarSchema.safeParse(full);
-  if (!parsed.success) throw new FramelabError('INVALID_INPUT', `Model sidecar for ${file}: ${zodMessage(parsed.error)}`);
-  writeFileAtomic(file, bytes);
-  writeFileAtomic(sidecarPath(base), Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8'));
-  return full;
+  const files = modelFiles(file, dict, sidecar);
+  writeFileAtomic(file, files.weights);
+  writeFileAtomic(sidecarPath(base), files.sidecarJson);
+  return files.sidecar;
 }
 
 /** Reads a model and its sidecar, verifying the weights' sha256 against the sidecar. */
@@ -157,11 +165,13 @@ export function readModel(base: string): { tensors: StateDict; metadata: Record<
   const file = weightsPath(base);
   const jsonFile = sidecarPath(base);
   let raw: unknown;
+  let text: string | undefined;
   try {
-    raw = JSON.parse(readBytes(jsonFile).toString('utf8'));
+    text = readBytes(jsonFile).toString('utf8');
+    raw = JSON.parse(text);
   } catch (err) {
     if (err instanceof FramelabError) throw err;
-    throw new FramelabError('INVALID_INPUT', `${jsonFile} is not JSON: ${(err as Error).message}`);
+    throw new FramelabError('INVALID_INPUT', `${jsonFile} cannot be read as a model sidecar: ${describeJsonError(err, text)}.`);
   }
   const parsed = sidecarSchema.safeParse(raw);
   if (!parsed.success) throw new FramelabError('INVALID_INPUT', `${jsonFile}: ${zodMessage(parsed.error)}`);
