@@ -1,6 +1,21 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY_META } from './src/shared/contentSecurityPolicy';
+
+/**
+ * Writes the app's one CSP into index.html: the desktop window loads it from file://, where no
+ * response header can carry a policy (browser mode sends the same policy as a header as well).
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'framelab-csp-meta',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 /**
  * Three builds: the Electron main process (shell + core, plus the job worker entry that
@@ -32,7 +47,7 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     // Relative asset URLs: the desktop app loads index.html from file://, browser mode from /.
     base: './',
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicyMeta()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') },

@@ -1,15 +1,14 @@
 import { BrowserWindow, ipcMain, type WebFrameMain } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../../shared/bridge';
 import { fail } from '../../shared/envelope';
 import { dispatch } from '../core/api/dispatch';
 import type { Handlers } from '../core/api/types';
 import type { Core } from '../core/core';
+import { isTrustedSender } from '../core/desktop/trustedSender';
 
-/** Serves the API map over IPC to our own pages only, and forwards the event channel to every window. */
-export function registerIpc(core: Core, handlers: Handlers, rendererDir: string): () => void {
-  const trustedPrefix = pathToFileURL(rendererDir).href;
-  const trusted = (frame: WebFrameMain | null) => !!frame && frame.url.startsWith(trustedPrefix);
+/** Serves the API map over IPC to the app's own page only (`appPage`), and forwards the event channel to every window. */
+export function registerIpc(core: Core, handlers: Handlers, appPage: string): () => void {
+  const trusted = (frame: WebFrameMain | null) => !!frame && isTrustedSender(frame.url, appPage);
 
   ipcMain.handle(IPC_CHANNELS.call, async (event, method: unknown, input: unknown) => {
     if (!trusted(event.senderFrame)) {

@@ -11,15 +11,18 @@ import { appRoot, rendererDir } from '../core/appRoot';
 import { handlers } from '../core/api/handlers';
 import { openCore, type Core } from '../core/core';
 import { resolveHome } from '../core/home/paths';
+import { appPageUrl } from '../core/desktop/trustedSender';
 import { handleFileScheme, registerFileScheme } from './fileProtocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { electronPdfPrinter } from './pdfPrinter';
 import { installSecurity } from './security';
 import { utilityProcessLauncher } from './utilityLauncher';
+import { createMainWindow } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let core: Core | null = null;
+const preload = path.join(here, '../preload/index.cjs');
 
 function homeFlag(): string | undefined {
   const index = process.argv.indexOf('--home');
@@ -30,28 +33,6 @@ function homeFlag(): string | undefined {
 function useElectronSqlite(): void {
   const binding = path.join(appRoot(), '.electron-native', `better_sqlite3-electron-${process.versions.electron}.node`);
   if (fs.existsSync(binding)) process.env.FRAMELAB_SQLITE_BINDING = binding;
-}
-
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'Framelab',
-    show: false,
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  window.once('ready-to-show', () => window.show());
-  void window.loadFile(path.join(rendererDir(), 'index.html'));
-  return window;
 }
 
 registerFileScheme();
@@ -82,9 +63,11 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1);
       return;
     }
-    registerIpc(core, handlers, rendererDir());
+    const page = appPageUrl(rendererDir());
+    const createWindow = () => createMainWindow(page, preload, app.isPackaged);
+    registerIpc(core, handlers, page);
     handleFileScheme(core);
-    Menu.setApplicationMenu(buildMenu());
+    Menu.setApplicationMenu(buildMenu(app.isPackaged));
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

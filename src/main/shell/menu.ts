@@ -1,7 +1,10 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 
-/** A plain menu: editing roles so copy/paste work, zoom, reload; the app's own shortcuts live in the renderer. */
-export function buildMenu(): Menu {
+/**
+ * A plain menu: editing roles so copy/paste work, zoom, reload; the app's own shortcuts live in
+ * the renderer. A packaged build has no DevTools, so no menu item for them either.
+ */
+export function buildMenu(packaged: boolean): Menu {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     { role: 'fileMenu' },
@@ -10,7 +13,7 @@ export function buildMenu(): Menu {
       label: 'View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(packaged ? [] : [{ role: 'toggleDevTools' } as MenuItemConstructorOptions]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

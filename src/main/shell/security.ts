@@ -1,25 +1,16 @@
 import { app, shell, type Session } from 'electron';
-
-/** The renderer's CSP in the desktop app (browser mode sends its own, see core/server/headers.ts). */
-export const DESKTOP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: framelab-file:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy';
 
 /** Secure defaults for every window: CSP, no permissions, no navigation, no new windows, no webviews. */
 export function installSecurity(session: Session): void {
+  // The app's one policy. The window's page comes from file://, which has no headers: there the
+  // same policy arrives as the meta tag the renderer build writes; this covers every other response.
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
+  // Requests (camera, notifications, …) and checks (navigator.permissions, media devices) alike: no.
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => event.preventDefault());
