@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from './support/fixtures';
 
 test.describe('browser mode', () => {
@@ -58,6 +60,21 @@ test.describe('browser mode', () => {
     await expect(html).toHaveAttribute('data-theme', after);
     await page.keyboard.press('Control+Shift+L');
     await expect(html).toHaveAttribute('data-theme', before ?? 'light');
+  });
+});
+
+test.describe('unregistered files', () => {
+  test('the check lists files nobody registered and deletes none', async ({ page, server }) => {
+    const stray = path.join(server.home, 'files', 'frames', 'by-hand.jpg');
+    fs.mkdirSync(path.dirname(stray), { recursive: true });
+    fs.writeFileSync(stray, 'put there by hand');
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Workspace' }).click();
+    await page.getByRole('button', { name: 'Run integrity check' }).click();
+    await expect(page.getByTestId('jobs-panel').locator('[data-testid=job-row]').first()).toHaveAttribute('data-status', 'succeeded');
+    await expect(page.getByTestId('integrity-status')).toContainText('Intact');
+    await expect(page.getByTestId('integrity-unregistered')).toContainText('1 file(s) in the home are not registered');
+    expect(fs.readFileSync(stray, 'utf8')).toBe('put there by hand');
   });
 });
 
