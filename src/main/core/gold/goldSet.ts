@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { FramelabError } from '../../../shared/errors';
-import { writeCsv } from '../annotations/csv';
+import { writeCsvForPeople } from '../annotations/csvForPeople';
 import { codebookVersion, readCodebook } from '../coding/codebook';
 import { cached, type Db } from '../db/open';
 import { formatSeconds } from '../media/videoIds';
@@ -114,6 +114,11 @@ export function listSnapshots(db: Db, dimension?: string): GoldSnapshotSummary[]
 }
 
 export const GOLD_CSV_COLUMNS = ['frame_id', 'video_id', 'timestamp_s', 'dimension', 'code', 'source', 'note'] as const;
+/**
+ * Written raw in this CSV for people: the ids, which must equal annotations.csv's and the
+ * database's to join. The code (a codebook category, free text) and the note are neutralised.
+ */
+const GOLD_RAW_COLUMNS = ['frame_id', 'video_id'];
 
 /**
  * Writes a snapshot as CSV (atomically) to a path the caller chose (outputPaths rules: a .csv,
@@ -131,5 +136,5 @@ export function exportSnapshot(db: Db, snapshotId: string, out: string, overwrit
     [...GOLD_CSV_COLUMNS],
     ...items.map((i) => [i.frame_id, i.video_id, formatSeconds(i.timestamp_s), summary.dimension, i.code, i.source, i.note]),
   ];
-  return { rows: items.length, file: writeOutputFile(out, writeCsv(records), rules) };
+  return { rows: items.length, file: writeOutputFile(out, writeCsvForPeople(records[0]!, records.slice(1), GOLD_RAW_COLUMNS), rules) };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { ICR_STATISTICS, statisticValue, type IcrReport } from '../../../shared/icr';
-import { writeCsv } from '../annotations/csv';
+import { writeCsvForPeople } from '../annotations/csvForPeople';
 import { readCodebook } from '../coding/codebook';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
@@ -18,10 +18,11 @@ export type PdfPrinter = (html: string) => Promise<Buffer>;
 /** The figures as CSV: one row per statistic with its value and interval; empty cells where undefined. */
 export function figuresCsv(report: IcrReport): string {
   const cell = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
-  return writeCsv([
+  // For people (a spreadsheet): statistic names and numbers only, so nothing is changed; through the same writer all the same.
+  return writeCsvForPeople(
     ['statistic', 'value', 'ci_low', 'ci_high'],
-    ...ICR_STATISTICS.map((s) => [s, cell(statisticValue(report, s)), cell(report.ci[s]?.[0]), cell(report.ci[s]?.[1])]),
-  ]);
+    ICR_STATISTICS.map((s) => [s, cell(statisticValue(report, s)), cell(report.ci[s]?.[0]), cell(report.ci[s]?.[1])]),
+  );
 }
 
 /** "annotations from gs … generation G synced at T", or the loud local fallback. */

@@ -3,7 +3,7 @@
  * uninterrupted one format the same numbers into the same bytes. Rows are sorted by video id
  * (then time), whatever order the workers finished in.
  */
-import { writeCsv } from '../annotations/csv';
+import { writeCsvForPeople } from '../annotations/csvForPeople';
 import { frameIdAt } from '../media/videoIds';
 import { compareIds } from './videoList';
 
@@ -97,8 +97,11 @@ export function renderCsvs(models: readonly ModelColumns[], records: readonly Vi
   const sorted = [...records].sort((a, b) => compareIds(a.videoId, b.videoId));
   const ok = sorted.filter((r) => !r.error);
   return {
-    [PREDICTIONS_CSV]: writeCsv([frameHeader(models), ...ok.flatMap((r) => frameRows(models, r))]),
-    [VIDEO_CSV]: writeCsv([videoHeader(models), ...ok.map((r) => videoRow(models, r))]),
-    [ERRORS_CSV]: writeCsv([['video_id', 'path', 'stage', 'reason'], ...sorted.filter((r) => r.error).map((r) => [r.videoId, r.path, r.error!.stage, r.error!.reason])]),
+    // Read by people in a spreadsheet: class names, paths and reasons are neutralised (the
+    // results reader restores them); video_id and frame_id stay raw, being the keys scripts
+    // join on, and probabilities are numbers.
+    [PREDICTIONS_CSV]: writeCsvForPeople(frameHeader(models), ok.flatMap((r) => frameRows(models, r)), ['video_id', 'frame_id']),
+    [VIDEO_CSV]: writeCsvForPeople(videoHeader(models), ok.map((r) => videoRow(models, r)), ['video_id']),
+    [ERRORS_CSV]: writeCsvForPeople(['video_id', 'path', 'stage', 'reason'], sorted.filter((r) => r.error).map((r) => [r.videoId, r.path, r.error!.stage, r.error!.reason]), ['video_id']),
   };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferErrorRow, InferFrameRow, InferModelInfo, ModelDistribution } from '../../../shared/inferResults';
 import { parseCsv } from '../annotations/csv';
+import { restoreFormulaText } from '../annotations/csvForPeople';
 import { frameIdAt } from '../media/videoIds';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, slugClass, videoVote, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, partFiles, readManifest, readPartFile, readParts, type InferManifest } from './outputState';
@@ -167,22 +168,23 @@ function fromCsvs(outDir: string, models: readonly InferModelInfo[]): Pick<Resul
       videoId,
       path: null,
       nFrames: Number(row[1]),
-      models: Object.fromEntries(videoCols.map((c) => [c.m.dimension, { pred: row[c.pred]!, share: Number(row[c.share]) }])),
+      models: Object.fromEntries(videoCols.map((c) => [c.m.dimension, { pred: restoreFormulaText(row[c.pred]!), share: Number(row[c.share]) }])),
       framePreds: (dimension) => {
         const col = frameCols.find((c) => c.m.dimension === dimension)!.pred;
-        return own.map((f) => f[col]!);
+        return own.map((f) => restoreFormulaText(f[col]!));
       },
       frames: () =>
         own.map((f) => ({
           frameId: f[1]!,
           timestampS: Number(f[ts]),
           models: Object.fromEntries(
-            frameCols.map((c) => [c.m.dimension, { pred: f[c.pred]!, conf: Number(f[c.conf]), probabilities: c.p.map((i) => Number(f[i])) }]),
+            frameCols.map((c) => [c.m.dimension, { pred: restoreFormulaText(f[c.pred]!), conf: Number(f[c.conf]), probabilities: c.p.map((i) => Number(f[i])) }]),
           ),
         })),
     };
   });
-  const errors = errs.rows.map((r) => ({ videoId: r[0]!, path: r[1]!, stage: r[2]!, reason: r[3]! }));
+  // The CSVs are written for people (formula-like text has a leading '): show the original text.
+  const errors = errs.rows.map((r) => ({ videoId: r[0]!, path: restoreFormulaText(r[1]!), stage: restoreFormulaText(r[2]!), reason: restoreFormulaText(r[3]!) }));
   return { videos, errors };
 }
 

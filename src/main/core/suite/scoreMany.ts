@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { SuiteScoreParams, SuiteScoreResult } from '../../../shared/suite';
-import { writeCsv } from '../annotations/csv';
+import { writeCsvForPeople } from '../annotations/csvForPeople';
 import type { JobContext } from '../jobs/context';
 import { checkFiles, scoreFile } from '../jobs/outputChecks';
 import { writeOutputFile } from '../workspace/outputPaths';
@@ -116,10 +116,12 @@ export async function scoreMany(
 
 /** `video_id, y_pred, views_pred, error`: log-space prediction with 6 decimals, views with 1. */
 export function scoresCsv(rows: readonly ScoredRow[]): string {
-  return writeCsv([
+  // For people: the error text is neutralised; video_id stays raw (the key scripts join on).
+  return writeCsvForPeople(
     ['video_id', 'y_pred', 'views_pred', 'error'],
-    ...rows.map((r) => [r.videoId, r.yPred === null ? '' : r.yPred.toFixed(6), r.viewsPred === null ? '' : r.viewsPred.toFixed(1), r.error ?? '']),
-  ]);
+    rows.map((r) => [r.videoId, r.yPred === null ? '' : r.yPred.toFixed(6), r.viewsPred === null ? '' : r.viewsPred.toFixed(1), r.error ?? '']),
+    ['video_id'],
+  );
 }
 
 export async function runSuiteScore(ctx: JobContext, homeRoot: string, params: SuiteScoreParams): Promise<SuiteScoreResult> {
