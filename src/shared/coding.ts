@@ -143,6 +143,38 @@ export const QUEUE_FILTERS = ['all', 'uncoded', 'flagged', 'recode'] as const;
 export const QueueFilter = z.enum(QUEUE_FILTERS);
 export type QueueFilter = z.infer<typeof QueueFilter>;
 
+/** A coding queue comes a page at a time (100k frames in one answer were 9 MB and blocked the owner). */
+export const QUEUE_PAGE_DEFAULT = 200;
+export const QUEUE_PAGE_MAX = 1000;
+
+/**
+ * Which page of a coder's queue (frames by video, then time): from `offset`, or next to a
+ * frame (`after` / `before` it, or starting `at` it). A frame id is a stable place even
+ * while saves move frames out of a filter, so the coding view pages with them.
+ */
+export const QueuePage = z.strictObject({
+  limit: z.number().int().min(1).max(QUEUE_PAGE_MAX).default(QUEUE_PAGE_DEFAULT),
+  offset: z.number().int().min(0).default(0),
+  after: z.string().min(1).optional(),
+  before: z.string().min(1).optional(),
+  at: z.string().min(1).optional(),
+});
+export type QueuePage = z.input<typeof QueuePage>;
+
+export const QueueCounts = z.object({ assigned: z.number().int(), done: z.number().int(), flagged: z.number().int(), recode: z.number().int() });
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
+export const CodingQueuePage = z.object({
+  /** This page, in queue order. */
+  frames: z.array(CodingFrame),
+  /** Frames the filter holds in all. */
+  total: z.number().int(),
+  /** Index of the page's first frame among them. */
+  offset: z.number().int(),
+  counts: QueueCounts,
+});
+export type CodingQueuePage = z.infer<typeof CodingQueuePage>;
+
 export const SavedCodes = z.object({
   frameId: z.string(),
   coderId: z.string(),

@@ -1,4 +1,4 @@
-import type { CodingFrame } from '../../shared/coding';
+import { QUEUE_PAGE_DEFAULT, type CodingFrame } from '../../shared/coding';
 import { client, fileUrl } from '../api/client';
 import { useStore } from './index';
 import { notifyError } from './notifyError';
@@ -40,20 +40,63 @@ export async function chooseCoder(coderId: string): Promise<void> {
   await loadQueue();
 }
 
-/** Reloads the coder's queue for the current filter and shows its first frame (or keeps the current one). */
-export async function loadQueue(keepFrameId?: string | null): Promise<void> {
+type QueueCall = { after?: string; before?: string; at?: string };
+
+async function fetchPage(page: QueueCall = {}) {
   const { coderId, filter } = useStore.getState();
+  return client().call('coding.queue', { coderId: coderId!, filter, limit: QUEUE_PAGE_DEFAULT, ...page });
+}
+
+/**
+ * Reloads the coder's queue for the current filter, a page at a time, and shows `keepFrameId`
+ * (or the frame on screen) when the filter holds it, else the filter's first frame.
+ */
+export async function loadQueue(keepFrameId?: string | null): Promise<void> {
+  const { coderId } = useStore.getState();
   if (!coderId) return;
   try {
-    const { frames, counts } = await client().call('coding.queue', { coderId, filter });
+    const keep = keepFrameId ?? useStore.getState().currentFrameId;
+    let result = keep ? await fetchPage({ at: keep }) : null;
+    if (!result || result.frames[0]?.frameId !== keep) result = await fetchPage();
+    const { frames, counts, offset, total } = result;
     const state = useStore.getState();
-    state.setQueue(frames, counts);
-    const keep = keepFrameId ?? state.currentFrameId;
-    state.showFrame(frames.some((f) => f.frameId === keep) ? keep! : (frames[0]?.frameId ?? null));
+    state.setQueue(frames, counts, { offset, total, moreAfter: offset + frames.length < total });
+    state.showFrame(frames[0]?.frameId ?? null);
     preload();
   } catch (err) {
     report(err);
   }
+}
+
+/** The window keeps at most this many frames: a coder can walk 100k frames without holding them all. */
+const WINDOW_MAX = 5 * QUEUE_PAGE_DEFAULT;
+let paging: Promise<void> | null = null;
+
+/** Loads the page after (or before) the window; one load at a time. */
+function extendWindow(direction: 'after' | 'before'): Promise<void> {
+  paging ??= (async () => {
+    const { queue: before, coderId, filter } = useStore.getState();
+    const edgeOf = (q: CodingFrame[]) => (direction === 'after' ? q.at(-1) : q[0])?.frameId;
+    const edge = edgeOf(before);
+    if (!edge) return;
+    const { frames, counts, offset } = await fetchPage({ [direction]: edge });
+    const state = useStore.getState();
+    // Reloaded meanwhile (another filter or coder, a reload): this page belongs to no window.
+    if (state.coderId !== coderId || state.filter !== filter || edgeOf(state.queue) !== edge) return;
+    const queue = state.queue; // saves meanwhile replaced frames in it: keep those
+    if (direction === 'after') {
+      const joined = [...queue, ...frames];
+      const drop = Math.max(0, joined.length - WINDOW_MAX);
+      useStore.setState({ queue: joined.slice(drop), queueOffset: state.queueOffset + drop, moreAfter: frames.length === QUEUE_PAGE_DEFAULT, counts });
+    } else {
+      const joined = [...frames, ...queue];
+      const kept = joined.slice(0, WINDOW_MAX);
+      useStore.setState({ queue: kept, queueOffset: offset, moreAfter: state.moreAfter || kept.length < joined.length, counts });
+    }
+  })()
+    .catch(report)
+    .finally(() => (paging = null));
+  return paging;
 }
 
 export function currentFrame(): CodingFrame | null {
@@ -68,14 +111,22 @@ function preload(): void {
   for (const frame of queue.slice(at + 1, at + 1 + PRELOAD_AHEAD)) {
     if (frame.image) new Image().src = fileUrl(frame.image);
   }
+  // Near the end of the window: fetch the next page before the coder gets there.
+  const { moreAfter } = useStore.getState();
+  if (moreAfter && at >= queue.length - 1 - PRELOAD_AHEAD) void extendWindow('after');
 }
 
-export function step(delta: number): void {
-  const { queue, currentFrameId, showFrame } = useStore.getState();
-  const at = queue.findIndex((f) => f.frameId === currentFrameId);
+/** Moves `delta` frames; past either end of the window, loads the next (or previous) page first. */
+export async function step(delta: number): Promise<void> {
+  let { queue, currentFrameId } = useStore.getState();
+  let at = queue.findIndex((f) => f.frameId === currentFrameId);
+  if (at + delta >= queue.length && useStore.getState().moreAfter) await extendWindow('after');
+  else if (at + delta < 0 && useStore.getState().queueOffset > 0) await extendWindow('before');
+  ({ queue, currentFrameId } = useStore.getState());
+  at = queue.findIndex((f) => f.frameId === currentFrameId);
   const next = queue[Math.min(queue.length - 1, Math.max(0, at + delta))];
   if (next) {
-    showFrame(next.frameId);
+    useStore.getState().showFrame(next.frameId);
     preload();
   }
 }
@@ -93,6 +144,9 @@ export async function pressCategory(dimension: string, value: string): Promise<v
   state.setSaving(true);
   try {
     const saved = await client().call('coding.save', { coderId: state.coderId, frameId: frame.frameId, codes: draft });
+    // The last frame of the window: the next one is on the next page.
+    const last = useStore.getState().queue.at(-1)?.frameId === frame.frameId;
+    if (last && useStore.getState().moreAfter) await extendWindow('after');
     const after = useStore.getState();
     const updated: CodingFrame = { ...frame, codes: saved.codes, recode: [] };
     const queue = after.queue.map((f) => (f.frameId === frame.frameId ? updated : f));

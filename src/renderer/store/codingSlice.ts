@@ -15,7 +15,14 @@ export interface CodingSlice {
   /** Who is coding in this window (remembered per machine). */
   coderId: string | null;
   filter: QueueFilter;
+  /** The loaded window of the queue: whole pages, in queue order (the queue comes a page at a time). */
   queue: CodingFrame[];
+  /** Index of queue[0] in the whole filtered queue. */
+  queueOffset: number;
+  /** Frames in the whole filtered queue, when last loaded. */
+  queueTotal: number;
+  /** The core has frames after the window. */
+  moreAfter: boolean;
   counts: QueueCounts | null;
   /** The frame on screen. */
   currentFrameId: string | null;
@@ -26,7 +33,7 @@ export interface CodingSlice {
   setCoders(coders: Coder[]): void;
   setCoderId(coderId: string | null): void;
   setFilter(filter: QueueFilter): void;
-  setQueue(frames: CodingFrame[], counts: QueueCounts | null): void;
+  setQueue(frames: CodingFrame[], counts: QueueCounts | null, window?: { offset: number; total: number; moreAfter: boolean }): void;
   showFrame(frameId: string | null): void;
   setDraft(draft: Record<string, string>): void;
   setSaving(saving: boolean): void;
@@ -39,15 +46,19 @@ export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set)
   coderId: null,
   filter: 'uncoded',
   queue: [],
+  queueOffset: 0,
+  queueTotal: 0,
+  moreAfter: false,
   counts: null,
   currentFrameId: null,
   draft: {},
   saving: false,
   setCodebook: (codebook) => set({ codebook }),
   setCoders: (coders) => set({ coders }),
-  setCoderId: (coderId) => set({ coderId, queue: [], counts: null, currentFrameId: null, draft: {} }),
+  setCoderId: (coderId) => set({ coderId, queue: [], queueOffset: 0, queueTotal: 0, moreAfter: false, counts: null, currentFrameId: null, draft: {} }),
   setFilter: (filter) => set({ filter }),
-  setQueue: (queue, counts) => set({ queue, counts }),
+  setQueue: (queue, counts, window) =>
+    set({ queue, counts, queueOffset: window?.offset ?? 0, queueTotal: window?.total ?? queue.length, moreAfter: window?.moreAfter ?? false }),
   showFrame: (currentFrameId) => set({ currentFrameId, draft: {} }),
   setDraft: (draft) => set({ draft }),
   setSaving: (saving) => set({ saving }),

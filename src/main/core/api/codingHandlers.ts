@@ -34,7 +34,7 @@ export const codingHandlers: HandlerGroup<CodingMethods> = {
     core.events.emit({ type: 'data.changed', topics: ['assignments'] });
     return result;
   },
-  'coding.queue': ({ coderId, filter }, core) => codingQueue(core.db, coderId, filter),
+  'coding.queue': ({ coderId, filter, ...page }, core) => codingQueue(core.db, coderId, filter, page),
   'coding.save': (input, core) => {
     const saved = saveFrameCodes(core.db, input);
     if (saved.batchId) core.events.emit({ type: 'data.changed', topics: ['codes'] });

@@ -17,8 +17,9 @@ export function CodingScreen() {
   const setFilter = useStore((s) => s.setFilter);
   const counts = useStore((s) => s.counts);
   const codebook = useStore((s) => s.codebook);
-  const queueLength = useStore((s) => s.queue.length);
-  const position = useStore((s) => s.queue.findIndex((f) => f.frameId === s.currentFrameId));
+  // The queue comes a page at a time: the position and total are in the whole filtered queue.
+  const queueLength = useStore((s) => Math.max(s.queueTotal, s.queueOffset + s.queue.length));
+  const position = useStore((s) => s.queueOffset + s.queue.findIndex((f) => f.frameId === s.currentFrameId));
   const frame = useStore(useShallow((s) => s.queue.find((f) => f.frameId === s.currentFrameId) ?? null));
   const [noteOpen, setNoteOpen] = useState(false);
 
