@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTable } from '../../src/main/core/suite/dataset';
 import { readIdsTxt } from '../../src/main/core/suite/embeddings';
+import { readSuiteConfig } from '../../src/main/cli/commands/suite';
 
 /** DuckDB refuses a Latin-1 metadata CSV (it never reads it with U+FFFD); the message says where, as every text reader does. */
 describe('a metadata table that is not UTF-8', () => {
@@ -33,5 +34,14 @@ describe('a metadata table that is not UTF-8', () => {
     expect(() => readIdsTxt(ids)).toThrow(`${ids} is not UTF-8 text: line 2 (byte offset 6) has the byte 0xE9`);
     fs.writeFileSync(ids, 'v1\ncaf\u00e9\n');
     expect(readIdsTxt(ids)).toEqual(['v1', 'caf\u00e9']);
+  });
+
+  it('nor is a suite config: a Latin-1 leakage column would silently match nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suite-utf8-'));
+    const config = path.join(dir, 'suite.json');
+    fs.writeFileSync(config, Buffer.from('{"metadata": "meta.csv", "leakage": ["vues_apr\xe8s"]}\n', 'latin1'));
+    expect(() => readSuiteConfig(config)).toThrow(`${config} is not UTF-8 text: line 1 (byte offset 46) has the byte 0xE8`);
+    fs.writeFileSync(config, '{"metadata": "meta.csv", "leakage": ["vues_apr\u00e8s"]}\n');
+    expect(readSuiteConfig(config).leakage).toEqual(['vues_apr\u00e8s']);
   });
 });

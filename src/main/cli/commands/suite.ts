@@ -9,6 +9,7 @@ import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 import { regularFile } from '../../core/workspace/inputPaths';
+import { decodeUtf8 } from '../../core/workspace/utf8Text';
 
 const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
        framelab suite leaderboard [--run RUN_ID] [--json]
@@ -23,9 +24,11 @@ const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train
 export function readSuiteConfig(file: string): SuiteConfig {
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the suite config ${file} does not exist.`);
   regularFile(file, 'suite config');
+  // Strict UTF-8: a Latin-1 column name (e.g. in "leakage") would silently match nothing.
+  const text = decodeUtf8(fs.readFileSync(file), file, 'save it as UTF-8 and run again');
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new FramelabError('INVALID_INPUT', `${file} is not valid JSON: ${(e as Error).message}`);
   }
