@@ -18,7 +18,17 @@ test("the lead imports the lab's annotations.csv; blank cells reach their coder'
   await expect(report).toContainText('pov: 117 codes, 3 missing');
   await expect(report).toContainText('distance: 108 codes, 12 missing');
   await expect(report).toContainText('15 missing codes sent back');
+  await expect(report.getByTestId('changed-codes')).toHaveText("0 codes replaced, 0 kept because the code here is newer than the file's");
   await expect(page.getByTestId('recode-table').locator('tbody tr')).toHaveCount(15);
+  // The import ran as a job: it is in the jobs list with the same report.
+  const { value } = (await (
+    await fetch(`${server.baseUrl}/api/jobs.list`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({}),
+    })
+  ).json()) as { value: { jobs: { kind: string; status: string; result: { rows: number } }[] } };
+  expect(value.jobs).toEqual([expect.objectContaining({ kind: 'annotations.import', status: 'succeeded', result: expect.objectContaining({ rows: 120 }) })]);
 
   // The coder sees their own blanks under Re-code.
   await page.keyboard.press('Control+1');

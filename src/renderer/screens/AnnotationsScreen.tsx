@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { AnnotationsImportReport, RecodeEntry } from '../../shared/annotations';
+import { AnnotationsImportReport, type RecodeEntry } from '../../shared/annotations';
 import { client } from '../api/client';
 import { callConfirmingOverwrite } from '../api/confirmOverwrite';
+import { ProgressBar } from '../components/ProgressBar';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
 
@@ -12,7 +13,14 @@ export function AnnotationsScreen() {
   const [file, setFile] = useState('');
   const [framesDir, setFramesDir] = useState('');
   const [map, setMap] = useState('');
-  const [report, setReport] = useState<AnnotationsImportReport | null>(null);
+  const [replaceNewer, setReplaceNewer] = useState(false);
+  // The import is a job: its progress and its report (the job's result) come with its events.
+  const [importJobId, setImportJobId] = useState<string | null>(null);
+  const importJob = useStore((s) => (importJobId ? s.jobs[importJobId] : undefined));
+  const upsertJob = useStore((s) => s.upsertJob);
+  const importing = importJob?.status === 'queued' || importJob?.status === 'running';
+  const parsedReport = importJob?.status === 'succeeded' ? AnnotationsImportReport.safeParse(importJob.result) : null;
+  const report = parsedReport?.success ? parsedReport.data : null;
   const [out, setOut] = useState('');
   const [exported, setExported] = useState<string | null>(null);
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
@@ -29,7 +37,10 @@ export function AnnotationsScreen() {
   const importFile = async (e: React.FormEvent) => {
     e.preventDefault();
     try {
-      setReport(await client().call('annotations.import', { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map) }));
+      const params = { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map), replaceNewer };
+      const { job } = await client().call('jobs.start', { kind: 'annotations.import', params });
+      upsertJob(job);
+      setImportJobId(job.id);
     } catch (err) {
       notifyError(err);
     }
@@ -66,10 +77,25 @@ export function AnnotationsScreen() {
               Map unknown categories, one old=new per line (optional)
               <textarea aria-label="Category map" rows={2} value={map} onChange={(e) => setMap(e.target.value)} />
             </label>
-            <button type="submit" className="primary">
+            <label className="wide">
+              <input type="checkbox" aria-label="Replace newer codes" checked={replaceNewer} onChange={(e) => setReplaceNewer(e.target.checked)} /> Replace
+              codes coded after the file too (otherwise an older file keeps them, and the report lists them)
+            </label>
+            <button type="submit" className="primary" disabled={importing}>
               Import
             </button>
           </form>
+          {importJob && importing && (
+            <div data-testid="import-progress">
+              <ProgressBar fraction={importJob.progress.fraction} label="Import progress" />
+              <span className="muted">{importJob.progress.stage || 'Waiting to start…'}</span>
+            </div>
+          )}
+          {importJob && (importJob.status === 'failed' || importJob.status === 'cancelled' || importJob.status === 'interrupted') && (
+            <p className="report bad" role="alert" data-testid="import-report">
+              Nothing was imported: {importJob.error?.message ?? importJob.status}
+            </p>
+          )}
           {report && <ImportReport report={report} />}
         </article>
         <article className="card">
@@ -146,7 +172,40 @@ function ImportReport({ report }: { report: AnnotationsImportReport }) {
         ))}
         <li>{report.recodeQueue} missing codes sent back to their coders (re-code queue)</li>
         <li>{report.imagesMissing} frames without an image yet</li>
+        <li data-testid="changed-codes">
+          {report.changedCodes.replaced} codes replaced, {report.changedCodes.kept} kept because the code here is newer than the file&apos;s
+        </li>
       </ul>
+      {report.changedCodes.list.length > 0 && (
+        <table className="table" data-testid="changed-codes-table">
+          <thead>
+            <tr>
+              <th>Row</th>
+              <th>Frame</th>
+              <th>Coder</th>
+              <th>Dimension</th>
+              <th>Here → file</th>
+              <th>Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.changedCodes.list.map((c) => (
+              <tr key={`${c.frameId}/${c.coderId}/${c.dimension}`}>
+                <td>{c.row}</td>
+                <td>{c.frameId}</td>
+                <td>{c.coderId}</td>
+                <td>{c.dimension}</td>
+                <td>
+                  {c.from} → {c.to}
+                </td>
+                <td className="muted">
+                  {c.outcome === 'kept' ? `kept ${c.from} (coded ${c.currentCodedAt}; the file's ${c.fileCodedAt})` : `replaced by ${c.to}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
