@@ -30,6 +30,7 @@ import { FramelabError } from '../../../shared/errors';
 import { FFMPEG_HINT, ffmpegReason } from '../media/ffmpegPaths';
 import type { VideoProbe } from '../media/probe';
 import type { RgbImage } from '../vision/preprocessResample';
+import { trackChild } from '../jobs/childProcesses';
 
 /** Decoder threads per ffmpeg so `workers` processes share the cores instead of oversubscribing them. */
 export function decodeThreads(workers: number, cores = os.availableParallelism()): number {
@@ -62,7 +63,7 @@ export class PastLastFrameError extends Error {}
  */
 export function decodeFrameAt(file: string, seconds: number, width: number, height: number, threads = 1): Promise<RgbImage> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.FFMPEG_PATH || 'ffmpeg', ffmpegArgs(file, seconds, threads), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackChild(spawn(process.env.FFMPEG_PATH || 'ffmpeg', ffmpegArgs(file, seconds, threads), { stdio: ['ignore', 'pipe', 'pipe'] }));
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -125,12 +126,12 @@ async function* singlePass(file: string, thresholds: readonly bigint[], threads:
   fs.writeFileSync(script, `select='${selectExpression(thresholds)}',showinfo`);
   let child: ChildProcess | null = null;
   try {
-    const proc = spawn(
+    const proc = trackChild(spawn(
       process.env.FFMPEG_PATH || 'ffmpeg',
       ['-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', '-i', file,
         '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', ...RAW_RGB],
       { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    ));
     child = proc;
     const kept: KeptFrame[] = [];
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FromWorker, ToWorker } from './protocol';
@@ -31,6 +31,26 @@ function defaultEntry(): string {
   return fileURLToPath(new URL('./worker.ts', import.meta.url));
 }
 
+/**
+ * On POSIX each job process leads its own process group, so whatever it started (ffmpeg,
+ * ffprobe) belongs to that group: killing the group kills them too, where killing the job
+ * process alone left them running (an ffmpeg blocked on its input ran on for good).
+ */
+const ownGroup = process.platform !== 'win32';
+
+/** SIGKILL to the job's whole process group (POSIX), else to the process. Never throws. */
+function killJobTree(child: ChildProcess): void {
+  if (ownGroup && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // The group is gone already (ESRCH): nothing of it is left to stop.
+    }
+  }
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 export function nodeForkLauncher(entry: string = defaultEntry()): ProcessLauncher {
   const execArgv = entry.endsWith('.ts')
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
@@ -42,13 +62,17 @@ export function nodeForkLauncher(entry: string = defaultEntry()): ProcessLaunche
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         env: { ...process.env, FRAMELAB_JOB_PROCESS: '1' },
+        // Its own process group (see killJobTree); Ctrl-C in a terminal reaches the owner, which cancels its jobs.
+        detached: ownGroup,
       });
+      // Whatever way the job ends (done, cancelled, killed, crashed), what it started ends with it.
+      child.once('exit', () => killJobTree(child));
       return {
         pid: child.pid,
         send: (message) => {
           if (child.connected) child.send(message);
         },
-        kill: () => child.kill('SIGKILL'),
+        kill: () => killJobTree(child),
         onMessage: (listener) => child.on('message', (m) => listener(m as FromWorker)),
         onExit: (listener) => child.on('exit', (code, signal) => listener({ code, signal })),
         onStderr: (listener) => forEachLine(child.stderr, listener),

@@ -7,6 +7,7 @@ import { FramelabError, toErrorInfo } from '../../../shared/errors';
 import { jobKinds } from '../../../shared/jobs';
 import { openDatabase } from '../db/open';
 import { homePaths } from '../home/paths';
+import { killJobChildren, killOwnProcessGroup } from './childProcesses';
 import { cancelledError, type JobContext } from './context';
 import { jobImplementations } from './kinds';
 import type { FromWorker, ToWorker } from './protocol';
@@ -26,8 +27,13 @@ function connect(): Port {
     };
   }
   if (!process.send) throw new Error('The job worker must be started by the Framelab job supervisor.');
-  // If the owner dies, nobody can receive our results: stop rather than work for nobody.
-  process.on('disconnect', () => process.exit(70));
+  // If the owner dies, nobody can receive our results: stop rather than work for nobody, and
+  // take the ffmpeg/ffprobe this job started along (nobody else would stop them).
+  process.on('disconnect', () => {
+    killJobChildren();
+    killOwnProcessGroup();
+    process.exit(70);
+  });
   return {
     post: (message) => new Promise((resolve) => process.send!(message, undefined, {}, () => resolve())),
     onMessage: (listener) => process.on('message', (m) => listener(m as ToWorker)),
@@ -114,6 +120,14 @@ async function run(port: Port, message: Extract<ToWorker, { type: 'run' }>, stat
     db.close();
   }
 }
+
+// However the job ends, what it started ends with it. SIGTERM is how the desktop's
+// utilityProcess stops a job (the fork launcher kills the whole process group instead).
+process.on('exit', killJobChildren);
+process.on('SIGTERM', () => {
+  killJobChildren();
+  process.exit(143);
+});
 
 const port = connect();
 const state = { cancelled: false };

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { FramelabError } from '../../../shared/errors';
 import type { HomePaths } from '../home/paths';
 import { absoluteStoredPath } from '../workspace/files';
 import { FFMPEG_HINT, ffmpegCommand, ffmpegReason, isMissingBinary } from './ffmpegPaths';
+import { trackChild } from '../jobs/childProcesses';
 
 /**
  * Extracts one frame (full size) and its thumbnail (320 px wide) as JPEGs at a timestamp.
@@ -33,7 +35,12 @@ export function tmpPathFor(relative: string, tag: string): string {
 
 function run(command: ReturnType<typeof ffmpegCommand>): Promise<void> {
   return new Promise((resolve, reject) => {
-    command.on('end', () => resolve()).on('error', (err: Error) => reject(err)).run();
+    command
+      // fluent-ffmpeg sets ffmpegProc just before 'start': tracked, it ends with the job.
+      .on('start', () => trackChild((command as unknown as { ffmpegProc: ChildProcess }).ffmpegProc))
+      .on('end', () => resolve())
+      .on('error', (err: Error) => reject(err))
+      .run();
   });
 }
 
