@@ -193,7 +193,7 @@ export const api = {
     output: z.object({ frameId: z.string(), unsure: z.boolean(), note: z.string() }),
   }),
   'annotations.import': method({
-    summary: "Import the lab's annotations.csv: all of it, or with any bad row nothing (the report lists every one)",
+    summary: "Import the lab's annotations.csv through the annotations.import job (progress as job events) and wait for its report: all of it, or with any bad row nothing; an older file keeps newer codes unless replaceNewer",
     input: AnnotationsImportInput,
     output: AnnotationsImportReport,
   }),

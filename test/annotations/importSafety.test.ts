@@ -159,3 +159,35 @@ describe('an older file never replaces newer codes silently', () => {
     expect(snapshot(core)).toEqual(before);
   });
 });
+
+describe('a large import does not block the owner', () => {
+  it('the owner answers other calls while the job reads a large file, and reports progress by rows', async () => {
+    const { dir, core } = setup();
+    // 60,000 rows (about 5 MB): the job checks them for a few seconds on this machine.
+    const lines = ['frame_id,video_id,timestamp_s,coder,pov,distance,coded_at'];
+    for (let i = 0; i < 60_000; i++) {
+      const video = `vid_${String(Math.floor(i / 100)).padStart(5, '0')}`;
+      const t = ((i % 100) + 1).toFixed(1);
+      lines.push(`${video}_t${t.padStart(5, '0')},${video},${t},coder_a,1st person,Social,2025-02-19T22:55:20Z`);
+    }
+    const file = writeFile(dir, 'large.csv', lines.join('\n') + '\n');
+    const stages: string[] = [];
+    let answered: number | null = null;
+    const checking = new Promise<void>((resolve) =>
+      core.events.subscribe((e) => {
+        if (e.type !== 'job.updated' || e.job.kind !== 'annotations.import') return;
+        stages.push(e.job.progress.stage);
+        if (e.job.progress.stage.startsWith('Checking rows')) resolve();
+      }),
+    );
+    const report = importThroughJob(core, { file });
+    await withTimeout(checking, 30_000, 'a "Checking rows" progress event');
+    // Mid-import: another call is answered at once (before, the import held the owner for its whole run).
+    const started = Date.now();
+    await client(core).call('app.info', {});
+    answered = Date.now() - started;
+    expect((await report).rows).toBe(60_000);
+    expect(answered).toBeLessThan(1000);
+    expect(stages).toContainEqual(expect.stringMatching(/^Checking rows: [\d,]+ of 60,000$/));
+  }, 60_000);
+});
