@@ -47,6 +47,22 @@ describe('a new home is private', () => {
   });
 });
 
+describe('a folder that becomes a home is made private', () => {
+  it('makes an existing folder 0700 when the home is new in it (Electron creates userData first); leaves an existing home as it is', () => {
+    const root = path.join(tempDir('private'), 'userData');
+    fs.mkdirSync(root, { mode: 0o755 });
+    fs.chmodSync(root, 0o755);
+    fs.writeFileSync(path.join(root, 'Preferences'), '{}');
+    openTestCore(root).close();
+    expect(mode(root)).toBe(0o700);
+
+    // The owner of an existing home loosened it on purpose (say, a group share): that stays.
+    fs.chmodSync(root, 0o750);
+    openTestCore(root).close();
+    expect(mode(root)).toBe(0o750);
+  });
+});
+
 describe('start-up removes what interrupted work left in the files folder', () => {
   it('removes temporary files, staging folders and unregistered copies; keeps registered, unnoted and outside files', () => {
     const root = tempDir('leftovers');

@@ -57,6 +57,7 @@ export function openCore(options: OpenCoreOptions): Core {
   const lock = acquireHomeLock(home.lockFile, LOCK_MODE[options.mode], { command: options.command });
   let db: Db | undefined;
   try {
+    if (!fs.existsSync(home.dbFile)) makePrivate(home.root);
     db = openDatabase(home.dbFile);
     ensureDefaultCodebook(db);
   } catch (err) {
@@ -110,4 +111,14 @@ export function openCore(options: OpenCoreOptions): Core {
       lock.release();
     },
   };
+}
+
+/**
+ * A new home is private even when its folder existed: the desktop app's default home is
+ * Electron's userData folder, which Electron creates (0755) before the core opens it.
+ * An existing home's mode is its owner's choice and stays.
+ */
+function makePrivate(root: string): void {
+  if (process.platform === 'win32') return; // ACLs, not modes: the user's profile folder is private already
+  fs.chmodSync(root, 0o700);
 }
