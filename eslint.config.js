@@ -20,7 +20,7 @@ const noSidesFromShared = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'native/build/**', 'playwright-report/**', 'test-results/**', '.electron-native/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/build/**', 'playwright-report/**', 'test-results/**', '.electron-native/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
