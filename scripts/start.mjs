@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the app if its sources changed, then opens the Electron window. Where
- * Electron's binary is not available (it is downloaded by Electron's install script, which
- * offline machines cannot run), it says so and falls back to browser mode, printing the URL.
+ * `npm start`: builds the app if its sources changed, then opens the Electron window. Electron's
+ * binary is downloaded on first use (Electron 45's package has no install script), so the first
+ * `npm start` downloads it, unless ELECTRON_SKIP_BINARY_DOWNLOAD=1 (CI, offline installs). Where
+ * there is no binary, or better-sqlite3 cannot be built for it, it says why and opens browser
+ * mode instead, printing the URL. The decisions are in desktopStart.mjs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseStart, electronBinary } from './desktopStart.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const passThrough = process.argv.slice(2);
@@ -33,12 +36,22 @@ function buildIfStale() {
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
 
-function electronBinary() {
-  const dir = path.join(root, 'node_modules', 'electron');
-  const pathFile = path.join(dir, 'path.txt');
-  if (!fs.existsSync(pathFile)) return null;
-  const binary = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
-  return fs.existsSync(binary) ? binary : null;
+/** Electron's own downloader (what `npx install-electron` runs); null when it worked, else why not. */
+function downloadElectron() {
+  console.error("Framelab: downloading Electron's binary (once)…");
+  const download = spawnSync(process.execPath, [path.join(root, 'node_modules/electron/install.js')], {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+  });
+  if (download.status === 0) return null;
+  return download.error ? download.error.message : `its downloader exited with ${download.status ?? download.signal}; see above`;
+}
+
+/** better-sqlite3 for Electron's ABI, in .electron-native/ (the CLI keeps Node's build); the reason when it fails. */
+function prepareSqlite() {
+  const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/electron-sqlite.mjs')], { cwd: root, stdio: 'inherit' });
+  return prepared.status === 0 ? null : `scripts/electron-sqlite.mjs exited with ${prepared.status ?? prepared.signal}; see above`;
 }
 
 function run(command, args) {
@@ -48,16 +61,20 @@ function run(command, args) {
 }
 
 buildIfStale();
-const electron = electronBinary();
-if (electron) {
-  // better-sqlite3 must match Electron's ABI in the window's process; the CLI keeps Node's build.
-  const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/electron-sqlite.mjs')], { cwd: root, stdio: 'inherit' });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
-  run(electron, [root, ...passThrough]);
-} else {
-  console.error(
-    "Framelab: Electron's binary is not available on this machine (its download did not happen), " +
-      'so Framelab opens in browser mode instead. Open the address below in a browser.',
-  );
-  run(process.execPath, [path.join(root, 'bin/framelab.js'), 'serve', ...passThrough]);
+const state = { binary: electronBinary(root), downloadError: undefined, sqliteError: undefined };
+for (;;) {
+  const choice = chooseStart(state);
+  if (choice.action === 'download') {
+    state.downloadError = downloadElectron();
+    state.binary = electronBinary(root);
+  } else if (choice.action === 'prepare-sqlite') {
+    state.sqliteError = prepareSqlite();
+  } else if (choice.action === 'window') {
+    run(state.binary, [root, ...passThrough]);
+    break;
+  } else {
+    console.error(`Framelab: ${choice.reason}`);
+    run(process.execPath, [path.join(root, 'bin/framelab.js'), 'serve', ...passThrough]);
+    break;
+  }
 }
