@@ -141,8 +141,6 @@ import pandas as pd
 warnings.simplefilter('ignore')
 d = json.load(open(sys.argv[1]))
 df = pd.DataFrame(d['data'])
-def num(a):
-    return [None if (x is None or (isinstance(x, float) and (x != x or x in (float('inf'), float('-inf'))))) else float(x) for x in np.asarray(a, dtype=float)]
 def formula(response, terms):
     rhs = ' + '.join('1' if t == 'Intercept' else t for t in terms)
     return f'{response} ~ {rhs}' + ('' if 'Intercept' in terms else ' - 1')
