@@ -61,6 +61,27 @@ test('the report exports as self-contained HTML and as a PDF printed by Chromium
   await page.getByLabel('Export folder').fill(folder);
   await page.getByRole('button', { name: 'HTML' }).click();
   await expect(page.getByRole('alert')).toContainText('reliability_distance.html');
+
+  // The file is there now: exporting again asks first; "no" keeps it, "yes" replaces it.
+  const htmlFile = path.join(folder, 'reliability_distance.html');
+  fs.writeFileSync(htmlFile, 'mine');
+  const answer = (accept: boolean) =>
+    new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void (accept ? dialog.accept() : dialog.dismiss());
+      }),
+    );
+  const declined = answer(false);
+  await page.getByRole('button', { name: 'HTML' }).click();
+  expect(await declined).toBe(`${htmlFile} exists. Replace it?`);
+  await expect(page.getByRole('button', { name: 'HTML' })).toBeEnabled();
+  expect(fs.readFileSync(htmlFile, 'utf8')).toBe('mine');
+  const accepted = answer(true);
+  await page.getByRole('button', { name: 'HTML' }).click();
+  expect(await accepted).toBe(`${htmlFile} exists. Replace it?`);
+  await expect.poll(() => fs.readFileSync(htmlFile, 'utf8').length).toBeGreaterThan(1000);
+
   await page.getByRole('button', { name: 'PDF' }).click();
   await expect(page.getByRole('alert')).toContainText('reliability_distance.pdf');
 
