@@ -73,4 +73,13 @@ describe('OLS against statsmodels', () => {
     const design = buildDesign(s.table, { response: 'log1p(views)', terms: ['Intercept', 'color_entropy'] });
     expect(() => fitOls(design, { cov: 'HC4' as never })).toThrow(/Unknown standard-error type "HC4"; use one of nonrobust, HC0, HC1, HC2, HC3/);
   });
+
+  it('gives the same fit from a bare matrix as from a design that carries its QR', () => {
+    const s = synthetic(300, 4);
+    const design = buildDesign(s.table, { response: 'log1p(views)', terms: ['Intercept', 'color_entropy*avg_objects'] });
+    const bare = fitOls({ x: design.x, y: design.y, n: design.n, p: design.p, names: design.names, hasIntercept: true });
+    const reused = fitOls(design);
+    expect(Array.from(bare.params)).toEqual(Array.from(reused.params));
+    expect(Array.from(bare.cov)).toEqual(Array.from(reused.cov));
+  });
 });

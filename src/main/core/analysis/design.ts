@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Table } from '../suite/table';
-import { sequentialQr } from './linalg';
+import { sequentialQr, type SequentialQr } from './linalg';
 import { parseTerms, type Term } from './terms';
 import { categoricalVariable, numericVariable, rowNamer, sortedLevels, type RowNamer } from './variables';
 
@@ -55,6 +55,8 @@ export interface Design {
   variables: Map<string, Float64Array>;
   /** The mean subtracted from each centered variable. */
   centered: Record<string, number>;
+  /** The QR factorization of x from the rank check, reused by OLS (x must not be changed). */
+  qr: SequentialQr;
 }
 
 const LOG1P = /^(?:np\.)?log1p\(\s*([^()]+?)\s*\)$/;
@@ -69,12 +71,10 @@ function completeRows(rowCount: number, numeric: Map<string, Float64Array>, cate
   const keep: number[] = [];
   for (const [name, values] of numeric) missing[name] = values.reduce((s, v) => s + (Number.isNaN(v) ? 1 : 0), 0);
   for (const [name, values] of categorical) missing[name] = values.reduce((s, v) => s + (v === null ? 1 : 0), 0);
-  for (let i = 0; i < rowCount; i++) {
-    let ok = true;
-    for (const values of numeric.values()) if (Number.isNaN(values[i]!)) ok = false;
-    for (const values of categorical.values()) if (values[i] === null) ok = false;
-    if (ok) keep.push(i);
-  }
+  const ok = new Uint8Array(rowCount).fill(1);
+  for (const values of numeric.values()) for (let i = 0; i < rowCount; i++) if (Number.isNaN(values[i]!)) ok[i] = 0;
+  for (const values of categorical.values()) for (let i = 0; i < rowCount; i++) if (values[i] === null) ok[i] = 0;
+  for (let i = 0; i < rowCount; i++) if (ok[i]) keep.push(i);
   return { keep: Int32Array.from(keep), missing };
 }
 
@@ -107,9 +107,10 @@ function checkNotConstant(name: string, values: ArrayLike<number | string>, role
 }
 
 /** Names the columns that are linear combinations of earlier ones, with the combination. */
-function checkFullRank(x: Float64Array, n: number, p: number, names: string[]): void {
-  const { dependent } = sequentialQr(x, n, p);
-  if (!dependent.length) return;
+function checkFullRank(x: Float64Array, n: number, p: number, names: string[]): SequentialQr {
+  const qr = sequentialQr(x, n, p);
+  const { dependent } = qr;
+  if (!dependent.length) return qr;
   const norm = (j: number) => Math.hypot(...x.subarray(j * n, j * n + n));
   const collinear = dependent.map(({ column, combination }) => {
     const scale = norm(column);
@@ -190,8 +191,8 @@ export function buildDesign(table: Table, spec: DesignSpec): Design {
     }
   });
   const names = columns.map((c) => c.name);
-  checkFullRank(x, n, p, names);
-  return { source: table.source, response: spec.response.trim(), y, x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered };
+  const qr = checkFullRank(x, n, p, names);
+  return { source: table.source, response: spec.response.trim(), y, x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered, qr };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Design } from './design';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose } from './linalg';
+import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose, type SequentialQr } from './linalg';
 
 /**
  * Ordinary least squares by Householder QR, with the covariance types statsmodels offers and
@@ -56,11 +56,11 @@ export interface OlsOptions {
   confidence?: number;
 }
 
-export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'hasIntercept'>, options: OlsOptions = {}): OlsResult {
+export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'hasIntercept'> & { qr?: SequentialQr }, options: OlsOptions = {}): OlsResult {
   const { x, y, n, p, names, hasIntercept } = design;
   const covType = options.cov ?? 'HC3';
   if (!COV_TYPES.includes(covType)) throw new FramelabError('INVALID_INPUT', `Unknown standard-error type "${covType}"; use one of ${COV_TYPES.join(', ')}.`);
-  const qr = sequentialQr(x, n, p);
+  const qr = design.qr ?? sequentialQr(x, n, p);
   if (qr.dependent.length) throw new FramelabError('INVALID_INPUT', `The design is singular (column "${names[qr.dependent[0]!.column]}" is a linear combination of the others).`);
   const r = rFactor(qr);
   const qty = applyQt(qr, y);
