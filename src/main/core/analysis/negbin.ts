@@ -189,7 +189,7 @@ function maximize(design: CountDesign, start: Float64Array, alpha0: number, maxI
       break;
     }
   }
-  if (!converged && !problem) problem = `no convergence in ${maxIterations} Newton iterations`;
+  if (!converged && !problem) problem = `no convergence in ${maxIterations} Newton iteration${maxIterations === 1 ? '' : 's'}`;
   return { beta, alpha: Math.exp(theta), current, converged, iterations, problem };
 }
 
