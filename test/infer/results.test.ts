@@ -213,7 +213,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
 
     // A part that really changed (new size) is read again, and its problem named.
     fs.writeFileSync(first, 'not json\n');
-    expect(await failure('infer.results', { outDir: growing })).toMatchObject({ message: expect.stringMatching(/part-000001\.jsonl line 1 is not valid JSON/) });
+    expect(await failure('infer.results', { outDir: growing })).toMatchObject({ message: expect.stringMatching(/part-000001\.jsonl line 1: it is not valid JSON/) });
   });
 
   it('a merged folder (CSVs only) gives the same rows and frames, but no images', async () => {
