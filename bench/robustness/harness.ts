@@ -273,7 +273,7 @@ export function openEventSocket(server: Pick<Server, 'url' | 'token'>): EventSoc
 export const FINISHED = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JobSummary on the wire
-export async function waitForJobEnd(server: Server, jobId: string, timeoutMs = 120_000): Promise<any> {
+export async function waitForJobEnd(server: Server, jobId: string, timeoutMs = 600_000): Promise<any> {
   return waitUntil(
     async () => {
       const { job } = await callOk(server, 'jobs.get', { jobId });

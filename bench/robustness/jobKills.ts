@@ -70,9 +70,9 @@ export const JOB_KILLS_SIZES = {
   },
   long: {
     rounds: 5,
-    clips: 24,
+    clips: 16,
     clipSeconds: 3,
-    sampleEverySeconds: 0.25,
+    sampleEverySeconds: 1,
     sparseFiles: 12,
     sparseBytes: 256 * 2 ** 20,
     annotationVideos: 200,
@@ -132,7 +132,7 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
           if (job) resolve(job);
         });
       }),
-      180_000,
+      600_000,
       `${where}: the ${kind} job to reach ${Math.round(at * 100)}%`,
     );
     // Everything the server started (job processes, ffmpeg) must go with it.
