@@ -49,7 +49,12 @@ export type Log = (line: string) => void;
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-process.on('exit', () => {
+
+/**
+ * Kills every child still running and removes every temp folder. Runs on exit; a test runner's
+ * worker may be ended without an 'exit' event, so the test file calls it too.
+ */
+export function cleanUpAll(): void {
   for (const child of children) {
     try {
       process.kill(child.pid!, 'SIGKILL');
@@ -57,8 +62,11 @@ process.on('exit', () => {
       // already gone
     }
   }
+  children.clear();
   if (!process.env.FRAMELAB_KEEP_TEMP) for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+  tempDirs.clear();
+}
+process.on('exit', cleanUpAll);
 
 /** A fresh temp folder, removed when this process exits (kept with FRAMELAB_KEEP_TEMP=1, to look at after a failure). */
 export function tempDir(label: string): string {

@@ -3,8 +3,11 @@
  * docs/guide/robustness.md): saves under kill -9, job kills, the two-owners race, the load run.
  * `npm run robustness -- --long` runs the big versions; these keep the cheap ones in every build.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CAMPAIGNS } from '../../bench/robustness/campaigns';
+import { cleanUpAll } from '../../bench/robustness/harness';
+
+afterAll(cleanUpAll);
 
 describe('robustness campaign (CI sizes)', () => {
   for (const name of Object.keys(CAMPAIGNS)) {
