@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,12 +29,28 @@ export function quickStartCommands(readme) {
     .filter((line) => line && !line.startsWith('#'));
 }
 
-function run(command) {
+/** Resolves once no process of the group `pgid` is left (SIGKILLs stragglers after 20 s). */
+async function groupGone(pgid) {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; alive(); waited += 100) {
+    if (waited === 20_000) process.kill(-pgid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function run(command, env) {
   const longRunning = LONG_RUNNING.some((re) => re.test(command));
   console.error(`\n$ ${command}${longRunning ? '   (until it prints its address)' : ''}`);
   return new Promise((resolve, reject) => {
     // Its own process group, so that stopping `npm start` also stops the server it started.
-    const child = spawn('bash', ['-c', command], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('bash', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`\`${command}\` printed no address within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
     const fail = (err) => {
@@ -63,8 +80,11 @@ function run(command) {
       });
     watch(child.stdout, process.stdout);
     watch(child.stderr, process.stderr);
-    child.on('exit', (code, signal) => {
+    child.on('exit', async (code, signal) => {
       clearTimeout(timer);
+      // bash ends before the server it started has released the home's lock: the next command
+      // (npm start after serve) must not find it held, so wait until the whole group is gone.
+      await groupGone(child.pid);
       if (longRunning && LISTENING.test(seen)) return resolve();
       if (!longRunning && code === 0) return resolve();
       reject(new Error(`\`${command}\` ${longRunning ? 'stopped before printing its address' : 'failed'} (exit ${code ?? signal})`));
@@ -77,14 +97,19 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes('--list')) {
     for (const command of commands) console.log(command);
   } else {
+    // A home of its own, so that the run neither needs nor touches the machine's Framelab home (a
+    // developer's open app would hold its lock); the commands themselves run exactly as written.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-quickstart-'));
+    const env = { ...process.env, FRAMELAB_HOME: home };
     for (const command of commands) {
       try {
-        await run(command);
+        await run(command, env);
       } catch (err) {
         console.error(`\nREADME quick-start: ${err.message}`);
         process.exit(1);
       }
     }
+    fs.rmSync(home, { recursive: true, force: true });
     console.error(`\nREADME quick-start: all ${commands.length} commands worked as written.`);
   }
 }
