@@ -3,6 +3,7 @@ import { loadNativeAddon } from '../../../../native/loader';
 import type { TrainingAddon } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
+import { cholesky, choleskySolve } from '../analysis/linalg';
 import { fitPipeline, transform, type FeatureSource, type Matrix, type PipelineState } from './preprocess';
 import { kFold } from './splits';
 
@@ -21,35 +22,11 @@ export interface RidgeFit {
 /** The lab's grid (REFERENCE §5: 0.1 … 100), half-decade steps. */
 export const DEFAULT_ALPHAS = [0.1, 0.3, 1, 3, 10, 30, 100];
 
-/** In-place Cholesky solve of A x = b for symmetric positive definite A (n×n row-major). */
-export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(a);
-  for (let j = 0; j < n; j++) {
-    let d = l[j * n + j]!;
-    for (let k = 0; k < j; k++) d -= l[j * n + k]! ** 2;
-    if (!(d > 0)) throw new FramelabError('INTERNAL', 'Ridge: the system is not positive definite (alpha must be > 0).');
-    const ljj = Math.sqrt(d);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = l[i * n + j]!;
-      const ri = i * n;
-      const rj = j * n;
-      for (let k = 0; k < j; k++) s -= l[ri + k]! * l[rj + k]!;
-      l[ri + j] = s / ljj;
-    }
-  }
-  const x = new Float64Array(b);
-  for (let i = 0; i < n; i++) {
-    let s = x[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
+/** Solves A x = b for symmetric positive definite A (n×n; symmetric, so row- or column-major alike). */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = cholesky(a, n);
+  if (!l) throw new FramelabError('INTERNAL', 'Ridge: the system is not positive definite (alpha must be > 0).');
+  return choleskySolve(l, n, b);
 }
 
 type GramFn = (x: Float64Array, n: number, p: number, outer: boolean) => Float64Array;
@@ -86,7 +63,7 @@ export function useJsGram(on: boolean): void {
 /** The native solve when the addon is in use, else the JS Cholesky. */
 function solveSystem(a: Float64Array, b: Float64Array, m: number): Float64Array {
   nativeGram();
-  return solveFn ? solveFn(a, b, m) : choleskySolve(a, b, m);
+  return solveFn ? solveFn(a, b, m) : solveSpd(a, b, m);
 }
 
 function columnMeans(x: Matrix): Float64Array {
