@@ -347,6 +347,92 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE gold_snapshots ADD COLUMN annotations_source TEXT CHECK (annotations_source IS NULL OR json_valid(annotations_source));
     `,
   },
+  {
+    version: 6,
+    name: 'preferences: video analyses with history, append-only ratings, rating sync conflicts',
+    sql: `
+      -- Every imported copy of a video's deep analysis, kept. Keyed by the lab's video_id only
+      -- (no foreign key: an analysed video need not be imported into Framelab). The current
+      -- analysis of (video_id, analysis_version) is its copy with the latest imported_at (then
+      -- the highest id: within one import, the later record). content_hash is the SHA-256 of
+      -- the analysis as canonical JSON (keys sorted), so a copy identical to the current one is
+      -- never added again. feature_count is the analysis's own field, when it has one.
+      CREATE TABLE preference_analyses (
+        id               INTEGER PRIMARY KEY,
+        video_id         TEXT NOT NULL CHECK (length(video_id) > 0),
+        analysis_version TEXT NOT NULL CHECK (length(analysis_version) > 0),
+        content_hash     TEXT NOT NULL CHECK (length(content_hash) = 64),
+        analysis         TEXT NOT NULL CHECK (json_valid(analysis) AND json_type(analysis) = 'object'),
+        feature_count    INTEGER CHECK (feature_count IS NULL OR feature_count >= 0),
+        source           TEXT NOT NULL,
+        imported_at      TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX preference_analyses_by_key ON preference_analyses (video_id, analysis_version, imported_at, id);
+      CREATE INDEX preference_analyses_by_version ON preference_analyses (analysis_version, video_id);
+      CREATE TRIGGER preference_analyses_append_only_update BEFORE UPDATE ON preference_analyses
+        BEGIN SELECT RAISE(ABORT, 'preference_analyses is append-only'); END;
+      CREATE TRIGGER preference_analyses_append_only_delete BEFORE DELETE ON preference_analyses
+        BEGIN SELECT RAISE(ABORT, 'preference_analyses is append-only'); END;
+
+      CREATE VIEW preference_current_analyses AS
+        SELECT a.* FROM preference_analyses a
+        WHERE NOT EXISTS (
+          SELECT 1 FROM preference_analyses n
+          WHERE n.video_id = a.video_id AND n.analysis_version = a.analysis_version
+            AND (n.imported_at > a.imported_at OR (n.imported_at = a.imported_at AND n.id > a.id))
+        );
+
+      -- Ratings, append-only like codes: a new rating of (video_id, rater) is a new row and the
+      -- current one is the latest rated_at (ties, which only sync can bring, go to the higher
+      -- entry_hash, so every machine picks the same). Scores are 0–10 in 0.5 steps; the
+      -- sub-scores may be absent. entry_hash (SHA-256 of the row's values) makes a row a fact:
+      -- importing or syncing the same row again adds nothing. No foreign key to videos.
+      CREATE TABLE preference_ratings (
+        id          INTEGER PRIMARY KEY,
+        entry_hash  TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64),
+        video_id    TEXT NOT NULL CHECK (length(video_id) > 0),
+        rater       TEXT NOT NULL CHECK (length(rater) > 0),
+        rater_type  TEXT NOT NULL CHECK (rater_type IN ('owner', 'other')),
+        overall     REAL NOT NULL CHECK (overall BETWEEN 0 AND 10 AND overall * 2 = round(overall * 2)),
+        hook        REAL CHECK (hook IS NULL OR (hook BETWEEN 0 AND 10 AND hook * 2 = round(hook * 2))),
+        pacing      REAL CHECK (pacing IS NULL OR (pacing BETWEEN 0 AND 10 AND pacing * 2 = round(pacing * 2))),
+        payoff      REAL CHECK (payoff IS NULL OR (payoff BETWEEN 0 AND 10 AND payoff * 2 = round(payoff * 2))),
+        notes       TEXT NOT NULL DEFAULT '',
+        rated_at    TEXT NOT NULL,
+        -- Where this home got it (app: saved here; import: a CSV; sync: the bucket) and when.
+        source      TEXT NOT NULL CHECK (source IN ('app', 'import', 'sync')),
+        recorded_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX preference_ratings_by_key ON preference_ratings (video_id, rater, rated_at, entry_hash);
+      CREATE INDEX preference_ratings_by_rater ON preference_ratings (rater, video_id);
+      CREATE TRIGGER preference_ratings_append_only_update BEFORE UPDATE ON preference_ratings
+        BEGIN SELECT RAISE(ABORT, 'preference_ratings is append-only'); END;
+      CREATE TRIGGER preference_ratings_append_only_delete BEFORE DELETE ON preference_ratings
+        BEGIN SELECT RAISE(ABORT, 'preference_ratings is append-only'); END;
+
+      CREATE VIEW preference_current_ratings AS
+        SELECT r.* FROM preference_ratings r
+        WHERE NOT EXISTS (
+          SELECT 1 FROM preference_ratings n
+          WHERE n.video_id = r.video_id AND n.rater = r.rater
+            AND (n.rated_at > r.rated_at OR (n.rated_at = r.rated_at AND n.entry_hash > r.entry_hash))
+        );
+
+      -- A video rated by the same rater on both sides since the last sync round: both ratings
+      -- are kept (history), the newer is current; listed for the lead. Values are the rows as
+      -- JSON ({overall, hook, pacing, payoff, notes, ratedAt, raterType}).
+      CREATE TABLE preference_rating_conflicts (
+        id          INTEGER PRIMARY KEY,
+        round_id    INTEGER NOT NULL REFERENCES sync_rounds (id),
+        video_id    TEXT NOT NULL,
+        rater       TEXT NOT NULL,
+        local       TEXT NOT NULL CHECK (json_valid(local)),
+        remote      TEXT NOT NULL CHECK (json_valid(remote)),
+        applied     TEXT NOT NULL CHECK (applied IN ('local', 'remote')),
+        detected_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
