@@ -11,6 +11,25 @@ import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
 import { SuiteRunResult } from './suite';
 import { InferExportResult, InferFrameImage, InferOutputFolder, InferResultsInput, InferResultsView, InferVideoFrames } from './inferResults';
 import { DatasetPreview, DatasetPreviewInput, RunId, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from './suiteViews';
+import {
+  AnalysesImportInput,
+  AnalysesImportReport,
+  AnalysesSummary,
+  AnalysisView,
+  PreferenceVideoId,
+  RatingConflict,
+  RatingHistory,
+  RatingQueueInput,
+  RatingQueuePage,
+  RatingSaved,
+  RatingSaveInput,
+  RatingsExportInput,
+  RatingsExportResult,
+  RatingsImportInput,
+  RatingsImportReport,
+  RatingsListInput,
+  RatingsPage,
+} from './preference';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -395,6 +414,59 @@ export const api = {
     summary: "Copy a finished run's three CSVs to a folder (never replacing a file unless overwrite)",
     input: z.strictObject({ outDir: z.string().trim().min(1), dest: z.string().trim().min(1), overwrite: z.boolean().default(false) }),
     output: InferExportResult,
+  }),
+  'preference.analyses.import': method({
+    summary:
+      "Import the lab's video analyses (a .json file per video, a .jsonl file, or a folder of them) through the preference.analyses.import job and wait for its report; a file with a problem imports nothing, the others still do",
+    input: AnalysesImportInput,
+    output: AnalysesImportReport,
+  }),
+  'preference.analyses.summary': method({
+    summary: 'Stored analyses: videos, copies, and per analysis_version its videos and feature counts (newest version first)',
+    input: NoInput,
+    output: AnalysesSummary,
+  }),
+  'preference.analyses.get': method({
+    summary: "One video's analyses: the current one of each version, and every imported copy",
+    input: z.strictObject({ videoId: PreferenceVideoId }),
+    output: AnalysisView,
+  }),
+  'preference.ratings.save': method({
+    summary: "Save a rating (overall and optional hook, pacing, payoff: 0–10 in 0.5 steps; a note): a new history entry that becomes the video's current rating by this rater; acknowledged after commit",
+    input: RatingSaveInput,
+    output: RatingSaved,
+  }),
+  'preference.ratings.list': method({
+    summary: 'A page of current ratings (one per video × rater), by video_id then rater, optionally of one rater, rater type or video',
+    input: RatingsListInput,
+    output: RatingsPage,
+  }),
+  'preference.ratings.queue': method({
+    summary:
+      'Videos a rater has still to rate (with an analysis or imported, no rating by this rater): those with an analysis of the newest version first, then other analysed ones, then imported ones; by video_id within each',
+    input: RatingQueueInput,
+    output: RatingQueuePage,
+  }),
+  'preference.ratings.history': method({
+    summary: 'Every rating of one video, newest first, and the current rating of each rater',
+    input: z.strictObject({ videoId: PreferenceVideoId }),
+    output: RatingHistory,
+  }),
+  'preference.ratings.import': method({
+    summary:
+      'Import ratings from a CSV (video_id, rater, rater_type, overall, hook, pacing, payoff, notes, rated_at): all of it, or with any bad row nothing (every bad row listed); ratings already stored are unchanged',
+    input: RatingsImportInput,
+    output: RatingsImportReport,
+  }),
+  'preference.ratings.export': method({
+    summary: 'Write every rating (or only the current ones) as the ratings CSV, notes safe for spreadsheets; never replacing a file unless overwrite',
+    input: RatingsExportInput,
+    output: RatingsExportResult,
+  }),
+  'preference.ratings.conflicts': method({
+    summary: 'Videos rated by the same rater on both sides of a sync round (both kept, the newer current), newest first',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.object({ conflicts: z.array(RatingConflict) }),
   }),
 } as const;
 

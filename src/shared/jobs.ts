@@ -5,6 +5,7 @@ import { InferParams, InferResult } from './infer';
 import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult, SuiteScoreParams, SuiteScoreResult } from './suite';
 import { AnnotationsImportInput, AnnotationsImportJobResult } from './annotations';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
+import { AnalysesImportInput, AnalysesImportJobResult } from './preference';
 
 /**
  * Job kinds: each declares its parameters and result once. The supervisor, the API and the
@@ -131,6 +132,13 @@ export const jobKinds = {
     description: 'Embeds a table\'s text column (e.g. titles) with a local sentence-transformer folder, reusing cached vectors, into an .npz or .npy with ids.',
     params: SuiteEmbedTextParams,
     result: SuiteEmbedTextResult,
+    resumable: false,
+  },
+  'preference.analyses.import': {
+    title: 'Import video analyses',
+    description: 'Reads the lab\'s analyses (a .json file per video, a .jsonl file, or a folder of them); each file imports whole or not at all, every copy is kept and the newest of a version is current.',
+    params: AnalysesImportInput,
+    result: AnalysesImportJobResult,
     resumable: false,
   },
   'suite.score': {

@@ -85,6 +85,33 @@ export const SyncConflict = z.object({
 });
 export type SyncConflict = z.infer<typeof SyncConflict>;
 
+/** What a sync round did with ratings.csv (beside the annotations object). */
+export const RatingsRoundResult = z.discriminatedUnion('offline', [
+  z.object({
+    offline: z.literal(false),
+    target: z.string(),
+    downloaded: z.number().int(),
+    uploaded: z.number().int(),
+    /** Ratings taken from the bucket into this home. */
+    merged: z.number().int(),
+    conflicts: z.number().int(),
+    generation: z.string(),
+  }),
+  z.object({ offline: z.literal(true), target: z.string(), reason: z.string(), problem: SyncProblem }),
+]);
+export type RatingsRoundResult = z.infer<typeof RatingsRoundResult>;
+
+export const RatingsSyncStatus = z.object({
+  target: z.string(),
+  state: z.enum(['never', 'synced', 'offline']),
+  lastSyncedAt: z.string().nullable(),
+  generation: z.string().nullable(),
+  message: z.string().nullable(),
+  /** Ratings saved or imported here and not in the bucket yet. */
+  pendingEdits: z.number().int(),
+});
+export type RatingsSyncStatus = z.infer<typeof RatingsSyncStatus>;
+
 /** What `framelab sync --json` prints after a round that reached the bucket. */
 export const SyncRoundResult = z.object({
   /** Data rows in the object as downloaded. */
@@ -96,6 +123,8 @@ export const SyncRoundResult = z.object({
   conflicts: z.array(SyncConflict),
   generation: z.string(),
   offline: z.literal(false),
+  /** The owner's ratings.csv beside the object, synced after it; absent while neither side has a rating. */
+  ratings: RatingsRoundResult.optional(),
 });
 export type SyncRoundResult = z.infer<typeof SyncRoundResult>;
 
@@ -137,6 +166,8 @@ export const SyncStatus = z.object({
   /** Local code edits not in the bucket yet. */
   pendingEdits: z.number().int(),
   source: AnnotationsSource,
+  /** ratings.csv beside the object; absent while sync is off or neither side has a rating. */
+  ratings: RatingsSyncStatus.optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -12,6 +12,7 @@ import { adjudicateCommand, goldCommand } from './commands/gold';
 import { icrCommand } from './commands/icr';
 import { jobsCommand } from './commands/jobs';
 import { modelsCommand } from './commands/models';
+import { preferenceCommand } from './commands/preference';
 import { suiteCommand } from './commands/suite';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
@@ -22,7 +23,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, preferenceCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -18,6 +18,14 @@ function describeRound(r: SyncRoundResult): string {
     lines.push(`${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'} (edited on both sides; the newer value was applied):`);
     for (const c of r.conflicts) lines.push(`  ${c.frameId} ${c.coder} ${c.dimension}: local "${c.local ?? ''}", bucket "${c.remote ?? ''}" → "${c.applied ?? ''}"`);
   }
+  const ratings = r.ratings;
+  if (ratings?.offline) lines.push(`Ratings NOT synced (${ratings.target}): ${ratings.reason}`);
+  else if (ratings) {
+    lines.push(
+      `Ratings (${ratings.target}): ${ratings.downloaded} rows downloaded, ${ratings.uploaded ? `${ratings.uploaded} rows uploaded` : 'nothing to upload'}, ` +
+        `${ratings.merged} ratings merged from the bucket${ratings.conflicts ? `, ${ratings.conflicts} rated on both sides (both kept, the newer current; see preference ratings conflicts)` : ''}.`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -26,13 +34,19 @@ function describeStatus(s: SyncStatus): string {
   const since = s.lastSyncedAt ? `last synced ${s.lastSyncedAt} (generation ${s.generation})` : 'never synced';
   const head =
     s.state === 'offline' ? `NOT SYNCED since ${s.lastSyncedAt ?? 'ever'} — offline since ${s.offlineSince}: ${s.message}` : `${s.state}: ${since}`;
-  return [`${s.target}: ${head}`, `${s.pendingEdits} local edits not in the bucket yet; ${s.openConflicts} open conflicts`].join('\n');
+  const lines = [`${s.target}: ${head}`, `${s.pendingEdits} local edits not in the bucket yet; ${s.openConflicts} open conflicts`];
+  const r = s.ratings;
+  if (r) {
+    const state = r.state === 'offline' ? `NOT SYNCED since ${r.lastSyncedAt ?? 'ever'}: ${r.message}` : r.state === 'never' ? 'never synced' : `last synced ${r.lastSyncedAt}`;
+    lines.push(`${r.target}: ${state}; ${r.pendingEdits} ratings not in the bucket yet`);
+  }
+  return lines.join('\n');
 }
 
 export const syncCommand: Command = {
   name: 'sync',
   usage: USAGE,
-  summary: "Sync annotations with the bucket now (exit 3 when it cannot be reached; nothing local changes)",
+  summary: "Sync annotations (and the owner's ratings beside them) with the bucket now (exit 3 when it cannot be reached; nothing local changes)",
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(args, { bucket: { type: 'string' }, object: { type: 'string' } }, USAGE);
     const [action, ...extra] = positionals;
@@ -52,8 +66,10 @@ export const syncCommand: Command = {
           exitCode: OFFLINE_EXIT_CODE,
         };
       }
-      const { downloaded, uploaded, merged, conflicts, generation } = outcome;
-      return { value: { downloaded, uploaded, merged, conflicts, generation, offline: false }, text: describeRound(outcome) };
+      const { downloaded, uploaded, merged, conflicts, generation, ratings } = outcome;
+      // `ratings` only once the lab has ratings (here or in the bucket): the annotations-only output keeps its shape.
+      const value = { downloaded, uploaded, merged, conflicts, generation, offline: false, ...(ratings ? { ratings } : {}) };
+      return { value, text: describeRound(outcome) };
     });
   },
 };

@@ -9,11 +9,12 @@ import { jobsHandlers } from './jobsHandlers';
 import { mediaHandlers } from './mediaHandlers';
 import { syncHandlers } from './syncHandlers';
 import { modelsHandlers } from './modelsHandlers';
+import { preferenceDataHandlers } from './preferenceDataHandlers';
 import { suiteHandlers } from './suiteHandlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers };
+export const handlerGroups = { appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers };
 
-export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers };
+export const handlers: Handlers = { ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers };

@@ -11,6 +11,7 @@ import type { HomePaths } from '../home/paths';
 import { applyAnnotationsImport } from '../annotations/importWrites';
 import { applyImport, applySample } from '../media/writes';
 import { registerModel } from '../models/registry';
+import { applyAnalysesImport } from '../preference/importAnalyses';
 
 export interface ApplyEnvironment {
   db: Db;
@@ -34,6 +35,8 @@ export const jobAppliers: Appliers = {
     topics: ['codes', 'frames', 'coders', 'videos', 'assignments', 'workspace'],
   },
   'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
+  // The plan is written and dropped: the stored result is the report.
+  'preference.analyses.import': { apply: (result, { db }) => applyAnalysesImport(db, result), topics: ['analyses'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
   'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },
   'finetune.run': {

@@ -15,6 +15,7 @@ import { runSuite } from '../suite/run';
 import { runEmbedText } from '../suite/embedTextJob';
 import { runSuiteScore } from '../suite/scoreMany';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
+import { runAnalysesImport } from '../preference/importAnalyses';
 import type { JobContext } from './context';
 
 /**
@@ -48,4 +49,6 @@ export const jobImplementations: Implementations = {
   'suite.embedText': (ctx, { home, params }) => runEmbedText(ctx, home.root, params),
   // Reads a run folder, writes the predictions CSV; nothing goes to the database.
   'suite.score': (ctx, { home, params }) => runSuiteScore(ctx, home.root, params),
+  // Reads and checks the analyses files; the owner stores them (jobs/apply.ts).
+  'preference.analyses.import': (ctx, { db, params }) => runAnalysesImport(ctx, db, params),
 };

@@ -6,6 +6,7 @@
  */
 import type { JobKind, JobParams } from '../../../shared/jobs';
 import { checkImportInput } from '../annotations/planImport';
+import { checkAnalysesInput } from '../preference/importAnalyses';
 import type { Db } from '../db/open';
 import { checkJobOutputs } from './outputChecks';
 
@@ -13,6 +14,7 @@ type Prechecks = { [K in JobKind]?: (params: JobParams<K>, env: { db: Db }) => v
 
 const jobPrechecks: Prechecks = {
   'annotations.import': (params, { db }) => void checkImportInput(db, params),
+  'preference.analyses.import': (params) => checkAnalysesInput(params),
 };
 
 /** Throws the kind's FramelabError when its parameters cannot work; kinds without a check pass. */

@@ -3,7 +3,7 @@ import { categoryLookup, writeCodes } from '../coding/codes';
 import { historyEntry, newBatchId } from '../coding/history';
 import { cached, type Db } from '../db/open';
 import { PreconditionFailed, SyncFailure } from './failure';
-import type { BucketClient } from './gcs';
+import type { BucketClient, RemoteText } from './gcs';
 import { codeKey, mergeAnnotations, rowKey, type LocalRow, type MergeResult } from './merge';
 
 /**
@@ -18,6 +18,10 @@ import { codeKey, mergeAnnotations, rowKey, type LocalRow, type MergeResult } fr
  * blocking it: a save made while a round waits for the bucket is simply newer than the
  * round's picture; the round never overwrites it (see `changedSince`) and the next round takes
  * it up.
+ *
+ * The loop (picture, download, merge, conditional upload, retry on 412, one local write) is
+ * the same for every object a round syncs: `runObjectRound` runs it over a `SyncedObject`.
+ * annotations.csv is one (below); the owner's ratings.csv is another (preference/ratingsSync.ts).
  */
 
 /** A local edit "since the last sync": anything but a value sync itself wrote, and a lead's resolution of a conflict. */
@@ -82,31 +86,68 @@ export interface RoundOptions {
   afterUpload?: () => void | Promise<void>;
 }
 
-export interface RoundOutcome {
+export interface RoundOutcome<Result = SyncRoundResult> {
   roundId: number;
-  result: SyncRoundResult;
-  /** Codes written locally (from the bucket). */
+  result: Result;
+  /** Entries written locally (from the bucket): codes, ratings. */
   applied: number;
   problems: string[];
 }
 
+/** A merge's output the loop needs: the merged text, and whether it differs from the bucket's. */
+export interface ObjectMerge {
+  text: string;
+  changed: boolean;
+  /** Data rows in the merged text (what an upload uploads). */
+  rowsOut: number;
+}
+
+/** What the local write of a round gets: its picture, its merge, and how the upload went. */
+export interface ApplyInput<Snap, Merge> {
+  snap: Snap;
+  merge: Merge;
+  target: string;
+  trigger: string;
+  startedAt: string;
+  attempts: number;
+  /** The object's generation after the round (the upload's, or the one downloaded). */
+  generation: string;
+  uploaded: number;
+  /** The object's text as of this round: the next round's base. */
+  baseText: string;
+}
+
+/**
+ * An object a round keeps in sync with the bucket. `snapshot` reads the local store in one
+ * transaction (synchronously: one consistent picture); `merge` is pure; `apply` writes what
+ * came from the bucket, the round's record and the object's sync state in ONE transaction,
+ * and must never overwrite a local edit made after the picture.
+ */
+export interface SyncedObject<Snap, Merge extends ObjectMerge, Result> {
+  snapshot(db: Db, target: string): Snap;
+  merge(snap: Snap, remote: RemoteText | null): Merge;
+  apply(db: Db, input: ApplyInput<Snap, Merge>): RoundOutcome<Result>;
+}
+
 const now = () => new Date().toISOString();
 
-export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
+/**
+ * One round of one object: picture, download with its generation, merge, upload with
+ * ifGenerationMatch (412: someone wrote in between, so read and merge again), local write.
+ * Throws SyncFailure when the bucket cannot be reached or keeps changing; nothing local
+ * changed then.
+ */
+export async function runObjectRound<Snap, Merge extends ObjectMerge, Result>(
+  options: RoundOptions,
+  synced: SyncedObject<Snap, Merge, Result>,
+): Promise<RoundOutcome<Result>> {
   const { db, client, object, target } = options;
   const startedAt = now();
   const maxAttempts = options.maxAttempts ?? 10;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const snap = snapshot(db, target);
+    const snap = synced.snapshot(db, target);
     const remote = await client.read(object);
-    const merge = mergeAnnotations({
-      dimensions: snap.dimensions,
-      remoteText: remote?.text ?? null,
-      remoteUpdated: remote?.updated ?? null,
-      baseText: snap.state?.base_csv ?? null,
-      local: snap.local,
-      edited: snap.edited,
-    });
+    const merge = synced.merge(snap, remote);
     let generation = remote?.generation ?? '0';
     let uploaded = 0;
     if (merge.changed) {
@@ -120,7 +161,7 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
       await options.afterUpload?.();
     }
     const baseText = merge.changed ? merge.text : (remote?.text ?? '');
-    return applyRound(db, { snap, merge, target, trigger: options.trigger, startedAt, attempts: attempt, generation, uploaded, baseText });
+    return synced.apply(db, { snap, merge, target, trigger: options.trigger, startedAt, attempts: attempt, generation, uploaded, baseText });
   }
   throw new SyncFailure(
     'contention',
@@ -128,19 +169,51 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   );
 }
 
-interface ApplyInput {
-  snap: Snapshot;
-  merge: MergeResult;
-  target: string;
-  trigger: string;
-  startedAt: string;
-  attempts: number;
-  generation: string;
-  uploaded: number;
-  baseText: string;
+/** The round's record of a round that reached the bucket (inside the object's apply transaction). */
+export function recordSyncedRound(
+  db: Db,
+  input: { target: string; trigger: string; startedAt: string; at: string; rowsIn: number; uploaded: number; merged: number; conflicts: number; attempts: number; generation: string },
+): number {
+  return Number(
+    cached(
+      db,
+      `INSERT INTO sync_rounds (target, trigger, started_at, finished_at, outcome, rows_in, rows_out, merged, conflicts, attempts, generation)
+       VALUES (?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?)`,
+    ).run(input.target, input.trigger, input.startedAt, input.at, input.rowsIn, input.uploaded, input.merged, input.conflicts, input.attempts, input.generation)
+      .lastInsertRowid,
+  );
 }
 
-function applyRound(db: Db, input: ApplyInput): RoundOutcome {
+/** The object's state after a round that reached it: its generation and text (the next base), and the local mark it covers. */
+export function saveSyncState(db: Db, input: { target: string; generation: string; baseText: string; mark: number; at: string }): void {
+  cached(
+    db,
+    `INSERT INTO sync_state (target, generation, base_csv, history_mark, synced_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (target) DO UPDATE SET generation = excluded.generation, base_csv = excluded.base_csv,
+       history_mark = excluded.history_mark, synced_at = excluded.synced_at`,
+  ).run(input.target, input.generation, input.baseText, input.mark, input.at);
+}
+
+/** annotations.csv: per frame × coder × dimension (merge.ts). */
+export const annotationsObject: SyncedObject<Snapshot, MergeResult, SyncRoundResult> = {
+  snapshot,
+  merge: (snap, remote) =>
+    mergeAnnotations({
+      dimensions: snap.dimensions,
+      remoteText: remote?.text ?? null,
+      remoteUpdated: remote?.updated ?? null,
+      baseText: snap.state?.base_csv ?? null,
+      local: snap.local,
+      edited: snap.edited,
+    }),
+  apply: (db, input) => applyRound(db, input),
+};
+
+export function runRound(options: RoundOptions): Promise<RoundOutcome> {
+  return runObjectRound(options, annotationsObject);
+}
+
+function applyRound(db: Db, input: ApplyInput<Snapshot, MergeResult>): RoundOutcome {
   const { snap, merge } = input;
   const problems = [...merge.problems];
   return db.transaction(() => {
@@ -233,26 +306,25 @@ function applyRound(db: Db, input: ApplyInput): RoundOutcome {
       remote: c.remote,
       applied: c.applied,
     }));
-    const roundId = Number(
-      cached(
-        db,
-        `INSERT INTO sync_rounds (target, trigger, started_at, finished_at, outcome, rows_in, rows_out, merged, conflicts, attempts, generation)
-         VALUES (?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?)`,
-      ).run(input.target, input.trigger, input.startedAt, at, merge.rowsIn, input.uploaded, applied, conflicts.length, input.attempts, input.generation)
-        .lastInsertRowid,
-    );
+    const roundId = recordSyncedRound(db, {
+      target: input.target,
+      trigger: input.trigger,
+      startedAt: input.startedAt,
+      at,
+      rowsIn: merge.rowsIn,
+      uploaded: input.uploaded,
+      merged: applied,
+      conflicts: conflicts.length,
+      attempts: input.attempts,
+      generation: input.generation,
+    });
     const addConflict = cached(
       db,
       `INSERT INTO sync_conflicts (round_id, frame_id, coder_id, dimension, local_value, remote_value, applied, local_at, remote_at, detected_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const c of merge.conflicts) addConflict.run(roundId, c.frameId, c.coder, c.dimension, c.local, c.remote, c.applied, c.localAt, c.remoteAt, at);
-    cached(
-      db,
-      `INSERT INTO sync_state (target, generation, base_csv, history_mark, synced_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (target) DO UPDATE SET generation = excluded.generation, base_csv = excluded.base_csv,
-         history_mark = excluded.history_mark, synced_at = excluded.synced_at`,
-    ).run(input.target, input.generation, input.baseText, snap.mark, at);
+    saveSyncState(db, { target: input.target, generation: input.generation, baseText: input.baseText, mark: snap.mark, at });
     return {
       roundId,
       applied,

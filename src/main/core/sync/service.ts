@@ -5,7 +5,9 @@ import type { EventBus } from '../events';
 import { resolveCredentials, type CredentialSource } from './credentials';
 import { PreconditionFailed, SyncFailure } from './failure';
 import { createBucketClient, type BucketClient } from './gcs';
-import { recordFailedRound, runRound, type RoundOutcome } from './round';
+import { ratingsObject, ratingsObjectFor, ratingsSyncStatus } from '../preference/ratingsSync';
+import type { RatingsRoundResult } from '../../../shared/sync';
+import { recordFailedRound, runObjectRound, runRound, type RoundOutcome } from './round';
 import { readSyncSettings, targetOf, writeSyncSettings } from './settings';
 import { syncStatus } from './status';
 
@@ -66,7 +68,10 @@ export class SyncService {
   }
 
   status(): SyncStatus {
-    return syncStatus(this.db, this.syncing > 0);
+    const status = syncStatus(this.db, this.syncing > 0);
+    const settings = this.settings();
+    const ratings = settings.bucket ? ratingsSyncStatus(this.db, settings.bucket, settings.object) : null;
+    return ratings ? { ...status, ratings } : status;
   }
 
   /** Interval, after-save and offline-retry triggers; the desktop app and `serve` start them, one-shot CLI commands do not. */
@@ -74,7 +79,7 @@ export class SyncService {
     if (this.started || this.stopped) return;
     this.started = true;
     this.unsubscribe = this.events.subscribe((event) => {
-      if (this.announcing || event.type !== 'data.changed' || !event.topics.includes('codes')) return;
+      if (this.announcing || event.type !== 'data.changed' || !event.topics.some((t) => t === 'codes' || t === 'ratings')) return;
       const settings = this.settings();
       if (!settings.bucket || !settings.afterSave || this.status().state === 'offline') return;
       if (this.debounce) clearTimeout(this.debounce);
@@ -190,7 +195,9 @@ export class SyncService {
       });
       if (outcome.applied > 0) this.announce(['codes', 'frames', 'coders', 'assignments', 'videos']);
       else if (outcome.result.conflicts.length > 0) this.announce(['codes']);
-      return outcome.result;
+      // The owner's ratings.csv beside the object, once the annotations reached the bucket.
+      const ratings = await this.ratingsRound(client, settings, trigger);
+      return ratings ? { ...outcome.result, ratings } : outcome.result;
     } catch (err) {
       if (this.stopped) throw new FramelabError('CANCELLED', 'Framelab closed during the round; nothing was written.');
       const failure = err instanceof SyncFailure ? err : null;
@@ -212,7 +219,30 @@ export class SyncService {
     }
   }
 
-  private announce(topics?: ('codes' | 'frames' | 'coders' | 'assignments' | 'videos')[]): void {
+  /**
+   * The ratings round of a round whose annotations reached the bucket: recorded under its own
+   * target. A failure is its own outcome (the annotations stay synced); null while neither
+   * side holds a rating (nothing to sync, nothing recorded).
+   */
+  private async ratingsRound(client: BucketClient, settings: SyncSettings, trigger: SyncTrigger): Promise<RatingsRoundResult | null> {
+    const object = ratingsObjectFor(settings.object);
+    const target = targetOf(settings.bucket, object);
+    const startedAt = new Date().toISOString();
+    try {
+      const outcome = await runObjectRound({ db: this.db, client, object, target, trigger }, ratingsObject);
+      if (outcome.applied > 0 || (outcome.result?.offline === false && outcome.result.conflicts > 0)) this.announce(['ratings']);
+      return outcome.result;
+    } catch (err) {
+      if (this.stopped) throw new FramelabError('CANCELLED', 'Framelab closed during the round; nothing more was written.');
+      const failure = err instanceof SyncFailure ? err : null;
+      const problem = failure?.problem ?? 'error';
+      const reason = failure?.message ?? `Unexpected error: ${(err as Error).message}`;
+      recordFailedRound(this.db, { target, trigger, startedAt, problem, message: reason });
+      return { offline: true, target, reason, problem };
+    }
+  }
+
+  private announce(topics?: ('codes' | 'frames' | 'coders' | 'assignments' | 'videos' | 'ratings')[]): void {
     if (this.stopped) return;
     this.announcing = true;
     try {
