@@ -23,7 +23,10 @@ export const AnalysisTableJoin = z
     path: z.string().min(1),
     /** Its id column (default: the config's `id`). */
     id: z.string().optional(),
-    /** Only these columns (default: every column the main table does not have). */
+    /**
+     * Only these columns (default: every column the main table does not have; those it has are
+     * left out and listed in the data summary). A listed column the table already has is refused.
+     */
     columns: z.array(columnName).optional(),
   })
   .strict();
@@ -134,6 +137,22 @@ export const OlsModel = z.object({
 });
 export type OlsModel = z.infer<typeof OlsModel>;
 
+/**
+ * A count model's coefficient: as Coefficient, except that a model that did not converge may
+ * have no finite standard error (its Hessian is not negative definite there): then se, stat,
+ * p and the interval are null rather than a number that means nothing.
+ */
+export const CountCoefficient = z.object({
+  term: z.string(),
+  estimate: z.number().nullable(),
+  se: z.number().nullable(),
+  stat: z.number().nullable(),
+  p: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+});
+export type CountCoefficient = z.infer<typeof CountCoefficient>;
+
 export const CountModel = z.object({
   outcome: z.string(),
   family: z.enum(COUNT_FAMILIES),
@@ -143,10 +162,11 @@ export const CountModel = z.object({
   n: z.number().int(),
   dropped: z.number().int(),
   alpha: z.number().nullable(),
-  llf: z.number(),
-  aic: z.number(),
+  /** Null only for a model that did not converge to a finite log-likelihood. */
+  llf: z.number().nullable(),
+  aic: z.number().nullable(),
   pseudoR2: z.number().nullable(),
-  coefficients: z.array(Coefficient),
+  coefficients: z.array(CountCoefficient),
 });
 export type CountModel = z.infer<typeof CountModel>;
 
@@ -174,6 +194,7 @@ export const CountComparisonRow = z.object({
   sameDirection: z.boolean(),
   sameSignificance: z.boolean(),
 });
+export type CountComparisonRow = z.infer<typeof CountComparisonRow>;
 
 export const SimpleSlope = z.object({
   outcome: z.string(),
@@ -198,6 +219,7 @@ export const GbmResult = z.object({
   n: z.number().int(),
   dropped: z.number().int(),
 });
+export type GbmResult = z.infer<typeof GbmResult>;
 
 /** A 2-D partial dependence grid: value[i][j] at (x[i], y[j]); `slice` fixes a third variable. */
 export const PdpGrid = z.object({
@@ -222,6 +244,31 @@ export const ComparisonRow = z.object({
 });
 export type ComparisonRow = z.infer<typeof ComparisonRow>;
 
+/**
+ * A model of the exploratory pairwise screen that could not be estimated on its rows (its
+ * product is collinear with the other terms, e.g. has_text × text_area_ratio when the ratio is
+ * 0 without text): listed, never silently absent, and left out of the screen's q-values.
+ * Failures of the theory-driven models (main, focal) and of the count models fail the run.
+ */
+export const SkippedModel = z.object({
+  outcome: z.string(),
+  spec: z.enum(SPECS),
+  focal: z.array(z.string()).nullable(),
+  reason: z.string(),
+});
+export type SkippedModel = z.infer<typeof SkippedModel>;
+
+/** A figure in the run folder's plots/ (paths relative to the run folder). */
+export const AnalysisFigure = z.object({
+  kind: z.string(),
+  outcome: z.string(),
+  name: z.string(),
+  title: z.string(),
+  svg: z.string(),
+  png: z.string().nullable(),
+});
+export type AnalysisFigure = z.infer<typeof AnalysisFigure>;
+
 export const AnalysisRunResult = z.object({
   runId: z.string(),
   runDir: z.string(),
@@ -233,6 +280,12 @@ export const AnalysisRunResult = z.object({
   gbm: z.array(GbmResult),
   pdp: z.array(PdpGrid.omit({ values: true })),
   comparison: z.array(ComparisonRow),
+  /** Pairwise models that could not be estimated, with the reason (a run always writes it). */
+  skipped: z.array(SkippedModel).optional(),
+  /** The run folder's figures (a run always writes it; absent in hand-made results). */
+  plots: z.array(AnalysisFigure).optional(),
+  /** What the run could not do and why (a figure not drawn, PNGs without Chromium, a stage not available). */
+  notes: z.array(z.string()).optional(),
 });
 export type AnalysisRunResult = z.infer<typeof AnalysisRunResult>;
 
@@ -255,16 +308,75 @@ export const AnalysisRunSummary = z.object({
   models: z.number().int(),
   rows: z.number().int(),
 });
+export type AnalysisRunSummary = z.infer<typeof AnalysisRunSummary>;
 
-/** A column of a table for the screen's pickers: its type and how often it is missing. */
+/**
+ * A column of a table for the screen's pickers: its type and how often it is missing.
+ * `integer`: every present value a whole number; `boolean`: every present value 0 or 1 (or a
+ * true/false column); `text`: not numeric (usable as `C(name)`).
+ */
 export const AnalysisColumn = z.object({
   name: z.string(),
   type: z.enum(['number', 'integer', 'boolean', 'text']),
   missing: z.number().int(),
   distinct: z.number().int(),
-  /** From which join (null: the main table). */
+  /** From which join (null: the main table): `table:<file name>` or `inference:<folder name>`. */
   source: z.string().nullable(),
 });
 export type AnalysisColumn = z.infer<typeof AnalysisColumn>;
+
+/** A column in a run's data summary: the picker's figures plus min, max and mean of a numeric column. */
+export const AnalysisColumnSummary = AnalysisColumn.extend({
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  mean: z.number().nullable(),
+});
+export type AnalysisColumnSummary = z.infer<typeof AnalysisColumnSummary>;
+
+/** What a join added: its columns, and how many rows of the main table it had a row for. */
+export const AnalysisJoinSummary = z.object({
+  kind: z.enum(['table', 'inference']),
+  path: z.string(),
+  /** The columns it added. */
+  columns: z.array(z.string()),
+  /** Its columns the table already had, left out (a join never replaces a column). */
+  skipped: z.array(z.string()),
+  /** Rows of the main table with a row (table) or with predictions (inference) in the join. */
+  matched: z.number().int(),
+  unmatched: z.number().int(),
+});
+
+/** data_summary.json of a run (and what `analysis.columns` computes from). */
+export const AnalysisDataSummary = z.object({
+  data: z.string(),
+  id: z.string(),
+  rows: z.number().int(),
+  joins: z.array(AnalysisJoinSummary),
+  columns: z.array(AnalysisColumnSummary),
+});
+export type AnalysisDataSummary = z.infer<typeof AnalysisDataSummary>;
+
+/** `analysis.columns`: a table (and its joins) for the screen's pickers, before any run. */
+export const AnalysisColumnsInput = z.strictObject({
+  /** Absolute path of a CSV or Parquet table. */
+  data: z.string().min(1),
+  id: columnName.optional(),
+  joins: z.array(AnalysisJoin).default([]),
+});
+export type AnalysisColumnsInput = z.input<typeof AnalysisColumnsInput>;
+export const AnalysisColumnsOutput = z.object({ rows: z.number().int(), columns: z.array(AnalysisColumn) });
+export type AnalysisColumnsOutput = z.infer<typeof AnalysisColumnsOutput>;
+
+/** One run for its screen: what was run, on what data, every result and the PDP grids with their values. */
+export const AnalysisRunDetail = z.object({
+  summary: AnalysisRunSummary,
+  config: AnalysisConfig,
+  configFile: z.string().nullable(),
+  dataSummary: AnalysisDataSummary,
+  versions: z.record(z.string(), z.string()),
+  result: AnalysisRunResult,
+  pdp: z.array(PdpGrid),
+});
+export type AnalysisRunDetail = z.infer<typeof AnalysisRunDetail>;
 
 export const EXPORT_FORMATS = ['csv', 'html', 'tex'] as const;
