@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalysisRunId, EXPORT_FORMATS } from './analysis';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
 import { Coverage, Disagreement, GoldSnapshotSummary } from './gold';
 import { Codebook, CodebookChange, Coder, CoderId, CodingQueuePage, QueueFilter, QueuePage, SavedCodes } from './coding';
@@ -414,6 +415,12 @@ export const api = {
     summary: "Copy a finished run's three CSVs to a folder (never replacing a file unless overwrite)",
     input: z.strictObject({ outDir: z.string().trim().min(1), dest: z.string().trim().min(1), overwrite: z.boolean().default(false) }),
     output: InferExportResult,
+  }),
+  'analysis.export': method({
+    summary:
+      "Write a finished analysis run's regression tables as journals print them (csv: long and wide; html; tex with booktabs) plus focal_interactions_full.csv and focal_interactions_pivot.csv into a folder; never replacing a file unless overwrite",
+    input: z.strictObject({ runId: AnalysisRunId, format: z.enum(EXPORT_FORMATS), out: z.string().trim().min(1), overwrite: z.boolean().default(false) }),
+    output: z.object({ files: z.array(z.string()) }),
   }),
   'preference.analyses.import': method({
     summary:

@@ -78,7 +78,7 @@ describe('plot builders (pure SVG)', () => {
     const pairwise = fixture.result.models.filter((m) => m.spec === 'pairwise' && m.outcome === 'views');
     const one = coefficientPlot([pairwise[0]!]);
     expect(one).toMatch(/<title>[^<]*exploratory[^<]*<\/title>/);
-    expect(one).toContain('pairwise gaze_at_camera_ratio × num_faces (exploratory)');
+    expect(one).toContain('pairwise gaze_at_camera_ratio × @num_faces (exploratory)');
     const screen = pairwiseScreenPlot(pairwise);
     wellFormed(screen);
     expect(screen).toMatch(/<title>Pairwise interaction screen — views \(exploratory\)<\/title>/);

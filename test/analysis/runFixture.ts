@@ -16,22 +16,25 @@ import { synthetic } from './synthetic';
  * every focal term, R² comparison rows (adjusted, and 5-fold out-of-fold computed here), and
  * 2-D partial dependence grids of the focal OLS model (the average prediction over the data
  * with two variables set to each grid point; one plain, three sliced at the third variable's
- * quartiles). The category column gets a formula-like level so exports must neutralise it.
+ * quartiles). The category column gets a formula-like level and num_faces a formula-like
+ * name, so exports must neutralise and escape them.
  */
 
 export const OUTCOMES = ['views', 'likes'] as const;
 export const TRIPLE = ['color_entropy', 'avg_objects', 'text_area_ratio'] as const;
 export const PAIRS = [
-  ['gaze_at_camera_ratio', 'num_faces'],
+  ['gaze_at_camera_ratio', '@num_faces'],
   ['color_entropy', 'gaze_at_camera_ratio'],
 ] as const;
 /** The focal model's interaction terms, as patsy names them for a*b*c. */
 export const FOCAL_TERMS = ['color_entropy:avg_objects', 'color_entropy:text_area_ratio', 'avg_objects:text_area_ratio', 'color_entropy:avg_objects:text_area_ratio'];
-const OTHERS = ['text_changes_per_second', 'gaze_at_camera_ratio', 'num_faces', 'has_text'];
+const OTHERS = ['text_changes_per_second', 'gaze_at_camera_ratio', '@num_faces', 'has_text'];
 const PREDICTORS = [...TRIPLE, ...OTHERS];
 const CONTROLS = ['duration_s', 'C(category)'];
 /** A category label a spreadsheet would run as a formula. */
 export const FORMULA_LEVEL = '=HYPERLINK("http://x")';
+/** A predictor whose name a spreadsheet would run as a formula (num_faces renamed). */
+export const FORMULA_PREDICTOR = '@num_faces';
 
 export interface RunFixture {
   result: AnalysisRunResult;
@@ -48,6 +51,9 @@ function withFormulaLevel(table: Table): Table {
   const values = category.values.map((v) => (v === 'news' ? FORMULA_LEVEL : v === 'beauty' ? '(base) beauty' : v));
   const columns = new Map(table.columns);
   columns.set('category', { kind: 'text', values });
+  // A column name a spreadsheet would run as a formula too (it starts a CSV cell as a term).
+  columns.set(FORMULA_PREDICTOR, columns.get('num_faces')!);
+  columns.delete('num_faces');
   return { ...table, columns };
 }
 

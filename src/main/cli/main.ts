@@ -2,6 +2,7 @@ import { FramelabError, toErrorInfo } from '../../shared/errors';
 import { appVersion } from '../core/appRoot';
 import { resolveHome } from '../core/home/paths';
 import type { Command, GlobalOptions } from './command';
+import { analysisCommand } from './commands/analysis';
 import { annotationsCommand, recodeCommand } from './commands/annotations';
 import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
@@ -23,7 +24,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, preferenceCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, analysisCommand, preferenceCommand];
 
 interface Parsed {
   globals: GlobalOptions;
