@@ -219,6 +219,12 @@ export interface XgbBooster {
   evaluate(iteration: number): string;
   /** Predictions of rounds [0, iterationEnd) (0: all rounds). */
   predict(x: Float32Array, n: number, p: number, iterationEnd?: number): Float32Array;
+  /**
+   * TreeSHAP contributions of rounds [0, iterationEnd) (0: all), n × (p + 1) row-major: one
+   * value per feature, then the bias (the model's expected output); each row sums to its
+   * prediction (python's `predict(pred_contribs=True)`). Absent from addons built before it.
+   */
+  contributions?(x: Float32Array, n: number, p: number, iterationEnd?: number): Float32Array;
   /** The whole model as UBJSON or JSON bytes (python's xgboost.Booster loads either). */
   save(format?: 'ubj' | 'json'): Uint8Array;
   boostedRounds(): number;

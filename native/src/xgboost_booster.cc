@@ -78,6 +78,7 @@ class JsXgbBooster : public Napi::ObjectWrap<JsXgbBooster> {
                            InstanceMethod<&JsXgbBooster::Update>("update"),
                            InstanceMethod<&JsXgbBooster::Evaluate>("evaluate"),
                            InstanceMethod<&JsXgbBooster::Predict>("predict"),
+                           InstanceMethod<&JsXgbBooster::Contributions>("contributions"),
                            InstanceMethod<&JsXgbBooster::Save>("save"),
                            InstanceMethod<&JsXgbBooster::BoostedRounds>("boostedRounds"),
                            InstanceMethod<&JsXgbBooster::NumFeatures>("numFeatures"),
@@ -164,29 +165,44 @@ class JsXgbBooster : public Napi::ObjectWrap<JsXgbBooster> {
 
   // predict(x: Float32Array, n, p, iterationEnd = 0 (all rounds)) → Float32Array (n)
   Napi::Value Predict(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
-      const auto h = live("predict");
-      if (info.Length() < 3 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-        throw std::invalid_argument("XGBooster.predict(x: Float32Array, n, p, iterationEnd?)");
-      }
-      const auto x = info[0].As<Napi::Float32Array>();
-      const int64_t n = positiveInteger(info[1], "XGBooster.predict: n");
-      const int64_t p = positiveInteger(info[2], "XGBooster.predict: p");
-      const int64_t end = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().Int64Value() : 0;
-      if (static_cast<int64_t>(x.ElementLength()) != n * p) throw std::invalid_argument("XGBooster.predict: x holds " + std::to_string(x.ElementLength()) + " values, not n × p = " + std::to_string(n * p));
-      XgbMatrix m(x.Data(), n, p);
-      const std::string config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": )" + std::to_string(end) + R"(, "strict_shape": false})";
-      const bst_ulong* shape = nullptr;
-      bst_ulong dim = 0;
-      const float* result = nullptr;
-      xgbCheck(XGBoosterPredictFromDMatrix(h, m.handle(), config.c_str(), &shape, &dim, &result), "XGBoosterPredictFromDMatrix");
-      bst_ulong size = 1;
-      for (bst_ulong i = 0; i < dim; ++i) size *= shape[i];
-      if (static_cast<int64_t>(size) != n) throw std::runtime_error("XGBooster.predict: expected one value per row, got " + std::to_string(size));
-      auto out = Napi::Float32Array::New(info.Env(), static_cast<size_t>(size));
-      std::memcpy(out.Data(), result, static_cast<size_t>(size) * sizeof(float));
-      return out;
-    });
+    return guard(info.Env(), [&]() -> Napi::Value { return predictAs(info, "predict", 0, 0); });
+  }
+
+  // contributions(x: Float32Array, n, p, iterationEnd = 0) → Float32Array (n × (p + 1)): TreeSHAP
+  // values per feature and, last in each row, the bias (the model's expected output); a row's
+  // values sum to its prediction (python's predict(pred_contribs=True)).
+  Napi::Value Contributions(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value { return predictAs(info, "contributions", 2, 1); });
+  }
+
+  // XGBoosterPredictFromDMatrix with prediction `type` (0 value, 2 contributions) for
+  // (x, n, p, iterationEnd?); `extraPerRow` values beyond p per row (0: one value per row).
+  Napi::Value predictAs(const Napi::CallbackInfo& info, const char* method, int type, int extraPerRow) {
+    const std::string name = std::string("XGBooster.") + method;
+    const auto h = live(method);
+    if (info.Length() < 3 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      throw std::invalid_argument(name + "(x: Float32Array, n, p, iterationEnd?)");
+    }
+    const auto x = info[0].As<Napi::Float32Array>();
+    const int64_t n = positiveInteger(info[1], name + ": n");
+    const int64_t p = positiveInteger(info[2], name + ": p");
+    const int64_t end = info.Length() > 3 && info[3].IsNumber() ? info[3].As<Napi::Number>().Int64Value() : 0;
+    if (static_cast<int64_t>(x.ElementLength()) != n * p) throw std::invalid_argument(name + ": x holds " + std::to_string(x.ElementLength()) + " values, not n × p = " + std::to_string(n * p));
+    XgbMatrix m(x.Data(), n, p);
+    const std::string config = R"({"type": )" + std::to_string(type) + R"(, "training": false, "iteration_begin": 0, "iteration_end": )" + std::to_string(end) + R"(, "strict_shape": false})";
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* result = nullptr;
+    xgbCheck(XGBoosterPredictFromDMatrix(h, m.handle(), config.c_str(), &shape, &dim, &result), "XGBoosterPredictFromDMatrix");
+    bst_ulong size = 1;
+    for (bst_ulong i = 0; i < dim; ++i) size *= shape[i];
+    const int64_t expected = extraPerRow == 0 ? n : n * (p + extraPerRow);
+    if (static_cast<int64_t>(size) != expected) {
+      throw std::runtime_error(name + ": expected " + std::to_string(expected) + " values, got " + std::to_string(size) + (extraPerRow ? " (a multi-output model has one block per output)" : " (one value per row)"));
+    }
+    auto out = Napi::Float32Array::New(info.Env(), static_cast<size_t>(size));
+    std::memcpy(out.Data(), result, static_cast<size_t>(size) * sizeof(float));
+    return out;
   }
 
   // save(format: "ubj" | "json") → Uint8Array of the whole model (loadable by python's Booster too).
