@@ -55,7 +55,7 @@ export function describeAnalysesImport(r: AnalysesImportReport): string {
     .join(', ');
   return [
     r.filesRefused
-      ? `${plural(r.filesRefused, 'file')} of ${r.files.length} refused; the others were imported.`
+      ? `${r.filesRefused} of ${plural(r.files.length, 'file')} refused (nothing imported from ${r.filesRefused === 1 ? 'it' : 'them'}); ${r.filesImported} imported.`
       : `Imported ${plural(r.files.length, 'file')}.`,
     ...r.files.flatMap(describeFile),
     `${plural(r.records, 'record')}, ${plural(r.videos, 'video')}; versions: ${versions || 'none'}`,
@@ -67,7 +67,7 @@ export function describeAnalysesImport(r: AnalysesImportReport): string {
 function describeSummary(s: AnalysesSummary): string {
   if (s.videos === 0) return 'No analyses yet: import some with `framelab preference analyses import PATH`.';
   return [
-    `${plural(s.videos, 'video')} analysed, ${plural(s.copies, 'stored copy')} (history included); newest version ${s.newestVersion}`,
+    `${plural(s.videos, 'video')} analysed, ${s.copies.toLocaleString('en-US')} stored ${s.copies === 1 ? 'copy' : 'copies'} (history included); newest version ${s.newestVersion}`,
     ...s.versions.map((v) => `  ${v.version}: ${plural(v.videos, 'video')}, last imported ${v.lastImportedAt}; ${describeFeatureCounts(v.featureCounts)}`),
   ].join('\n');
 }
