@@ -151,6 +151,8 @@ describe('plot builders (pure SVG)', () => {
     expect(count(svg, 'class="contour-line"')).toBeGreaterThanOrEqual(2);
     expect(count(svg, 'class="contour-level"')).toBe(count(svg, 'class="contour-line"'));
     expect(svg).toContain('<g class="color-scale"');
+    const marks = svg.slice(svg.indexOf('<g class="grid-ticks">'), svg.indexOf('</g>', svg.indexOf('<g class="grid-ticks">')));
+    expect(count(marks, '<line')).toBe(sliced.x.values.length + sliced.y.values.length);
     expect(svg).toMatch(/<title>Partial dependence — views: color_entropy × avg_objects at text_area_ratio = Q25 \(\d\.\d{3}\)<\/title>/);
     expect(pdpHeatmap(fixture.grids[0]!)).not.toContain(' at text_area_ratio');
 

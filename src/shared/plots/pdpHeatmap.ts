@@ -6,7 +6,8 @@ import { AXIS, footnote, heading, label, line, linearScale, niceTicks, num, rect
  * A 2-D partial dependence grid as a contour heatmap: one cell per grid point (cells meet
  * half-way between grid values), coloured by viridis (perceptually uniform, colour-blind safe,
  * readable on light and dark), contour lines at a few round levels (marching squares) with
- * those levels marked on the colour scale, axes labelled with the grid's values. A sliced
+ * those levels marked on the colour scale, axes in the grid's units with a short mark at every
+ * grid value and round values labelled. A sliced
  * three-way view names its slice in the title (`… at c = Q25 (0.140)`).
  */
 
@@ -114,6 +115,11 @@ export function pdpHeatmap(grid: PdpHeatmapInput, options: PdpHeatmapOptions = {
   const xt = niceTicks(x.values[0]!, x.values[x.values.length - 1]!, 5);
   const yt = niceTicks(y.values[0]!, y.values[y.values.length - 1]!, 5);
   const inside = (t: number, e: number[]) => t >= e[0]! && t <= e[e.length - 1]!;
+  // A short mark at every grid value (where the model was evaluated), round values labelled.
+  body.push('<g class="grid-ticks">');
+  for (const v of x.values) body.push(line(sx(v), bottom, sx(v), bottom + 2.5, 'stroke="currentColor" stroke-opacity="0.45"'));
+  for (const v of y.values) body.push(line(left - 2.5, sy(v), left, sy(v), 'stroke="currentColor" stroke-opacity="0.45"'));
+  body.push('</g>');
   for (const t of xt.ticks.filter((t) => inside(t, xe))) {
     body.push(line(sx(t), bottom, sx(t), bottom + 4, AXIS), text(sx(t), bottom + 7, tickLabel(t, xt.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }));
   }
