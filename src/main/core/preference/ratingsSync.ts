@@ -5,6 +5,7 @@ import { writeCsv } from '../annotations/csv';
 import { neutraliseFormula } from '../annotations/csvForPeople';
 import { cached, type Db } from '../db/open';
 import { SyncFailure } from '../sync/failure';
+import type { SyncService } from '../sync/service';
 import type { RemoteText } from '../sync/gcs';
 import { readSyncState, recordSyncedRound, saveSyncState, type SyncedObject, type SyncStateRow } from '../sync/round';
 import { targetOf } from '../sync/settings';
@@ -291,6 +292,17 @@ export function listRatingConflicts(db: Db, limit = 1000): RatingConflict[] {
     applied: r.applied,
     detectedAt: r.detected_at,
   }));
+}
+
+/**
+ * Bucket first, like freshAnnotationsSource: runs a round when a bucket is set (offline it
+ * falls back to the local copy), then says where the ratings come from. What trains on
+ * ratings calls this and records the answer.
+ */
+export async function freshRatingsSource(core: { db: Db; sync: SyncService }): Promise<ReturnType<typeof ratingsSource>> {
+  const settings = core.sync.settings();
+  if (settings.bucket) await core.sync.run('source').catch(() => undefined);
+  return ratingsSource(core.db, settings.bucket, settings.object);
 }
 
 /** Where the ratings a computation reads come from, like annotationsSource: the bucket while the last ratings round reached it, else local. */
