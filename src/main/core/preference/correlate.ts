@@ -65,7 +65,8 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): Pearson {
   const r = pearsonR(x, y);
   if (r === null) return { r: null, p: null };
   const df = x.length - 2;
-  if (df === 0) return { r, p: 1 };
+  // scipy: two points are perfectly correlated, the sign from their order, p = 1.
+  if (df === 0) return { r: Math.sign(x[1]! - x[0]!) * Math.sign(y[1]! - y[0]!), p: 1 };
   if (Math.abs(r) === 1) return { r, p: 0 };
   // (1 − r)(1 + r) keeps 1 − r² accurate when |r| is near 1.
   const t = r * Math.sqrt(df / ((1 - r) * (1 + r)));

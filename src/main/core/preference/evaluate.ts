@@ -59,7 +59,7 @@ export interface PreferenceData {
 function checkScore(v: unknown, what: string, nullable: boolean): number {
   if ((v === null || v === undefined) && nullable) return NaN;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 10) {
-    throw new FramelabError('INVALID_INPUT', `${what} is ${JSON.stringify(v)}; a rating is a number from 0 to 10${nullable ? ' (or empty)' : ''}.`);
+    throw new FramelabError('INVALID_INPUT', `${what} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; a rating is a number from 0 to 10${nullable ? ' (or empty)' : ''}.`);
   }
   return v;
 }
