@@ -44,7 +44,8 @@ export function fitFeaturePipeline(table: FlatTable, rows: readonly number[], op
     // Equal min and max: every present value is 0.5 and so is the fill: the column is constant.
     let sum = 0;
     for (const v of present) sum += normalize(v, min, max);
-    features.push({ name: d.key, key: d.key, kind: d.kind, level: null, min, max, fill: sum / present.length, coverage: d.coverage, constant: min === max, flagOf: d.flagOf });
+    // + 0 turns −0 (JSON.parse keeps "-0") into 0, so the stored pipeline is what JSON gives back.
+    features.push({ name: d.key, key: d.key, kind: d.kind, level: null, min: min + 0, max: max + 0, fill: sum / present.length + 0, coverage: d.coverage, constant: min === max, flagOf: d.flagOf });
   }
   features.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < features.length; i++) {
