@@ -18,7 +18,7 @@ export const preferenceCommand: Command = {
   get usage() {
     return usage();
   },
-  summary: "The owner's preferences: import video analyses, rate videos, import/export ratings",
+  summary: "The owner's preferences: video analyses and ratings (import, export, list, history)",
   async run(args, globals) {
     const [area, ...rest] = args;
     const sub = area !== undefined && Object.hasOwn(PREFERENCE_SUBCOMMANDS, area) ? PREFERENCE_SUBCOMMANDS[area] : undefined;
