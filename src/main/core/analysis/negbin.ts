@@ -52,8 +52,8 @@ export interface NegBinResult {
   problem: string | null;
 }
 
-/** Per-observation pieces of the NB2 log-likelihood and its derivatives at (η, α). */
-function nb2Terms(y: number, eta: number, alpha: number) {
+/** Per-observation pieces of the NB2 log-likelihood and its derivatives at (η, α) (zinb.ts reuses them). */
+export function nb2Terms(y: number, eta: number, alpha: number) {
   const mu = Math.exp(eta);
   const r = 1 / alpha;
   const am = alpha * mu;
@@ -105,8 +105,8 @@ export function nb2LogLikelihood(design: CountDesign, beta: ArrayLike<number>, a
   return { llf, gradient, hessian };
 }
 
-/** The same in (β, θ = log α): g_θ = α·g_α, H_θθ = α²·H_αα + α·g_α, H_βθ = α·H_βα. */
-function logAlphaScale(g: Float64Array, h: Float64Array, k: number, alpha: number): { g: Float64Array; h: Float64Array } {
+/** The same in (β, θ = log α): g_θ = α·g_α, H_θθ = α²·H_αα + α·g_α, H_βθ = α·H_βα (α the last of k parameters). */
+export function logAlphaScale(g: Float64Array, h: Float64Array, k: number, alpha: number): { g: Float64Array; h: Float64Array } {
   const p = k - 1;
   const gt = Float64Array.from(g);
   const ht = Float64Array.from(h);
@@ -120,7 +120,7 @@ function logAlphaScale(g: Float64Array, h: Float64Array, k: number, alpha: numbe
 }
 
 /** Solves (−H + λI)·δ = g, raising λ until the matrix is positive definite. */
-function newtonDirection(g: Float64Array, h: Float64Array, k: number): Float64Array {
+export function newtonDirection(g: Float64Array, h: Float64Array, k: number): Float64Array {
   const negH = h.map((v) => -v);
   let lambda = 0;
   const maxDiag = Math.max(...Array.from({ length: k }, (_, i) => Math.abs(negH[i * k + i]!)), 1e-12);
