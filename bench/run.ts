@@ -23,6 +23,7 @@ import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
 import { icrBench } from './icr';
 import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
+import { preferenceModelBench } from './preferenceModel';
 import { benchSize } from './size';
 import { suiteGbdtBench } from './suiteGbdt';
 import { suiteRidgeBench } from './suiteRidge';
@@ -209,6 +210,16 @@ async function main() {
       unit: 's',
       referenceName: 'sklearn PCA + xgb.train',
     });
+  }
+  // 1,000 ratings by default; FRAMELAB_BENCH_PREFERENCE=5000x170 is the issue's size.
+  const preference = preferenceModelBench(benchSize('PREFERENCE', [1000, 170])[0]);
+  if ('skipped' in preference) {
+    console.log(`preference model: skipped (${preference.skipped})`);
+  } else {
+    console.log(`preference model: CV MAE Ridge ours ${preference.ridgeMaeOurs.toFixed(6)} · sklearn ${preference.ridgeMaeSklearn.toFixed(6)}; forest ours ${preference.forestMaeOurs.toFixed(4)} · sklearn ${preference.forestMaeSklearn.toFixed(4)}; sklearn forest on every core ${preference.forestSklearnAllCoresS.toFixed(1)} s`);
+    const size = `${preference.n} ratings × ${preference.rawFeatures} raw features`;
+    results.push({ name: `preference flatten + correlate + 5-fold Ridge, ${size}`, ours: preference.ridgeOursS, reference: preference.ridgeSklearnS, unit: 's', referenceName: 'python + sklearn' });
+    results.push({ name: `preference 5-fold random forest, ${size}, ${preference.threads} threads`, ours: preference.forestOursS, reference: preference.forestSklearnS, unit: 's', referenceName: 'sklearn RandomForestRegressor()' });
   }
   const text = await textEmbeddingBench();
   console.log(`text embeddings (${text.model}, batch ${text.batchSize}): tokenisation ${(100 * text.tokenisationShare).toFixed(0)}% of the time; cached re-run ${text.cachedTextsPerS.toFixed(0)} texts/s`);

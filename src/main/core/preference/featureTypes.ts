@@ -1,4 +1,5 @@
 import type { DroppedKey, MixedKey } from '../../../shared/preferenceModel';
+import { columnar, ValueType } from './columns';
 import type { FlatTable, FlatValue } from './flatten';
 
 /**
@@ -58,16 +59,21 @@ export function decideFeatureTypes(table: FlatTable, rows: readonly number[], op
   const threshold = opts.coverageThreshold ?? DEFAULT_COVERAGE_THRESHOLD;
   const maxLevels = opts.maxLevels ?? DEFAULT_MAX_LEVELS;
   const n = rows.length;
-  const keys = new Set<string>();
-  for (const r of rows) for (const key of Object.keys(table.rows[r]!)) keys.add(key);
   const out: TypeDecisions = { kept: [], dropped: [], mixed: [] };
-  for (const key of [...keys].sort()) {
-    const flagOf = table.flags.get(key) ?? null;
+  for (const col of columnar(table).columns) {
+    const { key, flagOf, type } = col;
     const counts = { number: 0, boolean: 0, string: 0 };
+    let seen = false;
     for (const r of rows) {
-      const v = rowValue(table, r, key, flagOf);
-      if (v !== null) counts[typeof v as JsonType]++;
+      const t = type[r]!;
+      if (t === ValueType.Absent) continue;
+      seen = true;
+      if (t === ValueType.Number) counts.number++;
+      else if (t === ValueType.Boolean) counts.boolean++;
+      else if (t === ValueType.String) counts.string++;
     }
+    // Keys only the other rows have are not this pipeline's business.
+    if (!seen) continue;
     let used: JsonType = 'number';
     for (const t of TYPE_ORDER) if (counts[t] > counts[used]) used = t;
     const present = counts[used];
@@ -80,10 +86,7 @@ export function decideFeatureTypes(table: FlatTable, rows: readonly number[], op
     }
     if (used === 'string') {
       const levels = new Set<string>();
-      for (const r of rows) {
-        const v = rowValue(table, r, key, flagOf);
-        if (typeof v === 'string') levels.add(v);
-      }
+      for (const r of rows) if (type[r] === ValueType.String) levels.add(col.str![r]!);
       if (levels.size > maxLevels) {
         out.dropped.push({ key, reason: 'text', coverage, distinct: levels.size, detail: `text: ${levels.size} distinct values > ${maxLevels}` });
         continue;

@@ -1,6 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import { FEATURE_PIPELINE_FORMAT, type FeaturePipeline, type PipelineFeature } from '../../../shared/preferenceModel';
 import type { Matrix } from '../suite/preprocess';
+import { columnFor, ValueType } from './columns';
 import { decideFeatureTypes, rowValue, type TypeOptions } from './featureTypes';
 import type { FlatTable, FlatValue } from './flatten';
 
@@ -23,29 +24,34 @@ export function fitFeaturePipeline(table: FlatTable, rows: readonly number[], op
   const decisions = decideFeatureTypes(table, rows, opts);
   const features: PipelineFeature[] = [];
   for (const d of decisions.kept) {
+    const col = columnFor(table, d.key, d.flagOf);
     if (d.kind === 'categorical') {
       for (const level of d.levels) {
         let ones = 0;
-        for (const r of rows) if (rowValue(table, r, d.key, d.flagOf) === level) ones++;
+        for (const r of rows) if (col.type[r] === ValueType.String && col.str![r] === level) ones++;
         features.push({ name: `${d.key}=${level}`, key: d.key, kind: 'categorical', level, min: null, max: null, fill: null, coverage: d.coverage, constant: ones === rows.length, flagOf: null });
       }
       continue;
     }
+    const want = d.kind === 'numeric' ? ValueType.Number : ValueType.Boolean;
     let min = Infinity;
     let max = -Infinity;
-    const present: number[] = [];
     for (const r of rows) {
-      const v = numberOf(rowValue(table, r, d.key, d.flagOf), d.used);
-      if (v === null) continue;
-      present.push(v);
+      if (col.type[r] !== want) continue;
+      const v = col.num[r]!;
       if (v < min) min = v;
       if (v > max) max = v;
     }
     // Equal min and max: every present value is 0.5 and so is the fill: the column is constant.
     let sum = 0;
-    for (const v of present) sum += normalize(v, min, max);
+    let count = 0;
+    for (const r of rows) {
+      if (col.type[r] !== want) continue;
+      sum += normalize(col.num[r]!, min, max);
+      count++;
+    }
     // + 0 turns −0 (JSON.parse keeps "-0") into 0, so the stored pipeline is what JSON gives back.
-    features.push({ name: d.key, key: d.key, kind: d.kind, level: null, min: min + 0, max: max + 0, fill: sum / present.length + 0, coverage: d.coverage, constant: min === max, flagOf: d.flagOf });
+    features.push({ name: d.key, key: d.key, kind: d.kind, level: null, min: min + 0, max: max + 0, fill: sum / count + 0, coverage: d.coverage, constant: min === max, flagOf: d.flagOf });
   }
   features.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < features.length; i++) {
@@ -102,11 +108,25 @@ export function transformTable(pipeline: FeaturePipeline, table: FlatTable, rows
   const rowList = rows ?? table.rows.map((_, i) => i);
   const feats = columns ? columns.map((c) => pipeline.features[c]!) : pipeline.features;
   const p = feats.length;
-  const data = new Float64Array(rowList.length * p);
-  rowList.forEach((r, i) => {
-    for (let j = 0; j < p; j++) data[i * p + j] = featureValue(feats[j]!, table, r);
+  const m = rowList.length;
+  const data = new Float64Array(m * p);
+  feats.forEach((f, j) => {
+    const col = columnFor(table, f.key, f.flagOf);
+    if (f.kind === 'categorical') {
+      for (let i = 0; i < m; i++) {
+        const r = rowList[i]!;
+        data[i * p + j] = col.type[r] === ValueType.String && col.str![r] === f.level ? 1 : 0;
+      }
+      return;
+    }
+    const want = f.kind === 'numeric' ? ValueType.Number : ValueType.Boolean;
+    const { min, max, fill } = f as { min: number; max: number; fill: number };
+    for (let i = 0; i < m; i++) {
+      const r = rowList[i]!;
+      data[i * p + j] = col.type[r] === want ? normalize(col.num[r]!, min, max) : fill;
+    }
   });
-  return { rows: rowList.length, cols: p, data };
+  return { rows: m, cols: p, data };
 }
 
 /** Column indexes of named features; unknown names are an error naming them. */
