@@ -6,6 +6,7 @@ import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunRes
 import { AnnotationsImportInput, AnnotationsImportJobResult } from './annotations';
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 import { AnalysesImportInput, AnalysesImportJobResult } from './preference';
+import { AnalysisRunParams, AnalysisRunResult } from './analysis';
 
 /**
  * Job kinds: each declares its parameters and result once. The supervisor, the API and the
@@ -139,6 +140,13 @@ export const jobKinds = {
     description: 'Reads the lab\'s analyses (a .json file per video, a .jsonl file, or a folder of them); each file imports whole or not at all, every copy is kept and the newest of a version is current.',
     params: AnalysesImportInput,
     result: AnalysesImportJobResult,
+    resumable: false,
+  },
+  'analysis.run': {
+    title: 'Run an outcome analysis',
+    description: 'Fits the log-OLS models (main, focal interactions, the exploratory pairwise screen), simple slopes, count models, GBM with partial dependence, LASSO and the model comparison on a video-level table, and writes an immutable run folder.',
+    params: AnalysisRunParams,
+    result: AnalysisRunResult,
     resumable: false,
   },
   'suite.score': {

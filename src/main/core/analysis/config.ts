@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AnalysisConfig, type AnalysisConfigInput } from '../../../shared/analysis';
 import { FramelabError } from '../../../shared/errors';
-import { regularFile } from '../workspace/inputPaths';
+import { regularFile, regularFolder } from '../workspace/inputPaths';
 import { decodeUtf8 } from '../workspace/utf8Text';
 import { zodMessage } from '../zodMessage';
 
@@ -124,3 +124,16 @@ export function pdpTriplesOf(config: AnalysisConfig): [string, string, string][]
 }
 
 export type { AnalysisConfigInput };
+
+/**
+ * The owner's check of an `analysis.run` job before it is queued (jobs/precheck.ts): the config
+ * as a whole and its input paths (readable regular files; an inference join a folder). Reads no
+ * data; the job checks again when it starts.
+ */
+export function checkAnalysisInput(params: { config: AnalysisConfig; configFile: string | null }): AnalysisConfig {
+  const config = resolveAnalysisPaths(params.config, params.configFile ? path.dirname(params.configFile) : null);
+  checkAnalysisConfig(config);
+  regularFile(config.data, 'analysis data table');
+  config.joins.forEach((join, i) => (join.kind === 'table' ? regularFile(join.path, `table of joins.${i}`) : regularFolder(join.path, `batch-inference output folder of joins.${i}`)));
+  return config;
+}

@@ -16,6 +16,7 @@ import { runEmbedText } from '../suite/embedTextJob';
 import { runSuiteScore } from '../suite/scoreMany';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import { runAnalysesImport } from '../preference/importAnalyses';
+import { runAnalysis } from '../analysis/run';
 import type { JobContext } from './context';
 
 /**
@@ -51,4 +52,13 @@ export const jobImplementations: Implementations = {
   'suite.score': (ctx, { home, params }) => runSuiteScore(ctx, home.root, params),
   // Reads and checks the analyses files; the owner stores them (jobs/apply.ts).
   'preference.analyses.import': (ctx, { db, params }) => runAnalysesImport(ctx, db, params),
+  // The run folder is the result (immutable files under the home); nothing goes to the database.
+  // A partial folder whose job is no longer active is a leftover of a killed job process.
+  'analysis.run': (ctx, { db, home, params }) =>
+    runAnalysis(params, home.root, ctx, {
+      isJobActive: (jobId) => {
+        const row = db.prepare('SELECT status FROM jobs WHERE id = ?').get(jobId) as { status: string } | undefined;
+        return row?.status === 'queued' || row?.status === 'running';
+      },
+    }),
 };

@@ -7,6 +7,7 @@
 import type { JobKind, JobParams } from '../../../shared/jobs';
 import { checkImportInput } from '../annotations/planImport';
 import { checkAnalysesInput } from '../preference/importAnalyses';
+import { checkAnalysisInput } from '../analysis/config';
 import type { Db } from '../db/open';
 import { checkJobOutputs } from './outputChecks';
 
@@ -15,6 +16,7 @@ type Prechecks = { [K in JobKind]?: (params: JobParams<K>, env: { db: Db }) => v
 const jobPrechecks: Prechecks = {
   'annotations.import': (params, { db }) => void checkImportInput(db, params),
   'preference.analyses.import': (params) => checkAnalysesInput(params),
+  'analysis.run': (params) => void checkAnalysisInput(params),
 };
 
 /** Throws the kind's FramelabError when its parameters cannot work; kinds without a check pass. */
