@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisRunId, EXPORT_FORMATS } from './analysis';
+import { AnalysisColumnsInput, AnalysisColumnsOutput, AnalysisRunDetail, AnalysisRunId, AnalysisRunSummary, EXPORT_FORMATS } from './analysis';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
 import { Coverage, Disagreement, GoldSnapshotSummary } from './gold';
 import { Codebook, CodebookChange, Coder, CoderId, CodingQueuePage, QueueFilter, QueuePage, SavedCodes } from './coding';
@@ -330,6 +330,21 @@ export const api = {
     summary: 'Per-epoch training curves of a running (or stopped) suite.run job so far',
     input: JobRef,
     output: SuiteLiveCurves,
+  }),
+  'analysis.runs': method({
+    summary: 'Finished outcome-analysis runs (run folders under the home), newest first, each in brief; a run itself is the analysis.run job (jobs.start)',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.object({ runs: z.array(AnalysisRunSummary) }),
+  }),
+  'analysis.runDetail': method({
+    summary: 'One analysis run for its screen: the config as run, the data summary, versions, every result, and the partial-dependence grids with their values',
+    input: z.strictObject({ runId: AnalysisRunId }),
+    output: AnalysisRunDetail,
+  }),
+  'analysis.columns': method({
+    summary: "A table's columns (with its joins) for the Analysis screen's pickers: type, missing and distinct values, and where each column comes from; fits nothing",
+    input: AnalysisColumnsInput,
+    output: AnalysisColumnsOutput,
   }),
   'gold.list': method({
     summary: 'Gold snapshots, newest first',

@@ -1,4 +1,5 @@
 import { analysisExportHandlers } from './analysisExportHandlers';
+import { analysisHandlers } from './analysisHandlers';
 import { annotationsHandlers } from './annotationsHandlers';
 import { appHandlers } from './appHandlers';
 import { codingHandlers } from './codingHandlers';
@@ -16,6 +17,6 @@ import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers };
+export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers, analysisHandlers };
 
-export const handlers: Handlers = { ...analysisExportHandlers, ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers };
+export const handlers: Handlers = { ...analysisExportHandlers, ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers, ...analysisHandlers };
