@@ -4,23 +4,25 @@ import { FramelabError } from '../../../shared/errors';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withClient } from '../session';
+import { ANALYSIS_RUN_OPTIONS, ANALYSIS_RUN_USAGE, analysisRunAction } from './analysisRun';
 
 /**
- * `framelab analysis …` (issue 18). This file starts with `export`; the run pipeline adds
- * `run` and `runs` as further cases of the same switch.
+ * `framelab analysis …` (issue 18): `run`, `runs` and `columns` (commands/analysisRun.ts), and
+ * `export` here.
  */
-const USAGE = `framelab analysis export --run ID --format ${EXPORT_FORMATS.join('|')} --out DIR [--overwrite] [--json]`;
+const USAGE = `${ANALYSIS_RUN_USAGE}
+       framelab analysis export --run ID --format ${EXPORT_FORMATS.join('|')} --out DIR [--overwrite] [--json]`;
 
 const usage = (message: string) => new FramelabError('INVALID_INPUT', `${message}\nUsage: ${USAGE}`);
 
 export const analysisCommand: Command = {
   name: 'analysis',
   usage: USAGE,
-  summary: 'Outcome analysis runs: export the regression tables (CSV, HTML, TeX)',
+  summary: 'Outcome analysis: run the lab\'s models on a video table (log-OLS with focal interactions, count models, GBM), list runs, export the tables',
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+      { run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' }, ...ANALYSIS_RUN_OPTIONS },
       USAGE,
     );
     const [action, ...extra] = positionals;
@@ -36,8 +38,11 @@ export const analysisCommand: Command = {
           return { value: result, text: [`${result.files.length} files written:`, ...result.files.map((f) => `  ${f}`)].join('\n') };
         });
       }
-      default:
+      default: {
+        const ran = await analysisRunAction(action, values, globals, usage);
+        if (ran) return ran;
         throw usage(`Unknown analysis action "${action ?? ''}".`);
+      }
     }
   },
 };
