@@ -70,6 +70,7 @@ test('the lead imports a video and samples frames from it, as jobs', async ({ pa
   await page.getByLabel('Strategy').selectOption('even');
   await page.getByLabel('Frames per video').fill('3');
   await page.getByRole('button', { name: 'Sample' }).click();
-  await expect(table.locator('tbody tr').first().locator('td').nth(4)).toHaveText('3');
+  // Sampling is a job: a process of its own plus ffmpeg, slow to start on a loaded machine.
+  await expect(table.locator('tbody tr').first().locator('td').nth(4)).toHaveText('3', { timeout: 60_000 });
   fs.rmSync(dir, { recursive: true, force: true });
 });
