@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ANALYSIS_RUN_ID, AnalysisRunResult, type EXPORT_FORMATS } from '../../../shared/analysis';
+import { AnalysisRunResult, type EXPORT_FORMATS } from '../../../shared/analysis';
 import { FramelabError } from '../../../shared/errors';
 import { checkFolderOutput, fileOutput, folderOutput, writeOutputFile } from '../workspace/outputPaths';
 import { focalFullCsv, focalPivotCsv, longCsv, tableHtml, tableTex, wideCsv } from './exportFormats';
@@ -21,16 +21,6 @@ import { journalTables } from './exportTables';
  */
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const analysisRunsDir = (homeRoot: string): string => path.join(homeRoot, 'runs', 'analysis');
-
-/** The folder of a run of this home, checked: a run id, a folder, with a result. */
-export function analysisRunDir(homeRoot: string, runId: string): string {
-  if (!ANALYSIS_RUN_ID.test(runId)) throw new FramelabError('INVALID_INPUT', `"${runId}" is not an analysis run id (such as analysis-20260101T000000-abc123); \`framelab analysis runs\` lists them.`);
-  const dir = path.join(analysisRunsDir(homeRoot), runId);
-  if (!fs.existsSync(dir)) throw new FramelabError('NOT_FOUND', `No analysis run ${runId} in ${analysisRunsDir(homeRoot)}; \`framelab analysis runs\` lists the runs of this home.`, { runId });
-  return dir;
-}
 
 export interface RunForExport {
   result: AnalysisRunResult;

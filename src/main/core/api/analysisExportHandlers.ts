@@ -1,7 +1,8 @@
-import { analysisRunDir, exportRun } from '../analysis/exportRun';
+import { exportRun } from '../analysis/exportRun';
+import { analysisRunDirOf } from '../analysis/runs';
 import type { HandlerGroup } from './types';
 
 /** `analysis.export`: a finished run's tables into a folder the caller chose (outputPaths rules). */
 export const analysisExportHandlers: HandlerGroup<'analysis.export'> = {
-  'analysis.export': ({ runId, format, out, overwrite }, core) => exportRun(analysisRunDir(core.home.root, runId), format, out, overwrite),
+  'analysis.export': ({ runId, format, out, overwrite }, core) => exportRun(analysisRunDirOf(core.home.root, runId), format, out, overwrite),
 };
