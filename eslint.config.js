@@ -15,8 +15,24 @@ const noMainFromRenderer = {
   message: 'The renderer talks to core only through the typed client (src/shared/client.ts).',
 };
 const noSidesFromShared = {
-  group: ['**/main/**', '**/renderer/**', '**/preload/**'],
-  message: 'src/shared is the contract: it imports neither the main process nor the renderer.',
+  group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/native/**', 'node:*'],
+  message: 'src/shared is the contract: it imports neither the main process, the renderer nor Node (the renderer compiles it too).',
+};
+const noOuterLayersFromCore = {
+  group: ['**/shell/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+  message: 'Core is the inner layer: the shell, the CLI and the renderer call it, never the other way round.',
+};
+const noShellFromCli = {
+  group: ['**/shell/**', '**/renderer/**', '**/preload/**'],
+  message: 'The CLI runs in plain Node: it reaches core directly or through serve, never the Electron shell.',
+};
+const noAppFromNative = {
+  group: ['**/src/main/**', '**/main/core/**', '**/renderer/**'],
+  message: 'native/ is the addon and its wrapper: it imports only src/shared; the app converts its own formats (e.g. core/vision/weights/stateEntries.ts).',
+};
+const onlySharedFromPreload = {
+  group: ['**/main/**', '**/renderer/**', '**/native/**', 'node:*'],
+  message: 'The preload is the bridge: it imports electron and src/shared only.',
 };
 
 export default tseslint.config(
@@ -31,8 +47,24 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/shell/**', 'src/preload/**'],
+    files: ['src/main/core/**'],
+    rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noOuterLayersFromCore] }] },
+  },
+  {
+    files: ['src/main/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noShellFromCli] }] },
+  },
+  {
+    files: ['native/**'],
+    rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noAppFromNative] }] },
+  },
+  {
+    files: ['src/main/shell/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/preload/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [onlySharedFromPreload] }] },
   },
   {
     files: ['src/renderer/**'],

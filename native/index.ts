@@ -10,7 +10,6 @@
  * message starting with "cancelled"; the addon never resets the flag.
  */
 import { FramelabError } from '../src/shared/errors';
-import { widenHalf, type StateDict } from '../src/main/core/vision/weights/tensor';
 import { BUILD_HINT, loadNativeAddon, XGBOOST_HINT } from './loader';
 export { XGBOOST_HINT } from './loader';
 
@@ -261,21 +260,6 @@ export function loadTrainingAddon(appRoot: string): TrainingAddon {
     });
   }
   return status.addon as TrainingAddon;
-}
-
-/** A state dict from the TS weights reader (readPth / safetensors) as addon entries; float16 becomes float32. */
-export function stateDictToEntries(dict: StateDict): StateEntry[] {
-  return [...dict].map(([name, tensor]) => {
-    const wide = widenHalf(tensor);
-    return { name, shape: [...wide.shape], dtype: wide.dtype as StateEntry['dtype'], data: wide.data as Float32Array | BigInt64Array };
-  });
-}
-
-/** Addon entries as a state dict for the TS weights writers (writePth / safetensors). */
-export function entriesToStateDict(entries: readonly StateEntry[]): StateDict {
-  const dict: StateDict = new Map();
-  for (const e of entries) dict.set(e.name, { dtype: e.dtype, shape: [...e.shape], data: e.data });
-  return dict;
 }
 
 /** Spatial size of ResNet-50's layer-3 output for an input size (224 → 14, 64 → 4). */

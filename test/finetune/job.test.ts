@@ -20,7 +20,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureSize, loadTrainingAddon, stateDictToEntries, type ResNet50Model, type StateEntry } from '../../native/index';
+import { featureSize, loadTrainingAddon, type ResNet50Model, type StateEntry } from '../../native/index';
+import { stateDictToEntries } from '../../src/main/core/vision/weights/stateEntries';
 import { appRoot } from '../../src/main/core/appRoot';
 import type { Core } from '../../src/main/core/core';
 import { classWeights } from '../../src/main/core/finetune/classWeights';

@@ -14,21 +14,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPth, writePth } from '../../src/main/core/vision/weights/pth';
 import type { StateDict } from '../../src/main/core/vision/weights/tensor';
-import {
-  entriesToStateDict,
-  featureSize,
-  isCancelled,
-  loadTrainingAddon,
-  stateDictToEntries,
-  type OptimizerOptions,
-  type ResNet50Model,
-  type StateEntry,
-  type TrainingAddon,
-} from '../../native/index';
+import { featureSize, isCancelled, loadTrainingAddon, type OptimizerOptions, type ResNet50Model, type StateEntry, type TrainingAddon } from '../../native/index';
 import { nativeAddonPath } from '../../native/loader';
 import { REPO_ROOT } from '../helpers';
 import { mulberry32 } from '../../src/main/core/random';
 import { PYTHON } from '../helpers/python';
+import { stateDictToEntries, entriesToStateDict } from '../../src/main/core/vision/weights/stateEntries';
 
 const ORACLES = path.join(REPO_ROOT, 'test', 'native', 'oracles');
 const ADDON = nativeAddonPath(REPO_ROOT);

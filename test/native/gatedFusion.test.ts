@@ -11,12 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entriesToStateDict, isCancelled, loadTrainingAddon, stateDictToEntries, type OptimizerOptions, type TrainingAddon } from '../../native/index';
+import { isCancelled, loadTrainingAddon, type OptimizerOptions, type TrainingAddon } from '../../native/index';
 import { nativeAddonPath } from '../../native/loader';
 import { readPth } from '../../src/main/core/vision/weights/pth';
 import { mulberry32 } from '../../src/main/core/random';
 import { REPO_ROOT } from '../helpers';
 import { PYTHON, pythonHas } from '../helpers/python';
+import { stateDictToEntries, entriesToStateDict } from '../../src/main/core/vision/weights/stateEntries';
 
 const BUILT = fs.existsSync(nativeAddonPath(REPO_ROOT));
 const ORACLE = path.join(REPO_ROOT, 'test', 'native', 'oracles', 'gated_fusion_step.py');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { entriesToStateDict, loadTrainingAddon } from '../../native/index';
+import { loadTrainingAddon } from '../../native/index';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { epochOrders, holdOutStopRows } from '../../src/main/core/suite/earlyStopping';
@@ -14,6 +14,7 @@ import { readPth, writePth } from '../../src/main/core/vision/weights/pth';
 import { REPO_ROOT } from '../helpers';
 import { PYTHON, pythonHas } from '../helpers/python';
 import { synthetic } from './synthetic';
+import { entriesToStateDict } from '../../src/main/core/vision/weights/stateEntries';
 
 /**
  * One epoch of the suite's concat MLP (fitConcatMlp, dropout 0) against the same epoch in

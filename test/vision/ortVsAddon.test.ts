@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainingAddon, stateDictToEntries, type ResNet50Model } from '../../native/index';
+import { loadTrainingAddon, type ResNet50Model } from '../../native/index';
 import { OrtSession } from '../../src/main/core/vision/inference/session';
 import { exportResNet50Onnx } from '../../src/main/core/vision/onnx/exportResNet50';
 import { readPth } from '../../src/main/core/vision/weights/pth';
 import { mulberry32 } from '../../src/main/core/random';
 import { REPO_ROOT, runCleanup, tempDir } from '../helpers';
 import { pythonHas, writeSeededResNet50 } from '../helpers/python';
+import { stateDictToEntries } from '../../src/main/core/vision/weights/stateEntries';
 
 const addonBuilt = fs.existsSync(path.join(REPO_ROOT, 'native/build/Release/framelab_native.node'));
 const ready = addonBuilt && pythonHas('torch', 'torchvision');

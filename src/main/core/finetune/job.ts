@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { featureSize, isCancelled, loadTrainingAddon, stateDictToEntries, type ResNet50Model } from '../../../../native/index';
+import { featureSize, isCancelled, loadTrainingAddon, type ResNet50Model } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import type {
   ComparisonEntry,
@@ -39,11 +39,11 @@ import { RESNET50 } from '../vision/resnet50';
 import { writePth } from '../vision/weights/pth';
 import { folderOutput } from '../workspace/outputPaths';
 import { readModel } from '../vision/weights/safetensors';
-import { entriesToStateDict } from '../../../../native/index';
 import { compareModels, mergeComparisonFile } from './comparison';
 import { crossValidationFolds, type Fold } from './folds';
 import { loadGoldTrainingSet } from './goldData';
 import { trainRun, stack, type FrameFeatures } from './trainer';
+import { stateDictToEntries, entriesToStateDict } from '../vision/weights/stateEntries';
 
 export const COMPARISON_FILE = 'v8_comparison.json';
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { entriesToStateDict, isCancelled, loadTrainingAddon } from '../../../../native/index';
+import { isCancelled, loadTrainingAddon } from '../../../../native/index';
 import { appRoot } from '../appRoot';
 import { cancelledError } from '../jobs/context';
 import { FramelabError } from '../../../shared/errors';
@@ -15,6 +15,7 @@ import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from '.
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
 import { numericColumn, textColumn, type Column } from './table';
+import { entriesToStateDict } from '../vision/weights/stateEntries';
 
 /**
  * One suite run: prepare the data, split, fit every model on the training rows, score val

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTrainingAddon, stateDictToEntries } from '../../../../native/index';
+import { loadTrainingAddon } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
 import { readSafetensors } from '../vision/weights/safetensors';
@@ -14,6 +14,7 @@ import { transform, type FeatureSource, type PipelineState } from './preprocess'
 import type { ProjectionState } from './projection';
 import { predictRidge } from './ridge';
 import type { Column, Table } from './table';
+import { stateDictToEntries } from '../vision/weights/stateEntries';
 
 /**
  * Scoring with a saved run model: the state written to models/<name>.json (pipeline medians,
