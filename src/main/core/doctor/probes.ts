@@ -109,7 +109,7 @@ export function probeGcsCredentials(env: NodeJS.ProcessEnv = process.env): Capab
   };
 }
 
-/** Electron's binary is fetched by its install script; without it `npm start` uses browser mode. */
+/** Electron's binary is fetched on first `npm start` (Electron 45 has no install script); without it, browser mode. */
 export function probeElectronBinary(appRoot: string): Capability {
   const dir = path.join(appRoot, 'node_modules', 'electron');
   const pathFile = path.join(dir, 'path.txt');
@@ -117,12 +117,12 @@ export function probeElectronBinary(appRoot: string): Capability {
     return {
       available: false,
       detail:
-        "Electron's binary is not downloaded (its install script did not run or could not reach the network); " +
-        '`npm start` falls back to browser mode. Get it with `node node_modules/electron/install.js`.',
+        "Electron's binary is not downloaded yet: `npm start` downloads it on first use (unless offline or " +
+        'ELECTRON_SKIP_BINARY_DOWNLOAD is set, when it falls back to browser mode). Get it now with `npx install-electron`.',
     };
   }
   const binary = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
   return fs.existsSync(binary)
     ? { available: true, detail: binary }
-    : { available: false, detail: `Electron's binary is missing at ${binary}; reinstall with \`node node_modules/electron/install.js\`.` };
+    : { available: false, detail: `Electron's binary is missing at ${binary}; download it again with \`npx install-electron\`.` };
 }
