@@ -2,6 +2,7 @@ import { JobsPanel } from './components/JobsPanel';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
 import { SyncBanner } from './components/SyncBadge';
+import { AnalysisScreen } from './screens/analysis/AnalysisScreen';
 import { AnnotationsScreen } from './screens/AnnotationsScreen';
 import { CodebookScreen } from './screens/CodebookScreen';
 import { CodersScreen } from './screens/CodersScreen';
@@ -10,6 +11,7 @@ import { JobsScreen } from './screens/JobsScreen';
 import { FinetuneScreen } from './screens/finetune/FinetuneScreen';
 import { InferenceScreen } from './screens/inference/InferenceScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
+import { PreferencesScreen } from './screens/preferences/PreferencesScreen';
 import { ReliabilityScreen } from './screens/reliability/ReliabilityScreen';
 import { SyncScreen } from './screens/SyncScreen';
 import { SuiteScreen } from './screens/suite/SuiteScreen';
@@ -40,6 +42,8 @@ export function App() {
         {area === 'finetune' && <FinetuneScreen />}
         {area === 'inference' && <InferenceScreen />}
         {area === 'suite' && <SuiteScreen />}
+        {area === 'analysis' && <AnalysisScreen />}
+        {area === 'preferences' && <PreferencesScreen />}
       </main>
       <JobsPanel />
     </div>

@@ -16,4 +16,7 @@ export const AREAS: { id: Area; label: string; shortcut: string }[] = [
   { id: 'finetune', label: 'Fine-tune', shortcut: 'Shift+F' },
   { id: 'inference', label: 'Inference', shortcut: 'Shift+P' },
   { id: 'suite', label: 'Suite', shortcut: 'Shift+S' },
+  { id: 'analysis', label: 'Analysis', shortcut: 'Shift+A' },
+  // O for the channel owner: their ratings and the model of their taste.
+  { id: 'preferences', label: 'Preferences', shortcut: 'Shift+O' },
 ];

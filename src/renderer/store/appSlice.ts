@@ -4,7 +4,7 @@ import type { DataTopic } from '../../shared/events';
 import type { Store } from './index';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'coding' | 'coders' | 'codebook' | 'reliability' | 'videos' | 'annotations' | 'workspace' | 'jobs' | 'models' | 'sync' | 'finetune' | 'inference' | 'suite';
+export type Area = 'coding' | 'coders' | 'codebook' | 'reliability' | 'videos' | 'annotations' | 'workspace' | 'jobs' | 'models' | 'sync' | 'finetune' | 'inference' | 'suite' | 'analysis' | 'preferences';
 
 export interface Notice {
   id: number;
