@@ -25,7 +25,7 @@ const root = createRoot(document.getElementById('root')!);
 if (connection.kind === 'unauthorized') {
   root.render(<Unauthorized />);
 } else {
-  setClient(connection.client, connection.fileUrl);
+  setClient(connection.client, connection.fileUrl, connection.videoUrl);
   connection.client.onEvent(applyEvent);
   void loadInfo();
   void loadJobs();

@@ -12,7 +12,8 @@ const DIRECTIVES: readonly (readonly [name: string, sources: string])[] = [
   ['style-src', "'self' 'unsafe-inline'"],
   // framelab-file: is the desktop app's scheme for stored frame images (see shared/bridge.ts).
   ['img-src', "'self' data: blob: framelab-file:"],
-  ['media-src', "'self' blob:"],
+  // The Rate panel plays imported videos: framelab-file://videos/<id> on the desktop.
+  ['media-src', "'self' blob: framelab-file:"],
   ['font-src', "'self'"],
   // 'self' covers browser mode's event socket: ws:// to the page's own host and port.
   ['connect-src', "'self'"],

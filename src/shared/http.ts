@@ -1,5 +1,6 @@
 /** Browser-mode wire protocol shared by the server and its clients. */
-export const HTTP_PATHS = { api: '/api/', events: '/events', files: '/files/' } as const;
+/** files: stored files (frame images, thumbnails); videos: an imported video's file, by video id (played by the Rate panel). */
+export const HTTP_PATHS = { api: '/api/', events: '/events', files: '/files/', videos: '/videos/' } as const;
 export const TOKEN_QUERY_PARAM = 'token';
 export const TOKEN_HEADER = 'authorization';
 /**

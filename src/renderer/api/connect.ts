@@ -11,7 +11,7 @@ declare global {
 }
 
 export type Connection =
-  | { kind: 'desktop' | 'browser'; client: Client; fileUrl: (storedPath: string) => string }
+  | { kind: 'desktop' | 'browser'; client: Client; fileUrl: (storedPath: string) => string; videoUrl: (videoId: string) => string }
   | { kind: 'unauthorized' };
 
 const encodePath = (storedPath: string) => storedPath.split('/').map(encodeURIComponent).join('/');
@@ -47,11 +47,17 @@ export function connect(onConnectionChange: (connected: boolean) => void): Conne
       kind: 'desktop',
       client: createClient(bridgeTransport(window.framelab)),
       fileUrl: (p) => `${DESKTOP_FILE_SCHEME}://files/${encodePath(p)}`,
+      videoUrl: (id) => `${DESKTOP_FILE_SCHEME}://videos/${encodeURIComponent(id)}`,
     };
   }
   const token = browserToken();
   if (!token) return { kind: 'unauthorized' };
   const transport = createHttpTransport({ baseUrl: window.location.origin, token, onConnectionChange });
   // Images authenticate with the page's cookie: an <img> cannot send the bearer header.
-  return { kind: 'browser', client: createClient(transport), fileUrl: (p) => `${HTTP_PATHS.files}${encodePath(p)}` };
+  return {
+    kind: 'browser',
+    client: createClient(transport),
+    fileUrl: (p) => `${HTTP_PATHS.files}${encodePath(p)}`,
+    videoUrl: (id) => `${HTTP_PATHS.videos}${encodeURIComponent(id)}`,
+  };
 }

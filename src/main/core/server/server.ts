@@ -11,7 +11,7 @@ import type { Handlers } from '../api/types';
 import type { Core } from '../core';
 import { credentials, hostAllowed, mayLoadPage, newSecrets, originAllowed, pageCookie, requestUrl } from './auth';
 import { securityHeaders } from './headers';
-import { resolveStatic, resolveStoredFile } from './staticFiles';
+import { resolveStatic, resolveStoredFile, resolveVideoFile } from './staticFiles';
 
 export interface ServeOptions {
   core: Core;
@@ -97,6 +97,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!stored) return sendText(res, 404, 'Not found.');
       return sendFile(req, res, stored.file, { 'Content-Type': stored.contentType, 'Cache-Control': 'private, max-age=3600' });
     }
+    if (url.pathname.startsWith(HTTP_PATHS.videos)) {
+      // An imported video's file, by id (the Rate panel plays it): only paths the videos table holds.
+      const video = resolveVideoFile(options.core, url.pathname.slice(HTTP_PATHS.videos.length));
+      if (!video) return sendText(res, 404, 'Not found.');
+      return sendFile(req, res, video.file, { 'Content-Type': video.contentType, 'Cache-Control': 'private, no-cache' });
+    }
     const file = resolveStatic(options.rendererDir, url.pathname);
     if (!file) {
       if (!fs.existsSync(options.rendererDir)) {
@@ -181,14 +187,45 @@ function refuseUpgrade(socket: Duplex, status: string): void {
 }
 
 /** Streams a file; a read error (the file vanished, a disk error) ends this response, not the server. */
+/** One `bytes=a-b` range (a video seeks with them) within `size`; null: the whole file; 'bad': unsatisfiable. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return null; // several ranges or another unit: send it all
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2])); // the last n bytes
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  return start > end || start >= size ? 'bad' : { start, end };
+}
+
 function sendFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string>): void {
-  if (req.method === 'HEAD') {
-    res.writeHead(200, headers);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return sendText(res, 404, 'Not found.');
+  }
+  const range = parseRange(req.headers.range, size);
+  if (range === 'bad') {
+    res.writeHead(416, { 'Content-Range': `bytes */${size}` });
     return void res.end();
   }
-  const stream = fs.createReadStream(file);
+  const status = range ? 206 : 200;
+  const all: Record<string, string> = { ...headers, 'Accept-Ranges': 'bytes', 'Content-Length': String(range ? range.end - range.start + 1 : size) };
+  if (range) all['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
+  if (req.method === 'HEAD') {
+    res.writeHead(status, all);
+    return void res.end();
+  }
+  const stream = fs.createReadStream(file, range ?? {});
   stream.once('open', () => {
-    res.writeHead(200, headers);
+    res.writeHead(status, all);
     stream.pipe(res);
   });
   stream.once('error', (err) => {

@@ -14,6 +14,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
   '.map': 'application/json; charset=utf-8',
 };
 
@@ -66,4 +71,21 @@ export function resolveStoredFile(core: Core, encodedPath: string): StaticFile |
   }
   if (!fs.existsSync(file)) return null;
   return { file, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', immutable: false };
+}
+
+/**
+ * An imported video's file, by its video id: the path the videos table recorded (outside the
+ * home: videos are never copied). Null for an unknown id, a video without a path, or a file
+ * that is gone.
+ */
+export function resolveVideoFile(core: Core, encodedVideoId: string): StaticFile | null {
+  let videoId: string;
+  try {
+    videoId = decodeURIComponent(encodedVideoId);
+  } catch {
+    return null;
+  }
+  const row = core.db.prepare('SELECT path FROM videos WHERE video_id = ?').get(videoId) as { path: string | null } | undefined;
+  if (!row?.path || !fs.existsSync(row.path) || !fs.statSync(row.path).isFile()) return null;
+  return { file: row.path, contentType: CONTENT_TYPES[path.extname(row.path).toLowerCase()] ?? 'application/octet-stream', immutable: false };
 }
