@@ -208,6 +208,12 @@ export const SimpleSlope = z.object({
   p: z.number(),
   ciLow: z.number(),
   ciHigh: z.number(),
+  /**
+   * The predictor's range its plot spans: mean ± 2 SD over the model's rows, in the model's
+   * scale (centred when the run centred); written by every run since it was added, so the
+   * screen draws the same panels as the run folder.
+   */
+  range: z.object({ min: z.number(), max: z.number() }).optional(),
 });
 export type SimpleSlope = z.infer<typeof SimpleSlope>;
 

@@ -164,7 +164,6 @@ export function focalSlopes(fitted: FittedOls, slopesP: number, ranges: Map<stri
     if (!(coef.p < slopesP)) continue;
     for (const s of inModelSync(`${specLabel(spec)}, simple slopes of ${column.name}`, () => simpleSlopes(fit, design, column.name))) {
       const slope: SimpleSlope = { outcome: spec.outcome, focal: spec.focal!, term: s.term, predictor: s.predictor, at: s.at, levels: s.levels, slope: s.slope, se: s.se, p: s.p, ciLow: s.ciLow, ciHigh: s.ciHigh };
-      out.push(slope);
       const key = slopeRangeKey(slope);
       if (!ranges.has(key)) {
         const values = design.variables.get(s.predictor)!;
@@ -175,6 +174,8 @@ export function focalSlopes(fitted: FittedOls, slopesP: number, ranges: Map<stri
         for (const v of values) ss += (v - mean) ** 2;
         ranges.set(key, rangeFromMeanSd(mean, Math.sqrt(ss / (values.length - 1))));
       }
+      const range = ranges.get(key)!;
+      out.push({ ...slope, range: { min: range.min, max: range.max } });
     }
   }
   return out;

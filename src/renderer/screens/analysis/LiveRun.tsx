@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import type { AnalysisRunResult } from '../../../shared/analysis';
+import type { JobSummary } from '../../../shared/jobs';
+import { client } from '../../api/client';
+import { JobActions } from '../../components/JobRow';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatEta, isActive } from '../../components/format';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { RunDetail } from './RunDetail';
+
+/**
+ * An analysis.run job while it fits: progress per model, the stage, cancel; the failure's
+ * message (naming the column, row or collinear terms) when it fails; the run once it succeeds.
+ */
+export function LiveRun({ jobId }: { jobId: string }) {
+  const storeJob = useStore((s) => s.jobs[jobId]);
+  const [fetched, setFetched] = useState<JobSummary | null>(null);
+  const job = storeJob ?? fetched;
+
+  useEffect(() => {
+    if (storeJob) return;
+    client()
+      .call('jobs.get', { jobId })
+      .then(({ job: j }) => setFetched(j), notifyError);
+  }, [jobId, storeJob]);
+
+  if (!job) return <p className="loading">Loading…</p>;
+  const result = job.status === 'succeeded' ? (job.result as AnalysisRunResult | null) : null;
+  if (result) return <RunDetail runId={result.runId} />;
+  return (
+    <article className="card" aria-label="Analysis run" data-testid="analysis-live" data-status={job.status}>
+      <header className="screen-head">
+        <h2>Analysis run</h2>
+        <span className={`badge badge-${job.status}`} data-testid="analysis-live-status">
+          {job.status}
+        </span>
+      </header>
+      <JobActions job={job} />
+      {isActive(job) && (
+        <>
+          <ProgressBar fraction={job.progress.fraction} label="Analysis progress" />
+          <p className="small muted" data-testid="analysis-live-stage">
+            {job.progress.stage || 'Waiting to start…'} {formatEta(job)}
+          </p>
+        </>
+      )}
+      {job.error && (
+        <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="analysis-live-error">
+          {job.error.message}
+        </p>
+      )}
+    </article>
+  );
+}
