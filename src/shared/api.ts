@@ -31,6 +31,26 @@ import {
   RatingsListInput,
   RatingsPage,
 } from './preference';
+import { CorrelationReport } from './preferenceModel';
+import {
+  CorrelationSnapshotSummary,
+  EligibilityOptions,
+  EligibilityReport,
+  ExpectedList,
+  ExpectedSetInput,
+  PreferenceCorrelateInput,
+  PreferenceCorrelateResult,
+  PreferenceModelSummary,
+  PreferenceScoreAllInput,
+  PreferenceScoreAllResult,
+  PreferenceScoreInput,
+  PreferenceScoreResult,
+  PreferenceScoresInput,
+  PreferenceScoresResult,
+  PreferenceStatus,
+  PreferenceTrainParams,
+  PreferenceTrainResult,
+} from './preferenceWorkflow';
 
 /**
  * The whole API, declared once. Core handlers implement `Handlers` (src/main/core/api), and
@@ -489,6 +509,74 @@ export const api = {
     summary: 'Videos rated by the same rater on both sides of a sync round (both kept, the newer current), newest first',
     input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
     output: z.object({ conflicts: z.array(RatingConflict) }),
+  }),
+  'preference.eligibility': method({
+    summary:
+      "Which ratings a preference model learns from: the newest owner rating of each video whose analysis of the version (default: the newest) has feature_count ≥ minFeatures (100); the rest counted by reason with their video ids",
+    input: z.strictObject(EligibilityOptions.shape),
+    output: EligibilityReport,
+  }),
+  'preference.correlate': method({
+    summary:
+      "Correlations of every model feature with the owner's overall rating (r, p as scipy's pearsonr, BH q, the spec's tiers), the top 20 each way and the expected list checked; stored as a snapshot with the rating count",
+    input: z.strictObject(PreferenceCorrelateInput.shape),
+    output: PreferenceCorrelateResult,
+  }),
+  'preference.expected.get': method({
+    summary: "The expected strong correlations the correlate run checks (the spec's §4.2 list until someone edits it)",
+    input: NoInput,
+    output: ExpectedList,
+  }),
+  'preference.expected.set': method({
+    summary: 'Replace the expected correlations (feature and direction each; the previous lists are kept as history)',
+    input: z.strictObject(ExpectedSetInput.shape),
+    output: ExpectedList,
+  }),
+  'preference.snapshots.list': method({
+    summary: 'Correlation snapshots, newest first: rating count, settings, expected confirmed/opposite, significant features',
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
+    output: z.object({ snapshots: z.array(CorrelationSnapshotSummary) }),
+  }),
+  'preference.snapshots.get': method({
+    summary: "One correlation snapshot's full report as it was stored",
+    input: z.strictObject({ id: z.number().int().positive() }),
+    output: CorrelationSnapshotSummary.extend({ report: CorrelationReport }),
+  }),
+  'preference.train': method({
+    summary:
+      'Train a preference model through the preference.train job and wait for it: evaluation (80/20, 5-fold CV), the final fit on every eligible rating, registered as the next preference@v version (active only with activateIfAdvised and the advice saying so)',
+    input: z.strictObject(PreferenceTrainParams.shape),
+    output: PreferenceTrainResult,
+  }),
+  'preference.models.list': method({
+    summary: 'Every preference model version, oldest first, with its metrics, training rating count, parent, notes and activation advice',
+    input: NoInput,
+    output: z.object({ models: z.array(PreferenceModelSummary), active: z.string().nullable() }),
+  }),
+  'preference.activate': method({
+    summary: 'Make a preference model the active one (the one scores use by default); the previous active one stays stored',
+    input: z.strictObject({ id: z.string().trim().min(1) }),
+    output: PreferenceModelSummary,
+  }),
+  'preference.status': method({
+    summary: "Where the lab is on the spec's ladder (100/200/300/500 ratings), the eligible counts, the active model and whether a retrain is due and why",
+    input: NoInput,
+    output: PreferenceStatus,
+  }),
+  'preference.score': method({
+    summary: "Score one video's stored analysis or an analysis file (import format) with the active model or modelId: score 0–10, confidence, the top 5 factors",
+    input: PreferenceScoreInput,
+    output: PreferenceScoreResult,
+  }),
+  'preference.scores': method({
+    summary: "The score of every video with an analysis of the model's version (active model unless modelId), keyed by video_id; no model: model null and no scores",
+    input: PreferenceScoresInput,
+    output: PreferenceScoresResult,
+  }),
+  'preference.scoreAll': method({
+    summary: 'Score every analysed video into a CSV (video_id, model, analysis_version, score, confidence, coverage, top factors); never replacing a file unless overwrite',
+    input: PreferenceScoreAllInput,
+    output: PreferenceScoreAllResult,
   }),
 } as const;
 

@@ -7,6 +7,7 @@ import { AnnotationsImportInput, AnnotationsImportJobResult } from './annotation
 import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
 import { AnalysesImportInput, AnalysesImportJobResult } from './preference';
 import { AnalysisRunParams, AnalysisRunResult } from './analysis';
+import { PreferenceTrainParams, PreferenceTrainResult } from './preferenceWorkflow';
 
 /**
  * Job kinds: each declares its parameters and result once. The supervisor, the API and the
@@ -140,6 +141,13 @@ export const jobKinds = {
     description: 'Reads the lab\'s analyses (a .json file per video, a .jsonl file, or a folder of them); each file imports whole or not at all, every copy is kept and the newest of a version is current.',
     params: AnalysesImportInput,
     result: AnalysesImportJobResult,
+    resumable: false,
+  },
+  'preference.train': {
+    title: 'Train a preference model',
+    description: "Evaluates a model of the owner's ratings (80/20 hold-out, 5-fold CV with selection inside every fold), fits it on every eligible rating and registers it as the next preference@v version; it is activated only when asked and advised.",
+    params: PreferenceTrainParams,
+    result: PreferenceTrainResult,
     resumable: false,
   },
   'analysis.run': {

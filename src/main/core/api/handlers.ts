@@ -12,11 +12,12 @@ import { mediaHandlers } from './mediaHandlers';
 import { syncHandlers } from './syncHandlers';
 import { modelsHandlers } from './modelsHandlers';
 import { preferenceDataHandlers } from './preferenceDataHandlers';
+import { preferenceModelHandlers } from './preferenceModelHandlers';
 import { suiteHandlers } from './suiteHandlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers, analysisHandlers };
+export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers, preferenceModelHandlers, analysisHandlers };
 
-export const handlers: Handlers = { ...analysisExportHandlers, ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers, ...analysisHandlers };
+export const handlers: Handlers = { ...analysisExportHandlers, ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers, ...preferenceModelHandlers, ...analysisHandlers };

@@ -433,6 +433,67 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'preference models, expected correlations, correlation snapshots',
+    sql: `
+      -- Owner-preference models (issue 19): their own registry, not the vision models' table
+      -- (that one is for frame classifiers: architecture, classes, preprocessing, and every
+      -- screen and picker that lists it would offer a preference model for inference).
+      -- id is "preference@v<major>.<minor>"; the model (pipeline, weights or forest, metrics)
+      -- is a content-hashed JSON file under the home (model_path, sha256). Immutable: only
+      -- the active flag moves (triggers), at most one active.
+      CREATE TABLE preference_models (
+        id                TEXT PRIMARY KEY CHECK (id GLOB 'preference@v*'),
+        version           TEXT NOT NULL UNIQUE,
+        kind              TEXT NOT NULL CHECK (kind IN ('ridge', 'random_forest')),
+        model_path        TEXT NOT NULL,   -- relative to the home's files folder
+        sha256            TEXT NOT NULL CHECK (length(sha256) = 64),
+        size              INTEGER NOT NULL,
+        parent_id         TEXT REFERENCES preference_models (id),
+        notes             TEXT NOT NULL DEFAULT '',
+        training_ratings  INTEGER NOT NULL,
+        training_videos   TEXT NOT NULL CHECK (json_valid(training_videos)),  -- JSON array of video_ids
+        trained_through   TEXT NOT NULL,   -- the latest rated_at among the training ratings
+        analysis_version  TEXT NOT NULL,
+        min_features      INTEGER NOT NULL,
+        options           TEXT NOT NULL CHECK (json_valid(options)),
+        metrics           TEXT NOT NULL CHECK (json_valid(metrics)),
+        features          INTEGER NOT NULL,
+        advice            TEXT NOT NULL CHECK (json_valid(advice)),   -- activationAdvice when trained
+        job_id            TEXT,
+        active            INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+        created_at        TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX preference_models_one_active ON preference_models (active) WHERE active = 1;
+      CREATE TRIGGER preference_models_immutable BEFORE UPDATE OF id, version, kind, model_path, sha256, size, parent_id, notes,
+          training_ratings, training_videos, trained_through, analysis_version, min_features, options, metrics, features, advice,
+          job_id, created_at ON preference_models
+        BEGIN SELECT RAISE(ABORT, 'preference models are immutable: train a new version'); END;
+      CREATE TRIGGER preference_models_no_delete BEFORE DELETE ON preference_models
+        BEGIN SELECT RAISE(ABORT, 'preference models are immutable: train a new version'); END;
+
+      -- The expected strong correlations (the spec's §4.2 by default), as edited in the app:
+      -- every save is a new row (history kept), the latest is the list in use.
+      CREATE TABLE preference_expected_lists (
+        id       INTEGER PRIMARY KEY,
+        list     TEXT NOT NULL CHECK (json_valid(list) AND json_type(list) = 'array'),
+        saved_at TEXT NOT NULL
+      ) STRICT;
+
+      -- One row per correlate run: the report as it was, with the rating count and settings.
+      CREATE TABLE preference_correlation_snapshots (
+        id               INTEGER PRIMARY KEY,
+        ratings          INTEGER NOT NULL,
+        analysis_version TEXT NOT NULL,
+        min_features     INTEGER NOT NULL,
+        report           TEXT NOT NULL CHECK (json_valid(report)),
+        created_at       TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER preference_correlation_snapshots_frozen BEFORE UPDATE ON preference_correlation_snapshots
+        BEGIN SELECT RAISE(ABORT, 'correlation snapshots are immutable'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -12,6 +12,7 @@ import { applyAnnotationsImport } from '../annotations/importWrites';
 import { applyImport, applySample } from '../media/writes';
 import { registerModel } from '../models/registry';
 import { applyAnalysesImport } from '../preference/importAnalyses';
+import { applyPreferenceTrain } from '../preference/trainJob';
 
 export interface ApplyEnvironment {
   db: Db;
@@ -37,6 +38,8 @@ export const jobAppliers: Appliers = {
   'media.import': { apply: (result, { db }) => applyImport(db, result), topics: ['videos'] },
   // The plan is written and dropped: the stored result is the report.
   'preference.analyses.import': { apply: (result, { db }) => applyAnalysesImport(db, result), topics: ['analyses'] },
+  // The trained model becomes the next preference@v version (activated only when asked and advised).
+  'preference.train': { apply: (result, { db, home, jobId }) => applyPreferenceTrain(db, home, jobId, result), topics: ['preference'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
   'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },
   'finetune.run': {

@@ -17,6 +17,7 @@ import { runSuiteScore } from '../suite/scoreMany';
 import { runIntegrityCheck, type IntegrityCheckpoint } from '../workspace/integrity';
 import { runAnalysesImport } from '../preference/importAnalyses';
 import { runAnalysis } from '../analysis/run';
+import { runPreferenceTrain } from '../preference/trainJob';
 import type { JobContext } from './context';
 
 /**
@@ -52,6 +53,8 @@ export const jobImplementations: Implementations = {
   'suite.score': (ctx, { home, params }) => runSuiteScore(ctx, home.root, params),
   // Reads and checks the analyses files; the owner stores them (jobs/apply.ts).
   'preference.analyses.import': (ctx, { db, params }) => runAnalysesImport(ctx, db, params),
+  // Writes the model file (content-hashed under the home); the owner registers it (jobs/apply.ts).
+  'preference.train': (ctx, { db, home, params }) => runPreferenceTrain(ctx, db, home, params),
   // The run folder is the result (immutable files under the home); nothing goes to the database.
   // A partial folder whose job is no longer active is a leftover of a killed job process.
   'analysis.run': (ctx, { db, home, params }) =>
