@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { QUEUE_FILTERS, type QueueFilter } from '../../../shared/coding';
+import { KeyList, type KeyHint } from '../../components/KeyList';
+import { NoteEditor } from '../../components/NoteEditor';
 import { useStore } from '../../store';
 import { chooseCoder, loadCodingSetup, loadQueue, pressCategory, toggleUnsure } from '../../store/codingActions';
 import { FrameView } from './FrameView';
@@ -109,9 +111,9 @@ export function CodingScreen() {
                     <kbd>N</kbd> Note
                   </button>
                 </div>
-                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onClose={() => setNoteOpen(false)} />}
+                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onSave={(text) => void toggleUnsure(text)} onClose={() => setNoteOpen(false)} />}
                 {frame.flag?.note && !noteOpen && <p className="note">“{frame.flag.note}”</p>}
-                <ShortcutHelp />
+                <KeyList hints={CODING_KEYS} />
               </div>
             </div>
           )}
@@ -121,57 +123,8 @@ export function CodingScreen() {
   );
 }
 
-function NoteEditor({ initial, onClose }: { initial: string; onClose: () => void }) {
-  const [text, setText] = useState(initial);
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  const save = () => {
-    void toggleUnsure(text);
-    onClose();
-  };
-  return (
-    <div className="note-editor">
-      <textarea
-        ref={ref}
-        aria-label="Note"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey) {
-            e.preventDefault();
-            save();
-          } else if (e.key === 'Escape') onClose();
-        }}
-      />
-      <div className="note-actions">
-        <button type="button" className="primary" onClick={save}>
-          Save note (Enter)
-        </button>
-        <button type="button" onClick={onClose}>
-          Cancel (Esc)
-        </button>
-      </div>
-    </div>
-  );
-}
-
-function ShortcutHelp() {
-  return (
-    <dl className="shortcuts" aria-label="Shortcuts">
-      <dt>
-        <kbd>Z</kbd> <kbd>⌫</kbd>
-      </dt>
-      <dd>undo the last save</dd>
-      <dt>
-        <kbd>←</kbd> <kbd>→</kbd>
-      </dt>
-      <dd>previous / next frame</dd>
-      <dt>
-        <kbd>Esc</kbd>
-      </dt>
-      <dd>clear the unsaved keys</dd>
-    </dl>
-  );
-}
-
-
+const CODING_KEYS: KeyHint[] = [
+  { keys: ['Z', '⌫'], label: 'undo the last save' },
+  { keys: ['←', '→'], label: 'previous / next frame' },
+  { keys: ['Esc'], label: 'clear the unsaved keys' },
+];

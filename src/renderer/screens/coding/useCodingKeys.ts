@@ -1,34 +1,30 @@
-import { useEffect } from 'react';
+import { useCallback } from 'react';
 import { useStore } from '../../store';
 import { pressCategory, step, toggleUnsure, undo } from '../../store/codingActions';
+import { usePlainKeys } from '../../usePlainKeys';
 
 /**
  * The coding view's keys: each category's shortcut, Z/Backspace undo, arrows navigate,
  * U flags unsure, N opens the note, Esc clears the draft. Modifier chords are left to the app.
  */
 export function useCodingKeys({ onNote, enabled }: { onNote: () => void; enabled: boolean }): void {
-  useEffect(() => {
-    if (!enabled) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
-      const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const onKey = useCallback(
+    (key: string) => {
       const state = useStore.getState();
       const category = state.codebook?.dimensions
         .flatMap((d) => d.categories.map((c) => ({ dimension: d.name, value: c.value, shortcut: c.shortcut })))
         .find((c) => c.shortcut === key);
       if (category) void pressCategory(category.dimension, category.value);
       else if (key === 'z' || key === 'Backspace') void undo();
-      else if (key === 'ArrowRight' || key === 'ArrowDown') step(1);
-      else if (key === 'ArrowLeft' || key === 'ArrowUp') step(-1);
+      else if (key === 'ArrowRight' || key === 'ArrowDown') void step(1);
+      else if (key === 'ArrowLeft' || key === 'ArrowUp') void step(-1);
       else if (key === 'u') void toggleUnsure();
       else if (key === 'n') onNote();
       else if (key === 'Escape') state.setDraft({});
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, onNote]);
+      else return false;
+      return true;
+    },
+    [onNote],
+  );
+  usePlainKeys(onKey, enabled);
 }

@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react';
+import { AREAS } from '../../areas';
+import { KeyList, type KeyHint } from '../../components/KeyList';
+import { PLAYER_KEYS, RATE_KEYS } from './rateKeys';
+
+const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl';
+
+/** The app's own chords (shortcuts.ts): they work on every screen, so no screen key uses Ctrl. */
+const APP_KEYS: KeyHint[] = [
+  ...AREAS.map((a) => ({ keys: [`${mod}+${a.shortcut}`], label: a.label })),
+  { keys: [`${mod}+J`], label: 'jobs panel' },
+  { keys: [`${mod}+Shift+L`], label: 'light / dark theme' },
+];
+
+/** `?`: every key of the Rate panel and of the app, on one sheet; ? or Esc closes it. */
+export function KeySheet({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="key-sheet-backdrop" onClick={onClose}>
+      <div
+        ref={ref}
+        className="key-sheet card"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Keys"
+        tabIndex={-1}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' || e.key === '?') {
+            e.stopPropagation();
+            e.preventDefault();
+            onClose();
+          }
+        }}
+      >
+        <h2>Keys</h2>
+        <div className="key-sheet-columns">
+          <section>
+            <h3>Rating</h3>
+            <KeyList hints={RATE_KEYS} label="Rating keys" />
+          </section>
+          <section>
+            <h3>Video</h3>
+            <KeyList hints={PLAYER_KEYS} label="Video keys" />
+          </section>
+          <section>
+            <h3>Everywhere</h3>
+            <KeyList hints={APP_KEYS} label="App keys" />
+          </section>
+        </div>
+        <p className="muted small">
+          Press <kbd>?</kbd> or <kbd>Esc</kbd> to close.
+        </p>
+      </div>
+    </div>
+  );
+}
