@@ -1,6 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Command } from '../command';
 import { analysesSubcommand, ratingsSubcommand, type PreferenceSubcommand } from './preferenceData';
+import { PREFERENCE_MODEL_SUBCOMMANDS } from './preferenceModels';
 
 /**
  * `framelab preference <area> …`: the Preferences area, one subcommand per part (its data:
@@ -9,6 +10,7 @@ import { analysesSubcommand, ratingsSubcommand, type PreferenceSubcommand } from
 export const PREFERENCE_SUBCOMMANDS: Record<string, PreferenceSubcommand> = {
   analyses: analysesSubcommand,
   ratings: ratingsSubcommand,
+  ...PREFERENCE_MODEL_SUBCOMMANDS,
 };
 
 const usage = () => Object.values(PREFERENCE_SUBCOMMANDS).map((s) => s.usage).join('\n       ');
@@ -18,7 +20,7 @@ export const preferenceCommand: Command = {
   get usage() {
     return usage();
   },
-  summary: "The owner's preferences: video analyses and ratings (import, export, list, history)",
+  summary: "The owner's preferences: video analyses and ratings (import, export, list, history), correlations, models (train, activate, status) and scores",
   async run(args, globals) {
     const [area, ...rest] = args;
     const sub = area !== undefined && Object.hasOwn(PREFERENCE_SUBCOMMANDS, area) ? PREFERENCE_SUBCOMMANDS[area] : undefined;
