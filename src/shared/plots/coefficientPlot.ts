@@ -136,10 +136,12 @@ function drawRows(o: {
   className: string;
 }): string {
   const { rows, series } = o;
-  const width = Math.max(o.options.width ?? 640, 420);
-  const head = heading(o.title, o.subtitle, 16, width);
-  const labelWidth = Math.min(width * 0.45, Math.max(60, ...rows.map((r) => textWidth(r.label, 12))));
+  const labelWidth = Math.max(60, ...rows.map((r) => textWidth(r.label, 12)));
   const noteWidth = rows.some((r) => r.note) ? Math.max(...rows.map((r) => textWidth(r.note ?? '', 11))) + 12 : 0;
+  // Long labels (a pair of long names) widen the figure rather than being cut at its left edge;
+  // the plotting area keeps at least 280 px.
+  const width = Math.max(o.options.width ?? 640, 420, 16 + labelWidth + 10 + 280 + noteWidth + 20);
+  const head = heading(o.title, o.subtitle, 16, width);
   const left = 16 + labelWidth + 10;
   const right = width - 20 - noteWidth;
   const body = [...head.markup];

@@ -60,7 +60,7 @@ export function CountSection({ overdispersion, models, agreement }: { overdisper
         <details>
           <summary data-testid="analysis-agreement">
             Log-OLS vs NB: {agreement.length - disagree.length} of {agreement.length} terms agree on direction and significance
-            {disagree.length ? `; ${disagree.map((r) => r.term).join(', ')} do not` : ''}
+            {disagree.length ? `; ${disagree.map((r) => r.term).join(', ')} ${disagree.length === 1 ? 'does' : 'do'} not` : ''}
           </summary>
           <table className="table">
             <thead>

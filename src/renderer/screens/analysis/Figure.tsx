@@ -4,6 +4,6 @@
  * here because the builders escape every piece of data they place (names, levels, labels:
  * escapeXml), and the markup never comes from a file or the network.
  */
-export function Figure({ svg, testId }: { svg: string; testId?: string }) {
-  return <figure className="analysis-figure" data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />;
+export function Figure({ svg, testId, wide = false }: { svg: string; testId?: string; wide?: boolean }) {
+  return <figure className={wide ? 'analysis-figure wide' : 'analysis-figure'} data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />;
 }

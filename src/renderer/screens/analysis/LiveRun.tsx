@@ -41,7 +41,7 @@ export function LiveRun({ jobId }: { jobId: string }) {
         <>
           <ProgressBar fraction={job.progress.fraction} label="Analysis progress" />
           <p className="small muted" data-testid="analysis-live-stage">
-            {job.progress.stage || 'Waiting to start…'} {formatEta(job)}
+            {job.progress.stage || (job.status === 'running' ? 'Starting…' : 'Waiting to start…')} {formatEta(job)}
           </p>
         </>
       )}

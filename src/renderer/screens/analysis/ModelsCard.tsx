@@ -78,29 +78,38 @@ export function ModelsCard({ columns }: { columns: AnalysisColumn[] }) {
           + Focal set
         </button>
       </section>
-      <div className="form analysis-options">
-        {check('pairwise', 'Pairwise screen', 'exploratory: every predictor pair, BH q-values')}
-        <label>
-          Standard errors
-          <select aria-label="Standard errors" value={draft.se} onChange={(e) => setDraft({ se: e.target.value as AnalysisDraft['se'] })}>
-            {SE_TYPES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-                {s === 'HC3' ? ' (default)' : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        {check('center', 'Mean-centre focal predictors')}
-        {number('slopesP', 'Simple slopes for focal terms with p below', 0.001, 1, 0.01)}
-        {check('countModels', 'Count models', 'Poisson and NB2 on the raw counts')}
-        {draft.countModels && check('zinb', 'Zero-inflated NB for every outcome', 'always fitted where NB does not converge')}
-        {check('gbm', 'Gradient boosting', 'XGBoost, K-fold CV R², partial dependence')}
-        {draft.gbm && number('gbmFolds', 'GBM folds', 2, 20)}
-        {draft.gbm && number('grid', 'PDP grid (points per axis)', 3, 100)}
-        {check('lasso', 'LASSO', 'standardized, α by inner CV')}
-        {number('cvFolds', 'Cross-validation folds (OLS, LASSO)', 2, 20)}
-        {number('seed', 'Seed', 0, 2 ** 31 - 1)}
+      <div className="analysis-options">
+        <fieldset>
+          <legend>Log-OLS</legend>
+          {check('pairwise', 'Pairwise screen', 'exploratory: every predictor pair, BH q-values')}
+          <label>
+            Standard errors
+            <select aria-label="Standard errors" value={draft.se} onChange={(e) => setDraft({ se: e.target.value as AnalysisDraft['se'] })}>
+              {SE_TYPES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                  {s === 'HC3' ? ' (default)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          {check('center', 'Mean-centre focal predictors')}
+          {number('slopesP', 'Simple slopes for focal terms with p below', 0.001, 1, 0.01)}
+        </fieldset>
+        <fieldset>
+          <legend>Count models</legend>
+          {check('countModels', 'Count models', 'Poisson and NB2 on the raw counts')}
+          {draft.countModels && check('zinb', 'Zero-inflated NB for every outcome', 'always fitted where NB does not converge')}
+        </fieldset>
+        <fieldset>
+          <legend>Prediction</legend>
+          {check('gbm', 'Gradient boosting', 'XGBoost, K-fold CV R², partial dependence')}
+          {draft.gbm && number('gbmFolds', 'GBM folds', 2, 20)}
+          {draft.gbm && number('grid', 'PDP grid (points per axis)', 3, 100)}
+          {check('lasso', 'LASSO', 'standardized, α by inner CV')}
+          {number('cvFolds', 'Cross-validation folds (OLS, LASSO)', 2, 20)}
+          {number('seed', 'Seed', 0, 2 ** 31 - 1)}
+        </fieldset>
       </div>
       {draft.gbm && (
         <section aria-label="Partial dependence pairs" className="analysis-focal">

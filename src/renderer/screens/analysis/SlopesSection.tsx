@@ -13,8 +13,9 @@ export function SlopesSection({ slopes, threshold }: { slopes: SimpleSlope[]; th
       groupSlopes(slopes).map((group) => {
         const s = group[0]!;
         const title = `${s.term} (focal ${s.focal.join(' × ')})`;
+        // A three-way term's panels (one per level of the second moderator) take a whole row.
         // Runs made before slopes carried their range cannot be drawn: said, not hidden.
-        return { title, svg: s.range ? simpleSlopesPlot(group, s.range, { theme: 'inherit' }) : null };
+        return { title, wide: s.term.split(':').length > 2, svg: s.range ? simpleSlopesPlot(group, s.range, { theme: 'inherit' }) : null };
       }),
     [slopes],
   );
@@ -27,7 +28,7 @@ export function SlopesSection({ slopes, threshold }: { slopes: SimpleSlope[]; th
         <div className="analysis-figures">
           {figures.map((f) =>
             f.svg ? (
-              <Figure key={f.title} svg={f.svg} testId="analysis-slopes-plot" />
+              <Figure key={f.title} svg={f.svg} wide={f.wide} testId="analysis-slopes-plot" />
             ) : (
               <p key={f.title} className="muted small">
                 {f.title}: this run predates stored slope ranges; its plots/ folder has the figure.
