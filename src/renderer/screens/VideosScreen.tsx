@@ -15,7 +15,11 @@ export function VideosScreen() {
   // Refetch when an import or a sampling job has written videos or frames.
   const videosVersion = useStore((s) => s.topicVersions.videos ?? 0);
   const framesVersion = useStore((s) => s.topicVersions.frames ?? 0);
+  // The active preference model's score per video (a column only once a model is active).
+  const analysesVersion = useStore((s) => s.topicVersions.analyses ?? 0);
+  const preferenceVersion = useStore((s) => s.topicVersions.preference ?? 0);
   const [videos, setVideos] = useState<VideoSummary[] | null>(null);
+  const [scores, setScores] = useState<{ model: string; byVideo: Record<string, number> } | null>(null);
   const [paths, setPaths] = useState('');
   const [strategy, setStrategy] = useState<Strategy>('even');
   const [seconds, setSeconds] = useState(2);
@@ -29,6 +33,11 @@ export function VideosScreen() {
   useEffect(() => {
     void load();
   }, [videosVersion, framesVersion]);
+  useEffect(() => {
+    client()
+      .call('preference.scores', {})
+      .then(({ model, scores: byVideo }) => setScores(model ? { model, byVideo } : null), notifyError);
+  }, [videosVersion, analysesVersion, preferenceVersion]);
 
   const start = async (kind: 'media.import' | 'frames.sample', params: Record<string, unknown>) => {
     try {
@@ -122,6 +131,7 @@ export function VideosScreen() {
               <th>Size</th>
               <th>fps</th>
               <th>Frames</th>
+              {scores && <th title={`The owner-preference score (0–10) of ${scores.model}; blank without an analysis of its version`}>Score</th>}
               <th>File</th>
             </tr>
           </thead>
@@ -133,6 +143,7 @@ export function VideosScreen() {
                 <td>{v.width ? `${v.width}×${v.height}` : '—'}</td>
                 <td>{v.fps ?? '—'}</td>
                 <td>{v.frameCount}</td>
+                {scores && <td>{scores.byVideo[v.videoId]?.toFixed(1) ?? '—'}</td>}
                 <td className="mono">{v.path ?? 'known from annotations only'}</td>
               </tr>
             ))}
