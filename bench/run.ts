@@ -17,6 +17,7 @@ import { openCore, type Core } from '../src/main/core/core';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { startServer } from '../src/main/core/server/server';
 import { storeFile } from '../src/main/core/workspace/files';
+import { analysisBench, describeAnalysis } from './analysis';
 import { annotationsImportBench } from './annotationsImport';
 import { codingLatency } from './codingLatency';
 import { describeLoocv, finetuneLoocvBench } from './finetuneLoocv';
@@ -220,6 +221,18 @@ async function main() {
     const size = `${preference.n} ratings × ${preference.rawFeatures} raw features`;
     results.push({ name: `preference flatten + correlate + 5-fold Ridge, ${size}`, ours: preference.ridgeOursS, reference: preference.ridgeSklearnS, unit: 's', referenceName: 'python + sklearn' });
     results.push({ name: `preference 5-fold random forest, ${size}, ${preference.threads} threads`, ours: preference.forestOursS, reference: preference.forestSklearnS, unit: 's', referenceName: 'sklearn RandomForestRegressor()' });
+  }
+  // Issue 18's size (15,000 videos); `node --import tsx bench/analysis.ts [n]` runs it alone.
+  const analysis = await analysisBench(15000);
+  if ('skipped' in analysis) {
+    console.log(`outcome analysis: skipped (${analysis.skipped})`);
+  } else {
+    for (const line of describeAnalysis(analysis)) console.log(line);
+    results.push(
+      { name: `analysis: ${analysis.olsModels} OLS models with HC3, ${analysis.n} rows`, ours: analysis.olsOursS, reference: analysis.olsStatsmodelsS, unit: 's', referenceName: 'statsmodels smf.ols(...).fit(cov_type="HC3")' },
+      { name: `analysis: NB2 on views, ${analysis.n} rows`, ours: analysis.nbOursS, reference: analysis.nbStatsmodelsS, unit: 's', referenceName: 'statsmodels NegativeBinomial fit(method="newton")' },
+      { name: `analysis: 20 × 20 partial dependence, ${analysis.n} rows, 300 trees`, ours: analysis.pdpOursS, reference: analysis.pdpSklearnS, unit: 's', referenceName: 'sklearn partial_dependence(brute), xgboost' },
+    );
   }
   const text = await textEmbeddingBench();
   console.log(`text embeddings (${text.model}, batch ${text.batchSize}): tokenisation ${(100 * text.tokenisationShare).toFixed(0)}% of the time; cached re-run ${text.cachedTextsPerS.toFixed(0)} texts/s`);
