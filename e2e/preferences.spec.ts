@@ -65,6 +65,8 @@ async function seed(server: ServerHandle, dir: string): Promise<void> {
   );
   const report = await ok<{ filesImported: number }>(server, 'preference.analyses.import', { path: jsonl });
   expect(report.filesImported).toBe(1);
+  // Someone else's rating of reel_a: in its history, never in the owner's draft.
+  await ok(server, 'preference.ratings.save', { videoId: 'reel_a', rater: 'lukas', raterType: 'other', overall: 6.5, hook: 7, notes: 'Good loop' });
 }
 
 async function openRate(page: Page, url: string) {
@@ -140,19 +142,25 @@ test('the owner rates two videos with the keyboard only; the API has both rating
     // ] seeks the video to the next sampled frame.
     await page.keyboard.press(']');
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(0);
-    await page.keyboard.press('5');
+    await expect(page.getByTestId('rating-history')).toContainText('lukas (other)');
+    await expect(page.getByText('Also rated by 1 other rater')).toBeVisible();
+    for (const key of ['5', 'h', '6', '.', 'y', '4']) await page.keyboard.press(key);
     await page.screenshot({ path: '/tmp/rate-player.png' });
+    await page.keyboard.press('Control+Shift+L');
+    await page.screenshot({ path: '/tmp/rate-player-dark.png' });
+    await page.keyboard.press('Control+Shift+L');
     await page.keyboard.press('Enter');
 
     // The queue is empty, and says so.
     await expect(page.getByTestId('rate-empty')).toHaveText('Every video is rated by owner: 2 of 2. Rate one again from Rated.');
+    await expect(page.getByTestId('rate-message')).toHaveText('Saved reel_a: overall 5.');
     await page.screenshot({ path: '/tmp/rate-empty.png' });
 
     // Both ratings through the API, exactly as typed.
     const { ratings } = await ok<{ ratings: Record<string, unknown>[] }>(server, 'preference.ratings.list', { rater: 'owner' });
     expect(ratings).toEqual([
       expect.objectContaining({ videoId: 'ext_002', raterType: 'owner', overall: 7.5, hook: 8, pacing: 7, payoff: 10, notes: 'Strong question hook' }),
-      expect.objectContaining({ videoId: 'reel_a', raterType: 'owner', overall: 5, hook: null, pacing: null, payoff: null, notes: '' }),
+      expect.objectContaining({ videoId: 'reel_a', raterType: 'owner', overall: 5, hook: 6.5, pacing: null, payoff: 4, notes: '' }),
     ]);
 
     // Values off the scale cannot be saved: nothing is added.

@@ -22,6 +22,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+/** A URL path segment decoded, or null when it is not valid percent-encoding. */
+function decoded(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+}
+
 export interface StaticFile {
   file: string;
   contentType: string;
@@ -33,13 +42,9 @@ export interface StaticFile {
  * nothing; unknown non-asset paths fall back to index.html (the app routes itself).
  */
 export function resolveStatic(rootDir: string, urlPath: string): StaticFile | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  const candidate = path.resolve(rootDir, '.' + path.posix.normalize('/' + decoded));
+  const decodedPath = decoded(urlPath);
+  if (decodedPath === null) return null;
+  const candidate = path.resolve(rootDir, '.' + path.posix.normalize('/' + decodedPath));
   if (candidate !== rootDir && !candidate.startsWith(rootDir + path.sep)) return null;
   if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
     const ext = path.extname(candidate);
@@ -49,19 +54,15 @@ export function resolveStatic(rootDir: string, urlPath: string): StaticFile | nu
       immutable: candidate.includes(`${path.sep}assets${path.sep}`),
     };
   }
-  if (path.extname(decoded)) return null;
+  if (path.extname(decodedPath)) return null;
   const index = path.join(rootDir, 'index.html');
   return fs.existsSync(index) ? { file: index, contentType: CONTENT_TYPES['.html']!, immutable: false } : null;
 }
 
 /** A file the workspace registered in stored_files, by its relative path; null for anything else. */
 export function resolveStoredFile(core: Core, encodedPath: string): StaticFile | null {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(encodedPath);
-  } catch {
-    return null;
-  }
+  const relative = decoded(encodedPath);
+  if (relative === null) return null;
   if (!core.db.prepare('SELECT 1 FROM stored_files WHERE path = ?').get(relative)) return null;
   let file: string;
   try {
@@ -79,12 +80,8 @@ export function resolveStoredFile(core: Core, encodedPath: string): StaticFile |
  * that is gone.
  */
 export function resolveVideoFile(core: Core, encodedVideoId: string): StaticFile | null {
-  let videoId: string;
-  try {
-    videoId = decodeURIComponent(encodedVideoId);
-  } catch {
-    return null;
-  }
+  const videoId = decoded(encodedVideoId);
+  if (videoId === null) return null;
   const row = core.db.prepare('SELECT path FROM videos WHERE video_id = ?').get(videoId) as { path: string | null } | undefined;
   if (!row?.path || !fs.existsSync(row.path) || !fs.statSync(row.path).isFile()) return null;
   return { file: row.path, contentType: CONTENT_TYPES[path.extname(row.path).toLowerCase()] ?? 'application/octet-stream', immutable: false };

@@ -35,7 +35,6 @@ export function RatePanel() {
   const rateVideo = useStore((s) => s.rateVideo);
   const note = useStore((s) => s.rateNote);
   const saving = useStore((s) => s.rateSaving);
-  const message = useStore((s) => s.rateMessage);
   const [picking, setPicking] = useState(false);
   const [noteOpen, setNoteOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -78,6 +77,10 @@ export function RatePanel() {
   }
 
   const mine = rateVideo?.history?.current.find((r) => r.rater === rater);
+  const shape = rateVideo?.video;
+  // A portrait video is fitted to the height and the columns beside it take the rest of the
+  // width; a landscape one takes the width, with the keys under the scores.
+  const layout = !shape ? 'analysis' : shape.width && shape.height && shape.width > shape.height ? 'landscape' : 'portrait';
   const others = rateVideo?.history?.current.filter((r) => r.rater !== rater) ?? [];
   return (
     <div className="rate">
@@ -113,17 +116,20 @@ export function RatePanel() {
       </div>
 
       {!rateVideo ? (
-        <p className="empty" data-testid="rate-empty">
-          {counts === null
-            ? 'Loading…'
-            : counts.candidates === 0
-              ? 'Nothing to rate yet: import videos (Videos, Ctrl+5) or their analyses (framelab preference analyses import FILE).'
-              : view === 'queue'
-                ? `Every video is rated by ${rater}: ${counts.rated} of ${counts.candidates}. Rate one again from Rated.`
-                : `${rater} has not rated any video yet.`}
-        </p>
+        <>
+          <SaveMessage />
+          <p className="empty" data-testid="rate-empty">
+            {counts === null
+              ? 'Loading…'
+              : counts.candidates === 0
+                ? 'Nothing to rate yet: import videos (Videos, Ctrl+5) or their analyses (framelab preference analyses import FILE).'
+                : view === 'queue'
+                  ? `Every video is rated by ${rater}: ${counts.rated} of ${counts.candidates}. Rate one again from Rated.`
+                  : `${rater} has not rated any video yet.`}
+          </p>
+        </>
       ) : (
-        <div className="rate-main">
+        <div className={`rate-main ${layout}`}>
           {rateVideo.video ? (
             <RatePlayer video={rateVideo.video} frames={rateVideo.frames} videoRef={videoRef} frameAt={frameAt} />
           ) : (
@@ -154,11 +160,7 @@ export function RatePanel() {
               <button type="button" className="primary" disabled={saving} onClick={() => void saveRating()}>
                 <kbd>Enter</kbd> Save and next
               </button>
-              {message && (
-                <p className={`small ${message.kind === 'error' ? 'bad' : 'good'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="rate-message">
-                  {message.text}
-                </p>
-              )}
+              <SaveMessage />
             </div>
             <section aria-label="Your rating">
               <h3>Your rating</h3>
@@ -179,12 +181,26 @@ export function RatePanel() {
               <summary>History ({rateVideo.history?.entries.length ?? 0})</summary>
               {rateVideo.history && <RatingHistoryList entries={rateVideo.history.entries} rater={rater} />}
             </details>
-            <KeyList hints={RATE_KEYS} className="shortcuts rate-keys" />
+          </aside>
+          <aside className="rate-info" aria-label="Keys">
+            <h3>Keys</h3>
+            <KeyList hints={RATE_KEYS} className="shortcuts rate-keys" label="Rating keys" />
             <KeyList hints={PLAYER_KEYS} className="shortcuts rate-keys" label="Video keys" />
           </aside>
         </div>
       )}
       {helpOpen && <KeySheet onClose={() => setHelpOpen(false)} />}
     </div>
+  );
+}
+
+/** The last save's outcome, or why it could not save: next to the Save button, or above the empty queue. */
+function SaveMessage() {
+  const message = useStore((s) => s.rateMessage);
+  if (!message) return null;
+  return (
+    <p className={`small ${message.kind === 'error' ? 'bad' : 'good'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="rate-message">
+      {message.text}
+    </p>
   );
 }
