@@ -94,6 +94,21 @@ test.describe('long jobs', () => {
     await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
   });
 
+  test('a paused job reads paused (never cancelled) and its log says what was asked', async ({ page, server }) => {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Workspace' }).click();
+    await page.getByRole('button', { name: 'Run integrity check' }).click();
+    const row = page.getByTestId('jobs-panel').locator('[data-testid=job-row]').first();
+    await expect(row).toHaveAttribute('data-status', 'running');
+    await expect(row.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await expect(row).toHaveAttribute('data-status', 'cancelled');
+    await expect(row.locator('.badge')).toHaveText('paused');
+    await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await row.locator('button.link').click();
+    await expect(page.getByTestId('job-log')).toContainText('Pause requested; stopping at a checkpoint to resume later.');
+  });
+
   test('a killed job process shows as interrupted and resumes to the end', async ({ page, server }) => {
     test.setTimeout(120_000);
     await page.goto(server.url);

@@ -11,7 +11,7 @@ export function JobRow({ job, onOpen }: { job: JobSummary; onOpen?: (id: string)
         <button type="button" className="link" onClick={() => onOpen?.(job.id)} disabled={!onOpen}>
           {job.title}
         </button>
-        <span className={`badge badge-${isPaused(job) ? 'paused' : job.status}`}>{isPaused(job) ? 'Paused' : job.status}</span>
+        <JobStatusBadge job={job} />
       </div>
       {isActive(job) && (
         <>
@@ -50,5 +50,18 @@ export function JobActions({ job }: { job: JobSummary }) {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * A job's status as every screen shows it: a paused job (stored as cancelled with the code
+ * PAUSED) reads "paused", never "cancelled", wherever it appears.
+ */
+export function JobStatusBadge({ job, testId }: { job: Pick<JobSummary, 'status' | 'error'>; testId?: string }) {
+  const status = isPaused(job) ? 'paused' : job.status;
+  return (
+    <span className={`badge badge-${status}`} data-testid={testId}>
+      {status}
+    </span>
   );
 }

@@ -8,6 +8,7 @@ import {
   type JobStatus,
   type JobSummary,
 } from '../../../shared/jobs';
+import { jobTitle } from '../../../shared/jobTitles';
 import type { Db } from '../db/open';
 import type { LogLevel } from './context';
 
@@ -73,7 +74,7 @@ export class JobRepository {
         `INSERT INTO jobs (id, kind, title, params, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
       )
-      .run(id, kind, jobKinds[kind].title, JSON.stringify(params), at, at);
+      .run(id, kind, jobTitle(kind, params), JSON.stringify(params), at, at);
     return this.get(id);
   }
 
@@ -112,10 +113,11 @@ export class JobRepository {
     return row?.checkpoint ? JSON.parse(row.checkpoint) : null;
   }
 
+  /** started_at is the first start: a resumed job keeps it (attempts counts the restarts). */
   markRunning(id: string, ownerPid: number): void {
     this.db
       .prepare(
-        `UPDATE jobs SET status = 'running', attempts = attempts + 1, owner_pid = ?, started_at = ?,
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, owner_pid = ?, started_at = COALESCE(started_at, ?),
            finished_at = NULL, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`,
       )
       .run(ownerPid, now(), now(), id);

@@ -1,3 +1,4 @@
+import { EtaEstimator } from './eta';
 import { FramelabError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { DataTopic } from '../../../shared/events';
 import { FINISHED_STATUSES, jobKinds, PAUSED_CODE, type JobKind, type JobSummary } from '../../../shared/jobs';
@@ -32,8 +33,7 @@ interface Running {
   id: string;
   kind: JobKind;
   child: ChildHandle;
-  startedAtMs: number;
-  startFraction: number;
+  eta: EtaEstimator;
   cancelRequested: boolean;
   /** The stop asked for is a pause: the job ends cancelled with code PAUSED, ready to resume. */
   pauseRequested: boolean;
@@ -95,6 +95,7 @@ export class JobSupervisor {
       throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; only an interrupted, failed or cancelled job resumes.`);
     }
     this.repo.requeue(id);
+    this.log(id, 'info', `Resumed (attempt ${job.attempts + 1}); it continues from its checkpoint.`);
     this.enqueue(id);
     return this.repo.get(id);
   }
@@ -109,6 +110,7 @@ export class JobSupervisor {
     }
     const run = this.liveRun(id);
     if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to cancel.`);
+    if (!run.cancelRequested) this.log(id, 'info', 'Cancel requested; stopping.');
     this.requestStop(run);
     return this.repo.get(id);
   }
@@ -129,7 +131,10 @@ export class JobSupervisor {
     }
     const run = this.liveRun(id);
     if (!run) throw new FramelabError('CONFLICT', `Job ${id} is ${job.status}; there is nothing to pause.`);
-    if (!run.cancelRequested) run.pauseRequested = true;
+    if (!run.cancelRequested) {
+      run.pauseRequested = true;
+      this.log(id, 'info', 'Pause requested; stopping at a checkpoint to resume later.');
+    }
     this.requestStop(run);
     return this.repo.get(id);
   }
@@ -202,8 +207,7 @@ export class JobSupervisor {
       id,
       kind: job.kind,
       child,
-      startedAtMs: Date.now(),
-      startFraction: job.progress.fraction,
+      eta: new EtaEstimator(job.progress.fraction),
       cancelRequested: false,
       pauseRequested: false,
       settled: false,
@@ -259,7 +263,7 @@ export class JobSupervisor {
       }
       case 'progress': {
         const stage = run.cancelRequested ? stoppingStage(run) : message.stage;
-        this.repo.saveProgress(id, { fraction: message.fraction, stage, etaS: message.etaS ?? estimateEta(run, message.fraction) });
+        this.repo.saveProgress(id, { fraction: message.fraction, stage, etaS: message.etaS ?? run.eta.update(message.fraction) });
         this.publish(id);
         return;
       }
@@ -360,12 +364,4 @@ function stoppingStage(run: Running): string {
 export function interruptedInfo(kind: JobKind, cause: string): ErrorInfo {
   const next = jobKinds[kind]?.resumable ? 'Resume it to continue where it stopped.' : 'It cannot resume: start it again.';
   return { code: 'JOB_FAILED', message: `${cause} ${next}` };
-}
-
-/** Linear estimate from this attempt's own pace; null until there is enough to go on. */
-function estimateEta(run: Running, fraction: number): number | null {
-  const done = fraction - run.startFraction;
-  const elapsedS = (Date.now() - run.startedAtMs) / 1000;
-  if (done < 0.01 || elapsedS < 0.5) return null;
-  return Math.round((elapsedS / done) * (1 - fraction) * 10) / 10;
 }

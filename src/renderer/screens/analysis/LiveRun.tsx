@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AnalysisRunResult } from '../../../shared/analysis';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
-import { JobActions } from '../../components/JobRow';
+import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
 import { useStore } from '../../store';
@@ -32,9 +32,7 @@ export function LiveRun({ jobId }: { jobId: string }) {
     <article className="card" aria-label="Analysis run" data-testid="analysis-live" data-status={job.status}>
       <header className="screen-head">
         <h2>Analysis run</h2>
-        <span className={`badge badge-${job.status}`} data-testid="analysis-live-status">
-          {job.status}
-        </span>
+        <JobStatusBadge job={job} testId="analysis-live-status" />
       </header>
       <JobActions job={job} />
       {isActive(job) && (

@@ -1,3 +1,4 @@
+import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { FinetuneRunSummary } from '../../../shared/finetuneRuns';
 import { client } from '../../api/client';
@@ -65,7 +66,7 @@ function RunList() {
       ) : (
         <ul className="plain" data-testid="runs">
           {runs.map((r) => {
-            const status = jobs[r.job.id]?.status ?? r.job.status;
+            const job = jobs[r.job.id] ?? r.job;
             return (
               <li key={r.job.id}>
                 <button
@@ -79,7 +80,7 @@ function RunList() {
                     <strong>
                       {r.params.baseModel} → {r.newModelId ?? '?'}
                     </strong>
-                    <span className={`badge badge-${status}`}>{status}</span>
+                    <JobStatusBadge job={job} />
                   </span>
                   <span className="small muted">
                     {formatTime(r.job.createdAt)} · {r.params.cv}

@@ -3,7 +3,7 @@ import type { FinetuneRunView } from '../../../shared/finetuneRuns';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
 import { ProgressBar } from '../../components/ProgressBar';
-import { JobActions } from '../../components/JobRow';
+import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { formatEta, formatTime, isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
@@ -41,9 +41,7 @@ export function RunView({ jobId }: { jobId: string }) {
         <h2>
           {params.baseModel} → {view.newModelId ?? '?'}
         </h2>
-        <span className={`badge badge-${job.status}`} data-testid="run-status">
-          {job.status}
-        </span>
+        <JobStatusBadge job={job} testId="run-status" />
       </header>
       <p className="small muted">
         Gold snapshot <span className="mono">{params.goldSnapshotId}</span> · {CV_LABEL[params.cv]} · {params.recipe.optimizer}, lr{' '}

@@ -3,7 +3,7 @@ import { InferResult } from '../../../shared/infer';
 import type { InferResultsView } from '../../../shared/inferResults';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
-import { JobActions } from '../../components/JobRow';
+import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
 import { useStore } from '../../store';
@@ -120,9 +120,7 @@ function RunProgress({ job }: { job: JobSummary }) {
     <article className="card live" data-testid="infer-job" data-job-id={job.id} data-status={job.status}>
       <div className="run-item-head">
         <strong>{job.title}</strong>
-        <span className={`badge badge-${job.status}`} data-testid="infer-job-status">
-          {job.status}
-        </span>
+        <JobStatusBadge job={job} testId="infer-job-status" />
       </div>
       {isActive(job) && (
         <>

@@ -1,3 +1,4 @@
+import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { InferOutputFolder } from '../../../shared/inferResults';
 import { client } from '../../api/client';
@@ -64,7 +65,8 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
       ) : (
         <ul className="plain" data-testid="infer-outputs">
           {outputs.map((o) => {
-            const status = jobs[o.jobId]?.status ?? o.status;
+            // The store's job knows a pause (its error code); the listed output only its status.
+            const job = jobs[o.jobId] ?? { status: o.status, error: null };
             return (
               <li key={o.outDir}>
                 <button
@@ -77,7 +79,7 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
                 >
                   <span className="run-item-head">
                     <strong className="ellipsis">{o.outDir.split(/[\\/]/).filter(Boolean).at(-1) ?? o.outDir}</strong>
-                    <span className={`badge badge-${status}`}>{status}</span>
+                    <JobStatusBadge job={job} />
                   </span>
                   <span className="small muted">
                     {formatTime(o.createdAt)} · {o.models.join(', ')}

@@ -3,7 +3,7 @@ import type { JobSummary } from '../../../shared/jobs';
 import type { SuiteRunResult } from '../../../shared/suite';
 import type { SuiteLiveCurves } from '../../../shared/suiteViews';
 import { client } from '../../api/client';
-import { JobActions } from '../../components/JobRow';
+import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
 import { useStore } from '../../store';
@@ -48,9 +48,7 @@ export function LiveRun({ jobId }: { jobId: string }) {
       <article className="card">
         <header className="screen-head">
           <h2>Suite run</h2>
-          <span className={`badge badge-${job.status}`} data-testid="live-status">
-            {job.status}
-          </span>
+          <JobStatusBadge job={job} testId="live-status" />
         </header>
         <JobActions job={job} />
         {isActive(job) && (
