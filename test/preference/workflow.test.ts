@@ -14,7 +14,7 @@ import { correlatePreferences } from '../../src/main/core/preference/correlate';
 import { preferenceData, trainPreferenceModel, type PreferenceRecord } from '../../src/main/core/preference/evaluate';
 import { disposeModel } from '../../src/main/core/preference/model';
 import { scoreAnalysis } from '../../src/main/core/preference/score';
-import { openTestCore, runCleanup, tempDir } from '../helpers';
+import { openTestCore, runCleanup, tempDir, waitUntil, withTimeout } from '../helpers';
 import { call, failure, jsonl, RATINGS_HEADER, write } from './dataFixtures';
 import { syntheticPreferences } from './synthetic';
 
@@ -147,6 +147,19 @@ describe('preference workflow', () => {
     expect(f.core.db.prepare('SELECT count(*) AS n FROM preference_correlation_snapshots').get()).toEqual({ n: 0 });
     expect(fs.existsSync(path.join(f.core.home.filesDir, 'preference-models'))).toBe(false);
   }, 60_000);
+
+  it('the train job reports progress and cancels: nothing registered', async () => {
+    const f = await fixture(229, 3);
+    const { job } = await call(f.core, 'jobs.start', { kind: 'preference.train', params: { kind: 'random_forest' } });
+    await waitUntil(() => f.core.jobRepo.get(job.id).progress.stage.includes('fold'), 'the training to reach a CV fold', { timeoutMs: 60_000 });
+    const started = Date.now();
+    f.core.jobs.cancel(job.id);
+    expect((await withTimeout(f.core.jobs.waitFor(job.id), 30_000, 'the cancel')).status).toBe('cancelled');
+    // The fits are synchronous native work: the cancel message is read between jobs' event-loop
+    // turns, so the supervisor's grace (5 s) ends the process; either way nothing is stored.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(f.core.db.prepare('SELECT count(*) AS n FROM preference_models').get()).toEqual({ n: 0 });
+  }, 120_000);
 
   it('train (a job) → v1.0 not active; --activate-if-advised; v1.1, v2.0 for a forest; activate; status; scores', async () => {
     const f = await fixture(229, 11);

@@ -87,8 +87,14 @@ export function scoresByVideo(db: Db, home: HomePaths, modelId?: string): Prefer
     if (modelId === undefined && err instanceof FramelabError && err.code === 'NOT_FOUND') return { model: null, analysisVersion: null, scores: {} };
     throw err;
   }
-  return { model: s.summary.id, analysisVersion: s.summary.analysisVersion, scores: Object.fromEntries(scoreEveryVideo(s, db).map((v) => [v.videoId, v.score.score])) };
+  // Scoring 5,000 analyses takes ~2 s (mostly reading and flattening them): the Videos screen
+  // refetches on every change, so the map is kept until the model or the analyses change.
+  const key = `${s.summary.sha256}|${(db.prepare('SELECT max(id) AS id FROM preference_analyses').get() as { id: number | null }).id ?? 0}`;
+  if (scoresCache?.key !== key) scoresCache = { key, scores: Object.fromEntries(scoreEveryVideo(s, db).map((v) => [v.videoId, v.score.score])) };
+  return { model: s.summary.id, analysisVersion: s.summary.analysisVersion, scores: scoresCache.scores };
 }
+
+let scoresCache: { key: string; scores: Record<string, number> } | null = null;
 
 const FACTORS_IN_CSV = 3;
 
