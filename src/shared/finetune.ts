@@ -139,6 +139,8 @@ export const FinetuneParams = z.object({
   /** The new version's name; default the base's number + 1 (v7 → v8). */
   version: z.string().regex(/^v[0-9]+[a-z0-9_.-]*$/).optional(),
   metric: ComparisonMetric.default('macro_f1'),
+  /** Save v8 only when its gain's interval lies above no change (default: any gain, the lab's rule). */
+  requireSignificant: z.boolean().default(false),
   recipe: FinetuneRecipe.default(FinetuneRecipe.parse({})),
   bootstrapResamples: int.min(100).max(100_000).default(2000),
   /** Where v8_comparison.json (and the saved .pth) go; default the home's runs folder. */

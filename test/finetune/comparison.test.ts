@@ -55,9 +55,11 @@ describe('the v7 → v8 comparison', () => {
     expect(c.decision.metric).toBe('macro_f1');
     const f = (x: number) => x.toFixed(2);
     expect(c.decision.reason).toBe(
-      `v8 kept: macro-F1 ${f(c.metrics.v8.macroF1)} vs ${f(c.metrics.v7.macroF1)} (+${f(c.deltas.macroF1)}, 95% CI ` +
+      `v8 kept: macro-F1 v8 ${f(c.metrics.v8.macroF1)} vs v7 ${f(c.metrics.v7.macroF1)} (+${f(c.deltas.macroF1)}, 95% CI ` +
         `${c.intervals.macroF1[0] === 0 ? '0.00' : `+${f(c.intervals.macroF1[0])}`} to +${f(c.intervals.macroF1[1])}, McNemar p = 0.13): ` +
-        `${c.intervals.macroF1[0] > 0 ? 'better, and the interval lies above no change' : 'better, though the interval includes no change'}`,
+        `${c.intervals.macroF1[0] > 0 ? 'better, and the interval lies above no change' : 'higher, but no detectable difference: the interval includes no change'}.` +
+        // The lab's v7 called every one of these frames 1st person: the sentence says so.
+        ' Warning: v7 predicts “1st person” for every frame, so its figures say little about telling the classes apart.',
     );
     expect(c.metrics.v7.perClass.map((s) => s.support)).toEqual([14, 3, 16, 12]);
     expect(c.metrics.v7.confusion.map((row) => row[0])).toEqual([14, 3, 16, 12]);
@@ -67,7 +69,9 @@ describe('the v7 → v8 comparison', () => {
     const worse = povLike().map((p) => ({ ...p, v7Pred: p.v8Pred, v8Pred: p.v7Pred }));
     const c = compareModels({ predictions: worse, classes: POV, seed: 7 });
     expect(c.decision.save).toBe(false);
-    expect(c.decision.reason).toMatch(/^v8 not saved: macro-F1 0\.\d\d vs 0\.\d\d \(\u22120\.\d\d, 95% CI \u22120\.\d\d to (0\.00|\u22120\.\d\d), McNemar p = 0\.13\): worse than v7$/);
+    expect(c.decision.reason).toMatch(
+      /^v8 not saved: macro-F1 v8 0\.\d\d vs v7 0\.\d\d \(\u22120\.\d\d, 95% CI \u22120\.\d\d to (0\.00|\u22120\.\d\d), McNemar p = 0\.13\): (worse than v7|lower, but no detectable difference: the interval includes no change)\. Warning: v8 predicts “1st person” for every frame/,
+    );
     expect(c.mcnemar).toEqual({ b: 4, c: 0, p: 0.125 });
     expect(c.regressed).toEqual(['f20', 'f21', 'f40', 'f41']);
   });
@@ -88,7 +92,7 @@ describe('the v7 → v8 comparison', () => {
     expect(byAccuracy.decision).toEqual({
       save: false,
       metric: 'accuracy',
-      reason: expect.stringMatching(/^v8 not saved: accuracy 0\.75 vs 0\.75 \(0\.00, 95% CI .* McNemar p = 1\.00\): no better than v7$/),
+      reason: expect.stringMatching(/^v8 not saved: accuracy v8 0\.75 vs v7 0\.75 \(0\.00, 95% CI .* McNemar p = 1\.00\): no better than v7\. Warning: v7 predicts “a” for every frame/),
     });
     expect(byAccuracy.mcnemar).toEqual({ b: 1, c: 1, p: 1 });
   });
@@ -101,14 +105,14 @@ describe('the v7 → v8 comparison', () => {
     expect(c.mcnemar).toEqual({ b: 0, c: 0, p: 1 });
     expect(c.fixed).toEqual([]);
     expect(c.decision.save).toBe(false);
-    expect(c.decision.reason).toMatch(/: no better than v7$/);
+    expect(c.decision.reason).toMatch(/: no better than v7\./);
   });
 
   it('one held-out frame is enough to compute, and too little to be sure', () => {
     const c = compareModels({ predictions: rows([[1, 0, 1]]), classes: ['a', 'b'], seed: 1, resamples: 100 });
     expect(c.metrics.v8).toMatchObject({ n: 1, accuracy: 1, macroF1: 0.5 });
     expect(c.mcnemar.p).toBe(1);
-    expect(c.decision.reason).toBe('v8 kept: macro-F1 0.50 vs 0.00 (+0.50, 95% CI +0.50 to +0.50, McNemar p = 1.00): better, and the interval lies above no change');
+    expect(c.decision.reason).toMatch(/^v8 kept: macro-F1 v8 0\.50 vs v7 0\.00 \(\+0\.50, 95% CI \+0\.50 to \+0\.50, McNemar p = 1\.00\): better, and the interval lies above no change\./);
   });
 
   it('does not depend on the order the folds finished in: frames are sorted by frameId first', () => {
@@ -141,22 +145,39 @@ describe('the save sentence', () => {
     expect(decide({ ...base, v7: 0.64, v8: 0.71, interval: [-0.02, 0.16], p: 0.29 })).toEqual({
       save: true,
       metric: 'macro_f1',
-      reason: 'v8 kept: macro-F1 0.71 vs 0.64 (+0.07, 95% CI \u22120.02 to +0.16, McNemar p = 0.29): better, though the interval includes no change',
+      reason: 'v8 kept: macro-F1 v8 0.71 vs v7 0.64 (+0.07, 95% CI \u22120.02 to +0.16, McNemar p = 0.29): higher, but no detectable difference: the interval includes no change.',
     });
     expect(decide({ ...base, v7: 0.64, v8: 0.61, interval: [-0.12, 0.05], p: 0.52 }).reason).toBe(
-      'v8 not saved: macro-F1 0.61 vs 0.64 (\u22120.03, 95% CI \u22120.12 to +0.05, McNemar p = 0.52): worse than v7',
+      'v8 not saved: macro-F1 v8 0.61 vs v7 0.64 (\u22120.03, 95% CI \u22120.12 to +0.05, McNemar p = 0.52): lower, but no detectable difference: the interval includes no change.',
     );
     expect(decide({ ...base, metric: 'accuracy', v7: 0.3111, v8: 0.4, interval: [0.0222, 0.1778], p: 0.0039 }).reason).toBe(
-      'v8 kept: accuracy 0.40 vs 0.31 (+0.09, 95% CI +0.02 to +0.18, McNemar p = 0.004): better, and the interval lies above no change',
+      'v8 kept: accuracy v8 0.40 vs v7 0.31 (+0.09, 95% CI +0.02 to +0.18, McNemar p = 0.004): better, and the interval lies above no change.',
     );
     expect(decide({ ...base, v7: 0.2, v8: 0.6, interval: [0.3, 0.5], p: 1e-5, confidence: 0.9 }).reason).toContain('90% CI +0.30 to +0.50, McNemar p < 0.001');
   });
 
   it('shows more decimals rather than print a kept delta as +0.00, and treats rounding noise as a tie', () => {
-    expect(decide({ ...base, v7: 0.64, v8: 0.6449, interval: [-0.01, 0.02], p: 1 }).reason).toMatch(/^v8 kept: macro-F1 0\.645 vs 0\.640 \(\+0\.005, 95% CI \u22120\.010 to \+0\.020/);
+    expect(decide({ ...base, v7: 0.64, v8: 0.6449, interval: [-0.01, 0.02], p: 1 }).reason).toMatch(/^v8 kept: macro-F1 v8 0\.645 vs v7 0\.640 \(\+0\.005, 95% CI \u22120\.010 to \+0\.020/);
     const tie = decide({ ...base, v7: 0.1 + 0.2, v8: 0.3, interval: [0, 0], p: 1 });
     expect(tie.save).toBe(false);
-    expect(tie.reason).toBe('v8 not saved: macro-F1 0.30 vs 0.30 (0.00, 95% CI 0.00 to 0.00, McNemar p = 1.00): no better than v7');
+    expect(tie.reason).toBe('v8 not saved: macro-F1 v8 0.30 vs v7 0.30 (0.00, 95% CI 0.00 to 0.00, McNemar p = 1.00): no better than v7.');
+  });
+
+  it('says "worse" only when the interval lies below no change', () => {
+    expect(decide({ ...base, v7: 0.7, v8: 0.5, interval: [-0.3, -0.1], p: 0.01 }).reason).toMatch(/\): worse than v7\.$/);
+  });
+
+  it('saves only a significant gain when asked, and says why a gain was not saved', () => {
+    const gain = { ...base, v7: 0.64, v8: 0.71, interval: [-0.02, 0.16] as [number, number], p: 0.29 };
+    const strict = decide({ ...gain, requireSignificant: true });
+    expect(strict.save).toBe(false);
+    expect(strict.reason).toMatch(/^v8 not saved: .*no detectable difference: the interval includes no change; this run saves v8 only when the interval lies above no change\.$/);
+    expect(decide({ ...gain, interval: [0.01, 0.16], requireSignificant: true }).save).toBe(true);
+  });
+
+  it('warns when a model predicts one class for every frame', () => {
+    const one = decide({ ...base, v7: 0.2, v8: 0.5, interval: [0.1, 0.4], p: 0.01, oneClass: { v7: '3rd person', v8: null } });
+    expect(one.reason).toMatch(/lies above no change\. Warning: v7 predicts “3rd person” for every frame/);
   });
 });
 

@@ -9,7 +9,7 @@ import { withClient } from '../session';
 
 const USAGE = `framelab finetune --gold SNAPSHOT --dimension D --base D@vN --out DIR [--cv loo|video|both] [--version vN]
                    [--epochs N] [--lr X] [--batch N] [--patience N] [--optimizer adam|adamw|sgd] [--seed S]
-                   [--metric macro_f1|accuracy] [--threads N] [--resamples N] [--json]`;
+                   [--metric macro_f1|accuracy] [--require-significant] [--threads N] [--resamples N] [--json]`;
 
 function number(value: string | undefined, flag: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -43,6 +43,7 @@ export const finetuneCommand: Command = {
         metric: { type: 'string' },
         threads: { type: 'string' },
         resamples: { type: 'string' },
+        'require-significant': { type: 'boolean' },
       },
       USAGE,
     );
@@ -77,6 +78,7 @@ export const finetuneCommand: Command = {
       cv: (values.cv ?? 'loo') as FinetuneParams['cv'],
       version: values.version,
       metric: (values.metric ?? 'macro_f1') as FinetuneParams['metric'],
+      requireSignificant: values['require-significant'] === true,
       recipe,
       bootstrapResamples: number(values.resamples, '--resamples', true) ?? 2000,
       outDir: out,

@@ -25,6 +25,13 @@ export interface CompareOptions {
   seed: number;
   resamples?: number;
   confidence?: number;
+  /** Save v8 only when the decision metric's interval lies above no change. */
+  requireSignificant?: boolean;
+}
+
+/** The class every prediction names, or null when they vary. */
+function onlyClass(predicted: readonly number[], classes: readonly string[]): string | null {
+  return predicted.length > 1 && predicted.every((c) => c === predicted[0]) ? (classes[predicted[0]!] ?? null) : null;
 }
 
 function checkProbabilities(probs: readonly number[] | undefined, classCount: number, which: string, frameId: string): void {
@@ -68,7 +75,16 @@ export function compareModels(options: CompareOptions): ModelComparison {
   const { fixed, regressed } = discordantFrames(trueLabels, v7, v8);
   const mcnemar = mcnemarExact(regressed.length, fixed.length);
   const key = metric === 'macro_f1' ? 'macroF1' : 'accuracy';
-  const decision = decide({ metric, v7: metrics.v7[key], v8: metrics.v8[key], interval: boot.intervals[key], confidence, p: mcnemar.p });
+  const decision = decide({
+    metric,
+    v7: metrics.v7[key],
+    v8: metrics.v8[key],
+    interval: boot.intervals[key],
+    confidence,
+    p: mcnemar.p,
+    requireSignificant: options.requireSignificant,
+    oneClass: { v7: onlyClass(v7, classes), v8: onlyClass(v8, classes) },
+  });
 
   return {
     n: predictions.length,

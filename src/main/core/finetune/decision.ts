@@ -52,16 +52,30 @@ export function decide(input: {
   interval: Interval;
   confidence: number;
   p: number;
+  /** Save v8 only when the interval lies above no change (the lab's rule saves any improvement). */
+  requireSignificant?: boolean;
+  /** The class a model predicted for every held-out frame, if it did (null: it varied). */
+  oneClass?: { v7: string | null; v8: string | null };
 }): Decision {
   const { metric, v7, v8, interval, confidence, p } = input;
   const delta = v8 - v7;
   const improved = delta > TIE_TOLERANCE;
+  const worse = delta < -TIE_TOLERANCE;
+  // The interval "spans 0" when 0 is inside it: then the data cannot tell the models apart.
+  const detectable = interval[0] > 0 || interval[1] < 0;
+  const save = improved && (!input.requireSignificant || interval[0] > 0);
   const d = decimalsFor(Math.abs(delta) > TIE_TOLERANCE ? delta : 0);
   const figures =
-    `${METRIC_NAMES[metric]} ${plain(v8, d)} vs ${plain(v7, d)} ` +
+    `${METRIC_NAMES[metric]} v8 ${plain(v8, d)} vs v7 ${plain(v7, d)} ` +
     `(${signed(delta, d)}, ${Math.round(confidence * 100)}% CI ${signed(interval[0], d)} to ${signed(interval[1], d)}, McNemar ${pValue(p)})`;
   let verdict: string;
-  if (improved) verdict = interval[0] > 0 ? 'better, and the interval lies above no change' : 'better, though the interval includes no change';
-  else verdict = delta < -TIE_TOLERANCE ? 'worse than v7' : 'no better than v7';
-  return { save: improved, metric, reason: `${improved ? 'v8 kept' : 'v8 not saved'}: ${figures}: ${verdict}` };
+  if (improved) verdict = detectable ? 'better, and the interval lies above no change' : 'higher, but no detectable difference: the interval includes no change';
+  else if (worse) verdict = detectable ? 'worse than v7' : 'lower, but no detectable difference: the interval includes no change';
+  else verdict = 'no better than v7';
+  if (improved && !save) verdict += '; this run saves v8 only when the interval lies above no change';
+  const warnings = (['v7', 'v8'] as const).flatMap((m) => {
+    const only = input.oneClass?.[m];
+    return only ? [` Warning: ${m} predicts “${only}” for every frame, so its figures say little about telling the classes apart.`] : [];
+  });
+  return { save, metric, reason: `${save ? 'v8 kept' : 'v8 not saved'}: ${figures}: ${verdict}.${warnings.join('')}` };
 }

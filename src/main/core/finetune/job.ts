@@ -168,6 +168,7 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
         metric: params.metric,
         seed: recipe.seed,
         resamples: params.bootstrapResamples,
+        requireSignificant: params.requireSignificant,
       }));
     }
 

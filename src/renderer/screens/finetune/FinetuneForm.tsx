@@ -35,6 +35,7 @@ export function FinetuneForm() {
   const [cv, setCv] = useState<FinetuneParams['cv']>('loo');
   const [version, setVersion] = useState('');
   const [metric, setMetric] = useState<FinetuneParams['metric']>('macro_f1');
+  const [requireSignificant, setRequireSignificant] = useState(false);
   const [outDir, setOutDir] = useState('');
   const [starting, setStarting] = useState(false);
 
@@ -72,6 +73,7 @@ export function FinetuneForm() {
       cv,
       version: version.trim() || undefined,
       metric,
+      requireSignificant,
       recipe: {
         ...DEFAULTS,
         optimizer: recipe.optimizer as FinetuneRecipe['optimizer'],
@@ -202,6 +204,10 @@ export function FinetuneForm() {
             <option value="accuracy">accuracy</option>
           </select>
         </label>
+        <label className="check wide">
+          <input type="checkbox" aria-label="Save only a significant improvement" checked={requireSignificant} onChange={(e) => setRequireSignificant(e.target.checked)} /> Save v8
+          only when the improvement is significant (its interval lies above no change; the lab's rule saves any improvement)
+        </label>
         <label className="wide">
           Output folder (optional; default the home's runs/finetune/&lt;job&gt;)
           <input aria-label="Output folder" value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder="/path/to/folder for v8_comparison.json" />
@@ -210,7 +216,7 @@ export function FinetuneForm() {
       {taken && <p className="small missing">{newId} already exists: model versions are immutable, so give another new version.</p>}
       <p className="small muted">
         {newId && gold
-          ? `Fine-tunes ${base!.id} on ${gold.frames} gold frames, compares it with ${base!.id} on the same ${CV_LABEL[cv]} folds, and saves ${newId} only if it is better on ${metric === 'macro_f1' ? 'macro-F1' : 'accuracy'}.`
+          ? `Fine-tunes ${base!.id} on ${gold.frames} gold frames, compares it with ${base!.id} on the same ${CV_LABEL[cv]} folds, and saves ${newId} only if it is better on ${metric === 'macro_f1' ? 'macro-F1' : 'accuracy'}${requireSignificant ? ' with an interval above no change' : ''}.`
           : 'Choose a base model and a gold snapshot of its dimension.'}
       </p>
       <button type="submit" className="primary" disabled={!base || !gold || starting || taken}>
