@@ -77,24 +77,21 @@ export function sequentialQr(x: Float64Array, n: number, p: number, tolerance = 
     for (let i = r + 1; i < n; i++) a[cj + i]! *= scale;
     a[cj + r] = beta;
     // Apply H = I − τ v vᵀ to the columns on the right (including the dependent ones still to come).
-    const v = a.subarray(cj + r + 1, cj + n);
     for (let k = j + 1; k < p; k++) {
       const ck = k * n;
-      const below = a.subarray(ck + r + 1, ck + n);
-      const w = (a[ck + r]! + dot(v, below)) * t;
+      let w = a[ck + r]!;
+      for (let i = r + 1; i < n; i++) w += a[cj + i]! * a[ck + i]!;
+      w *= t;
       a[ck + r]! -= w;
-      for (let i = 0; i < below.length; i++) below[i]! -= w * v[i]!;
+      for (let i = r + 1; i < n; i++) a[ck + i]! -= w * a[cj + i]!;
     }
     tau.push(t);
     independent.push(j);
     r++;
   }
-  // Pack the independent columns into an n × r matrix (already so when every column is).
-  let packed = a;
-  if (r < p) {
-    packed = new Float64Array(n * r);
-    independent.forEach((col, k) => packed.set(a.subarray(col * n, col * n + n), k * n));
-  }
+  // Pack the independent columns into an n × r matrix.
+  const packed = new Float64Array(n * r);
+  independent.forEach((col, k) => packed.set(a.subarray(col * n, col * n + n), k * n));
   return { n, p: r, packed, tau: Float64Array.from(tau), independent, dependent };
 }
 
@@ -148,42 +145,6 @@ export function thinQ(qr: Qr): Float64Array {
     }
   }
   return q;
-}
-
-/**
- * X·U for an n × p column-major X and an upper-triangular p × p U (e.g. Q = X·R⁻¹): column j is
- * Σ_{k ≤ j} U_kj·X_k, n·p²/2 multiply-adds.
- */
-export function timesUpper(x: Float64Array, n: number, p: number, u: Float64Array): Float64Array {
-  const out = new Float64Array(n * p);
-  for (let j = 0; j < p; j++) {
-    const col = out.subarray(j * n, j * n + n);
-    for (let k = 0; k <= j; k++) {
-      const ukj = u[j * p + k]!;
-      if (ukj === 0) continue;
-      const xk = x.subarray(k * n, k * n + n);
-      for (let i = 0; i < n; i++) col[i]! += xk[i]! * ukj;
-    }
-  }
-  return out;
-}
-
-/** a·b over equal-length vectors, four partial sums (independent adds run in parallel). */
-export function dot(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * b[i]!;
-    s1 += a[i + 1]! * b[i + 1]!;
-    s2 += a[i + 2]! * b[i + 2]!;
-    s3 += a[i + 3]! * b[i + 3]!;
-  }
-  for (; i < n; i++) s0 += a[i]! * b[i]!;
-  return s0 + s1 + (s2 + s3);
 }
 
 /** R's upper triangle as a p × p column-major matrix. */

@@ -1,7 +1,7 @@
 import { chiSquareSf, digamma, logGamma, trigamma } from './distributions';
 import { checkCounts, fitPoisson, type CountDesign, type PoissonResult } from './glm';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { cholesky, choleskyInverse, choleskySolve, dot, multiply } from './linalg';
+import { cholesky, choleskyInverse, choleskySolve } from './linalg';
 
 /**
  * NB2 negative binomial regression (variance μ + αμ², log link) with α by maximum
@@ -52,55 +52,24 @@ export interface NegBinResult {
   problem: string | null;
 }
 
-/** What the NB2 terms need of α alone, computed once per α rather than once per row. */
-interface AlphaConstants {
-  alpha: number;
-  r: number;
-  logAlpha: number;
-  logGammaR: number;
-  digammaR: number;
-  trigammaR: number;
-}
-
-function alphaConstants(alpha: number): AlphaConstants {
-  const r = 1 / alpha;
-  return { alpha, r, logAlpha: Math.log(alpha), logGammaR: logGamma(r), digammaR: digamma(r), trigammaR: trigamma(r) };
-}
-
 /** Per-observation pieces of the NB2 log-likelihood and its derivatives at (η, α) (zinb.ts reuses them). */
 export function nb2Terms(y: number, eta: number, alpha: number) {
-  return nb2TermsAt(y, eta, alphaConstants(alpha), logGamma(y + 1));
-}
-
-function nb2TermsAt(y: number, eta: number, c: AlphaConstants, logGammaY1: number) {
-  const { alpha, r } = c;
   const mu = Math.exp(eta);
+  const r = 1 / alpha;
   const am = alpha * mu;
   const l1p = Math.log1p(am);
-  const llf = logGamma(y + r) - c.logGammaR - logGammaY1 - r * l1p + (y > 0 ? y * (c.logAlpha + eta - l1p) : 0);
+  const llf = logGamma(y + r) - logGamma(r) - logGamma(y + 1) - r * l1p + (y > 0 ? y * (Math.log(alpha) + eta - l1p) : 0);
   const dEta = (y - mu) / (1 + am);
-  const psiDiff = c.digammaR - digamma(y + r) + l1p;
+  const psiDiff = digamma(r) - digamma(y + r) + l1p;
   const dAlpha = psiDiff / (alpha * alpha) + (y - mu) / (alpha * (1 + am));
   const dEtaEta = (-mu * (1 + alpha * y)) / ((1 + am) * (1 + am));
   const dEtaAlpha = (mu * (mu - y)) / ((1 + am) * (1 + am));
   const dAlphaAlpha =
     (-2 * psiDiff) / (alpha * alpha * alpha) +
-    (trigamma(y + r) - c.trigammaR) / (alpha * alpha * alpha * alpha) +
+    (trigamma(y + r) - trigamma(r)) / (alpha * alpha * alpha * alpha) +
     mu / (alpha * alpha * (1 + am)) -
     ((y - mu) * (1 + 2 * am)) / (alpha * (1 + am)) ** 2;
   return { llf, dEta, dAlpha, dEtaEta, dEtaAlpha, dAlphaAlpha };
-}
-
-/** log Γ(y + 1) of each count, kept per outcome vector: it does not change between iterations. */
-const logFactorials = new WeakMap<Float64Array, Float64Array>();
-function logFactorialsOf(y: Float64Array): Float64Array {
-  let out = logFactorials.get(y);
-  if (!out) {
-    out = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) out[i] = logGamma(y[i]! + 1);
-    logFactorials.set(y, out);
-  }
-  return out;
 }
 
 /**
@@ -112,35 +81,24 @@ export function nb2LogLikelihood(design: CountDesign, beta: ArrayLike<number>, a
   const k = p + 1;
   const gradient = new Float64Array(k);
   const hessian = new Float64Array(k * k);
-  const c = alphaConstants(alpha);
-  const lf = logFactorialsOf(y);
-  // Per row: the terms (η = Xβ column by column); then every sum over rows as a dot product of columns.
-  const eta = multiply(x, n, p, beta);
-  const dEta = new Float64Array(n);
-  const dEtaEta = new Float64Array(n);
-  const dEtaAlpha = new Float64Array(n);
   let llf = 0;
-  let dAlpha = 0;
-  let dAlphaAlpha = 0;
+  const row = new Float64Array(p);
   for (let i = 0; i < n; i++) {
-    const t = nb2TermsAt(y[i]!, eta[i]!, c, lf[i]!);
+    let eta = 0;
+    for (let j = 0; j < p; j++) {
+      row[j] = x[j * n + i]!;
+      eta += row[j]! * beta[j]!;
+    }
+    const t = nb2Terms(y[i]!, eta, alpha);
     llf += t.llf;
-    dEta[i] = t.dEta;
-    dEtaEta[i] = t.dEtaEta;
-    dEtaAlpha[i] = t.dEtaAlpha;
-    dAlpha += t.dAlpha;
-    dAlphaAlpha += t.dAlphaAlpha;
+    for (let a = 0; a < p; a++) {
+      gradient[a]! += t.dEta * row[a]!;
+      hessian[p * k + a]! += t.dEtaAlpha * row[a]!;
+      for (let b = 0; b <= a; b++) hessian[b * k + a]! += t.dEtaEta * row[a]! * row[b]!;
+    }
+    gradient[p]! += t.dAlpha;
+    hessian[p * k + p]! += t.dAlphaAlpha;
   }
-  const weighted = new Float64Array(n);
-  for (let a = 0; a < p; a++) {
-    const xa = x.subarray(a * n, a * n + n);
-    gradient[a] = dot(xa, dEta);
-    hessian[p * k + a] = dot(xa, dEtaAlpha);
-    for (let i = 0; i < n; i++) weighted[i] = xa[i]! * dEtaEta[i]!;
-    for (let b = 0; b <= a; b++) hessian[b * k + a] = dot(weighted, x.subarray(b * n, b * n + n));
-  }
-  gradient[p] = dAlpha;
-  hessian[p * k + p] = dAlphaAlpha;
   // Accumulated: the β block's lower triangle and the α column; mirror both.
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hessian[a * k + b] = hessian[b * k + a]!;
   for (let a = 0; a < p; a++) hessian[a * k + p] = hessian[p * k + a]!;

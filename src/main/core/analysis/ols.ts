@@ -1,7 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Design } from './design';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { applyQt, dot, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, timesOwnTranspose, timesUpper, type SequentialQr } from './linalg';
+import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose, type SequentialQr } from './linalg';
 
 /**
  * Ordinary least squares by Householder QR, with the covariance types statsmodels offers and
@@ -66,8 +66,7 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
   const qty = applyQt(qr, y);
   const params = solveUpper(r, p, qty);
   const fitted = multiply(x, n, p, params);
-  const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = y[i]! - fitted[i]!;
+  const residuals = y.map((v, i) => v - fitted[i]!);
 
   let ssr = 0;
   for (const e of residuals) ssr += e * e;
@@ -89,15 +88,11 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
   const aic = -2 * llf + 2 * p;
   const bic = -2 * llf + Math.log(n) * p;
 
-  // (XᵀX)⁻¹ = R⁻¹R⁻ᵀ; X(XᵀX)⁻¹Xᵀ = QQᵀ, so h_i = ‖Q_i‖² and XᵀΩX = Rᵀ(QᵀΩQ)R. Q = X·R⁻¹ costs
-  // half of accumulating the reflectors (thinQ) and agrees with it to ~1e-16 × cond(X).
+  // (XᵀX)⁻¹ = R⁻¹R⁻ᵀ; X(XᵀX)⁻¹Xᵀ = QQᵀ, so h_i = ‖Q_i‖² and XᵀΩX = Rᵀ(QᵀΩQ)R.
   const rInv = invertUpper(r, p);
-  const q = timesUpper(x, n, p, rInv);
+  const q = thinQ(qr);
   const leverage = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    const qj = q.subarray(j * n, j * n + n);
-    for (let i = 0; i < n; i++) leverage[i]! += qj[i]! * qj[i]!;
-  }
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) leverage[i]! += q[j * n + i]! ** 2;
   const cov = covariance(covType, { rInv, q, n, p, residuals, leverage, scale });
   const reference: Reference = covType === 'nonrobust' ? { kind: 't', df: dfResid } : { kind: 'z' };
   const coefficients = coefficientTable(names, params, cov, reference, options.confidence ?? DEFAULT_CONFIDENCE);
@@ -107,20 +102,19 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
 function covariance(type: CovType, f: { rInv: Float64Array; q: Float64Array; n: number; p: number; residuals: Float64Array; leverage: Float64Array; scale: number }): Float64Array {
   const { rInv, q, n, p, residuals, leverage, scale } = f;
   if (type === 'nonrobust') return timesOwnTranspose(rInv, p).map((v) => v * scale);
-  // √ω_i: |e_i|, |e_i|/√(1 − h_i) (HC2), |e_i|/(1 − h_i) (HC3).
-  const root = new Float64Array(n);
+  const omega = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const e = Math.abs(residuals[i]!);
-    root[i] = type === 'HC2' ? e / Math.sqrt(1 - leverage[i]!) : type === 'HC3' ? e / (1 - leverage[i]!) : e;
+    const e2 = residuals[i]! ** 2;
+    omega[i] = type === 'HC2' ? e2 / (1 - leverage[i]!) : type === 'HC3' ? e2 / (1 - leverage[i]!) ** 2 : e2;
   }
-  // Meat in Q's coordinates: M = QᵀΩQ = (Ω½Q)ᵀ(Ω½Q); then cov = R⁻¹·M·R⁻ᵀ. Q is scaled in place (fitOls is done with it).
-  const scaled = q;
-  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) scaled[j * n + i]! *= root[i]!;
+  // Meat in Q's coordinates: M = QᵀΩQ; then cov = R⁻¹·M·R⁻ᵀ.
   const meat = new Float64Array(p * p);
   for (let a = 0; a < p; a++) {
-    const ca = scaled.subarray(a * n, a * n + n);
     for (let b = 0; b <= a; b++) {
-      const s = dot(ca, scaled.subarray(b * n, b * n + n));
+      let s = 0;
+      const ca = a * n;
+      const cb = b * n;
+      for (let i = 0; i < n; i++) s += q[ca + i]! * omega[i]! * q[cb + i]!;
       meat[b * p + a] = s;
       meat[a * p + b] = s;
     }
