@@ -26,6 +26,10 @@ export interface Seed {
   sparseBytes?: number;
   /** Frames of one video with images, two coders (coder_a, coder_b), all frames in the overlap. */
   codingFrames?: number;
+  /** The coding frames' size, e.g. `1080x1920` for portrait short-form video (default 320x180). */
+  codingSize?: string;
+  /** The codebook's categories get example frames (the first coding frames). */
+  codebookExamples?: boolean;
 }
 
 export function seedHome(home: string, seed: Seed): void {

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assignFrames } from '../../src/main/core/coding/assignments';
+import { changeCodebook } from '../../src/main/core/coding/codebook';
 import { upsertCoder } from '../../src/main/core/coding/coders';
 import { openCore } from '../../src/main/core/core';
 import { nodeForkLauncher } from '../../src/main/core/jobs/launcher';
@@ -33,14 +34,15 @@ try {
     fs.truncateSync(absoluteStoredPath(core.home, relative), sparseBytes);
     core.db.prepare('UPDATE stored_files SET size = ? WHERE path = ?').run(sparseBytes, relative);
   }
-  if (seed.codingFrames) seedCoding(seed.codingFrames);
+  if (seed.codingFrames) seedCoding(seed.codingFrames, seed.codingSize ?? '320x180');
+  if (seed.codebookExamples) seedExamples();
 } finally {
   core.close();
 }
 
-function seedCoding(count: number): void {
+function seedCoding(count: number, size: string): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-seed-'));
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=1', '-frames:v', String(count), path.join(work, 'f%03d.jpg')]);
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=1`, '-frames:v', String(count), path.join(work, 'f%03d.jpg')]);
   const at = new Date().toISOString();
   core.db.prepare('INSERT INTO videos (video_id, imported_at) VALUES (?, ?)').run('vid_0001', at);
   for (let i = 0; i < count; i++) {
@@ -56,4 +58,11 @@ function seedCoding(count: number): void {
   upsertCoder(core.db, { coderId: 'coder_a', name: 'Ana' });
   upsertCoder(core.db, { coderId: 'coder_b', name: 'Ben' });
   assignFrames(core.db, { coderIds: ['coder_a', 'coder_b'], overlap: { fraction: 1, seed: 1 } });
+}
+
+/** The first category of each dimension gets the first two coding frames as its examples. */
+function seedExamples(): void {
+  const frames = (core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT 2').all() as { frame_id: string }[]).map((r) => r.frame_id);
+  const firsts = core.db.prepare('SELECT min(id) AS id FROM categories WHERE retired_at IS NULL GROUP BY dimension').all() as { id: number }[];
+  for (const { id } of firsts) changeCodebook(core.db, { op: 'setExamples', categoryId: id, frameIds: frames });
 }

@@ -1,4 +1,5 @@
 import { JobsPanel } from './components/JobsPanel';
+import { KeySheet } from './components/KeySheet';
 import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
 import { SyncBanner } from './components/SyncBadge';
@@ -46,6 +47,7 @@ export function App() {
         {area === 'preferences' && <PreferencesScreen />}
       </main>
       <JobsPanel />
+      <KeySheet />
     </div>
   );
 }

@@ -179,6 +179,8 @@ export const api = {
     summary: 'Sampled frames, by video and time, a page at a time',
     input: z.strictObject({
       videoId: z.string().min(1).optional(),
+      /** Only these frames (e.g. a codebook's example frames), still by video and time. */
+      frameIds: z.array(z.string().min(1)).max(1000).optional(),
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
     }),

@@ -3,6 +3,7 @@ import { client } from '../api/client';
 import { useStore } from '../store';
 import { loadCodingSetup } from '../store/codingActions';
 import { notifyError } from '../store/notifyError';
+import { CoderProgress } from './CoderProgress';
 
 /** The lead's setup: coder profiles, and the assignment of frames with an overlap set. */
 export function CodersScreen() {
@@ -18,7 +19,6 @@ export function CodersScreen() {
   useEffect(() => {
     void loadCodingSetup();
   }, []);
-
 
   const addCoder = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -56,13 +56,9 @@ export function CodersScreen() {
           {coders.length === 0 ? (
             <p className="empty">No coders yet: add the people who code frames.</p>
           ) : (
-            <ul className="plain" data-testid="coder-list">
-              {coders.map((c) => (
-                <li key={c.coderId}>
-                  <strong>{c.coderId}</strong> {c.name !== c.coderId && <span>{c.name}</span>} <span className="badge">{c.role}</span>
-                </li>
-              ))}
-            </ul>
+            <div data-testid="coder-list">
+              <CoderProgress coders={coders} />
+            </div>
           )}
           <form className="form" onSubmit={(e) => void addCoder(e)}>
             <label>

@@ -19,6 +19,8 @@ export interface AppSlice {
   theme: Theme;
   area: Area;
   jobsPanelOpen: boolean;
+  /** The ? sheet of every key in the app. */
+  keySheetOpen: boolean;
   notices: Notice[];
   /** Bumped for each data.changed topic, so a screen refetches exactly when its data changed. */
   topicVersions: Partial<Record<DataTopic, number>>;
@@ -28,6 +30,7 @@ export interface AppSlice {
   setTheme(theme: Theme): void;
   setArea(area: Area): void;
   setJobsPanelOpen(open: boolean): void;
+  setKeySheetOpen(open: boolean): void;
   notify(kind: Notice['kind'], text: string): void;
   dismissNotice(id: number): void;
 }
@@ -40,6 +43,7 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   theme: 'light',
   area: 'coding',
   jobsPanelOpen: false,
+  keySheetOpen: false,
   notices: [],
   topicVersions: {},
   bumpTopics: (topics) =>
@@ -51,6 +55,7 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   setTheme: (theme) => set({ theme }),
   setArea: (area) => set({ area }),
   setJobsPanelOpen: (jobsPanelOpen) => set({ jobsPanelOpen }),
+  setKeySheetOpen: (keySheetOpen) => set({ keySheetOpen }),
   notify: (kind, text) => set((s) => ({ notices: [...s.notices.slice(-4), { id: nextNoticeId++, kind, text }] })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 });

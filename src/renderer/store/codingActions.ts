@@ -37,6 +37,7 @@ export async function loadCodingSetup(): Promise<void> {
 export async function chooseCoder(coderId: string): Promise<void> {
   localStorage.setItem(CODER_KEY, coderId);
   useStore.getState().setCoderId(coderId);
+  useStore.getState().setTabFinished(null);
   await loadQueue();
 }
 
@@ -151,6 +152,7 @@ export async function pressCategory(dimension: string, value: string): Promise<v
     const updated: CodingFrame = { ...frame, codes: saved.codes, recode: [] };
     const queue = after.queue.map((f) => (f.frameId === frame.frameId ? updated : f));
     const at = queue.findIndex((f) => f.frameId === frame.frameId);
+    const next = queue[at + 1];
     // One store update for the whole switch: the next frame paints in a single render.
     useStore.setState({
       queue,
@@ -159,11 +161,16 @@ export async function pressCategory(dimension: string, value: string): Promise<v
         done: after.counts.done + (isDone(frame, after.codebook!.dimensions.length) ? 0 : 1),
         recode: after.counts.recode - (frame.recode.length > 0 ? 1 : 0),
       },
-      currentFrameId: (queue[at + 1] ?? updated).frameId,
+      currentFrameId: (next ?? updated).frameId,
       draft: {},
       saving: false,
+      tabFinished: null,
+      ...(next ? { zoom: null, pan: { x: 0, y: 0 } } : {}),
     });
-    preload();
+    if (next) {
+      preload();
+      void refreshCounts();
+    } else await leaveFinishedTab();
   } catch (err) {
     report(err);
     useStore.getState().setSaving(false);
@@ -190,15 +197,62 @@ export async function undo(): Promise<void> {
   }
 }
 
-export async function toggleUnsure(note?: string): Promise<void> {
-  const { coderId } = useStore.getState();
-  const frame = currentFrame();
-  if (!coderId || !frame) return;
-  const unsure = note !== undefined ? true : !frame.flag?.unsure;
+/**
+ * The last frame of a tab was saved: rather than leave the coder on a frame that is done, show
+ * the first uncoded frame (the Uncoded tab, from its start: frames skipped earlier come back),
+ * or, when there is none, the Uncoded tab's "all coded" message.
+ */
+async function leaveFinishedTab(): Promise<void> {
+  const finished = useStore.getState().filter;
+  useStore.getState().setFilter('uncoded');
+  await loadQueue();
+  if (useStore.getState().currentFrameId) useStore.getState().setTabFinished(finished);
+}
+
+let countsAsked = 0;
+
+/**
+ * The tab counts from the core after a save or a flag: the counts the screen adjusted itself
+ * cover the common case at once, but only the core knows every effect (a re-code resolved,
+ * a flag on a frame outside the window), so the badges never stay stale.
+ */
+async function refreshCounts(): Promise<void> {
+  const { coderId, filter } = useStore.getState();
+  if (!coderId) return;
+  const asked = ++countsAsked;
   try {
-    const flag = await client().call('coding.flag', { coderId, frameId: frame.frameId, unsure, note: note ?? frame.flag?.note ?? '' });
+    const { counts } = await client().call('coding.queue', { coderId, filter, limit: 1 });
+    if (asked === countsAsked && useStore.getState().coderId === coderId) useStore.setState({ counts });
+  } catch (err) {
+    report(err);
+  }
+}
+
+/** U: marks the frame unsure or takes the mark off; its note stays as it is. */
+export async function toggleUnsure(): Promise<void> {
+  const frame = currentFrame();
+  if (!frame) return;
+  const unsure = !frame.flag?.unsure;
+  const counts = useStore.getState().counts;
+  if (counts) useStore.setState({ counts: { ...counts, flagged: counts.flagged + (unsure ? 1 : -1) } });
+  await writeFlag(frame, unsure, frame.flag?.note ?? '');
+}
+
+/** N: keeps a note on the frame. A note is not a doubt: it leaves the unsure mark as it is. */
+export async function saveNote(note: string): Promise<void> {
+  const frame = currentFrame();
+  if (!frame) return;
+  await writeFlag(frame, frame.flag?.unsure ?? false, note);
+}
+
+async function writeFlag(frame: CodingFrame, unsure: boolean, note: string): Promise<void> {
+  const { coderId } = useStore.getState();
+  if (!coderId) return;
+  try {
+    const flag = await client().call('coding.flag', { coderId, frameId: frame.frameId, unsure, note });
     useStore.getState().replaceFrame({ ...frame, flag: { unsure: flag.unsure, note: flag.note } });
   } catch (err) {
     report(err);
   }
+  await refreshCounts();
 }

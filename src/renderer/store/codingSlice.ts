@@ -29,6 +29,12 @@ export interface CodingSlice {
   /** Keys pressed for the current frame and not saved yet: a draft is never a code. */
   draft: Record<string, string>;
   saving: boolean;
+  /** How the frame is shown: null fits it to the view; a number is screen pixels per image pixel (1 is 1:1). */
+  zoom: number | null;
+  /** The frame's offset from the view's centre, in screen pixels, while zoomed in. */
+  pan: { x: number; y: number };
+  /** The tab whose last frame was just saved: the view moved on to the Uncoded tab. */
+  tabFinished: QueueFilter | null;
   setCodebook(codebook: Codebook): void;
   setCoders(coders: Coder[]): void;
   setCoderId(coderId: string | null): void;
@@ -38,7 +44,11 @@ export interface CodingSlice {
   setDraft(draft: Record<string, string>): void;
   setSaving(saving: boolean): void;
   replaceFrame(frame: CodingFrame): void;
+  setView(zoom: number | null, pan: { x: number; y: number }): void;
+  setTabFinished(filter: QueueFilter | null): void;
 }
+
+const FIT = { zoom: null, pan: { x: 0, y: 0 } };
 
 export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set) => ({
   codebook: null,
@@ -53,14 +63,19 @@ export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set)
   currentFrameId: null,
   draft: {},
   saving: false,
+  ...FIT,
+  tabFinished: null,
   setCodebook: (codebook) => set({ codebook }),
   setCoders: (coders) => set({ coders }),
   setCoderId: (coderId) => set({ coderId, queue: [], queueOffset: 0, queueTotal: 0, moreAfter: false, counts: null, currentFrameId: null, draft: {} }),
-  setFilter: (filter) => set({ filter }),
+  setFilter: (filter) => set({ filter, tabFinished: null }),
   setQueue: (queue, counts, window) =>
     set({ queue, counts, queueOffset: window?.offset ?? 0, queueTotal: window?.total ?? queue.length, moreAfter: window?.moreAfter ?? false }),
-  showFrame: (currentFrameId) => set({ currentFrameId, draft: {} }),
+  // Each frame starts fitted: a zoom and pan chosen for one frame mean nothing on the next.
+  showFrame: (currentFrameId) => set((s) => (s.currentFrameId === currentFrameId ? { draft: {} } : { currentFrameId, draft: {}, ...FIT })),
   setDraft: (draft) => set({ draft }),
   setSaving: (saving) => set({ saving }),
   replaceFrame: (frame) => set((s) => ({ queue: s.queue.map((f) => (f.frameId === frame.frameId ? frame : f)) })),
+  setView: (zoom, pan) => set({ zoom, pan }),
+  setTabFinished: (tabFinished) => set({ tabFinished }),
 });

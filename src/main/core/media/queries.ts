@@ -69,9 +69,16 @@ export function listVideos(db: Db): VideoSummary[] {
   }));
 }
 
-export function listFrames(db: Db, options: { videoId?: string; limit: number; offset: number }): { frames: FrameSummary[]; total: number } {
-  const where = options.videoId === undefined ? '' : 'WHERE video_id = @videoId';
-  const params = { videoId: options.videoId, limit: options.limit, offset: options.offset };
+export function listFrames(
+  db: Db,
+  options: { videoId?: string; frameIds?: string[]; limit: number; offset: number },
+): { frames: FrameSummary[]; total: number } {
+  const conditions = [
+    ...(options.videoId === undefined ? [] : ['video_id = @videoId']),
+    ...(options.frameIds === undefined ? [] : ['frame_id IN (SELECT value FROM json_each(@frameIds))']),
+  ];
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const params = { videoId: options.videoId, frameIds: JSON.stringify(options.frameIds ?? []), limit: options.limit, offset: options.offset };
   const total = (db.prepare(`SELECT count(*) AS n FROM frames ${where}`).get(params) as { n: number }).n;
   const rows = db
     .prepare(

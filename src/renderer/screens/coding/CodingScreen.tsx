@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { QUEUE_FILTERS, type QueueFilter } from '../../../shared/coding';
-import { KeyList, type KeyHint } from '../../components/KeyList';
+import { KeyList } from '../../components/KeyList';
 import { NoteEditor } from '../../components/NoteEditor';
 import { useStore } from '../../store';
-import { chooseCoder, loadCodingSetup, loadQueue, pressCategory, toggleUnsure } from '../../store/codingActions';
+import { chooseCoder, loadCodingSetup, loadQueue, pressCategory, saveNote, toggleUnsure } from '../../store/codingActions';
+import { CodebookPanel } from './CodebookPanel';
+import { codingHints } from './codingKeys';
 import { FrameView } from './FrameView';
 import { DimensionPanel } from './DimensionPanel';
 import { useCodingKeys } from './useCodingKeys';
+import './coding.css';
 
 const FILTER_LABELS: Record<QueueFilter, string> = { all: 'All', uncoded: 'Uncoded', flagged: 'Flagged', recode: 'Re-code' };
 
@@ -23,12 +26,14 @@ export function CodingScreen() {
   const queueLength = useStore((s) => Math.max(s.queueTotal, s.queueOffset + s.queue.length));
   const position = useStore((s) => s.queueOffset + s.queue.findIndex((f) => f.frameId === s.currentFrameId));
   const frame = useStore(useShallow((s) => s.queue.find((f) => f.frameId === s.currentFrameId) ?? null));
+  const tabFinished = useStore((s) => s.tabFinished);
+  const keySheetOpen = useStore((s) => s.keySheetOpen);
   const [noteOpen, setNoteOpen] = useState(false);
 
   useEffect(() => {
     void loadCodingSetup();
   }, []);
-  useCodingKeys({ onNote: () => setNoteOpen(true), enabled: !noteOpen });
+  useCodingKeys({ onNote: () => setNoteOpen(true), enabled: !noteOpen && !keySheetOpen });
 
   if (!codebook) return <p className="loading">Loading the codebook…</p>;
   if (coders.length === 0) {
@@ -46,7 +51,15 @@ export function CodingScreen() {
         <h1 id="coding-title">Coding</h1>
         <label className="coder-picker">
           Coder{' '}
-          <select aria-label="Coder" value={coderId ?? ''} onChange={(e) => void chooseCoder(e.target.value)}>
+          <select
+            aria-label="Coder"
+            value={coderId ?? ''}
+            onChange={(e) => {
+              // A select keeps the keys (type-ahead) while focused: after a choice they belong to coding again.
+              e.currentTarget.blur();
+              void chooseCoder(e.target.value);
+            }}
+          >
             <option value="" disabled>
               Choose…
             </option>
@@ -82,6 +95,11 @@ export function CodingScreen() {
                 </button>
               ))}
             </div>
+            {tabFinished && (
+              <span className="tab-finished" role="status" data-testid="coding-status">
+                That was the last frame of {FILTER_LABELS[tabFinished]}: here is the next uncoded frame.
+              </span>
+            )}
             {counts && (
               <span className="counter" data-testid="coding-counter">
                 {counts.done} / {counts.assigned} done
@@ -93,7 +111,7 @@ export function CodingScreen() {
               {counts?.assigned === 0
                 ? 'No frames are assigned to you yet.'
                 : filter === 'uncoded'
-                  ? 'All your assigned frames are coded. Nice work.'
+                  ? `All ${counts?.assigned ?? ''} of your assigned frames are coded. Nice work: the All tab shows them.`
                   : 'Nothing here for this filter.'}
             </p>
           ) : (
@@ -111,9 +129,14 @@ export function CodingScreen() {
                     <kbd>N</kbd> Note
                   </button>
                 </div>
-                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onSave={(text) => void toggleUnsure(text)} onClose={() => setNoteOpen(false)} />}
-                {frame.flag?.note && !noteOpen && <p className="note">“{frame.flag.note}”</p>}
-                <KeyList hints={CODING_KEYS} />
+                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onSave={(text) => void saveNote(text)} onClose={() => setNoteOpen(false)} />}
+                {frame.flag?.note && !noteOpen && (
+                  <p className="note" data-testid="frame-note">
+                    “{frame.flag.note}”
+                  </p>
+                )}
+                <KeyList hints={[...codingHints(), { keys: ['?'], label: 'every key of the app' }]} />
+                <CodebookPanel codebook={codebook} />
               </div>
             </div>
           )}
@@ -122,9 +145,3 @@ export function CodingScreen() {
     </section>
   );
 }
-
-const CODING_KEYS: KeyHint[] = [
-  { keys: ['Z', '⌫'], label: 'undo the last save' },
-  { keys: ['←', '→'], label: 'previous / next frame' },
-  { keys: ['Esc'], label: 'clear the unsaved keys' },
-];
