@@ -32,6 +32,16 @@ test('the report shows the sample figures with intervals; a disagreement is adju
 
   const cards = page.getByTestId('disagreement');
   await expect(cards).toHaveCount(6);
+  await expect(page.getByTestId('coverage')).toContainText('the figures rest on the');
+  await expect(page.getByTestId('figure-percentAgreement')).toContainText('of the compared frames coded alike');
+  // An off-diagonal confusion cell shows just those disagreements; "all" shows every one again.
+  const cell = page.getByTestId('confusion').locator('button.cell-pick').first();
+  const inCell = Number(await cell.textContent());
+  await cell.click();
+  await expect(page.getByLabel('Category pair')).not.toHaveValue('');
+  await expect(cards).toHaveCount(inCell);
+  await page.getByLabel('Category pair').selectOption('');
+  await expect(cards).toHaveCount(6);
   const first = cards.first();
   await first.getByLabel('Note').fill('face fills half the frame');
   await first.getByRole('button', { name: /^coder_a:/ }).click();

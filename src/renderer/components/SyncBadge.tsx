@@ -16,7 +16,7 @@ export function syncHeadline(s: SyncStatus): string {
     case 'synced':
       return `Synced ${s.lastSyncedAt ? formatTime(s.lastSyncedAt) : ''}`.trim();
     case 'offline':
-      return `Not synced since ${s.lastSyncedAt ? formatTime(s.lastSyncedAt) : 'ever'}`;
+      return s.lastSyncedAt ? `Not synced since ${formatTime(s.lastSyncedAt)}` : 'Never synced';
   }
 }
 
@@ -56,7 +56,7 @@ export function SyncBanner() {
   return (
     <div className="sync-banner" role="status" data-testid="sync-banner">
       <strong>
-        Not synced since {status.lastSyncedAt ? formatTime(status.lastSyncedAt) : 'ever'}
+        {status.lastSyncedAt ? `Not synced since ${formatTime(status.lastSyncedAt)}` : 'Never synced'}
         {status.offlineSince ? ` (offline since ${formatTime(status.offlineSince)})` : ''}.
       </strong>{' '}
       {status.message} Work goes on locally; results computed now are marked “local”.{' '}

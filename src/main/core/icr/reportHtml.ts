@@ -1,6 +1,6 @@
 import type { Coverage } from '../../../shared/gold';
 import type { IcrReport, IcrStatistic } from '../../../shared/icr';
-import { alphaReading, fmt, kappaReading } from '../../../shared/icrReadings';
+import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading } from '../../../shared/icrReadings';
 
 /**
  * The reliability report as one self-contained HTML file: no script, no external asset, so it
@@ -42,13 +42,7 @@ function heatmap(report: IcrReport): string {
 }
 
 function coverageSentence(context: ReportContext): string {
-  const c = context.coverage;
-  if (!c) return '';
-  const missing = Object.entries(c.missingByCoder)
-    .filter(([, n]) => n > 0)
-    .map(([coder, n]) => `; ${n} missing a ${escape(c.dimension)} code from ${escape(coder)}${c.inRecodeQueue[coder] ? ` (${c.inRecodeQueue[coder]} in the re-code queue)` : ''}`)
-    .join('');
-  return `<p>${c.codedByAll} of ${c.overlapFrames} overlap frames coded by every coder${missing}.</p>`;
+  return `<p>${escape(denominatorSentence(context.report, context.coverage))}</p>`;
 }
 
 export function renderReportHtml(context: ReportContext): string {
@@ -77,7 +71,7 @@ ${coverageSentence(context)}
 <div class="figures">
 ${figure(`Krippendorff's α (${ordinal ? 'ordinal' : 'nominal'})`, alpha, ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal', report, alphaReading(alpha))}
 ${figure(ordinal ? 'Weighted κ (quadratic)' : "Cohen's κ", kappa, ordinal ? 'weightedKappa.quadratic' : 'cohenKappa', report, kappaReading(kappa))}
-${figure('Percent agreement', report.percentAgreement, 'percentAgreement', report, `${fmt((report.percentAgreement ?? 0) * 100, 1)}% of coder pairs agree`)}
+${figure('Percent agreement', report.percentAgreement, 'percentAgreement', report, agreementReading(report.percentAgreement, report.coders))}
 ${figure("Gwet's AC1", report.gwetAC1, 'gwetAC1', report, kappaReading(report.gwetAC1))}
 </div>
 <h2>All figures</h2>

@@ -1,5 +1,20 @@
-/** Rows: the first coder's codes; columns: the second's; darker = more frames. */
-export function ConfusionHeatmap({ categories, matrix, rowCoder, colCoder }: { categories: string[]; matrix: number[][]; rowCoder: string; colCoder: string }) {
+/**
+ * Rows: the first coder's codes; columns: the second's; darker = more frames. With `onPick`,
+ * an off-diagonal cell with frames is a button that shows those disagreements in the gallery.
+ */
+export function ConfusionHeatmap({
+  categories,
+  matrix,
+  rowCoder,
+  colCoder,
+  onPick,
+}: {
+  categories: string[];
+  matrix: number[][];
+  rowCoder: string;
+  colCoder: string;
+  onPick?: (row: string, col: string) => void;
+}) {
   const max = Math.max(1, ...matrix.flat());
   return (
     <table className="heatmap" data-testid="confusion">
@@ -23,7 +38,13 @@ export function ConfusionHeatmap({ categories, matrix, rowCoder, colCoder }: { c
                 className={i === j ? 'diagonal' : ''}
                 style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((n / max) * 85)}%, transparent)` }}
               >
-                {n}
+                {onPick && i !== j && n > 0 ? (
+                  <button type="button" className="cell-pick" title={`Show the disagreements between ${categories[i]} and ${categories[j]} in the gallery`} onClick={() => onPick(categories[i]!, categories[j]!)}>
+                    {n}
+                  </button>
+                ) : (
+                  n
+                )}
               </td>
             ))}
           </tr>

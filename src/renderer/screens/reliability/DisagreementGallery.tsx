@@ -6,11 +6,10 @@ import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 
 /** The frames where coders differ, both codes side by side; the lead decides each one. */
-export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
+export function DisagreementGallery({ dimension, pair, setPair }: { dimension: Dimension; pair: string; setPair: (pair: string) => void }) {
   const goldVersion = useStore((s) => s.topicVersions.gold ?? 0);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   const [items, setItems] = useState<Disagreement[] | null>(null);
-  const [pair, setPair] = useState('');
 
   useEffect(() => {
     const chosen = pair ? (pair.split(' ↔ ') as [string, string]) : undefined;
@@ -23,7 +22,7 @@ export function DisagreementGallery({ dimension }: { dimension: Dimension }) {
   const pairs = [...new Set((items ?? []).map((d) => [...new Set(Object.values(d.codes))].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(' ↔ ')))];
 
   return (
-    <section aria-label="Disagreements">
+    <section aria-label="Disagreements" id="disagreements">
       <header className="screen-head">
         <h2>Disagreements</h2>
         <label className="small">

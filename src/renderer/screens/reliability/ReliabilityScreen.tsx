@@ -9,8 +9,9 @@ import { DisagreementGallery } from './DisagreementGallery';
 import { ExportPanel } from './ExportPanel';
 import { GoldPanel } from './GoldPanel';
 import { Headline } from './Headline';
-import { alphaReading, fmt, kappaReading } from '../../../shared/icrReadings';
+import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading, smallSampleWarning } from '../../../shared/icrReadings';
 import { notifyError } from '../../store/notifyError';
+import './reliability.css';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
 export function ReliabilityScreen() {
@@ -20,6 +21,8 @@ export function ReliabilityScreen() {
   const [report, setReport] = useState<IcrReport | null>(null);
   const [cover, setCover] = useState<Coverage | null>(null);
   const [byVideo, setByVideo] = useState(false);
+  // The gallery's category pair: chosen there, or by clicking an off-diagonal confusion cell.
+  const [pair, setPair] = useState('');
 
   useEffect(() => {
     void loadCodingSetup();
@@ -29,6 +32,7 @@ export function ReliabilityScreen() {
   useEffect(() => {
     if (!dimension) return;
     setReport(null);
+    setPair('');
       client().call('icr.report', { dimension: dimension.name, byVideo }).then(setReport, notifyError);
     client().call('icr.coverage', { dimension: dimension.name }).then(setCover, notifyError);
   }, [dimension?.name, byVideo, codesVersion]);
@@ -37,6 +41,7 @@ export function ReliabilityScreen() {
   const ordinal = dimension.level === 'ordinal';
   const alpha = ordinal ? report?.krippendorffAlpha.ordinal : report?.krippendorffAlpha.nominal;
   const kappa = ordinal ? report?.weightedKappa.quadratic : report?.cohenKappa;
+  const warning = report && report.unitsCompared > 0 ? smallSampleWarning(report.unitsCompared, report.ci[ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal']) : null;
 
   return (
     <section className="screen" aria-labelledby="reliability-title">
@@ -50,24 +55,22 @@ export function ReliabilityScreen() {
           ))}
         </div>
       </header>
-      {cover && (
-        <p data-testid="coverage">
-          {cover.codedByAll} of {cover.overlapFrames} overlap frames coded by every coder
-          {Object.entries(cover.missingByCoder)
-            .filter(([, n]) => n > 0)
-            .map(([coder, n]) => `; ${n} missing a ${dimension.name} code from ${coder}${cover.inRecodeQueue[coder] ? ` (${cover.inRecodeQueue[coder]} in the re-code queue)` : ''}`)
-            .join('')}
-          .
-        </p>
+      {report && report.unitsCompared > 0 && (
+        <p data-testid="coverage">{denominatorSentence(report, cover)}</p>
       )}
       {!report ? (
         <p className="loading">Computing (1,000 bootstrap resamples)…</p>
       ) : report.unitsCompared === 0 ? (
-        <p className="empty">No frame has two {dimension.name} codes yet: reliability needs an overlap set coded by two coders.</p>
+        <p className="empty">No frame has two {dimension.label} codes yet: reliability needs an overlap set coded by two coders (Coders assigns one).</p>
       ) : (
         <>
+          {warning && (
+            <p className="warn-banner" role="note" data-testid="small-sample">
+              {warning}
+            </p>
+          )}
           <p className="muted small">
-            {report.unitsCompared} of {report.units} frames compared · {report.coders} coders · intervals from {report.details.bootstrap?.resamples ?? 0}{' '}
+            Intervals from {report.details.bootstrap?.resamples ?? 0}{' '}
             resamples of {report.details.bootstrap?.resampling === 'groups' ? 'whole videos' : 'frames'}{' '}
             <label>
               <input type="checkbox" checked={byVideo} onChange={(e) => setByVideo(e.target.checked)} /> resample whole videos
@@ -88,7 +91,7 @@ export function ReliabilityScreen() {
               report={report}
               reading={kappaReading(kappa ?? null)}
             />
-            <Headline label="Percent agreement" value={report.percentAgreement} statistic="percentAgreement" report={report} reading={`${fmt((report.percentAgreement ?? 0) * 100, 1)}% of coder pairs agree`} />
+            <Headline label="Percent agreement" value={report.percentAgreement} statistic="percentAgreement" report={report} reading={agreementReading(report.percentAgreement, report.coders)} />
             <Headline label="Gwet's AC1" value={report.gwetAC1} statistic="gwetAC1" report={report} reading={kappaReading(report.gwetAC1)} />
           </div>
           <details className="more-figures">
@@ -136,7 +139,17 @@ export function ReliabilityScreen() {
             <section aria-label="Confusion matrix">
               <h2>Confusion</h2>
               {report.confusion ? (
-                <ConfusionHeatmap categories={report.confusion.categories} matrix={report.confusion.matrix} rowCoder={report.details.coders[0] ?? ''} colCoder={report.details.coders[1] ?? ''} />
+                <ConfusionHeatmap
+                  categories={report.confusion.categories}
+                  matrix={report.confusion.matrix}
+                  rowCoder={report.details.coders[0] ?? ''}
+                  colCoder={report.details.coders[1] ?? ''}
+                  onPick={(a, b) => {
+                    const order = dimension.categories.map((c) => c.value);
+                    setPair([a, b].sort((x, y) => order.indexOf(x) - order.indexOf(y)).join(' ↔ '));
+                    document.getElementById('disagreements')?.scrollIntoView({ block: 'start' });
+                  }}
+                />
               ) : (
                 <p className="empty">A confusion matrix needs exactly two coders; see the pairs below.</p>
               )}
@@ -179,7 +192,7 @@ export function ReliabilityScreen() {
           </div>
         </>
       )}
-      <DisagreementGallery dimension={dimension} />
+      <DisagreementGallery dimension={dimension} pair={pair} setPair={setPair} />
       <GoldPanel dimension={dimension.name} />
     </section>
   );
