@@ -30,6 +30,8 @@ export interface Seed {
   codingSize?: string;
   /** The codebook's categories get example frames (the first coding frames). */
   codebookExamples?: boolean;
+  /** coder_a's first N frames wait in their re-code queue (pov), as after an import with blank cells. */
+  recodeFrames?: number;
 }
 
 export function seedHome(home: string, seed: Seed): void {

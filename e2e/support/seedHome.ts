@@ -36,6 +36,7 @@ try {
   }
   if (seed.codingFrames) seedCoding(seed.codingFrames, seed.codingSize ?? '320x180');
   if (seed.codebookExamples) seedExamples();
+  if (seed.recodeFrames) seedRecodes(seed.recodeFrames);
 } finally {
   core.close();
 }
@@ -65,4 +66,10 @@ function seedExamples(): void {
   const frames = (core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT 2').all() as { frame_id: string }[]).map((r) => r.frame_id);
   const firsts = core.db.prepare('SELECT min(id) AS id FROM categories WHERE retired_at IS NULL GROUP BY dimension').all() as { id: number }[];
   for (const { id } of firsts) changeCodebook(core.db, { op: 'setExamples', categoryId: id, frameIds: frames });
+}
+
+function seedRecodes(count: number): void {
+  const frames = core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT ?').all(count) as { frame_id: string }[];
+  const insert = core.db.prepare("INSERT INTO recode_queue (frame_id, coder_id, dimension, reason, created_at) VALUES (?, 'coder_a', 'pov', 'blank cell in the seed', ?)");
+  for (const { frame_id } of frames) insert.run(frame_id, new Date().toISOString());
 }

@@ -71,8 +71,10 @@ export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set)
   setFilter: (filter) => set({ filter, tabFinished: null }),
   setQueue: (queue, counts, window) =>
     set({ queue, counts, queueOffset: window?.offset ?? 0, queueTotal: window?.total ?? queue.length, moreAfter: window?.moreAfter ?? false }),
-  // Each frame starts fitted: a zoom and pan chosen for one frame mean nothing on the next.
-  showFrame: (currentFrameId) => set((s) => (s.currentFrameId === currentFrameId ? { draft: {} } : { currentFrameId, draft: {}, ...FIT })),
+  // Each frame starts fitted: a zoom and pan chosen for one frame mean nothing on the next;
+  // and the "last frame of the tab" line was about the frame the coder has left.
+  showFrame: (currentFrameId) =>
+    set((s) => (s.currentFrameId === currentFrameId ? { draft: {} } : { currentFrameId, draft: {}, tabFinished: null, ...FIT })),
   setDraft: (draft) => set({ draft }),
   setSaving: (saving) => set({ saving }),
   replaceFrame: (frame) => set((s) => ({ queue: s.queue.map((f) => (f.frameId === frame.frameId ? frame : f)) })),

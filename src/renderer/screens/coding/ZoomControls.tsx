@@ -19,9 +19,11 @@ export function ZoomControls() {
       <button type="button" aria-pressed={zoom === 1} title="Actual pixels (Space)" onClick={() => zoomFromKeys('actual')}>
         1:1
       </button>
-      <button type="button" disabled={zoom === null} title="Fit the frame to the view (double-click)" onClick={() => setView(null, { x: 0, y: 0 })}>
-        Fit
-      </button>
+      {zoom !== null && (
+        <button type="button" title="Fit the frame to the view (double-click)" onClick={() => setView(null, { x: 0, y: 0 })}>
+          Fit
+        </button>
+      )}
     </span>
   );
 }

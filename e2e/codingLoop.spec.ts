@@ -1,0 +1,89 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures';
+
+/**
+ * The coding loop's feedback as a coder meets it: the tab counts follow each save and flag, a
+ * note is not a doubt, the end of a tab leads to the next uncoded frame (or says all are
+ * coded), and the lead sees each coder's progress on Coders.
+ */
+test.use({ seed: { codingFrames: 3, recodeFrames: 1 }, viewport: { width: 1400, height: 900 } });
+
+const frameId = (n: number) => `vid_0001_t${n.toFixed(1).padStart(5, '0')}`;
+
+async function openAsCoderA(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByLabel('Coder').selectOption('coder_a');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(1));
+}
+
+test('the Flagged and Re-code counts follow U and saves; a note does not mark the frame unsure', async ({ page, server }) => {
+  await openAsCoderA(page, server.url);
+  const flagged = page.getByRole('tab', { name: /^Flagged/ });
+  const recode = page.getByRole('tab', { name: /^Re-code/ });
+  const unsure = page.getByRole('button', { name: /unsure/i });
+  await expect(flagged).toHaveText('Flagged (0)');
+  await expect(recode).toHaveText('Re-code (1)');
+
+  await page.keyboard.press('u');
+  await expect(flagged).toHaveText('Flagged (1)');
+  await expect(unsure).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('u');
+  await expect(flagged).toHaveText('Flagged (0)');
+  await expect(unsure).toHaveAttribute('aria-pressed', 'false');
+
+  // N: a note, kept with Enter; the frame stays not unsure, the count stays 0.
+  await page.keyboard.press('n');
+  await page.keyboard.type('glare on the lens');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('frame-note')).toHaveText('“glare on the lens”');
+  await expect(unsure).toHaveAttribute('aria-pressed', 'false');
+  await expect(flagged).toHaveText('Flagged (0)');
+  // U on a frame with a note keeps the note.
+  await page.keyboard.press('u');
+  await expect(flagged).toHaveText('Flagged (1)');
+  await expect(page.getByTestId('frame-note')).toHaveText('“glare on the lens”');
+
+  // Saving the re-code frame takes it off the Re-code count; the flag stays.
+  await page.keyboard.press('1');
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('coding-counter')).toHaveText('1 / 3 done');
+  await expect(recode).toHaveText('Re-code (0)');
+  await expect(flagged).toHaveText('Flagged (1)');
+
+  // As the core has it, after a reload.
+  await page.reload();
+  await expect(recode).toHaveText('Re-code (0)');
+  await expect(flagged).toHaveText('Flagged (1)');
+});
+
+test('the end of a tab leads to the next uncoded frame, then says all are coded; Coders shows each coder\'s progress', async ({ page, server }) => {
+  await openAsCoderA(page, server.url);
+  const status = page.getByTestId('coding-status');
+
+  // The Re-code tab holds one frame: once it is saved, the view goes on to the uncoded frames.
+  await page.getByRole('tab', { name: /^Re-code/ }).click();
+  await page.keyboard.press('1');
+  await page.keyboard.press('a');
+  await expect(status).toHaveText('That was the last frame of Re-code: here is the next uncoded frame.');
+  await expect(page.getByRole('tab', { name: 'Uncoded' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(2));
+
+  // Skip frame 2, code frame 3 (the tab's last): back to frame 2, the one left uncoded.
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(3));
+  await expect(status).toBeHidden();
+  await page.keyboard.press('3');
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(2));
+  await expect(status).toHaveText('That was the last frame of Uncoded: here is the next uncoded frame.');
+  await page.keyboard.press('2');
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('coding-empty')).toHaveText('All 3 of your assigned frames are coded. Nice work: the All tab shows them.');
+  await expect(page.getByTestId('coding-counter')).toHaveText('3 / 3 done');
+
+  // The lead's view of the same work.
+  await page.keyboard.press('Control+2');
+  await expect(page.getByTestId('progress-coder_a')).toContainText('3 / 3 (100 %)');
+  await expect(page.getByTestId('progress-coder_b')).toContainText('0 / 3 (0 %)');
+  await page.screenshot({ path: '/tmp/coding-coders-progress.png' });
+});
