@@ -69,6 +69,22 @@ describe('renderer store', () => {
     expect(useStore.getState().logs.x).toEqual([line]);
   });
 
+  it('counts a repeated notice instead of stacking it, and clears notices when the area changes', () => {
+    const store = useStore.getState();
+    store.setArea('coding');
+    store.notify('error', 'Cannot reach the server.');
+    store.notify('info', 'Saved.');
+    store.notify('error', 'Cannot reach the server.');
+    expect(useStore.getState().notices.map((n) => [n.text, n.count])).toEqual([
+      ['Saved.', 1],
+      ['Cannot reach the server.', 2],
+    ]);
+    useStore.getState().setArea('coding'); // the same area: nothing to clear
+    expect(useStore.getState().notices).toHaveLength(2);
+    useStore.getState().setArea('reliability');
+    expect(useStore.getState().notices).toEqual([]);
+  });
+
   it('keeps at most five notices, newest last', () => {
     for (let i = 0; i < 7; i++) useStore.getState().notify('error', `n${i}`);
     expect(useStore.getState().notices.map((n) => n.text)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6']);

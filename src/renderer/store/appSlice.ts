@@ -10,6 +10,8 @@ export interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  /** How many times this same notice was raised while shown (a retried call, a repeated failure). */
+  count: number;
 }
 
 export interface AppSlice {
@@ -53,9 +55,16 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   setInfo: (info) => set({ info }),
   setConnected: (connected) => set({ connected }),
   setTheme: (theme) => set({ theme }),
-  setArea: (area) => set({ area }),
+  // A notice belongs to the screen it was raised on: moving to another area clears them.
+  setArea: (area) => set((s) => (s.area === area ? {} : { area, notices: [] })),
   setJobsPanelOpen: (jobsPanelOpen) => set({ jobsPanelOpen }),
   setKeySheetOpen: (keySheetOpen) => set({ keySheetOpen }),
-  notify: (kind, text) => set((s) => ({ notices: [...s.notices.slice(-4), { id: nextNoticeId++, kind, text }] })),
+  // The same notice again is counted, not stacked: five copies of one error hide the others.
+  notify: (kind, text) =>
+    set((s) => {
+      const same = s.notices.find((n) => n.kind === kind && n.text === text);
+      if (same) return { notices: [...s.notices.filter((n) => n !== same), { ...same, count: same.count + 1 }] };
+      return { notices: [...s.notices.slice(-4), { id: nextNoticeId++, kind, text, count: 1 }] };
+    }),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 });
