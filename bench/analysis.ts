@@ -26,7 +26,8 @@
  *     `partial_dependence(XGBRegressor loaded from that JSON, X, [(a, b)], method="brute",
  *     grid_resolution=20)`, timed with XGBoost on one thread and on every core, the faster kept. Framelab's brute method (the addon's
  *     predict on the 400 modified copies) is printed beside it.
- * Timed: the fits only; not timed: generating and writing the data, reading it (DuckDB /
+ * Timed: the fits only (wall clock; for (a) and (b) also each process's CPU time, which other
+ * work on a busy machine disturbs less — statsmodels' BLAS threads count in Python's); not timed: generating and writing the data, reading it (DuckDB /
  * pandas.read_csv), Python's start-up and imports, training the GBM. Each side is timed twice
  * for (a) and five times for (b), and the fastest run kept (the first run of each side warms it up). Results
  * must agree (max relative difference of coefficients and SEs over every model, of α, of the
@@ -93,17 +94,19 @@ def nb(**fit):
     return out
 
 def best_of(fn, runs):
-    best, result = float('inf'), None
+    best, cpu, result = float('inf'), float('inf'), None
     for _ in range(runs):
-        t = time.perf_counter(); result = fn(); best = min(best, time.perf_counter() - t)
-    return best, result
+        t, c = time.perf_counter(), time.process_time()
+        result = fn()
+        best, cpu = min(best, time.perf_counter() - t), min(cpu, time.process_time() - c)
+    return best, cpu, result
 
 res = {}
-res['olsS'], ols = best_of(ols_all, 2)
+res['olsS'], res['olsCpuS'], ols = best_of(ols_all, 2)
 res['ols'] = [{k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in m.items()} for m in ols]
-res['nbS'], nbn = best_of(lambda: nb(method='newton', maxiter=100), 5)
+res['nbS'], res['nbCpuS'], nbn = best_of(lambda: nb(method='newton', maxiter=100), 5)
 res['nb'] = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in nbn.items()}
-res['nbDefaultS'], nbd = best_of(lambda: nb(), 5)
+res['nbDefaultS'], _, nbd = best_of(lambda: nb(), 5)
 res['nbDefault'] = {'converged': nbd['converged'], 'params': nbd['params'].tolist()}
 
 X = np.fromfile(spec['X']).reshape(-1, spec['p'])
@@ -204,15 +207,20 @@ function writeCsv(file: string, cols: Columns): void {
 
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 
-function bestOf<T>(runs: number, fn: () => T): { s: number; result: T } {
+/** The fastest of `runs` runs: wall-clock seconds, and CPU seconds of this process (less disturbed by other load). */
+function bestOf<T>(runs: number, fn: () => T): { s: number; cpuS: number; result: T } {
   let best = Infinity;
+  let cpuS = Infinity;
   let result!: T;
   for (let r = 0; r < runs; r++) {
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     result = fn();
     best = Math.min(best, seconds(start));
+    const used = process.cpuUsage(cpu);
+    cpuS = Math.min(cpuS, (used.user + used.system) / 1e6);
   }
-  return { s: best, result };
+  return { s: best, cpuS, result };
 }
 
 /** |a − b| / max(|b|, floor): relative, with a floor for estimates that are ~0. */
@@ -248,9 +256,14 @@ export interface AnalysisBenchResult {
   olsModels: number;
   olsOursS: number;
   olsStatsmodelsS: number;
+  /** CPU seconds of each side's process for the same runs (Python's time.process_time): a ratio a loaded machine disturbs less. */
+  olsOursCpuS: number;
+  olsStatsmodelsCpuS: number;
   olsMaxRelDiff: { estimate: number; se: number; p: number };
   nbOursS: number;
   nbStatsmodelsS: number;
+  nbOursCpuS: number;
+  nbStatsmodelsCpuS: number;
   nbStatsmodelsDefaultS: number;
   nbStatsmodelsDefaultConverged: boolean;
   nbIterations: number;
@@ -317,7 +330,7 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
     const res = spawnSync(PYTHON, ['-c', REFERENCE_PY, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (res.status !== 0) throw new Error(`python side failed:\n${res.stderr}`);
     const ref = JSON.parse(res.stdout) as {
-      olsS: number; ols: (PyCoefs & { n: number })[]; nbS: number; nb: PyCoefs & { llf: number; converged: boolean }; nbDefaultS: number; nbDefault: { converged: boolean }; pdpS: number; pdpByThreads: Record<string, number>; pdp: number[][];
+      olsS: number; olsCpuS: number; ols: (PyCoefs & { n: number })[]; nbS: number; nbCpuS: number; nb: PyCoefs & { llf: number; converged: boolean }; nbDefaultS: number; nbDefault: { converged: boolean }; pdpS: number; pdpByThreads: Record<string, number>; pdp: number[][];
     };
 
     // The same work on both sides, or no ratio.
@@ -347,8 +360,8 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
 
     return {
       n, threads, load,
-      olsModels: specs.length, olsOursS: ols.s, olsStatsmodelsS: ref.olsS, olsMaxRelDiff: olsDiff,
-      nbOursS: nb.s, nbStatsmodelsS: ref.nbS, nbStatsmodelsDefaultS: ref.nbDefaultS, nbStatsmodelsDefaultConverged: ref.nbDefault.converged, nbIterations: nb.result.iterations, nbMaxRelDiff: nbDiff,
+      olsModels: specs.length, olsOursS: ols.s, olsStatsmodelsS: ref.olsS, olsOursCpuS: ols.cpuS, olsStatsmodelsCpuS: ref.olsCpuS, olsMaxRelDiff: olsDiff,
+      nbOursS: nb.s, nbStatsmodelsS: ref.nbS, nbOursCpuS: nb.cpuS, nbStatsmodelsCpuS: ref.nbCpuS, nbStatsmodelsDefaultS: ref.nbDefaultS, nbStatsmodelsDefaultConverged: ref.nbDefault.converged, nbIterations: nb.result.iterations, nbMaxRelDiff: nbDiff,
       pdpOursS, pdpOursBruteS, pdpSklearnS: ref.pdpS, pdpSklearnByThreads: ref.pdpByThreads, pdpMaxRelDiff,
     };
   } finally {
@@ -360,8 +373,8 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
 export function describeAnalysis(r: AnalysisBenchResult): string[] {
   const e = (v: number) => v.toExponential(1);
   return [
-    `analysis (${r.n} rows, load ${r.load.map((v) => v.toFixed(2)).join(' ')} on ${r.threads} cores): OLS ${r.olsModels} models agree with statsmodels to ${e(r.olsMaxRelDiff.estimate)} (estimates), ${e(r.olsMaxRelDiff.se)} (HC3 SEs), ${e(r.olsMaxRelDiff.p)} (p)`,
-    `analysis NB2: ${r.nbIterations} Newton steps, agrees with statsmodels newton to ${e(r.nbMaxRelDiff.estimate)} (β), ${e(r.nbMaxRelDiff.se)} (SEs), ${e(r.nbMaxRelDiff.alpha)} (α); statsmodels' default fit() (BFGS, maxiter 35) ${r.nbStatsmodelsDefaultS.toFixed(2)} s, ${r.nbStatsmodelsDefaultConverged ? 'converged' : 'did not converge'}`,
+    `analysis (${r.n} rows, load ${r.load.map((v) => v.toFixed(2)).join(' ')} on ${r.threads} cores): OLS ${r.olsModels} models agree with statsmodels to ${e(r.olsMaxRelDiff.estimate)} (estimates), ${e(r.olsMaxRelDiff.se)} (HC3 SEs), ${e(r.olsMaxRelDiff.p)} (p); CPU time ${r.olsOursCpuS.toFixed(2)} s vs ${r.olsStatsmodelsCpuS.toFixed(2)} s (ratio ${(r.olsOursCpuS / r.olsStatsmodelsCpuS).toFixed(2)})`,
+    `analysis NB2: CPU time ${r.nbOursCpuS.toFixed(3)} s vs ${r.nbStatsmodelsCpuS.toFixed(3)} s (ratio ${(r.nbOursCpuS / r.nbStatsmodelsCpuS).toFixed(2)}); ${r.nbIterations} Newton steps, agrees with statsmodels newton to ${e(r.nbMaxRelDiff.estimate)} (β), ${e(r.nbMaxRelDiff.se)} (SEs), ${e(r.nbMaxRelDiff.alpha)} (α); statsmodels' default fit() (BFGS, maxiter 35) ${r.nbStatsmodelsDefaultS.toFixed(2)} s, ${r.nbStatsmodelsDefaultConverged ? 'converged' : 'did not converge'}`,
     `analysis PDP: agrees with sklearn brute to ${e(r.pdpMaxRelDiff)}; sklearn ${Object.entries(r.pdpSklearnByThreads).map(([t, s]) => `${s.toFixed(2)} s with ${t} XGBoost thread${t === '1' ? '' : 's'}`).join(', ')}; Framelab's brute method ${r.pdpOursBruteS.toFixed(2)} s`,
   ];
 }
@@ -371,6 +384,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   if ('skipped' in result) console.log(`analysis: skipped (${result.skipped})`);
   else {
     for (const line of describeAnalysis(result)) console.log(line);
-    console.log(JSON.stringify({ ...result, olsRatio: result.olsOursS / result.olsStatsmodelsS, nbRatio: result.nbOursS / result.nbStatsmodelsS, pdpRatio: result.pdpOursS / result.pdpSklearnS }, null, 1));
+    console.log(JSON.stringify({ ...result, olsRatio: result.olsOursS / result.olsStatsmodelsS, olsCpuRatio: result.olsOursCpuS / result.olsStatsmodelsCpuS, nbRatio: result.nbOursS / result.nbStatsmodelsS, nbCpuRatio: result.nbOursCpuS / result.nbStatsmodelsCpuS, pdpRatio: result.pdpOursS / result.pdpSklearnS }, null, 1));
   }
 }
