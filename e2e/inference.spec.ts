@@ -106,12 +106,12 @@ test('run a batch inference from the form, watch it finish, browse and export th
     const size = await panel.locator('img').first().evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
     expect(size[0]).toBeGreaterThan(0);
 
-    // Export: the three files, byte for byte; a second export asks before replacing them.
+    // Export: the three files and their models sidecar, byte for byte; a second export asks before replacing them.
     const exportPanel = page.getByRole('region', { name: 'Export the CSVs' });
     await exportPanel.getByLabel('Export folder').fill(exported);
-    await exportPanel.getByRole('button', { name: 'Export the 3 CSVs' }).click();
-    await expect(page.getByTestId('infer-exported').locator('li')).toHaveCount(3);
-    for (const f of ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv']) {
+    await exportPanel.getByRole('button', { name: 'Export the CSVs' }).click();
+    await expect(page.getByTestId('infer-exported').locator('li')).toHaveCount(4);
+    for (const f of ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv', 'model_predictions.models.json']) {
       expect(fs.readFileSync(path.join(exported, f)).equals(fs.readFileSync(path.join(out, f))), f).toBe(true);
     }
     const question = new Promise<string>((resolve) =>
@@ -120,8 +120,8 @@ test('run a batch inference from the form, watch it finish, browse and export th
         void dialog.accept();
       }),
     );
-    await exportPanel.getByRole('button', { name: 'Export the 3 CSVs' }).click();
-    expect(await question).toBe(`${exported} already holds model_predictions.csv, model_predictions_video.csv, errors.csv. Replace them?`);
+    await exportPanel.getByRole('button', { name: 'Export the CSVs' }).click();
+    expect(await question).toBe(`${exported} already holds model_predictions.csv, model_predictions_video.csv, errors.csv, model_predictions.models.json. Replace them?`);
     await expect(page.getByTestId('infer-exported')).toContainText('replaced the file that was there');
 
     // The folder is listed for later, and reopens.

@@ -22,6 +22,8 @@ import { makeClips, type ClipSet } from './clips';
 import { DISTANCE, POV, seedInferModels } from './seedModels';
 
 const FILES = ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv'];
+/** What `infer export` copies: the CSVs and their models sidecar (ids and sha256s). */
+const EXPORTED = [...FILES, 'model_predictions.models.json'];
 
 let dir: string;
 let core: Core;
@@ -243,16 +245,16 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     expect(await failure('infer.export', { outDir, dest: path.join(dir, '.hidden') })).toMatchObject({ code: 'INVALID_INPUT' });
     const first = await call('infer.export', { outDir, dest });
     expect(first.replaced).toEqual([]);
-    expect(first.files.map((f) => f.name)).toEqual(FILES);
-    for (const f of FILES) expect(fs.readFileSync(path.join(dest, f)).equals(fs.readFileSync(path.join(outDir, f))), f).toBe(true);
+    expect(first.files.map((f) => f.name)).toEqual(EXPORTED);
+    for (const f of EXPORTED) expect(fs.readFileSync(path.join(dest, f)).equals(fs.readFileSync(path.join(outDir, f))), f).toBe(true);
     fs.writeFileSync(path.join(dest, 'errors.csv'), 'mine\n');
     const refused = await failure('infer.export', { outDir, dest });
     expect(refused).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('model_predictions.csv, model_predictions_video.csv, errors.csv') });
     expect(fs.readFileSync(path.join(dest, 'errors.csv'), 'utf8')).toBe('mine\n');
     const again = await call('infer.export', { outDir, dest, overwrite: true });
-    expect(again.replaced).toEqual(FILES);
+    expect(again.replaced).toEqual(EXPORTED);
     expect(fs.readFileSync(path.join(dest, 'errors.csv')).equals(fs.readFileSync(path.join(outDir, 'errors.csv')))).toBe(true);
-    expect(fs.readdirSync(dest).sort()).toEqual([...FILES].sort());
+    expect(fs.readdirSync(dest).sort()).toEqual([...EXPORTED].sort());
     // A link named like one of the files is never written through, even with overwrite.
     const victim = path.join(dir, 'victim.txt');
     fs.writeFileSync(victim, 'precious\n');

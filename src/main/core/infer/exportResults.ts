@@ -1,5 +1,5 @@
 /**
- * Copies a finished run's three CSVs to a folder the lead chose (created when its parent
+ * Copies a finished run's three CSVs and their models sidecar (model ids and sha256s) to a folder the lead chose (created when its parent
  * exists; outputPaths rules). Each file is copied under a temporary name and put in place, so
  * the destination holds the old file or the whole new one; a file already there is replaced
  * only when asked (never a link or anything but a regular file), and the answer says which
@@ -10,10 +10,13 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferExportResult } from '../../../shared/inferResults';
 import { checkFolderOutput, fileOutput, folderOutput, writeOutputFileWith } from '../workspace/outputPaths';
-import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV } from './outputs';
+import { ERRORS_CSV, MODELS_SIDECAR, PREDICTIONS_CSV, VIDEO_CSV } from './outputs';
+import { modelsSidecar, readManifest } from './outputState';
 import { resultsIndex } from './resultsIndex';
 
-export const EXPORT_FILES = [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV] as const;
+export const EXPORT_FILES = [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV, MODELS_SIDECAR] as const;
+
+const rulesFor = (name: string, overwrite: boolean) => ({ extensions: [name.endsWith('.json') ? 'json' : 'csv'], overwrite });
 
 export function exportResults(outDirInput: string, destInput: string, overwrite: boolean): InferExportResult {
   const outDir = path.resolve(outDirInput);
@@ -36,11 +39,15 @@ export function exportResults(outDirInput: string, destInput: string, overwrite:
     );
   }
   // Every file is checked (a link or a folder named like one refuses) before any is written.
-  const rules = { extensions: ['csv'], overwrite };
-  if (fs.existsSync(dest)) for (const name of EXPORT_FILES) fileOutput(path.join(dest, name), rules);
+  if (fs.existsSync(dest)) for (const name of EXPORT_FILES) fileOutput(path.join(dest, name), rulesFor(name, overwrite));
   folderOutput(dest);
-  const files = EXPORT_FILES.map((name) => {
-    const file = writeOutputFileWith(path.join(dest, name), rules, (tmp) => fs.copyFileSync(path.join(outDir, name), tmp));
+  // A run finished before the sidecar existed: written from its manifest (the same content).
+  const manifest = fs.existsSync(path.join(outDir, MODELS_SIDECAR)) ? null : readManifest(outDir);
+  const hasSidecar = manifest !== null || fs.existsSync(path.join(outDir, MODELS_SIDECAR));
+  const files = EXPORT_FILES.filter((name) => name !== MODELS_SIDECAR || hasSidecar).map((name) => {
+    const source = path.join(outDir, name);
+    const copy = (tmp: string) => (name === MODELS_SIDECAR && manifest ? fs.writeFileSync(tmp, modelsSidecar(manifest)[MODELS_SIDECAR]!) : fs.copyFileSync(source, tmp));
+    const file = writeOutputFileWith(path.join(dest, name), rulesFor(name, overwrite), copy);
     return { name, file, bytes: fs.statSync(file).size };
   });
   return { files, replaced: [...existing] };

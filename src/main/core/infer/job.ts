@@ -19,7 +19,7 @@ import { ensureOnnx } from '../vision/onnx/modelCache';
 import { preprocessRgbBatch } from '../vision/preprocess';
 import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
-import { MANIFEST_FILE, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
+import { MANIFEST_FILE, modelsSidecar, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
 import { checkpointUploader } from './upload';
 import { inShard } from './videoList';
@@ -68,7 +68,8 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const models = resolveModels(db, params.models);
   const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos), params.keepCache ?? false), params.shard);
   // A resumed attempt of a --fresh job keeps what its first attempt saved.
-  openOutput(outDir, manifestFor(models, params), params.fresh && ctx.checkpoint === null);
+  const manifest = manifestFor(models, params);
+  openOutput(outDir, manifest, params.fresh && ctx.checkpoint === null);
   const saved = readParts(outDir);
   const savedIds = new Set(saved.map((r) => r.videoId));
   const listed = new Set(all.map((v) => v.videoId));
@@ -92,6 +93,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   // What an upload sends: the CSVs of every saved video (read when the upload runs) and the manifest.
   const savedFiles = () => ({
     ...renderCsvs(columns, readParts(outDir)),
+    ...modelsSidecar(manifest),
     [MANIFEST_FILE]: fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8'),
   });
   let pending: VideoRecord[] = [];
@@ -157,7 +159,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
 
   ctx.progress(0.99, 'writing the CSVs');
   const records = readParts(outDir);
-  writeCsvFiles(outDir, renderCsvs(columns, records));
+  writeCsvFiles(outDir, { ...renderCsvs(columns, records), ...modelsSidecar(manifest) });
   if (uploader) {
     ctx.progress(0.995, `uploading the results to ${params.uploadTo}`);
     uploader.schedule(savedFiles, 'final');

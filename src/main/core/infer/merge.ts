@@ -9,7 +9,7 @@ import { FramelabError } from '../../../shared/errors';
 import { parseCsv, writeCsv } from '../annotations/csv';
 import { checkFolderOutput, folderOutput } from '../workspace/outputPaths';
 import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV } from './outputs';
-import { MANIFEST_FILE, manifestDifferences, readManifest, writeCsvFiles, type InferManifest } from './outputState';
+import { MANIFEST_FILE, manifestDifferences, modelsSidecar, readManifest, writeCsvFiles, type InferManifest } from './outputState';
 import { compareIds } from './videoList';
 
 export interface MergeResult {
@@ -81,7 +81,7 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     merged[name] = writeCsv([header!, ...rows]);
   }
   folderOutput(outDir);
-  writeCsvFiles(outDir, merged);
+  writeCsvFiles(outDir, { ...merged, ...modelsSidecar(first) });
   const manifest: InferManifest & { mergedFrom: string[] } = { ...first, shard: null, mergedFrom: shardDirs.map((d) => path.resolve(d)) };
   fs.writeFileSync(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const errors = parseCsv(merged[ERRORS_CSV]!).records.length - 1;

@@ -16,7 +16,7 @@ import { FramelabError } from '../../../shared/errors';
 import type { InferSampling, InferShard } from '../../../shared/infer';
 import { describeJsonError } from '../workspace/describeContent';
 import { folderOutput } from '../workspace/outputPaths';
-import { ERRORS_CSV, PREDICTIONS_CSV, VIDEO_CSV, type VideoRecord } from './outputs';
+import { ERRORS_CSV, MODELS_SIDECAR, PREDICTIONS_CSV, VIDEO_CSV, type VideoRecord } from './outputs';
 
 export const MANIFEST_FILE = 'infer-manifest.json';
 export const PARTS_DIR = 'parts';
@@ -26,6 +26,22 @@ export interface InferManifest {
   models: { id: string; dimension: string; sha256: string; classes: string[]; preprocessing: unknown }[];
   sampling: InferSampling;
   shard: InferShard | null;
+}
+
+/**
+ * The sidecar of the prediction CSVs: the model ids and the sha256 of their weights, in the
+ * CSVs' column order, and the sampling. The CSVs keep the lab's columns (scripts read them), so
+ * provenance sits beside them, is copied with them by `infer export`, and carries no time, so a
+ * resumed run still writes byte-identical files.
+ */
+export function modelsSidecar(manifest: InferManifest): Record<string, string> {
+  const body = {
+    format: 1,
+    describes: [PREDICTIONS_CSV, VIDEO_CSV],
+    models: manifest.models.map((m) => ({ id: m.id, dimension: m.dimension, sha256: m.sha256, classes: m.classes })),
+    sampling: manifest.sampling,
+  };
+  return { [MODELS_SIDECAR]: `${JSON.stringify(body, null, 2)}\n` };
 }
 
 /** The differences that make two runs' rows incompatible, in words; empty when compatible. */

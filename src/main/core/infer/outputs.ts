@@ -26,6 +26,8 @@ export interface VideoRecord {
 export const PREDICTIONS_CSV = 'model_predictions.csv';
 export const VIDEO_CSV = 'model_predictions_video.csv';
 export const ERRORS_CSV = 'errors.csv';
+/** Beside the CSVs: which model versions (ids and weight sha256s) made their probability columns. */
+export const MODELS_SIDECAR = 'model_predictions.models.json';
 
 /** "1st person" → "1st_person": lower case, anything but letters and digits becomes `_`. */
 export function slugClass(name: string): string {

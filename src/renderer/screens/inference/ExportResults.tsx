@@ -5,7 +5,7 @@ import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
 import { notifyError } from '../../store/notifyError';
 
 /**
- * Copies the three CSVs to a folder on this machine (browser mode is on this machine too). A
+ * Copies the three CSVs and their models sidecar (the model ids and sha256s) to a folder on this machine (browser mode is on this machine too). A
  * file already there is replaced only once the person said yes, and the answer says which were.
  */
 export function ExportResults({ outDir, complete }: { outDir: string; complete: boolean }) {
@@ -32,9 +32,12 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
           Folder (on this machine) <input aria-label="Export folder" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="/path/exports" />
         </label>
         <button type="button" disabled={!complete || !dest.trim() || busy} onClick={() => void run()}>
-          {busy ? 'Copying…' : 'Export the 3 CSVs'}
+          {busy ? 'Copying…' : 'Export the CSVs'}
         </button>
       </div>
+      <p className="small muted">
+        The three CSVs, and <span className="mono">model_predictions.models.json</span> beside them: the model ids and the sha256 of their weights.
+      </p>
       {done && (
         <ul className="plain small" data-testid="infer-exported">
           {done.files.map((f) => (
