@@ -76,7 +76,7 @@ export function CorrelationsSection({ shown, onShow }: { shown: ShownCorrelation
           <TopList title={`Top ${shown.report.topNegative.length} negative`} features={shown.report.topNegative} testId="pm-top-negative" />
         </div>
       )}
-      {expected && <ExpectedEditor saved={expected} features={shown?.report.features ?? null} />}
+      {expected && <ExpectedEditor saved={expected} features={shown?.report.features ?? null} checks={shown?.report.expected} />}
       {shown && <FeatureTable features={shown.report.features} />}
       {shown && shown.report.dropped.length > 0 && (
         <details className="pm-dropped">

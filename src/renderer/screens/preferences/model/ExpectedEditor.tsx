@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ExpectedCorrelation, FeatureCorrelation } from '../../../../shared/preferenceModel';
+import type { ExpectedCheck, ExpectedCorrelation, FeatureCorrelation } from '../../../../shared/preferenceModel';
 import type { ExpectedList } from '../../../../shared/preferenceWorkflow';
 import { client } from '../../../api/client';
 import { useStore } from '../../../store';
@@ -15,7 +15,7 @@ type Direction = ExpectedCorrelation['direction'];
  * removed and features added in place, saved through preference.expected.set (the old list is
  * kept as history by the core).
  */
-export function ExpectedEditor({ saved, features }: { saved: ExpectedList; features: FeatureCorrelation[] | null }) {
+export function ExpectedEditor({ saved, features, checks = [] }: { saved: ExpectedList; features: FeatureCorrelation[] | null; checks?: ExpectedCheck[] }) {
   const [items, setItems] = useState<ExpectedCorrelation[]>(saved.expected);
   const [feature, setFeature] = useState('');
   const [direction, setDirection] = useState<Direction>('positive');
@@ -66,6 +66,8 @@ export function ExpectedEditor({ saved, features }: { saved: ExpectedList; featu
         <tbody>
           {items.map((item, i) => {
             const { status, row } = expectedStatusOf(item, byFeature);
+            // The run's own words (why a key is absent, the q) when this row is as it was run.
+            const check = checks.find((c) => c.feature === item.feature && c.direction === item.direction);
             return (
               <tr key={item.feature} data-feature={item.feature} data-status={features ? status : 'unchecked'}>
                 <td className="mono">{item.feature}</td>
@@ -79,7 +81,10 @@ export function ExpectedEditor({ saved, features }: { saved: ExpectedList; featu
                     <option value="negative">negative</option>
                   </select>
                 </td>
-                <td className={features ? STATUS_TONE[status] : 'muted'}>{features ? status : '—'}</td>
+                <td className={features ? STATUS_TONE[status] : 'muted'} title={check?.note}>
+                  {features ? status : '—'}
+                  {check && status === 'absent' && <div className="small muted pm-check-note">{check.note}</div>}
+                </td>
                 <td className="num">{fixed(row?.r ?? null)}</td>
                 <td className="num">{formatP(row?.p ?? null)}</td>
                 <td>

@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import type { PreferenceStatus } from '../../../../shared/preferenceWorkflow';
 import { fixed, kindLabel, metricsLine } from './format';
 import { DEFAULT_TRAIN, type TrainOptions } from './trainActions';
@@ -27,7 +28,13 @@ function Ladder({ status }: { status: PreferenceStatus }) {
       <h3 id="pm-ladder-title">Milestones</h3>
       <ol className="pm-ladder" data-testid="pm-ladder">
         {status.ladder.map((l) => (
-          <li key={l.ratings} className={l.ratings === current ? 'current' : l.reached ? 'reached' : ''} data-rung={l.ratings} data-reached={l.reached}>
+          <li
+            key={l.ratings}
+            className={l.ratings === current ? 'current' : l.reached ? 'reached' : ''}
+            data-rung={l.ratings}
+            data-reached={l.reached}
+            style={l.ratings === current ? ({ '--rail': `${Math.round(railShare(n, l.ratings, status.next?.ratings ?? null) * 100)}%` } as CSSProperties) : undefined}
+          >
             <span className="pm-rung">{l.ratings}</span>
             <span className="pm-rung-step">{l.step}</span>
             {l.ratings === current && <span className="pm-here">you are here</span>}
@@ -42,6 +49,12 @@ function Ladder({ status }: { status: PreferenceStatus }) {
       )}
     </section>
   );
+}
+
+/** How far the rail runs from the current rung toward the next (all of it at the top rung). */
+function railShare(n: number, rung: number, next: number | null): number {
+  if (next === null) return 1;
+  return Math.max(0.04, Math.min(1, (n - rung) / (next - rung)));
 }
 
 function Counts({ status }: { status: PreferenceStatus }) {
