@@ -74,3 +74,19 @@ test('the lead imports a video and samples frames from it, as jobs', async ({ pa
   await expect(table.locator('tbody tr').first().locator('td').nth(4)).toHaveText('3', { timeout: 60_000 });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a corrupt video among good ones: the import succeeds with 1 error, named beside the Import button', async ({ page, server }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-video-'));
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=160x120:rate=10', '-pix_fmt', 'yuv420p', path.join(dir, 'good.mp4')]);
+  fs.writeFileSync(path.join(dir, 'broken.mp4'), 'not a video at all');
+  await page.goto(server.url);
+  await page.keyboard.press('Control+5');
+  await page.getByLabel('Video paths').fill(dir);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const inline = page.getByTestId('job-inline').first();
+  await expect(inline).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(inline.locator('.badge')).toHaveText('succeeded with 1 error');
+  await expect(inline).toContainText('broken.mp4');
+  await expect(page.getByTestId('video-table')).toContainText('good');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

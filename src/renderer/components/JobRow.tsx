@@ -1,4 +1,5 @@
-import { isPaused, type JobSummary } from '../../shared/jobs';
+import { jobStatusLabel } from '../../shared/jobOutcome';
+import type { JobSummary } from '../../shared/jobs';
 import { cancelJob, pauseJob, resumeJob } from '../store/actions';
 import { canResume, formatEta, isActive } from './format';
 import { ProgressBar } from './ProgressBar';
@@ -55,13 +56,14 @@ export function JobActions({ job }: { job: JobSummary }) {
 
 /**
  * A job's status as every screen shows it: a paused job (stored as cancelled with the code
- * PAUSED) reads "paused", never "cancelled", wherever it appears.
+ * PAUSED) reads "paused", never "cancelled"; a finished job with failed items reads
+ * "succeeded with N errors" (see jobOutcome.ts).
  */
-export function JobStatusBadge({ job, testId }: { job: Pick<JobSummary, 'status' | 'error'>; testId?: string }) {
-  const status = isPaused(job) ? 'paused' : job.status;
+export function JobStatusBadge({ job, testId }: { job: Pick<JobSummary, 'kind' | 'status' | 'result' | 'error'>; testId?: string }) {
+  const { key, label } = jobStatusLabel(job);
   return (
-    <span className={`badge badge-${status}`} data-testid={testId}>
-      {status}
+    <span className={`badge badge-${key}`} data-testid={testId}>
+      {label}
     </span>
   );
 }

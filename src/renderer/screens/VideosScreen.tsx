@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { VideoSummary } from '../../shared/media';
+import type { MediaImportResult, VideoSummary } from '../../shared/media';
 import { client } from '../api/client';
+import { JobInline } from '../components/JobInline';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
 
@@ -25,6 +26,9 @@ export function VideosScreen() {
   const [seconds, setSeconds] = useState(2);
   const [count, setCount] = useState(5);
   const [seed, setSeed] = useState(1);
+  // The last job each form started, shown beside its button until the next one.
+  const [importJob, setImportJob] = useState<string | null>(null);
+  const [sampleJob, setSampleJob] = useState<string | null>(null);
 
   const load = () =>
     client()
@@ -43,6 +47,7 @@ export function VideosScreen() {
     try {
       const { job } = await client().call('jobs.start', { kind, params });
       upsertJob(job);
+      (kind === 'media.import' ? setImportJob : setSampleJob)(job.id);
       setJobsPanelOpen(true);
     } catch (err) {
       notifyError(err);
@@ -82,6 +87,7 @@ export function VideosScreen() {
               Import
             </button>
           </form>
+          <JobInline jobId={importJob} describeErrors={(job) => (job.result as MediaImportResult).errors.map((e) => `${e.path}: ${e.message}`)} />
           <p className="muted small">The same file under another name is recognised by its content and not imported twice.</p>
         </article>
         <article className="card">
@@ -114,6 +120,7 @@ export function VideosScreen() {
               Sample
             </button>
           </form>
+          <JobInline jobId={sampleJob} />
           <p className="muted small">Re-sampling never duplicates a frame: the same time gives the same frame id.</p>
         </article>
       </div>

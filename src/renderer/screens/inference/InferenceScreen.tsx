@@ -66,7 +66,7 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
         <ul className="plain" data-testid="infer-outputs">
           {outputs.map((o) => {
             // The store's job knows a pause (its error code); the listed output only its status.
-            const job = jobs[o.jobId] ?? { status: o.status, error: null };
+            const job = jobs[o.jobId] ?? { kind: 'infer.run' as const, status: o.status, error: null, result: null };
             return (
               <li key={o.outDir}>
                 <button
