@@ -138,7 +138,7 @@ test('? opens the sheet of every key, the area keys and the codebook keys includ
   }
   const coding = sheet.getByLabel('Coding keys');
   await expect(coding).toContainText('1st person / 2nd person / 3rd person / no person');
-  await expect(coding).toContainText('1:1 pixels / fit');
+  await expect(coding).toContainText('1:1 pixels / fit (or double-click)');
   await page.screenshot({ path: '/tmp/coding-keysheet.png' });
   // Keys typed on the sheet are the sheet's: 1 codes nothing behind it.
   await page.keyboard.press('1');

@@ -20,6 +20,8 @@ export function CodebookPanel({ codebook }: { codebook: Codebook }) {
       onToggle={(e) => {
         const now = e.currentTarget.open;
         setOpen(now);
+        // The side column scrolls: an opened panel shows its definitions, not just its title.
+        if (now) e.currentTarget.scrollIntoView({ block: 'start' });
         localStorage.setItem(OPEN_KEY, now ? 'open' : 'closed');
       }}
     >

@@ -135,8 +135,8 @@ export function CodingScreen() {
                     “{frame.flag.note}”
                   </p>
                 )}
-                <KeyList hints={[...codingHints(), { keys: ['?'], label: 'every key of the app' }]} />
                 <CodebookPanel codebook={codebook} />
+                <KeyList hints={[...codingHints(), { keys: ['?'], label: 'every key of the app' }]} />
               </div>
             </div>
           )}

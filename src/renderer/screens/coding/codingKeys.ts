@@ -1,4 +1,8 @@
-import type { KeyHint } from '../../components/KeyList';
+/** A line of a key legend (KeyList's KeyHint; this file is also compiled without JSX, for its tests). */
+interface KeyHint {
+  keys: string[];
+  label: string;
+}
 
 /**
  * The coding view's own keys, declared once: useCodingKeys dispatches from this list and the
@@ -35,6 +39,19 @@ export function codingCommandFor(key: string): CodingCommand | undefined {
   return BY_KEY.get(key);
 }
 
+/** Pairs the legend shows on one line, so it fits beside the frame. */
+const PAIRS: { first: CodingCommand; second: CodingCommand; label: string }[] = [
+  { first: 'previous', second: 'next', label: 'previous / next frame' },
+  { first: 'zoomIn', second: 'zoomOut', label: 'zoom in / out (or the wheel; drag to move)' },
+];
+
 export function codingHints(): KeyHint[] {
-  return [...CODING_BINDINGS.map((b) => ({ keys: b.shown, label: b.label })), { keys: ['drag'], label: 'move a zoomed frame' }];
+  const hints: KeyHint[] = [];
+  for (const b of CODING_BINDINGS) {
+    if (PAIRS.some((p) => p.second === b.command)) continue;
+    const pair = PAIRS.find((p) => p.first === b.command);
+    const second = pair && CODING_BINDINGS.find((o) => o.command === pair.second);
+    hints.push(pair && second ? { keys: [...b.shown, ...second.shown], label: pair.label } : { keys: b.shown, label: b.label });
+  }
+  return hints;
 }
