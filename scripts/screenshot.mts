@@ -1,6 +1,6 @@
 /**
  * Regenerates the README's screenshots: the coding view (docs/coding.png) on a seeded home
- * with two coders, the reliability report of the lab's sample annotations
+ * with two coders and portrait (1080×1920) frames, the reliability report of the lab's sample annotations
  * (docs/reliability.png), and the workspace (docs/screenshot.png) after an integrity check.
  * Usage: node --import tsx scripts/screenshot.mts
  */
@@ -10,19 +10,36 @@ import path from 'node:path';
 import { launchChromium } from '../e2e/support/chromium';
 import { seedHome, startServe, stopServe } from '../e2e/support/fixtures';
 
+const browser = await launchChromium();
+
+// The coding view as short-form video is coded: 1080×1920 frames in a 1400×900 window.
+const portraitHome = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-shot-'));
+seedHome(portraitHome, { codingFrames: 12, codingSize: '1080x1920', codebookExamples: true });
+const portraitServer = await startServe(portraitHome);
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(portraitServer.url);
+  await page.getByLabel('Coder').selectOption('coder_a');
+  await page.getByTestId('frame-id').waitFor();
+  // Two frames coded (each save waits for its commit), the third with one key drafted.
+  for (const [keys, done] of [[['1', 'a'], 1], [['3', 'd'], 2]] as const) {
+    for (const key of keys) await page.keyboard.press(key);
+    await page.getByTestId('coding-counter').getByText(`${done} / 12 done`).waitFor();
+  }
+  await page.keyboard.press('2');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.resolve('docs/coding.png') });
+} finally {
+  await stopServe(portraitServer);
+  fs.rmSync(portraitHome, { recursive: true, force: true });
+}
+
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-shot-'));
 seedHome(home, { codingFrames: 12 });
 const server = await startServe(home);
-const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);
-  await page.getByLabel('Coder').selectOption('coder_a');
-  for (const key of ['1', 'a', '3', 'd', '2']) await page.keyboard.press(key);
-  await page.getByTestId('frame-id').waitFor();
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.resolve('docs/coding.png') });
-
   await page.getByRole('button', { name: 'Workspace' }).click();
   await page.getByRole('button', { name: 'Run integrity check' }).click();
   await page.getByTestId('integrity-status').waitFor();
