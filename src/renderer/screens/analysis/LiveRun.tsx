@@ -1,12 +1,8 @@
-import { useEffect, useState } from 'react';
 import type { AnalysisRunResult } from '../../../shared/analysis';
-import type { JobSummary } from '../../../shared/jobs';
-import { client } from '../../api/client';
 import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
-import { useStore } from '../../store';
-import { notifyError } from '../../store/notifyError';
+import { useJob } from '../../store/useJob';
 import { RunDetail } from './RunDetail';
 
 /**
@@ -14,16 +10,7 @@ import { RunDetail } from './RunDetail';
  * message (naming the column, row or collinear terms) when it fails; the run once it succeeds.
  */
 export function LiveRun({ jobId }: { jobId: string }) {
-  const storeJob = useStore((s) => s.jobs[jobId]);
-  const [fetched, setFetched] = useState<JobSummary | null>(null);
-  const job = storeJob ?? fetched;
-
-  useEffect(() => {
-    if (storeJob) return;
-    client()
-      .call('jobs.get', { jobId })
-      .then(({ job: j }) => setFetched(j), notifyError);
-  }, [jobId, storeJob]);
+  const job = useJob(jobId);
 
   if (!job) return <p className="loading">Loading…</p>;
   const result = job.status === 'succeeded' ? (job.result as AnalysisRunResult | null) : null;

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import type { JobSummary } from '../../../shared/jobs';
 import type { SuiteRunResult } from '../../../shared/suite';
 import type { SuiteLiveCurves } from '../../../shared/suiteViews';
 import { client } from '../../api/client';
 import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
-import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { useJob } from '../../store/useJob';
 import { CurvesChart } from './charts';
 import { RunDetail } from './RunDetail';
 
@@ -17,17 +16,8 @@ import { RunDetail } from './RunDetail';
  * (every epoch reports progress), never on a timer. Once the job succeeds, its run opens here.
  */
 export function LiveRun({ jobId }: { jobId: string }) {
-  const storeJob = useStore((s) => s.jobs[jobId]);
-  const [fetched, setFetched] = useState<JobSummary | null>(null);
-  const job = storeJob ?? fetched;
+  const job = useJob(jobId);
   const [curves, setCurves] = useState<SuiteLiveCurves | null>(null);
-
-  useEffect(() => {
-    if (storeJob) return;
-    client()
-      .call('jobs.get', { jobId })
-      .then(({ job: j }) => setFetched(j), notifyError);
-  }, [jobId, storeJob]);
 
   const updatedAt = job?.updatedAt;
   useEffect(() => {
