@@ -123,6 +123,24 @@ export const WorkspaceSummary = z.object({
 });
 export type WorkspaceSummary = z.infer<typeof WorkspaceSummary>;
 
+/** What the first-run checklist ticks from: how far the home has come, as counts. */
+export const WorkspaceProgress = z.object({
+  videos: z.number().int(),
+  frames: z.number().int(),
+  dimensions: z.number().int(),
+  coders: z.number().int(),
+  /** Frames assigned to at least one coder. */
+  assignedFrames: z.number().int(),
+  /** Frames assigned to two or more coders (the overlap set reliability is computed on). */
+  overlapFrames: z.number().int(),
+  /** Frames with at least one code from any coder. */
+  codedFrames: z.number().int(),
+  /** Frames coded by at least two coders: what a reliability report needs. */
+  codedByTwo: z.number().int(),
+  goldSnapshots: z.number().int(),
+});
+export type WorkspaceProgress = z.infer<typeof WorkspaceProgress>;
+
 const JobRef = z.strictObject({ jobId: z.string().min(1) });
 const JobOut = z.object({ job: JobSummary });
 
@@ -137,6 +155,11 @@ export const api = {
     summary: 'What the home holds: database, stored files, jobs, last integrity check',
     input: NoInput,
     output: WorkspaceSummary,
+  }),
+  'workspace.progress': method({
+    summary: 'How far the home has come, as counts: videos, frames, coders, assignments, codes, frames coded by two coders, gold snapshots',
+    input: NoInput,
+    output: WorkspaceProgress,
   }),
   'jobs.list': method({
     summary: 'Jobs, newest first',

@@ -5,6 +5,7 @@ import type { Command, GlobalOptions } from './command';
 import { analysisCommand } from './commands/analysis';
 import { annotationsCommand, recodeCommand } from './commands/annotations';
 import { checkCommand } from './commands/check';
+import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { finetuneCommand } from './commands/finetune';
 import { inferCommand } from './commands/infer';
@@ -24,7 +25,7 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, analysisCommand, preferenceCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, demoCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, analysisCommand, preferenceCommand];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { JOB_STATUSES, type IntegrityReport } from '../../../shared/jobs';
 import { schemaVersion } from '../db/open';
+import type { Core } from '../core';
 import type { HandlerGroup } from './types';
 
 function fileSize(file: string): number {
@@ -11,7 +12,20 @@ function fileSize(file: string): number {
   }
 }
 
-export const workspaceHandlers: HandlerGroup<'workspace.summary'> = {
+const count = (core: Core, sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
+
+export const workspaceHandlers: HandlerGroup<'workspace.summary' | 'workspace.progress'> = {
+  'workspace.progress': (_input, core) => ({
+    videos: count(core, 'SELECT count(*) AS n FROM videos'),
+    frames: count(core, 'SELECT count(*) AS n FROM frames'),
+    dimensions: count(core, 'SELECT count(*) AS n FROM dimensions'),
+    coders: count(core, 'SELECT count(*) AS n FROM coders'),
+    assignedFrames: count(core, 'SELECT count(DISTINCT frame_id) AS n FROM assignments'),
+    overlapFrames: count(core, 'SELECT count(*) AS n FROM (SELECT frame_id FROM assignments GROUP BY frame_id HAVING count(*) >= 2)'),
+    codedFrames: count(core, 'SELECT count(DISTINCT frame_id) AS n FROM codes'),
+    codedByTwo: count(core, 'SELECT count(*) AS n FROM (SELECT frame_id FROM codes GROUP BY frame_id HAVING count(DISTINCT coder_id) >= 2)'),
+    goldSnapshots: count(core, 'SELECT count(*) AS n FROM gold_snapshots'),
+  }),
   'workspace.summary': (_input, core) => {
     const files = core.db.prepare('SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM stored_files').get() as {
       count: number;
