@@ -63,15 +63,35 @@ test('datasets preview marks leakage; a run set up in the screen trains, ranks, 
     await expect(preview.locator('[data-column="duration"]')).toHaveAttribute('data-role', 'numeric');
     await expect(preview.getByRole('note')).toContainText('views_per_day');
 
-    // Run setup: baselines, Ridge and a 3-epoch MLP; the JSON shown is what runs.
+    // Run setup: custom features keep ids and dates apart, behind a warning when picked.
     await page.getByRole('button', { name: 'Set up a run →' }).click();
+    await page.getByRole('radio', { name: /Custom/ }).check();
+    const pick = page.getByTestId('feature-pick');
+    const excluded = pick.getByTestId('excluded-columns');
+    for (const column of ['video_id', 'captured_at']) {
+      await expect(excluded.locator(`[data-column="${column}"]`)).toHaveCount(1);
+      await expect(pick.locator(`> [data-column="${column}"]`)).toHaveCount(0);
+    }
+    await expect(pick.locator('> [data-column="duration"]')).toContainText('numeric');
+    await expect(pick.getByTestId('feature-warning')).toHaveCount(0);
+    await excluded.locator('summary').click();
+    await excluded.getByLabel('Feature captured_at').check();
+    await expect(pick.getByTestId('feature-warning')).toContainText('captured_at (date/time');
+    await excluded.getByLabel('Feature captured_at').uncheck();
+    await expect(pick.getByTestId('feature-warning')).toHaveCount(0);
+    await page.getByRole('radio', { name: /Defaults/ }).check();
+
+    // Baselines, Ridge and a 3-epoch MLP, named and tagged; the JSON shown is what runs.
+    await page.getByLabel('Run name').fill('week 7 baseline');
+    await page.getByLabel('Tags').fill('weekly, mlp');
     await page.getByLabel('ridge_guestnorm').uncheck();
     await page.getByLabel('ridge_guestfeat').uncheck();
     await page.getByLabel('concat_mlp').check();
     await page.getByLabel('MLP max epochs').fill('3');
     await page.getByLabel('Bootstrap resamples').fill('50');
-    const config = JSON.parse((await page.getByTestId('config-json').textContent()) ?? '{}') as { models: string[]; mlp: unknown; metadata: string };
+    const config = JSON.parse((await page.getByTestId('config-json').textContent()) ?? '{}') as { models: string[]; mlp: unknown; metadata: string; name: string; tags: string[] };
     expect(config.models).toEqual(['mean', 'guest_mean', 'ridge', 'concat_mlp']);
+    expect([config.name, config.tags]).toEqual(['week 7 baseline', ['weekly', 'mlp']]);
     expect(config.mlp).toEqual({ maxEpochs: 3 });
     expect(config.metadata).toBe(path.join(data, 'meta.csv'));
     await page.getByRole('button', { name: 'Start run' }).click();
@@ -104,11 +124,22 @@ test('datasets preview marks leakage; a run set up in the screen trains, ranks, 
     await expect(model.getByTestId('scatter')).toHaveAttribute('data-points', '24');
     await expect(model.getByTestId('curve')).toHaveCount(0);
 
-    // A second run (another split seed, fewer models) through the API, then compare both.
+    // A second run (unnamed, another split seed, fewer models and a small gbdt) through the API, then compare both.
     const firstRunId = await live.getByTestId('run-detail').getAttribute('data-run-id');
     const { job } = await call<{ job: { id: string } }>(server, 'jobs.start', {
       kind: 'suite.run',
-      params: { config: { ...config, models: ['mean', 'ridge'], split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 7 }, mlp: undefined }, configFile: null },
+      params: {
+        config: {
+          ...config,
+          name: undefined,
+          tags: undefined,
+          models: ['mean', 'ridge', 'gbdt'],
+          gbdt: { rounds: 40, earlyStoppingRounds: 10, projectionDim: 4, minChildWeight: 5, threads: 1 },
+          split: { kind: 'random', ratios: [0.7, 0.15, 0.15], seed: 7 },
+          mlp: undefined,
+        },
+        configFile: null,
+      },
     });
     await expect
       .poll(async () => (await call<{ job: { status: string } }>(server, 'jobs.get', { jobId: job.id })).job.status, { timeout: 90_000 })
@@ -118,10 +149,33 @@ test('datasets preview marks leakage; a run set up in the screen trains, ranks, 
     await expect(runs.locator('tbody tr')).toHaveCount(2);
     const ids = await runs.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')!));
     expect(ids).toContain(firstRunId);
-    for (const id of ids) await runs.getByLabel(`Compare ${id}`).check();
+    const secondRunId = ids.find((id) => id !== firstRunId)!;
+    // The named run shows its name and tags; the other its id.
+    const named = runs.locator(`tr[data-run-id="${firstRunId}"]`);
+    await expect(named.getByTestId('run-name')).toHaveText('week 7 baseline');
+    await expect(named.getByTestId('run-tags')).toHaveText(/weekly\s*mlp/);
+    await expect(runs.locator(`tr[data-run-id="${secondRunId}"]`).getByTestId('run-name')).toHaveCount(0);
+
+    // The gbdt curve of the second run: RMSE per boosting round, drawn.
+    await runs.locator(`tr[data-run-id="${secondRunId}"]`).locator('button.linklike').click();
+    const second = page.getByTestId('run-detail');
+    await second.getByTestId('model-detail').getByLabel('Model').selectOption('gbdt');
+    const gbdtCurve = second.locator('[data-curve="gbdt"]');
+    await expect(gbdtCurve).toHaveAttribute('data-unit', 'round');
+    await expect(gbdtCurve).toContainText(/\d+ rounds · best RMSE [0-9.]+ at round \d+/);
+    expect(await gbdtCurve.locator('[data-series="val"] circle').count()).toBeGreaterThan(1);
+    expect(await gbdtCurve.locator('[data-series="train"] circle').count()).toBeGreaterThan(1);
+    await expect(gbdtCurve).toContainText('boosting round');
+
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await runs.getByLabel('Compare week 7 baseline').check();
+    await runs.getByLabel(`Compare ${secondRunId}`).check();
     await page.getByTestId('compare-button').click();
     const cmp = page.getByTestId('compare');
-    await expect(cmp.getByTestId('compare-table').locator('tbody tr')).toHaveCount(4);
+    await expect(cmp.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
+    await expect(cmp.getByTestId('compare-table').locator(`th[data-run-id="${firstRunId}"] [data-testid="run-name"]`)).toHaveText('week 7 baseline');
+    // Different split seeds: different rows in val and test, said above the table.
+    await expect(cmp.getByTestId('split-warning')).toContainText('These runs used different splits (split.seed differs)');
     await expect(cmp.locator('tr[data-model="concat_mlp"]')).toContainText('not trained');
     await expect(cmp.getByTestId('config-diffs').locator('tr[data-field="split.seed"]')).toContainText('7');
     await expect(cmp.getByTestId('config-diffs').locator('tr[data-field="models"]')).toBeVisible();

@@ -33,6 +33,8 @@ const NEURAL_RECIPE = {
 export const SuiteConfig = z
   .object({
     name: z.string().optional(),
+    /** Free labels for finding and grouping runs (shown in Runs and Compare). */
+    tags: z.array(z.string().trim().min(1)).default([]),
     metadata: z.string().min(1),
     embeddings: z
       .object({
@@ -163,6 +165,9 @@ export const SuiteRunResult = z.object({
   folds: z.number().int().nullable(),
   rankMetric: z.enum(RANK_METRICS),
   leaderboard: z.array(LeaderboardRow),
+  /** The config's name and tags (older runs: read from their config_used.json by the listing). */
+  name: z.string().nullable().optional(),
+  tags: z.array(z.string()).optional(),
 });
 export type SuiteRunResult = z.infer<typeof SuiteRunResult>;
 

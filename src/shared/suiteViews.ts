@@ -39,13 +39,29 @@ export const SuiteRunDetail = z.object({
   slices: z.object({ column: z.string().nullable(), models: z.record(z.string(), z.object({ val: SliceMetrics, test: SliceMetrics })) }),
   /** Curve name (model, or `<model>.fold<k>`) → per-epoch points. */
   curves: z.record(z.string(), z.array(CurvePoint)),
+  /** Per curve, what its x axis counts: neural models' epochs, or gbdt's boosting rounds (its CSV is `round,train_rmse,val_rmse`). */
+  curveUnits: z.record(z.string(), z.enum(['epoch', 'round'])),
   importance: z.record(z.string(), z.array(ImportanceRow)),
   predictions: z.array(PredictionPoints),
 });
 export type SuiteRunDetail = z.infer<typeof SuiteRunDetail>;
 
 export const SuiteCompare = z.object({
-  runs: z.array(z.object({ runId: z.string(), createdAt: z.string().nullable(), rows: SuiteRunResult.shape.rows, folds: z.number().nullable(), rankMetric: z.string() })),
+  runs: z.array(
+    z.object({
+      runId: z.string(),
+      name: z.string().nullable(),
+      tags: z.array(z.string()),
+      createdAt: z.string().nullable(),
+      rows: SuiteRunResult.shape.rows,
+      folds: z.number().nullable(),
+      rankMetric: z.string(),
+      /** sha256 of the run's split_manifest.csv (which row went where); null when the run has none. */
+      splitHash: z.string().nullable(),
+    }),
+  ),
+  /** Set when the runs did not put the same rows in the same splits: their metrics are measured on different rows. */
+  splitWarning: z.string().nullable(),
   /** Every model of any run; `byRun[i]` is null where run i did not train it. */
   models: z.array(
     z.object({

@@ -10,7 +10,7 @@ import { createLocalTransport } from '../../src/main/core/api/localTransport';
 import { handlers } from '../../src/main/core/api/handlers';
 import { appRoot } from '../../src/main/core/appRoot';
 import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { runSuite, suiteRunsDir } from '../../src/main/core/suite/run';
+import { listRuns, runSuite, suiteRunsDir } from '../../src/main/core/suite/run';
 import { liveCurves, runDetail } from '../../src/main/core/suite/views';
 import { liveCurvesFile } from '../../src/main/core/suite/live';
 import { createClient } from '../../src/shared/client';
@@ -119,7 +119,57 @@ describe('suite.compare', () => {
     const fields = cmp.configDiffs.map((d) => d.field);
     expect(fields).toEqual(['models', 'split.seed']);
     expect(cmp.configDiffs.find((d) => d.field === 'split.seed')!.values).toEqual([42, 7]);
+    // Different seeds put different rows in val and test: the compare says so, naming why.
+    expect(cmp.runs[0]!.splitHash).not.toBe(cmp.runs[1]!.splitHash);
+    expect(cmp.splitWarning).toMatch(/^These runs used different splits \(split\.seed differs\)/);
     await expect(client.call('suite.compare', { runIds: [a.runId] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('run names and tags', () => {
+  it('are kept in the run, listed by suite.runs, shown side by side in suite.compare; the same split gives no warning', async () => {
+    const { home, client, config } = setup();
+    const a = await runSuite(config({ name: 'baseline week 7', tags: ['weekly', 'v1'], models: ['mean'], bootstrap: 20 }), home, quiet);
+    const b = await runSuite(config({ models: ['mean', 'ridge'], bootstrap: 20 }), home, quiet);
+    expect(a).toMatchObject({ name: 'baseline week 7', tags: ['weekly', 'v1'] });
+    const { runs } = await client.call('suite.runs', {});
+    expect(Object.fromEntries(runs.map((r) => [r.runId, [r.name, r.tags]]))).toEqual({ [a.runId]: ['baseline week 7', ['weekly', 'v1']], [b.runId]: [null, []] });
+    const cmp = await client.call('suite.compare', { runIds: [a.runId, b.runId] });
+    expect(cmp.runs.map((r) => [r.name, r.tags])).toEqual([
+      ['baseline week 7', ['weekly', 'v1']],
+      [null, []],
+    ]);
+    expect(cmp.runs[0]!.splitHash).toBe(cmp.runs[1]!.splitHash);
+    expect(cmp.splitWarning).toBeNull();
+  });
+
+  it('are read from config_used.json for runs saved before result.json had them', () => {
+    const { home } = setup();
+    const dir = path.join(suiteRunsDir(home), 'suite-20240101T000000-old');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({ runId: 'suite-20240101T000000-old', runDir: dir, rows: { train: 1, val: 1, test: 1 }, folds: null, rankMetric: 'rmse_log', leaderboard: [] }));
+    fs.writeFileSync(path.join(dir, 'config_used.json'), JSON.stringify({ config: { name: 'old run', tags: ['legacy'] } }));
+    expect(listRuns(home)).toMatchObject([{ runId: 'suite-20240101T000000-old', name: 'old run', tags: ['legacy'] }]);
+  });
+});
+
+describe('gbdt curves in the run detail', () => {
+  it('reads curves/gbdt.csv (round,train_rmse,val_rmse) as points with boosting rounds on the x axis, beside neural epochs', () => {
+    const { home } = setup();
+    const runId = 'suite-20240101T000000-gbdt';
+    const dir = path.join(suiteRunsDir(home), runId);
+    fs.mkdirSync(path.join(dir, 'curves'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({ runId, runDir: dir, rows: { train: 1, val: 1, test: 1 }, folds: null, rankMetric: 'rmse_log', leaderboard: [] }));
+    fs.writeFileSync(path.join(dir, 'curves', 'gbdt.csv'), 'round,train_rmse,val_rmse\n1,1.5,1.6\n2,1.2,1.4\n3,1.0,1.45\n');
+    fs.writeFileSync(path.join(dir, 'curves', 'concat_mlp.csv'), 'epoch,train_loss,val_rmse\n1,0.9,1.1\n');
+    const detail = runDetail(home, runId);
+    expect(detail.curves.gbdt).toEqual([
+      { epoch: 1, trainLoss: 1.5, valRmse: 1.6 },
+      { epoch: 2, trainLoss: 1.2, valRmse: 1.4 },
+      { epoch: 3, trainLoss: 1.0, valRmse: 1.45 },
+    ]);
+    expect(detail.curves.concat_mlp).toEqual([{ epoch: 1, trainLoss: 0.9, valRmse: 1.1 }]);
+    expect(detail.curveUnits).toEqual({ gbdt: 'round', concat_mlp: 'epoch' });
   });
 });
 

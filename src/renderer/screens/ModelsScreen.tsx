@@ -8,6 +8,16 @@ import { notifyError } from '../store/notifyError';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
+/** A registry row's maker: the run (a job) that trained it, opened where that run is shown. */
+function SourceRunLink({ jobId, kind, open }: { jobId: string; kind: string | undefined; open: (jobId: string, kind: string | undefined) => void }) {
+  const label = kind === undefined || kind === 'finetune.run' ? 'Fine-tune run' : 'Job';
+  return (
+    <button type="button" className="linklike" data-testid="source-run" data-job-id={jobId} onClick={() => open(jobId, kind)} title={`Open the run that made this model (job ${jobId})`}>
+      {label} <span className="mono">{jobId.slice(0, 8)}</span>
+    </button>
+  );
+}
+
 /**
  * The model registry: every version with its classes, lineage and hash; the active one per
  * dimension; import, predict and export (each a job with progress in the jobs panel).
@@ -16,6 +26,9 @@ export function ModelsScreen() {
   const setJobsPanelOpen = useStore((s) => s.setJobsPanelOpen);
   const upsertJob = useStore((s) => s.upsertJob);
   const jobs = useStore((s) => s.jobs);
+  const setArea = useStore((s) => s.setArea);
+  const openFinetuneRun = useStore((s) => s.openFinetuneRun);
+  const selectJob = useStore((s) => s.selectJob);
   const modelsVersion = useStore((s) => s.topicVersions.models ?? 0);
   const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [file, setFile] = useState('');
@@ -120,7 +133,24 @@ export function ModelsScreen() {
                     {m.sha256.slice(0, 12)}
                   </td>
                   <td className="small" title={m.source}>
-                    {m.source.startsWith('job:') ? m.source : m.source.split(/[\\/]/).pop()}
+                    {m.source.startsWith('job:') ? (
+                      <SourceRunLink
+                        jobId={m.source.slice('job:'.length)}
+                        kind={jobs[m.source.slice('job:'.length)]?.kind}
+                        open={(jobId, kind) => {
+                          // Fine-tune runs have their own view (decision, metrics, frames); any other job opens in Jobs.
+                          if (kind === undefined || kind === 'finetune.run') {
+                            setArea('finetune');
+                            openFinetuneRun(jobId);
+                          } else {
+                            setArea('jobs');
+                            selectJob(jobId);
+                          }
+                        }}
+                      />
+                    ) : (
+                      m.source.split(/[\\/]/).pop()
+                    )}
                   </td>
                   <td>
                     {m.active ? (

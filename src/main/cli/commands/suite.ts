@@ -73,7 +73,7 @@ export const suiteCommand: Command = {
       return withClient(globals, async (client) => {
         const { runs } = await client.call('suite.runs', { limit: 1000 });
         if (action === 'runs') {
-          return { value: { runs }, text: runs.length ? runs.map((r) => `${r.runId}  best ${r.leaderboard[0]?.model ?? '-'}  ${r.runDir}`).join('\n') : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.' };
+          return { value: { runs }, text: runs.length ? runs.map((r) => `${r.runId}${r.name ? `  "${r.name}"` : ''}${r.tags?.length ? `  [${r.tags.join(', ')}]` : ''}  best ${r.leaderboard[0]?.model ?? '-'}  ${r.runDir}`).join('\n') : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.' };
         }
         const run = values.run ? runs.find((r) => r.runId === values.run) : runs[0];
         if (!run) throw new FramelabError('NOT_FOUND', values.run ? `no suite run "${values.run}"; see \`framelab suite runs\`.` : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.');

@@ -350,7 +350,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
     );
     const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
-    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard };
+    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [] };
     // The folder is moved into place only with a result every reader accepts.
     checkResult(result, scored, work, artefacts);
     write('result.json', JSON.stringify(result, null, 2));
@@ -368,7 +368,14 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   }
 }
 
-/** Every finished run's result, newest first. */
+/** A run's name and tags from its config (older configs have neither). */
+export function nameAndTags(config: Record<string, unknown>): { name: string | null; tags: string[] } {
+  const name = typeof config.name === 'string' && config.name.trim() ? config.name.trim() : null;
+  const tags = Array.isArray(config.tags) ? config.tags.filter((t): t is string => typeof t === 'string') : [];
+  return { name, tags };
+}
+
+/** Every finished run's result (with its name and tags), newest first. */
 export function listRuns(homeRoot: string): SuiteRunResult[] {
   const root = suiteRunsDir(homeRoot);
   if (!fs.existsSync(root)) return [];
@@ -377,5 +384,12 @@ export function listRuns(homeRoot: string): SuiteRunResult[] {
     .filter((d) => d.startsWith('suite-') && fs.existsSync(path.join(root, d, 'result.json')))
     .sort()
     .reverse()
-    .map((d) => JSON.parse(fs.readFileSync(path.join(root, d, 'result.json'), 'utf8')) as SuiteRunResult);
+    .map((d) => {
+      const result = JSON.parse(fs.readFileSync(path.join(root, d, 'result.json'), 'utf8')) as SuiteRunResult;
+      if (result.name !== undefined && result.tags !== undefined) return result;
+      // Runs saved before name and tags were in result.json: their config has them.
+      const usedFile = path.join(root, d, 'config_used.json');
+      const config = fs.existsSync(usedFile) ? ((JSON.parse(fs.readFileSync(usedFile, 'utf8')) as { config?: Record<string, unknown> }).config ?? {}) : {};
+      return { ...result, ...nameAndTags(config) };
+    });
 }

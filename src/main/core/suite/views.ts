@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SuiteConfig, SuiteRunResult } from '../../../shared/suite';
@@ -5,7 +6,7 @@ import type { CurvePoint, DatasetPreview, PredictionPoints, SuiteCompare, SuiteL
 import { parseCsv } from '../annotations/csv';
 import { readLiveCurves } from './live';
 import { prepareData } from './prepare';
-import { runDirOf, suiteRunsDir } from './run';
+import { nameAndTags, runDirOf, suiteRunsDir } from './run';
 
 /**
  * Views of suite runs for the screens: everything one run holds (read from its immutable
@@ -32,14 +33,26 @@ const num = (text: string | undefined): number | null => {
   return Number.isFinite(v) ? v : null;
 };
 
-function readCurves(runDir: string): Record<string, CurvePoint[]> {
+/**
+ * Every curves/*.csv: neural models write `epoch,train_loss,val_rmse`, gbdt writes
+ * `round,train_rmse,val_rmse` (the boosting rounds, RMSE on the training rows and on the
+ * early-stopping rows); both become the same points, with the x axis's unit beside them.
+ */
+function readCurves(runDir: string): { curves: Record<string, CurvePoint[]>; units: Record<string, 'epoch' | 'round'> } {
   const dir = path.join(runDir, 'curves');
-  if (!fs.existsSync(dir)) return {};
   const curves: Record<string, CurvePoint[]> = {};
+  const units: Record<string, 'epoch' | 'round'> = {};
+  if (!fs.existsSync(dir)) return { curves, units };
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
-    curves[file.slice(0, -4)] = readCsvRecords(path.join(dir, file)).map((r) => ({ epoch: Number(r.epoch), trainLoss: num(r.train_loss), valRmse: num(r.val_rmse) }));
+    const name = file.slice(0, -4);
+    const rows = readCsvRecords(path.join(dir, file));
+    const rounds = rows.length > 0 && 'round' in rows[0]!;
+    units[name] = rounds ? 'round' : 'epoch';
+    curves[name] = rows
+      .map((r) => ({ epoch: Number(rounds ? r.round : r.epoch), trainLoss: num(rounds ? r.train_rmse : r.train_loss), valRmse: num(r.val_rmse) }))
+      .filter((p) => Number.isFinite(p.epoch));
   }
-  return curves;
+  return { curves, units };
 }
 
 function readImportance(runDir: string): SuiteRunDetail['importance'] {
@@ -78,6 +91,7 @@ function readPredictions(runDir: string, cap: number): PredictionPoints[] {
 export function runDetail(homeRoot: string, runId: string, cap = MAX_SCATTER_POINTS): SuiteRunDetail {
   const dir = runDirOf(homeRoot, runId);
   const used = readJson<{ config?: Record<string, unknown>; configFile?: string | null; versions?: Record<string, string>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
+  const { curves, units } = readCurves(dir);
   return {
     runId,
     result: readJson(path.join(dir, 'result.json'), {} as SuiteRunResult),
@@ -88,7 +102,8 @@ export function runDetail(homeRoot: string, runId: string, cap = MAX_SCATTER_POI
     dataSummary: readJson(path.join(dir, 'data_summary.json'), {}),
     intervals: readJson(path.join(dir, 'metric_intervals.json'), {}),
     slices: readJson(path.join(dir, 'slice_metrics.json'), { column: null, models: {} }),
-    curves: readCurves(dir),
+    curves,
+    curveUnits: units,
     importance: readImportance(dir),
     predictions: readPredictions(dir, cap),
   };
@@ -102,12 +117,30 @@ function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()):
   return out;
 }
 
+/**
+ * Runs compared on different splits measure their models on different rows, so a gap between
+ * them mixes the models' difference with the rows'. The split manifests (which row went to
+ * train, val, test or which fold) are the evidence; the differing config fields say why.
+ */
+function splitWarning(hashes: (string | null)[], diffs: SuiteCompare['configDiffs']): string | null {
+  if (hashes.length < 2 || new Set(hashes).size === 1) return null;
+  const causes = diffs.filter((d) => /^(split\.|metadata$|filter\.|dedupe\.|idColumn$|target\.|embeddings\.)/.test(d.field)).map((d) => d.field);
+  const why = hashes.includes(null)
+    ? 'one of them has no split manifest'
+    : causes.length
+      ? `${causes.join(', ')} differ${causes.length === 1 ? 's' : ''}`
+      : 'their split manifests differ (the data changed between them)';
+  return `These runs used different splits (${why}): their metrics are measured on different rows, so a difference between runs is not only the models'. Compare models within one run, or rerun with the same data and split.`;
+}
+
 export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
   const runs = runIds.map((id) => {
     const dir = runDirOf(homeRoot, id);
     const result = readJson(path.join(dir, 'result.json'), {} as SuiteRunResult);
     const used = readJson<{ config?: Record<string, unknown>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
-    return { result, config: used.config ?? {}, createdAt: used.createdAt ?? null };
+    const manifest = path.join(dir, 'split_manifest.csv');
+    const splitHash = fs.existsSync(manifest) ? crypto.createHash('sha256').update(fs.readFileSync(manifest)).digest('hex') : null;
+    return { result, config: used.config ?? {}, createdAt: used.createdAt ?? null, splitHash };
   });
   const modelNames = [...new Set(runs.flatMap((r) => r.result.leaderboard.map((row) => row.model)))];
   const models = modelNames.map((model) => ({
@@ -125,9 +158,18 @@ export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
     .map((field) => ({ field, values: flat.map((f) => (f.has(field) ? f.get(field) : null)) }))
     .filter(({ values }) => new Set(values.map((v) => JSON.stringify(v))).size > 1);
   return {
-    runs: runs.map((r) => ({ runId: r.result.runId, createdAt: r.createdAt, rows: r.result.rows, folds: r.result.folds, rankMetric: r.result.rankMetric })),
+    runs: runs.map((r) => ({
+      runId: r.result.runId,
+      ...nameAndTags(r.config),
+      createdAt: r.createdAt,
+      rows: r.result.rows,
+      folds: r.result.folds,
+      rankMetric: r.result.rankMetric,
+      splitHash: r.splitHash,
+    })),
     models,
     configDiffs,
+    splitWarning: splitWarning(runs.map((r) => r.splitHash), configDiffs),
   };
 }
 

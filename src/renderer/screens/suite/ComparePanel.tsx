@@ -4,9 +4,14 @@ import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { notifyError } from '../../store/notifyError';
 import { BASELINES, formatMetric, HIGHER_IS_BETTER, METRIC_LABEL, METRICS, shortRunId, type Metric } from './format';
+import { RunTags } from './RunTags';
 import { useSuite } from './suiteStore';
 
-/** Runs side by side: one row per model, one column per run (the chosen metric, val and test), the best per row marked, and the config fields that differ. */
+/**
+ * Runs side by side: one row per model, one column per run (named, the chosen metric, val and
+ * test), the best per row marked, a warning when the runs split their rows differently, and the
+ * config fields that differ.
+ */
 export function ComparePanel({ runIds }: { runIds: string[] }) {
   const open = useSuite((s) => s.open);
   const [cmp, setCmp] = useState<SuiteCompare | null>(null);
@@ -44,15 +49,26 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
           </select>
         </label>
       </header>
+      {cmp.splitWarning && (
+        <p className="warn-banner split-warning" role="note" data-testid="split-warning">
+          {cmp.splitWarning}
+        </p>
+      )}
       <table className="table compare" data-testid="compare-table">
         <thead>
           <tr>
             <th rowSpan={2}>Model</th>
             {cmp.runs.map((r) => (
-              <th key={r.runId} colSpan={2} className="group">
-                <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
+              <th key={r.runId} colSpan={2} className="group" data-run-id={r.runId}>
+                {r.name && (
+                  <div className="run-name" data-testid="run-name">
+                    {r.name}
+                  </div>
+                )}
+                <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
                   {shortRunId(r.runId)}
-                </button>
+                </button>{' '}
+                <RunTags tags={r.tags} />
                 <div className="small muted">
                   {formatTime(r.createdAt)} · {r.folds !== null ? `${r.folds}-fold` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}
                 </div>
@@ -102,8 +118,8 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
             <tr>
               <th>Field</th>
               {cmp.runs.map((r) => (
-                <th key={r.runId} className="mono">
-                  {shortRunId(r.runId)}
+                <th key={r.runId} className={r.name ? '' : 'mono'}>
+                  {r.name ?? shortRunId(r.runId)}
                 </th>
               ))}
             </tr>

@@ -6,11 +6,12 @@ import { notifyError } from '../../store/notifyError';
 import { CurvesChart, ImportanceBars, ScatterPlot } from './charts';
 import { formatMetric, METRIC_LABEL, METRICS, type Metric } from './format';
 import { Leaderboard } from './Leaderboard';
+import { RunTags } from './RunTags';
 
 /**
  * One finished run: what it trained on, the leaderboard (val/test, intervals), and per model
  * the predicted-vs-actual scatter, the permutation importance, the training curves (neural
- * models) and the metrics per slice (text present or not).
+ * models per epoch, gbdt per boosting round) and the metrics per slice (text present or not).
  */
 export function RunDetail({ runId }: { runId: string }) {
   const [detail, setDetail] = useState<SuiteRunDetail | null>(null);
@@ -35,7 +36,7 @@ export function RunDetail({ runId }: { runId: string }) {
   if (!detail || detail.runId !== runId) return <p className="loading">Loading…</p>;
   const { result } = detail;
   const summary = detail.dataSummary as { rows?: number; embeddings?: { dim: number } | null; features?: { numeric: string[]; categorical: string[]; excluded: { column: string; reason: string }[] } };
-  const config = detail.config as { name?: string; split?: { kind: string; seed?: number; k?: number }; target?: { column: string; transform: string } };
+  const config = detail.config as { name?: string; tags?: string[]; split?: { kind: string; seed?: number; k?: number }; target?: { column: string; transform: string } };
   const points = detail.predictions.find((p) => p.model === model && p.split === split);
   const curveNames = Object.keys(detail.curves).filter((c) => c === model || c.startsWith(`${model}.fold`));
   const slices = model ? detail.slices.models[model] : undefined;
@@ -44,10 +45,12 @@ export function RunDetail({ runId }: { runId: string }) {
     <section className="suite-detail" aria-label="Suite run detail" data-testid="run-detail" data-run-id={runId}>
       <article className="card">
         <header className="screen-head">
-          <h2>{config.name ? `${config.name} · ` : ''}
+          <h2>
+            {config.name ? `${config.name} · ` : ''}
             <span className="mono">{runId}</span>
           </h2>
         </header>
+        {config.tags && config.tags.length > 0 && <RunTags tags={config.tags} />}
         <p className="small muted">
           {formatTime(detail.createdAt)} · {config.target?.column} ({config.target?.transform}) ·{' '}
           {result.folds !== null ? `${result.folds}-fold CV over ${result.rows.train} rows` : `${result.rows.train} train / ${result.rows.val} val / ${result.rows.test} test`} ·{' '}
@@ -98,7 +101,7 @@ export function RunDetail({ runId }: { runId: string }) {
               <h3>Training curves</h3>
               <div className="suite-curves">
                 {curveNames.map((c) => (
-                  <CurvesChart key={c} name={c} points={detail.curves[c]!} />
+                  <CurvesChart key={c} name={c} points={detail.curves[c]!} unit={detail.curveUnits[c]} />
                 ))}
               </div>
             </section>

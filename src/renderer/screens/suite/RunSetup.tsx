@@ -27,6 +27,24 @@ const SPLIT_LABEL: Record<SuiteDraft['splitKind'], string> = {
   group_kfold: 'grouped K-fold CV',
 };
 
+type PreviewColumn = DatasetPreview['columns'][number];
+
+/** Roles the preview excluded for a reason a model would exploit (not leakage: that one can never be picked). */
+const EXCLUDED_ROLES = new Set<PreviewColumn['role']>(['id', 'time', 'high_cardinality']);
+
+const featureKey = (c: PreviewColumn): 'numeric' | 'categorical' => (c.type === 'text' ? 'categorical' : 'numeric');
+
+function FeatureCheck({ column: c, checked, onChange }: { column: PreviewColumn; checked: boolean; onChange: (on: boolean) => void }) {
+  const leak = c.role === 'leakage';
+  const excluded = EXCLUDED_ROLES.has(c.role);
+  return (
+    <label className={`check ${leak ? 'leak' : ''} ${excluded ? 'excluded' : ''}`} title={c.reason ?? ''} data-column={c.name}>
+      <input type="checkbox" aria-label={`Feature ${c.name}`} disabled={leak} checked={checked} onChange={(e) => onChange(e.target.checked)} /> <span className="mono">{c.name}</span>{' '}
+      <span className="small muted">{leak ? 'leakage' : excluded ? `excluded: ${c.reason ?? c.role}` : featureKey(c)}</span>
+    </label>
+  );
+}
+
 /**
  * Run setup: target, features (the defaults the leakage guard chose, or a custom pick from
  * the previewed columns), split, models, rank metric; shows the exact JSON config the run
@@ -71,6 +89,11 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
     setDraft({ [key]: on ? [...draft[key], value] : draft[key].filter((v) => v !== value) } as Partial<SuiteDraft>);
 
   const candidates = preview?.columns.filter((c) => c.role !== 'target' && c.role !== 'guest') ?? [];
+  // Features the preview chose, columns it left out only because they were not listed, and leakage (shown, never pickable);
+  // ids, dates and high-cardinality columns apart, behind a warning.
+  const features = candidates.filter((c) => !EXCLUDED_ROLES.has(c.role));
+  const excludedColumns = candidates.filter((c) => EXCLUDED_ROLES.has(c.role));
+  const pickedExcluded = excludedColumns.filter((c) => draft[featureKey(c)].includes(c.name));
   const num = (key: 'k' | 'splitSeed' | 'seed' | 'bootstrap', label: string, min = 0) => (
     <label>
       {label}
@@ -100,6 +123,10 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
               Run name
               <input aria-label="Run name" value={draft.name} onChange={(e) => setDraft({ name: e.target.value })} placeholder="optional" />
             </label>
+            <label>
+              Tags
+              <input aria-label="Tags" value={draft.tags} onChange={(e) => setDraft({ tags: e.target.value })} placeholder="comma-separated, optional" />
+            </label>
           </fieldset>
           <fieldset>
             <legend>Features</legend>
@@ -114,16 +141,26 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
           {draft.featureMode === 'custom' &&
             (preview ? (
               <div className="wide feature-pick" data-testid="feature-pick">
-                {candidates.map((c) => {
-                  const excluded = c.role === 'leakage';
-                  const key = c.type === 'text' ? 'categorical' : 'numeric';
-                  return (
-                    <label key={c.name} className={`check ${excluded ? 'leak' : ''}`} title={c.reason ?? ''}>
-                      <input type="checkbox" disabled={excluded} checked={draft[key].includes(c.name)} onChange={(e) => toggle(key, c.name, e.target.checked)} />{' '}
-                      <span className="mono">{c.name}</span> <span className="small muted">{excluded ? 'leakage' : key}</span>
-                    </label>
-                  );
-                })}
+                {features.map((c) => (
+                  <FeatureCheck key={c.name} column={c} checked={draft[featureKey(c)].includes(c.name)} onChange={(on) => toggle(featureKey(c), c.name, on)} />
+                ))}
+                {excludedColumns.length > 0 && (
+                  <details className="wide" data-testid="excluded-columns" open={pickedExcluded.length > 0}>
+                    <summary>
+                      {excludedColumns.length} column{excludedColumns.length === 1 ? '' : 's'} the preview excluded (ids, dates, too many values)
+                    </summary>
+                    <p className="small muted">A model would memorise an id or learn how old a video is from a date; pick one only if you know why.</p>
+                    {excludedColumns.map((c) => (
+                      <FeatureCheck key={c.name} column={c} checked={draft[featureKey(c)].includes(c.name)} onChange={(on) => toggle(featureKey(c), c.name, on)} />
+                    ))}
+                  </details>
+                )}
+                {pickedExcluded.length > 0 && (
+                  <p className="feature-warning small wide" role="note" data-testid="feature-warning">
+                    {pickedExcluded.map((c) => `${c.name} (${c.reason ?? c.role})`).join('; ')}: excluded by the preview, picked anyway. The run will use {pickedExcluded.length === 1 ? 'it' : 'them'} as{' '}
+                    {pickedExcluded.length === 1 ? 'a feature' : 'features'}; check the leaderboard against a run without.
+                  </p>
+                )}
               </div>
             ) : (
               <p className="muted wide">Preview the data in Datasets first: custom features are picked from its columns.</p>

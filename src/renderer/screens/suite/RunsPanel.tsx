@@ -5,6 +5,7 @@ import { isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { formatMetric, METRIC_LABEL, shortRunId, type Metric } from './format';
+import { RunTags } from './RunTags';
 import { useSuite } from './suiteStore';
 
 /**
@@ -71,12 +72,18 @@ export function RunsPanel() {
               return (
                 <tr key={r.runId} data-run-id={r.runId}>
                   <td>
-                    <input type="checkbox" aria-label={`Compare ${r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
+                    <input type="checkbox" aria-label={`Compare ${r.name ?? r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
                   </td>
                   <td>
-                    <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
+                    {r.name && (
+                      <strong className="run-name" data-testid="run-name">
+                        {r.name}
+                      </strong>
+                    )}{' '}
+                    <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
                       {shortRunId(r.runId)}
-                    </button>
+                    </button>{' '}
+                    <RunTags tags={r.tags ?? []} />
                   </td>
                   <td className="small">{r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}</td>
                   <td>

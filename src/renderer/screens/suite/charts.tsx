@@ -1,25 +1,40 @@
 import type { CurvePoint, PredictionPoints } from '../../../shared/suiteViews';
 import { LineChart } from '../../components/LineChart';
 
-/** One neural model's curves: the training loss (MSE on the centred log target) and the early-stopping RMSE per epoch. */
-export function CurvesChart({ name, points, maxEpochs }: { name: string; points: CurvePoint[]; maxEpochs?: number }) {
+/**
+ * One model's training curves. Neural models: the training loss (MSE on the centred log target)
+ * and the early-stopping RMSE per epoch. gbdt: the RMSE on the training rows and on the
+ * early-stopping rows per boosting round.
+ */
+export function CurvesChart({ name, points, unit = 'epoch', maxEpochs }: { name: string; points: CurvePoint[]; unit?: 'epoch' | 'round'; maxEpochs?: number }) {
+  const rounds = unit === 'round';
+  const trainLabel = rounds ? 'training RMSE (log)' : 'training loss (MSE)';
   const series = [
-    { key: 'train', kind: 'train', label: 'training loss (MSE)', points: points.filter((p) => p.trainLoss !== null).map((p) => ({ x: p.epoch, y: p.trainLoss! })) },
+    { key: 'train', kind: 'train', label: trainLabel, points: points.filter((p) => p.trainLoss !== null).map((p) => ({ x: p.epoch, y: p.trainLoss! })) },
     { key: 'val', kind: 'val', label: 'early-stopping RMSE (log)', points: points.filter((p) => p.valRmse !== null).map((p) => ({ x: p.epoch, y: p.valRmse! })) },
   ];
   const best = points.reduce<CurvePoint | null>((b, p) => (p.valRmse !== null && (b === null || p.valRmse < b.valRmse!) ? p : b), null);
+  const noun = rounds ? 'round' : 'epoch';
   return (
-    <figure className="suite-chart" data-testid="curve" data-curve={name}>
+    <figure className="suite-chart" data-testid="curve" data-curve={name} data-unit={unit}>
       <figcaption>
         <strong>{name}</strong>{' '}
         <span className="small muted">
-          {points.length} epoch{points.length === 1 ? '' : 's'}
-          {best ? ` · best RMSE ${best.valRmse!.toFixed(4)} at epoch ${best.epoch}` : ''}
+          {points.length} {noun}
+          {points.length === 1 ? '' : 's'}
+          {best ? ` · best RMSE ${best.valRmse!.toFixed(4)} at ${noun} ${best.epoch}` : ''}
         </span>
       </figcaption>
-      <LineChart series={series} xLabel="epoch" ariaLabel={`Training curves of ${name}`} testId="curve-chart" minXMax={maxEpochs ?? 2} dotRadius={() => 2.5} />
+      <LineChart
+        series={series}
+        xLabel={rounds ? 'boosting round' : 'epoch'}
+        ariaLabel={`Training curves of ${name}`}
+        testId="curve-chart"
+        minXMax={maxEpochs ?? 2}
+        dotRadius={() => (rounds && points.length > 60 ? 0 : 2.5)}
+      />
       <p className="small muted">
-        <span className="key key-train" /> training loss <span className="key key-val" /> early-stopping RMSE (held-out training rows)
+        <span className="key key-train" /> {rounds ? 'RMSE on the training rows' : 'training loss'} <span className="key key-val" /> early-stopping RMSE (held-out training rows)
       </p>
     </figure>
   );

@@ -57,6 +57,7 @@ export function buildConfig(d: SuiteDraft): Record<string, unknown> {
   const usesGroups = d.splitKind === 'group' || d.splitKind === 'group_kfold';
   return {
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
+    ...(list(d.tags).length ? { tags: [...new Set(list(d.tags))] } : {}),
     ...dataConfig(d),
     split: {
       kind: d.splitKind,

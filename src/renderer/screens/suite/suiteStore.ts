@@ -16,6 +16,8 @@ export type SuiteView =
 /** The editable parts of a suite config; `buildConfig` turns them into the JSON a run gets. */
 export interface SuiteDraft {
   name: string;
+  /** Comma-separated. */
+  tags: string;
   metadata: string;
   embeddingsPath: string;
   embeddingsIds: string;
@@ -49,6 +51,7 @@ export interface SuiteDraft {
 
 export const DEFAULT_DRAFT: SuiteDraft = {
   name: '',
+  tags: '',
   metadata: '',
   embeddingsPath: '',
   embeddingsIds: '',
