@@ -161,3 +161,26 @@ test('? opens the sheet of every key, the area keys and the codebook keys includ
   await expect(page.getByRole('img', { name: `Example: ${frameId(1)}` }).first()).toBeVisible();
   await page.screenshot({ path: '/tmp/coding-codebook-panel.png' });
 });
+
+test.describe('a landscape (16:9) frame', () => {
+  test.use({ seed: { codingFrames: 4, codingSize: '1280x720' } });
+
+  test('fits the width, with its neighbours under it', async ({ page, server }) => {
+    await page.goto(server.url);
+    await pickCoderWithKeys(page);
+    await expect(page.locator('.frame-view')).toHaveAttribute('data-shape', 'landscape');
+    const frame = await settledImageBox(page);
+    const stage = (await page.getByTestId('frame-image').boundingBox())!;
+    expect(frame.width).toBeCloseTo(stage.width, 0);
+    expect(frame.width / frame.height).toBeCloseTo(16 / 9, 2);
+    const strip = (await page.getByLabel('Neighbouring frames').boundingBox())!;
+    expect(strip.y).toBeGreaterThanOrEqual(stage.y + stage.height - 1);
+    for (const mode of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), mode);
+      await page.screenshot({ path: `/tmp/coding-landscape-${mode}.png` });
+    }
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keys' })).toBeVisible();
+    await page.screenshot({ path: '/tmp/coding-keysheet-dark.png' });
+  });
+});
