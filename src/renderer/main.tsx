@@ -5,6 +5,7 @@ import { setClient } from './api/client';
 import { connect } from './api/connect';
 import { useStore } from './store';
 import { applyEvent, loadInfo, loadJobs, loadSyncStatus, loadWorkspace } from './store/actions';
+import { openStartIfEmpty } from './screens/start/openStart';
 import { installShortcuts } from './shortcuts';
 import { initialTheme } from './useTheme';
 import './styles.css';
@@ -30,9 +31,11 @@ if (connection.kind === 'unauthorized') {
   void loadInfo();
   void loadJobs();
   installShortcuts();
-  root.render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+  void openStartIfEmpty().finally(() =>
+    root.render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
   );
 }

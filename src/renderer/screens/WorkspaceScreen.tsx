@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useStore } from '../store';
 import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../store/actions';
 import { formatBytes, formatTime } from '../components/format';
+import { StartChecklist } from './start/StartChecklist';
 
 const CAPABILITY_LABELS: Record<string, string> = {
   ffmpeg: 'ffmpeg (video decoding)',
@@ -37,6 +38,7 @@ export function WorkspaceScreen() {
           {checkRunning ? 'Checking…' : 'Run integrity check'}
         </button>
       </header>
+      <StartChecklist />
       <div className="cards">
         <article className="card">
           <h2>Home</h2>

@@ -9,6 +9,8 @@ import { DisagreementGallery } from './DisagreementGallery';
 import { ExportPanel } from './ExportPanel';
 import { GoldPanel } from './GoldPanel';
 import { Headline } from './Headline';
+import { ReliabilityMissing } from './ReliabilityMissing';
+import { useWorkspaceProgress } from '../start/StartChecklist';
 import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading, smallSampleWarning } from '../../../shared/icrReadings';
 import { notifyError } from '../../store/notifyError';
 import './reliability.css';
@@ -23,6 +25,11 @@ export function ReliabilityScreen() {
   const [byVideo, setByVideo] = useState(false);
   // The gallery's category pair: chosen there, or by clicking an off-diagonal confusion cell.
   const [pair, setPair] = useState('');
+  // Whether any frame is coded by two coders: without one there is nothing to compute, and the
+  // screen says what is missing rather than waiting on a report that cannot come.
+  const progress = useWorkspaceProgress();
+  const ready = progress !== null && progress.codedByTwo > 0;
+  const [failed, setFailed] = useState<string | null>(null);
 
   useEffect(() => {
     void loadCodingSetup();
@@ -30,13 +37,29 @@ export function ReliabilityScreen() {
   const dimension = codebook?.dimensions.find((d) => d.name === (dimensionName ?? codebook.dimensions[0]?.name)) ?? null;
 
   useEffect(() => {
-    if (!dimension) return;
+    if (!dimension || !ready) return;
     setReport(null);
+    setFailed(null);
     setPair('');
-      client().call('icr.report', { dimension: dimension.name, byVideo }).then(setReport, notifyError);
+    client()
+      .call('icr.report', { dimension: dimension.name, byVideo })
+      .then(setReport, (err: unknown) => {
+        setFailed(err instanceof Error ? err.message : String(err));
+        notifyError(err);
+      });
     client().call('icr.coverage', { dimension: dimension.name }).then(setCover, notifyError);
-  }, [dimension?.name, byVideo, codesVersion]);
+  }, [dimension?.name, byVideo, codesVersion, ready]);
 
+  if (codebook && codebook.dimensions.length === 0) {
+    return (
+      <section className="screen" aria-labelledby="reliability-title">
+        <h1 id="reliability-title">Reliability</h1>
+        <p className="empty" data-testid="reliability-missing">
+          The codebook has no dimension yet: add one on the Codebook screen, then code frames, before reliability can be computed.
+        </p>
+      </section>
+    );
+  }
   if (!codebook || !dimension) return <p className="loading">Loading…</p>;
   const ordinal = dimension.level === 'ordinal';
   const alpha = ordinal ? report?.krippendorffAlpha.ordinal : report?.krippendorffAlpha.nominal;
@@ -58,7 +81,11 @@ export function ReliabilityScreen() {
       {report && report.unitsCompared > 0 && (
         <p data-testid="coverage">{denominatorSentence(report, cover)}</p>
       )}
-      {!report ? (
+      {progress && !ready ? (
+        <ReliabilityMissing progress={progress} />
+      ) : failed ? (
+        <p className="empty">The report could not be computed: {failed}</p>
+      ) : !report ? (
         <p className="loading">Computing (1,000 bootstrap resamples)…</p>
       ) : report.unitsCompared === 0 ? (
         <p className="empty">No frame has two {dimension.label} codes yet: reliability needs an overlap set coded by two coders (Coders assigns one).</p>
@@ -192,8 +219,12 @@ export function ReliabilityScreen() {
           </div>
         </>
       )}
-      <DisagreementGallery dimension={dimension} pair={pair} setPair={setPair} />
-      <GoldPanel dimension={dimension.name} />
+      {ready && (
+        <>
+          <DisagreementGallery dimension={dimension} pair={pair} setPair={setPair} />
+          <GoldPanel dimension={dimension.name} />
+        </>
+      )}
     </section>
   );
 }
