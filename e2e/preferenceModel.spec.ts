@@ -81,7 +81,7 @@ test('status ladder, correlations with the expected list, v1.0 trained and activ
     await expect(ladder.locator('li[data-rung="100"]')).toHaveAttribute('data-reached', 'true');
     await expect(ladder.locator('li[data-rung="100"]')).toContainText('you are here');
     await expect(ladder.locator('li[data-rung="200"]')).toHaveAttribute('data-reached', 'false');
-    await expect(status.getByTestId('pm-now')).toContainText('120 eligible owner ratings: correlations only');
+    await expect(status.getByTestId('pm-now')).toContainText('120 eligible owner ratings — past the 100 rung.');
     await expect(status).toContainText('80 more eligible ratings to reach 200');
     const few = status.locator('details[data-reason="too few features"]');
     await expect(few.locator('summary')).toContainText('1 too few features');
@@ -188,6 +188,7 @@ test('status ladder, correlations with the expected list, v1.0 trained and activ
     // 50 new owner ratings: a retrain is due (the dot on Status), and one click trains v1.1 with progress.
     await seedRatings(server, dir, 50, 8, 1000);
     await expect(section(page, 'Status').locator('.pm-dot')).toBeVisible();
+    await page.getByRole('button', { name: 'Close the training result' }).click();
     await section(page, 'Status').click();
     const retrain = page.getByTestId('pm-retrain');
     await expect(retrain).toHaveAttribute('data-due', 'true');

@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ExpectedCheck, ExpectedCorrelation, FeatureCorrelation } from '../../../../shared/preferenceModel';
 import type { ExpectedList } from '../../../../shared/preferenceWorkflow';
 import { client } from '../../../api/client';
-import { useStore } from '../../../store';
 import { notifyError } from '../../../store/notifyError';
 import { expectedStatusOf, STATUS_TONE } from './expectedStatus';
 import { fixed, formatP } from './format';
@@ -35,7 +34,6 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
     setSaving(true);
     try {
       await client().call('preference.expected.set', { expected: items });
-      useStore.getState().notify('info', `Expected list saved (${items.length} features).`);
     } catch (err) {
       notifyError(err);
     } finally {

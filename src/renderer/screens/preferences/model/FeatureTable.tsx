@@ -81,13 +81,16 @@ export function TopList({ title, features, testId }: { title: string; features: 
         <p className="empty">None.</p>
       ) : (
         <ol>
-          {features.map((f) => (
+          {features.map((f, i) => (
             <li key={f.feature} data-feature={f.feature}>
+              <span className="pm-rank muted">{i + 1}.</span>
               <span className="mono pm-top-name" title={f.feature}>
                 {f.feature}
               </span>
               <span className="num">{fixed(f.r, 2)}</span>
-              <span className={`tier tier-${f.tier}`}>{f.tier}</span>
+              <span>
+                <span className={`tier tier-${f.tier}`}>{f.tier}</span>
+              </span>
             </li>
           ))}
         </ol>

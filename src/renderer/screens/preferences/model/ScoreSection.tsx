@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { PreferenceModelSummary, PreferenceScoreResult } from '../../../../shared/preferenceWorkflow';
 import { client } from '../../../api/client';
 import { callConfirmingOverwrite } from '../../../api/confirmOverwrite';
-import { useStore } from '../../../store';
 import { notifyError } from '../../../store/notifyError';
 import { fixed, percent, signed } from './format';
 import { usePreferenceRead } from './usePreferenceData';
@@ -136,10 +135,7 @@ function ScoreAll({ modelId }: { modelId: string | undefined }) {
     setBusy(true);
     try {
       const result = await callConfirmingOverwrite((overwrite) => client().call('preference.scoreAll', { out: out.trim(), overwrite, ...(modelId ? { modelId } : {}) }));
-      if (result) {
-        setWritten(result);
-        useStore.getState().notify('info', `${result.rows} scores written to ${result.file}.`);
-      }
+      if (result) setWritten(result);
     } catch (err) {
       notifyError(err);
     } finally {

@@ -41,7 +41,10 @@ function Ladder({ status }: { status: PreferenceStatus }) {
           </li>
         ))}
       </ol>
-      <p className="pm-now" data-testid="pm-now">{status.now}</p>
+      <p className="pm-now" data-testid="pm-now">
+        {n} eligible owner rating{n === 1 ? '' : 's'}
+        {current === null ? `: keep rating; correlations start at ${status.ladder[0]?.ratings ?? 100}.` : ` — past the ${current} rung.`}
+      </p>
       {status.next && (
         <p className="muted small">
           {status.next.needed} more eligible rating{status.next.needed === 1 ? '' : 's'} to reach {status.next.ratings} ({n} of {status.next.ratings}).
@@ -167,7 +170,13 @@ function Retrain({ status, training, onTrain }: { status: PreferenceStatus; trai
             </div>
             <div className="row">
               <dt>Drift (PSI)</dt>
-              <dd>{r.drift.length === 0 ? <span className="muted">needs 20 new analysed videos</span> : drifted.length ? drifted.map((d) => `${d.feature} ${fixed(d.psi, 2)}`).join(', ') : `none above 0.1 (max ${fixed(Math.max(...r.drift.map((d) => d.psi)), 2)})`}</dd>
+              <dd>
+                {r.drift.length === 0 ? (
+                  <span className="muted">needs 20 new analysed videos</span>
+                ) : (
+                  `${drifted.length} of ${r.drift.length} top features above 0.1 (max ${fixed(Math.max(...r.drift.map((d) => d.psi)), 2)})`
+                )}
+              </dd>
             </div>
           </dl>
         </>

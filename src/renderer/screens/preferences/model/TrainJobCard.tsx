@@ -1,12 +1,8 @@
-import { useEffect, useState } from 'react';
-import type { JobSummary } from '../../../../shared/jobs';
 import type { PreferenceTrainResult } from '../../../../shared/preferenceWorkflow';
-import { client } from '../../../api/client';
 import { JobActions, JobStatusBadge } from '../../../components/JobRow';
 import { ProgressBar } from '../../../components/ProgressBar';
 import { formatEta, isActive } from '../../../components/format';
-import { useStore } from '../../../store';
-import { notifyError } from '../../../store/notifyError';
+import { useJob } from '../../../store/useJob';
 import { kindLabel } from './format';
 import { activateModel } from './trainActions';
 import { MetricFigures } from './Verdict';
@@ -17,15 +13,7 @@ import { MetricFigures } from './Verdict';
  * an Activate button (offered, never applied on its own); or the failure as the core wrote it.
  */
 export function TrainJobCard({ jobId, activeId, onClose }: { jobId: string; activeId: string | null; onClose: () => void }) {
-  const storeJob = useStore((s) => s.jobs[jobId]);
-  const [fetched, setFetched] = useState<JobSummary | null>(null);
-  const job = storeJob ?? fetched;
-  useEffect(() => {
-    if (storeJob) return;
-    client()
-      .call('jobs.get', { jobId })
-      .then(({ job: j }) => setFetched(j), notifyError);
-  }, [jobId, storeJob]);
+  const job = useJob(jobId);
 
   if (!job) return <p className="loading">Loading…</p>;
   const result = job.status === 'succeeded' ? (job.result as PreferenceTrainResult | null) : null;
@@ -64,7 +52,7 @@ function TrainResult({ result, activeId }: { result: PreferenceTrainResult; acti
   return (
     <div className="pm-train-result" data-testid="train-result" data-model={result.model}>
       <p>
-        <strong className="mono-id">{result.model}</strong> · {kindLabel(result.kind)} on {result.ratings} ratings · {result.features} features
+        {kindLabel(result.kind)} on {result.ratings} ratings · {result.features} features
         {result.parent && <> · parent {result.parent}</>}
       </p>
       <MetricFigures metrics={result.metrics} />

@@ -30,9 +30,8 @@ export async function startTraining(options: TrainOptions): Promise<string | nul
 /** Makes a model the active one; the previous active model stays stored. */
 export async function activateModel(id: string): Promise<PreferenceModelSummary | null> {
   try {
-    const model = await client().call('preference.activate', { id });
-    useStore.getState().notify('info', `${model.id} is now the active preference model.`);
-    return model;
+    // The tables and the status show it: no notice.
+    return await client().call('preference.activate', { id });
   } catch (err) {
     notifyError(err);
     return null;
