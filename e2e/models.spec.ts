@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from './support/fixtures';
+import { fileURLToPath } from 'node:url';
+import { expect, startServe, stopServe, test } from './support/fixtures';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A seeded torchvision ResNet-50 (4 classes) saved by torch, and one PNG to predict. */
 const MAKE_PY = String.raw`
@@ -63,4 +66,35 @@ test('the lead imports v7 weights, imports a v8, makes it active and predicts an
   await expect(predictions.locator('tbody tr')).toHaveCount(1);
   await expect(predictions).toContainText(/(1st|2nd|3rd|no) person/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a registry row made by a fine-tune links to that run's view; an imported one has no link", async ({ page }) => {
+  test.setTimeout(300_000);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-models-lineage-'));
+  const tsx = (script: string, ...args: string[]) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  };
+  const seeded = tsx('e2e/support/seedFinetune.ts', home) as { run: { jobId: string; status: string } };
+  expect(seeded.run.status).toBe('succeeded');
+  const jobId = seeded.run.jobId;
+  expect(tsx('e2e/support/seedTrainedModel.ts', home, jobId)).toEqual({ id: 'pov@v8', source: `job:${jobId}` });
+
+  const server = await startServe(home);
+  try {
+    await page.goto(server.url);
+    await page.keyboard.press('Control+9');
+    await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+    await expect(page.locator('tr[data-model="pov@v7"]').getByTestId('source-run')).toHaveCount(0);
+    const link = page.locator('tr[data-model="pov@v8"]').getByTestId('source-run');
+    await expect(link).toHaveText(`Fine-tune run ${jobId.slice(0, 8)}`);
+    await link.click();
+    const run = page.getByTestId('run-view');
+    await expect(run).toHaveAttribute('data-job-id', jobId);
+    await expect(run).toHaveAttribute('data-status', 'succeeded');
+  } finally {
+    await stopServe(server);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });
