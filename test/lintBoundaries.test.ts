@@ -11,7 +11,9 @@ async function restrictedImports(relativeFile: string, code: string): Promise<st
   return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-describe('lint keeps process boundaries', () => {
+// ESLint with the project's typed config lints whole files (the last test: the tree): half a minute
+// alone, more when the test files run side by side, so these get three minutes each.
+describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
   it('refuses electron in core, cli and renderer', async () => {
     for (const file of ['src/main/core/x.ts', 'src/main/cli/x.ts', 'src/renderer/x.ts', 'src/shared/x.ts']) {
       const messages = await restrictedImports(file, "import { app } from 'electron';\nexport const a = app;\n");
