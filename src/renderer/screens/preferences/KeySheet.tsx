@@ -1,16 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { AREAS } from '../../areas';
 import { KeyList, type KeyHint } from '../../components/KeyList';
+import { appChordHints } from '../../shortcuts';
 import { PLAYER_KEYS, RATE_KEYS } from './rateKeys';
 
-const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl';
-
-/** The app's own chords (shortcuts.ts): they work on every screen, so no screen key uses Ctrl. */
-const APP_KEYS: KeyHint[] = [
-  ...AREAS.map((a) => ({ keys: [`${mod}+${a.shortcut}`], label: a.label })),
-  { keys: [`${mod}+J`], label: 'jobs panel' },
-  { keys: [`${mod}+Shift+L`], label: 'light / dark theme' },
-];
+/** The app's own chords, from the list shortcuts.ts dispatches from: they work on every screen, so no screen key uses Ctrl. */
+const APP_KEYS: KeyHint[] = appChordHints();
 
 /** `?`: every key of the Rate panel and of the app, on one sheet; ? or Esc closes it. */
 export function KeySheet({ onClose }: { onClose: () => void }) {
