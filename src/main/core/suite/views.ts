@@ -140,7 +140,8 @@ export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
     const used = readJson<{ config?: Record<string, unknown>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
     const manifest = path.join(dir, 'split_manifest.csv');
     const splitHash = fs.existsSync(manifest) ? crypto.createHash('sha256').update(fs.readFileSync(manifest)).digest('hex') : null;
-    return { result, config: used.config ?? {}, createdAt: used.createdAt ?? null, splitHash };
+    // Runs saved before tags existed have none: [] (the default), so tags differ only when they do.
+    return { result, config: { tags: [], ...(used.config ?? {}) }, createdAt: used.createdAt ?? null, splitHash };
   });
   const modelNames = [...new Set(runs.flatMap((r) => r.result.leaderboard.map((row) => row.model)))];
   const models = modelNames.map((model) => ({
