@@ -16,7 +16,7 @@ import { importSeededModel } from './seedModels';
 
 afterEach(runCleanup);
 const server = useStorageServer();
-const FILES = ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv', 'infer-manifest.json'];
+const FILES = ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv', 'infer-manifest.json', 'model_predictions.models.json'];
 
 describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache', () => {
   it('uploads the results at checkpoints and at the end; drops downloaded videos unless kept; cached ones stay', async () => {
@@ -48,7 +48,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
     // download that overlaps an upload, which would turn a video into a download error).
     const first = await run({ videos: clips.dir, uploadTo: `gs://${bucket}/results/run1/`, outDir: path.join(dir, 'a') });
     expect(first.result).toMatchObject({ videos: 8, errors: 4 });
-    const uploads = first.logs.filter((l) => l.message.startsWith('uploaded 4 file(s) to'));
+    const uploads = first.logs.filter((l) => l.message.startsWith(`uploaded ${FILES.length} file(s) to`));
     expect(uploads.length, 'a checkpoint upload and the final one').toBeGreaterThanOrEqual(2);
     expect(uploads.some((l) => l.message.includes('(checkpoint at '))).toBe(true);
     expect(uploads.at(-1)!.message).toContain('(final)');
