@@ -274,6 +274,14 @@ export class JobSupervisor {
         this.repo.saveCheckpoint(id, message.state);
         return;
       case 'done': {
+        // A cancel asked for before the result came wins: the person said stop, so the result is
+        // not applied (no model registered, no rows imported). A pause that arrives too late
+        // keeps the finished work instead: resuming would only redo it.
+        if (run.cancelRequested && !run.pauseRequested) {
+          this.log(id, 'info', 'It finished before the cancel took effect; its result is discarded.');
+          this.settle(id, 'cancelled', { error: stoppedInfo(run) }, run);
+          return;
+        }
         const parsed = jobKinds[run.kind].result.safeParse(message.result);
         if (parsed.success) this.succeed(run, parsed.data);
         else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } }, run);
