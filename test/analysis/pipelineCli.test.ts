@@ -66,7 +66,7 @@ describe('framelab analysis (CLI, job process)', () => {
     const { configFile } = writeRunInputs(dir, { n: 80, edit: (cols) => void (cols.num_faces = cols.num_faces!.map(() => 1)), config: { outcomes: ['views'], gbm: null, lasso: null, pairwise: false } });
     const res = await runCli(['--home', home, '--json', 'analysis', 'run', '--config', configFile], { env, timeoutMs: 120_000 });
     expect(res.code).not.toBe(0);
-    expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.message).toMatch(/Run an outcome analysis failed .*views, count models: "num_faces" \(a predictor\) is constant/);
+    expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.message).toMatch(/^Run an outcome analysis: synthetic — failed \(job .*views, count models: "num_faces" \(a predictor\) is constant/);
     expect(fs.existsSync(analysisRunsDir(home)) ? fs.readdirSync(analysisRunsDir(home)) : []).toEqual([]);
 
     const cfg = JSON.parse(fs.readFileSync(configFile, 'utf8'));

@@ -19,7 +19,8 @@ export async function runJobForResult<K extends JobKind>(
   const job = (outcome.value as { job: JobSummary }).job;
   if (job.status !== 'succeeded') {
     const code = job.error && isErrorCode(job.error.code) ? job.error.code : 'JOB_FAILED';
-    throw new FramelabError(code, `${job.title} ${job.status} (job ${job.id}): ${job.error?.message ?? 'no reason given'}`);
+    // The title names what the job worked on ("Run an outcome analysis: visual overload"): set apart by a dash.
+    throw new FramelabError(code, `${job.title} — ${job.status} (job ${job.id}): ${job.error?.message ?? 'no reason given'}`);
   }
   return { job, result: jobKinds[kind].result.parse(job.result) as JobResult<K> };
 }
