@@ -62,6 +62,9 @@ test('the end of a tab leads to the next uncoded frame, then says all are coded;
 
   // The Re-code tab holds one frame: once it is saved, the view goes on to the uncoded frames.
   await page.getByRole('tab', { name: /^Re-code/ }).click();
+  // Keys pressed before the tab's frame is on screen would code the previous tab's frame.
+  await expect(page.getByRole('tab', { name: /^Re-code/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('frame-id')).toBeVisible();
   await page.keyboard.press('1');
   await page.keyboard.press('a');
   await expect(status).toHaveText('That was the last frame of Re-code: here is the next uncoded frame.');
