@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDesign } from '../../src/main/core/analysis/design';
+import { buildDesign, DesignCache } from '../../src/main/core/analysis/design';
 import { COV_TYPES, fitOls } from '../../src/main/core/analysis/ols';
 import { pythonHas, runPython } from '../helpers/python';
 import { PANDAS_PRELUDE, PLANTED, PREDICTORS, jsonFile, synthetic } from './synthetic';
@@ -81,5 +81,35 @@ describe('OLS against statsmodels', () => {
     const reused = fitOls(design);
     expect(Array.from(bare.params)).toEqual(Array.from(reused.params));
     expect(Array.from(bare.cov)).toEqual(Array.from(reused.cov));
+  });
+});
+
+describe('DesignCache (one factorization per right-hand side and rows in a run)', () => {
+  it('shares X and its QR between outcomes with the same rows, fits exactly as without it, and does not share across different rows', () => {
+    const s = synthetic(300, 5);
+    const shares = s.table.columns.get('shares')!;
+    if (shares.kind !== 'numeric') throw new Error('shares should be numeric');
+    shares.values[7] = NaN; // shares misses a row the other outcomes have
+    const terms = ['Intercept', 'color_entropy*avg_objects', 'duration_s', 'C(category)'];
+    const cache = new DesignCache();
+    const build = (outcome: string, withCache: boolean) => buildDesign(s.table, { response: `log1p(${outcome})`, terms, center: ['color_entropy'] }, withCache ? cache : undefined);
+    const views = build('views', true);
+    const likes = build('likes', true);
+    const sharesDesign = build('shares', true);
+    expect(likes.x).toBe(views.x);
+    expect(likes.qr).toBe(views.qr);
+    expect(sharesDesign.qr).not.toBe(views.qr);
+    expect(sharesDesign.n).toBe(views.n - 1);
+    for (const [outcome, cached] of [['views', views], ['likes', likes], ['shares', sharesDesign]] as const) {
+      const alone = fitOls(build(outcome, false), { cov: 'HC3' });
+      const shared = fitOls(cached, { cov: 'HC3' });
+      expect(Array.from(shared.params), outcome).toEqual(Array.from(alone.params));
+      expect(Array.from(shared.cov), outcome).toEqual(Array.from(alone.cov));
+      expect(Array.from(shared.leverage), outcome).toEqual(Array.from(alone.leverage));
+      expect(shared.r2, outcome).toBe(alone.r2);
+    }
+    // A different centering is a different X.
+    const uncentered = buildDesign(s.table, { response: 'log1p(likes)', terms }, cache);
+    expect(uncentered.qr).not.toBe(views.qr);
   });
 });

@@ -1,7 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import { kFold, type Fold } from '../suite/splits';
 import type { Design } from './design';
-import { applyQt, sequentialQr, solveUpper, rFactor } from './linalg';
+import { applyQt, gather, sequentialQr, solveUpper, rFactor } from './linalg';
 
 /**
  * K-fold cross-validated R² of an OLS design: each fold's model is fitted by QR on the other
@@ -117,7 +117,7 @@ export function resolveFolds(n: number, options: OlsCvOptions, what: string, min
 export function fitOlsRows(x: Float64Array, y: Float64Array, n: number, p: number, rows: readonly number[]): { beta: Float64Array; dropped: number[] } {
   const m = rows.length;
   const xt = pickRows(x, n, p, rows);
-  const yt = Float64Array.from(rows, (r) => y[r]!);
+  const yt = gather(y, rows);
   const qr = sequentialQr(xt, m, p);
   const coef = solveUpper(rFactor(qr), qr.p, applyQt(qr, yt));
   const beta = new Float64Array(p);

@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Table } from '../suite/table';
-import { sequentialQr, type SequentialQr } from './linalg';
+import { gather, sequentialQr, type SequentialQr } from './linalg';
 import { parseTerms, type Term } from './terms';
 import { categoricalVariable, numericVariable, rowNamer, sortedLevels, type RowNamer } from './variables';
 
@@ -90,10 +90,6 @@ function checkResponse(values: Float64Array, rows: Int32Array, spec: DesignSpec,
   }
 }
 
-function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (r) => values[r]!);
-}
-
 function mean(values: Float64Array): number {
   let s = 0;
   for (const v of values) s += v;
@@ -127,7 +123,39 @@ function checkFullRank(x: Float64Array, n: number, p: number, names: string[]): 
   );
 }
 
-export function buildDesign(table: Table, spec: DesignSpec): Design {
+/**
+ * Model matrices already built and factorized in one analysis run, for reuse by the next model
+ * with the same terms, centering and rows: the lab fits the same 25 right-hand sides to four
+ * outcomes, and when the outcomes miss no rows differently the four share one X and its QR.
+ * Scoped to a run over one table (the key does not include the table); X and the QR are
+ * shared read-only.
+ */
+export class DesignCache {
+  private readonly entries = new Map<string, { rows: Int32Array; x: Float64Array; qr: SequentialQr }[]>();
+
+  private static key(terms: readonly string[], center: readonly string[] | undefined): string {
+    return JSON.stringify([terms, center ?? []]);
+  }
+
+  find(terms: readonly string[], center: readonly string[] | undefined, rows: Int32Array): { x: Float64Array; qr: SequentialQr } | undefined {
+    return this.entries.get(DesignCache.key(terms, center))?.find((e) => sameRows(e.rows, rows));
+  }
+
+  add(terms: readonly string[], center: readonly string[] | undefined, rows: Int32Array, x: Float64Array, qr: SequentialQr): void {
+    const key = DesignCache.key(terms, center);
+    const list = this.entries.get(key) ?? [];
+    list.push({ rows, x, qr });
+    this.entries.set(key, list);
+  }
+}
+
+function sameRows(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function buildDesign(table: Table, spec: DesignSpec, cache?: DesignCache): Design {
   const terms = parseTerms(spec.terms);
   const nameRow = rowNamer(table, spec.id);
   const log1p = LOG1P.exec(spec.response.trim());
@@ -153,13 +181,13 @@ export function buildDesign(table: Table, spec: DesignSpec): Design {
     invalid(`No row of ${table.source} has every variable of this model; ${worst.join(', ')}.`, { missing });
   }
   checkResponse(responseRaw, rows, spec, responseColumn, transform, table.source, nameRow);
-  const yRaw = pick(responseRaw, rows);
-  const y = transform === 'log1p' ? yRaw.map(Math.log1p) : yRaw;
+  const y = gather(responseRaw, rows);
+  if (transform === 'log1p') for (let i = 0; i < y.length; i++) y[i] = Math.log1p(y[i]!);
 
   const variables = new Map<string, Float64Array>();
   const centered: Record<string, number> = {};
   for (const name of numericNames) {
-    const values = pick(numeric.get(name)!, rows);
+    const values = gather(numeric.get(name)!, rows);
     checkNotConstant(name, values, 'a predictor');
     if (spec.center?.includes(name)) {
       const m = mean(values);
@@ -176,6 +204,9 @@ export function buildDesign(table: Table, spec: DesignSpec): Design {
   if (n <= p) invalid(`The model has ${p} coefficients but only ${n} complete rows of ${table.source}; it needs more rows than coefficients (${table.rowCount - n} rows were left out for missing values).`, { n, p });
   checkNotConstant(spec.response, y, 'the outcome');
 
+  const names = columns.map((c) => c.name);
+  const cached = cache?.find(spec.terms, spec.center, rows);
+  if (cached) return { source: table.source, response: spec.response.trim(), y, x: cached.x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered, qr: cached.qr };
   const x = new Float64Array(n * p);
   columns.forEach((col, j) => {
     const out = x.subarray(j * n, j * n + n);
@@ -190,8 +221,8 @@ export function buildDesign(table: Table, spec: DesignSpec): Design {
       for (let i = 0; i < n; i++) out[i]! *= values[i]!;
     }
   });
-  const names = columns.map((c) => c.name);
   const qr = checkFullRank(x, n, p, names);
+  cache?.add(spec.terms, spec.center, rows, x, qr);
   return { source: table.source, response: spec.response.trim(), y, x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered, qr };
 }
 

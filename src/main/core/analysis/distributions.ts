@@ -13,6 +13,7 @@ const TINY = 1e-300;
 const MAX_ITERATIONS = 10_000;
 const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Lanczos (g = 7, n = 9) coefficients: Γ to ~1e-15 relative for x ≥ 1/2. */
 const LANCZOS = [
@@ -25,6 +26,9 @@ export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`);
   // Below 1/2 the Lanczos sum loses accuracy: Γ(x) = Γ(x + 1) / x.
   if (x < 0.5) return logGamma(x + 1) - Math.log(x);
+  // From 10 on, Stirling's series (one log, one division) is as accurate and several times
+  // cheaper than the Lanczos sum; the NB2 likelihood calls this twice per row per evaluation.
+  if (x >= 10) return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + stirlingCorrection(x);
   const z = x - 1;
   let sum = LANCZOS[0]!;
   for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (z + i);

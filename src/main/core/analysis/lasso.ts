@@ -3,6 +3,7 @@ import { kFold, type Fold } from '../suite/splits';
 import { coordinateDescentGram } from './coordinateDescent';
 import { checkFolds, DEFAULT_CV_FOLDS, DEFAULT_CV_SEED, pickRows, r2Score } from './crossValidation';
 import type { Design } from './design';
+import { transposeTimes, weightedGram } from './linalg';
 
 /**
  * LASSO on standardized predictors with α chosen by K-fold CV, as
@@ -178,19 +179,9 @@ function centred(z: Float64Array, y: Float64Array, n: number, p: number, rows: r
   return { zc, yc, offsets, yOffset, m };
 }
 
-function crossProduct(zc: Float64Array, v: Float64Array, m: number, p: number): Float64Array {
-  const out = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < m; i++) s += zc[j * m + i]! * v[i]!;
-    out[j] = s;
-  }
-  return out;
-}
-
 /** LassoCV's grid: α_max = max|Z_cᵀy_c|/m, then `nAlphas` values geometric down to eps·α_max. */
 export function alphaGrid(zc: Float64Array, yc: Float64Array, m: number, p: number, nAlphas: number, eps: number): Float64Array {
-  const xy = crossProduct(zc, yc, m, p);
+  const xy = transposeTimes(zc, m, p, yc);
   let alphaMax = 0;
   for (const v of xy) alphaMax = Math.max(alphaMax, Math.abs(v));
   alphaMax /= m;
@@ -205,19 +196,6 @@ export function alphaGrid(zc: Float64Array, yc: Float64Array, m: number, p: numb
     grid[nAlphas - 1 - i] = Math.pow(10, exponent);
   }
   return grid;
-}
-
-function gramOf(zc: Float64Array, m: number, p: number): Float64Array {
-  const g = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < m; i++) s += zc[a * m + i]! * zc[b * m + i]!;
-      g[a * p + b] = s;
-      g[b * p + a] = s;
-    }
-  }
-  return g;
 }
 
 interface Settings {
@@ -246,8 +224,8 @@ export function fitLassoCv(matrix: LassoMatrix, y: Float64Array, folds: readonly
   const msePath = Array.from({ length: alphas.length }, () => new Float64Array(folds.length));
   folds.forEach((fold, f) => {
     const t = centred(z, y, n, p, fold.train);
-    const gram = gramOf(t.zc, t.m, p);
-    const q = crossProduct(t.zc, t.yc, t.m, p);
+    const gram = weightedGram(t.zc, t.m, p);
+    const q = transposeTimes(t.zc, t.m, p, t.yc);
     let yNorm2 = 0;
     for (const v of t.yc) yNorm2 += v * v;
     const w = new Float64Array(p);
@@ -279,7 +257,7 @@ export function fitLassoCv(matrix: LassoMatrix, y: Float64Array, folds: readonly
   const coef = new Float64Array(p);
   let yNorm2 = 0;
   for (const v of whole.yc) yNorm2 += v * v;
-  const cd = coordinateDescentGram(coef, alpha * n, gramOf(whole.zc, n, p), crossProduct(whole.zc, whole.yc, n, p), yNorm2, p, settings.maxIterations, settings.tolerance);
+  const cd = coordinateDescentGram(coef, alpha * n, weightedGram(whole.zc, n, p), transposeTimes(whole.zc, n, p, whole.yc), yNorm2, p, settings.maxIterations, settings.tolerance);
   fits++;
   if (!cd.converged) unconverged++;
   let intercept = whole.yOffset;

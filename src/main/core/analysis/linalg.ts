@@ -32,7 +32,12 @@ export interface SequentialQr extends Qr {
 export const DEPENDENCE_TOLERANCE = 1e-9;
 
 function columnNorm(a: Float64Array, offset: number, from: number, to: number): number {
-  // Scaled sum of squares (as LAPACK's dnrm2) so huge or tiny columns neither overflow nor underflow.
+  // The plain sum of squares when it is safely inside the double range (almost always; it has
+  // no division per element), else a scaled sum (as LAPACK's dnrm2) so that huge or tiny
+  // columns neither overflow nor underflow.
+  let plain = 0;
+  for (let i = from; i < to; i++) plain += a[offset + i]! * a[offset + i]!;
+  if (plain > 1e-280 && plain < 1e280) return Math.sqrt(plain);
   let scale = 0;
   let ssq = 1;
   for (let i = from; i < to; i++) {
@@ -260,6 +265,72 @@ export function choleskyInverse(l: Float64Array, p: number): Float64Array {
     inv.set(choleskySolve(l, p, e), j * p);
   }
   return inv;
+}
+
+/**
+ * values[rows[i]] for each i. A plain loop: `Float64Array.from(rows, fn)` goes through the
+ * iterator protocol and was most of the time of building a 15,000-row design.
+ */
+export function gather(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}
+
+/** Xᵀ·v for an n × p column-major X (length p). */
+export function transposeTimes(x: Float64Array, n: number, p: number, v: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const cj = j * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[cj + i]! * v[i]!;
+    out[j] = s;
+  }
+  return out;
+}
+
+/**
+ * XᵀWX (p × p, column-major, symmetric) for W = diag(w), or XᵀX without weights. Four columns
+ * per pass over the rows: each weighted value is loaded once for four products (1.5× faster
+ * than one dot product at a time at n = 15,000).
+ */
+export function weightedGram(x: Float64Array, n: number, p: number, w?: ArrayLike<number>): Float64Array {
+  const g = new Float64Array(p * p);
+  const wa = new Float64Array(n);
+  for (let a = 0; a < p; a++) {
+    const ca = a * n;
+    for (let i = 0; i < n; i++) wa[i] = w ? x[ca + i]! * w[i]! : x[ca + i]!;
+    let b = 0;
+    for (; b + 3 <= a; b += 4) {
+      const c0 = b * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = wa[i]!;
+        s0 += v * x[c0 + i]!;
+        s1 += v * x[c1 + i]!;
+        s2 += v * x[c2 + i]!;
+        s3 += v * x[c3 + i]!;
+      }
+      g[a * p + b] = g[b * p + a] = s0;
+      g[a * p + b + 1] = g[(b + 1) * p + a] = s1;
+      g[a * p + b + 2] = g[(b + 2) * p + a] = s2;
+      g[a * p + b + 3] = g[(b + 3) * p + a] = s3;
+    }
+    for (; b <= a; b++) {
+      const cb = b * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += wa[i]! * x[cb + i]!;
+      g[a * p + b] = s;
+      g[b * p + a] = s;
+    }
+  }
+  return g;
 }
 
 /** X·b for an n × p column-major X. */

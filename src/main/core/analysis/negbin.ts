@@ -1,7 +1,7 @@
 import { chiSquareSf, digamma, logGamma, trigamma } from './distributions';
 import { checkCounts, fitPoisson, type CountDesign, type PoissonResult } from './glm';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { cholesky, choleskyInverse, choleskySolve } from './linalg';
+import { cholesky, choleskyInverse, choleskySolve, multiply, transposeTimes, weightedGram } from './linalg';
 
 /**
  * NB2 negative binomial regression (variance μ + αμ², log link) with α by maximum
@@ -52,21 +52,36 @@ export interface NegBinResult {
   problem: string | null;
 }
 
-/** Per-observation pieces of the NB2 log-likelihood and its derivatives at (η, α) (zinb.ts reuses them). */
-export function nb2Terms(y: number, eta: number, alpha: number) {
-  const mu = Math.exp(eta);
+/** The parts of the NB2 terms that depend on α alone: computed once per evaluation, not per row. */
+export interface Nb2Constants {
+  alpha: number;
+  r: number;
+  logAlpha: number;
+  logGammaR: number;
+  digammaR: number;
+  trigammaR: number;
+}
+
+export function nb2Constants(alpha: number): Nb2Constants {
   const r = 1 / alpha;
+  return { alpha, r, logAlpha: Math.log(alpha), logGammaR: logGamma(r), digammaR: digamma(r), trigammaR: trigamma(r) };
+}
+
+/** Per-observation pieces of the NB2 log-likelihood and its derivatives at (η, α) (zinb.ts reuses them). */
+export function nb2Terms(y: number, eta: number, c: Nb2Constants) {
+  const { alpha, r } = c;
+  const mu = Math.exp(eta);
   const am = alpha * mu;
   const l1p = Math.log1p(am);
-  const llf = logGamma(y + r) - logGamma(r) - logGamma(y + 1) - r * l1p + (y > 0 ? y * (Math.log(alpha) + eta - l1p) : 0);
+  const llf = logGamma(y + r) - c.logGammaR - logGamma(y + 1) - r * l1p + (y > 0 ? y * (c.logAlpha + eta - l1p) : 0);
   const dEta = (y - mu) / (1 + am);
-  const psiDiff = digamma(r) - digamma(y + r) + l1p;
+  const psiDiff = c.digammaR - digamma(y + r) + l1p;
   const dAlpha = psiDiff / (alpha * alpha) + (y - mu) / (alpha * (1 + am));
   const dEtaEta = (-mu * (1 + alpha * y)) / ((1 + am) * (1 + am));
   const dEtaAlpha = (mu * (mu - y)) / ((1 + am) * (1 + am));
   const dAlphaAlpha =
     (-2 * psiDiff) / (alpha * alpha * alpha) +
-    (trigamma(y + r) - trigamma(r)) / (alpha * alpha * alpha * alpha) +
+    (trigamma(y + r) - c.trigammaR) / (alpha * alpha * alpha * alpha) +
     mu / (alpha * alpha * (1 + am)) -
     ((y - mu) * (1 + 2 * am)) / (alpha * (1 + am)) ** 2;
   return { llf, dEta, dAlpha, dEtaEta, dEtaAlpha, dAlphaAlpha };
@@ -79,29 +94,36 @@ export function nb2Terms(y: number, eta: number, alpha: number) {
 export function nb2LogLikelihood(design: CountDesign, beta: ArrayLike<number>, alpha: number) {
   const { x, y, n, p } = design;
   const k = p + 1;
-  const gradient = new Float64Array(k);
-  const hessian = new Float64Array(k * k);
+  const c = nb2Constants(alpha);
+  const eta = multiply(x, n, p, beta);
+  // Per-row derivatives in η, then the β parts as products with X's columns (XᵀWX form).
+  const dEta = new Float64Array(n);
+  const dEtaEta = new Float64Array(n);
+  const dEtaAlpha = new Float64Array(n);
   let llf = 0;
-  const row = new Float64Array(p);
+  let dAlpha = 0;
+  let dAlphaAlpha = 0;
   for (let i = 0; i < n; i++) {
-    let eta = 0;
-    for (let j = 0; j < p; j++) {
-      row[j] = x[j * n + i]!;
-      eta += row[j]! * beta[j]!;
-    }
-    const t = nb2Terms(y[i]!, eta, alpha);
+    const t = nb2Terms(y[i]!, eta[i]!, c);
     llf += t.llf;
-    for (let a = 0; a < p; a++) {
-      gradient[a]! += t.dEta * row[a]!;
-      hessian[p * k + a]! += t.dEtaAlpha * row[a]!;
-      for (let b = 0; b <= a; b++) hessian[b * k + a]! += t.dEtaEta * row[a]! * row[b]!;
-    }
-    gradient[p]! += t.dAlpha;
-    hessian[p * k + p]! += t.dAlphaAlpha;
+    dEta[i] = t.dEta;
+    dEtaEta[i] = t.dEtaEta;
+    dEtaAlpha[i] = t.dEtaAlpha;
+    dAlpha += t.dAlpha;
+    dAlphaAlpha += t.dAlphaAlpha;
   }
-  // Accumulated: the β block's lower triangle and the α column; mirror both.
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hessian[a * k + b] = hessian[b * k + a]!;
-  for (let a = 0; a < p; a++) hessian[a * k + p] = hessian[p * k + a]!;
+  const gradient = new Float64Array(k);
+  gradient.set(transposeTimes(x, n, p, dEta));
+  gradient[p] = dAlpha;
+  const hessian = new Float64Array(k * k);
+  const betaBlock = weightedGram(x, n, p, dEtaEta);
+  for (let j = 0; j < p; j++) hessian.set(betaBlock.subarray(j * p, j * p + p), j * k);
+  const cross = transposeTimes(x, n, p, dEtaAlpha);
+  for (let a = 0; a < p; a++) {
+    hessian[p * k + a] = cross[a]!;
+    hessian[a * k + p] = cross[a]!;
+  }
+  hessian[p * k + p] = dAlphaAlpha;
   return { llf, gradient, hessian };
 }
 

@@ -1,7 +1,7 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Design } from './design';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose, type SequentialQr } from './linalg';
+import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose, weightedGram, type Qr, type SequentialQr } from './linalg';
 
 /**
  * Ordinary least squares by Householder QR, with the covariance types statsmodels offers and
@@ -62,11 +62,12 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
   if (!COV_TYPES.includes(covType)) throw new FramelabError('INVALID_INPUT', `Unknown standard-error type "${covType}"; use one of ${COV_TYPES.join(', ')}.`);
   const qr = design.qr ?? sequentialQr(x, n, p);
   if (qr.dependent.length) throw new FramelabError('INVALID_INPUT', `The design is singular (column "${names[qr.dependent[0]!.column]}" is a linear combination of the others).`);
-  const r = rFactor(qr);
+  const { r, rInv, q, leverage } = projection(qr);
   const qty = applyQt(qr, y);
   const params = solveUpper(r, p, qty);
   const fitted = multiply(x, n, p, params);
-  const residuals = y.map((v, i) => v - fitted[i]!);
+  const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i++) residuals[i] = y[i]! - fitted[i]!;
 
   let ssr = 0;
   for (const e of residuals) ssr += e * e;
@@ -88,15 +89,41 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
   const aic = -2 * llf + 2 * p;
   const bic = -2 * llf + Math.log(n) * p;
 
-  // (XᵀX)⁻¹ = R⁻¹R⁻ᵀ; X(XᵀX)⁻¹Xᵀ = QQᵀ, so h_i = ‖Q_i‖² and XᵀΩX = Rᵀ(QᵀΩQ)R.
-  const rInv = invertUpper(r, p);
-  const q = thinQ(qr);
-  const leverage = new Float64Array(n);
-  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) leverage[i]! += q[j * n + i]! ** 2;
   const cov = covariance(covType, { rInv, q, n, p, residuals, leverage, scale });
   const reference: Reference = covType === 'nonrobust' ? { kind: 't', df: dfResid } : { kind: 'z' };
   const coefficients = coefficientTable(names, params, cov, reference, options.confidence ?? DEFAULT_CONFIDENCE);
   return { names: [...names], n, p, dfResid, dfModel: p - kConstant, params, cov, covType, reference, coefficients, fitted, residuals, leverage, ssr, scale, r2, adjR2, llf, aic, bic };
+}
+
+/**
+ * The parts of a fit that depend on X alone. (XᵀX)⁻¹ = R⁻¹R⁻ᵀ; X(XᵀX)⁻¹Xᵀ = QQᵀ, so the
+ * leverages are h_i = ‖Q_i‖² and XᵀΩX = Rᵀ(QᵀΩQ)R. Kept per factorization, so that models
+ * sharing a design (the same right-hand side for another outcome; see DesignCache) compute
+ * them once; they go when the factorization does.
+ */
+interface Projection {
+  r: Float64Array;
+  rInv: Float64Array;
+  q: Float64Array;
+  leverage: Float64Array;
+}
+
+const projections = new WeakMap<Qr, Projection>();
+
+function projection(qr: Qr): Projection {
+  const known = projections.get(qr);
+  if (known) return known;
+  const { n, p } = qr;
+  const r = rFactor(qr);
+  const q = thinQ(qr);
+  const leverage = new Float64Array(n);
+  for (let j = 0; j < p; j++) {
+    const cj = j * n;
+    for (let i = 0; i < n; i++) leverage[i]! += q[cj + i]! * q[cj + i]!;
+  }
+  const made = { r, rInv: invertUpper(r, p), q, leverage };
+  projections.set(qr, made);
+  return made;
 }
 
 function covariance(type: CovType, f: { rInv: Float64Array; q: Float64Array; n: number; p: number; residuals: Float64Array; leverage: Float64Array; scale: number }): Float64Array {
@@ -108,18 +135,7 @@ function covariance(type: CovType, f: { rInv: Float64Array; q: Float64Array; n: 
     omega[i] = type === 'HC2' ? e2 / (1 - leverage[i]!) : type === 'HC3' ? e2 / (1 - leverage[i]!) ** 2 : e2;
   }
   // Meat in Q's coordinates: M = QᵀΩQ; then cov = R⁻¹·M·R⁻ᵀ.
-  const meat = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      const ca = a * n;
-      const cb = b * n;
-      for (let i = 0; i < n; i++) s += q[ca + i]! * omega[i]! * q[cb + i]!;
-      meat[b * p + a] = s;
-      meat[a * p + b] = s;
-    }
-  }
-  const cov = sandwich(rInv, meat, p);
+  const cov = sandwich(rInv, weightedGram(q, n, p, omega), p);
   if (type === 'HC1') {
     const factor = n / (n - p);
     for (let i = 0; i < cov.length; i++) cov[i]! *= factor;

@@ -14,7 +14,7 @@ import type {
 import { FramelabError } from '../../../shared/errors';
 import { rangeFromMeanSd, type PredictorRange } from '../../../shared/plots/simpleSlopesPlot';
 import type { AnalysisData } from './data';
-import { buildDesign, type Design } from './design';
+import { buildDesign, DesignCache, type Design } from './design';
 import { compareCountModels } from './countComparison';
 import { crossValidateOls } from './crossValidation';
 import { fitPoisson, type PoissonResult } from './glm';
@@ -135,16 +135,16 @@ function checkFiniteOls(fit: OlsResult, se: AnalysisConfig['se']): void {
   throw new FramelabError('INVALID_INPUT', `the standard error of ${bad.map((c) => `"${c.term}"`).join(', ')} is not finite:${why}.`, { terms: bad.map((c) => c.term) });
 }
 
-function fitDesign(config: AnalysisConfig, data: AnalysisData, spec: OlsSpec): FittedOls {
-  const design = buildDesign(data.table, { response: spec.response, terms: spec.terms, center: spec.center, id: config.id });
+function fitDesign(config: AnalysisConfig, data: AnalysisData, spec: OlsSpec, cache?: DesignCache): FittedOls {
+  const design = buildDesign(data.table, { response: spec.response, terms: spec.terms, center: spec.center, id: config.id }, cache);
   const fit = fitOls(design, { cov: config.se });
   checkFiniteOls(fit, config.se);
   return { spec, design, fit, model: olsModel(spec, design, fit, config) };
 }
 
 /** One OLS model (design + fit); throws with the model named. */
-export function fitSpec(config: AnalysisConfig, data: AnalysisData, spec: OlsSpec): FittedOls {
-  return inModelSync(specLabel(spec), () => fitDesign(config, data, spec));
+export function fitSpec(config: AnalysisConfig, data: AnalysisData, spec: OlsSpec, cache?: DesignCache): FittedOls {
+  return inModelSync(specLabel(spec), () => fitDesign(config, data, spec, cache));
 }
 
 /** Benjamini–Hochberg q of each pairwise model's interaction, within its outcome's screen. */
@@ -188,7 +188,7 @@ export interface OlsStageOutput {
 }
 
 /** Every OLS spec of one outcome, in order; the pairwise screen's q-values; the focal slopes. */
-export async function olsStage(config: AnalysisConfig, data: AnalysisData, outcome: string, progress: Progress, reporter: PipelineReporter, ranges: Map<string, PredictorRange>): Promise<OlsStageOutput> {
+export async function olsStage(config: AnalysisConfig, data: AnalysisData, outcome: string, progress: Progress, reporter: PipelineReporter, ranges: Map<string, PredictorRange>, cache?: DesignCache): Promise<OlsStageOutput> {
   const specs = outcomeSpecs(config, outcome);
   const fitted: FittedOls[] = [];
   const skipped: SkippedModel[] = [];
@@ -198,7 +198,7 @@ export async function olsStage(config: AnalysisConfig, data: AnalysisData, outco
     progress.stage(`${outcome}: OLS ${spec.spec}${spec.focal ? ` ${spec.focal.join('×')}` : ''} (${i + 1}/${specs.length})`);
     let one: FittedOls;
     try {
-      one = fitDesign(config, data, spec);
+      one = fitDesign(config, data, spec, cache);
     } catch (err) {
       if (spec.spec !== 'pairwise' || !isSingular(err)) throw inModel(specLabel(spec), err);
       skipped.push({ outcome, spec: spec.spec, focal: spec.focal, reason: (err as Error).message });
@@ -381,11 +381,11 @@ export function lassoStage(config: AnalysisConfig, outcome: string, main: Fitted
 }
 
 /** The all-focal OLS model for the comparison (not listed among the models). */
-export function allFocalFit(config: AnalysisConfig, data: AnalysisData, outcome: string): FittedOls | null {
+export function allFocalFit(config: AnalysisConfig, data: AnalysisData, outcome: string, cache?: DesignCache): FittedOls | null {
   const terms = allFocalTerms(config);
   if (!terms) return null;
   const spec: OlsSpec = { outcome, spec: 'focal', focal: config.focal.flat(), exploratory: false, response: `log1p(${outcome})`, terms, center: config.center ? [...new Set(config.focal.flat())] : [], interaction: null };
-  return inModelSync(`${outcome}, OLS with every focal interaction (comparison table)`, () => fitDesign(config, data, spec));
+  return inModelSync(`${outcome}, OLS with every focal interaction (comparison table)`, () => fitDesign(config, data, spec, cache));
 }
 
 /** The whole computation. */
@@ -399,8 +399,9 @@ export async function runPipeline(config: AnalysisConfig, data: AnalysisData, re
   const slopeRanges = new Map<string, PredictorRange>();
   const used = { xgboost: false };
   const pdpFiles = new Set<string>();
+  const designs = new DesignCache();
   for (const outcome of config.outcomes) {
-    const ols = await olsStage(config, data, outcome, progress, reporter, slopeRanges);
+    const ols = await olsStage(config, data, outcome, progress, reporter, slopeRanges, designs);
     result.models.push(...ols.fitted.map((f) => f.model));
     result.skipped!.push(...ols.skipped);
     result.simpleSlopes.push(...ols.slopes);
@@ -408,7 +409,7 @@ export async function runPipeline(config: AnalysisConfig, data: AnalysisData, re
 
     await checkpoint(reporter);
     progress.stage(`${outcome}: OLS with every focal interaction (comparison)`);
-    const allFocal = allFocalFit(config, data, outcome);
+    const allFocal = allFocalFit(config, data, outcome, designs);
     progress.advance(WEIGHTS.ols);
 
     let negbin: NegBinResult | null = null;

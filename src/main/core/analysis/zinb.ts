@@ -2,7 +2,7 @@ import { FramelabError } from '../../../shared/errors';
 import { checkCounts, type CountDesign } from './glm';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
 import { cholesky, choleskyInverse } from './linalg';
-import { fitNegativeBinomial, logAlphaScale, nb2Terms, newtonDirection, type NegBinResult } from './negbin';
+import { fitNegativeBinomial, logAlphaScale, nb2Constants, nb2Terms, newtonDirection, type NegBinResult } from './negbin';
 
 /**
  * Zero-inflated NB2 with a logit inflation model, as statsmodels'
@@ -103,6 +103,7 @@ export function zinbLogLikelihood(design: CountDesign, inflation: InflationDesig
   const k = q + p + 1;
   const ia = k - 1;
   const alpha = params[ia]!;
+  const constants = nb2Constants(alpha);
   const gradient = new Float64Array(k);
   const hessian = new Float64Array(k * k);
   const u = new Float64Array(q + p);
@@ -118,7 +119,7 @@ export function zinbLogLikelihood(design: CountDesign, inflation: InflationDesig
       u[q + j] = x[j * n + i]!;
       eta += u[q + j]! * params[q + j]!;
     }
-    const nb = nb2Terms(y[i]!, eta, alpha);
+    const nb = nb2Terms(y[i]!, eta, constants);
     const pi = logistic(s);
     // Per-row derivatives by block: s = zᵀγ, η = xᵀβ, and α.
     let gS: number, gEta: number, gAlpha: number, hSS: number, hSEta: number, hSAlpha: number, hEtaEta: number, hEtaAlpha: number, hAlphaAlpha: number;
