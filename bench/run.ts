@@ -25,6 +25,7 @@ import { icrBench } from './icr';
 import { inferPipelineBench } from './inferPipeline';
 import { ortInferenceBench } from './ortInference';
 import { preferenceModelBench } from './preferenceModel';
+import { describeResize, resizeBench } from './resize';
 import { benchSize } from './size';
 import { suiteGbdtBench } from './suiteGbdt';
 import { suiteRidgeBench } from './suiteRidge';
@@ -171,6 +172,16 @@ async function main() {
       unit: 's',
       referenceName: "python3-torch, the lab's way",
     });
+  }
+  // Model-input preprocessing per frame, native vs JS vs Pillow (a few seconds); `node --import tsx bench/resize.ts [frames]` alone.
+  const resize = await resizeBench(30);
+  for (const line of describeResize(resize)) console.log(line);
+  for (const row of resize.rows) {
+    if (row.nativeMs === null) continue;
+    if (row.pillowMs !== null) {
+      results.push({ name: `resize + crop + normalise, ${row.label} (ms/frame)`, ours: row.nativeMs, reference: row.pillowMs, unit: 'ms', referenceName: 'Pillow + numpy' });
+    }
+    results.push({ name: `resize + crop + normalise, ${row.label} (ms/frame)`, ours: row.nativeMs, reference: row.jsMs, unit: 'ms', referenceName: 'the JS fallback' });
   }
   // 4 clips × 6 s (24 frames, two ResNet-50s): about two minutes; `node --import tsx bench/inferPipeline.ts` runs 12 × 8 s.
   const infer = await inferPipelineBench(4, 6);

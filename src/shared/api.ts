@@ -82,6 +82,8 @@ export const DoctorReport = z.object({
     ffprobe: Capability,
     nativeAddon: Capability,
     xgboost: Capability,
+    /** Model-input resize: the native image addon (available) or the slower TypeScript fallback. */
+    imageResize: Capability,
     cuda: Capability,
     onnxruntime: Capability,
     gcsCredentials: Capability,

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { DoctorReport } from '../../../shared/api';
 import { appRoot, appVersion, dependencyVersion } from '../appRoot';
 import { openDatabase, schemaVersion } from '../db/open';
+import { preprocessBackend } from '../vision/preprocessBackend';
 import { isProcessAlive, readLock } from '../home/lock';
 import { homePaths } from '../home/paths';
 import {
@@ -56,12 +57,19 @@ export async function doctorReport(homeRoot: string): Promise<DoctorReport> {
       ffprobe,
       nativeAddon: training.addon,
       xgboost: training.xgboost,
+      imageResize: imageResizeCapability(),
       cuda,
       onnxruntime,
       gcsCredentials: probeGcsCredentials(),
       electronBinary: probeElectronBinary(root),
     },
   };
+}
+
+/** The image addon is small and has no LibTorch in it: loading it here costs about a millisecond. */
+function imageResizeCapability(): { available: boolean; detail: string } {
+  const backend = preprocessBackend();
+  return { available: backend.kind === 'native', detail: backend.detail };
 }
 
 function sqliteVersion(): string {

@@ -35,6 +35,7 @@ import { FeatureCache } from '../vision/features/cache';
 import { OrtFeatureExtractor } from '../vision/features/ortExtractor';
 import { softmaxRows } from '../vision/inference/classify';
 import { preprocessImage } from '../vision/preprocess';
+import { preprocessBackend } from '../vision/preprocessBackend';
 import { RESNET50 } from '../vision/resnet50';
 import { writePth } from '../vision/weights/pth';
 import { folderOutput } from '../workspace/outputPaths';
@@ -109,7 +110,7 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
       },
     );
     features = result.features.map((f) => f.data);
-    ctx.log('info', `layer-3 features: ${result.stats.hits} from the cache, ${result.stats.computed} computed (${extractor.provider})`);
+    ctx.log('info', `layer-3 features: ${result.stats.hits} from the cache, ${result.stats.computed} computed (${extractor.provider}; preprocessing: ${preprocessBackend().detail})`);
   } finally {
     await extractor.close();
   }

@@ -17,6 +17,7 @@ import { getModel } from '../models/registry';
 import { OrtSession } from '../vision/inference/session';
 import { ensureOnnx } from '../vision/onnx/modelCache';
 import { preprocessRgbBatch } from '../vision/preprocess';
+import { preprocessBackend } from '../vision/preprocessBackend';
 import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, modelsSidecar, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
@@ -114,6 +115,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
 
   if (todo.length) {
     ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
+    ctx.log('info', `preprocessing: ${preprocessBackend().detail}`);
     const opened: { model: PipelineModel; session: OrtSession }[] = [];
     try {
       for (const m of models) opened.push(await openModel(home, m, params, ctx));

@@ -12,6 +12,7 @@ import type { JobContext } from '../jobs/context';
 import { OrtSession } from '../vision/inference/session';
 import { ensureOnnx } from '../vision/onnx/modelCache';
 import { preprocessBatch } from '../vision/preprocess';
+import { preprocessBackend } from '../vision/preprocessBackend';
 import { readModel } from '../vision/weights/safetensors';
 import { regularFile } from '../workspace/inputPaths';
 import { verifyModelFile } from './importModel';
@@ -28,6 +29,7 @@ export async function runModelPredict(ctx: JobContext, db: Db, home: HomePaths, 
   const onnx = ensureOnnx(home.root, model.sha256, 'full', () => readModel(file).tensors, model.id);
   const session = await OrtSession.open(onnx, { threads: os.availableParallelism(), batchSize: params.batchSize });
   if (session.fallbackReason) ctx.log('info', `running on the CPU: ${session.fallbackReason}`);
+  ctx.log('info', `preprocessing: ${preprocessBackend().detail}`);
   try {
     const predictions: Prediction[] = [];
     const started = Date.now();

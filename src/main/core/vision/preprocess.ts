@@ -5,9 +5,11 @@
  *   Image.open(p).convert('RGB') → Resize(resize) → CenterCrop(crop) → ToTensor() → Normalize(mean, std)
  *
  * Decoding is sharp's (8-bit sRGB, alpha dropped without compositing, as convert('RGB') does;
- * no EXIF auto-rotation, as PIL does none). Resizing is Pillow's resampler ported to
- * TypeScript (preprocessResample.ts), so PNG inputs give exactly torchvision's tensor; JPEG
- * decoders may differ by a level here and there between libjpeg builds.
+ * no EXIF auto-rotation, as PIL does none). Resizing is Pillow's resampler, in C++ in the image
+ * addon when it is built (native/imageAddon.ts; only the crop's pixels are computed) and
+ * otherwise its TypeScript port (preprocessResample.ts): the two give the same bytes, so PNG
+ * inputs give exactly torchvision's tensor either way; JPEG decoders may differ by a level here
+ * and there between libjpeg builds. preprocessBackend() says which one runs.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,7 +17,8 @@ import sharp from 'sharp';
 import type { z } from 'zod';
 import { FramelabError } from '../../../shared/errors';
 import type { preprocessingSchema } from './weights/safetensors';
-import { centerCrop, shorterSideSize } from './preprocessGeometry';
+import { centerCrop, centerCropOrigin, shorterSideSize } from './preprocessGeometry';
+import { imageAddon } from './preprocessBackend';
 import { RESAMPLE_FILTERS, resizeRgb, type ResampleFilter, type RgbImage } from './preprocessResample';
 import { IMAGENET_PREPROCESSING } from '../../../shared/models';
 import { regularFile } from '../workspace/inputPaths';
@@ -75,34 +78,48 @@ export async function decodeRgb(source: ImageSource): Promise<RgbImage> {
  */
 export function resizeAndCrop(img: RgbImage, config: PreprocessingConfig): RgbImage {
   const size = shorterSideSize(img.width, img.height, config.resize);
+  const addon = imageAddon();
+  if (addon) {
+    const { left, top } = centerCropOrigin(size.width, size.height, config.crop);
+    const data = addon.resizeCrop(img.data, img.width, img.height, size.width, size.height, left, top, config.crop, config.crop, filterOf(config));
+    return { width: config.crop, height: config.crop, data };
+  }
   // torchvision returns the image untouched when it already has the target size.
   const resized = size.width === img.width && size.height === img.height ? img : resizeRgb(img, size.width, size.height, filterOf(config));
   return centerCrop(resized, config.crop);
 }
 
 /**
- * Per channel, value v (0…255) → (v/255 − mean)/std, computed in float32 step by step as
- * ToTensor and Normalize compute it, so the result is bit-identical to torch's.
+ * Per channel c, value v (0…255) → tables[c·256 + v] = (v/255 − mean)/std, computed in float32
+ * step by step as ToTensor and Normalize compute it, so the result is bit-identical to torch's.
  */
-function normalisationTable(config: PreprocessingConfig): Float32Array[] {
-  return [0, 1, 2].map((c) => {
+function normalisationTable(config: PreprocessingConfig): Float32Array {
+  const table = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) {
     const mean = Math.fround(config.mean[c]!);
     const std = Math.fround(config.std[c]!);
-    const table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) table[v] = Math.fround(Math.fround(v / 255) - mean) / std;
-    return table;
-  });
+    for (let v = 0; v < 256; v++) table[c * 256 + v] = Math.fround(Math.fround(v / 255) - mean) / std;
+  }
+  return table;
 }
 
 /** Writes the crop as normalised CHW float32 into `out` at `offset`. */
-function toChw(img: RgbImage, tables: Float32Array[], out: Float32Array, offset: number): void {
+function toChw(img: RgbImage, tables: Float32Array, out: Float32Array, offset: number): void {
   const plane = img.width * img.height;
-  const [r, g, b] = tables as [Float32Array, Float32Array, Float32Array];
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
-    out[offset + i] = r[img.data[p]!]!;
-    out[offset + plane + i] = g[img.data[p + 1]!]!;
-    out[offset + 2 * plane + i] = b[img.data[p + 2]!]!;
+    out[offset + i] = tables[img.data[p]!]!;
+    out[offset + plane + i] = tables[256 + img.data[p + 1]!]!;
+    out[offset + 2 * plane + i] = tables[512 + img.data[p + 2]!]!;
   }
+}
+
+/** Resize → crop → normalise one decoded image into `out` at `offset` (natively in one call when the addon is built). */
+function preprocessInto(img: RgbImage, config: Required<PreprocessingConfig>, tables: Float32Array, out: Float32Array, offset: number): void {
+  const addon = imageAddon();
+  if (!addon) return toChw(resizeAndCrop(img, config), tables, out, offset);
+  const size = shorterSideSize(img.width, img.height, config.resize);
+  const { left, top } = centerCropOrigin(size.width, size.height, config.crop);
+  addon.resizeCropNormalize(img.data, img.width, img.height, size.width, size.height, left, top, config.crop, filterOf(config), tables, out, offset);
 }
 
 /** Fills in defaults and checks sizes, so every entry point agrees on what a config means. */
@@ -125,7 +142,7 @@ export function resolvePreprocessing(config: Partial<PreprocessingConfig> = {}):
 export async function preprocessImage(source: ImageSource, config: Partial<PreprocessingConfig> = {}): Promise<Float32Array> {
   const full = resolvePreprocessing(config);
   const out = new Float32Array(3 * full.crop * full.crop);
-  toChw(resizeAndCrop(await decodeRgb(source), full), normalisationTable(full), out, 0);
+  preprocessInto(await decodeRgb(source), full, normalisationTable(full), out, 0);
   return out;
 }
 
@@ -148,7 +165,7 @@ export async function preprocessBatch(
   const worker = async () => {
     while (next < sources.length) {
       const i = next++;
-      toChw(resizeAndCrop(await decodeRgb(sources[i]!), full), tables, out, i * itemSize);
+      preprocessInto(await decodeRgb(sources[i]!), full, tables, out, i * itemSize);
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, sources.length));
@@ -184,6 +201,6 @@ export function preprocessRgbBatch(images: readonly RgbImage[], config: Partial<
   const tables = normalisationTable(full);
   const itemSize = 3 * full.crop * full.crop;
   const out = new Float32Array(images.length * itemSize);
-  images.forEach((img, i) => toChw(resizeAndCrop(img, full), tables, out, i * itemSize));
+  images.forEach((img, i) => preprocessInto(img, full, tables, out, i * itemSize));
   return out;
 }
