@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeHorizonFixture } from '../test/suite/horizonFixture';
+import { addPatternLeakColumns, writeHorizonFixture } from '../test/suite/horizonFixture';
 import { expect, startServe, stopServe, test as base, type ServerHandle } from './support/fixtures';
 
 /**
@@ -194,6 +194,39 @@ test('a filter that keeps nothing fails the preview, naming the file', async ({ 
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect(page.getByTestId('preview-error')).toContainText('keeps no rows');
     await expect(page.getByTestId('preview-error')).toContainText('meta.csv');
+  } finally {
+    await stopServe(server);
+  }
+});
+
+test('a column caught by a leakage name pattern is shown with its pattern, and only the allow-list lets it back in', async ({ page, data, home }) => {
+  addPatternLeakColumns(data);
+  const server = await startServe(home);
+  try {
+    await page.goto(server.url);
+    await page.keyboard.press('Control+Shift+S');
+    await page.getByLabel('Metadata table (.csv or .parquet)').fill(path.join(data, 'meta.csv'));
+    await page.getByLabel(/^Embeddings/).fill(path.join(data, 'emb.npy'));
+    await page.getByLabel('Ids file (for .npy)').fill(path.join(data, 'ids.txt'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('preview');
+    // In the spec's list: excluded by name.
+    await expect(preview.locator('[data-column="horizon_label_type"]')).toHaveAttribute('data-role', 'leakage');
+    const frameRate = preview.locator('[data-column="frame_rate"]');
+    await expect(frameRate).toHaveAttribute('data-role', 'leakage');
+    await expect(frameRate).toHaveAttribute('data-pattern', '*_rate');
+    await expect(frameRate).toContainText('caught by the name pattern *_rate');
+    await expect(preview.getByRole('note')).toContainText('frame_rate (pattern *_rate)');
+    await expect(preview.getByRole('note')).toContainText('horizon_label_type,');
+
+    // Allowed: a numeric feature again, and the run's config carries the allow-list.
+    await page.getByLabel(/^Known at publish time despite a leakage pattern/).fill('frame_rate');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect(preview.locator('[data-column="frame_rate"]')).toHaveAttribute('data-role', 'numeric');
+    await expect(preview.locator('[data-column="repost_count"]')).toHaveAttribute('data-pattern', '*_count');
+    await page.getByRole('button', { name: 'Set up a run →' }).click();
+    const config = JSON.parse((await page.getByTestId('config-json').textContent()) ?? '{}') as { leakageAllow?: string[] };
+    expect(config.leakageAllow).toEqual(['frame_rate']);
   } finally {
     await stopServe(server);
   }

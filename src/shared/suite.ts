@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { leakageAllowProblems } from './leakageRules';
 
 /**
  * A suite run's configuration (the JSON file `framelab suite run CONFIG` reads). Relative
@@ -77,6 +78,12 @@ export const SuiteConfig = z
     features: z.object({ numeric: z.array(z.string()).optional(), categorical: z.array(z.string()).optional() }).strict().optional(),
     /** Extra columns to treat as leakage (on top of the hard set). */
     leakage: z.array(z.string()).default([]),
+    /**
+     * Columns a leakage name pattern (`*_count`, `*_rate`, `age_*`, …) caught that are in fact
+     * known when a video is published (e.g. `hashtag_count`, `frame_rate`): the only way to let
+     * one back in. Never a hard-set name, the target or a `leakage` column (shared/leakageRules.ts).
+     */
+    leakageAllow: z.array(z.string().trim().min(1)).optional(),
     split: z
       .object({
         kind: z.enum(['random', 'time', 'group', 'kfold', 'group_kfold']).default('random'),
@@ -129,7 +136,12 @@ export const SuiteConfig = z
       .optional(),
     seed: z.number().int().default(42),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const message of leakageAllowProblems(config.leakageAllow ?? [], config.target.column, config.leakage)) {
+      ctx.addIssue({ code: 'custom', path: ['leakageAllow'], message });
+    }
+  });
 export type SuiteConfig = z.infer<typeof SuiteConfig>;
 
 export const SuiteMetrics = z.object({

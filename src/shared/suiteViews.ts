@@ -97,6 +97,8 @@ export const DatasetPreview = z.object({
       role: ColumnRole,
       /** Why a column is not a feature (leakage, id, …); null for features. */
       reason: z.string().nullable(),
+      /** The leakage name pattern that excluded the column (e.g. "*_rate"), null otherwise; `leakageAllow` in the config lets it back in. */
+      pattern: z.string().nullable(),
       missing: z.number().int(),
       distinct: z.number().int().nullable(),
     }),

@@ -58,6 +58,6 @@ describe('leakage guard', () => {
     expect(() => chooseFeatures(table, { target: 'horizon_view_count', extraLeakage: ['custom_leak'], numeric: ['duration', column] })).toThrow(
       new RegExp(`"${column}" is in the leakage set`),
     );
-    expect(() => assertNoLeakage(['duration', column.toUpperCase()], 'horizon_view_count', ['custom_leak'])).toThrow(/survived feature selection/);
+    expect(() => assertNoLeakage(['duration', column.toUpperCase()], { target: 'horizon_view_count', extra: ['custom_leak'] })).toThrow(/survived feature selection/);
   });
 });

@@ -79,3 +79,17 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
   fs.writeFileSync(path.join(dir, 'ids.txt'), order.map((i) => videos[i]).join('\n') + '\n');
   return { dir, videos };
 }
+
+/** Columns of the leaking families an exact list misses (issue #21), and two known at publish time that a name pattern catches anyway. */
+export const PATTERN_LEAK_COLUMNS = ['horizon_label_type', 'repost_count', 'views_per_hour', 'likes_per_view', 'age_hours', 'save_rate', 'hashtag_count', 'frame_rate'] as const;
+
+/** Appends PATTERN_LEAK_COLUMNS to a horizon fixture's meta.csv (horizon_label_type follows the row's horizon). */
+export function addPatternLeakColumns(dir: string): void {
+  const file = path.join(dir, 'meta.csv');
+  const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const added = rows.map((line, i) => {
+    const horizon = line.split(',')[2];
+    return [line, horizon === '7' ? 'views_7d' : 'views_30d', i * 3, i / 7, i / 100, 24 + (i % 5), (i % 10) / 10, i % 6, i % 2 ? 30 : 60].join(',');
+  });
+  fs.writeFileSync(file, [[header, ...PATTERN_LEAK_COLUMNS].join(','), ...added].join('\n') + '\n');
+}

@@ -1,35 +1,16 @@
 import { FramelabError } from '../../../shared/errors';
+import { HARD_LEAKAGE, isHardLeakage, LEAKAGE_PATTERNS, leakagePatternOf } from '../../../shared/leakageRules';
 import type { Table } from './table';
 import { describeHeader } from '../workspace/describeContent';
 
 /**
  * The leakage guard. A performance model must only see what is known when a video is
  * published; anything measured after (the label itself, counters, rates derived from them)
- * would make the model look good and be useless. REFERENCE §5, horizon suite.
+ * would make the model look good and be useless. REFERENCE §5, horizon suite; seed 002 §4.2.
+ * The rules (the hard set and the name patterns) live in shared/leakageRules.ts, where the
+ * config schema validates `leakageAllow` against them.
  */
-export const HARD_LEAKAGE = [
-  'horizon_view_count',
-  'horizon_like_count',
-  'horizon_comment_count',
-  'horizon_share_count',
-  'horizon_days',
-  'view_count',
-  'like_count',
-  'comment_count',
-  'share_count',
-  'favorite_count',
-  'bookmark_count',
-  'views_per_day',
-  'likes_per_day',
-  'comments_per_day',
-  'engagement_rate',
-  'like_rate',
-  'comment_rate',
-  'age_days',
-  'virality_score',
-  'y',
-  'y_log',
-] as const;
+export { HARD_LEAKAGE, LEAKAGE_PATTERNS } from '../../../shared/leakageRules';
 
 /** Id-like columns: they identify a row or a channel and would let a model memorise it. */
 export const ID_COLUMNS = ['video_id', 'channel_id', 'channel_title', 'title', 'description', 'captured_at', 'published_at', 'url'] as const;
@@ -40,19 +21,46 @@ export const MAX_CATEGORIES = 50;
 export interface FeatureChoice {
   numeric: string[];
   categorical: string[];
-  /** Columns left out by default, with the reason (saved in the data summary). */
-  excluded: { column: string; reason: string }[];
+  /** Columns left out by default, with the reason (saved in the data summary) and, for a leakage name pattern, the pattern. */
+  excluded: { column: string; reason: string; pattern?: string }[];
 }
 
-export function leakageSet(target: string, extra: readonly string[] = []): Set<string> {
-  return new Set([...HARD_LEAKAGE, target, ...extra].map((c) => c.toLowerCase()));
+/** What the guard checks a column against: the target, the config's extra leakage columns and its allow-list. */
+export interface LeakageRules {
+  target: string;
+  extra?: readonly string[];
+  /** Columns a name pattern caught that the config lets back in (`leakageAllow`). */
+  allow?: readonly string[];
 }
 
-function leakError(column: string, how: string): FramelabError {
+/** Why a column leaks, or null when it may be a feature: `pattern` is set when a name pattern caught it. */
+export interface Leak {
+  how: string;
+  pattern: string | null;
+}
+
+/** The guard for one config: a function from a column name to its leak (or null). */
+export function leakageGuard(rules: LeakageRules): (column: string) => Leak | null {
+  const named = new Set([rules.target, ...(rules.extra ?? [])].map((c) => c.toLowerCase()));
+  const allow = new Set((rules.allow ?? []).map((c) => c.toLowerCase()));
+  return (column) => {
+    const key = column.toLowerCase();
+    if (isHardLeakage(column)) return { how: "the spec's hard leakage set", pattern: null };
+    if (named.has(key)) return { how: key === rules.target.toLowerCase() ? 'the target' : 'the config\'s "leakage" list', pattern: null };
+    const caught = leakagePatternOf(column);
+    if (caught && !allow.has(key)) return { how: `caught by the pattern ${caught.pattern}: ${caught.family}`, pattern: caught.pattern };
+    return null;
+  };
+}
+
+function leakError(column: string, leak: Leak, where: string): FramelabError {
+  const fix = leak.pattern
+    ? `Remove it from the features, or, if it is known when a video is published, add it to "leakageAllow" in the suite config (the run records it).`
+    : 'Remove it from the features.';
   return new FramelabError(
     'INVALID_INPUT',
-    `"${column}" is in the leakage set (${how}): it is known only after the video's outcome, so it can never be a feature. Remove it from features.`,
-    { column },
+    `"${column}" is in the leakage set (${leak.how}; ${where}): it is known only after the video's outcome, so it can never be a feature. ${fix}`,
+    { column, pattern: leak.pattern },
   );
 }
 
@@ -63,15 +71,28 @@ function leakError(column: string, how: string): FramelabError {
  */
 export function chooseFeatures(
   table: Table,
-  opts: { target: string; guestColumn?: string; extraLeakage?: readonly string[]; numeric?: readonly string[]; categorical?: readonly string[] },
+  opts: {
+    target: string;
+    guestColumn?: string;
+    extraLeakage?: readonly string[];
+    allowLeakage?: readonly string[];
+    numeric?: readonly string[];
+    categorical?: readonly string[];
+  },
 ): FeatureChoice {
-  const leak = leakageSet(opts.target, opts.extraLeakage);
+  const leakOf = leakageGuard({ target: opts.target, extra: opts.extraLeakage, allow: opts.allowLeakage });
+  for (const c of opts.allowLeakage ?? []) {
+    if (!table.columns.has(c)) {
+      throw new FramelabError('INVALID_INPUT', `leakageAllow names "${c}", which is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}. Fix the name or remove it from leakageAllow.`);
+    }
+  }
   const given = opts.numeric !== undefined || opts.categorical !== undefined;
   if (given) {
     const numeric = [...(opts.numeric ?? [])];
     const categorical = [...(opts.categorical ?? [])];
     for (const c of [...numeric, ...categorical]) {
-      if (leak.has(c.toLowerCase())) throw leakError(c, 'named as a feature');
+      const leak = leakOf(c);
+      if (leak) throw leakError(c, leak, 'named as a feature');
       if (!table.columns.has(c)) throw new FramelabError('INVALID_INPUT', `feature "${c}" is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}.`);
     }
     for (const c of numeric) {
@@ -83,7 +104,8 @@ export function chooseFeatures(
   const choice: FeatureChoice = { numeric: [], categorical: [], excluded: [] };
   for (const [name, col] of table.columns) {
     const key = name.toLowerCase();
-    if (leak.has(key)) choice.excluded.push({ column: name, reason: 'leakage' });
+    const leak = leakOf(name);
+    if (leak) choice.excluded.push({ column: name, reason: 'leakage', ...(leak.pattern ? { pattern: leak.pattern } : {}) });
     else if (idLike.has(key) || key.endsWith('_id')) choice.excluded.push({ column: name, reason: 'id' });
     else if (col.kind === 'numeric') choice.numeric.push(name);
     else {
@@ -99,8 +121,22 @@ export function chooseFeatures(
  * The last gate before fitting: whatever selected the features (defaults, user lists, a
  * later selection step), none of them may be in the leakage set.
  */
-export function assertNoLeakage(features: readonly string[], target: string, extra: readonly string[] = []): void {
-  const leak = leakageSet(target, extra);
-  const found = features.find((f) => leak.has(f.toLowerCase()));
-  if (found !== undefined) throw leakError(found, 'it survived feature selection');
+export function assertNoLeakage(features: readonly string[], rules: LeakageRules): void {
+  const leakOf = leakageGuard(rules);
+  for (const f of features) {
+    const leak = leakOf(f);
+    if (leak) throw leakError(f, leak, 'it survived feature selection');
+  }
+}
+
+/**
+ * What config_used.json records of the guard: the hard set and the patterns in force, and each
+ * allow-listed column with the pattern it overrode, so a run that let one back in says so.
+ */
+export function leakageGuardRecord(config: { leakageAllow?: readonly string[] }) {
+  return {
+    hard: [...HARD_LEAKAGE],
+    patterns: LEAKAGE_PATTERNS.map((p) => p.pattern),
+    allowed: (config.leakageAllow ?? []).map((column) => ({ column, pattern: leakagePatternOf(column)?.pattern ?? null })),
+  };
 }

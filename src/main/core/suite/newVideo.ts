@@ -4,7 +4,7 @@ import { FramelabError } from '../../../shared/errors';
 import { SuiteConfig } from '../../../shared/suite';
 import { loadTable } from './dataset';
 import type { Embeddings } from './embeddings';
-import { leakageSet } from './leakage';
+import { leakageGuard } from './leakage';
 import { GUEST_FEATURE } from './models';
 import { loadEmbeddings } from './prepare';
 import { nonFiniteProblem } from './finite';
@@ -73,8 +73,8 @@ export function modelNeeds(saved: SavedModelFile) {
 
 /** Refuses leakage columns and names that are neither a feature nor the guest column. */
 function checkFeatureKeys(values: FeatureValues, config: SuiteConfig, allowed: Set<string>): void {
-  const leak = leakageSet(config.target.column, config.leakage);
-  const leaked = Object.keys(values).filter((k) => leak.has(k.toLowerCase()));
+  const leakOf = leakageGuard({ target: config.target.column, extra: config.leakage, allow: config.leakageAllow });
+  const leaked = Object.keys(values).filter((k) => leakOf(k) !== null);
   if (leaked.length) {
     throw new FramelabError(
       'INVALID_INPUT',

@@ -155,6 +155,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     target: config.target.column,
     guestColumn: config.guestColumn,
     extraLeakage: config.leakage,
+    allowLeakage: config.leakageAllow,
     numeric: config.features?.numeric,
     categorical: config.features?.categorical,
   });
@@ -166,7 +167,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
       return false;
     });
   }
-  assertNoLeakage([...choice.numeric, ...choice.categorical], config.target.column, config.leakage);
+  assertNoLeakage([...choice.numeric, ...choice.categorical], { target: config.target.column, extra: config.leakage, allow: config.leakageAllow });
   for (const column of choice.numeric) {
     const col = table.columns.get(column);
     if (col?.kind !== 'numeric') continue;

@@ -10,6 +10,7 @@ import { SuiteRunResult, type LeaderboardRow, type SuiteConfig } from '../../../
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from './metrics';
 import { mulberry32 } from '../random';
 import { averageImportance, permutationImportance, type Importance } from './importance';
+import { leakageGuardRecord } from './leakage';
 import { liveCurvesWriter } from './live';
 import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
@@ -251,7 +252,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   };
   try {
     live.start();
-    write('config_used.json', JSON.stringify({ runId, configFile, config, textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    write('config_used.json', JSON.stringify({ runId, configFile, config, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
     if (Array.isArray(split)) {

@@ -210,6 +210,7 @@ export async function previewDataset(config: SuiteConfig): Promise<DatasetPrevie
     guests: number | null;
   };
   const excluded = new Map(choice.excluded.map((e) => [e.column, e.reason]));
+  const patterns = new Map(choice.excluded.flatMap((e) => (e.pattern ? [[e.column, e.pattern] as const] : [])));
   const numeric = new Set(choice.numeric);
   const categorical = new Set(choice.categorical);
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
@@ -229,8 +230,10 @@ export async function previewDataset(config: SuiteConfig): Promise<DatasetPrevie
       const why = temporal && excluded.get(name) === 'id' ? 'date/time' : excluded.get(name)!;
       role = ROLE_OF_REASON.find(([re]) => re.test(why))?.[1] ?? 'not_selected';
       reason = REASON_TEXT[why] ?? why;
+      const pattern = patterns.get(name);
+      if (pattern) reason += `; caught by the name pattern ${pattern} (if it is known when a video is published, add it to leakageAllow in the config)`;
     } else [role, reason] = ['not_selected', 'not in the configured feature lists'];
-    return { name, type, role, reason, missing, distinct };
+    return { name, type, role, reason, pattern: patterns.get(name) ?? null, missing, distinct };
   });
   return {
     metadata: summary.metadata.file,

@@ -83,6 +83,7 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
           {text('targetColumn', 'Target column')}
           {text('guestColumn', 'Guest (channel) column')}
           {text('leakage', 'Extra leakage columns (comma-separated)', '', true)}
+          {text('leakageAllow', 'Known at publish time despite a leakage pattern (comma-separated; the run records them)', 'hashtag_count', true)}
           <div className="wide actions">
             <button type="submit" className="primary" disabled={busy || !draft.metadata.trim() || filterProblems.length > 0}>
               {busy ? 'Reading…' : 'Preview'}
@@ -134,8 +135,10 @@ function PreviewCard({ preview }: { preview: DatasetPreview }) {
       </p>
       {leaks.length > 0 && (
         <p className="leak-note" role="note">
-          {leaks.length} leakage column{leaks.length === 1 ? '' : 's'} excluded: {leaks.map((c) => c.name).join(', ')}. They are known only after a video's outcome and can never be
-          features.
+          {leaks.length} leakage column{leaks.length === 1 ? '' : 's'} excluded: {leaks.map((c) => (c.pattern ? `${c.name} (pattern ${c.pattern})` : c.name)).join(', ')}. They are known
+          only after a video's outcome and can never be features.
+          {leaks.some((c) => c.pattern) &&
+            ' A column caught only by a name pattern that is in fact known when a video is published can be let back in under “Known at publish time”.'}
         </p>
       )}
       <table className="table columns" data-testid="columns">
@@ -151,11 +154,12 @@ function PreviewCard({ preview }: { preview: DatasetPreview }) {
         </thead>
         <tbody>
           {preview.columns.map((c) => (
-            <tr key={c.name} data-column={c.name} data-role={c.role} className={`role-${c.role}`}>
+            <tr key={c.name} data-column={c.name} data-role={c.role} data-pattern={c.pattern ?? undefined} className={`role-${c.role}`}>
               <td className="mono">{c.name}</td>
               <td className="small">{c.type}</td>
               <td>
                 <span className={`badge role-badge role-badge-${c.role}`}>{ROLE_LABEL[c.role]}</span>
+                {c.pattern && <span className="small mono"> {c.pattern}</span>}
               </td>
               <td className="small">{c.reason ?? ''}</td>
               <td className="small">{c.missing || ''}</td>

@@ -40,7 +40,7 @@ function FeatureCheck({ column: c, checked, onChange }: { column: PreviewColumn;
   return (
     <label className={`check ${leak ? 'leak' : ''} ${excluded ? 'excluded' : ''}`} title={c.reason ?? ''} data-column={c.name}>
       <input type="checkbox" aria-label={`Feature ${c.name}`} disabled={leak} checked={checked} onChange={(e) => onChange(e.target.checked)} /> <span className="mono">{c.name}</span>{' '}
-      <span className="small muted">{leak ? 'leakage' : excluded ? `excluded: ${c.reason ?? c.role}` : featureKey(c)}</span>
+      <span className="small muted">{leak ? (c.pattern ? `leakage (${c.pattern})` : 'leakage') : excluded ? `excluded: ${c.reason ?? c.role}` : featureKey(c)}</span>
     </label>
   );
 }

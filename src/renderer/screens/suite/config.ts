@@ -48,6 +48,7 @@ export function dataConfig(d: SuiteDraft): Record<string, unknown> {
     ...(d.guestColumn.trim() ? { guestColumn: d.guestColumn.trim() } : {}),
     ...(d.featureMode === 'custom' ? { features: { numeric: d.numeric, categorical: d.categorical } } : {}),
     ...(list(d.leakage).length ? { leakage: list(d.leakage) } : {}),
+    ...(list(d.leakageAllow).length ? { leakageAllow: list(d.leakageAllow) } : {}),
   };
 }
 

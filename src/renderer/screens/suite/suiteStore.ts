@@ -33,6 +33,8 @@ export interface SuiteDraft {
   guestColumn: string;
   /** Extra leakage columns, comma-separated. */
   leakage: string;
+  /** Columns a leakage name pattern caught that are known at publish time (the config's leakageAllow), comma-separated. */
+  leakageAllow: string;
   featureMode: 'default' | 'custom';
   numeric: string[];
   categorical: string[];
@@ -65,6 +67,7 @@ export const DEFAULT_DRAFT: SuiteDraft = {
   transform: 'log1p',
   guestColumn: 'channel_id',
   leakage: '',
+  leakageAllow: '',
   featureMode: 'default',
   numeric: [],
   categorical: [],
