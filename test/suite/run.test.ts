@@ -149,7 +149,29 @@ describe('suite run', () => {
   it('runs chronological and grouped splits and K-fold with mean ± sd', async () => {
     const time = setup({ split: { kind: 'time', timeColumn: 'captured_at' }, models: ['mean', 'ridge'] });
     const t = await runSuite(time.config, time.home, quiet);
-    expect(t.rows.test).toBe(24);
+    // 160 rows on 28 capture times (6 or 5 rows each): the asked cuts (112, 136) fall inside a
+    // time, so the split cuts at the nearest boundaries (114, 135) and records what it achieved.
+    expect(t.rows).toEqual({ train: 114, val: 21, test: 25 });
+    const capturedAt = new Map(
+      fs.readFileSync(path.join(time.dir, 'meta.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).filter((c) => c[2] === '7').map((c) => [c[0]!, c[1]!] as const).sort((a, b) => (a[1] < b[1] ? -1 : 1)),
+    );
+    const sideOfTime = new Map<string, Set<string>>();
+    for (const [id, side] of fs.readFileSync(path.join(t.runDir, 'split_manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))) {
+      const at = capturedAt.get(id!)!;
+      sideOfTime.set(at, (sideOfTime.get(at) ?? new Set()).add(side!));
+    }
+    expect(sideOfTime.size).toBe(28);
+    for (const [at, sides] of sideOfTime) expect([...sides], at).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(t.runDir, 'split_summary.json'), 'utf8'))).toEqual({
+      kind: 'time',
+      requestedRatios: { train: 0.7, val: 0.15, test: 0.15 },
+      achievedRatios: { train: 0.7125, val: 0.1313, test: 0.1563 },
+      rows: { train: 114, val: 21, test: 25 },
+      time: { column: 'captured_at', distinctTimes: 28, trainEnd: '2025-03-19T20:00:00.000Z', valStart: '2025-03-20T20:00:00.000Z', valEnd: '2025-03-23T20:00:00.000Z', testStart: '2025-03-24T20:00:00.000Z' },
+    });
+    // A time column with one value after the filter (every row is horizon 7) is refused, naming it.
+    const flat = setup({ split: { kind: 'time', timeColumn: 'horizon_days' }, models: ['mean'] });
+    await expect(runSuite(flat.config, flat.home, quiet)).rejects.toThrow(/A chronological split by "horizon_days" of .*meta\.csv needs at least 3 distinct times .*the 160 rows have 1 \(7\)\./);
     const group = setup({ split: { kind: 'group', seed: 1 }, models: ['mean', 'ridge'] });
     const g = await runSuite(group.config, group.home, quiet);
     expect(g.rows.val).toBeGreaterThan(0);

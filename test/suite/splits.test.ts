@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit } from '../../src/main/core/suite/splits';
+import { FramelabError } from '../../src/shared/errors';
+import { groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/splits';
 import { pythonHas, runPython } from '../helpers/python';
 
 const all = (s: { train: number[]; val: number[]; test: number[] }) => [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
@@ -28,6 +29,42 @@ describe('splits', () => {
     expect(maxTrain).toBeLessThan(minVal);
     expect(maxVal).toBeLessThan(minTest);
     expect(() => timeSplit([...times.slice(0, 19), NaN], [0.7, 0.15, 0.15], 'captured_at')).toThrow(/row 20 has no usable captured_at/);
+  });
+
+  it('chronological split cuts only between distinct times: rows sharing a time are on one side, the achieved sizes are the closest possible', () => {
+    // 10 times × 10 rows: asked 72/17/11 of 100 cuts inside the 8th time (rows 70..79) and the 9th (89).
+    const times = Array.from({ length: 100 }, (_, i) => 1000 + ((i * 37) % 100) / 10).map(Math.floor);
+    const s = timeSplit(times, [0.72, 0.17, 0.11], 'captured_at');
+    const side = new Map<number, Set<string>>();
+    for (const k of ['train', 'val', 'test'] as const) for (const r of s[k]) side.set(times[r]!, (side.get(times[r]!) ?? new Set()).add(k));
+    for (const [t, sides] of side) expect([...sides], `time ${t}`).toHaveLength(1);
+    expect(all(s)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect([s.train.length, s.val.length, s.test.length]).toEqual([70, 20, 10]);
+    expect(s.distinct).toBe(10);
+    expect(s.bounds).toEqual({ trainEnd: 1006, valStart: 1007, valEnd: 1008, testStart: 1009 });
+    expect(splitSummary(s)).toEqual({ rows: { train: 70, val: 20, test: 10 }, ratios: { train: 0.7, val: 0.2, test: 0.1 } });
+
+    // A big tie across both asked cuts (70, 85): the boundaries nearest them overall (50, 90), never a cut through a tie.
+    const lumpy = [...Array(50).fill(1), ...Array(40).fill(2), 3, 3, 3, 3, 4, 4, 4, 4, 4, 4];
+    const l = timeSplit(lumpy, [0.7, 0.15, 0.15], 'captured_at');
+    expect([l.train.length, l.val.length, l.test.length]).toEqual([50, 40, 10]);
+
+    // Three distinct times is enough (one per split) however the rows fall.
+    const three = timeSplit([...Array(10).fill(5), 6, 7], [0.7, 0.15, 0.15], 'day');
+    expect([three.train.length, three.val.length, three.test.length]).toEqual([10, 1, 1]);
+  });
+
+  it('a time column with fewer distinct values than splits is refused, naming the column and what to do', () => {
+    const same = Array(40).fill(1_741_000_000_000);
+    expect(() => timeSplit(same, [0.7, 0.15, 0.15], 'captured_at', { source: 'meta.csv', format: (t) => new Date(t).toISOString() })).toThrow(
+      /A chronological split by "captured_at" of meta\.csv needs at least 3 distinct times \(one per split: train, val, test\).*the 40 rows have 1 \(2025-03-03T11:06:40\.000Z\)\. Use a time column with finer values.*or a random or grouped split\./,
+    );
+    expect(() => timeSplit([...Array(20).fill(1), ...Array(20).fill(2)], [0.7, 0.15, 0.15], 'day')).toThrow(/"day" needs at least 3 distinct times.*have 2 \(1, 2\)/);
+    try {
+      timeSplit(same, [0.7, 0.15, 0.15], 'captured_at');
+    } catch (e) {
+      expect((e as FramelabError).code).toBe('INVALID_INPUT');
+    }
   });
 
   it('grouped split never puts one channel in two splits', () => {

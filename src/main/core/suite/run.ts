@@ -14,7 +14,7 @@ import { leakageGuardRecord } from './leakage';
 import { liveCurvesWriter } from './live';
 import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
-import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, timeSplit, type Fold, type Split } from './splits';
+import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit, type Fold, type Split, type SplitName, type TimeSplit } from './splits';
 import { numericColumn, textColumn, type Column } from './table';
 import { entriesToStateDict } from '../vision/weights/stateEntries';
 
@@ -54,7 +54,10 @@ export function makeSplit(config: SuiteConfig, prepared: PreparedData): Split | 
     case 'random':
       return randomSplit(n, split.ratios, split.seed);
     case 'time':
-      return timeSplit(Array.from(numericColumn(prepared.table, split.timeColumn, 'the time column of a chronological split')), split.ratios, split.timeColumn);
+      return timeSplit(Array.from(numericColumn(prepared.table, split.timeColumn, 'the time column of a chronological split')), split.ratios, split.timeColumn, {
+        source: config.metadata,
+        format: timeFormat(prepared, split.timeColumn),
+      });
     case 'group':
       return groupSplit(groups(), split.ratios, split.seed, groupColumn!);
     case 'kfold':
@@ -62,6 +65,30 @@ export function makeSplit(config: SuiteConfig, prepared: PreparedData): Split | 
     case 'group_kfold':
       return groupKFold(groups(), split.k, groupColumn!);
   }
+}
+
+/** Epoch milliseconds as ISO for a date/time column, the number itself otherwise. */
+function timeFormat(prepared: PreparedData, column: string): (t: number) => string {
+  return prepared.temporal.has(column) ? (t) => new Date(t).toISOString() : String;
+}
+
+/**
+ * split_summary.json: the asked ratios beside the rows and ratios the split achieved (a
+ * chronological split cuts only between distinct times, a grouped one between groups), and for
+ * a chronological split the times at its two cuts.
+ */
+export function splitSummaryJson(config: SuiteConfig, prepared: PreparedData, split: Split): Record<string, unknown> {
+  const [train, val, test] = config.split.ratios;
+  const summary = splitSummary(split);
+  const time =
+    'bounds' in split
+      ? (() => {
+          const s = split as TimeSplit;
+          const f = timeFormat(prepared, config.split.timeColumn);
+          return { column: config.split.timeColumn, distinctTimes: s.distinct, trainEnd: f(s.bounds.trainEnd), valStart: f(s.bounds.valStart), valEnd: f(s.bounds.valEnd), testStart: f(s.bounds.testStart) };
+        })()
+      : null;
+  return { kind: config.split.kind, requestedRatios: { train, val, test }, achievedRatios: summary.ratios, rows: summary.rows, ...(time ? { time } : {}) };
 }
 
 function newRunId(config: SuiteConfig): string {
@@ -298,6 +325,10 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       writeEvaluation(detail);
     } else {
       write('split_manifest.csv', splitManifestCsv(data.ids, split));
+      const splitRecord = splitSummaryJson(config, prepared, split);
+      write('split_summary.json', JSON.stringify(splitRecord, null, 2));
+      const achieved = splitRecord.achievedRatios as Record<SplitName, number>;
+      reporter.progress(0.05, `${config.split.kind} split: train/val/test ${achieved.train}/${achieved.val}/${achieved.test} of the rows (asked ${config.split.ratios.join('/')})`);
       const detail: EvaluationDetail = {};
       const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
       for (const [mi, m] of models.entries()) {

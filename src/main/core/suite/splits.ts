@@ -58,19 +58,77 @@ export function randomSplit(n: number, ratios: readonly [number, number, number]
   return cut(order, splitSizes(n, ratios));
 }
 
+/** A chronological split with what it achieved: cuts fall between distinct times only, so the ratios can differ from the asked ones. */
+export interface TimeSplit extends Split {
+  /** Distinct values of the time column. */
+  distinct: number;
+  /** The last time in train, the first and last in val, the first in test. */
+  bounds: { trainEnd: number; valStart: number; valEnd: number; testStart: number };
+}
+
 /**
  * Chronological split: the oldest rows train, the newest test, so no model sees the future
- * of the rows it is scored on (the random split leaks across time). Ties in time are broken
- * by row order so the result is deterministic.
+ * of the rows it is scored on (the random split leaks across time). Rows sharing a time are
+ * one block that never straddles a cut (a tie split by row order would put rows captured at
+ * the same moment on both sides, and an all-equal column would silently become a row-order
+ * split); the two cuts are the block boundaries closest to the asked sizes, so the achieved
+ * ratios (recorded by the run) can differ from the asked ones. Fewer distinct times than
+ * splits is refused.
  */
-export function timeSplit(times: readonly number[], ratios: readonly [number, number, number], column: string): Split {
+export function timeSplit(
+  times: readonly number[],
+  ratios: readonly [number, number, number],
+  column: string,
+  opts: { source?: string; format?: (t: number) => string } = {},
+): TimeSplit {
   checkRatios(ratios);
   checkRows(times.length, 'A chronological split');
+  const where = opts.source ? ` of ${opts.source}` : '';
+  const format = opts.format ?? String;
   times.forEach((t, i) => {
     if (!Number.isFinite(t)) throw new FramelabError('INVALID_INPUT', `row ${i + 1} has no usable ${column} for a chronological split.`);
   });
   const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
-  return cut(order, splitSizes(times.length, ratios));
+  // Block boundaries: after[k] = rows before the k-th distinct time (after[0] = 0, after[B] = n).
+  const after = [0];
+  for (let i = 1; i < order.length; i++) if (times[order[i]!] !== times[order[i - 1]!]) after.push(i);
+  after.push(order.length);
+  const blocks = after.length - 1;
+  if (blocks < 3) {
+    const values = [...new Set(times)].sort((a, b) => a - b).map(format);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `A chronological split by "${column}"${where} needs at least 3 distinct times (one per split: train, val, test), because rows sharing a time always go to the same split; the ${times.length} rows have ${blocks} (${values.join(', ')}). Use a time column with finer values (e.g. the capture's date and time, not only its day), or a random or grouped split.`,
+      { column, distinct: blocks },
+    );
+  }
+  const [trainSize, valSize] = splitSizes(times.length, ratios);
+  const t1 = trainSize;
+  const t2 = trainSize + valSize;
+  // c1, c2: block boundaries (1 ≤ c1 < c2 ≤ blocks − 1) with after[c1], after[c2] closest to t1, t2.
+  // after[] is increasing, so for a given c2 the best c1 is the overall closest one clamped below c2.
+  let best1 = 1;
+  for (let c = 1; c <= blocks - 2; c++) if (Math.abs(after[c]! - t1) < Math.abs(after[best1]! - t1)) best1 = c;
+  let c1 = 1;
+  let c2 = 2;
+  let cost = Infinity;
+  for (let c = 2; c <= blocks - 1; c++) {
+    const b1 = Math.min(best1, c - 1);
+    const e = Math.abs(after[b1]! - t1) + Math.abs(after[c]! - t2);
+    if (e < cost) [c1, c2, cost] = [b1, c, e];
+  }
+  const [a, b] = [after[c1]!, after[c2]!];
+  const split = cut(order, [a, b - a, order.length - b]);
+  const at = (i: number) => times[order[i]!]!;
+  return { ...split, distinct: blocks, bounds: { trainEnd: at(a - 1), valStart: at(a), valEnd: at(b - 1), testStart: at(b) } };
+}
+
+/** Rows and achieved ratios of a train/val/test split (what the run records beside the asked ratios). */
+export function splitSummary(split: Split): { rows: Record<SplitName, number>; ratios: Record<SplitName, number> } {
+  const n = split.train.length + split.val.length + split.test.length;
+  const rows = { train: split.train.length, val: split.val.length, test: split.test.length };
+  const ratio = (k: number) => Math.round((k / n) * 1e4) / 1e4;
+  return { rows, ratios: { train: ratio(rows.train), val: ratio(rows.val), test: ratio(rows.test) } };
 }
 
 /**
