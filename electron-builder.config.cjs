@@ -25,6 +25,9 @@
  *   native/CMakeLists.txt is packaged because the loader (native/loader.ts) takes it as the mark
  *   of a Framelab that includes the addon, and then reports a missing or unloadable addon with
  *   the reason instead of "not included".
+ * - the image addon (native/build/Release/framelab_image.node, built by the same command): the
+ *   model-input resize in plain C++, no libraries besides libstdc++; without it the app uses the
+ *   slower TypeScript resize (same numbers) and `doctor` says so.
  *
  * Native files must sit outside app.asar (asarUnpack): the OS loader cannot open a file inside
  * the archive, and an addon's neighbouring shared libraries must be found beside it.
@@ -43,6 +46,7 @@ module.exports = {
     '.electron-native/*.node',
     'native/CMakeLists.txt',
     'native/build/Release/framelab_native.node',
+    'native/build/Release/framelab_image.node',
   ],
   asar: true,
   asarUnpack: [

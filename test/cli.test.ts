@@ -97,6 +97,14 @@ describe('framelab CLI', () => {
           ? { available: true, detail: expect.stringMatching(/^XGBoost \d+\.\d+\.\d+, linked into the training addon/) }
           : { available: false, detail: expect.stringMatching(/^needs the training addon/) },
       );
+      // The model-input resize: the image addon (native/src/image) when built, else the TypeScript path, saying why.
+      const imageBuilt = fs.existsSync(path.join(REPO_ROOT, 'native/build/Release/framelab_image.node'));
+      expect(report.capabilities.imageResize).toEqual({ available: imageBuilt, detail: imageBuilt ? expect.stringMatching(/^native resize/) : expect.stringMatching(/npm run build:native/) });
+      const noImage = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_IMAGE_ADDON: path.join(home, 'none-image.node') } });
+      expect(singleJsonLine(noImage.stdout).capabilities.imageResize).toEqual({
+        available: false,
+        detail: expect.stringMatching(/^TypeScript resize, slower: .*none-image\.node is missing.*npm run build:native/),
+      });
       const noAddon = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_NATIVE_ADDON: path.join(home, 'none.node') } });
       expect(singleJsonLine(noAddon.stdout).capabilities.nativeAddon).toEqual({
         available: false,

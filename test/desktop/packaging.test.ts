@@ -74,7 +74,7 @@ describe('packaging configuration (electron-builder)', () => {
   });
 
   it('ships the built app, the training addon with its loader\'s mark, and better-sqlite3 built for Electron', () => {
-    for (const file of ['package.json', 'out/**/*', 'resources/**/*', 'native/build/Release/framelab_native.node', 'native/CMakeLists.txt', '.electron-native/*.node']) {
+    for (const file of ['package.json', 'out/**/*', 'resources/**/*', 'native/build/Release/framelab_native.node', 'native/build/Release/framelab_image.node', 'native/CMakeLists.txt', '.electron-native/*.node']) {
       expect(config.files[0]!.filter).toContain(file);
     }
     // The Electron build of better-sqlite3 comes from scripts/electron-sqlite.mjs; rebuilding

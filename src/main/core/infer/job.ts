@@ -16,8 +16,9 @@ import { verifyModelFile } from '../models/importModel';
 import { getModel } from '../models/registry';
 import { OrtSession } from '../vision/inference/session';
 import { ensureOnnx } from '../vision/onnx/modelCache';
-import { preprocessRgbBatch } from '../vision/preprocess';
+import { preprocessingKey, preprocessRgbBatch, type PreprocessingConfig } from '../vision/preprocess';
 import { preprocessBackend } from '../vision/preprocessBackend';
+import type { RgbImage } from '../vision/preprocessResample';
 import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, modelsSidecar, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
@@ -45,7 +46,28 @@ function resolveModels(db: Db, ids: readonly string[]): ModelSummary[] {
   return models;
 }
 
-async function openModel(home: HomePaths, model: ModelSummary, params: InferParams, ctx: JobContext): Promise<{ model: PipelineModel; session: OrtSession }> {
+type Prepare = (image: RgbImage, preprocessing: Partial<PreprocessingConfig>) => Float32Array;
+
+/**
+ * preprocessRgbBatch for one frame, shared by the models: the pipeline prepares a frame for each
+ * model in turn, so models with the same preprocessing get the same (read-only) input, computed once.
+ */
+function sharedPreparer(): Prepare {
+  let last: RgbImage | null = null;
+  let inputs = new Map<string, Float32Array>();
+  return (image, preprocessing) => {
+    if (image !== last) {
+      last = image;
+      inputs = new Map();
+    }
+    const key = preprocessingKey(preprocessing);
+    let input = inputs.get(key);
+    if (!input) inputs.set(key, (input = preprocessRgbBatch([image], preprocessing)));
+    return input;
+  };
+}
+
+async function openModel(home: HomePaths, model: ModelSummary, params: InferParams, ctx: JobContext, prepare: Prepare): Promise<{ model: PipelineModel; session: OrtSession }> {
   const file = await verifyModelFile(home, model.weightsPath, model.sha256);
   const onnx = ensureOnnx(home.root, model.sha256, 'full', () => readModel(file).tensors, model.id);
   const session = await OrtSession.open(onnx, { threads: os.availableParallelism(), batchSize: params.batchSize });
@@ -55,7 +77,7 @@ async function openModel(home: HomePaths, model: ModelSummary, params: InferPara
     session,
     model: {
       dimension: model.dimension,
-      prepare: (image) => preprocessRgbBatch([image], model.preprocessing),
+      prepare: (image) => prepare(image, model.preprocessing),
       classify: async (input, count) => {
         const { probabilities } = await session.classify(input, count);
         return Array.from({ length: count }, (_, i) => Array.from(probabilities.subarray(i * n, (i + 1) * n)));
@@ -118,7 +140,8 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     ctx.log('info', `preprocessing: ${preprocessBackend().detail}`);
     const opened: { model: PipelineModel; session: OrtSession }[] = [];
     try {
-      for (const m of models) opened.push(await openModel(home, m, params, ctx));
+      const prepare = sharedPreparer();
+      for (const m of models) opened.push(await openModel(home, m, params, ctx, prepare));
       await runPipeline(todo, opened.map((o) => o.model), {
         workers: params.workers,
         batchSize: params.batchSize,
