@@ -60,6 +60,40 @@ function errorCode(err: unknown): string | number | undefined {
   return undefined;
 }
 
+/**
+ * Cloud Storage's own words for its two 404s (JSON API, metadata and media alike): an object
+ * that is not there is "No such object: BUCKET/OBJECT", a bucket that is not there "The
+ * specified bucket does not exist." (the XML API says NoSuchKey / NoSuchBucket). Matched whole,
+ * never by a word: a bucket may well be called "lab-bucket".
+ */
+const OBJECT_MISSING = /^No such object: \S/;
+const BUCKET_MISSING = /^The specified bucket does not exist\.?$/;
+
+/** The `error` of a Cloud Storage JSON error body, or null when the text is not one. */
+function jsonError(text: string): { message?: unknown; errors?: unknown } | null {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown; errors?: unknown } };
+    return parsed && typeof parsed.error === 'object' ? parsed.error : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which thing a 404 says is missing, by the error's reasons and messages; null for anything else (an unexplained 404 included). */
+export function missingThing(err: unknown): 'object' | 'bucket' | null {
+  const code = errorCode(err);
+  if (code !== 404 && code !== '404') return null;
+  const e = err as { message?: unknown; errors?: unknown };
+  // A streamed download's error carries the response body as its message: Cloud Storage's JSON error, or its text.
+  const body = typeof e.message === 'string' && e.message.trimStart().startsWith('{') ? jsonError(e.message) : null;
+  const details = [e.errors, body?.errors].flatMap((list) => (Array.isArray(list) ? (list as { reason?: unknown; message?: unknown }[]) : []));
+  const reasons = details.map((d) => d?.reason);
+  const messages = [e.message, body?.message, ...details.map((d) => d?.message)].filter((m): m is string => typeof m === 'string').map((m) => m.trim());
+  if (reasons.includes('NoSuchBucket') || messages.some((m) => BUCKET_MISSING.test(m))) return 'bucket';
+  if (reasons.includes('NoSuchKey') || messages.some((m) => OBJECT_MISSING.test(m))) return 'object';
+  return null;
+}
+
 /** Any error of the client (or the network under it) as the problem the user can act on. */
 export function classify(err: unknown, bucket: string, credentials: CredentialSource): Error {
   if (err instanceof SyncFailure || err instanceof PreconditionFailed) return err;
@@ -67,8 +101,12 @@ export function classify(err: unknown, bucket: string, credentials: CredentialSo
   const message = err instanceof Error ? err.message : String(err);
   const status = typeof code === 'number' ? code : /^\d{3}$/.test(String(code)) ? Number(code) : undefined;
   if (status === 412) return new PreconditionFailed();
-  if (status === 404 && /bucket/i.test(message)) {
-    return new SyncFailure('bucket-missing', `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).`);
+  if (status === 404) {
+    const missing = missingThing(err);
+    if (missing === 'bucket') return new SyncFailure('bucket-missing', `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).`);
+    // An object request turns "no such object" into null before this; here it is an object the operation needed.
+    if (missing === 'object') return new SyncFailure('error', `${message.trim()}: the object is not in gs://${bucket} (it was removed or renamed); run the sync again.`);
+    return new SyncFailure('error', `Cloud Storage answered "not found" (HTTP 404) for gs://${bucket} without saying what is missing: ${message}. Check the bucket name in Sync settings and try again.`);
   }
   if (status === 403) {
     return new SyncFailure(
@@ -117,8 +155,8 @@ function toInfo(file: File): ObjectInfo {
   };
 }
 
-/** An object in a missing bucket answers 404 too: tell the two apart by the message. */
-const isNoSuchObject = (err: unknown) => errorCode(err) === 404 && !/bucket/i.test(err instanceof Error ? err.message : '');
+/** A missing object (the bucket exists); an object in a missing bucket answers 404 too, with the bucket's message. */
+const isNoSuchObject = (err: unknown) => missingThing(err) === 'object';
 
 export async function createBucketClient(bucketName: string, credentials: CredentialSource, options: BucketClientOptions = {}): Promise<BucketClient> {
   const { Storage: StorageClass, CRC32C } = await loadStorage();
