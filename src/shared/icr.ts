@@ -35,6 +35,12 @@ export const IcrReportInput = z.strictObject({
   seed: int.default(1),
   /** Resample whole videos instead of frames (frames of one video are alike). */
   byVideo: z.boolean().default(false),
+  /**
+   * Bucket first: run a sync round before computing (the CLI's \`icr\` does). Offline, the report
+   * uses the local copy and its annotationsSource says why. The screen leaves it off: its
+   * background rounds keep the copy fresh and the sync status is always in view.
+   */
+  fresh: z.boolean().optional(),
 });
 export type IcrReportInput = z.infer<typeof IcrReportInput>;
 

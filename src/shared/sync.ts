@@ -72,6 +72,8 @@ export const AnnotationsSource = z.object({
   /** The object's generation the local copy was last synced with (a string: it exceeds 2^53 on real buckets). */
   generation: z.string().nullable(),
   syncedAt: z.string().nullable(),
+  /** Set when the sync run just before this output could not reach the bucket (the output used the local copy): the round's reason. */
+  offlineReason: z.string().optional(),
 });
 export type AnnotationsSource = z.infer<typeof AnnotationsSource>;
 

@@ -4,7 +4,7 @@ import { FramelabError } from '../../../shared/errors';
 import { CV_CHOICES, FinetuneRecipe, type FinetuneParams } from '../../../shared/finetune';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { runJobForResult } from '../jobResult';
+import { jobWarnings, runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
 const USAGE = `framelab finetune --gold SNAPSHOT --dimension D --base D@vN --out DIR [--cv loo|video|both] [--version vN]
@@ -84,7 +84,9 @@ export const finetuneCommand: Command = {
       outDir: out,
     };
     return withClient(globals, async (client, mode) => {
-      const { result } = await runJobForResult(client, mode, globals, 'finetune.run', params);
+      const { job, result } = await runJobForResult(client, mode, globals, 'finetune.run', params);
+      // The sync before it (bucket first) or a snapshot older than the bucket: said on stderr, the output stays the result.
+      for (const line of await jobWarnings(client, job.id)) process.stderr.write(`${line}\n`);
       // What the file now holds (every dimension's entry), as the lab's scripts will read it.
       const content = JSON.parse(fs.readFileSync(result.comparisonFile, 'utf8')) as Record<string, unknown>;
       const decision = result.entry.decision;

@@ -4,6 +4,7 @@ import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withClient } from '../session';
+import { warnLocalFallback } from '../sourceWarning';
 
 const GOLD_USAGE = `framelab gold snapshot --dimension D [--json]
        framelab gold list [--dimension D] [--json]
@@ -50,6 +51,7 @@ export const goldCommand: Command = {
         case 'snapshot': {
           if (!values.dimension) throw usage('gold snapshot needs --dimension.', GOLD_USAGE);
           const snapshot = await client.call('gold.snapshot', { dimension: values.dimension });
+          warnLocalFallback(snapshot.annotationsSource, `the gold snapshot ${snapshot.id}`);
           return { value: snapshotCounts(snapshot), text: describeSnapshot(snapshot) };
         }
         case 'list': {

@@ -9,6 +9,7 @@ import { DEFAULT_RESAMPLES } from '../../core/icr/report';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withClient } from '../session';
+import { warnLocalFallback } from '../sourceWarning';
 
 const USAGE = `framelab icr --dimension COL [--input FILE.csv] [--categories "c1,c2,..."] [--unit-col frame_id] [--coder-col coder]
            [--bootstrap N] [--seed S] [--by-video COL] [--report FILE.html|.pdf|.json|.csv [--overwrite]] [--json]`;
@@ -153,8 +154,11 @@ export const icrCommand: Command = {
       }
       const input = { dimension, categories, bootstrap, seed, byVideo: byVideo !== undefined };
       report = await withClient(globals, async (client) => {
+        // Bucket first: the report syncs (when a bucket is set), then the file is written from the same copy.
+        const fresh = await client.call('icr.report', { ...input, fresh: true });
+        warnLocalFallback(fresh.annotationsSource, `the ${dimension} reliability report`);
         if (reportFile && format) await client.call('icr.export', { ...input, format, out: reportFile, overwrite });
-        return client.call('icr.report', input);
+        return fresh;
       });
     }
     return { value: report, text: describeReport(report, dimension) };

@@ -1,7 +1,9 @@
+import { FramelabError } from '../../../shared/errors';
 import { adjudicate } from '../gold/adjudication';
 import { listDisagreements } from '../gold/disagreements';
 import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
 import { coverage } from '../icr/coverage';
+import { freshAnnotationsSource } from '../sync/source';
 import { projectReportContext, writeReport } from '../icr/exportReport';
 import { fileOutput } from '../workspace/outputPaths';
 import type { HandlerGroup } from './types';
@@ -19,8 +21,17 @@ export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.di
     core.events.emit({ type: 'data.changed', topics: ['gold'] });
     return decided;
   },
-  'gold.snapshot': ({ dimension }, core) => {
-    const snapshot = takeSnapshot(core.db, dimension);
+  'gold.snapshot': async ({ dimension }, core) => {
+    // Bucket first: the snapshot is what fine-tuning trains on (offline: the local copy, recorded with the reason).
+    const { source, warning } = await freshAnnotationsSource(core, `the ${dimension} gold snapshot`);
+    let snapshot;
+    try {
+      snapshot = takeSnapshot(core.db, dimension, source);
+    } catch (err) {
+      // E.g. an empty gold set: offline, it may be empty only because the bucket's codes are not here.
+      if (warning && err instanceof FramelabError) throw new FramelabError(err.code, `${err.message} ${warning}`, err.details);
+      throw err;
+    }
     core.events.emit({ type: 'data.changed', topics: ['gold'] });
     return snapshot;
   },

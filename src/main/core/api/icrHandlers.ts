@@ -1,6 +1,10 @@
 import { projectIcrReport } from '../icr/project';
+import { freshAnnotationsSource } from '../sync/source';
 import type { HandlerGroup } from './types';
 
 export const icrHandlers: HandlerGroup<'icr.report'> = {
-  'icr.report': (input, core) => projectIcrReport(core.db, input),
+  'icr.report': async (input, core) => {
+    const source = input.fresh ? (await freshAnnotationsSource(core, `the ${input.dimension} reliability report`)).source : undefined;
+    return projectIcrReport(core.db, input, source);
+  },
 };

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
+import type { AnnotationsSource } from '../../../shared/sync';
 import { FramelabError } from '../../../shared/errors';
 import { writeCsvForPeople } from '../annotations/csvForPeople';
 import { codebookVersion, readCodebook } from '../coding/codebook';
@@ -77,7 +78,8 @@ function summarize(db: Db, id: string): GoldSnapshotSummary {
   };
 }
 
-export function takeSnapshot(db: Db, dimension: string): GoldSnapshotSummary {
+/** Freezes the live gold set; `source` is where its annotations came from (the caller's fresh source, else as things stand). */
+export function takeSnapshot(db: Db, dimension: string, source: AnnotationsSource = annotationsSource(db)): GoldSnapshotSummary {
   requireDimension(db, dimension);
   const items = liveGoldSet(db, dimension);
   if (items.length === 0) {
@@ -92,7 +94,7 @@ export function takeSnapshot(db: Db, dimension: string): GoldSnapshotSummary {
       stamp,
       codebookVersion(db),
       items.length,
-      JSON.stringify(annotationsSource(db)),
+      JSON.stringify(source),
     );
     const insert = cached(
       db,

@@ -1,5 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { IcrReport, IcrReportInput } from '../../../shared/icr';
+import type { AnnotationsSource } from '../../../shared/sync';
 import { readCodebook } from '../coding/codebook';
 import type { Db } from '../db/open';
 import { annotationsSource } from '../sync/source';
@@ -11,7 +12,7 @@ import { icrReport } from './report';
  * categories the codebook's active ones in order (or a declared order holding them all), the
  * coders those with at least one code on the dimension.
  */
-export function projectIcrReport(db: Db, input: IcrReportInput): IcrReport {
+export function projectIcrReport(db: Db, input: IcrReportInput, source: AnnotationsSource = annotationsSource(db)): IcrReport {
   const dimension = readCodebook(db).dimensions.find((d) => d.name === input.dimension);
   if (!dimension) {
     const names = readCodebook(db).dimensions.map((d) => d.name);
@@ -38,5 +39,5 @@ export function projectIcrReport(db: Db, input: IcrReportInput): IcrReport {
     byGroup: input.byVideo,
     groupName: 'video',
   });
-  return { ...report, annotationsSource: annotationsSource(db) };
+  return { ...report, annotationsSource: source };
 }

@@ -321,6 +321,11 @@ export class JobSupervisor {
     else this.settle(run.id, 'succeeded', { result }, run, topics, true);
   }
 
+  /** A line in a job's log from its owner (e.g. how the sync before it went), published like the job's own. */
+  note(id: string, level: 'info' | 'warn', message: string): void {
+    this.log(id, level, message);
+  }
+
   private log(id: string, level: 'info' | 'warn' | 'error', message: string): void {
     const line = this.repo.appendLog(id, level, message);
     if (line) this.options.events.emit({ type: 'job.log', jobId: id, line });
