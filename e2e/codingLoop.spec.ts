@@ -84,7 +84,8 @@ test('the end of a tab leads to the next uncoded frame, then says all are coded;
   await expect(page.getByTestId('coding-empty')).toHaveText('All 3 of your assigned frames are coded. Nice work: the All tab shows them.');
   await expect(page.getByTestId('coding-counter')).toHaveText('3 / 3 done');
 
-  // The lead's view of the same work.
+  // The lead's view of the same work (picking a coder opened the coder role: the menu switches back).
+  await page.getByTestId('role-menu').selectOption('lead');
   await page.keyboard.press('Control+2');
   await expect(page.getByTestId('progress-coder_a')).toContainText('3 / 3 (100 %)');
   await expect(page.getByTestId('progress-coder_b')).toContainText('0 / 3 (0 %)');

@@ -121,6 +121,8 @@ test('zoom with + and −, the wheel and a double-click; Space toggles 1:1; a ne
 test('? opens the sheet of every key, the area keys and the codebook keys included; the codebook panel shows definitions and examples', async ({ page, server }) => {
   await page.goto(server.url);
   await pickCoderWithKeys(page);
+  // Picking a coder opened the coder role; the lead's sheet lists every area.
+  await page.getByTestId('role-menu').selectOption('lead');
   await page.keyboard.press('?');
   const sheet = page.getByRole('dialog', { name: 'Keys' });
   await expect(sheet).toBeVisible();

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../src/shared/jobs';
 import { resetStore, useStore } from '../src/renderer/store';
 import { applyEvent } from '../src/renderer/store/actions';
-import { installShortcuts } from '../src/renderer/shortcuts';
+import { appChordHints, installShortcuts } from '../src/renderer/shortcuts';
+import { LEAD, leadPerson, roleChoices, roleFromValue, roleValue } from '../src/renderer/store/role';
 
 const job = (id: string, status: JobSummary['status'], fraction = 0): JobSummary => ({
   id,
@@ -126,5 +127,37 @@ describe('app-wide shortcuts', () => {
     expect(press('7', { alt: true })).toBe(false);
     expect(press('Q', { shift: true })).toBe(false);
     expect(useStore.getState().area).toBe('suite');
+  });
+
+  it('a coder window opens Coding only: the lead\'s areas stay closed with the reason, the key sheet leaves them out; the lead sees all', () => {
+    useStore.getState().setArea('reliability');
+    useStore.getState().setRole({ kind: 'coder', coderId: 'coder_a' });
+    expect(useStore.getState().area).toBe('coding');
+    expect(press('4')).toBe(true);
+    expect(useStore.getState().area).toBe('coding');
+    expect(useStore.getState().notices.map((n) => n.text)).toEqual([expect.stringContaining("That area is the lead's")]);
+    const coderKeys = appChordHints(useStore.getState().role).map((h) => h.label);
+    expect(coderKeys).toContain('Coding');
+    expect(coderKeys).not.toContain('Reliability');
+    expect(coderKeys).not.toContain('Coders');
+    useStore.getState().setRole({ kind: 'lead', leadId: null });
+    expect(press('4')).toBe(true);
+    expect(useStore.getState().area).toBe('reliability');
+    expect(appChordHints(useStore.getState().role).map((h) => h.label)).toEqual(expect.arrayContaining(['Coding', 'Reliability', 'Preferences']));
+  });
+
+  it('the role menu offers the lead, each named lead and each coder, and reads its values back', () => {
+    const coders = [
+      { coderId: 'ana', name: 'Ana', role: 'coder' as const, createdAt: '' },
+      { coderId: 'kim', name: 'Kim', role: 'lead' as const, createdAt: '' },
+    ];
+    expect(roleChoices(coders)).toEqual([
+      { value: 'lead', label: 'Lead' },
+      { value: 'lead:kim', label: 'Lead: Kim' },
+      { value: 'coder:ana', label: 'Coder: Ana' },
+    ]);
+    for (const role of [LEAD, { kind: 'lead' as const, leadId: 'kim' }, { kind: 'coder' as const, coderId: 'ana' }]) expect(roleFromValue(roleValue(role))).toEqual(role);
+    expect(leadPerson({ kind: 'lead', leadId: 'kim' })).toBe('kim');
+    expect(leadPerson({ kind: 'coder', coderId: 'ana' })).toBeUndefined();
   });
 });

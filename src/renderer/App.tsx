@@ -19,10 +19,12 @@ import { SuiteScreen } from './screens/suite/SuiteScreen';
 import { VideosScreen } from './screens/VideosScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { useStore } from './store';
+import { areaAllowed } from './store/role';
 import { useTheme } from './useTheme';
 
 export function App() {
-  const area = useStore((s) => s.area);
+  // A role that does not see the area (a remembered coder opening a lead's last screen) gets Coding.
+  const area = useStore((s) => (areaAllowed(s.role, s.area) ? s.area : 'coding'));
   useTheme();
   return (
     <div className="app">

@@ -1,5 +1,7 @@
 import { AREAS } from './areas';
 import { useStore, type Store } from './store';
+import type { Area } from './store/appSlice';
+import { areaAllowed, LEAD, type Role } from './store/role';
 import { isTypingTarget } from './usePlainKeys';
 
 /**
@@ -10,12 +12,14 @@ export interface AppChord {
   /** The key as KeyboardEvent.key upper-cased, with `Shift+` when Shift is held. */
   combo: string;
   label: string;
+  /** The area it opens, if it opens one (a coder's sheet leaves out the lead's areas). */
+  area?: Area;
   run(state: Store): void;
 }
 
 /** Ctrl/Cmd+1…9 and 0 switch areas (later areas: Ctrl/Cmd+Shift+<letter>, see AREAS); J the jobs panel; Shift+L the theme. */
 export const APP_CHORDS: AppChord[] = [
-  ...AREAS.map((a): AppChord => ({ combo: a.shortcut, label: a.label, run: (s) => s.setArea(a.id) })),
+  ...AREAS.map((a): AppChord => ({ combo: a.shortcut, label: a.label, area: a.id, run: (s) => s.setArea(a.id) })),
   { combo: 'J', label: 'jobs panel', run: (s) => s.setJobsPanelOpen(!s.jobsPanelOpen) },
   { combo: 'Shift+L', label: 'light / dark theme', run: (s) => s.setTheme(s.theme === 'dark' ? 'light' : 'dark') },
 ];
@@ -23,8 +27,8 @@ export const APP_CHORDS: AppChord[] = [
 const MOD = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
 /** As the ? sheet prints them (a KeyHint each: this file is also compiled without JSX, for its tests). */
-export function appChordHints(): { keys: string[]; label: string }[] {
-  return [...APP_CHORDS.map((c) => ({ keys: [`${MOD}+${c.combo}`], label: c.label })), { keys: ['?'], label: 'this sheet of every key' }];
+export function appChordHints(role: Role = LEAD): { keys: string[]; label: string }[] {
+  return [...APP_CHORDS.filter((c) => !c.area || areaAllowed(role, c.area)).map((c) => ({ keys: [`${MOD}+${c.combo}`], label: c.label })), { keys: ['?'], label: 'this sheet of every key' }];
 }
 
 function comboOf(event: KeyboardEvent): string {

@@ -214,8 +214,17 @@ export const api = {
   'codebook.get': method({ summary: 'The codebook: dimensions and their categories in order', input: NoInput, output: Codebook }),
   'codebook.change': method({
     summary: 'Apply one codebook edit; every edit is a new version',
-    input: z.strictObject({ change: CodebookChange }),
+    input: z.strictObject({
+      change: CodebookChange,
+      /** Recorded as the change's author (the lead's id when the app is open as a named lead). */
+      by: z.string().min(1).optional(),
+    }),
     output: Codebook,
+  }),
+  'codebook.history': method({
+    summary: 'The codebook versions, newest first: what changed, when, by whom',
+    input: NoInput,
+    output: z.object({ versions: z.array(z.object({ version: z.number(), createdAt: z.string(), change: z.string(), author: z.string().nullable() })) }),
   }),
   'coders.list': method({ summary: 'Coder profiles', input: NoInput, output: z.object({ coders: z.array(Coder) }) }),
   'coders.upsert': method({

@@ -9,7 +9,7 @@ export const Disagreement = z.object({
   image: z.string().nullable(),
   /** coder id → category value, for every coder who coded this frame on the dimension. */
   codes: z.record(z.string(), z.string()),
-  adjudicated: z.object({ code: z.string(), note: z.string(), decidedAt: z.string() }).nullable(),
+  adjudicated: z.object({ code: z.string(), note: z.string(), decidedAt: z.string(), decidedBy: z.string().nullable() }).nullable(),
 });
 export type Disagreement = z.infer<typeof Disagreement>;
 

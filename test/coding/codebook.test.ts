@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { changeCodebook, readCodebook } from '../../src/main/core/coding/codebook';
+import { changeCodebook, codebookHistory, readCodebook } from '../../src/main/core/coding/codebook';
 import { upsertCoder } from '../../src/main/core/coding/coders';
 import { saveFrameCodes } from '../../src/main/core/coding/codes';
 import { assignFrames } from '../../src/main/core/coding/assignments';
@@ -44,6 +44,21 @@ describe('codebook', () => {
     expect(versions).toEqual([
       { version: 1, change: 'default codebook' },
       { version: 2, change: 'renamed pov "3rd person" to "third person"' },
+    ]);
+  });
+
+  it('records who made a change (a named lead), refuses an unknown author without changing anything, and lists the history newest first', () => {
+    const { core } = codedHome();
+    upsertCoder(core.db, { coderId: 'kim', name: 'Kim', role: 'lead' });
+    const id = categoryId(core, 'pov', '1st person');
+    changeCodebook(core.db, { op: 'updateCategory', categoryId: id, value: 'first person' }, 'kim');
+    const before = readCodebook(core.db);
+    const err = expectFramelabError(() => changeCodebook(core.db, { op: 'updateCategory', categoryId: id, value: 'I' }, 'nobody'), 'NOT_FOUND');
+    expect(err.message).toContain('"nobody"');
+    expect(readCodebook(core.db)).toEqual(before);
+    expect(codebookHistory(core.db).map(({ version, change, author }) => ({ version, change, author }))).toEqual([
+      { version: 2, change: 'renamed pov "1st person" to "first person"', author: 'kim' },
+      { version: 1, change: 'default codebook', author: null },
     ]);
   });
 

@@ -32,6 +32,7 @@ export function KeySheet() {
 function KeySheetDialog() {
   const close = () => useStore.getState().setKeySheetOpen(false);
   const codebook = useStore((s) => s.codebook);
+  const role = useStore((s) => s.role);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
@@ -70,20 +71,26 @@ function KeySheetDialog() {
         <div className="key-sheet-grid">
           <section>
             <h3>Everywhere</h3>
-            <KeyList hints={appChordHints()} label="App keys" />
+            <KeyList hints={appChordHints(role)} label="App keys" />
           </section>
           <section>
             <h3>Coding</h3>
             <KeyList hints={[...categoryKeys, ...codingHints()]} label="Coding keys" />
             <p className="muted small">Z, U, N, J, K and Space belong to the coding view: no codebook category can use them.</p>
           </section>
+          {role.kind === 'lead' && (
+            <section>
+              <h3>Preferences › Rate</h3>
+              <KeyList hints={[...RATE_KEYS, ...PLAYER_KEYS.filter((k) => !k.keys.includes('?'))]} label="Rating keys" />
+            </section>
+          )}
           <section>
-            <h3>Preferences › Rate</h3>
-            <KeyList hints={[...RATE_KEYS, ...PLAYER_KEYS.filter((k) => !k.keys.includes('?'))]} label="Rating keys" />
-          </section>
-          <section>
-            <h3>Analysis</h3>
-            <KeyList hints={ANALYSIS_KEYS} label="Analysis keys" />
+            {role.kind === 'lead' && (
+              <>
+                <h3>Analysis</h3>
+                <KeyList hints={ANALYSIS_KEYS} label="Analysis keys" />
+              </>
+            )}
             <h3>Writing a note</h3>
             <KeyList hints={NOTE_KEYS} label="Note keys" />
           </section>

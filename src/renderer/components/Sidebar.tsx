@@ -1,5 +1,7 @@
 import { AREAS } from '../areas';
 import { useStore } from '../store';
+import { areaAllowed } from '../store/role';
+import { RoleMenu } from './RoleMenu';
 import { SyncBadge } from './SyncBadge';
 
 export function Sidebar() {
@@ -9,11 +11,12 @@ export function Sidebar() {
   const setTheme = useStore((s) => s.setTheme);
   const info = useStore((s) => s.info);
   const connected = useStore((s) => s.connected);
+  const role = useStore((s) => s.role);
   return (
     <nav className="sidebar" aria-label="Areas">
       <div className="brand">Framelab</div>
       <ul>
-        {AREAS.map((a) => (
+        {AREAS.filter((a) => areaAllowed(role, a.id)).map((a) => (
           <li key={a.id}>
             <button
               type="button"
@@ -28,6 +31,7 @@ export function Sidebar() {
         ))}
       </ul>
       <div className="sidebar-foot">
+        <RoleMenu />
         <SyncBadge />
         {!connected && <p className="offline">Disconnected from Framelab — reconnecting…</p>}
         <button

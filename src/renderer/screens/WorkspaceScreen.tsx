@@ -8,6 +8,7 @@ const CAPABILITY_LABELS: Record<string, string> = {
   ffmpeg: 'ffmpeg (video decoding)',
   ffprobe: 'ffprobe (video probing)',
   nativeAddon: 'Training addon (LibTorch)',
+  imageResize: 'Native image resize (model inputs)',
   xgboost: 'XGBoost (suite gradient boosting)',
   cuda: 'GPU (CUDA)',
   onnxruntime: 'ONNX Runtime (inference)',

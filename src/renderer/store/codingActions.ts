@@ -24,7 +24,8 @@ export async function loadCodingSetup(): Promise<void> {
     const state = useStore.getState();
     state.setCodebook(codebook);
     state.setCoders(coders);
-    const remembered = state.coderId ?? rememberedCoder();
+    // A coder's window codes as that coder, whatever was picked before.
+    const remembered = (state.role.kind === 'coder' ? state.role.coderId : null) ?? state.coderId ?? rememberedCoder();
     if (remembered && coders.some((c) => c.coderId === remembered)) {
       if (state.coderId !== remembered) state.setCoderId(remembered);
       await loadQueue();

@@ -1,5 +1,5 @@
 import { assignFrames } from '../coding/assignments';
-import { changeCodebook, readCodebook } from '../coding/codebook';
+import { changeCodebook, codebookHistory, readCodebook } from '../coding/codebook';
 import { listCoders, upsertCoder } from '../coding/coders';
 import { saveFrameCodes, setFlag, undoLastSave } from '../coding/codes';
 import { codingQueue } from '../coding/queue';
@@ -8,6 +8,7 @@ import type { HandlerGroup } from './types';
 type CodingMethods =
   | 'codebook.get'
   | 'codebook.change'
+  | 'codebook.history'
   | 'coders.list'
   | 'coders.upsert'
   | 'assignments.create'
@@ -18,8 +19,9 @@ type CodingMethods =
 
 export const codingHandlers: HandlerGroup<CodingMethods> = {
   'codebook.get': (_input, core) => readCodebook(core.db),
-  'codebook.change': ({ change }, core) => {
-    const codebook = changeCodebook(core.db, change);
+  'codebook.history': (_input, core) => ({ versions: codebookHistory(core.db) }),
+  'codebook.change': ({ change, by }, core) => {
+    const codebook = changeCodebook(core.db, change, by ?? null);
     core.events.emit({ type: 'data.changed', topics: ['codebook', 'codes'] });
     return codebook;
   },

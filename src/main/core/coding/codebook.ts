@@ -61,7 +61,7 @@ export function ensureDefaultCodebook(db: Db): void {
         );
       });
     });
-    recordVersion(db, 'default codebook');
+    recordVersion(db, 'default codebook', null);
   })();
 }
 
@@ -103,13 +103,26 @@ export function readCodebook(db: Db): Codebook {
   };
 }
 
-function recordVersion(db: Db, change: string): void {
-  db.prepare('INSERT INTO codebook_versions (version, created_at, change, snapshot) VALUES (?, ?, ?, ?)').run(
+function recordVersion(db: Db, change: string, author: string | null): void {
+  db.prepare('INSERT INTO codebook_versions (version, created_at, change, snapshot, author) VALUES (?, ?, ?, ?, ?)').run(
     codebookVersion(db) + 1,
     now(),
     change,
     JSON.stringify(readCodebook(db).dimensions),
+    author,
   );
+}
+
+/** The codebook's versions, newest first: what changed, when, and by whom. */
+export function codebookHistory(db: Db): { version: number; createdAt: string; change: string; author: string | null }[] {
+  return (
+    db.prepare('SELECT version, created_at, change, author FROM codebook_versions ORDER BY version DESC').all() as {
+      version: number;
+      created_at: string;
+      change: string;
+      author: string | null;
+    }[]
+  ).map((r) => ({ version: r.version, createdAt: r.created_at, change: r.change, author: r.author }));
 }
 
 function category(db: Db, id: number): CategoryRow {
@@ -154,10 +167,13 @@ function activeIds(db: Db, dimension: string): number[] {
 }
 
 /** Applies one change and records the new version. Nothing changes when it fails. */
-export function changeCodebook(db: Db, change: CodebookChange): Codebook {
+export function changeCodebook(db: Db, change: CodebookChange, author: string | null = null): Codebook {
+  if (author !== null && !db.prepare('SELECT 1 FROM coders WHERE coder_id = ?').get(author)) {
+    throw new FramelabError('NOT_FOUND', `There is no coder or lead "${author}" to record as the author of this codebook change; add them in Coders first.`);
+  }
   db.transaction(() => {
     const summary = applyChange(db, change);
-    recordVersion(db, summary);
+    recordVersion(db, summary, author);
   }).immediate();
   return readCodebook(db);
 }

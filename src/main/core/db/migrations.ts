@@ -494,6 +494,15 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'correlation snapshots are immutable'); END;
     `,
   },
+  {
+    version: 8,
+    name: 'codebook versions name their author',
+    sql: `
+      -- Who made each codebook change (the lead's id when the app is open as a named lead; NULL
+      -- for changes before this version, from the CLI without --by, or by an unnamed lead).
+      ALTER TABLE codebook_versions ADD COLUMN author TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -18,6 +18,7 @@ const FILTER_LABELS: Record<QueueFilter, string> = { all: 'All', uncoded: 'Uncod
 export function CodingScreen() {
   const coders = useStore((s) => s.coders);
   const coderId = useStore((s) => s.coderId);
+  const setRole = useStore((s) => s.setRole);
   const filter = useStore((s) => s.filter);
   const setFilter = useStore((s) => s.setFilter);
   const counts = useStore((s) => s.counts);
@@ -57,6 +58,9 @@ export function CodingScreen() {
             onChange={(e) => {
               // A select keeps the keys (type-ahead) while focused: after a choice they belong to coding again.
               e.currentTarget.blur();
+              // Choosing who codes is one way into a role: a coder's window (Coding only), or a named lead's.
+              const person = coders.find((c) => c.coderId === e.target.value);
+              setRole(person?.role === 'lead' ? { kind: 'lead', leadId: e.target.value } : { kind: 'coder', coderId: e.target.value });
               void chooseCoder(e.target.value);
             }}
           >

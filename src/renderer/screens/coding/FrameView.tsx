@@ -15,6 +15,8 @@ const NEIGHBOURS = 3;
  */
 export function FrameView({ frame, position, total }: { frame: CodingFrame; position: number; total: number }) {
   const showFrame = useStore((s) => s.showFrame);
+  // Coding is blind: a coder is not told which frames another coder also codes (the lead is).
+  const showOverlap = useStore((s) => s.role.kind === 'lead');
   // The last frame's shape holds until this one loads: a video's frames share it.
   const [shape, setShape] = useState<'portrait' | 'landscape'>('landscape');
   const neighbours = useStore(
@@ -53,7 +55,7 @@ export function FrameView({ frame, position, total }: { frame: CodingFrame; posi
         <strong data-testid="frame-id">{frame.frameId}</strong>
         <span className="muted">
           {frame.videoId} · {frame.timestampS.toFixed(1)} s · {position + 1} of {total}
-          {frame.overlap ? ' · overlap' : ''}
+          {frame.overlap && showOverlap ? ' · overlap' : ''}
         </span>
         {frame.image && <ZoomControls />}
       </div>

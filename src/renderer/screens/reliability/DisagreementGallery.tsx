@@ -4,6 +4,7 @@ import type { Disagreement } from '../../../shared/gold';
 import { client, fileUrl } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { leadPerson } from '../../store/role';
 
 /** The frames where coders differ, both codes side by side; the lead decides each one. */
 export function DisagreementGallery({ dimension, pair, setPair }: { dimension: Dimension; pair: string; setPair: (pair: string) => void }) {
@@ -57,7 +58,7 @@ function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: 
   const [note, setNote] = useState(item.adjudicated?.note ?? '');
   const decide = async (code: string) => {
     try {
-      await client().call('gold.adjudicate', { frameId: item.frameId, dimension: dimension.name, code, note });
+      await client().call('gold.adjudicate', { frameId: item.frameId, dimension: dimension.name, code, note, decidedBy: leadPerson(useStore.getState().role) });
     } catch (err) {
       notifyError(err);
     }
@@ -92,6 +93,7 @@ function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: 
           <p className="good small" data-testid="decision">
             Gold: {item.adjudicated.code}
             {item.adjudicated.note ? ` — ${item.adjudicated.note}` : ''}
+            {item.adjudicated.decidedBy ? ` (decided by ${item.adjudicated.decidedBy})` : ''}
           </p>
         )}
       </div>
