@@ -5,6 +5,7 @@ import { callConfirmingOverwrite } from '../api/confirmOverwrite';
 import { ProgressBar } from '../components/ProgressBar';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -22,7 +23,6 @@ export function AnnotationsScreen() {
   const parsedReport = importJob?.status === 'succeeded' ? AnnotationsImportReport.safeParse(importJob.result) : null;
   const report = parsedReport?.success ? parsedReport.data : null;
   const [out, setOut] = useState('');
-  const [exported, setExported] = useState<string | null>(null);
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
 
   const loadRecode = () =>
@@ -34,26 +34,25 @@ export function AnnotationsScreen() {
     void loadRecode();
   }, [codesVersion]);
 
+  const importForm = useFormFeedback();
+  const exportForm = useFormFeedback();
+
   const importFile = async (e: React.FormEvent) => {
     e.preventDefault();
-    try {
-      const params = { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map), replaceNewer };
-      const { job } = await client().call('jobs.start', { kind: 'annotations.import', params });
-      upsertJob(job);
-      setImportJobId(job.id);
-    } catch (err) {
-      notifyError(err);
-    }
+    setImportJobId(null);
+    const params = { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map), replaceNewer };
+    const started = await importForm.run(() => client().call('jobs.start', { kind: 'annotations.import', params }));
+    if (!started) return;
+    upsertJob(started.job);
+    setImportJobId(started.job.id);
   };
 
   const exportFile = async (e: React.FormEvent) => {
     e.preventDefault();
-    try {
-      const result = await callConfirmingOverwrite((overwrite) => client().call('annotations.export', { out: out.trim(), overwrite }));
-      if (result) setExported(`${result.rows} rows written to ${result.file}`);
-    } catch (err) {
-      notifyError(err);
-    }
+    await exportForm.run(
+      () => callConfirmingOverwrite((overwrite) => client().call('annotations.export', { out: out.trim(), overwrite })),
+      (result) => (result ? `${result.rows} rows written to ${result.file}` : 'Not exported: the existing file was kept.'),
+    );
   };
 
   return (
@@ -67,7 +66,15 @@ export function AnnotationsScreen() {
           <form className="form" onSubmit={(e) => void importFile(e)}>
             <label className="wide">
               File (a path on this machine)
-              <input aria-label="Annotations file" value={file} onChange={(e) => setFile(e.target.value)} required />
+              <input
+                aria-label="Annotations file"
+                value={file}
+                onChange={(e) => {
+                  importForm.clear();
+                  setFile(e.target.value);
+                }}
+                required
+              />
             </label>
             <label className="wide">
               Frames folder (optional: images named &lt;frame_id&gt;.jpg or .png)
@@ -81,9 +88,10 @@ export function AnnotationsScreen() {
               <input type="checkbox" aria-label="Replace newer codes" checked={replaceNewer} onChange={(e) => setReplaceNewer(e.target.checked)} /> Replace
               codes coded after the file too (otherwise an older file keeps them, and the report lists them)
             </label>
-            <button type="submit" className="primary" disabled={importing}>
+            <button type="submit" className="primary" disabled={importing || importForm.busy}>
               Import
             </button>
+            <FormFeedback feedback={importForm.feedback} testId="import-form-feedback" />
           </form>
           {importJob && importing && (
             <div data-testid="import-progress">
@@ -103,11 +111,21 @@ export function AnnotationsScreen() {
           <form className="form" onSubmit={(e) => void exportFile(e)}>
             <label className="wide">
               Write to (a path on this machine)
-              <input aria-label="Export file" value={out} onChange={(e) => setOut(e.target.value)} required />
+              <input
+                aria-label="Export file"
+                value={out}
+                onChange={(e) => {
+                  exportForm.clear();
+                  setOut(e.target.value);
+                }}
+                required
+              />
             </label>
-            <button type="submit">Export</button>
+            <button type="submit" disabled={exportForm.busy}>
+              Export
+            </button>
+            <FormFeedback feedback={exportForm.feedback} testId="export-result" />
           </form>
-          {exported && <p data-testid="export-result">{exported}</p>}
         </article>
       </div>
       <h2>Re-code queue</h2>

@@ -5,6 +5,9 @@ import { client } from '../api/client';
 import { callConfirmingOverwrite } from '../api/confirmOverwrite';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
+import { JobInline } from '../components/JobInline';
+import { isActive } from '../components/format';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -23,7 +26,6 @@ function SourceRunLink({ jobId, kind, open }: { jobId: string; kind: string | un
  * dimension; import, predict and export (each a job with progress in the jobs panel).
  */
 export function ModelsScreen() {
-  const setJobsPanelOpen = useStore((s) => s.setJobsPanelOpen);
   const upsertJob = useStore((s) => s.upsertJob);
   const jobs = useStore((s) => s.jobs);
   const setArea = useStore((s) => s.setArea);
@@ -50,36 +52,46 @@ export function ModelsScreen() {
       }, notifyError);
   }, [modelsVersion]);
 
-  const start = async (kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
-    try {
-      // An export to a file that exists is refused at start; the person is asked before it is replaced.
-      const started = await callConfirmingOverwrite((overwrite) => client().call('jobs.start', { kind, params: overwrite ? { ...params, overwrite } : params }));
-      if (!started) return null;
-      const { job } = started;
-      upsertJob(job);
-      setJobsPanelOpen(true);
-      return job;
-    } catch (err) {
-      notifyError(err);
-      return null;
-    }
+  // Each form shows its own failure (and its job) beside its button.
+  const importForm = useFormFeedback();
+  const predictForm = useFormFeedback();
+  const exportForm = useFormFeedback();
+  const [importJob, setImportJob] = useState<string | null>(null);
+  const [exportJob, setExportJob] = useState<string | null>(null);
+
+  // An edited form's old outcome is stale: its message goes, and its job too once it has ended.
+  const forget = (form: ReturnType<typeof useFormFeedback>, jobId: string | null, setJob: (id: string | null) => void) => {
+    form.clear();
+    const job = jobId ? jobs[jobId] : undefined;
+    if (job && !isActive(job)) setJob(null);
   };
 
-  const importModel = (e: React.FormEvent) => {
+  const start = async (form: ReturnType<typeof useFormFeedback>, kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
+    // An export to a file that exists is refused at start; the person is asked before it is replaced.
+    const started = await form.run(
+      () => callConfirmingOverwrite((overwrite) => client().call('jobs.start', { kind, params: overwrite ? { ...params, overwrite } : params })),
+      (result) => (result ? null : 'Not started: the existing file was kept.'),
+    );
+    if (!started) return null;
+    upsertJob(started.job);
+    return started.job;
+  };
+
+  const importModel = async (e: React.FormEvent) => {
     e.preventDefault();
     const list = classes.split(',').map((c) => c.trim());
-    void start('models.import', { file: file.trim(), dimension, version: version.trim(), classes: list });
+    setImportJob((await start(importForm, 'models.import', { file: file.trim(), dimension, version: version.trim(), classes: list }))?.id ?? null);
   };
 
   const predict = async (e: React.FormEvent) => {
     e.preventDefault();
-    const job = await start('models.predict', { model: predictModel, images: lines(images) });
+    const job = await start(predictForm, 'models.predict', { model: predictModel, images: lines(images) });
     if (job) setPredictJob(job.id);
   };
 
-  const exportModel = (e: React.FormEvent) => {
+  const exportModel = async (e: React.FormEvent) => {
     e.preventDefault();
-    void start('models.export', { model: predictModel, format: exportFormat, out: exportOut.trim() });
+    setExportJob((await start(exportForm, 'models.export', { model: predictModel, format: exportFormat, out: exportOut.trim() }))?.id ?? null);
   };
 
   const activate = (id: string) =>
@@ -170,7 +182,7 @@ export function ModelsScreen() {
       <div className="cards">
         <article className="card">
           <h2>Import weights</h2>
-          <form className="form" onSubmit={importModel}>
+          <form className="form" onSubmit={(e) => void importModel(e)} onChange={() => forget(importForm, importJob, setImportJob)}>
             <label className="wide">
               Weights file (.pth or .safetensors)
               <input aria-label="Weights file" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/path/to/pov_resnet50_v7.pth" />
@@ -191,10 +203,12 @@ export function ModelsScreen() {
               Import
             </button>
           </form>
+          <FormFeedback feedback={importForm.feedback} testId="import-model-feedback" />
+          <JobInline jobId={importJob} />
         </article>
         <article className="card">
           <h2>Predict and export</h2>
-          <form className="form" onSubmit={(e) => void predict(e)}>
+          <form className="form" onSubmit={(e) => void predict(e)} onChange={predictForm.clear}>
             <label>
               Model
               <select aria-label="Model" value={predictModel} onChange={(e) => setPredictModel(e.target.value)}>
@@ -213,6 +227,7 @@ export function ModelsScreen() {
               Predict
             </button>
           </form>
+          <FormFeedback feedback={predictForm.feedback} testId="predict-feedback" />
           {predictions && (
             <table className="table" aria-label="Predictions">
               <thead>
@@ -233,7 +248,7 @@ export function ModelsScreen() {
               </tbody>
             </table>
           )}
-          <form className="form" onSubmit={exportModel}>
+          <form className="form" onSubmit={(e) => void exportModel(e)} onChange={() => forget(exportForm, exportJob, setExportJob)}>
             <label>
               Format
               <select aria-label="Export format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as typeof exportFormat)}>
@@ -250,6 +265,8 @@ export function ModelsScreen() {
               Export
             </button>
           </form>
+          <FormFeedback feedback={exportForm.feedback} testId="export-model-feedback" />
+          <JobInline jobId={exportJob} />
         </article>
       </div>
     </section>

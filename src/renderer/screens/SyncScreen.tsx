@@ -5,6 +5,7 @@ import { formatBytes, formatTime } from '../components/format';
 import { syncHeadline } from '../components/SyncBadge';
 import { useStore } from '../store';
 import { notifyError } from '../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
 
 /**
  * Sync with the bucket: where things stand, the settings with a connection test, the conflicts
@@ -129,6 +130,7 @@ function SettingsCard() {
   const [test, setTest] = useState<ConnectionTest | null>(null);
   const [testing, setTesting] = useState(false);
   const [saved, setSaved] = useState(false);
+  const saveForm = useFormFeedback();
   useEffect(() => {
     client().call('sync.settings.get').then(setForm, notifyError);
   }, []);
@@ -140,32 +142,31 @@ function SettingsCard() {
         aria-label={label}
         value={form[key]}
         placeholder={placeholder}
-        onChange={(e) => {
-          setSaved(false);
-          setForm({ ...form, [key]: e.target.value });
-        }}
+        onChange={(e) => edit({ ...form, [key]: e.target.value })}
       />
     </label>
   );
+  // A changed setting makes the last save and the last connection test stale: they go.
+  const edit = (next: SyncSettings) => {
+    setSaved(false);
+    setTest(null);
+    saveForm.clear();
+    setForm(next);
+  };
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
-    try {
-      setForm(await client().call('sync.settings.set', form));
+    const stored = await saveForm.run(() => client().call('sync.settings.set', form));
+    if (stored) {
+      setForm(stored);
       setSaved(true);
-    } catch (err) {
-      notifyError(err);
     }
   };
   const testConnection = async () => {
     setTesting(true);
     setTest(null);
-    try {
-      setTest(await client().call('sync.test', { settings: form }));
-    } catch (err) {
-      notifyError(err);
-    } finally {
-      setTesting(false);
-    }
+    const result = await saveForm.run(() => client().call('sync.test', { settings: form }));
+    if (result) setTest(result);
+    setTesting(false);
   };
   return (
     <article className="card">
@@ -183,11 +184,11 @@ function SettingsCard() {
             type="number"
             min={0}
             value={form.intervalMinutes}
-            onChange={(e) => setForm({ ...form, intervalMinutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })}
+            onChange={(e) => edit({ ...form, intervalMinutes: Math.max(0, Math.round(Number(e.target.value) || 0)) })}
           />
         </label>
         <label className="check">
-          <input type="checkbox" checked={form.afterSave} onChange={(e) => setForm({ ...form, afterSave: e.target.checked })} />
+          <input type="checkbox" checked={form.afterSave} onChange={(e) => edit({ ...form, afterSave: e.target.checked })} />
           Sync after each save
         </label>
         <div className="row">
@@ -197,8 +198,13 @@ function SettingsCard() {
           <button type="button" onClick={() => void testConnection()} disabled={testing || !form.bucket}>
             {testing ? 'Testing…' : 'Test connection'}
           </button>
-          {saved && <span className="good">Saved</span>}
+          {saved && (
+            <span className="good" role="status">
+              Saved
+            </span>
+          )}
         </div>
+        <FormFeedback feedback={saveForm.feedback} testId="sync-settings-feedback" />
       </form>
       {test && (
         <p className={test.ok ? 'good' : 'bad'} data-testid="sync-test-result" data-problem={test.problem ?? ''}>
