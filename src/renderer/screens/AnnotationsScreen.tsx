@@ -36,6 +36,11 @@ export function AnnotationsScreen() {
 
   const importForm = useFormFeedback();
   const exportForm = useFormFeedback();
+  // A changed path makes the form's last message stale.
+  const edited = (form: { clear(): void }, set: (value: string) => void) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    form.clear();
+    set(e.target.value);
+  };
 
   const importFile = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -66,15 +71,7 @@ export function AnnotationsScreen() {
           <form className="form" onSubmit={(e) => void importFile(e)}>
             <label className="wide">
               File (a path on this machine)
-              <input
-                aria-label="Annotations file"
-                value={file}
-                onChange={(e) => {
-                  importForm.clear();
-                  setFile(e.target.value);
-                }}
-                required
-              />
+              <input aria-label="Annotations file" value={file} onChange={edited(importForm, setFile)} required />
             </label>
             <label className="wide">
               Frames folder (optional: images named &lt;frame_id&gt;.jpg or .png)
@@ -111,15 +108,7 @@ export function AnnotationsScreen() {
           <form className="form" onSubmit={(e) => void exportFile(e)}>
             <label className="wide">
               Write to (a path on this machine)
-              <input
-                aria-label="Export file"
-                value={out}
-                onChange={(e) => {
-                  exportForm.clear();
-                  setOut(e.target.value);
-                }}
-                required
-              />
+              <input aria-label="Export file" value={out} onChange={edited(exportForm, setOut)} required />
             </label>
             <button type="submit" disabled={exportForm.busy}>
               Export
