@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { JobRow } from '../components/JobRow';
+import { JobRow, JobStatusBadge } from '../components/JobRow';
 import { formatTime } from '../components/format';
 import { useStore } from '../store';
 import { loadJobDetail } from '../store/actions';
@@ -23,7 +23,10 @@ function JobDetail({ jobId }: { jobId: string }) {
       </header>
       <dl className="grid">
         <dt>Status</dt>
-        <dd>{job.status}</dd>
+        <dd>
+          {/* As every screen shows it: a paused job reads paused, not cancelled. */}
+          <JobStatusBadge job={job} testId="job-detail-status" />
+        </dd>
         <dt>Started</dt>
         <dd>{formatTime(job.startedAt)}</dd>
         <dt>Finished</dt>
