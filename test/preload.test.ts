@@ -25,7 +25,7 @@ describe('preload bridge', () => {
     await import('../src/preload/index');
   });
 
-  it('exposes one object, window.framelab, with exactly call and onEvent', () => {
+  it('exposes one object, window.framelab, with exactly call, onEvent and chooseSavePath', () => {
     expect(Object.keys(exposed)).toEqual(['framelab']);
     const bridge = exposed.framelab as Record<string, unknown>;
     expect(Object.keys(bridge).sort()).toEqual([...BRIDGE_KEYS].sort());
@@ -50,5 +50,13 @@ describe('preload bridge', () => {
     expect(seen).toEqual([{ type: 'data.changed', topics: ['jobs'] }]);
     stop();
     expect(removeListener).toHaveBeenCalledWith(IPC_CHANNELS.event, forward);
+  });
+
+  it('chooseSavePath asks the main process on its own channel and returns the chosen path', async () => {
+    const bridge = exposed.framelab as { chooseSavePath(r: unknown): Promise<unknown> };
+    invoke.mockResolvedValueOnce('/home/me/reliability_pov.html' as never);
+    const request = { kind: 'file', defaultName: 'reliability_pov.html', extension: 'html' };
+    await expect(bridge.chooseSavePath(request)).resolves.toBe('/home/me/reliability_pov.html');
+    expect(invoke).toHaveBeenCalledWith(IPC_CHANNELS.chooseSavePath, request);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The only bridge between the sandboxed renderer and the main process: two functions,
+ * The only bridge between the sandboxed renderer and the main process: three functions,
  * typed against the shared contract. The renderer never sees ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CHANNELS, type FramelabBridge } from '../shared/bridge';
+import { IPC_CHANNELS, type FramelabBridge, type SavePathRequest } from '../shared/bridge';
 import type { Envelope } from '../shared/envelope';
 import type { FramelabEvent } from '../shared/events';
 
@@ -16,6 +16,7 @@ export const bridge = {
       ipcRenderer.removeListener(IPC_CHANNELS.event, forward);
     };
   },
+  chooseSavePath: (request: SavePathRequest) => ipcRenderer.invoke(IPC_CHANNELS.chooseSavePath, request) as Promise<string | null>,
 } satisfies FramelabBridge;
 
 contextBridge.exposeInMainWorld('framelab', bridge);

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, Unauthorized } from './App';
 import { setClient } from './api/client';
+import { setExportDelivery } from './api/exportDelivery';
 import { connect } from './api/connect';
 import { useStore } from './store';
 import { applyEvent, loadInfo, loadJobs, loadSyncStatus, loadWorkspace } from './store/actions';
@@ -27,6 +28,7 @@ if (connection.kind === 'unauthorized') {
   root.render(<Unauthorized />);
 } else {
   setClient(connection.client, connection.fileUrl, connection.videoUrl);
+  setExportDelivery(connection.delivery);
   connection.client.onEvent(applyEvent);
   void loadInfo();
   void loadJobs();

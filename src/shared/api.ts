@@ -148,6 +148,11 @@ const JobOut = z.object({ job: JobSummary });
 
 export const api = {
   'app.info': method({ summary: 'Name, version, mode and home of the running app', input: NoInput, output: AppInfo }),
+  'exports.stage': method({
+    summary: "A new empty folder in the home's exports area for one export the person downloads (browser mode serves it from /downloads)",
+    input: NoInput,
+    output: z.object({ dir: z.string() }),
+  }),
   'doctor.report': method({
     summary: 'Versions and capabilities of this machine',
     input: NoInput,

@@ -1,6 +1,8 @@
 /** Browser-mode wire protocol shared by the server and its clients. */
 /** files: stored files (frame images, thumbnails); videos: an imported video's file, by video id (played by the Rate panel). */
-export const HTTP_PATHS = { api: '/api/', events: '/events', files: '/files/', videos: '/videos/' } as const;
+/** downloads: `?path=<absolute>` a produced export as an attachment (bearer token; the home's exports/ and runs/ only). */
+export const HTTP_PATHS = { api: '/api/', events: '/events', files: '/files/', videos: '/videos/', downloads: '/downloads' } as const;
+export const DOWNLOAD_PATH_PARAM = 'path';
 export const TOKEN_QUERY_PARAM = 'token';
 export const TOKEN_HEADER = 'authorization';
 /**

@@ -14,6 +14,7 @@ import { resolveHome } from '../core/home/paths';
 import { appPageUrl } from '../core/desktop/trustedSender';
 import { handleFileScheme, registerFileScheme } from './fileProtocol';
 import { registerIpc } from './ipc';
+import { registerSaveDialog } from './saveDialog';
 import { buildMenu } from './menu';
 import { electronPdfPrinter } from './pdfPrinter';
 import { installSecurity } from './security';
@@ -66,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
     const page = appPageUrl(rendererDir());
     const createWindow = () => createMainWindow(page, preload, app.isPackaged);
     registerIpc(core, handlers, page);
+    registerSaveDialog(page);
     handleFileScheme(core);
     Menu.setApplicationMenu(buildMenu(app.isPackaged));
     createWindow();

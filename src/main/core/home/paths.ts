@@ -27,6 +27,13 @@ export interface HomePaths {
   lockFile: string;
   /** Files whose hashes the database records (frames, weights, exports, ...). */
   filesDir: string;
+  /**
+   * Exports the app makes for a person to take away (browser downloads, staged one folder per
+   * export); the browser-mode server serves files from here and from runsDir only.
+   */
+  exportsDir: string;
+  /** Outputs of jobs run with their default folder (runs/finetune/<job>, ...). */
+  runsDir: string;
   /** The owner's journal of files it puts into filesDir before registering them (workspace/pendingFiles.ts). */
   pendingFiles: string;
 }
@@ -37,6 +44,8 @@ export function homePaths(root: string): HomePaths {
     dbFile: path.join(root, 'framelab.db'),
     lockFile: path.join(root, 'owner.lock'),
     filesDir: path.join(root, 'files'),
+    exportsDir: path.join(root, 'exports'),
+    runsDir: path.join(root, 'runs'),
     pendingFiles: path.join(root, 'pending-files.jsonl'),
   };
 }

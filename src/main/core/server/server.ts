@@ -5,7 +5,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../../shared/envelope';
 import type { ErrorCode } from '../../../shared/errors';
-import { HTTP_PATHS } from '../../../shared/http';
+import { DOWNLOAD_PATH_PARAM, HTTP_PATHS } from '../../../shared/http';
+import { attachmentHeader, resolveDownload } from '../exports/downloads';
 import { dispatch } from '../api/dispatch';
 import type { Handlers } from '../api/types';
 import type { Core } from '../core';
@@ -82,6 +83,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const method = safeDecode(url.pathname.slice(HTTP_PATHS.api.length));
       const envelope = await dispatch(options.handlers, options.core, method, body.value);
       return sendJson(res, envelope.ok ? 200 : (HTTP_STATUS[envelope.error.code] ?? 500), envelope);
+    }
+
+    if (url.pathname === HTTP_PATHS.downloads) {
+      // A produced export as an attachment. The API's token, in its header, like a call: the page
+      // cookie, which every local port receives, never reads a file. Exports and runs only.
+      if (!creds.bearer) return sendText(res, 401, 'Unauthorized: downloads need the API token in the Authorization header.');
+      if (!hostAllowed(req, port)) return misdirected();
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+      const download = resolveDownload(options.core.home, url.searchParams.get(DOWNLOAD_PATH_PARAM));
+      if (!download.ok) return sendText(res, download.status, download.message);
+      return sendFile(req, res, download.file, {
+        'Content-Type': download.contentType,
+        'Content-Disposition': attachmentHeader(download.name),
+        'Cache-Control': 'no-store',
+      });
     }
 
     if (!mayLoadPage(creds)) {

@@ -45,8 +45,30 @@ function absolute(given: string, what: string): string {
   return path.resolve(given);
 }
 
+/**
+ * Folders of Framelab's own that may sit under a hidden folder (the default home on Linux is
+ * `~/.config/Framelab`): the home's exports area, where browser downloads are staged. Only the
+ * part of a path below one of them is checked for hidden segments.
+ */
+const trustedRoots = new Set<string>();
+
+/** Lets outputs go below `dir` (and its real path) although a folder above it is hidden. */
+export function trustOutputRoot(dir: string): void {
+  const resolved = path.resolve(dir);
+  trustedRoots.add(resolved);
+  try {
+    trustedRoots.add(fs.realpathSync(resolved));
+  } catch {
+    // Not created yet: its given path is enough until it is.
+  }
+}
+
 /** The first hidden segment (`.ssh`, `.bashrc`) of a resolved path, or null. */
 function hiddenSegment(resolved: string): string | null {
+  for (const trusted of trustedRoots) {
+    if (resolved === trusted) return null;
+    if (resolved.startsWith(trusted + path.sep)) return resolved.slice(trusted.length + 1).split(path.sep).find((s) => s.startsWith('.')) ?? null;
+  }
   const { root } = path.parse(resolved);
   return resolved.slice(root.length).split(path.sep).find((s) => s.startsWith('.')) ?? null;
 }

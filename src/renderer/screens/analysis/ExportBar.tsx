@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { EXPORT_FORMATS } from '../../../shared/analysis';
 import { client } from '../../api/client';
-import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { baseName, deliverExport } from '../../api/exportDelivery';
+import { ExportDestination } from '../../components/ExportDestination';
 
 const FORMAT_LABEL: Record<(typeof EXPORT_FORMATS)[number], string> = { csv: 'CSV', html: 'HTML', tex: 'TeX (booktabs)' };
 
 /**
- * Export a run's regression tables as journals print them, plus the focal-interaction CSVs,
- * into a folder; a file already there is replaced only after the lead says so.
+ * Export a run's regression tables as journals print them, plus the focal-interaction CSVs:
+ * downloaded, saved where the dialog says, or into a folder on the server, where a file
+ * already there is replaced only after the lead says so.
  */
 export function ExportBar({ runId }: { runId: string }) {
   const [out, setOut] = useState('');
@@ -17,8 +19,13 @@ export function ExportBar({ runId }: { runId: string }) {
     setBusy(true);
     setMessage(null);
     try {
-      const result = await callConfirmingOverwrite((overwrite) => client().call('analysis.export', { runId, format, out: out.trim(), overwrite }));
-      setMessage(result ? { kind: 'good', text: `Wrote ${result.files.length} files: ${result.files.join(', ')}` } : { kind: 'bad', text: 'Nothing written: the existing files were kept.' });
+      const outcome = await deliverExport(
+        { produce: async (folder, overwrite) => (await client().call('analysis.export', { runId, format, out: folder, overwrite })).files },
+        out,
+      );
+      if (!outcome) setMessage({ kind: 'bad', text: out.trim() ? 'Nothing written: the existing files were kept.' : 'Nothing saved.' });
+      else if (outcome.where === 'downloaded') setMessage({ kind: 'good', text: `Downloaded ${outcome.files.length} files: ${outcome.files.map(baseName).join(', ')}` });
+      else setMessage({ kind: 'good', text: `Wrote ${outcome.files.length} files: ${outcome.files.join(', ')}` });
     } catch (err) {
       setMessage({ kind: 'bad', text: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -29,12 +36,9 @@ export function ExportBar({ runId }: { runId: string }) {
     <section className="card" aria-labelledby="analysis-export-title">
       <h3 id="analysis-export-title">Export tables</h3>
       <div className="analysis-export">
-        <label>
-          Folder
-          <input aria-label="Export folder" value={out} placeholder="/papers/visual-overload/tables" onChange={(e) => setOut(e.target.value)} />
-        </label>
+        <ExportDestination folder={out} onChange={setOut} placeholder="/papers/visual-overload/tables" />
         {EXPORT_FORMATS.map((f) => (
-          <button key={f} type="button" disabled={busy || !out.trim()} onClick={() => void run(f)}>
+          <button key={f} type="button" disabled={busy} onClick={() => void run(f)}>
             Export {FORMAT_LABEL[f]}
           </button>
         ))}

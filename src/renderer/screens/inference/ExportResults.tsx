@@ -1,22 +1,36 @@
 import { useState } from 'react';
-import type { InferExportResult } from '../../../shared/inferResults';
 import { client } from '../../api/client';
-import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { baseName, deliverExport, type ExportOutcome } from '../../api/exportDelivery';
+import { ExportDestination } from '../../components/ExportDestination';
 import { notifyError } from '../../store/notifyError';
 
 /**
- * Copies the three CSVs and their models sidecar (the model ids and sha256s) to a folder on this machine (browser mode is on this machine too). A
- * file already there is replaced only once the person said yes, and the answer says which were.
+ * The three CSVs and their models sidecar (the model ids and sha256s): downloaded (browser),
+ * saved into the folder the dialog chose (desktop), or copied to a folder on the server. A file
+ * already in a chosen folder is replaced only once the person said yes, and the answer says which were.
  */
 export function ExportResults({ outDir, complete }: { outDir: string; complete: boolean }) {
   const [dest, setDest] = useState('');
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<InferExportResult | null>(null);
+  const [done, setDone] = useState<{ outcome: ExportOutcome; bytes: Map<string, number>; replaced: string[] } | null>(null);
   const run = async () => {
     setBusy(true);
     setDone(null);
+    const bytes = new Map<string, number>();
+    let replaced: string[] = [];
     try {
-      setDone(await callConfirmingOverwrite((overwrite) => client().call('infer.export', { outDir, dest: dest.trim(), overwrite })));
+      const outcome = await deliverExport(
+        {
+          produce: async (folder, overwrite) => {
+            const result = await client().call('infer.export', { outDir, dest: folder, overwrite });
+            for (const f of result.files) bytes.set(f.file, f.bytes);
+            replaced = result.replaced;
+            return result.files.map((f) => f.file);
+          },
+        },
+        dest,
+      );
+      if (outcome) setDone({ outcome, bytes, replaced });
     } catch (err) {
       notifyError(err);
     } finally {
@@ -28,10 +42,8 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
       <h2>Export</h2>
       {!complete && <p className="small missing">The run has not finished: its CSVs are written when it ends.</p>}
       <div className="form">
-        <label>
-          Folder (on this machine) <input aria-label="Export folder" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="/path/exports" />
-        </label>
-        <button type="button" disabled={!complete || !dest.trim() || busy} onClick={() => void run()}>
+        <ExportDestination folder={dest} onChange={setDest} placeholder="/path/exports" />
+        <button type="button" disabled={!complete || busy} onClick={() => void run()}>
           {busy ? 'Copying…' : 'Export the CSVs'}
         </button>
       </div>
@@ -40,9 +52,10 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
       </p>
       {done && (
         <ul className="plain small" data-testid="infer-exported">
-          {done.files.map((f) => (
-            <li key={f.name}>
-              <span className="mono">{f.file}</span> · {f.bytes} bytes{done.replaced.includes(f.name) ? ' · replaced the file that was there' : ''}
+          {done.outcome.files.map((file) => (
+            <li key={file}>
+              <span className="mono">{done.outcome.where === 'downloaded' ? `${baseName(file)} (downloaded)` : file}</span> · {done.bytes.get(file)} bytes
+              {done.replaced.includes(baseName(file)) ? ' · replaced the file that was there' : ''}
             </li>
           ))}
         </ul>

@@ -1,12 +1,17 @@
 import { useState } from 'react';
 import { client } from '../../api/client';
-import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { deliverExport, describeOutcome } from '../../api/exportDelivery';
+import { ExportDestination } from '../../components/ExportDestination';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 
 type Format = 'html' | 'pdf' | 'json' | 'csv';
 
-/** The report as a self-contained HTML file, a PDF (Chromium or Electron prints it), or the figures as JSON/CSV. */
+/**
+ * The report as a self-contained HTML file, a PDF (Chromium or Electron prints it), or the
+ * figures as JSON/CSV: downloaded (browser), saved where the dialog says (desktop), or written
+ * into a folder on the server.
+ */
 export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo: boolean }) {
   const notify = useStore((s) => s.notify);
   const [folder, setFolder] = useState('');
@@ -14,9 +19,14 @@ export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo
   const run = async (format: Format) => {
     setBusy(format);
     try {
-      const out = `${folder.replace(/\/+$/, '')}/reliability_${dimension}.${format}`;
-      const result = await callConfirmingOverwrite((overwrite) => client().call('icr.export', { dimension, format, out, byVideo, overwrite }));
-      if (result) notify('info', `Report written to ${result.file}`);
+      const outcome = await deliverExport(
+        {
+          fileName: `reliability_${dimension}.${format}`,
+          produce: async (out, overwrite) => [(await client().call('icr.export', { dimension, format, out, byVideo, overwrite })).file],
+        },
+        folder,
+      );
+      if (outcome) notify('info', outcome.where === 'server' ? `Report written to ${outcome.files.join(', ')}` : describeOutcome(outcome));
     } catch (err) {
       notifyError(err);
     } finally {
@@ -27,11 +37,9 @@ export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo
     <section aria-label="Export the report" className="export-panel">
       <h2>Export</h2>
       <div className="form">
-        <label>
-          Folder (on this machine) <input aria-label="Export folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/path/reports" />
-        </label>
+        <ExportDestination folder={folder} onChange={setFolder} placeholder="/path/reports" />
         {(['html', 'pdf', 'json', 'csv'] as const).map((f) => (
-          <button key={f} type="button" disabled={!folder.trim() || busy !== null} onClick={() => void run(f)}>
+          <button key={f} type="button" disabled={busy !== null} onClick={() => void run(f)}>
             {busy === f ? 'Writing…' : f.toUpperCase()}
           </button>
         ))}

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import { client } from '../../api/client';
-import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { deliverExport, describeOutcome } from '../../api/exportDelivery';
+import { ExportDestination } from '../../components/ExportDestination';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 
@@ -24,8 +25,19 @@ export function GoldPanel({ dimension }: { dimension: string }) {
   const freeze = () => client().call('gold.snapshot', { dimension }).catch(notifyError);
   const exportCsv = async (snapshotId: string) => {
     try {
-      const result = await callConfirmingOverwrite((overwrite) => client().call('gold.export', { snapshotId, out, overwrite }));
-      if (result) notify('info', `${result.rows} gold frames written to ${result.file}`);
+      let rows = 0;
+      const outcome = await deliverExport(
+        {
+          fileName: `gold_${snapshotId}.csv`,
+          produce: async (file, overwrite) => {
+            const result = await client().call('gold.export', { snapshotId, out: file, overwrite });
+            rows = result.rows;
+            return [result.file];
+          },
+        },
+        out,
+      );
+      if (outcome) notify('info', `${rows} gold frames: ${describeOutcome(outcome)}`);
     } catch (err) {
       notifyError(err);
     }
@@ -67,7 +79,7 @@ export function GoldPanel({ dimension }: { dimension: string }) {
                     .join(' · ')}
                 </td>
                 <td>
-                  <button type="button" disabled={!out.trim()} onClick={() => void exportCsv(s.id)}>
+                  <button type="button" onClick={() => void exportCsv(s.id)}>
                     CSV
                   </button>
                 </td>
@@ -76,10 +88,7 @@ export function GoldPanel({ dimension }: { dimension: string }) {
           </tbody>
         </table>
       )}
-      <label className="small">
-        Export to (a path on this machine){' '}
-        <input aria-label="Gold export path" value={out} onChange={(e) => setOut(e.target.value)} placeholder="/path/gold.csv" />
-      </label>
+      <ExportDestination folder={out} onChange={setOut} placeholder="/path/gold" name="Gold snapshot folder" />
     </section>
   );
 }
