@@ -58,3 +58,41 @@ test('the reliability report and a gold snapshot download through the browser', 
   const staged = fs.readdirSync(path.join(server.home, 'exports'));
   expect(staged).toHaveLength(3);
 });
+
+test('an export into a folder that does not exist asks to create it, then writes there', async ({ page, server }) => {
+  test.setTimeout(90_000);
+  const imported = await fetch(`${server.baseUrl}/api/annotations.import`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ file: SAMPLE }),
+  });
+  expect(imported.status).toBe(200);
+  const target = path.join(server.home, 'papers', 'icr');
+  const asked: string[] = [];
+  let answer = false;
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void (answer ? dialog.accept() : dialog.dismiss());
+  });
+
+  await page.goto(server.url);
+  await page.keyboard.press('Control+4');
+  await page.getByRole('tab', { name: 'Distance' }).click();
+  const exportPanel = page.getByRole('region', { name: 'Export the report' });
+  await exportPanel.getByLabel('Export folder').fill(target);
+  await expect(exportPanel.getByTestId('export-destination')).toHaveText(`Writes into ${target} on the server.`);
+
+  // "No" creates nothing and writes nothing.
+  await exportPanel.getByRole('button', { name: 'JSON' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toBe(`The folder ${target} does not exist. Create it?`);
+  await expect(exportPanel.getByRole('button', { name: 'JSON' })).toBeEnabled();
+  expect(fs.existsSync(path.dirname(target))).toBe(false);
+
+  // "Yes" creates the folder with its parent and writes the report into it.
+  answer = true;
+  await exportPanel.getByRole('button', { name: 'JSON' }).click();
+  await expect(page.getByRole('alert')).toContainText(`Report written to ${path.join(target, 'reliability_distance.json')}`);
+  expect(asked).toHaveLength(2);
+  expect(JSON.parse(fs.readFileSync(path.join(target, 'reliability_distance.json'), 'utf8'))).toBeTruthy();
+});

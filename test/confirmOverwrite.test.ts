@@ -44,3 +44,51 @@ describe('callConfirmingOverwrite: the UI asks before the API replaces a file', 
     expect(asked).toBe(false);
   });
 });
+
+describe('callConfirmingOverwrite: a destination folder that does not exist', () => {
+  const missing = (dir: string) => new FramelabError('INVALID_INPUT', `The folder ${dir} does not exist`, { path: `${dir}/r.html`, rule: 'parent', missingFolder: dir });
+
+  it('asks "Create it?", creates the folder, and tries again', async () => {
+    let exists = false;
+    const created: string[] = [];
+    const asked: string[] = [];
+    const calls: boolean[] = [];
+    const call = async (overwrite: boolean) => {
+      calls.push(overwrite);
+      if (!exists) throw missing('/data/new/reports');
+      return 'written';
+    };
+    const result = await callConfirmingOverwrite(call, (q) => (asked.push(q), true), async (dir) => {
+      created.push(dir);
+      exists = true;
+    });
+    expect(result).toBe('written');
+    expect(asked).toEqual(['The folder /data/new/reports does not exist. Create it?']);
+    expect(created).toEqual(['/data/new/reports']);
+    expect(calls).toEqual([false, false]);
+  });
+
+  it('on no, creates nothing, writes nothing and resolves null', async () => {
+    const created: string[] = [];
+    const result = await callConfirmingOverwrite(
+      () => Promise.reject(missing('/data/new')),
+      () => false,
+      async (dir) => void created.push(dir),
+    );
+    expect(result).toBeNull();
+    expect(created).toEqual([]);
+  });
+
+  it('offers the folder once: a folder that still is missing after creating it is an error', async () => {
+    const err = missing('/data/new');
+    let asked = 0;
+    await expect(
+      callConfirmingOverwrite(
+        () => Promise.reject(err),
+        () => (asked++, true),
+        async () => undefined,
+      ),
+    ).rejects.toBe(err);
+    expect(asked).toBe(1);
+  });
+});

@@ -153,6 +153,11 @@ export const api = {
     input: NoInput,
     output: z.object({ dir: z.string() }),
   }),
+  'exports.createFolder': method({
+    summary: 'Creates a folder (and its missing parents) for an export the person chose to write there; absolute, nothing hidden',
+    input: z.strictObject({ path: z.string().min(1) }),
+    output: z.object({ dir: z.string() }),
+  }),
   'doctor.report': method({
     summary: 'Versions and capabilities of this machine',
     input: NoInput,

@@ -6,6 +6,7 @@ import { openOutput, partFiles, writePart } from '../../src/main/core/infer/outp
 import {
   checkFolderOutput,
   commitOutputFile,
+  createOutputFolder,
   fileOutput,
   folderOutput,
   writeOutputFile,
@@ -64,9 +65,27 @@ describe('fileOutput: where a caller-chosen file may be written', () => {
     const dir = tempDir('out');
     const err = expectFramelabError(() => writeOutputFile(path.join(dir, 'missing', 'deeper', 'x.csv'), 'a\n', CSV), 'INVALID_INPUT');
     expect(err.message).toMatch(/folder .*missing.* does not exist; create it first/);
+    // The UI offers to create exactly the folder named here.
+    expect(err.details).toMatchObject({ rule: 'parent', missingFolder: path.join(dir, 'missing', 'deeper') });
     expect(fs.existsSync(path.join(dir, 'missing'))).toBe(false);
     fs.writeFileSync(path.join(dir, 'file'), 'x');
-    expect(expectFramelabError(() => fileOutput(path.join(dir, 'file', 'x.csv'), CSV), 'INVALID_INPUT').message).toMatch(/does not exist|not a folder/);
+    const underFile = expectFramelabError(() => fileOutput(path.join(dir, 'file', 'x.csv'), CSV), 'INVALID_INPUT');
+    expect(underFile.message).toMatch(/is not a folder/);
+    expect((underFile.details as { missingFolder?: string }).missingFolder).toBeUndefined();
+  });
+
+  it('createOutputFolder makes a folder with its parents, then the file can be written; hidden and relative are refused', () => {
+    const dir = tempDir('out');
+    const made = createOutputFolder(path.join(dir, 'missing', 'deeper'));
+    expect(fs.statSync(made).isDirectory()).toBe(true);
+    expect(createOutputFolder(made)).toBe(made);
+    writeOutputFile(path.join(made, 'x.csv'), 'a\n', CSV);
+    expect(fs.readFileSync(path.join(made, 'x.csv'), 'utf8')).toBe('a\n');
+    expectFramelabError(() => createOutputFolder(path.join(dir, '.ssh', 'keys')), 'INVALID_INPUT');
+    expect(fs.existsSync(path.join(dir, '.ssh'))).toBe(false);
+    expectFramelabError(() => createOutputFolder('relative/folder'), 'INVALID_INPUT');
+    fs.writeFileSync(path.join(dir, 'file'), 'x');
+    expect(expectFramelabError(() => createOutputFolder(path.join(dir, 'file', 'sub')), 'INVALID_INPUT').message).toMatch(/cannot be created/);
   });
 
   it('refuses an existing file with CONFLICT unless overwrite, then replaces it whole', () => {

@@ -1,10 +1,12 @@
 import { FramelabError } from '../../shared/errors';
+import { client } from './client';
 
 /**
  * The API never replaces a file the person chose unless the call says `overwrite`; when the
  * file is there it answers CONFLICT with `details.exists`. The screens that write to a typed
  * path all go through this one helper: call, and on that answer ask "<file> exists. Replace
- * it?", then call again with overwrite. Any other error is thrown as it came.
+ * it?", then call again with overwrite. A destination folder that does not exist is offered
+ * for creation the same way. Any other error is thrown as it came.
  */
 
 interface ExistsDetails {
@@ -28,19 +30,43 @@ export function replaceQuestion(details: ExistsDetails): string {
     : `${details.path} exists. Replace it?`;
 }
 
+interface MissingFolderDetails {
+  missingFolder: string;
+}
+
+/** True for the API's "the folder X does not exist" refusal of an output path. */
+export function isMissingFolder(err: unknown): err is FramelabError & { details: MissingFolderDetails } {
+  if (!(err instanceof FramelabError) || err.code !== 'INVALID_INPUT') return false;
+  const details = err.details as Partial<MissingFolderDetails> | undefined;
+  return typeof details?.missingFolder === 'string';
+}
+
 /**
- * Runs `call(false)`; if the file exists, asks, and on yes runs `call(true)`. Resolves null
- * when the person keeps the existing file (nothing was written).
+ * Runs `call(false)`. If the destination folder does not exist, asks "Create it?" and on yes
+ * creates it and tries again; if the file exists, asks "Replace it?" and on yes runs
+ * `call(true)`. Resolves null when the person says no (nothing was written).
  */
 export async function callConfirmingOverwrite<T>(
   call: (overwrite: boolean) => Promise<T>,
   confirm: (question: string) => boolean = (question) => window.confirm(question),
+  createFolder: (dir: string) => Promise<unknown> = (dir) => client().call('exports.createFolder', { path: dir }),
 ): Promise<T | null> {
-  try {
-    return await call(false);
-  } catch (err) {
-    if (!isExistsConflict(err)) throw err;
-    if (!confirm(replaceQuestion(err.details))) return null;
-    return call(true);
+  let overwrite = false;
+  let created = false;
+  for (;;) {
+    try {
+      return await call(overwrite);
+    } catch (err) {
+      if (!created && isMissingFolder(err)) {
+        if (!confirm(`The folder ${err.details.missingFolder} does not exist. Create it?`)) return null;
+        await createFolder(err.details.missingFolder);
+        created = true;
+      } else if (!overwrite && isExistsConflict(err)) {
+        if (!confirm(replaceQuestion(err.details))) return null;
+        overwrite = true;
+      } else {
+        throw err;
+      }
+    }
   }
 }

@@ -93,8 +93,12 @@ function existingFolder(dir: string, what: string, forPath: string): string {
     stat = fs.statSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw invalid(`The folder ${dir} does not exist; create it first or choose another folder for ${forPath}.`, { path: forPath, rule: 'parent' });
+    if (code === 'ENOENT') {
+      // missingFolder: what the UI offers to create (exports.createFolder) before it tries again.
+      throw invalid(`The folder ${dir} does not exist; create it first or choose another folder for ${forPath}.`, { path: forPath, rule: 'parent', missingFolder: dir });
+    }
+    if (code === 'ENOTDIR') {
+      throw invalid(`The folder ${dir} cannot exist: a file stands in its path; choose another folder for ${forPath}.`, { path: forPath, rule: 'parent' });
     }
     throw invalid(`The folder ${dir} cannot be used (${code ?? 'error'}); choose a folder you can write to.`, { path: forPath, rule: 'parent' });
   }
@@ -175,6 +179,23 @@ export function folderOutput(dir: string): string {
     throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, { path: target, rule: 'create' });
   }
   return target;
+}
+
+/**
+ * Creates a folder the person agreed to create (an export into a folder that does not exist
+ * yet), with any missing parents; the same rules as every output: absolute, nothing hidden,
+ * not through a link into a hidden folder. An existing folder is fine. Returns its real path.
+ */
+export function createOutputFolder(dir: string): string {
+  const target = absolute(dir, 'output folder');
+  refuseHidden(target, 'folder');
+  try {
+    fs.mkdirSync(target, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, { path: target, rule: 'create' });
+  }
+  return existingFolder(target, 'folder', target);
 }
 
 /** A temporary sibling only this call uses (`wx` below refuses one planted in advance). */
