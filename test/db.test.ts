@@ -60,6 +60,7 @@ const ALL_TABLES = [
   'recode_queue',
   'settings',
   'stored_files',
+  'suite_models',
   'sync_conflicts',
   'sync_rounds',
   'sync_state',

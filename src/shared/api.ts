@@ -9,7 +9,7 @@ import { IcrReport, IcrReportInput } from './icr';
 import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
 import { ModelId, ModelSummary } from './models';
 import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
-import { SuiteRunResult } from './suite';
+import { SuiteModelSummary, SuiteRunResult } from './suite';
 import { InferExportResult, InferFrameImage, InferOutputFolder, InferResultsInput, InferResultsView, InferVideoFrames } from './inferResults';
 import { DatasetPreview, DatasetPreviewInput, RunId, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from './suiteViews';
 import {
@@ -366,7 +366,8 @@ export const api = {
   'suite.predict': method({
     summary: "Score a video with a saved run model: one of the run's rows (feature overrides allowed) or a new video from a metadata row, features and an embedding file or vector",
     input: z.strictObject({
-      runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123'),
+      // Absent when `model` is a registry id (suite_7d_ridge@v3, or a name for its active version).
+      runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123').optional(),
       model: z.string().min(1),
       videoId: z.string().min(1),
       features: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
@@ -375,7 +376,22 @@ export const api = {
       embeddings: z.strictObject({ path: z.string().min(1), ids: z.string().min(1).optional(), key: z.string().min(1).optional() }).optional(),
       embedding: z.array(z.number()).min(1).optional(),
     }),
-    output: z.object({ runId: z.string(), model: z.string(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable(), source: z.enum(['run', 'new']).optional() }),
+    output: z.object({ runId: z.string(), model: z.string(), registryId: z.string().nullable().optional(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable(), source: z.enum(['run', 'new']).optional() }),
+  }),
+  'suite.compare.export': method({
+    summary: 'Writes the comparison of suite runs into OUT/comparison/ (runs.csv, models.csv, config_diffs.csv, comparison.json)',
+    input: z.strictObject({ runIds: z.array(RunId).min(2).max(8), outDir: z.string().min(1), overwrite: z.boolean().default(false) }),
+    output: z.object({ files: z.array(z.string()), splitWarning: z.string().nullable() }),
+  }),
+  'suite.models': method({
+    summary: 'Registered suite models (<name>@v<N>), each bound to its run, horizon, feature-set hash and data fingerprint',
+    input: z.strictObject({ name: z.string().min(1).optional() }),
+    output: z.object({ models: z.array(SuiteModelSummary) }),
+  }),
+  'suite.models.activate': method({
+    summary: "Make a suite model version its name's active one (what the bare name means in score and predict)",
+    input: z.strictObject({ id: z.string().min(1) }),
+    output: SuiteModelSummary,
   }),
   'suite.runDetail': method({
     summary: 'One suite run for its screen: config, data summary, leaderboard with intervals, slices, curves, importance, predicted-vs-actual points',

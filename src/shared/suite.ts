@@ -7,6 +7,7 @@ import { leakageAllowProblems } from './leakageRules';
  */
 export const SUITE_MODELS = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat', 'gbdt', 'concat_mlp', 'gated_fusion_mlp'] as const;
 export const RANK_METRICS = ['rmse_log', 'mae_log', 'r2_log', 'rmse_raw', 'mae_raw', 'spearman'] as const;
+export type RankMetric = (typeof RANK_METRICS)[number];
 
 /** One modality's file: .npy (+ ids), .npz, a manifest, or a .pt dict {ids, <key>}. */
 const ModalitySource = z
@@ -167,8 +168,21 @@ export const SuiteRunParams = z.object({
   config: SuiteConfig,
   /** Where the config came from (recorded in the run). */
   configFile: z.string().nullable().default(null),
+  /** `suite rerun`: the run whose saved config this is (recorded in the new run, compared with it). */
+  rerunOf: z.string().nullable().optional(),
 });
 export type SuiteRunParams = z.infer<typeof SuiteRunParams>;
+
+/** What a run's models were trained on (core/suite/lineage.ts); runs saved before it have none. */
+export const SuiteLineage = z.object({
+  /** "7d" when the run's filter chose `horizon_days: 7`; null when it did not choose one. */
+  horizon: z.string().nullable(),
+  featureSetHash: z.string(),
+  dataFingerprint: z.string(),
+  /** The checkout's commit (dirty: with uncommitted changes); null outside a checkout. */
+  git: z.object({ sha: z.string(), dirty: z.boolean() }).nullable(),
+});
+export type SuiteLineage = z.infer<typeof SuiteLineage>;
 
 export const SuiteRunResult = z.object({
   runId: z.string(),
@@ -180,8 +194,37 @@ export const SuiteRunResult = z.object({
   /** The config's name and tags (older runs: read from their config_used.json by the listing). */
   name: z.string().nullable().optional(),
   tags: z.array(z.string()).optional(),
+  lineage: SuiteLineage.optional(),
+  /** The run this one re-ran (`suite rerun`): its saved config on the current data. */
+  rerunOf: z.string().nullable().optional(),
+  /** The registry ids its models got (`suite_7d_ridge@v3`), written by the owner when the run finished. */
+  registered: z.array(z.string()).optional(),
 });
 export type SuiteRunResult = z.infer<typeof SuiteRunResult>;
+
+/** A registered suite model: `<name>@v<N>`, bound to the run that trained it (immutable; only `active` moves). */
+export const SuiteModelSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  runId: z.string(),
+  /** The model's name inside its run (ridge, gbdt, …). */
+  model: z.string(),
+  horizon: z.string().nullable(),
+  featureSetHash: z.string(),
+  dataFingerprint: z.string(),
+  gitCommit: z.string().nullable(),
+  rankMetric: z.string(),
+  /** The run's validation and test metrics of this model. */
+  val: z.record(z.string(), z.number().nullable()),
+  test: z.record(z.string(), z.number().nullable()).nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type SuiteModelSummary = z.infer<typeof SuiteModelSummary>;
+
+/** `suite_7d_ridge@v3`, or a name alone (`suite_7d_ridge`: its active version). */
+export const SUITE_MODEL_REF = /^(suite_[A-Za-z0-9_]+)(?:@(v[0-9]+))?$/;
 
 /** `suite.embedText`: one table's text column → an .npz (ids, text, text_present) or .npy + ids. */
 export const SuiteEmbedTextParams = z.object({
@@ -212,7 +255,8 @@ export type SuiteEmbedTextResult = z.infer<typeof SuiteEmbedTextResult>;
 
 /** `suite.score`: one saved run model over every video of a metadata table → a predictions CSV. */
 export const SuiteScoreParams = z.object({
-  runId: z.string().min(1),
+  /** With a run's model name; absent when `model` is a registry id (`suite_7d_ridge@v3`). */
+  runId: z.string().min(1).optional(),
   model: z.string().min(1),
   /** CSV or Parquet with the videos to score (the run's dedupe applies, not its filter). */
   metadata: z.string().min(1),
@@ -228,6 +272,8 @@ export type SuiteScoreParams = z.infer<typeof SuiteScoreParams>;
 export const SuiteScoreResult = z.object({
   runId: z.string(),
   model: z.string(),
+  /** The registry id the model was named by, when it was. */
+  registryId: z.string().nullable().optional(),
   out: z.string(),
   scored: z.number().int(),
   failed: z.number().int(),

@@ -103,7 +103,7 @@ describe('suite score: many videos with one saved model', () => {
     const out = path.join(data, 'scores', 'ridge.csv');
     const res = await runCli(['--home', home, '--json', 'suite', 'score', '--run', run.runId, '--model', 'ridge', '--metadata', path.join(data, 'meta.csv'), '--out', out], { timeoutMs: 120_000 });
     expect(res.code, res.stderr).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual({ runId: run.runId, model: 'ridge', out, scored: 80, failed: 0 });
+    expect(JSON.parse(res.stdout)).toEqual({ runId: run.runId, model: 'ridge', registryId: null, out, scored: 80, failed: 0 });
     const expected = scoresCsv((await scoreMany({ runId: run.runId, model: 'ridge', metadata: path.join(data, 'meta.csv') }, home)).rows);
     expect(fs.readFileSync(out, 'utf8')).toBe(expected);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['ridge.csv']);

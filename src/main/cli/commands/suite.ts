@@ -7,6 +7,7 @@ import { resolveConfigPaths } from '../../core/suite/prepare';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
+import { suiteActivate, suiteCompare, suiteModels, suiteRerun } from './suiteRegistry';
 import { withClient } from '../session';
 import { regularFile } from '../../core/workspace/inputPaths';
 import { decodeUtf8 } from '../../core/workspace/utf8Text';
@@ -14,9 +15,13 @@ import { decodeUtf8 } from '../../core/workspace/utf8Text';
 const USAGE = `framelab suite run CONFIG.json [--json]        (also: suite train --config CONFIG.json)
        framelab suite leaderboard [--run RUN_ID] [--json]
        framelab suite runs [--json]
-       framelab suite predict --run RUN_ID --model NAME --video-id ID [--features JSON]
+       framelab suite compare RUN_ID RUN_ID... [--out DIR [--overwrite]] [--json]   (DIR/comparison/*.csv|json)
+       framelab suite rerun RUN_ID [--out DIR [--overwrite]] [--json]   (its saved config on today's data, compared with it)
+       framelab suite models [NAME] [--json]          (registered versions: suite_7d_ridge@v3, * active)
+       framelab suite activate NAME@vN [--json]
+       framelab suite predict (--run RUN_ID --model NAME | --model NAME@vN) --video-id ID [--features JSON]
            [--metadata FILE] [--embeddings FILE [--ids FILE] [--key NAME] | --embedding JSON] [--json]
-       framelab suite score --run RUN_ID --model NAME --metadata FILE [--embeddings FILE [--ids FILE] [--key NAME]] --out FILE.csv [--overwrite] [--json]
+       framelab suite score (--run RUN_ID --model NAME | --model NAME@vN) --metadata FILE [--embeddings FILE [--ids FILE] [--key NAME]] --out FILE.csv [--overwrite] [--json]
 
        framelab suite embed-text --metadata TABLE --column title --model DIR --out FILE.npz|.npy [--overwrite] [--id-column video_id] [--batch-size 32] [--json]`;
 
@@ -64,7 +69,8 @@ export const suiteCommand: Command = {
       const config = readSuiteConfig(configFile);
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.run', { config, configFile });
-        return { value: result, text: `${boardText(result)}\nwrote ${result.runDir}` };
+        const registered = result.registered?.length ? `\nregistered ${result.registered.join(', ')}` : '';
+        return { value: result, text: `${boardText(result)}\nwrote ${result.runDir}${registered}` };
       });
     }
 
@@ -81,11 +87,25 @@ export const suiteCommand: Command = {
       });
     }
 
+    if (action === 'models') {
+      if (rest.length > 1) throw new FramelabError('INVALID_INPUT', `suite models takes at most one name.\nUsage: ${USAGE}`);
+      return suiteModels(globals, rest[0]);
+    }
+    if (action === 'activate') {
+      if (rest.length !== 1) throw new FramelabError('INVALID_INPUT', `suite activate takes one model version (e.g. suite_7d_ridge@v3).\nUsage: ${USAGE}`);
+      return suiteActivate(globals, rest[0]!);
+    }
+    if (action === 'compare') return suiteCompare(globals, rest, values.out, values.overwrite ?? false);
+    if (action === 'rerun') {
+      if (rest.length !== 1) throw new FramelabError('INVALID_INPUT', `suite rerun takes one run id.\nUsage: ${USAGE}`);
+      return suiteRerun(globals, rest[0]!, values.out, values.overwrite ?? false, boardText);
+    }
+
     if (action === 'predict') {
       const runId = values.run;
       const model = values.model;
       const videoId = values['video-id'];
-      if (!runId || !model || !videoId || rest.length) throw new FramelabError('INVALID_INPUT', `suite predict needs --run, --model and --video-id.\nUsage: ${USAGE}`);
+      if (!model || !videoId || rest.length) throw new FramelabError('INVALID_INPUT', `suite predict needs --model and --video-id (and --run, unless --model is a registry id).\nUsage: ${USAGE}`);
       let features: Record<string, string | number | null> = {};
       if (values.features) {
         try {
@@ -110,13 +130,14 @@ export const suiteCommand: Command = {
       return withClient(globals, async (client) => {
         const out = await client.call('suite.predict', { runId, model, videoId, features, metadata: abs(values.metadata), embeddings, embedding });
         const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
-        return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${model} of ${runId}` };
+        const by = out.registryId ? `${out.registryId} (${out.model} of ${out.runId})` : `${out.model} of ${out.runId}`;
+        return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${by}` };
       });
     }
 
     if (action === 'score') {
       const { run, model, metadata, out } = values;
-      if (!run || !model || !metadata || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite score needs --run, --model, --metadata and --out.\nUsage: ${USAGE}`);
+      if (!model || !metadata || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite score needs --model, --metadata and --out (and --run, unless --model is a registry id).\nUsage: ${USAGE}`);
       if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
       const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
       const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
@@ -125,7 +146,8 @@ export const suiteCommand: Command = {
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.score', params.data);
         const failed = result.failed ? `; ${result.failed} not scored (see the error column)` : '';
-        return { value: result, text: `scored ${result.scored} videos with ${result.model} of ${result.runId}${failed} → ${result.out}` };
+        const by = result.registryId ? `${result.registryId} (${result.model} of ${result.runId})` : `${result.model} of ${result.runId}`;
+        return { value: result, text: `scored ${result.scored} videos with ${by}${failed} → ${result.out}` };
       });
     }
 

@@ -2,19 +2,39 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { resolveConfigPaths } from '../suite/prepare';
 import { listRuns, runDirOf } from '../suite/run';
+import { writeComparison } from '../suite/compareExport';
 import { predictAnyVideo } from '../suite/newVideo';
+import { activateSuiteModel, listSuiteModels, resolveSuiteModelRef, suiteModelsOfRun } from '../suite/registry';
 import { compareRuns, liveCurves, previewDataset, runDetail } from '../suite/views';
 import type { HandlerGroup } from './types';
 
 /** Suite runs are folders under the home (immutable once written); training runs as a job. */
-export const suiteHandlers: HandlerGroup<'suite.runs' | 'suite.predict' | 'suite.runDetail' | 'suite.compare' | 'suite.dataset.preview' | 'suite.liveCurves'> = {
-  'suite.runs': (input, core) => ({ runs: listRuns(core.home.root).slice(0, input.limit) }),
+export const suiteHandlers: HandlerGroup<
+  'suite.runs' | 'suite.predict' | 'suite.runDetail' | 'suite.compare' | 'suite.dataset.preview' | 'suite.liveCurves' | 'suite.models' | 'suite.models.activate' | 'suite.compare.export'
+> = {
+  // Each run with the registry ids its models got (the registry is the database's; the folder stays as written).
+  'suite.runs': (input, core) => ({
+    runs: listRuns(core.home.root)
+      .slice(0, input.limit)
+      .map((run) => ({ ...run, registered: suiteModelsOfRun(core.db, run.runId).map((m) => m.id) })),
+  }),
   // A single score re-reads the run's data (DuckDB + embeddings): seconds, not minutes, so it
   // runs here rather than as a job. Batch scoring is the suite.score job.
   'suite.predict': async (input, core) => {
-    const runDir = runDirOf(core.home.root, input.runId);
+    const { runId, model, registryId } = resolveSuiteModelRef(core.db, input);
+    const runDir = runDirOf(core.home.root, runId);
     const { features, metadata, embeddings, embedding } = input;
-    return predictAnyVideo(runDir, input.model, input.videoId, { features, metadata, embeddings, embedding });
+    return { ...(await predictAnyVideo(runDir, model, input.videoId, { features, metadata, embeddings, embedding })), registryId };
+  },
+  'suite.compare.export': (input, core) => {
+    const compare = compareRuns(core.home.root, input.runIds);
+    return { files: writeComparison(compare, input.outDir, input.overwrite), splitWarning: compare.splitWarning };
+  },
+  'suite.models': (input, core) => ({ models: listSuiteModels(core.db, input.name) }),
+  'suite.models.activate': (input, core) => {
+    const model = activateSuiteModel(core.db, input.id);
+    core.events.emit({ type: 'data.changed', topics: ['models'] });
+    return model;
   },
   'suite.runDetail': (input, core) => runDetail(core.home.root, input.runId),
   'suite.compare': (input, core) => compareRuns(core.home.root, input.runIds),

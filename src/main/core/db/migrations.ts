@@ -503,6 +503,43 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE codebook_versions ADD COLUMN author TEXT;
     `,
   },
+  {
+    version: 9,
+    name: 'suite models in a registry',
+    sql: `
+      -- Suite models (issue 21): each finished split run registers its models as
+      -- "suite_<horizon>_<model>@v<N>" (suite_7d_ridge@v3), bound to the run folder that holds
+      -- them and to what they were trained on (the lab's spec §13: version -> run id, horizon,
+      -- feature set). Their own table, not the vision models': those are frame classifiers
+      -- that inference and fine-tune pickers offer. Immutable; only the active flag moves, at
+      -- most one active per name.
+      CREATE TABLE suite_models (
+        id                TEXT PRIMARY KEY CHECK (id = name || '@' || version),
+        name              TEXT NOT NULL CHECK (name GLOB 'suite_*'),
+        version           TEXT NOT NULL CHECK (version GLOB 'v[0-9]*'),
+        run_id            TEXT NOT NULL,
+        model             TEXT NOT NULL,   -- the model's name inside its run folder
+        horizon           TEXT,
+        feature_set_hash  TEXT NOT NULL,
+        data_fingerprint  TEXT NOT NULL,
+        git_commit        TEXT,
+        rank_metric       TEXT NOT NULL,
+        val_metrics       TEXT NOT NULL CHECK (json_valid(val_metrics)),
+        test_metrics      TEXT CHECK (test_metrics IS NULL OR json_valid(test_metrics)),
+        job_id            TEXT,
+        active            INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+        created_at        TEXT NOT NULL,
+        UNIQUE (name, version),
+        UNIQUE (run_id, model)
+      ) STRICT;
+      CREATE UNIQUE INDEX suite_models_one_active ON suite_models (name) WHERE active = 1;
+      CREATE TRIGGER suite_models_immutable BEFORE UPDATE OF id, name, version, run_id, model, horizon, feature_set_hash,
+          data_fingerprint, git_commit, rank_metric, val_metrics, test_metrics, job_id, created_at ON suite_models
+        BEGIN SELECT RAISE(ABORT, 'suite models are immutable: run the suite again for a new version'); END;
+      CREATE TRIGGER suite_models_no_delete BEFORE DELETE ON suite_models
+        BEGIN SELECT RAISE(ABORT, 'suite models are immutable: run the suite again for a new version'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

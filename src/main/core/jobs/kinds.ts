@@ -46,11 +46,12 @@ export const jobImplementations: Implementations = {
   'finetune.run': (ctx, { db, home, params }) => runFinetune(ctx as JobContext<FinetuneRunState>, db, home, params),
   'infer.run': (ctx, { db, home, params }) => runInfer(ctx as JobContext<InferCheckpoint>, db, home, params),
   // The run folder is the result (immutable files under the home); nothing goes to the database.
-  'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile),
+  // The owner registers its models (jobs/apply.ts).
+  'suite.run': (ctx, { home, params }) => runSuite(params.config, home.root, ctx, params.configFile, params.rerunOf ?? null),
   // Writes the output file and the home's text-embedding cache; nothing goes to the database.
   'suite.embedText': (ctx, { home, params }) => runEmbedText(ctx, home.root, params),
-  // Reads a run folder, writes the predictions CSV; nothing goes to the database.
-  'suite.score': (ctx, { home, params }) => runSuiteScore(ctx, home.root, params),
+  // Reads a run folder (named directly or through the suite registry), writes the predictions CSV.
+  'suite.score': (ctx, { db, home, params }) => runSuiteScore(ctx, db, home.root, params),
   // Reads and checks the analyses files; the owner stores them (jobs/apply.ts).
   'preference.analyses.import': (ctx, { db, params }) => runAnalysesImport(ctx, db, params),
   // Writes the model file (content-hashed under the home); the owner registers it (jobs/apply.ts).

@@ -11,6 +11,7 @@ import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, 
 import { mulberry32 } from '../random';
 import { averageImportance, permutationImportance, type Importance } from './importance';
 import { leakageGuardRecord } from './leakage';
+import { runLineage } from './lineage';
 import { liveCurvesWriter } from './live';
 import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
@@ -231,7 +232,7 @@ function writeReadOnlyTree(dir: string): void {
   }
 }
 
-export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null): Promise<SuiteRunResult> {
+export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null, rerunOf: string | null = null): Promise<SuiteRunResult> {
   reporter.progress(0.02, 'loading data');
   const prepared = await prepareData(config, {
     homeRoot,
@@ -241,6 +242,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   const { data } = prepared;
   reporter.throwIfCancelled();
   const split = makeSplit(config, prepared);
+  const lineage = runLineage(config, data, appRoot());
   const runId = newRunId(config);
   const root = suiteRunsDir(homeRoot);
   const runDir = path.join(root, runId);
@@ -279,7 +281,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   };
   try {
     live.start();
-    write('config_used.json', JSON.stringify({ runId, configFile, config, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    // git_sha as the spec's §11 keeps it, beside the lineage the registry binds a model version to.
+    write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
     if (Array.isArray(split)) {
@@ -382,7 +385,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
     );
     const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
-    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [] };
+    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [], lineage, rerunOf };
     // The folder is moved into place only with a result every reader accepts.
     checkResult(result, scored, work, artefacts);
     write('result.json', JSON.stringify(result, null, 2));

@@ -1,3 +1,5 @@
+import type { Db } from '../db/open';
+import { resolveSuiteModelRef } from './registry';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { SuiteScoreParams, SuiteScoreResult } from '../../../shared/suite';
@@ -39,7 +41,7 @@ function idText(value: string | number | null | undefined): string | null {
 }
 
 export async function scoreMany(
-  params: Pick<SuiteScoreParams, 'runId' | 'model' | 'metadata' | 'embeddings'>,
+  params: Pick<SuiteScoreParams, 'model' | 'metadata' | 'embeddings'> & { runId: string },
   homeRoot: string,
   progress: (fraction: number, stage: string) => void = () => {},
 ): Promise<{ rows: ScoredRow[]; log1p: boolean }> {
@@ -124,10 +126,13 @@ export function scoresCsv(rows: readonly ScoredRow[]): string {
   );
 }
 
-export async function runSuiteScore(ctx: JobContext, homeRoot: string, params: SuiteScoreParams): Promise<SuiteScoreResult> {
+export async function runSuiteScore(ctx: JobContext, db: Db, homeRoot: string, params: SuiteScoreParams): Promise<SuiteScoreResult> {
   const out = scoreFile(params);
   checkFiles([out]);
-  const { rows } = await scoreMany(params, homeRoot, (fraction, stage) => {
+  // A registry id (suite_7d_ridge@v3) names its run and model; the CSV says which version scored.
+  const { runId, model, registryId } = resolveSuiteModelRef(db, params);
+  if (registryId) ctx.log('info', `${registryId} is ${model} of run ${runId}`);
+  const { rows } = await scoreMany({ ...params, runId, model }, homeRoot, (fraction, stage) => {
     ctx.throwIfCancelled();
     ctx.progress(fraction, stage);
   });
@@ -135,5 +140,5 @@ export async function runSuiteScore(ctx: JobContext, homeRoot: string, params: S
   writeOutputFile(out.file, scoresCsv(rows), out.rules);
   const failed = rows.filter((r) => r.error);
   if (failed.length) ctx.log('warn', `${failed.length} of ${rows.length} videos not scored (e.g. ${failed[0]!.videoId}: ${failed[0]!.error}); see the error column.`);
-  return { runId: params.runId, model: params.model, out: params.out, scored: rows.length - failed.length, failed: failed.length };
+  return { runId, model, registryId, out: params.out, scored: rows.length - failed.length, failed: failed.length };
 }
