@@ -265,3 +265,53 @@ test('the live view draws the MLP curve epoch by epoch; cancel stops it and keep
     await stopServe(server);
   }
 });
+
+test('a finished run shows its registry versions; a rerun on today\'s data is the next version, activated from the screen and compared', async ({ page, data, home }) => {
+  test.setTimeout(180_000);
+  const server = await startServe(home);
+  try {
+    const config = {
+      metadata: path.join(data, 'meta.csv'),
+      embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') },
+      filter: { horizon_days: 7 },
+      dedupe: { by: 'video_id', latest: 'captured_at' },
+      guestColumn: 'channel_id',
+      models: ['mean', 'ridge'],
+      bootstrap: 20,
+    };
+    const { job } = await call<{ job: { id: string } }>(server, 'jobs.start', { kind: 'suite.run', params: { config, configFile: null } });
+    await expect.poll(async () => (await call<{ job: { status: string } }>(server, 'jobs.get', { jobId: job.id })).job.status, { timeout: 90_000 }).toBe('succeeded');
+
+    await page.goto(server.url);
+    await page.keyboard.press('Control+Shift+S');
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.getByTestId('runs').locator('tbody tr button.linklike').first().click();
+    const detail = page.getByTestId('run-detail');
+    const firstRunId = await detail.getAttribute('data-run-id');
+    const registry = detail.getByTestId('run-registry');
+    await expect(registry.locator('tr[data-id="suite_7d_ridge@v1"]')).toContainText('Active');
+    await expect(registry.locator('tr[data-id="suite_7d_mean@v1"]')).toContainText('Active');
+    await expect(registry.locator('tr[data-id="suite_7d_ridge@v1"] td').nth(2)).toHaveText(/^[0-9a-f]{12}$/);
+
+    // The same config on today's data: a new run, the next version, not active until asked.
+    await registry.getByRole('button', { name: "Rerun on today's data" }).click();
+    const live = page.getByTestId('live-run');
+    await expect(live).toHaveAttribute('data-status', 'succeeded', { timeout: 90_000 });
+    const rerun = live.getByTestId('run-registry');
+    await expect(rerun).toContainText(`Re-ran the config of ${firstRunId}`);
+    const v2 = rerun.locator('tr[data-id="suite_7d_ridge@v2"]');
+    await expect(v2.getByRole('button', { name: 'Activate' })).toBeVisible();
+    await v2.getByRole('button', { name: 'Activate' }).click();
+    await expect(v2).toContainText('Active');
+    await rerun.screenshot({ path: path.join(os.tmpdir(), 'framelab-suite-registry.png') });
+    const models = await call<{ models: { id: string; active: boolean }[] }>(server, 'suite.models', { name: 'suite_7d_ridge' });
+    expect(models.models.map((m) => [m.id, m.active])).toEqual([['suite_7d_ridge@v1', false], ['suite_7d_ridge@v2', true]]);
+
+    await rerun.getByRole('button', { name: 'Compare with it' }).click();
+    const cmp = page.getByTestId('compare');
+    await expect(cmp.getByTestId('compare-table').locator(`th[data-run-id="${firstRunId}"]`)).toBeVisible();
+    await expect(cmp.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
+  } finally {
+    await stopServe(server);
+  }
+});

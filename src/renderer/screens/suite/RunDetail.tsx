@@ -6,6 +6,7 @@ import { notifyError } from '../../store/notifyError';
 import { CurvesChart, ImportanceBars, ScatterPlot } from './charts';
 import { formatMetric, METRIC_LABEL, METRICS, type Metric } from './format';
 import { Leaderboard } from './Leaderboard';
+import { RunRegistry } from './RunRegistry';
 import { RunTags } from './RunTags';
 
 /**
@@ -58,6 +59,7 @@ export function RunDetail({ runId }: { runId: string }) {
           {summary.embeddings ? `, ${summary.embeddings.dim}-d embedding` : ''} · ranked by {METRIC_LABEL[result.rankMetric as Metric]} · framelab {detail.versions.framelab}
         </p>
         <Leaderboard rows={result.leaderboard} rankMetric={result.rankMetric as Metric} folds={result.folds} intervals={detail.intervals} onPick={setModel} picked={model ?? undefined} />
+        <RunRegistry runId={runId} rerunOf={result.rerunOf ?? null} config={detail.config} configFile={detail.configFile} kfold={result.folds !== null} />
         <details>
           <summary>Config used</summary>
           <pre className="config-json">{JSON.stringify(detail.config, null, 2)}</pre>
