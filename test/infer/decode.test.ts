@@ -11,7 +11,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrameAt, decodeThreads, PastLastFrameError, decodeVideoFrames, outputSize, seekThreshold, selectExpression } from '../../src/main/core/infer/decodeFrames';
+import { absoluteThreshold, decodeFrameAt, decodeThreads, PastLastFrameError, decodeVideoFrames, outputSize, seekArgument, seekThreshold, selectExpression, type DecodeStats } from '../../src/main/core/infer/decodeFrames';
+import { hardwareDecoder, parseHwaccels, resetHardwareDecoder } from '../../src/main/core/infer/hwaccel';
 import { probeVideo, type VideoProbe } from '../../src/main/core/media/probe';
 import { sampleTimestamps, slotCount } from '../../src/main/core/media/sampling';
 import { runCleanup, tempDir } from '../helpers';
@@ -47,10 +48,14 @@ async function inPool<T>(items: T[], limit: number, fn: (item: T) => Promise<voi
   }));
 }
 
-async function collect(clip: Clip, tenths: number[], stats = { perFrame: 0 }): Promise<{ frames: Map<number, { width: number; height: number; data: Uint8Array }>; error: Error | null }> {
+/** One pass, or a seek to the keyframe before every sample (spawn cost 0: as many segments as keyframes). */
+const STRATEGIES = [{ strategy: 'pass' }, { strategy: 'seek', spawnCost: 0 }] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+async function collect(clip: Clip, tenths: number[], stats: DecodeStats = { perFrame: 0 }, how: Strategy = STRATEGIES[0]): Promise<{ frames: Map<number, { width: number; height: number; data: Uint8Array }>; error: Error | null }> {
   const frames = new Map<number, { width: number; height: number; data: Uint8Array }>();
   try {
-    for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, 1, stats)) frames.set(tenths[index]!, image);
+    for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, { threads: 1, stats, ...how })) frames.set(tenths[index]!, image);
   } catch (err) {
     return { frames, error: err as Error };
   }
@@ -121,23 +126,28 @@ describe('decodeVideoFrames', () => {
     expect(decodeThreads(2, 8)).toBe(4);
   });
 
-  it('every slot with a frame: one ffmpeg per video equals one ffmpeg per frame, byte for byte, no fallback', async () => {
+  it.each(STRATEGIES)('every slot with a frame ($strategy): equals one ffmpeg per frame, byte for byte, no fallback', async (how) => {
     let shared = 0;
+    let segments = 0;
     for (const clip of clips) {
       const tenths = clip.reference.flatMap((r, t) => (r instanceof Error ? [] : [t]));
       expect(tenths.length, clip.name).toBeGreaterThan(15);
-      const stats = { perFrame: 0 };
-      const { frames, error } = await collect(clip, tenths, stats);
+      const stats: DecodeStats = { perFrame: 0 };
+      const { frames, error } = await collect(clip, tenths, stats, how);
       expect(error, clip.name).toBeNull();
       expect(stats.perFrame, `${clip.name}: frames decoded one ffmpeg each`).toBe(0);
+      expect(how.strategy === 'seek' ? stats.seeks : stats.passes, clip.name).toBe(1);
+      segments += stats.segments ?? 0;
       expectSameAsReference(clip, frames, tenths);
       for (let i = 1; i < tenths.length; i++) if (frames.get(tenths[i]!)!.data === frames.get(tenths[i - 1]!)!.data) shared++;
     }
     // The 4 fps clip has slots 0.1 s apart served by the same frame: the case must be exercised.
     expect(shared).toBeGreaterThan(0);
+    // Seeking: one ffmpeg per keyframe group, many per clip (keyframes every 4 to 12 frames).
+    if (how.strategy === 'seek') expect(segments).toBeGreaterThan(3 * clips.length);
   }, 300_000);
 
-  it('--per-video K --random and evenly spaced picks give the same frames', async () => {
+  it.each(STRATEGIES)('--per-video K --random and evenly spaced picks give the same frames ($strategy)', async (how) => {
     for (const clip of clips) {
       for (const strategy of [
         { kind: 'perVideo', count: 5, random: true, seed: 7 },
@@ -146,21 +156,21 @@ describe('decodeVideoFrames', () => {
         { kind: 'every', seconds: 0.7 },
       ] as const) {
         const tenths = sampleTimestamps(strategy, clip.probe.durationS, clip.name).filter((t) => !(clip.reference[t] instanceof Error));
-        const { frames, error } = await collect(clip, tenths);
+        const { frames, error } = await collect(clip, tenths, { perFrame: 0 }, how);
         expect(error, clip.name).toBeNull();
         expectSameAsReference(clip, frames, tenths);
       }
     }
   }, 300_000);
 
-  it('slots near the end: frames up to the last one, then the frames end (the per-frame path confirms there is none)', async () => {
+  it.each(STRATEGIES)('slots near the end ($strategy): frames up to the last one, then the frames end (the per-frame path confirms there is none)', async (how) => {
     let ended = 0;
     for (const clip of clips) {
       const slots = clip.reference.length;
       const tenths = [0, slots - 4, slots - 3, slots - 2, slots - 1].filter((t, i, a) => t >= 0 && a.indexOf(t) === i);
       const firstMissing = tenths.find((t) => clip.reference[t] instanceof Error);
       const stats = { perFrame: 0 };
-      const { frames, error } = await collect(clip, tenths, stats);
+      const { frames, error } = await collect(clip, tenths, stats, how);
       const expected = firstMissing === undefined ? tenths : tenths.filter((t) => t < firstMissing);
       expectSameAsReference(clip, frames, expected);
       if (firstMissing === undefined) {
@@ -179,6 +189,50 @@ describe('decodeVideoFrames', () => {
     // The container's duration runs past the last frame in some clips: the fallback is exercised.
     expect(ended).toBeGreaterThan(0);
   }, 300_000);
+
+  it('the seek argument lands on the keyframe: its time rounded up to the µs, less the container start', () => {
+    expect(seekArgument(3584n, '1/12800', 0)).toBe('0.280000');
+    expect(seekArgument(1n, '1/30000', 0)).toBe('0.000034');
+    expect(seekArgument(470n, '1/1000', 0.37)).toBe('0.100000');
+    expect(seekArgument(0n, '1/1000', 0.37)).toBe('-0.370000');
+    // The absolute threshold is the shifted one plus the start: R(T+S).
+    expect(absoluteThreshold(1, '1/1000', 0.37)).toBe(470n);
+    expect(absoluteThreshold(1, '1/1000', 0.37) - seekThreshold(1, '1/1000', 0.37)).toBe(370n);
+  });
+
+  it('a hardware decoder that fails is said once and the frames come from the CPU, equal to the reference', async () => {
+    const saved = process.env.FRAMELAB_HWACCEL;
+    resetHardwareDecoder();
+    process.env.FRAMELAB_HWACCEL = 'vaapi'; // built into Debian's ffmpeg; no device on the CI machine
+    try {
+      const warnings: string[] = [];
+      const clip = clips[0]!;
+      const tenths = [0, 4, 9, 13];
+      for (const how of STRATEGIES) {
+        const frames = new Map<number, { width: number; height: number; data: Uint8Array }>();
+        for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, { ...how, onWarning: (m) => warnings.push(m) })) frames.set(tenths[index]!, image);
+        expectSameAsReference(clip, frames, tenths);
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^hardware decoding with vaapi failed \(ffmpeg exited with code \d+: .+\); decoding on the CPU from here on$/);
+      expect((await hardwareDecoder()).name).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.FRAMELAB_HWACCEL;
+      else process.env.FRAMELAB_HWACCEL = saved;
+      resetHardwareDecoder();
+    }
+  });
+
+  it('auto finds no hardware decoder on this machine and says why; none is the CPU', async () => {
+    expect(parseHwaccels('Hardware acceleration methods:\nvdpau\ncuda\nvaapi\n\n')).toEqual(['vdpau', 'cuda', 'vaapi']);
+    resetHardwareDecoder();
+    const auto = await hardwareDecoder('auto', 'linux');
+    expect(auto.name).toBeNull();
+    expect(auto.detail).toMatch(/^CPU decoding: (ffmpeg has .+ but no device opened|ffmpeg has no hardware decoder for this platform)$/);
+    resetHardwareDecoder();
+    expect(await hardwareDecoder('none')).toEqual({ name: null, detail: 'CPU decoding (FRAMELAB_HWACCEL=none)' });
+    resetHardwareDecoder();
+  });
 
   it('stopping early kills ffmpeg (no frame after the return)', async () => {
     const clip = clips[0]!;

@@ -31,6 +31,9 @@ import { FFMPEG_HINT, ffmpegReason } from '../media/ffmpegPaths';
 import type { VideoProbe } from '../media/probe';
 import type { RgbImage } from '../vision/preprocessResample';
 import { trackChild } from '../jobs/childProcesses';
+import { planDecode, spawnCostFrames } from './decodePlan';
+import { hardwareDecoder, hardwareFailed } from './hwaccel';
+import { probePackets } from './keyframes';
 
 /** Decoder threads per ffmpeg so `workers` processes share the cores instead of oversubscribing them. */
 export function decodeThreads(workers: number, cores = os.availableParallelism()): number {
@@ -93,12 +96,40 @@ function rescaleNear(a: bigint, b: bigint, c: bigint): bigint {
  * So the threshold on the unseeked timestamps is R(T+S) − R(S) (R rounds symmetrically).
  */
 export function seekThreshold(tenths: number, timeBase: string, startTimeS: number): bigint {
+  const r = toStreamTicks(timeBase);
+  return r(BigInt(tenths) * 100_000n + startMicros(startTimeS)) - r(startMicros(startTimeS));
+}
+
+const startMicros = (startTimeS: number) => BigInt(Math.round(startTimeS * 1e6));
+
+/** Microseconds → stream ticks, rounded as ffmpeg rescales (half away from zero). */
+function toStreamTicks(timeBase: string): (us: bigint) => bigint {
   const [num, den] = timeBase.split('/').map((x) => BigInt(x));
   const c = 1_000_000n * num!;
-  const startUs = BigInt(Math.round(startTimeS * 1e6));
-  const tUs = BigInt(tenths) * 100_000n;
-  const r = (us: bigint) => (us >= 0n ? rescaleNear(us, den!, c) : -rescaleNear(-us, den!, c));
-  return r(tUs + startUs) - r(startUs);
+  return (us) => (us >= 0n ? rescaleNear(us, den!, c) : -rescaleNear(-us, den!, c));
+}
+
+/**
+ * The same threshold on the demuxer's own timestamps (what `-copyts` keeps, and the packet
+ * index counts in): the pass without seek shifts every timestamp by R(−S), so adding R(S)
+ * back gives R(T+S).
+ */
+export function absoluteThreshold(tenths: number, timeBase: string, startTimeS: number): bigint {
+  return toStreamTicks(timeBase)(BigInt(tenths) * 100_000n + startMicros(startTimeS));
+}
+
+/**
+ * `-ss` for a seek that lands on the keyframe at `pts`: ffmpeg seeks to the last keyframe at or
+ * before ss + the container's start (in µs), so the keyframe's time is rounded up to the µs
+ * (landing on an earlier keyframe would only cost time; a later one is caught by the sentinel).
+ */
+export function seekArgument(pts: bigint, timeBase: string, startTimeS: number): string {
+  const [num, den] = timeBase.split('/').map((x) => BigInt(x));
+  const ticks = pts * 1_000_000n * num!;
+  const us = (ticks >= 0n ? (ticks + den! - 1n) / den! : -(-ticks / den!)) - startMicros(startTimeS);
+  const sign = us < 0n ? '-' : '';
+  const abs = us < 0n ? -us : us;
+  return `${sign}${abs / 1_000_000n}.${String(abs % 1_000_000n).padStart(6, '0')}`;
 }
 
 /** Keeps the first frame at or past each threshold (prev_pts is NaN on the first frame: gte fails, not() passes). */
@@ -121,14 +152,14 @@ let scriptCounter = 0;
  * One ffmpeg for the whole video: kept frames come out in order, each with its showinfo line.
  * Backpressure: stdout pauses while more than two frames wait to be read.
  */
-async function* singlePass(file: string, thresholds: readonly bigint[], threads: number): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+async function* singlePass(file: string, thresholds: readonly bigint[], threads: number, inputArgs: readonly string[] = [], hwaccel: readonly string[] = []): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
   const script = path.join(os.tmpdir(), `framelab-select-${process.pid}-${++scriptCounter}.txt`);
   fs.writeFileSync(script, `select='${selectExpression(thresholds)}',showinfo`);
   let child: ChildProcess | null = null;
   try {
     const proc = trackChild(spawn(
       process.env.FFMPEG_PATH || 'ffmpeg',
-      ['-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', '-i', file,
+      ['-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', ...hwaccel, ...inputArgs, '-i', file,
         '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', ...RAW_RGB],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ));
@@ -209,6 +240,88 @@ export interface DecodedFrame {
 export interface DecodeStats {
   /** Frames that went through the per-frame fallback (see the header). */
   perFrame: number;
+  /** Videos decoded in one pass, and by seeking (decodePlan.ts), and the seek segments. */
+  passes?: number;
+  seeks?: number;
+  segments?: number;
+}
+
+/** How to get a video's frames: chosen per video from its packet index (`auto`), or forced. */
+export type DecodeStrategy = 'auto' | 'pass' | 'seek';
+
+export interface DecodeOptions {
+  threads?: number;
+  stats?: DecodeStats;
+  strategy?: DecodeStrategy;
+  /** What one more ffmpeg start counts as, in frames (default: spawnCostFrames for the frame size; tests set 0 to seek per keyframe). */
+  spawnCost?: number;
+  /** A hardware decode that failed and was redone on the CPU (hwaccel.ts), said once. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * A pass through the hardware decoder when there is one (hwaccel.ts); one that fails before
+ * its first frame is run again on the CPU, and the hardware is not used again in this process.
+ */
+async function* decodePass(file: string, thresholds: readonly bigint[], threads: number, inputArgs: readonly string[], onWarning?: (message: string) => void): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+  const hw = await hardwareDecoder();
+  if (hw.name) {
+    let started = false;
+    try {
+      for await (const kept of singlePass(file, thresholds, threads, inputArgs, ['-hwaccel', hw.name])) {
+        started = true;
+        yield kept;
+      }
+      return;
+    } catch (err) {
+      if (started || err instanceof FramelabError) throw err;
+      onWarning?.(hardwareFailed(hw.name, (err as Error).message));
+    }
+  }
+  yield* singlePass(file, thresholds, threads, inputArgs);
+}
+
+type Probe = Pick<VideoProbe, 'width' | 'height' | 'rotation' | 'timeBase' | 'startTimeS'>;
+
+/**
+ * Serves sampled times from one ffmpeg's kept frames: each frame serves every pending time
+ * whose threshold it reaches; it must serve at least one and come after the previous one, or
+ * the pass is not trusted. A `sentinel` (the keyframe a seek aimed at) must be the first kept
+ * frame: a seek that landed past it would skip frames. Returns how many times it served;
+ * ffmpeg failing part-way ends the pass (the caller decodes the rest one frame at a time).
+ */
+async function* serve(
+  pass: AsyncGenerator<{ frame: KeptFrame; data: Buffer }>,
+  thresholds: readonly bigint[],
+  indices: readonly number[],
+  sentinel: bigint | null,
+): AsyncGenerator<DecodedFrame, number> {
+  let next = 0;
+  let previous: bigint | null = null;
+  let awaitingSentinel = sentinel !== null;
+  try {
+    for await (const { frame, data } of pass) {
+      if (awaitingSentinel) {
+        if (frame.pts !== sentinel) break;
+        awaitingSentinel = false;
+        previous = frame.pts;
+        const image: RgbImage = { width: frame.width, height: frame.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+        while (next < indices.length && thresholds[next]! <= frame.pts) yield { index: indices[next++]!, image };
+        if (next >= indices.length) break;
+        continue;
+      }
+      if (next >= indices.length || frame.pts < thresholds[next]! || (previous !== null && frame.pts <= previous)) break;
+      previous = frame.pts;
+      const image: RgbImage = { width: frame.width, height: frame.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+      while (next < indices.length && thresholds[next]! <= frame.pts) yield { index: indices[next++]!, image };
+      // Every time served: stop here rather than let ffmpeg decode the rest of the video.
+      if (next >= indices.length) break;
+    }
+  } catch (err) {
+    if (err instanceof FramelabError) throw err;
+    // ffmpeg failed part-way: the per-frame path decides what the rest give (and says why).
+  }
+  return next;
 }
 
 /**
@@ -216,43 +329,57 @@ export interface DecodeStats {
  * `decodeFrameAt` gives for each, up to the video's last frame: the generator ends at the first
  * slot past it (indices 0 … k−1 come out; the caller sees k < tenths.length). Stop early by
  * returning from the loop: ffmpeg is killed.
+ *
+ * `auto` reads the packet index and decodes in one pass or by seeking, whichever decodes fewer
+ * frames (decodePlan.ts); both keep exactly the frames of `-ss T` (test/infer/decode.test.ts
+ * forces each over every slot of its clips).
  */
-export async function* decodeVideoFrames(
-  file: string,
-  tenths: readonly number[],
-  probe: Pick<VideoProbe, 'width' | 'height' | 'rotation' | 'timeBase' | 'startTimeS'>,
-  threads = 1,
-  stats?: DecodeStats,
-): AsyncGenerator<DecodedFrame> {
+export async function* decodeVideoFrames(file: string, tenths: readonly number[], probe: Probe, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+  const { threads = 1, stats, strategy = 'auto' } = options;
   const size = outputSize(probe);
+  const indices = tenths.map((_, i) => i);
   let next = 0;
   if (probe.timeBase && tenths.length) {
-    const thresholds = tenths.map((t) => seekThreshold(t, probe.timeBase!, probe.startTimeS));
-    let previous: bigint | null = null;
-    try {
-      for await (const { frame, data } of singlePass(file, thresholds, threads)) {
-        // The kept frame serves every pending timestamp whose threshold it reaches; it must
-        // serve at least one, and come after the previous one, or the pass is not trusted.
-        if (next >= tenths.length || frame.pts < thresholds[next]! || (previous !== null && frame.pts <= previous)) break;
-        previous = frame.pts;
-        const image: RgbImage = { width: frame.width, height: frame.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-        while (next < tenths.length && thresholds[next]! <= frame.pts) yield { index: next++, image };
+    const timeBase = probe.timeBase;
+    const index = strategy === 'pass' ? null : await probePackets(file);
+    const absolute = tenths.map((t) => absoluteThreshold(t, timeBase, probe.startTimeS));
+    const spawnCost = options.spawnCost ?? spawnCostFrames(size.width, size.height);
+    const plan = index ? planDecode(absolute, index, spawnCost, strategy === 'auto' ? undefined : strategy) : null;
+    if (plan?.kind === 'seek') {
+      if (stats) (stats.seeks = (stats.seeks ?? 0) + 1), (stats.segments = (stats.segments ?? 0) + plan.segments.length);
+      for (const segment of plan.segments) {
+        const first = segment.samples[0]!;
+        // Segments cover consecutive samples; anything before this one is decoded already.
+        for (; next < first; next++) {
+          const frame = await decodeOne(file, tenths[next]!, size, threads, stats);
+          if (!frame) return;
+          yield { index: next, image: frame };
+        }
+        const seek = ['-ss', seekArgument(segment.keyframe, timeBase, probe.startTimeS), '-noaccurate_seek', '-copyts'];
+        const pass = decodePass(file, [segment.keyframe, ...segment.samples.map((i) => absolute[i]!)], threads, seek, options.onWarning);
+        const served = yield* serve(pass, segment.samples.map((i) => absolute[i]!), segment.samples, segment.keyframe);
+        next = first + served;
       }
-    } catch (err) {
-      if (err instanceof FramelabError) throw err;
-      // ffmpeg failed part-way: the per-frame path decides what the rest give (and says why).
+    } else {
+      if (stats) stats.passes = (stats.passes ?? 0) + 1;
+      const thresholds = tenths.map((t) => seekThreshold(t, timeBase, probe.startTimeS));
+      next = yield* serve(decodePass(file, thresholds, threads, [], options.onWarning), thresholds, indices, null);
     }
   }
   for (; next < tenths.length; next++) {
-    if (stats) stats.perFrame++;
-    let image: RgbImage;
-    try {
-      image = await decodeFrameAt(file, tenths[next]! / 10, size.width, size.height, threads);
-    } catch (err) {
-      // Later slots are later still: none of them has a frame either.
-      if (err instanceof PastLastFrameError) return;
-      throw err;
-    }
-    yield { index: next, image };
+    const frame = await decodeOne(file, tenths[next]!, size, threads, stats);
+    if (!frame) return;
+    yield { index: next, image: frame };
+  }
+}
+
+/** One frame by its own ffmpeg (the reference), or null past the last frame (later slots are later still). */
+async function decodeOne(file: string, tenths: number, size: { width: number; height: number }, threads: number, stats?: DecodeStats): Promise<RgbImage | null> {
+  if (stats) stats.perFrame++;
+  try {
+    return await decodeFrameAt(file, tenths / 10, size.width, size.height, threads);
+  } catch (err) {
+    if (err instanceof PastLastFrameError) return null;
+    throw err;
   }
 }

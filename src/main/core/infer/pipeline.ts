@@ -144,9 +144,9 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         }
         record.tenths = sampleTimestamps(samplingFor(options.sampling), probe.durationS, video.videoId);
         if (!record.tenths.length) throw Object.assign(new Error(`no frame to sample in ${probe.durationS} s`), { stage: 'sample' });
-        // One ffmpeg per video (decodeFrames.ts); pulling the next frame only once the queue
-        // has room keeps ffmpeg paused on a full pipe while the model catches up.
-        const frames = decodeVideoFrames(file, record.tenths, probe, threads, options.timings);
+        // One pass or a seek per keyframe group, whichever decodes less (decodeFrames.ts); pulling
+        // the next frame only once the queue has room keeps ffmpeg paused while the model catches up.
+        const frames = decodeVideoFrames(file, record.tenths, probe, { threads, stats: options.timings, onWarning: (m) => options.onWarning?.(video.videoId, m) });
         let decoded = 0;
         try {
           for (;;) {
