@@ -12,7 +12,7 @@ import { mulberry32 } from '../random';
 import { averageImportance, permutationImportance, type Importance } from './importance';
 import { leakageGuardRecord } from './leakage';
 import { liveCurvesWriter } from './live';
-import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
+import { fitModel, recipesUsed, type FittedModel, type ModelOptions, type SuiteData } from './models';
 import { prepareData, type PreparedData } from './prepare';
 import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit, type Fold, type Split, type SplitName, type TimeSplit } from './splits';
 import { numericColumn, textColumn, type Column } from './table';
@@ -279,7 +279,8 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   };
   try {
     live.start();
-    write('config_used.json', JSON.stringify({ runId, configFile, config, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    const recipes = recipesUsed(models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
+    write('config_used.json', JSON.stringify({ runId, configFile, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
     write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
 
     if (Array.isArray(split)) {
