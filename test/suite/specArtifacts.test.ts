@@ -77,6 +77,9 @@ describe("the spec's run artefacts", () => {
     const run = await runSuite(config, home, quiet);
     const [header, first] = read(run.runDir, 'split_manifest.csv').trim().split('\n');
     expect(header).toBe('video_id,fold,text_present,target_log,target_raw');
+    const summary = JSON.parse(read(run.runDir, 'data_summary.json'));
+    expect(summary.split.kind).toBe('kfold');
+    expect(summary.split.folds.reduce((a: number, b: number) => a + b, 0)).toBe(160);
     const [id, fold, textPresent, log, raw] = first!.split(',');
     expect(['0', '1', '2']).toContain(fold);
     expect([Number(textPresent), Number(log), Number(raw)]).toEqual([truth.get(id!)!.textPresent, Math.log1p(truth.get(id!)!.raw), truth.get(id!)!.raw]);
@@ -91,6 +94,8 @@ describe("the spec's run artefacts", () => {
     expect(summary.missingness.duration).toEqual({ missing: 16, share: 0.1 });
     expect(summary.missingness.language).toEqual({ missing: 23, share: 23 / 160 });
     expect(summary.missingness.video_id).toEqual({ missing: 0, share: 0 });
+    // The split counts, as the spec's data summary has them.
+    expect(summary.split).toEqual({ kind: 'random', train: 112, val: 24, test: 24 });
     // features stays the features used, plus what was left out.
     expect(Object.keys(summary.features).sort()).toEqual(['categorical', 'excluded', 'numeric']);
     expect(summary.features.numeric).toEqual(['duration', 'text_present']);

@@ -290,7 +290,9 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     live.start();
     const recipes = recipesUsed(models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
     write('config_used.json', JSON.stringify({ runId, configFile, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
-    write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
+    // The spec's data summary has the split counts too (§9): rows per split, or per fold.
+    const splitCounts = Array.isArray(split) ? { kind: config.split.kind, folds: split.map((f) => f.test.length) } : { kind: config.split.kind, ...splitSummary(split).rows };
+    write('data_summary.json', JSON.stringify(nanToNull({ ...prepared.summary, split: splitCounts }), null, 2));
 
     if (Array.isArray(split)) {
       // K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd.
