@@ -137,10 +137,14 @@ export interface GatedFusionOptions {
   metaSize?: number;
   /** Common tower output width d (default 256). */
   width?: number;
-  /** Tower hidden width (default: width). */
+  /** Towers Linear → GELU → LayerNorm(width) (the lab's spec) instead of Linear → GELU → Dropout → Linear (default false). */
+  towerNorm?: boolean;
+  /** Tower hidden width without towerNorm (default: width). */
   towerHidden?: number;
-  /** Head hidden width (default: width / 2). */
-  headHidden?: number;
+  /** Head hidden widths, each Linear → GELU → Dropout (default: [width / 2]); one number: one layer. */
+  headHidden?: number | number[];
+  /** The head sees fused ‖ meta ‖ mask instead of fused ‖ meta (default false). */
+  headMask?: boolean;
   dropout?: number;
   threads?: number;
   seed?: number;
@@ -157,10 +161,11 @@ export interface GatedFusionBatch {
 }
 
 /**
- * Towers (Linear → GELU → Dropout → Linear to width) per modality, gate = softmax over
- * Linear(meta ‖ mask) with absent modalities' logits at −inf (weight exactly 0, the present
- * ones renormalised), fused = Σ gate·tower, head Linear → GELU → Dropout → Linear → 1 on
- * fused ‖ meta. State names: towers.<m>.0/.3, gate, head.0/.3 (weight, bias).
+ * Towers per modality (towerNorm: Linear → GELU → LayerNorm to width; else Linear → GELU →
+ * Dropout → Linear to width), gate = softmax over Linear(meta ‖ mask) with absent modalities'
+ * logits at −inf (weight exactly 0, the present ones renormalised), fused = Σ gate·tower, head
+ * (Linear → GELU → Dropout per hidden width) → Linear → 1 on fused ‖ meta (‖ mask with
+ * headMask). State names: towers.<m>.0/.2 (towerNorm) or .0/.3, gate, head.0/.3/.6/… (weight, bias).
  */
 export interface GatedFusionModel extends TrainableModel {
   readonly inputSize: number;

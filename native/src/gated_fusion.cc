@@ -16,6 +16,26 @@ torch::nn::Sequential fusionBlock(int64_t in, int64_t hidden, int64_t out, doubl
                                torch::nn::Linear(hidden, out));
 }
 
+// The lab's tower (spec §6.2): Linear → GELU → LayerNorm, tower dim = width.
+torch::nn::Sequential normTower(int64_t in, int64_t width) {
+  return torch::nn::Sequential(torch::nn::Linear(in, width), torch::nn::GELU(),
+                               torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+}
+
+// Per hidden width: Linear → GELU → Dropout; then Linear(last → out).
+torch::nn::Sequential headBlock(int64_t in, const std::vector<int64_t>& hidden, int64_t out, double dropout) {
+  torch::nn::Sequential seq;
+  int64_t last = in;
+  for (const auto h : hidden) {
+    seq->push_back(torch::nn::Linear(last, h));
+    seq->push_back(torch::nn::GELU());
+    seq->push_back(torch::nn::Dropout(dropout));
+    last = h;
+  }
+  seq->push_back(torch::nn::Linear(last, out));
+  return seq;
+}
+
 GatedFusionOptions checkedFusionOptions(GatedFusionOptions o) {
   if (o.modalitySizes.empty()) throw std::invalid_argument("GatedFusion needs at least one modality");
   for (const auto size : o.modalitySizes) {
@@ -24,8 +44,11 @@ GatedFusionOptions checkedFusionOptions(GatedFusionOptions o) {
   if (o.metaSize < 0) throw std::invalid_argument("GatedFusion metaSize must be >= 0");
   if (o.width < 1) throw std::invalid_argument("GatedFusion width must be a positive integer");
   if (o.towerHidden == 0) o.towerHidden = o.width;
-  if (o.headHidden == 0) o.headHidden = std::max<int64_t>(1, o.width / 2);
-  if (o.towerHidden < 1 || o.headHidden < 1) throw std::invalid_argument("GatedFusion towerHidden/headHidden must be positive integers");
+  if (o.headHidden.empty()) o.headHidden = {std::max<int64_t>(1, o.width / 2)};
+  if (o.towerHidden < 1) throw std::invalid_argument("GatedFusion towerHidden must be a positive integer");
+  for (const auto h : o.headHidden) {
+    if (h < 1) throw std::invalid_argument("GatedFusion headHidden must be positive integers");
+  }
   if (!(o.dropout >= 0.0 && o.dropout < 1.0)) throw std::invalid_argument("GatedFusion dropout must be in [0, 1)");
   return o;
 }
@@ -51,12 +74,15 @@ void checkFusionMask(const torch::Tensor& mask, const std::string& operation) {
                               " has no present modality (its mask is all 0); the gate needs at least one");
 }
 
-GatedFusionImpl::GatedFusionImpl(const GatedFusionOptions& options) : sizes(options.modalitySizes) {
+GatedFusionImpl::GatedFusionImpl(const GatedFusionOptions& options) : sizes(options.modalitySizes), headMask(options.headMask) {
   towers = register_module("towers", torch::nn::ModuleList());
-  for (const auto size : sizes) towers->push_back(fusionBlock(size, options.towerHidden, options.width, options.dropout));
+  for (const auto size : sizes) {
+    towers->push_back(options.towerNorm ? normTower(size, options.width)
+                                        : fusionBlock(size, options.towerHidden, options.width, options.dropout));
+  }
   const auto m = static_cast<int64_t>(sizes.size());
   gate = register_module("gate", torch::nn::Linear(options.metaSize + m, m));
-  head = register_module("head", fusionBlock(options.width + options.metaSize, options.headHidden, 1, options.dropout));
+  head = register_module("head", headBlock(options.width + options.metaSize + (headMask ? m : 0), options.headHidden, 1, options.dropout));
 }
 
 std::pair<torch::Tensor, torch::Tensor> GatedFusionImpl::forward(const torch::Tensor& inputs, const torch::Tensor& meta,
@@ -73,7 +99,8 @@ std::pair<torch::Tensor, torch::Tensor> GatedFusionImpl::forward(const torch::Te
                                    .masked_fill(mask == 0, -std::numeric_limits<float>::infinity());
   const torch::Tensor gates = torch::softmax(logits, 1);
   const torch::Tensor fused = (gates.unsqueeze(2) * stacked).sum(1);
-  return {head->forward(torch::cat({fused, meta}, 1)), gates};
+  const torch::Tensor context = headMask ? torch::cat({fused, meta, mask}, 1) : torch::cat({fused, meta}, 1);
+  return {head->forward(context), gates};
 }
 
 GatedFusionTrainer::GatedFusionTrainer(const GatedFusionOptions& raw)

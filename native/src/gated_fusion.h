@@ -2,15 +2,18 @@
 // the towers computed from the metadata features and the modality-present mask, a head on the
 // fused vector and the metadata. Plain C++ (no Node-API): every method may run on a worker thread.
 //
-//   tower_m  = Linear(size_m → towerHidden) → GELU → Dropout → Linear(towerHidden → width)
+//   tower_m  = Linear(size_m → width) → GELU → LayerNorm(width)           (towerNorm: the lab's spec, §6.2)
+//            | Linear(size_m → towerHidden) → GELU → Dropout → Linear(towerHidden → width)   (models saved before)
 //   logits   = gate(meta ‖ mask)                          (Linear(metaSize + M → M))
 //   logits_m = −inf where mask_m = 0                      (an absent modality gets weight exactly 0;
 //   g        = softmax(logits)                             softmax renormalises over the present ones)
 //   fused    = Σ_m g_m · tower_m
-//   output   = Linear(width + metaSize → headHidden) → GELU → Dropout → Linear(headHidden → 1) on fused ‖ meta
+//   output   = head(fused ‖ meta [‖ mask with headMask]): per hidden width h: Linear → GELU → Dropout,
+//              then Linear(last → 1)
 //
-// torch state-dict names (the Python oracle's nn.Sequential layout): towers.<m>.0.weight/bias,
-// towers.<m>.3.weight/bias, gate.weight/bias, head.0.weight/bias, head.3.weight/bias.
+// torch state-dict names (the Python oracle's nn.Sequential layout): towers.<m>.0.weight/bias and
+// towers.<m>.2.weight/bias (LayerNorm) with towerNorm, towers.<m>.0/.3 without; gate.weight/bias;
+// head.0, head.3, head.6, … (one Linear per hidden width, then the output).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +30,10 @@ struct GatedFusionOptions {
   std::vector<int64_t> modalitySizes;
   int64_t metaSize = 0;
   int64_t width = 256;
-  int64_t towerHidden = 0;  // 0: width
-  int64_t headHidden = 0;   // 0: width / 2
+  int64_t towerHidden = 0;             // 0: width (without towerNorm only)
+  std::vector<int64_t> headHidden;     // empty: {width / 2}
+  bool towerNorm = false;              // towers Linear → GELU → LayerNorm (the lab's spec)
+  bool headMask = false;               // the head also sees the modality-present mask (the lab's spec)
   double dropout = 0.0;
   int threads = 1;
   uint64_t seed = 0;
@@ -43,6 +48,7 @@ struct GatedFusionImpl : torch::nn::Module {
                                                   const torch::Tensor& mask);
 
   std::vector<int64_t> sizes;
+  bool headMask = false;
   torch::nn::ModuleList towers{nullptr};
   torch::nn::Linear gate{nullptr};
   torch::nn::Sequential head{nullptr};

@@ -23,7 +23,21 @@ GatedFusionOptions gatedFusionOptionsFromJs(const Napi::CallbackInfo& info) {
   options.metaSize = optionalInteger(o, "metaSize", what).value_or(0);
   options.width = optionalInteger(o, "width", what).value_or(256);
   options.towerHidden = optionalInteger(o, "towerHidden", what).value_or(0);
-  options.headHidden = optionalInteger(o, "headHidden", what).value_or(0);
+  // headHidden: one width (models saved before) or the list of hidden widths.
+  const Napi::Value head = o.Get("headHidden");
+  if (head.IsArray()) {
+    const auto widths = head.As<Napi::Array>();
+    for (uint32_t i = 0; i < widths.Length(); ++i) {
+      const Napi::Value v = widths.Get(i);
+      if (!v.IsNumber()) throw std::invalid_argument(what + ": headHidden must be positive integers");
+      options.headHidden.push_back(v.As<Napi::Number>().Int64Value());
+    }
+    if (options.headHidden.empty()) throw std::invalid_argument(what + ": headHidden must name at least one hidden width");
+  } else if (const auto width = optionalInteger(o, "headHidden", what)) {
+    options.headHidden = {*width};
+  }
+  options.towerNorm = optionalBool(o, "towerNorm", what).value_or(false);
+  options.headMask = optionalBool(o, "headMask", what).value_or(false);
   options.dropout = optionalNumber(o, "dropout", what).value_or(0.0);
   readRunOptions(o, what, options);
   return options;

@@ -46,6 +46,11 @@ export const ModelMetrics = z.object({
   n: count,
   accuracy: z.number(),
   macroF1: z.number(),
+  /**
+   * Macro-F1 over the classes present in y_true ∪ y_pred (scikit-learn's default labels=None, as
+   * the lab reported it), for comparison only: it never decides. Absent in comparisons saved before.
+   */
+  macroF1Present: z.number().optional(),
   perClass: z.array(ClassScores),
   /** confusion[true][predicted], in the order of `classes`. */
   confusion: z.array(z.array(count)),

@@ -110,13 +110,15 @@ export const SuiteConfig = z
       .object({ hidden: z.array(z.number().int().min(1)).min(1).optional(), ...NEURAL_RECIPE })
       .strict()
       .optional(),
-    /** The gradient-boosting recipe; defaults are the lab's (lr 0.05, depth 6, 500 rounds, min_child_weight 20, early stopping 30, 128-d projection). */
+    /** The gradient-boosting recipe; defaults are the lab's (lr 0.05, depth 6, 500 rounds, min_child_weight 20, L2 1e-4, early stopping 30, 128-d projection). */
     gbdt: z
       .object({
         learningRate: z.number().positive().max(1).optional(),
         maxDepth: z.number().int().min(1).max(20).optional(),
         rounds: z.number().int().min(1).optional(),
         minChildWeight: z.number().min(0).optional(),
+        /** L2 on the leaf weights (the spec's l2_regularization, XGBoost's lambda); default 1e-4. */
+        l2Regularization: z.number().min(0).optional(),
         earlyStoppingRounds: z.number().int().min(1).optional(),
         subsample: z.number().positive().max(1).optional(),
         colsampleBytree: z.number().positive().max(1).optional(),
@@ -125,12 +127,18 @@ export const SuiteConfig = z
       })
       .strict()
       .optional(),
-    /** The gated-fusion recipe (REFERENCE §5): tower width 256, dropout 0.2, AdamW, 40 epochs, patience 6. */
+    /**
+     * The gated-fusion recipe (the lab's spec §6.2): towers Linear → GELU → LayerNorm of width
+     * 256, head [256, 128] on fused ‖ metadata ‖ mask, dropout 0.15, AdamW, 40 epochs, patience 6.
+     */
     fusion: z
       .object({
         width: z.number().int().min(1).optional(),
+        /** false: the earlier towers Linear → GELU → Dropout → Linear(towerHidden → width). */
+        towerNorm: z.boolean().optional(),
         towerHidden: z.number().int().min(1).optional(),
-        headHidden: z.number().int().min(1).optional(),
+        headHidden: z.union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1)]).optional(),
+        headMask: z.boolean().optional(),
         ...NEURAL_RECIPE,
       })
       .strict()
@@ -139,6 +147,13 @@ export const SuiteConfig = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.fusion?.towerHidden !== undefined && config.fusion.towerNorm !== false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fusion', 'towerHidden'],
+        message: 'towerHidden applies only to the earlier two-layer towers ("towerNorm": false); the spec\'s towers (Linear → GELU → LayerNorm) have no hidden layer: remove towerHidden or set "towerNorm": false',
+      });
+    }
     for (const message of leakageAllowProblems(config.leakageAllow ?? [], config.target.column, config.leakage)) {
       ctx.addIssue({ code: 'custom', path: ['leakageAllow'], message });
     }

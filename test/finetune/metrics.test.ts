@@ -48,6 +48,15 @@ describe('classification metrics (sklearn semantics; oracle checks in oracles.te
     expect(m.macroF1).toBeCloseTo((1 + 2 / 3 + 1 + 0) / 4, 15);
   });
 
+  it("macroF1Present averages over the classes in y_true ∪ y_pred only (scikit-learn's default, the lab's number)", () => {
+    // n = 1 and right: labels=range(C) says 1/3, the present-classes variant 1.
+    expect(classificationMetrics([2], [2], ['a', 'b', 'c'])).toMatchObject({ macroF1: 1 / 3, macroF1Present: 1 });
+    // Class 3 predicted but never true counts (F1 0); classes absent from both do not.
+    const m = classificationMetrics([0, 1, 1, 0], [0, 1, 3, 0], CLASSES);
+    expect(m.macroF1).toBeCloseTo((1 + 2 / 3 + 0 + 0) / 4, 15);
+    expect(m.macroF1Present).toBeCloseTo((1 + 2 / 3 + 0) / 3, 15);
+  });
+
   it('a tally over resample indices counts repeated frames again', () => {
     const t = tallyInto(createTally(2), [0, 1, 1], [0, 0, 1], [2, 2, 1]);
     expect(t).toMatchObject({ n: 3, correct: 2 });

@@ -93,6 +93,8 @@ if np is not None:
         pr, rc, f, s = precision_recall_fscore_support(t, p, labels=labels, zero_division=0, average=None)
         return {'accuracy': float(accuracy_score(t, p)),
                 'macroF1': float(f1_score(t, p, labels=labels, average='macro', zero_division=0)),
+                # scikit-learn's default labels=None: the classes present in y_true ∪ y_pred (the lab's numbers).
+                'macroF1Present': float(f1_score(t, p, average='macro', zero_division=0)),
                 'precision': pr.tolist(), 'recall': rc.tolist(), 'f1': f.tolist(), 'support': s.tolist(),
                 'confusion': confusion_matrix(t, p, labels=labels).tolist()}
     out['metrics'] = [metrics(c['yTrue'], c['yPred'], c['classCount']) for c in data['metrics']]
@@ -129,6 +131,7 @@ print(json.dumps(out))`;
 interface PyMetrics {
   accuracy: number;
   macroF1: number;
+  macroF1Present: number;
   precision: number[];
   recall: number[];
   f1: number[];
@@ -153,9 +156,11 @@ function expectClose(actual: number, expected: number, what: string, tol = TOL) 
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tol);
 }
 
-function expectMetrics(ours: ReturnType<typeof classificationMetrics>, e: PyMetrics, what: string) {
+function expectMetrics(ours: Omit<ReturnType<typeof classificationMetrics>, 'macroF1Present'> & { macroF1Present?: number }, e: PyMetrics, what: string) {
   expectClose(ours.accuracy, e.accuracy, `${what} accuracy`);
   expectClose(ours.macroF1, e.macroF1, `${what} macro-F1`);
+  expect(ours.macroF1Present, `${what} macro-F1 over present classes`).toBeDefined();
+  expectClose(ours.macroF1Present!, e.macroF1Present, `${what} macro-F1 over present classes`);
   ours.perClass.forEach((s, k) => {
     expectClose(s.precision, e.precision[k]!, `${what} precision[${k}]`);
     expectClose(s.recall, e.recall[k]!, `${what} recall[${k}]`);

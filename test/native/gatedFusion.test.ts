@@ -2,8 +2,10 @@
  * The addon's GatedFusion module against a torch reference (python3-torch through Debian's
  * /usr/bin/python3, test/native/oracles/gated_fusion_step.py): torch initialises the module,
  * the addon loads that state dict by name, and the same batch gives the same eval outputs and
- * gate weights, the same losses over AdamW steps, the same weights afterwards. Plus the gate's
- * masking rule and the module's contract (names, seed, errors, cancel flag).
+ * gate weights, the same losses over AdamW steps, the same weights afterwards — for both layouts:
+ * the lab's (spec §6.2: towers Linear → GELU → LayerNorm, a two-layer head on fused ‖ meta ‖
+ * mask) and the earlier one saved models may have. Plus the gate's masking rule and the
+ * module's contract (names, seed, errors, cancel flag).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,12 +46,24 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, ato
   }
 }
 
-const spec = { modalitySizes: [5, 4, 3], metaSize: 2, width: 8, towerHidden: 6, headHidden: 4, seed: 11 };
+const LAYOUTS = [
+  {
+    layout: "the lab's spec",
+    spec: { modalitySizes: [5, 4, 3], metaSize: 2, width: 8, towerNorm: true, headHidden: [6, 4], headMask: true, seed: 11 },
+    // LayerNorm at position 2 of each tower; the head's three Linears at 0, 3, 6.
+    names: ['towers.0.0.weight', 'towers.0.0.bias', 'towers.0.2.weight', 'towers.0.2.bias', 'gate.weight', 'gate.bias', 'head.0.weight', 'head.3.weight', 'head.6.weight'],
+  },
+  {
+    layout: 'earlier (saved models)',
+    spec: { modalitySizes: [5, 4, 3], metaSize: 2, width: 8, towerHidden: 6, headHidden: 4, seed: 11 },
+    names: ['towers.0.0.weight', 'towers.0.3.weight', 'gate.weight', 'head.0.weight', 'head.3.weight'],
+  },
+];
 const n = 6;
 // Rows 1 and 4 have no text (the third modality): mask 0 there.
 const mask = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 2 && (i === 5 || i === 14) ? 0 : 1));
 
-describe.skipIf(!BUILT || !pythonHas('torch'))('GatedFusion: parity with a torch reference', () => {
+describe.skipIf(!BUILT || !pythonHas('torch')).each(LAYOUTS)('GatedFusion ($layout layout): parity with a torch reference', ({ spec, names }) => {
   let addon: TrainingAddon;
   let dir: string;
   const inputs = normals(n * 12, 61);
@@ -84,6 +98,7 @@ describe.skipIf(!BUILT || !pythonHas('torch'))('GatedFusion: parity with a torch
     const net = newNet();
     const torchInit = readPth(path.join(dir, 'fusion_init.pth'));
     expect(net.state().map((e) => e.name)).toEqual([...torchInit.keys()]);
+    expect(net.state().map((e) => e.name)).toEqual(expect.arrayContaining(names));
     net.loadState(stateDictToEntries(torchInit));
     for (const e of net.state()) expectClose(e.data as Float32Array, torchInit.get(e.name)!.data as Float32Array, 0, 0, e.name);
     expect(net.inputSize).toBe(12);

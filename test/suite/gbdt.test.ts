@@ -6,7 +6,7 @@ import { xgboostOf } from '../../native/index';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { seededShuffle, mulberry32 } from '../../src/main/core/random';
-import { fitGbdt, gbdtFeatureMaker, loadGbdt, parseEvalLine, type GbdtOptions } from '../../src/main/core/suite/gbdt';
+import { fitGbdt, gbdtFeatureMaker, gbdtParams, loadGbdt, parseEvalLine, type GbdtOptions } from '../../src/main/core/suite/gbdt';
 import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
 import { fitProjection, projectRows } from '../../src/main/core/suite/projection';
 import { runSuite } from '../../src/main/core/suite/run';
@@ -239,6 +239,25 @@ describe('gbdt: XGBoost through the addon', () => {
   });
 });
 
+describe("gbdt's recipe (the lab's spec §6.4)", () => {
+  it('sets L2 on the leaf weights to the spec\'s 1e-4 (XGBoost\'s lambda, whose own default is 1); the config overrides it', () => {
+    expect(gbdtParams({ seed: 1 }, 0)).toMatchObject({ eta: '0.05', max_depth: '6', min_child_weight: '20', lambda: '0.0001' });
+    expect(gbdtParams({ seed: 1, l2Regularization: 0.5 }, 0).lambda).toBe('0.5');
+  });
+
+  it.skipIf(!hasXgboost)('XGBoost applies it: the same fit with lambda 1 grows other trees', () => {
+    const data = synthetic(300, 20, 23);
+    const train = Array.from({ length: 240 }, (_, i) => i);
+    const fit = (l2Regularization?: number) => fitGbdt(data.src, train, data.y, features, { seed: 2, rounds: 15, earlyStoppingRounds: 15, minChildWeight: 5, threads: 1, l2Regularization });
+    const spec = fit();
+    expect(spec.params.lambda).toBe('0.0001');
+    const xgbDefault = fit(1);
+    expect(xgbDefault.params.lambda).toBe('1');
+    // Less shrinkage of the leaves: a lower training RMSE after the same rounds.
+    expect(spec.curve.at(-1)!.trainRmse).toBeLessThan(xgbDefault.curve.at(-1)!.trainRmse);
+  }, 120_000);
+});
+
 describe('gbdt in a suite run', () => {
   it.skipIf(!hasXgboost)('reaches the leaderboard, writes its curve, state and booster, and a saved model re-scores a test video', async () => {
     const dir = tmp('suite-gbdt-run-');
@@ -268,6 +287,10 @@ describe('gbdt in a suite run', () => {
     const saved = JSON.parse(fs.readFileSync(path.join(run.runDir, 'models/gbdt.json'), 'utf8')) as { state: { kind: string; projection: { kind: string; outputDim: number }; bestIteration: number; roundsTrained: number } };
     expect(saved.state.kind).toBe('gbdt');
     expect(saved.state.projection).toMatchObject({ kind: 'pca', outputDim: 4 });
+    expect((saved.state as unknown as { params: Record<string, string> }).params.lambda).toBe('0.0001');
+    // config_used.json records the recipe the run used: the config's values over the spec's defaults.
+    const used = JSON.parse(fs.readFileSync(path.join(run.runDir, 'config_used.json'), 'utf8'));
+    expect(used.recipes.gbdt).toEqual({ learningRate: 0.05, maxDepth: 6, rounds: 300, minChildWeight: 5, l2Regularization: 1e-4, earlyStoppingRounds: 20, subsample: 1, colsampleBytree: 1, projectionDim: 4 });
     expect(curve.length - 1).toBe(saved.state.roundsTrained);
     expect(saved.state.bestIteration).toBeLessThan(saved.state.roundsTrained);
     expect(fs.statSync(path.join(run.runDir, 'models/gbdt.ubj')).size).toBeGreaterThan(100);

@@ -77,7 +77,7 @@ describe('suite run', () => {
     expect(summary.features.numeric).toEqual(['duration', 'text_present']);
     expect(summary.features.categorical.sort()).toEqual(['country', 'language', 'query']);
     const excluded = Object.fromEntries(summary.features.excluded.map((e: { column: string; reason: string }) => [e.column, e.reason]));
-    expect(excluded).toMatchObject({ horizon_view_count: 'leakage', view_count: 'leakage', views_per_day: 'leakage', age_days: 'leakage', virality_score: 'leakage', channel_id: 'id', channel_title: 'id', video_id: 'id' });
+    expect(excluded).toMatchObject({ horizon_view_count: 'target', view_count: 'leakage', views_per_day: 'leakage', age_days: 'leakage', virality_score: 'leakage', channel_id: 'id', channel_title: 'id', video_id: 'id' });
     const manifest = fs.readFileSync(path.join(result.runDir, 'split_manifest.csv'), 'utf8').trim().split('\n');
     expect(manifest).toHaveLength(161);
     expect(fs.readFileSync(path.join(result.runDir, 'predictions/val.csv'), 'utf8').split('\n')[0]).toBe('model,video_id,y_true,y_pred');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FramelabError } from '../../src/shared/errors';
-import { groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/splits';
+import { foldManifestCsv, groupKFold, groupSplit, kFold, manifestAssignment, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/splits';
 import { pythonHas, runPython } from '../helpers/python';
 
 const all = (s: { train: number[]; val: number[]; test: number[] }) => [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
@@ -95,5 +95,17 @@ describe('splits', () => {
   it('the manifest lists every video with its split, quoting as CSV needs', () => {
     const csv = splitManifestCsv(['a', 'b,c', 'd'], { train: [0], val: [1], test: [2] });
     expect(csv).toBe('video_id,split\na,train\n"b,c",val\nd,test\n');
+  });
+
+  it("with the spec's per-row columns: text_present (empty when unknown), target_log = log1p(target_raw), target_raw", () => {
+    const split = { train: [0], val: [1], test: [2] };
+    const rows = { textPresent: [1, 0, 1], targetRaw: [0, 99, 1e6] };
+    const csv = splitManifestCsv(['a', 'b,c', 'd'], split, rows);
+    expect(csv).toBe(`video_id,split,text_present,target_log,target_raw\na,train,1,0,0\n"b,c",val,0,${Math.log1p(99)},99\nd,test,1,${Math.log1p(1e6)},1000000\n`);
+    expect(splitManifestCsv(['a'], { train: [0], val: [], test: [] }, { textPresent: null, targetRaw: [-2] })).toBe('video_id,split,text_present,target_log,target_raw\na,train,,,-2\n');
+    expect(foldManifestCsv(['a', 'b'], [1, 0], rows)).toBe(`video_id,fold,text_present,target_log,target_raw\na,1,1,0,0\nb,0,0,${Math.log1p(99)},99\n`);
+    // Runs compare by which row went where: the same as a manifest without the added columns.
+    expect(manifestAssignment(csv)).toBe(splitManifestCsv(['a', 'b,c', 'd'], split));
+    expect(manifestAssignment(foldManifestCsv(['a', 'b'], [1, 0], rows))).toBe('video_id,fold\na,1\nb,0\n');
   });
 });

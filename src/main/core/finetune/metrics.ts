@@ -12,6 +12,10 @@ import { checkLabels } from './labels';
  * only v8 predicts would count in v8's average and not in v7's, and a resample that misses a
  * class would average over fewer. The price: a class with no held-out frame scores 0 for
  * every model (it has no true positive), which lowers both models' macro-F1 alike.
+ *
+ * `macroF1Present` is the lab's number beside it, for comparison with what the lab reported:
+ * f1_score(average='macro') with scikit-learn's default labels=None (the classes in
+ * y_true ∪ y_pred). It is reported, never used to decide or bootstrapped, for the reason above.
  */
 export interface ClassScores {
   class: string;
@@ -29,6 +33,8 @@ export interface ClassificationMetrics {
   n: number;
   accuracy: number;
   macroF1: number;
+  /** Macro-F1 over the classes present in y_true ∪ y_pred (scikit-learn's default), for comparison only. */
+  macroF1Present: number;
   perClass: ClassScores[];
   /** confusion[true][predicted]: rows are true classes, columns predicted ones. */
   confusion: number[][];
@@ -95,6 +101,18 @@ export function macroF1Of(t: Tally): number {
   return sum / classCount;
 }
 
+/** Macro-F1 over the classes that occur in y_true or y_pred (f1_score's labels=None). */
+export function macroF1PresentOf(t: Tally): number {
+  let sum = 0;
+  let present = 0;
+  for (let c = 0; c < t.actual.length; c++) {
+    if (t.actual[c]! === 0 && t.predicted[c]! === 0) continue;
+    sum += scores(t.truePositive[c]!, t.predicted[c]!, t.actual[c]!).f1;
+    present++;
+  }
+  return present ? sum / present : 0;
+}
+
 /** Checks a pair of label vectors; both must hold class indices and be equally long. */
 export function checkPredictions(yTrue: readonly number[], yPred: readonly number[], classCount: number): void {
   if (yTrue.length !== yPred.length) {
@@ -119,6 +137,7 @@ export function classificationMetrics(yTrue: readonly number[], yPred: readonly 
     n: t.n,
     accuracy: accuracyOf(t),
     macroF1: macroF1Of(t),
+    macroF1Present: macroF1PresentOf(t),
     perClass: classes.map((name, c) => ({ class: name, ...scores(t.truePositive[c]!, t.predicted[c]!, t.actual[c]!), support: t.actual[c]! })),
     confusion,
   };

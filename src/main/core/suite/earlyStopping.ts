@@ -39,6 +39,20 @@ export interface NeuralRecipe {
   onEpoch?: (point: EpochPoint) => void;
 }
 
+/** The lab's neural recipe (spec §7): AdamW lr 1e-3, weight decay 1e-2, batch 32, 40 epochs, patience 6. */
+export const NEURAL_DEFAULTS = { lr: 1e-3, weightDecay: 1e-2, batchSize: 32, maxEpochs: 40, patience: 6 } as const;
+
+/** The training settings a recipe resolves to (recorded in config_used.json). */
+export function neuralSettings(recipe: Partial<NeuralRecipe> = {}) {
+  return {
+    lr: recipe.lr ?? NEURAL_DEFAULTS.lr,
+    weightDecay: recipe.weightDecay ?? NEURAL_DEFAULTS.weightDecay,
+    batchSize: recipe.batchSize ?? NEURAL_DEFAULTS.batchSize,
+    maxEpochs: recipe.maxEpochs ?? NEURAL_DEFAULTS.maxEpochs,
+    patience: recipe.patience ?? NEURAL_DEFAULTS.patience,
+  };
+}
+
 export interface EpochPoint {
   epoch: number;
   trainLoss: number;
@@ -67,10 +81,8 @@ export async function trainWithEarlyStopping(
   data: EarlyStoppingData,
 ): Promise<{ curve: EpochPoint[]; bestEpoch: number; state: StateEntry[] }> {
   if (recipe.cancelFlag) net.setCancelFlag(recipe.cancelFlag);
-  net.setOptimizer({ kind: 'adamw', lr: recipe.lr ?? 1e-3, weightDecay: recipe.weightDecay ?? 1e-2 });
-  const batch = recipe.batchSize ?? 32;
-  const maxEpochs = recipe.maxEpochs ?? 40;
-  const patience = recipe.patience ?? 6;
+  const { lr, weightDecay, batchSize: batch, maxEpochs, patience } = neuralSettings(recipe);
+  net.setOptimizer({ kind: 'adamw', lr, weightDecay });
   const nextOrder = epochOrders(recipe.seed, data.fitCount);
   const curve: EpochPoint[] = [];
   let best = { rmse: Infinity, epoch: 0, state: net.state() };

@@ -6,22 +6,52 @@ import type { ModalityBlock } from './modalities';
 import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
 
 /**
- * The gated-fusion MLP of the horizon suite (REFERENCE §5), trained by the addon's
- * GatedFusion module (native/src/gated_fusion.h): one tower per modality (video, audio,
- * text → width d), a softmax gate over the towers from the metadata features and the
- * modality-present mask (an absent text modality gets weight exactly 0 and the others are
- * renormalised), a head on fused ‖ metadata. AdamW, MSE on the centred log target, batch 32,
+ * The gated-fusion MLP of the horizon suite (REFERENCE §5; the lab's spec §6.2), trained by the
+ * addon's GatedFusion module (native/src/gated_fusion.h): one tower per modality (video, audio,
+ * text), each Linear → GELU → LayerNorm to width d = 256; a softmax gate over the towers from
+ * the metadata features and the modality-present mask (an absent text modality gets weight
+ * exactly 0 and the others are renormalised); a head on fused ‖ metadata ‖ mask with hidden
+ * layers [256, 128], GELU and dropout 0.15. AdamW, MSE on the centred log target, batch 32,
  * early stopping on the RMSE of 15% of the TRAINING rows held out (seeded; the run's val and
  * test never steer training), max 40 epochs, patience 6, best epoch restored — the same recipe
  * as the concat MLP.
  *
  * "Metadata" is the preprocessing pipeline's numeric and categorical part (median-imputed and
  * scaled numerics, one-hot categoricals), fitted on the rows the network trains on.
+ *
+ * Models saved before the spec's layout have no `towerNorm`/`headMask` and one `headHidden`
+ * width: they rebuild with their own layout (two-layer towers with dropout, head on fused ‖
+ * metadata), so old runs still score.
  */
 export interface FusionOptions extends NeuralRecipe {
   width?: number;
+  /** Towers Linear → GELU → LayerNorm (the spec's, default) or, false, Linear → GELU → Dropout → Linear(towerHidden → width). */
+  towerNorm?: boolean;
+  /** The hidden width of a tower without towerNorm (default: width). */
   towerHidden?: number;
-  headHidden?: number;
+  /** The head's hidden widths (default [256, 128]); one number: one hidden layer. */
+  headHidden?: number | number[];
+  /** The head also sees the modality-present mask (the spec's "metadata + mask context"; default true). */
+  headMask?: boolean;
+}
+
+/** The spec's defaults (§6.2); every one can be overridden in the config's "fusion". */
+export const FUSION_DEFAULTS = { width: 256, towerNorm: true, headHidden: [256, 128], headMask: true, dropout: 0.15 } as const;
+
+/** The architecture a fit uses: the options over the spec's defaults (recorded in config_used.json). */
+export function fusionArchitecture(opts: Omit<FusionOptions, 'seed'>): Pick<FusionSpec, 'width' | 'towerNorm' | 'towerHidden' | 'headHidden' | 'headMask' | 'dropout'> {
+  const width = opts.width ?? FUSION_DEFAULTS.width;
+  const towerNorm = opts.towerNorm ?? FUSION_DEFAULTS.towerNorm;
+  const head = opts.headHidden ?? FUSION_DEFAULTS.headHidden;
+  return {
+    width,
+    towerNorm,
+    // A LayerNorm tower is one Linear to width: it has no hidden layer.
+    towerHidden: towerNorm ? null : (opts.towerHidden ?? width),
+    headHidden: typeof head === 'number' ? [head] : [...head],
+    headMask: opts.headMask ?? FUSION_DEFAULTS.headMask,
+    dropout: opts.dropout ?? FUSION_DEFAULTS.dropout,
+  };
 }
 
 /** What a saved model needs to rebuild the network and its inputs. */
@@ -30,8 +60,14 @@ export interface FusionSpec {
   yMean: number;
   modalities: { name: string; dim: number }[];
   width: number;
-  towerHidden: number;
-  headHidden: number;
+  /** Absent in models saved before the spec's towers: false. */
+  towerNorm?: boolean;
+  /** null with towerNorm (one Linear per tower). */
+  towerHidden: number | null;
+  /** A number in models saved before the spec's head (one hidden layer). */
+  headHidden: number | number[];
+  /** Absent in models saved before: false. */
+  headMask?: boolean;
   dropout: number;
 }
 
@@ -104,8 +140,10 @@ export function newFusionNet(spec: FusionSpec, seed: number, threads?: number): 
     modalitySizes: spec.modalities.map((m) => m.dim),
     metaSize: pipelineWidth(spec.pipeline),
     width: spec.width,
-    towerHidden: spec.towerHidden,
+    towerNorm: spec.towerNorm ?? false,
+    ...(spec.towerHidden === null ? {} : { towerHidden: spec.towerHidden }),
     headHidden: spec.headHidden,
+    headMask: spec.headMask ?? false,
     dropout: spec.dropout,
     seed,
     threads,
@@ -128,15 +166,11 @@ export async function fitGatedFusion(
     throw new FramelabError('INVALID_INPUT', 'gated_fusion_mlp needs a video or audio modality besides text (rows without text need something to fuse).');
   }
   const { stopRows, fitRows } = holdOutStopRows(trainRows, opts.seed);
-  const width = opts.width ?? 256;
   const spec: FusionSpec = {
     pipeline: fitPipeline(metadataOnly(src), fitRows, features.numeric, features.categorical),
     yMean: fitRows.reduce((a, r) => a + y[r]!, 0) / fitRows.length,
     modalities: src.modalities.map((m) => ({ name: m.name, dim: m.dim })),
-    width,
-    towerHidden: opts.towerHidden ?? width,
-    headHidden: opts.headHidden ?? Math.max(1, Math.floor(width / 2)),
-    dropout: opts.dropout ?? 0.2,
+    ...fusionArchitecture(opts),
   };
   const net = newFusionNet(spec, opts.seed, opts.threads);
   const xFit = fusionInputs(spec, src, fitRows);

@@ -10,8 +10,10 @@ import { fitProjection, memoProjector, PROJECTION_DIM, type ProjectionState } fr
  * The horizon suite's gradient boosting (REFERENCE §5): XGBoost (C API through the addon) on
  * the preprocessed metadata (the one pipeline every model uses — trees need no scaling, but
  * sharing it keeps training and scoring identical) followed by a 128-d PCA projection of the
- * embedding fitted on the training rows (projection.ts). Recipe: learning rate 0.05, depth 6,
- * up to 500 rounds, min_child_weight 20 (at least 20 rows per leaf under squared error), hist
+ * embedding fitted on the training rows (projection.ts). Recipe (the lab's spec §6.4): learning
+ * rate 0.05, depth 6, up to 500 rounds, min_child_weight 20 (at least 20 rows per leaf under
+ * squared error), L2 on the leaf weights 1e-4 (HistGradientBoosting's l2_regularization; XGBoost's
+ * `lambda`, whose own default of 1 would shrink every leaf of a 20-row minimum noticeably), hist
  * trees, early stopping after 30 rounds without a better RMSE on 15% of the *training* rows
  * held out (seeded, the same rule as the concat MLP), so the run's val/test never steer
  * training. XGBoost 1.7 starts from base_score 0.5; we start from the mean training target
@@ -24,6 +26,8 @@ export interface GbdtOptions {
   maxDepth?: number;
   rounds?: number;
   minChildWeight?: number;
+  /** L2 on the leaf weights (XGBoost's lambda; default 1e-4, the spec's l2_regularization). */
+  l2Regularization?: number;
   earlyStoppingRounds?: number;
   subsample?: number;
   colsampleBytree?: number;
@@ -76,17 +80,34 @@ export function gbdtFeatureMaker(pipeline: PipelineState, projection: Projection
   };
 }
 
+/** The recipe a fit uses: the options over the spec's defaults (recorded in config_used.json). */
+export function gbdtRecipe(opts: Omit<GbdtOptions, 'seed' | 'throwIfCancelled'>) {
+  return {
+    learningRate: opts.learningRate ?? 0.05,
+    maxDepth: opts.maxDepth ?? 6,
+    rounds: opts.rounds ?? 500,
+    minChildWeight: opts.minChildWeight ?? 20,
+    l2Regularization: opts.l2Regularization ?? 1e-4,
+    earlyStoppingRounds: opts.earlyStoppingRounds ?? 30,
+    subsample: opts.subsample ?? 1,
+    colsampleBytree: opts.colsampleBytree ?? 1,
+    projectionDim: opts.projectionDim ?? PROJECTION_DIM,
+  };
+}
+
 /** XGBoost's params for a recipe, in the order they are set (python sets them in dict order too). */
 export function gbdtParams(opts: GbdtOptions, baseScore: number): Record<string, string> {
+  const r = gbdtRecipe(opts);
   return {
     objective: 'reg:squarederror',
     eval_metric: 'rmse',
     tree_method: 'hist',
-    eta: String(opts.learningRate ?? 0.05),
-    max_depth: String(opts.maxDepth ?? 6),
-    min_child_weight: String(opts.minChildWeight ?? 20),
-    subsample: String(opts.subsample ?? 1),
-    colsample_bytree: String(opts.colsampleBytree ?? 1),
+    eta: String(r.learningRate),
+    max_depth: String(r.maxDepth),
+    min_child_weight: String(r.minChildWeight),
+    lambda: String(r.l2Regularization),
+    subsample: String(r.subsample),
+    colsample_bytree: String(r.colsampleBytree),
     base_score: String(baseScore),
     seed: String(opts.seed),
     nthread: String(opts.threads ?? os.availableParallelism()),
@@ -113,7 +134,7 @@ export function fitGbdt(
   const { fitRows, stopRows } = holdOutStopRows(trainRows, opts.seed);
   // Pipeline and projection see only the rows the trees are grown on.
   const pipeline = fitPipeline({ ...src, embeddings: null }, fitRows, features.numeric, features.categorical);
-  const projection = src.embeddings ? fitProjection(src.embeddings, src.embeddingDim, fitRows, opts.projectionDim ?? PROJECTION_DIM) : null;
+  const projection = src.embeddings ? fitProjection(src.embeddings, src.embeddingDim, fitRows, gbdtRecipe(opts).projectionDim) : null;
   const makeFeatures = gbdtFeatureMaker(pipeline, projection);
   const fit = makeFeatures(src, fitRows);
   const stop = makeFeatures(src, stopRows);
@@ -126,8 +147,7 @@ export function fitGbdt(
     valid: { x: stop.x, n: stopRows.length, p: stop.p, y: Float32Array.from(stopRows, (r) => y[r]!) },
   });
   try {
-    const rounds = opts.rounds ?? 500;
-    const patience = opts.earlyStoppingRounds ?? 30;
+    const { rounds, earlyStoppingRounds: patience } = gbdtRecipe(opts);
     const curve: GbdtRound[] = [];
     // xgb.train's EarlyStopping: a strictly lower valid-rmse (as printed by XGBoost) is better;
     // stop once `patience` rounds passed without one.

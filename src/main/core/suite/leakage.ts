@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import { HARD_LEAKAGE, isHardLeakage, LEAKAGE_PATTERNS, leakagePatternOf } from '../../../shared/leakageRules';
-import type { Table } from './table';
+import type { Column, Table } from './table';
 import { describeHeader } from '../workspace/describeContent';
 
 /**
@@ -64,16 +64,26 @@ function leakError(column: string, leak: Leak, where: string): FramelabError {
   );
 }
 
+/** Why a column of a table left out of the features is out (data_summary.json's features.excluded). */
+export type Exclusion = FeatureChoice['excluded'][number];
+
+/** The reason given when the config's own feature lists leave a column out that the defaults would have used. */
+export const NOT_LISTED = 'not in the configured feature lists';
+
 /**
  * Chooses the features: the user's lists when given (each checked against the leakage set,
  * failing on the first leak), else every column that is not leakage, not an id, not the
- * guest or target column, and (for text) has at most MAX_CATEGORIES distinct values.
+ * guest, id or target column, and (for text) has at most MAX_CATEGORIES distinct values.
+ * Either way every other column of the table is listed in `excluded` with its reason (and,
+ * when a leakage name pattern caught it, the pattern), so the data summary accounts for all.
  */
 export function chooseFeatures(
   table: Table,
   opts: {
     target: string;
     guestColumn?: string;
+    /** The video id column (the config's idColumn; video_id is an id whatever it is). */
+    idColumn?: string;
     extraLeakage?: readonly string[];
     allowLeakage?: readonly string[];
     numeric?: readonly string[];
@@ -86,6 +96,20 @@ export function chooseFeatures(
       throw new FramelabError('INVALID_INPUT', `leakageAllow names "${c}", which is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}. Fix the name or remove it from leakageAllow.`);
     }
   }
+  const idLike = new Set<string>([...ID_COLUMNS, opts.guestColumn ?? '', opts.idColumn ?? ''].map((c) => c.toLowerCase()));
+  /** The default rule's verdict on a column: why it is out, or null for a feature. */
+  const exclusionOf = (name: string, col: Column): Exclusion | null => {
+    const key = name.toLowerCase();
+    if (key === opts.target.toLowerCase()) return { column: name, reason: 'target' };
+    const leak = leakOf(name);
+    if (leak) return { column: name, reason: 'leakage', ...(leak.pattern ? { pattern: leak.pattern } : {}) };
+    if (idLike.has(key) || key.endsWith('_id')) return { column: name, reason: 'id' };
+    if (col.kind === 'text') {
+      const distinct = new Set(col.values.filter((v) => v !== null)).size;
+      if (distinct > MAX_CATEGORIES) return { column: name, reason: `high cardinality (${distinct} values)` };
+    }
+    return null;
+  };
   const given = opts.numeric !== undefined || opts.categorical !== undefined;
   if (given) {
     const numeric = [...(opts.numeric ?? [])];
@@ -98,21 +122,18 @@ export function chooseFeatures(
     for (const c of numeric) {
       if (table.columns.get(c)!.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `numeric feature "${c}" of ${table.source} holds text; list it under categorical.`);
     }
-    return { numeric, categorical, excluded: [] };
+    const used = new Set([...numeric, ...categorical]);
+    const excluded = [...table.columns]
+      .filter(([name]) => !used.has(name))
+      .map(([name, col]) => exclusionOf(name, col) ?? { column: name, reason: NOT_LISTED });
+    return { numeric, categorical, excluded };
   }
-  const idLike = new Set<string>([...ID_COLUMNS, opts.guestColumn ?? ''].map((c) => c.toLowerCase()));
   const choice: FeatureChoice = { numeric: [], categorical: [], excluded: [] };
   for (const [name, col] of table.columns) {
-    const key = name.toLowerCase();
-    const leak = leakOf(name);
-    if (leak) choice.excluded.push({ column: name, reason: 'leakage', ...(leak.pattern ? { pattern: leak.pattern } : {}) });
-    else if (idLike.has(key) || key.endsWith('_id')) choice.excluded.push({ column: name, reason: 'id' });
+    const out = exclusionOf(name, col);
+    if (out) choice.excluded.push(out);
     else if (col.kind === 'numeric') choice.numeric.push(name);
-    else {
-      const distinct = new Set(col.values.filter((v) => v !== null)).size;
-      if (distinct > MAX_CATEGORIES) choice.excluded.push({ column: name, reason: `high cardinality (${distinct} values)` });
-      else choice.categorical.push(name);
-    }
+    else choice.categorical.push(name);
   }
   return choice;
 }

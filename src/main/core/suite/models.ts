@@ -2,8 +2,9 @@ import { FramelabError } from '../../../shared/errors';
 import { fitGuestMeans, lookupGuestMeans, outOfFoldGuestMeans, type GuestMeans } from './guest';
 import type { FeatureSource } from './preprocess';
 import type { StateEntry } from '../../../../native/index';
-import { fitGbdt, type GbdtOptions } from './gbdt';
-import { fitGatedFusion, type FusionOptions } from './fusionMlp';
+import { fitGbdt, gbdtRecipe, type GbdtOptions } from './gbdt';
+import { fitGatedFusion, fusionArchitecture, type FusionOptions } from './fusionMlp';
+import { neuralSettings } from './earlyStopping';
 import { fitConcatMlp, type MlpOptions } from './mlp';
 import { fitRidgePipeline, predictRidgePipeline, type RidgePipelineModel } from './ridge';
 
@@ -53,6 +54,20 @@ export interface FittedModel {
   curveHeader?: string;
   /** Other model files to save beside the JSON state, by extension (gbdt: the booster as `ubj`). */
   files?: { ext: string; data: Uint8Array }[];
+}
+
+/**
+ * The recipe each iteratively trained model of a run uses, its options over the defaults
+ * (config_used.json's `recipes`): the config only holds what the user set.
+ */
+export function recipesUsed(models: readonly string[], opts: Pick<ModelOptions, 'mlp' | 'gbdt' | 'fusion'>): Record<string, object> {
+  const out: Record<string, object> = {};
+  if (models.includes('gbdt')) out.gbdt = gbdtRecipe(opts.gbdt ?? {});
+  if (models.includes('concat_mlp')) {
+    out.concat_mlp = { hidden: opts.mlp?.hidden ?? [1024, 512, 256], activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2, ...neuralSettings(opts.mlp) };
+  }
+  if (models.includes('gated_fusion_mlp')) out.gated_fusion_mlp = { ...fusionArchitecture(opts.fusion ?? {}), activation: 'gelu', ...neuralSettings(opts.fusion) };
+  return out;
 }
 
 /** Column name of the guest-mean feature appended for guestfeat. */

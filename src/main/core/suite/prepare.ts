@@ -154,6 +154,7 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
   const choice = chooseFeatures(table, {
     target: config.target.column,
     guestColumn: config.guestColumn,
+    idColumn: config.idColumn,
     extraLeakage: config.leakage,
     allowLeakage: config.leakageAllow,
     numeric: config.features?.numeric,
@@ -263,6 +264,9 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     embeddingDim: dim,
     target: { ...config.target, mean: mean(y), min: Math.min(...y), max: Math.max(...y) },
     guests: guests ? new Set(guests).size : null,
+    // Every input column, feature or not: missing cells among the rows the run uses.
+    missingness: missingness(table),
+    // numeric and categorical are the features used; every other column is in excluded, with its reason.
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
   return { data, table, choice, summary, textModel, temporal: loaded.temporal };
@@ -274,6 +278,21 @@ function rowsOf(rowIds: readonly string[], rowOf: ReadonlyMap<string, number>): 
     const row = rowOf.get(id);
     return row === undefined ? [] : [{ row, id }];
   });
+}
+
+/**
+ * Per column of the rows a run uses (after filter, dedupe and joins): how many cells are
+ * missing (an empty cell, NaN, or a text column's null) and their share of the rows.
+ */
+export function missingness(table: Table): Record<string, { missing: number; share: number }> {
+  const out: Record<string, { missing: number; share: number }> = {};
+  for (const [name, col] of table.columns) {
+    let missing = 0;
+    if (col.kind === 'numeric') for (const v of col.values) missing += Number.isNaN(v) ? 1 : 0;
+    else for (const v of col.values) missing += v === null ? 1 : 0;
+    out[name] = { missing, share: table.rowCount ? missing / table.rowCount : 0 };
+  }
+  return out;
 }
 
 function mean(xs: Float64Array): number {

@@ -13,9 +13,9 @@ import { averageImportance, permutationImportance, type Importance } from './imp
 import { leakageGuardRecord } from './leakage';
 import { runLineage } from './lineage';
 import { liveCurvesWriter } from './live';
-import { fitModel, type FittedModel, type ModelOptions, type SuiteData } from './models';
-import { prepareData, type PreparedData } from './prepare';
-import { csvCell, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit, type Fold, type Split, type SplitName, type TimeSplit } from './splits';
+import { fitModel, recipesUsed, type FittedModel, type ModelOptions, type SuiteData } from './models';
+import { prepareData, TEXT_PRESENT, type PreparedData } from './prepare';
+import { csvCell, foldManifestCsv, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit, type Fold, type ManifestRows, type Split, type SplitName, type TimeSplit } from './splits';
 import { numericColumn, textColumn, type Column } from './table';
 import { entriesToStateDict } from '../vision/weights/stateEntries';
 
@@ -90,6 +90,15 @@ export function splitSummaryJson(config: SuiteConfig, prepared: PreparedData, sp
         })()
       : null;
   return { kind: config.split.kind, requestedRatios: { train, val, test }, achievedRatios: summary.ratios, rows: summary.rows, ...(time ? { time } : {}) };
+}
+
+/** The manifest's per-row columns (splits.ts ManifestRows): text_present when the run knows it, the raw target. */
+function manifestRows(config: SuiteConfig, prepared: PreparedData): ManifestRows {
+  const flag = prepared.table.columns.get(TEXT_PRESENT);
+  return {
+    textPresent: flag?.kind === 'numeric' ? flag.values : null,
+    targetRaw: numericColumn(prepared.table, config.target.column, 'the target'),
+  };
 }
 
 function newRunId(config: SuiteConfig): string {
@@ -281,9 +290,12 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   };
   try {
     live.start();
+    const recipes = recipesUsed(models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
     // git_sha as the spec's §11 keeps it, beside the lineage the registry binds a model version to.
-    write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
-    write('data_summary.json', JSON.stringify(nanToNull(prepared.summary), null, 2));
+    write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+    // The spec's data summary has the split counts too (§9): rows per split, or per fold.
+    const splitCounts = Array.isArray(split) ? { kind: config.split.kind, folds: split.map((f) => f.test.length) } : { kind: config.split.kind, ...splitSummary(split).rows };
+    write('data_summary.json', JSON.stringify(nanToNull({ ...prepared.summary, split: splitCounts }), null, 2));
 
     if (Array.isArray(split)) {
       // K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd.
@@ -307,7 +319,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
           if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
         }
       }
-      write('split_manifest.csv', ['video_id,fold', ...data.ids.map((id, i) => `${csvCell(id)},${foldOf[i]}`)].join('\n') + '\n');
+      write('split_manifest.csv', foldManifestCsv(data.ids, foldOf, manifestRows(config, prepared)));
       const all = data.ids.map((_, i) => i);
       write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
       const detail: EvaluationDetail = {};
@@ -327,7 +339,7 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
       }
       writeEvaluation(detail);
     } else {
-      write('split_manifest.csv', splitManifestCsv(data.ids, split));
+      write('split_manifest.csv', splitManifestCsv(data.ids, split, manifestRows(config, prepared)));
       const splitRecord = splitSummaryJson(config, prepared, split);
       write('split_summary.json', JSON.stringify(splitRecord, null, 2));
       const achieved = splitRecord.achievedRatios as Record<SplitName, number>;

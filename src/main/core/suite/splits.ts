@@ -216,10 +216,50 @@ export function groupKFold(groups: readonly string[], k: number, column: string)
 }
 
 /** The manifest a run saves: one line per row, in dataset order. */
-export function splitManifestCsv(ids: readonly string[], split: Split): string {
+/**
+ * Per row, the spec's manifest columns beside the split (§5): text_present (1/0; empty when
+ * the run has no text information), target_raw (the target column as read) and target_log
+ * (log1p of it; empty where log1p is undefined, a raw value ≤ −1).
+ */
+export interface ManifestRows {
+  textPresent: ArrayLike<number> | null;
+  targetRaw: ArrayLike<number>;
+}
+
+const MANIFEST_EXTRA = 'text_present,target_log,target_raw';
+
+function manifestLine(id: string, label: string | number, rows: ManifestRows | undefined, i: number): string {
+  if (!rows) return `${csvCell(id)},${label}`;
+  const flag = rows.textPresent ? rows.textPresent[i]! : NaN;
+  const raw = rows.targetRaw[i]!;
+  const log = raw > -1 ? Math.log1p(raw) : NaN;
+  const cell = (v: number) => (Number.isFinite(v) ? String(v) : '');
+  return `${csvCell(id)},${label},${cell(flag)},${cell(log)},${cell(raw)}`;
+}
+
+/** split_manifest.csv of a train/val/test run: video_id,split[,text_present,target_log,target_raw]. */
+export function splitManifestCsv(ids: readonly string[], split: Split, rows?: ManifestRows): string {
   const label = new Array<SplitName | ''>(ids.length).fill('');
   for (const name of ['train', 'val', 'test'] as const) for (const i of split[name]) label[i] = name;
-  return ['video_id,split', ...ids.map((id, i) => `${csvCell(id)},${label[i]}`)].join('\n') + '\n';
+  const header = rows ? `video_id,split,${MANIFEST_EXTRA}` : 'video_id,split';
+  return [header, ...ids.map((id, i) => manifestLine(id, label[i]!, rows, i))].join('\n') + '\n';
+}
+
+/** split_manifest.csv of a K-fold run: video_id,fold[,text_present,target_log,target_raw] (fold 0-based). */
+export function foldManifestCsv(ids: readonly string[], foldOf: readonly number[], rows?: ManifestRows): string {
+  const header = rows ? `video_id,fold,${MANIFEST_EXTRA}` : 'video_id,fold';
+  return [header, ...ids.map((id, i) => manifestLine(id, foldOf[i]!, rows, i))].join('\n') + '\n';
+}
+
+/**
+ * Which row went where, from a split_manifest.csv: its video_id and split/fold columns only,
+ * so runs compare by their split whether or not their manifest has the per-row target columns.
+ */
+export function manifestAssignment(csv: string): string {
+  const lines = csv.split('\n');
+  if (!lines[0]!.endsWith(`,${MANIFEST_EXTRA}`)) return csv;
+  // The three added cells are numbers or empty (never quoted): drop them from the end of each line.
+  return lines.map((line) => (line ? line.replace(/(,[^,]*){3}$/, '') : line)).join('\n');
 }
 
 export function csvCell(value: string): string {

@@ -7,6 +7,7 @@ import { parseCsv } from '../annotations/csv';
 import { readLiveCurves } from './live';
 import { prepareData } from './prepare';
 import { nameAndTags, runDirOf, suiteRunsDir } from './run';
+import { manifestAssignment } from './splits';
 
 /**
  * Views of suite runs for the screens: everything one run holds (read from its immutable
@@ -139,7 +140,8 @@ export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
     const result = readJson(path.join(dir, 'result.json'), {} as SuiteRunResult);
     const used = readJson<{ config?: Record<string, unknown>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
     const manifest = path.join(dir, 'split_manifest.csv');
-    const splitHash = fs.existsSync(manifest) ? crypto.createHash('sha256').update(fs.readFileSync(manifest)).digest('hex') : null;
+    // Hashed on video_id + split only: runs saved before the manifest had text_present/target_* still compare.
+    const splitHash = fs.existsSync(manifest) ? crypto.createHash('sha256').update(manifestAssignment(fs.readFileSync(manifest, 'utf8'))).digest('hex') : null;
     // Runs saved before tags existed have none: [] (the default), so tags differ only when they do.
     return { result, config: { tags: [], ...(used.config ?? {}) }, createdAt: used.createdAt ?? null, splitHash };
   });

@@ -144,6 +144,12 @@ function MetricsTable({
           ))}
         </tbody>
       </table>
+      {metrics.v7.macroF1Present !== undefined && metrics.v8.macroF1Present !== undefined && (
+        <p className="small muted" data-testid="macro-f1-present">
+          Macro-F1 over the classes present only (scikit-learn's default, as the lab's earlier numbers were reported; for comparison, never
+          deciding): {names.v7} {fixed3(metrics.v7.macroF1Present)}, {names.v8} {fixed3(metrics.v8.macroF1Present)}.
+        </p>
+      )}
       <p className="small" data-testid="mcnemar">
         McNemar's exact test on the {mcnemar.b + mcnemar.c} discordant frames (b = {mcnemar.b} regressed, c = {mcnemar.c} fixed):{' '}
         <strong>{pValue(mcnemar.p)}</strong>. Intervals: paired bootstrap, {bootstrap.resamples} resamples, seed {bootstrap.seed}; {comparison.n}{' '}
