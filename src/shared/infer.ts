@@ -43,7 +43,33 @@ export const InferParams = z.object({
 });
 export type InferParams = z.infer<typeof InferParams>;
 
+/** Where a run's time went (core/infer/runAccounting.ts): what each stage worked and waited, and what bounded it. */
+export const InferTimings = z.object({
+  frames: z.number().int(),
+  seconds: z.number(),
+  endToEndFps: z.number(),
+  modelOnlyFps: z.number(),
+  workers: z.number().int(),
+  bound: z.enum(['model', 'decode', 'resize', 'probe', 'download']),
+  modelBusyMs: z.number(),
+  modelIdleMs: z.number(),
+  decodeWaitMs: z.number(),
+  ffmpegCpuMs: z.number(),
+  probeMs: z.number(),
+  downloadMs: z.number(),
+  resizeMs: z.number(),
+  queueFullMs: z.number(),
+  queueWaitPerFrameMs: z.number(),
+  passes: z.number().int(),
+  seeks: z.number().int(),
+  segments: z.number().int(),
+  perFrame: z.number().int(),
+});
+export type InferTimings = z.infer<typeof InferTimings>;
+
 export const InferResult = z.object({
+  /** This run's frames (none when every video was already done). */
+  timings: InferTimings.nullable().optional(),
   videos: z.number().int(),
   frames: z.number().int(),
   errors: z.number().int(),

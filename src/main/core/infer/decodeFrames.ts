@@ -32,6 +32,7 @@ import type { VideoProbe } from '../media/probe';
 import type { RgbImage } from '../vision/preprocessResample';
 import { trackChild } from '../jobs/childProcesses';
 import { planDecode, spawnCostFrames } from './decodePlan';
+import { benchCpuMs, procCpuMs } from './childCpu';
 import { hardwareDecoder, hardwareFailed } from './hwaccel';
 import { probePackets } from './keyframes';
 
@@ -152,14 +153,29 @@ let scriptCounter = 0;
  * One ffmpeg for the whole video: kept frames come out in order, each with its showinfo line.
  * Backpressure: stdout pauses while more than two frames wait to be read.
  */
-async function* singlePass(file: string, thresholds: readonly bigint[], threads: number, inputArgs: readonly string[] = [], hwaccel: readonly string[] = []): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+interface PassOptions {
+  threads: number;
+  /** Before `-i`: a seek (`-ss K -noaccurate_seek -copyts`) and/or `-hwaccel NAME`. */
+  inputArgs?: readonly string[];
+  /** The ffmpeg's CPU time (user + system), once known (childCpu.ts). */
+  onCpu?: (ms: number) => void;
+}
+
+async function* singlePass(file: string, thresholds: readonly bigint[], options: PassOptions): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+  const { threads, inputArgs = [], onCpu } = options;
+  let cpuReported = false;
+  const reportCpu = (ms: number | null) => {
+    if (ms === null || cpuReported) return;
+    cpuReported = true;
+    onCpu?.(ms);
+  };
   const script = path.join(os.tmpdir(), `framelab-select-${process.pid}-${++scriptCounter}.txt`);
   fs.writeFileSync(script, `select='${selectExpression(thresholds)}',showinfo`);
   let child: ChildProcess | null = null;
   try {
     const proc = trackChild(spawn(
       process.env.FFMPEG_PATH || 'ffmpeg',
-      ['-hide_banner', '-nostats', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', ...hwaccel, ...inputArgs, '-i', file,
+      ['-hide_banner', '-nostats', '-benchmark', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', ...inputArgs, '-i', file,
         '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', ...RAW_RGB],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ));
@@ -189,8 +205,10 @@ async function* singlePass(file: string, thresholds: readonly bigint[], threads:
       partialLine = lines.pop()!;
       for (const line of lines) {
         const m = SHOWINFO.exec(line);
+        const cpu = m ? null : benchCpuMs(line);
         if (m) kept.push({ pts: BigInt(m[1]!), width: Number(m[2]), height: Number(m[3]) });
-        else if (!line.startsWith('[Parsed_showinfo')) stderrTail = (stderrTail + '\n' + line).slice(-4000);
+        else if (cpu !== null) reportCpu(cpu);
+        else if (!line.startsWith('[Parsed_showinfo') && !line.startsWith('bench:')) stderrTail = (stderrTail + '\n' + line).slice(-4000);
       }
       notify();
     });
@@ -226,7 +244,11 @@ async function* singlePass(file: string, thresholds: readonly bigint[], threads:
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // Stopped early (every time served): what it spent so far, read before the kill.
+      reportCpu(procCpuMs(child.pid));
+      child.kill('SIGKILL');
+    }
     fs.rmSync(script, { force: true });
   }
 }
@@ -244,6 +266,8 @@ export interface DecodeStats {
   passes?: number;
   seeks?: number;
   segments?: number;
+  /** The decoding ffmpegs' CPU time (user + system), per-frame fallbacks not counted. */
+  ffmpegCpuMs?: number;
 }
 
 /** How to get a video's frames: chosen per video from its packet index (`auto`), or forced. */
@@ -263,12 +287,19 @@ export interface DecodeOptions {
  * A pass through the hardware decoder when there is one (hwaccel.ts); one that fails before
  * its first frame is run again on the CPU, and the hardware is not used again in this process.
  */
-async function* decodePass(file: string, thresholds: readonly bigint[], threads: number, inputArgs: readonly string[], onWarning?: (message: string) => void): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+async function* decodePass(
+  file: string,
+  thresholds: readonly bigint[],
+  threads: number,
+  inputArgs: readonly string[],
+  onWarning?: (message: string) => void,
+  onCpu?: (ms: number) => void,
+): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
   const hw = await hardwareDecoder();
   if (hw.name) {
     let started = false;
     try {
-      for await (const kept of singlePass(file, thresholds, threads, inputArgs, ['-hwaccel', hw.name])) {
+      for await (const kept of singlePass(file, thresholds, { threads, inputArgs: ['-hwaccel', hw.name, ...inputArgs], onCpu })) {
         started = true;
         yield kept;
       }
@@ -278,7 +309,7 @@ async function* decodePass(file: string, thresholds: readonly bigint[], threads:
       onWarning?.(hardwareFailed(hw.name, (err as Error).message));
     }
   }
-  yield* singlePass(file, thresholds, threads, inputArgs);
+  yield* singlePass(file, thresholds, { threads, inputArgs, onCpu });
 }
 
 type Probe = Pick<VideoProbe, 'width' | 'height' | 'rotation' | 'timeBase' | 'startTimeS'>;
@@ -336,6 +367,9 @@ async function* serve(
  */
 export async function* decodeVideoFrames(file: string, tenths: readonly number[], probe: Probe, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
   const { threads = 1, stats, strategy = 'auto' } = options;
+  const onCpu = (ms: number) => {
+    if (stats) stats.ffmpegCpuMs = (stats.ffmpegCpuMs ?? 0) + ms;
+  };
   const size = outputSize(probe);
   const indices = tenths.map((_, i) => i);
   let next = 0;
@@ -346,7 +380,10 @@ export async function* decodeVideoFrames(file: string, tenths: readonly number[]
     const spawnCost = options.spawnCost ?? spawnCostFrames(size.width, size.height);
     const plan = index ? planDecode(absolute, index, spawnCost, strategy === 'auto' ? undefined : strategy) : null;
     if (plan?.kind === 'seek') {
-      if (stats) (stats.seeks = (stats.seeks ?? 0) + 1), (stats.segments = (stats.segments ?? 0) + plan.segments.length);
+      if (stats) {
+        stats.seeks = (stats.seeks ?? 0) + 1;
+        stats.segments = (stats.segments ?? 0) + plan.segments.length;
+      }
       for (const segment of plan.segments) {
         const first = segment.samples[0]!;
         // Segments cover consecutive samples; anything before this one is decoded already.
@@ -356,14 +393,14 @@ export async function* decodeVideoFrames(file: string, tenths: readonly number[]
           yield { index: next, image: frame };
         }
         const seek = ['-ss', seekArgument(segment.keyframe, timeBase, probe.startTimeS), '-noaccurate_seek', '-copyts'];
-        const pass = decodePass(file, [segment.keyframe, ...segment.samples.map((i) => absolute[i]!)], threads, seek, options.onWarning);
+        const pass = decodePass(file, [segment.keyframe, ...segment.samples.map((i) => absolute[i]!)], threads, seek, options.onWarning, onCpu);
         const served = yield* serve(pass, segment.samples.map((i) => absolute[i]!), segment.samples, segment.keyframe);
         next = first + served;
       }
     } else {
       if (stats) stats.passes = (stats.passes ?? 0) + 1;
       const thresholds = tenths.map((t) => seekThreshold(t, timeBase, probe.startTimeS));
-      next = yield* serve(decodePass(file, thresholds, threads, [], options.onWarning), thresholds, indices, null);
+      next = yield* serve(decodePass(file, thresholds, threads, [], options.onWarning, onCpu), thresholds, indices, null);
     }
   }
   for (; next < tenths.length; next++) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import type { InferCheckpoint, InferParams, InferResult } from '../../../shared/infer';
+import type { InferCheckpoint, InferParams, InferResult, InferTimings } from '../../../shared/infer';
 import type { ModelSummary } from '../../../shared/models';
 import type { Db } from '../db/open';
 import type { HomePaths } from '../home/paths';
@@ -23,6 +23,8 @@ import { readModel } from '../vision/weights/safetensors';
 import { renderCsvs, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, modelsSidecar, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
+import { hardwareDecoder } from './hwaccel';
+import { accountingLine, inferTimings } from './runAccounting';
 import { checkpointUploader } from './upload';
 import { inShard } from './videoList';
 import { listVideoSource, parseGsUrl } from './videoSource';
@@ -135,13 +137,16 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     ctx.progress(total ? 0.02 + (0.96 * done) / total : 0.98, `${done} of ${total} videos · ${rate.toFixed(1)} frames/s · ${errors} error(s)`, eta);
   };
 
+  let accounting: InferTimings | null = null;
+  let pipelineStarted = Date.now();
   if (todo.length) {
     ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
-    ctx.log('info', `preprocessing: ${preprocessBackend().detail}`);
+    ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}`);
     const opened: { model: PipelineModel; session: OrtSession }[] = [];
     try {
       const prepare = sharedPreparer();
       for (const m of models) opened.push(await openModel(home, m, params, ctx, prepare));
+      pipelineStarted = Date.now();
       await runPipeline(todo, opened.map((o) => o.model), {
         workers: params.workers,
         batchSize: params.batchSize,
@@ -170,16 +175,10 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
       for (const o of opened) await o.session.close();
     }
     if (ctx.cancelled) throw cancelledError();
-    const seconds = (Date.now() - started) / 1000;
-    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     // The benchmark line: end-to-end vs model-only frames/s on the same frames of this run, and
-    // where the workers' time went (summed over workers, overlapping the model's).
-    ctx.log(
-      'info',
-      `${frames} frames in ${seconds.toFixed(1)} s: ${(frames / seconds).toFixed(2)} frames/s end to end, ` +
-        `${(frames / Math.max(modelMs / 1000, 1e-3)).toFixed(2)} frames/s model only (models ${s(modelMs)}; workers: ` +
-        `download ${s(timings.fetchMs)}, probe ${s(timings.probeMs)}, ffmpeg decode ${s(timings.decodeMs)} (${timings.perFrame} frame(s) one ffmpeg each), resize+normalise ${s(timings.prepareMs)})`,
-    );
+    // per stage what it worked and waited, and what bounded the run (runAccounting.ts).
+    accounting = inferTimings(timings, { frames, seconds: (Date.now() - pipelineStarted) / 1000, modelMs, workers: params.workers });
+    ctx.log('info', accountingLine(accounting));
   }
 
   ctx.progress(0.99, 'writing the CSVs');
@@ -196,5 +195,6 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     errors: records.filter((r) => r.error).length,
     outDir,
     resumedFrom,
+    timings: accounting,
   };
 }

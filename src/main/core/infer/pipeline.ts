@@ -10,7 +10,7 @@ import type { InferSampling } from '../../../shared/infer';
 import { probeVideo, ProbeError } from '../media/probe';
 import { sampleTimestamps } from '../media/sampling';
 import { tenthsToSeconds } from '../media/videoIds';
-import { decodeThreads, decodeVideoFrames } from './decodeFrames';
+import { decodeThreads, decodeVideoFrames, type DecodeStats } from './decodeFrames';
 import type { VideoRecord } from './outputs';
 import type { VideoEntry } from './videoList';
 
@@ -37,13 +37,26 @@ export interface PipelineOptions {
   timings?: PipelineTimings;
 }
 
-export interface PipelineTimings {
+/**
+ * Where a run's time goes (summed over workers, which overlap each other and the model): what
+ * each stage spent working and what it spent waiting, so the closing line can say what bounds
+ * the run (runAccounting.ts).
+ */
+export interface PipelineTimings extends DecodeStats {
   fetchMs: number;
+  /** ffprobe (duration, size, time base). */
   probeMs: number;
+  /** Workers waiting on ffmpeg for their next frame (decoding, plus ffmpeg sharing the cores). */
   decodeMs: number;
+  /** Resize + normalise, synchronous on the main thread: CPU time. */
   prepareMs: number;
-  /** Frames the single pass per video could not vouch for, decoded one ffmpeg each instead. */
-  perFrame: number;
+  /** Workers waiting for room in a full queue: the model is behind. */
+  queueFullMs?: number;
+  /** The model stage waiting for frames: the decoders are behind. */
+  modelIdleMs?: number;
+  /** Frames' time in the queue, from queued to their batch's start, summed; and how many. */
+  queuedMs?: number;
+  queuedFrames?: number;
 }
 
 interface Pending {
@@ -57,6 +70,7 @@ interface FrameItem {
   pending: Pending;
   index: number;
   inputs: Float32Array[];
+  queuedAt: number;
 }
 
 /** Promise-based wake-ups between the workers and the consumer. */
@@ -101,6 +115,9 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
   let workersLeft = Math.max(1, Math.min(options.workers, videos.length));
   let failure: unknown = null;
   const threads = decodeThreads(options.workers);
+  const add = (key: 'queueFullMs' | 'modelIdleMs' | 'queuedMs' | 'queuedFrames', value: number) => {
+    if (options.timings) options.timings[key] = (options.timings[key] ?? 0) + value;
+  };
 
   const finishIfDone = (p: Pending) => {
     if (p.decoding || p.processed < p.queued) return;
@@ -150,7 +167,11 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
         let decoded = 0;
         try {
           for (;;) {
-            while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
+            if (queue.length >= maxQueued) {
+              const waitFrom = Date.now();
+              while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
+              add('queueFullMs', Date.now() - waitFrom);
+            }
             if (options.stopped() || failure) return;
             const t2 = Date.now();
             let step;
@@ -167,7 +188,7 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
             const t3 = Date.now();
             const inputs = models.map((m) => m.prepare(image));
             if (options.timings) options.timings.prepareMs += Date.now() - t3;
-            queue.push({ pending, index, inputs });
+            queue.push({ pending, index, inputs, queuedAt: Date.now() });
             pending.queued++;
             items.notify();
           }
@@ -195,13 +216,17 @@ export async function runPipeline(videos: readonly VideoEntry[], models: readonl
       if (failure) return;
       if (options.stopped()) return;
       if (queue.length < options.batchSize && workersLeft > 0) {
+        const idleFrom = Date.now();
         await items.wait();
+        add('modelIdleMs', Date.now() - idleFrom);
         continue;
       }
       if (!queue.length) return;
       const batch = queue.splice(0, options.batchSize);
       space.notify();
       const started = Date.now();
+      for (const item of batch) add('queuedMs', started - item.queuedAt);
+      add('queuedFrames', batch.length);
       for (let k = 0; k < models.length; k++) {
         const model = models[k]!;
         const itemSize = batch[0]!.inputs[k]!.length;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { InferResult } from '../../../shared/infer';
+import { InferResult, type InferTimings } from '../../../shared/infer';
+import { RunTimings } from './RunTimings';
 import type { InferResultsView } from '../../../shared/inferResults';
 import type { JobSummary } from '../../../shared/jobs';
 import { client } from '../../api/client';
@@ -114,6 +115,12 @@ function outcome(job: JobSummary): string {
   return job.progress.stage ? `Stopped at: ${job.progress.stage}` : '';
 }
 
+/** Where a finished run's time went (none when every video was already done). */
+function timingsOf(job: JobSummary): InferTimings | null {
+  const parsed = job.status === 'succeeded' ? InferResult.safeParse(job.result) : null;
+  return parsed?.success ? (parsed.data.timings ?? null) : null;
+}
+
 /** The run's progress, ETA, errors so far, cancel/resume. */
 function RunProgress({ job }: { job: JobSummary }) {
   return (
@@ -131,6 +138,7 @@ function RunProgress({ job }: { job: JobSummary }) {
         </>
       )}
       {!isActive(job) && <p className="small muted" data-testid="infer-job-outcome">{outcome(job)}</p>}
+      {timingsOf(job) && <RunTimings timings={timingsOf(job)!} />}
       {job.error && job.status !== 'succeeded' && (
         <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="infer-job-error">
           {job.error.message}
