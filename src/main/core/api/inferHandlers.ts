@@ -9,6 +9,7 @@ import { cached } from '../db/open';
 import { exportResults } from '../infer/exportResults';
 import { frameImage } from '../infer/frameImage';
 import { MANIFEST_FILE } from '../infer/outputState';
+import { localStateDir } from '../infer/outputTarget';
 import { indexedVideo, resultsIndex } from '../infer/resultsIndex';
 import type { HandlerGroup } from './types';
 
@@ -31,7 +32,7 @@ function inferJobs(core: Core, limit: number): { job: JobSummary; params: InferP
 }
 
 function latestJobFor(core: Core, outDir: string): InferRunOverview['job'] {
-  const found = inferJobs(core, 1000).find((j) => path.resolve(j.params.outDir) === outDir);
+  const found = inferJobs(core, 1000).find((j) => localStateDir(core.home.root, j.params.outDir) === outDir);
   return found ? { id: found.job.id, status: found.job.status } : null;
 }
 
@@ -40,8 +41,9 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     const seen = new Set<string>();
     const outputs: InferOutputFolder[] = [];
     for (const { job, params } of inferJobs(core, 1000)) {
-      const outDir = path.resolve(params.outDir);
-      if (seen.has(outDir)) continue;
+      // A bucket output is read from its staging folder in the home (outputTarget.ts).
+      const outDir = localStateDir(core.home.root, params.outDir);
+      if (outDir === null || seen.has(outDir)) continue;
       seen.add(outDir);
       outputs.push({
         outDir,
