@@ -97,6 +97,18 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     for (const f of RESULTS) expect(await download(`results/spot-run/${f}`), f).toBe(expected[f]);
     expect(read(staging)).toEqual(expected);
 
+    // 2b. A local folder (--upload) whose part 1 holds other bytes than the bucket's: refused
+    //     before any work, naming both; the bucket is untouched.
+    const copy = path.join(dir, 'copy');
+    fs.cpSync(staging, copy, { recursive: true });
+    const part1 = path.join(copy, 'parts', 'part-000001.jsonl');
+    fs.writeFileSync(part1, fs.readFileSync(part1, 'utf8').replace(/}\n$/, ' }\n'));
+    const clash = await run(params({ outDir: copy, uploadTo: url }));
+    expect(clash.done.status).toBe('failed');
+    expect(clash.done.error).toMatchObject({ code: 'CONFLICT' });
+    expect(clash.done.error!.message).toContain(`${part1} and gs://${bucket}/results/spot-run/parts/part-000001.jsonl are both part-000001.jsonl but hold different videos`);
+    expect(await download('results/spot-run/parts/part-000001.jsonl')).toBe(fs.readFileSync(path.join(staging, 'parts', 'part-000001.jsonl'), 'utf8'));
+
     // 3. Another run's manifest in the bucket (other models): refused, naming the URL and the
     //    difference, even with no local state; nothing in the bucket is touched.
     await importSeededModel(core, path.join(dir, 'pov8.pth'), 'pov', ['a', 'b', 'c', 'd'], 4, 'v8');
