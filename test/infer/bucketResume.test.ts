@@ -9,8 +9,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/core/api/dispatch';
+import { handlers } from '../../src/main/core/api/handlers';
 import { parseGsUrl } from '../../src/main/core/infer/gsUrl';
 import { stagingDir } from '../../src/main/core/infer/outputTarget';
+import type { Input, MethodName, Output } from '../../src/shared/api';
 import { InferResult, type InferParams } from '../../src/shared/infer';
 import { runCleanup, tempDir, withTimeout } from '../helpers';
 import { pythonHas } from '../helpers/python';
@@ -51,6 +54,11 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
       const job = core.jobs.start('infer.run', p);
       const done = await withTimeout(core.jobs.waitFor(job.id), JOB_MS, 'the infer job');
       return { done, logs: core.jobRepo.logs(job.id).map((l) => l.message) };
+    };
+    const call = async <M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> => {
+      const envelope = await dispatch(handlers, core, method, input);
+      if (!envelope.ok) throw new Error(envelope.error.message);
+      return envelope.value as Output<M>;
     };
     const read = (folder: string, names = RESULTS) => Object.fromEntries(names.map((f) => [f, fs.readFileSync(path.join(folder, f), 'utf8')]));
 
@@ -96,6 +104,10 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     const expected = read(reference);
     for (const f of RESULTS) expect(await download(`results/spot-run/${f}`), f).toBe(expected[f]);
     expect(read(staging)).toEqual(expected);
+    // The screens read a bucket output from its staging folder.
+    const listed = (await call('infer.outputs', {})).outputs.find((o) => o.outDir === staging);
+    expect(listed).toMatchObject({ exists: true, status: 'succeeded' });
+    expect((await call('infer.results', { outDir: url })).overview).toMatchObject({ outDir: staging, videos: 4, errors: 4, complete: true });
 
     // 2b. A local folder (--upload) whose part 1 holds other bytes than the bucket's: refused
     //     before any work, naming both; the bucket is untouched.

@@ -9,6 +9,7 @@ import { cached } from '../db/open';
 import { exportResults } from '../infer/exportResults';
 import { frameImage } from '../infer/frameImage';
 import { MANIFEST_FILE } from '../infer/outputState';
+import { isGsUrl } from '../infer/gsUrl';
 import { localStateDir } from '../infer/outputTarget';
 import { indexedVideo, resultsIndex } from '../infer/resultsIndex';
 import type { HandlerGroup } from './types';
@@ -36,6 +37,9 @@ function latestJobFor(core: Core, outDir: string): InferRunOverview['job'] {
   return found ? { id: found.job.id, status: found.job.status } : null;
 }
 
+/** A run's folder as the screens name it: a bucket output (gs://…) is read from its staging folder in the home. */
+const stateDir = (core: Core, outDir: string): string => (isGsUrl(outDir) ? (localStateDir(core.home.root, outDir) ?? outDir) : outDir);
+
 export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'infer.videoFrames' | 'infer.frameImage' | 'infer.export'> = {
   'infer.outputs': ({ limit }, core) => {
     const seen = new Set<string>();
@@ -59,7 +63,7 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     return { outputs };
   },
   'infer.results': ({ outDir, search, offset, limit }, core) => {
-    const index = resultsIndex(outDir);
+    const index = resultsIndex(stateDir(core, outDir));
     const needle = search.trim().toLowerCase();
     const matching = needle ? index.videos.filter((v) => v.videoId.toLowerCase().includes(needle)) : index.videos;
     return {
@@ -84,13 +88,13 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
       errorRows: index.errors.slice(0, MAX_ERROR_ROWS),
     };
   },
-  'infer.videoFrames': ({ outDir, videoId }) => {
-    const index = resultsIndex(outDir);
+  'infer.videoFrames': ({ outDir, videoId }, core) => {
+    const index = resultsIndex(stateDir(core, outDir));
     const video = indexedVideo(index, videoId);
     return { videoId, path: video.path, models: index.models, frames: video.frames() };
   },
   'infer.frameImage': async ({ outDir, videoId, timestampS, maxWidth }, core) => {
-    const index = resultsIndex(outDir);
+    const index = resultsIndex(stateDir(core, outDir));
     const video = indexedVideo(index, videoId);
     if (!video.path) {
       throw new FramelabError('NOT_FOUND', `${index.outDir} holds only merged CSVs, which do not record where ${videoId} is: open a shard's own output folder to see its frames.`);
@@ -100,5 +104,5 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     }
     return frameImage(core.home, video.path, timestampS, maxWidth);
   },
-  'infer.export': ({ outDir, dest, overwrite }) => exportResults(outDir, dest, overwrite),
+  'infer.export': ({ outDir, dest, overwrite }, core) => exportResults(stateDir(core, outDir), dest, overwrite),
 };
