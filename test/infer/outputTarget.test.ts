@@ -4,9 +4,11 @@
  * never nested and never escaping it; `--upload` to another place than a gs:// `--out` is refused.
  */
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { outputTarget } from '../../src/main/core/infer/outputTarget';
-import { expectFramelabError } from '../helpers';
+import { expectFramelabError, runCleanup, runCli, singleJsonLine, tempDir } from '../helpers';
+
+afterEach(runCleanup);
 
 const HOME = '/srv/framelab-home';
 const staged = (...p: string[]) => path.join(HOME, 'cache', 'infer-out', ...p);
@@ -41,5 +43,17 @@ describe('outputTarget', () => {
     expect(expectFramelabError(() => outputTarget(HOME, { outDir: 'gs://../x' }), 'INVALID_INPUT').message).toBe(
       'gs://../x: ".." is not a bucket name (lower-case letters, digits, dots, dashes, underscores).',
     );
+  });
+
+  it('the CLI refuses the same before starting anything, and `infer merge` into a bucket', async () => {
+    const home = tempDir('infer-target');
+    const both = await runCli(['infer', '--videos', home, '--models', 'pov@v7', '--out', 'gs://lab-a/r', '--upload', 'gs://lab-b/r', '--home', home, '--json']);
+    expect(both.code).toBe(2);
+    expect(singleJsonLine(both.stderr).error).toEqual({
+      code: 'INVALID_INPUT',
+      message: '--out gs://lab-a/r already puts the results in the bucket; --upload gs://lab-b/r would copy them to a second place. Give one of them.',
+    });
+    const merge = await runCli(['infer', 'merge', '--out', 'gs://lab-a/r', home, '--home', home, '--json']);
+    expect(singleJsonLine(merge.stderr).error.message).toBe('infer merge writes to a folder, not gs://lab-a/r: give --out DIR (and upload the merged CSVs yourself).');
   });
 });
