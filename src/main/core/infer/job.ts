@@ -221,9 +221,9 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
         },
       });
     } finally {
-      // Whole videos finished before a cancel or a failure are kept for the next run, and
-      // reach the bucket before the process ends (a preempted VM's notice is short, so no
-      // time is spent on anything else).
+      // Whole videos finished before a cancel or a failure are kept for the next run, and the
+      // uploads under way finish before the job ends: a cancel or pause (or a spot VM's
+      // shutdown, if it stops the job first) must not leave the last part only on this disk.
       flush();
       for (const o of opened) await o.session.close();
       await uploader?.settle();
