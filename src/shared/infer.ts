@@ -33,10 +33,20 @@ export const InferParams = z.object({
   /** Finished videos are saved to the output folder every N videos. */
   checkpointEvery: z.number().int().positive().default(500),
   shard: InferShard.nullable().default(null),
-  /** Discard what the output folder holds and start over. */
+  /** Discard what the output folder holds and start over (with a bucket target, the earlier run's objects there are deleted). */
   fresh: z.boolean().default(false),
+  /**
+   * The output folder (its manifest and parts are the run's state), or gs://BUCKET/PREFIX: the
+   * bucket is then the output, the state is staged in the home (cache/infer-out) and copied to
+   * the bucket at each checkpoint, and the same params resume from the bucket on a machine with
+   * an empty disk (spot VMs).
+   */
   outDir: z.string().min(1),
-  /** gs://BUCKET/PREFIX: the three CSVs (so far) and the manifest are uploaded there at each checkpoint and at the end. */
+  /**
+   * gs://BUCKET/PREFIX: a copy of the run's state (manifest, parts) and the CSVs so far, uploaded
+   * at each checkpoint and at the end; a run with the same params restores the bucket's parts
+   * first, so it resumes elsewhere too. With a gs:// outDir it may only name the same place.
+   */
   uploadTo: z.string().regex(/^gs:\/\/[^/]+/, 'uploadTo is gs://BUCKET/PREFIX').optional(),
   /** Keep bucket videos in the home's cache after use (by default a video downloaded by this run is deleted once its frames are decoded). */
   keepCache: z.boolean().optional(),
@@ -73,8 +83,9 @@ export const InferResult = z.object({
   videos: z.number().int(),
   frames: z.number().int(),
   errors: z.number().int(),
+  /** The output folder, or the gs:// URL of a bucket output. */
   outDir: z.string(),
-  /** Videos already done in the output folder when this run started (0 on a fresh run). */
+  /** Videos already done in the output folder (or the bucket) when this run started (0 on a fresh run). */
   resumedFrom: z.number().int(),
 });
 export type InferResult = z.infer<typeof InferResult>;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferParams, InferSampling } from '../../../shared/infer';
+import { isGsUrl, sameGsTarget } from '../../core/infer/gsUrl';
 import { mergeShards } from '../../core/infer/merge';
 import { parseShard } from '../../core/infer/videoList';
 import { parseCommandArgs } from '../args';
@@ -8,7 +9,8 @@ import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
 
-const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR [--every S | --per-video K [--random --seed N]]
+const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR|gs://BUCKET/PREFIX
+                [--every S | --per-video K [--random --seed N]]
                 [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh]
                 [--upload gs://BUCKET/PREFIX] [--keep-cache] [--json]
        framelab infer merge --out DIR SHARD_DIR... [--json]`;
@@ -40,7 +42,8 @@ function sampling(values: Record<string, string | boolean | undefined>): InferSa
 export const inferCommand: Command = {
   name: 'infer',
   usage: USAGE,
-  summary: 'Batch inference: a folder of videos through the models into prediction CSVs (resumable); merge shards',
+  summary:
+    'Batch inference: videos through the models into prediction CSVs in a folder or gs://BUCKET/PREFIX (resumable: with --out gs:// or --upload, also on a new machine from the bucket; --fresh discards, in the bucket too); merge shards',
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -63,10 +66,12 @@ export const inferCommand: Command = {
       },
       USAGE,
     );
-    if (!values.out) throw new FramelabError('INVALID_INPUT', `infer needs --out DIR.\nUsage: ${USAGE}`);
-    const out = path.resolve(values.out);
+    if (!values.out) throw new FramelabError('INVALID_INPUT', `infer needs --out DIR or --out gs://BUCKET/PREFIX.\nUsage: ${USAGE}`);
+    const toBucket = isGsUrl(values.out);
+    const out = toBucket ? values.out : path.resolve(values.out);
 
     if (positionals[0] === 'merge') {
+      if (toBucket) throw new FramelabError('INVALID_INPUT', `infer merge writes to a folder, not ${values.out}: give --out DIR (and upload the merged CSVs yourself).`);
       const shards = positionals.slice(1).map((d) => path.resolve(d));
       const result = mergeShards(out, shards);
       return { value: result, text: `merged ${result.shards} shard(s): ${result.videos} videos, ${result.frames} frames, ${result.errors} error(s) into ${out}` };
@@ -88,6 +93,9 @@ export const inferCommand: Command = {
       ...(values['keep-cache'] ? { keepCache: true } : {}),
     };
     if (params.uploadTo && !params.uploadTo.startsWith('gs://')) throw new FramelabError('INVALID_INPUT', `--upload takes gs://BUCKET/PREFIX, not "${params.uploadTo}".`);
+    if (toBucket && params.uploadTo && !sameGsTarget(params.uploadTo, out)) {
+      throw new FramelabError('INVALID_INPUT', `--out ${out} already puts the results in the bucket; --upload ${params.uploadTo} would copy them to a second place. Give one of them.`);
+    }
     return withClient(globals, async (client, mode) => {
       const { result } = await runJobForResult(client, mode, globals, 'infer.run', params);
       const text = `${result.videos} videos (${result.resumedFrom} from an earlier run), ${result.frames} frames, ${result.errors} error(s) in ${result.outDir}`;

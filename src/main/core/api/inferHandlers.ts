@@ -9,6 +9,8 @@ import { cached } from '../db/open';
 import { exportResults } from '../infer/exportResults';
 import { frameImage } from '../infer/frameImage';
 import { MANIFEST_FILE } from '../infer/outputState';
+import { isGsUrl } from '../infer/gsUrl';
+import { localStateDir } from '../infer/outputTarget';
 import { indexedVideo, resultsIndex } from '../infer/resultsIndex';
 import type { HandlerGroup } from './types';
 
@@ -31,17 +33,21 @@ function inferJobs(core: Core, limit: number): { job: JobSummary; params: InferP
 }
 
 function latestJobFor(core: Core, outDir: string): InferRunOverview['job'] {
-  const found = inferJobs(core, 1000).find((j) => path.resolve(j.params.outDir) === outDir);
+  const found = inferJobs(core, 1000).find((j) => localStateDir(core.home.root, j.params.outDir) === outDir);
   return found ? { id: found.job.id, status: found.job.status } : null;
 }
+
+/** A run's folder as the screens name it: a bucket output (gs://…) is read from its staging folder in the home. */
+const stateDir = (core: Core, outDir: string): string => (isGsUrl(outDir) ? (localStateDir(core.home.root, outDir) ?? outDir) : outDir);
 
 export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'infer.videoFrames' | 'infer.frameImage' | 'infer.export'> = {
   'infer.outputs': ({ limit }, core) => {
     const seen = new Set<string>();
     const outputs: InferOutputFolder[] = [];
     for (const { job, params } of inferJobs(core, 1000)) {
-      const outDir = path.resolve(params.outDir);
-      if (seen.has(outDir)) continue;
+      // A bucket output is read from its staging folder in the home (outputTarget.ts).
+      const outDir = localStateDir(core.home.root, params.outDir);
+      if (outDir === null || seen.has(outDir)) continue;
       seen.add(outDir);
       outputs.push({
         outDir,
@@ -57,7 +63,7 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     return { outputs };
   },
   'infer.results': ({ outDir, search, offset, limit }, core) => {
-    const index = resultsIndex(outDir);
+    const index = resultsIndex(stateDir(core, outDir));
     const needle = search.trim().toLowerCase();
     const matching = needle ? index.videos.filter((v) => v.videoId.toLowerCase().includes(needle)) : index.videos;
     return {
@@ -82,13 +88,13 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
       errorRows: index.errors.slice(0, MAX_ERROR_ROWS),
     };
   },
-  'infer.videoFrames': ({ outDir, videoId }) => {
-    const index = resultsIndex(outDir);
+  'infer.videoFrames': ({ outDir, videoId }, core) => {
+    const index = resultsIndex(stateDir(core, outDir));
     const video = indexedVideo(index, videoId);
     return { videoId, path: video.path, models: index.models, frames: video.frames() };
   },
   'infer.frameImage': async ({ outDir, videoId, timestampS, maxWidth }, core) => {
-    const index = resultsIndex(outDir);
+    const index = resultsIndex(stateDir(core, outDir));
     const video = indexedVideo(index, videoId);
     if (!video.path) {
       throw new FramelabError('NOT_FOUND', `${index.outDir} holds only merged CSVs, which do not record where ${videoId} is: open a shard's own output folder to see its frames.`);
@@ -98,5 +104,5 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     }
     return frameImage(core.home, video.path, timestampS, maxWidth);
   },
-  'infer.export': ({ outDir, dest, overwrite }) => exportResults(outDir, dest, overwrite),
+  'infer.export': ({ outDir, dest, overwrite }, core) => exportResults(stateDir(core, outDir), dest, overwrite),
 };

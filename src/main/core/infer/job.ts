@@ -2,6 +2,8 @@
  * The `infer.run` job: a folder of videos through the registered models into the output
  * folder's CSVs. Resumable from the folder itself (outputState.ts): the same params on the same
  * folder pick up the videos not yet saved, and the CSVs are rendered from every saved video.
+ * With a bucket target (outputTarget.ts) the folder's state is copied to the bucket at each
+ * checkpoint and restored from it first, so the same params resume on a machine with an empty disk.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,14 +22,21 @@ import { preprocessingKey, preprocessRgbBatch, type PreprocessingConfig } from '
 import { preprocessBackend } from '../vision/preprocessBackend';
 import type { RgbImage } from '../vision/preprocessResample';
 import { readModel } from '../vision/weights/safetensors';
+import { resolveCredentials } from '../sync/credentials';
+import { SyncFailure } from '../sync/failure';
+import { createBucketClient } from '../sync/gcs';
+import { readSyncSettings } from '../sync/settings';
+import { bucketError, checkBucketState, discardBucketState, readBucketState, restoreParts } from './bucketState';
+import { parseGsUrl } from './gsUrl';
 import { renderCsvs, type VideoRecord } from './outputs';
-import { MANIFEST_FILE, modelsSidecar, openOutput, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
+import { MANIFEST_FILE, modelsSidecar, openOutput, PARTS_DIR, partFiles, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
+import { outputTarget, prepareStaging, type OutputTarget } from './outputTarget';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
 import { hardwareDecoder } from './hwaccel';
 import { accountingLine, inferTimings } from './runAccounting';
-import { checkpointUploader } from './upload';
+import { checkpointUploader, type CheckpointUploader, type UploadItem } from './upload';
 import { inShard } from './videoList';
-import { listVideoSource, parseGsUrl } from './videoSource';
+import { listVideoSource } from './videoSource';
 
 export function manifestFor(models: readonly ModelSummary[], params: InferParams): InferManifest {
   return {
@@ -88,13 +97,57 @@ async function openModel(home: HomePaths, model: ModelSummary, params: InferPara
   };
 }
 
+/**
+ * Opens the run's state folder, first reconciling it with the bucket copy when there is one:
+ * another run's manifest there is refused, --fresh deletes the earlier run's objects, otherwise
+ * the bucket's parts the folder lacks are downloaded. Returns whether the state (manifest and
+ * parts) may be uploaded: not when the bucket could not be read for an `--upload` copy (a
+ * warning; the folder is the output), since parts sent then could mix with another run's.
+ */
+async function openState(db: Db, target: OutputTarget, manifest: InferManifest, fresh: boolean, ctx: JobContext, uploader: CheckpointUploader | null): Promise<boolean> {
+  const url = target.bucketUrl;
+  const gs = url ? parseGsUrl(url) : null;
+  if (!url || !gs || !uploader) {
+    openOutput(target.stateDir, manifest, fresh);
+    return false;
+  }
+  const unreachable = (err: unknown, doing: string): false => {
+    if (target.bucketIsOutput || !(err instanceof SyncFailure)) throw bucketError(err, doing);
+    ctx.log('warn', `${doing}: ${err.message}. The results are still uploaded at checkpoints, but not the parts: this run cannot be resumed from the bucket.`);
+    return false;
+  };
+  let client;
+  let state;
+  try {
+    client = await createBucketClient(gs.bucket, resolveCredentials(readSyncSettings(db)));
+    state = await readBucketState(client, url, gs);
+  } catch (err) {
+    openOutput(target.stateDir, manifest, fresh);
+    return unreachable(err, `could not read the saved run in ${url}`);
+  }
+  if (!fresh) checkBucketState(state, manifest);
+  openOutput(target.stateDir, manifest, fresh);
+  try {
+    if (fresh) await discardBucketState(client, state, gs, (m) => ctx.log('info', m));
+    else uploader.markSent((await restoreParts(client, state, target.stateDir, (m) => ctx.log('info', m))).map((n) => `${PARTS_DIR}/${n}`));
+  } catch (err) {
+    return unreachable(err, fresh ? `could not delete the earlier run from ${url}` : `could not restore the saved parts from ${url}`);
+  }
+  return true;
+}
+
 export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: HomePaths, params: InferParams): Promise<InferResult> {
-  const outDir = path.resolve(params.outDir);
+  const target = outputTarget(home.root, params);
+  const outDir = target.stateDir;
+  if (target.bucketIsOutput) prepareStaging(home.root, outDir);
   const models = resolveModels(db, params.models);
   const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos), params.keepCache ?? false), params.shard);
-  // A resumed attempt of a --fresh job keeps what its first attempt saved.
   const manifest = manifestFor(models, params);
-  openOutput(outDir, manifest, params.fresh && ctx.checkpoint === null);
+  const uploader = target.bucketUrl
+    ? checkpointUploader(db, target.bucketUrl, { warn: (m) => ctx.log('warn', m), info: (m) => ctx.log('info', m) })
+    : null;
+  // A resumed attempt of a --fresh job keeps what its first attempt saved.
+  const stateInBucket = await openState(db, target, manifest, params.fresh && ctx.checkpoint === null, ctx, uploader);
   const saved = readParts(outDir);
   const savedIds = new Set(saved.map((r) => r.videoId));
   const listed = new Set(all.map((v) => v.videoId));
@@ -102,7 +155,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   if (strays.length) ctx.log('warn', `${strays.length} saved video(s) are no longer in ${params.videos} (e.g. ${strays[0]!.videoId}); their rows are kept.`);
   const todo = all.filter((v) => !savedIds.has(v.videoId));
   const resumedFrom = saved.length;
-  if (resumedFrom) ctx.log('info', `resuming: ${resumedFrom} video(s) already in ${outDir}, ${todo.length} to go`);
+  if (resumedFrom) ctx.log('info', `resuming: ${resumedFrom} video(s) already in ${target.outDir}, ${todo.length} to go`);
 
   let done = resumedFrom;
   let errors = saved.filter((r) => r.error).length;
@@ -112,15 +165,18 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const started = Date.now();
   const total = resumedFrom + todo.length;
   const columns = models.map((m) => ({ dimension: m.dimension, classes: m.classes }));
-  const uploader = params.uploadTo
-    ? checkpointUploader(db, params.uploadTo, { warn: (m) => ctx.log('warn', m), info: (m) => ctx.log('info', m) })
-    : null;
-  // What an upload sends: the CSVs of every saved video (read when the upload runs) and the manifest.
-  const savedFiles = () => ({
-    ...renderCsvs(columns, readParts(outDir)),
-    ...modelsSidecar(manifest),
-    [MANIFEST_FILE]: fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8'),
-  });
+  // What an upload sends, read when it runs: the manifest and the parts not sent yet (the
+  // state a new machine resumes from), then the CSVs of every saved video and their sidecar.
+  const savedFiles = (): UploadItem[] => {
+    const state: UploadItem[] = stateInBucket
+      ? [
+          { name: MANIFEST_FILE, text: () => fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8') },
+          ...partFiles(outDir).map((file) => ({ name: `${PARTS_DIR}/${path.basename(file)}`, text: () => fs.readFileSync(file, 'utf8'), once: true })),
+        ]
+      : [];
+    const results = { ...renderCsvs(columns, readParts(outDir)), ...modelsSidecar(manifest) };
+    return [...state, ...Object.entries(results).map(([name, text]) => ({ name, text: () => text }))];
+  };
   let pending: VideoRecord[] = [];
   const flush = () => {
     if (!pending.length) return;
@@ -170,9 +226,12 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
         },
       });
     } finally {
-      // Whole videos finished before a cancel or a failure are kept for the next run.
+      // Whole videos finished before a cancel or a failure are kept for the next run, and the
+      // uploads under way finish before the job ends: a cancel or pause (or a spot VM's
+      // shutdown, if it stops the job first) must not leave the last part only on this disk.
       flush();
       for (const o of opened) await o.session.close();
+      await uploader?.settle();
     }
     if (ctx.cancelled) throw cancelledError();
     // The benchmark line: end-to-end vs model-only frames/s on the same frames of this run, and
@@ -185,15 +244,22 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const records = readParts(outDir);
   writeCsvFiles(outDir, { ...renderCsvs(columns, records), ...modelsSidecar(manifest) });
   if (uploader) {
-    ctx.progress(0.995, `uploading the results to ${params.uploadTo}`);
+    ctx.progress(0.995, `uploading the results to ${target.bucketUrl}`);
     uploader.schedule(savedFiles, 'final');
-    await uploader.settle();
+    const failure = await uploader.settle();
+    // An --upload copy that failed is a warning (the folder is the output); a bucket output must hold the results.
+    if (failure && target.bucketIsOutput) {
+      throw new FramelabError(
+        'SERVER_UNREACHABLE',
+        `The results could not be uploaded to ${target.bucketUrl}: ${failure}. Nothing is lost: they are in ${outDir}, and running the same command again uploads them.`,
+      );
+    }
   }
   return {
     videos: records.length,
     frames: records.reduce((s, r) => s + r.tenths.length, 0),
     errors: records.filter((r) => r.error).length,
-    outDir,
+    outDir: target.outDir,
     resumedFrom,
     timings: accounting,
   };

@@ -13,12 +13,10 @@ import { fetchBucketObject } from '../sync/bucketFiles';
 import { resolveCredentials } from '../sync/credentials';
 import { createBucketClient } from '../sync/gcs';
 import { readSyncSettings } from '../sync/settings';
+import { parseGsUrl } from './gsUrl';
 import { compareIds, listLocalVideos, type VideoEntry } from './videoList';
 
-export function parseGsUrl(url: string): { bucket: string; prefix: string } | null {
-  const match = /^gs:\/\/([^/]+)\/?(.*)$/.exec(url);
-  return match ? { bucket: match[1]!, prefix: match[2]! } : null;
-}
+export { parseGsUrl } from './gsUrl';
 
 /**
  * A download is tried three times (after 1 s, then 3 s): over hours of downloads a connection

@@ -8,6 +8,7 @@
 import type { JobKind, JobParams } from '../../../shared/jobs';
 import type { ModelsExportParams } from '../../../shared/models';
 import type { SuiteEmbedTextParams, SuiteScoreParams } from '../../../shared/suite';
+import { isGsUrl } from '../infer/gsUrl';
 import { checkFolderOutput, fileOutput, type FileOutputRules } from '../workspace/outputPaths';
 
 export interface PlannedFile {
@@ -56,7 +57,8 @@ const outputChecks: OutputChecks = {
   },
   'suite.score': (params) => void checkFiles([scoreFile(params)]),
   // Folders: created when the job writes; an existing one is reused (a resume), never refused.
-  'infer.run': (params) => void checkFolderOutput(params.outDir),
+  // A gs:// output is staged in the home; the job checks the URL.
+  'infer.run': (params) => void (isGsUrl(params.outDir) || checkFolderOutput(params.outDir)),
   'finetune.run': (params) => {
     if (params.outDir !== undefined) checkFolderOutput(params.outDir);
   },

@@ -37,6 +37,8 @@ export interface BucketClient {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Downloads to `file` (via a temp sibling), checked against the object's MD5 or CRC32C. */
   download(info: ObjectInfo, file: string): Promise<void>;
+  /** Deletes the object if it is still this generation (a newer one is refused: PreconditionFailed); one already gone is fine. */
+  remove(info: Pick<ObjectInfo, 'name' | 'generation'>): Promise<void>;
 }
 
 export interface BucketClientOptions {
@@ -254,6 +256,15 @@ export async function createBucketClient(bucketName: string, credentials: Creden
       return run(`listing gs://${bucketName}/${prefix}`, async () => {
         const [files] = await bucket.getFiles({ prefix: prefix || undefined, autoPaginate: true });
         return files.filter((f) => !f.name.endsWith('/')).map(toInfo);
+      });
+    },
+    remove(meta) {
+      return run(`deleting gs://${bucketName}/${meta.name}`, async () => {
+        try {
+          await bucket.file(meta.name).delete({ ifGenerationMatch: Number(meta.generation) });
+        } catch (err) {
+          if (!isNoSuchObject(err)) throw err;
+        }
       });
     },
     async download(meta, file) {
