@@ -91,3 +91,46 @@ test('the end of a tab leads to the next uncoded frame, then says all are coded;
   await expect(page.getByTestId('progress-coder_b')).toContainText('0 / 3 (0 %)');
   await page.screenshot({ path: '/tmp/coding-coders-progress.png' });
 });
+
+test('the next frame paints while the save is in flight; a save that fails brings the frame back with its codes as a draft', async ({ page, server }) => {
+  await openAsCoderA(page, server.url);
+  // Hold the first save until the test lets it go: the next frame must already be on screen.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let saves = 0;
+  await page.route('**/api/coding.save', async (route) => {
+    saves++;
+    if (saves === 1) {
+      await held;
+      await route.continue();
+    } else if (saves === 2) {
+      await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: 'the disk is full' } }) });
+    } else await route.continue();
+  });
+
+  await page.keyboard.press('1');
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(2));
+  // Not claimed as saved while the core has not committed it: the view says it is saving.
+  await expect(page.getByTestId('coding-saving')).toHaveText('Saving the last frame…');
+  await expect(page.getByTestId('coding-counter')).toHaveText('0 / 3 done');
+  release();
+  await expect(page.getByTestId('coding-saving')).toBeHidden();
+  await expect(page.getByTestId('coding-counter')).toHaveText('1 / 3 done');
+
+  // The second save fails: back to frame 2, its choices as the draft, and why.
+  await page.keyboard.press('2');
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(2));
+  await expect(page.getByText(`${frameId(2)} was not saved: the disk is full.`)).toBeVisible();
+  await expect(page.getByTestId('dimension-pov').locator('button.category.draft')).toHaveCount(1);
+  await expect(page.getByTestId('coding-counter')).toHaveText('1 / 3 done');
+  // One key saves them again (the route lets this one through), and the view moves on.
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('frame-id')).toHaveText(frameId(3));
+  await expect(page.getByTestId('coding-counter')).toHaveText('2 / 3 done');
+  await page.unroute('**/api/coding.save');
+  await page.reload();
+  await page.getByRole('tab', { name: 'All' }).click();
+  await expect(page.getByTestId('coding-counter')).toHaveText('2 / 3 done');
+});

@@ -94,7 +94,8 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     // 2. The same params again: the two videos in the bucket are restored, the six others run.
     const resumed = await run(params());
     expect(resumed.done.status, JSON.stringify(resumed.done.error)).toBe('succeeded');
-    expect(InferResult.parse(resumed.done.result)).toEqual({ ...InferResult.parse(ref.done.result), outDir: url, resumedFrom: 2 });
+    // The same outcome; the time accounting covers only the videos this run decoded.
+    expect({ ...InferResult.parse(resumed.done.result), timings: undefined }).toEqual({ ...InferResult.parse(ref.done.result), outDir: url, resumedFrom: 2, timings: undefined });
     expect(resumed.logs).toContain(`restored 2 part(s) from ${url}`);
     expect(resumed.logs).toContain(`resuming: 2 video(s) already in ${url}, 6 to go`);
     // Only the six: one part each, numbered after the bucket's.

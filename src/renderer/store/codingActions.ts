@@ -4,10 +4,23 @@ import { useStore } from './index';
 import { notifyError } from './notifyError';
 
 /**
- * The coding loop: keys fill a draft; when every dimension is set the frame is saved (the
- * promise resolves only after the core's transaction committed) and the next frame shows.
+ * The coding loop: keys fill a draft; when every dimension is set the frame is saved (a save
+ * counts only once the core's transaction committed) and the next frame shows, at once when it
+ * is in the window, with the save going on behind it (saveAndMoveOn).
  */
 const CODER_KEY = 'framelab.coderId';
+
+/**
+ * Saves run one after another, in the order the coder finished the frames, so the core commits
+ * them in that order and an undo (which waits for them) undoes the last one.
+ */
+let saveChain: Promise<void> = Promise.resolve();
+
+/** Waits for every save in flight (undo and reload act on committed codes only). */
+export function savesSettled(): Promise<void> {
+  return saveChain;
+}
+
 const PRELOAD_AHEAD = 3;
 
 function report(err: unknown): void {
@@ -57,6 +70,8 @@ export async function loadQueue(keepFrameId?: string | null): Promise<void> {
   const { coderId } = useStore.getState();
   if (!coderId) return;
   try {
+    // The core's queue after the saves in flight: a frame being saved is not uncoded any more.
+    await savesSettled();
     const keep = keepFrameId ?? useStore.getState().currentFrameId;
     let result = keep ? await fetchPage({ at: keep }) : null;
     if (!result || result.frames[0]?.frameId !== keep) result = await fetchPage();
@@ -137,31 +152,84 @@ export async function step(delta: number): Promise<void> {
 export async function pressCategory(dimension: string, value: string): Promise<void> {
   const state = useStore.getState();
   const frame = currentFrame();
-  if (!frame || !state.codebook || !state.coderId || state.saving) return;
+  if (!frame || !state.codebook || !state.coderId || state.saving || state.pendingSaves.includes(frame.frameId)) return;
   // Start from the frame's saved codes: re-coding one dimension keeps the others.
   const draft = { ...frame.codes, ...state.draft, [dimension]: value };
   state.setDraft(draft);
   const complete = state.codebook.dimensions.every((d) => draft[d.name] !== undefined);
   if (!complete) return;
-  state.setSaving(true);
+  const at = state.queue.findIndex((f) => f.frameId === frame.frameId);
+  if (state.queue[at + 1]) saveAndMoveOn(frame, draft, state.coderId);
+  else await saveThenLeave(frame, draft, state.coderId);
+}
+
+/**
+ * The next frame is in the window: it paints at once, while the save goes on behind it. The
+ * frame counts as saved only when the core has committed it (until then it is in
+ * `pendingSaves`, and the view says "Saving…"); a save that fails brings the coder back to
+ * the frame with the codes they chose as the draft, and says why. A crash in between loses
+ * only a save the coder was never told had happened.
+ */
+function saveAndMoveOn(frame: CodingFrame, draft: Record<string, string>, coderId: string): void {
+  const state = useStore.getState();
+  const at = state.queue.findIndex((f) => f.frameId === frame.frameId);
+  const next = state.queue[at + 1]!;
+  // One store update for the whole switch: the next frame paints in a single render.
+  useStore.setState({
+    // The frame shows its codes at once, marked as saving until the core has them.
+    queue: state.queue.map((f) => (f.frameId === frame.frameId ? { ...f, codes: draft } : f)),
+    currentFrameId: next.frameId,
+    draft: {},
+    tabFinished: null,
+    zoom: null,
+    pan: { x: 0, y: 0 },
+    pendingSaves: [...state.pendingSaves, frame.frameId],
+  });
+  preload();
+  saveChain = saveChain.then(async () => {
+    try {
+      const saved = await client().call('coding.save', { coderId, frameId: frame.frameId, codes: draft });
+      const after = useStore.getState();
+      if (after.coderId !== coderId) return;
+      useStore.setState({
+        queue: after.queue.map((f) => (f.frameId === frame.frameId ? { ...f, codes: saved.codes, recode: [] } : f)),
+        counts: after.counts && countsAfterSave(after.counts, frame, after.codebook!.dimensions.length),
+        pendingSaves: after.pendingSaves.filter((id) => id !== frame.frameId),
+      });
+      void refreshCounts();
+    } catch (err) {
+      const after = useStore.getState();
+      useStore.setState({
+        queue: after.queue.map((f) => (f.frameId === frame.frameId ? frame : f)),
+        pendingSaves: after.pendingSaves.filter((id) => id !== frame.frameId),
+      });
+      if (after.coderId !== coderId) return;
+      // Back to the frame, its choices as the draft: one key saves them again.
+      if (after.queue.some((f) => f.frameId === frame.frameId)) {
+        after.showFrame(frame.frameId);
+        useStore.getState().setDraft(draft);
+      }
+      useStore.getState().notify('error', `${frame.frameId} was not saved: ${err instanceof Error ? err.message : String(err)}. Its codes are back on screen as a draft; press a key to save them again.`);
+    }
+  });
+}
+
+/** The last frame of the window or tab: what comes next depends on the save, so it waits for it. */
+async function saveThenLeave(frame: CodingFrame, draft: Record<string, string>, coderId: string): Promise<void> {
+  useStore.getState().setSaving(true);
   try {
-    const saved = await client().call('coding.save', { coderId: state.coderId, frameId: frame.frameId, codes: draft });
+    await saveChain;
+    const saved = await client().call('coding.save', { coderId, frameId: frame.frameId, codes: draft });
     // The last frame of the window: the next one is on the next page.
-    const last = useStore.getState().queue.at(-1)?.frameId === frame.frameId;
-    if (last && useStore.getState().moreAfter) await extendWindow('after');
+    if (useStore.getState().moreAfter) await extendWindow('after');
     const after = useStore.getState();
     const updated: CodingFrame = { ...frame, codes: saved.codes, recode: [] };
     const queue = after.queue.map((f) => (f.frameId === frame.frameId ? updated : f));
     const at = queue.findIndex((f) => f.frameId === frame.frameId);
     const next = queue[at + 1];
-    // One store update for the whole switch: the next frame paints in a single render.
     useStore.setState({
       queue,
-      counts: after.counts && {
-        ...after.counts,
-        done: after.counts.done + (isDone(frame, after.codebook!.dimensions.length) ? 0 : 1),
-        recode: after.counts.recode - (frame.recode.length > 0 ? 1 : 0),
-      },
+      counts: after.counts && countsAfterSave(after.counts, frame, after.codebook!.dimensions.length),
       currentFrameId: (next ?? updated).frameId,
       draft: {},
       saving: false,
@@ -178,6 +246,11 @@ export async function pressCategory(dimension: string, value: string): Promise<v
   }
 }
 
+/** The tab badges after `frame` was saved, before the core's own counts arrive. */
+function countsAfterSave(counts: NonNullable<ReturnType<typeof useStore.getState>['counts']>, frame: CodingFrame, dimensions: number) {
+  return { ...counts, done: counts.done + (isDone(frame, dimensions) ? 0 : 1), recode: counts.recode - (frame.recode.length > 0 ? 1 : 0) };
+}
+
 function isDone(frame: CodingFrame, dimensions: number): boolean {
   return Object.keys(frame.codes).length >= dimensions && frame.recode.length === 0;
 }
@@ -187,6 +260,7 @@ export async function undo(): Promise<void> {
   const { coderId } = useStore.getState();
   if (!coderId) return;
   try {
+    await savesSettled();
     const { restored } = await client().call('coding.undo', { coderId });
     if (!restored) {
       useStore.getState().notify('info', 'Nothing to undo.');

@@ -28,7 +28,10 @@ export interface CodingSlice {
   currentFrameId: string | null;
   /** Keys pressed for the current frame and not saved yet: a draft is never a code. */
   draft: Record<string, string>;
+  /** A save the coder waits for (the last frame of the window or tab: what comes next depends on it). */
   saving: boolean;
+  /** Frames whose save is in flight while the coder is already on the next one: not saved until committed. */
+  pendingSaves: string[];
   /** How the frame is shown: null fits it to the view; a number is screen pixels per image pixel (1 is 1:1). */
   zoom: number | null;
   /** The frame's offset from the view's centre, in screen pixels, while zoomed in. */
@@ -63,6 +66,7 @@ export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set)
   currentFrameId: null,
   draft: {},
   saving: false,
+  pendingSaves: [],
   ...FIT,
   tabFinished: null,
   setCodebook: (codebook) => set({ codebook }),

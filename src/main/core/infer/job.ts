@@ -261,6 +261,7 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     errors: records.filter((r) => r.error).length,
     outDir: target.outDir,
     resumedFrom,
-    timings: accounting,
+    // Only when this run decoded frames: a run that found every video done has nothing to account for.
+    ...(accounting ? { timings: accounting } : {}),
   };
 }

@@ -22,6 +22,7 @@ export function CodingScreen() {
   const filter = useStore((s) => s.filter);
   const setFilter = useStore((s) => s.setFilter);
   const counts = useStore((s) => s.counts);
+  const pendingSaves = useStore((s) => s.pendingSaves.length);
   const codebook = useStore((s) => s.codebook);
   // The queue comes a page at a time: the position and total are in the whole filtered queue.
   const queueLength = useStore((s) => Math.max(s.queueTotal, s.queueOffset + s.queue.length));
@@ -102,6 +103,11 @@ export function CodingScreen() {
             {tabFinished && (
               <span className="tab-finished" role="status" data-testid="coding-status">
                 That was the last frame of {FILTER_LABELS[tabFinished]}: here is the next uncoded frame.
+              </span>
+            )}
+            {pendingSaves > 0 && (
+              <span className="saving muted small" role="status" data-testid="coding-saving">
+                Saving {pendingSaves === 1 ? 'the last frame' : `${pendingSaves} frames`}…
               </span>
             )}
             {counts && (
