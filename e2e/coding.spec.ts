@@ -3,7 +3,7 @@ import { expect, startServe, stopServe, test, type ServerHandle } from './suppor
 
 /**
  * Two coders code the same overlap frames blind, with the keyboard only. The server is killed
- * with SIGKILL halfway and restarted: every code the UI acknowledged (it moved on) is still there.
+ * with SIGKILL halfway and restarted: every code the UI acknowledged (its done count) is still there.
  */
 test.use({ seed: { codingFrames: 8 } });
 
@@ -17,7 +17,8 @@ async function openAs(page: Page, url: string, coderId: string) {
 async function codeFrame(page: Page, keys: string[], done: number, total: number) {
   const before = await page.getByTestId('frame-id').textContent();
   for (const key of keys) await page.keyboard.press(key);
-  // Acknowledged: the counter moved and the next frame is on screen.
+  // Acknowledged: the counter moved (it counts a frame only once the core committed its save; the
+  // next frame may paint before that) and the next frame is on screen.
   await expect(page.getByTestId('coding-counter')).toHaveText(`${done} / ${total} done`);
   await expect(page.getByTestId('frame-id')).not.toHaveText(before!);
   return before!;

@@ -120,13 +120,13 @@ test('the next frame paints while the save is in flight; a save that fails bring
 
   // The second save fails: back to frame 2, its choices as the draft, and why.
   await page.keyboard.press('2');
-  await page.keyboard.press('b');
+  await page.keyboard.press('s');
   await expect(page.getByTestId('frame-id')).toHaveText(frameId(2));
   await expect(page.getByText(`${frameId(2)} was not saved: the disk is full.`)).toBeVisible();
-  await expect(page.getByTestId('dimension-pov').locator('button.category.draft')).toHaveCount(1);
+  await expect(page.locator('fieldset.dimension button.category.draft')).toHaveCount(2);
   await expect(page.getByTestId('coding-counter')).toHaveText('1 / 3 done');
   // One key saves them again (the route lets this one through), and the view moves on.
-  await page.keyboard.press('b');
+  await page.keyboard.press('s');
   await expect(page.getByTestId('frame-id')).toHaveText(frameId(3));
   await expect(page.getByTestId('coding-counter')).toHaveText('2 / 3 done');
   await page.unroute('**/api/coding.save');
