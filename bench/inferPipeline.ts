@@ -6,8 +6,8 @@
  * - decoding the sampled frames as the job does (one pass or seeks, per video) against the two
  *   ffmpeg command-line references on the same clips, one thread each: a full decode
  *   (`ffmpeg -threads 1 -i clip -f null -`) and a seek per sampled time (`ffmpeg -threads 1
- *   -ss T -i clip -frames:v 1 -f null -`); CPU time (user + system, ffmpeg's `-benchmark`),
- *   ours including the ffprobe packet index (timed, single-threaded).
+ *   -ss T -i clip -frames:v 1 -f null -`); CPU time (user + system of the whole processes, as
+ *   the shell's `time` gives it; ours is bench/decodeOnly.ts less the same process decoding nothing).
  *
  * `npm run bench` runs 2 clips of 10 s; standalone `node --import tsx bench/inferPipeline.ts [CLIPS] [SECONDS]`
  * (default 3 clips of 20 s, the issue's). Needs python3-torch for the seeded weights.
@@ -18,9 +18,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openCore } from '../src/main/core/core';
-import { decodeVideoFrames, type DecodeStats } from '../src/main/core/infer/decodeFrames';
-import { benchCpuMs } from '../src/main/core/infer/childCpu';
-import { probePackets } from '../src/main/core/infer/keyframes';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { probeVideo } from '../src/main/core/media/probe';
 import { sampleTimestamps } from '../src/main/core/media/sampling';
@@ -36,37 +33,34 @@ export interface InferBenchResult {
   oursDecodeCpuMs: number;
   fullDecodeCpuMs: number;
   seekDecodeCpuMs: number;
-  /** How the planner decoded the clips. */
-  passes: number;
-  seeks: number;
 }
 
-/** Runs ffmpeg and returns the CPU ms of its -benchmark line (printed on stderr). */
-function referenceCpuMs(args: string[]): number {
-  const result = execFileSync('sh', ['-c', 'ffmpeg "$@" 2>&1 >/dev/null', 'ffmpeg', '-hide_banner', '-nostdin', '-benchmark', ...args], { encoding: 'utf8' });
-  const line = result.split('\n').find((l) => l.startsWith('bench: utime='));
-  const ms = line ? benchCpuMs(line) : null;
-  if (ms === null) throw new Error(`ffmpeg ${args.join(' ')} printed no -benchmark line`);
-  return ms;
+/** User + system CPU ms of a command and all its children, as the shell's `time` counts them (start included). */
+function cpuMs(command: string[]): number {
+  const out = execFileSync('bash', ['-c', 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>/dev/null; } 2>&1', 'bash', ...command], { encoding: 'utf8' });
+  const [user, sys] = out.trim().split('\n').at(-1)!.split(' ').map(Number);
+  if (!Number.isFinite(user) || !Number.isFinite(sys)) throw new Error(`no time for ${command.join(' ')}: ${out}`);
+  return Math.round((user! + sys!) * 1000);
 }
 
-async function decodeComparison(files: string[]): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs' | 'passes' | 'seeks'>> {
-  let ours = 0;
+/**
+ * CPU time to decode every sampled frame of `files`: ours (bench/decodeOnly.ts, less the same
+ * process decoding nothing) and the two ffmpeg references, each ffmpeg timed whole (its start
+ * included, as ours is), one thread each.
+ */
+async function decodeComparison(files: string[]): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs'>> {
+  const script = path.join(import.meta.dirname, 'decodeOnly.ts');
+  const node = [process.execPath, '--import', 'tsx', script];
+  const ours = cpuMs([...node, 'auto', ...files]) - cpuMs([...node, 'noop', ...files]);
   let full = 0;
   let seek = 0;
-  const stats: DecodeStats = { perFrame: 0 };
   for (const file of files) {
     const probe = await probeVideo(file);
     const tenths = sampleTimestamps({ kind: 'every', seconds: 1 }, probe.durationS, path.basename(file));
-    // The packet index the planner reads (a demux pass, single-threaded: its wall time is its CPU time).
-    const t = process.hrtime.bigint();
-    await probePackets(file);
-    ours += Number(process.hrtime.bigint() - t) / 1e6;
-    for await (const frame of decodeVideoFrames(file, tenths, probe, { threads: 1, stats })) void frame;
-    full += referenceCpuMs(['-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']);
-    for (const x of tenths) seek += referenceCpuMs(['-threads', '1', '-ss', String(x / 10), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-']);
+    full += cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']);
+    for (const x of tenths) seek += cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-ss', String(x / 10), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-']);
   }
-  return { oursDecodeCpuMs: ours + (stats.ffmpegCpuMs ?? 0), fullDecodeCpuMs: full, seekDecodeCpuMs: seek, passes: stats.passes ?? 0, seeks: stats.seeks ?? 0 };
+  return { oursDecodeCpuMs: ours, fullDecodeCpuMs: full, seekDecodeCpuMs: seek };
 }
 
 /** A portrait clip as the lab's corpus has them: 1080×1920, 30 fps, a keyframe every 2 s, AAC audio. */
@@ -127,6 +121,6 @@ export function describeInfer(r: InferBenchResult): string[] {
   return [
     `batch inference (${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(2)} at the end): ${r.line}`,
     `end to end / model only: ${((100 * r.endToEndFps) / r.modelOnlyFps).toFixed(0)} % (target ≥ 80 %)`,
-    `decoding the sampled frames, CPU: ours ${sec(r.oursDecodeCpuMs)} (${r.passes} pass, ${r.seeks} by seeking) · full decode ${sec(r.fullDecodeCpuMs)} · seek per frame ${sec(r.seekDecodeCpuMs)} · ours / cheaper ${(r.oursDecodeCpuMs / cheaper).toFixed(2)}× (target ≤ 1.2×)`,
+    `decoding the sampled frames, CPU: ours ${sec(r.oursDecodeCpuMs)} · full decode ${sec(r.fullDecodeCpuMs)} · seek per frame ${sec(r.seekDecodeCpuMs)} · ours / cheaper ${(r.oursDecodeCpuMs / cheaper).toFixed(2)}× (target ≤ 1.2×)`,
   ];
 }

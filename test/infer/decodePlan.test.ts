@@ -14,20 +14,31 @@ const at = (seconds: number) => BigInt(Math.round(seconds * 15360));
 describe('planDecode', () => {
   const spawn = spawnCostFrames(1080, 1920);
 
-  it('a 1080×1920 start costs a few frames; a thumbnail-sized one many', () => {
-    expect(spawn).toBe(5);
+  it('a 1080×1920 start costs about 70 frames; a thumbnail-sized one thousands', () => {
+    expect(spawn).toBe(69);
     expect(spawnCostFrames(64, 48)).toBeGreaterThan(1000);
   });
 
-  it('one sample a second with a keyframe every 2 s: seeking decodes about half the frames of a pass (plus a start per keyframe)', () => {
+  it('one sample a second with a keyframe every 2 s: a seek would skip 29 frames, less than a start costs, so one pass', () => {
     const plan = planDecode(Array.from({ length: 20 }, (_, s) => at(s)), stream(20, 60), spawn);
-    expect(plan.kind).toBe('seek');
+    expect(plan.kind).toBe('pass');
     expect(plan.cost.pass).toBe(570 + 1 + spawn);
-    // 31 of every 60 frames, plus a start per keyframe: 10 × (31 + 5) against 576.
-    expect(plan.cost.seek).toBe(10 * (31 + spawn));
-    // Each keyframe serves its two samples (s = 2k at the keyframe, 2k+1 thirty frames on).
-    expect(plan.segments.map((s) => s.samples)).toEqual(Array.from({ length: 10 }, (_, k) => [2 * k, 2 * k + 1]));
-    expect(plan.segments.map((s) => s.keyframe)).toEqual(Array.from({ length: 10 }, (_, k) => BigInt(k * 60 * 512)));
+    // Every keyframe is nearer than a start costs: the seek plan is one segment from the start.
+    expect(plan.cost.seek).toBe(plan.cost.pass);
+    // Counting frames only (a free start), seeking decodes about half: 10 × 31 of 571.
+    const free = planDecode(Array.from({ length: 20 }, (_, s) => at(s)), stream(20, 60), 0);
+    expect(free.kind).toBe('seek');
+    expect(free.cost.seek).toBe(10 * 31);
+    expect(free.segments.map((x) => x.samples)).toEqual(Array.from({ length: 10 }, (_, k) => [2 * k, 2 * k + 1]));
+    expect(free.segments.map((x) => x.keyframe)).toEqual(Array.from({ length: 10 }, (_, k) => BigInt(k * 60 * 512)));
+  });
+
+  it('five samples over a minute: seeking decodes a small share of a pass, starts included', () => {
+    const plan = planDecode([6, 18, 30, 42, 54].map(at), stream(60, 60), spawn);
+    expect(plan.kind).toBe('seek');
+    expect(plan.segments.map((x) => x.keyframe)).toEqual([6, 18, 30, 42, 54].map((s) => BigInt(s * 30 * 512)));
+    expect(plan.cost.seek).toBe(5 * (1 + spawn));
+    expect(plan.cost.seek / plan.cost.pass).toBeLessThan(0.25);
   });
 
   it('a sample every 0.1 s: the pass decodes fewer frames', () => {

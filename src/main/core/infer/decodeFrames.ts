@@ -31,7 +31,7 @@ import { FFMPEG_HINT, ffmpegReason } from '../media/ffmpegPaths';
 import type { VideoProbe } from '../media/probe';
 import type { RgbImage } from '../vision/preprocessResample';
 import { trackChild } from '../jobs/childProcesses';
-import { planDecode, spawnCostFrames } from './decodePlan';
+import { planDecode, seekingCanHelp, spawnCostFrames } from './decodePlan';
 import { benchCpuMs, procCpuMs } from './childCpu';
 import { hardwareDecoder, hardwareFailed } from './hwaccel';
 import { probePackets } from './keyframes';
@@ -135,7 +135,11 @@ export function seekArgument(pts: bigint, timeBase: string, startTimeS: number):
 
 /** Keeps the first frame at or past each threshold (prev_pts is NaN on the first frame: gte fails, not() passes). */
 export function selectExpression(thresholds: readonly bigint[]): string {
-  const terms = [...new Set(thresholds)].map((t) => `gte(pts,${t})*not(gte(prev_pts,${t}))`);
+  const distinct = [...new Set(thresholds)];
+  // From the last threshold on, every frame is kept: ffmpeg writes a kept frame out only when
+  // the next kept frame arrives (or at the end), so the frame after the last sampled one is
+  // what delivers it, and the reader stops ffmpeg there instead of it decoding the rest.
+  const terms = distinct.map((t, i) => (i === distinct.length - 1 ? `gte(pts,${t})` : `gte(pts,${t})*not(gte(prev_pts,${t}))`));
   return `gt(${terms.join('+')},0)`;
 }
 
@@ -176,7 +180,10 @@ async function* singlePass(file: string, thresholds: readonly bigint[], options:
     const proc = trackChild(spawn(
       process.env.FFMPEG_PATH || 'ffmpeg',
       ['-hide_banner', '-nostats', '-benchmark', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', ...inputArgs, '-i', file,
-        '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', ...RAW_RGB],
+        // Each threshold keeps at most one frame, the last one every frame from it on (see
+        // selectExpression): one more than the thresholds ends ffmpeg just past the last sampled
+        // frame, with the frame after it that delivers it, instead of converting frames no one reads.
+        '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', '-frames:v', String(new Set(thresholds).size + 1), ...RAW_RGB],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ));
     child = proc;
@@ -224,10 +231,20 @@ async function* singlePass(file: string, thresholds: readonly bigint[], options:
       const frame = kept[k];
       const size = frame ? frame.width * frame.height * 3 : 0;
       if (frame && buffered >= size) {
-        const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        const data = Buffer.from(all.subarray(0, size));
+        // One copy of exactly the frame's bytes (a 1080×1920 frame is 6 MB, read in 64 KB
+        // chunks); what follows it stays as it came.
+        const data = Buffer.concat(chunks, size);
+        let skip = size;
+        const rest: Buffer[] = [];
+        for (const c of chunks) {
+          if (skip >= c.length) skip -= c.length;
+          else {
+            rest.push(skip ? c.subarray(skip) : c);
+            skip = 0;
+          }
+        }
         chunks.length = 0;
-        if (all.length > size) chunks.push(all.subarray(size));
+        chunks.push(...rest);
         buffered -= size;
         if (buffered <= 2 * size) proc.stdout.resume();
         k++;
@@ -312,7 +329,7 @@ async function* decodePass(
   yield* singlePass(file, thresholds, { threads, inputArgs, onCpu });
 }
 
-type Probe = Pick<VideoProbe, 'width' | 'height' | 'rotation' | 'timeBase' | 'startTimeS'>;
+type Probe = Pick<VideoProbe, 'width' | 'height' | 'rotation' | 'timeBase' | 'startTimeS'> & Partial<Pick<VideoProbe, 'fps'>>;
 
 /**
  * Serves sampled times from one ffmpeg's kept frames: each frame serves every pending time
@@ -375,9 +392,10 @@ export async function* decodeVideoFrames(file: string, tenths: readonly number[]
   let next = 0;
   if (probe.timeBase && tenths.length) {
     const timeBase = probe.timeBase;
-    const index = strategy === 'pass' ? null : await probePackets(file);
-    const absolute = tenths.map((t) => absoluteThreshold(t, timeBase, probe.startTimeS));
     const spawnCost = options.spawnCost ?? spawnCostFrames(size.width, size.height);
+    const worthIndexing = strategy === 'seek' || (strategy === 'auto' && seekingCanHelp(tenths, probe.fps ?? 0, spawnCost));
+    const index = worthIndexing ? await probePackets(file) : null;
+    const absolute = tenths.map((t) => absoluteThreshold(t, timeBase, probe.startTimeS));
     const plan = index ? planDecode(absolute, index, spawnCost, strategy === 'auto' ? undefined : strategy) : null;
     if (plan?.kind === 'seek') {
       if (stats) {

@@ -3,9 +3,10 @@
  * (every frame up to the last sampled one), or seeking to the keyframe before each group of
  * sampled times and decoding from there (what `-ss T` does for one frame). Seeking pays a new
  * ffmpeg and decoder per group; a pass pays for every frame between the samples. With a
- * keyframe every 2 s and one sample a second, seeking decodes about half the frames of a pass;
- * with a sample every 0.1 s, the pass wins. The plan counts packets (≈ frames decoded) from the
- * stream's packet index, so it chooses per video.
+ * keyframe every 2 s and one sample a second, seeking decodes about half the frames of a pass,
+ * but each of its ffmpegs costs ~70 portrait frames to start, so the pass wins; with five samples
+ * over a minute, seeking decodes a few percent of them. The plan counts packets (≈ frames
+ * decoded) from the stream's packet index, so it chooses per video.
  */
 import type { PacketIndex } from './keyframes';
 
@@ -37,13 +38,31 @@ function lowerBound(xs: readonly bigint[], v: bigint): number {
 }
 
 /**
- * The packets one ffmpeg start costs, in frames of this size: process, demuxer and decoder
- * start plus the seek, about 40 ms, against about 4 ms per megapixel per frame for H.264 on
- * one core (8 ms for a 1080×1920 frame on the CI machine).
+ * The frames one more ffmpeg costs, in frames of this size. Measured on the 2-core CI machine
+ * (ffmpeg 5.1, user + system time of the whole process, as the shell's `time` gives it; ffmpeg's
+ * own `-benchmark` leaves out its start): starting ffmpeg (loading its libraries), opening the
+ * file and seeking take about 300 ms of CPU, whatever the video; decoding H.264 takes about
+ * 2.1 ms per megapixel per frame on one core (4.3 ms for a 1080×1920 frame). So a seek pays off
+ * only across a gap of more than ~70 portrait frames (over 2 s at 30 fps) between sampled times.
  */
+const START_MS = 300;
+const DECODE_MS_PER_MEGAPIXEL = 2.1;
+
 export function spawnCostFrames(width: number, height: number): number {
   const megapixels = Math.max((width * height) / 1e6, 1e-3);
-  return Math.max(2, Math.ceil(40 / (4 * megapixels)));
+  return Math.max(2, Math.ceil(START_MS / (DECODE_MS_PER_MEGAPIXEL * megapixels)));
+}
+
+/**
+ * Whether seeking could beat a pass at all, from the sampled times alone: only when some gap
+ * (before the first sampled time, or between two) spans more frames than an ffmpeg start costs.
+ * When none does, the packet index (another process) is not worth reading.
+ */
+export function seekingCanHelp(tenths: readonly number[], fps: number, spawnCost: number): boolean {
+  if (!tenths.length || !(fps > 0)) return true; // unknown rate: let the index decide
+  let widest = tenths[0]!;
+  for (let i = 1; i < tenths.length; i++) widest = Math.max(widest, tenths[i]! - tenths[i - 1]!);
+  return (widest / 10) * fps > spawnCost;
 }
 
 /**
