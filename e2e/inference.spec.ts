@@ -70,6 +70,14 @@ test('run a batch inference from the form, watch it finish, browse and export th
     await expect(page.getByTestId('infer-job-outcome')).toHaveText(
       `Done: ${total} videos, ${seeded.good.length} read (${frames.length} frames), ${seeded.bad.length} could not be read.`,
     );
+    // Where the run's time went: the summary line, and the stages behind it.
+    const timings = page.getByTestId('infer-timings');
+    await expect(timings.locator('summary')).toHaveText(new RegExp(`^${frames.length} frames in [\\d.]+ s: [\\d.]+ frames/s end to end, [\\d.]+ frames/s model only \\(\\d+ %\\)\\. Bound by (the model|decoding|resize \\+ normalise|probing the files|downloading the videos)\\.$`));
+    await timings.locator('summary').click();
+    await expect(timings.locator('tr[data-stage]')).toHaveCount(6);
+    // Small clips sampled densely: one pass each (a seek would cost more than it skips).
+    await expect(timings.locator('tr[data-stage="Decode (ffmpeg)"]')).toContainText(/\d+ video\(s\) in one pass, 0 by seeking/);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'framelab-infer-timings.png'), fullPage: true });
     await expect(page.getByTestId('infer-counts')).toHaveText(`${seeded.good.length} read · ${frames.length} frames · ${seeded.bad.length} could not be read`);
     for (const dim of ['pov', 'distance']) {
       const rows = page.getByTestId(`dist-${dim}`).locator('.dist-row');
