@@ -77,6 +77,15 @@ export const InferTimings = z.object({
 });
 export type InferTimings = z.infer<typeof InferTimings>;
 
+/** What bounded a run and what would help: the closing log line and the Inference screen say the same. */
+export const RUN_BOUND: Record<InferTimings['bound'], { what: string; why: string }> = {
+  model: { what: 'the model', why: 'busy most of the run; faster decoding would not help' },
+  decode: { what: 'decoding', why: 'the model waited for frames; more --workers, hardware decoding or fewer frames would help' },
+  resize: { what: 'resize + normalise', why: 'the model waited for frames; build the image addon: npm run build:native' },
+  probe: { what: 'probing the files', why: 'many short videos?' },
+  download: { what: 'downloading the videos', why: 'the model waited for the bucket' },
+};
+
 export const InferResult = z.object({
   /** This run's frames (none when every video was already done). */
   timings: InferTimings.nullable().optional(),

@@ -349,16 +349,11 @@ async function* serve(
   let awaitingSentinel = sentinel !== null;
   try {
     for await (const { frame, data } of pass) {
+      // The sentinel may serve no time at all; any other kept frame must serve one.
       if (awaitingSentinel) {
         if (frame.pts !== sentinel) break;
         awaitingSentinel = false;
-        previous = frame.pts;
-        const image: RgbImage = { width: frame.width, height: frame.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-        while (next < indices.length && thresholds[next]! <= frame.pts) yield { index: indices[next++]!, image };
-        if (next >= indices.length) break;
-        continue;
-      }
-      if (next >= indices.length || frame.pts < thresholds[next]! || (previous !== null && frame.pts <= previous)) break;
+      } else if (next >= indices.length || frame.pts < thresholds[next]! || (previous !== null && frame.pts <= previous)) break;
       previous = frame.pts;
       const image: RgbImage = { width: frame.width, height: frame.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
       while (next < indices.length && thresholds[next]! <= frame.pts) yield { index: indices[next++]!, image };

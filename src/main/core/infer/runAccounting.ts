@@ -4,7 +4,7 @@
  * working and waiting, so a user sees what bounds the run: the model (it was busy nearly all
  * the time) or what feeds it (decoding, resizing, downloading), with the figures that say so.
  */
-import type { InferTimings } from '../../../shared/infer';
+import { RUN_BOUND, type InferTimings } from '../../../shared/infer';
 import type { PipelineTimings } from './pipeline';
 
 export interface RunFigures {
@@ -49,14 +49,6 @@ export function inferTimings(t: PipelineTimings, f: RunFigures): InferTimings {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const BOUND_WORDS: Record<InferTimings['bound'], string> = {
-  model: 'the model (busy most of the run; faster decoding would not help)',
-  decode: 'decoding (the model waited for frames; more --workers, hardware decoding or fewer frames would help)',
-  resize: 'resize + normalise (the model waited for frames; build the image addon: npm run build:native)',
-  probe: 'probing the files (many short videos?)',
-  download: 'downloading the videos',
-};
-
 /** The job's closing log line (its first sentence is what bench/inferPipeline.ts reads). */
 export function accountingLine(t: InferTimings): string {
   const share = t.seconds > 0 ? Math.round((100 * t.modelBusyMs) / (t.seconds * 1000)) : 0;
@@ -70,6 +62,6 @@ export function accountingLine(t: InferTimings): string {
     `Model: busy ${s(t.modelBusyMs)} (${share} % of the run), idle ${s(t.modelIdleMs)} waiting for frames; frames waited ${(t.queueWaitPerFrameMs / 1000).toFixed(2)} s in the queue on average. ` +
     `Workers (${t.workers}, times summed over them): waiting on ffmpeg ${s(t.decodeWaitMs)} (ffmpeg CPU ${s(t.ffmpegCpuMs)}; ${decoding}), ` +
     `resize + normalise ${s(t.resizeMs)} CPU, probe ${s(t.probeMs)}, download ${s(t.downloadMs)}, waiting for room in the queue ${s(t.queueFullMs)}. ` +
-    `Bound by ${BOUND_WORDS[t.bound]}.`
+    `Bound by ${RUN_BOUND[t.bound].what} (${RUN_BOUND[t.bound].why}).`
   );
 }

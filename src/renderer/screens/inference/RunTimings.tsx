@@ -1,14 +1,6 @@
-import type { InferTimings } from '../../../shared/infer';
+import { RUN_BOUND, type InferTimings } from '../../../shared/infer';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-const BOUND: Record<InferTimings['bound'], string> = {
-  model: 'the model: it was busy most of the run, so faster decoding would not help',
-  decode: 'decoding: the model waited for frames (more workers, hardware decoding or fewer frames would help)',
-  resize: 'resize + normalise: the model waited for frames (the image addon, `npm run build:native`, does it natively)',
-  probe: 'probing the files',
-  download: 'downloading the videos',
-};
 
 /**
  * Where a finished run's time went (the job's closing log line, as a table): end to end vs
@@ -27,7 +19,7 @@ export function RunTimings({ timings: t }: { timings: InferTimings }) {
     <details className="run-timings" data-testid="infer-timings" data-bound={t.bound}>
       <summary>
         {t.frames} frames in {t.seconds.toFixed(1)} s: {t.endToEndFps.toFixed(2)} frames/s end to end, {t.modelOnlyFps.toFixed(2)} frames/s model only ({Math.round((100 * t.endToEndFps) / Math.max(t.modelOnlyFps, 1e-9))} %). Bound by{' '}
-        {BOUND[t.bound].split(':')[0]}.
+        {RUN_BOUND[t.bound].what}.
       </summary>
       <table className="table">
         <thead>
@@ -48,7 +40,7 @@ export function RunTimings({ timings: t }: { timings: InferTimings }) {
         </tbody>
       </table>
       <p className="small muted">
-        Bound by {BOUND[t.bound]}. Workers&apos; times are summed over the {t.workers} worker(s) and overlap the model&apos;s.
+        Bound by {RUN_BOUND[t.bound].what}: {RUN_BOUND[t.bound].why}. Workers&apos; times are summed over the {t.workers} worker(s) and overlap the model&apos;s.
       </p>
     </details>
   );
