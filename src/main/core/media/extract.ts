@@ -7,13 +7,14 @@ import type { HomePaths } from '../home/paths';
 import { absoluteStoredPath } from '../workspace/files';
 import { FFMPEG_HINT, ffmpegCommand, ffmpegReason, isMissingBinary } from './ffmpegPaths';
 import { trackChild } from '../jobs/childProcesses';
+import { writeThumbnail } from './thumbnail';
 
 /**
- * Extracts one frame (full size) and its thumbnail (320 px wide) as JPEGs at a timestamp.
- * Runs in a job process, which may not write the database: files go under a temporary name
- * beside their final place, and the owner renames and registers them in one transaction.
+ * Extracts one frame (full size, by ffmpeg) and its thumbnail (320 px wide, resized from that
+ * JPEG by thumbnail.ts) at a timestamp. Runs in a job process, which may not write the database:
+ * files go under a temporary name beside their final place, and the owner renames and registers
+ * them in one transaction.
  */
-export const THUMB_WIDTH = 320;
 
 export interface ExtractedFile {
   /** Final place, relative to the files dir (what stored_files records). */
@@ -70,9 +71,7 @@ export async function extractFrame(
   const command = ffmpegCommand(videoFile)
     .seekInput(target.seconds)
     .output(imageAbs)
-    .outputOptions(['-map', '0:v:0', '-frames:v', '1', '-q:v', '2', '-update', '1', '-an'])
-    .output(thumbAbs)
-    .outputOptions(['-map', '0:v:0', '-frames:v', '1', '-q:v', '4', '-update', '1', '-an', '-vf', `scale=${THUMB_WIDTH}:-2`]);
+    .outputOptions(['-map', '0:v:0', '-frames:v', '1', '-q:v', '2', '-update', '1', '-an']);
   const cleanup = () => removeTmpFiles(home, [{ tmp: imageTmp } as ExtractedFile, { tmp: thumbTmp } as ExtractedFile]);
   try {
     await run(command);
@@ -84,9 +83,15 @@ export async function extractFrame(
     throw new Error(`ffmpeg could not extract ${target.frameId}: ${ffmpegReason(err)}`);
   }
   const empty = (file: string) => !fs.existsSync(file) || fs.statSync(file).size === 0;
-  if (empty(imageAbs) || empty(thumbAbs)) {
+  if (empty(imageAbs)) {
     cleanup();
     throw new Error(`ffmpeg found no frame at ${target.seconds.toFixed(1)} s for ${target.frameId}`);
+  }
+  try {
+    await writeThumbnail(imageAbs, thumbAbs);
+  } catch (err) {
+    cleanup();
+    throw new Error(`the thumbnail of ${target.frameId} could not be made: ${(err as Error).message}`);
   }
   return { image: describeFile(home, imageRel, imageTmp), thumb: describeFile(home, thumbRel, thumbTmp) };
 }

@@ -90,6 +90,18 @@ export function resizeAndCrop(img: RgbImage, config: PreprocessingConfig): RgbIm
 }
 
 /**
+ * Pillow's `Image.resize((width, height), filter)` of a whole image: natively when the addon is
+ * built (a crop that is the whole resized image), else the TypeScript port; the same bytes.
+ * Coding thumbnails use it, so the coder's thumbnail is resampled as the model's input is.
+ */
+export function resizeImage(img: RgbImage, width: number, height: number, filter: ResampleFilter = 'bilinear'): RgbImage {
+  if (width === img.width && height === img.height) return img;
+  const addon = imageAddon();
+  if (!addon) return resizeRgb(img, width, height, filter);
+  return { width, height, data: addon.resizeCrop(img.data, img.width, img.height, width, height, 0, 0, width, height, filter) };
+}
+
+/**
  * Per channel c, value v (0…255) → tables[c·256 + v] = (v/255 − mean)/std, computed in float32
  * step by step as ToTensor and Normalize compute it, so the result is bit-identical to torch's.
  */
