@@ -69,7 +69,7 @@ function writePortraitClip(file: string, seconds: number, hue: number): void {
     '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-c:a', 'aac', '-shortest', file]);
 }
 
-export async function inferPipelineBench(clips = 2, seconds = 10): Promise<InferBenchResult | { skipped: string }> {
+export async function inferPipelineBench(clips = 2, seconds = 10, modelThreads?: number): Promise<InferBenchResult | { skipped: string }> {
   if (!pythonHas('torch', 'torchvision')) return { skipped: '/usr/bin/python3 cannot import torchvision' };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-bench-infer-'));
   const core = openCore({ home: path.join(dir, 'home'), mode: 'cli', launcher: nodeForkLauncher() });
@@ -93,7 +93,7 @@ export async function inferPipelineBench(clips = 2, seconds = 10): Promise<Infer
       if (done.status !== 'succeeded') throw new Error(JSON.stringify(done.error));
     }
     const run = async (source: string) => {
-      const job = core.jobs.start('infer.run', { videos: source, models: ['pov@v7', 'distance@v7'], workers: 2, batchSize: 8, outDir: path.join(dir, 'out'), fresh: true });
+      const job = core.jobs.start('infer.run', { videos: source, models: ['pov@v7', 'distance@v7'], workers: 2, ...(modelThreads ? { modelThreads } : {}), batchSize: 8, outDir: path.join(dir, 'out'), fresh: true });
       const done = await core.jobs.waitFor(job.id);
       if (done.status !== 'succeeded') throw new Error(JSON.stringify(done.error));
       return core.jobRepo.logs(job.id).map((l) => l.message).find((m) => m.includes('frames/s end to end'))!;
@@ -110,7 +110,7 @@ export async function inferPipelineBench(clips = 2, seconds = 10): Promise<Infer
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = await inferPipelineBench(Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 20));
+  const result = await inferPipelineBench(Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 20), process.argv[4] ? Number(process.argv[4]) : undefined);
   if ('skipped' in result) console.log(`infer pipeline: skipped (${result.skipped})`);
   else for (const line of describeInfer(result)) console.log(line);
 }

@@ -28,6 +28,12 @@ export const InferParams = z.object({
   sampling: InferSampling.default({ kind: 'every', seconds: 1 }),
   /** Videos probed and decoded at once (ffmpeg processes): I/O and decoding overlap the model. */
   workers: z.number().int().positive().default(4),
+  /**
+   * ONNX Runtime's threads per model call; unset = the cores the decoders leave (at least 1; see
+   * modelThreadsFor). On a CPU-only machine the decoders and the model share the cores, and a
+   * model that takes them all only makes the two preempt each other.
+   */
+  modelThreads: z.number().int().positive().optional(),
   /** Frames per ONNX Runtime call. */
   batchSize: z.number().int().positive().default(16),
   /** Finished videos are saved to the output folder every N videos. */

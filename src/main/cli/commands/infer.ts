@@ -11,7 +11,7 @@ import { withClient } from '../session';
 
 const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN --out DIR|gs://BUCKET/PREFIX
                 [--every S | --per-video K [--random --seed N]]
-                [--workers 4] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh]
+                [--workers 4] [--model-threads N] [--batch 16] [--checkpoint 500] [--shard K/N] [--fresh]
                 [--upload gs://BUCKET/PREFIX] [--keep-cache] [--json]
        framelab infer merge --out DIR SHARD_DIR... [--json]`;
 
@@ -56,6 +56,7 @@ export const inferCommand: Command = {
         random: { type: 'boolean' },
         seed: { type: 'string' },
         workers: { type: 'string' },
+        'model-threads': { type: 'string' },
         batch: { type: 'string' },
         checkpoint: { type: 'string' },
         'checkpoint-every': { type: 'string' },
@@ -85,6 +86,7 @@ export const inferCommand: Command = {
       sampling: sampling(values),
       workers: positive(values.workers, '--workers', true) ?? 4,
       batchSize: positive(values.batch, '--batch', true) ?? 16,
+      ...(values['model-threads'] ? { modelThreads: positive(values['model-threads'], '--model-threads', true) } : {}),
       checkpointEvery: positive(values.checkpoint ?? values['checkpoint-every'], '--checkpoint', true) ?? 500,
       shard: values.shard ? parseShard(values.shard) : null,
       fresh: Boolean(values.fresh),

@@ -41,6 +41,17 @@ export function decodeThreads(workers: number, cores = os.availableParallelism()
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));
 }
 
+/**
+ * ONNX Runtime's threads when the run does not say: the cores left after one per decoding
+ * worker, at least 1. Decoding a sampled frame costs about as much CPU as a ResNet-50 pass on
+ * it, so on a small CPU machine a model taking every core only preempts the decoders and then
+ * waits for them (2 cores, 2 workers: 1 thread, measured faster end to end than 2; bench/
+ * inferPipeline.ts). On CUDA the threads only run the few CPU-side ops.
+ */
+export function modelThreadsFor(workers: number, cores = os.availableParallelism()): number {
+  return Math.max(1, cores - Math.max(1, workers));
+}
+
 /** The frame size ffmpeg outputs: the coded size, turned a quarter by auto-rotation. */
 export function outputSize(probe: Pick<VideoProbe, 'width' | 'height' | 'rotation'>): { width: number; height: number } {
   const quarter = Math.abs(Math.round(probe.rotation / 90)) % 2 === 1;

@@ -6,7 +6,6 @@
  * checkpoint and restored from it first, so the same params resume on a machine with an empty disk.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferCheckpoint, InferParams, InferResult, InferTimings } from '../../../shared/infer';
@@ -32,6 +31,7 @@ import { renderCsvs, type VideoRecord } from './outputs';
 import { MANIFEST_FILE, modelsSidecar, openOutput, PARTS_DIR, partFiles, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
 import { outputTarget, prepareStaging, type OutputTarget } from './outputTarget';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
+import { modelThreadsFor } from './decodeFrames';
 import { hardwareDecoder } from './hwaccel';
 import { accountingLine, inferTimings } from './runAccounting';
 import { checkpointUploader, type CheckpointUploader, type UploadItem } from './upload';
@@ -78,10 +78,10 @@ function sharedPreparer(): Prepare {
   };
 }
 
-async function openModel(home: HomePaths, model: ModelSummary, params: InferParams, ctx: JobContext, prepare: Prepare): Promise<{ model: PipelineModel; session: OrtSession }> {
+async function openModel(home: HomePaths, model: ModelSummary, params: InferParams, threads: number, ctx: JobContext, prepare: Prepare): Promise<{ model: PipelineModel; session: OrtSession }> {
   const file = await verifyModelFile(home, model.weightsPath, model.sha256);
   const onnx = ensureOnnx(home.root, model.sha256, 'full', () => readModel(file).tensors, model.id);
-  const session = await OrtSession.open(onnx, { threads: os.availableParallelism(), batchSize: params.batchSize });
+  const session = await OrtSession.open(onnx, { threads, batchSize: params.batchSize });
   if (session.fallbackReason) ctx.log('info', `${model.id} runs on the CPU: ${session.fallbackReason}`);
   const n = model.classes.length;
   return {
@@ -197,11 +197,13 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   let pipelineStarted = Date.now();
   if (todo.length) {
     ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
-    ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}`);
+    const threads = params.modelThreads ?? modelThreadsFor(params.workers);
+    const why = params.modelThreads ? '' : ` (the cores left by ${params.workers} decoding worker(s); --model-threads sets it)`;
+    ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each${why}`);
     const opened: { model: PipelineModel; session: OrtSession }[] = [];
     try {
       const prepare = sharedPreparer();
-      for (const m of models) opened.push(await openModel(home, m, params, ctx, prepare));
+      for (const m of models) opened.push(await openModel(home, m, params, threads, ctx, prepare));
       pipelineStarted = Date.now();
       await runPipeline(todo, opened.map((o) => o.model), {
         workers: params.workers,
