@@ -67,7 +67,11 @@ export function splitGlobals(argv: string[]): Parsed {
   };
 }
 
-function helpText(): string {
+/**
+ * What `framelab --help` (and a bare `framelab`) prints. This and commandHelpText are the CLI's
+ * only help texts; docs/cli.md is generated from them (`npm run docs:cli`, src/main/cli/docs.ts).
+ */
+export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     `Framelab ${appVersion()} — annotation and model lab for short-form video`,
@@ -83,6 +87,11 @@ function helpText(): string {
   ].join('\n');
 }
 
+/** What `framelab <command> --help` prints (also after a subcommand: `framelab suite run --help`). */
+export function commandHelpText(command: Command): string {
+  return `${command.summary}\nUsage: ${command.usage}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let json = argv.includes('--json');
   try {
@@ -91,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     if (parsed.version) return print(json, { name: 'framelab', version: appVersion() }, appVersion());
     const command = COMMANDS.find((c) => c.name === parsed.command);
     if (parsed.help || !parsed.command) {
-      if (command) return print(json, { usage: command.usage }, `${command.summary}\nUsage: ${command.usage}`);
+      if (command) return print(json, { usage: command.usage }, commandHelpText(command));
       return print(json, { commands: COMMANDS.map((c) => ({ name: c.name, usage: c.usage, summary: c.summary })) }, helpText());
     }
     if (!command) {
