@@ -1,4 +1,4 @@
-// The suite's gated-fusion regressor (REFERENCE §5): one tower per modality, a softmax gate over
+// The suite's gated-fusion regressor (docs/reference.md §5): one tower per modality, a softmax gate over
 // the towers computed from the metadata features and the modality-present mask, a head on the
 // fused vector and the metadata. Plain C++ (no Node-API): every method may run on a worker thread.
 //

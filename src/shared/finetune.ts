@@ -119,7 +119,7 @@ export type ComparisonEntry = z.infer<typeof ComparisonEntry>;
 
 export const CV_CHOICES = ['loo', 'video', 'both'] as const;
 
-/** The lab's small-data recipe (REFERENCE §2); every value editable and recorded. */
+/** The lab's small-data recipe (docs/reference.md §2); every value editable and recorded. */
 export const FinetuneRecipe = z.object({
   optimizer: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
   lr: z.number().positive().max(1).default(1e-5),

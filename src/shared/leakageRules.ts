@@ -1,5 +1,5 @@
 /**
- * The leakage rules (seed 002 §4.2, REFERENCE §5 horizon suite): what a performance model may
+ * The leakage rules (seed 002 §4.2, docs/reference.md §5 horizon suite): what a performance model may
  * never see because it is known only after a video's outcome. Shared so that the config
  * schema can validate the allow-list against the same rules the guard applies.
  */

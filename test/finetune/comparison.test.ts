@@ -16,7 +16,7 @@ function rows(triples: [number, number, number][]): HeldOutPrediction[] {
 }
 
 /**
- * Like the lab's POV run (REFERENCE §2): 45 frames, v7 says "1st person" for everything
+ * Like the lab's POV run (docs/reference.md §2): 45 frames, v7 says "1st person" for everything
  * (14/45 = 0.3111), v8 fixes 4 frames and breaks none (18/45 = 0.4000).
  */
 function povLike(): HeldOutPrediction[] {

@@ -3,7 +3,7 @@ import { binomialHalfCdf, discordantFrames, mcnemarExact } from '../../src/main/
 
 describe("McNemar's exact test (oracle checks in oracles.test.ts)", () => {
   it("gives the lab's v7 → v8 runs their p-values: 4 fixed / 0 regressed, 5 fixed / 1 regressed", () => {
-    // REFERENCE §2: POV 4 folds fixed, 0 regressions; distance 5 fixed, 1 regression.
+    // docs/reference.md §2: POV 4 folds fixed, 0 regressions; distance 5 fixed, 1 regression.
     expect(mcnemarExact(0, 4)).toEqual({ b: 0, c: 4, p: 2 / 16 });
     expect(mcnemarExact(1, 5)).toEqual({ b: 1, c: 5, p: (2 * (1 + 6)) / 64 });
   });

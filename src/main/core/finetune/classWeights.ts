@@ -2,7 +2,7 @@ import { FramelabError } from '../../../shared/errors';
 import { checkLabels } from './labels';
 
 /**
- * Inverse-frequency class weights for one training fold. REFERENCE §2 says only "inverse-
+ * Inverse-frequency class weights for one training fold. docs/reference.md §2 says only "inverse-
  * frequency", so this is scikit-learn's "balanced" formula: w_c = n / (k · n_c), with n the
  * training frames and k the classes present among them (compute_class_weight's n_classes is
  * the labels found in y). With k counting present classes the weights average 1 over the

@@ -3,7 +3,7 @@ import type { Interval } from './bootstrap';
 
 /**
  * Whether to keep v8, and why, in one sentence a researcher can paste into a lab notebook.
- * The rule is the lab's (REFERENCE §2): save only if the chosen metric improves on v7. The
+ * The rule is the lab's (docs/reference.md §2): save only if the chosen metric improves on v7. The
  * interval and p are stated beside it because with ~40 frames a few folds are within noise.
  */
 export interface Decision {

@@ -1,5 +1,5 @@
 /**
- * The `finetune.run` job (REFERENCE §2): fine-tune a base model (v7) on a gold snapshot with
+ * The `finetune.run` job (docs/reference.md §2): fine-tune a base model (v7) on a gold snapshot with
  * cross-validation, score v7 as is and each fold's model on the same held-out frames, compare
  * honestly, and — only when v8 is better on the chosen metric — train v8 on every gold frame
  * and stage it for the registry. Runs in a job process: layer-3 features come from the cache

@@ -2,7 +2,7 @@ import type { StateEntry, TrainableModel } from '../../../../native/index';
 import { mulberry32, seededShuffle } from '../random';
 
 /**
- * Early stopping as every suite model that trains iteratively does it (REFERENCE §5): 15% of
+ * Early stopping as every suite model that trains iteratively does it (docs/reference.md §5): 15% of
  * the *training* rows (at least one, seeded) are held out to decide when to stop, so the run's
  * val and test rows never steer training. gbdt stops its rounds on them; the two neural models
  * share the whole loop below.

@@ -6,7 +6,7 @@ import type { ModalityBlock } from './modalities';
 import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
 
 /**
- * The gated-fusion MLP of the horizon suite (REFERENCE §5; the lab's spec §6.2), trained by the
+ * The gated-fusion MLP of the horizon suite (docs/reference.md §5; the lab's spec §6.2), trained by the
  * addon's GatedFusion module (native/src/gated_fusion.h): one tower per modality (video, audio,
  * text), each Linear → GELU → LayerNorm to width d = 256; a softmax gate over the towers from
  * the metadata features and the modality-present mask (an absent text modality gets weight

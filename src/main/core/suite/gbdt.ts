@@ -7,7 +7,7 @@ import { fitPipeline, transform, type FeatureSource, type PipelineState } from '
 import { fitProjection, memoProjector, PROJECTION_DIM, type ProjectionState } from './projection';
 
 /**
- * The horizon suite's gradient boosting (REFERENCE §5): XGBoost (C API through the addon) on
+ * The horizon suite's gradient boosting (docs/reference.md §5): XGBoost (C API through the addon) on
  * the preprocessed metadata (the one pipeline every model uses — trees need no scaling, but
  * sharing it keeps training and scoring identical) followed by a 128-d PCA projection of the
  * embedding fitted on the training rows (projection.ts). Recipe (the lab's spec §6.4): learning

@@ -1,7 +1,7 @@
 import { kFold } from './splits';
 
 /**
- * Guest (channel/creator) means of the log target, leakage-safe (REFERENCE §5): computed on
+ * Guest (channel/creator) means of the log target, leakage-safe (docs/reference.md §5): computed on
  * training rows only; a guest never seen in training gets the global mean; optionally each
  * guest's mean is shrunk toward the global mean by its count:
  *   m_g = (Σ_g y + k·ȳ) / (n_g + k)       (k = 0: the plain mean)

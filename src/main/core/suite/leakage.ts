@@ -6,7 +6,7 @@ import { describeHeader } from '../workspace/describeContent';
 /**
  * The leakage guard. A performance model must only see what is known when a video is
  * published; anything measured after (the label itself, counters, rates derived from them)
- * would make the model look good and be useless. REFERENCE §5, horizon suite; seed 002 §4.2.
+ * would make the model look good and be useless. docs/reference.md §5, horizon suite; seed 002 §4.2.
  * The rules (the hard set and the name patterns) live in shared/leakageRules.ts, where the
  * config schema validates `leakageAllow` against them.
  */

@@ -1,5 +1,5 @@
 /**
- * Regression metrics of the horizon suite (REFERENCE §5): RMSE / MAE / R² on the log target,
+ * Regression metrics of the horizon suite (docs/reference.md §5): RMSE / MAE / R² on the log target,
  * RMSE / MAE in raw views (expm1 of both), and Spearman's rank correlation. R² is sklearn's
  * r2_score (1 − SSres/SStot); Spearman uses average ranks for ties, like scipy.
  */

@@ -4,7 +4,7 @@ import { holdOutStopRows, trainWithEarlyStopping, type EpochPoint, type NeuralRe
 import { fitPipeline, transform, type FeatureSource, type PipelineState } from './preprocess';
 
 /**
- * The concat MLP of the horizon suite (REFERENCE §5): the preprocessed features (scaled
+ * The concat MLP of the horizon suite (docs/reference.md §5): the preprocessed features (scaled
  * numerics, one-hot categoricals, the embedding) → 1024-512-256 → 1, GELU, dropout 0.2,
  * AdamW, MSE on the log target, early stopping on validation RMSE (max 40 epochs, patience
  * 6), trained by the LibTorch addon's generic MLP. The early-stopping rows are carved out

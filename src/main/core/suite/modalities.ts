@@ -5,7 +5,7 @@ import { readFusedPt, type Embeddings } from './embeddings';
 import { readTorchObject } from '../vision/weights/pth';
 
 /**
- * Per-modality embeddings (REFERENCE §5's video / audio / text vectors) for the gated-fusion
+ * Per-modality embeddings (docs/reference.md §5's video / audio / text vectors) for the gated-fusion
  * model, each read with the same readers as the fused embeddings and joined by video id.
  *
  * Join rule: video and audio are required, so a row missing from either file is dropped (an

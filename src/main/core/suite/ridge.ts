@@ -19,7 +19,7 @@ export interface RidgeFit {
   intercept: number;
 }
 
-/** The lab's grid (REFERENCE §5: 0.1 … 100), half-decade steps. */
+/** The lab's grid (docs/reference.md §5: 0.1 … 100), half-decade steps. */
 export const DEFAULT_ALPHAS = [0.1, 0.3, 1, 3, 10, 30, 100];
 
 /** Solves A x = b for symmetric positive definite A (n×n; symmetric, so row- or column-major alike). */

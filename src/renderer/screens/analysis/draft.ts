@@ -56,7 +56,7 @@ export const DEFAULT_ANALYSIS_DRAFT: AnalysisDraft = {
   seed: 42,
 };
 
-/** The lab's visual predictors, its control and its "visual overload" triple (REFERENCE §4). */
+/** The lab's visual predictors, its control and its "visual overload" triple (docs/reference.md §4). */
 const LAB_PREDICTORS = ['color_entropy', 'avg_objects', 'text_area_ratio', 'text_changes_per_second', 'gaze_at_camera_ratio', 'num_faces', 'has_text'];
 const LAB_TRIPLE = ['color_entropy', 'avg_objects', 'text_area_ratio'];
 const LAB_CONTROLS = ['duration_s'];

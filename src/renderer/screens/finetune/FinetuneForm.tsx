@@ -8,7 +8,7 @@ import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { CV_LABEL } from './format';
 
-/** The lab's recipe (REFERENCE §2), shown as the starting values. */
+/** The lab's recipe (docs/reference.md §2), shown as the starting values. */
 const DEFAULTS = FinetuneRecipe.parse({});
 
 type Text<T> = { [K in keyof T]: string };
