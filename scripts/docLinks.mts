@@ -16,12 +16,6 @@ export interface BrokenLink {
   problem: string;
 }
 
-/**
- * Files another branch is writing at the same time (issue 17: the CLI reference generated from
- * the CLI's help). Links to them are allowed before they land; take an entry out once it has.
- */
-export const PENDING_FILES: readonly string[] = [];
-
 /** The markdown files whose links are checked, relative to the repository root, sorted. */
 export function docFiles(root: string): string[] {
   const files = ['README.md', 'CHANGELOG.md'].filter((f) => fs.existsSync(path.join(root, f)));
@@ -85,7 +79,7 @@ export function linkTargets(line: string): string[] {
 }
 
 /** Every broken relative link of the repository's documentation. */
-export function brokenLinks(root: string, pending: readonly string[] = PENDING_FILES): BrokenLink[] {
+export function brokenLinks(root: string): BrokenLink[] {
   const broken: BrokenLink[] = [];
   const anchorCache = new Map<string, Set<string>>();
   const anchors = (file: string) => {
@@ -105,7 +99,7 @@ export function brokenLinks(root: string, pending: readonly string[] = PENDING_F
         }
         const exists = fs.existsSync(path.join(root, resolved));
         if (!exists) {
-          if (!pending.includes(resolved.replace(/\/$/, ''))) broken.push({ file, line, target, problem: `${resolved} does not exist` });
+          broken.push({ file, line, target, problem: `${resolved} does not exist` });
           continue;
         }
         if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor)) {
