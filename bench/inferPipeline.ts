@@ -7,7 +7,8 @@
  *   ffmpeg command-line references on the same clips, one thread each: a full decode
  *   (`ffmpeg -threads 1 -i clip -f null -`) and a seek per sampled time (`ffmpeg -threads 1
  *   -ss T -i clip -frames:v 1 -f null -`); CPU time (user + system of the whole processes, as
- *   the shell's `time` gives it; ours is bench/decodeOnly.ts less the same process decoding nothing).
+ *   the shell's `time` gives it; ours is bench/decodeOnly.ts less the same process decoding nothing;
+ *   medians of 3 interleaved runs).
  *
  * `npm run bench` runs 2 clips of 10 s; standalone `node --import tsx bench/inferPipeline.ts [CLIPS] [SECONDS]`
  * (default 3 clips of 20 s, the issue's). Needs python3-torch for the seeded weights.
@@ -43,24 +44,31 @@ function cpuMs(command: string[]): number {
   return Math.round((user! + sys!) * 1000);
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /**
  * CPU time to decode every sampled frame of `files`: ours (bench/decodeOnly.ts, less the same
  * process decoding nothing) and the two ffmpeg references, each ffmpeg timed whole (its start
- * included, as ours is), one thread each.
+ * included, as ours is), one thread each. Ours and the full decode are the median of `repeats`
+ * runs, interleaved, so a burst of other work on the machine moves neither alone; the seek
+ * reference (several times dearer, never the cheaper one on these clips) runs once.
  */
-async function decodeComparison(files: string[]): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs'>> {
+async function decodeComparison(files: string[], repeats = 3): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs'>> {
   const script = path.join(import.meta.dirname, 'decodeOnly.ts');
   const node = [process.execPath, '--import', 'tsx', script];
-  const ours = cpuMs([...node, 'auto', ...files]) - cpuMs([...node, 'noop', ...files]);
-  let full = 0;
+  const ours: number[] = [];
+  const full: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    ours.push(cpuMs([...node, 'auto', ...files]) - cpuMs([...node, 'noop', ...files]));
+    full.push(files.reduce((sum, file) => sum + cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']), 0));
+  }
   let seek = 0;
   for (const file of files) {
     const probe = await probeVideo(file);
     const tenths = sampleTimestamps({ kind: 'every', seconds: 1 }, probe.durationS, path.basename(file));
-    full += cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']);
     for (const x of tenths) seek += cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-ss', String(x / 10), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-']);
   }
-  return { oursDecodeCpuMs: ours, fullDecodeCpuMs: full, seekDecodeCpuMs: seek };
+  return { oursDecodeCpuMs: median(ours), fullDecodeCpuMs: median(full), seekDecodeCpuMs: seek };
 }
 
 /** A portrait clip as the lab's corpus has them: 1080×1920, 30 fps, a keyframe every 2 s, AAC audio. */
