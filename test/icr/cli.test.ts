@@ -140,7 +140,7 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
       expect((await run(['--input', SAMPLE])).message).toContain('icr needs --dimension');
       expect((await run(['--input', path.join(dir, 'nope.csv'), '--dimension', 'pov'])).code).toBe('NOT_FOUND');
       expect((await run(['--dimension', 'pov', '--by-video', 'vid'])).message).toContain('--by-video video_id');
-      expect((await run(['--dimension', 'pov', '--bootstrap', 'many'])).message).toContain('--bootstrap takes a whole number');
+      expect((await run(['--dimension', 'pov', '--bootstrap', 'many'])).message).toContain('--bootstrap must be a whole number');
       // Through the real CLI: the envelope on stderr, exit 2, the row and column named.
       const outside = await failure(['icr', '--input', SAMPLE, '--dimension', 'pov', '--categories', '1st person,2nd person,3rd person', '--home', dir], 2);
       expect(outside.code).toBe('INVALID_INPUT');

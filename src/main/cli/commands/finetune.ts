@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { CV_CHOICES, FinetuneRecipe, type FinetuneParams } from '../../../shared/finetune';
-import { parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { jobWarnings, runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -10,15 +10,6 @@ import { withClient } from '../session';
 const USAGE = `framelab finetune --gold SNAPSHOT --dimension D --base D@vN --out DIR [--cv loo|video|both] [--version vN]
                    [--epochs N] [--lr X] [--batch N] [--patience N] [--optimizer adam|adamw|sgd] [--seed S]
                    [--metric macro_f1|accuracy] [--require-significant] [--threads N] [--resamples N] [--json]`;
-
-function number(value: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new FramelabError('INVALID_INPUT', `${flag} must be ${integer ? 'a whole number' : 'a number'}, not "${value}".`);
-  }
-  return n;
-}
 
 export const finetuneCommand: Command = {
   name: 'finetune',
@@ -61,13 +52,13 @@ export const finetuneCommand: Command = {
     const recipe = FinetuneRecipe.parse(
       Object.fromEntries(
         Object.entries({
-          maxEpochs: number(values.epochs, '--epochs', true),
-          lr: number(values.lr, '--lr', false),
-          batchSize: number(values.batch, '--batch', true),
-          patience: number(values.patience, '--patience', true),
+          maxEpochs: numberFlag(values.epochs, 'epochs', { integer: true }),
+          lr: numberFlag(values.lr, 'lr'),
+          batchSize: numberFlag(values.batch, 'batch', { integer: true }),
+          patience: numberFlag(values.patience, 'patience', { integer: true }),
           optimizer: values.optimizer,
-          seed: number(values.seed, '--seed', true),
-          threads: number(values.threads, '--threads', true),
+          seed: numberFlag(values.seed, 'seed', { integer: true }),
+          threads: numberFlag(values.threads, 'threads', { integer: true }),
         }).filter(([, v]) => v !== undefined),
       ),
     );
@@ -80,7 +71,7 @@ export const finetuneCommand: Command = {
       metric: (values.metric ?? 'macro_f1') as FinetuneParams['metric'],
       requireSignificant: values['require-significant'] === true,
       recipe,
-      bootstrapResamples: number(values.resamples, '--resamples', true) ?? 2000,
+      bootstrapResamples: numberFlag(values.resamples, 'resamples', { integer: true }) ?? 2000,
       outDir: out,
     };
     return withClient(globals, async (client, mode) => {

@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { FramesSampleResult, SamplingStrategy } from '../../../shared/media';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { jobWarnings, runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -34,17 +34,11 @@ export function strategyFromFlags(flags: SampleFlags): SamplingStrategy {
   if (flags.seed !== undefined && !flags.random) throw invalid('--seed only applies with --random.');
   if (every !== undefined) {
     if (flags.random) throw invalid('--random applies to --per-video only.');
-    const seconds = Number(every);
-    if (every.trim() === '' || !Number.isFinite(seconds) || seconds < 0.1) {
-      throw invalid(`--every takes seconds, at least 0.1, not "${every}".`);
-    }
-    return { kind: 'every', seconds };
+    return { kind: 'every', seconds: numberFlag(every, 'every', { min: 0.1, unit: 'seconds', usage: USAGE })! };
   }
-  const count = Number(perVideo);
-  if (!Number.isInteger(count) || count < 1) throw invalid(`--per-video takes a whole number ≥ 1, not "${perVideo}".`);
+  const count = numberFlag(perVideo, 'per-video', { integer: true, min: 1, usage: USAGE })!;
   if (!flags.random) return { kind: 'perVideo', count };
-  const seed = flags.seed === undefined ? 0 : Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw invalid(`--seed takes a whole number from 0 to 4294967295, not "${flags.seed}".`);
+  const seed = numberFlag(flags.seed, 'seed', { integer: true, min: 0, max: 0xffffffff, usage: USAGE }) ?? 0;
   return { kind: 'perVideo', count, random: true, seed };
 }
 
@@ -96,8 +90,8 @@ export const framesCommand: Command = {
       return withClient(globals, async (client) => {
         const out = await client.call('frames.list', {
           videoId: videos[0],
-          limit: intOption(values.limit, 'limit', 100) || 100,
-          offset: intOption(values.offset, 'offset', 0),
+          limit: numberFlag(values.limit, 'limit', { integer: true, min: 0 }) || 100,
+          offset: numberFlag(values.offset, 'offset', { integer: true, min: 0 }) ?? 0,
         });
         const lines = out.frames.map((f) => `${f.frameId}  ${f.timestampS.toFixed(1)} s  ${f.image ?? '(no image)'}`);
         lines.push(`${out.frames.length} of ${out.total} frames.`);

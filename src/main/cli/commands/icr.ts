@@ -6,7 +6,7 @@ import { csvIcrReport } from '../../core/icr/csvReport';
 import { chromiumPrinter } from '../../core/icr/chromiumPrinter';
 import { formatOf, writeReport } from '../../core/icr/exportReport';
 import { DEFAULT_RESAMPLES } from '../../core/icr/report';
-import { parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withClient } from '../session';
 import { warnLocalFallback } from '../sourceWarning';
@@ -66,13 +66,6 @@ export function describeReport(report: IcrReport, dimension: string): string {
   return lines.join('\n');
 }
 
-function count(value: string | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) throw invalid(`--${name} takes a whole number from 0 to ${max}, not "${value}".`);
-  return n;
-}
-
 /** "a,b,c" read as one CSV record, so a category holding a comma can be quoted. */
 function categoryList(text: string): string[] {
   const { records, problems } = parseCsv(text);
@@ -113,8 +106,8 @@ export const icrCommand: Command = {
     const dimension = values.dimension?.trim();
     if (!dimension) throw invalid('icr needs --dimension (the column or codebook dimension to report on).');
     const categories = values.categories === undefined ? undefined : categoryList(values.categories);
-    const bootstrap = count(values.bootstrap, 'bootstrap', DEFAULT_RESAMPLES, 100_000);
-    const seed = count(values.seed, 'seed', 1, 0xffffffff);
+    const bootstrap = numberFlag(values.bootstrap, 'bootstrap', { integer: true, min: 0, max: 100_000, usage: USAGE }) ?? DEFAULT_RESAMPLES;
+    const seed = numberFlag(values.seed, 'seed', { integer: true, min: 0, max: 0xffffffff, usage: USAGE }) ?? 1;
     const byVideo = values['by-video']?.trim();
     if (byVideo === '') throw invalid('--by-video takes the column naming each unit\'s video (e.g. video_id).');
 

@@ -4,7 +4,7 @@ import type { InferParams, InferSampling } from '../../../shared/infer';
 import { isGsUrl, sameGsTarget } from '../../core/infer/gsUrl';
 import { mergeShards } from '../../core/infer/merge';
 import { parseShard } from '../../core/infer/videoList';
-import { parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -15,25 +15,15 @@ const USAGE = `framelab infer --videos DIR|gs://BUCKET/PREFIX --models D@vN,D@vN
                 [--upload gs://BUCKET/PREFIX] [--keep-cache] [--json]
        framelab infer merge --out DIR SHARD_DIR... [--json]`;
 
-function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new FramelabError('INVALID_INPUT', `${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${value}".`);
-  }
-  return n;
-}
-
 function sampling(values: Record<string, string | boolean | undefined>): InferSampling {
-  const every = positive(values.every as string | undefined, '--every', false);
-  const perVideo = positive(values['per-video'] as string | undefined, '--per-video', true);
+  const every = numberFlag(values.every as string | undefined, 'every', { positive: true, unit: 'seconds' });
+  const perVideo = numberFlag(values['per-video'] as string | undefined, 'per-video', { integer: true, min: 1 });
   if (every !== undefined && perVideo !== undefined) throw new FramelabError('INVALID_INPUT', 'Give --every or --per-video, not both.');
   if ((values.random || values.seed !== undefined) && perVideo === undefined) {
     throw new FramelabError('INVALID_INPUT', '--random and --seed go with --per-video K.');
   }
   if (perVideo !== undefined) {
-    const seed = values.seed === undefined ? 0 : Number(values.seed);
-    if (!Number.isInteger(seed)) throw new FramelabError('INVALID_INPUT', `--seed must be a whole number, not "${values.seed}".`);
+    const seed = numberFlag(values.seed as string | undefined, 'seed', { integer: true }) ?? 0;
     return { kind: 'perVideo', count: perVideo, random: Boolean(values.random), seed };
   }
   return { kind: 'every', seconds: every ?? 1 };
@@ -84,10 +74,10 @@ export const inferCommand: Command = {
       videos: values.videos.startsWith('gs://') ? values.videos : path.resolve(values.videos),
       models: values.models.split(',').map((m) => m.trim()).filter(Boolean),
       sampling: sampling(values),
-      workers: positive(values.workers, '--workers', true) ?? 4,
-      batchSize: positive(values.batch, '--batch', true) ?? 16,
-      ...(values['model-threads'] ? { modelThreads: positive(values['model-threads'], '--model-threads', true) } : {}),
-      checkpointEvery: positive(values.checkpoint ?? values['checkpoint-every'], '--checkpoint', true) ?? 500,
+      workers: numberFlag(values.workers, 'workers', { integer: true, min: 1 }) ?? 4,
+      batchSize: numberFlag(values.batch, 'batch', { integer: true, min: 1 }) ?? 16,
+      ...(values['model-threads'] ? { modelThreads: numberFlag(values['model-threads'], 'model-threads', { integer: true, min: 1 }) } : {}),
+      checkpointEvery: numberFlag(values.checkpoint ?? values['checkpoint-every'], 'checkpoint', { integer: true, min: 1 }) ?? 500,
       shard: values.shard ? parseShard(values.shard) : null,
       fresh: Boolean(values.fresh),
       outDir: out,

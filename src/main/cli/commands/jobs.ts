@@ -2,7 +2,7 @@ import type { Client } from '../../../shared/client';
 import { FramelabError } from '../../../shared/errors';
 import { isPaused, JOB_KIND_NAMES, JOB_STATUSES, type JobKind, type JobStatus, type JobSummary } from '../../../shared/jobs';
 import { waitForJob } from '../../../shared/waitForJob';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command, CommandResult, GlobalOptions } from '../command';
 import { progressPrinter } from '../progress';
 import { withClient } from '../session';
@@ -90,7 +90,7 @@ export const jobsCommand: Command = {
           for (const s of status) {
             if (!JOB_STATUSES.includes(s)) throw new FramelabError('INVALID_INPUT', `Unknown status "${s}"; use one of ${JOB_STATUSES.join(', ')}.`);
           }
-          const { jobs } = await client.call('jobs.list', { status: status.length ? status : undefined, limit: intOption(values.limit, 'limit', 100) });
+          const { jobs } = await client.call('jobs.list', { status: status.length ? status : undefined, limit: numberFlag(values.limit, 'limit', { integer: true, min: 0 }) ?? 100 });
           return { value: { jobs }, text: jobs.length ? jobs.map(jobLine).join('\n') : 'No jobs yet.' };
         }
         case 'show': {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { EXPORT_FORMATS, type ModelSummary, type ModelsExportParams } from '../../../shared/models';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -86,7 +86,7 @@ export const modelsCommand: Command = {
       const params = {
         model: required(values.model, '--model', 'predict'),
         images: rest.map((p) => path.resolve(p)),
-        batchSize: intOption(values.batch, 'batch', 8) || 8,
+        batchSize: numberFlag(values.batch, 'batch', { integer: true, min: 0 }) || 8,
       };
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'models.predict', params);

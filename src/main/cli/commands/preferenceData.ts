@@ -8,7 +8,7 @@ import {
   type Rating,
   type RatingsImportReport,
 } from '../../../shared/preference';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { CommandResult, GlobalOptions } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -162,8 +162,8 @@ export const ratingsSubcommand: PreferenceSubcommand = {
             rater: values.rater,
             raterType: values.type as 'owner' | 'other' | undefined,
             videoId: values.video,
-            limit: intOption(values.limit, 'limit', 100) || 100,
-            offset: intOption(values.offset, 'offset', 0),
+            limit: numberFlag(values.limit, 'limit', { integer: true, min: 0 }) || 100,
+            offset: numberFlag(values.offset, 'offset', { integer: true, min: 0 }) ?? 0,
           }),
         );
         const shown = page.ratings.length ? page.ratings.map(ratingLine) : ['No ratings.'];

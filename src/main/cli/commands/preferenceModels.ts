@@ -9,7 +9,7 @@ import type {
   PreferenceStatus,
   PreferenceTrainResult,
 } from '../../../shared/preferenceWorkflow';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { CommandResult } from '../command';
 import { runJobForResult } from '../jobResult';
 import { withClient } from '../session';
@@ -37,20 +37,6 @@ function usageError(usage: string) {
 
 function noPositionals(positionals: string[], usage: string): void {
   if (positionals.length) throw usageError(usage)(`Unexpected "${positionals.join(' ')}".`);
-}
-
-function numberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new FramelabError('INVALID_INPUT', `--${name} must be a number from ${min} to ${max}, not "${value}".`);
-  return n;
-}
-
-function positiveInt(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = intOption(value, name, 0);
-  if (n < 1) throw new FramelabError('INVALID_INPUT', `--${name} must be a whole number ≥ 1, not "${value}".`);
-  return n;
 }
 
 export function describeEligibility(e: EligibilityReport): string[] {
@@ -84,8 +70,8 @@ export const correlateSubcommand: PreferenceSubcommand = {
     const result = await withClient(globals, (client) =>
       client.call('preference.correlate', {
         analysisVersion: values.version,
-        minFeatures: values['min-features'] === undefined ? undefined : intOption(values['min-features'], 'min-features', 100),
-        top: positiveInt(values.top, 'top'),
+        minFeatures: numberFlag(values['min-features'], 'min-features', { integer: true, min: 0 }),
+        top: numberFlag(values.top, 'top', { integer: true, min: 1 }),
       }),
     );
     return { value: result, text: describeCorrelations(result) };
@@ -146,14 +132,14 @@ export const trainSubcommand: PreferenceSubcommand = {
     }
     const params = {
       kind: (values.model ?? 'ridge') as 'ridge' | 'random_forest',
-      top: positiveInt(values.top, 'top') ?? 50,
-      prune: numberOption(values.prune, 'prune', 0, 1) ?? null,
+      top: numberFlag(values.top, 'top', { integer: true, min: 1 }) ?? 50,
+      prune: numberFlag(values.prune, 'prune', { min: 0, max: 1 }) ?? null,
       multiOutput: values['multi-output'] ?? false,
       activateIfAdvised: values['activate-if-advised'] ?? false,
       notes: values.notes ?? '',
       analysisVersion: values.version,
-      minFeatures: values['min-features'] === undefined ? 100 : intOption(values['min-features'], 'min-features', 100),
-      minRatings: positiveInt(values['min-ratings'], 'min-ratings') ?? 200,
+      minFeatures: numberFlag(values['min-features'], 'min-features', { integer: true, min: 0 }) ?? 100,
+      minRatings: numberFlag(values['min-ratings'], 'min-ratings', { integer: true, min: 1 }) ?? 200,
     };
     // A job: progress on stderr, Ctrl-C cancels it (nothing stored).
     const result = await withClient(globals, async (client, mode) => (await runJobForResult(client, mode, globals, 'preference.train', params)).result);

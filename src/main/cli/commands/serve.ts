@@ -6,7 +6,7 @@ import { openCore } from '../../core/core';
 import { chromiumPrinter } from '../../core/icr/chromiumPrinter';
 import { nodeForkLauncher } from '../../core/jobs/launcher';
 import { startServer } from '../../core/server/server';
-import { intOption, parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
 const USAGE = 'framelab serve [--port N] [--home DIR]';
@@ -18,7 +18,7 @@ export const serveCommand: Command = {
   summary: 'Run Framelab in the browser: serves the app and its API on 127.0.0.1 with a per-launch token',
   async run(args, globals) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' } }, USAGE);
-    const port = intOption(values.port, 'port', 4780);
+    const port = numberFlag(values.port, 'port', { integer: true, min: 0 }) ?? 4780;
     // Right after `npm ci` nothing is built yet: build the pages first (a failed build still
     // serves the API, and the pages answer 503 saying how to build them).
     buildAppIfNeeded(appRoot());

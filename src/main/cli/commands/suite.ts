@@ -4,7 +4,7 @@ import { FramelabError } from '../../../shared/errors';
 import { SuiteConfig, SuiteEmbedTextParams, SuiteScoreParams, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
 import { zodMessage } from '../../core/zodMessage';
 import { resolveConfigPaths } from '../../core/suite/prepare';
-import { parseCommandArgs } from '../args';
+import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';
 import { suiteActivate, suiteCompare, suiteModels, suiteRerun } from './suiteRegistry';
@@ -154,8 +154,7 @@ export const suiteCommand: Command = {
     if (action === 'embed-text') {
       const { metadata, column, model, out } = values;
       if (!metadata || !column || !model || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite embed-text needs --metadata, --column, --model and --out.\nUsage: ${USAGE}`);
-      const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
-      if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new FramelabError('INVALID_INPUT', `--batch-size must be a whole number ≥ 1; got ${values['batch-size']}.`);
+      const batchSize = numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 1 });
       const params = SuiteEmbedTextParams.safeParse({ input: path.resolve(metadata), column, model: path.resolve(model), out: path.resolve(out), overwrite: values.overwrite ?? false, idColumn: values['id-column'], batchSize });
       if (!params.success) throw new FramelabError('INVALID_INPUT', `suite embed-text: ${zodMessage(params.error)}`);
       return withClient(globals, async (client, mode) => {

@@ -1,21 +1,21 @@
-import { analysisExportHandlers } from './analysisExportHandlers';
-import { analysisHandlers } from './analysisHandlers';
-import { annotationsHandlers } from './annotationsHandlers';
+import { analysisExportHandlers } from '../analysis/exportHandlers';
+import { analysisHandlers } from '../analysis/handlers';
+import { annotationsHandlers } from '../annotations/handlers';
 import { appHandlers } from './appHandlers';
-import { codingHandlers } from './codingHandlers';
-import { finetuneHandlers } from './finetuneHandlers';
-import { goldHandlers } from './goldHandlers';
-import { icrHandlers } from './icrHandlers';
-import { inferHandlers } from './inferHandlers';
-import { jobsHandlers } from './jobsHandlers';
-import { mediaHandlers } from './mediaHandlers';
-import { syncHandlers } from './syncHandlers';
-import { modelsHandlers } from './modelsHandlers';
-import { preferenceDataHandlers } from './preferenceDataHandlers';
-import { preferenceModelHandlers } from './preferenceModelHandlers';
+import { codingHandlers } from '../coding/handlers';
+import { finetuneHandlers } from '../finetune/handlers';
+import { goldHandlers } from '../gold/handlers';
+import { icrHandlers } from '../icr/handlers';
+import { inferHandlers } from '../infer/handlers';
+import { jobsHandlers } from '../jobs/handlers';
+import { mediaHandlers } from '../media/handlers';
+import { syncHandlers } from '../sync/handlers';
+import { modelsHandlers } from '../models/handlers';
+import { preferenceDataHandlers } from '../preference/dataHandlers';
+import { preferenceModelHandlers } from '../preference/modelHandlers';
 import { suiteHandlers } from './suiteHandlers';
 import type { Handlers } from './types';
-import { workspaceHandlers } from './workspaceHandlers';
+import { workspaceHandlers } from '../workspace/handlers';
 
 /** Feature groups merged into the one map every transport serves. */
 export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers, preferenceModelHandlers, analysisHandlers };

@@ -1,6 +1,6 @@
-import { projectIcrReport } from '../icr/project';
+import { projectIcrReport } from './project';
 import { freshAnnotationsSource } from '../sync/source';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 export const icrHandlers: HandlerGroup<'icr.report'> = {
   'icr.report': async (input, core) => {

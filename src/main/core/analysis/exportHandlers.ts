@@ -1,6 +1,6 @@
-import { exportRun } from '../analysis/exportRun';
-import { analysisRunDirOf } from '../analysis/runs';
-import type { HandlerGroup } from './types';
+import { exportRun } from './exportRun';
+import { analysisRunDirOf } from './runs';
+import type { HandlerGroup } from '../api/types';
 
 /** `analysis.export`: a finished run's tables into a folder the caller chose (outputPaths rules). */
 export const analysisExportHandlers: HandlerGroup<'analysis.export'> = {

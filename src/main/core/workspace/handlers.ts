@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { JOB_STATUSES, type IntegrityReport } from '../../../shared/jobs';
 import { schemaVersion } from '../db/open';
 import type { Core } from '../core';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 function fileSize(file: string): number {
   try {

@@ -1,10 +1,10 @@
 import { FramelabError, isErrorCode } from '../../../shared/errors';
 import { AnalysesImportReport } from '../../../shared/preference';
-import { analysesSummary, analysisView } from '../preference/analyses';
-import { listCurrentRatings, ratingHistory, ratingQueue, saveRating } from '../preference/ratings';
-import { exportRatings, importRatings } from '../preference/ratingsFile';
-import { listRatingConflicts } from '../preference/ratingsSync';
-import type { HandlerGroup } from './types';
+import { analysesSummary, analysisView } from './analyses';
+import { listCurrentRatings, ratingHistory, ratingQueue, saveRating } from './ratings';
+import { exportRatings, importRatings } from './ratingsFile';
+import { listRatingConflicts } from './ratingsSync';
+import type { HandlerGroup } from '../api/types';
 
 type PreferenceDataMethods =
   | 'preference.analyses.import'

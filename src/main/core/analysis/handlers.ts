@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
-import { analysisColumns, loadAnalysisData } from '../analysis/data';
-import { analysisRunDetail, listAnalysisRuns } from '../analysis/runs';
+import { analysisColumns, loadAnalysisData } from './data';
+import { analysisRunDetail, listAnalysisRuns } from './runs';
 import { regularFile, regularFolder } from '../workspace/inputPaths';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 /** A path from the API: absolute (the owner may run in another folder than the caller). */
 function absolute(p: string, field: string): string {

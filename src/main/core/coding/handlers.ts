@@ -1,9 +1,9 @@
-import { assignFrames } from '../coding/assignments';
-import { changeCodebook, codebookHistory, readCodebook } from '../coding/codebook';
-import { listCoders, upsertCoder } from '../coding/coders';
-import { saveFrameCodes, setFlag, undoLastSave } from '../coding/codes';
-import { codingQueue } from '../coding/queue';
-import type { HandlerGroup } from './types';
+import { assignFrames } from './assignments';
+import { changeCodebook, codebookHistory, readCodebook } from './codebook';
+import { listCoders, upsertCoder } from './coders';
+import { saveFrameCodes, setFlag, undoLastSave } from './codes';
+import { codingQueue } from './queue';
+import type { HandlerGroup } from '../api/types';
 
 type CodingMethods =
   | 'codebook.get'

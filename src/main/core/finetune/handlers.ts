@@ -5,7 +5,7 @@ import type { JobSummary } from '../../../shared/jobs';
 import type { Core } from '../core';
 import { cached } from '../db/open';
 import { findModel } from '../models/registry';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 /**
  * Fine-tune runs as the screens read them. A run is a `finetune.run` job: its live state is the

@@ -1,5 +1,5 @@
-import { activateModel, listModels } from '../models/registry';
-import type { HandlerGroup } from './types';
+import { activateModel, listModels } from './registry';
+import type { HandlerGroup } from '../api/types';
 
 /** The model registry; importing, predicting and exporting run as jobs. */
 export const modelsHandlers: HandlerGroup<'models.list' | 'models.activate'> = {

@@ -1,5 +1,5 @@
-import { syncBeforeJob } from '../jobs/annotationsFirst';
-import type { HandlerGroup } from './types';
+import { syncBeforeJob } from './annotationsFirst';
+import type { HandlerGroup } from '../api/types';
 
 export const jobsHandlers: HandlerGroup<'jobs.list' | 'jobs.get' | 'jobs.start' | 'jobs.cancel' | 'jobs.pause' | 'jobs.resume'> = {
   'jobs.list': (input, core) => ({ jobs: core.jobRepo.list(input) }),

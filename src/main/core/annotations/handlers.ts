@@ -1,8 +1,8 @@
 import { AnnotationsImportReport } from '../../../shared/annotations';
 import { FramelabError, isErrorCode } from '../../../shared/errors';
-import { exportAnnotations } from '../annotations/exportAnnotations';
-import { listRecode } from '../annotations/recode';
-import type { HandlerGroup } from './types';
+import { exportAnnotations } from './exportAnnotations';
+import { listRecode } from './recode';
+import type { HandlerGroup } from '../api/types';
 
 type AnnotationsMethods = 'annotations.import' | 'annotations.export' | 'recode.list';
 

@@ -6,13 +6,13 @@ import type { InferOutputFolder, InferRunOverview } from '../../../shared/inferR
 import type { JobSummary } from '../../../shared/jobs';
 import type { Core } from '../core';
 import { cached } from '../db/open';
-import { exportResults } from '../infer/exportResults';
-import { frameImage } from '../infer/frameImage';
-import { MANIFEST_FILE } from '../infer/outputState';
-import { isGsUrl } from '../infer/gsUrl';
-import { localStateDir } from '../infer/outputTarget';
-import { indexedVideo, resultsIndex } from '../infer/resultsIndex';
-import type { HandlerGroup } from './types';
+import { exportResults } from './exportResults';
+import { frameImage } from './frameImage';
+import { MANIFEST_FILE } from './outputState';
+import { isGsUrl } from './gsUrl';
+import { localStateDir } from './outputTarget';
+import { indexedVideo, resultsIndex } from './resultsIndex';
+import type { HandlerGroup } from '../api/types';
 
 /**
  * Batch inference results as the screens read them (issue 9, item 5). Runs start, cancel and

@@ -1,10 +1,10 @@
 import { FramelabError } from '../../../shared/errors';
 import { SyncSettings } from '../../../shared/sync';
-import { fetchBucketObjects, listBucketEntries } from '../sync/bucketFiles';
-import { listConflicts, resolveConflict } from '../sync/conflicts';
-import { listRounds } from '../sync/status';
+import { fetchBucketObjects, listBucketEntries } from './bucketFiles';
+import { listConflicts, resolveConflict } from './conflicts';
+import { listRounds } from './status';
 import type { Core } from '../core';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 type SyncMethods =
   | 'sync.status'

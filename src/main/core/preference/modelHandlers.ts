@@ -1,11 +1,11 @@
 import { FramelabError, isErrorCode } from '../../../shared/errors';
 import { PreferenceTrainResult } from '../../../shared/preferenceWorkflow';
-import { expectedList, getSnapshot, listSnapshots, runCorrelations, saveExpectedList } from '../preference/correlationRuns';
-import { eligibleRatings } from '../preference/eligibility';
-import { activatePreferenceModel, activePreferenceModel, listPreferenceModels } from '../preference/registry';
-import { scoreAllToCsv, scoreAnalysisFile, scoresByVideo, scoreVideo } from '../preference/scoring';
-import { preferenceStatus } from '../preference/status';
-import type { HandlerGroup } from './types';
+import { expectedList, getSnapshot, listSnapshots, runCorrelations, saveExpectedList } from './correlationRuns';
+import { eligibleRatings } from './eligibility';
+import { activatePreferenceModel, activePreferenceModel, listPreferenceModels } from './registry';
+import { scoreAllToCsv, scoreAnalysisFile, scoresByVideo, scoreVideo } from './scoring';
+import { preferenceStatus } from './status';
+import type { HandlerGroup } from '../api/types';
 
 type PreferenceModelMethods =
   | 'preference.eligibility'

@@ -1,12 +1,12 @@
 import { FramelabError } from '../../../shared/errors';
-import { adjudicate } from '../gold/adjudication';
-import { listDisagreements } from '../gold/disagreements';
-import { exportSnapshot, listSnapshots, takeSnapshot } from '../gold/goldSet';
+import { adjudicate } from './adjudication';
+import { listDisagreements } from './disagreements';
+import { exportSnapshot, listSnapshots, takeSnapshot } from './goldSet';
 import { coverage } from '../icr/coverage';
 import { freshAnnotationsSource } from '../sync/source';
 import { projectReportContext, writeReport } from '../icr/exportReport';
 import { fileOutput } from '../workspace/outputPaths';
-import type { HandlerGroup } from './types';
+import type { HandlerGroup } from '../api/types';
 
 export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
   'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),

@@ -1,5 +1,5 @@
-import { listFrames, listVideos } from '../media/queries';
-import type { HandlerGroup } from './types';
+import { listFrames, listVideos } from './queries';
+import type { HandlerGroup } from '../api/types';
 
 /** Reads over imported videos and sampled frames; importing and sampling run as jobs. */
 export const mediaHandlers: HandlerGroup<'videos.list' | 'frames.list'> = {
