@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { Coder, QueueCounts } from '../../shared/coding';
-import { client } from '../api/client';
-import { useStore } from '../store';
+import type { Coder, QueueCounts } from '../../../shared/coding';
+import { client } from '../../api/client';
+import { useStore } from '../../store';
 import './coderProgress.css';
 
 /**

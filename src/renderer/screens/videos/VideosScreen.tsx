@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { MediaImportResult, VideoSummary } from '../../shared/media';
-import { client } from '../api/client';
-import { JobInline } from '../components/JobInline';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
+import type { MediaImportResult, VideoSummary } from '../../../shared/media';
+import { client } from '../../api/client';
+import { JobInline } from '../../components/JobInline';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { BucketEntry, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings } from '../../shared/sync';
-import { client } from '../api/client';
-import { formatBytes, formatTime } from '../components/format';
-import { syncHeadline } from '../components/SyncBadge';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
+import type { BucketEntry, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings } from '../../../shared/sync';
+import { client } from '../../api/client';
+import { formatBytes, formatTime } from '../../components/format';
+import { syncHeadline } from '../../components/SyncBadge';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
 
 /**
  * Sync with the bucket: where things stand, the settings with a connection test, the conflicts

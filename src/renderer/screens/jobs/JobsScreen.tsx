@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { JobRow, JobStatusBadge } from '../components/JobRow';
-import { formatTime } from '../components/format';
-import { useStore } from '../store';
-import { loadJobDetail } from '../store/actions';
+import { JobRow, JobStatusBadge } from '../../components/JobRow';
+import { formatTime } from '../../components/format';
+import { useStore } from '../../store';
+import { loadJobDetail } from '../../store/actions';
 
 function JobDetail({ jobId }: { jobId: string }) {
   const job = useStore((s) => s.jobs[jobId]);

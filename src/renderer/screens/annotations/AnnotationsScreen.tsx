@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { AnnotationsImportReport, type RecodeEntry } from '../../shared/annotations';
-import { client } from '../api/client';
-import { callConfirmingOverwrite } from '../api/confirmOverwrite';
-import { ProgressBar } from '../components/ProgressBar';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
+import { AnnotationsImportReport, type RecodeEntry } from '../../../shared/annotations';
+import { client } from '../../api/client';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { client } from '../api/client';
-import { useStore } from '../store';
-import { loadCodingSetup } from '../store/codingActions';
-import { notifyError } from '../store/notifyError';
+import { client } from '../../api/client';
+import { useStore } from '../../store';
+import { loadCodingSetup } from '../../store/codingActions';
+import { notifyError } from '../../store/notifyError';
 import { CoderProgress } from './CoderProgress';
 
 /** The lead's setup: coder profiles, and the assignment of frames with an overlap set. */

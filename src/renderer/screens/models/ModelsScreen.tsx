@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { JobSummary } from '../../shared/jobs';
-import type { ModelSummary, ModelsPredictResult } from '../../shared/models';
-import { client } from '../api/client';
-import { callConfirmingOverwrite } from '../api/confirmOverwrite';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
-import { JobInline } from '../components/JobInline';
-import { isActive } from '../components/format';
+import type { JobSummary } from '../../../shared/jobs';
+import type { ModelSummary, ModelsPredictResult } from '../../../shared/models';
+import { client } from '../../api/client';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
+import { JobInline } from '../../components/JobInline';
+import { isActive } from '../../components/format';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 

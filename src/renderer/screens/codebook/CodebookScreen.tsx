@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { CodebookChange, Category, Dimension } from '../../shared/coding';
-import { client } from '../api/client';
-import { useStore } from '../store';
-import { loadCodingSetup } from '../store/codingActions';
-import { notifyError } from '../store/notifyError';
-import { leadPerson } from '../store/role';
+import type { CodebookChange, Category, Dimension } from '../../../shared/coding';
+import { client } from '../../api/client';
+import { useStore } from '../../store';
+import { loadCodingSetup } from '../../store/codingActions';
+import { notifyError } from '../../store/notifyError';
+import { leadPerson } from '../../store/role';
 
 /** Apply one codebook edit; the core versions it and refuses what would lose or blank codes. */
 async function change(edit: CodebookChange): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { useStore } from '../store';
-import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../store/actions';
-import { formatBytes, formatTime } from '../components/format';
-import { StartChecklist } from './start/StartChecklist';
+import { useStore } from '../../store';
+import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../../store/actions';
+import { formatBytes, formatTime } from '../../components/format';
+import { StartChecklist } from '../start/StartChecklist';
 
 const CAPABILITY_LABELS: Record<string, string> = {
   ffmpeg: 'ffmpeg (video decoding)',
