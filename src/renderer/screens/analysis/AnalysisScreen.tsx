@@ -1,4 +1,5 @@
-import { useAnalysis, type AnalysisView } from './analysisStore';
+import { useStore } from '../../store';
+import type { AnalysisView } from '../../store/analysisSlice';
 import { LiveRun } from './LiveRun';
 import { RunDetail } from './RunDetail';
 import { RunsPanel } from './RunsPanel';
@@ -18,8 +19,8 @@ const tabOf = (view: AnalysisView) => (view.kind === 'setup' ? 'setup' : 'runs')
  * data and models, run them as a job, read every result and export the tables.
  */
 export function AnalysisScreen() {
-  const view = useAnalysis((s) => s.view);
-  const open = useAnalysis((s) => s.open);
+  const view = useStore((s) => s.analysisView);
+  const open = useStore((s) => s.openAnalysis);
   return (
     <section className="screen analysis" aria-labelledby="analysis-title">
       <header className="screen-head">

@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { AnalysisRunSummary } from '../../../shared/analysis';
-import { client } from '../../api/client';
 import { formatTime, isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
-import { useAnalysis } from './analysisStore';
+import { listAnalysisRuns } from '../../store/analysisActions';
 
 /** Finished runs (immutable folders under the home), newest first, and the runs fitting now. */
 export function RunsPanel() {
-  const open = useAnalysis((s) => s.open);
+  const open = useStore((s) => s.openAnalysis);
   const jobs = useStore((s) => s.jobs);
   const jobOrder = useStore((s) => s.jobOrder);
   const [runs, setRuns] = useState<AnalysisRunSummary[] | null>(null);
@@ -17,8 +16,7 @@ export function RunsPanel() {
   const finished = analysisJobs.filter((j) => j.status === 'succeeded').length;
 
   useEffect(() => {
-    client()
-      .call('analysis.runs', { limit: 200 })
+    listAnalysisRuns({ limit: 200 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [finished]);
 

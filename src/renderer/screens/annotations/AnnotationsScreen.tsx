@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { AnnotationsImportReport, type RecodeEntry } from '../../../shared/annotations';
-import { client } from '../../api/client';
 import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
+import { exportAnnotations, listRecodes } from '../../store/mediaActions';
+import { startJob } from '../../store/actions';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -26,8 +27,7 @@ export function AnnotationsScreen() {
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
 
   const loadRecode = () =>
-    client()
-      .call('recode.list', {})
+    listRecodes({})
       .then(({ entries }) => setRecode(entries), notifyError);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   useEffect(() => {
@@ -46,7 +46,7 @@ export function AnnotationsScreen() {
     e.preventDefault();
     setImportJobId(null);
     const params = { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map), replaceNewer };
-    const started = await importForm.run(() => client().call('jobs.start', { kind: 'annotations.import', params }));
+    const started = await importForm.run(() => startJob({ kind: 'annotations.import', params }));
     if (!started) return;
     upsertJob(started.job);
     setImportJobId(started.job.id);
@@ -55,7 +55,7 @@ export function AnnotationsScreen() {
   const exportFile = async (e: React.FormEvent) => {
     e.preventDefault();
     await exportForm.run(
-      () => callConfirmingOverwrite((overwrite) => client().call('annotations.export', { out: out.trim(), overwrite })),
+      () => callConfirmingOverwrite((overwrite) => exportAnnotations({ out: out.trim(), overwrite })),
       (result) => (result ? `${result.rows} rows written to ${result.file}` : 'Not exported: the existing file was kept.'),
     );
   };

@@ -1,15 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { CodebookChange, Category, Dimension } from '../../../shared/coding';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
-import { loadCodingSetup } from '../../store/codingActions';
+import { changeCodebook, loadCodingSetup } from '../../store/codingActions';
 import { notifyError } from '../../store/notifyError';
 import { leadPerson } from '../../store/role';
 
 /** Apply one codebook edit; the core versions it and refuses what would lose or blank codes. */
 async function change(edit: CodebookChange): Promise<boolean> {
   try {
-    useStore.getState().setCodebook(await client().call('codebook.change', { change: edit, by: leadPerson(useStore.getState().role) }));
+    useStore.getState().setCodebook(await changeCodebook({ change: edit, by: leadPerson(useStore.getState().role) }));
     return true;
   } catch (err) {
     notifyError(err);

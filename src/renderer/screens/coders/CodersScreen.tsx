@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
-import { loadCodingSetup } from '../../store/codingActions';
+import { createAssignments, loadCodingSetup, upsertCoder } from '../../store/codingActions';
 import { notifyError } from '../../store/notifyError';
 import { CoderProgress } from './CoderProgress';
 
@@ -23,7 +22,7 @@ export function CodersScreen() {
   const addCoder = async (event: React.FormEvent) => {
     event.preventDefault();
     try {
-      await client().call('coders.upsert', { coderId: coderId.trim(), name: name.trim() || undefined, role });
+      await upsertCoder({ coderId: coderId.trim(), name: name.trim() || undefined, role });
       setCoderId('');
       setName('');
       await loadCodingSetup();
@@ -35,7 +34,7 @@ export function CodersScreen() {
   const assign = async (event: React.FormEvent) => {
     event.preventDefault();
     try {
-      const r = await client().call('assignments.create', { coderIds: chosen, overlap: { fraction: overlapPct / 100, seed } });
+      const r = await createAssignments({ coderIds: chosen, overlap: { fraction: overlapPct / 100, seed } });
       const per = Object.entries(r.perCoder)
         .map(([c, n]) => `${c}: ${n}`)
         .join(', ');

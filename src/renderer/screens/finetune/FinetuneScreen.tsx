@@ -1,12 +1,12 @@
 import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { FinetuneRunSummary } from '../../../shared/finetuneRuns';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { FinetuneForm } from './FinetuneForm';
 import { RunView } from './RunView';
+import { listFinetuneRuns } from '../../store/finetuneActions';
 import './finetune.css';
 
 /**
@@ -51,8 +51,7 @@ function RunList() {
   const [runs, setRuns] = useState<FinetuneRunSummary[] | null>(null);
 
   useEffect(() => {
-    client()
-      .call('finetune.runs', { limit: 100 })
+    listFinetuneRuns({ limit: 100 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, knownRuns]);
 

@@ -1,12 +1,12 @@
 import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { InferOutputFolder } from '../../../shared/inferResults';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { InferForm } from './InferForm';
 import { InferRunView } from './InferRunView';
+import { listInferOutputs } from '../../store/inferActions';
 import './inference.css';
 
 /**
@@ -50,8 +50,7 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
   const [typed, setTyped] = useState('');
 
   useEffect(() => {
-    client()
-      .call('infer.outputs', { limit: 100 })
+    listInferOutputs({ limit: 100 })
       .then(({ outputs: list }) => setOutputs(list), notifyError);
   }, [jobsVersion, knownRuns]);
 

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Coverage } from '../../../shared/gold';
 import type { IcrReport } from '../../../shared/icr';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { loadCodingSetup } from '../../store/codingActions';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
@@ -13,6 +12,7 @@ import { ReliabilityMissing } from './ReliabilityMissing';
 import { useWorkspaceProgress } from '../start/StartChecklist';
 import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading, smallSampleWarning } from '../../../shared/icrReadings';
 import { notifyError } from '../../store/notifyError';
+import { icrCoverage, icrReport } from '../../store/reliabilityActions';
 import './reliability.css';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
@@ -41,13 +41,12 @@ export function ReliabilityScreen() {
     setReport(null);
     setFailed(null);
     setPair('');
-    client()
-      .call('icr.report', { dimension: dimension.name, byVideo })
+    icrReport({ dimension: dimension.name, byVideo })
       .then(setReport, (err: unknown) => {
         setFailed(err instanceof Error ? err.message : String(err));
         notifyError(err);
       });
-    client().call('icr.coverage', { dimension: dimension.name }).then(setCover, notifyError);
+    icrCoverage({ dimension: dimension.name }).then(setCover, notifyError);
   }, [dimension?.name, byVideo, codesVersion, ready]);
 
   if (codebook && codebook.dimensions.length === 0) {

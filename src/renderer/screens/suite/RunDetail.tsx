@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { SuiteRunDetail } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { notifyError } from '../../store/notifyError';
 import { CurvesChart, ImportanceBars, ScatterPlot } from './charts';
@@ -8,6 +7,7 @@ import { formatMetric, METRIC_LABEL, METRICS, type Metric } from './format';
 import { Leaderboard } from './Leaderboard';
 import { RunRegistry } from './RunRegistry';
 import { RunTags } from './RunTags';
+import { suiteRunDetail } from '../../store/suiteActions';
 
 /**
  * One finished run: what it trained on, the leaderboard (val/test, intervals), and per model
@@ -21,8 +21,7 @@ export function RunDetail({ runId }: { runId: string }) {
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('suite.runDetail', { runId })
+    suiteRunDetail({ runId })
       .then((d) => {
         if (!current) return;
         setDetail(d);

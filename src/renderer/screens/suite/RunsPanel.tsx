@@ -1,21 +1,20 @@
 import { useEffect, useState } from 'react';
 import type { SuiteRunResult } from '../../../shared/suite';
-import { client } from '../../api/client';
 import { isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { formatMetric, METRIC_LABEL, shortRunId, type Metric } from './format';
 import { RunTags } from './RunTags';
-import { useSuite } from './suiteStore';
+import { listSuiteRuns } from '../../store/suiteActions';
 
 /**
  * Every finished run (newest first) with its best model, the suite jobs still training, and
  * a pick of runs to compare side by side. Refetched when a job starts or ends.
  */
 export function RunsPanel() {
-  const open = useSuite((s) => s.open);
-  const picked = useSuite((s) => s.picked);
-  const togglePick = useSuite((s) => s.togglePick);
+  const open = useStore((s) => s.openSuite);
+  const picked = useStore((s) => s.suitePicked);
+  const togglePick = useStore((s) => s.toggleSuitePick);
   const jobsVersion = useStore((s) => s.topicVersions.jobs ?? 0);
   const jobs = useStore((s) => s.jobs);
   const jobOrder = useStore((s) => s.jobOrder);
@@ -24,8 +23,7 @@ export function RunsPanel() {
   const finishedCount = jobOrder.filter((id) => jobs[id]?.kind === 'suite.run' && jobs[id]?.status === 'succeeded').length;
 
   useEffect(() => {
-    client()
-      .call('suite.runs', { limit: 200 })
+    listSuiteRuns({ limit: 200 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, finishedCount]);
 

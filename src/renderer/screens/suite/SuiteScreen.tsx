@@ -6,7 +6,8 @@ import { LiveRun } from './LiveRun';
 import { RunDetail } from './RunDetail';
 import { RunSetup } from './RunSetup';
 import { RunsPanel } from './RunsPanel';
-import { useSuite, type SuiteView } from './suiteStore';
+import { useStore } from '../../store';
+import type { SuiteView } from '../../store/suiteSlice';
 import './suite.css';
 
 const TABS: { kind: 'datasets' | 'setup' | 'runs'; label: string }[] = [
@@ -23,8 +24,8 @@ const tabOf = (view: SuiteView) => (view.kind === 'datasets' || view.kind === 's
  * launch a run, watch it train, read its leaderboard and per-model detail, compare runs.
  */
 export function SuiteScreen() {
-  const view = useSuite((s) => s.view);
-  const open = useSuite((s) => s.open);
+  const view = useStore((s) => s.suiteView);
+  const open = useStore((s) => s.openSuite);
   // The preview belongs to the session, not the draft: it is refetched when asked.
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   return (

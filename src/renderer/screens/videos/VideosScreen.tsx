@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { MediaImportResult, VideoSummary } from '../../../shared/media';
-import { client } from '../../api/client';
 import { JobInline } from '../../components/JobInline';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { listVideos } from '../../store/mediaActions';
+import { loadVideoScores } from '../../store/preferenceActions';
+import { startJob } from '../../store/actions';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 
@@ -31,21 +33,19 @@ export function VideosScreen() {
   const [sampleJob, setSampleJob] = useState<string | null>(null);
 
   const load = () =>
-    client()
-      .call('videos.list')
+    listVideos()
       .then(({ videos: list }) => setVideos(list), notifyError);
   useEffect(() => {
     void load();
   }, [videosVersion, framesVersion]);
   useEffect(() => {
-    client()
-      .call('preference.scores', {})
+    loadVideoScores({})
       .then(({ model, scores: byVideo }) => setScores(model ? { model, byVideo } : null), notifyError);
   }, [videosVersion, analysesVersion, preferenceVersion]);
 
   const start = async (kind: 'media.import' | 'frames.sample', params: Record<string, unknown>) => {
     try {
-      const { job } = await client().call('jobs.start', { kind, params });
+      const { job } = await startJob({ kind, params });
       upsertJob(job);
       (kind === 'media.import' ? setImportJob : setSampleJob)(job.id);
       setJobsPanelOpen(true);
