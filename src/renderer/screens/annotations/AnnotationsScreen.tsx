@@ -7,6 +7,7 @@ import { notifyError } from '../../store/notifyError';
 import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
 import { exportAnnotations, listRecodes } from '../../store/mediaActions';
 import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -61,10 +62,7 @@ export function AnnotationsScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="annotations-title">
-      <header className="screen-head">
-        <h1 id="annotations-title">Annotations</h1>
-      </header>
+    <Screen id="annotations" title="Annotations">
       <div className="cards">
         <article className="card">
           <h2>Import annotations.csv</h2>
@@ -144,7 +142,7 @@ export function AnnotationsScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </Screen>
   );
 }
 

@@ -3,6 +3,7 @@ import { useStore } from '../../store';
 import { createAssignments, loadCodingSetup, upsertCoder } from '../../store/codingActions';
 import { notifyError } from '../../store/notifyError';
 import { CoderProgress } from './CoderProgress';
+import { Screen } from '../../components/Screen';
 
 /** The lead's setup: coder profiles, and the assignment of frames with an overlap set. */
 export function CodersScreen() {
@@ -45,10 +46,7 @@ export function CodersScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="coders-title">
-      <header className="screen-head">
-        <h1 id="coders-title">Coders</h1>
-      </header>
+    <Screen id="coders" title="Coders">
       <div className="cards">
         <article className="card">
           <h2>Coders</h2>
@@ -110,6 +108,6 @@ export function CodersScreen() {
           {result && <p data-testid="assign-result">{result}</p>}
         </article>
       </div>
-    </section>
+    </Screen>
   );
 }

@@ -9,6 +9,7 @@ import { JobInline } from '../../components/JobInline';
 import { isActive } from '../../components/format';
 import { activateDimensionModel, listModels } from '../../store/modelsActions';
 import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -102,10 +103,7 @@ export function ModelsScreen() {
   const predictions = finished?.status === 'succeeded' ? (finished.result as ModelsPredictResult) : null;
 
   return (
-    <section className="screen" aria-labelledby="models-title">
-      <header className="screen-head">
-        <h1 id="models-title">Models</h1>
-      </header>
+    <Screen id="models" title="Models">
       <article className="card">
         <h2>Registry</h2>
         {models === null ? (
@@ -268,6 +266,6 @@ export function ModelsScreen() {
           <JobInline jobId={exportJob} />
         </article>
       </div>
-    </section>
+    </Screen>
   );
 }

@@ -13,6 +13,8 @@ import { useWorkspaceProgress } from '../start/StartChecklist';
 import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading, smallSampleWarning } from '../../../shared/icrReadings';
 import { notifyError } from '../../store/notifyError';
 import { icrCoverage, icrReport } from '../../store/reliabilityActions';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import './reliability.css';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
@@ -66,17 +68,13 @@ export function ReliabilityScreen() {
   const warning = report && report.unitsCompared > 0 ? smallSampleWarning(report.unitsCompared, report.ci[ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal']) : null;
 
   return (
-    <section className="screen" aria-labelledby="reliability-title">
-      <header className="screen-head">
-        <h1 id="reliability-title">Reliability</h1>
-        <div role="tablist" aria-label="Dimension" className="tabs">
-          {codebook.dimensions.map((d) => (
-            <button key={d.name} role="tab" type="button" aria-selected={d.name === dimension.name} className={d.name === dimension.name ? 'active' : ''} onClick={() => setDimensionName(d.name)}>
-              {d.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="reliability"
+      title="Reliability"
+      head={
+        <Tabs label="Dimension" tabs={codebook.dimensions.map((d) => ({ kind: d.name, label: d.label }))} active={dimension.name} onSelect={setDimensionName} />
+      }
+    >
       {report && report.unitsCompared > 0 && (
         <p data-testid="coverage">{denominatorSentence(report, cover)}</p>
       )}
@@ -224,6 +222,6 @@ export function ReliabilityScreen() {
           <GoldPanel dimension={dimension.name} />
         </>
       )}
-    </section>
+    </Screen>
   );
 }

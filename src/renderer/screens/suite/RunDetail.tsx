@@ -8,6 +8,12 @@ import { Leaderboard } from './Leaderboard';
 import { RunRegistry } from './RunRegistry';
 import { RunTags } from './RunTags';
 import { suiteRunDetail } from '../../store/suiteActions';
+import { Tabs } from '../../components/Tabs';
+
+const SPLIT_TABS = [
+  { kind: 'val', label: 'Validation' },
+  { kind: 'test', label: 'Test' },
+] as const;
 
 /**
  * One finished run: what it trained on, the leaderboard (val/test, intervals), and per model
@@ -78,13 +84,7 @@ export function RunDetail({ runId }: { runId: string }) {
               </select>
             </h2>
             {result.folds === null && (
-              <div role="tablist" aria-label="Split" className="tabs">
-                {(['val', 'test'] as const).map((s) => (
-                  <button key={s} type="button" role="tab" aria-selected={split === s} className={split === s ? 'active' : ''} onClick={() => setSplit(s)}>
-                    {s === 'val' ? 'Validation' : 'Test'}
-                  </button>
-                ))}
-              </div>
+              <Tabs label="Split" tabs={SPLIT_TABS} active={split} onSelect={setSplit} />
             )}
           </header>
           <div className="suite-panels">

@@ -8,6 +8,8 @@ import { RunSetup } from './RunSetup';
 import { RunsPanel } from './RunsPanel';
 import { useStore } from '../../store';
 import type { SuiteView } from '../../store/suiteSlice';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import './suite.css';
 
 const TABS: { kind: 'datasets' | 'setup' | 'runs'; label: string }[] = [
@@ -29,23 +31,20 @@ export function SuiteScreen() {
   // The preview belongs to the session, not the draft: it is refetched when asked.
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   return (
-    <section className="screen suite" aria-labelledby="suite-title">
-      <header className="screen-head">
-        <h1 id="suite-title">Suite</h1>
-        <div role="tablist" aria-label="Suite" className="tabs">
-          {TABS.map((t) => (
-            <button key={t.kind} type="button" role="tab" aria-selected={tabOf(view) === t.kind} className={tabOf(view) === t.kind ? 'active' : ''} onClick={() => open({ kind: t.kind })}>
-              {t.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="suite"
+      title="Suite"
+      className="suite"
+      head={
+        <Tabs label="Suite" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />
+      }
+    >
       {view.kind === 'datasets' && <DatasetsPanel preview={preview} setPreview={setPreview} />}
       {view.kind === 'setup' && <RunSetup preview={preview} />}
       {view.kind === 'runs' && <RunsPanel />}
       {view.kind === 'live' && <LiveRun jobId={view.jobId} />}
       {view.kind === 'detail' && <RunDetail runId={view.runId} />}
       {view.kind === 'compare' && <ComparePanel runIds={view.runIds} />}
-    </section>
+    </Screen>
   );
 }

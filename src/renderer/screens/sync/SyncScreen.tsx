@@ -7,6 +7,7 @@ import { notifyError } from '../../store/notifyError';
 import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
 import { fetchFromBucket, getSyncSettings, listBucket, listConflicts, listSyncRounds, resolveConflict, runSync, setSyncSettings, testSyncConnection } from '../../store/syncActions';
 import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 /**
  * Sync with the bucket: where things stand, the settings with a connection test, the conflicts
@@ -40,13 +41,15 @@ export function SyncScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="sync-title">
-      <header className="screen-head">
-        <h1 id="sync-title">Sync</h1>
+    <Screen
+      id="sync"
+      title="Sync"
+      head={
         <button type="button" className="primary" onClick={() => void syncNow()} disabled={running || !status || status.state === 'off'}>
           {running ? 'Syncing…' : 'Sync now'}
         </button>
-      </header>
+      }
+    >
       <div className="cards">
         <article className="card" data-testid="sync-status-card">
           <h2>Status</h2>
@@ -120,7 +123,7 @@ export function SyncScreen() {
         </article>
         <BucketFilesCard />
       </div>
-    </section>
+    </Screen>
   );
 }
 

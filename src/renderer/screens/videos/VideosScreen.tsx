@@ -6,6 +6,7 @@ import { notifyError } from '../../store/notifyError';
 import { listVideos } from '../../store/mediaActions';
 import { loadVideoScores } from '../../store/preferenceActions';
 import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 
@@ -71,10 +72,7 @@ export function VideosScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="videos-title">
-      <header className="screen-head">
-        <h1 id="videos-title">Videos</h1>
-      </header>
+    <Screen id="videos" title="Videos">
       <div className="cards">
         <article className="card">
           <h2>Import videos</h2>
@@ -157,6 +155,6 @@ export function VideosScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </Screen>
   );
 }
