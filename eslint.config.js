@@ -14,6 +14,11 @@ const noMainFromRenderer = {
   group: ['**/main/**', '**/native/**', 'better-sqlite3', 'node:*'],
   message: 'The renderer talks to core only through the typed client (src/shared/client.ts).',
 };
+const noClientFromScreens = {
+  group: ['**/api/client'],
+  importNames: ['client'],
+  message: 'Screens and components call the API through store actions (src/renderer/store/*Actions.ts), never the client itself.',
+};
 const noSidesFromShared = {
   group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/native/**', 'node:*'],
   message: 'src/shared is the contract: it imports neither the main process, the renderer nor Node (the renderer compiles it too).',
@@ -70,6 +75,10 @@ export default tseslint.config(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noMainFromRenderer] }] },
+  },
+  {
+    files: ['src/renderer/screens/**', 'src/renderer/components/**'],
+    rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noMainFromRenderer, noClientFromScreens] }] },
   },
   {
     files: ['src/shared/**'],

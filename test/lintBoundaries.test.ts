@@ -37,6 +37,16 @@ describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
     expect(fromShared).toEqual([]);
   });
 
+  it('keeps the API client out of screens and components: they call store actions', async () => {
+    for (const file of ['src/renderer/screens/x/X.tsx', 'src/renderer/components/X.tsx']) {
+      const messages = await restrictedImports(file, "import { client } from '../../api/client';\nexport const c = client;\n");
+      expect(messages, file).toHaveLength(1);
+      expect(messages[0]).toMatch(/through store actions/);
+      expect(await restrictedImports(file, "import { fileUrl } from '../../api/client';\nexport const u = fileUrl;\n"), file).toEqual([]);
+    }
+    expect(await restrictedImports('src/renderer/store/x.ts', "import { client } from '../api/client';\nexport const c = client;\n")).toEqual([]);
+  });
+
   it('keeps shared free of either side', async () => {
     const messages = await restrictedImports('src/shared/x.ts', "import { handlers } from '../main/core/api/handlers';\nexport const h = handlers;\n");
     expect(messages).toHaveLength(1);

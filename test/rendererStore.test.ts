@@ -37,6 +37,23 @@ describe('renderer store', () => {
     expect(s.coderId).toBeNull();
   });
 
+  it('resets the Suite and Analysis areas with the other slices', () => {
+    const s0 = useStore.getState();
+    s0.openSuite({ kind: 'runs' });
+    s0.setSuiteDraft({ name: 'changed' });
+    s0.toggleSuitePick('run_a');
+    s0.openAnalysis({ kind: 'runs' });
+    s0.setAnalysisColumns([], 3);
+    resetStore();
+    const s = useStore.getState();
+    expect(s.suiteView).toEqual({ kind: 'datasets' });
+    expect(s.suiteDraft.name).toBe('');
+    expect(s.suitePicked).toEqual([]);
+    expect(s.analysisView).toEqual({ kind: 'setup' });
+    expect(s.analysisColumns).toBeNull();
+    expect(s.analysisRows).toBeNull();
+  });
+
   it('applies job events: new jobs go first, updates replace in place', () => {
     useStore.getState().setJobs([job('old', 'succeeded')]);
     applyEvent({ type: 'job.updated', job: job('new', 'queued') });

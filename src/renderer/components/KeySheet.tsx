@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { client } from '../api/client';
 import { PLAYER_KEYS, RATE_KEYS } from '../screens/preferences/rateKeys';
 import { codingHints } from '../screens/coding/codingKeys';
 import { appChordHints } from '../shortcuts';
 import { useStore } from '../store';
 import { KeyList, type KeyHint } from './KeyList';
+import { getCodebook } from '../store/codingActions';
 import './keySheet.css';
 
 /**
@@ -41,7 +41,7 @@ function KeySheetDialog() {
   }, []);
   useEffect(() => {
     // The sheet lists the category keys even when Coding was never opened.
-    if (!codebook) client().call('codebook.get').then(useStore.getState().setCodebook, () => undefined);
+    if (!codebook) getCodebook().then(useStore.getState().setCodebook, () => undefined);
   }, [codebook]);
   const categoryKeys: KeyHint[] = (codebook?.dimensions ?? []).map((d) => ({
     keys: d.categories.map((c) => c.shortcut.toUpperCase()),

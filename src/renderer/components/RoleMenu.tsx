@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
-import { client } from '../api/client';
 import { useStore } from '../store';
-import { chooseCoder } from '../store/codingActions';
+import { chooseCoder, listCoders } from '../store/codingActions';
 import { notifyError } from '../store/notifyError';
 import { roleChoices, roleFromValue, roleValue } from '../store/role';
 
@@ -16,8 +15,7 @@ export function RoleMenu() {
   const codersVersion = useStore((s) => s.topicVersions.coders ?? 0);
 
   useEffect(() => {
-    client()
-      .call('coders.list')
+    listCoders()
       .then(({ coders: list }) => useStore.getState().setCoders(list))
       .catch(notifyError);
   }, [codersVersion]);

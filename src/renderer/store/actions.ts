@@ -1,3 +1,4 @@
+import type { Input } from '../../shared/api';
 import type { FramelabEvent } from '../../shared/events';
 import { client } from '../api/client';
 import { loadCodingSetup as refreshCodingSetup } from './codingActions';
@@ -71,3 +72,15 @@ export function applyEvent(event: FramelabEvent): void {
       return;
   }
 }
+
+// Calls a screen makes for itself (it keeps the answer, or shows a refusal in its form or as a
+// notice): each rejects as the core wrote it.
+
+/**
+ * How far the home has come, as counts: videos, frames, coders, assignments, codes, frames coded by
+ * two coders, gold snapshots.
+ */
+export const loadProgress = () => client().call('workspace.progress');
+
+/** Start a job of a kind with its parameters. */
+export const startJob = (input: Input<'jobs.start'>) => client().call('jobs.start', input);

@@ -1,3 +1,4 @@
+import type { Input } from '../../shared/api';
 import { QUEUE_PAGE_DEFAULT, type CodingFrame } from '../../shared/coding';
 import { client, fileUrl } from '../api/client';
 import { useStore } from './index';
@@ -331,3 +332,27 @@ async function writeFlag(frame: CodingFrame, unsure: boolean, note: string): Pro
   }
   await refreshCounts();
 }
+
+// Calls a screen makes for itself (it keeps the answer, or shows a refusal in its form or as a
+// notice): each rejects as the core wrote it.
+
+/** Apply one codebook edit; every edit is a new version. */
+export const changeCodebook = (input: Input<'codebook.change'>) => client().call('codebook.change', input);
+
+/** Split frames between coders with an overlap set coded by all of them. */
+export const createAssignments = (input: Input<'assignments.create'>) => client().call('assignments.create', input);
+
+/** The codebook: dimensions and their categories in order. */
+export const getCodebook = () => client().call('codebook.get');
+
+/** Coder profiles. */
+export const listCoders = () => client().call('coders.list');
+
+/** Sampled frames, by video and time, a page at a time. */
+export const listFrames = (input: Input<'frames.list'>) => client().call('frames.list', input);
+
+/** A page of a coder's assigned frames with their own codes only, the filter's total and the counts. */
+export const queuePage = (input: Input<'coding.queue'>) => client().call('coding.queue', input);
+
+/** Create a coder or change their name or role. */
+export const upsertCoder = (input: Input<'coders.upsert'>) => client().call('coders.upsert', input);

@@ -1,8 +1,11 @@
-import { useAnalysis, type AnalysisView } from './analysisStore';
+import { useStore } from '../../store';
+import type { AnalysisView } from '../../store/analysisSlice';
 import { LiveRun } from './LiveRun';
 import { RunDetail } from './RunDetail';
 import { RunsPanel } from './RunsPanel';
 import { SetupPanel } from './SetupPanel';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import './analysis.css';
 
 const TABS: { kind: 'setup' | 'runs'; label: string }[] = [
@@ -18,24 +21,21 @@ const tabOf = (view: AnalysisView) => (view.kind === 'setup' ? 'setup' : 'runs')
  * data and models, run them as a job, read every result and export the tables.
  */
 export function AnalysisScreen() {
-  const view = useAnalysis((s) => s.view);
-  const open = useAnalysis((s) => s.open);
+  const view = useStore((s) => s.analysisView);
+  const open = useStore((s) => s.openAnalysis);
   return (
-    <section className="screen analysis" aria-labelledby="analysis-title">
-      <header className="screen-head">
-        <h1 id="analysis-title">Analysis</h1>
-        <div role="tablist" aria-label="Analysis" className="tabs">
-          {TABS.map((t) => (
-            <button key={t.kind} type="button" role="tab" aria-selected={tabOf(view) === t.kind} className={tabOf(view) === t.kind ? 'active' : ''} onClick={() => open({ kind: t.kind })}>
-              {t.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="analysis"
+      title="Analysis"
+      className="analysis"
+      head={
+        <Tabs label="Analysis" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />
+      }
+    >
       {view.kind === 'setup' && <SetupPanel />}
       {view.kind === 'runs' && <RunsPanel />}
       {view.kind === 'live' && <LiveRun jobId={view.jobId} />}
       {view.kind === 'detail' && <RunDetail runId={view.runId} />}
-    </section>
+    </Screen>
   );
 }

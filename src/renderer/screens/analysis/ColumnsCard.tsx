@@ -1,5 +1,5 @@
 import type { AnalysisColumn } from '../../../shared/analysis';
-import { useAnalysis } from './analysisStore';
+import { useStore } from '../../store';
 import { rolesFor, type ColumnRole } from './draft';
 
 const ROLE_LABEL: Record<ColumnRole, string> = {
@@ -14,8 +14,8 @@ const ROLE_LABEL: Record<ColumnRole, string> = {
  * Missing values are shown because a model leaves out a row missing any of its variables.
  */
 export function ColumnsCard({ columns, rows }: { columns: AnalysisColumn[]; rows: number }) {
-  const draft = useAnalysis((s) => s.draft);
-  const setDraft = useAnalysis((s) => s.setDraft);
+  const draft = useStore((s) => s.analysisDraft);
+  const setDraft = useStore((s) => s.setAnalysisDraft);
   const setRole = (name: string, role: ColumnRole | '') => {
     const roles = { ...draft.roles };
     if (role) roles[name] = role;

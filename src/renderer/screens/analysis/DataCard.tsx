@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { AnalysisJoin } from '../../../shared/analysis';
-import { client } from '../../api/client';
-import { useAnalysis } from './analysisStore';
+import { useStore } from '../../store';
 import { suggestRoles } from './draft';
+import { readAnalysisColumns } from '../../store/analysisActions';
 
 const JOIN_LABEL: Record<AnalysisJoin['kind'], string> = {
   table: 'Metadata table (CSV/Parquet, joined by id)',
@@ -15,10 +15,10 @@ const JOIN_LABEL: Record<AnalysisJoin['kind'], string> = {
  * lab's roles for them.
  */
 export function DataCard() {
-  const draft = useAnalysis((s) => s.draft);
-  const setDraft = useAnalysis((s) => s.setDraft);
-  const setColumns = useAnalysis((s) => s.setColumns);
-  const rows = useAnalysis((s) => s.rows);
+  const draft = useStore((s) => s.analysisDraft);
+  const setDraft = useStore((s) => s.setAnalysisDraft);
+  const setColumns = useStore((s) => s.setAnalysisColumns);
+  const rows = useStore((s) => s.analysisRows);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -35,7 +35,7 @@ export function DataCard() {
     setError(null);
     try {
       const id = draft.id.trim() || undefined;
-      const out = await client().call('analysis.columns', { data: draft.data.trim(), id, joins: draft.joins.filter((j) => j.path.trim()) });
+      const out = await readAnalysisColumns({ data: draft.data.trim(), id, joins: draft.joins.filter((j) => j.path.trim()) });
       setColumns(out.columns, out.rows);
       if (!Object.keys(draft.roles).length) setDraft(suggestRoles(out.columns, draft.id));
     } catch (err) {

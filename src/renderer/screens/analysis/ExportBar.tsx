@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { EXPORT_FORMATS } from '../../../shared/analysis';
-import { client } from '../../api/client';
 import { baseName, deliverExport } from '../../api/exportDelivery';
 import { ExportDestination } from '../../components/ExportDestination';
+import { exportAnalysis } from '../../store/analysisActions';
 
 const FORMAT_LABEL: Record<(typeof EXPORT_FORMATS)[number], string> = { csv: 'CSV', html: 'HTML', tex: 'TeX (booktabs)' };
 
@@ -20,7 +20,7 @@ export function ExportBar({ runId }: { runId: string }) {
     setMessage(null);
     try {
       const outcome = await deliverExport(
-        { produce: async (folder, overwrite) => (await client().call('analysis.export', { runId, format, out: folder, overwrite })).files },
+        { produce: async (folder, overwrite) => (await exportAnalysis({ runId, format, out: folder, overwrite })).files },
         out,
       );
       if (!outcome) setMessage({ kind: 'bad', text: out.trim() ? 'Nothing written: the existing files were kept.' : 'Nothing saved.' });

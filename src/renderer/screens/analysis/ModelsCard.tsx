@@ -1,5 +1,5 @@
 import { SE_TYPES, type AnalysisColumn } from '../../../shared/analysis';
-import { useAnalysis } from './analysisStore';
+import { useStore } from '../../store';
 import { withRole, type AnalysisDraft } from './draft';
 
 /** A row of variable pickers (a focal set or a PDP pair), each from `options`. */
@@ -26,8 +26,8 @@ function Picks({ label, values, options, onChange }: { label: string; values: st
  * pairs, LASSO and the cross-validation folds. Defaults are the lab's (HC3, not centred, 5 folds, 20 × 20 grid).
  */
 export function ModelsCard({ columns }: { columns: AnalysisColumn[] }) {
-  const draft = useAnalysis((s) => s.draft);
-  const setDraft = useAnalysis((s) => s.setDraft);
+  const draft = useStore((s) => s.analysisDraft);
+  const setDraft = useStore((s) => s.setAnalysisDraft);
   const predictors = withRole(columns, draft.roles, 'predictor');
   const pdpOptions = [...predictors, ...withRole(columns, draft.roles, 'control')];
   const check = (key: keyof AnalysisDraft, label: string, hint?: string) => (

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AnalysisRunDetail } from '../../../shared/analysis';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
-import { useAnalysis } from './analysisStore';
+import { useStore } from '../../store';
 import { CoefficientsSection } from './CoefficientsSection';
 import { ComparisonSection } from './ComparisonSection';
 import { CountSection } from './CountSection';
@@ -10,6 +9,7 @@ import { draftFromConfig } from './draft';
 import { ExportBar } from './ExportBar';
 import { PdpSection } from './PdpSection';
 import { SlopesSection } from './SlopesSection';
+import { analysisRunDetail } from '../../store/analysisActions';
 
 /** Is the key meant for a field (typing), not for the screen? */
 const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -23,16 +23,15 @@ export function RunDetail({ runId }: { runId: string }) {
   const [detail, setDetail] = useState<AnalysisRunDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [outcomeIndex, setOutcomeIndex] = useState(0);
-  const open = useAnalysis((s) => s.open);
-  const setDraft = useAnalysis((s) => s.setDraft);
-  const setColumns = useAnalysis((s) => s.setColumns);
+  const open = useStore((s) => s.openAnalysis);
+  const setDraft = useStore((s) => s.setAnalysisDraft);
+  const setColumns = useStore((s) => s.setAnalysisColumns);
 
   useEffect(() => {
     let current = true;
     setDetail(null);
     setError(null);
-    client()
-      .call('analysis.runDetail', { runId })
+    analysisRunDetail({ runId })
       .then(
         (d) => current && setDetail(d),
         (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { AnalysisRunSummary } from '../../../shared/analysis';
-import { client } from '../../api/client';
 import { formatTime, isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
-import { useAnalysis } from './analysisStore';
+import { listAnalysisRuns } from '../../store/analysisActions';
+import { Loaded } from '../../components/Loaded';
+import { RunningJobs } from '../../components/RunningJobs';
 
 /** Finished runs (immutable folders under the home), newest first, and the runs fitting now. */
 export function RunsPanel() {
-  const open = useAnalysis((s) => s.open);
+  const open = useStore((s) => s.openAnalysis);
   const jobs = useStore((s) => s.jobs);
   const jobOrder = useStore((s) => s.jobOrder);
   const [runs, setRuns] = useState<AnalysisRunSummary[] | null>(null);
@@ -17,63 +18,50 @@ export function RunsPanel() {
   const finished = analysisJobs.filter((j) => j.status === 'succeeded').length;
 
   useEffect(() => {
-    client()
-      .call('analysis.runs', { limit: 200 })
+    listAnalysisRuns({ limit: 200 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [finished]);
 
   return (
     <article className="card" aria-label="Analysis runs">
       <h2>Runs</h2>
-      {running.length > 0 && (
-        <ul className="plain" aria-label="Fitting now">
-          {running.map((j) => (
-            <li key={j.id}>
-              <button type="button" className="linklike" onClick={() => open({ kind: 'live', jobId: j.id })}>
-                Fitting now: {j.progress.stage || 'queued'} ({Math.round(j.progress.fraction * 100)}%)
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {runs === null ? (
-        <p className="loading">Loading…</p>
-      ) : runs.length === 0 ? (
-        <p className="empty">No analysis run yet: set one up in Set up.</p>
-      ) : (
-        <table className="table" data-testid="analysis-runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Name</th>
-              <th scope="col">When</th>
-              <th scope="col">Outcomes</th>
-              <th scope="col" className="num">
-                Models
-              </th>
-              <th scope="col" className="num">
-                Rows
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => (
-              <tr key={r.runId}>
-                <td>
-                  <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
-                    {r.runId}
-                  </button>
-                </td>
-                <td>{r.name ?? <span className="muted">—</span>}</td>
-                <td>{formatTime(r.createdAt)}</td>
-                <td>{r.outcomes.join(', ')}</td>
-                <td className="num">{r.models}</td>
-                <td className="num">{r.rows.toLocaleString()}</td>
+      <RunningJobs jobs={running} label="Fitting now" verb="Fitting" onOpen={(jobId) => open({ kind: 'live', jobId })} />
+      <Loaded items={runs} empty="No analysis run yet: set one up in Set up.">
+        {(runs) => (
+          <table className="table" data-testid="analysis-runs">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Name</th>
+                <th scope="col">When</th>
+                <th scope="col">Outcomes</th>
+                <th scope="col" className="num">
+                  Models
+                </th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.runId}>
+                  <td>
+                    <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
+                      {r.runId}
+                    </button>
+                  </td>
+                  <td>{r.name ?? <span className="muted">—</span>}</td>
+                  <td>{formatTime(r.createdAt)}</td>
+                  <td>{r.outcomes.join(', ')}</td>
+                  <td className="num">{r.models}</td>
+                  <td className="num">{r.rows.toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </article>
   );
 }

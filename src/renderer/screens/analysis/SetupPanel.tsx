@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { client } from '../../api/client';
-import { useAnalysis } from './analysisStore';
+import { useStore } from '../../store';
 import { ColumnsCard } from './ColumnsCard';
 import { DataCard } from './DataCard';
 import { buildAnalysisConfig, draftProblems } from './draft';
 import { ModelsCard } from './ModelsCard';
+import { startJob } from '../../store/actions';
 
 /**
  * Set up a run: the data, each column's role, the models; then run it (Ctrl/Cmd+Enter) as an
@@ -12,10 +12,10 @@ import { ModelsCard } from './ModelsCard';
  * file `framelab analysis run --config` reads.
  */
 export function SetupPanel() {
-  const draft = useAnalysis((s) => s.draft);
-  const columns = useAnalysis((s) => s.columns);
-  const rows = useAnalysis((s) => s.rows);
-  const open = useAnalysis((s) => s.open);
+  const draft = useStore((s) => s.analysisDraft);
+  const columns = useStore((s) => s.analysisColumns);
+  const rows = useStore((s) => s.analysisRows);
+  const open = useStore((s) => s.openAnalysis);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const problems = draftProblems(draft, columns);
@@ -26,7 +26,7 @@ export function SetupPanel() {
     setBusy(true);
     setError(null);
     try {
-      const { job } = await client().call('jobs.start', { kind: 'analysis.run', params: { config, configFile: null } as never });
+      const { job } = await startJob({ kind: 'analysis.run', params: { config, configFile: null } as never });
       open({ kind: 'live', jobId: job.id });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Codebook } from '../../../shared/coding';
 import type { FrameSummary } from '../../../shared/media';
-import { client, fileUrl } from '../../api/client';
+import { fileUrl } from '../../api/client';
+import { listFrames } from '../../store/codingActions';
 
 const OPEN_KEY = 'framelab.codingCodebookOpen';
 
@@ -65,8 +66,7 @@ function useExampleFrames(codebook: Codebook, open: boolean): Map<string, FrameS
   useEffect(() => {
     if (!open || key === '') return;
     let current = true;
-    client()
-      .call('frames.list', { frameIds: key.split('\n'), limit: 1000 })
+    listFrames({ frameIds: key.split('\n'), limit: 1000 })
       .then(
         (r) => current && setFrames(new Map(r.frames.map((f) => [f.frameId, f]))),
         // Without the images the ids still say which frames: nothing to report.

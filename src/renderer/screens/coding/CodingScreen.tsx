@@ -10,6 +10,7 @@ import { codingHints } from './codingKeys';
 import { FrameView } from './FrameView';
 import { DimensionPanel } from './DimensionPanel';
 import { useCodingKeys } from './useCodingKeys';
+import { Screen } from '../../components/Screen';
 import './coding.css';
 
 const FILTER_LABELS: Record<QueueFilter, string> = { all: 'All', uncoded: 'Uncoded', flagged: 'Flagged', recode: 'Re-code' };
@@ -48,9 +49,11 @@ export function CodingScreen() {
   }
 
   return (
-    <section className="screen coding" aria-labelledby="coding-title">
-      <header className="screen-head">
-        <h1 id="coding-title">Coding</h1>
+    <Screen
+      id="coding"
+      title="Coding"
+      className="coding"
+      head={
         <label className="coder-picker">
           Coder{' '}
           <select
@@ -75,7 +78,8 @@ export function CodingScreen() {
             ))}
           </select>
         </label>
-      </header>
+      }
+    >
       {!coderId ? (
         <p className="empty">Choose who is coding. Framelab remembers it on this machine.</p>
       ) : (
@@ -152,6 +156,6 @@ export function CodingScreen() {
           )}
         </>
       )}
-    </section>
+    </Screen>
   );
 }

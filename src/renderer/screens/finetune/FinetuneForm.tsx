@@ -3,10 +3,12 @@ import { CV_CHOICES, FinetuneRecipe, type FinetuneParams } from '../../../shared
 import { defaultNewVersion } from '../../../shared/finetuneRuns';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
 import type { ModelSummary } from '../../../shared/models';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { CV_LABEL } from './format';
+import { listModels } from '../../store/modelsActions';
+import { listGold } from '../../store/reliabilityActions';
+import { startJob } from '../../store/actions';
 
 /** The lab's recipe (docs/reference.md §2), shown as the starting values. */
 const DEFAULTS = FinetuneRecipe.parse({});
@@ -40,13 +42,11 @@ export function FinetuneForm() {
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    client()
-      .call('models.list', {})
+    listModels({})
       .then(({ models: list }) => setModels(list), notifyError);
   }, [modelsVersion]);
   useEffect(() => {
-    client()
-      .call('gold.list', {})
+    listGold({})
       .then(({ snapshots: list }) => setSnapshots(list), notifyError);
   }, [goldVersion]);
 
@@ -85,7 +85,7 @@ export function FinetuneForm() {
     };
     setStarting(true);
     try {
-      const { job } = await client().call('jobs.start', { kind: 'finetune.run', params });
+      const { job } = await startJob({ kind: 'finetune.run', params });
       upsertJob(job);
       openFinetuneRun(job.id);
     } catch (err) {

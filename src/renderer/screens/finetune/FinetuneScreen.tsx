@@ -1,12 +1,14 @@
 import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { FinetuneRunSummary } from '../../../shared/finetuneRuns';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { FinetuneForm } from './FinetuneForm';
 import { RunView } from './RunView';
+import { listFinetuneRuns } from '../../store/finetuneActions';
+import { Screen } from '../../components/Screen';
+import { Loaded } from '../../components/Loaded';
 import './finetune.css';
 
 /**
@@ -17,13 +19,15 @@ export function FinetuneScreen() {
   const runId = useStore((s) => s.finetuneRunId);
   const openFinetuneRun = useStore((s) => s.openFinetuneRun);
   return (
-    <section className="screen" aria-labelledby="finetune-title">
-      <header className="screen-head">
-        <h1 id="finetune-title">Fine-tune</h1>
+    <Screen
+      id="finetune"
+      title="Fine-tune"
+      head={
         <button type="button" className={runId === null ? 'primary' : ''} onClick={() => openFinetuneRun(null)} disabled={runId === null}>
           New fine-tune
         </button>
-      </header>
+      }
+    >
       <div className="finetune-layout">
         <RunList />
         <div className="finetune-main">
@@ -37,7 +41,7 @@ export function FinetuneScreen() {
           )}
         </div>
       </div>
-    </section>
+    </Screen>
   );
 }
 
@@ -51,47 +55,44 @@ function RunList() {
   const [runs, setRuns] = useState<FinetuneRunSummary[] | null>(null);
 
   useEffect(() => {
-    client()
-      .call('finetune.runs', { limit: 100 })
+    listFinetuneRuns({ limit: 100 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, knownRuns]);
 
   return (
     <aside className="card run-list" aria-label="Fine-tune runs">
       <h2>Runs</h2>
-      {runs === null ? (
-        <p className="loading">Loading…</p>
-      ) : runs.length === 0 ? (
-        <p className="empty">No fine-tune yet.</p>
-      ) : (
-        <ul className="plain" data-testid="runs">
-          {runs.map((r) => {
-            const job = jobs[r.job.id] ?? r.job;
-            return (
-              <li key={r.job.id}>
-                <button
-                  type="button"
-                  className={`run-item ${runId === r.job.id ? 'active' : ''}`}
-                  aria-current={runId === r.job.id ? 'true' : undefined}
-                  onClick={() => openFinetuneRun(r.job.id)}
-                  data-job-id={r.job.id}
-                >
-                  <span className="run-item-head">
-                    <strong>
-                      {r.params.baseModel} → {r.newModelId ?? '?'}
-                    </strong>
-                    <JobStatusBadge job={job} />
-                  </span>
-                  <span className="small muted">
-                    {formatTime(r.job.createdAt)} · {r.params.cv}
-                    {r.outcome ? ` · ${r.outcome.save ? 'saved' : 'not saved'}` : ''}
-                  </span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <Loaded items={runs} empty="No fine-tune yet.">
+        {(runs) => (
+          <ul className="plain" data-testid="runs">
+            {runs.map((r) => {
+              const job = jobs[r.job.id] ?? r.job;
+              return (
+                <li key={r.job.id}>
+                  <button
+                    type="button"
+                    className={`run-item ${runId === r.job.id ? 'active' : ''}`}
+                    aria-current={runId === r.job.id ? 'true' : undefined}
+                    onClick={() => openFinetuneRun(r.job.id)}
+                    data-job-id={r.job.id}
+                  >
+                    <span className="run-item-head">
+                      <strong>
+                        {r.params.baseModel} → {r.newModelId ?? '?'}
+                      </strong>
+                      <JobStatusBadge job={job} />
+                    </span>
+                    <span className="small muted">
+                      {formatTime(r.job.createdAt)} · {r.params.cv}
+                      {r.outcome ? ` · ${r.outcome.save ? 'saved' : 'not saved'}` : ''}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Loaded>
     </aside>
   );
 }

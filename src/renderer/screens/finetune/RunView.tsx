@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FinetuneRunView } from '../../../shared/finetuneRuns';
 import type { JobSummary } from '../../../shared/jobs';
-import { client } from '../../api/client';
 import { ProgressBar } from '../../components/ProgressBar';
 import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { formatEta, formatTime, isActive } from '../../components/format';
@@ -10,6 +9,7 @@ import { notifyError } from '../../store/notifyError';
 import { ComparisonPage } from './ComparisonPage';
 import { CV_LABEL } from './format';
 import { LossChart } from './LossChart';
+import { getFinetuneRun } from '../../store/finetuneActions';
 
 /**
  * One fine-tune run. Its data is refetched whenever the job's row changes (a `job.updated`
@@ -23,8 +23,7 @@ export function RunView({ jobId }: { jobId: string }) {
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('finetune.run', { jobId })
+    getFinetuneRun({ jobId })
       .then((v) => current && setView(v), notifyError);
     return () => {
       current = false;

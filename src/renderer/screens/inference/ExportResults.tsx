@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { client } from '../../api/client';
 import { baseName, deliverExport, type ExportOutcome } from '../../api/exportDelivery';
 import { ExportDestination } from '../../components/ExportDestination';
 import { notifyError } from '../../store/notifyError';
+import { exportInfer } from '../../store/inferActions';
 
 /**
  * The three CSVs and their models sidecar (the model ids and sha256s): downloaded (browser),
@@ -22,7 +22,7 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
       const outcome = await deliverExport(
         {
           produce: async (folder, overwrite) => {
-            const result = await client().call('infer.export', { outDir, dest: folder, overwrite });
+            const result = await exportInfer({ outDir, dest: folder, overwrite });
             for (const f of result.files) bytes.set(f.file, f.bytes);
             replaced = result.replaced;
             return result.files.map((f) => f.file);

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { InferParams } from '../../../shared/infer';
 import type { ModelSummary } from '../../../shared/models';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { listModels } from '../../store/modelsActions';
+import { startJob } from '../../store/actions';
 
 const SKIP = '';
 
@@ -41,8 +42,7 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    client()
-      .call('models.list', {})
+    listModels({})
       .then(({ models: list }) => {
         setModels(list);
         setChosen((c) => c ?? defaultChoice(list));
@@ -77,7 +77,7 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
     };
     setStarting(true);
     try {
-      const { job } = await client().call('jobs.start', { kind: 'infer.run', params });
+      const { job } = await startJob({ kind: 'infer.run', params });
       upsertJob(job);
       onStarted(params.outDir);
     } catch (err) {

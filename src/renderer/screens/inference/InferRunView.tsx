@@ -3,12 +3,12 @@ import { InferResult, type InferTimings } from '../../../shared/infer';
 import { RunTimings } from './RunTimings';
 import type { InferResultsView } from '../../../shared/inferResults';
 import type { JobSummary } from '../../../shared/jobs';
-import { client } from '../../api/client';
 import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { ResultsView } from './ResultsView';
+import { inferResults } from '../../store/inferActions';
 
 /** How often, at most, a running job's saved videos are re-read for the results below it. */
 const REFRESH_MS = 1500;
@@ -31,8 +31,7 @@ export function InferRunView({ outDir }: { outDir: string }) {
     let current = true;
     const timer = setTimeout(
       () => {
-        client()
-          .call('infer.results', { outDir, search, offset, limit: 50 })
+        inferResults({ outDir, search, offset, limit: 50 })
           .then(
             (v) => {
               if (!current) return;

@@ -1,12 +1,14 @@
 import { JobStatusBadge } from '../../components/JobRow';
 import { useEffect, useState } from 'react';
 import type { InferOutputFolder } from '../../../shared/inferResults';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { InferForm } from './InferForm';
 import { InferRunView } from './InferRunView';
+import { listInferOutputs } from '../../store/inferActions';
+import { Screen } from '../../components/Screen';
+import { Loaded } from '../../components/Loaded';
 import './inference.css';
 
 /**
@@ -17,13 +19,15 @@ import './inference.css';
 export function InferenceScreen() {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <section className="screen" aria-labelledby="inference-title">
-      <header className="screen-head">
-        <h1 id="inference-title">Inference</h1>
+    <Screen
+      id="inference"
+      title="Inference"
+      head={
         <button type="button" className={open === null ? 'primary' : ''} onClick={() => setOpen(null)} disabled={open === null}>
           New run
         </button>
-      </header>
+      }
+    >
       <div className="inference-layout">
         <OutputList open={open} onOpen={setOpen} />
         <div className="inference-main">
@@ -37,7 +41,7 @@ export function InferenceScreen() {
           )}
         </div>
       </div>
-    </section>
+    </Screen>
   );
 }
 
@@ -50,47 +54,44 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
   const [typed, setTyped] = useState('');
 
   useEffect(() => {
-    client()
-      .call('infer.outputs', { limit: 100 })
+    listInferOutputs({ limit: 100 })
       .then(({ outputs: list }) => setOutputs(list), notifyError);
   }, [jobsVersion, knownRuns]);
 
   return (
     <aside className="card run-list" aria-label="Inference output folders">
       <h2>Output folders</h2>
-      {outputs === null ? (
-        <p className="loading">Loading…</p>
-      ) : outputs.length === 0 ? (
-        <p className="empty">No run yet.</p>
-      ) : (
-        <ul className="plain" data-testid="infer-outputs">
-          {outputs.map((o) => {
-            // The store's job knows a pause (its error code); the listed output only its status.
-            const job = jobs[o.jobId] ?? { kind: 'infer.run' as const, status: o.status, error: null, result: null };
-            return (
-              <li key={o.outDir}>
-                <button
-                  type="button"
-                  className={`run-item ${open === o.outDir ? 'active' : ''}`}
-                  aria-current={open === o.outDir ? 'true' : undefined}
-                  onClick={() => onOpen(o.outDir)}
-                  data-out-dir={o.outDir}
-                  title={o.outDir}
-                >
-                  <span className="run-item-head">
-                    <strong className="ellipsis">{o.outDir.split(/[\\/]/).filter(Boolean).at(-1) ?? o.outDir}</strong>
-                    <JobStatusBadge job={job} />
-                  </span>
-                  <span className="small muted">
-                    {formatTime(o.createdAt)} · {o.models.join(', ')}
-                    {o.exists || status === 'queued' || status === 'running' ? '' : ' · folder gone'}
-                  </span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <Loaded items={outputs} empty="No run yet.">
+        {(outputs) => (
+          <ul className="plain" data-testid="infer-outputs">
+            {outputs.map((o) => {
+              // The store's job knows a pause (its error code); the listed output only its status.
+              const job = jobs[o.jobId] ?? { kind: 'infer.run' as const, status: o.status, error: null, result: null };
+              return (
+                <li key={o.outDir}>
+                  <button
+                    type="button"
+                    className={`run-item ${open === o.outDir ? 'active' : ''}`}
+                    aria-current={open === o.outDir ? 'true' : undefined}
+                    onClick={() => onOpen(o.outDir)}
+                    data-out-dir={o.outDir}
+                    title={o.outDir}
+                  >
+                    <span className="run-item-head">
+                      <strong className="ellipsis">{o.outDir.split(/[\\/]/).filter(Boolean).at(-1) ?? o.outDir}</strong>
+                      <JobStatusBadge job={job} />
+                    </span>
+                    <span className="small muted">
+                      {formatTime(o.createdAt)} · {o.models.join(', ')}
+                      {o.exists || status === 'queued' || status === 'running' ? '' : ' · folder gone'}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Loaded>
       <form
         className="open-folder"
         onSubmit={(e) => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { InferFrameImage, InferVideoFrames } from '../../../shared/inferResults';
-import { client } from '../../api/client';
 import { notifyError } from '../../store/notifyError';
+import { inferFrameImage, inferVideoFrames } from '../../store/inferActions';
 
 /** Frames shown at once: a long video at 1 s has hundreds; images load one at a time. */
 const SHOWN = 120;
@@ -17,15 +17,14 @@ export function VideoFrames({ outDir, videoId, onClose }: { outDir: string; vide
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('infer.videoFrames', { outDir, videoId })
+    inferVideoFrames({ outDir, videoId })
       .then(async (v) => {
         if (!current) return;
         setData(v);
         for (const f of v.frames.slice(0, SHOWN)) {
           if (!current) return;
           try {
-            const image = await client().call('infer.frameImage', { outDir, videoId, timestampS: f.timestampS, maxWidth: 320 });
+            const image = await inferFrameImage({ outDir, videoId, timestampS: f.timestampS, maxWidth: 320 });
             if (current) setImages((m) => ({ ...m, [f.frameId]: image }));
           } catch (err) {
             // One message for the whole video (e.g. the file moved), not one per frame.

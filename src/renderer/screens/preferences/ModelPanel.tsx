@@ -5,8 +5,8 @@ import { CorrelationsSection, type ShownCorrelations } from './model/Correlation
 import { ScoreSection } from './model/ScoreSection';
 import { StatusSection } from './model/StatusSection';
 import { TrainJobCard } from './model/TrainJobCard';
-import { startTraining, type TrainOptions } from './model/trainActions';
-import { usePreferenceRead } from './model/usePreferenceData';
+import { startTraining, type TrainOptions } from '../../store/preferenceActions';
+import { usePreferenceRead } from '../../store/usePreferenceRead';
 import { VersionsSection } from './model/VersionsSection';
 import './model/model.css';
 

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { ModelPanel } from './ModelPanel';
 import { RatePanel } from './RatePanel';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 
 type Tab = 'rate' | 'model';
 const TABS: { kind: Tab; label: string }[] = [
@@ -16,19 +18,16 @@ const TABS: { kind: Tab; label: string }[] = [
 export function PreferencesScreen() {
   const [tab, setTab] = useState<Tab>('rate');
   return (
-    <section className="screen preferences" aria-labelledby="preferences-title">
-      <header className="screen-head">
-        <h1 id="preferences-title">Preferences</h1>
-        <div role="tablist" aria-label="Preferences" className="tabs">
-          {TABS.map((t) => (
-            <button key={t.kind} type="button" role="tab" aria-selected={tab === t.kind} className={tab === t.kind ? 'active' : ''} onClick={() => setTab(t.kind)}>
-              {t.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="preferences"
+      title="Preferences"
+      className="preferences"
+      head={
+        <Tabs label="Preferences" tabs={TABS} active={tab} onSelect={setTab} />
+      }
+    >
       {tab === 'rate' && <RatePanel />}
       {tab === 'model' && <ModelPanel />}
-    </section>
+    </Screen>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Dimension } from '../../../shared/coding';
 import type { Disagreement } from '../../../shared/gold';
-import { client, fileUrl } from '../../api/client';
+import { fileUrl } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { leadPerson } from '../../store/role';
+import { adjudicate, listDisagreements } from '../../store/reliabilityActions';
 
 /** The frames where coders differ, both codes side by side; the lead decides each one. */
 export function DisagreementGallery({ dimension, pair, setPair }: { dimension: Dimension; pair: string; setPair: (pair: string) => void }) {
@@ -14,8 +15,7 @@ export function DisagreementGallery({ dimension, pair, setPair }: { dimension: D
 
   useEffect(() => {
     const chosen = pair ? (pair.split(' ↔ ') as [string, string]) : undefined;
-    client()
-      .call('gold.disagreements', { dimension: dimension.name, pair: chosen })
+    listDisagreements({ dimension: dimension.name, pair: chosen })
       .then(({ disagreements }) => setItems(disagreements), notifyError);
   }, [dimension.name, pair, goldVersion, codesVersion]);
 
@@ -58,7 +58,7 @@ function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: 
   const [note, setNote] = useState(item.adjudicated?.note ?? '');
   const decide = async (code: string) => {
     try {
-      await client().call('gold.adjudicate', { frameId: item.frameId, dimension: dimension.name, code, note, decidedBy: leadPerson(useStore.getState().role) });
+      await adjudicate({ frameId: item.frameId, dimension: dimension.name, code, note, decidedBy: leadPerson(useStore.getState().role) });
     } catch (err) {
       notifyError(err);
     }

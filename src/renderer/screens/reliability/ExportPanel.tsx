@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { client } from '../../api/client';
 import { deliverExport, describeOutcome } from '../../api/exportDelivery';
 import { ExportDestination } from '../../components/ExportDestination';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { exportIcr } from '../../store/reliabilityActions';
 
 type Format = 'html' | 'pdf' | 'json' | 'csv';
 
@@ -22,7 +22,7 @@ export function ExportPanel({ dimension, byVideo }: { dimension: string; byVideo
       const outcome = await deliverExport(
         {
           fileName: `reliability_${dimension}.${format}`,
-          produce: async (out, overwrite) => [(await client().call('icr.export', { dimension, format, out, byVideo, overwrite })).file],
+          produce: async (out, overwrite) => [(await exportIcr({ dimension, format, out, byVideo, overwrite })).file],
         },
         folder,
       );

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { GoldSnapshotSummary } from '../../../shared/gold';
-import { client } from '../../api/client';
 import { deliverExport, describeOutcome } from '../../api/exportDelivery';
 import { ExportDestination } from '../../components/ExportDestination';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
+import { exportGold, listGold, snapshotGold } from '../../store/reliabilityActions';
 
 /** Freeze the gold set into a snapshot (what fine-tuning trains on) and export one as CSV. */
 export function GoldPanel({ dimension }: { dimension: string }) {
@@ -14,15 +14,14 @@ export function GoldPanel({ dimension }: { dimension: string }) {
   const [out, setOut] = useState('');
 
   useEffect(() => {
-    client()
-      .call('gold.list', { dimension })
+    listGold({ dimension })
       .then(
         ({ snapshots: list }) => setSnapshots(list),
         notifyError,
       );
   }, [dimension, goldVersion]);
 
-  const freeze = () => client().call('gold.snapshot', { dimension }).catch(notifyError);
+  const freeze = () => snapshotGold({ dimension }).catch(notifyError);
   const exportCsv = async (snapshotId: string) => {
     try {
       let rows = 0;
@@ -30,7 +29,7 @@ export function GoldPanel({ dimension }: { dimension: string }) {
         {
           fileName: `gold_${snapshotId}.csv`,
           produce: async (file, overwrite) => {
-            const result = await client().call('gold.export', { snapshotId, out: file, overwrite });
+            const result = await exportGold({ snapshotId, out: file, overwrite });
             rows = result.rows;
             return [result.file];
           },

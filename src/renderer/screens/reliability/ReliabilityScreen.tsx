@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Coverage } from '../../../shared/gold';
 import type { IcrReport } from '../../../shared/icr';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { loadCodingSetup } from '../../store/codingActions';
 import { ConfusionHeatmap } from './ConfusionHeatmap';
@@ -13,6 +12,9 @@ import { ReliabilityMissing } from './ReliabilityMissing';
 import { useWorkspaceProgress } from '../start/StartChecklist';
 import { agreementReading, alphaReading, denominatorSentence, fmt, kappaReading, smallSampleWarning } from '../../../shared/icrReadings';
 import { notifyError } from '../../store/notifyError';
+import { icrCoverage, icrReport } from '../../store/reliabilityActions';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import './reliability.css';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
@@ -41,13 +43,12 @@ export function ReliabilityScreen() {
     setReport(null);
     setFailed(null);
     setPair('');
-    client()
-      .call('icr.report', { dimension: dimension.name, byVideo })
+    icrReport({ dimension: dimension.name, byVideo })
       .then(setReport, (err: unknown) => {
         setFailed(err instanceof Error ? err.message : String(err));
         notifyError(err);
       });
-    client().call('icr.coverage', { dimension: dimension.name }).then(setCover, notifyError);
+    icrCoverage({ dimension: dimension.name }).then(setCover, notifyError);
   }, [dimension?.name, byVideo, codesVersion, ready]);
 
   if (codebook && codebook.dimensions.length === 0) {
@@ -67,17 +68,13 @@ export function ReliabilityScreen() {
   const warning = report && report.unitsCompared > 0 ? smallSampleWarning(report.unitsCompared, report.ci[ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal']) : null;
 
   return (
-    <section className="screen" aria-labelledby="reliability-title">
-      <header className="screen-head">
-        <h1 id="reliability-title">Reliability</h1>
-        <div role="tablist" aria-label="Dimension" className="tabs">
-          {codebook.dimensions.map((d) => (
-            <button key={d.name} role="tab" type="button" aria-selected={d.name === dimension.name} className={d.name === dimension.name ? 'active' : ''} onClick={() => setDimensionName(d.name)}>
-              {d.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="reliability"
+      title="Reliability"
+      head={
+        <Tabs label="Dimension" tabs={codebook.dimensions.map((d) => ({ kind: d.name, label: d.label }))} active={dimension.name} onSelect={setDimensionName} />
+      }
+    >
       {report && report.unitsCompared > 0 && (
         <p data-testid="coverage">{denominatorSentence(report, cover)}</p>
       )}
@@ -225,6 +222,6 @@ export function ReliabilityScreen() {
           <GoldPanel dimension={dimension.name} />
         </>
       )}
-    </section>
+    </Screen>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { WorkspaceProgress } from '../../../shared/api';
 import type { DataTopic } from '../../../shared/events';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { FIRST_RUN_STEPS } from './firstRunSteps';
+import { loadProgress } from '../../store/actions';
 import './start.css';
 
 const PROGRESS_TOPICS: DataTopic[] = ['videos', 'frames', 'coders', 'assignments', 'codes', 'gold'];
@@ -14,7 +14,7 @@ export function useWorkspaceProgress(): WorkspaceProgress | null {
   const versions = useStore((s) => PROGRESS_TOPICS.map((t) => s.topicVersions[t] ?? 0).join('/'));
   const [progress, setProgress] = useState<WorkspaceProgress | null>(null);
   useEffect(() => {
-    client().call('workspace.progress').then(setProgress, notifyError);
+    loadProgress().then(setProgress, notifyError);
   }, [versions]);
   return progress;
 }

@@ -1,5 +1,5 @@
-import { client } from '../../api/client';
 import { useStore } from '../../store';
+import { loadProgress } from '../../store/actions';
 
 /**
  * An empty home (no video yet) opens on Workspace, where the first-run checklist is, rather than
@@ -8,8 +8,7 @@ import { useStore } from '../../store';
  */
 export async function openStartIfEmpty(timeoutMs = 3000): Promise<void> {
   const progress = await Promise.race([
-    client()
-      .call('workspace.progress')
+    loadProgress()
       .catch(() => null),
     new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs)),
   ]);

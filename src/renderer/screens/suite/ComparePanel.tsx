@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { SuiteCompare } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { notifyError } from '../../store/notifyError';
 import { BASELINES, formatMetric, HIGHER_IS_BETTER, METRIC_LABEL, METRICS, shortRunId, type Metric } from './format';
 import { RunTags } from './RunTags';
-import { useSuite } from './suiteStore';
+import { useStore } from '../../store';
+import { compareSuiteRuns } from '../../store/suiteActions';
 
 /**
  * Runs side by side: one row per model, one column per run (named, the chosen metric, val and
@@ -13,15 +13,14 @@ import { useSuite } from './suiteStore';
  * config fields that differ.
  */
 export function ComparePanel({ runIds }: { runIds: string[] }) {
-  const open = useSuite((s) => s.open);
+  const open = useStore((s) => s.openSuite);
   const [cmp, setCmp] = useState<SuiteCompare | null>(null);
   const [metric, setMetric] = useState<Metric>('rmse_log');
   const key = runIds.join(',');
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('suite.compare', { runIds: key.split(',') })
+    compareSuiteRuns({ runIds: key.split(',') })
       .then((c) => {
         if (!current) return;
         setCmp(c);

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { DatasetPreview } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { dataConfig, parseFilter } from './config';
-import { useSuite } from './suiteStore';
+import { useStore } from '../../store';
+import { previewSuiteDataset } from '../../store/suiteActions';
 
 const ROLE_LABEL: Record<DatasetPreview['columns'][number]['role'], string> = {
   target: 'target',
@@ -23,9 +23,9 @@ const ROLE_LABEL: Record<DatasetPreview['columns'][number]['role'], string> = {
  * columns are marked loudly: they are the ones that would make a model look good and be useless.
  */
 export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview | null; setPreview: (p: DatasetPreview | null) => void }) {
-  const draft = useSuite((s) => s.draft);
-  const setDraft = useSuite((s) => s.setDraft);
-  const open = useSuite((s) => s.open);
+  const draft = useStore((s) => s.suiteDraft);
+  const setDraft = useStore((s) => s.setSuiteDraft);
+  const open = useStore((s) => s.openSuite);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const filterProblems = parseFilter(draft.filter).problems;
@@ -35,7 +35,7 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
     setBusy(true);
     setError(null);
     try {
-      setPreview(await client().call('suite.dataset.preview', { config: dataConfig(draft) as never, configFile: null }));
+      setPreview(await previewSuiteDataset({ config: dataConfig(draft) as never, configFile: null }));
     } catch (err) {
       setPreview(null);
       setError(err instanceof Error ? err.message : String(err));

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SuiteRunResult } from '../../../shared/suite';
 import type { SuiteLiveCurves } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { JobActions, JobStatusBadge } from '../../components/JobRow';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, isActive } from '../../components/format';
@@ -9,6 +8,7 @@ import { notifyError } from '../../store/notifyError';
 import { useJob } from '../../store/useJob';
 import { CurvesChart } from './charts';
 import { RunDetail } from './RunDetail';
+import { suiteLiveCurves } from '../../store/suiteActions';
 
 /**
  * A suite.run job while it trains: progress, the stage (model, epoch), cancel, and the
@@ -22,8 +22,7 @@ export function LiveRun({ jobId }: { jobId: string }) {
   const updatedAt = job?.updatedAt;
   useEffect(() => {
     let current = true;
-    client()
-      .call('suite.liveCurves', { jobId })
+    suiteLiveCurves({ jobId })
       .then((c) => current && setCurves(c), notifyError);
     return () => {
       current = false;

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { SuiteRunDetail } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { formatTime } from '../../components/format';
 import { notifyError } from '../../store/notifyError';
 import { CurvesChart, ImportanceBars, ScatterPlot } from './charts';
@@ -8,6 +7,13 @@ import { formatMetric, METRIC_LABEL, METRICS, type Metric } from './format';
 import { Leaderboard } from './Leaderboard';
 import { RunRegistry } from './RunRegistry';
 import { RunTags } from './RunTags';
+import { suiteRunDetail } from '../../store/suiteActions';
+import { Tabs } from '../../components/Tabs';
+
+const SPLIT_TABS = [
+  { kind: 'val', label: 'Validation' },
+  { kind: 'test', label: 'Test' },
+] as const;
 
 /**
  * One finished run: what it trained on, the leaderboard (val/test, intervals), and per model
@@ -21,8 +27,7 @@ export function RunDetail({ runId }: { runId: string }) {
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('suite.runDetail', { runId })
+    suiteRunDetail({ runId })
       .then((d) => {
         if (!current) return;
         setDetail(d);
@@ -79,13 +84,7 @@ export function RunDetail({ runId }: { runId: string }) {
               </select>
             </h2>
             {result.folds === null && (
-              <div role="tablist" aria-label="Split" className="tabs">
-                {(['val', 'test'] as const).map((s) => (
-                  <button key={s} type="button" role="tab" aria-selected={split === s} className={split === s ? 'active' : ''} onClick={() => setSplit(s)}>
-                    {s === 'val' ? 'Validation' : 'Test'}
-                  </button>
-                ))}
-              </div>
+              <Tabs label="Split" tabs={SPLIT_TABS} active={split} onSelect={setSplit} />
             )}
           </header>
           <div className="suite-panels">

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { SuiteModelSummary } from '../../../shared/suite';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
-import { useSuite } from './suiteStore';
+import { activateSuiteModel, listSuiteModels } from '../../store/suiteActions';
+import { startJob } from '../../store/actions';
 
 const short = (hash: string) => hash.slice(0, 12);
 
@@ -16,22 +16,21 @@ export function RunRegistry({ runId, rerunOf, config, configFile, kfold }: { run
   const [models, setModels] = useState<SuiteModelSummary[] | null>(null);
   const version = useStore((s) => s.topicVersions.models ?? 0);
   const upsertJob = useStore((s) => s.upsertJob);
-  const open = useSuite((s) => s.open);
+  const open = useStore((s) => s.openSuite);
 
   useEffect(() => {
     let current = true;
-    client()
-      .call('suite.models', {})
+    listSuiteModels({})
       .then(({ models: all }) => current && setModels(all.filter((m) => m.runId === runId)), notifyError);
     return () => {
       current = false;
     };
   }, [runId, version]);
 
-  const activate = (id: string) => client().call('suite.models.activate', { id }).catch(notifyError);
+  const activate = (id: string) => activateSuiteModel({ id }).catch(notifyError);
   const rerun = async () => {
     try {
-      const { job } = await client().call('jobs.start', { kind: 'suite.run', params: { config, configFile, rerunOf: runId } });
+      const { job } = await startJob({ kind: 'suite.run', params: { config, configFile, rerunOf: runId } });
       upsertJob(job);
       open({ kind: 'live', jobId: job.id });
     } catch (err) {

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { RANK_METRICS, SUITE_MODELS } from '../../../shared/suite';
 import type { DatasetPreview } from '../../../shared/suiteViews';
-import { client } from '../../api/client';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { buildConfig, parseFilter } from './config';
 import { METRIC_LABEL } from './format';
-import { useSuite, type SuiteDraft } from './suiteStore';
+import type { SuiteDraft } from '../../store/suiteSlice';
+import { startJob } from '../../store/actions';
 
 const MODEL_NOTE: Record<string, string> = {
   mean: 'baseline: the training mean',
@@ -51,9 +51,9 @@ function FeatureCheck({ column: c, checked, onChange }: { column: PreviewColumn;
  * gets (copyable for `framelab suite train --config`), and launches it as a suite.run job.
  */
 export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
-  const draft = useSuite((s) => s.draft);
-  const setDraft = useSuite((s) => s.setDraft);
-  const open = useSuite((s) => s.open);
+  const draft = useStore((s) => s.suiteDraft);
+  const setDraft = useStore((s) => s.setSuiteDraft);
+  const open = useStore((s) => s.openSuite);
   const upsertJob = useStore((s) => s.upsertJob);
   const [copied, setCopied] = useState(false);
   const config = buildConfig(draft);
@@ -70,7 +70,7 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
 
   const launch = async () => {
     try {
-      const { job } = await client().call('jobs.start', { kind: 'suite.run', params: { config, configFile: null } });
+      const { job } = await startJob({ kind: 'suite.run', params: { config, configFile: null } });
       upsertJob(job);
       open({ kind: 'live', jobId: job.id });
     } catch (err) {

@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { SuiteRunResult } from '../../../shared/suite';
-import { client } from '../../api/client';
 import { isActive } from '../../components/format';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { formatMetric, METRIC_LABEL, shortRunId, type Metric } from './format';
 import { RunTags } from './RunTags';
-import { useSuite } from './suiteStore';
+import { listSuiteRuns } from '../../store/suiteActions';
+import { Loaded } from '../../components/Loaded';
+import { RunningJobs } from '../../components/RunningJobs';
 
 /**
  * Every finished run (newest first) with its best model, the suite jobs still training, and
  * a pick of runs to compare side by side. Refetched when a job starts or ends.
  */
 export function RunsPanel() {
-  const open = useSuite((s) => s.open);
-  const picked = useSuite((s) => s.picked);
-  const togglePick = useSuite((s) => s.togglePick);
+  const open = useStore((s) => s.openSuite);
+  const picked = useStore((s) => s.suitePicked);
+  const togglePick = useStore((s) => s.toggleSuitePick);
   const jobsVersion = useStore((s) => s.topicVersions.jobs ?? 0);
   const jobs = useStore((s) => s.jobs);
   const jobOrder = useStore((s) => s.jobOrder);
@@ -24,8 +25,7 @@ export function RunsPanel() {
   const finishedCount = jobOrder.filter((id) => jobs[id]?.kind === 'suite.run' && jobs[id]?.status === 'succeeded').length;
 
   useEffect(() => {
-    client()
-      .call('suite.runs', { limit: 200 })
+    listSuiteRuns({ limit: 200 })
       .then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, finishedCount]);
 
@@ -38,67 +38,55 @@ export function RunsPanel() {
           Compare {pickedNow.length >= 2 ? `${pickedNow.length} runs` : '(tick 2 or more)'}
         </button>
       </header>
-      {running.length > 0 && (
-        <ul className="plain" aria-label="Training now">
-          {running.map((j) => (
-            <li key={j.id}>
-              <button type="button" className="linklike" onClick={() => open({ kind: 'live', jobId: j.id })}>
-                Training now: {j.progress.stage || 'queued'} ({Math.round(j.progress.fraction * 100)}%)
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {runs === null ? (
-        <p className="loading">Loading…</p>
-      ) : runs.length === 0 ? (
-        <p className="empty">No suite run yet: set one up in Run setup.</p>
-      ) : (
-        <table className="table" data-testid="runs">
-          <thead>
-            <tr>
-              <th>Compare</th>
-              <th>Run</th>
-              <th>Rows</th>
-              <th>Best model</th>
-              <th>Val</th>
-              <th>Test</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => {
-              const best = r.leaderboard[0];
-              const metric = r.rankMetric as Metric;
-              return (
-                <tr key={r.runId} data-run-id={r.runId}>
-                  <td>
-                    <input type="checkbox" aria-label={`Compare ${r.name ?? r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
-                  </td>
-                  <td>
-                    {r.name && (
-                      <strong className="run-name" data-testid="run-name">
-                        {r.name}
-                      </strong>
-                    )}{' '}
-                    <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
-                      {shortRunId(r.runId)}
-                    </button>{' '}
-                    <RunTags tags={r.tags ?? []} />
-                  </td>
-                  <td className="small">{r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}</td>
-                  <td>
-                    {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
-                  </td>
-                  <td className="small">
-                    {METRIC_LABEL[metric]} {formatMetric(metric, best?.val[metric])}
-                  </td>
-                  <td className="small">{best?.test ? formatMetric(metric, best.test[metric]) : '—'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <RunningJobs jobs={running} label="Training now" verb="Training" onOpen={(jobId) => open({ kind: 'live', jobId })} />
+      <Loaded items={runs} empty="No suite run yet: set one up in Run setup.">
+        {(runs) => (
+          <table className="table" data-testid="runs">
+            <thead>
+              <tr>
+                <th>Compare</th>
+                <th>Run</th>
+                <th>Rows</th>
+                <th>Best model</th>
+                <th>Val</th>
+                <th>Test</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => {
+                const best = r.leaderboard[0];
+                const metric = r.rankMetric as Metric;
+                return (
+                  <tr key={r.runId} data-run-id={r.runId}>
+                    <td>
+                      <input type="checkbox" aria-label={`Compare ${r.name ?? r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
+                    </td>
+                    <td>
+                      {r.name && (
+                        <strong className="run-name" data-testid="run-name">
+                          {r.name}
+                        </strong>
+                      )}{' '}
+                      <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
+                        {shortRunId(r.runId)}
+                      </button>{' '}
+                      <RunTags tags={r.tags ?? []} />
+                    </td>
+                    <td className="small">{r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}</td>
+                    <td>
+                      {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
+                    </td>
+                    <td className="small">
+                      {METRIC_LABEL[metric]} {formatMetric(metric, best?.val[metric])}
+                    </td>
+                    <td className="small">{best?.test ? formatMetric(metric, best.test[metric]) : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </article>
   );
 }

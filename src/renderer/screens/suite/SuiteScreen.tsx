@@ -6,7 +6,10 @@ import { LiveRun } from './LiveRun';
 import { RunDetail } from './RunDetail';
 import { RunSetup } from './RunSetup';
 import { RunsPanel } from './RunsPanel';
-import { useSuite, type SuiteView } from './suiteStore';
+import { useStore } from '../../store';
+import type { SuiteView } from '../../store/suiteSlice';
+import { Screen } from '../../components/Screen';
+import { Tabs } from '../../components/Tabs';
 import './suite.css';
 
 const TABS: { kind: 'datasets' | 'setup' | 'runs'; label: string }[] = [
@@ -23,28 +26,25 @@ const tabOf = (view: SuiteView) => (view.kind === 'datasets' || view.kind === 's
  * launch a run, watch it train, read its leaderboard and per-model detail, compare runs.
  */
 export function SuiteScreen() {
-  const view = useSuite((s) => s.view);
-  const open = useSuite((s) => s.open);
+  const view = useStore((s) => s.suiteView);
+  const open = useStore((s) => s.openSuite);
   // The preview belongs to the session, not the draft: it is refetched when asked.
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   return (
-    <section className="screen suite" aria-labelledby="suite-title">
-      <header className="screen-head">
-        <h1 id="suite-title">Suite</h1>
-        <div role="tablist" aria-label="Suite" className="tabs">
-          {TABS.map((t) => (
-            <button key={t.kind} type="button" role="tab" aria-selected={tabOf(view) === t.kind} className={tabOf(view) === t.kind ? 'active' : ''} onClick={() => open({ kind: t.kind })}>
-              {t.label}
-            </button>
-          ))}
-        </div>
-      </header>
+    <Screen
+      id="suite"
+      title="Suite"
+      className="suite"
+      head={
+        <Tabs label="Suite" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />
+      }
+    >
       {view.kind === 'datasets' && <DatasetsPanel preview={preview} setPreview={setPreview} />}
       {view.kind === 'setup' && <RunSetup preview={preview} />}
       {view.kind === 'runs' && <RunsPanel />}
       {view.kind === 'live' && <LiveRun jobId={view.jobId} />}
       {view.kind === 'detail' && <RunDetail runId={view.runId} />}
       {view.kind === 'compare' && <ComparePanel runIds={view.runIds} />}
-    </section>
+    </Screen>
   );
 }

@@ -1,4 +1,4 @@
-import type { SuiteDraft } from './suiteStore';
+import type { SuiteDraft } from '../../store/suiteSlice';
 
 /** `column = value` lines → the config's filter (numbers and booleans typed, like the CLI's JSON). */
 export function parseFilter(text: string): { filter: Record<string, string | number | boolean>; problems: string[] } {

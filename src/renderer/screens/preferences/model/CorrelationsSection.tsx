@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { CorrelationReport } from '../../../../shared/preferenceModel';
 import type { CorrelationSnapshotSummary } from '../../../../shared/preferenceWorkflow';
-import { client } from '../../../api/client';
 import { notifyError } from '../../../store/notifyError';
 import { ExpectedEditor } from './ExpectedEditor';
 import { FeatureTable, TopList } from './FeatureTable';
 import { formatDate } from './format';
-import { usePreferenceRead } from './usePreferenceData';
+import { usePreferenceRead } from '../../../store/usePreferenceRead';
+import { correlate, getSnapshot } from '../../../store/preferenceActions';
 
 /** What the section shows: a run's report or a stored snapshot's, with where it came from. */
 export interface ShownCorrelations {
@@ -38,7 +38,7 @@ export function CorrelationsSection({ shown, onShow }: { shown: ShownCorrelation
   const run = async () => {
     setRunning(true);
     try {
-      const r = await client().call('preference.correlate', {});
+      const r = await correlate({});
       onShow({ report: { ratings: r.ratings, features: r.features, topPositive: r.topPositive, topNegative: r.topNegative, expected: r.expected, dropped: r.dropped, mixed: r.mixed }, snapshotId: r.snapshotId, notes: r.notes, fresh: true });
     } catch (err) {
       notifyError(err);
@@ -97,7 +97,7 @@ export function CorrelationsSection({ shown, onShow }: { shown: ShownCorrelation
 
 async function openSnapshot(id: number, onShow: (s: ShownCorrelations) => void) {
   try {
-    const snap = await client().call('preference.snapshots.get', { id });
+    const snap = await getSnapshot({ id });
     onShow({ report: snap.report, snapshotId: snap.id, notes: [], fresh: false });
   } catch (err) {
     notifyError(err);

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ExpectedCheck, ExpectedCorrelation, FeatureCorrelation } from '../../../../shared/preferenceModel';
 import type { ExpectedList } from '../../../../shared/preferenceWorkflow';
-import { client } from '../../../api/client';
 import { notifyError } from '../../../store/notifyError';
 import { expectedStatusOf, STATUS_TONE } from './expectedStatus';
 import { fixed, formatP } from './format';
+import { setExpected } from '../../../store/preferenceActions';
 
 type Direction = ExpectedCorrelation['direction'];
 
@@ -33,7 +33,7 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
   const save = async () => {
     setSaving(true);
     try {
-      await client().call('preference.expected.set', { expected: items });
+      await setExpected({ expected: items });
     } catch (err) {
       notifyError(err);
     } finally {

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { PreferenceModelSummary, PreferenceScoreResult } from '../../../../shared/preferenceWorkflow';
-import { client } from '../../../api/client';
 import { callConfirmingOverwrite } from '../../../api/confirmOverwrite';
 import { notifyError } from '../../../store/notifyError';
 import { fixed, percent, signed } from './format';
-import { usePreferenceRead } from './usePreferenceData';
+import { usePreferenceRead } from '../../../store/usePreferenceRead';
+import { scoreAll, scoreVideo } from '../../../store/preferenceActions';
 
 /**
  * Scores with the active model (or a chosen one): one video's stored analysis → 0–10, the
@@ -51,7 +51,7 @@ function ScoreOne({ modelId, videoIds }: { modelId: string | undefined; videoIds
   const score = async () => {
     setBusy(true);
     try {
-      setResult(await client().call('preference.score', { videoId: videoId.trim(), ...(modelId ? { modelId } : {}) }));
+      setResult(await scoreVideo({ videoId: videoId.trim(), ...(modelId ? { modelId } : {}) }));
     } catch (err) {
       notifyError(err);
     } finally {
@@ -134,7 +134,7 @@ function ScoreAll({ modelId }: { modelId: string | undefined }) {
   const run = async () => {
     setBusy(true);
     try {
-      const result = await callConfirmingOverwrite((overwrite) => client().call('preference.scoreAll', { out: out.trim(), overwrite, ...(modelId ? { modelId } : {}) }));
+      const result = await callConfirmingOverwrite((overwrite) => scoreAll({ out: out.trim(), overwrite, ...(modelId ? { modelId } : {}) }));
       if (result) setWritten(result);
     } catch (err) {
       notifyError(err);

@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react';
 import type { PreferenceStatus } from '../../../../shared/preferenceWorkflow';
 import { fixed, kindLabel, metricsLine } from './format';
-import { DEFAULT_TRAIN, type TrainOptions } from './trainActions';
+import { DEFAULT_TRAIN, type TrainOptions } from '../../../store/preferenceActions';
 
 /**
  * Where the lab is on the spec's ladder (§8), what the counts are and why ratings were left

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DEFAULT_TRAIN, type TrainOptions } from './trainActions';
+import { DEFAULT_TRAIN, type TrainOptions } from '../../../store/preferenceActions';
 
 /**
  * A new version with options: Ridge or random forest, top K features by |r|, the spec's

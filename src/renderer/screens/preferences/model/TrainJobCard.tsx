@@ -4,7 +4,7 @@ import { ProgressBar } from '../../../components/ProgressBar';
 import { formatEta, isActive } from '../../../components/format';
 import { useJob } from '../../../store/useJob';
 import { kindLabel } from './format';
-import { activateModel } from './trainActions';
+import { activateModel } from '../../../store/preferenceActions';
 import { MetricFigures } from './Verdict';
 
 /**

@@ -1,7 +1,7 @@
 import type { PreferenceModelSummary } from '../../../../shared/preferenceWorkflow';
 import { fixed, formatDate, kindLabel } from './format';
 import { TrainForm } from './TrainForm';
-import { activateModel, type TrainOptions } from './trainActions';
+import { activateModel, type TrainOptions } from '../../../store/preferenceActions';
 import { MaeVerdict, R2Verdict } from './Verdict';
 
 /**

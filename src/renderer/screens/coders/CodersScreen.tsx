@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { client } from '../api/client';
-import { useStore } from '../store';
-import { loadCodingSetup } from '../store/codingActions';
-import { notifyError } from '../store/notifyError';
+import { useStore } from '../../store';
+import { createAssignments, loadCodingSetup, upsertCoder } from '../../store/codingActions';
+import { notifyError } from '../../store/notifyError';
 import { CoderProgress } from './CoderProgress';
+import { Screen } from '../../components/Screen';
 
 /** The lead's setup: coder profiles, and the assignment of frames with an overlap set. */
 export function CodersScreen() {
@@ -23,7 +23,7 @@ export function CodersScreen() {
   const addCoder = async (event: React.FormEvent) => {
     event.preventDefault();
     try {
-      await client().call('coders.upsert', { coderId: coderId.trim(), name: name.trim() || undefined, role });
+      await upsertCoder({ coderId: coderId.trim(), name: name.trim() || undefined, role });
       setCoderId('');
       setName('');
       await loadCodingSetup();
@@ -35,7 +35,7 @@ export function CodersScreen() {
   const assign = async (event: React.FormEvent) => {
     event.preventDefault();
     try {
-      const r = await client().call('assignments.create', { coderIds: chosen, overlap: { fraction: overlapPct / 100, seed } });
+      const r = await createAssignments({ coderIds: chosen, overlap: { fraction: overlapPct / 100, seed } });
       const per = Object.entries(r.perCoder)
         .map(([c, n]) => `${c}: ${n}`)
         .join(', ');
@@ -46,10 +46,7 @@ export function CodersScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="coders-title">
-      <header className="screen-head">
-        <h1 id="coders-title">Coders</h1>
-      </header>
+    <Screen id="coders" title="Coders">
       <div className="cards">
         <article className="card">
           <h2>Coders</h2>
@@ -111,6 +108,6 @@ export function CodersScreen() {
           {result && <p data-testid="assign-result">{result}</p>}
         </article>
       </div>
-    </section>
+    </Screen>
   );
 }

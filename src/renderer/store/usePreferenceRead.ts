@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { MethodName, Output } from '../../../../shared/api';
-import { client } from '../../../api/client';
-import { useStore } from '../../../store';
-import { notifyError } from '../../../store/notifyError';
+import type { MethodName, Output } from '../../shared/api';
+import { client } from '../api/client';
+import { useStore } from './index';
+import { notifyError } from './notifyError';
 
 /**
  * One API read that refetches whenever the preference data changes (ratings saved or imported,

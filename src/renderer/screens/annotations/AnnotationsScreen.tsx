@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
-import { AnnotationsImportReport, type RecodeEntry } from '../../shared/annotations';
-import { client } from '../api/client';
-import { callConfirmingOverwrite } from '../api/confirmOverwrite';
-import { ProgressBar } from '../components/ProgressBar';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
+import { AnnotationsImportReport, type RecodeEntry } from '../../../shared/annotations';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
+import { exportAnnotations, listRecodes } from '../../store/mediaActions';
+import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -26,8 +28,7 @@ export function AnnotationsScreen() {
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
 
   const loadRecode = () =>
-    client()
-      .call('recode.list', {})
+    listRecodes({})
       .then(({ entries }) => setRecode(entries), notifyError);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   useEffect(() => {
@@ -46,7 +47,7 @@ export function AnnotationsScreen() {
     e.preventDefault();
     setImportJobId(null);
     const params = { file: file.trim(), framesDir: framesDir.trim() || undefined, map: lines(map), replaceNewer };
-    const started = await importForm.run(() => client().call('jobs.start', { kind: 'annotations.import', params }));
+    const started = await importForm.run(() => startJob({ kind: 'annotations.import', params }));
     if (!started) return;
     upsertJob(started.job);
     setImportJobId(started.job.id);
@@ -55,16 +56,13 @@ export function AnnotationsScreen() {
   const exportFile = async (e: React.FormEvent) => {
     e.preventDefault();
     await exportForm.run(
-      () => callConfirmingOverwrite((overwrite) => client().call('annotations.export', { out: out.trim(), overwrite })),
+      () => callConfirmingOverwrite((overwrite) => exportAnnotations({ out: out.trim(), overwrite })),
       (result) => (result ? `${result.rows} rows written to ${result.file}` : 'Not exported: the existing file was kept.'),
     );
   };
 
   return (
-    <section className="screen" aria-labelledby="annotations-title">
-      <header className="screen-head">
-        <h1 id="annotations-title">Annotations</h1>
-      </header>
+    <Screen id="annotations" title="Annotations">
       <div className="cards">
         <article className="card">
           <h2>Import annotations.csv</h2>
@@ -144,7 +142,7 @@ export function AnnotationsScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </Screen>
   );
 }
 

@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { JobRow, JobStatusBadge } from '../components/JobRow';
-import { formatTime } from '../components/format';
-import { useStore } from '../store';
-import { loadJobDetail } from '../store/actions';
+import { JobRow, JobStatusBadge } from '../../components/JobRow';
+import { formatTime } from '../../components/format';
+import { useStore } from '../../store';
+import { loadJobDetail } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 function JobDetail({ jobId }: { jobId: string }) {
   const job = useStore((s) => s.jobs[jobId]);
@@ -59,10 +60,7 @@ export function JobsScreen() {
   const selected = useStore((s) => s.selectedJobId);
   const selectJob = useStore((s) => s.selectJob);
   return (
-    <section className="screen" aria-labelledby="jobs-title">
-      <header className="screen-head">
-        <h1 id="jobs-title">Jobs</h1>
-      </header>
+    <Screen id="jobs" title="Jobs">
       <div className="split">
         {!loaded ? (
           <p className="loading">Loading jobs…</p>
@@ -79,6 +77,6 @@ export function JobsScreen() {
         )}
         {selected && <JobDetail jobId={selected} />}
       </div>
-    </section>
+    </Screen>
   );
 }

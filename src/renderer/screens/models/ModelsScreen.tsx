@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { JobSummary } from '../../shared/jobs';
-import type { ModelSummary, ModelsPredictResult } from '../../shared/models';
-import { client } from '../api/client';
-import { callConfirmingOverwrite } from '../api/confirmOverwrite';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
-import { JobInline } from '../components/JobInline';
-import { isActive } from '../components/format';
+import type { JobSummary } from '../../../shared/jobs';
+import type { ModelSummary, ModelsPredictResult } from '../../../shared/models';
+import { callConfirmingOverwrite } from '../../api/confirmOverwrite';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
+import { JobInline } from '../../components/JobInline';
+import { isActive } from '../../components/format';
+import { activateDimensionModel, listModels } from '../../store/modelsActions';
+import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -44,8 +46,7 @@ export function ModelsScreen() {
   const [exportOut, setExportOut] = useState('');
 
   useEffect(() => {
-    client()
-      .call('models.list', {})
+    listModels({})
       .then(({ models: list }) => {
         setModels(list);
         setPredictModel((current) => current || (list.find((m) => m.active)?.id ?? list[0]?.id ?? ''));
@@ -69,7 +70,7 @@ export function ModelsScreen() {
   const start = async (form: ReturnType<typeof useFormFeedback>, kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
     // An export to a file that exists is refused at start; the person is asked before it is replaced.
     const started = await form.run(
-      () => callConfirmingOverwrite((overwrite) => client().call('jobs.start', { kind, params: overwrite ? { ...params, overwrite } : params })),
+      () => callConfirmingOverwrite((overwrite) => startJob({ kind, params: overwrite ? { ...params, overwrite } : params })),
       (result) => (result ? null : 'Not started: the existing file was kept.'),
     );
     if (!started) return null;
@@ -95,18 +96,14 @@ export function ModelsScreen() {
   };
 
   const activate = (id: string) =>
-    client()
-      .call('models.activate', { id })
+    activateDimensionModel({ id })
       .catch(notifyError);
 
   const finished = predictJob ? jobs[predictJob] : undefined;
   const predictions = finished?.status === 'succeeded' ? (finished.result as ModelsPredictResult) : null;
 
   return (
-    <section className="screen" aria-labelledby="models-title">
-      <header className="screen-head">
-        <h1 id="models-title">Models</h1>
-      </header>
+    <Screen id="models" title="Models">
       <article className="card">
         <h2>Registry</h2>
         {models === null ? (
@@ -269,6 +266,6 @@ export function ModelsScreen() {
           <JobInline jobId={exportJob} />
         </article>
       </div>
-    </section>
+    </Screen>
   );
 }

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'react';
-import type { MediaImportResult, VideoSummary } from '../../shared/media';
-import { client } from '../api/client';
-import { JobInline } from '../components/JobInline';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
+import type { MediaImportResult, VideoSummary } from '../../../shared/media';
+import { JobInline } from '../../components/JobInline';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { listVideos } from '../../store/mediaActions';
+import { loadVideoScores } from '../../store/preferenceActions';
+import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 
@@ -31,21 +34,19 @@ export function VideosScreen() {
   const [sampleJob, setSampleJob] = useState<string | null>(null);
 
   const load = () =>
-    client()
-      .call('videos.list')
+    listVideos()
       .then(({ videos: list }) => setVideos(list), notifyError);
   useEffect(() => {
     void load();
   }, [videosVersion, framesVersion]);
   useEffect(() => {
-    client()
-      .call('preference.scores', {})
+    loadVideoScores({})
       .then(({ model, scores: byVideo }) => setScores(model ? { model, byVideo } : null), notifyError);
   }, [videosVersion, analysesVersion, preferenceVersion]);
 
   const start = async (kind: 'media.import' | 'frames.sample', params: Record<string, unknown>) => {
     try {
-      const { job } = await client().call('jobs.start', { kind, params });
+      const { job } = await startJob({ kind, params });
       upsertJob(job);
       (kind === 'media.import' ? setImportJob : setSampleJob)(job.id);
       setJobsPanelOpen(true);
@@ -71,10 +72,7 @@ export function VideosScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="videos-title">
-      <header className="screen-head">
-        <h1 id="videos-title">Videos</h1>
-      </header>
+    <Screen id="videos" title="Videos">
       <div className="cards">
         <article className="card">
           <h2>Import videos</h2>
@@ -157,6 +155,6 @@ export function VideosScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </Screen>
   );
 }

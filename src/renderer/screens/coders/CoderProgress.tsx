@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { Coder, QueueCounts } from '../../shared/coding';
-import { client } from '../api/client';
-import { useStore } from '../store';
+import type { Coder, QueueCounts } from '../../../shared/coding';
+import { useStore } from '../../store';
+import { queuePage } from '../../store/codingActions';
 import './coderProgress.css';
 
 /**
@@ -70,8 +70,7 @@ function useCoderCounts(coders: Coder[]): Map<string, QueueCounts> {
     // A lab has a handful of coders: one small queue call each (limit 1) gives their counts.
     void Promise.all(
       ids.split('\n').map((coderId) =>
-        client()
-          .call('coding.queue', { coderId, filter: 'all', limit: 1 })
+        queuePage({ coderId, filter: 'all', limit: 1 })
           .then(
             (r) => [coderId, r.counts] as const,
             () => null,

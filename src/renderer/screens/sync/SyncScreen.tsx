@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { BucketEntry, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings } from '../../shared/sync';
-import { client } from '../api/client';
-import { formatBytes, formatTime } from '../components/format';
-import { syncHeadline } from '../components/SyncBadge';
-import { useStore } from '../store';
-import { notifyError } from '../store/notifyError';
-import { FormFeedback, useFormFeedback } from '../components/FormFeedback';
+import type { BucketEntry, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings } from '../../../shared/sync';
+import { formatBytes, formatTime } from '../../components/format';
+import { syncHeadline } from '../../components/SyncBadge';
+import { useStore } from '../../store';
+import { notifyError } from '../../store/notifyError';
+import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
+import { fetchFromBucket, getSyncSettings, listBucket, listConflicts, listSyncRounds, resolveConflict, runSync, setSyncSettings, testSyncConnection } from '../../store/syncActions';
+import { startJob } from '../../store/actions';
+import { Screen } from '../../components/Screen';
 
 /**
  * Sync with the bucket: where things stand, the settings with a connection test, the conflicts
@@ -20,11 +22,9 @@ export function SyncScreen() {
   const [running, setRunning] = useState(false);
 
   const refresh = () => {
-    client()
-      .call('sync.rounds', { limit: 20 })
+    listSyncRounds({ limit: 20 })
       .then(({ rounds }) => setRounds(rounds), notifyError);
-    client()
-      .call('sync.conflicts', {})
+    listConflicts({})
       .then(({ conflicts }) => setConflicts(conflicts), notifyError);
   };
   useEffect(refresh, [status?.state, status?.generation, status?.openConflicts, codesVersion]);
@@ -32,7 +32,7 @@ export function SyncScreen() {
   const syncNow = async () => {
     setRunning(true);
     try {
-      setLastRun(await client().call('sync.run', {}));
+      setLastRun(await runSync({}));
     } catch (err) {
       notifyError(err);
     } finally {
@@ -41,13 +41,15 @@ export function SyncScreen() {
   };
 
   return (
-    <section className="screen" aria-labelledby="sync-title">
-      <header className="screen-head">
-        <h1 id="sync-title">Sync</h1>
+    <Screen
+      id="sync"
+      title="Sync"
+      head={
         <button type="button" className="primary" onClick={() => void syncNow()} disabled={running || !status || status.state === 'off'}>
           {running ? 'Syncing…' : 'Sync now'}
         </button>
-      </header>
+      }
+    >
       <div className="cards">
         <article className="card" data-testid="sync-status-card">
           <h2>Status</h2>
@@ -121,7 +123,7 @@ export function SyncScreen() {
         </article>
         <BucketFilesCard />
       </div>
-    </section>
+    </Screen>
   );
 }
 
@@ -132,7 +134,7 @@ function SettingsCard() {
   const [saved, setSaved] = useState(false);
   const saveForm = useFormFeedback();
   useEffect(() => {
-    client().call('sync.settings.get').then(setForm, notifyError);
+    getSyncSettings().then(setForm, notifyError);
   }, []);
   if (!form) return null;
   const field = (key: 'bucket' | 'object' | 'videoPrefix' | 'framesPrefix' | 'keyFile', label: string, placeholder = '') => (
@@ -155,7 +157,7 @@ function SettingsCard() {
   };
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
-    const stored = await saveForm.run(() => client().call('sync.settings.set', form));
+    const stored = await saveForm.run(() => setSyncSettings(form));
     if (stored) {
       setForm(stored);
       setSaved(true);
@@ -164,7 +166,7 @@ function SettingsCard() {
   const testConnection = async () => {
     setTesting(true);
     setTest(null);
-    const result = await saveForm.run(() => client().call('sync.test', { settings: form }));
+    const result = await saveForm.run(() => testSyncConnection({ settings: form }));
     if (result) setTest(result);
     setTesting(false);
   };
@@ -220,7 +222,7 @@ function SettingsCard() {
 function ConflictsCard({ conflicts, onResolved }: { conflicts: ConflictEntry[]; onResolved: () => void }) {
   const resolve = async (id: number, value: string) => {
     try {
-      await client().call('sync.resolve', { id, value });
+      await resolveConflict({ id, value });
       onResolved();
     } catch (err) {
       notifyError(err);
@@ -278,7 +280,7 @@ function BucketFilesCard() {
     setKind(which);
     setBusy(true);
     try {
-      const result = await client().call('sync.bucket.list', { kind: which });
+      const result = await listBucket({ kind: which });
       setEntries(result.entries);
       setPrefix(result.prefix);
     } catch (err) {
@@ -290,9 +292,9 @@ function BucketFilesCard() {
   const fetchNames = async (names: string[]) => {
     setBusy(true);
     try {
-      const result = await client().call('sync.bucket.fetch', { kind, names });
+      const result = await fetchFromBucket({ kind, names });
       if (kind === 'videos') {
-        await client().call('jobs.start', { kind: 'media.import', params: { paths: result.files.map((f) => f.path) } });
+        await startJob({ kind: 'media.import', params: { paths: result.files.map((f) => f.path) } });
         useStore.getState().setJobsPanelOpen(true);
       } else {
         useStore.getState().notify('info', `${result.files.length} images downloaded (checked against their MD5/CRC32C); ${result.linked} linked to their frames.`);

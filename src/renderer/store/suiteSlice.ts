@@ -1,9 +1,10 @@
-import { create } from 'zustand';
+import type { StateCreator } from 'zustand';
+import type { Store } from './index';
 
 /**
- * The Suite area's own state (kept here, not in the app store, so it survives switching
- * areas without touching the shared slices): the draft config being set up, the open view,
- * and the runs picked for comparison.
+ * The Suite area's state (a slice of the one store: it survives switching areas, and
+ * resetStore resets it with the rest): the draft config being set up, the open view, and the
+ * runs picked for comparison.
  */
 export type SuiteView =
   | { kind: 'datasets' }
@@ -84,21 +85,22 @@ export const DEFAULT_DRAFT: SuiteDraft = {
   mlpMaxEpochs: '',
 };
 
-interface SuiteState {
-  view: SuiteView;
-  draft: SuiteDraft;
+export interface SuiteSlice {
+  suiteView: SuiteView;
+  suiteDraft: SuiteDraft;
   /** Runs ticked in the runs list for comparison. */
-  picked: string[];
-  open(view: SuiteView): void;
-  setDraft(change: Partial<SuiteDraft>): void;
-  togglePick(runId: string): void;
+  suitePicked: string[];
+  openSuite(view: SuiteView): void;
+  setSuiteDraft(change: Partial<SuiteDraft>): void;
+  toggleSuitePick(runId: string): void;
 }
 
-export const useSuite = create<SuiteState>()((set) => ({
-  view: { kind: 'datasets' },
-  draft: DEFAULT_DRAFT,
-  picked: [],
-  open: (view) => set({ view }),
-  setDraft: (change) => set((s) => ({ draft: { ...s.draft, ...change } })),
-  togglePick: (runId) => set((s) => ({ picked: s.picked.includes(runId) ? s.picked.filter((r) => r !== runId) : [...s.picked, runId] })),
-}));
+export const createSuiteSlice: StateCreator<Store, [], [], SuiteSlice> = (set) => ({
+  suiteView: { kind: 'datasets' },
+  suiteDraft: DEFAULT_DRAFT,
+  suitePicked: [],
+  openSuite: (suiteView) => set({ suiteView }),
+  setSuiteDraft: (change) => set((s) => ({ suiteDraft: { ...s.suiteDraft, ...change } })),
+  toggleSuitePick: (runId) =>
+    set((s) => ({ suitePicked: s.suitePicked.includes(runId) ? s.suitePicked.filter((r) => r !== runId) : [...s.suitePicked, runId] })),
+});

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
-import { useStore } from '../store';
-import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../store/actions';
-import { formatBytes, formatTime } from '../components/format';
-import { StartChecklist } from './start/StartChecklist';
+import { useStore } from '../../store';
+import { loadDoctor, loadWorkspace, startIntegrityCheck } from '../../store/actions';
+import { formatBytes, formatTime } from '../../components/format';
+import { StartChecklist } from '../start/StartChecklist';
+import { Screen } from '../../components/Screen';
 
 const CAPABILITY_LABELS: Record<string, string> = {
   ffmpeg: 'ffmpeg (video decoding)',
@@ -32,13 +33,15 @@ export function WorkspaceScreen() {
   if (!summary) return <p className="loading">Loading workspace…</p>;
   const last = summary.lastIntegrityCheck;
   return (
-    <section className="screen" aria-labelledby="workspace-title">
-      <header className="screen-head">
-        <h1 id="workspace-title">Workspace</h1>
+    <Screen
+      id="workspace"
+      title="Workspace"
+      head={
         <button type="button" className="primary" onClick={() => void startIntegrityCheck()} disabled={checkRunning}>
           {checkRunning ? 'Checking…' : 'Run integrity check'}
         </button>
-      </header>
+      }
+    >
       <StartChecklist />
       <div className="cards">
         <article className="card">
@@ -102,6 +105,6 @@ export function WorkspaceScreen() {
           ))}
         </ul>
       )}
-    </section>
+    </Screen>
   );
 }

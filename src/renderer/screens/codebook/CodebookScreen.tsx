@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { CodebookChange, Category, Dimension } from '../../shared/coding';
-import { client } from '../api/client';
-import { useStore } from '../store';
-import { loadCodingSetup } from '../store/codingActions';
-import { notifyError } from '../store/notifyError';
-import { leadPerson } from '../store/role';
+import type { CodebookChange, Category, Dimension } from '../../../shared/coding';
+import { useStore } from '../../store';
+import { changeCodebook, loadCodingSetup } from '../../store/codingActions';
+import { notifyError } from '../../store/notifyError';
+import { leadPerson } from '../../store/role';
+import { Screen } from '../../components/Screen';
 
 /** Apply one codebook edit; the core versions it and refuses what would lose or blank codes. */
 async function change(edit: CodebookChange): Promise<boolean> {
   try {
-    useStore.getState().setCodebook(await client().call('codebook.change', { change: edit, by: leadPerson(useStore.getState().role) }));
+    useStore.getState().setCodebook(await changeCodebook({ change: edit, by: leadPerson(useStore.getState().role) }));
     return true;
   } catch (err) {
     notifyError(err);
@@ -131,11 +131,13 @@ export function CodebookScreen() {
   }, []);
   if (!codebook) return <p className="loading">Loading the codebook…</p>;
   return (
-    <section className="screen" aria-labelledby="codebook-title">
-      <header className="screen-head">
-        <h1 id="codebook-title">Codebook</h1>
+    <Screen
+      id="codebook"
+      title="Codebook"
+      head={
         <span className="muted">version {codebook.version}</span>
-      </header>
+      }
+    >
       <p className="muted small">
         Renaming keeps every code. A category with codes is removed only after you choose where its codes move. Keys are unique
         across dimensions; Z, U, N, J, K are kept for the coding view.
@@ -154,7 +156,7 @@ export function CodebookScreen() {
           <AddCategory dimension={d.name} />
         </article>
       ))}
-    </section>
+    </Screen>
   );
 }
 
