@@ -13,7 +13,7 @@ import { syncHandlers } from './syncHandlers';
 import { modelsHandlers } from './modelsHandlers';
 import { preferenceDataHandlers } from './preferenceDataHandlers';
 import { preferenceModelHandlers } from './preferenceModelHandlers';
-import { suiteHandlers } from './suiteHandlers';
+import { suiteHandlers } from '../suite/handlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from './workspaceHandlers';
 
