@@ -5,7 +5,7 @@ import { loadTable, readManifest, type LoadedTable } from './dataset';
 import { assertFiniteColumn, assertFiniteVectors } from './finite';
 import { embeddingsFromManifest, readFusedPt, readNpyWithIds, readNpzEmbeddings, type Embeddings } from './embeddings';
 import { assertNoLeakage, chooseFeatures, type FeatureChoice } from './leakage';
-import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality } from './modalities';
+import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality, type ModalityBlock } from './modalities';
 import type { SuiteData } from '../models/families';
 import { takeRows, textColumn, type Table } from './table';
 import { embedTexts, isTextPresent, type TextEmbeddingStats } from '../text/textEmbeddings';
@@ -84,7 +84,56 @@ function deriveTextPresent(table: Table, config: SuiteConfig, rowIds: string[], 
   return { texts, replaced };
 }
 
+/**
+ * The data step, stage by stage: the metadata rows whose outcome is known, joined to the
+ * embeddings and the modality files, their vectors checked, the target transformed, the
+ * features chosen past the leakage guard, the text embedded, and each row's vector assembled.
+ */
 export async function prepareData(config: SuiteConfig, options: PrepareOptions = {}): Promise<PreparedData> {
+  const metadata = await loadRowsWithTarget(config);
+  const fused = await joinEmbeddings(config, metadata.ids, metadata.keep);
+  const joined = await joinModalities(config, metadata.ids, fused.keep);
+  const { keep } = joined;
+  const rowIds = keep.map((i) => metadata.ids[i]!);
+  assertFiniteInputVectors(rowIds, fused, joined.loaded);
+
+  const table = takeRows(metadata.loaded, keep);
+  const modalities = joined.loaded.length ? alignModalities(rowIds, joined.loaded) : undefined;
+  const y = transformTarget(config, metadata.target, keep);
+  const guests = config.guestColumn ? textColumn(table, config.guestColumn, 'the guest (channel) column') : null;
+  const text = config.text ? deriveTextPresent(table, config, rowIds, options.textOverrides) : null;
+
+  const choice = chooseRunFeatures(config, table, metadata.loaded.temporal);
+  assertFiniteFeatures(config, table, choice.numeric, rowIds);
+  flagTextFromModality(table, modalities);
+
+  // Text vectors are computed after the leakage check: a bad config fails before the slow part.
+  const embeddedText = config.text && text ? await embedTextColumn(config.text, text.texts, rowIds, options) : null;
+  const vectors = assembleRowVectors(rowIds, fused, modalities, embeddedText);
+
+  const data: SuiteData = {
+    src: { table, embeddings: vectors.emb, embeddingDim: vectors.dim, modalities },
+    ids: rowIds,
+    y,
+    guests,
+    features: { numeric: choice.numeric, categorical: choice.categorical },
+  };
+  const summary = dataSummary(config, { metadata, fused, joined, modalities, text, embeddedText, vectors, y, guests, table, choice });
+  return { data, table, choice, summary, textModel: embeddedText?.model ?? null, temporal: metadata.loaded.temporal };
+}
+
+/** The metadata table (filtered, deduplicated) and the rows of it whose outcome is known. */
+interface TargetRows {
+  loaded: LoadedTable;
+  ids: string[];
+  /** The target column's raw values, one per metadata row. */
+  target: Float64Array;
+  /** Metadata rows with a known outcome, in file order. */
+  keep: number[];
+  missingTarget: number;
+}
+
+async function loadRowsWithTarget(config: SuiteConfig): Promise<TargetRows> {
   const loaded: LoadedTable = await loadTable({ file: config.metadata, filter: config.filter, dedupe: config.dedupe, orderBy: config.idColumn });
   const ids = textColumn(loaded, config.idColumn, 'the video id');
   const targetCol = loaded.columns.get(config.target.column);
@@ -102,55 +151,70 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     fix: 'leave the cell empty for an outcome not known yet, or fix the value, then run again.',
   });
   // Rows whose outcome is unknown (not yet at the horizon) cannot train or score.
-  let keep = ids.map((_, i) => i).filter((i) => !Number.isNaN(targetCol.values[i]!));
-  const missingTarget = ids.length - keep.length;
+  const keep = ids.map((_, i) => i).filter((i) => !Number.isNaN(targetCol.values[i]!));
   const negative = keep.find((i) => config.target.transform === 'log1p' && targetCol.values[i]! < 0);
   if (negative !== undefined) throw new FramelabError('INVALID_INPUT', `${config.metadata}: video ${ids[negative]} has ${config.target.column} = ${targetCol.values[negative]}; log1p needs ≥ 0.`);
+  return { loaded, ids, target: targetCol.values, keep, missingTarget: ids.length - keep.length };
+}
 
-  let embeddings: Embeddings | null = null;
-  let embeddingRowOf: Map<string, number> | null = null;
-  let notEmbedded = 0;
-  if (config.embeddings) {
-    embeddings = await loadEmbeddings(config.embeddings);
-    const at = new Map(embeddings.ids.map((id, i) => [id, i]));
-    const joined = keep.filter((i) => at.has(ids[i]!));
-    if (!joined.length) {
-      throw new FramelabError(
-        'INVALID_INPUT',
-        `joining ${config.metadata} to ${embeddings.source} on ${config.idColumn} kept no rows: e.g. metadata has "${ids[keep[0] ?? 0]}", embeddings have "${embeddings.ids[0]}".`,
-      );
-    }
-    notEmbedded = keep.length - joined.length;
-    keep = joined;
-    embeddingRowOf = at;
+/** The given (fused) embeddings, when the config has them, and the rows left after joining them by video id. */
+interface EmbeddingJoin {
+  embeddings: Embeddings | null;
+  /** Video id → row of the embeddings file. */
+  rowOf: Map<string, number> | null;
+  keep: number[];
+  notEmbedded: number;
+}
+
+async function joinEmbeddings(config: SuiteConfig, ids: readonly string[], keep: number[]): Promise<EmbeddingJoin> {
+  if (!config.embeddings) return { embeddings: null, rowOf: null, keep, notEmbedded: 0 };
+  const embeddings = await loadEmbeddings(config.embeddings);
+  const at = new Map(embeddings.ids.map((id, i) => [id, i]));
+  const joined = keep.filter((i) => at.has(ids[i]!));
+  if (!joined.length) {
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `joining ${config.metadata} to ${embeddings.source} on ${config.idColumn} kept no rows: e.g. metadata has "${ids[keep[0] ?? 0]}", embeddings have "${embeddings.ids[0]}".`,
+    );
   }
+  return { embeddings, rowOf: at, keep: joined, notEmbedded: keep.length - joined.length };
+}
 
-  // Per-modality vectors: video/audio inner-joined, text optional (see modalities.ts).
-  const loadedModalities: LoadedModality[] = [];
-  let withoutModality = 0;
-  if (config.modalities) {
-    for (const name of MODALITY_ORDER) {
-      const spec = config.modalities[name];
-      if (spec) loadedModalities.push(await loadModality(name, spec, loadEmbeddings));
-    }
-    const joined = joinRequired(keep, ids, loadedModalities, config.metadata, config.idColumn);
-    withoutModality = keep.length - joined.length;
-    keep = joined;
+/** The per-modality files, when the config has them, and the rows left after joining them. */
+interface ModalityJoin {
+  loaded: LoadedModality[];
+  keep: number[];
+  withoutModality: number;
+}
+
+/** Per-modality vectors: video/audio inner-joined, text optional (see modalities.ts). */
+async function joinModalities(config: SuiteConfig, ids: readonly string[], keep: number[]): Promise<ModalityJoin> {
+  if (!config.modalities) return { loaded: [], keep, withoutModality: 0 };
+  const loaded: LoadedModality[] = [];
+  for (const name of MODALITY_ORDER) {
+    const spec = config.modalities[name];
+    if (spec) loaded.push(await loadModality(name, spec, loadEmbeddings));
   }
+  const joined = joinRequired(keep, ids, loaded, config.metadata, config.idColumn);
+  return { loaded, keep: joined, withoutModality: keep.length - joined.length };
+}
 
-  const rowIds = keep.map((i) => ids[i]!);
-  // Only the rows the run uses: a bad vector of a video the metadata drops harms nothing.
-  if (embeddings) assertFiniteVectors(embeddings.data, embeddings.dim, rowsOf(rowIds, embeddingRowOf!), embeddings.source);
-  for (const m of loadedModalities) {
+/** Only the rows the run uses: a bad vector of a video the metadata drops harms nothing. */
+function assertFiniteInputVectors(rowIds: readonly string[], fused: EmbeddingJoin, modalities: readonly LoadedModality[]): void {
+  if (fused.embeddings) assertFiniteVectors(fused.embeddings.data, fused.embeddings.dim, rowsOf(rowIds, fused.rowOf!), fused.embeddings.source);
+  for (const m of modalities) {
     assertFiniteVectors(m.embeddings.data, m.embeddings.dim, rowsOf(rowIds, new Map(m.embeddings.ids.map((id, i) => [id, i]))), `${m.embeddings.source} (${m.name})`);
   }
-  const table = takeRows(loaded, keep);
-  const modalities = loadedModalities.length ? alignModalities(rowIds, loadedModalities) : undefined;
-  const raw = Float64Array.from(keep, (i) => targetCol.values[i]!);
-  const y = config.target.transform === 'log1p' ? raw.map(Math.log1p) : raw;
-  const guests = config.guestColumn ? textColumn(table, config.guestColumn, 'the guest (channel) column') : null;
-  const text = config.text ? deriveTextPresent(table, config, rowIds, options.textOverrides) : null;
+}
 
+/** The target of the kept rows, as the models see it (log1p of views by default). */
+function transformTarget(config: SuiteConfig, target: Float64Array, keep: readonly number[]): Float64Array {
+  const raw = Float64Array.from(keep, (i) => target[i]!);
+  return config.target.transform === 'log1p' ? raw.map(Math.log1p) : raw;
+}
+
+/** The features: the config's lists or, by default, every column the leakage guard lets through. */
+function chooseRunFeatures(config: SuiteConfig, table: Table, temporal: ReadonlySet<string>): FeatureChoice {
   const choice = chooseFeatures(table, {
     target: config.target.column,
     guestColumn: config.guestColumn,
@@ -163,13 +227,18 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
   // Date/time columns are never defaulted in (they encode when, i.e. how long a video had).
   if (!config.features) {
     choice.numeric = choice.numeric.filter((c) => {
-      if (!loaded.temporal.has(c)) return true;
+      if (!temporal.has(c)) return true;
       choice.excluded.push({ column: c, reason: 'date/time' });
       return false;
     });
   }
   assertNoLeakage([...choice.numeric, ...choice.categorical], { target: config.target.column, extra: config.leakage, allow: config.leakageAllow });
-  for (const column of choice.numeric) {
+  return choice;
+}
+
+/** A numeric feature may have empty cells (imputed) but no ±Infinity. */
+function assertFiniteFeatures(config: SuiteConfig, table: Table, numeric: readonly string[], rowIds: readonly string[]): void {
+  for (const column of numeric) {
     const col = table.columns.get(column);
     if (col?.kind !== 'numeric') continue;
     assertFiniteColumn(col.values, rowIds, {
@@ -180,84 +249,109 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
       fix: 'fix the value or leave the cell empty, then run again.',
     });
   }
+}
 
-  // text_present from the text modality, for slices (after feature choice: a label of the row, not a feature).
+/** text_present from the text modality, for slices (after feature choice: a label of the row, not a feature). */
+function flagTextFromModality(table: Table, modalities: readonly ModalityBlock[] | undefined): void {
   const textModality = modalities?.find((m) => m.name === 'text');
   if (textModality && !table.columns.has(TEXT_PRESENT)) table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(textModality.present) });
+}
 
-  // Text vectors are computed after the leakage check: a bad config fails before the slow part.
-  let textModel: PreparedData['textModel'] = null;
-  let textStats: TextEmbeddingStats | null = null;
-  let textVectors: Float32Array | null = null;
-  if (config.text && text) {
-    if (!options.homeRoot) throw new Error('prepareData: a config with "text" needs options.homeRoot (the text-embedding cache)');
-    const only = options.embedTextOnlyFor;
-    const embedded = await embedTexts(only ? text.texts.map((t, i) => (only.has(rowIds[i]!) ? t : null)) : text.texts, {
-      modelDir: config.text.model,
-      homeRoot: options.homeRoot,
-      batchSize: config.text.batchSize,
-      onProgress: options.onTextProgress,
-      throwIfCancelled: options.throwIfCancelled,
-    });
-    textModel = { ...embedded.model, dim: embedded.dim, column: config.text.column };
-    textStats = embedded.stats;
-    textVectors = embedded.vectors;
-    assertFiniteVectors(textVectors, textModel.dim, rowIds.map((id, row) => ({ id, row })), `the text embeddings of ${config.text.model}`);
-  }
+/** The text column's vectors, from the text model (through the home's cache). */
+interface EmbeddedText {
+  model: NonNullable<PreparedData['textModel']>;
+  stats: TextEmbeddingStats;
+  vectors: Float32Array;
+}
 
-  // Each row: [given embedding | text embedding]; either part may be absent. The given
-  // embedding is the fused file's row, or the modalities side by side when there is none.
-  const modalityConcat = !embeddings && modalities ? concatModalities(modalities, keep.length) : null;
+async function embedTextColumn(textConfig: NonNullable<SuiteConfig['text']>, texts: (string | null)[], rowIds: readonly string[], options: PrepareOptions): Promise<EmbeddedText> {
+  if (!options.homeRoot) throw new Error('prepareData: a config with "text" needs options.homeRoot (the text-embedding cache)');
+  const only = options.embedTextOnlyFor;
+  const embedded = await embedTexts(only ? texts.map((t, i) => (only.has(rowIds[i]!) ? t : null)) : texts, {
+    modelDir: textConfig.model,
+    homeRoot: options.homeRoot,
+    batchSize: textConfig.batchSize,
+    onProgress: options.onTextProgress,
+    throwIfCancelled: options.throwIfCancelled,
+  });
+  const model = { ...embedded.model, dim: embedded.dim, column: textConfig.column };
+  assertFiniteVectors(embedded.vectors, model.dim, rowIds.map((id, row) => ({ id, row })), `the text embeddings of ${textConfig.model}`);
+  return { model, stats: embedded.stats, vectors: embedded.vectors };
+}
+
+/**
+ * Each row: [given embedding | text embedding]; either part may be absent. The given
+ * embedding is the fused file's row, or the modalities side by side when there is none.
+ */
+function assembleRowVectors(rowIds: readonly string[], fused: EmbeddingJoin, modalities: ModalityBlock[] | undefined, text: EmbeddedText | null): { emb: Float64Array | null; dim: number; baseDim: number } {
+  const { embeddings } = fused;
+  const rows = rowIds.length;
+  const modalityConcat = !embeddings && modalities ? concatModalities(modalities, rows) : null;
   const baseDim = embeddings?.dim ?? modalityConcat?.dim ?? 0;
-  const textDim = textModel?.dim ?? 0;
+  const textDim = text?.model.dim ?? 0;
   const dim = baseDim + textDim;
-  const emb = dim ? new Float64Array(keep.length * dim) : null;
+  const emb = dim ? new Float64Array(rows * dim) : null;
   if (emb) {
-    for (let i = 0; i < keep.length; i++) {
+    for (let i = 0; i < rows; i++) {
       // Looked up by id here, after every join: the modality join may have dropped rows since.
       if (embeddings) {
-        const from = embeddingRowOf!.get(rowIds[i]!)!;
+        const from = fused.rowOf!.get(rowIds[i]!)!;
         emb.set(embeddings.data.subarray(from * baseDim, (from + 1) * baseDim), i * dim);
       }
       if (modalityConcat) emb.set(modalityConcat.data.subarray(i * baseDim, (i + 1) * baseDim), i * dim);
-      if (textVectors) for (let k = 0; k < textDim; k++) emb[i * dim + baseDim + k] = textVectors[i * textDim + k]!;
+      if (text) for (let k = 0; k < textDim; k++) emb[i * dim + baseDim + k] = text.vectors[i * textDim + k]!;
     }
   }
+  return { emb, dim, baseDim };
+}
 
-  const data: SuiteData = {
-    src: { table, embeddings: emb, embeddingDim: dim, modalities },
-    ids: rowIds,
-    y,
-    guests,
-    features: { numeric: choice.numeric, categorical: choice.categorical },
-  };
-  const summary = {
-    metadata: loaded.summary,
-    rowsMissingTarget: missingTarget,
-    rowsWithoutEmbedding: notEmbedded,
-    rows: keep.length,
+/** data_summary.json's data part: what was read, every row dropped on the way and why, the target, the features. */
+function dataSummary(
+  config: SuiteConfig,
+  parts: {
+    metadata: TargetRows;
+    fused: EmbeddingJoin;
+    joined: ModalityJoin;
+    modalities: ModalityBlock[] | undefined;
+    text: { replaced: boolean } | null;
+    embeddedText: EmbeddedText | null;
+    vectors: { dim: number; baseDim: number };
+    y: Float64Array;
+    guests: string[] | null;
+    table: Table;
+    choice: FeatureChoice;
+  },
+): Record<string, unknown> {
+  const { metadata, fused, joined, modalities, text, embeddedText, vectors, y, guests, table, choice } = parts;
+  const { embeddings } = fused;
+  const { baseDim, dim } = vectors;
+  return {
+    metadata: metadata.loaded.summary,
+    rowsMissingTarget: metadata.missingTarget,
+    rowsWithoutEmbedding: fused.notEmbedded,
+    rows: joined.keep.length,
     embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim: baseDim } : modalities ? { source: 'modalities (video ‖ audio ‖ text)', dim: baseDim } : null,
-    rowsWithoutModality: withoutModality,
+    rowsWithoutModality: joined.withoutModality,
     modalities: modalities?.map((m) => ({
       name: m.name,
       source: m.source,
       dim: m.dim,
-      count: loadedModalities.find((l) => l.name === m.name)!.embeddings.ids.length,
+      count: joined.loaded.find((l) => l.name === m.name)!.embeddings.ids.length,
       rowsPresent: m.present.reduce((a, b) => a + b, 0),
     })) ?? null,
     text:
-      textModel && textStats && text
+      embeddedText && text
         ? {
-            column: textModel.column,
-            model: textModel.dir,
-            identity: textModel.identity,
-            files: textModel.files,
-            dim: textDim,
-            present: textStats.present,
-            absent: textStats.texts - textStats.present,
-            unique: textStats.unique,
-            cached: textStats.cached,
-            computed: textStats.computed,
+            column: embeddedText.model.column,
+            model: embeddedText.model.dir,
+            identity: embeddedText.model.identity,
+            files: embeddedText.model.files,
+            dim: embeddedText.model.dim,
+            present: embeddedText.stats.present,
+            absent: embeddedText.stats.texts - embeddedText.stats.present,
+            unique: embeddedText.stats.unique,
+            cached: embeddedText.stats.cached,
+            computed: embeddedText.stats.computed,
             textPresentReplacedMetadataColumn: text.replaced,
           }
         : null,
@@ -269,7 +363,6 @@ export async function prepareData(config: SuiteConfig, options: PrepareOptions =
     // numeric and categorical are the features used; every other column is in excluded, with its reason.
     features: { numeric: choice.numeric, categorical: choice.categorical, excluded: choice.excluded },
   };
-  return { data, table, choice, summary, textModel, temporal: loaded.temporal };
 }
 
 /** The file rows of `rowIds` in a vector file (a text modality may lack some: those are skipped). */

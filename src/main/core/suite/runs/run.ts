@@ -6,7 +6,7 @@ import { appRoot } from '../../appRoot';
 import { cancelledError } from '../../jobs/context';
 import { FramelabError } from '../../../../shared/errors';
 import { writeSafetensors } from '../../vision/weights/safetensors';
-import { SuiteRunResult, type LeaderboardRow, type SuiteConfig } from '../../../../shared/suite';
+import { SuiteRunResult, type LeaderboardRow, type SuiteConfig, type SuiteLineage } from '../../../../shared/suite';
 import { bootstrapIntervals, HIGHER_IS_BETTER, METRIC_NAMES, regressionMetrics, type Intervals, type Metrics } from '../models/metrics';
 import { mulberry32 } from '../../random';
 import { averageImportance, permutationImportance, type Importance } from '../models/importance';
@@ -241,38 +241,107 @@ function writeReadOnlyTree(dir: string): void {
   }
 }
 
+/**
+ * A suite run, stage by stage: prepare the data, split it, begin the run folder, record what
+ * the run is, train and score every model (per fold, or on train then val and test), rank
+ * them, and move the checked folder into place. Any failure removes the unfinished folder.
+ */
 export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null, rerunOf: string | null = null): Promise<SuiteRunResult> {
+  const prepared = await loadRunData(config, homeRoot, reporter);
+  reporter.throwIfCancelled();
+  const split = makeSplit(config, prepared);
+  const lineage = runLineage(config, prepared.data, appRoot());
+  const runId = newRunId(config);
+  const root = suiteRunsDir(homeRoot);
+  const folder = beginRunFolder(root, runId);
+  const run: RunContext = {
+    config,
+    prepared,
+    models: [...new Set(config.models)],
+    sliceColumn: prepared.table.columns.get(config.sliceColumn),
+    folder,
+    training: startTraining(root, runId, reporter),
+    reporter,
+  };
+  try {
+    run.training.live.start();
+    writeRunRecord(run, split, { runId, configFile, rerunOf, lineage });
+    const scored = Array.isArray(split) ? await trainFolds(run, split) : await trainOnSplit(run, split);
+    const leaderboard = writeLeaderboard(run, scored, Array.isArray(split));
+    const rows = Array.isArray(split) ? { train: prepared.data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
+    const runDir = path.join(root, runId);
+    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [], lineage, rerunOf };
+    // The folder is moved into place only with a result every reader accepts.
+    checkResult(result, scored, folder.work, folder.artefacts);
+    publishRunFolder(folder, result, runDir);
+    run.training.live.finished();
+    reporter.progress(1, 'done');
+    return result;
+  } catch (e) {
+    fs.rmSync(folder.work, { recursive: true, force: true });
+    // A cancel that lands inside an addon call rejects it with the addon's CANCELLED: the job was cancelled, it did not fail.
+    throw isCancelled(e) ? cancelledError() : e;
+  } finally {
+    run.training.stop();
+  }
+}
+
+/** What every stage of a run works with. */
+interface RunContext {
+  config: SuiteConfig;
+  prepared: PreparedData;
+  /** The config's models, each once, in order. */
+  models: string[];
+  /** The column whose values the evaluation slices by, when the table has it. */
+  sliceColumn: Column | undefined;
+  folder: RunFolder;
+  training: Training;
+  reporter: RunReporter;
+}
+
+/** The data step, its text-embedding progress reported within the run's first 5%. */
+function loadRunData(config: SuiteConfig, homeRoot: string, reporter: RunReporter): Promise<PreparedData> {
   reporter.progress(0.02, 'loading data');
-  const prepared = await prepareData(config, {
+  return prepareData(config, {
     homeRoot,
     onTextProgress: (done, total) => reporter.progress(0.02 + (0.03 * done) / Math.max(total, 1), `embedding text ${done}/${total}`),
     throwIfCancelled: () => reporter.throwIfCancelled(),
   });
-  const { data } = prepared;
-  reporter.throwIfCancelled();
-  const split = makeSplit(config, prepared);
-  const lineage = runLineage(config, data, appRoot());
-  const runId = newRunId(config);
-  const root = suiteRunsDir(homeRoot);
-  const runDir = path.join(root, runId);
-  const work = path.join(root, `.${runId}.partial`);
-  fs.mkdirSync(path.join(work, 'predictions'), { recursive: true });
-  fs.mkdirSync(path.join(work, 'models'), { recursive: true });
-  fs.mkdirSync(path.join(work, 'curves'), { recursive: true });
-  fs.mkdirSync(path.join(work, 'importance'), { recursive: true });
-  const write = (rel: string, text: string) => fs.writeFileSync(path.join(work, rel), text);
-  const models = [...new Set(config.models)];
-  const scored: Scored[] = [];
+}
+
+/** The run folder while it is assembled, under a temporary name beside the finished runs. */
+interface RunFolder {
+  work: string;
+  write(rel: string, text: string): void;
   /** Files each model must leave in the run (checked before the folder is moved into place). */
-  const artefacts: string[] = [];
-  const sliceColumn = prepared.table.columns.get(config.sliceColumn);
-  /** Per model, keyed by where the predictions come from: val/test (split runs) or oof (K-fold). */
-  type EvaluationDetail = Record<string, { intervals: Record<string, Intervals>; slices: Record<string, Record<string, Metrics>> }>;
-  const writeEvaluation = (detail: EvaluationDetail) => {
-    const per = (pick: (d: EvaluationDetail[string]) => unknown) => Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, pick(d)]));
-    write('metric_intervals.json', JSON.stringify(nanToNull(per((d) => d.intervals)), null, 2));
-    write('slice_metrics.json', JSON.stringify(nanToNull({ column: sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2));
-  };
+  artefacts: string[];
+}
+
+function beginRunFolder(root: string, runId: string): RunFolder {
+  const work = path.join(root, `.${runId}.partial`);
+  for (const sub of ['predictions', 'models', 'curves', 'importance']) fs.mkdirSync(path.join(work, sub), { recursive: true });
+  return { work, write: (rel, text) => fs.writeFileSync(path.join(work, rel), text), artefacts: [] };
+}
+
+/** The finished folder: result.json last, every file read-only, then renamed into place. */
+function publishRunFolder(folder: RunFolder, result: SuiteRunResult, runDir: string): void {
+  folder.write('result.json', JSON.stringify(result, null, 2));
+  writeReadOnlyTree(folder.work);
+  fs.renameSync(folder.work, runDir);
+}
+
+/** What training needs from the job: the cancel flag the addon watches, live curves and progress per stage and epoch. */
+interface Training {
+  cancelFlag: Int32Array;
+  live: ReturnType<typeof liveCurvesWriter>;
+  /** A new stage of training (a model, or a model on a fold): reported, and named in its epochs' progress. */
+  stage(fraction: number, text: string): void;
+  /** The epoch callback of a model whose curve is `curve`. */
+  onEpoch(curve: string): NonNullable<ModelOptions['onEpoch']>;
+  stop(): void;
+}
+
+function startTraining(root: string, runId: string, reporter: RunReporter): Training {
   // The addon reads this flag inside every training step (finetune/job.ts does the same).
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   const watcher = setInterval(() => {
@@ -280,139 +349,173 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
   }, 100);
   watcher.unref();
   const live = liveCurvesWriter(root, reporter.jobId, runId);
-  // Each epoch of a neural model: a live point, and a progress event so the screen refetches.
-  let stage = { fraction: 0.05, text: '' };
-  const onEpoch = (curve: string) => (_model: string, p: { epoch: number; trainLoss: number; valRmse: number }) => {
-    live.point(curve, p);
-    reporter.progress(stage.fraction, `${stage.text}: epoch ${p.epoch}, val RMSE ${p.valRmse.toFixed(4)}`);
-    // Cancel between epochs, not only between models: a long MLP stops within one epoch.
-    reporter.throwIfCancelled();
+  let current = { fraction: 0.05, text: '' };
+  return {
+    cancelFlag,
+    live,
+    stage(fraction, text) {
+      current = { fraction, text };
+      reporter.progress(fraction, text);
+    },
+    // Each epoch of a neural model: a live point, and a progress event so the screen refetches.
+    onEpoch: (curve) => (_model, p) => {
+      live.point(curve, p);
+      reporter.progress(current.fraction, `${current.text}: epoch ${p.epoch}, val RMSE ${p.valRmse.toFixed(4)}`);
+      // Cancel between epochs, not only between models: a long MLP stops within one epoch.
+      reporter.throwIfCancelled();
+    },
+    stop: () => clearInterval(watcher),
   };
-  try {
-    live.start();
-    const recipes = recipesUsed(models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
-    // git_sha as the spec's §11 keeps it, beside the lineage the registry binds a model version to.
-    write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
-    // The spec's data summary has the split counts too (§9): rows per split, or per fold.
-    const splitCounts = Array.isArray(split) ? { kind: config.split.kind, folds: split.map((f) => f.test.length) } : { kind: config.split.kind, ...splitSummary(split).rows };
-    write('data_summary.json', JSON.stringify(nanToNull({ ...prepared.summary, split: splitCounts }), null, 2));
+}
 
-    if (Array.isArray(split)) {
-      // K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd.
-      const oof = new Map(models.map((m) => [m, new Float64Array(data.ids.length)]));
-      const perFold = new Map<string, Metrics[]>(models.map((m) => [m, []]));
-      const foldImportance = new Map<string, Importance[][]>(models.map((m) => [m, []]));
-      const foldOf = new Array<number>(data.ids.length);
-      for (const [f, fold] of split.entries()) {
-        fold.test.forEach((r) => (foldOf[r] = f));
-        for (const [mi, m] of models.entries()) {
-          reporter.throwIfCancelled();
-          stage = { fraction: 0.05 + (0.9 * (f * models.length + mi)) / (split.length * models.length), text: `fold ${f + 1}/${split.length}: ${m}` };
-          reporter.progress(stage.fraction, stage.text);
-          const fitted = await fitAndScore(m, data, fold.train, config, reporter, cancelFlag, onEpoch(`${m}.fold${f + 1}`));
-          const pred = await fitted.predict(data.src, data.guests, fold.test);
-          assertFinitePredictions(m, `fold ${f + 1}`, pred, fold.test, data.ids);
-          fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
-          perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred, config.target.transform));
-          // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
-          foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
-          if (fitted.curve) write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
-        }
-      }
-      write('split_manifest.csv', foldManifestCsv(data.ids, foldOf, manifestRows(config, prepared)));
-      const all = data.ids.map((_, i) => i);
-      write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
-      const detail: EvaluationDetail = {};
-      for (const m of models) {
-        const folds = perFold.get(m)!;
-        const meanOf = (k: keyof Metrics) => folds.reduce((a, x) => a + x[k], 0) / folds.length;
-        const sdOf = (k: keyof Metrics) => Math.sqrt(folds.reduce((a, x) => a + (x[k] - meanOf(k)) ** 2, 0) / (folds.length - 1));
-        const val = Object.fromEntries((['n', ...METRIC_NAMES] as const).map((k) => [k, k === 'n' ? data.ids.length : meanOf(k)])) as unknown as Metrics;
-        const sd = Object.fromEntries(METRIC_NAMES.map((k) => [k, sdOf(k)]));
-        scored.push({ model: m, val, test: null, sd });
-        write(`models/${m}.folds.json`, JSON.stringify(nanToNull(folds), null, 2));
-        artefacts.push(`models/${m}.folds.json`);
-        write(`importance/${m}.json`, JSON.stringify(nanToNull(averageImportance(foldImportance.get(m)!)), null, 2));
-        // K-fold: one set of intervals and slices over all out-of-fold predictions ("oof").
-        const e = intervalsAndSlices(config, data, sliceColumn, all, oof.get(m)!);
-        detail[m] = { intervals: { oof: e.intervals }, slices: { oof: e.slices } };
-      }
-      writeEvaluation(detail);
-    } else {
-      write('split_manifest.csv', splitManifestCsv(data.ids, split, manifestRows(config, prepared)));
-      const splitRecord = splitSummaryJson(config, prepared, split);
-      write('split_summary.json', JSON.stringify(splitRecord, null, 2));
-      const achieved = splitRecord.achievedRatios as Record<SplitName, number>;
-      reporter.progress(0.05, `${config.split.kind} split: train/val/test ${achieved.train}/${achieved.val}/${achieved.test} of the rows (asked ${config.split.ratios.join('/')})`);
-      const detail: EvaluationDetail = {};
-      const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
-      for (const [mi, m] of models.entries()) {
-        reporter.throwIfCancelled();
-        stage = { fraction: 0.05 + (0.9 * mi) / models.length, text: `training ${m}` };
-        reporter.progress(stage.fraction, stage.text);
-        const fitted = await fitAndScore(m, data, split.train, config, reporter, cancelFlag, onEpoch(m));
-        const val = await fitted.predict(data.src, data.guests, split.val);
-        const test = await fitted.predict(data.src, data.guests, split.test);
-        assertFinitePredictions(m, 'validation', val, split.val, data.ids);
-        assertFinitePredictions(m, 'test', test, split.test, data.ids);
-        if (fitted.curve) write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
-        const ev = intervalsAndSlices(config, data, sliceColumn, split.val, val);
-        const et = intervalsAndSlices(config, data, sliceColumn, split.test, test);
-        const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
-        write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
-        detail[m] = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
-        if (fitted.weights) {
-          writeSafetensors(path.join(work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
-          artefacts.push(`models/${m}.safetensors`);
-        }
-        for (const file of fitted.files ?? []) {
-          fs.writeFileSync(path.join(work, 'models', `${m}.${file.ext}`), file.data);
-          artefacts.push(`models/${m}.${file.ext}`);
-        }
-        preds.val.set(m, val);
-        preds.test.set(m, test);
-        scored.push({
-          model: m,
-          val: regressionMetrics(split.val.map((r) => data.y[r]!), val, config.target.transform),
-          test: regressionMetrics(split.test.map((r) => data.y[r]!), test, config.target.transform),
-          sd: null,
-        });
-        write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
-        artefacts.push(`models/${m}.json`);
-      }
-      write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
-      write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
-      writeEvaluation(detail);
+/** config_used.json (what ran, on what, with which code) and data_summary.json (the data step and the split's counts). */
+function writeRunRecord(run: RunContext, split: Split | Fold[], record: { runId: string; configFile: string | null; rerunOf: string | null; lineage: SuiteLineage }): void {
+  const { config, prepared, folder } = run;
+  const { runId, configFile, rerunOf, lineage } = record;
+  const recipes = recipesUsed(run.models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
+  // git_sha as the spec's §11 keeps it, beside the lineage the registry binds a model version to.
+  folder.write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+  // The spec's data summary has the split counts too (§9): rows per split, or per fold.
+  const splitCounts = Array.isArray(split) ? { kind: config.split.kind, folds: split.map((f) => f.test.length) } : { kind: config.split.kind, ...splitSummary(split).rows };
+  folder.write('data_summary.json', JSON.stringify(nanToNull({ ...prepared.summary, split: splitCounts }), null, 2));
+}
+
+/** Per model, keyed by where the predictions come from: val/test (split runs) or oof (K-fold). */
+type EvaluationDetail = Record<string, { intervals: Record<string, Intervals>; slices: Record<string, Record<string, Metrics>> }>;
+
+function writeEvaluation(run: RunContext, detail: EvaluationDetail): void {
+  const { config, folder } = run;
+  const per = (pick: (d: EvaluationDetail[string]) => unknown) => Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, pick(d)]));
+  folder.write('metric_intervals.json', JSON.stringify(nanToNull(per((d) => d.intervals)), null, 2));
+  folder.write('slice_metrics.json', JSON.stringify(nanToNull({ column: run.sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2));
+}
+
+/** K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd. */
+async function trainFolds(run: RunContext, folds: Fold[]): Promise<Scored[]> {
+  const { config, prepared, models, folder, training, reporter } = run;
+  const { data } = prepared;
+  const oof = new Map(models.map((m) => [m, new Float64Array(data.ids.length)]));
+  const perFold = new Map<string, Metrics[]>(models.map((m) => [m, []]));
+  const foldImportance = new Map<string, Importance[][]>(models.map((m) => [m, []]));
+  const foldOf = new Array<number>(data.ids.length);
+  for (const [f, fold] of folds.entries()) {
+    fold.test.forEach((r) => (foldOf[r] = f));
+    for (const [mi, m] of models.entries()) {
+      reporter.throwIfCancelled();
+      training.stage(0.05 + (0.9 * (f * models.length + mi)) / (folds.length * models.length), `fold ${f + 1}/${folds.length}: ${m}`);
+      const fitted = await fitAndScore(m, data, fold.train, config, reporter, training.cancelFlag, training.onEpoch(`${m}.fold${f + 1}`));
+      const pred = await fitted.predict(data.src, data.guests, fold.test);
+      assertFinitePredictions(m, `fold ${f + 1}`, pred, fold.test, data.ids);
+      fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
+      perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred, config.target.transform));
+      // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
+      foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
+      if (fitted.curve) folder.write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
     }
-
-    const board = sortLeaderboard(scored, config.rankMetric);
-    const leaderboard: LeaderboardRow[] = board.map((r) => nanToNull({ model: r.model, val: r.val, test: r.test, sd: r.sd }));
-    write('metrics_summary.json', JSON.stringify({ rankMetric: config.rankMetric, models: leaderboard }, null, 2));
-    // K-fold runs have no test split: their second block is the fold mean's standard deviation, named so.
-    const kfold = Array.isArray(split);
-    const second = kfold ? 'sd' : 'test';
-    const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `${second}_${k}`)];
-    write(
-      'leaderboard.csv',
-      [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
-    );
-    const rows = Array.isArray(split) ? { train: data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
-    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [], lineage, rerunOf };
-    // The folder is moved into place only with a result every reader accepts.
-    checkResult(result, scored, work, artefacts);
-    write('result.json', JSON.stringify(result, null, 2));
-    writeReadOnlyTree(work);
-    fs.renameSync(work, runDir);
-    live.finished();
-    reporter.progress(1, 'done');
-    return result;
-  } catch (e) {
-    fs.rmSync(work, { recursive: true, force: true });
-    // A cancel that lands inside an addon call rejects it with the addon's CANCELLED: the job was cancelled, it did not fail.
-    throw isCancelled(e) ? cancelledError() : e;
-  } finally {
-    clearInterval(watcher);
   }
+  folder.write('split_manifest.csv', foldManifestCsv(data.ids, foldOf, manifestRows(config, prepared)));
+  const all = data.ids.map((_, i) => i);
+  folder.write('predictions/oof.csv', predictionsCsv(models, data.ids, all, data.y, oof));
+  const scored: Scored[] = [];
+  const detail: EvaluationDetail = {};
+  for (const m of models) {
+    const { val, sd } = foldMeanAndSd(perFold.get(m)!, data.ids.length);
+    scored.push({ model: m, val, test: null, sd });
+    folder.write(`models/${m}.folds.json`, JSON.stringify(nanToNull(perFold.get(m)!), null, 2));
+    folder.artefacts.push(`models/${m}.folds.json`);
+    folder.write(`importance/${m}.json`, JSON.stringify(nanToNull(averageImportance(foldImportance.get(m)!)), null, 2));
+    // K-fold: one set of intervals and slices over all out-of-fold predictions ("oof").
+    const e = intervalsAndSlices(config, data, run.sliceColumn, all, oof.get(m)!);
+    detail[m] = { intervals: { oof: e.intervals }, slices: { oof: e.slices } };
+  }
+  writeEvaluation(run, detail);
+  return scored;
+}
+
+/** A model's leaderboard entry of a K-fold run: each metric's mean over the folds (n: every row) and its standard deviation. */
+function foldMeanAndSd(folds: readonly Metrics[], rows: number): { val: Metrics; sd: Partial<Metrics> } {
+  const meanOf = (k: keyof Metrics) => folds.reduce((a, x) => a + x[k], 0) / folds.length;
+  const sdOf = (k: keyof Metrics) => Math.sqrt(folds.reduce((a, x) => a + (x[k] - meanOf(k)) ** 2, 0) / (folds.length - 1));
+  const val = Object.fromEntries((['n', ...METRIC_NAMES] as const).map((k) => [k, k === 'n' ? rows : meanOf(k)])) as unknown as Metrics;
+  const sd = Object.fromEntries(METRIC_NAMES.map((k) => [k, sdOf(k)]));
+  return { val, sd };
+}
+
+/** A train/val/test split: each model fitted on train, scored on val and test, and saved. */
+async function trainOnSplit(run: RunContext, split: Split): Promise<Scored[]> {
+  const { config, prepared, models, folder, reporter } = run;
+  const { data } = prepared;
+  folder.write('split_manifest.csv', splitManifestCsv(data.ids, split, manifestRows(config, prepared)));
+  const splitRecord = splitSummaryJson(config, prepared, split);
+  folder.write('split_summary.json', JSON.stringify(splitRecord, null, 2));
+  const achieved = splitRecord.achievedRatios as Record<SplitName, number>;
+  reporter.progress(0.05, `${config.split.kind} split: train/val/test ${achieved.train}/${achieved.val}/${achieved.test} of the rows (asked ${config.split.ratios.join('/')})`);
+  const scored: Scored[] = [];
+  const detail: EvaluationDetail = {};
+  const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
+  for (const [mi, m] of models.entries()) {
+    const model = await trainModelOnSplit(run, split, m, mi);
+    detail[m] = model.detail;
+    preds.val.set(m, model.val);
+    preds.test.set(m, model.test);
+    scored.push(model.scored);
+  }
+  folder.write('predictions/val.csv', predictionsCsv(models, data.ids, split.val, data.y, preds.val));
+  folder.write('predictions/test.csv', predictionsCsv(models, data.ids, split.test, data.y, preds.test));
+  writeEvaluation(run, detail);
+  return scored;
+}
+
+/** One model of a split run: fit on train, predict val and test, and write its curve, importance, weights and state. */
+async function trainModelOnSplit(run: RunContext, split: Split, m: string, index: number): Promise<{ val: Float64Array; test: Float64Array; scored: Scored; detail: EvaluationDetail[string] }> {
+  const { config, prepared, models, folder, training, reporter } = run;
+  const { data } = prepared;
+  reporter.throwIfCancelled();
+  training.stage(0.05 + (0.9 * index) / models.length, `training ${m}`);
+  const fitted = await fitAndScore(m, data, split.train, config, reporter, training.cancelFlag, training.onEpoch(m));
+  const val = await fitted.predict(data.src, data.guests, split.val);
+  const test = await fitted.predict(data.src, data.guests, split.test);
+  assertFinitePredictions(m, 'validation', val, split.val, data.ids);
+  assertFinitePredictions(m, 'test', test, split.test, data.ids);
+  if (fitted.curve) folder.write(`curves/${m}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
+  const ev = intervalsAndSlices(config, data, run.sliceColumn, split.val, val);
+  const et = intervalsAndSlices(config, data, run.sliceColumn, split.test, test);
+  const importance = await permutationImportance(fitted, data.src, data.guests, split.val, data.y, data.features, config.seed);
+  folder.write(`importance/${m}.json`, JSON.stringify(nanToNull(importance), null, 2));
+  const detail = { intervals: { val: ev.intervals, test: et.intervals }, slices: { val: ev.slices, test: et.slices } };
+  if (fitted.weights) {
+    writeSafetensors(path.join(folder.work, 'models', `${m}.safetensors`), entriesToStateDict(fitted.weights));
+    folder.artefacts.push(`models/${m}.safetensors`);
+  }
+  for (const file of fitted.files ?? []) {
+    fs.writeFileSync(path.join(folder.work, 'models', `${m}.${file.ext}`), file.data);
+    folder.artefacts.push(`models/${m}.${file.ext}`);
+  }
+  const scored: Scored = {
+    model: m,
+    val: regressionMetrics(split.val.map((r) => data.y[r]!), val, config.target.transform),
+    test: regressionMetrics(split.test.map((r) => data.y[r]!), test, config.target.transform),
+    sd: null,
+  };
+  folder.write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
+  folder.artefacts.push(`models/${m}.json`);
+  return { val, test, scored, detail };
+}
+
+/** metrics_summary.json and leaderboard.csv, the models ranked by the config's metric on val (or the fold mean). */
+function writeLeaderboard(run: RunContext, scored: Scored[], kfold: boolean): LeaderboardRow[] {
+  const { config, folder } = run;
+  const board = sortLeaderboard(scored, config.rankMetric);
+  const leaderboard: LeaderboardRow[] = board.map((r) => nanToNull({ model: r.model, val: r.val, test: r.test, sd: r.sd }));
+  folder.write('metrics_summary.json', JSON.stringify({ rankMetric: config.rankMetric, models: leaderboard }, null, 2));
+  // K-fold runs have no test split: their second block is the fold mean's standard deviation, named so.
+  const second = kfold ? 'sd' : 'test';
+  const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `${second}_${k}`)];
+  folder.write(
+    'leaderboard.csv',
+    [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
+  );
+  return leaderboard;
 }
 
 /** A run's name and tags from its config (older configs have neither). */
