@@ -9,7 +9,7 @@
  * 2. the forest: the same folds with a random forest on the fold's top 50.
  *
  * - Framelab: `preferenceData` + `correlatePreferences`, then `fitModelOnRows` / `predictModel`
- *   per fold (Ridge through suite/ridge's solver; the forest through the addon's XGBoost,
+ *   per fold (Ridge through suite/models/ridge's solver; the forest through the addon's XGBoost,
  *   exact splits, every core).
  * - Reference: Python written the way a lab would vectorise it: the spec's flatten in Python
  *   (it is per value in any language), pandas for the table and the type matrix (computed once),
@@ -30,8 +30,8 @@ import { pathToFileURL } from 'node:url';
 import { correlatePreferences } from '../src/main/core/preference/correlate';
 import { preferenceData } from '../src/main/core/preference/evaluate';
 import { disposeModel, fitModelOnRows, predictModel, resolveModelOptions } from '../src/main/core/preference/model';
-import { fitRidge } from '../src/main/core/suite/ridge';
-import { kFold } from '../src/main/core/suite/splits';
+import { fitRidge } from '../src/main/core/suite/models/ridge';
+import { kFold } from '../src/main/core/suite/data/splits';
 import { syntheticPreferences } from '../test/preference/synthetic';
 
 const PYTHON = '/usr/bin/python3';

@@ -21,9 +21,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/main/core/random';
-import { holdOutStopRows } from '../src/main/core/suite/earlyStopping';
-import { fitGbdt } from '../src/main/core/suite/gbdt';
-import type { FeatureSource } from '../src/main/core/suite/preprocess';
+import { holdOutStopRows } from '../src/main/core/suite/models/earlyStopping';
+import { fitGbdt } from '../src/main/core/suite/models/gbdt';
+import type { FeatureSource } from '../src/main/core/suite/models/preprocess';
 
 const PYTHON = '/usr/bin/python3';
 const SEED = 1;

@@ -25,10 +25,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/main/core/random';
-import { kFold } from '../src/main/core/suite/splits';
-import { DEFAULT_ALPHAS, fitRidge, fitRidgePipeline, predictRidgePipeline } from '../src/main/core/suite/ridge';
-import type { FeatureSource } from '../src/main/core/suite/preprocess';
-import type { Column } from '../src/main/core/suite/table';
+import { kFold } from '../src/main/core/suite/data/splits';
+import { DEFAULT_ALPHAS, fitRidge, fitRidgePipeline, predictRidgePipeline } from '../src/main/core/suite/models/ridge';
+import type { FeatureSource } from '../src/main/core/suite/models/preprocess';
+import type { Column } from '../src/main/core/suite/data/table';
 
 const PYTHON = '/usr/bin/python3';
 const LANGUAGES = ['de', 'en', 'es', 'fr'];

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { embedTexts, encoderFor, releaseTextEncoders } from '../src/main/core/suite/textEmbeddings';
+import { embedTexts, encoderFor, releaseTextEncoders } from '../src/main/core/suite/text/textEmbeddings';
 import { modelIdentity } from '../src/main/core/suite/text/modelFolder';
 import { mulberry32 } from '../src/main/core/random';
 import { buildTinyBert, WORDS } from '../test/suite/tinyBert';

@@ -1,5 +1,5 @@
 // symEig() and mmT(): the eigen-decomposition of a symmetric float64 matrix through LibTorch (LAPACK
-// syevd). The suite's PCA projection (src/main/core/suite/projection.ts) uses it on the
+// syevd). The suite's PCA projection (src/main/core/suite/models/projection.ts) uses it on the
 // training rows' covariance or Gram matrix.
 #pragma once
 

@@ -21,7 +21,7 @@ const ModalitySource = z
   })
   .strict();
 
-/** The training settings both neural models take (NeuralRecipe in core/suite/earlyStopping.ts). */
+/** The training settings both neural models take (NeuralRecipe in core/suite/models/earlyStopping.ts). */
 const NEURAL_RECIPE = {
   dropout: z.number().min(0).max(0.9).optional(),
   maxEpochs: z.number().int().min(1).optional(),
@@ -188,7 +188,7 @@ export const SuiteRunParams = z.object({
 });
 export type SuiteRunParams = z.infer<typeof SuiteRunParams>;
 
-/** What a run's models were trained on (core/suite/lineage.ts); runs saved before it have none. */
+/** What a run's models were trained on (core/suite/runs/lineage.ts); runs saved before it have none. */
 export const SuiteLineage = z.object({
   /** "7d" when the run's filter chose `horizon_days: 7`; null when it did not choose one. */
   horizon: z.string().nullable(),

@@ -3,7 +3,7 @@ import { pickRows } from '../../src/main/core/analysis/crossValidation';
 import { buildDesign } from '../../src/main/core/analysis/design';
 import { fitLassoCv, lassoAnalysis, lassoMatrix, predictLasso } from '../../src/main/core/analysis/lasso';
 import { fitOls } from '../../src/main/core/analysis/ols';
-import { kFold } from '../../src/main/core/suite/splits';
+import { kFold } from '../../src/main/core/suite/data/splits';
 import { pythonHas, runPython } from '../helpers/python';
 import { PANDAS_PRELUDE, PREDICTORS, jsonFile, synthetic, tableOf } from './synthetic';
 import { expectAllRelative, expectRelative } from './tolerance';

@@ -4,7 +4,7 @@ import { buildDesign, type Design } from '../../src/main/core/analysis/design';
 import { benjaminiHochberg } from '../../src/main/core/analysis/multipleTesting';
 import { fitOls, type OlsResult } from '../../src/main/core/analysis/ols';
 import { simpleSlopes } from '../../src/main/core/analysis/slopes';
-import type { Table } from '../../src/main/core/suite/table';
+import type { Table } from '../../src/main/core/suite/data/table';
 import type { AnalysisRunResult, ComparisonRow, OlsModel, PdpGrid, SimpleSlope } from '../../src/shared/analysis';
 import type { PredictorRange } from '../../src/shared/plots';
 import { synthetic } from './synthetic';

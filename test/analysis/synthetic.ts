@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../src/main/core/random';
-import type { Column, Table } from '../../src/main/core/suite/table';
+import type { Column, Table } from '../../src/main/core/suite/data/table';
 
 /**
  * A seeded video-level table shaped like the lab's: visual predictors, controls (one

@@ -3,7 +3,7 @@ import { buildDesign } from '../../src/main/core/analysis/design';
 import { fitNegativeBinomial } from '../../src/main/core/analysis/negbin';
 import { fitZeroInflatedNegativeBinomial, zinbDecision, zinbLogLikelihood } from '../../src/main/core/analysis/zinb';
 import { mulberry32 } from '../../src/main/core/random';
-import type { Column } from '../../src/main/core/suite/table';
+import type { Column } from '../../src/main/core/suite/data/table';
 import { pythonHas, runPython } from '../helpers/python';
 import { PANDAS_PRELUDE, jsonFile, synthetic, tableOf } from './synthetic';
 import { expectAllRelative, expectRelative } from './tolerance';

@@ -14,7 +14,7 @@ import { figuresCsv } from '../../src/main/core/icr/exportReport';
 import { ERRORS_CSV, PREDICTIONS_CSV, renderCsvs, VIDEO_CSV, type VideoRecord } from '../../src/main/core/infer/outputs';
 import { MANIFEST_FILE } from '../../src/main/core/infer/outputState';
 import { resultsIndex } from '../../src/main/core/infer/resultsIndex';
-import { scoresCsv } from '../../src/main/core/suite/scoreMany';
+import { scoresCsv } from '../../src/main/core/suite/runs/scoreMany';
 import { openTestCore, runCleanup, tempDir } from '../helpers';
 import { SAMPLE, writeFile } from './fixtures';
 

@@ -17,8 +17,8 @@ import { fitModelOnRows, parsePreferenceModel, predictModel, resolveModelOptions
 import { fitFeaturePipeline, transformTable } from '../../src/main/core/preference/normalize';
 import { selectByCorrelation } from '../../src/main/core/preference/select';
 import { mulberry32 } from '../../src/main/core/random';
-import { fitRidge, predictRidge } from '../../src/main/core/suite/ridge';
-import { kFold } from '../../src/main/core/suite/splits';
+import { fitRidge, predictRidge } from '../../src/main/core/suite/models/ridge';
+import { kFold } from '../../src/main/core/suite/data/splits';
 import { pythonHas, runPython } from '../helpers/python';
 import { SKLEARN_PREFERENCE_PY } from './sklearnPipeline';
 import { syntheticPreferences } from './synthetic';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFusedPt, readNpyWithIds, readNpzEmbeddings, embeddingsFromManifest } from '../../src/main/core/suite/embeddings';
+import { readFusedPt, readNpyWithIds, readNpzEmbeddings, embeddingsFromManifest } from '../../src/main/core/suite/data/embeddings';
 import { pythonHas, runPython } from '../helpers/python';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'emb-'));

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SuiteConfig } from '../../src/shared/suite';
-import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { predictAnyVideo } from '../../src/main/core/suite/newVideo';
-import { listRuns, runSuite, suiteRunsDir } from '../../src/main/core/suite/run';
-import { scoreMany } from '../../src/main/core/suite/scoreMany';
+import { resolveConfigPaths } from '../../src/main/core/suite/data/prepare';
+import { predictAnyVideo } from '../../src/main/core/suite/runs/newVideo';
+import { listRuns, runSuite, suiteRunsDir } from '../../src/main/core/suite/runs/run';
+import { scoreMany } from '../../src/main/core/suite/runs/scoreMany';
 import { HORIZON_CONFIG, writeHorizonFixture, writeNpy } from './horizonFixture';
 
 /**

@@ -5,12 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { SuiteConfig } from '../../src/shared/suite';
-import { fitGatedFusion, fusionArchitecture, newFusionNet, type FusionSpec } from '../../src/main/core/suite/fusionMlp';
-import { prepareData, resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { runSuite } from '../../src/main/core/suite/run';
-import { predictAnyVideo } from '../../src/main/core/suite/newVideo';
-import { predictVideo } from '../../src/main/core/suite/saved';
-import { randomSplit } from '../../src/main/core/suite/splits';
+import { fitGatedFusion, fusionArchitecture, newFusionNet, type FusionSpec } from '../../src/main/core/suite/models/fusionMlp';
+import { prepareData, resolveConfigPaths } from '../../src/main/core/suite/data/prepare';
+import { runSuite } from '../../src/main/core/suite/runs/run';
+import { predictAnyVideo } from '../../src/main/core/suite/runs/newVideo';
+import { predictVideo } from '../../src/main/core/suite/models/saved';
+import { randomSplit } from '../../src/main/core/suite/data/splits';
 import { pythonHas } from '../helpers/python';
 import { writeModalityFixture, type ModalityFixture } from './modalityFixture';
 

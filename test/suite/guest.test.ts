@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitGuestMeans, guestMeanOf, outOfFoldGuestMeans } from '../../src/main/core/suite/guest';
-import { chooseFeatures, assertNoLeakage, HARD_LEAKAGE } from '../../src/main/core/suite/leakage';
-import type { Table } from '../../src/main/core/suite/table';
+import { fitGuestMeans, guestMeanOf, outOfFoldGuestMeans } from '../../src/main/core/suite/models/guest';
+import { chooseFeatures, assertNoLeakage, HARD_LEAKAGE } from '../../src/main/core/suite/data/leakage';
+import type { Table } from '../../src/main/core/suite/data/table';
 
 describe('guest means', () => {
   const guests = ['a', 'a', 'a', 'b', 'b', 'c'];

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { loadTable } from '../../src/main/core/suite/dataset';
-import { readIdsTxt } from '../../src/main/core/suite/embeddings';
+import { loadTable } from '../../src/main/core/suite/data/dataset';
+import { readIdsTxt } from '../../src/main/core/suite/data/embeddings';
 import { readSuiteConfig } from '../../src/main/cli/commands/suite';
 
 /** DuckDB refuses a Latin-1 metadata CSV (it never reads it with U+FFFD); the message says where, as every text reader does. */

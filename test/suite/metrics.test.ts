@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { regressionMetrics } from '../../src/main/core/suite/metrics';
+import { regressionMetrics } from '../../src/main/core/suite/models/metrics';
 import { mulberry32 } from '../../src/main/core/random';
 import { pythonHas, runPython } from '../helpers/python';
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../native/loader';
 import { appRoot } from '../../src/main/core/appRoot';
 import { SuiteConfig } from '../../src/shared/suite';
-import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { runSuite } from '../../src/main/core/suite/run';
-import { predictVideo } from '../../src/main/core/suite/saved';
+import { resolveConfigPaths } from '../../src/main/core/suite/data/prepare';
+import { runSuite } from '../../src/main/core/suite/runs/run';
+import { predictVideo } from '../../src/main/core/suite/models/saved';
 import { writeHorizonFixture } from './horizonFixture';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRunResult } from '../../src/shared/suite';
-import { dataFingerprint, featureSetHash, gitCommit, horizonOf } from '../../src/main/core/suite/lineage';
-import type { SuiteData } from '../../src/main/core/suite/models';
-import { activateSuiteModel, getSuiteModel, listSuiteModels, registerSuiteRun, resolveSuiteModelRef, suiteModelName } from '../../src/main/core/suite/registry';
+import { dataFingerprint, featureSetHash, gitCommit, horizonOf } from '../../src/main/core/suite/runs/lineage';
+import type { SuiteData } from '../../src/main/core/suite/models/families';
+import { activateSuiteModel, getSuiteModel, listSuiteModels, registerSuiteRun, resolveSuiteModelRef, suiteModelName } from '../../src/main/core/suite/runs/registry';
 import { SuiteConfig } from '../../src/shared/suite';
 import { openTestCore, runCleanup, tempDir } from '../helpers';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitRidgePipeline, predictRidgePipeline, DEFAULT_ALPHAS, useJsGram } from '../../src/main/core/suite/ridge';
+import { fitRidgePipeline, predictRidgePipeline, DEFAULT_ALPHAS, useJsGram } from '../../src/main/core/suite/models/ridge';
 import { pythonHas, runPython } from '../helpers/python';
 import { synthetic } from './synthetic';
 import { SKLEARN_PRELUDE } from './sklearnPrelude';

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SuiteConfig } from '../../src/shared/suite';
-import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { listRuns, runSuite } from '../../src/main/core/suite/run';
-import { loadTable } from '../../src/main/core/suite/dataset';
-import { predictVideo } from '../../src/main/core/suite/saved';
-import { regressionMetrics } from '../../src/main/core/suite/metrics';
+import { resolveConfigPaths } from '../../src/main/core/suite/data/prepare';
+import { listRuns, runSuite } from '../../src/main/core/suite/runs/run';
+import { loadTable } from '../../src/main/core/suite/data/dataset';
+import { predictVideo } from '../../src/main/core/suite/models/saved';
+import { regressionMetrics } from '../../src/main/core/suite/models/metrics';
 import { HORIZON_CONFIG, writeHorizonFixture } from './horizonFixture';
 
 const quiet = { progress: () => {}, throwIfCancelled: () => {} };

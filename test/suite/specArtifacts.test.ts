@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SuiteConfig } from '../../src/shared/suite';
-import { chooseFeatures, NOT_LISTED } from '../../src/main/core/suite/leakage';
-import { resolveConfigPaths } from '../../src/main/core/suite/prepare';
-import { runSuite } from '../../src/main/core/suite/run';
-import type { Table } from '../../src/main/core/suite/table';
+import { chooseFeatures, NOT_LISTED } from '../../src/main/core/suite/data/leakage';
+import { resolveConfigPaths } from '../../src/main/core/suite/data/prepare';
+import { runSuite } from '../../src/main/core/suite/runs/run';
+import type { Table } from '../../src/main/core/suite/data/table';
 import { addPatternLeakColumns, HORIZON_CONFIG, writeHorizonFixture } from './horizonFixture';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FramelabError } from '../../src/shared/errors';
-import { foldManifestCsv, groupKFold, groupSplit, kFold, manifestAssignment, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/splits';
+import { foldManifestCsv, groupKFold, groupSplit, kFold, manifestAssignment, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/data/splits';
 import { pythonHas, runPython } from '../helpers/python';
 
 const all = (s: { train: number[]; val: number[]; test: number[] }) => [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);

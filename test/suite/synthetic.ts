@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../src/main/core/random';
-import type { FeatureSource } from '../../src/main/core/suite/preprocess';
-import type { Table } from '../../src/main/core/suite/table';
+import type { FeatureSource } from '../../src/main/core/suite/models/preprocess';
+import type { Table } from '../../src/main/core/suite/data/table';
 
 /**
  * A seeded synthetic horizon-like dataset with known signal: y_log depends on duration,

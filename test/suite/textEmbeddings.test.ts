@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedTexts, encoderFor, releaseTextEncoders } from '../../src/main/core/suite/textEmbeddings';
+import { embedTexts, encoderFor, releaseTextEncoders } from '../../src/main/core/suite/text/textEmbeddings';
 import { textCacheRoot } from '../../src/main/core/suite/text/cache';
 import { modelIdentity } from '../../src/main/core/suite/text/modelFolder';
 import { pythonHas, runPython } from '../helpers/python';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvColumnNames, describeHeader, describeJsonError, looksBinary } from '../../src/main/core/workspace/describeContent';
-import { duckDbProblem } from '../../src/main/core/suite/dataset';
+import { duckDbProblem } from '../../src/main/core/suite/data/dataset';
 
 const jsonError = (text: string) => {
   try {

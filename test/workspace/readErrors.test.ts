@@ -11,7 +11,7 @@ import { importAnnotations } from '../../src/main/core/annotations/importAnnotat
 import { readComparisonFile } from '../../src/main/core/finetune/comparisonFile';
 import { csvIcrReport } from '../../src/main/core/icr/csvReport';
 import { readManifest } from '../../src/main/core/infer/outputState';
-import { loadTable } from '../../src/main/core/suite/dataset';
+import { loadTable } from '../../src/main/core/suite/data/dataset';
 import { decodeSafetensors } from '../../src/main/core/vision/weights/safetensors';
 import { FramelabError } from '../../src/shared/errors';
 import { openTestCore, runCleanup, tempDir } from '../helpers';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import { SuiteConfig, SuiteEmbedTextParams, SuiteScoreParams, type LeaderboardRow, type SuiteRunResult } from '../../../shared/suite';
 import { zodMessage } from '../../core/zodMessage';
-import { resolveConfigPaths } from '../../core/suite/prepare';
+import { resolveConfigPaths } from '../../core/suite/data/prepare';
 import { numberFlag, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { runJobForResult } from '../jobResult';

@@ -1,5 +1,5 @@
 import { FramelabError } from '../../../shared/errors';
-import { kFold, type Fold } from '../suite/splits';
+import { kFold, type Fold } from '../suite/data/splits';
 import type { Design } from './design';
 import { applyQt, gather, sequentialQr, solveUpper, rFactor } from './linalg';
 

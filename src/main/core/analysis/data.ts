@@ -4,8 +4,8 @@ import type { AnalysisColumn, AnalysisColumnSummary, AnalysisConfig, AnalysisDat
 import { FramelabError } from '../../../shared/errors';
 import { restoreFormulaText } from '../annotations/csvForPeople';
 import { PREDICTIONS_CSV } from '../infer/outputs';
-import { duckDbProblem, loadTable, quoteIdent, withDuckDb } from '../suite/dataset';
-import type { Column, Table } from '../suite/table';
+import { duckDbProblem, loadTable, quoteIdent, withDuckDb } from '../suite/data/dataset';
+import type { Column, Table } from '../suite/data/table';
 import { describeHeader } from '../workspace/describeContent';
 import { regularFile, regularFolder } from '../workspace/inputPaths';
 import { decodeUtf8 } from '../workspace/utf8Text';

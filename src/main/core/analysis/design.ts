@@ -1,5 +1,5 @@
 import { FramelabError } from '../../../shared/errors';
-import type { Table } from '../suite/table';
+import type { Table } from '../suite/data/table';
 import { gather, sequentialQr, type SequentialQr } from './linalg';
 import { parseTerms, type Term } from './terms';
 import { categoricalVariable, numericVariable, rowNamer, sortedLevels, type RowNamer } from './variables';

@@ -1,8 +1,8 @@
 import { loadXgboost, type XgbBooster } from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
 import { appRoot } from '../appRoot';
-import { gbdtParams } from '../suite/gbdt';
-import { kFold } from '../suite/splits';
+import { gbdtParams } from '../suite/models/gbdt';
+import { kFold } from '../suite/data/splits';
 import { cooperation, type AnalysisReporter } from './cooperate';
 import type { Design } from './design';
 

@@ -1,5 +1,5 @@
 import { FramelabError } from '../../../shared/errors';
-import { kFold, type Fold } from '../suite/splits';
+import { kFold, type Fold } from '../suite/data/splits';
 import { coordinateDescentGram } from './coordinateDescent';
 import { checkFolds, DEFAULT_CV_FOLDS, DEFAULT_CV_SEED, pickRows, r2Score } from './crossValidation';
 import type { Design } from './design';

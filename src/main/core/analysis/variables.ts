@@ -1,5 +1,5 @@
 import { FramelabError } from '../../../shared/errors';
-import type { Column, Table } from '../suite/table';
+import type { Column, Table } from '../suite/data/table';
 import { describeHeader } from '../workspace/describeContent';
 
 /**

@@ -13,7 +13,7 @@ import { syncHandlers } from '../sync/handlers';
 import { modelsHandlers } from '../models/handlers';
 import { preferenceDataHandlers } from '../preference/dataHandlers';
 import { preferenceModelHandlers } from '../preference/modelHandlers';
-import { suiteHandlers } from './suiteHandlers';
+import { suiteHandlers } from '../suite/handlers';
 import type { Handlers } from './types';
 import { workspaceHandlers } from '../workspace/handlers';
 

@@ -13,7 +13,7 @@ import { applyImport, applySample } from '../media/writes';
 import { registerModel } from '../models/registry';
 import { applyAnalysesImport } from '../preference/importAnalyses';
 import { applyPreferenceTrain } from '../preference/trainJob';
-import { registerSuiteRun } from '../suite/registry';
+import { registerSuiteRun } from '../suite/runs/registry';
 
 export interface ApplyEnvironment {
   db: Db;

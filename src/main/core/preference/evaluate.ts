@@ -17,8 +17,8 @@ import {
   type TargetEvaluation,
 } from '../../../shared/preferenceModel';
 import { studentTSf } from '../analysis/distributions';
-import { mae, r2, rmse } from '../suite/metrics';
-import { kFold } from '../suite/splits';
+import { mae, r2, rmse } from '../suite/models/metrics';
+import { kFold } from '../suite/data/splits';
 import { correlateColumns } from './correlate';
 import { quantileSorted } from './drift';
 import { flattenAnalyses, type FlatTable } from './flatten';

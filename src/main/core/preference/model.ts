@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import { ModelOptions, PREFERENCE_MODEL_FORMAT, PreferenceModel, type PreferenceTarget } from '../../../shared/preferenceModel';
-import { fitRidge } from '../suite/ridge';
+import { fitRidge } from '../suite/models/ridge';
 import type { FlatTable } from './flatten';
 import { disposeForest, fitForest, forestContributions, predictForest } from './forest';
 import { columnsOf, fitFeaturePipeline, transformTable, type Matrix } from './normalize';
@@ -10,7 +10,7 @@ import { selectByCorrelation } from './select';
  * One preference model fitted on some rows: the feature pipeline (types, coverage, min-max,
  * fill), the selection (top K by |r|, optional pruning) and the weights are all decided on
  * those rows only, so a CV fold or the hold-out never sees its test rows. Targets are on the
- * 0–1 scale (rating / 10), as the spec trains. Ridge is suite/ridge.ts's solver (sklearn's
+ * 0–1 scale (rating / 10), as the spec trains. Ridge is suite/models/ridge.ts's solver (sklearn's
  * Ridge: centred, unpenalized intercept, Cholesky); the forest is XGBoost (forest.ts).
  */
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = {

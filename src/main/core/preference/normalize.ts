@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import { FEATURE_PIPELINE_FORMAT, type FeaturePipeline, type PipelineFeature } from '../../../shared/preferenceModel';
-import type { Matrix } from '../suite/preprocess';
+import type { Matrix } from '../suite/models/preprocess';
 import { columnFor, ValueType } from './columns';
 import { decideFeatureTypes, rowValue, type TypeOptions } from './featureTypes';
 import type { FlatTable, FlatValue } from './flatten';
@@ -17,7 +17,7 @@ import type { FlatTable, FlatValue } from './flatten';
  * - a value of another type than the key's (see featureTypes: mixed keys) is missing.
  * Columns are sorted by name, so the layout does not depend on row order.
  */
-export type { Matrix } from '../suite/preprocess';
+export type { Matrix } from '../suite/models/preprocess';
 
 export function fitFeaturePipeline(table: FlatTable, rows: readonly number[], opts: TypeOptions = {}): FeaturePipeline {
   if (!rows.length) throw new FramelabError('INVALID_INPUT', 'the feature pipeline needs at least one training row.');

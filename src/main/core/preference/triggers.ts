@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../shared/errors';
 import type { FeatureDrift, ModelMetrics, PreferenceModel } from '../../../shared/preferenceModel';
-import { mae } from '../suite/metrics';
+import { mae } from '../suite/models/metrics';
 import { DRIFT_THRESHOLD } from './drift';
 import type { FlatTable } from './flatten';
 import { predictModel } from './model';
