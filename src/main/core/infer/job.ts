@@ -5,7 +5,6 @@
  * With a bucket target (outputTarget.ts) the folder's state is copied to the bucket at each
  * checkpoint and restored from it first, so the same params resume on a machine with an empty disk.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferCheckpoint, InferParams, InferResult, InferTimings } from '../../../shared/infer';
@@ -28,14 +27,15 @@ import { readSyncSettings } from '../sync/settings';
 import { bucketError, checkBucketState, discardBucketState, readBucketState, restoreParts } from './bucketState';
 import { parseGsUrl } from './gsUrl';
 import { renderCsvs, type VideoRecord } from './outputs';
-import { MANIFEST_FILE, modelsSidecar, openOutput, PARTS_DIR, partFiles, readParts, writeCsvFiles, writePart, type InferManifest } from './outputState';
+import { modelsSidecar, openOutput, PARTS_DIR, readParts, writeCsvFiles, type InferManifest } from './outputState';
 import { outputTarget, prepareStaging, type OutputTarget } from './outputTarget';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
 import { modelThreadsFor } from './decodeFrames';
 import { hardwareDecoder } from './hwaccel';
 import { accountingLine, inferTimings } from './runAccounting';
+import { Checkpoints, InferProgress, uploadItems } from './runProgress';
 import { checkpointUploader, type CheckpointUploader, type UploadItem } from './upload';
-import { inShard } from './videoList';
+import { inShard, type VideoEntry } from './videoList';
 import { listVideoSource } from './videoSource';
 
 export function manifestFor(models: readonly ModelSummary[], params: InferParams): InferManifest {
@@ -148,115 +148,19 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     : null;
   // A resumed attempt of a --fresh job keeps what its first attempt saved.
   const stateInBucket = await openState(db, target, manifest, params.fresh && ctx.checkpoint === null, ctx, uploader);
-  const saved = readParts(outDir);
-  const savedIds = new Set(saved.map((r) => r.videoId));
-  const listed = new Set(all.map((v) => v.videoId));
-  const strays = saved.filter((r) => !listed.has(r.videoId));
-  if (strays.length) ctx.log('warn', `${strays.length} saved video(s) are no longer in ${params.videos} (e.g. ${strays[0]!.videoId}); their rows are kept.`);
-  const todo = all.filter((v) => !savedIds.has(v.videoId));
+  const { saved, todo } = videosToGo(ctx, outDir, all, params.videos, target.outDir);
   const resumedFrom = saved.length;
-  if (resumedFrom) ctx.log('info', `resuming: ${resumedFrom} video(s) already in ${target.outDir}, ${todo.length} to go`);
 
-  let done = resumedFrom;
-  let errors = saved.filter((r) => r.error).length;
-  let frames = 0;
-  let modelMs = 0;
-  const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
-  const started = Date.now();
-  const total = resumedFrom + todo.length;
+  const progress = new InferProgress(ctx, resumedFrom, saved.filter((r) => r.error).length, todo.length);
   const columns = models.map((m) => ({ dimension: m.dimension, classes: m.classes }));
-  // What an upload sends, read when it runs: the manifest and the parts not sent yet (the
-  // state a new machine resumes from), then the CSVs of every saved video and their sidecar.
-  const savedFiles = (): UploadItem[] => {
-    const state: UploadItem[] = stateInBucket
-      ? [
-          { name: MANIFEST_FILE, text: () => fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8') },
-          ...partFiles(outDir).map((file) => ({ name: `${PARTS_DIR}/${path.basename(file)}`, text: () => fs.readFileSync(file, 'utf8'), once: true })),
-        ]
-      : [];
-    const results = { ...renderCsvs(columns, readParts(outDir)), ...modelsSidecar(manifest) };
-    return [...state, ...Object.entries(results).map(([name, text]) => ({ name, text: () => text }))];
-  };
-  let pending: VideoRecord[] = [];
-  const flush = () => {
-    if (!pending.length) return;
-    writePart(outDir, pending);
-    pending = [];
-    ctx.saveCheckpoint({ videosDone: done });
-    uploader?.schedule(savedFiles, `checkpoint at ${done} of ${total} videos`);
-  };
-  const report = () => {
-    const seconds = (Date.now() - started) / 1000;
-    const rate = frames / Math.max(seconds, 1e-3);
-    const videoRate = (done - resumedFrom) / Math.max(seconds, 1e-3);
-    const eta = videoRate > 0 ? (total - done) / videoRate : undefined;
-    ctx.progress(total ? 0.02 + (0.96 * done) / total : 0.98, `${done} of ${total} videos · ${rate.toFixed(1)} frames/s · ${errors} error(s)`, eta);
-  };
-
-  let accounting: InferTimings | null = null;
-  let pipelineStarted = Date.now();
-  if (todo.length) {
-    ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
-    const threads = params.modelThreads ?? modelThreadsFor(params.workers);
-    const why = params.modelThreads ? '' : ` (the cores left by ${params.workers} decoding worker(s); --model-threads sets it)`;
-    ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each${why}`);
-    const opened: { model: PipelineModel; session: OrtSession }[] = [];
-    try {
-      const prepare = sharedPreparer();
-      for (const m of models) opened.push(await openModel(home, m, params, threads, ctx, prepare));
-      pipelineStarted = Date.now();
-      await runPipeline(todo, opened.map((o) => o.model), {
-        workers: params.workers,
-        batchSize: params.batchSize,
-        sampling: params.sampling,
-        timings,
-        stopped: () => ctx.cancelled,
-        onVideo: (record) => {
-          done++;
-          if (record.error) {
-            errors++;
-            ctx.log('warn', `${record.videoId} (${record.path}): ${record.error.stage}: ${record.error.reason}`);
-          }
-          pending.push(record);
-          if (pending.length >= params.checkpointEvery) flush();
-          report();
-        },
-        onWarning: (videoId, message) => ctx.log('warn', `${videoId}: ${message}`),
-        onBatch: (n, ms) => {
-          frames += n;
-          modelMs += ms;
-        },
-      });
-    } finally {
-      // Whole videos finished before a cancel or a failure are kept for the next run, and the
-      // uploads under way finish before the job ends: a cancel or pause (or a spot VM's
-      // shutdown, if it stops the job first) must not leave the last part only on this disk.
-      flush();
-      for (const o of opened) await o.session.close();
-      await uploader?.settle();
-    }
-    if (ctx.cancelled) throw cancelledError();
-    // The benchmark line: end-to-end vs model-only frames/s on the same frames of this run, and
-    // per stage what it worked and waited, and what bounded the run (runAccounting.ts).
-    accounting = inferTimings(timings, { frames, seconds: (Date.now() - pipelineStarted) / 1000, modelMs, workers: params.workers });
-    ctx.log('info', accountingLine(accounting));
-  }
+  const savedFiles = uploadItems(outDir, stateInBucket, columns, manifest);
+  const checkpoints = new Checkpoints(ctx, outDir, progress, uploader, savedFiles);
+  const accounting = todo.length ? await inferVideos(ctx, home, params, models, todo, progress, checkpoints, uploader) : null;
 
   ctx.progress(0.99, 'writing the CSVs');
   const records = readParts(outDir);
   writeCsvFiles(outDir, { ...renderCsvs(columns, records), ...modelsSidecar(manifest) });
-  if (uploader) {
-    ctx.progress(0.995, `uploading the results to ${target.bucketUrl}`);
-    uploader.schedule(savedFiles, 'final');
-    const failure = await uploader.settle();
-    // An --upload copy that failed is a warning (the folder is the output); a bucket output must hold the results.
-    if (failure && target.bucketIsOutput) {
-      throw new FramelabError(
-        'SERVER_UNREACHABLE',
-        `The results could not be uploaded to ${target.bucketUrl}: ${failure}. Nothing is lost: they are in ${outDir}, and running the same command again uploads them.`,
-      );
-    }
-  }
+  if (uploader) await uploadResults(ctx, uploader, savedFiles, target);
   return {
     videos: records.length,
     frames: records.reduce((s, r) => s + r.tenths.length, 0),
@@ -266,4 +170,85 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
     // Only when this run decoded frames: a run that found every video done has nothing to account for.
     ...(accounting ? { timings: accounting } : {}),
   };
+}
+
+/** The saved videos (a resumed run), and the listed ones not saved yet; a saved video no longer listed keeps its rows. */
+function videosToGo(ctx: JobContext<InferCheckpoint>, stateDir: string, all: readonly VideoEntry[], videos: string, outDir: string): { saved: VideoRecord[]; todo: VideoEntry[] } {
+  const saved = readParts(stateDir);
+  const savedIds = new Set(saved.map((r) => r.videoId));
+  const listed = new Set(all.map((v) => v.videoId));
+  const strays = saved.filter((r) => !listed.has(r.videoId));
+  if (strays.length) ctx.log('warn', `${strays.length} saved video(s) are no longer in ${videos} (e.g. ${strays[0]!.videoId}); their rows are kept.`);
+  const todo = all.filter((v) => !savedIds.has(v.videoId));
+  if (saved.length) ctx.log('info', `resuming: ${saved.length} video(s) already in ${outDir}, ${todo.length} to go`);
+  return { saved, todo };
+}
+
+/**
+ * The videos to go through the models (pipeline.ts), saved at each checkpoint; the run's
+ * accounting, also logged as the benchmark line. A cancel throws once the finished videos are saved.
+ */
+async function inferVideos(
+  ctx: JobContext<InferCheckpoint>,
+  home: HomePaths,
+  params: InferParams,
+  models: readonly ModelSummary[],
+  todo: readonly VideoEntry[],
+  progress: InferProgress,
+  checkpoints: Checkpoints,
+  uploader: CheckpointUploader | null,
+): Promise<InferTimings> {
+  ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
+  const threads = params.modelThreads ?? modelThreadsFor(params.workers);
+  const why = params.modelThreads ? '' : ` (the cores left by ${params.workers} decoding worker(s); --model-threads sets it)`;
+  ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each${why}`);
+  const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
+  let pipelineStarted = Date.now();
+  const opened: { model: PipelineModel; session: OrtSession }[] = [];
+  try {
+    const prepare = sharedPreparer();
+    for (const m of models) opened.push(await openModel(home, m, params, threads, ctx, prepare));
+    pipelineStarted = Date.now();
+    await runPipeline(todo, opened.map((o) => o.model), {
+      workers: params.workers,
+      batchSize: params.batchSize,
+      sampling: params.sampling,
+      timings,
+      stopped: () => ctx.cancelled,
+      onVideo: (record) => {
+        progress.videoDone(record);
+        checkpoints.add(record, params.checkpointEvery);
+        progress.report();
+      },
+      onWarning: (videoId, message) => ctx.log('warn', `${videoId}: ${message}`),
+      onBatch: (n, ms) => progress.batchDone(n, ms),
+    });
+  } finally {
+    // Whole videos finished before a cancel or a failure are kept for the next run, and the
+    // uploads under way finish before the job ends: a cancel or pause (or a spot VM's
+    // shutdown, if it stops the job first) must not leave the last part only on this disk.
+    checkpoints.flush();
+    for (const o of opened) await o.session.close();
+    await uploader?.settle();
+  }
+  if (ctx.cancelled) throw cancelledError();
+  // The benchmark line: end-to-end vs model-only frames/s on the same frames of this run, and
+  // per stage what it worked and waited, and what bounded the run (runAccounting.ts).
+  const accounting = inferTimings(timings, { frames: progress.frames, seconds: (Date.now() - pipelineStarted) / 1000, modelMs: progress.modelMs, workers: params.workers });
+  ctx.log('info', accountingLine(accounting));
+  return accounting;
+}
+
+/** The final upload of the results (and the state not sent yet). */
+async function uploadResults(ctx: JobContext<InferCheckpoint>, uploader: CheckpointUploader, savedFiles: () => UploadItem[], target: OutputTarget): Promise<void> {
+  ctx.progress(0.995, `uploading the results to ${target.bucketUrl}`);
+  uploader.schedule(savedFiles, 'final');
+  const failure = await uploader.settle();
+  // An --upload copy that failed is a warning (the folder is the output); a bucket output must hold the results.
+  if (failure && target.bucketIsOutput) {
+    throw new FramelabError(
+      'SERVER_UNREACHABLE',
+      `The results could not be uploaded to ${target.bucketUrl}: ${failure}. Nothing is lost: they are in ${target.stateDir}, and running the same command again uploads them.`,
+    );
+  }
 }

@@ -7,12 +7,12 @@
  */
 import { FramelabError } from '../../../shared/errors';
 import type { InferSampling } from '../../../shared/infer';
-import { probeVideo, ProbeError } from '../media/probe';
-import { sampleTimestamps } from '../media/sampling';
-import { tenthsToSeconds } from '../media/videoIds';
+import type { VideoProbe } from '../media/probe';
 import { decodeThreads, decodeVideoFrames, type DecodeStats } from './decodeFrames';
 import type { VideoRecord } from './outputs';
 import type { VideoEntry } from './videoList';
+import { downloadVideo, endAtLastFrame, probeFile, sampledTimes } from './videoStages';
+import type { RgbImage } from '../vision/preprocessResample';
 
 /** One model's view of the frames: inputs are prepared by the workers, run by the consumer. */
 export interface PipelineModel {
@@ -86,177 +86,204 @@ class Signal {
   }
 }
 
-function samplingFor(s: InferSampling): import('../media/sampling').SamplingStrategy {
-  return s.kind === 'every' ? { kind: 'every', seconds: s.seconds } : { kind: 'perVideo', count: s.count, random: s.random, seed: s.seed };
-}
-
-/**
- * The decoder stops at the first sampled time past the video's last frame (decodeFrames.ts):
- * those slots are not frames of this video, as in coding. A video with no frame at all is an error.
- */
-function endAtLastFrame(record: VideoRecord, decoded: number, durationS: number, warn: PipelineOptions['onWarning']): void {
-  const sampled = record.tenths.length;
-  if (decoded === sampled) return;
-  const firstMissing = tenthsToSeconds(record.tenths[decoded]!).toFixed(1);
-  if (decoded === 0) throw Object.assign(new Error(`ffmpeg decodes no frame at or after ${firstMissing} s`), { stage: 'decode' });
-  record.tenths = record.tenths.slice(0, decoded);
-  warn?.(
-    record.videoId,
-    `its video ends before ${firstMissing} s (the file lasts ${durationS} s): ${sampled - decoded} of ${sampled} sampled time(s) have no frame and are left out`,
-  );
-}
-
 export async function runPipeline(videos: readonly VideoEntry[], models: readonly PipelineModel[], options: PipelineOptions): Promise<void> {
-  const queue: FrameItem[] = [];
-  const maxQueued = options.batchSize * 4;
-  const space = new Signal();
-  const items = new Signal();
-  let next = 0;
-  let workersLeft = Math.max(1, Math.min(options.workers, videos.length));
-  let failure: unknown = null;
-  const threads = decodeThreads(options.workers);
-  const add = (key: 'queueFullMs' | 'modelIdleMs' | 'queuedMs' | 'queuedFrames', value: number) => {
-    if (options.timings) options.timings[key] = (options.timings[key] ?? 0) + value;
-  };
+  await new FramePipeline(videos, models, options).run();
+}
 
-  const finishIfDone = (p: Pending) => {
-    if (p.decoding || p.processed < p.queued) return;
-    if (p.record.error) {
-      p.record.tenths = [];
-      p.record.probabilities = Object.fromEntries(models.map((m) => [m.dimension, []]));
-    }
-    options.onVideo(p.record);
-  };
+/** One run: the workers and the consumer share the queue, the wake-ups, and the first failure that is not one video's. */
+class FramePipeline {
+  private readonly queue: FrameItem[] = [];
+  private readonly maxQueued: number;
+  /** Room in the queue (the workers wait for it). */
+  private readonly space = new Signal();
+  /** Frames in the queue, or a worker done (the consumer waits for it). */
+  private readonly items = new Signal();
+  /** The next video a worker takes. */
+  private next = 0;
+  private workersLeft: number;
+  /** An error without a `stage` (not one video's): it stops every worker and the consumer, and the run throws it. */
+  private failure: unknown = null;
+  private readonly threads: number;
 
-  const worker = async () => {
-    while (next < videos.length && !options.stopped() && !failure) {
-      const video = videos[next++]!;
-      const record: VideoRecord = {
-        videoId: video.videoId,
-        path: video.path,
-        tenths: [],
-        probabilities: Object.fromEntries(models.map((m) => [m.dimension, []])),
-        error: null,
-      };
-      const pending: Pending = { record, queued: 0, processed: 0, decoding: true };
+  constructor(
+    private readonly videos: readonly VideoEntry[],
+    private readonly models: readonly PipelineModel[],
+    private readonly options: PipelineOptions,
+  ) {
+    this.maxQueued = options.batchSize * 4;
+    this.workersLeft = Math.max(1, Math.min(options.workers, videos.length));
+    this.threads = decodeThreads(options.workers);
+  }
+
+  async run(): Promise<void> {
+    const workers = Array.from({ length: this.workersLeft }, async () => {
       try {
-        let file = video.path;
-        if (video.fetch) {
-          const t0 = Date.now();
-          try {
-            file = await video.fetch();
-            if (options.timings) options.timings.fetchMs += Date.now() - t0;
-          } catch (err) {
-            throw Object.assign(new Error((err as Error).message), { stage: 'download' });
-          }
-        }
-        let probe;
-        const t1 = Date.now();
-        try {
-          probe = await probeVideo(file);
-          if (options.timings) options.timings.probeMs += Date.now() - t1;
-        } catch (err) {
-          if (err instanceof ProbeError) throw Object.assign(new Error(err.message), { stage: 'probe' });
-          throw err;
-        }
-        record.tenths = sampleTimestamps(samplingFor(options.sampling), probe.durationS, video.videoId);
-        if (!record.tenths.length) throw Object.assign(new Error(`no frame to sample in ${probe.durationS} s`), { stage: 'sample' });
-        // One pass or a seek per keyframe group, whichever decodes less (decodeFrames.ts); pulling
-        // the next frame only once the queue has room keeps ffmpeg paused while the model catches up.
-        const frames = decodeVideoFrames(file, record.tenths, probe, { threads, stats: options.timings, onWarning: (m) => options.onWarning?.(video.videoId, m) });
-        let decoded = 0;
-        try {
-          for (;;) {
-            if (queue.length >= maxQueued) {
-              const waitFrom = Date.now();
-              while (queue.length >= maxQueued && !options.stopped() && !failure) await space.wait();
-              add('queueFullMs', Date.now() - waitFrom);
-            }
-            if (options.stopped() || failure) return;
-            const t2 = Date.now();
-            let step;
-            try {
-              step = await frames.next();
-            } catch (err) {
-              if (err instanceof FramelabError) throw err;
-              throw Object.assign(new Error((err as Error).message), { stage: 'decode' });
-            }
-            if (options.timings) options.timings.decodeMs += Date.now() - t2;
-            if (step.done) break;
-            const { index, image } = step.value;
-            decoded = index + 1;
-            const t3 = Date.now();
-            const inputs = models.map((m) => m.prepare(image));
-            if (options.timings) options.timings.prepareMs += Date.now() - t3;
-            queue.push({ pending, index, inputs, queuedAt: Date.now() });
-            pending.queued++;
-            items.notify();
-          }
-        } finally {
-          await frames.return(undefined);
-        }
-        endAtLastFrame(record, decoded, probe.durationS, options.onWarning);
-      } catch (err) {
-        const stage = (err as { stage?: string }).stage;
-        if (!stage) {
-          failure = err;
-          items.notify();
-          return;
-        }
-        record.error = { stage, reason: (err as Error).message };
+        await this.worker();
+      } finally {
+        this.workersLeft--;
+        this.items.notify();
       }
-      video.release?.();
-      pending.decoding = false;
-      finishIfDone(pending);
+    });
+    try {
+      await this.consumer();
+    } catch (err) {
+      this.failure ??= err;
     }
-  };
+    this.space.notify();
+    await Promise.all(workers);
+    if (this.failure) throw this.failure;
+  }
 
-  const consumer = async () => {
+  private add(key: 'queueFullMs' | 'modelIdleMs' | 'queuedMs' | 'queuedFrames', value: number): void {
+    if (this.options.timings) this.options.timings[key] = (this.options.timings[key] ?? 0) + value;
+  }
+
+  /** Takes the next video until none is left or the run stopped or failed. */
+  private async worker(): Promise<void> {
+    while (this.next < this.videos.length && !this.options.stopped() && !this.failure) {
+      const video = this.videos[this.next++]!;
+      if (!(await this.decodeVideo(video))) return;
+    }
+  }
+
+  /**
+   * One video's frames into the queue; a video that cannot be read gets its error (by stage) and
+   * the worker goes on. False when the run stopped or failed meanwhile (the video stays unfinished).
+   */
+  private async decodeVideo(video: VideoEntry): Promise<boolean> {
+    const record: VideoRecord = {
+      videoId: video.videoId,
+      path: video.path,
+      tenths: [],
+      probabilities: this.emptyProbabilities(),
+      error: null,
+    };
+    const pending: Pending = { record, queued: 0, processed: 0, decoding: true };
+    try {
+      const file = video.fetch ? await downloadVideo(video.fetch, this.options.timings) : video.path;
+      const probe = await probeFile(file, this.options.timings);
+      record.tenths = sampledTimes(this.options.sampling, probe.durationS, video.videoId);
+      const decoded = await this.queueFrames(video, file, probe, pending);
+      if (decoded === null) return false;
+      endAtLastFrame(record, decoded, probe.durationS, this.options.onWarning);
+    } catch (err) {
+      const stage = (err as { stage?: string }).stage;
+      if (!stage) {
+        this.failure = err;
+        this.items.notify();
+        return false;
+      }
+      record.error = { stage, reason: (err as Error).message };
+    }
+    video.release?.();
+    pending.decoding = false;
+    this.finishIfDone(pending);
+    return true;
+  }
+
+  /** Decodes the record's sampled times into the queue; how many frames decoded, or null when the run stopped or failed meanwhile. */
+  private async queueFrames(video: VideoEntry, file: string, probe: VideoProbe, pending: Pending): Promise<number | null> {
+    const { options } = this;
+    // One pass or a seek per keyframe group, whichever decodes less (decodeFrames.ts); pulling
+    // the next frame only once the queue has room keeps ffmpeg paused while the model catches up.
+    const frames = decodeVideoFrames(file, pending.record.tenths, probe, { threads: this.threads, stats: options.timings, onWarning: (m) => options.onWarning?.(video.videoId, m) });
+    let decoded = 0;
+    try {
+      for (;;) {
+        if (this.queue.length >= this.maxQueued) {
+          const waitFrom = Date.now();
+          while (this.queue.length >= this.maxQueued && !options.stopped() && !this.failure) await this.space.wait();
+          this.add('queueFullMs', Date.now() - waitFrom);
+        }
+        if (options.stopped() || this.failure) return null;
+        const t2 = Date.now();
+        let step;
+        try {
+          step = await frames.next();
+        } catch (err) {
+          if (err instanceof FramelabError) throw err;
+          throw Object.assign(new Error((err as Error).message), { stage: 'decode' });
+        }
+        if (options.timings) options.timings.decodeMs += Date.now() - t2;
+        if (step.done) break;
+        decoded = step.value.index + 1;
+        this.enqueue(pending, step.value.index, step.value.image);
+      }
+    } finally {
+      await frames.return(undefined);
+    }
+    return decoded;
+  }
+
+  /** The frame prepared for every model, into the queue. */
+  private enqueue(pending: Pending, index: number, image: RgbImage): void {
+    const t3 = Date.now();
+    const inputs = this.models.map((m) => m.prepare(image));
+    if (this.options.timings) this.options.timings.prepareMs += Date.now() - t3;
+    this.queue.push({ pending, index, inputs, queuedAt: Date.now() });
+    pending.queued++;
+    this.items.notify();
+  }
+
+  /** Runs the models on batches until the workers are done and the queue is empty, or the run stopped or failed. */
+  private async consumer(): Promise<void> {
+    const { options, models } = this;
     for (;;) {
-      if (failure) return;
+      if (this.failure) return;
       if (options.stopped()) return;
-      if (queue.length < options.batchSize && workersLeft > 0) {
+      if (this.queue.length < options.batchSize && this.workersLeft > 0) {
         const idleFrom = Date.now();
-        await items.wait();
-        add('modelIdleMs', Date.now() - idleFrom);
+        await this.items.wait();
+        this.add('modelIdleMs', Date.now() - idleFrom);
         continue;
       }
-      if (!queue.length) return;
-      const batch = queue.splice(0, options.batchSize);
-      space.notify();
+      if (!this.queue.length) return;
+      const batch = this.takeBatch();
       const started = Date.now();
-      for (const item of batch) add('queuedMs', started - item.queuedAt);
-      add('queuedFrames', batch.length);
+      for (const item of batch) this.add('queuedMs', started - item.queuedAt);
+      this.add('queuedFrames', batch.length);
       for (let k = 0; k < models.length; k++) {
         const model = models[k]!;
-        const itemSize = batch[0]!.inputs[k]!.length;
-        const input = new Float32Array(batch.length * itemSize);
-        batch.forEach((item, j) => input.set(item.inputs[k]!, j * itemSize));
-        const probs = await model.classify(input, batch.length);
+        const probs = await model.classify(batchInput(batch, k), batch.length);
         batch.forEach((item, j) => (item.pending.record.probabilities[model.dimension]![item.index] = probs[j]!));
       }
       options.onBatch?.(batch.length, Date.now() - started);
-      for (const item of batch) {
-        item.pending.processed++;
-        finishIfDone(item.pending);
-      }
+      this.finishBatch(batch);
     }
-  };
-
-  const workers = Array.from({ length: workersLeft }, async () => {
-    try {
-      await worker();
-    } finally {
-      workersLeft--;
-      items.notify();
-    }
-  });
-  try {
-    await consumer();
-  } catch (err) {
-    failure ??= err;
   }
-  space.notify();
-  await Promise.all(workers);
-  if (failure) throw failure;
+
+  private takeBatch(): FrameItem[] {
+    const batch = this.queue.splice(0, this.options.batchSize);
+    this.space.notify();
+    return batch;
+  }
+
+  private finishBatch(batch: readonly FrameItem[]): void {
+    for (const item of batch) {
+      item.pending.processed++;
+      this.finishIfDone(item.pending);
+    }
+  }
+
+  /** A video is done once decoded and all its frames went through the models; one with an error has no frames. */
+  private finishIfDone(p: Pending): void {
+    if (p.decoding || p.processed < p.queued) return;
+    if (p.record.error) {
+      p.record.tenths = [];
+      p.record.probabilities = this.emptyProbabilities();
+    }
+    this.options.onVideo(p.record);
+  }
+
+  private emptyProbabilities(): VideoRecord['probabilities'] {
+    return Object.fromEntries(this.models.map((m) => [m.dimension, []]));
+  }
+}
+
+/** Model k's inputs of the batch, laid out one after another. */
+function batchInput(batch: readonly FrameItem[], k: number): Float32Array {
+  const itemSize = batch[0]!.inputs[k]!.length;
+  const input = new Float32Array(batch.length * itemSize);
+  batch.forEach((item, j) => input.set(item.inputs[k]!, j * itemSize));
+  return input;
 }

@@ -1,10 +1,9 @@
 import type { SyncConflict, SyncProblem, SyncRoundResult } from '../../../shared/sync';
-import { categoryLookup, writeCodes } from '../coding/codes';
-import { historyEntry, newBatchId } from '../coding/history';
 import { cached, type Db } from '../db/open';
 import { PreconditionFailed, SyncFailure } from './failure';
 import type { BucketClient, RemoteText } from './gcs';
 import { codeKey, mergeAnnotations, rowKey, type LocalRow, type MergeResult } from './merge';
+import { applyBucketCodes, LOCAL_EDIT, queueBlankCells, recordConflicts, recordOverruledBucketValues, roundWriter } from './roundWrites';
 
 /**
  * One sync round: read the local store (synchronously, so it is one consistent picture),
@@ -23,9 +22,6 @@ import { codeKey, mergeAnnotations, rowKey, type LocalRow, type MergeResult } fr
  * the same for every object a round syncs: `runObjectRound` runs it over a `SyncedObject`.
  * annotations.csv is one (below); the owner's ratings.csv is another (preference/ratingsSync.ts).
  */
-
-/** A local edit "since the last sync": anything but a value sync itself wrote, and a lead's resolution of a conflict. */
-const LOCAL_EDIT = `(source != 'sync' OR batch_id GLOB 'resolve:*')`;
 
 export interface SyncStateRow {
   target: string;
@@ -217,87 +213,11 @@ function applyRound(db: Db, input: ApplyInput<Snapshot, MergeResult>): RoundOutc
   const { snap, merge } = input;
   const problems = [...merge.problems];
   return db.transaction(() => {
-    const at = now();
-    const lookup = categoryLookup(db);
-    const batchId = `sync:${newBatchId()}`;
-    const current = cached(
-      db,
-      `SELECT c.value FROM codes k JOIN categories c ON c.id = k.category_id WHERE k.frame_id = ? AND k.coder_id = ? AND k.dimension = ?`,
-    );
-    const editedSince = cached(
-      db,
-      `SELECT 1 FROM code_history WHERE id > ? AND frame_id = ? AND coder_id = ? AND dimension = ? AND ${LOCAL_EDIT} LIMIT 1`,
-    );
-    /** The code changed after the round's picture was taken: the newer local edit stays; the next round takes it up. */
-    const changedSince = (frameId: string, coderId: string, dimension: string, before: string | null) =>
-      ((current.get(frameId, coderId, dimension) as { value: string } | undefined)?.value ?? null) !== before ||
-      editedSince.get(snap.mark, frameId, coderId, dimension) !== undefined;
-
-    const frame = cached(db, 'SELECT video_id, timestamp_s FROM frames WHERE frame_id = ?');
-    const addCoder = cached(db, `INSERT INTO coders (coder_id, name, role, created_at) VALUES (?, ?, 'coder', ?) ON CONFLICT DO NOTHING`);
-    const addVideo = cached(db, 'INSERT INTO videos (video_id, imported_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
-    const addFrame = cached(db, 'INSERT INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?)');
-    const slotTaken = cached(db, 'SELECT frame_id FROM frames WHERE video_id = ? AND timestamp_s = ?');
-    const assign = cached(
-      db,
-      `INSERT INTO assignments (frame_id, coder_id, overlap, assigned_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (frame_id, coder_id) DO UPDATE SET overlap = excluded.overlap WHERE excluded.overlap > assignments.overlap`,
-    );
-    /** The frame and coder exist locally (created from the row when new), and the frame is assigned to the coder. */
-    const ensure = (c: { frameId: string; coderId: string; videoId: string | null; tenths: number | null }): boolean => {
-      const known = frame.get(c.frameId) as { video_id: string; timestamp_s: number } | undefined;
-      if (!known) {
-        if (c.videoId === null || c.tenths === null) {
-          problems.push(`${c.frameId}: not <video_id>_t<seconds> and the row has no video_id/timestamp_s; its codes stay in the bucket only`);
-          return false;
-        }
-        const other = slotTaken.get(c.videoId, c.tenths / 10) as { frame_id: string } | undefined;
-        if (other) {
-          problems.push(`${c.frameId}: video ${c.videoId} at ${c.tenths / 10} s is frame ${other.frame_id} here; its codes stay in the bucket only`);
-          return false;
-        }
-        addVideo.run(c.videoId, at);
-        addFrame.run(c.frameId, c.videoId, c.tenths / 10, at);
-      }
-      addCoder.run(c.coderId, c.coderId, at);
-      assign.run(c.frameId, c.coderId, merge.overlap.has(c.frameId) ? 1 : 0, at);
-      return true;
-    };
-
-    let applied = 0;
-    for (const code of merge.apply) {
-      const categoryId = lookup.get(code.dimension)?.get(code.value);
-      if (categoryId === undefined) {
-        problems.push(`${code.frameId} × ${code.coderId}: "${code.value}" is not a ${code.dimension} category here; it stays in the bucket only`);
-        continue;
-      }
-      if (changedSince(code.frameId, code.coderId, code.dimension, code.before)) continue;
-      if (!ensure(code)) continue;
-      applied += writeCodes(db, [{ frameId: code.frameId, coderId: code.coderId, dimension: code.dimension, categoryId }], { source: 'sync', batchId, at: code.at }).changed;
-    }
-    // A conflict the local value won: the bucket's value still enters the history, as a sync
-    // that arrived and was replaced by the newer local edit.
-    for (const c of merge.conflicts) {
-      if (!c.keptLocal || c.remote === null || c.local === null) continue;
-      const remoteId = lookup.get(c.dimension)?.get(c.remote);
-      const localId = lookup.get(c.dimension)?.get(c.local);
-      if (remoteId === undefined || localId === undefined || changedSince(c.frameId, c.coder, c.dimension, c.local)) continue;
-      const entry = { frameId: c.frameId, coderId: c.coder, dimension: c.dimension, batchId, source: 'sync' as const };
-      historyEntry(db, { ...entry, beforeId: localId, afterId: remoteId, at: c.remoteAt ?? at });
-      historyEntry(db, { ...entry, beforeId: remoteId, afterId: localId, at });
-    }
-    // Blank cells where no code exists here: the coder finds the frame under Re-code.
-    const hasCode = cached(db, 'SELECT 1 FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?');
-    const enqueue = cached(
-      db,
-      `INSERT INTO recode_queue (frame_id, coder_id, dimension, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
-    for (const blank of merge.blanks) {
-      if (hasCode.get(blank.frameId, blank.coderId, blank.dimension)) continue;
-      if (!lookup.has(blank.dimension) || !ensure(blank)) continue;
-      enqueue.run(blank.frameId, blank.coderId, blank.dimension, `blank cell in the bucket's ${input.target}`, at);
-    }
-
+    const writer = roundWriter(db, { at: now(), mark: snap.mark, overlap: merge.overlap, problems });
+    const { at } = writer;
+    const applied = applyBucketCodes(db, merge.apply, writer);
+    recordOverruledBucketValues(db, merge.conflicts, writer);
+    queueBlankCells(db, merge.blanks, writer, input.target);
     const conflicts: SyncConflict[] = merge.conflicts.map((c) => ({
       frameId: c.frameId,
       coder: c.coder,
@@ -318,12 +238,7 @@ function applyRound(db: Db, input: ApplyInput<Snapshot, MergeResult>): RoundOutc
       attempts: input.attempts,
       generation: input.generation,
     });
-    const addConflict = cached(
-      db,
-      `INSERT INTO sync_conflicts (round_id, frame_id, coder_id, dimension, local_value, remote_value, applied, local_at, remote_at, detected_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const c of merge.conflicts) addConflict.run(roundId, c.frameId, c.coder, c.dimension, c.local, c.remote, c.applied, c.localAt, c.remoteAt, at);
+    recordConflicts(db, roundId, merge.conflicts, at);
     saveSyncState(db, { target: input.target, generation: input.generation, baseText: input.baseText, mark: snap.mark, at });
     return {
       roundId,
