@@ -29,9 +29,10 @@ export const InferParams = z.object({
   /** Videos probed and decoded at once (ffmpeg processes): I/O and decoding overlap the model. */
   workers: z.number().int().positive().default(4),
   /**
-   * ONNX Runtime's threads per model call; unset = the cores the decoders leave (at least 1; see
-   * modelThreadsFor). On a CPU-only machine the decoders and the model share the cores, and a
-   * model that takes them all only makes the two preempt each other.
+   * ONNX Runtime's threads per model call; unset = every core. Measured on 2 cores with 2
+   * decoding workers (bench/inferPipeline.ts): 1 thread left the decoders a core but ran the
+   * model ~1.6× slower, 4.1 against 4.5 frames/s end to end. Set it lower to leave cores to
+   * other work on a shared machine.
    */
   modelThreads: z.number().int().positive().optional(),
   /** Frames per ONNX Runtime call. */

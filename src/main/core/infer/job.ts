@@ -5,6 +5,7 @@
  * With a bucket target (outputTarget.ts) the folder's state is copied to the bucket at each
  * checkpoint and restored from it first, so the same params resume on a machine with an empty disk.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { FramelabError } from '../../../shared/errors';
 import type { InferCheckpoint, InferParams, InferResult, InferTimings } from '../../../shared/infer';
@@ -30,7 +31,6 @@ import { renderCsvs, type VideoRecord } from './outputs';
 import { modelsSidecar, openOutput, PARTS_DIR, readParts, writeCsvFiles, type InferManifest } from './outputState';
 import { outputTarget, prepareStaging, type OutputTarget } from './outputTarget';
 import { runPipeline, type PipelineModel, type PipelineTimings } from './pipeline';
-import { modelThreadsFor } from './decodeFrames';
 import { hardwareDecoder } from './hwaccel';
 import { accountingLine, inferTimings } from './runAccounting';
 import { Checkpoints, InferProgress, uploadItems } from './runProgress';
@@ -199,9 +199,8 @@ async function inferVideos(
   uploader: CheckpointUploader | null,
 ): Promise<InferTimings> {
   ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
-  const threads = params.modelThreads ?? modelThreadsFor(params.workers);
-  const why = params.modelThreads ? '' : ` (the cores left by ${params.workers} decoding worker(s); --model-threads sets it)`;
-  ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each${why}`);
+  const threads = params.modelThreads ?? os.availableParallelism();
+  ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each`);
   const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
   let pipelineStarted = Date.now();
   const opened: { model: PipelineModel; session: OrtSession }[] = [];
