@@ -33,7 +33,8 @@ const noShellFromCli = {
 };
 const noAppFromNative = {
   group: ['**/src/main/**', '**/main/core/**', '**/renderer/**'],
-  message: 'native/ is the addon and its wrapper: it imports only src/shared; the app converts its own formats (e.g. core/vision/weights/stateEntries.ts).',
+  message:
+    'native/ is the addon and its wrapper: it imports only src/shared; the app converts its own formats (e.g. core/vision/weights/stateEntries.ts).',
 };
 const onlySharedFromPreload = {
   group: ['**/main/**', '**/renderer/**', '**/native/**', 'node:*'],
@@ -41,7 +42,9 @@ const onlySharedFromPreload = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/build/**', 'playwright-report/**', 'test-results/**', '.electron-native/**'] },
+  {
+    ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/build/**', 'playwright-report/**', 'test-results/**', '.electron-native/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -54,7 +54,15 @@ import { mulberry32 } from '../src/main/core/random';
 
 const PYTHON = '/usr/bin/python3';
 const SEED = 18;
-const PREDICTORS = ['color_entropy', 'avg_objects', 'text_area_ratio', 'text_changes_per_second', 'gaze_at_camera_ratio', 'num_faces', 'has_text'];
+const PREDICTORS = [
+  'color_entropy',
+  'avg_objects',
+  'text_area_ratio',
+  'text_changes_per_second',
+  'gaze_at_camera_ratio',
+  'num_faces',
+  'has_text',
+];
 const OUTCOMES = ['views', 'likes', 'comments', 'shares'];
 const FOCAL = [
   ['color_entropy', 'avg_objects', 'text_area_ratio'],
@@ -151,7 +159,8 @@ function poisson(random: () => number, gauss: () => number, mean: number): numbe
 }
 
 /** NB2 (variance μ + αμ²) as a gamma–Poisson mixture. */
-const negbin = (random: () => number, gauss: () => number, mean: number, alpha: number) => poisson(random, gauss, mean * gamma(random, gauss, 1 / alpha) * alpha);
+const negbin = (random: () => number, gauss: () => number, mean: number, alpha: number) =>
+  poisson(random, gauss, mean * gamma(random, gauss, 1 / alpha) * alpha);
 
 /**
  * A lab-shaped table: seven visual predictors, duration and an 8-level category, ~1–2 % missing
@@ -178,7 +187,18 @@ export function labTable(n: number, seed = SEED): Columns {
     const ceZ = ce - 4;
     const aoZ = (ao - 3) / 1.5;
     const tarZ = (tar - 0.15) / 0.12;
-    const eta = 7 + 0.25 * ceZ + 0.15 * aoZ + 0.2 * tarZ + 0.1 * ceZ * tarZ - 0.2 * ceZ * aoZ * tarZ + 0.3 * gaze + 0.05 * faces - 0.15 * tcps + 0.01 * duration + 0.1 * (categories.indexOf(category) - 3.5) / 3.5;
+    const eta =
+      7 +
+      0.25 * ceZ +
+      0.15 * aoZ +
+      0.2 * tarZ +
+      0.1 * ceZ * tarZ -
+      0.2 * ceZ * aoZ * tarZ +
+      0.3 * gaze +
+      0.05 * faces -
+      0.15 * tcps +
+      0.01 * duration +
+      (0.1 * (categories.indexOf(category) - 3.5)) / 3.5;
     push('video_id', `vid_${String(i).padStart(5, '0')}`);
     push('color_entropy', ce);
     push('avg_objects', random() < 0.015 ? null : ao);
@@ -213,7 +233,11 @@ const seconds = (start: bigint): number => Number(process.hrtime.bigint() - star
  * disturbed by other load). `keep` (untimed) reduces a run's result to what the comparison
  * needs, so that later timings do not run with the whole of this one's results on the heap.
  */
-function bestOf<T, K = T>(runs: number, fn: () => T, keep: (result: T) => K = (r) => r as unknown as K): { s: number; cpuS: number; result: K } {
+function bestOf<T, K = T>(
+  runs: number,
+  fn: () => T,
+  keep: (result: T) => K = (r) => r as unknown as K,
+): { s: number; cpuS: number; result: K } {
   let best = Infinity;
   let cpuS = Infinity;
   let kept!: K;
@@ -240,8 +264,13 @@ interface PyCoefs {
 }
 
 /** Max relative difference of estimates and SEs, matched by term name (same names and count required). */
-function coefficientDiff(label: string, ours: { term: string; estimate: number; se: number }[], ref: PyCoefs): { estimate: number; se: number } {
-  if (ours.length !== ref.names.length) throw new Error(`${label}: ${ours.length} coefficients here, ${ref.names.length} in statsmodels (${ref.names.join(', ')})`);
+function coefficientDiff(
+  label: string,
+  ours: { term: string; estimate: number; se: number }[],
+  ref: PyCoefs,
+): { estimate: number; se: number } {
+  if (ours.length !== ref.names.length)
+    throw new Error(`${label}: ${ours.length} coefficients here, ${ref.names.length} in statsmodels (${ref.names.join(', ')})`);
   let estimate = 0;
   let se = 0;
   // Estimates near zero (relative to their SE) are compared on the SE's scale.
@@ -284,24 +313,38 @@ export interface AnalysisBenchResult {
 }
 
 export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { skipped: string }> {
-  if (spawnSync(PYTHON, ['-c', 'import statsmodels, pandas, xgboost, sklearn.inspection'], { stdio: 'ignore' }).status !== 0) return { skipped: `${PYTHON} cannot import statsmodels, pandas, xgboost and sklearn` };
+  if (spawnSync(PYTHON, ['-c', 'import statsmodels, pandas, xgboost, sklearn.inspection'], { stdio: 'ignore' }).status !== 0)
+    return { skipped: `${PYTHON} cannot import statsmodels, pandas, xgboost and sklearn` };
   const load = os.loadavg();
   const threads = os.availableParallelism();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-analysis-'));
   try {
     const csv = path.join(dir, 'videos.csv');
     writeCsv(csv, labTable(n));
-    const config: AnalysisConfig = parseAnalysisConfig({ data: csv, id: 'video_id', outcomes: OUTCOMES, predictors: PREDICTORS, controls: ['duration_s', 'C(category)'], focal: FOCAL, pairwise: true, se: 'HC3' });
+    const config: AnalysisConfig = parseAnalysisConfig({
+      data: csv,
+      id: 'video_id',
+      outcomes: OUTCOMES,
+      predictors: PREDICTORS,
+      controls: ['duration_s', 'C(category)'],
+      focal: FOCAL,
+      pairwise: true,
+      se: 'HC3',
+    });
     const data: AnalysisData = await loadAnalysisData({ data: csv, id: config.id, joins: [] });
     const specs = olsSpecs(config);
 
     // (a) every OLS model with HC3.
-    const ols = bestOf(2, () => {
-      // As a run does: one cache of designs for the run, so an outcome's models reuse the QR of
-      // the same right-hand side fitted for an earlier outcome (a fresh cache each timed run).
-      const designs = new DesignCache();
-      return specs.map((spec) => fitSpec(config, data, spec, designs));
-    }, (fits) => fits.map((f) => ({ n: f.fit.n, model: f.model })));
+    const ols = bestOf(
+      2,
+      () => {
+        // As a run does: one cache of designs for the run, so an outcome's models reuse the QR of
+        // the same right-hand side fitted for an earlier outcome (a fresh cache each timed run).
+        const designs = new DesignCache();
+        return specs.map((spec) => fitSpec(config, data, spec, designs));
+      },
+      (fits) => fits.map((f) => ({ n: f.fit.n, model: f.model })),
+    );
 
     // (b) NB2 on views with the main terms (the count stage without the intercept-only model).
     const nbTerms = mainTerms(config);
@@ -312,7 +355,11 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
     if (!nb.result.converged) throw new Error(`NB2 did not converge: ${nb.result.problem}`);
 
     // (c) 20 × 20 PDP over every row of the main model's rows.
-    const gbmDesign = buildDesign(data.table, { response: 'log1p(views)', terms: [...config.predictors, ...config.controls], id: config.id });
+    const gbmDesign = buildDesign(data.table, {
+      response: 'log1p(views)',
+      terms: [...config.predictors, ...config.controls],
+      id: config.id,
+    });
     const { x, y } = gbmMatrixFromDesign(gbmDesign);
     const model = await fitGbm(x, y, { seed: SEED });
     let start = process.hrtime.bigint();
@@ -332,16 +379,34 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
 
     const specFile = path.join(dir, 'spec.json');
     const py = (response: string) => response.replace(/^log1p\(/, 'np.log1p(');
-    fs.writeFileSync(specFile, JSON.stringify({
-      csv,
-      ols: specs.map((s) => ({ response: py(s.response), terms: s.terms })),
-      nbFormula: `views ~ ${nbTerms.map((t) => (t === 'Intercept' ? '1' : t)).join(' + ')}`,
-      model: modelFile, X: xFile, p, pair: PDP_PAIR.map((name) => x.names.indexOf(name)), grid: GRID, threads,
-    }));
+    fs.writeFileSync(
+      specFile,
+      JSON.stringify({
+        csv,
+        ols: specs.map((s) => ({ response: py(s.response), terms: s.terms })),
+        nbFormula: `views ~ ${nbTerms.map((t) => (t === 'Intercept' ? '1' : t)).join(' + ')}`,
+        model: modelFile,
+        X: xFile,
+        p,
+        pair: PDP_PAIR.map((name) => x.names.indexOf(name)),
+        grid: GRID,
+        threads,
+      }),
+    );
     const res = spawnSync(PYTHON, ['-c', REFERENCE_PY, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (res.status !== 0) throw new Error(`python side failed:\n${res.stderr}`);
     const ref = JSON.parse(res.stdout) as {
-      olsS: number; olsCpuS: number; ols: (PyCoefs & { n: number })[]; nbS: number; nbCpuS: number; nb: PyCoefs & { llf: number; converged: boolean }; nbDefaultS: number; nbDefault: { converged: boolean }; pdpS: number; pdpByThreads: Record<string, number>; pdp: number[][];
+      olsS: number;
+      olsCpuS: number;
+      ols: (PyCoefs & { n: number })[];
+      nbS: number;
+      nbCpuS: number;
+      nb: PyCoefs & { llf: number; converged: boolean };
+      nbDefaultS: number;
+      nbDefault: { converged: boolean };
+      pdpS: number;
+      pdpByThreads: Record<string, number>;
+      pdp: number[][];
     };
 
     // The same work on both sides, or no ratio.
@@ -356,24 +421,53 @@ export async function analysisBench(n = 15000): Promise<AnalysisBenchResult | { 
     });
     if (!ref.nb.converged) throw new Error('statsmodels NB2 (newton) did not converge');
     const nbNames = ref.nb.names.slice(0, -1);
-    const nbd = coefficientDiff('NB2', nb.result.coefficients, { names: nbNames, params: ref.nb.params.slice(0, -1), bse: ref.nb.bse.slice(0, -1), p: ref.nb.p.slice(0, -1) });
+    const nbd = coefficientDiff('NB2', nb.result.coefficients, {
+      names: nbNames,
+      params: ref.nb.params.slice(0, -1),
+      bse: ref.nb.bse.slice(0, -1),
+      p: ref.nb.p.slice(0, -1),
+    });
     const nbDiff = { ...nbd, alpha: relDiff(nb.result.alpha, ref.nb.params.at(-1)!), llf: relDiff(nb.result.llf, ref.nb.llf) };
     let pdpMaxRelDiff = 0;
-    pdp.values.forEach((row, i) => row.forEach((v, j) => {
-      pdpMaxRelDiff = Math.max(pdpMaxRelDiff, relDiff(v, ref.pdp[i]![j]!), relDiff(brute.values[i]![j]!, ref.pdp[i]![j]!));
-    }));
+    pdp.values.forEach((row, i) =>
+      row.forEach((v, j) => {
+        pdpMaxRelDiff = Math.max(pdpMaxRelDiff, relDiff(v, ref.pdp[i]![j]!), relDiff(brute.values[i]![j]!, ref.pdp[i]![j]!));
+      }),
+    );
     const problems = [
-      olsDiff.estimate > 1e-6 || olsDiff.se > 1e-6 ? `OLS estimates/SEs differ from statsmodels by up to ${olsDiff.estimate.toExponential(1)}/${olsDiff.se.toExponential(1)}` : null,
-      nbDiff.estimate > 1e-4 || nbDiff.se > 1e-4 || nbDiff.alpha > 1e-4 ? `NB2 differs from statsmodels by up to ${JSON.stringify(nbDiff)}` : null,
+      olsDiff.estimate > 1e-6 || olsDiff.se > 1e-6
+        ? `OLS estimates/SEs differ from statsmodels by up to ${olsDiff.estimate.toExponential(1)}/${olsDiff.se.toExponential(1)}`
+        : null,
+      nbDiff.estimate > 1e-4 || nbDiff.se > 1e-4 || nbDiff.alpha > 1e-4
+        ? `NB2 differs from statsmodels by up to ${JSON.stringify(nbDiff)}`
+        : null,
       pdpMaxRelDiff > 1e-5 ? `the PDP differs from sklearn's by up to ${pdpMaxRelDiff.toExponential(1)}` : null,
     ].filter((m): m is string => m !== null);
     if (problems.length) throw new Error(`the benchmark would compare different work: ${problems.join('; ')}`);
 
     return {
-      n, threads, load,
-      olsModels: specs.length, olsOursS: ols.s, olsStatsmodelsS: ref.olsS, olsOursCpuS: ols.cpuS, olsStatsmodelsCpuS: ref.olsCpuS, olsMaxRelDiff: olsDiff,
-      nbOursS: nb.s, nbStatsmodelsS: ref.nbS, nbOursCpuS: nb.cpuS, nbStatsmodelsCpuS: ref.nbCpuS, nbStatsmodelsDefaultS: ref.nbDefaultS, nbStatsmodelsDefaultConverged: ref.nbDefault.converged, nbIterations: nb.result.iterations, nbMaxRelDiff: nbDiff,
-      pdpOursS, pdpOursBruteS, pdpSklearnS: ref.pdpS, pdpSklearnByThreads: ref.pdpByThreads, pdpMaxRelDiff,
+      n,
+      threads,
+      load,
+      olsModels: specs.length,
+      olsOursS: ols.s,
+      olsStatsmodelsS: ref.olsS,
+      olsOursCpuS: ols.cpuS,
+      olsStatsmodelsCpuS: ref.olsCpuS,
+      olsMaxRelDiff: olsDiff,
+      nbOursS: nb.s,
+      nbStatsmodelsS: ref.nbS,
+      nbOursCpuS: nb.cpuS,
+      nbStatsmodelsCpuS: ref.nbCpuS,
+      nbStatsmodelsDefaultS: ref.nbDefaultS,
+      nbStatsmodelsDefaultConverged: ref.nbDefault.converged,
+      nbIterations: nb.result.iterations,
+      nbMaxRelDiff: nbDiff,
+      pdpOursS,
+      pdpOursBruteS,
+      pdpSklearnS: ref.pdpS,
+      pdpSklearnByThreads: ref.pdpByThreads,
+      pdpMaxRelDiff,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -386,7 +480,9 @@ export function describeAnalysis(r: AnalysisBenchResult): string[] {
   return [
     `analysis (${r.n} rows, load ${r.load.map((v) => v.toFixed(2)).join(' ')} on ${r.threads} cores): OLS ${r.olsModels} models agree with statsmodels to ${e(r.olsMaxRelDiff.estimate)} (estimates), ${e(r.olsMaxRelDiff.se)} (HC3 SEs), ${e(r.olsMaxRelDiff.p)} (p); CPU time ${r.olsOursCpuS.toFixed(2)} s vs ${r.olsStatsmodelsCpuS.toFixed(2)} s (ratio ${(r.olsOursCpuS / r.olsStatsmodelsCpuS).toFixed(2)})`,
     `analysis NB2: CPU time ${r.nbOursCpuS.toFixed(3)} s vs ${r.nbStatsmodelsCpuS.toFixed(3)} s (ratio ${(r.nbOursCpuS / r.nbStatsmodelsCpuS).toFixed(2)}); ${r.nbIterations} Newton steps, agrees with statsmodels newton to ${e(r.nbMaxRelDiff.estimate)} (β), ${e(r.nbMaxRelDiff.se)} (SEs), ${e(r.nbMaxRelDiff.alpha)} (α); statsmodels' default fit() (BFGS, maxiter 35) ${r.nbStatsmodelsDefaultS.toFixed(2)} s, ${r.nbStatsmodelsDefaultConverged ? 'converged' : 'did not converge'}`,
-    `analysis PDP: agrees with sklearn brute to ${e(r.pdpMaxRelDiff)}; sklearn ${Object.entries(r.pdpSklearnByThreads).map(([t, s]) => `${s.toFixed(2)} s with ${t} XGBoost thread${t === '1' ? '' : 's'}`).join(', ')}; Framelab's brute method ${r.pdpOursBruteS.toFixed(2)} s`,
+    `analysis PDP: agrees with sklearn brute to ${e(r.pdpMaxRelDiff)}; sklearn ${Object.entries(r.pdpSklearnByThreads)
+      .map(([t, s]) => `${s.toFixed(2)} s with ${t} XGBoost thread${t === '1' ? '' : 's'}`)
+      .join(', ')}; Framelab's brute method ${r.pdpOursBruteS.toFixed(2)} s`,
   ];
 }
 
@@ -395,6 +491,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   if ('skipped' in result) console.log(`analysis: skipped (${result.skipped})`);
   else {
     for (const line of describeAnalysis(result)) console.log(line);
-    console.log(JSON.stringify({ ...result, olsRatio: result.olsOursS / result.olsStatsmodelsS, olsCpuRatio: result.olsOursCpuS / result.olsStatsmodelsCpuS, nbRatio: result.nbOursS / result.nbStatsmodelsS, nbCpuRatio: result.nbOursCpuS / result.nbStatsmodelsCpuS, pdpRatio: result.pdpOursS / result.pdpSklearnS }, null, 1));
+    console.log(
+      JSON.stringify(
+        {
+          ...result,
+          olsRatio: result.olsOursS / result.olsStatsmodelsS,
+          olsCpuRatio: result.olsOursCpuS / result.olsStatsmodelsCpuS,
+          nbRatio: result.nbOursS / result.nbStatsmodelsS,
+          nbCpuRatio: result.nbOursCpuS / result.nbStatsmodelsCpuS,
+          pdpRatio: result.pdpOursS / result.pdpSklearnS,
+        },
+        null,
+        1,
+      ),
+    );
   }
 }

@@ -75,7 +75,12 @@ export async function codingLatency(): Promise<LatencyResult> {
     await page.getByLabel('Coder').selectOption('coder_a');
     await page.getByTestId('frame-id').waitFor();
     await installProbe(page, '[data-testid=frame-id]');
-    const keys = [['1', 'a'], ['3', 'd'], ['4', 'f'], ['2', 's']];
+    const keys = [
+      ['1', 'a'],
+      ['3', 'd'],
+      ['4', 'f'],
+      ['2', 's'],
+    ];
     const ours: number[] = [];
     for (let i = 0; i < FRAMES; i++) {
       const before = await page.getByTestId('frame-id').textContent();

@@ -87,9 +87,12 @@ async function renderFrames(dir: string): Promise<{ files: string[]; labels: num
     const [w, h] = [320 + 8 * (i % 5), 240 + 4 * (i % 3)];
     const raw = Buffer.alloc(w * h * 3);
     const base = COLOURS[label]!;
-    for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) raw[p * 3 + c] = Math.max(0, Math.min(255, base[c]! + Math.round((random() - 0.5) * 80)));
+    for (let p = 0; p < w * h; p++)
+      for (let c = 0; c < 3; c++) raw[p * 3 + c] = Math.max(0, Math.min(255, base[c]! + Math.round((random() - 0.5) * 80)));
     const file = path.join(dir, `frame_${String(i).padStart(2, '0')}.png`);
-    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(file);
     files.push(file);
     labels.push(label);
   }
@@ -120,11 +123,20 @@ export async function finetuneLoocvBench(folds = 2, epochs = 2): Promise<Finetun
     const framesDir = path.join(dir, 'frames');
     fs.mkdirSync(framesDir);
     const { files, labels } = await renderFrames(framesDir);
-    const frames = files.map((file, i) => ({ frameId: path.basename(file, '.png'), videoId: `video_${Math.floor(i / 3)}`, label: labels[i]! }));
+    const frames = files.map((file, i) => ({
+      frameId: path.basename(file, '.png'),
+      videoId: `video_${Math.floor(i / 3)}`,
+      label: labels[i]!,
+    }));
     const timed = leaveOneOutFolds(frames).slice(0, folds);
     const recipe = FinetuneRecipe.parse({ maxEpochs: epochs, patience: epochs + 1, threads: THREADS });
     const orders = timed.map((fold, k) => Array.from({ length: epochs }, (_, e) => epochOrder(recipe.seed, k, e + 1, fold.train)));
-    const weightsPerFold = timed.map((fold) => classWeights(fold.train.map((i) => labels[i]!), CLASSES));
+    const weightsPerFold = timed.map((fold) =>
+      classWeights(
+        fold.train.map((i) => labels[i]!),
+        CLASSES,
+      ),
+    );
 
     // Framelab: the feature cache (once), then the job's trainer on the addon.
     const dict = readPth(weightsFile);
@@ -151,20 +163,38 @@ export async function finetuneLoocvBench(folds = 2, epochs = 2): Promise<Finetun
     net.loadState(base);
     net.setOptimizer({ kind: 'adam', lr: recipe.lr });
     const warm = orders[0]![0]!.slice(0, recipe.batchSize);
-    await net.trainStep({ features: stack(features, warm), n: warm.length, labels: Int32Array.from(warm.map((i) => labels[i]!)), classWeights: Float32Array.from(weightsPerFold[0]!), ...size });
+    await net.trainStep({
+      features: stack(features, warm),
+      n: warm.length,
+      labels: Int32Array.from(warm.map((i) => labels[i]!)),
+      classWeights: Float32Array.from(weightsPerFold[0]!),
+      ...size,
+    });
     const ourEpochs: number[] = [];
     const ourFolds: { losses: number[]; probs: number[][] }[] = [];
     for (const [k, fold] of timed.entries()) {
       let last = process.hrtime.bigint();
-      const outcome = await trainRun(net, base, features, labels, size, recipe, { train: fold.train, runIndex: k }, {
-        onEpoch: () => {
-          ourEpochs.push(seconds(last));
-          last = process.hrtime.bigint();
+      const outcome = await trainRun(
+        net,
+        base,
+        features,
+        labels,
+        size,
+        recipe,
+        { train: fold.train, runIndex: k },
+        {
+          onEpoch: () => {
+            ourEpochs.push(seconds(last));
+            last = process.hrtime.bigint();
+          },
         },
-      });
+      );
       const logits = await net.forwardFromFeatures(stack(features, fold.test), fold.test.length, size);
       const probs = softmaxRows(logits, CLASSES);
-      ourFolds.push({ losses: outcome.epochs.map((e) => e.loss), probs: fold.test.map((_, j) => Array.from(probs.subarray(j * CLASSES, (j + 1) * CLASSES))) });
+      ourFolds.push({
+        losses: outcome.epochs.map((e) => e.loss),
+        probs: fold.test.map((_, j) => Array.from(probs.subarray(j * CLASSES, (j + 1) * CLASSES))),
+      });
     }
 
     // The lab's way (and torch with a cache), on the same preprocessed frames, preloaded once.
@@ -198,7 +228,9 @@ export async function finetuneLoocvBench(folds = 2, epochs = 2): Promise<Finetun
     const argmax = (row: number[]) => row.indexOf(Math.max(...row));
     for (const mode of [torch.recompute, torch.cached]) {
       mode.folds.forEach((fold, k) => {
-        fold.losses.forEach((loss, e) => (maxLossRelDiff = Math.max(maxLossRelDiff, Math.abs(ourFolds[k]!.losses[e]! - loss) / Math.abs(loss))));
+        fold.losses.forEach(
+          (loss, e) => (maxLossRelDiff = Math.max(maxLossRelDiff, Math.abs(ourFolds[k]!.losses[e]! - loss) / Math.abs(loss))),
+        );
         fold.probs.forEach((row, j) => {
           row.forEach((p, c) => (maxProbDiff = Math.max(maxProbDiff, Math.abs(ourFolds[k]!.probs[j]![c]! - p))));
           if (argmax(row) !== argmax(ourFolds[k]!.probs[j]!)) samePredictions = false;

@@ -38,7 +38,14 @@ export function benchData(units = 25_000, seed = 42): ReliabilityData {
     const truth = pick();
     const a = random() < 0.8 ? truth : pick();
     const b = random() < 0.8 ? truth : pick();
-    out.push({ unitId: `f${u}`, group: `vid_${Math.floor(u / 100)}`, codes: new Map([['coder_a', a], ['coder_b', b]]) });
+    out.push({
+      unitId: `f${u}`,
+      group: `vid_${Math.floor(u / 100)}`,
+      codes: new Map([
+        ['coder_a', a],
+        ['coder_b', b],
+      ]),
+    });
   }
   return { categories: CATEGORIES, coders: ['coder_a', 'coder_b'], units: out };
 }
@@ -80,7 +87,10 @@ export function icrBench(units = 25_000): IcrBenchResult {
   const random = mulberry32(1);
   const naiveMeasuredMs = ms(() => {
     for (let r = 0; r < measured; r++) {
-      const resample: NaiveData = { q: naive.q, ratings: naive.ratings.map(() => naive.ratings[Math.floor(random() * naive.ratings.length)]!) };
+      const resample: NaiveData = {
+        q: naive.q,
+        ratings: naive.ratings.map(() => naive.ratings[Math.floor(random() * naive.ratings.length)]!),
+      };
       naiveAll(resample);
     }
   });

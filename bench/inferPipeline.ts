@@ -38,7 +38,9 @@ export interface InferBenchResult {
 
 /** User + system CPU ms of a command and all its children, as the shell's `time` counts them (start included). */
 function cpuMs(command: string[]): number {
-  const out = execFileSync('bash', ['-c', 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>/dev/null; } 2>&1', 'bash', ...command], { encoding: 'utf8' });
+  const out = execFileSync('bash', ['-c', 'TIMEFORMAT="%U %S"; { time "$@" >/dev/null 2>/dev/null; } 2>&1', 'bash', ...command], {
+    encoding: 'utf8',
+  });
   const [user, sys] = out.trim().split('\n').at(-1)!.split(' ').map(Number);
   if (!Number.isFinite(user) || !Number.isFinite(sys)) throw new Error(`no time for ${command.join(' ')}: ${out}`);
   return Math.round((user! + sys!) * 1000);
@@ -53,28 +55,79 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * runs, interleaved, so a burst of other work on the machine moves neither alone; the seek
  * reference (several times dearer, never the cheaper one on these clips) runs once.
  */
-async function decodeComparison(files: string[], repeats = 3): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs'>> {
+async function decodeComparison(
+  files: string[],
+  repeats = 3,
+): Promise<Pick<InferBenchResult, 'oursDecodeCpuMs' | 'fullDecodeCpuMs' | 'seekDecodeCpuMs'>> {
   const script = path.join(import.meta.dirname, 'decodeOnly.ts');
   const node = [process.execPath, '--import', 'tsx', script];
   const ours: number[] = [];
   const full: number[] = [];
   for (let r = 0; r < repeats; r++) {
     ours.push(cpuMs([...node, 'auto', ...files]) - cpuMs([...node, 'noop', ...files]));
-    full.push(files.reduce((sum, file) => sum + cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']), 0));
+    full.push(
+      files.reduce((sum, file) => sum + cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-i', file, '-map', '0:v:0', '-f', 'null', '-']), 0),
+    );
   }
   let seek = 0;
   for (const file of files) {
     const probe = await probeVideo(file);
     const tenths = sampleTimestamps({ kind: 'every', seconds: 1 }, probe.durationS, path.basename(file));
-    for (const x of tenths) seek += cpuMs(['ffmpeg', '-nostdin', '-threads', '1', '-ss', String(x / 10), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-']);
+    for (const x of tenths)
+      seek += cpuMs([
+        'ffmpeg',
+        '-nostdin',
+        '-threads',
+        '1',
+        '-ss',
+        String(x / 10),
+        '-i',
+        file,
+        '-map',
+        '0:v:0',
+        '-frames:v',
+        '1',
+        '-f',
+        'null',
+        '-',
+      ]);
   }
   return { oursDecodeCpuMs: median(ours), fullDecodeCpuMs: median(full), seekDecodeCpuMs: seek };
 }
 
 /** A portrait clip as the lab's corpus has them: 1080×1920, 30 fps, a keyframe every 2 s, AAC audio. */
 function writePortraitClip(file: string, seconds: number, hue: number): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=1080x1920:rate=30,hue=h=${hue}`, '-f', 'lavfi', '-i', 'sine=frequency=330',
-    '-t', String(seconds), '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-c:a', 'aac', '-shortest', file]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1080x1920:rate=30,hue=h=${hue}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=330',
+    '-t',
+    String(seconds),
+    '-pix_fmt',
+    'yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    '60',
+    '-keyint_min',
+    '60',
+    '-sc_threshold',
+    '0',
+    '-c:a',
+    'aac',
+    '-shortest',
+    file,
+  ]);
 }
 
 export async function inferPipelineBench(clips = 2, seconds = 10, modelThreads?: number): Promise<InferBenchResult | { skipped: string }> {
@@ -93,7 +146,10 @@ export async function inferPipelineBench(clips = 2, seconds = 10, modelThreads?:
       writePortraitClip(file, seconds, i * 29);
     }
     fs.copyFileSync(files[0]!, path.join(warm, 'warm.mp4'));
-    for (const [dimension, classes, seed] of [['pov', ['a', 'b', 'c', 'd'], 1], ['distance', ['x', 'y', 'z'], 2]] as const) {
+    for (const [dimension, classes, seed] of [
+      ['pov', ['a', 'b', 'c', 'd'], 1],
+      ['distance', ['x', 'y', 'z'], 2],
+    ] as const) {
       const file = path.join(dir, `${dimension}.pth`);
       writeSeededResNet50(file, classes.length, seed);
       const job = core.jobs.start('models.import', { file, dimension, version: 'v7', classes: [...classes] });
@@ -101,16 +157,33 @@ export async function inferPipelineBench(clips = 2, seconds = 10, modelThreads?:
       if (done.status !== 'succeeded') throw new Error(JSON.stringify(done.error));
     }
     const run = async (source: string) => {
-      const job = core.jobs.start('infer.run', { videos: source, models: ['pov@v7', 'distance@v7'], workers: 2, ...(modelThreads ? { modelThreads } : {}), batchSize: 8, outDir: path.join(dir, 'out'), fresh: true });
+      const job = core.jobs.start('infer.run', {
+        videos: source,
+        models: ['pov@v7', 'distance@v7'],
+        workers: 2,
+        ...(modelThreads ? { modelThreads } : {}),
+        batchSize: 8,
+        outDir: path.join(dir, 'out'),
+        fresh: true,
+      });
       const done = await core.jobs.waitFor(job.id);
       if (done.status !== 'succeeded') throw new Error(JSON.stringify(done.error));
-      return core.jobRepo.logs(job.id).map((l) => l.message).find((m) => m.includes('frames/s end to end'))!;
+      return core.jobRepo
+        .logs(job.id)
+        .map((l) => l.message)
+        .find((m) => m.includes('frames/s end to end'))!;
     };
     await run(warm); // the ONNX files are written once per model
     const line = await run(videos);
     const match = /^(\d+) frames in [\d.]+ s: ([\d.]+) frames\/s end to end, ([\d.]+) frames\/s model only/.exec(line);
     if (!match) throw new Error(`unexpected benchmark line: ${line}`);
-    return { frames: Number(match[1]), endToEndFps: Number(match[2]), modelOnlyFps: Number(match[3]), line, ...(await decodeComparison(files)) };
+    return {
+      frames: Number(match[1]),
+      endToEndFps: Number(match[2]),
+      modelOnlyFps: Number(match[3]),
+      line,
+      ...(await decodeComparison(files)),
+    };
   } finally {
     core.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -118,7 +191,11 @@ export async function inferPipelineBench(clips = 2, seconds = 10, modelThreads?:
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = await inferPipelineBench(Number(process.argv[2] ?? 3), Number(process.argv[3] ?? 20), process.argv[4] ? Number(process.argv[4]) : undefined);
+  const result = await inferPipelineBench(
+    Number(process.argv[2] ?? 3),
+    Number(process.argv[3] ?? 20),
+    process.argv[4] ? Number(process.argv[4]) : undefined,
+  );
   if ('skipped' in result) console.log(`infer pipeline: skipped (${result.skipped})`);
   else for (const line of describeInfer(result)) console.log(line);
 }

@@ -53,7 +53,11 @@ function readF32(file: string): Float32Array {
   return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
 }
 
-export async function ortInferenceBench(batches = 6, batchSize = 8, threads = Math.min(os.availableParallelism(), 8)): Promise<OrtInferenceBenchResult | null> {
+export async function ortInferenceBench(
+  batches = 6,
+  batchSize = 8,
+  threads = Math.min(os.availableParallelism(), 8),
+): Promise<OrtInferenceBenchResult | null> {
   const probe = spawnSync(PYTHON, ['-c', 'import torchvision'], { encoding: 'utf8' });
   if (probe.status !== 0) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-bench-ort-'));

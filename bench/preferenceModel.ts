@@ -191,7 +191,8 @@ function seconds(start: bigint): number {
 }
 
 export function preferenceModelBench(n = 5000): PreferenceBenchResult | { skipped: string } {
-  if (spawnSync(PYTHON, ['-c', 'import sklearn, pandas, scipy, statsmodels'], { stdio: 'ignore' }).status !== 0) return { skipped: `${PYTHON} cannot import sklearn, pandas, scipy and statsmodels` };
+  if (spawnSync(PYTHON, ['-c', 'import sklearn, pandas, scipy, statsmodels'], { stdio: 'ignore' }).status !== 0)
+    return { skipped: `${PYTHON} cannot import sklearn, pandas, scipy and statsmodels` };
   const { records } = syntheticPreferences(n, 2025);
   const stored = JSON.parse(JSON.stringify(records)) as typeof records; // as they come back from storage
   fitRidge({ rows: 2, cols: 1, data: Float64Array.of(0, 1) }, Float64Array.of(0, 1), 1); // loads the addon (warm start, like Python's imports)
@@ -224,9 +225,18 @@ export function preferenceModelBench(n = 5000): PreferenceBenchResult | { skippe
     fs.writeFileSync(file, JSON.stringify({ analyses: stored.map((r) => r.analysis), overall: stored.map((r) => r.overall) }));
     const res = spawnSync(PYTHON, ['-c', REFERENCE_PY, file], { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (res.status !== 0) throw new Error(`python side failed:\n${res.stderr}`);
-    const ref = JSON.parse(res.stdout) as { ridgeS: number; forestS: number; forestAllCoresS: number; ridgeMae: number; forestMae: number; features: number };
-    const leaves = (a: unknown): number => (a && typeof a === 'object' && !Array.isArray(a) ? Object.values(a).reduce<number>((s, v) => s + leaves(v), 0) : 1);
-    if (ref.features !== report.features.length) throw new Error(`the two pipelines disagree: ${report.features.length} features here, ${ref.features} in Python`);
+    const ref = JSON.parse(res.stdout) as {
+      ridgeS: number;
+      forestS: number;
+      forestAllCoresS: number;
+      ridgeMae: number;
+      forestMae: number;
+      features: number;
+    };
+    const leaves = (a: unknown): number =>
+      a && typeof a === 'object' && !Array.isArray(a) ? Object.values(a).reduce<number>((s, v) => s + leaves(v), 0) : 1;
+    if (ref.features !== report.features.length)
+      throw new Error(`the two pipelines disagree: ${report.features.length} features here, ${ref.features} in Python`);
     return {
       n,
       rawFeatures: Math.round(stored.reduce((a, r) => a + leaves(r.analysis), 0) / n),
@@ -250,5 +260,17 @@ export function preferenceModelBench(n = 5000): PreferenceBenchResult | { skippe
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const result = preferenceModelBench(Number(process.argv[2] ?? 5000));
   if ('skipped' in result) console.log(`preference model: skipped (${result.skipped})`);
-  else console.log(JSON.stringify({ ...result, ridgeRatio: result.ridgeOursS / result.ridgeSklearnS, forestRatio: result.forestOursS / result.forestSklearnS, forestRatioAllCores: result.forestOursS / result.forestSklearnAllCoresS }, null, 1));
+  else
+    console.log(
+      JSON.stringify(
+        {
+          ...result,
+          ridgeRatio: result.ridgeOursS / result.ridgeSklearnS,
+          forestRatio: result.forestOursS / result.forestSklearnS,
+          forestRatioAllCores: result.forestOursS / result.forestSklearnAllCoresS,
+        },
+        null,
+        1,
+      ),
+    );
 }

@@ -98,7 +98,10 @@ export async function resizeBench(frames = 30): Promise<ResizeBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-bench-resize-'));
   const rows: ResizeBenchRow[] = [];
   try {
-    for (const [label, width, height] of [['portrait', 1080, 1920], ['landscape', 1920, 1080]] as const) {
+    for (const [label, width, height] of [
+      ['portrait', 1080, 1920],
+      ['landscape', 1920, 1080],
+    ] as const) {
       const images = [0, 1, 2].map((k) => frame(width, height, 17 + k));
       let next = 0;
       const one = () => void preprocessRgbBatch([images[next++ % images.length]!], config);

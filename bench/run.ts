@@ -126,13 +126,37 @@ async function main() {
   });
   const icr = icrBench();
   results.push(
-    { name: `ICR: all statistics + ${icr.resamples} bootstrap, ${icr.codes} codes`, ours: icr.oursMs, reference: icr.naiveBootstrapExtrapolatedMs, unit: 'ms', referenceName: `naive per-pair (extrapolated from ${icr.naiveMeasuredResamples})` },
-    { name: `ICR: all statistics once, ${icr.codes} codes`, ours: icr.oursPointMs, reference: icr.naiveOnceMs, unit: 'ms', referenceName: 'naive per-pair (measured)' },
+    {
+      name: `ICR: all statistics + ${icr.resamples} bootstrap, ${icr.codes} codes`,
+      ours: icr.oursMs,
+      reference: icr.naiveBootstrapExtrapolatedMs,
+      unit: 'ms',
+      referenceName: `naive per-pair (extrapolated from ${icr.naiveMeasuredResamples})`,
+    },
+    {
+      name: `ICR: all statistics once, ${icr.codes} codes`,
+      ours: icr.oursPointMs,
+      reference: icr.naiveOnceMs,
+      unit: 'ms',
+      referenceName: 'naive per-pair (measured)',
+    },
   );
   const latency = await codingLatency();
   results.push(
-    { name: `coding: key → next frame painted, p50 (${latency.frames})`, ours: latency.p50, reference: latency.floorP50, unit: 'ms', referenceName: 'image-swap floor' },
-    { name: `coding: key → next frame painted, p95 (${latency.frames})`, ours: latency.p95, reference: latency.floorP95, unit: 'ms', referenceName: 'image-swap floor' },
+    {
+      name: `coding: key → next frame painted, p50 (${latency.frames})`,
+      ours: latency.p50,
+      reference: latency.floorP50,
+      unit: 'ms',
+      referenceName: 'image-swap floor',
+    },
+    {
+      name: `coding: key → next frame painted, p95 (${latency.frames})`,
+      ours: latency.p95,
+      reference: latency.floorP95,
+      unit: 'ms',
+      referenceName: 'image-swap floor',
+    },
   );
   const ortBench = await ortInferenceBench();
   if (ortBench) {
@@ -179,9 +203,21 @@ async function main() {
   for (const row of resize.rows) {
     if (row.nativeMs === null) continue;
     if (row.pillowMs !== null) {
-      results.push({ name: `resize + crop + normalise, ${row.label} (ms/frame)`, ours: row.nativeMs, reference: row.pillowMs, unit: 'ms', referenceName: 'Pillow + numpy' });
+      results.push({
+        name: `resize + crop + normalise, ${row.label} (ms/frame)`,
+        ours: row.nativeMs,
+        reference: row.pillowMs,
+        unit: 'ms',
+        referenceName: 'Pillow + numpy',
+      });
     }
-    results.push({ name: `resize + crop + normalise, ${row.label} (ms/frame)`, ours: row.nativeMs, reference: row.jsMs, unit: 'ms', referenceName: 'the JS fallback' });
+    results.push({
+      name: `resize + crop + normalise, ${row.label} (ms/frame)`,
+      ours: row.nativeMs,
+      reference: row.jsMs,
+      unit: 'ms',
+      referenceName: 'the JS fallback',
+    });
   }
   // 2 portrait clips × 10 s (20 frames, two ResNet-50s, 2 workers); `node --import tsx bench/inferPipeline.ts` runs the issue's 3 × 20 s.
   const infer = await inferPipelineBench(2, 10);
@@ -191,8 +227,20 @@ async function main() {
     for (const line of describeInfer(infer)) console.log(line);
     // A rate: the ratio is the share of model-only speed the whole pipeline keeps.
     results.push(
-      { name: `batch inference, ${infer.frames} portrait frames, end to end (frames/s)`, ours: infer.endToEndFps, reference: infer.modelOnlyFps, unit: 'frames/s', referenceName: 'model only, same frames' },
-      { name: `decoding ${infer.frames} sampled frames, CPU`, ours: infer.oursDecodeCpuMs, reference: Math.min(infer.fullDecodeCpuMs, infer.seekDecodeCpuMs), unit: 'ms', referenceName: 'the cheaper ffmpeg CLI (full decode or seek per frame)' },
+      {
+        name: `batch inference, ${infer.frames} portrait frames, end to end (frames/s)`,
+        ours: infer.endToEndFps,
+        reference: infer.modelOnlyFps,
+        unit: 'frames/s',
+        referenceName: 'model only, same frames',
+      },
+      {
+        name: `decoding ${infer.frames} sampled frames, CPU`,
+        ours: infer.oursDecodeCpuMs,
+        reference: Math.min(infer.fullDecodeCpuMs, infer.seekDecodeCpuMs),
+        unit: 'ms',
+        referenceName: 'the cheaper ffmpeg CLI (full decode or seek per frame)',
+      },
     );
   }
   // 3,000 × 384 by default (about a minute); FRAMELAB_BENCH_RIDGE=10000x1536 is the issue's size (several minutes).
@@ -214,7 +262,9 @@ async function main() {
   if ('skipped' in gbdt) {
     console.log(`suite gbdt: skipped (${gbdt.skipped})`);
   } else {
-    console.log(`suite gbdt: held-out RMSE ours ${gbdt.oursRmse.toFixed(4)} (${gbdt.oursRounds} rounds) · Python ${gbdt.referenceRmse.toFixed(4)} (${gbdt.referenceRounds} rounds)`);
+    console.log(
+      `suite gbdt: held-out RMSE ours ${gbdt.oursRmse.toFixed(4)} (${gbdt.oursRounds} rounds) · Python ${gbdt.referenceRmse.toFixed(4)} (${gbdt.referenceRounds} rounds)`,
+    );
     results.push({
       name: `suite gbdt (PCA 128 + XGBoost, early stopping), ${gbdt.n} × ${gbdt.d}, ${gbdt.threads} threads`,
       ours: gbdt.oursS,
@@ -228,10 +278,24 @@ async function main() {
   if ('skipped' in preference) {
     console.log(`preference model: skipped (${preference.skipped})`);
   } else {
-    console.log(`preference model: CV MAE Ridge ours ${preference.ridgeMaeOurs.toFixed(6)} · sklearn ${preference.ridgeMaeSklearn.toFixed(6)}; forest ours ${preference.forestMaeOurs.toFixed(4)} · sklearn ${preference.forestMaeSklearn.toFixed(4)}; sklearn forest on every core ${preference.forestSklearnAllCoresS.toFixed(1)} s`);
+    console.log(
+      `preference model: CV MAE Ridge ours ${preference.ridgeMaeOurs.toFixed(6)} · sklearn ${preference.ridgeMaeSklearn.toFixed(6)}; forest ours ${preference.forestMaeOurs.toFixed(4)} · sklearn ${preference.forestMaeSklearn.toFixed(4)}; sklearn forest on every core ${preference.forestSklearnAllCoresS.toFixed(1)} s`,
+    );
     const size = `${preference.n} ratings × ${preference.rawFeatures} raw features`;
-    results.push({ name: `preference flatten + correlate + 5-fold Ridge, ${size}`, ours: preference.ridgeOursS, reference: preference.ridgeSklearnS, unit: 's', referenceName: 'python + sklearn' });
-    results.push({ name: `preference 5-fold random forest, ${size}, ${preference.threads} threads`, ours: preference.forestOursS, reference: preference.forestSklearnS, unit: 's', referenceName: 'sklearn RandomForestRegressor()' });
+    results.push({
+      name: `preference flatten + correlate + 5-fold Ridge, ${size}`,
+      ours: preference.ridgeOursS,
+      reference: preference.ridgeSklearnS,
+      unit: 's',
+      referenceName: 'python + sklearn',
+    });
+    results.push({
+      name: `preference 5-fold random forest, ${size}, ${preference.threads} threads`,
+      ours: preference.forestOursS,
+      reference: preference.forestSklearnS,
+      unit: 's',
+      referenceName: 'sklearn RandomForestRegressor()',
+    });
   }
   // Issue 18's size (15,000 videos); `node --import tsx bench/analysis.ts [n]` runs it alone.
   const analysis = await analysisBench(15000);
@@ -240,15 +304,41 @@ async function main() {
   } else {
     for (const line of describeAnalysis(analysis)) console.log(line);
     results.push(
-      { name: `analysis: ${analysis.olsModels} OLS models with HC3, ${analysis.n} rows`, ours: analysis.olsOursS, reference: analysis.olsStatsmodelsS, unit: 's', referenceName: 'statsmodels smf.ols(...).fit(cov_type="HC3")' },
-      { name: `analysis: NB2 on views, ${analysis.n} rows`, ours: analysis.nbOursS, reference: analysis.nbStatsmodelsS, unit: 's', referenceName: 'statsmodels NegativeBinomial fit(method="newton")' },
-      { name: `analysis: 20 × 20 partial dependence, ${analysis.n} rows, 300 trees`, ours: analysis.pdpOursS, reference: analysis.pdpSklearnS, unit: 's', referenceName: 'sklearn partial_dependence(brute), xgboost' },
+      {
+        name: `analysis: ${analysis.olsModels} OLS models with HC3, ${analysis.n} rows`,
+        ours: analysis.olsOursS,
+        reference: analysis.olsStatsmodelsS,
+        unit: 's',
+        referenceName: 'statsmodels smf.ols(...).fit(cov_type="HC3")',
+      },
+      {
+        name: `analysis: NB2 on views, ${analysis.n} rows`,
+        ours: analysis.nbOursS,
+        reference: analysis.nbStatsmodelsS,
+        unit: 's',
+        referenceName: 'statsmodels NegativeBinomial fit(method="newton")',
+      },
+      {
+        name: `analysis: 20 × 20 partial dependence, ${analysis.n} rows, 300 trees`,
+        ours: analysis.pdpOursS,
+        reference: analysis.pdpSklearnS,
+        unit: 's',
+        referenceName: 'sklearn partial_dependence(brute), xgboost',
+      },
     );
   }
   const text = await textEmbeddingBench();
-  console.log(`text embeddings (${text.model}, batch ${text.batchSize}): tokenisation ${(100 * text.tokenisationShare).toFixed(0)}% of the time; cached re-run ${text.cachedTextsPerS.toFixed(0)} texts/s`);
+  console.log(
+    `text embeddings (${text.model}, batch ${text.batchSize}): tokenisation ${(100 * text.tokenisationShare).toFixed(0)}% of the time; cached re-run ${text.cachedTextsPerS.toFixed(0)} texts/s`,
+  );
   // A rate against the tokenizer alone on the same batches: the ratio equals tokenisation's share of the time.
-  results.push({ name: `text embeddings, ${text.texts} titles (texts/s)`, ours: text.textsPerS, reference: text.tokenizerTextsPerS, unit: 'texts/s', referenceName: 'tokenizer alone' });
+  results.push({
+    name: `text embeddings, ${text.texts} titles (texts/s)`,
+    ours: text.textsPerS,
+    reference: text.tokenizerTextsPerS,
+    unit: 'texts/s',
+    referenceName: 'tokenizer alone',
+  });
   for (const r of results) {
     console.log(
       `${r.name.padEnd(40)} ours ${r.ours.toFixed(1).padStart(8)} ${r.unit} · ${r.referenceName} ${r.reference.toFixed(1).padStart(8)} ${r.unit} · ratio ${(r.ours / r.reference).toFixed(2)}`,

@@ -76,12 +76,15 @@ function benchData(n: number, d: number) {
     for (let j = 0; j < d; j++) emb[i * d + j] = 0.5 * gauss() + f.reduce((a, v, c) => a + v * mix[c]![j]!, 0);
   }
   const meta = new Float64Array(n * 2).map((_, k) => (k % 2 ? Math.exp(8 + 2 * gauss()) : 10 + 50 * rnd()));
-  const y = new Float64Array(n).map((_, i) => 8 + 0.04 * meta[2 * i]! + 0.2 * Math.log(meta[2 * i + 1]!) + 0.05 * emb[i * d]! - 0.03 * emb[i * d + 1]! + 0.5 * gauss());
+  const y = new Float64Array(n).map(
+    (_, i) => 8 + 0.04 * meta[2 * i]! + 0.2 * Math.log(meta[2 * i + 1]!) + 0.05 * emb[i * d]! - 0.03 * emb[i * d + 1]! + 0.5 * gauss(),
+  );
   return { emb, meta, y };
 }
 
 export function suiteGbdtBench(n = 10000, d = 1536): SuiteGbdtBenchResult | { skipped: string } {
-  if (spawnSync(PYTHON, ['-c', 'import sklearn, xgboost'], { stdio: 'ignore' }).status !== 0) return { skipped: `${PYTHON} cannot import sklearn and xgboost` };
+  if (spawnSync(PYTHON, ['-c', 'import sklearn, xgboost'], { stdio: 'ignore' }).status !== 0)
+    return { skipped: `${PYTHON} cannot import sklearn and xgboost` };
   const { emb, meta, y } = benchData(n, d);
   const src: FeatureSource = {
     table: {
@@ -100,7 +103,13 @@ export function suiteGbdtBench(n = 10000, d = 1536): SuiteGbdtBenchResult | { sk
   const threads = os.availableParallelism();
 
   const start = process.hrtime.bigint();
-  const fit = fitGbdt(src, train, y, { numeric: ['duration', 'subs'], categorical: [] }, { seed: SEED, threads, earlyStoppingRounds: PATIENCE });
+  const fit = fitGbdt(
+    src,
+    train,
+    y,
+    { numeric: ['duration', 'subs'], categorical: [] },
+    { seed: SEED, threads, earlyStoppingRounds: PATIENCE },
+  );
   const pred = fit.predict(src, test);
   const oursS = Number(process.hrtime.bigint() - start) / 1e9;
   const oursRmse = Math.sqrt(pred.reduce((a, v, i) => a + (v - y[test[i]!]!) ** 2, 0) / test.length);
@@ -113,15 +122,32 @@ export function suiteGbdtBench(n = 10000, d = 1536): SuiteGbdtBenchResult | { sk
     };
     const { fitRows, stopRows } = holdOutStopRows(train, SEED);
     const spec = {
-      n, d, emb: file('emb.f64', emb), meta: file('meta.f64', meta), y: file('y.f64', y),
-      fit: fitRows, stop: stopRows, test, patience: PATIENCE,
+      n,
+      d,
+      emb: file('emb.f64', emb),
+      meta: file('meta.f64', meta),
+      y: file('y.f64', y),
+      fit: fitRows,
+      stop: stopRows,
+      test,
+      patience: PATIENCE,
       params: fit.params,
     };
     fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
     const res = spawnSync(PYTHON, ['-c', REFERENCE_PY, path.join(dir, 'spec.json')], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (res.status !== 0) throw new Error(`the Python reference failed:\n${res.stderr}`);
     const ref = JSON.parse(res.stdout.trim()) as { seconds: number; rounds: number; rmse: number };
-    return { n, d, threads, oursS, referenceS: ref.seconds, oursRounds: fit.roundsTrained, referenceRounds: ref.rounds, oursRmse, referenceRmse: ref.rmse };
+    return {
+      n,
+      d,
+      threads,
+      oursS,
+      referenceS: ref.seconds,
+      oursRounds: fit.roundsTrained,
+      referenceRounds: ref.rounds,
+      oursRmse,
+      referenceRmse: ref.rmse,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -78,7 +78,10 @@ function benchData(n: number, p: number) {
   const emb = new Float64Array(n * p).map(() => rnd() * 2 - 1);
   const num = new Float64Array(n * 2).map((_, k) => (rnd() < 0.05 ? NaN : k % 2 ? rnd() * 1e5 : 30 + rnd() * 600));
   const codes = Int32Array.from({ length: n }, () => (rnd() < 0.05 ? -1 : Math.floor(rnd() * LANGUAGES.length)));
-  const y = new Float64Array(n).map((_, i) => emb[i * p]! + 0.5 * emb[i * p + 1]! + (Number.isNaN(num[2 * i]!) ? 0 : num[2 * i]! / 600) + (codes[i] === 1 ? 0.3 : 0) + rnd());
+  const y = new Float64Array(n).map(
+    (_, i) =>
+      emb[i * p]! + 0.5 * emb[i * p + 1]! + (Number.isNaN(num[2 * i]!) ? 0 : num[2 * i]! / 600) + (codes[i] === 1 ? 0.3 : 0) + rnd(),
+  );
   const columns = new Map<string, Column>([
     ['duration', { kind: 'numeric', values: Float64Array.from({ length: n }, (_, i) => num[2 * i]!) }],
     ['subs', { kind: 'numeric', values: Float64Array.from({ length: n }, (_, i) => num[2 * i + 1]!) }],
@@ -89,7 +92,8 @@ function benchData(n: number, p: number) {
 }
 
 export function suiteRidgeBench(n = 10000, p = 1536): SuiteRidgeBenchResult | { skipped: string } {
-  if (spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status !== 0) return { skipped: `${PYTHON} cannot import sklearn and pandas` };
+  if (spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status !== 0)
+    return { skipped: `${PYTHON} cannot import sklearn and pandas` };
   const { emb, num, codes, y, src } = benchData(n, p);
   const features = { numeric: ['duration', 'subs'], categorical: ['language'] };
   fitRidge({ rows: 2, cols: 1, data: Float64Array.of(0, 1) }, Float64Array.of(0, 1), 1); // loads the addon (warm start, like Python's imports)
@@ -109,7 +113,10 @@ export function suiteRidgeBench(n = 10000, p = 1536): SuiteRidgeBenchResult | { 
     fs.writeFileSync(path.join(dir, 'num.f64'), Buffer.from(num.buffer));
     fs.writeFileSync(path.join(dir, 'lang.i32'), Buffer.from(codes.buffer));
     fs.writeFileSync(path.join(dir, 'y.f64'), Buffer.from(y.buffer));
-    const res = spawnSync(PYTHON, ['-c', SKLEARN_PY, String(n), String(p), dir, DEFAULT_ALPHAS.join(','), LANGUAGES.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const res = spawnSync(PYTHON, ['-c', SKLEARN_PY, String(n), String(p), dir, DEFAULT_ALPHAS.join(','), LANGUAGES.join(',')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (res.status !== 0) throw new Error(`sklearn side failed:\n${res.stderr}`);
     const [sklearnS, refSe] = res.stdout.trim().split(/\s+/).map(Number) as [number, number];
     return { n, p, threads: os.availableParallelism(), oursS, sklearnS, mseOurs: se / n, mseSklearn: refSe / n };

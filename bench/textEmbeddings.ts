@@ -35,8 +35,12 @@ function titles(n: number): string[] {
   const rnd = mulberry32(17);
   const words = WORDS.filter((w) => !w.startsWith('##'));
   // Titles of 3–16 words, with suffixes the WordPiece splits and a few unknown words.
-  return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: 3 + Math.floor(rnd() * 14) }, () => (rnd() < 0.1 ? 'zebrastripe' : words[Math.floor(rnd() * words.length)]! + (rnd() < 0.2 ? 'ing' : ''))).join(' ') + ` #${i}`,
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      Array.from({ length: 3 + Math.floor(rnd() * 14) }, () =>
+        rnd() < 0.1 ? 'zebrastripe' : words[Math.floor(rnd() * words.length)]! + (rnd() < 0.2 ? 'ing' : ''),
+      ).join(' ') + ` #${i}`,
   );
 }
 

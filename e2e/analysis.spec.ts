@@ -52,7 +52,12 @@ test('a run set up in the screen fits, shows every result per outcome and export
     await page.getByLabel('GBM folds').fill('3');
     await page.getByLabel('Cross-validation folds (OLS, LASSO)').fill('3');
     await page.getByRole('button', { name: '+ PDP pair' }).click();
-    const config = JSON.parse((await page.getByTestId('analysis-config-json').textContent({ timeout: 5_000 }).catch(() => null)) ?? 'null') as null | { outcomes: string[] };
+    const config = JSON.parse(
+      (await page
+        .getByTestId('analysis-config-json')
+        .textContent({ timeout: 5_000 })
+        .catch(() => null)) ?? 'null',
+    ) as null | { outcomes: string[] };
     if (config) expect(config.outcomes).toEqual(['views', 'shares']);
     await page.keyboard.press('Control+Enter');
 
@@ -108,7 +113,11 @@ test('a run set up in the screen fits, shows every result per outcome and export
   }
 });
 
-test('a column that cannot be a predictor is not offered as one; a constant predictor fails the run naming it and leaves no run', async ({ page, data, home }) => {
+test('a column that cannot be a predictor is not offered as one; a constant predictor fails the run naming it and leaves no run', async ({
+  page,
+  data,
+  home,
+}) => {
   test.setTimeout(120_000);
   // num_faces becomes text in one row; a constant column is added.
   const file = path.join(data, 'videos.csv');

@@ -56,7 +56,10 @@ test('the Flagged and Re-code counts follow U and saves; a note does not mark th
   await expect(flagged).toHaveText('Flagged (1)');
 });
 
-test('the end of a tab leads to the next uncoded frame, then says all are coded; Coders shows each coder\'s progress', async ({ page, server }) => {
+test("the end of a tab leads to the next uncoded frame, then says all are coded; Coders shows each coder's progress", async ({
+  page,
+  server,
+}) => {
   await openAsCoderA(page, server.url);
   const status = page.getByTestId('coding-status');
 
@@ -92,7 +95,10 @@ test('the end of a tab leads to the next uncoded frame, then says all are coded;
   await page.screenshot({ path: '/tmp/coding-coders-progress.png' });
 });
 
-test('the next frame paints while the save is in flight; a save that fails brings the frame back with its codes as a draft', async ({ page, server }) => {
+test('the next frame paints while the save is in flight; a save that fails brings the frame back with its codes as a draft', async ({
+  page,
+  server,
+}) => {
   await openAsCoderA(page, server.url);
   // Hold the first save until the test lets it go: the next frame must already be on screen.
   let release!: () => void;
@@ -104,7 +110,11 @@ test('the next frame paints while the save is in flight; a save that fails bring
       await held;
       await route.continue();
     } else if (saves === 2) {
-      await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: 'the disk is full' } }) });
+      await route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: 'the disk is full' } }),
+      });
     } else await route.continue();
   });
 

@@ -39,7 +39,10 @@ async function settledImageBox(page: Page) {
   return JSON.parse(last) as { x: number; y: number; width: number; height: number };
 }
 
-test('keyboard-only coding of portrait frames: the frame at least 600 px tall, neighbours beside it, the picker gives the keys back', async ({ page, server }) => {
+test('keyboard-only coding of portrait frames: the frame at least 600 px tall, neighbours beside it, the picker gives the keys back', async ({
+  page,
+  server,
+}) => {
   await page.goto(server.url);
   await pickCoderWithKeys(page);
   // The picker no longer holds the keys: they code.
@@ -118,7 +121,10 @@ test('zoom with + and −, the wheel and a double-click; Space toggles 1:1; a ne
   await expect(level).toHaveText('Fit');
 });
 
-test('? opens the sheet of every key, the area keys and the codebook keys included; the codebook panel shows definitions and examples', async ({ page, server }) => {
+test('? opens the sheet of every key, the area keys and the codebook keys included; the codebook panel shows definitions and examples', async ({
+  page,
+  server,
+}) => {
   await page.goto(server.url);
   await pickCoderWithKeys(page);
   // Picking a coder opened the coder role; the lead's sheet lists every area.

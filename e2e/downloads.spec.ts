@@ -50,7 +50,10 @@ test('the reliability report and a gold snapshot download through the browser', 
   const snapshotId = (await snapshots.locator('tbody tr td').first().textContent())!.trim();
   const [csv] = await Promise.all([page.waitForEvent('download'), snapshots.getByRole('button', { name: 'CSV' }).click()]);
   expect(csv.suggestedFilename()).toBe(`gold_${snapshotId}.csv`);
-  const lines = fs.readFileSync((await csv.path())!, 'utf8').split(/\r?\n/).filter(Boolean);
+  const lines = fs
+    .readFileSync((await csv.path())!, 'utf8')
+    .split(/\r?\n/)
+    .filter(Boolean);
   expect(lines[0]).toBe('frame_id,video_id,timestamp_s,dimension,code,source,note');
   expect(lines.length - 1).toBe(Number(await snapshots.locator('tbody tr td').nth(1).textContent()));
 

@@ -17,7 +17,10 @@ import { CONTENT_SECURITY_POLICY_META } from '../src/shared/contentSecurityPolic
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const binary = electronBinary(root);
-test.skip(!binary, "Electron's binary is not installed on this machine (get it with `npx install-electron`); the renderer is tested in browser mode");
+test.skip(
+  !binary,
+  "Electron's binary is not installed on this machine (get it with `npx install-electron`); the renderer is tested in browser mode",
+);
 
 test.beforeAll(() => {
   const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/electron-sqlite.mjs')], { cwd: root, encoding: 'utf8' });

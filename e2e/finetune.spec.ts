@@ -30,7 +30,10 @@ const test = base.extend<{ home: string }, { seeded: Seeded }>({
         timeout: 240_000,
       });
       if (run.status !== 0) throw new Error(`seeding the fine-tune home failed: ${run.stderr}`);
-      const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { snapshotId: string; run: { jobId: string; status: string; error: unknown } };
+      const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+        snapshotId: string;
+        run: { jobId: string; status: string; error: unknown };
+      };
       if (out.run.status !== 'succeeded') throw new Error(`the seeded fine-tune ${out.run.status}: ${JSON.stringify(out.run.error)}`);
       await use({ dir, snapshotId: out.snapshotId, runJobId: out.run.jobId });
       fs.rmSync(dir, { recursive: true, force: true });
@@ -67,11 +70,17 @@ async function call<T>(server: ServerHandle, method: string, input: unknown): Pr
   return body.value;
 }
 
-test('the comparison page of a finished run: decision, metrics with interval and p, both confusion matrices, galleries', async ({ page, home, seeded }) => {
+test('the comparison page of a finished run: decision, metrics with interval and p, both confusion matrices, galleries', async ({
+  page,
+  home,
+  seeded,
+}) => {
   test.setTimeout(60_000);
   const server = await serve(home);
   try {
-    type View = { result: { entry: { decision: { reason: string; save: boolean }; regressed: string[]; fixed: string[]; mcnemar: { p: number } } } };
+    type View = {
+      result: { entry: { decision: { reason: string; save: boolean }; regressed: string[]; fixed: string[]; mcnemar: { p: number } } };
+    };
     const view = await call<View>(server, 'finetune.run', { jobId: seeded.runJobId });
     const entry = view.result.entry;
 
@@ -93,7 +102,9 @@ test('the comparison page of a finished run: decision, metrics with interval and
     const metrics = run.getByTestId('metrics');
     await expect(metrics.locator('tr[data-metric="accuracy"] td')).toHaveCount(4);
     await expect(metrics.locator('tr[data-metric="macro_f1"]')).toContainText('decides');
-    await expect(metrics.locator('tr[data-metric="macro_f1"] td').nth(3)).toHaveText(/^\[(?:[−+]\d\.\d{3}|0\.000), (?:[−+]\d\.\d{3}|0\.000)\]$/);
+    await expect(metrics.locator('tr[data-metric="macro_f1"] td').nth(3)).toHaveText(
+      /^\[(?:[−+]\d\.\d{3}|0\.000), (?:[−+]\d\.\d{3}|0\.000)\]$/,
+    );
     await expect(metrics.getByTestId('mcnemar')).toContainText(`p = ${entry.mcnemar.p.toFixed(3)}`);
     await expect(metrics.getByTestId('mcnemar')).toContainText(`b = ${entry.regressed.length} regressed, c = ${entry.fixed.length} fixed`);
     await expect(run.getByTestId('per-class').locator('tbody tr')).toHaveCount(4);
@@ -105,7 +116,10 @@ test('the comparison page of a finished run: decision, metrics with interval and
     }
 
     // Frames v8 broke (and fixed), with their thumbnails served by the stored-files route.
-    for (const [kind, ids] of [['regressed', entry.regressed], ['fixed', entry.fixed]] as const) {
+    for (const [kind, ids] of [
+      ['regressed', entry.regressed],
+      ['fixed', entry.fixed],
+    ] as const) {
       const gallery = run.getByTestId(kind);
       if (ids.length === 0) continue;
       await expect(gallery.getByTestId('frame')).toHaveCount(ids.length);
@@ -126,7 +140,11 @@ test('the comparison page of a finished run: decision, metrics with interval and
   }
 });
 
-test('the form shows the lab recipe and starts a run that trains live in the run view; cancel and resume', async ({ page, home, seeded }) => {
+test('the form shows the lab recipe and starts a run that trains live in the run view; cancel and resume', async ({
+  page,
+  home,
+  seeded,
+}) => {
   test.setTimeout(90_000);
   const server = await serve(home);
   try {

@@ -55,7 +55,11 @@ test('`framelab demo` fills a home that opens with every screen populated', asyn
   test.setTimeout(400_000);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-demo-'));
   try {
-    const demo = spawnSync(process.execPath, [path.join(root, 'bin/framelab.js'), 'demo', '--home', home], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    const demo = spawnSync(process.execPath, [path.join(root, 'bin/framelab.js'), 'demo', '--home', home], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     expect(demo.status, demo.stderr).toBe(0);
     expect(demo.stdout).toContain(`Demo project made in ${home}`);
     expect(demo.stdout).toContain(`npx framelab serve --home ${home}`);

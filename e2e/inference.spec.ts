@@ -72,13 +72,19 @@ test('run a batch inference from the form, watch it finish, browse and export th
     );
     // Where the run's time went: the summary line, and the stages behind it.
     const timings = page.getByTestId('infer-timings');
-    await expect(timings.locator('summary')).toHaveText(new RegExp(`^${frames.length} frames in [\\d.]+ s: [\\d.]+ frames/s end to end, [\\d.]+ frames/s model only \\(\\d+ %\\)\\. Bound by (the model|decoding|resize \\+ normalise|probing the files|downloading the videos)\\.$`));
+    await expect(timings.locator('summary')).toHaveText(
+      new RegExp(
+        `^${frames.length} frames in [\\d.]+ s: [\\d.]+ frames/s end to end, [\\d.]+ frames/s model only \\(\\d+ %\\)\\. Bound by (the model|decoding|resize \\+ normalise|probing the files|downloading the videos)\\.$`,
+      ),
+    );
     await timings.locator('summary').click();
     await expect(timings.locator('tr[data-stage]')).toHaveCount(6);
     // Small clips sampled densely: one pass each (a seek would cost more than it skips).
     await expect(timings.locator('tr[data-stage="Decode (ffmpeg)"]')).toContainText(/\d+ video\(s\) in one pass, 0 by seeking/);
     await page.screenshot({ path: path.join(os.tmpdir(), 'framelab-infer-timings.png'), fullPage: true });
-    await expect(page.getByTestId('infer-counts')).toHaveText(`${seeded.good.length} read · ${frames.length} frames · ${seeded.bad.length} could not be read`);
+    await expect(page.getByTestId('infer-counts')).toHaveText(
+      `${seeded.good.length} read · ${frames.length} frames · ${seeded.bad.length} could not be read`,
+    );
     for (const dim of ['pov', 'distance']) {
       const rows = page.getByTestId(`dist-${dim}`).locator('.dist-row');
       const n = await rows.count();
@@ -111,7 +117,10 @@ test('run a batch inference from the form, watch it finish, browse and export th
       await expect(card.locator('[data-dimension="distance"]').getByTestId('frame-pred')).toHaveText(row.distance_pred!);
       await expect(card.locator('[data-dimension="pov"]')).toContainText(Number(row.pov_conf).toFixed(2));
     }
-    const size = await panel.locator('img').first().evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    const size = await panel
+      .locator('img')
+      .first()
+      .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
     expect(size[0]).toBeGreaterThan(0);
 
     // Export: the three files and their models sidecar, byte for byte; a second export asks before replacing them.
@@ -129,7 +138,9 @@ test('run a batch inference from the form, watch it finish, browse and export th
       }),
     );
     await exportPanel.getByRole('button', { name: 'Export the CSVs' }).click();
-    expect(await question).toBe(`${exported} already holds model_predictions.csv, model_predictions_video.csv, errors.csv, model_predictions.models.json. Replace them?`);
+    expect(await question).toBe(
+      `${exported} already holds model_predictions.csv, model_predictions_video.csv, errors.csv, model_predictions.models.json. Replace them?`,
+    );
     await expect(page.getByTestId('infer-exported')).toContainText('replaced the file that was there');
 
     // The folder is listed for later, and reopens.

@@ -20,7 +20,8 @@ test('a paused job shows Paused and Resume in Jobs, and resumes to the end', asy
   test.setTimeout(120_000);
   // Two jobs run at once: the third waits in line when it is paused.
   const ids: string[] = [];
-  for (let i = 0; i < 3; i++) ids.push((await call<{ job: { id: string } }>(server, 'jobs.start', { kind: 'workspace.integrity', params: {} })).job.id);
+  for (let i = 0; i < 3; i++)
+    ids.push((await call<{ job: { id: string } }>(server, 'jobs.start', { kind: 'workspace.integrity', params: {} })).job.id);
   const paused = ids[2]!;
   await call(server, 'jobs.pause', { jobId: paused });
 

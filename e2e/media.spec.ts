@@ -28,7 +28,9 @@ test("the lead imports the lab's annotations.csv; blank cells reach their coder'
       body: JSON.stringify({}),
     })
   ).json()) as { value: { jobs: { kind: string; status: string; result: { rows: number } }[] } };
-  expect(value.jobs).toEqual([expect.objectContaining({ kind: 'annotations.import', status: 'succeeded', result: expect.objectContaining({ rows: 120 }) })]);
+  expect(value.jobs).toEqual([
+    expect.objectContaining({ kind: 'annotations.import', status: 'succeeded', result: expect.objectContaining({ rows: 120 }) }),
+  ]);
 
   // The coder sees their own blanks under Re-code.
   await page.keyboard.press('Control+1');
@@ -77,7 +79,17 @@ test('the lead imports a video and samples frames from it, as jobs', async ({ pa
 
 test('a corrupt video among good ones: the import succeeds with 1 error, named beside the Import button', async ({ page, server }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-video-'));
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=160x120:rate=10', '-pix_fmt', 'yuv420p', path.join(dir, 'good.mp4')]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=2:size=160x120:rate=10',
+    '-pix_fmt',
+    'yuv420p',
+    path.join(dir, 'good.mp4'),
+  ]);
   fs.writeFileSync(path.join(dir, 'broken.mp4'), 'not a video at all');
   await page.goto(server.url);
   await page.keyboard.press('Control+5');

@@ -72,7 +72,11 @@ test("a registry row made by a fine-tune links to that run's view; an imported o
   test.setTimeout(300_000);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-models-lineage-'));
   const tsx = (script: string, ...args: string[]) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, script), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   };

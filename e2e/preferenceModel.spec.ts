@@ -35,16 +35,26 @@ async function ok<T>(server: ServerHandle, method: string, input: unknown): Prom
 
 const HEADER = 'video_id,rater,rater_type,overall,hook,pacing,payoff,notes,rated_at';
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString();
-const line = (videoId: string, analysis: unknown, version = 'v3') => JSON.stringify({ video_id: videoId, analysis_version: version, analysis });
+const line = (videoId: string, analysis: unknown, version = 'v3') =>
+  JSON.stringify({ video_id: videoId, analysis_version: version, analysis });
 
 /** n owner ratings (from `from` in time) of new synthetic v3 analyses, imported through the API; returns their video ids. */
-async function seedRatings(server: ServerHandle, dir: string, n: number, seed: number, from: number, extra: { analyses?: string[]; rows?: string[] } = {}): Promise<string[]> {
+async function seedRatings(
+  server: ServerHandle,
+  dir: string,
+  n: number,
+  seed: number,
+  from: number,
+  extra: { analyses?: string[]; rows?: string[] } = {},
+): Promise<string[]> {
   const { records } = syntheticPreferences(n, seed);
   const ids = records.map((r) => `s${seed}_${r.videoId}`);
   const jsonl = path.join(dir, `analyses-${seed}.jsonl`);
   fs.writeFileSync(jsonl, [...records.map((r, i) => line(ids[i]!, r.analysis)), ...(extra.analyses ?? [])].join('\n') + '\n');
   await ok(server, 'preference.analyses.import', { path: jsonl });
-  const rows = records.map((r, i) => [ids[i], 'owner', 'owner', r.overall, r.hook ?? '', r.pacing ?? '', r.payoff ?? '', '', at(from + i)].join(','));
+  const rows = records.map((r, i) =>
+    [ids[i], 'owner', 'owner', r.overall, r.hook ?? '', r.pacing ?? '', r.payoff ?? '', '', at(from + i)].join(','),
+  );
   const csv = path.join(dir, `ratings-${seed}.csv`);
   fs.writeFileSync(csv, `${HEADER}\n${[...rows, ...(extra.rows ?? [])].join('\n')}\n`);
   const report = await ok<{ errors: unknown[]; added: number }>(server, 'preference.ratings.import', { file: csv });
@@ -60,16 +70,23 @@ async function openModel(page: Page, url: string) {
   await expect(page.getByTestId('model-panel')).toBeVisible();
 }
 
-const section = (page: Page, name: string) => page.getByRole('tablist', { name: 'Model' }).getByRole('tab', { name: new RegExp(`^${name}`) });
+const section = (page: Page, name: string) =>
+  page.getByRole('tablist', { name: 'Model' }).getByRole('tab', { name: new RegExp(`^${name}`) });
 
-test('status ladder, correlations with the expected list, v1.0 trained and activated, a video scored, scores to CSV, a due retrain in one click', async ({ page, server }) => {
+test('status ladder, correlations with the expected list, v1.0 trained and activated, a video scored, scores to CSV, a due retrain in one click', async ({
+  page,
+  server,
+}) => {
   test.setTimeout(180_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-prefmodel-'));
   try {
     const base = syntheticPreferences(1, 99).records[0]!.analysis as Record<string, unknown>;
     const ids = await seedRatings(server, dir, 120, 7, 0, {
       analyses: [line('x_few', { ...base, feature_count: 50 }), line('x_guest', base)],
-      rows: [['x_few', 'owner', 'owner', 5, '', '', '', '', at(500)].join(','), ['x_guest', 'guest', 'other', 6, '', '', '', '', at(501)].join(',')],
+      rows: [
+        ['x_few', 'owner', 'owner', 5, '', '', '', '', at(500)].join(','),
+        ['x_guest', 'guest', 'other', 6, '', '', '', '', at(501)].join(','),
+      ],
     });
 
     await openModel(page, server.url);
@@ -108,14 +125,21 @@ test('status ladder, correlations with the expected list, v1.0 trained and activ
     // Flip its expected sign in place: it reads opposite before saving; add one and remove one; save.
     await replicability.getByRole('combobox').selectOption('negative');
     await expect(replicability).toHaveAttribute('data-status', 'opposite');
-    await expected.locator('tr[data-feature="casting.attractivenessDependency"]').getByRole('button', { name: /^Remove/ }).click();
+    await expected
+      .locator('tr[data-feature="casting.attractivenessDependency"]')
+      .getByRole('button', { name: /^Remove/ })
+      .click();
     await expected.getByLabel('Expected feature').fill('script.humor.comedyTiming_x');
     await expected.getByRole('button', { name: 'Add' }).click();
     await expect(expected.locator('tr[data-feature="script.humor.comedyTiming_x"]')).toHaveAttribute('data-status', 'absent');
     await expect(expected).toContainText('Unsaved changes');
     await expected.getByRole('button', { name: 'Save expected list' }).click();
     await expect(expected).not.toContainText('Unsaved changes');
-    const saved = await ok<{ expected: { feature: string; direction: string }[]; isDefault: boolean }>(server, 'preference.expected.get', {});
+    const saved = await ok<{ expected: { feature: string; direction: string }[]; isDefault: boolean }>(
+      server,
+      'preference.expected.get',
+      {},
+    );
     expect(saved.isDefault).toBe(false);
     expect(saved.expected.find((e) => e.feature === 'script.replicability.score')?.direction).toBe('negative');
     expect(saved.expected.some((e) => e.feature === 'casting.attractivenessDependency')).toBe(false);
@@ -144,7 +168,10 @@ test('status ladder, correlations with the expected list, v1.0 trained and activ
     await row.getByRole('button', { name: 'Activate preference@v1.0' }).click();
     await expect(row).toHaveAttribute('data-active', 'true');
     await expect(job).toContainText('Active: new scores use preference@v1.0');
-    const models = await ok<{ active: string | null; models: { id: string; notes: string; trainingRatings: number; options: { top: number } }[] }>(server, 'preference.models.list', {});
+    const models = await ok<{
+      active: string | null;
+      models: { id: string; notes: string; trainingRatings: number; options: { top: number } }[];
+    }>(server, 'preference.models.list', {});
     expect(models.active).toBe('preference@v1.0');
     expect(models.models).toHaveLength(1);
     expect(models.models[0]).toMatchObject({ notes: 'first model, e2e', trainingRatings: 120, options: { top: 30 } });
@@ -156,7 +183,9 @@ test('status ladder, correlations with the expected list, v1.0 trained and activ
     await page.getByRole('button', { name: 'Score', exact: true }).click();
     const result = page.getByTestId('pm-score-result');
     await expect(result).toHaveAttribute('data-video', ids[3]!);
-    const api = await ok<{ score: number; confidence: number | null; topFactors: { feature: string }[] }>(server, 'preference.score', { videoId: ids[3] });
+    const api = await ok<{ score: number; confidence: number | null; topFactors: { feature: string }[] }>(server, 'preference.score', {
+      videoId: ids[3],
+    });
     await expect(result.getByTestId('pm-score-value')).toContainText(api.score.toFixed(1));
     await expect(result.getByTestId('pm-factors').locator('li')).toHaveCount(5);
     await expect(result.getByTestId('pm-factors').locator('li').first()).toHaveAttribute('data-feature', api.topFactors[0]!.feature);

@@ -50,7 +50,19 @@ const analysis = (hook: string, score: number) => ({
 /** A portrait clip imported with 4 frames, and an analysis (v2) for it and for a video Framelab does not have. */
 async function seed(server: ServerHandle, dir: string): Promise<void> {
   const clip = path.join(dir, 'reel_a.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=duration=4:size=360x640:rate=15', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', clip]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=duration=4:size=360x640:rate=15',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:v',
+    'libx264',
+    clip,
+  ]);
   await runJob(server, 'media.import', { paths: [clip] });
   await runJob(server, 'frames.sample', { strategy: { kind: 'perVideo', count: 4 } });
   const jsonl = path.join(dir, 'analyses.jsonl');
@@ -66,7 +78,14 @@ async function seed(server: ServerHandle, dir: string): Promise<void> {
   const report = await ok<{ filesImported: number }>(server, 'preference.analyses.import', { path: jsonl });
   expect(report.filesImported).toBe(1);
   // Someone else's rating of reel_a: in its history, never in the owner's draft.
-  await ok(server, 'preference.ratings.save', { videoId: 'reel_a', rater: 'lukas', raterType: 'other', overall: 6.5, hook: 7, notes: 'Good loop' });
+  await ok(server, 'preference.ratings.save', {
+    videoId: 'reel_a',
+    rater: 'lukas',
+    raterType: 'other',
+    overall: 6.5,
+    hook: 7,
+    notes: 'Good loop',
+  });
 }
 
 async function openRate(page: Page, url: string) {
@@ -77,7 +96,10 @@ async function openRate(page: Page, url: string) {
 
 const value = (page: Page, field: string) => page.getByTestId(`score-${field}-value`);
 
-test('the owner rates two videos with the keyboard only; the API has both ratings and refuses values off the scale', async ({ page, server }) => {
+test('the owner rates two videos with the keyboard only; the API has both ratings and refuses values off the scale', async ({
+  page,
+  server,
+}) => {
   test.setTimeout(120_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-e2e-rate-'));
   try {
@@ -159,7 +181,15 @@ test('the owner rates two videos with the keyboard only; the API has both rating
     // Both ratings through the API, exactly as typed.
     const { ratings } = await ok<{ ratings: Record<string, unknown>[] }>(server, 'preference.ratings.list', { rater: 'owner' });
     expect(ratings).toEqual([
-      expect.objectContaining({ videoId: 'ext_002', raterType: 'owner', overall: 7.5, hook: 8, pacing: 7, payoff: 10, notes: 'Strong question hook' }),
+      expect.objectContaining({
+        videoId: 'ext_002',
+        raterType: 'owner',
+        overall: 7.5,
+        hook: 8,
+        pacing: 7,
+        payoff: 10,
+        notes: 'Strong question hook',
+      }),
       expect.objectContaining({ videoId: 'reel_a', raterType: 'owner', overall: 5, hook: 6.5, pacing: null, payoff: 4, notes: '' }),
     ]);
 

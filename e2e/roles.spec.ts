@@ -24,7 +24,10 @@ async function call<T>(server: ServerHandle, method: string, input: unknown = {}
 test.describe('a coder window', () => {
   test.use({ seed: { codingFrames: 4 } });
 
-  test('choosing a coder opens the coder role: Coding only, no overlap marks, the lead\'s keys closed; remembered; Lead from the role menu', async ({ page, server }) => {
+  test("choosing a coder opens the coder role: Coding only, no overlap marks, the lead's keys closed; remembered; Lead from the role menu", async ({
+    page,
+    server,
+  }) => {
     const nav = page.getByRole('navigation', { name: 'Areas' }).getByRole('list');
     await page.goto(server.url);
     // An install that never chose a role opens as the lead: every area, the overlap marked.
@@ -80,7 +83,11 @@ test('a named lead is recorded as decided_by on an adjudication and as the autho
   const first = page.getByTestId('disagreement').first();
   await first.getByRole('button', { name: /^coder_a:/ }).click();
   await expect(first.getByTestId('decision')).toContainText('decided by kim');
-  const { disagreements } = await call<{ disagreements: { adjudicated: { decidedBy: string | null } | null }[] }>(server, 'gold.disagreements', { dimension: 'pov' });
+  const { disagreements } = await call<{ disagreements: { adjudicated: { decidedBy: string | null } | null }[] }>(
+    server,
+    'gold.disagreements',
+    { dimension: 'pov' },
+  );
   expect(disagreements.filter((d) => d.adjudicated).map((d) => d.adjudicated!.decidedBy)).toEqual(['kim']);
 
   await page.keyboard.press('Control+3');

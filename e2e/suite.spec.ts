@@ -38,7 +38,11 @@ async function call<T>(server: ServerHandle, method: string, input: unknown): Pr
 
 const numberOf = (text: string | null) => Number((text ?? '').trim().split(/\s/)[0]);
 
-test('datasets preview marks leakage; a run set up in the screen trains, ranks, opens its detail; two runs compare', async ({ page, data, home }) => {
+test('datasets preview marks leakage; a run set up in the screen trains, ranks, opens its detail; two runs compare', async ({
+  page,
+  data,
+  home,
+}) => {
   test.setTimeout(180_000);
   const server = await startServe(home);
   try {
@@ -89,7 +93,13 @@ test('datasets preview marks leakage; a run set up in the screen trains, ranks, 
     await page.getByLabel('concat_mlp').check();
     await page.getByLabel('MLP max epochs').fill('3');
     await page.getByLabel('Bootstrap resamples').fill('50');
-    const config = JSON.parse((await page.getByTestId('config-json').textContent()) ?? '{}') as { models: string[]; mlp: unknown; metadata: string; name: string; tags: string[] };
+    const config = JSON.parse((await page.getByTestId('config-json').textContent()) ?? '{}') as {
+      models: string[];
+      mlp: unknown;
+      metadata: string;
+      name: string;
+      tags: string[];
+    };
     expect(config.models).toEqual(['mean', 'guest_mean', 'ridge', 'concat_mlp']);
     expect([config.name, config.tags]).toEqual(['week 7 baseline', ['weekly', 'mlp']]);
     expect(config.mlp).toEqual({ maxEpochs: 3 });
@@ -173,7 +183,9 @@ test('datasets preview marks leakage; a run set up in the screen trains, ranks, 
     await page.getByTestId('compare-button').click();
     const cmp = page.getByTestId('compare');
     await expect(cmp.getByTestId('compare-table').locator('tbody tr')).toHaveCount(5);
-    await expect(cmp.getByTestId('compare-table').locator(`th[data-run-id="${firstRunId}"] [data-testid="run-name"]`)).toHaveText('week 7 baseline');
+    await expect(cmp.getByTestId('compare-table').locator(`th[data-run-id="${firstRunId}"] [data-testid="run-name"]`)).toHaveText(
+      'week 7 baseline',
+    );
     // Different split seeds: different rows in val and test, said above the table.
     await expect(cmp.getByTestId('split-warning')).toContainText('These runs used different splits (split.seed differs)');
     await expect(cmp.locator('tr[data-model="concat_mlp"]')).toContainText('not trained');
@@ -199,7 +211,11 @@ test('a filter that keeps nothing fails the preview, naming the file', async ({ 
   }
 });
 
-test('a column caught by a leakage name pattern is shown with its pattern, and only the allow-list lets it back in', async ({ page, data, home }) => {
+test('a column caught by a leakage name pattern is shown with its pattern, and only the allow-list lets it back in', async ({
+  page,
+  data,
+  home,
+}) => {
   addPatternLeakColumns(data);
   const server = await startServe(home);
   try {
@@ -266,7 +282,11 @@ test('the live view draws the MLP curve epoch by epoch; cancel stops it and keep
   }
 });
 
-test('a finished run shows its registry versions; a rerun on today\'s data is the next version, activated from the screen and compared', async ({ page, data, home }) => {
+test("a finished run shows its registry versions; a rerun on today's data is the next version, activated from the screen and compared", async ({
+  page,
+  data,
+  home,
+}) => {
   test.setTimeout(180_000);
   const server = await startServe(home);
   try {
@@ -280,7 +300,9 @@ test('a finished run shows its registry versions; a rerun on today\'s data is th
       bootstrap: 20,
     };
     const { job } = await call<{ job: { id: string } }>(server, 'jobs.start', { kind: 'suite.run', params: { config, configFile: null } });
-    await expect.poll(async () => (await call<{ job: { status: string } }>(server, 'jobs.get', { jobId: job.id })).job.status, { timeout: 90_000 }).toBe('succeeded');
+    await expect
+      .poll(async () => (await call<{ job: { status: string } }>(server, 'jobs.get', { jobId: job.id })).job.status, { timeout: 90_000 })
+      .toBe('succeeded');
 
     await page.goto(server.url);
     await page.keyboard.press('Control+Shift+S');
@@ -305,7 +327,10 @@ test('a finished run shows its registry versions; a rerun on today\'s data is th
     await expect(v2).toContainText('Active');
     await rerun.screenshot({ path: path.join(os.tmpdir(), 'framelab-suite-registry.png') });
     const models = await call<{ models: { id: string; active: boolean }[] }>(server, 'suite.models', { name: 'suite_7d_ridge' });
-    expect(models.models.map((m) => [m.id, m.active])).toEqual([['suite_7d_ridge@v1', false], ['suite_7d_ridge@v2', true]]);
+    expect(models.models.map((m) => [m.id, m.active])).toEqual([
+      ['suite_7d_ridge@v1', false],
+      ['suite_7d_ridge@v2', true],
+    ]);
 
     await rerun.getByRole('button', { name: 'Compare with it' }).click();
     const cmp = page.getByTestId('compare');

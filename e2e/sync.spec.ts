@@ -50,7 +50,10 @@ async function call(server: ServerHandle, method: string, input: object = {}) {
 
 const bucketName = () => `lab-e2e-${crypto.randomBytes(4).toString('hex')}`;
 
-test('sync status is always visible; settings with a connection test; offline is loud on every screen until a round succeeds', async ({ page, server }) => {
+test('sync status is always visible; settings with a connection test; offline is loud on every screen until a round succeeds', async ({
+  page,
+  server,
+}) => {
   await page.goto(server.url);
   const badge = page.getByTestId('sync-badge');
   await expect(badge).toHaveAttribute('data-state', 'off');
@@ -88,7 +91,9 @@ test('sync status is always visible; settings with a connection test; offline is
 
   // Code something, then lose the network: the round fails, loudly, on every screen.
   await call(server, 'coding.save', { coderId: 'coder_a', frameId: 'vid_0001_t001.0', codes: { pov: '2nd person', distance: 'Social' } });
-  await expect.poll(async () => (await proxy.read(bucket, 'annotations.csv'))?.text ?? '').toContain('vid_0001_t001.0,vid_0001,1.0,coder_a,2nd person,Social');
+  await expect
+    .poll(async () => (await proxy.read(bucket, 'annotations.csv'))?.text ?? '')
+    .toContain('vid_0001_t001.0,vid_0001,1.0,coder_a,2nd person,Social');
   proxy.mode = 'offline';
   await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(badge).toHaveAttribute('data-state', 'offline');
@@ -117,11 +122,16 @@ test('the lead sees a conflict (edited here and in the bucket) and resolves it',
   await call(server, 'coding.save', { coderId: 'coder_a', frameId: 'vid_0001_t001.0', codes: { pov: '1st person', distance: 'Social' } });
   await call(server, 'sync.run');
   // An old script changes the code in the bucket (an older edit) while it is re-coded here.
-  const remote = (await proxy.read(bucket, 'annotations.csv'))!.text.replace(/coder_a,1st person,Social,[^\r\n]*/, 'coder_a,no person,Social,2020-01-01T00:00:00Z');
+  const remote = (await proxy.read(bucket, 'annotations.csv'))!.text.replace(
+    /coder_a,1st person,Social,[^\r\n]*/,
+    'coder_a,no person,Social,2020-01-01T00:00:00Z',
+  );
   await proxy.write(bucket, 'annotations.csv', remote);
   await call(server, 'coding.save', { coderId: 'coder_a', frameId: 'vid_0001_t001.0', codes: { pov: '3rd person', distance: 'Social' } });
   const round = (await call(server, 'sync.run')) as { conflicts: unknown[] };
-  expect(round.conflicts).toEqual([{ frameId: 'vid_0001_t001.0', coder: 'coder_a', dimension: 'pov', local: '3rd person', remote: 'no person', applied: '3rd person' }]);
+  expect(round.conflicts).toEqual([
+    { frameId: 'vid_0001_t001.0', coder: 'coder_a', dimension: 'pov', local: '3rd person', remote: 'no person', applied: '3rd person' },
+  ]);
 
   await page.goto(server.url);
   const badge = page.getByTestId('sync-badge');

@@ -67,6 +67,10 @@ export function loadImageAddon(appRoot: string): ImageAddonStatus {
     if (typeof addon.resizeCropNormalize !== 'function') throw new Error('it has no resizeCropNormalize (an older build?)');
     return { addon, path: file, detail: `native (${file})` };
   } catch (err) {
-    return { addon: null, path: file, detail: `the image addon at ${file} failed to load: ${(err as Error).message}; rebuild it with \`npm run build:native\`` };
+    return {
+      addon: null,
+      path: file,
+      detail: `the image addon at ${file} failed to load: ${(err as Error).message}; rebuild it with \`npm run build:native\``,
+    };
   }
 }

@@ -239,11 +239,15 @@ export interface XgbBooster {
 
 export interface XgboostBinding {
   /** Params are set in key order (values as XGBoost's strings); `model` loads a saved model first. */
-  Booster: new (options: { params?: Record<string, string>; train?: XgbLabelledMatrix; valid?: XgbLabelledMatrix; model?: Uint8Array }) => XgbBooster;
+  Booster: new (options: {
+    params?: Record<string, string>;
+    train?: XgbLabelledMatrix;
+    valid?: XgbLabelledMatrix;
+    model?: Uint8Array;
+  }) => XgbBooster;
   /** The linked libxgboost's version, e.g. "1.7.4". */
   version(): string;
 }
-
 
 /** XGBoost through the addon, or CAPABILITY_MISSING saying how to get it. */
 export function loadXgboost(appRoot: string): XgboostBinding {
@@ -260,9 +264,13 @@ export function xgboostOf(addon: Pick<TrainingAddon, 'xgboost'>): XgboostBinding
 export function loadTrainingAddon(appRoot: string): TrainingAddon {
   const status = loadNativeAddon(appRoot);
   if (!status.available || !status.addon) {
-    throw new FramelabError('CAPABILITY_MISSING', status.detail.includes('npm run build:native') ? status.detail : `${status.detail} ${BUILD_HINT}`, {
-      path: status.path,
-    });
+    throw new FramelabError(
+      'CAPABILITY_MISSING',
+      status.detail.includes('npm run build:native') ? status.detail : `${status.detail} ${BUILD_HINT}`,
+      {
+        path: status.path,
+      },
+    );
   }
   return status.addon as TrainingAddon;
 }

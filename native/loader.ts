@@ -24,7 +24,8 @@ export const BUILD_HINT =
   'Build it with `npm run build:native` (needs LibTorch: Debian `apt-get install -y libtorch-dev cmake g++`, ' +
   'or LIBTORCH=/path/to/libtorch for a CUDA build; see README "Training addon").';
 
-export const XGBOOST_HINT = 'gbdt needs libxgboost-dev; install it (apt-get install -y libxgboost-dev) and rebuild the addon (npm run build:native).';
+export const XGBOOST_HINT =
+  'gbdt needs libxgboost-dev; install it (apt-get install -y libxgboost-dev) and rebuild the addon (npm run build:native).';
 
 /** Where the addon should be, and why it cannot be loaded when it visibly cannot (without loading it). */
 export function locateNativeAddon(appRoot: string): { path: string; problem: string | null } {

@@ -52,7 +52,10 @@ function run(command, env) {
     // Its own process group, so that stopping `npm start` also stops the server it started.
     const child = spawn('bash', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let seen = '';
-    const timer = setTimeout(() => fail(new Error(`\`${command}\` printed no address within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`\`${command}\` printed no address within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
     const fail = (err) => {
       clearTimeout(timer);
       stop();

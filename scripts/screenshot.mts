@@ -22,7 +22,10 @@ try {
   await page.getByLabel('Coder').selectOption('coder_a');
   await page.getByTestId('frame-id').waitFor();
   // Two frames coded (each save waits for its commit), the third with one key drafted.
-  for (const [keys, done] of [[['1', 'a'], 1], [['3', 'd'], 2]] as const) {
+  for (const [keys, done] of [
+    [['1', 'a'], 1],
+    [['3', 'd'], 2],
+  ] as const) {
     for (const key of keys) await page.keyboard.press(key);
     await page.getByTestId('coding-counter').getByText(`${done} / 12 done`).waitFor();
   }

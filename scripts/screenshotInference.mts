@@ -35,7 +35,14 @@ const browser = await launchChromium();
 try {
   const { job } = await call<{ job: { id: string } }>(server, 'jobs.start', {
     kind: 'infer.run',
-    params: { videos, models: ['pov@v7', 'distance@v7'], sampling: { kind: 'every', seconds: 0.5 }, workers: 2, checkpointEvery: 2, outDir: out },
+    params: {
+      videos,
+      models: ['pov@v7', 'distance@v7'],
+      sampling: { kind: 'every', seconds: 0.5 },
+      workers: 2,
+      checkpointEvery: 2,
+      outDir: out,
+    },
   });
   for (;;) {
     const { job: now } = await call<{ job: { status: string; error: unknown } }>(server, 'jobs.get', { jobId: job.id });

@@ -108,79 +108,77 @@ describe('dispatch', () => {
     }
   });
 
-  it(
-    'every output of app.info, workspace.summary, jobs.list, jobs.get and doctor.report matches its schema',
-    async () => {
-      const core = openTestCore(tempDir());
-      storeRandomFiles(core.db, core.home, 3, 1024);
-      const call = async <M extends MethodName>(method: M, input: unknown = {}) => {
-        const envelope = await dispatch(handlers, core, method, input);
-        if (!envelope.ok) throw new Error(`${method} failed: ${envelope.error.code} ${envelope.error.message}`);
-        return api[method].output.parse(envelope.value) as Output<M>;
-      };
+  it('every output of app.info, workspace.summary, jobs.list, jobs.get and doctor.report matches its schema', async () => {
+    const core = openTestCore(tempDir());
+    storeRandomFiles(core.db, core.home, 3, 1024);
+    const call = async <M extends MethodName>(method: M, input: unknown = {}) => {
+      const envelope = await dispatch(handlers, core, method, input);
+      if (!envelope.ok) throw new Error(`${method} failed: ${envelope.error.code} ${envelope.error.message}`);
+      return api[method].output.parse(envelope.value) as Output<M>;
+    };
 
-      const info = await call('app.info');
-      expect(info).toMatchObject({ name: 'Framelab', mode: 'cli', home: core.home.root });
-      const emptySummary = await call('workspace.summary');
-      expect(emptySummary).toMatchObject({ storedFiles: { count: 3, bytes: 3072 }, lastIntegrityCheck: null });
-      expect(Object.values(emptySummary.jobs).every((n) => n === 0)).toBe(true);
-      expect(await call('jobs.list')).toEqual({ jobs: [] });
+    const info = await call('app.info');
+    expect(info).toMatchObject({ name: 'Framelab', mode: 'cli', home: core.home.root });
+    const emptySummary = await call('workspace.summary');
+    expect(emptySummary).toMatchObject({ storedFiles: { count: 3, bytes: 3072 }, lastIntegrityCheck: null });
+    expect(Object.values(emptySummary.jobs).every((n) => n === 0)).toBe(true);
+    expect(await call('jobs.list')).toEqual({ jobs: [] });
 
-      const { job } = await call('jobs.start', { kind: 'workspace.integrity' });
-      const done = await withTimeout(core.jobs.waitFor(job.id), 20_000, 'the job');
-      expect(done.status).toBe('succeeded');
+    const { job } = await call('jobs.start', { kind: 'workspace.integrity' });
+    const done = await withTimeout(core.jobs.waitFor(job.id), 20_000, 'the job');
+    expect(done.status).toBe('succeeded');
 
-      const summary = await call('workspace.summary');
-      expect(summary.jobs.succeeded).toBe(1);
-      expect(summary.lastIntegrityCheck).toEqual({ jobId: job.id, finishedAt: done.finishedAt, status: 'succeeded', ok: true, unregistered: 0 });
-      expect(summary.dbBytes).toBeGreaterThan(0);
-      const list = await call('jobs.list', { status: ['succeeded'], limit: 5 });
-      expect(list.jobs.map((j) => j.id)).toEqual([job.id]);
-      expect((await call('jobs.list', { status: ['failed'] })).jobs).toEqual([]);
-      const got = await call('jobs.get', { jobId: job.id });
-      expect(got.job).toEqual(done);
-      expect(got.logs.length).toBeGreaterThan(0);
+    const summary = await call('workspace.summary');
+    expect(summary.jobs.succeeded).toBe(1);
+    expect(summary.lastIntegrityCheck).toEqual({
+      jobId: job.id,
+      finishedAt: done.finishedAt,
+      status: 'succeeded',
+      ok: true,
+      unregistered: 0,
+    });
+    expect(summary.dbBytes).toBeGreaterThan(0);
+    const list = await call('jobs.list', { status: ['succeeded'], limit: 5 });
+    expect(list.jobs.map((j) => j.id)).toEqual([job.id]);
+    expect((await call('jobs.list', { status: ['failed'] })).jobs).toEqual([]);
+    const got = await call('jobs.get', { jobId: job.id });
+    expect(got.job).toEqual(done);
+    expect(got.logs.length).toBeGreaterThan(0);
 
-      const doctor = await call('doctor.report');
-      expect(doctor.home).toMatchObject({ path: core.home.root, exists: true, schemaVersion: info.schemaVersion });
-      expect(doctor.home.owner).toMatchObject({ pid: process.pid, mode: 'cli', alive: true });
-      expect(doctor.versions.node).toBe(process.versions.node);
-    },
-    30_000,
-  );
+    const doctor = await call('doctor.report');
+    expect(doctor.home).toMatchObject({ path: core.home.root, exists: true, schemaVersion: info.schemaVersion });
+    expect(doctor.home.owner).toMatchObject({ pid: process.pid, mode: 'cli', alive: true });
+    expect(doctor.versions.node).toBe(process.versions.node);
+  }, 30_000);
 });
 
 describe('client over the local transport', () => {
-  it(
-    'resolves with outputs, rejects with a FramelabError carrying the code, and waits for jobs through events',
-    async () => {
-      const core = openTestCore(tempDir());
-      const client = createClient(createLocalTransport(core, handlers));
-      expect(await client.call('app.info')).toEqual(core.info);
+  it('resolves with outputs, rejects with a FramelabError carrying the code, and waits for jobs through events', async () => {
+    const core = openTestCore(tempDir());
+    const client = createClient(createLocalTransport(core, handlers));
+    expect(await client.call('app.info')).toEqual(core.info);
 
-      const notFound = await client.call('jobs.get', { jobId: 'job_nope' }).catch((e: unknown) => e);
-      expect(notFound).toBeInstanceOf(FramelabError);
-      expect(notFound).toMatchObject({ code: 'NOT_FOUND', message: 'There is no job "job_nope".' });
-      const invalid = await client.call('jobs.list', { limit: -1 }).catch((e: unknown) => e);
-      expect(invalid).toBeInstanceOf(FramelabError);
-      expect((invalid as FramelabError).code).toBe('INVALID_INPUT');
-      const unknown = await client.call('nope.nope' as MethodName).catch((e: unknown) => e);
-      expect((unknown as FramelabError).code).toBe('UNKNOWN_METHOD');
+    const notFound = await client.call('jobs.get', { jobId: 'job_nope' }).catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(FramelabError);
+    expect(notFound).toMatchObject({ code: 'NOT_FOUND', message: 'There is no job "job_nope".' });
+    const invalid = await client.call('jobs.list', { limit: -1 }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(FramelabError);
+    expect((invalid as FramelabError).code).toBe('INVALID_INPUT');
+    const unknown = await client.call('nope.nope' as MethodName).catch((e: unknown) => e);
+    expect((unknown as FramelabError).code).toBe('UNKNOWN_METHOD');
 
-      await client.eventsReady();
-      const { job } = await client.call('jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
-      const seen: string[] = [];
-      const done = await withTimeout(
-        waitForJob(client, job.id, (j) => seen.push(j.status)),
-        20_000,
-        'waitForJob',
-      );
-      expect(done.status).toBe('succeeded');
-      expect(seen.at(-1)).toBe('succeeded');
-      // And for a job that had already finished: resolves from jobs.get, without any event.
-      expect((await withTimeout(waitForJob(client, job.id), 5_000, 'waitForJob on a finished job')).status).toBe('succeeded');
-      await expect(waitForJob(client, 'job_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    },
-    30_000,
-  );
+    await client.eventsReady();
+    const { job } = await client.call('jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
+    const seen: string[] = [];
+    const done = await withTimeout(
+      waitForJob(client, job.id, (j) => seen.push(j.status)),
+      20_000,
+      'waitForJob',
+    );
+    expect(done.status).toBe('succeeded');
+    expect(seen.at(-1)).toBe('succeeded');
+    // And for a job that had already finished: resolves from jobs.get, without any event.
+    expect((await withTimeout(waitForJob(client, job.id), 5_000, 'waitForJob on a finished job')).status).toBe('succeeded');
+    await expect(waitForJob(client, 'job_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  }, 30_000);
 });

@@ -33,7 +33,10 @@ describe('whether serve and npm start must build the app first', () => {
     const root = checkout({ built: true });
     const later = new Date(Date.now() + 5_000);
     fs.utimesSync(path.join(root, 'src', 'renderer', 'App.tsx'), later, later);
-    expect(appBuildState(root)).toEqual({ kind: 'stale', reason: `${path.join('src', 'renderer', 'App.tsx')} changed after the last build` });
+    expect(appBuildState(root)).toEqual({
+      kind: 'stale',
+      reason: `${path.join('src', 'renderer', 'App.tsx')} changed after the last build`,
+    });
   });
 
   it('never builds an installed app without sources or build tools', () => {

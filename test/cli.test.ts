@@ -22,13 +22,12 @@ afterEach(runCleanup);
 
 const CLI_TEST_MS = 30_000;
 
-
 function lockFile(home: string): string {
   return path.join(home, 'owner.lock');
 }
 
 describe('global flags', () => {
-  it('treats --version as the app version before a command and as the command\'s option after it', () => {
+  it("treats --version as the app version before a command and as the command's option after it", () => {
     expect(splitGlobals(['--version']).version).toBe(true);
     const parsed = splitGlobals(['models', 'import', 'a.pth', '--version', 'v7', '--json', '--home', '/tmp/h']);
     expect(parsed).toMatchObject({ version: false, command: 'models', rest: ['import', 'a.pth', '--version', 'v7'] });
@@ -84,7 +83,10 @@ describe('framelab CLI', () => {
       const report = singleJsonLine(res.stdout);
       expect(report.capabilities.ffmpeg.available).toBe(false);
       expect(report.capabilities.ffmpeg.detail).toMatch(/no-ffmpeg not usable \(ENOENT\).*apt-get install -y ffmpeg/);
-      expect(report.capabilities.gcsCredentials).toEqual({ available: true, detail: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS') });
+      expect(report.capabilities.gcsCredentials).toEqual({
+        available: true,
+        detail: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS'),
+      });
       expect(res.stdout + res.stderr).not.toContain('SECRET-KEY-MATERIAL');
 
       // The training addon is probed in a throwaway process; when it is not built, the fix is named.
@@ -99,13 +101,20 @@ describe('framelab CLI', () => {
       );
       // The model-input resize: the image addon (native/src/image) when built, else the TypeScript path, saying why.
       const imageBuilt = fs.existsSync(path.join(REPO_ROOT, 'native/build/Release/framelab_image.node'));
-      expect(report.capabilities.imageResize).toEqual({ available: imageBuilt, detail: imageBuilt ? expect.stringMatching(/^native resize/) : expect.stringMatching(/npm run build:native/) });
-      const noImage = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_IMAGE_ADDON: path.join(home, 'none-image.node') } });
+      expect(report.capabilities.imageResize).toEqual({
+        available: imageBuilt,
+        detail: imageBuilt ? expect.stringMatching(/^native resize/) : expect.stringMatching(/npm run build:native/),
+      });
+      const noImage = await runCli(['doctor', '--json', '--home', home], {
+        env: { ...env, FRAMELAB_IMAGE_ADDON: path.join(home, 'none-image.node') },
+      });
       expect(singleJsonLine(noImage.stdout).capabilities.imageResize).toEqual({
         available: false,
         detail: expect.stringMatching(/^TypeScript resize, slower: .*none-image\.node is missing.*npm run build:native/),
       });
-      const noAddon = await runCli(['doctor', '--json', '--home', home], { env: { ...env, FRAMELAB_NATIVE_ADDON: path.join(home, 'none.node') } });
+      const noAddon = await runCli(['doctor', '--json', '--home', home], {
+        env: { ...env, FRAMELAB_NATIVE_ADDON: path.join(home, 'none.node') },
+      });
       expect(singleJsonLine(noAddon.stdout).capabilities.nativeAddon).toEqual({
         available: false,
         detail: expect.stringMatching(/none\.node is missing.*npm run build:native.*libtorch-dev/),

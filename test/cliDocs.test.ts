@@ -44,7 +44,9 @@ describe('docs/cli.md', () => {
     const have = actual.split('\n');
     const line = want.findIndex((text, i) => have[i] !== text);
     const at = line < 0 ? have.length : line;
-    expect.fail(`${CLI_DOCS_FILE} is out of date: run ${CLI_DOCS_COMMAND}\n(first difference at line ${at + 1}: expected ${JSON.stringify(want[at] ?? '<end of file>')}, found ${JSON.stringify(have[at] ?? '<end of file>')})`);
+    expect.fail(
+      `${CLI_DOCS_FILE} is out of date: run ${CLI_DOCS_COMMAND}\n(first difference at line ${at + 1}: expected ${JSON.stringify(want[at] ?? '<end of file>')}, found ${JSON.stringify(have[at] ?? '<end of file>')})`,
+    );
   });
 
   it('documents every command the CLI dispatches, with the help `main` prints for it', async () => {
@@ -61,12 +63,15 @@ describe('docs/cli.md', () => {
     }
     // A subcommand's --help prints its command's help (the doc says so).
     for (const c of COMMANDS) {
-      for (const sub of subcommandsOf(c)) expect((await mainOutput([c.name, sub, '--help', '--home', home])).stdout, `${c.name} ${sub} --help`).toBe(`${commandHelpText(c)}\n`);
+      for (const sub of subcommandsOf(c))
+        expect((await mainOutput([c.name, sub, '--help', '--home', home])).stdout, `${c.name} ${sub} --help`).toBe(
+          `${commandHelpText(c)}\n`,
+        );
     }
     expect(fs.readdirSync(home)).toEqual([]);
   });
 
-  it('lists each command\'s subcommands in the contents', () => {
+  it("lists each command's subcommands in the contents", () => {
     const suite = COMMANDS.find((c) => c.name === 'suite')!;
     expect(subcommandsOf(suite)).toEqual(expect.arrayContaining(['run', 'leaderboard', 'predict', 'score', 'embed-text']));
     expect(subcommandsOf(COMMANDS.find((c) => c.name === 'serve')!)).toEqual([]);

@@ -31,7 +31,9 @@ describe('numberFlag: the one parser of numeric CLI flags', () => {
     expect(refusal('0.05', 'every', { min: 0.1, unit: 'seconds' })).toBe('--every must be a number of seconds ≥ 0.1, not "0.05".');
     expect(refusal('-1', 'limit', { integer: true, min: 0 })).toBe('--limit must be a whole number ≥ 0, not "-1".');
     expect(refusal('1.5', 'prune', { min: 0, max: 1 })).toBe('--prune must be a number from 0 to 1, not "1.5".');
-    expect(refusal('100001', 'bootstrap', { integer: true, min: 0, max: 100_000 })).toBe('--bootstrap must be a whole number from 0 to 100000, not "100001".');
+    expect(refusal('100001', 'bootstrap', { integer: true, min: 0, max: 100_000 })).toBe(
+      '--bootstrap must be a whole number from 0 to 100000, not "100001".',
+    );
     expect(refusal('2.5', 'seed', { integer: true })).toBe('--seed must be a whole number, not "2.5".');
     expect(refusal('abc', 'lr')).toBe('--lr must be a number, not "abc".');
   });
@@ -43,7 +45,9 @@ describe('numberFlag: the one parser of numeric CLI flags', () => {
   });
 
   it("appends the command's usage when given", () => {
-    expect(refusal('many', 'bootstrap', { integer: true, min: 0, max: 10, usage: 'framelab icr …' })).toBe('--bootstrap must be a whole number from 0 to 10, not "many".\nUsage: framelab icr …');
+    expect(refusal('many', 'bootstrap', { integer: true, min: 0, max: 10, usage: 'framelab icr …' })).toBe(
+      '--bootstrap must be a whole number from 0 to 10, not "many".\nUsage: framelab icr …',
+    );
   });
 
   it('describes its rules in words', () => {

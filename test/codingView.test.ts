@@ -69,7 +69,16 @@ describe('the key lists', () => {
       removeEventListener: () => (handler = null),
     } as unknown as Pick<Window, 'addEventListener' | 'removeEventListener'>);
     const press = async (taken: boolean) => {
-      handler!({ key: '?', ctrlKey: false, metaKey: false, shiftKey: true, altKey: false, target: null, defaultPrevented: taken, preventDefault: () => undefined });
+      handler!({
+        key: '?',
+        ctrlKey: false,
+        metaKey: false,
+        shiftKey: true,
+        altKey: false,
+        target: null,
+        defaultPrevented: taken,
+        preventDefault: () => undefined,
+      });
       await new Promise((resolve) => setTimeout(resolve, 5));
     };
     await press(false);

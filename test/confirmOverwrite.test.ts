@@ -46,7 +46,8 @@ describe('callConfirmingOverwrite: the UI asks before the API replaces a file', 
 });
 
 describe('callConfirmingOverwrite: a destination folder that does not exist', () => {
-  const missing = (dir: string) => new FramelabError('INVALID_INPUT', `The folder ${dir} does not exist`, { path: `${dir}/r.html`, rule: 'parent', missingFolder: dir });
+  const missing = (dir: string) =>
+    new FramelabError('INVALID_INPUT', `The folder ${dir} does not exist`, { path: `${dir}/r.html`, rule: 'parent', missingFolder: dir });
 
   it('asks "Create it?", creates the folder, and tries again', async () => {
     let exists = false;
@@ -58,10 +59,14 @@ describe('callConfirmingOverwrite: a destination folder that does not exist', ()
       if (!exists) throw missing('/data/new/reports');
       return 'written';
     };
-    const result = await callConfirmingOverwrite(call, (q) => (asked.push(q), true), async (dir) => {
-      created.push(dir);
-      exists = true;
-    });
+    const result = await callConfirmingOverwrite(
+      call,
+      (q) => (asked.push(q), true),
+      async (dir) => {
+        created.push(dir);
+        exists = true;
+      },
+    );
     expect(result).toBe('written');
     expect(asked).toEqual(['The folder /data/new/reports does not exist. Create it?']);
     expect(created).toEqual(['/data/new/reports']);

@@ -31,7 +31,6 @@ function inspect<T>(file: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-
 /** Every table of the latest schema; a new migration adds its tables here. */
 const ALL_TABLES = [
   'adjudication_history',
@@ -193,7 +192,11 @@ describe('openDatabase', () => {
 
     inspect(file, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
-      expect(userTables(db).map((t) => t.name).sort()).toEqual(ALL_TABLES);
+      expect(
+        userTables(db)
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(ALL_TABLES);
       expect(db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 0 });
     });
 
@@ -209,7 +212,9 @@ describe('openDatabase', () => {
 
   it('a failing first migration leaves a fresh database at version 0 with no tables', () => {
     const file = path.join(tempDir('db'), 'framelab.db');
-    const migrations: Migration[] = [{ version: 1, name: 'bad', sql: 'CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE a (y INTEGER) STRICT;' }];
+    const migrations: Migration[] = [
+      { version: 1, name: 'bad', sql: 'CREATE TABLE a (x INTEGER) STRICT; CREATE TABLE a (y INTEGER) STRICT;' },
+    ];
     expectFramelabError(() => openDatabase(file, { migrations }), 'DB_MIGRATION_FAILED');
     inspect(file, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(0);

@@ -29,7 +29,8 @@ describe('documentation links', () => {
   it('finds a missing file, a missing heading and a link out of the repository', () => {
     const root = tree({
       'README.md': '# Title\n\n[guide](docs/guide/a.md) [gone](docs/nope.md) [anchor](docs/guide/a.md#no-such)\n',
-      'docs/guide/a.md': '# A page\n\n## Where is X\n\n![img](../shot.png) [up](../../README.md#title) [out](../../../x.md)\n[ok](#where-is-x)\n',
+      'docs/guide/a.md':
+        '# A page\n\n## Where is X\n\n![img](../shot.png) [up](../../README.md#title) [out](../../../x.md)\n[ok](#where-is-x)\n',
       'docs/shot.png': '',
     });
     expect(brokenLinks(root).map((b) => `${b.file}:${b.line}: ${b.problem}`)).toEqual([

@@ -59,16 +59,19 @@ describe('file-system errors become envelopes naming the path', () => {
     });
   });
 
-  it.skipIf(process.platform !== 'linux')('maps a real EPERM (provoked as any user, root included) to "cannot write PATH: permission denied"', () => {
-    // Nobody, not even root, may remove a file of /proc: a real EPERM where chmod cannot make one.
-    const err = thrownBy(() => fs.unlinkSync('/proc/self/stat'));
-    expect(err).toMatchObject({ code: 'EPERM', syscall: 'unlink' });
-    expect(toErrorInfo(err)).toEqual({
-      code: 'INVALID_INPUT',
-      message: "Cannot write /proc/self/stat: permission denied. Check its permissions and its folder's, or choose another path.",
-      details: { path: '/proc/self/stat', errno: 'EPERM' },
-    });
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'maps a real EPERM (provoked as any user, root included) to "cannot write PATH: permission denied"',
+    () => {
+      // Nobody, not even root, may remove a file of /proc: a real EPERM where chmod cannot make one.
+      const err = thrownBy(() => fs.unlinkSync('/proc/self/stat'));
+      expect(err).toMatchObject({ code: 'EPERM', syscall: 'unlink' });
+      expect(toErrorInfo(err)).toEqual({
+        code: 'INVALID_INPUT',
+        message: "Cannot write /proc/self/stat: permission denied. Check its permissions and its folder's, or choose another path.",
+        details: { path: '/proc/self/stat', errno: 'EPERM' },
+      });
+    },
+  );
 
   it('leaves other errors alone: a program that cannot start, a plain bug', () => {
     const spawnError = spawnSync(path.join(tempDir('fserr'), 'no-such-program')).error;
@@ -90,7 +93,11 @@ describe('through the API (dispatch) and the CLI', () => {
       const leaky = { ...handlers, 'app.info': () => JSON.parse(fs.readFileSync(missing, 'utf8')) as never };
       expect(await dispatch(leaky, core, 'app.info', {})).toEqual({
         ok: false,
-        error: { code: 'NOT_FOUND', message: `${missing} does not exist. Check the path (and that its folder exists).`, details: { path: missing, errno: 'ENOENT' } },
+        error: {
+          code: 'NOT_FOUND',
+          message: `${missing} does not exist. Check the path (and that its folder exists).`,
+          details: { path: missing, errno: 'ENOENT' },
+        },
       });
       // A real handler given a file where it reads a folder.
       const file = path.join(dir, 'not-a-folder');
@@ -107,22 +114,20 @@ describe('through the API (dispatch) and the CLI', () => {
     }
   });
 
-  it(
-    'the CLI prints one actionable line for a home it cannot use, never a stack trace',
-    async () => {
-      const file = path.join(tempDir('fserr'), 'a-file');
-      fs.writeFileSync(file, 'x');
-      const home = path.join(file, 'home');
-      const res = await runCli(['jobs', 'list', '--json', '--home', home]);
-      expect(res.code).toBe(2);
-      expect(res.stdout).toBe('');
-      const { error } = singleJsonLine(res.stderr);
-      expect(error.code).toBe('INVALID_INPUT');
-      expect(error.message).toMatch(new RegExp(`^Cannot use ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S*: a part of that path is a file, not a folder\\.$`));
-      expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    },
-    30_000,
-  );
+  it('the CLI prints one actionable line for a home it cannot use, never a stack trace', async () => {
+    const file = path.join(tempDir('fserr'), 'a-file');
+    fs.writeFileSync(file, 'x');
+    const home = path.join(file, 'home');
+    const res = await runCli(['jobs', 'list', '--json', '--home', home]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    const { error } = singleJsonLine(res.stderr);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(
+      new RegExp(`^Cannot use ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S*: a part of that path is a file, not a folder\\.$`),
+    );
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
 
   it.skipIf(isRoot)(
     'the CLI on a home it may not write says "cannot write PATH: permission denied"',

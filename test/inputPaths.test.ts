@@ -32,16 +32,21 @@ function mkfifo(dir: string, name: string): string {
   return fifo;
 }
 
-const notRegular = (file: string) => expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`${file} is not a regular file (it is a FIFO`) });
+const notRegular = (file: string) =>
+  expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`${file} is not a regular file (it is a FIFO`) });
 
 describe('every reader of a user-given path refuses what is not a regular file, before opening it', () => {
   it('the helper: FIFO, device, folder and missing paths, each named', () => {
     const dir = tempDir('paths');
     const fifo = mkfifo(dir, 'pipe');
     expect(() => regularFile(fifo, 'CSV')).toThrow(notRegular(fifo));
-    expect(() => readRegularFile('/dev/zero', 'CSV')).toThrow(expect.objectContaining({ message: 'The CSV /dev/zero is not a regular file (it is a device); give the CSV itself.' }));
+    expect(() => readRegularFile('/dev/zero', 'CSV')).toThrow(
+      expect.objectContaining({ message: 'The CSV /dev/zero is not a regular file (it is a device); give the CSV itself.' }),
+    );
     expect(() => regularFile(dir, 'CSV')).toThrow(/is not a regular file \(it is a folder\)/);
-    expect(() => regularFile(path.join(dir, 'none'), 'CSV')).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `The CSV ${path.join(dir, 'none')} does not exist.` }));
+    expect(() => regularFile(path.join(dir, 'none'), 'CSV')).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: `The CSV ${path.join(dir, 'none')} does not exist.` }),
+    );
     expect(() => regularFolder(fifo, 'frames folder')).toThrow(/is not a folder \(it is a FIFO/);
     const file = path.join(dir, 'ok.csv');
     fs.writeFileSync(file, 'a,b\n');
@@ -51,8 +56,12 @@ describe('every reader of a user-given path refuses what is not a regular file, 
   it('video import and ffprobe: a FIFO named .mp4 is an error for that file, at once', async () => {
     const dir = tempDir('paths');
     const fifo = mkfifo(dir, 'clip.mp4');
-    await expect(withTimeout(probeVideo(fifo), 3000, 'probing a FIFO')).rejects.toThrow('it is not a regular file (it is a FIFO (named pipe))');
-    await expect(withTimeout(probeVideo('/dev/zero'), 3000, 'probing /dev/zero')).rejects.toThrow('it is not a regular file (it is a device)');
+    await expect(withTimeout(probeVideo(fifo), 3000, 'probing a FIFO')).rejects.toThrow(
+      'it is not a regular file (it is a FIFO (named pipe))',
+    );
+    await expect(withTimeout(probeVideo('/dev/zero'), 3000, 'probing /dev/zero')).rejects.toThrow(
+      'it is not a regular file (it is a device)',
+    );
     const errors: ImportError[] = [];
     expect(collectCandidates({ paths: [fifo] } as never, errors)).toEqual([]);
     expect(errors).toEqual([{ path: fifo, message: 'clip.mp4: is not a regular file (it is a FIFO (named pipe))' }]);

@@ -37,11 +37,18 @@ async function jobWithBlockedFfmpeg(core: Core, dir: string) {
     .prepare('INSERT INTO videos (video_id, path, duration_s, width, height, fps, codec, imported_at) VALUES (?, ?, 10, 64, 48, 10, ?, ?)')
     .run('clip', fifo, 'h264', new Date().toISOString());
   const job = core.jobs.start('frames.sample', { strategy: { kind: 'perVideo', count: 1 } });
-  const jobPid = await waitUntil(() => (core.db.prepare('SELECT owner_pid AS pid FROM jobs WHERE id = ?').get(job.id) as { pid: number | null }).pid, 'the job process');
-  const ffmpeg = await waitUntil(() => {
-    const pids = childrenNamed(jobPid, 'ffmpeg');
-    return pids.length ? pids : null;
-  }, 'ffmpeg started by the job', { timeoutMs: 30_000 });
+  const jobPid = await waitUntil(
+    () => (core.db.prepare('SELECT owner_pid AS pid FROM jobs WHERE id = ?').get(job.id) as { pid: number | null }).pid,
+    'the job process',
+  );
+  const ffmpeg = await waitUntil(
+    () => {
+      const pids = childrenNamed(jobPid, 'ffmpeg');
+      return pids.length ? pids : null;
+    },
+    'ffmpeg started by the job',
+    { timeoutMs: 30_000 },
+  );
   // Should one survive a regression, it must not outlive the test run.
   onCleanup(() => {
     for (const pid of ffmpeg) if (!processGone(pid)) process.kill(pid, 'SIGKILL');

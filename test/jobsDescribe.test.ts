@@ -14,10 +14,14 @@ describe('job titles', () => {
   it('name what the job works on, and fall back to the kind’s title', () => {
     expect(jobTitle('annotations.import', { file: '/lab/exports/annotations.csv' })).toBe('Import annotations: annotations.csv');
     expect(jobTitle('finetune.run', { baseModel: 'pov@v7', goldSnapshotId: 'gold-3' })).toBe('Fine-tune a model: pov@v7 on gold-3');
-    expect(jobTitle('infer.run', { videos: 'gs://lab-bucket/shorts/', models: ['pov@v8', 'distance@v8'] })).toBe('Batch inference: shorts with pov@v8, distance@v8');
+    expect(jobTitle('infer.run', { videos: 'gs://lab-bucket/shorts/', models: ['pov@v8', 'distance@v8'] })).toBe(
+      'Batch inference: shorts with pov@v8, distance@v8',
+    );
     expect(jobTitle('media.import', { paths: ['/v/a.mp4', '/v/b.mp4', '/v/c.mp4'] })).toBe('Import videos: a.mp4, b.mp4 and 1 more');
     expect(jobTitle('frames.sample', { strategy: { kind: 'every', seconds: 1 } })).toBe('Sample frames: every video');
-    expect(jobTitle('analysis.run', { config: { name: 'visual overload', data: '/d/videos.csv' } })).toBe('Run an outcome analysis: visual overload');
+    expect(jobTitle('analysis.run', { config: { name: 'visual overload', data: '/d/videos.csv' } })).toBe(
+      'Run an outcome analysis: visual overload',
+    );
     expect(jobTitle('analysis.run', { config: { data: '/d/videos.csv' } })).toBe('Run an outcome analysis: videos.csv');
     expect(jobTitle('models.export', { model: 'pov@v8', format: 'onnx' })).toBe('Export a model: pov@v8 as onnx');
     expect(jobTitle('workspace.integrity', {})).toBe('Workspace integrity check');
@@ -49,7 +53,10 @@ describe('a job through the supervisor', () => {
     await withTimeout(core.jobs.waitFor(started.id), 20_000, 'the database check');
 
     const { id } = core.jobs.start('workspace.integrity', {});
-    await waitUntil(() => core.jobRepo.get(id).status === 'running' && core.jobRepo.get(id).progress.fraction > 0.05, 'the job to get going');
+    await waitUntil(
+      () => core.jobRepo.get(id).status === 'running' && core.jobRepo.get(id).progress.fraction > 0.05,
+      'the job to get going',
+    );
     core.jobs.pause(id);
     const paused = await withTimeout(core.jobs.waitFor(id), 20_000, 'the paused job');
     expect(paused.startedAt).not.toBeNull();

@@ -32,7 +32,12 @@ describe('jobs.pause', () => {
     const core = openTestCore(tempDir());
     storeRandomFiles(core.db, core.home, LONG.count, LONG.size);
     const { id } = core.jobs.start('workspace.integrity', {});
-    await jobUpdate(subscribeTo(core), () => id, (j) => j.status === 'running' && j.progress.fraction > 0.1, 'the job to get going');
+    await jobUpdate(
+      subscribeTo(core),
+      () => id,
+      (j) => j.status === 'running' && j.progress.fraction > 0.1,
+      'the job to get going',
+    );
 
     const asked = core.jobs.pause(id);
     expect(asked.progress.stage).toBe('Pausing…');
@@ -88,11 +93,18 @@ describe('jobs.pause', () => {
     const serve = await startServe(home);
     // Two jobs run at once: the third waits in line (or has just started) when the CLI pauses it.
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await apiCall(serve.url, serve.token, 'jobs.start', { kind: 'workspace.integrity', params: {} })).body.value.job.id as string);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await apiCall(serve.url, serve.token, 'jobs.start', { kind: 'workspace.integrity', params: {} })).body.value.job.id as string,
+      );
     const id = ids[2]!;
     const res = await runCli(['jobs', 'pause', id, '--json', '--home', home]);
     expect(res.code, res.stderr).toBe(0);
-    await waitUntil(async () => (await apiCall(serve.url, serve.token, 'jobs.get', { jobId: id })).body.value.job.status === 'cancelled', 'the pause to land', { timeoutMs: 30_000, intervalMs: 100 });
+    await waitUntil(
+      async () => (await apiCall(serve.url, serve.token, 'jobs.get', { jobId: id })).body.value.job.status === 'cancelled',
+      'the pause to land',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     const shown = await runCli(['jobs', 'show', id, '--home', home]);
     expect(shown.stdout).toMatch(new RegExp(`^${id}  paused  `));
     const job = JobSummary.parse((await apiCall(serve.url, serve.token, 'jobs.get', { jobId: id })).body.value.job);

@@ -29,7 +29,10 @@ describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
   });
 
   it('keeps the renderer away from main-process code and Node', async () => {
-    const fromCore = await restrictedImports('src/renderer/screens/x.ts', "import { openCore } from '../../main/core/core';\nexport const o = openCore;\n");
+    const fromCore = await restrictedImports(
+      'src/renderer/screens/x.ts',
+      "import { openCore } from '../../main/core/core';\nexport const o = openCore;\n",
+    );
     expect(fromCore).toHaveLength(1);
     const fromNode = await restrictedImports('src/renderer/x.ts', "import fs from 'node:fs';\nexport const f = fs;\n");
     expect(fromNode).toHaveLength(1);
@@ -44,17 +47,24 @@ describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
       expect(messages[0]).toMatch(/through store actions/);
       expect(await restrictedImports(file, "import { fileUrl } from '../../api/client';\nexport const u = fileUrl;\n"), file).toEqual([]);
     }
-    expect(await restrictedImports('src/renderer/store/x.ts', "import { client } from '../api/client';\nexport const c = client;\n")).toEqual([]);
+    expect(
+      await restrictedImports('src/renderer/store/x.ts', "import { client } from '../api/client';\nexport const c = client;\n"),
+    ).toEqual([]);
   });
 
   it('keeps shared free of either side', async () => {
-    const messages = await restrictedImports('src/shared/x.ts', "import { handlers } from '../main/core/api/handlers';\nexport const h = handlers;\n");
+    const messages = await restrictedImports(
+      'src/shared/x.ts',
+      "import { handlers } from '../main/core/api/handlers';\nexport const h = handlers;\n",
+    );
     expect(messages).toHaveLength(1);
   });
 
   it('keeps shared free of Node and the addon (the renderer compiles it too)', async () => {
     expect(await restrictedImports('src/shared/x.ts', "import fs from 'node:fs';\nexport const f = fs;\n")).toHaveLength(1);
-    expect(await restrictedImports('src/shared/x.ts', "import { featureSize } from '../../native/index';\nexport const f = featureSize;\n")).toHaveLength(1);
+    expect(
+      await restrictedImports('src/shared/x.ts', "import { featureSize } from '../../native/index';\nexport const f = featureSize;\n"),
+    ).toHaveLength(1);
     expect(await restrictedImports('src/shared/x.ts', "import { z } from 'zod';\nexport const s = z.string();\n")).toEqual([]);
   });
 
@@ -64,25 +74,45 @@ describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
       expect(messages, source).toHaveLength(1);
       expect(messages[0]).toMatch(/Core is the inner layer/);
     }
-    expect(await restrictedImports('src/main/core/jobs/x.ts', "import { openCore } from '../core';\nimport fs from 'node:fs';\nexport const a = [openCore, fs];\n")).toEqual([]);
+    expect(
+      await restrictedImports(
+        'src/main/core/jobs/x.ts',
+        "import { openCore } from '../core';\nimport fs from 'node:fs';\nexport const a = [openCore, fs];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the CLI from the shell', async () => {
-    const messages = await restrictedImports('src/main/cli/commands/x.ts', "import { createWindow } from '../../shell/window';\nexport const w = createWindow;\n");
+    const messages = await restrictedImports(
+      'src/main/cli/commands/x.ts',
+      "import { createWindow } from '../../shell/window';\nexport const w = createWindow;\n",
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/The CLI runs in plain Node/);
-    expect(await restrictedImports('src/main/cli/commands/x.ts', "import { openCore } from '../../core/core';\nexport const o = openCore;\n")).toEqual([]);
+    expect(
+      await restrictedImports('src/main/cli/commands/x.ts', "import { openCore } from '../../core/core';\nexport const o = openCore;\n"),
+    ).toEqual([]);
   });
 
   it('keeps native/ from the app', async () => {
-    const messages = await restrictedImports('native/x.ts', "import { widenHalf } from '../src/main/core/vision/weights/tensor';\nexport const w = widenHalf;\n");
+    const messages = await restrictedImports(
+      'native/x.ts',
+      "import { widenHalf } from '../src/main/core/vision/weights/tensor';\nexport const w = widenHalf;\n",
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/native\/ is the addon/);
-    expect(await restrictedImports('native/x.ts', "import { FramelabError } from '../src/shared/errors';\nexport const e = FramelabError;\n")).toEqual([]);
+    expect(
+      await restrictedImports('native/x.ts', "import { FramelabError } from '../src/shared/errors';\nexport const e = FramelabError;\n"),
+    ).toEqual([]);
   });
 
   it('lets the preload import electron and shared only', async () => {
-    expect(await restrictedImports('src/preload/x.ts', "import { contextBridge } from 'electron';\nimport { IPC_CHANNELS } from '../shared/bridge';\nexport const a = [contextBridge, IPC_CHANNELS];\n")).toEqual([]);
+    expect(
+      await restrictedImports(
+        'src/preload/x.ts',
+        "import { contextBridge } from 'electron';\nimport { IPC_CHANNELS } from '../shared/bridge';\nexport const a = [contextBridge, IPC_CHANNELS];\n",
+      ),
+    ).toEqual([]);
     for (const source of ['../main/core/core', 'node:fs', '../renderer/App']) {
       expect(await restrictedImports('src/preload/x.ts', `import * as m from '${source}';\nexport const a = m;\n`), source).toHaveLength(1);
     }

@@ -190,7 +190,7 @@ function currentBootId(): string | undefined {
 }
 
 describe('pid reuse: a live pid that is not the recorded owner', () => {
-  it('records the owner\'s process identity (its start time on Linux) in the lock', () => {
+  it("records the owner's process identity (its start time on Linux) in the lock", () => {
     const file = lockFileIn(tempDir('lock'));
     const lock = acquireHomeLock(file, 'cli', { command: 'framelab check --no-files' });
     try {
@@ -252,99 +252,91 @@ describe('pid reuse: a live pid that is not the recorded owner', () => {
 });
 
 describe('stale lock takeover under contention', () => {
-  it(
-    'lets exactly one of several processes take over the same stale lock',
-    async () => {
-      // Several successors find the same dead owner's lock at the same moment (say the app and
-      // a CLI command started together after a crash). Exactly one may win each round.
-      const dir = tempDir('lockrace');
-      const rounds = 15;
-      const contenders = 4;
-      const dead = await deadPid();
-      for (let round = 0; round < rounds; round++) {
-        fs.writeFileSync(
-          path.join(dir, `${round}.lock`),
-          JSON.stringify({ pid: dead, host: os.hostname(), mode: 'cli', startedAt: '2020-01-01T00:00:00.000Z' }),
+  it('lets exactly one of several processes take over the same stale lock', async () => {
+    // Several successors find the same dead owner's lock at the same moment (say the app and
+    // a CLI command started together after a crash). Exactly one may win each round.
+    const dir = tempDir('lockrace');
+    const rounds = 15;
+    const contenders = 4;
+    const dead = await deadPid();
+    for (let round = 0; round < rounds; round++) {
+      fs.writeFileSync(
+        path.join(dir, `${round}.lock`),
+        JSON.stringify({ pid: dead, host: os.hostname(), mode: 'cli', startedAt: '2020-01-01T00:00:00.000Z' }),
+      );
+    }
+    const start = Date.now() + 2500;
+    const outputs = await Promise.all(
+      Array.from({ length: contenders }, () => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'lockContender.ts'), dir, String(rounds), String(start), '25'],
+          { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
         );
+        let out = '';
+        child.stdout.setEncoding('utf8');
+        const reported = new Promise<string>((resolve) =>
+          child.stdout.on('data', (chunk: string) => {
+            out += chunk;
+            if (out.trim().split('\n').length >= rounds) resolve(out);
+          }),
+        );
+        const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+        return { reported: withTimeout(reported, 20_000, 'a lock contender to report'), closed };
+      }),
+    ).then(async (children) => {
+      // Every winner stays alive until all have reported: a late starter must find it alive.
+      const results = await Promise.all(children.map((c) => c.reported));
+      fs.writeFileSync(path.join(dir, 'done'), '');
+      await Promise.all(children.map((c) => c.closed));
+      return results;
+    });
+    const winners = new Map<number, number>();
+    for (const output of outputs) {
+      const lines = output.trim().split('\n');
+      expect(lines).toHaveLength(rounds);
+      for (const line of lines) {
+        const [round, outcome] = line.split(' ');
+        expect(['WON', 'HOME_LOCKED']).toContain(outcome);
+        if (outcome === 'WON') winners.set(Number(round), (winners.get(Number(round)) ?? 0) + 1);
       }
-      const start = Date.now() + 2500;
-      const outputs = await Promise.all(
-        Array.from({ length: contenders }, () => {
-          const child = spawn(
-            process.execPath,
-            ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'lockContender.ts'), dir, String(rounds), String(start), '25'],
-            { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-          );
-          let out = '';
-          child.stdout.setEncoding('utf8');
-          const reported = new Promise<string>((resolve) =>
-            child.stdout.on('data', (chunk: string) => {
-              out += chunk;
-              if (out.trim().split('\n').length >= rounds) resolve(out);
-            }),
-          );
-          const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-          return { reported: withTimeout(reported, 20_000, 'a lock contender to report'), closed };
-        }),
-      ).then(async (children) => {
-        // Every winner stays alive until all have reported: a late starter must find it alive.
-        const results = await Promise.all(children.map((c) => c.reported));
-        fs.writeFileSync(path.join(dir, 'done'), '');
-        await Promise.all(children.map((c) => c.closed));
-        return results;
-      });
-      const winners = new Map<number, number>();
-      for (const output of outputs) {
-        const lines = output.trim().split('\n');
-        expect(lines).toHaveLength(rounds);
-        for (const line of lines) {
-          const [round, outcome] = line.split(' ');
-          expect(['WON', 'HOME_LOCKED']).toContain(outcome);
-          if (outcome === 'WON') winners.set(Number(round), (winners.get(Number(round)) ?? 0) + 1);
-        }
-      }
-      const perRound = Array.from({ length: rounds }, (_, round) => winners.get(round) ?? 0);
-      expect(perRound, 'winners of each round (each must be exactly 1)').toEqual(Array(rounds).fill(1));
-    },
-    30_000,
-  );
+    }
+    const perRound = Array.from({ length: rounds }, (_, round) => winners.get(round) ?? 0);
+    expect(perRound, 'winners of each round (each must be exactly 1)').toEqual(Array(rounds).fill(1));
+  }, 30_000);
 });
 
 describe('a second CLI on a home another CLI owns', () => {
-  it(
-    'is told which process owns it (pid, command, start) and what to do, not to use the app',
-    async () => {
-      const home = tempDir('owned');
-      const holder = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'homeOwner.ts'), home, 'framelab videos import /data/clips'],
-        { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
-      );
-      const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
-      onCleanup(async () => {
-        holder.stdin!.end();
-        await withTimeout(exited, 10_000, 'the home owner to exit');
-      });
-      let out = '';
-      holder.stdout!.setEncoding('utf8');
-      await withTimeout(
-        new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: string) => (out += chunk).includes('OWNED') && resolve())),
-        20_000,
-        'the first CLI to own the home',
-      );
-      const owner = readJson(lockFileIn(home));
+  it('is told which process owns it (pid, command, start) and what to do, not to use the app', async () => {
+    const home = tempDir('owned');
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'helpers', 'homeOwner.ts'), home, 'framelab videos import /data/clips'],
+      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
+    onCleanup(async () => {
+      holder.stdin!.end();
+      await withTimeout(exited, 10_000, 'the home owner to exit');
+    });
+    let out = '';
+    holder.stdout!.setEncoding('utf8');
+    await withTimeout(
+      new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: string) => (out += chunk).includes('OWNED') && resolve())),
+      20_000,
+      'the first CLI to own the home',
+    );
+    const owner = readJson(lockFileIn(home));
 
-      const second = await runCli(['jobs', 'list', '--json', '--home', home]);
-      expect(second.code).toBe(1);
-      const { error } = singleJsonLine(second.stderr);
-      expect(error.code).toBe('HOME_LOCKED');
-      expect(error.message).toBe(
-        `This home (${home}) is in use by \`framelab videos import /data/clips\` (pid ${holder.pid} on ${os.hostname()}, ` +
-          `since ${owner.startedAt}). Wait for it to finish, or stop it (Ctrl+C in its terminal, or \`kill ${holder.pid}\`), then run this again.`,
-      );
-      // The refused command left the owner's lock alone.
-      expect(readJson(lockFileIn(home))).toEqual(owner);
-    },
-    30_000,
-  );
+    const second = await runCli(['jobs', 'list', '--json', '--home', home]);
+    expect(second.code).toBe(1);
+    const { error } = singleJsonLine(second.stderr);
+    expect(error.code).toBe('HOME_LOCKED');
+    expect(error.message).toBe(
+      `This home (${home}) is in use by \`framelab videos import /data/clips\` (pid ${holder.pid} on ${os.hostname()}, ` +
+        `since ${owner.startedAt}). Wait for it to finish, or stop it (Ctrl+C in its terminal, or \`kill ${holder.pid}\`), then run this again.`,
+    );
+    // The refused command left the owner's lock alone.
+    expect(readJson(lockFileIn(home))).toEqual(owner);
+  }, 30_000);
 });

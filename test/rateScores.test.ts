@@ -32,7 +32,14 @@ describe('rate keys', () => {
 
   it('every value any key sequence reaches is a valid Score', () => {
     let value: number | null = null;
-    const steps = [() => digitScore(1, false), () => digitScore(0, true), () => toggleHalf(value), () => nudge(value, -0.5), () => toggleHalf(value), () => nudge(value, 0.5)];
+    const steps = [
+      () => digitScore(1, false),
+      () => digitScore(0, true),
+      () => toggleHalf(value),
+      () => nudge(value, -0.5),
+      () => toggleHalf(value),
+      () => nudge(value, 0.5),
+    ];
     for (let i = 0; i < 200; i++) {
       value = steps[i % steps.length]!();
       if (value !== null) expect(Score.safeParse(value).success, String(value)).toBe(true);

@@ -120,7 +120,14 @@ describe('app-wide shortcuts', () => {
       removeEventListener: () => (handler = null),
     } as unknown as Pick<Window, 'addEventListener' | 'removeEventListener'>);
     let prevented = false;
-    handler!({ key, ctrlKey: mods.ctrl ?? true, metaKey: false, shiftKey: mods.shift ?? false, altKey: mods.alt ?? false, preventDefault: () => (prevented = true) });
+    handler!({
+      key,
+      ctrlKey: mods.ctrl ?? true,
+      metaKey: false,
+      shiftKey: mods.shift ?? false,
+      altKey: mods.alt ?? false,
+      preventDefault: () => (prevented = true),
+    });
     uninstall();
     expect(handler).toBeNull();
     return prevented;
@@ -146,7 +153,7 @@ describe('app-wide shortcuts', () => {
     expect(useStore.getState().area).toBe('suite');
   });
 
-  it('a coder window opens Coding only: the lead\'s areas stay closed with the reason, the key sheet leaves them out; the lead sees all', () => {
+  it("a coder window opens Coding only: the lead's areas stay closed with the reason, the key sheet leaves them out; the lead sees all", () => {
     useStore.getState().setArea('reliability');
     useStore.getState().setRole({ kind: 'coder', coderId: 'coder_a' });
     expect(useStore.getState().area).toBe('coding');
@@ -160,7 +167,9 @@ describe('app-wide shortcuts', () => {
     useStore.getState().setRole({ kind: 'lead', leadId: null });
     expect(press('4')).toBe(true);
     expect(useStore.getState().area).toBe('reliability');
-    expect(appChordHints(useStore.getState().role).map((h) => h.label)).toEqual(expect.arrayContaining(['Coding', 'Reliability', 'Preferences']));
+    expect(appChordHints(useStore.getState().role).map((h) => h.label)).toEqual(
+      expect.arrayContaining(['Coding', 'Reliability', 'Preferences']),
+    );
   });
 
   it('the role menu offers the lead, each named lead and each coder, and reads its values back', () => {
@@ -173,7 +182,8 @@ describe('app-wide shortcuts', () => {
       { value: 'lead:kim', label: 'Lead: Kim' },
       { value: 'coder:ana', label: 'Coder: Ana' },
     ]);
-    for (const role of [LEAD, { kind: 'lead' as const, leadId: 'kim' }, { kind: 'coder' as const, coderId: 'ana' }]) expect(roleFromValue(roleValue(role))).toEqual(role);
+    for (const role of [LEAD, { kind: 'lead' as const, leadId: 'kim' }, { kind: 'coder' as const, coderId: 'ana' }])
+      expect(roleFromValue(roleValue(role))).toEqual(role);
     expect(leadPerson({ kind: 'lead', leadId: 'kim' })).toBe('kim');
     expect(leadPerson({ kind: 'coder', coderId: 'ana' })).toBeUndefined();
   });

@@ -57,7 +57,13 @@ function listeningAddresses(port: number): string[] {
       const [hexAddr, hexPort] = local!.split(':');
       if (state !== '0A' || parseInt(hexPort!, 16) !== port) continue;
       if (hexAddr!.length === 8) {
-        found.push(hexAddr!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.'));
+        found.push(
+          hexAddr!
+            .match(/../g)!
+            .reverse()
+            .map((b) => parseInt(b, 16))
+            .join('.'),
+        );
       } else {
         found.push(`ipv6:${hexAddr}`);
       }
@@ -165,7 +171,11 @@ describe('browser-mode server: pages', () => {
     expect(await res.text()).toBe(APP_JS);
     // A cookie for another port does not count, nor the token itself in a cookie.
     const pageKey = cookieHeader().split('=')[1];
-    for (const wrong of [`framelab_page_${server.port + 1}=${pageKey}`, `framelab_page_${server.port}=${server.token}`, `framelab_token_${server.port}=${server.token}`]) {
+    for (const wrong of [
+      `framelab_page_${server.port + 1}=${pageKey}`,
+      `framelab_page_${server.port}=${server.token}`,
+      `framelab_token_${server.port}=${server.token}`,
+    ]) {
       expect((await fetch(`${server.url}/assets/app.js`, { headers: { Cookie: wrong } })).status).toBe(401);
     }
     // Unknown assets are 404, unknown app routes fall back to the page.
@@ -290,77 +300,71 @@ describe('browser-mode server: events socket', () => {
 
   it('refuses the upgrade from a foreign Origin or Host, even with the token', async () => {
     expect(await tryWebSocket(`${eventsUrl()}?token=${server.token}`, { origin: 'http://evil.example' })).toEqual({ status: 401 });
-    expect(
-      await tryWebSocket(`${eventsUrl()}?token=${server.token}`, { headers: { Host: `evil.example:${server.port}` } }),
-    ).toEqual({ status: 401 });
+    expect(await tryWebSocket(`${eventsUrl()}?token=${server.token}`, { headers: { Host: `evil.example:${server.port}` } })).toEqual({
+      status: 401,
+    });
     expect(await tryWebSocket(`ws://127.0.0.1:${server.port}/elsewhere?token=${server.token}`)).toEqual({ status: 401 });
   });
 
-  it(
-    'opens with the token (query, or cookie with our own Origin) and pushes job.updated for a job started over HTTP',
-    async () => {
-      const viaCookie = await tryWebSocket(eventsUrl(), { headers: { Cookie: cookieHeader() }, origin: server.url });
-      expect('opened' in viaCookie).toBe(true);
-      if ('opened' in viaCookie) viaCookie.opened.close();
+  it('opens with the token (query, or cookie with our own Origin) and pushes job.updated for a job started over HTTP', async () => {
+    const viaCookie = await tryWebSocket(eventsUrl(), { headers: { Cookie: cookieHeader() }, origin: server.url });
+    expect('opened' in viaCookie).toBe(true);
+    if ('opened' in viaCookie) viaCookie.opened.close();
 
-      const result = await tryWebSocket(`${eventsUrl()}?token=${server.token}`);
-      if (!('opened' in result)) throw new Error(`upgrade refused: ${JSON.stringify(result)}`);
-      const ws = result.opened;
-      onCleanup(() => ws.terminate());
-      const events: FramelabEvent[] = [];
-      const current: { jobId?: string } = {};
-      const finished = new Promise<void>((resolve) => {
-        ws.on('message', (data) => {
-          const event = JSON.parse(String(data)) as FramelabEvent;
-          events.push(event);
-          if (event.type === 'job.updated' && event.job.id === current.jobId && event.job.status === 'succeeded') resolve();
-        });
+    const result = await tryWebSocket(`${eventsUrl()}?token=${server.token}`);
+    if (!('opened' in result)) throw new Error(`upgrade refused: ${JSON.stringify(result)}`);
+    const ws = result.opened;
+    onCleanup(() => ws.terminate());
+    const events: FramelabEvent[] = [];
+    const current: { jobId?: string } = {};
+    const finished = new Promise<void>((resolve) => {
+      ws.on('message', (data) => {
+        const event = JSON.parse(String(data)) as FramelabEvent;
+        events.push(event);
+        if (event.type === 'job.updated' && event.job.id === current.jobId && event.job.status === 'succeeded') resolve();
       });
-      const started = await apiCall(server.url, server.token, 'jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
-      expect(started.status).toBe(200);
-      const jobId: string = started.body.value.job.id;
-      current.jobId = jobId;
-      await withTimeout(finished, 20_000, 'job.updated succeeded on the socket');
-      const statuses = events.filter((e) => e.type === 'job.updated' && e.job.id === jobId).map((e) => (e as { job: { status: string } }).job.status);
-      expect(statuses[0]).toBe('queued');
-      expect(statuses).toContain('running');
-      expect(events.some((e) => e.type === 'job.log' && e.jobId === jobId)).toBe(true);
-    },
-    30_000,
-  );
+    });
+    const started = await apiCall(server.url, server.token, 'jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
+    expect(started.status).toBe(200);
+    const jobId: string = started.body.value.job.id;
+    current.jobId = jobId;
+    await withTimeout(finished, 20_000, 'job.updated succeeded on the socket');
+    const statuses = events
+      .filter((e) => e.type === 'job.updated' && e.job.id === jobId)
+      .map((e) => (e as { job: { status: string } }).job.status);
+    expect(statuses[0]).toBe('queued');
+    expect(statuses).toContain('running');
+    expect(events.some((e) => e.type === 'job.log' && e.jobId === jobId)).toBe(true);
+  }, 30_000);
 });
 
 describe('shared HTTP transport and client against the server', () => {
-  it(
-    'calls, receives events, waits for a job; once the server stops, calls fail with SERVER_UNREACHABLE',
-    async () => {
-      const connection: boolean[] = [];
-      const transport = createHttpTransport({
-        baseUrl: server.url,
-        token: server.token,
-        WebSocket: WebSocket as never,
-        onConnectionChange: (up) => connection.push(up),
-      });
-      const client = createClient(transport);
-      expect(await client.call('app.info')).toEqual(core.info);
-      const bad = await client.call('jobs.get', { jobId: 'job_nope' }).catch((e: unknown) => e);
-      expect(bad).toBeInstanceOf(FramelabError);
-      expect((bad as FramelabError).code).toBe('NOT_FOUND');
+  it('calls, receives events, waits for a job; once the server stops, calls fail with SERVER_UNREACHABLE', async () => {
+    const connection: boolean[] = [];
+    const transport = createHttpTransport({
+      baseUrl: server.url,
+      token: server.token,
+      WebSocket: WebSocket as never,
+      onConnectionChange: (up) => connection.push(up),
+    });
+    const client = createClient(transport);
+    expect(await client.call('app.info')).toEqual(core.info);
+    const bad = await client.call('jobs.get', { jobId: 'job_nope' }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(FramelabError);
+    expect((bad as FramelabError).code).toBe('NOT_FOUND');
 
-      const stop = client.onEvent(() => undefined);
-      await withTimeout(client.eventsReady(), 10_000, 'the event socket to open');
-      expect(connection).toEqual([true]);
-      const { job } = await client.call('jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
-      const done = await withTimeout(waitForJob(client, job.id), 20_000, 'waitForJob over HTTP');
-      expect(done.status).toBe('succeeded');
-      stop();
+    const stop = client.onEvent(() => undefined);
+    await withTimeout(client.eventsReady(), 10_000, 'the event socket to open');
+    expect(connection).toEqual([true]);
+    const { job } = await client.call('jobs.start', { kind: 'workspace.integrity', params: { hashFiles: false } });
+    const done = await withTimeout(waitForJob(client, job.id), 20_000, 'waitForJob over HTTP');
+    expect(done.status).toBe('succeeded');
+    stop();
 
-      await server.close();
-      const err = await client.call('app.info').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(FramelabError);
-      expect((err as FramelabError).code).toBe('SERVER_UNREACHABLE');
-      expect((err as FramelabError).message).toContain(server.url);
-    },
-    30_000,
-  );
+    await server.close();
+    const err = await client.call('app.info').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FramelabError);
+    expect((err as FramelabError).code).toBe('SERVER_UNREACHABLE');
+    expect((err as FramelabError).message).toContain(server.url);
+  }, 30_000);
 });

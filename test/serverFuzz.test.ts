@@ -100,9 +100,22 @@ describe('serve under malformed requests, without the token', () => {
 
   it('fuzzed paths, headers, cookies and bodies never stop the process', async () => {
     const rand = random(20261205);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
     const junk = (n: number) => Array.from({ length: n }, () => String.fromCharCode(33 + Math.floor(rand() * 94))).join('');
-    const targets = ['//[', '/%', '/%E0%A4%A', '/api/%', '/api/app.info', '/events', '/files/%ZZ', '/files/../../etc/passwd', '/?token=%', '*', 'http://[::1', '/\u00ff'];
+    const targets = [
+      '//[',
+      '/%',
+      '/%E0%A4%A',
+      '/api/%',
+      '/api/app.info',
+      '/events',
+      '/files/%ZZ',
+      '/files/../../etc/passwd',
+      '/?token=%',
+      '*',
+      'http://[::1',
+      '/\u00ff',
+    ];
     const cookies = ['a=%', '=%', ';;;', 'framelab_page_1=%', `framelab_page_${serve.port}=%`, '%=%', 'a'.repeat(5000) + '=%'];
     const bodies = ['{', '[]', 'null', '{"__proto__":{"x":1}}', '"\\ud800"', '\u0000\u0001', '{"a":' + '['.repeat(5000)];
     const outcomes = new Map<string, number>();

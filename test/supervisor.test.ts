@@ -55,7 +55,6 @@ function recordJobUpdates(core: Core): JobSummary[] {
   return seen;
 }
 
-
 /** A running job's update once the job process is at work (it reported a stage of its own). */
 const working = (job: JobSummary) => job.status === 'running' && job.progress.stage !== '';
 
@@ -230,7 +229,12 @@ describe('job supervisor with real job processes', () => {
       const serve = await startServe(home);
       const client = createClient(createHttpTransport({ baseUrl: serve.url, token: serve.token, WebSocket: WebSocket as never }));
       const current: { jobId?: string } = {};
-      const busy = jobUpdate((l) => client.onEvent(l), () => current.jobId, working, 'the job to run in the server');
+      const busy = jobUpdate(
+        (l) => client.onEvent(l),
+        () => current.jobId,
+        working,
+        'the job to run in the server',
+      );
       await withTimeout(client.eventsReady(), 10_000, 'the event socket');
       const jobId = (await client.call('jobs.start', { kind: 'workspace.integrity' })).job.id;
       current.jobId = jobId;

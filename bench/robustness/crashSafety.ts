@@ -74,7 +74,10 @@ export async function crashSafety(options: CrashSafetyOptions): Promise<Campaign
       counts.attempted++;
       const reply = await call(server, 'coding.save', { coderId, frameId, codes });
       if (reply.ok) {
-        f.check(sameCodes(reply.value.codes, codes), `coding.save ${frameId}/${coderId} acknowledged ${JSON.stringify(reply.value.codes)} for ${JSON.stringify(codes)}`);
+        f.check(
+          sameCodes(reply.value.codes, codes),
+          `coding.save ${frameId}/${coderId} acknowledged ${JSON.stringify(reply.value.codes)} for ${JSON.stringify(codes)}`,
+        );
         ledger.acknowledged(frameId, coderId, codes);
         counts.acknowledged++;
       } else if (reply.error.code !== UNREACHABLE) {
@@ -97,7 +100,10 @@ export async function crashSafety(options: CrashSafetyOptions): Promise<Campaign
       );
       const result = ledger.reconcile(pairs);
       for (const lost of result.lost) {
-        f.check(false, `${after}: ${lost.frameId}/${lost.coderId} holds ${JSON.stringify(lost.found)}, acknowledged ${JSON.stringify(lost.acknowledged)}`);
+        f.check(
+          false,
+          `${after}: ${lost.frameId}/${lost.coderId} holds ${JSON.stringify(lost.found)}, acknowledged ${JSON.stringify(lost.acknowledged)}`,
+        );
       }
       counts.lost += result.lost.length;
       counts.inFlightAtKill += result.inFlight;
@@ -133,7 +139,10 @@ export async function crashSafety(options: CrashSafetyOptions): Promise<Campaign
   f.figures['saves in flight at a kill'] = counts.inFlightAtKill;
   f.figures['  of which committed'] = counts.inFlightCommitted;
   f.figures['acknowledged saves lost'] = counts.lost;
-  f.check(counts.acknowledged >= options.kills, `only ${counts.acknowledged} saves were acknowledged over ${options.kills} runs: the campaign tested nothing`);
+  f.check(
+    counts.acknowledged >= options.kills,
+    `only ${counts.acknowledged} saves were acknowledged over ${options.kills} runs: the campaign tested nothing`,
+  );
   return f.report('crash safety');
 }
 

@@ -159,7 +159,8 @@ export async function listeningOrExit(proc: FramelabProcess, timeoutMs: number):
     const endpoint = listeningEndpoint(proc.stdout());
     if (endpoint) return endpoint;
     if (proc.exited()) return null;
-    if (Date.now() > deadline) throw new Error(`framelab serve printed no listening line within ${timeoutMs} ms; stderr:\n${proc.stderr()}`);
+    if (Date.now() > deadline)
+      throw new Error(`framelab serve printed no listening line within ${timeoutMs} ms; stderr:\n${proc.stderr()}`);
     await sleep(10);
   }
 }
@@ -355,7 +356,12 @@ export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promi
 }
 
 /** Polls `condition` until truthy. Only for states nothing announces (a process gone, a job seen after a restart). */
-export async function waitUntil<T>(condition: () => T | Promise<T>, what: string, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+  intervalMs = 25,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();

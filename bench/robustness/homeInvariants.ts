@@ -13,7 +13,11 @@ export function homeProblems(db: Db, home: HomePaths): string[] {
   return [...databaseProblems(db), ...codeProblems(db), ...fileProblems(db, home)];
 }
 
-const examples = (rows: unknown[]) => rows.slice(0, 3).map((r) => JSON.stringify(r)).join('; ');
+const examples = (rows: unknown[]) =>
+  rows
+    .slice(0, 3)
+    .map((r) => JSON.stringify(r))
+    .join('; ');
 
 export function databaseProblems(db: Db): string[] {
   const problems: string[] = [];
@@ -31,7 +35,8 @@ export function codeProblems(db: Db): string[] {
   const half = db
     .prepare('SELECT frame_id, coder_id, count(*) AS coded FROM codes GROUP BY frame_id, coder_id HAVING count(*) <> ?')
     .all(dimensions);
-  if (half.length) problems.push(`${half.length} (frame, coder) pairs with some dimensions but not all (of ${dimensions}), e.g. ${examples(half)}`);
+  if (half.length)
+    problems.push(`${half.length} (frame, coder) pairs with some dimensions but not all (of ${dimensions}), e.g. ${examples(half)}`);
   const empty = db
     .prepare(`SELECT k.frame_id, k.coder_id, k.dimension FROM codes k JOIN categories c ON c.id = k.category_id WHERE trim(c.value) = ''`)
     .all();
@@ -69,7 +74,9 @@ export function fileProblems(db: Db, home: HomePaths): string[] {
   const onDisk = filesOnDisk(home.filesDir);
   const unregistered = onDisk.filter((p) => !registered.has(p));
   if (unregistered.length) {
-    problems.push(`${unregistered.length} files under files/ that the database does not register, e.g. ${unregistered.slice(0, 3).join(', ')}`);
+    problems.push(
+      `${unregistered.length} files under files/ that the database does not register, e.g. ${unregistered.slice(0, 3).join(', ')}`,
+    );
   }
   const present = new Set(onDisk);
   const missing = [...registered].filter((p) => !present.has(p));

@@ -19,7 +19,22 @@ export async function makeClips(dir: string, count: number, seconds: number): Pr
     const file = path.join(dir, `clip_${String(i + 1).padStart(3, '0')}.mp4`);
     const size = `${96 + 16 * (i % 5)}x${64 + 8 * (i % 4)}`;
     const source = `${sources[i % sources.length]}=duration=${seconds}:size=${size}:rate=${10 + (i % 3)}`;
-    await run(ffmpeg(), ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+    await run(ffmpeg(), [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      source,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      file,
+    ]);
     files.push(file);
   }
   return files;
@@ -37,7 +52,10 @@ export interface AnnotationsFile {
  * `videos` × `framesPerVideo` frames, each coded by coder_a and coder_b (every code set, so the
  * file imports without re-code entries), and `images` of the frames with a JPEG in framesDir.
  */
-export async function makeAnnotations(dir: string, options: { videos: number; framesPerVideo: number; images: number; seed: number }): Promise<AnnotationsFile> {
+export async function makeAnnotations(
+  dir: string,
+  options: { videos: number; framesPerVideo: number; images: number; seed: number },
+): Promise<AnnotationsFile> {
   const random = mulberry32(options.seed);
   const pov = ['1st person', '2nd person', '3rd person', 'no person'];
   const distance = ['Intimate', 'Personal', 'Social', 'Public'];
@@ -60,7 +78,17 @@ export async function makeAnnotations(dir: string, options: { videos: number; fr
   fs.mkdirSync(framesDir, { recursive: true });
   const images = Math.min(options.images, frameIds.length);
   if (images > 0) {
-    await run(ffmpeg(), ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=1', '-frames:v', String(images), path.join(framesDir, 'img_%05d.jpg')]);
+    await run(ffmpeg(), [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x90:rate=1',
+      '-frames:v',
+      String(images),
+      path.join(framesDir, 'img_%05d.jpg'),
+    ]);
     for (let i = 0; i < images; i++) {
       fs.renameSync(path.join(framesDir, `img_${String(i + 1).padStart(5, '0')}.jpg`), path.join(framesDir, `${frameIds[i]}.jpg`));
     }

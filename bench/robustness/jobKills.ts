@@ -114,7 +114,14 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
   /** A kill target: somewhere in the job's progress, sometimes at its very end (the owner's apply step). */
   const target = () => (random() < 0.2 ? 1 : 0.1 + 0.8 * random());
 
-  async function killMidJob(server: Server, socket: EventSocket, jobId: () => string | undefined, kind: string, at: number, where: string): Promise<KillOutcome> {
+  async function killMidJob(
+    server: Server,
+    socket: EventSocket,
+    jobId: () => string | undefined,
+    kind: string,
+    at: number,
+    where: string,
+  ): Promise<KillOutcome> {
     const hit = (event: FramelabEvent): JobSummary | null =>
       event.type === 'job.updated' &&
       (event.job.id === jobId() || (jobId() === undefined && event.job.kind === kind)) &&
@@ -139,7 +146,7 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     const tree = descendants(server.pid);
     await killHard(server);
     tally(kind).killed++;
-    const left = await waitUntil(() => stillRunning(tree).length === 0, 'the killed server\'s children to exit', 15_000).then(
+    const left = await waitUntil(() => stillRunning(tree).length === 0, "the killed server's children to exit", 15_000).then(
       () => [],
       () => stillRunning(tree),
     );
@@ -159,7 +166,10 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     } else if (job.status === 'succeeded') {
       tally(kind).finishedFirst++;
     } else {
-      f.check(false, `${where}: the ${kind} job is ${job.status} after the restart (${job.error?.message ?? 'no reason'}), not interrupted`);
+      f.check(
+        false,
+        `${where}: the ${kind} job is ${job.status} after the restart (${job.error?.message ?? 'no reason'}), not interrupted`,
+      );
     }
   }
 
@@ -172,7 +182,10 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
   /** A non-resumable job refuses to resume, clearly; it runs again from the start instead. */
   async function refusesResume(server: Server, jobId: string, where: string): Promise<void> {
     const reply = await call(server, 'jobs.resume', { jobId });
-    f.check(!reply.ok && reply.error.code === 'JOB_NOT_RESUMABLE', `${where}: jobs.resume of a non-resumable job answered ${JSON.stringify(reply)}`);
+    f.check(
+      !reply.ok && reply.error.code === 'JOB_NOT_RESUMABLE',
+      `${where}: jobs.resume of a non-resumable job answered ${JSON.stringify(reply)}`,
+    );
   }
 
   function noHalfFiles(home: string, where: string): void {
@@ -206,11 +219,20 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     ({ server, socket } = await restart(home));
     const importAfter = await jobAfterRestart(server, importId, 'media.import', where('media.import'));
     const videosAfterKill = (await callOk(server, 'videos.list')).videos.length;
-    f.check(videosAfterKill === 0 || videosAfterKill === clips.length, where(`media.import: ${videosAfterKill} of ${clips.length} videos registered after the kill (all or none)`));
+    f.check(
+      videosAfterKill === 0 || videosAfterKill === clips.length,
+      where(`media.import: ${videosAfterKill} of ${clips.length} videos registered after the kill (all or none)`),
+    );
     if (importAfter.status === 'interrupted') await refusesResume(server, importId, where('media.import'));
     const imported = await waitForJobEnd(server, await startJob(server, 'media.import', { paths: [clipsDir] }));
-    if (f.check(imported.status === 'succeeded', where(`media.import after the restart ended ${imported.status}: ${imported.error?.message}`))) tally('media.import').finishedAgain++;
-    f.check((await callOk(server, 'videos.list')).videos.length === clips.length, where('media.import: not every clip is registered after the second import'));
+    if (
+      f.check(imported.status === 'succeeded', where(`media.import after the restart ended ${imported.status}: ${imported.error?.message}`))
+    )
+      tally('media.import').finishedAgain++;
+    f.check(
+      (await callOk(server, 'videos.list')).videos.length === clips.length,
+      where('media.import: not every clip is registered after the second import'),
+    );
     options.log(`round ${round}: media.import killed at ${percent(outcome)}, found ${importAfter.status}`);
 
     // 2. Frame sampling, killed mid-way: no frame without its image, no stray temporary file; run again.
@@ -223,11 +245,19 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     noHalfFiles(home, where('frames.sample after the kill'));
     if (sampleAfter.status === 'interrupted') await refusesResume(server, sampleId, where('frames.sample'));
     const sampled = await waitForJobEnd(server, await startJob(server, 'frames.sample', { strategy }));
-    if (f.check(sampled.status === 'succeeded', where(`frames.sample after the restart ended ${sampled.status}: ${sampled.error?.message}`))) tally('frames.sample').finishedAgain++;
+    if (
+      f.check(sampled.status === 'succeeded', where(`frames.sample after the restart ended ${sampled.status}: ${sampled.error?.message}`))
+    )
+      tally('frames.sample').finishedAgain++;
     const frames = await callOk(server, 'frames.list', { limit: 1000 });
     const withoutImage = frames.frames.filter((fr: { image: string | null; thumb: string | null }) => !fr.image || !fr.thumb);
-    f.check(frames.total > 0 && withoutImage.length === 0, where(`frames.sample: ${withoutImage.length} of ${frames.total} frames without image or thumbnail`));
-    options.log(`round ${round}: frames.sample killed at ${percent(outcome)}, found ${sampleAfter.status}; ${frames.total} frames after the rerun`);
+    f.check(
+      frames.total > 0 && withoutImage.length === 0,
+      where(`frames.sample: ${withoutImage.length} of ${frames.total} frames without image or thumbnail`),
+    );
+    options.log(
+      `round ${round}: frames.sample killed at ${percent(outcome)}, found ${sampleAfter.status}; ${frames.total} frames after the rerun`,
+    );
 
     // 3. Integrity check (resumable), killed mid-way: it resumes from its checkpoint to a clean report.
     at = Math.min(target(), 0.9);
@@ -238,7 +268,12 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     if (checkAfter.status === 'interrupted') {
       await callOk(server, 'jobs.resume', { jobId: checkId });
       const resumed = await waitForJobEnd(server, checkId);
-      if (f.check(resumed.status === 'succeeded' && (resumed.result as { ok: boolean }).ok, where(`workspace.integrity resumed ended ${resumed.status} ${JSON.stringify(resumed.result ?? resumed.error)}`))) {
+      if (
+        f.check(
+          resumed.status === 'succeeded' && (resumed.result as { ok: boolean }).ok,
+          where(`workspace.integrity resumed ended ${resumed.status} ${JSON.stringify(resumed.result ?? resumed.error)}`),
+        )
+      ) {
         tally('workspace.integrity').finishedAgain++;
       }
     }
@@ -246,19 +281,31 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
 
     // 4. The job process alone, killed: the server lives on, the job is interrupted and resumes.
     const workerCheckId = await startJob(server, 'workspace.integrity', {});
-    await waitUntil(async () => {
-      const { job } = (await callOk(server, 'jobs.get', { jobId: workerCheckId })) as { job: JobSummary };
-      return job.status === 'running' && job.progress.fraction > 0.05 ? job : FINISHED.includes(job.status) ? job : null;
-    }, 'the integrity check to run', 60_000, 20);
+    await waitUntil(
+      async () => {
+        const { job } = (await callOk(server, 'jobs.get', { jobId: workerCheckId })) as { job: JobSummary };
+        return job.status === 'running' && job.progress.fraction > 0.05 ? job : FINISHED.includes(job.status) ? job : null;
+      },
+      'the integrity check to run',
+      60_000,
+      20,
+    );
     const workers = descendants(server.pid).filter(isJobProcess);
     workers.forEach((pid) => process.kill(pid, 'SIGKILL'));
     tally('job process').killed += workers.length;
     if (workers.length) {
       const afterWorkerKill = await waitForJobEnd(server, workerCheckId, 30_000);
-      if (f.check(afterWorkerKill.status === 'interrupted', where(`after its job process was killed the integrity job is ${afterWorkerKill.status}`))) tally('job process').interrupted++;
+      if (
+        f.check(
+          afterWorkerKill.status === 'interrupted',
+          where(`after its job process was killed the integrity job is ${afterWorkerKill.status}`),
+        )
+      )
+        tally('job process').interrupted++;
       await callOk(server, 'jobs.resume', { jobId: workerCheckId });
       const resumed = await waitForJobEnd(server, workerCheckId);
-      if (f.check(resumed.status === 'succeeded', where(`the integrity job resumed after its process was killed ended ${resumed.status}`))) tally('job process').finishedAgain++;
+      if (f.check(resumed.status === 'succeeded', where(`the integrity job resumed after its process was killed ended ${resumed.status}`)))
+        tally('job process').finishedAgain++;
     }
     f.check((await call(server, 'app.info')).ok, where('the server does not answer after its job process was killed'));
 
@@ -274,7 +321,12 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     allOrNothing(home, annotations, where('annotations.import after the kill'));
     noHalfFiles(home, where('annotations.import after the kill'));
     const again = await call(server, 'annotations.import', { file: annotations.file, framesDir: annotations.framesDir });
-    if (f.check(again.ok && again.value.errors.length === 0 && again.value.rows === annotations.rows, where(`annotations.import after the restart: ${JSON.stringify(again).slice(0, 300)}`))) {
+    if (
+      f.check(
+        again.ok && again.value.errors.length === 0 && again.value.rows === annotations.rows,
+        where(`annotations.import after the restart: ${JSON.stringify(again).slice(0, 300)}`),
+      )
+    ) {
       tally('annotations.import').finishedAgain++;
     }
     allOrNothing(home, annotations, where('annotations.import after the rerun'), true);
@@ -284,10 +336,16 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
     if (options.cliCheck) {
       const check = await runFramelab(['check', '--home', home, '--json']);
       const report = check.code === 0 ? JSON.parse(check.stdout).job?.result : null;
-      f.check(check.code === 0 && report?.ok === true, where(`framelab check exited ${check.code}: ${(check.stdout + check.stderr).trim().slice(0, 400)}`));
+      f.check(
+        check.code === 0 && report?.ok === true,
+        where(`framelab check exited ${check.code}: ${(check.stdout + check.stderr).trim().slice(0, 400)}`),
+      );
     } else {
       const check = await waitForJobEnd(server, await startJob(server, 'workspace.integrity', {}));
-      f.check(check.status === 'succeeded' && check.result?.ok === true, where(`the workspace check ended ${check.status}: ${JSON.stringify(check.result ?? check.error).slice(0, 400)}`));
+      f.check(
+        check.status === 'succeeded' && check.result?.ok === true,
+        where(`the workspace check ended ${check.status}: ${JSON.stringify(check.result ?? check.error).slice(0, 400)}`),
+      );
     }
     socket.close();
     const stopped = await stopServe(server);
@@ -304,12 +362,16 @@ export async function jobKills(options: JobKillsOptions): Promise<CampaignReport
       const allCodes = file.rows * 2; // two dimensions per row
       const all = frames === file.frames && codes === allCodes;
       const none = frames === 0 && codes === 0;
-      f.check(mustBeAll ? all : all || none, `${where}: ${frames} of ${file.frames} frames and ${codes} of ${allCodes} codes (all or nothing)`);
+      f.check(
+        mustBeAll ? all : all || none,
+        `${where}: ${frames} of ${file.frames} frames and ${codes} of ${allCodes} codes (all or nothing)`,
+      );
     });
   }
 
   for (const [kind, t] of Object.entries(tallies)) {
-    f.figures[kind] = `${t.killed} killed: ${t.interrupted} interrupted, ${t.finishedFirst} had just finished; ${t.finishedAgain} finished on resume/rerun`;
+    f.figures[kind] =
+      `${t.killed} killed: ${t.interrupted} interrupted, ${t.finishedFirst} had just finished; ${t.finishedAgain} finished on resume/rerun`;
   }
   f.figures['server restarts'] = restarts;
   f.figures['processes left running after a kill'] = orphansLeft;

@@ -106,7 +106,10 @@ export async function loadRun(options: LoadOptions): Promise<CampaignReport> {
   );
   const counts = received();
   const short = counts.filter((n) => n !== changedSaves);
-  f.check(short.length === 0, `${short.length} of ${sockets.length} sockets did not get exactly the ${changedSaves} codes events (got ${[...new Set(short)].join(', ')})`);
+  f.check(
+    short.length === 0,
+    `${short.length} of ${sockets.length} sockets did not get exactly the ${changedSaves} codes events (got ${[...new Set(short)].join(', ')})`,
+  );
   const dropped = sockets.filter((s) => s.closed()).length;
   f.check(dropped === 0, `${dropped} event sockets were closed by the server during the run`);
 

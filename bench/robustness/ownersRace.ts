@@ -60,8 +60,7 @@ export async function ownersRace(options: OwnersRaceOptions): Promise<CampaignRe
     const first = spawnFramelab(['serve', '--port', '0', '--home', home]);
     await sleep(offsetMs);
     const second = spawnFramelab(['serve', '--port', '0', '--home', home]);
-    const at = (proc: FramelabProcess) =>
-      listeningOrExit(proc, 90_000).then((endpoint) => ({ proc, endpoint, settledAt: Date.now() }));
+    const at = (proc: FramelabProcess) => listeningOrExit(proc, 90_000).then((endpoint) => ({ proc, endpoint, settledAt: Date.now() }));
     const outcomes = await Promise.all([at(first), at(second)]);
     const owners = outcomes.filter((o) => o.endpoint);
     const where = `round ${round} (second started ${offsetMs} ms after the first)`;
@@ -77,14 +76,23 @@ export async function ownersRace(options: OwnersRaceOptions): Promise<CampaignRe
     settleGaps.push(Math.abs(owner.settledAt - loser.settledAt));
     const message = loser.proc.stderr();
     if (
-      f.check(exit.code !== 0 && message.includes('HOME_LOCKED'), `${where}: the second process exited ${exit.code} without HOME_LOCKED: ${message.trim()}`) &&
-      f.check(message.includes(`pid ${owner.proc.pid}`), `${where}: HOME_LOCKED does not name the owner (pid ${owner.proc.pid}): ${message.trim()}`)
+      f.check(
+        exit.code !== 0 && message.includes('HOME_LOCKED'),
+        `${where}: the second process exited ${exit.code} without HOME_LOCKED: ${message.trim()}`,
+      ) &&
+      f.check(
+        message.includes(`pid ${owner.proc.pid}`),
+        `${where}: HOME_LOCKED does not name the owner (pid ${owner.proc.pid}): ${message.trim()}`,
+      )
     ) {
       refused++;
     }
 
     const info = await call(owner.endpoint!, 'app.info');
-    f.check(info.ok && info.value.home === home && info.value.mode === 'browser', `${where}: the owner does not answer app.info for its home: ${JSON.stringify(info)}`);
+    f.check(
+      info.ok && info.value.home === home && info.value.mode === 'browser',
+      `${where}: the owner does not answer app.info for its home: ${JSON.stringify(info)}`,
+    );
 
     if (killOwner) {
       await killHard(owner.proc);
@@ -112,7 +120,9 @@ export async function ownersRace(options: OwnersRaceOptions): Promise<CampaignRe
     } catch (err) {
       f.check(false, `${where}: the home does not open after the race: ${(err as Error).message}`);
     }
-    options.log(`round ${round}/${options.rounds}: offset ${offsetMs} ms, owner pid ${owner.proc.pid}, the other refused; owner ${killOwner ? 'killed' : 'stopped'}`);
+    options.log(
+      `round ${round}/${options.rounds}: offset ${offsetMs} ms, owner pid ${owner.proc.pid}, the other refused; owner ${killOwner ? 'killed' : 'stopped'}`,
+    );
     removeTempDir(parent);
   }
 

@@ -8,7 +8,11 @@ import { parseArgs } from 'node:util';
 import { CAMPAIGNS, type Size } from './campaigns';
 import type { CampaignReport, Log } from './harness';
 
-const loadNow = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
+const loadNow = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 
 function print(report: CampaignReport, seconds: number): void {
   const width = Math.max(...Object.keys(report.figures).map((k) => k.length));

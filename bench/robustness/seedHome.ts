@@ -46,7 +46,11 @@ export interface CodingSet {
 /** `frames` frames of one video, `coders` coders (coder_1, ...), every frame assigned to every coder. */
 export function seedCoding(home: string, options: { frames: number; coders: number }): CodingSet {
   return withFreshOpen(home, (core) => {
-    const frameIds = addFrames(core, 'vid_0001', Array.from({ length: options.frames }, (_, i) => i + 1));
+    const frameIds = addFrames(
+      core,
+      'vid_0001',
+      Array.from({ length: options.frames }, (_, i) => i + 1),
+    );
     const coderIds = Array.from({ length: options.coders }, (_, i) => `coder_${i + 1}`);
     for (const coderId of coderIds) upsertCoder(core.db, { coderId });
     assignFrames(core.db, { coderIds, overlap: { fraction: 1, seed: 1 } });

@@ -43,7 +43,17 @@ try {
 
 function seedCoding(count: number, size: string): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'framelab-seed-'));
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=1`, '-frames:v', String(count), path.join(work, 'f%03d.jpg')]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}:rate=1`,
+    '-frames:v',
+    String(count),
+    path.join(work, 'f%03d.jpg'),
+  ]);
   const at = new Date().toISOString();
   core.db.prepare('INSERT INTO videos (video_id, imported_at) VALUES (?, ?)').run('vid_0001', at);
   for (let i = 0; i < count; i++) {
@@ -63,13 +73,19 @@ function seedCoding(count: number, size: string): void {
 
 /** The first category of each dimension gets the first two coding frames as its examples. */
 function seedExamples(): void {
-  const frames = (core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT 2').all() as { frame_id: string }[]).map((r) => r.frame_id);
-  const firsts = core.db.prepare('SELECT min(id) AS id FROM categories WHERE retired_at IS NULL GROUP BY dimension').all() as { id: number }[];
+  const frames = (
+    core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT 2').all() as { frame_id: string }[]
+  ).map((r) => r.frame_id);
+  const firsts = core.db.prepare('SELECT min(id) AS id FROM categories WHERE retired_at IS NULL GROUP BY dimension').all() as {
+    id: number;
+  }[];
   for (const { id } of firsts) changeCodebook(core.db, { op: 'setExamples', categoryId: id, frameIds: frames });
 }
 
 function seedRecodes(count: number): void {
   const frames = core.db.prepare('SELECT frame_id FROM frames ORDER BY video_id, timestamp_s LIMIT ?').all(count) as { frame_id: string }[];
-  const insert = core.db.prepare("INSERT INTO recode_queue (frame_id, coder_id, dimension, reason, created_at) VALUES (?, 'coder_a', 'pov', 'blank cell in the seed', ?)");
+  const insert = core.db.prepare(
+    "INSERT INTO recode_queue (frame_id, coder_id, dimension, reason, created_at) VALUES (?, 'coder_a', 'pov', 'blank cell in the seed', ?)",
+  );
   for (const { frame_id } of frames) insert.run(frame_id, new Date().toISOString());
 }

@@ -18,7 +18,9 @@ const core = openCore({ home, mode: 'cli', launcher: nodeForkLauncher() });
 try {
   await seedInferModels(core, work);
   const clips = await makeClips(videos, 4);
-  process.stdout.write(`${JSON.stringify({ good: clips.good.map((f) => path.basename(f, '.mp4')), bad: clips.bad.map((f) => path.basename(f, '.mp4')) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ good: clips.good.map((f) => path.basename(f, '.mp4')), bad: clips.bad.map((f) => path.basename(f, '.mp4')) })}\n`,
+  );
 } finally {
   core.close();
   fs.rmSync(work, { recursive: true, force: true });

@@ -59,8 +59,8 @@ export function Unauthorized() {
     <main className="unauthorized">
       <h1>Framelab needs its token</h1>
       <p>
-        Open the address that <code>framelab serve</code> printed (it ends in <code>?token=…</code>). The token changes
-        every time the server starts.
+        Open the address that <code>framelab serve</code> printed (it ends in <code>?token=…</code>). The token changes every time the
+        server starts.
       </p>
     </main>
   );

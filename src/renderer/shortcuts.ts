@@ -28,7 +28,10 @@ const MOD = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ?
 
 /** As the ? sheet prints them (a KeyHint each: this file is also compiled without JSX, for its tests). */
 export function appChordHints(role: Role = LEAD): { keys: string[]; label: string }[] {
-  return [...APP_CHORDS.filter((c) => !c.area || areaAllowed(role, c.area)).map((c) => ({ keys: [`${MOD}+${c.combo}`], label: c.label })), { keys: ['?'], label: 'this sheet of every key' }];
+  return [
+    ...APP_CHORDS.filter((c) => !c.area || areaAllowed(role, c.area)).map((c) => ({ keys: [`${MOD}+${c.combo}`], label: c.label })),
+    { keys: ['?'], label: 'this sheet of every key' },
+  ];
 }
 
 function comboOf(event: KeyboardEvent): string {

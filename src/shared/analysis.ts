@@ -55,7 +55,10 @@ export const AnalysisConfig = z
     /** The video-level table, CSV or Parquet (relative to the config file). */
     data: z.string().min(1),
     id: columnName.default('video_id'),
-    outcomes: z.array(columnName).min(1).default([...DEFAULT_OUTCOMES]),
+    outcomes: z
+      .array(columnName)
+      .min(1)
+      .default([...DEFAULT_OUTCOMES]),
     predictors: z.array(columnName).min(1),
     controls: z.array(controlName).default([]),
     /** Theory-driven triples (or pairs): every lower-order term and the highest one, `a*b*c`. */

@@ -120,10 +120,14 @@ export interface AnnotationsImportPlan {
 const isPlan = (v: unknown): v is AnnotationsImportPlan => {
   const p = v as AnnotationsImportPlan;
   return (
-    typeof p === 'object' && p !== null && typeof p.fileName === 'string' && typeof p.replaceNewer === 'boolean' &&
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.fileName === 'string' &&
+    typeof p.replaceNewer === 'boolean' &&
     typeof p.historyMark === 'number' &&
     [p.dimensions, p.coders, p.videos, p.frames, p.assignments, p.codes, p.blanks, p.images].every(Array.isArray) &&
-    p.codes.every((c) => Array.isArray(c) && c.length === 10) && p.frames.every((f) => Array.isArray(f) && f.length === 4)
+    p.codes.every((c) => Array.isArray(c) && c.length === 10) &&
+    p.frames.every((f) => Array.isArray(f) && f.length === 4)
   );
 };
 

@@ -1,16 +1,40 @@
 import { z } from 'zod';
-import { AnalysisColumnsInput, AnalysisColumnsOutput, AnalysisRunDetail, AnalysisRunId, AnalysisRunSummary, EXPORT_FORMATS } from './analysis';
+import {
+  AnalysisColumnsInput,
+  AnalysisColumnsOutput,
+  AnalysisRunDetail,
+  AnalysisRunId,
+  AnalysisRunSummary,
+  EXPORT_FORMATS,
+} from './analysis';
 import { AnnotationsImportInput, AnnotationsImportReport, RecodeEntry, RecodeListInput } from './annotations';
 import { Coverage, Disagreement, GoldSnapshotSummary } from './gold';
 import { Codebook, CodebookChange, Coder, CoderId, CodingQueuePage, QueueFilter, QueuePage, SavedCodes } from './coding';
 import { JOB_KIND_NAMES, JobLogLine, JobStatus, JobSummary } from './jobs';
 import { FrameSummary, VideoSummary } from './media';
 import { IcrReport, IcrReportInput } from './icr';
-import { BucketEntry, BucketKind, ConflictEntry, ConnectionTest, SyncRound, SyncRunOutput, SyncSettings, SyncSettingsChange, SyncStatus } from './sync';
+import {
+  BucketEntry,
+  BucketKind,
+  ConflictEntry,
+  ConnectionTest,
+  SyncRound,
+  SyncRunOutput,
+  SyncSettings,
+  SyncSettingsChange,
+  SyncStatus,
+} from './sync';
 import { ModelId, ModelSummary } from './models';
 import { FinetuneRunSummary, FinetuneRunView } from './finetuneRuns';
 import { SuiteModelSummary, SuiteRunResult } from './suite';
-import { InferExportResult, InferFrameImage, InferOutputFolder, InferResultsInput, InferResultsView, InferVideoFrames } from './inferResults';
+import {
+  InferExportResult,
+  InferFrameImage,
+  InferOutputFolder,
+  InferResultsInput,
+  InferResultsView,
+  InferVideoFrames,
+} from './inferResults';
 import { DatasetPreview, DatasetPreviewInput, RunId, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from './suiteViews';
 import {
   AnalysesImportInput,
@@ -196,7 +220,8 @@ export const api = {
   }),
   'jobs.cancel': method({ summary: 'Cancel a queued or running job', input: JobRef, output: JobOut }),
   'jobs.pause': method({
-    summary: 'Pause a queued or running resumable job: it stops like a cancel, keeps its checkpoint, ends cancelled with code PAUSED; jobs.resume continues it',
+    summary:
+      'Pause a queued or running resumable job: it stops like a cancel, keeps its checkpoint, ends cancelled with code PAUSED; jobs.resume continues it',
     input: JobRef,
     output: JobOut,
   }),
@@ -234,7 +259,9 @@ export const api = {
   'codebook.history': method({
     summary: 'The codebook versions, newest first: what changed, when, by whom',
     input: NoInput,
-    output: z.object({ versions: z.array(z.object({ version: z.number(), createdAt: z.string(), change: z.string(), author: z.string().nullable() })) }),
+    output: z.object({
+      versions: z.array(z.object({ version: z.number(), createdAt: z.string(), change: z.string(), author: z.string().nullable() })),
+    }),
   }),
   'coders.list': method({ summary: 'Coder profiles', input: NoInput, output: z.object({ coders: z.array(Coder) }) }),
   'coders.upsert': method({
@@ -279,7 +306,8 @@ export const api = {
     output: z.object({ frameId: z.string(), unsure: z.boolean(), note: z.string() }),
   }),
   'annotations.import': method({
-    summary: "Import the lab's annotations.csv through the annotations.import job (progress as job events) and wait for its report: all of it, or with any bad row nothing; an older file keeps newer codes unless replaceNewer",
+    summary:
+      "Import the lab's annotations.csv through the annotations.import job (progress as job events) and wait for its report: all of it, or with any bad row nothing; an older file keeps newer codes unless replaceNewer",
     input: AnnotationsImportInput,
     output: AnnotationsImportReport,
   }),
@@ -364,19 +392,33 @@ export const api = {
     output: z.object({ runs: z.array(SuiteRunResult) }),
   }),
   'suite.predict': method({
-    summary: "Score a video with a saved run model: one of the run's rows (feature overrides allowed) or a new video from a metadata row, features and an embedding file or vector",
+    summary:
+      "Score a video with a saved run model: one of the run's rows (feature overrides allowed) or a new video from a metadata row, features and an embedding file or vector",
     input: z.strictObject({
       // Absent when `model` is a registry id (suite_7d_ridge@v3, or a name for its active version).
-      runId: z.string().regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123').optional(),
+      runId: z
+        .string()
+        .regex(/^suite-[0-9A-Za-z-]+$/, 'a run id such as suite-20250101T000000-abc123')
+        .optional(),
       model: z.string().min(1),
       videoId: z.string().min(1),
       features: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
       // A video the run never saw: its metadata row, its embedding (file or vector); absolute paths.
       metadata: z.string().min(1).optional(),
-      embeddings: z.strictObject({ path: z.string().min(1), ids: z.string().min(1).optional(), key: z.string().min(1).optional() }).optional(),
+      embeddings: z
+        .strictObject({ path: z.string().min(1), ids: z.string().min(1).optional(), key: z.string().min(1).optional() })
+        .optional(),
       embedding: z.array(z.number()).min(1).optional(),
     }),
-    output: z.object({ runId: z.string(), model: z.string(), registryId: z.string().nullable().optional(), videoId: z.string(), yPred: z.number(), viewsPred: z.number().nullable(), source: z.enum(['run', 'new']).optional() }),
+    output: z.object({
+      runId: z.string(),
+      model: z.string(),
+      registryId: z.string().nullable().optional(),
+      videoId: z.string(),
+      yPred: z.number(),
+      viewsPred: z.number().nullable(),
+      source: z.enum(['run', 'new']).optional(),
+    }),
   }),
   'suite.compare.export': method({
     summary: 'Writes the comparison of suite runs into OUT/comparison/ (runs.csv, models.csv, config_diffs.csv, comparison.json)',
@@ -394,7 +436,8 @@ export const api = {
     output: SuiteModelSummary,
   }),
   'suite.runDetail': method({
-    summary: 'One suite run for its screen: config, data summary, leaderboard with intervals, slices, curves, importance, predicted-vs-actual points',
+    summary:
+      'One suite run for its screen: config, data summary, leaderboard with intervals, slices, curves, importance, predicted-vs-actual points',
     input: z.strictObject({ runId: RunId }),
     output: SuiteRunDetail,
   }),
@@ -404,7 +447,8 @@ export const api = {
     output: SuiteCompare,
   }),
   'suite.dataset.preview': method({
-    summary: 'Dry run of the data step of a suite config (filter, dedupe, join, feature choice with the reason for each excluded column); trains nothing',
+    summary:
+      'Dry run of the data step of a suite config (filter, dedupe, join, feature choice with the reason for each excluded column); trains nothing',
     input: DatasetPreviewInput,
     output: DatasetPreview,
   }),
@@ -414,17 +458,20 @@ export const api = {
     output: SuiteLiveCurves,
   }),
   'analysis.runs': method({
-    summary: 'Finished outcome-analysis runs (run folders under the home), newest first, each in brief; a run itself is the analysis.run job (jobs.start)',
+    summary:
+      'Finished outcome-analysis runs (run folders under the home), newest first, each in brief; a run itself is the analysis.run job (jobs.start)',
     input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(100) }),
     output: z.object({ runs: z.array(AnalysisRunSummary) }),
   }),
   'analysis.runDetail': method({
-    summary: 'One analysis run for its screen: the config as run, the data summary, versions, every result, and the partial-dependence grids with their values',
+    summary:
+      'One analysis run for its screen: the config as run, the data summary, versions, every result, and the partial-dependence grids with their values',
     input: z.strictObject({ runId: AnalysisRunId }),
     output: AnalysisRunDetail,
   }),
   'analysis.columns': method({
-    summary: "A table's columns (with its joins) for the Analysis screen's pickers: type, missing and distinct values, and where each column comes from; fits nothing",
+    summary:
+      "A table's columns (with its joins) for the Analysis screen's pickers: type, missing and distinct values, and where each column comes from; fits nothing",
     input: AnalysisColumnsInput,
     output: AnalysisColumnsOutput,
   }),
@@ -434,7 +481,8 @@ export const api = {
     output: z.object({ snapshots: z.array(GoldSnapshotSummary) }),
   }),
   'gold.export': method({
-    summary: 'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note); never replacing a file unless overwrite',
+    summary:
+      'Write a gold snapshot as CSV (frame_id, video_id, timestamp_s, dimension, code, source, note); never replacing a file unless overwrite',
     input: z.strictObject({ snapshotId: z.string().min(1), out: z.string().min(1), overwrite: z.boolean().default(false) }),
     output: z.object({ rows: z.number().int(), file: z.string() }),
   }),
@@ -443,7 +491,11 @@ export const api = {
     input: NoInput,
     output: SyncStatus,
   }),
-  'sync.settings.get': method({ summary: 'Sync settings (bucket, object, prefixes, key file path; never a credential)', input: NoInput, output: SyncSettings }),
+  'sync.settings.get': method({
+    summary: 'Sync settings (bucket, object, prefixes, key file path; never a credential)',
+    input: NoInput,
+    output: SyncSettings,
+  }),
   'sync.settings.set': method({ summary: 'Change sync settings (the fields given)', input: SyncSettingsChange, output: SyncSettings }),
   'sync.test': method({
     summary: 'Test the connection to the bucket with these settings (or the saved ones); writes nothing',
@@ -484,7 +536,7 @@ export const api = {
     }),
   }),
   'infer.outputs': method({
-    summary: 'Output folders of this home\'s batch inference runs (infer.run jobs), newest first',
+    summary: "Output folders of this home's batch inference runs (infer.run jobs), newest first",
     input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }),
     output: z.object({ outputs: z.array(InferOutputFolder) }),
   }),
@@ -516,7 +568,12 @@ export const api = {
   'analysis.export': method({
     summary:
       "Write a finished analysis run's regression tables as journals print them (csv: long and wide; html; tex with booktabs) plus focal_interactions_full.csv and focal_interactions_pivot.csv into a folder; never replacing a file unless overwrite",
-    input: z.strictObject({ runId: AnalysisRunId, format: z.enum(EXPORT_FORMATS), out: z.string().trim().min(1), overwrite: z.boolean().default(false) }),
+    input: z.strictObject({
+      runId: AnalysisRunId,
+      format: z.enum(EXPORT_FORMATS),
+      out: z.string().trim().min(1),
+      overwrite: z.boolean().default(false),
+    }),
     output: z.object({ files: z.array(z.string()) }),
   }),
   'preference.analyses.import': method({
@@ -536,7 +593,8 @@ export const api = {
     output: AnalysisView,
   }),
   'preference.ratings.save': method({
-    summary: "Save a rating (overall and optional hook, pacing, payoff: 0–10 in 0.5 steps; a note): a new history entry that becomes the video's current rating by this rater; acknowledged after commit",
+    summary:
+      "Save a rating (overall and optional hook, pacing, payoff: 0–10 in 0.5 steps; a note): a new history entry that becomes the video's current rating by this rater; acknowledged after commit",
     input: RatingSaveInput,
     output: RatingSaved,
   }),
@@ -563,7 +621,8 @@ export const api = {
     output: RatingsImportReport,
   }),
   'preference.ratings.export': method({
-    summary: 'Write every rating (or only the current ones) as the ratings CSV, notes safe for spreadsheets; never replacing a file unless overwrite',
+    summary:
+      'Write every rating (or only the current ones) as the ratings CSV, notes safe for spreadsheets; never replacing a file unless overwrite',
     input: RatingsExportInput,
     output: RatingsExportResult,
   }),
@@ -574,7 +633,7 @@ export const api = {
   }),
   'preference.eligibility': method({
     summary:
-      "Which ratings a preference model learns from: the newest owner rating of each video whose analysis of the version (default: the newest) has feature_count ≥ minFeatures (100); the rest counted by reason with their video ids",
+      'Which ratings a preference model learns from: the newest owner rating of each video whose analysis of the version (default: the newest) has feature_count ≥ minFeatures (100); the rest counted by reason with their video ids',
     input: z.strictObject(EligibilityOptions.shape),
     output: EligibilityReport,
   }),
@@ -621,22 +680,26 @@ export const api = {
     output: PreferenceModelSummary,
   }),
   'preference.status': method({
-    summary: "Where the lab is on the spec's ladder (100/200/300/500 ratings), the eligible counts, the active model and whether a retrain is due and why",
+    summary:
+      "Where the lab is on the spec's ladder (100/200/300/500 ratings), the eligible counts, the active model and whether a retrain is due and why",
     input: NoInput,
     output: PreferenceStatus,
   }),
   'preference.score': method({
-    summary: "Score one video's stored analysis or an analysis file (import format) with the active model or modelId: score 0–10, confidence, the top 5 factors",
+    summary:
+      "Score one video's stored analysis or an analysis file (import format) with the active model or modelId: score 0–10, confidence, the top 5 factors",
     input: PreferenceScoreInput,
     output: PreferenceScoreResult,
   }),
   'preference.scores': method({
-    summary: "The score of every video with an analysis of the model's version (active model unless modelId), keyed by video_id; no model: model null and no scores",
+    summary:
+      "The score of every video with an analysis of the model's version (active model unless modelId), keyed by video_id; no model: model null and no scores",
     input: PreferenceScoresInput,
     output: PreferenceScoresResult,
   }),
   'preference.scoreAll': method({
-    summary: 'Score every analysed video into a CSV (video_id, model, analysis_version, score, confidence, coverage, top factors); never replacing a file unless overwrite',
+    summary:
+      'Score every analysed video into a CSV (video_id, model, analysis_version, score, confidence, coverage, top factors); never replacing a file unless overwrite',
     input: PreferenceScoreAllInput,
     output: PreferenceScoreAllResult,
   }),

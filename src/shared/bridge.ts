@@ -9,9 +9,7 @@ export const IPC_CHANNELS = { call: 'framelab:call', event: 'framelab:event', ch
  * it must keep) or a folder (a several-file export). The answer is the chosen absolute path,
  * or null when the person cancelled.
  */
-export type SavePathRequest =
-  | { kind: 'file'; defaultName: string; extension: string; title?: string }
-  | { kind: 'folder'; title?: string };
+export type SavePathRequest = { kind: 'file'; defaultName: string; extension: string; title?: string } | { kind: 'folder'; title?: string };
 
 /** The desktop app serves stored files (frame images) to its window under this scheme. */
 export const DESKTOP_FILE_SCHEME = 'framelab-file';

@@ -12,11 +12,7 @@ export const Level = z.enum(LEVELS);
 export const RESERVED_KEYS = ['z', 'u', 'n', 'j', 'k', ' '] as const;
 
 const nonBlank = (what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} cannot be empty`)
-    .max(80, `${what} is too long (80 characters at most)`);
+  z.string().trim().min(1, `${what} cannot be empty`).max(80, `${what} is too long (80 characters at most)`);
 
 export const Shortcut = z
   .string()
@@ -161,7 +157,12 @@ export const QueuePage = z.strictObject({
 });
 export type QueuePage = z.input<typeof QueuePage>;
 
-export const QueueCounts = z.object({ assigned: z.number().int(), done: z.number().int(), flagged: z.number().int(), recode: z.number().int() });
+export const QueueCounts = z.object({
+  assigned: z.number().int(),
+  done: z.number().int(),
+  flagged: z.number().int(),
+  recode: z.number().int(),
+});
 export type QueueCounts = z.infer<typeof QueueCounts>;
 
 export const CodingQueuePage = z.object({

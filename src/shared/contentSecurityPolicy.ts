@@ -33,4 +33,3 @@ export const CONTENT_SECURITY_POLICY = DIRECTIVES.map(([name, sources]) => `${na
 export const CONTENT_SECURITY_POLICY_META = DIRECTIVES.filter(([name]) => !HEADER_ONLY.has(name))
   .map(([name, sources]) => `${name} ${sources}`)
   .join('; ');
-

@@ -2,7 +2,21 @@ import type { JobLogLine, JobSummary } from './jobs';
 import type { SyncStatus } from './sync';
 
 /** Topics that `data.changed` announces; screens refetch what they show when theirs changes. */
-export type DataTopic = 'jobs' | 'workspace' | 'settings' | 'codebook' | 'coders' | 'assignments' | 'codes' | 'videos' | 'frames' | 'gold' | 'models' | 'analyses' | 'ratings' | 'preference';
+export type DataTopic =
+  | 'jobs'
+  | 'workspace'
+  | 'settings'
+  | 'codebook'
+  | 'coders'
+  | 'assignments'
+  | 'codes'
+  | 'videos'
+  | 'frames'
+  | 'gold'
+  | 'models'
+  | 'analyses'
+  | 'ratings'
+  | 'preference';
 
 /** The one event channel: every push from core to a UI or CLI is one of these. */
 export type FramelabEvent =

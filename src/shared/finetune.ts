@@ -142,7 +142,10 @@ export const FinetuneParams = z.object({
   baseModel: z.string().min(1),
   cv: z.enum(CV_CHOICES).default('loo'),
   /** The new version's name; default the base's number + 1 (v7 → v8). */
-  version: z.string().regex(/^v[0-9]+[a-z0-9_.-]*$/).optional(),
+  version: z
+    .string()
+    .regex(/^v[0-9]+[a-z0-9_.-]*$/)
+    .optional(),
   metric: ComparisonMetric.default('macro_f1'),
   /** Save v8 only when its gain's interval lies above no change (default: any gain, the lab's rule). */
   requireSignificant: z.boolean().default(false),

@@ -7,7 +7,24 @@ import type { ErrorInfo } from './errors';
  * better (see workspace/inputPaths.ts); this is the catch-all behind them. Pure (no Node
  * import): src/shared is bundled into the renderer too.
  */
-const WRITES = new Set(['mkdir', 'mkdtemp', 'rename', 'unlink', 'rmdir', 'rm', 'link', 'symlink', 'copyfile', 'cp', 'write', 'chmod', 'chown', 'utime', 'futime', 'ftruncate']);
+const WRITES = new Set([
+  'mkdir',
+  'mkdtemp',
+  'rename',
+  'unlink',
+  'rmdir',
+  'rm',
+  'link',
+  'symlink',
+  'copyfile',
+  'cp',
+  'write',
+  'chmod',
+  'chown',
+  'utime',
+  'futime',
+  'ftruncate',
+]);
 const READS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'access', 'readlink', 'realpath']);
 
 interface NodeFsError {
@@ -46,7 +63,9 @@ export function fsErrorInfo(err: unknown): ErrorInfo | null {
       return { code: 'NOT_FOUND', message: `${subject} does not exist. Check the path (and that its folder exists).`, details };
     case 'EACCES':
     case 'EPERM':
-      return invalid(`Cannot ${verbOf(e.syscall)} ${object}: permission denied. Check its permissions and its folder's, or choose another path.`);
+      return invalid(
+        `Cannot ${verbOf(e.syscall)} ${object}: permission denied. Check its permissions and its folder's, or choose another path.`,
+      );
     case 'EROFS':
       return invalid(`Cannot write ${object}: the file system is read-only. Choose a path on a writable disk.`);
     case 'EISDIR':

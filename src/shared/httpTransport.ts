@@ -74,7 +74,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       } catch (err) {
         return {
           ok: false,
-          error: { code: 'SERVER_UNREACHABLE', message: `Framelab at ${options.baseUrl} does not answer (${(err as Error).message}). Is it still running?` },
+          error: {
+            code: 'SERVER_UNREACHABLE',
+            message: `Framelab at ${options.baseUrl} does not answer (${(err as Error).message}). Is it still running?`,
+          },
         };
       }
       try {

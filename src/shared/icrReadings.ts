@@ -38,13 +38,17 @@ export function smallSampleWarning(unitsCompared: number, interval: readonly [nu
   const few = unitsCompared < SMALL_SAMPLE_UNITS;
   const wide = width !== null && width > SMALL_SAMPLE_WIDTH;
   if (!few && !wide) return null;
-  const why = [few ? `only ${unitsCompared} ${unitsCompared === 1 ? 'frame was' : 'frames were'} compared (fewer than ${SMALL_SAMPLE_UNITS})` : null, wide ? `α's 95% interval is ${width!.toFixed(2)} wide` : null]
+  const why = [
+    few ? `only ${unitsCompared} ${unitsCompared === 1 ? 'frame was' : 'frames were'} compared (fewer than ${SMALL_SAMPLE_UNITS})` : null,
+    wide ? `α's 95% interval is ${width!.toFixed(2)} wide` : null,
+  ]
     .filter(Boolean)
     .join(' and ');
   return `Read these figures as provisional: ${why}. Code more overlap frames before reporting them.`;
 }
 
-export const fmt = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '—' : value.toFixed(digits));
+export const fmt = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '—' : value.toFixed(digits);
 
 /**
  * The one sentence that says what the figures rest on: the overlap set, who is missing what,
@@ -55,11 +59,16 @@ export function denominatorSentence(report: Pick<IcrReport, 'unitsCompared' | 'c
   const missing = coverage
     ? Object.entries(coverage.missingByCoder)
         .filter(([, n]) => n > 0)
-        .map(([coder, n]) => `; ${n} missing a ${coverage.dimension} code from ${coder}${coverage.inRecodeQueue[coder] ? ` (${coverage.inRecodeQueue[coder]} in the re-code queue)` : ''}`)
+        .map(
+          ([coder, n]) =>
+            `; ${n} missing a ${coverage.dimension} code from ${coder}${coverage.inRecodeQueue[coder] ? ` (${coverage.inRecodeQueue[coder]} in the re-code queue)` : ''}`,
+        )
         .join('')
     : '';
   const rest = `the figures rest on the ${report.unitsCompared} ${report.unitsCompared === 1 ? 'frame' : 'frames'} with at least two codes, from ${report.coders} ${report.coders === 1 ? 'coder' : 'coders'}`;
-  return coverage ? `${coverage.codedByAll} of ${coverage.overlapFrames} overlap frames coded by every coder${missing}; ${rest}.` : `${rest[0]!.toUpperCase()}${rest.slice(1)}.`;
+  return coverage
+    ? `${coverage.codedByAll} of ${coverage.overlapFrames} overlap frames coded by every coder${missing}; ${rest}.`
+    : `${rest[0]!.toUpperCase()}${rest.slice(1)}.`;
 }
 
 /** Percent agreement in words about frames: with two coders it is the share of frames coded alike. */

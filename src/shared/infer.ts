@@ -54,7 +54,10 @@ export const InferParams = z.object({
    * at each checkpoint and at the end; a run with the same params restores the bucket's parts
    * first, so it resumes elsewhere too. With a gs:// outDir it may only name the same place.
    */
-  uploadTo: z.string().regex(/^gs:\/\/[^/]+/, 'uploadTo is gs://BUCKET/PREFIX').optional(),
+  uploadTo: z
+    .string()
+    .regex(/^gs:\/\/[^/]+/, 'uploadTo is gs://BUCKET/PREFIX')
+    .optional(),
   /** Keep bucket videos in the home's cache after use (by default a video downloaded by this run is deleted once its frames are decoded). */
   keepCache: z.boolean().optional(),
 });

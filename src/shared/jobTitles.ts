@@ -10,12 +10,17 @@ import { jobKinds, type JobKind } from './jobs';
 const MAX_DETAIL = 80;
 
 /** The last part of a path or gs:// URL (the part a person recognises). */
-export const baseName = (p: string): string => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || p;
+export const baseName = (p: string): string =>
+  p
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop() || p;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 /** "a, b and 3 more". */
-const few = (names: string[], shown = 2): string => (names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`);
+const few = (names: string[], shown = 2): string =>
+  names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 const field = (o: unknown, key: string): unknown => (o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined);
 
 const DETAILS: { [K in JobKind]?: (p: unknown) => string | null } = {
@@ -47,7 +52,9 @@ const DETAILS: { [K in JobKind]?: (p: unknown) => string | null } = {
     const models = list(field(p, 'models'));
     return videos ? `${baseName(videos)}${models.length ? ` with ${models.join(', ')}` : ''}` : null;
   },
-  'suite.run': (p) => str(field(field(p, 'config'), 'name')) ?? (str(field(field(p, 'config'), 'metadata')) ? baseName(str(field(field(p, 'config'), 'metadata'))!) : null),
+  'suite.run': (p) =>
+    str(field(field(p, 'config'), 'name')) ??
+    (str(field(field(p, 'config'), 'metadata')) ? baseName(str(field(field(p, 'config'), 'metadata'))!) : null),
   'suite.embedText': (p) => {
     const input = str(field(p, 'input'));
     const column = str(field(p, 'column'));
@@ -60,7 +67,9 @@ const DETAILS: { [K in JobKind]?: (p: unknown) => string | null } = {
   },
   'preference.analyses.import': (p) => (str(field(p, 'path')) ? baseName(str(field(p, 'path'))!) : null),
   'preference.train': (p) => str(field(p, 'model')),
-  'analysis.run': (p) => str(field(field(p, 'config'), 'name')) ?? (str(field(field(p, 'config'), 'data')) ? baseName(str(field(field(p, 'config'), 'data'))!) : null),
+  'analysis.run': (p) =>
+    str(field(field(p, 'config'), 'name')) ??
+    (str(field(field(p, 'config'), 'data')) ? baseName(str(field(field(p, 'config'), 'data'))!) : null),
 };
 
 export function jobTitle(kind: JobKind, params: unknown): string {

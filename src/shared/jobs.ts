@@ -4,7 +4,14 @@ import { FinetuneParams, FinetuneResult } from './finetune';
 import { InferParams, InferResult } from './infer';
 import { SuiteEmbedTextParams, SuiteEmbedTextResult, SuiteRunParams, SuiteRunResult, SuiteScoreParams, SuiteScoreResult } from './suite';
 import { AnnotationsImportInput, AnnotationsImportJobResult } from './annotations';
-import { ModelsExportParams, ModelsExportResult, ModelsImportParams, ModelsImportResult, ModelsPredictParams, ModelsPredictResult } from './models';
+import {
+  ModelsExportParams,
+  ModelsExportResult,
+  ModelsImportParams,
+  ModelsImportResult,
+  ModelsPredictParams,
+  ModelsPredictResult,
+} from './models';
 import { AnalysesImportInput, AnalysesImportJobResult } from './preference';
 import { AnalysisRunParams, AnalysisRunResult } from './analysis';
 import { PreferenceTrainParams, PreferenceTrainResult } from './preferenceWorkflow';
@@ -68,7 +75,8 @@ export const jobKinds = {
   },
   'annotations.import': {
     title: 'Import annotations',
-    description: "Reads the lab's annotations.csv and writes all of it, or with any bad row nothing; an older file never replaces newer codes unless asked.",
+    description:
+      "Reads the lab's annotations.csv and writes all of it, or with any bad row nothing; an older file never replaces newer codes unless asked.",
     params: AnnotationsImportInput,
     result: AnnotationsImportJobResult,
     resumable: false,
@@ -103,63 +111,71 @@ export const jobKinds = {
   },
   'models.export': {
     title: 'Export a model',
-    description: 'Writes a model as .pth (for the lab\'s scripts), safetensors with its sidecar, or ONNX.',
+    description: "Writes a model as .pth (for the lab's scripts), safetensors with its sidecar, or ONNX.",
     params: ModelsExportParams,
     result: ModelsExportResult,
     resumable: false,
   },
   'finetune.run': {
     title: 'Fine-tune a model',
-    description: 'Cross-validates the fine-tuning recipe on a gold snapshot, compares the new version with its base on the same folds, and saves it only if it is better.',
+    description:
+      'Cross-validates the fine-tuning recipe on a gold snapshot, compares the new version with its base on the same folds, and saves it only if it is better.',
     params: FinetuneParams,
     result: FinetuneResult,
     resumable: true,
   },
   'infer.run': {
     title: 'Batch inference',
-    description: 'Runs the frame classifiers over a folder of videos into per-frame and per-video prediction CSVs; resumes from its output folder.',
+    description:
+      'Runs the frame classifiers over a folder of videos into per-frame and per-video prediction CSVs; resumes from its output folder.',
     params: InferParams,
     result: InferResult,
     resumable: true,
   },
   'suite.run': {
     title: 'Train a model suite',
-    description: 'Loads a metadata table and embeddings, splits them leakage-safely, trains the suite\'s models and writes an immutable run folder with its leaderboard.',
+    description:
+      "Loads a metadata table and embeddings, splits them leakage-safely, trains the suite's models and writes an immutable run folder with its leaderboard.",
     params: SuiteRunParams,
     result: SuiteRunResult,
     resumable: false,
   },
   'suite.embedText': {
     title: 'Embed text',
-    description: 'Embeds a table\'s text column (e.g. titles) with a local sentence-transformer folder, reusing cached vectors, into an .npz or .npy with ids.',
+    description:
+      "Embeds a table's text column (e.g. titles) with a local sentence-transformer folder, reusing cached vectors, into an .npz or .npy with ids.",
     params: SuiteEmbedTextParams,
     result: SuiteEmbedTextResult,
     resumable: false,
   },
   'preference.analyses.import': {
     title: 'Import video analyses',
-    description: 'Reads the lab\'s analyses (a .json file per video, a .jsonl file, or a folder of them); each file imports whole or not at all, every copy is kept and the newest of a version is current.',
+    description:
+      "Reads the lab's analyses (a .json file per video, a .jsonl file, or a folder of them); each file imports whole or not at all, every copy is kept and the newest of a version is current.",
     params: AnalysesImportInput,
     result: AnalysesImportJobResult,
     resumable: false,
   },
   'preference.train': {
     title: 'Train a preference model',
-    description: "Evaluates a model of the owner's ratings (80/20 hold-out, 5-fold CV with selection inside every fold), fits it on every eligible rating and registers it as the next preference@v version; it is activated only when asked and advised.",
+    description:
+      "Evaluates a model of the owner's ratings (80/20 hold-out, 5-fold CV with selection inside every fold), fits it on every eligible rating and registers it as the next preference@v version; it is activated only when asked and advised.",
     params: PreferenceTrainParams,
     result: PreferenceTrainResult,
     resumable: false,
   },
   'analysis.run': {
     title: 'Run an outcome analysis',
-    description: 'Fits the log-OLS models (main, focal interactions, the exploratory pairwise screen), simple slopes, count models, GBM with partial dependence, LASSO and the model comparison on a video-level table, and writes an immutable run folder.',
+    description:
+      'Fits the log-OLS models (main, focal interactions, the exploratory pairwise screen), simple slopes, count models, GBM with partial dependence, LASSO and the model comparison on a video-level table, and writes an immutable run folder.',
     params: AnalysisRunParams,
     result: AnalysisRunResult,
     resumable: false,
   },
   'suite.score': {
     title: 'Score videos',
-    description: 'Scores every video of a metadata table with a saved suite model into a predictions CSV (video_id, y_pred, views_pred, error).',
+    description:
+      'Scores every video of a metadata table with a saved suite model into a predictions CSV (video_id, y_pred, views_pred, error).',
     params: SuiteScoreParams,
     result: SuiteScoreResult,
     resumable: false,
@@ -210,4 +226,5 @@ export type JobLogLine = z.infer<typeof JobLogLine>;
  * with this error code (no new status, so the jobs table and its readers are unchanged).
  */
 export const PAUSED_CODE = 'PAUSED' as const;
-export const isPaused = (job: Pick<JobSummary, 'status' | 'error'>): boolean => job.status === 'cancelled' && job.error?.code === PAUSED_CODE;
+export const isPaused = (job: Pick<JobSummary, 'status' | 'error'>): boolean =>
+  job.status === 'cancelled' && job.error?.code === PAUSED_CODE;

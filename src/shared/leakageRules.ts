@@ -76,7 +76,8 @@ export function leakageAllowProblems(allow: readonly string[], target: string, e
   const problems: string[] = [];
   for (const column of allow) {
     const key = column.toLowerCase();
-    if (isHardLeakage(column)) problems.push(`"${column}" is in the spec's hard leakage set and can never be a feature; remove it from leakageAllow.`);
+    if (isHardLeakage(column))
+      problems.push(`"${column}" is in the spec's hard leakage set and can never be a feature; remove it from leakageAllow.`);
     else if (key === target.toLowerCase()) problems.push(`"${column}" is the target; remove it from leakageAllow.`);
     else if (extra.has(key)) problems.push(`"${column}" is both in leakage and in leakageAllow; remove it from one of them.`);
     else if (!leakagePatternOf(column)) {

@@ -6,13 +6,9 @@ import { z } from 'zod';
  */
 export const MODEL_ID_PATTERN = /^([a-z][a-z0-9_]*)@(v[0-9]+[a-z0-9_.-]*)$/;
 
-export const ModelId = z
-  .string()
-  .regex(MODEL_ID_PATTERN, 'A model is named <dimension>@<version>, e.g. pov@v7.');
+export const ModelId = z.string().regex(MODEL_ID_PATTERN, 'A model is named <dimension>@<version>, e.g. pov@v7.');
 
-export const ModelVersion = z
-  .string()
-  .regex(/^v[0-9]+[a-z0-9_.-]*$/, 'A version looks like v7 or v8 (a "v", a number, optional suffix).');
+export const ModelVersion = z.string().regex(/^v[0-9]+[a-z0-9_.-]*$/, 'A version looks like v7 or v8 (a "v", a number, optional suffix).');
 
 export const Preprocessing = z.object({
   resize: z.number().int().positive(),

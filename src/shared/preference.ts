@@ -274,8 +274,12 @@ export interface AnalysesImportPlan {
 }
 
 const isPlan = (v: unknown): v is AnalysesImportPlan =>
-  typeof v === 'object' && v !== null && Array.isArray((v as AnalysesImportPlan).records) &&
-  (v as AnalysesImportPlan).records.every((r) => Array.isArray(r) && r.length === 7 && typeof r[0] === 'number' && typeof r[3] === 'string');
+  typeof v === 'object' &&
+  v !== null &&
+  Array.isArray((v as AnalysesImportPlan).records) &&
+  (v as AnalysesImportPlan).records.every(
+    (r) => Array.isArray(r) && r.length === 7 && typeof r[0] === 'number' && typeof r[3] === 'string',
+  );
 
 /** The job's result: the report, and the records the owner writes (then drops). */
 export const AnalysesImportJobResult = AnalysesImportReport.extend({

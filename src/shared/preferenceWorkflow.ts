@@ -35,7 +35,14 @@ export const EligibilityOptions = z.object({
 });
 export type EligibilityOptions = z.input<typeof EligibilityOptions>;
 
-export const EXCLUSION_REASONS = ['not an owner rating', 'older owner rating', 'no analysis', 'other analysis version', 'no feature_count', 'too few features'] as const;
+export const EXCLUSION_REASONS = [
+  'not an owner rating',
+  'older owner rating',
+  'no analysis',
+  'other analysis version',
+  'no feature_count',
+  'too few features',
+] as const;
 export const ExclusionReason = z.enum(EXCLUSION_REASONS);
 export type ExclusionReason = z.infer<typeof ExclusionReason>;
 
@@ -206,16 +213,18 @@ export const PreferenceStatus = z.object({
   next: z.object({ ratings: Count, step: z.string(), needed: Count }).nullable(),
   models: Count,
   active: PreferenceModelSummary.nullable(),
-  retrain: z.object({
-    due: z.boolean(),
-    reasons: z.array(z.string()),
-    /** Eligible owner ratings of videos the active model was not trained on. */
-    newRatings: Count,
-    /** The active model's MAE (0–1) on those ratings; null without any. */
-    recentMae: z.number().nullable(),
-    /** PSI of the active model's top features between its training videos and the new ones (empty without new ones). */
-    drift: z.array(FeatureDrift),
-  }).nullable(),
+  retrain: z
+    .object({
+      due: z.boolean(),
+      reasons: z.array(z.string()),
+      /** Eligible owner ratings of videos the active model was not trained on. */
+      newRatings: Count,
+      /** The active model's MAE (0–1) on those ratings; null without any. */
+      recentMae: z.number().nullable(),
+      /** PSI of the active model's top features between its training videos and the new ones (empty without new ones). */
+      drift: z.array(FeatureDrift),
+    })
+    .nullable(),
   lastSnapshot: CorrelationSnapshotSummary.nullable(),
 });
 export type PreferenceStatus = z.infer<typeof PreferenceStatus>;
@@ -248,5 +257,9 @@ export const PreferenceScoresResult = z.object({
 });
 export type PreferenceScoresResult = z.infer<typeof PreferenceScoresResult>;
 
-export const PreferenceScoreAllInput = z.strictObject({ modelId: z.string().min(1).optional(), out: z.string().min(1), overwrite: z.boolean().default(false) });
+export const PreferenceScoreAllInput = z.strictObject({
+  modelId: z.string().min(1).optional(),
+  out: z.string().min(1),
+  overwrite: z.boolean().default(false),
+});
 export const PreferenceScoreAllResult = z.object({ model: z.string(), rows: Count, file: z.string() });

@@ -5,7 +5,16 @@ import { leakageAllowProblems } from './leakageRules';
  * A suite run's configuration (the JSON file `framelab suite run CONFIG` reads). Relative
  * paths are resolved against the config file's folder before the job sees them.
  */
-export const SUITE_MODELS = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat', 'gbdt', 'concat_mlp', 'gated_fusion_mlp'] as const;
+export const SUITE_MODELS = [
+  'mean',
+  'guest_mean',
+  'ridge',
+  'ridge_guestnorm',
+  'ridge_guestfeat',
+  'gbdt',
+  'concat_mlp',
+  'gated_fusion_mlp',
+] as const;
 export const RANK_METRICS = ['rmse_log', 'mae_log', 'r2_log', 'rmse_raw', 'mae_raw', 'spearman'] as const;
 export type RankMetric = (typeof RANK_METRICS)[number];
 
@@ -71,12 +80,18 @@ export const SuiteConfig = z
       })
       .strict()
       .optional(),
-    target: z.object({ column: z.string().default('horizon_view_count'), transform: z.enum(['log1p', 'none']).default('log1p') }).strict().default({ column: 'horizon_view_count', transform: 'log1p' }),
+    target: z
+      .object({ column: z.string().default('horizon_view_count'), transform: z.enum(['log1p', 'none']).default('log1p') })
+      .strict()
+      .default({ column: 'horizon_view_count', transform: 'log1p' }),
     filter: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     dedupe: z.object({ by: z.string(), latest: z.string() }).strict().optional(),
     idColumn: z.string().default('video_id'),
     guestColumn: z.string().optional(),
-    features: z.object({ numeric: z.array(z.string()).optional(), categorical: z.array(z.string()).optional() }).strict().optional(),
+    features: z
+      .object({ numeric: z.array(z.string()).optional(), categorical: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
     /** Extra columns to treat as leakage (on top of the hard set). */
     leakage: z.array(z.string()).default([]),
     /**
@@ -151,7 +166,8 @@ export const SuiteConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['fusion', 'towerHidden'],
-        message: 'towerHidden applies only to the earlier two-layer towers ("towerNorm": false); the spec\'s towers (Linear → GELU → LayerNorm) have no hidden layer: remove towerHidden or set "towerNorm": false',
+        message:
+          'towerHidden applies only to the earlier two-layer towers ("towerNorm": false); the spec\'s towers (Linear → GELU → LayerNorm) have no hidden layer: remove towerHidden or set "towerNorm": false',
       });
     }
     for (const message of leakageAllowProblems(config.leakageAllow ?? [], config.target.column, config.leakage)) {

@@ -74,7 +74,17 @@ export const SuiteCompare = z.object({
 });
 export type SuiteCompare = z.infer<typeof SuiteCompare>;
 
-export const COLUMN_ROLES = ['target', 'numeric', 'categorical', 'guest', 'leakage', 'id', 'time', 'high_cardinality', 'not_selected'] as const;
+export const COLUMN_ROLES = [
+  'target',
+  'numeric',
+  'categorical',
+  'guest',
+  'leakage',
+  'id',
+  'time',
+  'high_cardinality',
+  'not_selected',
+] as const;
 export const ColumnRole = z.enum(COLUMN_ROLES);
 export type ColumnRole = z.infer<typeof ColumnRole>;
 
@@ -88,7 +98,13 @@ export const DatasetPreview = z.object({
   /** Rows a run would train and score on. */
   rows: z.number().int(),
   embeddings: z.object({ source: z.string(), count: z.number().int(), dim: z.number().int() }).nullable(),
-  target: z.object({ column: z.string(), transform: z.string(), mean: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
+  target: z.object({
+    column: z.string(),
+    transform: z.string(),
+    mean: z.number().nullable(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+  }),
   guests: z.number().int().nullable(),
   columns: z.array(
     z.object({

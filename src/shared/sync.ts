@@ -7,7 +7,15 @@ import { z } from 'zod';
  */
 
 /** Why a round could not reach the bucket; each has one message that says what to do. */
-export const SYNC_PROBLEMS = ['not-configured', 'no-credentials', 'bucket-missing', 'permission-denied', 'offline', 'contention', 'error'] as const;
+export const SYNC_PROBLEMS = [
+  'not-configured',
+  'no-credentials',
+  'bucket-missing',
+  'permission-denied',
+  'offline',
+  'contention',
+  'error',
+] as const;
 export const SyncProblem = z.enum(SYNC_PROBLEMS);
 export type SyncProblem = z.infer<typeof SyncProblem>;
 
@@ -38,7 +46,11 @@ const SettingsFields = {
   /** A service-account key file PATH; empty: application default credentials. Never its content. */
   keyFile: z.string().trim().max(4096),
   /** Minutes between automatic rounds; 0 turns the interval off. */
-  intervalMinutes: z.number().int().min(0).max(24 * 60),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   /** A round after each save (when the last round reached the bucket). */
   afterSave: z.boolean(),
 };

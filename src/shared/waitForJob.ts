@@ -17,13 +17,19 @@ export function waitForJob(client: Client, jobId: string, onUpdate?: (job: JobSu
       if (FINISHED_STATUSES.includes(event.job.status)) finish(event.job);
     });
     // The job may have finished before events started to flow.
-    client.eventsReady().then(() => client.call('jobs.get', { jobId })).then(({ job }) => {
-      if (FINISHED_STATUSES.includes(job.status)) finish(job);
-    }, (err) => {
-      if (done) return;
-      done = true;
-      unsubscribe();
-      reject(err);
-    });
+    client
+      .eventsReady()
+      .then(() => client.call('jobs.get', { jobId }))
+      .then(
+        ({ job }) => {
+          if (FINISHED_STATUSES.includes(job.status)) finish(job);
+        },
+        (err) => {
+          if (done) return;
+          done = true;
+          unsubscribe();
+          reject(err);
+        },
+      );
   });
 }

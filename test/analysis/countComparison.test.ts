@@ -16,7 +16,7 @@ describe('log-OLS vs NB per term', () => {
   const ols = fitOls(olsDesign, { cov: 'HC3' });
   const nb = fitNegativeBinomial(nbDesign);
 
-  it('one row per shared term (no Intercept, no alpha), in the OLS order, with both fits\' estimates and p', () => {
+  it("one row per shared term (no Intercept, no alpha), in the OLS order, with both fits' estimates and p", () => {
     expect(nb.converged).toBe(true);
     const rows = compareCountModels('views', ols, nb);
     expect(rows.map((r) => r.term)).toEqual(olsDesign.names.filter((t) => t !== 'Intercept'));
@@ -24,7 +24,12 @@ describe('log-OLS vs NB per term', () => {
       const o = ols.coefficients.find((c) => c.term === row.term)!;
       const c = nb.coefficients.find((x) => x.term === row.term)!;
       expect(row).toEqual({
-        outcome: 'views', term: row.term, olsEstimate: o.estimate, olsP: o.p, nbEstimate: c.estimate, nbP: c.p,
+        outcome: 'views',
+        term: row.term,
+        olsEstimate: o.estimate,
+        olsP: o.p,
+        nbEstimate: c.estimate,
+        nbP: c.p,
         sameDirection: o.estimate > 0 === c.estimate > 0,
         sameSignificance: o.p < 0.05 === c.p < 0.05,
       });

@@ -11,15 +11,27 @@ import { expectAllRelative, expectRelative } from './tolerance';
 const CONTROLS = ['duration_s', 'C(category)'];
 const MODELS = [
   { name: 'main', response: 'log1p(views)', py: 'np.log1p(views)', terms: ['Intercept', ...PREDICTORS, ...CONTROLS] },
-  { name: 'focal', response: 'log1p(views)', py: 'np.log1p(views)', terms: ['Intercept', 'color_entropy*avg_objects*text_area_ratio', 'gaze_at_camera_ratio', ...CONTROLS] },
+  {
+    name: 'focal',
+    response: 'log1p(views)',
+    py: 'np.log1p(views)',
+    terms: ['Intercept', 'color_entropy*avg_objects*text_area_ratio', 'gaze_at_camera_ratio', ...CONTROLS],
+  },
   // The rare category level lives in one test fold only: its dummy is all zero in that fold's training rows.
-  { name: 'rare level', response: 'log1p(likes)', py: 'np.log1p(likes)', terms: ['Intercept', 'color_entropy', 'avg_objects', 'C(category)'] },
+  {
+    name: 'rare level',
+    response: 'log1p(likes)',
+    py: 'np.log1p(likes)',
+    terms: ['Intercept', 'color_entropy', 'avg_objects', 'C(category)'],
+  },
 ];
 const K = 5;
 const SEED = 42;
 
 /** sklearn's out-of-fold predictions of LinearRegression without intercept on patsy's matrix, with our folds. */
-const SKLEARN_PY = PANDAS_PRELUDE + String.raw`
+const SKLEARN_PY =
+  PANDAS_PRELUDE +
+  String.raw`
 import patsy
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import cross_val_predict
@@ -48,32 +60,40 @@ function withRareLevel(base: ReturnType<typeof synthetic>) {
 }
 
 describe('cross-validated R² of OLS', () => {
-  it.skipIf(!pythonHas('sklearn', 'statsmodels', 'pandas'))('out-of-fold predictions, CV R² and per-fold R² match sklearn cross_val_predict(LinearRegression) on the same folds', () => {
-    const s = withRareLevel(synthetic(1200, 11));
-    const designs = MODELS.map((m) => buildDesign(s.table, { response: m.response, terms: m.terms }));
-    const folds = designs.map((d) => kFold(d.n, K, SEED));
-    const ref = JSON.parse(runPython(SKLEARN_PY, [jsonFile({ data: s.json, models: MODELS.map((m, k) => ({ ...m, folds: folds[k] })) })]));
-    MODELS.forEach((m, k) => {
-      const design = designs[k]!;
-      const r = ref[k];
-      expect(design.names, m.name).toEqual(r.names);
-      const cv = crossValidateOls(design, { folds: K, seed: SEED });
-      expect(cv.folds).toBe(K);
-      expectAllRelative(cv.oof, r.oof, 1e-9, `${m.name} oof`);
-      expectRelative(cv.cvR2, r.cvR2, 1e-9, `${m.name} cv R²`);
-      expectAllRelative(cv.foldR2, r.foldR2, 1e-9, `${m.name} fold R²`);
-      // Out of sample is below in sample (the in-sample R² of the same model).
-      expect(cv.cvR2).toBeLessThan(fitOls(design).r2);
-      folds[k]!.forEach((fold, f) => fold.test.forEach((row) => expect(cv.foldOf[row]).toBe(f)));
-      // Every model carries the rare level; a fold whose training rows lack it has an all-zero
-      // dummy there (by construction in "rare level", by the fold layout in the others).
-      expect(design.names).toContain('C(category)[T.zzz_rare]');
-      const rare = design.names.indexOf('C(category)[T.zzz_rare]');
-      const expected = folds[k]!.flatMap((fold, f) => (fold.train.every((row) => design.x[rare * design.n + row] === 0) ? [{ fold: f, columns: ['C(category)[T.zzz_rare]'] }] : []));
-      if (m.name === 'rare level') expect(expected).toEqual([{ fold: 2, columns: ['C(category)[T.zzz_rare]'] }]);
-      expect(cv.rankDeficient).toEqual(expected);
-    });
-  }, 120_000);
+  it.skipIf(!pythonHas('sklearn', 'statsmodels', 'pandas'))(
+    'out-of-fold predictions, CV R² and per-fold R² match sklearn cross_val_predict(LinearRegression) on the same folds',
+    () => {
+      const s = withRareLevel(synthetic(1200, 11));
+      const designs = MODELS.map((m) => buildDesign(s.table, { response: m.response, terms: m.terms }));
+      const folds = designs.map((d) => kFold(d.n, K, SEED));
+      const ref = JSON.parse(
+        runPython(SKLEARN_PY, [jsonFile({ data: s.json, models: MODELS.map((m, k) => ({ ...m, folds: folds[k] })) })]),
+      );
+      MODELS.forEach((m, k) => {
+        const design = designs[k]!;
+        const r = ref[k];
+        expect(design.names, m.name).toEqual(r.names);
+        const cv = crossValidateOls(design, { folds: K, seed: SEED });
+        expect(cv.folds).toBe(K);
+        expectAllRelative(cv.oof, r.oof, 1e-9, `${m.name} oof`);
+        expectRelative(cv.cvR2, r.cvR2, 1e-9, `${m.name} cv R²`);
+        expectAllRelative(cv.foldR2, r.foldR2, 1e-9, `${m.name} fold R²`);
+        // Out of sample is below in sample (the in-sample R² of the same model).
+        expect(cv.cvR2).toBeLessThan(fitOls(design).r2);
+        folds[k]!.forEach((fold, f) => fold.test.forEach((row) => expect(cv.foldOf[row]).toBe(f)));
+        // Every model carries the rare level; a fold whose training rows lack it has an all-zero
+        // dummy there (by construction in "rare level", by the fold layout in the others).
+        expect(design.names).toContain('C(category)[T.zzz_rare]');
+        const rare = design.names.indexOf('C(category)[T.zzz_rare]');
+        const expected = folds[k]!.flatMap((fold, f) =>
+          fold.train.every((row) => design.x[rare * design.n + row] === 0) ? [{ fold: f, columns: ['C(category)[T.zzz_rare]'] }] : [],
+        );
+        if (m.name === 'rare level') expect(expected).toEqual([{ fold: 2, columns: ['C(category)[T.zzz_rare]'] }]);
+        expect(cv.rankDeficient).toEqual(expected);
+      });
+    },
+    120_000,
+  );
 
   it('explicit folds give the same result as the seeded ones; a column collinear only in training is dropped and named', () => {
     const n = 40;
@@ -105,14 +125,35 @@ describe('cross-validated R² of OLS', () => {
   });
 
   it('refuses folds that cannot work, saying what to change', () => {
-    const design = buildDesign(tableOf({ y: [1, 3, 2, 5, 4, 6, 8, 7, 9, 12, 10, 11], x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13] }), { response: 'y', terms: ['Intercept', 'x'] });
+    const design = buildDesign(tableOf({ y: [1, 3, 2, 5, 4, 6, 8, 7, 9, 12, 10, 11], x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13] }), {
+      response: 'y',
+      terms: ['Intercept', 'x'],
+    });
     expect(() => crossValidateOls(design, { folds: 1 })).toThrow(/needs a whole number of folds ≥ 2; got 1/);
-    expect(() => crossValidateOls(design, { folds: 7 })).toThrow(/with 7 folds needs at least 14 complete rows \(2 per fold\); the model has 12/);
-    const overlapping = [{ train: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], test: [0, 1] }, { train: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], test: [1] }];
+    expect(() => crossValidateOls(design, { folds: 7 })).toThrow(
+      /with 7 folds needs at least 14 complete rows \(2 per fold\); the model has 12/,
+    );
+    const overlapping = [
+      { train: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], test: [0, 1] },
+      { train: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], test: [1] },
+    ];
     expect(() => crossValidateOls(design, { foldList: overlapping })).toThrow(/row 1 is in more than one test fold/);
-    const partial = [{ train: [6, 7, 8, 9, 10, 11], test: [0, 1, 2] }, { train: [0, 1, 2, 3, 4, 5], test: [6, 7, 8, 9, 10, 11] }];
+    const partial = [
+      { train: [6, 7, 8, 9, 10, 11], test: [0, 1, 2] },
+      { train: [0, 1, 2, 3, 4, 5], test: [6, 7, 8, 9, 10, 11] },
+    ];
     expect(() => crossValidateOls(design, { foldList: partial })).toThrow(/row 3 is in no test fold/);
-    const wide = buildDesign(tableOf({ y: [1, 3, 2, 5, 4, 6], a: [1, 2, 3, 4, 5, 7], b: [2, 1, 4, 3, 7, 5], c: [0, 1, 0, 2, 1, 1] }), { response: 'y', terms: ['Intercept', 'a', 'b', 'c'] });
-    expect(() => crossValidateOls(wide, { foldList: [{ train: [0, 1, 2], test: [3, 4, 5] }, { train: [3, 4, 5], test: [0, 1, 2] }] })).toThrow(/a training set of 3 rows cannot fit 4 coefficients/);
+    const wide = buildDesign(tableOf({ y: [1, 3, 2, 5, 4, 6], a: [1, 2, 3, 4, 5, 7], b: [2, 1, 4, 3, 7, 5], c: [0, 1, 0, 2, 1, 1] }), {
+      response: 'y',
+      terms: ['Intercept', 'a', 'b', 'c'],
+    });
+    expect(() =>
+      crossValidateOls(wide, {
+        foldList: [
+          { train: [0, 1, 2], test: [3, 4, 5] },
+          { train: [3, 4, 5], test: [0, 1, 2] },
+        ],
+      }),
+    ).toThrow(/a training set of 3 rows cannot fit 4 coefficients/);
   });
 });

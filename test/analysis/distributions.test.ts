@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chiSquareSf, digamma, gammaP, gammaQ, incompleteBeta, logBeta, logGamma, normalCdf, normalQuantile, normalSf,
-  studentTCdf, studentTQuantile, studentTSf, trigamma,
+  chiSquareSf,
+  digamma,
+  gammaP,
+  gammaQ,
+  incompleteBeta,
+  logBeta,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  normalSf,
+  studentTCdf,
+  studentTQuantile,
+  studentTSf,
+  trigamma,
 } from '../../src/main/core/analysis/distributions';
 import { pythonHas, runPython } from '../helpers/python';
 import { expectRelative } from './tolerance';
@@ -11,9 +23,36 @@ const ZS = [-38, -12, -8.3, -5, -3, -1.96, -1, -0.2, 0, 0.2, 1, 1.96, 3, 5, 8.3,
 const PS = [1e-300, 1e-20, 1e-8, 0.001, 0.025, 0.2, 0.5, 0.8, 0.975, 0.999, 1 - 1e-12];
 const DFS = [1, 2, 3, 5, 10, 30, 100, 1497, 15000];
 const TS = [-40, -6, -2.5, -1, -0.1, 0, 0.3, 1.7, 2.1, 4, 9, 60];
-const GAMMA_CASES = [[0.5, 0.01], [0.5, 3], [1, 1], [2.5, 0.7], [2.5, 8], [10, 3], [10, 25], [100, 90], [100, 130], [7500, 7400]] as const;
-const BETALN_CASES = [[0.5, 0.5], [2, 3], [7500, 0.5], [12, 40], [3, 15000], [1e4, 2e4], [0.01, 9.99]] as const;
-const BETA_CASES = [[0.1, 2, 3], [0.5, 0.5, 0.5], [0.9, 2, 3], [0.3, 10, 0.5], [0.99, 7500, 0.5], [0.2, 50, 60], [0.7, 1, 1]] as const;
+const GAMMA_CASES = [
+  [0.5, 0.01],
+  [0.5, 3],
+  [1, 1],
+  [2.5, 0.7],
+  [2.5, 8],
+  [10, 3],
+  [10, 25],
+  [100, 90],
+  [100, 130],
+  [7500, 7400],
+] as const;
+const BETALN_CASES = [
+  [0.5, 0.5],
+  [2, 3],
+  [7500, 0.5],
+  [12, 40],
+  [3, 15000],
+  [1e4, 2e4],
+  [0.01, 9.99],
+] as const;
+const BETA_CASES = [
+  [0.1, 2, 3],
+  [0.5, 0.5, 0.5],
+  [0.9, 2, 3],
+  [0.3, 10, 0.5],
+  [0.99, 7500, 0.5],
+  [0.2, 50, 60],
+  [0.7, 1, 1],
+] as const;
 
 const SCIPY_PY = String.raw`
 import json, sys
@@ -53,7 +92,11 @@ print(json.dumps(out))
 
 describe('distributions against scipy', () => {
   it.skipIf(!pythonHas('scipy'))('log-gamma, digamma, trigamma, normal, t, chi-square and the incomplete functions match scipy', () => {
-    const ref = JSON.parse(runPython(SCIPY_PY, [JSON.stringify({ xs: XS, zs: ZS, ps: PS, dfs: DFS, ts: TS, gamma: GAMMA_CASES, beta: BETA_CASES, betaln: BETALN_CASES })]));
+    const ref = JSON.parse(
+      runPython(SCIPY_PY, [
+        JSON.stringify({ xs: XS, zs: ZS, ps: PS, dfs: DFS, ts: TS, gamma: GAMMA_CASES, beta: BETA_CASES, betaln: BETALN_CASES }),
+      ]),
+    );
     XS.forEach((x, i) => {
       // log Γ is near 0 around 1 and 2: compare absolutely there, relatively elsewhere.
       expect(Math.abs(logGamma(x) - ref.lgamma[i]), `lgamma(${x})`).toBeLessThan(1e-13 * Math.max(1, Math.abs(ref.lgamma[i])));
@@ -76,7 +119,9 @@ describe('distributions against scipy', () => {
         expectRelative(studentTCdf(q, df), p, 1e-12, `t cdf(t ppf(${p}, ${df}))`);
       });
     });
-    [1, 2, 5, 30].forEach((k, j) => [0.01, 0.5, 1, 3.84, 10, 50, 400].forEach((x, i) => expectRelative(chiSquareSf(x, k), ref.chi2sf[j][i], 1e-12, `χ² sf(${x}, ${k})`)));
+    [1, 2, 5, 30].forEach((k, j) =>
+      [0.01, 0.5, 1, 3.84, 10, 50, 400].forEach((x, i) => expectRelative(chiSquareSf(x, k), ref.chi2sf[j][i], 1e-12, `χ² sf(${x}, ${k})`)),
+    );
     GAMMA_CASES.forEach(([a, x], i) => {
       expectRelative(gammaQ(a, x), ref.gammaincc[i], 1e-12, `Q(${a}, ${x})`);
       expectRelative(gammaP(a, x), ref.gammainc[i], 1e-12, `P(${a}, ${x})`);

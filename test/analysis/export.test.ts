@@ -12,7 +12,16 @@ import { journalTables } from '../../src/main/core/analysis/exportTables';
 import type { OlsResult } from '../../src/main/core/analysis/ols';
 import type { OlsModel } from '../../src/shared/analysis';
 import { FramelabError } from '../../src/shared/errors';
-import { FOCAL_TERMS, FORMULA_LEVEL, FORMULA_PREDICTOR, OUTCOMES, PAIRS, buildRunFixture, writeRunFolder, type RunFixture } from './runFixture';
+import {
+  FOCAL_TERMS,
+  FORMULA_LEVEL,
+  FORMULA_PREDICTOR,
+  OUTCOMES,
+  PAIRS,
+  buildRunFixture,
+  writeRunFolder,
+  type RunFixture,
+} from './runFixture';
 import { checkXml } from './xmlCheck';
 
 let fixture: RunFixture;
@@ -106,7 +115,10 @@ describe('analysis export', () => {
     expect(notes.join(' ')).toMatch(/heteroskedasticity-robust \(HC3\)/);
     expect(notes.join(' ')).toContain('* p < .05, ** p < .01, *** p < .001');
     // Some stars of each kind would be luck; at least the planted term's model has starred and unstarred cells.
-    const cells = wide.slice(1).flatMap((r) => r.slice(1)).filter((c) => /^−?\d/.test(c));
+    const cells = wide
+      .slice(1)
+      .flatMap((r) => r.slice(1))
+      .filter((c) => /^−?\d/.test(c));
     expect(cells.some((c) => c.endsWith('***'))).toBe(true);
     expect(cells.some((c) => /\d$/.test(c))).toBe(true);
 
@@ -160,10 +172,23 @@ describe('analysis export', () => {
   it('html: self-contained, escaped, one column per outcome, stars as superscripts, the screen marked exploratory', () => {
     const dir = out('html');
     const { files } = exportRun(runDir, 'html', dir, false);
-    expect(names(files)).toEqual(['ols_main.html', 'ols_interactions.html', 'ols_pairwise_interactions.html', 'focal_interactions_full.csv', 'focal_interactions_pivot.csv']);
+    expect(names(files)).toEqual([
+      'ols_main.html',
+      'ols_interactions.html',
+      'ols_pairwise_interactions.html',
+      'focal_interactions_full.csv',
+      'focal_interactions_pivot.csv',
+    ]);
     const html = fs.readFileSync(path.join(dir, 'ols_main.html'), 'utf8');
     expect(html).not.toMatch(/<script|<link|src=|href=|@import|url\(/i);
-    expect(checkXml(html.replace(/^<!doctype html>\n/, '').replace('<meta charset="utf-8">', '<meta charset="utf-8"/>').replace(/<meta name="viewport"[^>]*>/, '')).problems).toEqual([]);
+    expect(
+      checkXml(
+        html
+          .replace(/^<!doctype html>\n/, '')
+          .replace('<meta charset="utf-8">', '<meta charset="utf-8"/>')
+          .replace(/<meta name="viewport"[^>]*>/, ''),
+      ).problems,
+    ).toEqual([]);
     expect(html).toContain('C(category)[T.=HYPERLINK(&quot;http://x&quot;)]');
     const main = fixture.result.models.find((m) => m.spec === 'main' && m.outcome === 'likes')!;
     const c = fitOf(main).coefficients.find((x) => x.term === 'color_entropy')!;
@@ -193,12 +218,21 @@ describe('analysis export', () => {
   it('tex: booktabs rules, balanced braces, a cell per outcome on every row, TeX specials escaped, interactions with \\times', () => {
     const evil = writeModifiedRun('analysis-20260301T120000-tex', (m) => ({
       ...m,
-      coefficients: m.coefficients.map((k) => (k.term === 'has_text' ? { ...k, term: 'share_%&#$^~{}\\x' } : k.term === 'duration_s' ? { ...k, term: '[seconds]' } : k)),
+      coefficients: m.coefficients.map((k) =>
+        k.term === 'has_text' ? { ...k, term: 'share_%&#$^~{}\\x' } : k.term === 'duration_s' ? { ...k, term: '[seconds]' } : k,
+      ),
     }));
     const dir = out('tex');
     const { files } = exportRun(evil, 'tex', dir, false);
-    expect(names(files)).toEqual(['ols_main.tex', 'ols_interactions.tex', 'ols_pairwise_interactions.tex', 'focal_interactions_full.csv', 'focal_interactions_pivot.csv']);
-    for (const name of ['ols_main.tex', 'ols_interactions.tex', 'ols_pairwise_interactions.tex']) checkTex(fs.readFileSync(path.join(dir, name), 'utf8'), name);
+    expect(names(files)).toEqual([
+      'ols_main.tex',
+      'ols_interactions.tex',
+      'ols_pairwise_interactions.tex',
+      'focal_interactions_full.csv',
+      'focal_interactions_pivot.csv',
+    ]);
+    for (const name of ['ols_main.tex', 'ols_interactions.tex', 'ols_pairwise_interactions.tex'])
+      checkTex(fs.readFileSync(path.join(dir, name), 'utf8'), name);
     const main = fs.readFileSync(path.join(dir, 'ols_main.tex'), 'utf8');
     expect(main).toContain('share\\_\\%\\&\\#\\$\\textasciicircum{}\\textasciitilde{}\\{\\}\\textbackslash{}x & ');
     const focal = fs.readFileSync(path.join(dir, 'ols_interactions.tex'), 'utf8');
@@ -216,8 +250,14 @@ describe('analysis export', () => {
 
     // A table longer than a page (the lab's three triples) is a longtable with its header repeated and the notes last.
     const focalModels = fixture.result.models.filter((m) => m.spec === 'focal');
-    const threePanels = ['gaze_at_camera_ratio', 'has_text'].reduce((all, third) => [...all, ...focalModels.map((m) => ({ ...m, focal: ['color_entropy', 'avg_objects', third] }))], focalModels);
-    const long = tableTex(journalTables(threePanels).find((t) => t.name === 'ols_interactions')!, 'analysis-x');
+    const threePanels = ['gaze_at_camera_ratio', 'has_text'].reduce(
+      (all, third) => [...all, ...focalModels.map((m) => ({ ...m, focal: ['color_entropy', 'avg_objects', third] }))],
+      focalModels,
+    );
+    const long = tableTex(
+      journalTables(threePanels).find((t) => t.name === 'ols_interactions')!,
+      'analysis-x',
+    );
     checkTex(long, 'longtable');
     expect(long).toContain('\\begin{longtable}{l*{2}{c}}');
     for (const mark of ['\\endfirsthead', '\\endhead', '\\endfoot', '\\endlastfoot']) expect(long.split(mark).length, mark).toBe(2);
@@ -239,7 +279,9 @@ describe('analysis export', () => {
     }
     expect(refusal).toBeInstanceOf(FramelabError);
     expect((refusal as FramelabError).code).toBe('CONFLICT');
-    expect((refusal as FramelabError).message).toMatch(/already holds ols_main\.tex, ols_interactions\.tex, .*focal_interactions_pivot\.csv; pass overwrite/);
+    expect((refusal as FramelabError).message).toMatch(
+      /already holds ols_main\.tex, ols_interactions\.tex, .*focal_interactions_pivot\.csv; pass overwrite/,
+    );
     expect(fs.readFileSync(first.files[0]!, 'utf8')).toBe('edited by hand');
     const again = exportRun(runDir, 'tex', dir, true);
     expect(again.files).toEqual(first.files);
@@ -256,7 +298,9 @@ describe('analysis export', () => {
     expect(() => exportRun(runDir, 'csv', path.join(runDir, 'tables'), false)).toThrow(/inside the run folder; runs are immutable/);
     expect(fs.existsSync(path.join(runDir, 'tables'))).toBe(false);
     expect(() => exportRun(runDir, 'csv', 'relative/dir', false)).toThrow(/must be an absolute path/);
-    expect(() => analysisRunDirOf(home, 'analysis-20990101T000000-none')).toThrow(/no analysis run "analysis-20990101T000000-none" in .*runs\/analysis/);
+    expect(() => analysisRunDirOf(home, 'analysis-20990101T000000-none')).toThrow(
+      /no analysis run "analysis-20990101T000000-none" in .*runs\/analysis/,
+    );
     expect(() => analysisRunDirOf(home, '../../etc')).toThrow(/is not an analysis run id/);
     const unfinished = path.join(home, 'runs', 'analysis', 'analysis-20260301T130000-running');
     fs.mkdirSync(unfinished);
@@ -268,12 +312,20 @@ describe('analysis export', () => {
     const dir = out('cli');
     const globals = { home, json: true };
     const result = await analysisCommand.run(['export', '--run', fixture.result.runId, '--format', 'csv', '--out', dir], globals);
-    expect(result.value).toEqual({ files: expect.arrayContaining([path.join(dir, 'ols_main.csv'), path.join(dir, 'focal_interactions_pivot.csv')]) });
+    expect(result.value).toEqual({
+      files: expect.arrayContaining([path.join(dir, 'ols_main.csv'), path.join(dir, 'focal_interactions_pivot.csv')]),
+    });
     expect((result.value as { files: string[] }).files).toHaveLength(8);
     expect(result.text).toMatch(/^8 files written:\n {2}\//);
-    await expect(analysisCommand.run(['export', '--run', fixture.result.runId, '--format', 'csv', '--out', dir], globals)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(analysisCommand.run(['export', '--run', fixture.result.runId, '--format', 'docx', '--out', dir], globals)).rejects.toThrow(/--format must be one of csv, html, tex/);
-    await expect(analysisCommand.run(['export', '--run', 'not-a-run', '--format', 'csv', '--out', dir], globals)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      analysisCommand.run(['export', '--run', fixture.result.runId, '--format', 'csv', '--out', dir], globals),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(analysisCommand.run(['export', '--run', fixture.result.runId, '--format', 'docx', '--out', dir], globals)).rejects.toThrow(
+      /--format must be one of csv, html, tex/,
+    );
+    await expect(analysisCommand.run(['export', '--run', 'not-a-run', '--format', 'csv', '--out', dir], globals)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     await expect(analysisCommand.run(['export', '--format', 'csv'], globals)).rejects.toThrow(/needs --run, --format and --out/);
   });
 });

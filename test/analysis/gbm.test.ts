@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDesign } from '../../src/main/core/analysis/design';
-import { crossValidatedR2, fitGbm, gbmMatrixFromDesign, GBM_DEFAULT_RECIPE, type GbmMatrix, type GbmModel } from '../../src/main/core/analysis/gbm';
+import {
+  crossValidatedR2,
+  fitGbm,
+  gbmMatrixFromDesign,
+  GBM_DEFAULT_RECIPE,
+  type GbmMatrix,
+  type GbmModel,
+} from '../../src/main/core/analysis/gbm';
 import { partialDependence2d, pdpAxis, threeWayPdp, type Pdp2d } from '../../src/main/core/analysis/partialDependence';
 import { seededShuffle } from '../../src/main/core/random';
 import { FramelabError } from '../../src/shared/errors';
@@ -101,12 +108,22 @@ describe('GBM and partial dependence against python xgboost and sklearn', () => 
   const { x, y } = matrixOf(1000, 7);
   let cv: Awaited<ReturnType<typeof crossValidatedR2>>;
   let model: GbmModel;
-  let ref: { pred: number[]; boosterPred: number[]; pairs: OracleGrid[]; slices: (OracleGrid & { value: number })[]; oof: number[]; cvR2: number; foldR2: number[] };
+  let ref: {
+    pred: number[];
+    boosterPred: number[];
+    pairs: OracleGrid[];
+    slices: (OracleGrid & { value: number })[];
+    oof: number[];
+    cvR2: number;
+    foldR2: number[];
+  };
 
   beforeAll(async () => {
     // The oracle is part of the test, not optional: say what to install.
     if (!pythonHas('numpy', 'xgboost', 'sklearn.inspection')) {
-      throw new Error('/usr/bin/python3 lacks xgboost or sklearn, the oracles of this test: apt-get install -y python3-xgboost python3-sklearn');
+      throw new Error(
+        '/usr/bin/python3 lacks xgboost or sklearn, the oracles of this test: apt-get install -y python3-xgboost python3-sklearn',
+      );
     }
     cv = await crossValidatedR2(x, y, { folds: FOLDS, seed: 11, recipe: RECIPE });
     model = cv.model!;
@@ -129,7 +146,16 @@ describe('GBM and partial dependence against python xgboost and sklearn', () => 
   }, 240_000);
 
   it('uses the recipe it was given, as XGBoost params', () => {
-    expect(model.params).toMatchObject({ objective: 'reg:squarederror', tree_method: 'hist', eta: '0.05', max_depth: '4', min_child_weight: '5', subsample: '1', seed: '5', nthread: '1' });
+    expect(model.params).toMatchObject({
+      objective: 'reg:squarederror',
+      tree_method: 'hist',
+      eta: '0.05',
+      max_depth: '4',
+      min_child_weight: '5',
+      subsample: '1',
+      seed: '5',
+      nthread: '1',
+    });
     expect(model.rounds).toBe(300);
     expect(model.n).toBe(y.length);
   });
@@ -179,7 +205,7 @@ describe('GBM and partial dependence against python xgboost and sklearn', () => 
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
   });
 
-  it('the brute method (XGBoost predicting modified copies in chunks) gives the tree walk\'s numbers exactly', async () => {
+  it("the brute method (XGBoost predicting modified copies in chunks) gives the tree walk's numbers exactly", async () => {
     const sub = firstRows(x, 300);
     const trees = await partialDependence2d(model, sub, PAIRS[0]!);
     const brute = await partialDependence2d(model, sub, PAIRS[0]!, { method: 'brute' });
@@ -194,7 +220,12 @@ describe('GBM on the planted data', () => {
   it('(e) finds signal: cross-validated R² clearly positive, and near zero once the outcome is shuffled', async () => {
     const { x, y } = matrixOf(5000, 21);
     const planted = await crossValidatedR2(x, y, { folds: FOLDS, seed: 3, recipe: RECIPE, fitAll: false });
-    const shuffled = await crossValidatedR2(x, Float64Array.from(seededShuffle(Array.from(y), 9)), { folds: FOLDS, seed: 3, recipe: RECIPE, fitAll: false });
+    const shuffled = await crossValidatedR2(x, Float64Array.from(seededShuffle(Array.from(y), 9)), {
+      folds: FOLDS,
+      seed: 3,
+      recipe: RECIPE,
+      fitAll: false,
+    });
     expect(planted.model).toBeNull();
     expect(planted.cvR2).toBeGreaterThan(0.05);
     expect(Math.min(...planted.foldR2)).toBeGreaterThan(0);
@@ -208,7 +239,10 @@ describe('GBM input checks, progress and cancel', () => {
   const small = (n: number): { x: GbmMatrix; y: Float64Array } => {
     const a = Float64Array.from({ length: n }, (_, i) => (i * 7) % 11);
     const b = Float64Array.from({ length: n }, (_, i) => (i * 3) % 5);
-    return { x: { names: ['a', 'b'], columns: [a, b], ids: Array.from({ length: n }, (_, i) => `vid_${i}`) }, y: Float64Array.from({ length: n }, (_, i) => a[i]! + b[i]! * 0.5 + (i % 3)) };
+    return {
+      x: { names: ['a', 'b'], columns: [a, b], ids: Array.from({ length: n }, (_, i) => `vid_${i}`) },
+      y: Float64Array.from({ length: n }, (_, i) => a[i]! + b[i]! * 0.5 + (i % 3)),
+    };
   };
   const invalid = async (run: () => Promise<unknown>, message: RegExp): Promise<void> => {
     const err = await run().then(
@@ -222,14 +256,30 @@ describe('GBM input checks, progress and cancel', () => {
 
   it('(f) refuses too few rows for the folds, a constant outcome and non-finite values, saying what to do', async () => {
     const { x, y } = small(7);
-    await invalid(() => crossValidatedR2(x, y, { folds: 5 }), /GBM cross-validation with 5 folds needs at least 10 complete rows \(2 per fold\); the model has 7\. Use fewer folds or more data\./);
+    await invalid(
+      () => crossValidatedR2(x, y, { folds: 5 }),
+      /GBM cross-validation with 5 folds needs at least 10 complete rows \(2 per fold\); the model has 7\. Use fewer folds or more data\./,
+    );
     await invalid(() => crossValidatedR2(x, y, { folds: 1 }), /a whole number of folds ≥ 2; got 1/);
     await invalid(() => fitGbm(x, new Float64Array(7).fill(3)), /the outcome is constant \(3\) over all 7 rows/);
     const missing = { ...x, columns: [x.columns[0]!, Float64Array.from(x.columns[1]!, (v, i) => (i === 4 ? NaN : v))] };
-    await invalid(() => fitGbm(missing, y), /GBM column "b" has a missing or non-finite value \(NaN\) at row 5 \(vid_4\): pass complete rows/);
-    await invalid(() => fitGbm(x, Float64Array.from(y, (v, i) => (i === 2 ? Infinity : v))), /the outcome has a missing or non-finite value \(Infinity\) at row 3 \(vid_2\)/);
+    await invalid(
+      () => fitGbm(missing, y),
+      /GBM column "b" has a missing or non-finite value \(NaN\) at row 5 \(vid_4\): pass complete rows/,
+    );
+    await invalid(
+      () =>
+        fitGbm(
+          x,
+          Float64Array.from(y, (v, i) => (i === 2 ? Infinity : v)),
+        ),
+      /the outcome has a missing or non-finite value \(Infinity\) at row 3 \(vid_2\)/,
+    );
     await invalid(() => fitGbm({ names: ['a', 'a'], columns: x.columns }, y), /the column "a" twice/);
-    await invalid(() => fitGbm({ names: ['a', 'b'], columns: [x.columns[0]!, x.columns[1]!.subarray(0, 6)] }, y), /column "b" has 6 values for 7 outcome values/);
+    await invalid(
+      () => fitGbm({ names: ['a', 'b'], columns: [x.columns[0]!, x.columns[1]!.subarray(0, 6)] }, y),
+      /column "b" has 6 values for 7 outcome values/,
+    );
   });
 
   it('(f) refuses partial dependence over an unknown, repeated or degenerate variable', async () => {
@@ -239,7 +289,10 @@ describe('GBM input checks, progress and cancel', () => {
       await invalid(() => partialDependence2d(model, x, ['a', 'zz']), /"zz" is not one of the GBM's columns \(a, b\)/);
       await invalid(() => partialDependence2d(model, x, ['a', 'a']), /two different variables; got "a" twice/);
       await invalid(() => threeWayPdp(model, x, ['a', 'b', 'a']), /three different variables/);
-      await invalid(() => partialDependence2d(model, { names: ['b', 'a'], columns: [x.columns[1]!, x.columns[0]!] }, ['a', 'b']), /trained on columns \[a, b\]; the data has \[b, a\]/);
+      await invalid(
+        () => partialDependence2d(model, { names: ['b', 'a'], columns: [x.columns[1]!, x.columns[0]!] }, ['a', 'b']),
+        /trained on columns \[a, b\]; the data has \[b, a\]/,
+      );
       const gap = { names: x.names, columns: [Float64Array.from(x.columns[0]!, (v, i) => (i === 9 ? NaN : v)), x.columns[1]!] };
       await invalid(() => partialDependence2d(model, gap, ['a', 'b']), /column "a" has a missing or non-finite value \(NaN\) at row 10/);
     } finally {

@@ -27,7 +27,12 @@ const chromium = process.env.CHROMIUM_PATH;
 beforeAll(() => void (process.env.CHROMIUM_PATH = '/nonexistent/chromium'));
 afterAll(() => (chromium === undefined ? delete process.env.CHROMIUM_PATH : (process.env.CHROMIUM_PATH = chromium)));
 
-const quiet = (): AnalysisRunReporter => ({ progress: () => undefined, throwIfCancelled: () => undefined, cancelled: false, jobId: 'job_test' });
+const quiet = (): AnalysisRunReporter => ({
+  progress: () => undefined,
+  throwIfCancelled: () => undefined,
+  cancelled: false,
+  jobId: 'job_test',
+});
 
 /**
  * statsmodels on the CSV: for each model, smf.ols on the rows complete in its variables (the
@@ -70,22 +75,52 @@ print(json.dumps(out))
 `;
 
 interface Oracle {
-  models: ({ names: string[]; params: number[]; bse: number[]; stat: number[]; p: number[]; ciLow: number[]; ciHigh: number[]; n: number; r2: number; adjR2: number; aic: number } | null)[];
+  models: ({
+    names: string[];
+    params: number[];
+    bse: number[];
+    stat: number[];
+    p: number[];
+    ciLow: number[];
+    ciHigh: number[];
+    n: number;
+    r2: number;
+    adjR2: number;
+    aic: number;
+  } | null)[];
   screens: { outcome: string; pairs: [string, string][]; singular: [string, string][]; p: number[]; q: number[] }[];
 }
 
 function oracle(csv: string, outcomes: string[], cov: string, center: boolean): Oracle {
   const others = PREDICTORS.filter((p) => !(TRIPLE as readonly string[]).includes(p));
   const controlColumns = ['duration_s', 'category'];
-  const models = outcomes.map((outcome) => ({ outcome, rhs: [TRIPLE.join('*'), ...others, ...CONTROLS], variables: [...PREDICTORS, ...controlColumns], center: center ? [...TRIPLE] : [] }));
-  const spec = { csv, cov, center, outcomes, models, pairs: predictorPairs(PREDICTORS), predictors: PREDICTORS, controls: CONTROLS, controlColumns };
+  const models = outcomes.map((outcome) => ({
+    outcome,
+    rhs: [TRIPLE.join('*'), ...others, ...CONTROLS],
+    variables: [...PREDICTORS, ...controlColumns],
+    center: center ? [...TRIPLE] : [],
+  }));
+  const spec = {
+    csv,
+    cov,
+    center,
+    outcomes,
+    models,
+    pairs: predictorPairs(PREDICTORS),
+    predictors: PREDICTORS,
+    controls: CONTROLS,
+    controlColumns,
+  };
   const file = path.join(tempDir('oracle'), 'spec.json');
   fs.writeFileSync(file, JSON.stringify(spec));
   return JSON.parse(runPython(STATSMODELS_PY, [file]));
 }
 
 function expectModelEqual(model: OlsModel, ref: NonNullable<Oracle['models'][number]>, label: string): void {
-  expect(model.coefficients.map((c) => c.term), label).toEqual(ref.names);
+  expect(
+    model.coefficients.map((c) => c.term),
+    label,
+  ).toEqual(ref.names);
   expect(model.n).toBe(ref.n);
   const col = (k: 'estimate' | 'se' | 'stat' | 'p' | 'ciLow' | 'ciHigh') => model.coefficients.map((c) => c[k]);
   expectAllRelative(col('estimate'), ref.params, 1e-6, `${label} estimate`);
@@ -107,8 +142,20 @@ function expectScreen(result: AnalysisRunResult, ref: Oracle['screens'][number])
   // The synthetic table has text measures that are 0 without text: has_text × them is not estimable.
   expect(skipped.length).toBeGreaterThan(0);
   for (const s of skipped) expect(s.reason).toMatch(/singular/);
-  expectAllRelative(screen.map((m) => m.interaction!.p), ref.p, 1e-6, `${ref.outcome} screen p`, 1e-12);
-  expectAllRelative(screen.map((m) => m.interaction!.q!), ref.q, 1e-6, `${ref.outcome} screen q`, 1e-12);
+  expectAllRelative(
+    screen.map((m) => m.interaction!.p),
+    ref.p,
+    1e-6,
+    `${ref.outcome} screen p`,
+    1e-12,
+  );
+  expectAllRelative(
+    screen.map((m) => m.interaction!.q!),
+    ref.q,
+    1e-6,
+    `${ref.outcome} screen q`,
+    1e-12,
+  );
 }
 
 const records = (file: string) => {
@@ -133,7 +180,20 @@ describe('an analysis run on the synthetic table', () => {
       expect(result.runId).toMatch(/^analysis-\d{8}T\d{6}-[0-9a-f]{6}$/);
       expect(result.runDir).toBe(runDir);
       expect(fs.readdirSync(analysisRunsDir(home))).toEqual([result.runId]);
-      for (const f of ['config.json', 'run.json', 'data_summary.json', 'versions.json', 'result.json', 'models.csv', 'pairwise_screen.csv', 'count_models.csv', 'overdispersion.csv', 'count_comparison.csv', 'simple_slopes.csv', 'comparison.csv']) {
+      for (const f of [
+        'config.json',
+        'run.json',
+        'data_summary.json',
+        'versions.json',
+        'result.json',
+        'models.csv',
+        'pairwise_screen.csv',
+        'count_models.csv',
+        'overdispersion.csv',
+        'count_comparison.csv',
+        'simple_slopes.csv',
+        'comparison.csv',
+      ]) {
         expect(fs.existsSync(path.join(runDir, f)), f).toBe(true);
       }
       expect(fs.statSync(path.join(runDir, 'result.json')).mode & 0o222).toBe(0);
@@ -145,7 +205,9 @@ describe('an analysis run on the synthetic table', () => {
       expect(readAnalysisConfig(path.join(runDir, 'config.json'))).toEqual(config);
       const versions = JSON.parse(fs.readFileSync(path.join(runDir, 'versions.json'), 'utf8'));
       expect(Object.keys(versions)).toEqual(expect.arrayContaining(['framelab', 'node', '@duckdb/node-api', 'xgboost']));
-      expect(listAnalysisRuns(home).map((r) => [r.runId, r.models, r.rows, r.name])).toEqual([[result.runId, result.models.length, 500, 'synthetic']]);
+      expect(listAnalysisRuns(home).map((r) => [r.runId, r.models, r.rows, r.name])).toEqual([
+        [result.runId, result.models.length, 500, 'synthetic'],
+      ]);
       // Progress named each model.
       expect(stages).toContain('views: OLS focal color_entropy×avg_objects×text_area_ratio (2/23)');
       expect(stages.some((s) => s.startsWith('shares: GBM'))).toBe(true);
@@ -186,20 +248,63 @@ describe('an analysis run on the synthetic table', () => {
       expect(Object.keys(threeWay.levels).sort()).toEqual(['avg_objects', 'text_area_ratio']);
 
       // Count models and the comparison: every figure in its own row, in-sample apart from cross-validated.
-      expect(result.countModels.map((c) => `${c.outcome}:${c.family}`)).toEqual(['views:poisson', 'views:negbin', 'likes:poisson', 'likes:negbin', 'shares:poisson', 'shares:negbin']);
+      expect(result.countModels.map((c) => `${c.outcome}:${c.family}`)).toEqual([
+        'views:poisson',
+        'views:negbin',
+        'likes:poisson',
+        'likes:negbin',
+        'shares:poisson',
+        'shares:negbin',
+      ]);
       expect(result.overdispersion.every((o) => o.ratio! > 1 && o.lrP! < 0.05)).toBe(true);
       expect(result.countComparison.length).toBeGreaterThan(0);
       for (const row of result.comparison) expect(row.kind).toBe(row.metric === 'cv_r2' ? 'cross_validated' : 'in_sample');
-      expect(result.comparison.filter((r) => r.outcome === 'views').map((r) => `${r.model}:${r.metric}`).sort()).toEqual(
-        ['gbm:cv_r2', 'lasso:cv_r2', 'lasso:train_r2', 'negbin:pseudo_r2', 'ols_focal:adj_r2', 'ols_focal:cv_r2', 'ols_main:adj_r2', 'ols_main:cv_r2'].sort(),
+      expect(
+        result.comparison
+          .filter((r) => r.outcome === 'views')
+          .map((r) => `${r.model}:${r.metric}`)
+          .sort(),
+      ).toEqual(
+        [
+          'gbm:cv_r2',
+          'lasso:cv_r2',
+          'lasso:train_r2',
+          'negbin:pseudo_r2',
+          'ols_focal:adj_r2',
+          'ols_focal:cv_r2',
+          'ols_main:adj_r2',
+          'ols_main:cv_r2',
+        ].sort(),
       );
       // One focal triple: "OLS + focal interactions" in the comparison is that focal model.
-      expect(result.comparison.find((r) => r.outcome === 'views' && r.model === 'ols_focal' && r.metric === 'adj_r2')!.value).toBe(views.adjR2);
-      expect(result.gbm.map((g) => [g.outcome, g.folds])).toEqual([['views', 3], ['likes', 3], ['shares', 3]]);
+      expect(result.comparison.find((r) => r.outcome === 'views' && r.model === 'ols_focal' && r.metric === 'adj_r2')!.value).toBe(
+        views.adjR2,
+      );
+      expect(result.gbm.map((g) => [g.outcome, g.folds])).toEqual([
+        ['views', 3],
+        ['likes', 3],
+        ['shares', 3],
+      ]);
 
       // models.csv: every coefficient once, the same numbers as result.json.
       const rows = records(path.join(runDir, 'models.csv'));
-      expect(rows[0]).toEqual(['outcome', 'spec', 'focal', 'exploratory', 'term', 'estimate', 'se', 'stat', 'p', 'ci_low', 'ci_high', 'n', 'dropped', 'r2', 'adj_r2']);
+      expect(rows[0]).toEqual([
+        'outcome',
+        'spec',
+        'focal',
+        'exploratory',
+        'term',
+        'estimate',
+        'se',
+        'stat',
+        'p',
+        'ci_low',
+        'ci_high',
+        'n',
+        'dropped',
+        'r2',
+        'adj_r2',
+      ]);
       const flat = result.models.flatMap((m) => m.coefficients.map((c) => ({ m, c })));
       expect(rows.length - 1).toBe(flat.length);
       flat.forEach(({ m, c }, i) => {
@@ -237,22 +342,31 @@ describe('an analysis run on the synthetic table', () => {
     120_000,
   );
 
-  it.skipIf(!pythonHas('statsmodels', 'pandas', 'patsy'))('nonrobust SEs (t with the residual df) and mean-centred focal predictors equal statsmodels on the centred rows', async () => {
-    const dir = tempDir('analysis-data');
-    const home = tempDir('analysis-home');
-    const { configFile, dataFile } = writeRunInputs(dir, { n: 400, seed: 5, config: { outcomes: ['views', 'likes'], se: 'nonrobust', center: true, gbm: null, lasso: null, countModels: false } });
-    const result = await runAnalysis({ config: readAnalysisConfig(configFile), configFile }, home, quiet());
-    const ref = oracle(dataFile, ['views', 'likes'], 'nonrobust', true);
-    ['views', 'likes'].forEach((outcome, k) => {
-      const focal = result.models.find((m) => m.outcome === outcome && m.spec === 'focal')!;
-      expect(focal.statName).toBe('t');
-      expectModelEqual(focal, ref.models[k]!, `${outcome} focal centred`);
-      expectScreen(result, ref.screens[k]!);
-    });
-    // Centred: the slopes' moderator values sit around 0 (mean level exactly 0 up to rounding).
-    for (const s of result.simpleSlopes.filter((x) => Object.values(x.levels).every((l) => l === 'mean'))) for (const v of Object.values(s.at)) expect(Math.abs(v)).toBeLessThan(1e-12);
-    expect(result.countModels).toEqual([]);
-    expect(result.gbm).toEqual([]);
-    expect(result.pdp).toEqual([]);
-  }, 90_000);
+  it.skipIf(!pythonHas('statsmodels', 'pandas', 'patsy'))(
+    'nonrobust SEs (t with the residual df) and mean-centred focal predictors equal statsmodels on the centred rows',
+    async () => {
+      const dir = tempDir('analysis-data');
+      const home = tempDir('analysis-home');
+      const { configFile, dataFile } = writeRunInputs(dir, {
+        n: 400,
+        seed: 5,
+        config: { outcomes: ['views', 'likes'], se: 'nonrobust', center: true, gbm: null, lasso: null, countModels: false },
+      });
+      const result = await runAnalysis({ config: readAnalysisConfig(configFile), configFile }, home, quiet());
+      const ref = oracle(dataFile, ['views', 'likes'], 'nonrobust', true);
+      ['views', 'likes'].forEach((outcome, k) => {
+        const focal = result.models.find((m) => m.outcome === outcome && m.spec === 'focal')!;
+        expect(focal.statName).toBe('t');
+        expectModelEqual(focal, ref.models[k]!, `${outcome} focal centred`);
+        expectScreen(result, ref.screens[k]!);
+      });
+      // Centred: the slopes' moderator values sit around 0 (mean level exactly 0 up to rounding).
+      for (const s of result.simpleSlopes.filter((x) => Object.values(x.levels).every((l) => l === 'mean')))
+        for (const v of Object.values(s.at)) expect(Math.abs(v)).toBeLessThan(1e-12);
+      expect(result.countModels).toEqual([]);
+      expect(result.gbm).toEqual([]);
+      expect(result.pdp).toEqual([]);
+    },
+    90_000,
+  );
 });

@@ -22,17 +22,24 @@ afterEach(runCleanup);
 const env = cliEnv({ CHROMIUM_PATH: '/nonexistent/chromium' });
 
 describe('framelab analysis (CLI, job process)', () => {
-  it('runs a config as an analysis.run job and prints the result JSON of issue 18; lists the run; reads a table\'s columns', async () => {
+  it("runs a config as an analysis.run job and prints the result JSON of issue 18; lists the run; reads a table's columns", async () => {
     const home = tempDir();
     const dir = tempDir('analysis-data');
-    const { configFile, dataFile } = writeRunInputs(dir, { n: 300, config: { outcomes: ['views', 'likes'], pairwise: false, gbm: { folds: 2, pdpPairs: [], grid: 4, rounds: 10 }, lasso: null } });
+    const { configFile, dataFile } = writeRunInputs(dir, {
+      n: 300,
+      config: { outcomes: ['views', 'likes'], pairwise: false, gbm: { folds: 2, pdpPairs: [], grid: 4, rounds: 10 }, lasso: null },
+    });
     const res = await runCli(['--home', home, '--json', 'analysis', 'run', '--config', configFile], { env, timeoutMs: 150_000 });
     expect(res.code, res.stderr).toBe(0);
     const out = singleJsonLine(res.stdout);
     // The keys issue 18 item 7 names, at every level.
-    expect(Object.keys(out)).toEqual(expect.arrayContaining(['runId', 'runDir', 'models', 'countModels', 'overdispersion', 'simpleSlopes', 'gbm', 'comparison']));
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining(['runId', 'runDir', 'models', 'countModels', 'overdispersion', 'simpleSlopes', 'gbm', 'comparison']),
+    );
     expect(out.runDir).toBe(path.join(home, 'runs', 'analysis', out.runId));
-    expect(Object.keys(out.models[0])).toEqual(expect.arrayContaining(['outcome', 'spec', 'focal', 'n', 'dropped', 'r2', 'adjR2', 'aic', 'coefficients']));
+    expect(Object.keys(out.models[0])).toEqual(
+      expect.arrayContaining(['outcome', 'spec', 'focal', 'n', 'dropped', 'r2', 'adjR2', 'aic', 'coefficients']),
+    );
     expect(Object.keys(out.models[0].coefficients[0]).sort()).toEqual(['ciHigh', 'ciLow', 'estimate', 'p', 'se', 'stat', 'term']);
     expect(out.models.map((m: { outcome: string; spec: string; focal: string[] | null }) => [m.outcome, m.spec, m.focal])).toEqual([
       ['views', 'main', null],
@@ -40,19 +47,40 @@ describe('framelab analysis (CLI, job process)', () => {
       ['likes', 'main', null],
       ['likes', 'focal', ['color_entropy', 'avg_objects', 'text_area_ratio']],
     ]);
-    expect(Object.keys(out.countModels[0])).toEqual(expect.arrayContaining(['outcome', 'family', 'converged', 'alpha', 'llf', 'aic', 'coefficients']));
-    expect(Object.keys(out.overdispersion[0])).toEqual(expect.arrayContaining(['outcome', 'mean', 'variance', 'ratio', 'zeroShare', 'lrStatistic', 'lrP']));
-    expect(Object.keys(out.simpleSlopes[0])).toEqual(expect.arrayContaining(['outcome', 'focal', 'term', 'predictor', 'at', 'levels', 'slope', 'se', 'p']));
-    expect(out.gbm.map((g: { outcome: string; folds: number; cvR2: number }) => [g.outcome, g.folds, typeof g.cvR2])).toEqual([['views', 2, 'number'], ['likes', 2, 'number']]);
+    expect(Object.keys(out.countModels[0])).toEqual(
+      expect.arrayContaining(['outcome', 'family', 'converged', 'alpha', 'llf', 'aic', 'coefficients']),
+    );
+    expect(Object.keys(out.overdispersion[0])).toEqual(
+      expect.arrayContaining(['outcome', 'mean', 'variance', 'ratio', 'zeroShare', 'lrStatistic', 'lrP']),
+    );
+    expect(Object.keys(out.simpleSlopes[0])).toEqual(
+      expect.arrayContaining(['outcome', 'focal', 'term', 'predictor', 'at', 'levels', 'slope', 'se', 'p']),
+    );
+    expect(out.gbm.map((g: { outcome: string; folds: number; cvR2: number }) => [g.outcome, g.folds, typeof g.cvR2])).toEqual([
+      ['views', 2, 'number'],
+      ['likes', 2, 'number'],
+    ]);
     expect(Object.keys(out.comparison[0])).toEqual(expect.arrayContaining(['outcome', 'model', 'metric', 'value']));
     // The folder holds the same result.
     expect(JSON.parse(fs.readFileSync(path.join(out.runDir, 'result.json'), 'utf8'))).toEqual(out);
 
     const runs = await runCli(['--home', home, '--json', 'analysis', 'runs'], { env, timeoutMs: 60_000 });
     expect(runs.code, runs.stderr).toBe(0);
-    expect(singleJsonLine(runs.stdout).runs).toEqual([expect.objectContaining({ runId: out.runId, runDir: out.runDir, outcomes: ['views', 'likes'], models: 4, rows: 300, name: 'synthetic' })]);
+    expect(singleJsonLine(runs.stdout).runs).toEqual([
+      expect.objectContaining({
+        runId: out.runId,
+        runDir: out.runDir,
+        outcomes: ['views', 'likes'],
+        models: 4,
+        rows: 300,
+        name: 'synthetic',
+      }),
+    ]);
 
-    const columns = await runCli(['--home', home, 'analysis', 'columns', '--data', dataFile, '--id', 'video_id'], { env, timeoutMs: 60_000 });
+    const columns = await runCli(['--home', home, 'analysis', 'columns', '--data', dataFile, '--id', 'video_id'], {
+      env,
+      timeoutMs: 60_000,
+    });
     expect(columns.code, columns.stderr).toBe(0);
     expect(columns.stdout).toMatch(/^300 rows, 13 columns/);
     expect(columns.stdout).toMatch(/ {2}avg_objects +number +\d+ missing/);
@@ -63,10 +91,16 @@ describe('framelab analysis (CLI, job process)', () => {
   it('fails with the message naming the bad column, exits non-zero and leaves no run folder; a bad config fails before any job', async () => {
     const home = tempDir();
     const dir = tempDir('analysis-data');
-    const { configFile } = writeRunInputs(dir, { n: 80, edit: (cols) => void (cols.num_faces = cols.num_faces!.map(() => 1)), config: { outcomes: ['views'], gbm: null, lasso: null, pairwise: false } });
+    const { configFile } = writeRunInputs(dir, {
+      n: 80,
+      edit: (cols) => void (cols.num_faces = cols.num_faces!.map(() => 1)),
+      config: { outcomes: ['views'], gbm: null, lasso: null, pairwise: false },
+    });
     const res = await runCli(['--home', home, '--json', 'analysis', 'run', '--config', configFile], { env, timeoutMs: 120_000 });
     expect(res.code).not.toBe(0);
-    expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.message).toMatch(/^Run an outcome analysis: synthetic — failed \(job .*views, count models: "num_faces" \(a predictor\) is constant/);
+    expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.message).toMatch(
+      /^Run an outcome analysis: synthetic — failed \(job .*views, count models: "num_faces" \(a predictor\) is constant/,
+    );
     expect(fs.existsSync(analysisRunsDir(home)) ? fs.readdirSync(analysisRunsDir(home)) : []).toEqual([]);
 
     const cfg = JSON.parse(fs.readFileSync(configFile, 'utf8'));
@@ -110,7 +144,10 @@ describe('the analysis API', () => {
     expect((await withTimeout(core.jobs.waitFor(cancelled.id), 30_000, 'the cancel')).status).toBe('cancelled');
     expect(fs.readdirSync(analysisRunsDir(core.home.root))).toEqual([]);
     // A relative path without a config file is refused when the job is started, before it runs.
-    const refused = await dispatch(handlers, core, 'jobs.start', { kind: 'analysis.run', params: { config: { ...config, data: 'videos.csv' }, configFile: null } });
+    const refused = await dispatch(handlers, core, 'jobs.start', {
+      kind: 'analysis.run',
+      params: { config: { ...config, data: 'videos.csv' }, configFile: null },
+    });
     expect(!refused.ok && refused.error.message).toMatch(/data: "videos.csv" is a relative path/);
 
     const { job } = await call(core, 'jobs.start', { kind: 'analysis.run', params: { config, configFile } });

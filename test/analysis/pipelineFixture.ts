@@ -37,12 +37,28 @@ export function tableCsv(columns: Record<string, (number | string | null)[]>): s
   const names = Object.keys(columns);
   const n = columns[names[0]!]!.length;
   const lines = [names.map(csvField).join(',')];
-  for (let i = 0; i < n; i++) lines.push(names.map((c) => { const v = columns[c]![i]; return v === null || v === undefined ? '' : csvField(String(v)); }).join(','));
+  for (let i = 0; i < n; i++)
+    lines.push(
+      names
+        .map((c) => {
+          const v = columns[c]![i];
+          return v === null || v === undefined ? '' : csvField(String(v));
+        })
+        .join(','),
+    );
   return `${lines.join('\n')}\n`;
 }
 
 /** Writes videos.csv (the synthetic table) and config.json into `dir`; returns the paths and the data. */
-export function writeRunInputs(dir: string, options: { n?: number; seed?: number; config?: Partial<AnalysisConfigInput>; edit?: (cols: Record<string, (number | string | null)[]>) => void } = {}): { configFile: string; dataFile: string; s: Synthetic } {
+export function writeRunInputs(
+  dir: string,
+  options: {
+    n?: number;
+    seed?: number;
+    config?: Partial<AnalysisConfigInput>;
+    edit?: (cols: Record<string, (number | string | null)[]>) => void;
+  } = {},
+): { configFile: string; dataFile: string; s: Synthetic } {
   const s = synthetic(options.n ?? 500, options.seed ?? 11);
   const cols = Object.fromEntries(Object.entries(s.json).map(([k, v]) => [k, [...v]]));
   options.edit?.(cols);

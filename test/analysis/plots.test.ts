@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePlots } from '../../src/main/core/analysis/plots';
 import { CHROMIUM_ARGS, findChromium } from '../../src/main/core/chromium';
 import type { ComparisonRow, OlsModel, SimpleSlope } from '../../src/shared/analysis';
-import { coefficientPlot, comparisonChart, contourSegments, groupSlopes, pairwiseScreenPlot, pdpHeatmap, runFigures, simpleSlopesPlot } from '../../src/shared/plots';
+import {
+  coefficientPlot,
+  comparisonChart,
+  contourSegments,
+  groupSlopes,
+  pairwiseScreenPlot,
+  pdpHeatmap,
+  runFigures,
+  simpleSlopesPlot,
+} from '../../src/shared/plots';
 import { FOCAL_TERMS, OUTCOMES, PAIRS, buildRunFixture, writeRunFolder, type RunFixture } from './runFixture';
 import { checkXml } from './xmlCheck';
 
@@ -20,8 +29,10 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const count = (svg: string, needle: string) => svg.split(needle).length - 1;
 
 /** The points of `M x y L x y …` path data. */
-const points = (d: string): [number, number][] => [...d.matchAll(/[ML]\s*(-?[\d.]+)\s+(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-const pathsOf = (svg: string, className: string) => [...svg.matchAll(new RegExp(`<path class="${className}" d="([^"]*)"`, 'g'))].map((m) => m[1]!);
+const points = (d: string): [number, number][] =>
+  [...d.matchAll(/[ML]\s*(-?[\d.]+)\s+(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+const pathsOf = (svg: string, className: string) =>
+  [...svg.matchAll(new RegExp(`<path class="${className}" d="([^"]*)"`, 'g'))].map((m) => m[1]!);
 
 function wellFormed(svg: string) {
   const check = checkXml(svg);
@@ -53,7 +64,9 @@ describe('plot builders (pure SVG)', () => {
       expect(check.elements.some((e) => e.name === 'desc')).toBe(true);
       expect(f.svg).toContain('font-family="system-ui');
     }
-    expect(runFigures(fixture.result, fixture.grids, { ranges: fixture.ranges }).figures.map((f) => f.svg)).toEqual(figures.map((f) => f.svg));
+    expect(runFigures(fixture.result, fixture.grids, { ranges: fixture.ranges }).figures.map((f) => f.svg)).toEqual(
+      figures.map((f) => f.svg),
+    );
   });
 
   it('coefficient plot: one estimate and CI per term (no intercept), a zero line, filled points where p < .05, exploratory models labelled', () => {
@@ -91,7 +104,9 @@ describe('plot builders (pure SVG)', () => {
     const main = fixture.result.models[0]!;
     const broken: OlsModel = {
       ...main,
-      coefficients: main.coefficients.map((c, k) => (k === 1 ? { ...c, se: Infinity, ciLow: -Infinity, ciHigh: Infinity, p: NaN } : k === 2 ? { ...c, estimate: NaN } : c)),
+      coefficients: main.coefficients.map((c, k) =>
+        k === 1 ? { ...c, se: Infinity, ciLow: -Infinity, ciHigh: Infinity, p: NaN } : k === 2 ? { ...c, estimate: NaN } : c,
+      ),
     };
     const svg = coefficientPlot([broken]);
     wellFormed(svg);
@@ -119,7 +134,8 @@ describe('plot builders (pure SVG)', () => {
       // Line k (document order = panels by c, then −1 SD, mean, +1 SD of b) is slope·(x − mean):
       // through the zero line at the mean, with pixel slopes proportional to the slopes, and its
       // band's right end at ciHigh/slope of the line's rise there.
-      const order = (s: SimpleSlope) => ['-1SD', 'mean', '+1SD'].indexOf(s.levels[c ?? b!]!) * 3 + ['-1SD', 'mean', '+1SD'].indexOf(s.levels[b!]!);
+      const order = (s: SimpleSlope) =>
+        ['-1SD', 'mean', '+1SD'].indexOf(s.levels[c ?? b!]!) * 3 + ['-1SD', 'mean', '+1SD'].indexOf(s.levels[b!]!);
       const slopes = threeWay ? [...group].sort((u, v) => order(u) - order(v)) : group;
       const lines = pathsOf(svg, 'slope-line').map(points);
       const bands = pathsOf(svg, 'slope-band').map(points);
@@ -138,7 +154,9 @@ describe('plot builders (pure SVG)', () => {
       });
     }
     expect(() => simpleSlopesPlot(groups[0]!.slice(0, 2), fixture.ranges['color_entropy']!)).toThrow(/needs 3 slopes/);
-    expect(() => simpleSlopesPlot([...groups[0]!, ...groups[1]!], fixture.ranges['color_entropy']!)).toThrow(/one term of one model per plot/);
+    expect(() => simpleSlopesPlot([...groups[0]!, ...groups[1]!], fixture.ranges['color_entropy']!)).toThrow(
+      /one term of one model per plot/,
+    );
     expect(() => simpleSlopesPlot(groups[0]!, { min: 1, max: NaN })).toThrow(/range of color_entropy/);
   });
 
@@ -168,7 +186,10 @@ describe('plot builders (pure SVG)', () => {
         expect(x2 + 2 * y2).toBeCloseTo(level, 12);
       }
     }
-    const planeSvg = pdpHeatmap({ outcome: 'views', x: { name: 'a', values: xs }, y: { name: 'b', values: ys }, slice: null, values: plane }, { levels: 4 });
+    const planeSvg = pdpHeatmap(
+      { outcome: 'views', x: { name: 'a', values: xs }, y: { name: 'b', values: ys }, slice: null, values: plane },
+      { levels: 4 },
+    );
     const levels = [...planeSvg.matchAll(/<title>contour at ([\d.]+)<\/title>/g)].map((m) => Number(m[1]));
     expect(levels).toEqual([2, 4, 6]); // strictly inside the range 0 … 8
 
@@ -259,44 +280,59 @@ function pngSize(file: string): { width: number; height: number } {
 }
 
 describe('writePlots (run folder)', () => {
-  it.skipIf(!findChromium())('writes every figure as SVG and as PNG (real Chromium, 2× the SVG size); a browser parses every SVG', async () => {
-    const runDir = writeRunFolder(path.join(tmp, 'home'), fixture);
-    const progress: number[] = [];
-    const written = await writePlots(runDir, fixture.result, fixture.grids, { predictorRanges: fixture.ranges, onProgress: (done) => progress.push(done) });
-    expect(written.notes).toEqual([]);
-    expect(written.svg).toHaveLength(21);
-    expect(written.png).toHaveLength(21);
-    expect(progress).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-    expect(written.svg).toContain('plots/coef__views__main.svg');
-    expect(written.svg).toContain('plots/pdp__views__color_entropy__avg_objects__text_area_ratio_Q75.svg');
-    for (const o of OUTCOMES) expect(written.svg).toContain(`plots/comparison__${o}.svg`);
-    for (const [i, rel] of written.png.entries()) {
-      const svg = fs.readFileSync(path.join(runDir, written.svg[i]!), 'utf8');
-      const [, w, h] = /<svg[^>]*width="(\d+)" height="(\d+)"/.exec(svg)!;
-      expect(rel).toBe(written.svg[i]!.replace(/\.svg$/, '.png'));
-      expect(pngSize(path.join(runDir, rel))).toEqual({ width: 2 * Number(w), height: 2 * Number(h) });
-      // Not a blank image: a figure with text, lines and colour compresses to more than a few kB.
-      expect(fs.statSync(path.join(runDir, rel)).size).toBeGreaterThan(8_000);
-    }
-
-    const { chromium } = await import('playwright');
-    const browser = await chromium.launch({ executablePath: findChromium()!, args: CHROMIUM_ARGS });
-    try {
-      const page = await browser.newPage();
-      const svgs = written.svg.map((rel) => fs.readFileSync(path.join(runDir, rel), 'utf8'));
-      const parsed = await page.evaluate((sources) => sources.map((s) => {
-        const doc = new DOMParser().parseFromString(s, 'image/svg+xml');
-        return { errors: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.nodeName, title: doc.querySelector('svg > title')?.textContent ?? '' };
-      }), svgs);
-      for (const p of parsed) {
-        expect(p.errors).toBe(0);
-        expect(p.root).toBe('svg');
-        expect(p.title).not.toBe('');
+  it.skipIf(!findChromium())(
+    'writes every figure as SVG and as PNG (real Chromium, 2× the SVG size); a browser parses every SVG',
+    async () => {
+      const runDir = writeRunFolder(path.join(tmp, 'home'), fixture);
+      const progress: number[] = [];
+      const written = await writePlots(runDir, fixture.result, fixture.grids, {
+        predictorRanges: fixture.ranges,
+        onProgress: (done) => progress.push(done),
+      });
+      expect(written.notes).toEqual([]);
+      expect(written.svg).toHaveLength(21);
+      expect(written.png).toHaveLength(21);
+      expect(progress).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+      expect(written.svg).toContain('plots/coef__views__main.svg');
+      expect(written.svg).toContain('plots/pdp__views__color_entropy__avg_objects__text_area_ratio_Q75.svg');
+      for (const o of OUTCOMES) expect(written.svg).toContain(`plots/comparison__${o}.svg`);
+      for (const [i, rel] of written.png.entries()) {
+        const svg = fs.readFileSync(path.join(runDir, written.svg[i]!), 'utf8');
+        const [, w, h] = /<svg[^>]*width="(\d+)" height="(\d+)"/.exec(svg)!;
+        expect(rel).toBe(written.svg[i]!.replace(/\.svg$/, '.png'));
+        expect(pngSize(path.join(runDir, rel))).toEqual({ width: 2 * Number(w), height: 2 * Number(h) });
+        // Not a blank image: a figure with text, lines and colour compresses to more than a few kB.
+        expect(fs.statSync(path.join(runDir, rel)).size).toBeGreaterThan(8_000);
       }
-    } finally {
-      await browser.close();
-    }
-  }, 90_000);
+
+      const { chromium } = await import('playwright');
+      const browser = await chromium.launch({ executablePath: findChromium()!, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        const svgs = written.svg.map((rel) => fs.readFileSync(path.join(runDir, rel), 'utf8'));
+        const parsed = await page.evaluate(
+          (sources) =>
+            sources.map((s) => {
+              const doc = new DOMParser().parseFromString(s, 'image/svg+xml');
+              return {
+                errors: doc.getElementsByTagName('parsererror').length,
+                root: doc.documentElement.nodeName,
+                title: doc.querySelector('svg > title')?.textContent ?? '',
+              };
+            }),
+          svgs,
+        );
+        for (const p of parsed) {
+          expect(p.errors).toBe(0);
+          expect(p.root).toBe('svg');
+          expect(p.title).not.toBe('');
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+    90_000,
+  );
 
   it('without Chromium writes the SVGs alone and says so; a slope group without a range is noted, not drawn', async () => {
     const runDir = path.join(tmp, 'no-chromium');
@@ -304,12 +340,17 @@ describe('writePlots (run folder)', () => {
     const written = await writePlots(runDir, fixture.result, fixture.grids, { chromium: null });
     expect(written.png).toEqual([]);
     expect(written.svg).toHaveLength(21 - 8);
-    expect(written.notes[0]).toMatch(/^The simple slopes of color_entropy for views \(color_entropy:avg_objects, focal .*\) not drawn: no range given for color_entropy\.$/);
+    expect(written.notes[0]).toMatch(
+      /^The simple slopes of color_entropy for views \(color_entropy:avg_objects, focal .*\) not drawn: no range given for color_entropy\.$/,
+    );
     expect(written.notes.filter((n) => /not drawn: no range/.test(n))).toHaveLength(8);
     expect(written.notes.at(-1)).toMatch(/PNG figures not written: no Chromium found/);
     expect(fs.readdirSync(path.join(runDir, 'plots')).filter((f) => f.endsWith('.png'))).toEqual([]);
 
-    const broken = await writePlots(path.join(tmp, 'bad-chromium'), fixture.result, [], { chromium: path.join(tmp, 'no-such-chromium'), predictorRanges: fixture.ranges });
+    const broken = await writePlots(path.join(tmp, 'bad-chromium'), fixture.result, [], {
+      chromium: path.join(tmp, 'no-such-chromium'),
+      predictorRanges: fixture.ranges,
+    });
     expect(broken.png).toEqual([]);
     expect(broken.svg).toHaveLength(16);
     expect(broken.notes).toEqual([expect.stringMatching(/^PNG figures not written: Chromium \(.*no-such-chromium\) did not start/)]);

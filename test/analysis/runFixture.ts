@@ -27,7 +27,12 @@ export const PAIRS = [
   ['color_entropy', 'gaze_at_camera_ratio'],
 ] as const;
 /** The focal model's interaction terms, as patsy names them for a*b*c. */
-export const FOCAL_TERMS = ['color_entropy:avg_objects', 'color_entropy:text_area_ratio', 'avg_objects:text_area_ratio', 'color_entropy:avg_objects:text_area_ratio'];
+export const FOCAL_TERMS = [
+  'color_entropy:avg_objects',
+  'color_entropy:text_area_ratio',
+  'avg_objects:text_area_ratio',
+  'color_entropy:avg_objects:text_area_ratio',
+];
 const OTHERS = ['text_changes_per_second', 'gaze_at_camera_ratio', '@num_faces', 'has_text'];
 const PREDICTORS = [...TRIPLE, ...OTHERS];
 const CONTROLS = ['duration_s', 'C(category)'];
@@ -82,7 +87,8 @@ function predictWith(design: Design, fit: OlsResult, i: number, set: ReadonlyMap
   let yhat = 0;
   design.columns.forEach((c, j) => {
     let v: number;
-    if (c.factors.length && c.factors.some((f) => set.has(f))) v = c.factors.reduce((acc, f) => acc * (set.get(f) ?? design.variables.get(f)![i]!), 1);
+    if (c.factors.length && c.factors.some((f) => set.has(f)))
+      v = c.factors.reduce((acc, f) => acc * (set.get(f) ?? design.variables.get(f)![i]!), 1);
     else v = design.x[j * design.n + i]!;
     yhat += v * fit.params[j]!;
   });
@@ -96,7 +102,15 @@ function quantile(values: Float64Array, q: number): number {
   return sorted[lo]! + (at - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!);
 }
 
-function pdp(outcome: string, design: Design, fit: OlsResult, xName: string, yName: string, size: number, slice: PdpGrid['slice']): PdpGrid {
+function pdp(
+  outcome: string,
+  design: Design,
+  fit: OlsResult,
+  xName: string,
+  yName: string,
+  size: number,
+  slice: PdpGrid['slice'],
+): PdpGrid {
   const axis = (name: string) => {
     const v = design.variables.get(name)!;
     const lo = quantile(v, 0.05);
@@ -128,7 +142,10 @@ function cvR2(design: Design): number {
     const m = train.length;
     const xt = new Float64Array(m * p);
     for (let j = 0; j < p; j++) train.forEach((row, r) => (xt[j * m + r] = x[j * n + row]!));
-    const fit = fitOls({ x: xt, y: Float64Array.from(train, (row) => y[row]!), n: m, p, names: design.names, hasIntercept: true }, { cov: 'nonrobust' });
+    const fit = fitOls(
+      { x: xt, y: Float64Array.from(train, (row) => y[row]!), n: m, p, names: design.names, hasIntercept: true },
+      { cov: 'nonrobust' },
+    );
     for (let i = 0; i < n; i++) {
       if (!test(i)) continue;
       let s = 0;
@@ -168,7 +185,19 @@ export function buildRunFixture(options: { rows?: number; seed?: number; grid?: 
     const focal = fitSpec(outcome, 'focal', [...TRIPLE], ['Intercept', TRIPLE.join('*'), ...OTHERS, ...CONTROLS]);
     for (const term of FOCAL_TERMS) {
       for (const s of simpleSlopes(focal.fit, focal.design, term)) {
-        slopes.push({ outcome, focal: [...TRIPLE], term: s.term, predictor: s.predictor, at: s.at, levels: s.levels, slope: s.slope, se: s.se, p: s.p, ciLow: s.ciLow, ciHigh: s.ciHigh });
+        slopes.push({
+          outcome,
+          focal: [...TRIPLE],
+          term: s.term,
+          predictor: s.predictor,
+          at: s.at,
+          levels: s.levels,
+          slope: s.slope,
+          se: s.se,
+          p: s.p,
+          ciLow: s.ciLow,
+          ciHigh: s.ciHigh,
+        });
       }
     }
     const pairwise = PAIRS.map(([a, b]) => {
@@ -192,8 +221,18 @@ export function buildRunFixture(options: { rows?: number; seed?: number; grid?: 
     grids.push(pdp(outcome, focal.design, focal.fit, 'color_entropy', 'avg_objects', size, null));
     if (outcome === 'views') {
       const third = focal.design.variables.get('text_area_ratio')!;
-      for (const [quantileName, qv] of [['Q25', 0.25], ['Q50', 0.5], ['Q75', 0.75]] as const) {
-        grids.push(pdp(outcome, focal.design, focal.fit, 'color_entropy', 'avg_objects', size, { name: 'text_area_ratio', quantile: quantileName, value: quantile(third, qv) }));
+      for (const [quantileName, qv] of [
+        ['Q25', 0.25],
+        ['Q50', 0.5],
+        ['Q75', 0.75],
+      ] as const) {
+        grids.push(
+          pdp(outcome, focal.design, focal.fit, 'color_entropy', 'avg_objects', size, {
+            name: 'text_area_ratio',
+            quantile: quantileName,
+            value: quantile(third, qv),
+          }),
+        );
       }
       // Mean ± 2 SD over the focal model's rows: the x range of the slope plots.
       ranges = Object.fromEntries(

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalysisConfig, type AnalysisColumn } from '../../src/shared/analysis';
-import { buildAnalysisConfig, DEFAULT_ANALYSIS_DRAFT, draftFromConfig, draftProblems, suggestRoles } from '../../src/renderer/screens/analysis/draft';
+import {
+  buildAnalysisConfig,
+  DEFAULT_ANALYSIS_DRAFT,
+  draftFromConfig,
+  draftProblems,
+  suggestRoles,
+} from '../../src/renderer/screens/analysis/draft';
 import { analysisColumns, loadAnalysisData } from '../../src/main/core/analysis/data';
 import { writeRunInputs } from './pipelineFixture';
 
@@ -22,7 +28,11 @@ describe('the Analysis screen draft', () => {
   it('suggests the lab’s roles from the table’s columns', async () => {
     columns = analysisColumns(await loadAnalysisData({ data: dataFile, id: 'video_id', joins: [] }));
     const { roles, focal } = suggestRoles(columns, 'video_id');
-    expect(Object.entries(roles).filter(([, r]) => r === 'outcome').map(([c]) => c)).toEqual(expect.arrayContaining(['views', 'likes', 'shares']));
+    expect(
+      Object.entries(roles)
+        .filter(([, r]) => r === 'outcome')
+        .map(([c]) => c),
+    ).toEqual(expect.arrayContaining(['views', 'likes', 'shares']));
     expect(roles.color_entropy).toBe('predictor');
     expect(roles.has_text).toBe('predictor');
     expect(roles.duration_s).toBe('control');
@@ -32,7 +42,12 @@ describe('the Analysis screen draft', () => {
   });
 
   it('builds a config the run accepts, and reads it back unchanged', () => {
-    const draft = { ...DEFAULT_ANALYSIS_DRAFT, data: dataFile, ...suggestRoles(columns, 'video_id'), pdpPairs: [['color_entropy', 'avg_objects']] as [string, string][] };
+    const draft = {
+      ...DEFAULT_ANALYSIS_DRAFT,
+      data: dataFile,
+      ...suggestRoles(columns, 'video_id'),
+      pdpPairs: [['color_entropy', 'avg_objects']] as [string, string][],
+    };
     expect(draftProblems(draft, columns)).toEqual([]);
     const config = buildAnalysisConfig(draft, columns);
     const parsed = AnalysisConfig.parse(config);
@@ -48,10 +63,16 @@ describe('the Analysis screen draft', () => {
     expect(draftProblems(base, null)).toEqual(['Read the table’s columns first.']);
     expect(draftProblems(base, columns)).toEqual(['Pick at least one outcome.', 'Pick at least one predictor.']);
     const roles = { views: 'outcome', color_entropy: 'predictor', avg_objects: 'predictor', duration_s: 'predictor' } as const;
-    expect(draftProblems({ ...base, roles, focal: [['color_entropy', 'text_area_ratio']] }, columns)).toEqual(['Focal set 1: text_area_ratio is not a predictor.']);
-    expect(draftProblems({ ...base, roles, focal: [['color_entropy', 'color_entropy']] }, columns)).toEqual(['Focal set 1 names a predictor twice.']);
+    expect(draftProblems({ ...base, roles, focal: [['color_entropy', 'text_area_ratio']] }, columns)).toEqual([
+      'Focal set 1: text_area_ratio is not a predictor.',
+    ]);
+    expect(draftProblems({ ...base, roles, focal: [['color_entropy', 'color_entropy']] }, columns)).toEqual([
+      'Focal set 1 names a predictor twice.',
+    ]);
     // duration_s holds fractions: not a count outcome.
-    expect(draftProblems({ ...base, roles: { ...roles, duration_s: 'outcome' } }, columns)[0]).toMatch(/whole-number outcomes: duration_s is not/);
+    expect(draftProblems({ ...base, roles: { ...roles, duration_s: 'outcome' } }, columns)[0]).toMatch(
+      /whole-number outcomes: duration_s is not/,
+    );
     expect(draftProblems({ ...base, roles: { ...roles, duration_s: 'outcome' }, countModels: false }, columns)).toEqual([]);
   });
 });

@@ -12,7 +12,12 @@ const PAIR = ['Intercept', 'gaze_at_camera_ratio*num_faces', 'color_entropy', 'd
 const CASES = [
   { terms: FOCAL, term: 'color_entropy:avg_objects:text_area_ratio', cov: 'HC3', center: [] as string[] },
   { terms: FOCAL, term: 'color_entropy:text_area_ratio', cov: 'HC3', center: [] },
-  { terms: FOCAL, term: 'color_entropy:avg_objects:text_area_ratio', cov: 'nonrobust', center: ['color_entropy', 'avg_objects', 'text_area_ratio'] },
+  {
+    terms: FOCAL,
+    term: 'color_entropy:avg_objects:text_area_ratio',
+    cov: 'nonrobust',
+    center: ['color_entropy', 'avg_objects', 'text_area_ratio'],
+  },
   { terms: PAIR, term: 'gaze_at_camera_ratio:num_faces', cov: 'nonrobust', center: [] },
   { terms: PAIR, term: 'num_faces:gaze_at_camera_ratio', cov: 'HC1', center: [] },
 ];
@@ -22,7 +27,9 @@ const CASES = [
  * the slope of the first variable is the sum over the terms containing it of the
  * coefficient times the other variables' values (moderators at mean ± SD, the rest at means).
  */
-const T_TEST_PY = PANDAS_PRELUDE + String.raw`
+const T_TEST_PY =
+  PANDAS_PRELUDE +
+  String.raw`
 import statsmodels.formula.api as smf
 import patsy
 out = []
@@ -62,37 +69,74 @@ print(json.dumps(out))
 `;
 
 describe('simple slopes', () => {
-  it.skipIf(!pythonHas('statsmodels', 'pandas'))('equal statsmodels t_test on the hand-built contrast for two- and three-way terms, HC and nonrobust, centered or not', () => {
-    const s = synthetic(1200, 31);
-    const ref = JSON.parse(runPython(T_TEST_PY, [jsonFile({ data: s.json, cases: CASES })]));
-    let k = 0;
-    for (const c of CASES) {
-      const design = buildDesign(s.table, { response: 'log1p(views)', terms: c.terms, center: c.center });
-      const fit = fitOls(design, { cov: c.cov as 'HC3' });
-      const slopes = simpleSlopes(fit, design, c.term);
-      const moderators = c.term.split(':').length - 1;
-      expect(slopes).toHaveLength(moderators === 2 ? 9 : 3);
-      const want = ref.slice(k, k + slopes.length);
-      k += slopes.length;
-      const label = `${c.term} ${c.cov}`;
-      expectAllRelative(slopes.map((x) => x.slope), want.map((w: { slope: number }) => w.slope), 1e-8, `${label} slope`);
-      expectAllRelative(slopes.map((x) => x.se), want.map((w: { se: number }) => w.se), 1e-8, `${label} se`);
-      expectAllRelative(slopes.map((x) => x.stat), want.map((w: { stat: number }) => w.stat), 1e-8, `${label} stat`);
-      expectAllRelative(slopes.map((x) => x.p), want.map((w: { p: number }) => w.p), 1e-7, `${label} p`, 1e-15);
-      expectAllRelative(slopes.map((x) => x.ciLow), want.map((w: { ciLow: number }) => w.ciLow), 1e-8, `${label} ciLow`);
-      slopes.forEach((x, i) => {
-        for (const [m, v] of Object.entries(want[i].at as Record<string, number>)) expect(x.at[m]).toBeCloseTo(v, 10);
-      });
-    }
-    expect(k).toBe(ref.length);
-  });
+  it.skipIf(!pythonHas('statsmodels', 'pandas'))(
+    'equal statsmodels t_test on the hand-built contrast for two- and three-way terms, HC and nonrobust, centered or not',
+    () => {
+      const s = synthetic(1200, 31);
+      const ref = JSON.parse(runPython(T_TEST_PY, [jsonFile({ data: s.json, cases: CASES })]));
+      let k = 0;
+      for (const c of CASES) {
+        const design = buildDesign(s.table, { response: 'log1p(views)', terms: c.terms, center: c.center });
+        const fit = fitOls(design, { cov: c.cov as 'HC3' });
+        const slopes = simpleSlopes(fit, design, c.term);
+        const moderators = c.term.split(':').length - 1;
+        expect(slopes).toHaveLength(moderators === 2 ? 9 : 3);
+        const want = ref.slice(k, k + slopes.length);
+        k += slopes.length;
+        const label = `${c.term} ${c.cov}`;
+        expectAllRelative(
+          slopes.map((x) => x.slope),
+          want.map((w: { slope: number }) => w.slope),
+          1e-8,
+          `${label} slope`,
+        );
+        expectAllRelative(
+          slopes.map((x) => x.se),
+          want.map((w: { se: number }) => w.se),
+          1e-8,
+          `${label} se`,
+        );
+        expectAllRelative(
+          slopes.map((x) => x.stat),
+          want.map((w: { stat: number }) => w.stat),
+          1e-8,
+          `${label} stat`,
+        );
+        expectAllRelative(
+          slopes.map((x) => x.p),
+          want.map((w: { p: number }) => w.p),
+          1e-7,
+          `${label} p`,
+          1e-15,
+        );
+        expectAllRelative(
+          slopes.map((x) => x.ciLow),
+          want.map((w: { ciLow: number }) => w.ciLow),
+          1e-8,
+          `${label} ciLow`,
+        );
+        slopes.forEach((x, i) => {
+          for (const [m, v] of Object.entries(want[i].at as Record<string, number>)) expect(x.at[m]).toBeCloseTo(v, 10);
+        });
+      }
+      expect(k).toBe(ref.length);
+    },
+  );
 
   it('names both moderators of a three-way term, panels by the last one; the planted overload shows as a slope that falls as text grows', () => {
     const s = synthetic(1500, 7);
     const design = buildDesign(s.table, { response: 'log1p(views)', terms: FOCAL });
     const slopes = simpleSlopes(fitOls(design), design, 'color_entropy:avg_objects:text_area_ratio');
     expect(slopes.map((x) => `${x.levels.text_area_ratio}/${x.levels.avg_objects}`)).toEqual([
-      '-1SD/-1SD', '-1SD/mean', '-1SD/+1SD', 'mean/-1SD', 'mean/mean', 'mean/+1SD', '+1SD/-1SD', '+1SD/mean', '+1SD/+1SD',
+      '-1SD/-1SD',
+      '-1SD/mean',
+      '-1SD/+1SD',
+      'mean/-1SD',
+      'mean/mean',
+      'mean/+1SD',
+      '+1SD/-1SD',
+      '+1SD/mean',
+      '+1SD/+1SD',
     ]);
     expect(Object.keys(slopes[0]!.at)).toEqual(['avg_objects', 'text_area_ratio']);
     expect(slopes.every((x) => x.predictor === 'color_entropy' && x.term === 'color_entropy:avg_objects:text_area_ratio')).toBe(true);
@@ -107,7 +151,9 @@ describe('simple slopes', () => {
     const design = buildDesign(s.table, { response: 'log1p(views)', terms: PAIR });
     const fit = fitOls(design);
     expect(() => simpleSlopes(fit, design, 'color_entropy:num_faces')).toThrow(FramelabError);
-    expect(() => simpleSlopes(fit, design, 'color_entropy:num_faces')).toThrow(/no term "color_entropy:num_faces".*its interaction terms: gaze_at_camera_ratio:num_faces/);
+    expect(() => simpleSlopes(fit, design, 'color_entropy:num_faces')).toThrow(
+      /no term "color_entropy:num_faces".*its interaction terms: gaze_at_camera_ratio:num_faces/,
+    );
     expect(() => simpleSlopes(fit, design, 'color_entropy')).toThrow(/simple slopes need an interaction term/);
   });
 });

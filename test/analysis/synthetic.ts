@@ -12,7 +12,15 @@ import type { Column, Table } from '../../src/main/core/suite/data/table';
  */
 export const PLANTED = { term: 'color_entropy:avg_objects:text_area_ratio', sign: -1 } as const;
 
-export const PREDICTORS = ['color_entropy', 'avg_objects', 'text_area_ratio', 'text_changes_per_second', 'gaze_at_camera_ratio', 'num_faces', 'has_text'] as const;
+export const PREDICTORS = [
+  'color_entropy',
+  'avg_objects',
+  'text_area_ratio',
+  'text_changes_per_second',
+  'gaze_at_camera_ratio',
+  'num_faces',
+  'has_text',
+] as const;
 
 export interface Synthetic {
   table: Table;
@@ -63,8 +71,19 @@ export function synthetic(n: number, seed: number): Synthetic {
   const random = mulberry32(seed);
   const gauss = normal(random);
   const cols: Record<string, (number | string | null)[]> = {
-    video_id: [], color_entropy: [], avg_objects: [], text_area_ratio: [], text_changes_per_second: [], gaze_at_camera_ratio: [],
-    num_faces: [], has_text: [], duration_s: [], category: [], views: [], likes: [], shares: [],
+    video_id: [],
+    color_entropy: [],
+    avg_objects: [],
+    text_area_ratio: [],
+    text_changes_per_second: [],
+    gaze_at_camera_ratio: [],
+    num_faces: [],
+    has_text: [],
+    duration_s: [],
+    category: [],
+    views: [],
+    likes: [],
+    shares: [],
   };
   const categories = ['comedy', 'beauty', 'news', 'sports'];
   for (let i = 0; i < n; i++) {
@@ -80,8 +99,18 @@ export function synthetic(n: number, seed: number): Synthetic {
     const ceZ = ce - 4;
     const aoZ = (ao - 3) / 1.5;
     const tarZ = (tar - 0.16) / 0.11;
-    const eta = 7 + 0.25 * ceZ + 0.15 * aoZ + 0.2 * tarZ + 0.1 * ceZ * tarZ - 0.2 * ceZ * aoZ * tarZ
-      + 0.3 * gaze + 0.05 * faces - 0.15 * tcps + 0.01 * duration + (category === 'comedy' ? 0.3 : category === 'news' ? -0.2 : 0);
+    const eta =
+      7 +
+      0.25 * ceZ +
+      0.15 * aoZ +
+      0.2 * tarZ +
+      0.1 * ceZ * tarZ -
+      0.2 * ceZ * aoZ * tarZ +
+      0.3 * gaze +
+      0.05 * faces -
+      0.15 * tcps +
+      0.01 * duration +
+      (category === 'comedy' ? 0.3 : category === 'news' ? -0.2 : 0);
     cols.video_id!.push(`vid_${String(i).padStart(4, '0')}`);
     cols.color_entropy!.push(ce);
     // A few missing values, so listwise deletion has something to do.

@@ -8,7 +8,13 @@ export function expectRelative(actual: number, expected: number, tol: number, la
 }
 
 /** Each entry of `actual` against `expected` (same length), relative with `tol`. */
-export function expectAllRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, label: string, floor = 1e-300): void {
+export function expectAllRelative(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  label: string,
+  floor = 1e-300,
+): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expectRelative(actual[i]!, expected[i]!, tol, `${label}[${i}]`, floor);
 }

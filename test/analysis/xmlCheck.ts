@@ -72,7 +72,8 @@ export function checkXml(source: string): XmlCheck {
       checkText(m[2]!, `in ${name}@${m[1]}`, problems);
       attrs[m[1]!] = m[2]!;
     }
-    if (rest.slice(consumed).trim() !== '') problems.push(`unparsed attributes on <${name}>: ${JSON.stringify(rest.slice(consumed).slice(0, 60))}`);
+    if (rest.slice(consumed).trim() !== '')
+      problems.push(`unparsed attributes on <${name}>: ${JSON.stringify(rest.slice(consumed).slice(0, 60))}`);
     if (stack.length === 0) roots++;
     elements.push({ name, attrs });
     if (!selfClosing) stack.push(name);

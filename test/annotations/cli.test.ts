@@ -8,7 +8,6 @@ afterEach(runCleanup);
 
 const CLI_TEST_MS = 30_000;
 
-
 describe('framelab annotations', () => {
   it(
     'import lists changed codes; an older file keeps the newer ones unless --replace-newer',
@@ -16,12 +15,20 @@ describe('framelab annotations', () => {
       const dir = tempDir('annotations-cli');
       const home = path.join(dir, 'home');
       // Row 1 (vid_0007_t001.0 by coder_b, 3rd person) re-coded in 2030: newer than the sample.
-      const newer = writeFile(dir, 'newer.csv', editedSample((row, cells) => (row === 1 ? [...cells.slice(0, 4), 'no person', cells[5]!, '2030-01-01T00:00:00Z'] : cells)));
+      const newer = writeFile(
+        dir,
+        'newer.csv',
+        editedSample((row, cells) => (row === 1 ? [...cells.slice(0, 4), 'no person', cells[5]!, '2030-01-01T00:00:00Z'] : cells)),
+      );
       expect((await runCli(['annotations', 'import', newer, '--json', '--home', home])).code).toBe(0);
       const older = await runCli(['annotations', 'import', SAMPLE, '--home', home]);
       expect(older.code).toBe(0);
-      expect(older.stdout).toContain("changed codes: 0 replaced, 1 kept because the home's code is newer (import with --replace-newer to replace them too)");
-      expect(older.stdout).toContain('row 1: vid_0007_t001.0 coder_b pov: no person → 3rd person kept no person (coded 2030-01-01T00:00:00.000Z');
+      expect(older.stdout).toContain(
+        "changed codes: 0 replaced, 1 kept because the home's code is newer (import with --replace-newer to replace them too)",
+      );
+      expect(older.stdout).toContain(
+        'row 1: vid_0007_t001.0 coder_b pov: no person → 3rd person kept no person (coded 2030-01-01T00:00:00.000Z',
+      );
       const forced = await runCli(['annotations', 'import', SAMPLE, '--replace-newer', '--json', '--home', home]);
       expect(singleJsonLine(forced.stdout).changedCodes).toEqual({
         replaced: 1,
@@ -42,7 +49,17 @@ describe('framelab annotations', () => {
       expect(res.code).toBe(0);
       const report = singleJsonLine(res.stdout);
       expect(report).toEqual(SAMPLE_REPORT);
-      expect(Object.keys(report)).toEqual(['rows', 'frames', 'coders', 'codes', 'missing', 'recodeQueue', 'imagesMissing', 'changedCodes', 'errors']);
+      expect(Object.keys(report)).toEqual([
+        'rows',
+        'frames',
+        'coders',
+        'codes',
+        'missing',
+        'recodeQueue',
+        'imagesMissing',
+        'changedCodes',
+        'errors',
+      ]);
       expect(Object.keys(report.codes)).toEqual(['pov', 'distance']);
       expect(Object.keys(report.missing)).toEqual(['pov', 'distance']);
 
@@ -56,13 +73,21 @@ describe('framelab annotations', () => {
       fs.appendFileSync(out, 'mine\r\n');
       const refused = await runCli(['annotations', 'export', '--out', out, '--json', '--home', home]);
       expect(refused.code).not.toBe(0);
-      expect(JSON.parse(refused.stderr).error).toMatchObject({ code: 'CONFLICT', message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.` });
+      expect(JSON.parse(refused.stderr).error).toMatchObject({
+        code: 'CONFLICT',
+        message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.`,
+      });
       expect(fs.readFileSync(out, 'utf8')).toMatch(/mine\r\n$/);
       const replaced = await runCli(['annotations', 'export', '--out', out, '--overwrite', '--json', '--home', home]);
       expect(replaced.code, replaced.stderr).toBe(0);
       const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
       expect(lines).toHaveLength(121);
-      expect(lines.slice(1).sort()).toEqual(sampleRecords().slice(1).map((r) => r.join(',')).sort());
+      expect(lines.slice(1).sort()).toEqual(
+        sampleRecords()
+          .slice(1)
+          .map((r) => r.join(','))
+          .sort(),
+      );
 
       const recode = await runCli(['recode', 'list', '--coder', 'coder_a', '--json', '--home', home]);
       expect(recode.code).toBe(0);
@@ -94,7 +119,17 @@ describe('framelab annotations', () => {
         { row: 2, column: 'pov', message: expect.stringContaining('"first person" is not a pov category') },
         { row: 5, column: 'timestamp_s', message: expect.stringContaining('"soon" is not a time') },
       ]);
-      expect(Object.keys(report)).toEqual(['rows', 'frames', 'coders', 'codes', 'missing', 'recodeQueue', 'imagesMissing', 'changedCodes', 'errors']);
+      expect(Object.keys(report)).toEqual([
+        'rows',
+        'frames',
+        'coders',
+        'codes',
+        'missing',
+        'recodeQueue',
+        'imagesMissing',
+        'changedCodes',
+        'errors',
+      ]);
 
       const plain = await runCli(['annotations', 'import', bad, '--map', 'first person=1st person', '--home', home]);
       expect(plain.code).toBe(1);

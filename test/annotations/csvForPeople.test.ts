@@ -86,7 +86,13 @@ describe('formula neutralisation', () => {
   it("inference CSVs: a path, a reason and a class name are neutralised, ids and probabilities are not; the app's reader restores them", () => {
     const models = [{ dimension: 'pov', classes: ['-', 'person'] }];
     const ok: VideoRecord = { videoId: '-clip', path: '/v/-clip.mp4', tenths: [10], probabilities: { pov: [[0.75, 0.25]] }, error: null };
-    const bad: VideoRecord = { videoId: 'clip_9', path: '@evil.mp4', tenths: [], probabilities: {}, error: { stage: 'decode', reason: `${HYPERLINK} cannot be read` } };
+    const bad: VideoRecord = {
+      videoId: 'clip_9',
+      path: '@evil.mp4',
+      tenths: [],
+      probabilities: {},
+      error: { stage: 'decode', reason: `${HYPERLINK} cannot be read` },
+    };
     const csvs = renderCsvs(models, [ok, bad]);
     const errors = parseCsv(csvs[ERRORS_CSV]!).records;
     expect(errors[1]).toEqual(['clip_9', "'@evil.mp4", 'decode', `'${HYPERLINK} cannot be read`]);
@@ -96,7 +102,12 @@ describe('formula neutralisation', () => {
     // A merged folder is read from its CSVs: the UI shows the original text.
     const outDir = tempDir('infer-formula');
     for (const name of [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV]) fs.writeFileSync(path.join(outDir, name), csvs[name]!);
-    const manifest = { format: 1, models: [{ id: 'pov@v1', dimension: 'pov', sha256: '0'.repeat(64), classes: models[0]!.classes, preprocessing: {} }], sampling: { fps: 1 }, shard: null };
+    const manifest = {
+      format: 1,
+      models: [{ id: 'pov@v1', dimension: 'pov', sha256: '0'.repeat(64), classes: models[0]!.classes, preprocessing: {} }],
+      sampling: { fps: 1 },
+      shard: null,
+    };
     fs.writeFileSync(path.join(outDir, MANIFEST_FILE), JSON.stringify(manifest));
     const index = resultsIndex(outDir);
     expect(index.source).toBe('csv');

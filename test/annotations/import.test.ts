@@ -55,7 +55,9 @@ describe('annotations import: the sample', () => {
     expect(done.result).not.toHaveProperty('plan');
     expect((await client(core).call('jobs.get', { jobId: done.id })).job.result).toEqual(SAMPLE_REPORT);
 
-    const queue = core.db.prepare('SELECT dimension, count(*) AS n FROM recode_queue WHERE resolved_at IS NULL GROUP BY dimension ORDER BY dimension').all();
+    const queue = core.db
+      .prepare('SELECT dimension, count(*) AS n FROM recode_queue WHERE resolved_at IS NULL GROUP BY dimension ORDER BY dimension')
+      .all();
     expect(queue).toEqual([
       { dimension: 'distance', n: 12 },
       { dimension: 'pov', n: 3 },
@@ -72,9 +74,11 @@ describe('annotations import: the sample', () => {
     expect(tables.assignments).toHaveLength(120);
     expect(tables.assignments.filter((a) => (a as { overlap: number }).overlap === 1)).toHaveLength(106);
     // Codes carry the file's coded_at; the history says they came from an import.
-    expect(core.db.prepare("SELECT coded_at FROM codes WHERE frame_id = 'vid_0007_t001.0' AND coder_id = 'coder_b' LIMIT 1").get()).toEqual({
-      coded_at: '2025-02-19T22:55:20.000Z',
-    });
+    expect(core.db.prepare("SELECT coded_at FROM codes WHERE frame_id = 'vid_0007_t001.0' AND coder_id = 'coder_b' LIMIT 1").get()).toEqual(
+      {
+        coded_at: '2025-02-19T22:55:20.000Z',
+      },
+    );
     expect(core.db.prepare('SELECT DISTINCT source FROM code_history').all()).toEqual([{ source: 'import' }]);
     expect(events).toContainEqual({ type: 'data.changed', topics: expect.arrayContaining(['codes', 'frames', 'coders']) });
   });
@@ -91,7 +95,17 @@ describe('annotations import: the sample', () => {
     expect(exported.records[0]).toEqual(['frame_id', 'video_id', 'timestamp_s', 'coder', 'pov', 'distance', 'coded_at']);
     expect(codeTuples(exported.records)).toEqual(codeTuples(input));
     // Even the other columns come back as the lab wrote them (1.0, 10.0, ...Z), sorted by frame then coder.
-    expect(exported.records.slice(1).map((r) => r.join(',')).sort()).toEqual(input.slice(1).map((r) => r.join(',')).sort());
+    expect(
+      exported.records
+        .slice(1)
+        .map((r) => r.join(','))
+        .sort(),
+    ).toEqual(
+      input
+        .slice(1)
+        .map((r) => r.join(','))
+        .sort(),
+    );
     const keys = exported.records.slice(1).map((r) => `${r[0]} ${r[3]}`);
     expect(keys).toEqual([...keys].sort());
     expect(fs.readdirSync(path.dirname(out))).toEqual(['annotations.csv']); // no temp file left
@@ -167,7 +181,10 @@ describe('annotations import: bad input is reported row by row and imports nothi
 
   it('a mapping must name a real category, else the import is refused as a usage error', async () => {
     const { core } = setup();
-    await expect(importFile(core, { file: SAMPLE, map: ['x=Nowhere'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('"Nowhere" is not a category') });
+    await expect(importFile(core, { file: SAMPLE, map: ['x=Nowhere'] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('"Nowhere" is not a category'),
+    });
     await expect(importFile(core, { file: SAMPLE, map: ['no-equals'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(importFile(core, { file: '/no/such/annotations.csv' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(importFile(core, { file: 'relative.csv' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -291,7 +308,9 @@ describe('annotations import: blanks and the re-code queue', () => {
       createdAt: expect.any(String),
     });
     const perCoder = Object.fromEntries(
-      await Promise.all(['coder_a', 'coder_b'].map(async (c) => [c, (await client(core).call('recode.list', { coderId: c })).entries] as const)),
+      await Promise.all(
+        ['coder_a', 'coder_b'].map(async (c) => [c, (await client(core).call('recode.list', { coderId: c })).entries] as const),
+      ),
     );
     expect(perCoder.coder_a!.length + perCoder.coder_b!.length).toBe(15);
     for (const [coderId, list] of Object.entries(perCoder)) {
@@ -344,7 +363,8 @@ describe('annotations import: images', () => {
 
     const first = await importFile(core, { file: SAMPLE, framesDir: frames });
     expect(first).toEqual({ ...SAMPLE_REPORT, imagesMissing: 64 });
-    const image = (id: string) => (core.db.prepare('SELECT image_path FROM frames WHERE frame_id = ?').get(id) as { image_path: string | null }).image_path;
+    const image = (id: string) =>
+      (core.db.prepare('SELECT image_path FROM frames WHERE frame_id = ?').get(id) as { image_path: string | null }).image_path;
     expect(image('vid_0007_t001.0')).toBe('frames/vid_0007/vid_0007_t001.0.jpg');
     expect(image('vid_0014_t010.0')).toBe('frames/vid_0014/vid_0014_t010.0.png');
     expect(image('vid_0001_t004.0')).toBe('frames/vid_0001/vid_0001_t004.0.jpg');
@@ -359,7 +379,11 @@ describe('annotations import: images', () => {
     expect(core.db.prepare("SELECT count(*) AS n FROM frames WHERE frame_id LIKE 'not_in_file%'").get()).toEqual({ n: 0 });
 
     // The rest arrive later: every frame without an image gets one; linked ones keep theirs.
-    for (const [frameId] of new Map(sampleRecords().slice(1).map((r) => [r[0]!, true]))) {
+    for (const [frameId] of new Map(
+      sampleRecords()
+        .slice(1)
+        .map((r) => [r[0]!, true]),
+    )) {
       writeFile(frames, `${frameId}.jpg`, bytes(`${frameId} v2`));
     }
     const second = await importFile(core, { file: SAMPLE, framesDir: frames });

@@ -41,7 +41,10 @@ describe('paths the user gives are regular files, checked before anything opens 
       [dir, 'a folder'],
     ] as const) {
       const inProcess = withTimeout(importFile(core, { file }), 3000, `importing ${file}`);
-      await expect(inProcess).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`${file} is not a regular file (it is ${kind}`) });
+      await expect(inProcess).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining(`${file} is not a regular file (it is ${kind}`),
+      });
       // Through the API the owner refuses it before a job starts.
       const viaApi = withTimeout(importThroughJob(core, { file }), 3000, `importing ${file} through the API`);
       await expect(viaApi).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(file) });
@@ -72,7 +75,9 @@ describe('paths the user gives are regular files, checked before anything opens 
     const dir = tempDir('paths');
     const file = writeFile(dir, 'secret.csv', 'x');
     fs.chmodSync(file, 0o000);
-    expect(() => regularFile(file, 'annotations file')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`${file} cannot be read: permission denied`) }));
+    expect(() => regularFile(file, 'annotations file')).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`${file} cannot be read: permission denied`) }),
+    );
   });
 });
 
@@ -96,17 +101,43 @@ describe('an older file never replaces newer codes silently', () => {
       replaced: 0,
       kept: 2,
       list: [
-        { row: 1, ...ROW1, dimension: 'pov', from: 'no person', to: '3rd person', currentCodedAt: expect.any(String), fileCodedAt: '2025-02-19T22:55:20.000Z', outcome: 'kept' },
-        { row: 1, ...ROW1, dimension: 'distance', from: 'Social', to: 'Public', currentCodedAt: expect.any(String), fileCodedAt: '2025-02-19T22:55:20.000Z', outcome: 'kept' },
+        {
+          row: 1,
+          ...ROW1,
+          dimension: 'pov',
+          from: 'no person',
+          to: '3rd person',
+          currentCodedAt: expect.any(String),
+          fileCodedAt: '2025-02-19T22:55:20.000Z',
+          outcome: 'kept',
+        },
+        {
+          row: 1,
+          ...ROW1,
+          dimension: 'distance',
+          from: 'Social',
+          to: 'Public',
+          currentCodedAt: expect.any(String),
+          fileCodedAt: '2025-02-19T22:55:20.000Z',
+          outcome: 'kept',
+        },
       ],
     });
     expect(Date.parse(report.changedCodes.list[0]!.currentCodedAt)).toBeGreaterThan(Date.parse('2025-02-20'));
 
     const forced = await importFile(core, { file: SAMPLE, replaceNewer: true });
-    expect(forced.changedCodes).toMatchObject({ replaced: 2, kept: 0, list: [{ outcome: 'replaced', from: 'no person', to: '3rd person' }, { outcome: 'replaced' }] });
+    expect(forced.changedCodes).toMatchObject({
+      replaced: 2,
+      kept: 0,
+      list: [{ outcome: 'replaced', from: 'no person', to: '3rd person' }, { outcome: 'replaced' }],
+    });
     expect(codesOf(core.db, ROW1.frameId, ROW1.coderId)).toEqual({ pov: '3rd person', distance: 'Public' });
     // The replaced codes carry the file's time, and the history says an import changed them.
-    expect(core.db.prepare('SELECT coded_at FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?').get(ROW1.frameId, ROW1.coderId, 'pov')).toEqual({
+    expect(
+      core.db
+        .prepare('SELECT coded_at FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?')
+        .get(ROW1.frameId, ROW1.coderId, 'pov'),
+    ).toEqual({
       coded_at: '2025-02-19T22:55:20.000Z',
     });
 
@@ -127,7 +158,9 @@ describe('an older file never replaces newer codes silently', () => {
     const file = writeFile(dir, 'undated.csv', withRow1('1st person', ''));
     fs.utimesSync(file, new Date('2025-03-01T00:00:00Z'), new Date('2025-03-01T00:00:00Z'));
     const report = await importFile(core, { file });
-    expect(report.changedCodes.list).toEqual([expect.objectContaining({ dimension: 'pov', fileCodedAt: '2025-03-01T00:00:00.000Z', outcome: 'kept' })]);
+    expect(report.changedCodes.list).toEqual([
+      expect.objectContaining({ dimension: 'pov', fileCodedAt: '2025-03-01T00:00:00.000Z', outcome: 'kept' }),
+    ]);
     expect(codesOf(core.db, ROW1.frameId, ROW1.coderId).pov).toBe('no person');
   });
 
@@ -143,18 +176,31 @@ describe('an older file never replaces newer codes silently', () => {
     expect(codesOf(core.db, ROW1.frameId, ROW1.coderId).pov).toBe('no person');
     // The filled blank is not queued again.
     expect(written.recodeQueue).toBe(report.recodeQueue - 1);
-    expect(core.db.prepare("SELECT resolved_at IS NOT NULL AS resolved FROM recode_queue WHERE frame_id = 'vid_0001_t001.0' AND coder_id = 'coder_a' AND dimension = 'pov'").get()).toEqual({ resolved: 1 });
+    expect(
+      core.db
+        .prepare(
+          "SELECT resolved_at IS NOT NULL AS resolved FROM recode_queue WHERE frame_id = 'vid_0001_t001.0' AND coder_id = 'coder_a' AND dimension = 'pov'",
+        )
+        .get(),
+    ).toEqual({ resolved: 1 });
   });
 
   it('frames created with another identity while the job read the file: CONFLICT, nothing written', async () => {
     const { dir, core } = setup();
-    const file = writeFile(dir, 'one.csv', 'frame_id,video_id,timestamp_s,coder,pov,distance\r\nv_t001.0,v,1.0,coder_a,1st person,Social\r\n');
+    const file = writeFile(
+      dir,
+      'one.csv',
+      'frame_id,video_id,timestamp_s,coder,pov,distance\r\nv_t001.0,v,1.0,coder_a,1st person,Social\r\n',
+    );
     const result = planAnnotationsImport(core.db, core.home, { file });
     core.db.prepare("INSERT INTO videos (video_id, imported_at) VALUES ('v', 'x')").run();
     core.db.prepare("INSERT INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES ('other', 'v', 1, 'x')").run();
     const before = snapshot(core);
     expect(() => core.db.transaction(() => applyAnnotationsImport(core.db, core.home, result)).immediate()).toThrow(
-      expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('row 1: Video "v" at 1 s became frame "other" meanwhile') }),
+      expect.objectContaining({
+        code: 'CONFLICT',
+        message: expect.stringContaining('row 1: Video "v" at 1 s became frame "other" meanwhile'),
+      }),
     );
     expect(snapshot(core)).toEqual(before);
   });

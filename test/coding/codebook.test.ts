@@ -53,7 +53,10 @@ describe('codebook', () => {
     const id = categoryId(core, 'pov', '1st person');
     changeCodebook(core.db, { op: 'updateCategory', categoryId: id, value: 'first person' }, 'kim');
     const before = readCodebook(core.db);
-    const err = expectFramelabError(() => changeCodebook(core.db, { op: 'updateCategory', categoryId: id, value: 'I' }, 'nobody'), 'NOT_FOUND');
+    const err = expectFramelabError(
+      () => changeCodebook(core.db, { op: 'updateCategory', categoryId: id, value: 'I' }, 'nobody'),
+      'NOT_FOUND',
+    );
     expect(err.message).toContain('"nobody"');
     expect(readCodebook(core.db)).toEqual(before);
     expect(codebookHistory(core.db).map(({ version, change, author }) => ({ version, change, author }))).toEqual([
@@ -105,9 +108,13 @@ describe('codebook', () => {
       'CONFLICT',
     );
     expect(err.message).toContain('pov = "1st person"');
-    const parsed = api['codebook.change'].input.safeParse({ change: { op: 'addCategory', dimension: 'distance', value: 'Remote', shortcut: 'z' } });
+    const parsed = api['codebook.change'].input.safeParse({
+      change: { op: 'addCategory', dimension: 'distance', value: 'Remote', shortcut: 'z' },
+    });
     expect(parsed.success).toBe(false);
-    const blank = api['codebook.change'].input.safeParse({ change: { op: 'addCategory', dimension: 'distance', value: '   ', shortcut: 'g' } });
+    const blank = api['codebook.change'].input.safeParse({
+      change: { op: 'addCategory', dimension: 'distance', value: '   ', shortcut: 'g' },
+    });
     expect(blank.success).toBe(false);
     const ok = changeCodebook(core.db, { op: 'addCategory', dimension: 'distance', value: 'Remote', shortcut: 'g', description: '' });
     expect(ok.dimensions[1]!.categories.at(-1)).toMatchObject({ value: 'Remote', shortcut: 'g', position: 4 });
@@ -118,9 +125,6 @@ describe('codebook', () => {
     const publicId = categoryId(core, 'distance', 'Public');
     const book = changeCodebook(core.db, { op: 'moveCategory', categoryId: publicId, position: 0 });
     expect(book.dimensions[1]!.categories.map((c) => c.value)).toEqual(['Public', 'Intimate', 'Personal', 'Social']);
-    expectFramelabError(
-      () => changeCodebook(core.db, { op: 'updateCategory', categoryId: publicId, value: 'Social' }),
-      'CONFLICT',
-    );
+    expectFramelabError(() => changeCodebook(core.db, { op: 'updateCategory', categoryId: publicId, value: 'Social' }), 'CONFLICT');
   });
 });

@@ -10,7 +10,11 @@ afterEach(runCleanup);
 
 function home(frameCount = 6) {
   const core = openTestCore(tempDir('codes'));
-  const frames = addFrames(core, 'vid_0007', Array.from({ length: frameCount }, (_, i) => i + 1));
+  const frames = addFrames(
+    core,
+    'vid_0007',
+    Array.from({ length: frameCount }, (_, i) => i + 1),
+  );
   upsertCoder(core.db, { coderId: 'coder_a' });
   upsertCoder(core.db, { coderId: 'coder_b' });
   return { core, frames };
@@ -21,7 +25,10 @@ describe('codes: no blank, no loss', () => {
     const { core, frames } = home();
     assignFrames(core.db, { coderIds: ['coder_a'], overlap: { frameIds: [] } });
     const frameId = frames[0]!;
-    const half = expectFramelabError(() => saveFrameCodes(core.db, { coderId: 'coder_a', frameId, codes: { pov: '1st person' } }), 'INVALID_INPUT');
+    const half = expectFramelabError(
+      () => saveFrameCodes(core.db, { coderId: 'coder_a', frameId, codes: { pov: '1st person' } }),
+      'INVALID_INPUT',
+    );
     expect(half.message).toContain('distance is not set');
     const blank = expectFramelabError(
       () => saveFrameCodes(core.db, { coderId: 'coder_a', frameId, codes: { pov: '1st person', distance: '' } }),
@@ -91,7 +98,7 @@ describe('codes: no blank, no loss', () => {
     expect(() => core.db.prepare("UPDATE code_history SET source = 'sync'").run()).toThrow(/append-only/);
   });
 
-  it("refuses to undo a save whose code someone else changed since", () => {
+  it('refuses to undo a save whose code someone else changed since', () => {
     const { core, frames } = home();
     assignFrames(core.db, { coderIds: ['coder_a'], overlap: { frameIds: [] } });
     saveFrameCodes(core.db, { coderId: 'coder_a', frameId: frames[0]!, codes: { pov: '1st person', distance: 'Social' } });
@@ -108,7 +115,9 @@ describe('assignment and blind coding', () => {
     const { core, frames } = home(20);
     const result = assignFrames(core.db, { coderIds: ['coder_a', 'coder_b'], overlap: { fraction: 0.25, seed: 7 } });
     expect(result).toEqual({ pool: 20, overlap: 5, perCoder: { coder_a: 5 + 8, coder_b: 5 + 7 } });
-    const overlap = (core.db.prepare('SELECT DISTINCT frame_id FROM assignments WHERE overlap = 1 ORDER BY frame_id').all() as { frame_id: string }[]).map((r) => r.frame_id);
+    const overlap = (
+      core.db.prepare('SELECT DISTINCT frame_id FROM assignments WHERE overlap = 1 ORDER BY frame_id').all() as { frame_id: string }[]
+    ).map((r) => r.frame_id);
     expect(overlap).toHaveLength(5);
     for (const f of overlap) {
       expect(core.db.prepare('SELECT count(*) AS n FROM assignments WHERE frame_id = ?').get(f)).toEqual({ n: 2 });
@@ -117,7 +126,9 @@ describe('assignment and blind coding', () => {
     expect(core.db.prepare('SELECT count(DISTINCT frame_id) AS n FROM assignments').get()).toEqual({ n: frames.length });
     const other = home(20);
     assignFrames(other.core.db, { coderIds: ['coder_a', 'coder_b'], overlap: { fraction: 0.25, seed: 7 } });
-    const otherOverlap = (other.core.db.prepare('SELECT DISTINCT frame_id FROM assignments WHERE overlap = 1 ORDER BY frame_id').all() as { frame_id: string }[]).map((r) => r.frame_id);
+    const otherOverlap = (
+      other.core.db.prepare('SELECT DISTINCT frame_id FROM assignments WHERE overlap = 1 ORDER BY frame_id').all() as { frame_id: string }[]
+    ).map((r) => r.frame_id);
     expect(otherOverlap).toEqual(overlap);
   });
 

@@ -11,10 +11,24 @@ export function addFrames(core: Core, videoId: string, timestamps: number[]): st
   });
 }
 
-export function historyRows(core: Core): { frame_id: string; coder_id: string; dimension: string; before_id: number | null; after_id: number | null; source: string; batch_id: string }[] {
+export function historyRows(
+  core: Core,
+): {
+  frame_id: string;
+  coder_id: string;
+  dimension: string;
+  before_id: number | null;
+  after_id: number | null;
+  source: string;
+  batch_id: string;
+}[] {
   return core.db.prepare('SELECT * FROM code_history ORDER BY id').all() as never;
 }
 
 export function categoryId(core: Core, dimension: string, value: string): number {
-  return (core.db.prepare('SELECT id FROM categories WHERE dimension = ? AND value = ? AND retired_at IS NULL').get(dimension, value) as { id: number }).id;
+  return (
+    core.db.prepare('SELECT id FROM categories WHERE dimension = ? AND value = ? AND retired_at IS NULL').get(dimension, value) as {
+      id: number;
+    }
+  ).id;
 }

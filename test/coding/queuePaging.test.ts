@@ -34,7 +34,8 @@ function bigHome(count: number): { core: Core; frameIds: string[] } {
   return { core, frameIds };
 }
 
-const save = (core: Core, frameId: string) => saveFrameCodes(core.db, { coderId: 'coder_a', frameId, codes: { pov: '1st person', distance: 'Social' } });
+const save = (core: Core, frameId: string) =>
+  saveFrameCodes(core.db, { coderId: 'coder_a', frameId, codes: { pov: '1st person', distance: 'Social' } });
 
 describe('coding.queue comes a page at a time', () => {
   it('100k assigned frames: one page is small, with the total and the counts of all of them', async () => {
@@ -54,7 +55,9 @@ describe('coding.queue comes a page at a time', () => {
     console.log(`coding.queue page of 100k frames: ${ms} ms, ${JSON.stringify(page).length} bytes`);
 
     // The largest page allowed; a larger one is refused.
-    expect((await client(core).call('coding.queue', { coderId: 'coder_a', filter: 'all', limit: 1000, offset: 99_500 })).frames).toHaveLength(500);
+    expect(
+      (await client(core).call('coding.queue', { coderId: 'coder_a', filter: 'all', limit: 1000, offset: 99_500 })).frames,
+    ).toHaveLength(500);
     await expect(client(core).call('coding.queue', { coderId: 'coder_a', limit: 5000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
@@ -82,6 +85,8 @@ describe('coding.queue comes a page at a time', () => {
     expect(codingQueue(core.db, 'coder_a', 'uncoded', { limit: 1, at: frameIds[3]! }).frames[0]!.frameId).toBe(frameIds[10]);
 
     expect(() => codingQueue(core.db, 'coder_a', 'all', { after: 'nope' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => codingQueue(core.db, 'coder_a', 'all', { after: frameIds[0]!, at: frameIds[1]! })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => codingQueue(core.db, 'coder_a', 'all', { after: frameIds[0]!, at: frameIds[1]! })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 });

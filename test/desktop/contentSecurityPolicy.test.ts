@@ -31,7 +31,12 @@ function metaPolicies(html: string): string[] {
   return metas
     .filter((tag) => /http-equiv\s*=\s*["']?content-security-policy/i.test(tag))
     .map((tag) => /content\s*=\s*"([^"]*)"/i.exec(tag)?.[1] ?? /content\s*=\s*'([^']*)'/i.exec(tag)?.[1] ?? '')
-    .map((content) => content.replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    .map((content) =>
+      content
+        .replace(/&#39;|&#x27;|&apos;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
 }
 
 beforeAll(async () => {

@@ -37,13 +37,17 @@ beforeAll(async () => {
 });
 
 describe('packaging configuration (electron-builder)', () => {
-  it('passes electron-builder\'s own schema', async () => {
-    await expect(validateConfiguration(config as unknown as Record<string, unknown>, { isEnabled: false, add() {} })).resolves.toBeUndefined();
+  it("passes electron-builder's own schema", async () => {
+    await expect(
+      validateConfiguration(config as unknown as Record<string, unknown>, { isEnabled: false, add() {} }),
+    ).resolves.toBeUndefined();
   });
 
   it('the schema check catches a misspelt option (so the check above means something)', async () => {
     const misspelt = { ...config, electronFuses: { ...config.electronFuses, runAsNodee: false } };
-    await expect(validateConfiguration(misspelt as unknown as Record<string, unknown>, { isEnabled: false, add() {} })).rejects.toThrow(/electronFuses/);
+    await expect(validateConfiguration(misspelt as unknown as Record<string, unknown>, { isEnabled: false, add() {} })).rejects.toThrow(
+      /electronFuses/,
+    );
   });
 
   it('flips the fuses: no run-as-node, no NODE_OPTIONS or --inspect, encrypted cookies, only a verified app.asar', () => {
@@ -68,13 +72,27 @@ describe('packaging configuration (electron-builder)', () => {
 
   it('packs the app in asar with every native part outside it', () => {
     expect(config.asar).toBe(true);
-    for (const pattern of ['**/*.node', '.electron-native/**', 'native/build/Release/**', 'node_modules/better-sqlite3/**', 'node_modules/onnxruntime-node/**']) {
+    for (const pattern of [
+      '**/*.node',
+      '.electron-native/**',
+      'native/build/Release/**',
+      'node_modules/better-sqlite3/**',
+      'node_modules/onnxruntime-node/**',
+    ]) {
       expect(config.asarUnpack).toContain(pattern);
     }
   });
 
-  it('ships the built app, the training addon with its loader\'s mark, and better-sqlite3 built for Electron', () => {
-    for (const file of ['package.json', 'out/**/*', 'resources/**/*', 'native/build/Release/framelab_native.node', 'native/build/Release/framelab_image.node', 'native/CMakeLists.txt', '.electron-native/*.node']) {
+  it("ships the built app, the training addon with its loader's mark, and better-sqlite3 built for Electron", () => {
+    for (const file of [
+      'package.json',
+      'out/**/*',
+      'resources/**/*',
+      'native/build/Release/framelab_native.node',
+      'native/build/Release/framelab_image.node',
+      'native/CMakeLists.txt',
+      '.electron-native/*.node',
+    ]) {
       expect(config.files[0]!.filter).toContain(file);
     }
     // The Electron build of better-sqlite3 comes from scripts/electron-sqlite.mjs; rebuilding
@@ -85,7 +103,11 @@ describe('packaging configuration (electron-builder)', () => {
 
   it('`npm run dist` builds the app and better-sqlite3 for Electron before packaging with this file', () => {
     const steps = (manifest.scripts.dist as string).split('&&').map((step) => step.trim());
-    expect(steps).toEqual(['electron-vite build', 'node scripts/electron-sqlite.mjs', 'electron-builder --config electron-builder.config.cjs']);
+    expect(steps).toEqual([
+      'electron-vite build',
+      'node scripts/electron-sqlite.mjs',
+      'electron-builder --config electron-builder.config.cjs',
+    ]);
     expect(manifest.devDependencies['electron-builder']).toBeDefined();
   });
 

@@ -106,10 +106,13 @@ describe('desktop session security', () => {
   it('blocks navigation and new windows in every web contents', () => {
     const on = new Map<string, (event: { preventDefault(): void }) => void>();
     let openHandler: ((details: { url: string }) => { action: string }) | undefined;
-    appListeners.get('web-contents-created')!({}, {
-      on: (name: string, listener: (event: { preventDefault(): void }) => void) => on.set(name, listener),
-      setWindowOpenHandler: (handler: typeof openHandler) => (openHandler = handler),
-    });
+    appListeners.get('web-contents-created')!(
+      {},
+      {
+        on: (name: string, listener: (event: { preventDefault(): void }) => void) => on.set(name, listener),
+        setWindowOpenHandler: (handler: typeof openHandler) => (openHandler = handler),
+      },
+    );
     for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       const event = { preventDefault: vi.fn() };
       on.get(name)!(event);

@@ -54,14 +54,26 @@ describe('finetune.runs and finetune.run', () => {
     // While a run is stopped (failed, cancelled, interrupted) its state is the checkpoint the job saved.
     const saved: FinetuneRunState = {
       folds: {
-        'loo:a': { foldId: 'loo:a', cv: 'loo', epochs: [{ epoch: 1, loss: 1.4 }, { epoch: 2, loss: 1.1 }], stoppedEarly: false, heldOut: [{ frameId: 'a', v8Pred: 0, v8Probs: [0.7, 0.3] }] },
+        'loo:a': {
+          foldId: 'loo:a',
+          cv: 'loo',
+          epochs: [
+            { epoch: 1, loss: 1.4 },
+            { epoch: 2, loss: 1.1 },
+          ],
+          stoppedEarly: false,
+          heldOut: [{ frameId: 'a', v8Pred: 0, v8Probs: [0.7, 0.3] }],
+        },
       },
       current: { foldId: 'loo:b', cv: 'loo', epochs: [{ epoch: 1, loss: 1.3 }] },
       final: null,
     };
     core.jobRepo.saveCheckpoint(second.id, saved);
     expect((await client.call('finetune.run', { jobId: second.id })).state).toEqual(saved);
-    expect((await client.call('finetune.run', { jobId: second.id })).plan).toEqual([{ cv: 'loo', folds: 0 }, { cv: 'video', folds: 0 }]);
+    expect((await client.call('finetune.run', { jobId: second.id })).plan).toEqual([
+      { cv: 'loo', folds: 0 },
+      { cv: 'video', folds: 0 },
+    ]);
 
     const notFinetune = await client.call('finetune.run', { jobId: other.id }).catch((e: unknown) => e);
     expect(notFinetune).toBeInstanceOf(FramelabError);
@@ -86,10 +98,22 @@ describe('finetune.runs and finetune.run', () => {
 
       const started: { id?: string } = {};
       // The job saves its checkpoint before it reports the epoch, so the event finds it in place.
-      const firstEpoch = jobUpdate(subscribe, () => started.id, (j) => j.status === 'running' && /epoch 1\/1/.test(j.progress.stage), 'the first epoch', 120_000);
+      const firstEpoch = jobUpdate(
+        subscribe,
+        () => started.id,
+        (j) => j.status === 'running' && /epoch 1\/1/.test(j.progress.stage),
+        'the first epoch',
+        120_000,
+      );
       const { job } = await client.call('jobs.start', {
         kind: 'finetune.run',
-        params: { goldSnapshotId: gold.snapshotId, baseModel: 'pov@v7', recipe: { maxEpochs: 1, threads: 2, lr: 1e-3 }, bootstrapResamples: 200, outDir: path.join(dir, 'out') },
+        params: {
+          goldSnapshotId: gold.snapshotId,
+          baseModel: 'pov@v7',
+          recipe: { maxEpochs: 1, threads: 2, lr: 1e-3 },
+          bootstrapResamples: 200,
+          outDir: path.join(dir, 'out'),
+        },
       });
       started.id = job.id;
       await firstEpoch;

@@ -12,7 +12,13 @@ const POV = ['1st person', '2nd person', '3rd person', 'no person'];
 
 /** Held-out rows from (true, v7, v8) triples; frame ids f00, f01, … in two videos. */
 function rows(triples: [number, number, number][]): HeldOutPrediction[] {
-  return triples.map(([t, a, b], i) => ({ frameId: `f${String(i).padStart(2, '0')}`, videoId: `v${i % 2}`, trueLabel: t, v7Pred: a, v8Pred: b }));
+  return triples.map(([t, a, b], i) => ({
+    frameId: `f${String(i).padStart(2, '0')}`,
+    videoId: `v${i % 2}`,
+    trueLabel: t,
+    v7Pred: a,
+    v8Pred: b,
+  }));
 }
 
 /**
@@ -50,7 +56,12 @@ describe('the v7 → v8 comparison', () => {
     expect(c.deltas.macroF1).toBeCloseTo(c.metrics.v8.macroF1 - c.metrics.v7.macroF1, 15);
     // v8 never does worse on any frame, so no resample can show it worse.
     expect(c.intervals.accuracy[0]).toBeGreaterThanOrEqual(0);
-    expect(c.bootstrap).toEqual({ resamples: 2000, seed: 7, confidence: 0.95, method: 'paired percentile, linear interpolation (np.percentile default)' });
+    expect(c.bootstrap).toEqual({
+      resamples: 2000,
+      seed: 7,
+      confidence: 0.95,
+      method: 'paired percentile, linear interpolation (np.percentile default)',
+    });
     expect(c.decision.save).toBe(true);
     expect(c.decision.metric).toBe('macro_f1');
     const f = (x: number) => x.toFixed(2);
@@ -92,7 +103,9 @@ describe('the v7 → v8 comparison', () => {
     expect(byAccuracy.decision).toEqual({
       save: false,
       metric: 'accuracy',
-      reason: expect.stringMatching(/^v8 not saved: accuracy v8 0\.75 vs v7 0\.75 \(0\.00, 95% CI .* McNemar p = 1\.00\): no better than v7\. Warning: v7 predicts “a” for every frame/),
+      reason: expect.stringMatching(
+        /^v8 not saved: accuracy v8 0\.75 vs v7 0\.75 \(0\.00, 95% CI .* McNemar p = 1\.00\): no better than v7\. Warning: v7 predicts “a” for every frame/,
+      ),
     });
     expect(byAccuracy.mcnemar).toEqual({ b: 1, c: 1, p: 1 });
   });
@@ -112,7 +125,9 @@ describe('the v7 → v8 comparison', () => {
     const c = compareModels({ predictions: rows([[1, 0, 1]]), classes: ['a', 'b'], seed: 1, resamples: 100 });
     expect(c.metrics.v8).toMatchObject({ n: 1, accuracy: 1, macroF1: 0.5 });
     expect(c.mcnemar.p).toBe(1);
-    expect(c.decision.reason).toMatch(/^v8 kept: macro-F1 v8 0\.50 vs v7 0\.00 \(\+0\.50, 95% CI \+0\.50 to \+0\.50, McNemar p = 1\.00\): better, and the interval lies above no change\./);
+    expect(c.decision.reason).toMatch(
+      /^v8 kept: macro-F1 v8 0\.50 vs v7 0\.00 \(\+0\.50, 95% CI \+0\.50 to \+0\.50, McNemar p = 1\.00\): better, and the interval lies above no change\./,
+    );
   });
 
   it('does not depend on the order the folds finished in: frames are sorted by frameId first', () => {
@@ -129,7 +144,10 @@ describe('the v7 → v8 comparison', () => {
       [0, 0, 1],
       [1, 1, 1],
     ]);
-    const bad = (predictions: HeldOutPrediction[], classes = ['a', 'b'], seed = 1) => () => compareModels({ predictions, classes, seed, resamples: 10 });
+    const bad =
+      (predictions: HeldOutPrediction[], classes = ['a', 'b'], seed = 1) =>
+      () =>
+        compareModels({ predictions, classes, seed, resamples: 10 });
     expect(bad([ok[0]!, { ...ok[1]!, frameId: 'f00' }])).toThrow(/"f00" has two held-out predictions/);
     expect(bad([ok[0]!, { ...ok[1]!, v8Pred: 2 }])).toThrow(/predicted label must be a class index from 0 to 1; item 1 is 2/);
     expect(bad([{ ...ok[0]!, v7Probs: [0.5, 0.3, 0.2] }, ok[1]!])).toThrow(/"f00": v7Probs should hold 2 finite probabilities/);
@@ -145,7 +163,8 @@ describe('the save sentence', () => {
     expect(decide({ ...base, v7: 0.64, v8: 0.71, interval: [-0.02, 0.16], p: 0.29 })).toEqual({
       save: true,
       metric: 'macro_f1',
-      reason: 'v8 kept: macro-F1 v8 0.71 vs v7 0.64 (+0.07, 95% CI \u22120.02 to +0.16, McNemar p = 0.29): higher, but no detectable difference: the interval includes no change.',
+      reason:
+        'v8 kept: macro-F1 v8 0.71 vs v7 0.64 (+0.07, 95% CI \u22120.02 to +0.16, McNemar p = 0.29): higher, but no detectable difference: the interval includes no change.',
     });
     expect(decide({ ...base, v7: 0.64, v8: 0.61, interval: [-0.12, 0.05], p: 0.52 }).reason).toBe(
       'v8 not saved: macro-F1 v8 0.61 vs v7 0.64 (\u22120.03, 95% CI \u22120.12 to +0.05, McNemar p = 0.52): lower, but no detectable difference: the interval includes no change.',
@@ -153,11 +172,15 @@ describe('the save sentence', () => {
     expect(decide({ ...base, metric: 'accuracy', v7: 0.3111, v8: 0.4, interval: [0.0222, 0.1778], p: 0.0039 }).reason).toBe(
       'v8 kept: accuracy v8 0.40 vs v7 0.31 (+0.09, 95% CI +0.02 to +0.18, McNemar p = 0.004): better, and the interval lies above no change.',
     );
-    expect(decide({ ...base, v7: 0.2, v8: 0.6, interval: [0.3, 0.5], p: 1e-5, confidence: 0.9 }).reason).toContain('90% CI +0.30 to +0.50, McNemar p < 0.001');
+    expect(decide({ ...base, v7: 0.2, v8: 0.6, interval: [0.3, 0.5], p: 1e-5, confidence: 0.9 }).reason).toContain(
+      '90% CI +0.30 to +0.50, McNemar p < 0.001',
+    );
   });
 
   it('shows more decimals rather than print a kept delta as +0.00, and treats rounding noise as a tie', () => {
-    expect(decide({ ...base, v7: 0.64, v8: 0.6449, interval: [-0.01, 0.02], p: 1 }).reason).toMatch(/^v8 kept: macro-F1 v8 0\.645 vs v7 0\.640 \(\+0\.005, 95% CI \u22120\.010 to \+0\.020/);
+    expect(decide({ ...base, v7: 0.64, v8: 0.6449, interval: [-0.01, 0.02], p: 1 }).reason).toMatch(
+      /^v8 kept: macro-F1 v8 0\.645 vs v7 0\.640 \(\+0\.005, 95% CI \u22120\.010 to \+0\.020/,
+    );
     const tie = decide({ ...base, v7: 0.1 + 0.2, v8: 0.3, interval: [0, 0], p: 1 });
     expect(tie.save).toBe(false);
     expect(tie.reason).toBe('v8 not saved: macro-F1 v8 0.30 vs v7 0.30 (0.00, 95% CI 0.00 to 0.00, McNemar p = 1.00): no better than v7.');
@@ -171,7 +194,9 @@ describe('the save sentence', () => {
     const gain = { ...base, v7: 0.64, v8: 0.71, interval: [-0.02, 0.16] as [number, number], p: 0.29 };
     const strict = decide({ ...gain, requireSignificant: true });
     expect(strict.save).toBe(false);
-    expect(strict.reason).toMatch(/^v8 not saved: .*no detectable difference: the interval includes no change; this run saves v8 only when the interval lies above no change\.$/);
+    expect(strict.reason).toMatch(
+      /^v8 not saved: .*no detectable difference: the interval includes no change; this run saves v8 only when the interval lies above no change\.$/,
+    );
     expect(decide({ ...gain, interval: [0.01, 0.16], requireSignificant: true }).save).toBe(true);
   });
 

@@ -39,13 +39,25 @@ import { readPth } from '../../src/main/core/vision/weights/pth';
 import { readModel } from '../../src/main/core/vision/weights/safetensors';
 import { ComparisonEntry, FinetuneRecipe, FinetuneResult, type FinetuneParams, type FinetuneRunState } from '../../src/shared/finetune';
 import type { FramelabEvent } from '../../src/shared/events';
-import { openTestCore, runCleanup, runCli, sha256, singleJsonLine, startServe, tempDir, waitUntil, withTimeout, type CliResult } from '../helpers';
+import {
+  openTestCore,
+  runCleanup,
+  runCli,
+  sha256,
+  singleJsonLine,
+  startServe,
+  tempDir,
+  waitUntil,
+  withTimeout,
+  type CliResult,
+} from '../helpers';
 import { POV_CLASSES, type GoldHome } from '../helpers/goldHome';
 import { pythonHas, runPython } from '../helpers/python';
 import { buildJobGoldHome, oracleScript } from './jobHome';
 
 const HAVE_TORCH = pythonHas('torch', 'torchvision', 'numpy', 'PIL');
-const NO_TORCH = '(SKIPPED: /usr/bin/python3 cannot import torch/torchvision/numpy/PIL; install python3-torch python3-torchvision python3-pil)';
+const NO_TORCH =
+  '(SKIPPED: /usr/bin/python3 cannot import torch/torchvision/numpy/PIL; install python3-torch python3-torchvision python3-pil)';
 const THREADS = 2;
 /** The job runs' recipe: learns the colour-coded frames in one epoch (jobHome.ts says why it can). */
 const RECIPE = FinetuneRecipe.parse({ maxEpochs: 1, lr: 1e-4, threads: THREADS });
@@ -86,7 +98,12 @@ async function throughServe<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The gold frames' layer-3 features through the feature cache, as the job gets them. */
-let featuresOnce: Promise<{ set: GoldTrainingSet; base: StateEntry[]; features: FrameFeatures[]; size: { height: number; width: number } }> | null = null;
+let featuresOnce: Promise<{
+  set: GoldTrainingSet;
+  base: StateEntry[];
+  features: FrameFeatures[];
+  size: { height: number; width: number };
+}> | null = null;
 function goldFeatures() {
   featuresOnce ??= (async () => {
     const model = getModel(core.db, 'pov@v7');
@@ -114,14 +131,28 @@ function net(): ResNet50Model {
   return addonNet;
 }
 
-async function heldOutProbs(model: ResNet50Model, features: FrameFeatures[], test: number[], size: { height: number; width: number }): Promise<number[][]> {
+async function heldOutProbs(
+  model: ResNet50Model,
+  features: FrameFeatures[],
+  test: number[],
+  size: { height: number; width: number },
+): Promise<number[][]> {
   const logits = await model.forwardFromFeatures(stack(features, test), test.length, size);
   const probs = softmaxRows(logits, model.numClasses);
   return test.map((_, k) => Array.from(probs.subarray(k * model.numClasses, (k + 1) * model.numClasses)));
 }
 
 function params(overrides: Partial<FinetuneParams> & { outDir: string }): FinetuneParams {
-  return { goldSnapshotId: gold.snapshotId, baseModel: 'pov@v7', cv: 'loo', metric: 'macro_f1', requireSignificant: false, recipe: RECIPE, bootstrapResamples: RESAMPLES, ...overrides };
+  return {
+    goldSnapshotId: gold.snapshotId,
+    baseModel: 'pov@v7',
+    cv: 'loo',
+    metric: 'macro_f1',
+    requireSignificant: false,
+    recipe: RECIPE,
+    bootstrapResamples: RESAMPLES,
+    ...overrides,
+  };
 }
 
 async function runJob(p: FinetuneParams) {
@@ -200,7 +231,10 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
         lr: recipe.lr,
         threads: THREADS,
       };
-      const all = stack(features, features.map((_, i) => i));
+      const all = stack(
+        features,
+        features.map((_, i) => i),
+      );
       fs.writeFileSync(input.features, new Uint8Array(all.buffer, all.byteOffset, all.byteLength));
       fs.writeFileSync(path.join(work, 'input.json'), JSON.stringify(input));
       const torch = JSON.parse(runPython(oracleScript('finetune_fold.py'), [path.join(work, 'input.json')], 300_000)) as {
@@ -214,16 +248,23 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
       const trained = new Float32Array(trainedBytes.buffer, trainedBytes.byteOffset, trainedBytes.byteLength / 4);
 
       // Same recipe inputs: class weights (0 for the absent class 0), epochs run.
-      const ours = classWeights(fold.train.map((i) => labels[i]!), POV_CLASSES.length);
+      const ours = classWeights(
+        fold.train.map((i) => labels[i]!),
+        POV_CLASSES.length,
+      );
       expect(ours[0]).toBe(0);
       torch.classWeights.forEach((w, c) => expect(Math.abs(w - ours[c]!)).toBeLessThan(1e-6));
       expect(outcome.epochs).toHaveLength(2);
       expect(outcome.stoppedEarly).toBe(false);
 
       const close = (a: number, b: number, rtol: number, atol: number) => Math.abs(a - b) <= atol + rtol * Math.abs(b);
-      outcome.epochs.forEach((e, k) => expect(close(e.loss, torch.losses[k]!, 1e-4, 1e-7), `epoch ${e.epoch} loss ${e.loss} vs torch ${torch.losses[k]}`).toBe(true));
+      outcome.epochs.forEach((e, k) =>
+        expect(close(e.loss, torch.losses[k]!, 1e-4, 1e-7), `epoch ${e.epoch} loss ${e.loss} vs torch ${torch.losses[k]}`).toBe(true),
+      );
       expect(probs).toHaveLength(1);
-      probs[0]!.forEach((p, c) => expect(close(p, torch.probs[0]![c]!, 1e-4, 1e-7), `class ${c} probability ${p} vs torch ${torch.probs[0]![c]}`).toBe(true));
+      probs[0]!.forEach((p, c) =>
+        expect(close(p, torch.probs[0]![c]!, 1e-4, 1e-7), `class ${c} probability ${p} vs torch ${torch.probs[0]![c]}`).toBe(true),
+      );
 
       // Every layer4/fc parameter and BatchNorm statistic: rtol 1e-4, atol 1e-6.
       const byName = new Map(state.map((e) => [e.name, e]));
@@ -268,14 +309,18 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
       expect(entry.decision.save).toBe(false);
       expect(entry.decision.metric).toBe('macro_f1');
       expect(entry.deltas.macroF1).toBeLessThanOrEqual(TIE_TOLERANCE);
-      expect(entry.decision.reason).toMatch(/^v8 not saved: macro-F1 v8 \S+ vs v7 \S+ \(.*McNemar p .*\): (no better than v7|worse than v7|lower, but no detectable difference: the interval includes no change)\./);
+      expect(entry.decision.reason).toMatch(
+        /^v8 not saved: macro-F1 v8 \S+ vs v7 \S+ \(.*McNemar p .*\): (no better than v7|worse than v7|lower, but no detectable difference: the interval includes no change)\./,
+      );
       expect(entry.newModel).toBeNull();
       expect(result.staged).toBeNull();
       expect(result.pthFile).toBeNull();
       expect(result.run.final).toBeNull(); // v8 was never trained on all frames
       expect(entry).toMatchObject({ cv: 'video', folds: 3, n: 6, baseModel: { id: 'pov@v7', sha256: getModel(core.db, 'pov@v7').sha256 } });
       expect(fs.readdirSync(outDir)).toEqual(['v8_comparison.json']);
-      expect(JSON.parse(fs.readFileSync(path.join(outDir, 'v8_comparison.json'), 'utf8'))).toEqual({ pov: JSON.parse(JSON.stringify(entry)) });
+      expect(JSON.parse(fs.readFileSync(path.join(outDir, 'v8_comparison.json'), 'utf8'))).toEqual({
+        pov: JSON.parse(JSON.stringify(entry)),
+      });
       expect(findModel(core.db, 'pov@v8')).toBeNull();
       expect(listModels(core.db, 'pov').map((m) => m.id)).toEqual(['pov@v7', 'pov@v6']);
       expect(fs.readdirSync(path.join(core.home.filesDir, 'models')).filter((d) => d.startsWith('pov@v8'))).toEqual([]);
@@ -291,11 +336,35 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
       const outDir = path.join(dir, 'cli');
       fs.mkdirSync(outDir);
       // An entry the lab's script wrote for the other dimension: kept as it is.
-      const distance = { accuracy_v7: 0.4872, accuracy_v8: 0.5897, macro_f1_v7: 0.5247, macro_f1_v8: 0.6163, fixed: 5, regressed: 1, note: 'lab script' };
+      const distance = {
+        accuracy_v7: 0.4872,
+        accuracy_v8: 0.5897,
+        macro_f1_v7: 0.5247,
+        macro_f1_v8: 0.6163,
+        fixed: 5,
+        regressed: 1,
+        note: 'lab script',
+      };
       fs.writeFileSync(path.join(outDir, 'v8_comparison.json'), JSON.stringify({ distance }, null, 2));
       const res = await throughServe(() =>
         runCli(
-          ['finetune', '--home', homeDir, '--json', '--gold', gold.snapshotId, '--dimension', 'pov', '--base', 'pov@v7', '--out', outDir, '--cv', 'both', ...RECIPE_FLAGS],
+          [
+            'finetune',
+            '--home',
+            homeDir,
+            '--json',
+            '--gold',
+            gold.snapshotId,
+            '--dimension',
+            'pov',
+            '--base',
+            'pov@v7',
+            '--out',
+            outDir,
+            '--cv',
+            'both',
+            ...RECIPE_FLAGS,
+          ],
           { timeoutMs: JOB_MS },
         ),
       );
@@ -310,7 +379,14 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
 
       // Leave-one-out decides: 6 folds of 1 frame; v8 learned the colours and is kept.
       expect(entry).toMatchObject({ cv: 'loo', folds: 6, n: 6, goldSnapshotId: gold.snapshotId });
-      expect(entry.config).toMatchObject({ ...RECIPE, metric: 'macro_f1', bootstrapResamples: RESAMPLES, frozen: 'conv1, bn1, layer1-3', trained: 'layer4, fc', device: 'cpu' });
+      expect(entry.config).toMatchObject({
+        ...RECIPE,
+        metric: 'macro_f1',
+        bootstrapResamples: RESAMPLES,
+        frozen: 'conv1, bn1, layer1-3',
+        trained: 'layer4, fc',
+        device: 'cpu',
+      });
       expect(entry.decision.save, entry.decision.reason).toBe(true);
       expect(entry.decision.reason).toMatch(/^v8 kept: macro-F1 /);
       expect(entry.deltas.macroF1).toBeGreaterThan(0);
@@ -322,7 +398,14 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
       const v8 = getModel(core.db, 'pov@v8');
       const jobId = /^job:(.+)$/.exec(v8.source)?.[1];
       expect(jobId).toBeDefined();
-      expect(v8).toMatchObject({ parentId: 'pov@v7', dimension: 'pov', version: 'v8', classes: POV_CLASSES, sha256: entry.newModel!.sha256, active: false });
+      expect(v8).toMatchObject({
+        parentId: 'pov@v7',
+        dimension: 'pov',
+        version: 'v8',
+        classes: POV_CLASSES,
+        sha256: entry.newModel!.sha256,
+        active: false,
+      });
       expect(getModel(core.db, 'pov@v7').active).toBe(true);
       const registered = readModel(modelWeightsFile(core.home, v8)).tensors;
       const exported = readPth(pthFile);
@@ -348,13 +431,25 @@ describe.skipIf(!HAVE_TORCH)(`finetune.run on a 6-frame gold home (CPU, LibTorch
       expect(result.run.final?.epochs).toHaveLength(1);
 
       // Folds whose training frames lack a class (its weight is 0): finite losses and probabilities.
-      const lacking = (fold: Fold) => classWeights(fold.train.map((i) => labels[i]!), POV_CLASSES.length).filter((w) => w === 0).length;
+      const lacking = (fold: Fold) =>
+        classWeights(
+          fold.train.map((i) => labels[i]!),
+          POV_CLASSES.length,
+        ).filter((w) => w === 0).length;
       const withoutAClass = [...loo, ...byVideo].filter((f) => lacking(f) > 0);
-      expect(withoutAClass.map((f) => f.id)).toEqual([`loo:${gold.frameIds[0]}`, `loo:${gold.frameIds[5]}`, `video:vid_0000`, `video:vid_0002`]);
+      expect(withoutAClass.map((f) => f.id)).toEqual([
+        `loo:${gold.frameIds[0]}`,
+        `loo:${gold.frameIds[5]}`,
+        `video:vid_0000`,
+        `video:vid_0002`,
+      ]);
       expectAllFinite(result);
       for (const fold of withoutAClass) {
         const outcome = result.run.folds[fold.id]!;
-        expect(outcome.epochs.every((e) => e.loss > 0 && Number.isFinite(e.loss)), fold.id).toBe(true);
+        expect(
+          outcome.epochs.every((e) => e.loss > 0 && Number.isFinite(e.loss)),
+          fold.id,
+        ).toBe(true);
         for (const h of outcome.heldOut) expect(Math.abs(h.v8Probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
       }
 
@@ -393,7 +488,8 @@ print(json.dumps({'changed': changed, 'keys': len(new)}))
     'CLI errors are clear: unknown snapshot, a base of another dimension, an existing --version, gold codes the model does not predict',
     async () => {
       const out = path.join(dir, 'errors');
-      const cli = (args: string[]) => runCli(['finetune', '--home', homeDir, '--json', '--out', out, ...RECIPE_FLAGS, ...args], { timeoutMs: JOB_MS });
+      const cli = (args: string[]) =>
+        runCli(['finetune', '--home', homeDir, '--json', '--out', out, ...RECIPE_FLAGS, ...args], { timeoutMs: JOB_MS });
       // Through one server, so the failing jobs overlap.
       const [unknown, cliDimension, jobDimension, conflict, codes] = await throughServe(() =>
         Promise.all([
@@ -414,14 +510,22 @@ print(json.dumps({'changed': changed, 'keys': len(new)}))
       };
       expect(failure(unknown, 1, 'NOT_FOUND')).toContain('There is no gold snapshot "gold_pov_nope"; `framelab gold list` shows them.');
       expect(failure(cliDimension, 2, 'INVALID_INPUT')).toBe('--base distance@v7 is not a pov model (--dimension pov).');
-      expect(failure(jobDimension, 2, 'INVALID_INPUT')).toContain(`Gold snapshot ${distanceSnapshot} is for "distance", but pov@v7 predicts "pov".`);
-      expect(failure(conflict, 1, 'CONFLICT')).toMatch(/pov@v7 already exists \(imported .*\)\. Model versions are immutable: choose another --version\.$/);
+      expect(failure(jobDimension, 2, 'INVALID_INPUT')).toContain(
+        `Gold snapshot ${distanceSnapshot} is for "distance", but pov@v7 predicts "pov".`,
+      );
+      expect(failure(conflict, 1, 'CONFLICT')).toMatch(
+        /pov@v7 already exists \(imported .*\)\. Model versions are immutable: choose another --version\.$/,
+      );
       expect(failure(codes, 2, 'INVALID_INPUT')).toContain(
         `Gold snapshot ${gold.snapshotId} has codes the model does not predict: "no person" (model classes: 1st person, 2nd person, 3rd person, crowd).`,
       );
       // Nothing was written or registered by the failures: not even the output folder (a job creates it when it writes).
       expect(fs.existsSync(out)).toBe(false);
-      expect(listModels(core.db, 'pov').map((m) => m.id).sort()).toEqual(['pov@v6', 'pov@v7', 'pov@v8']);
+      expect(
+        listModels(core.db, 'pov')
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual(['pov@v6', 'pov@v7', 'pov@v8']);
     },
     JOB_MS,
   );
@@ -480,8 +584,14 @@ print(json.dumps({'changed': changed, 'keys': len(new)}))
         expect(result.run.folds).toEqual(reference.run.folds);
         expect(result.run.final).toEqual(reference.run.final);
         expect(sha256(fs.readFileSync(path.join(outDir, 'pov_resnet50_v9.pth')))).toBe(sha256(cliRun!.pth));
-        expect(JSON.parse(fs.readFileSync(path.join(outDir, 'v8_comparison.json'), 'utf8'))).toEqual({ pov: JSON.parse(JSON.stringify(result.entry)) });
-        expect(getModel(core.db, 'pov@v9')).toMatchObject({ parentId: 'pov@v7', source: `job:${id}`, sha256: getModel(core.db, 'pov@v8').sha256 });
+        expect(JSON.parse(fs.readFileSync(path.join(outDir, 'v8_comparison.json'), 'utf8'))).toEqual({
+          pov: JSON.parse(JSON.stringify(result.entry)),
+        });
+        expect(getModel(core.db, 'pov@v9')).toMatchObject({
+          parentId: 'pov@v7',
+          source: `job:${id}`,
+          sha256: getModel(core.db, 'pov@v8').sha256,
+        });
       } finally {
         stop();
       }

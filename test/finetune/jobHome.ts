@@ -27,7 +27,11 @@ export function smallPreprocessing(crop: number): Preprocessing {
   return { ...IMAGENET_PREPROCESSING, resize: crop, crop };
 }
 
-export async function buildJobGoldHome(core: Core, dir: string, options: { videos: number; perVideo: number; seed: number; crop: number }): Promise<GoldHome> {
+export async function buildJobGoldHome(
+  core: Core,
+  dir: string,
+  options: { videos: number; perVideo: number; seed: number; crop: number },
+): Promise<GoldHome> {
   const preprocessing = smallPreprocessing(options.crop);
   // The helper renders the frames into dir/frames, writes the seeded weights, then starts the
   // models.import job: hand it a core whose jobs.start calibrates that file and adds the crop.
@@ -35,7 +39,10 @@ export async function buildJobGoldHome(core: Core, dir: string, options: { video
     start(kind: Parameters<JobSupervisor['start']>[0], params: Record<string, unknown>) {
       if (kind !== 'models.import') return core.jobs.start(kind, params);
       const framesDir = path.join(dir, 'frames');
-      const images = fs.readdirSync(framesDir).sort().map((f) => path.join(framesDir, f));
+      const images = fs
+        .readdirSync(framesDir)
+        .sort()
+        .map((f) => path.join(framesDir, f));
       runPython(oracleScript('calibrate_layer4_bn.py'), [String(params.file), String(options.crop), ...images], 300_000);
       return core.jobs.start(kind, { ...params, preprocessing });
     },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyOf, classificationMetrics, confusionMatrix, createTally, macroF1Of, tallyInto } from '../../src/main/core/finetune/metrics';
+import {
+  accuracyOf,
+  classificationMetrics,
+  confusionMatrix,
+  createTally,
+  macroF1Of,
+  tallyInto,
+} from '../../src/main/core/finetune/metrics';
 import { FramelabError } from '../../src/shared/errors';
 
 const CLASSES = ['1st person', '2nd person', '3rd person', 'no person'];

@@ -9,7 +9,8 @@ import { PYTHON, pythonHas, runPython } from '../helpers/python';
 const ALL = pythonHas('numpy', 'scipy.stats', 'sklearn.metrics', 'sklearn.utils.class_weight');
 export const HAVE_SKLEARN = ALL || pythonHas('numpy', 'sklearn.metrics', 'sklearn.utils.class_weight');
 export const HAVE_SCIPY = ALL || pythonHas('scipy.stats');
-export const missing = (module: string, pkg: string) => `(SKIPPED: ${PYTHON} cannot import ${module}; install Debian's ${pkg}, as .ci/run does)`;
+export const missing = (module: string, pkg: string) =>
+  `(SKIPPED: ${PYTHON} cannot import ${module}; install Debian's ${pkg}, as .ci/run does)`;
 
 /** Runs `script` with the path of a JSON file holding `input` as sys.argv[1]; parses its stdout as JSON. */
 export function python<T>(script: string, input: unknown): T {

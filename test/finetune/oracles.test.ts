@@ -38,7 +38,20 @@ const metricCases = [
 
 const mcnemarPairs: [number, number][] = [];
 for (let b = 0; b <= 30; b++) for (let c = 0; b + c <= 30; c++) if (b + c > 0) mcnemarPairs.push([b, c]);
-mcnemarPairs.push([0, 1000], [1000, 0], [1, 999], [10, 990], [123, 877], [300, 700], [400, 600], [480, 520], [499, 501], [500, 500], [0, 200], [7, 1200]);
+mcnemarPairs.push(
+  [0, 1000],
+  [1000, 0],
+  [1, 999],
+  [10, 990],
+  [123, 877],
+  [300, 700],
+  [400, 600],
+  [480, 520],
+  [499, 501],
+  [500, 500],
+  [0, 200],
+  [7, 1200],
+);
 
 const bootstrapCases = [0, 1, 2].map((k) => {
   const random = mulberry32(500 + k);
@@ -47,21 +60,27 @@ const bootstrapCases = [0, 1, 2].map((k) => {
   const trueLabels = randomLabels(random, n, classCount, 0.3);
   const noisy = (accuracy: number) => trueLabels.map((t) => (random() < accuracy ? t : Math.floor(random() * classCount)));
   const indices = drawResampleIndices(n, 120, 77 + k);
-  return { classCount, trueLabels, v7: noisy(0.4), v8: noisy(0.55), indices: indices.map((row) => Array.from(row)), percentiles: k === 2 ? [5, 95] : [2.5, 97.5] };
+  return {
+    classCount,
+    trueLabels,
+    v7: noisy(0.4),
+    v8: noisy(0.55),
+    indices: indices.map((row) => Array.from(row)),
+    percentiles: k === 2 ? [5, 95] : [2.5, 97.5],
+  };
 });
 
 // The comparison as a whole: 40 held-out frames, given out of frameId order.
 const comparisonInput = (() => {
   const random = mulberry32(31);
   const trueLabels = randomLabels(random, 40, 4, 0.2);
-  return trueLabels
-    .map((t, i) => ({
-      frameId: `frame_${String((i * 17) % 40).padStart(2, '0')}`,
-      videoId: `video_${i % 7}`,
-      trueLabel: t,
-      v7Pred: random() < 0.35 ? t : 0,
-      v8Pred: random() < 0.5 ? t : Math.floor(random() * 4),
-    }));
+  return trueLabels.map((t, i) => ({
+    frameId: `frame_${String((i * 17) % 40).padStart(2, '0')}`,
+    videoId: `video_${i % 7}`,
+    trueLabel: t,
+    v7Pred: random() < 0.35 ? t : 0,
+    v8Pred: random() < 0.5 ? t : Math.floor(random() * 4),
+  }));
 })();
 const comparison = compareModels({ predictions: comparisonInput, classes: classNames(4), seed: 2024, resamples: 200 });
 
@@ -156,7 +175,11 @@ function expectClose(actual: number, expected: number, what: string, tol = TOL) 
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tol);
 }
 
-function expectMetrics(ours: Omit<ReturnType<typeof classificationMetrics>, 'macroF1Present'> & { macroF1Present?: number }, e: PyMetrics, what: string) {
+function expectMetrics(
+  ours: Omit<ReturnType<typeof classificationMetrics>, 'macroF1Present'> & { macroF1Present?: number },
+  e: PyMetrics,
+  what: string,
+) {
   expectClose(ours.accuracy, e.accuracy, `${what} accuracy`);
   expectClose(ours.macroF1, e.macroF1, `${what} macro-F1`);
   expect(ours.macroF1Present, `${what} macro-F1 over present classes`).toBeDefined();
@@ -190,63 +213,80 @@ describe.skipIf(!HAVE_SKLEARN && !HAVE_SCIPY)('Python oracles (one run of /usr/b
     });
   }, 60_000);
 
-  it.skipIf(!HAVE_SKLEARN)(`class weights equal sklearn's compute_class_weight('balanced') on the present classes, 200 random folds ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`, () => {
-    let absent = 0;
-    weightCases.forEach((c, i) => {
-      classWeights(c.labels, c.classCount).forEach((w, k) => {
-        const e = oracle.weights![i]![k];
-        if (e === null || e === undefined) {
-          expect(w, `case ${i}, absent class ${k}`).toBe(0);
-          absent++;
-        } else expectClose(w, e, `case ${i}, class ${k}`);
+  it.skipIf(!HAVE_SKLEARN)(
+    `class weights equal sklearn's compute_class_weight('balanced') on the present classes, 200 random folds ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`,
+    () => {
+      let absent = 0;
+      weightCases.forEach((c, i) => {
+        classWeights(c.labels, c.classCount).forEach((w, k) => {
+          const e = oracle.weights![i]![k];
+          if (e === null || e === undefined) {
+            expect(w, `case ${i}, absent class ${k}`).toBe(0);
+            absent++;
+          } else expectClose(w, e, `case ${i}, class ${k}`);
+        });
       });
-    });
-    expect(absent).toBeGreaterThan(10);
-  });
+      expect(absent).toBeGreaterThan(10);
+    },
+  );
 
-  it.skipIf(!HAVE_SKLEARN)(`metrics equal sklearn (labels=range(C), zero_division=0) on ${metricCases.length} cases to 1e-12 ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`, () => {
-    metricCases.forEach((c, i) => expectMetrics(classificationMetrics(c.yTrue, c.yPred, classNames(c.classCount)), oracle.metrics![i]!, `case ${i}`));
-    // The random cases did reach the edge cases: unused classes, never-predicted classes, n = 1.
-    expect(metricCases.some((c) => c.yTrue.length === 1)).toBe(true);
-    const neverPredicted = metricCases.filter((c) => c.yTrue.some((t) => !c.yPred.includes(t)));
-    const absentFromTruth = metricCases.filter((c) => new Set(c.yTrue).size < c.classCount);
-    expect(neverPredicted.length).toBeGreaterThan(10);
-    expect(absentFromTruth.length).toBeGreaterThan(10);
-  });
+  it.skipIf(!HAVE_SKLEARN)(
+    `metrics equal sklearn (labels=range(C), zero_division=0) on ${metricCases.length} cases to 1e-12 ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`,
+    () => {
+      metricCases.forEach((c, i) =>
+        expectMetrics(classificationMetrics(c.yTrue, c.yPred, classNames(c.classCount)), oracle.metrics![i]!, `case ${i}`),
+      );
+      // The random cases did reach the edge cases: unused classes, never-predicted classes, n = 1.
+      expect(metricCases.some((c) => c.yTrue.length === 1)).toBe(true);
+      const neverPredicted = metricCases.filter((c) => c.yTrue.some((t) => !c.yPred.includes(t)));
+      const absentFromTruth = metricCases.filter((c) => new Set(c.yTrue).size < c.classCount);
+      expect(neverPredicted.length).toBeGreaterThan(10);
+      expect(absentFromTruth.length).toBeGreaterThan(10);
+    },
+  );
 
-  it.skipIf(!HAVE_SKLEARN)(`paired bootstrap deltas and intervals equal numpy + sklearn on the same resamples ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`, () => {
-    bootstrapCases.forEach((c, i) => {
-      const confidence = (c.percentiles[1]! - c.percentiles[0]!) / 100;
-      const ours = pairedBootstrapWithIndices(c, c.indices, confidence);
-      const e = oracle.bootstrap![i]!;
-      ours.deltas.accuracy.forEach((d, r) => expectClose(d, e.accuracy[r]!, `case ${i} resample ${r} accuracy`));
-      ours.deltas.macroF1.forEach((d, r) => expectClose(d, e.macroF1[r]!, `case ${i} resample ${r} macro-F1`));
-      expectClose(ours.intervals.accuracy[0], e.intervalAccuracy[0], `case ${i} accuracy low`);
-      expectClose(ours.intervals.accuracy[1], e.intervalAccuracy[1], `case ${i} accuracy high`);
-      expectClose(ours.intervals.macroF1[0], e.intervalMacroF1[0], `case ${i} macro-F1 low`);
-      expectClose(ours.intervals.macroF1[1], e.intervalMacroF1[1], `case ${i} macro-F1 high`);
-      expect(percentileInterval(e.macroF1, confidence)).toEqual(ours.intervals.macroF1);
-    });
-  });
+  it.skipIf(!HAVE_SKLEARN)(
+    `paired bootstrap deltas and intervals equal numpy + sklearn on the same resamples ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`,
+    () => {
+      bootstrapCases.forEach((c, i) => {
+        const confidence = (c.percentiles[1]! - c.percentiles[0]!) / 100;
+        const ours = pairedBootstrapWithIndices(c, c.indices, confidence);
+        const e = oracle.bootstrap![i]!;
+        ours.deltas.accuracy.forEach((d, r) => expectClose(d, e.accuracy[r]!, `case ${i} resample ${r} accuracy`));
+        ours.deltas.macroF1.forEach((d, r) => expectClose(d, e.macroF1[r]!, `case ${i} resample ${r} macro-F1`));
+        expectClose(ours.intervals.accuracy[0], e.intervalAccuracy[0], `case ${i} accuracy low`);
+        expectClose(ours.intervals.accuracy[1], e.intervalAccuracy[1], `case ${i} accuracy high`);
+        expectClose(ours.intervals.macroF1[0], e.intervalMacroF1[0], `case ${i} macro-F1 low`);
+        expectClose(ours.intervals.macroF1[1], e.intervalMacroF1[1], `case ${i} macro-F1 high`);
+        expect(percentileInterval(e.macroF1, confidence)).toEqual(ours.intervals.macroF1);
+      });
+    },
+  );
 
-  it.skipIf(!HAVE_SKLEARN)(`compareModels' metrics and intervals equal sklearn + numpy ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`, () => {
-    const e = oracle.comparison!;
-    expectMetrics(comparison.metrics.v7, e.v7, 'v7');
-    expectMetrics(comparison.metrics.v8, e.v8, 'v8');
-    expectClose(comparison.intervals.accuracy[0], e.intervalAccuracy[0], 'accuracy low');
-    expectClose(comparison.intervals.accuracy[1], e.intervalAccuracy[1], 'accuracy high');
-    expectClose(comparison.intervals.macroF1[0], e.intervalMacroF1[0], 'macro-F1 low');
-    expectClose(comparison.intervals.macroF1[1], e.intervalMacroF1[1], 'macro-F1 high');
-  });
+  it.skipIf(!HAVE_SKLEARN)(
+    `compareModels' metrics and intervals equal sklearn + numpy ${HAVE_SKLEARN ? '' : missing('sklearn', 'python3-sklearn')}`,
+    () => {
+      const e = oracle.comparison!;
+      expectMetrics(comparison.metrics.v7, e.v7, 'v7');
+      expectMetrics(comparison.metrics.v8, e.v8, 'v8');
+      expectClose(comparison.intervals.accuracy[0], e.intervalAccuracy[0], 'accuracy low');
+      expectClose(comparison.intervals.accuracy[1], e.intervalAccuracy[1], 'accuracy high');
+      expectClose(comparison.intervals.macroF1[0], e.intervalMacroF1[0], 'macro-F1 low');
+      expectClose(comparison.intervals.macroF1[1], e.intervalMacroF1[1], 'macro-F1 high');
+    },
+  );
 
-  it.skipIf(!HAVE_SCIPY)(`McNemar's exact p equals scipy.stats.binomtest for ${mcnemarPairs.length} (b, c), n up to 1207 ${HAVE_SCIPY ? '' : missing('scipy.stats', 'python3-scipy')}`, () => {
-    mcnemarPairs.forEach(([b, c], i) => {
-      const ours = mcnemarExact(b, c).p;
-      const e = oracle.mcnemar![i]!;
-      expectClose(ours, e, `b = ${b}, c = ${c}`);
-      // Relative agreement too, where p is tiny (2^-1000 and the like).
-      if (e > 0) expect(Math.abs(ours - e) / e, `b = ${b}, c = ${c} relative`).toBeLessThan(1e-9);
-    });
-    expect(mcnemarExact(0, 0).p).toBe(1);
-  });
+  it.skipIf(!HAVE_SCIPY)(
+    `McNemar's exact p equals scipy.stats.binomtest for ${mcnemarPairs.length} (b, c), n up to 1207 ${HAVE_SCIPY ? '' : missing('scipy.stats', 'python3-scipy')}`,
+    () => {
+      mcnemarPairs.forEach(([b, c], i) => {
+        const ours = mcnemarExact(b, c).p;
+        const e = oracle.mcnemar![i]!;
+        expectClose(ours, e, `b = ${b}, c = ${c}`);
+        // Relative agreement too, where p is tiny (2^-1000 and the like).
+        if (e > 0) expect(Math.abs(ours - e) / e, `b = ${b}, c = ${c} relative`).toBeLessThan(1e-9);
+      });
+      expect(mcnemarExact(0, 0).p).toBe(1);
+    },
+  );
 });

@@ -44,11 +44,16 @@ describe('disagreements, adjudication and the gold set', () => {
     const core = sampleHome();
     const [first] = listDisagreements(core.db, 'distance');
     const [aCode, bCode] = [first!.codes.coder_a!, first!.codes.coder_b!];
-    expect(adjudicate(core.db, { frameId: first!.frameId, dimension: 'distance', code: aCode, note: 'face fills half the frame' })).toMatchObject({
+    expect(
+      adjudicate(core.db, { frameId: first!.frameId, dimension: 'distance', code: aCode, note: 'face fills half the frame' }),
+    ).toMatchObject({
       code: aCode,
       replaced: null,
     });
-    expect(adjudicate(core.db, { frameId: first!.frameId, dimension: 'distance', code: bCode })).toMatchObject({ code: bCode, replaced: aCode });
+    expect(adjudicate(core.db, { frameId: first!.frameId, dimension: 'distance', code: bCode })).toMatchObject({
+      code: bCode,
+      replaced: aCode,
+    });
     const gold = liveGoldSet(core.db, 'distance');
     expect(gold).toHaveLength(36);
     expect(gold.find((g) => g.frameId === first!.frameId)).toMatchObject({ code: bCode, source: 'adjudicated' });
@@ -62,7 +67,10 @@ describe('disagreements, adjudication and the gold set', () => {
     const agreed = liveGoldSet(core.db, 'pov')[0]!;
     expectFramelabError(() => adjudicate(core.db, { frameId: agreed.frameId, dimension: 'pov', code: agreed.code }), 'CONFLICT');
     const [d] = listDisagreements(core.db, 'pov');
-    const bad = expectFramelabError(() => adjudicate(core.db, { frameId: d!.frameId, dimension: 'pov', code: 'fourth person' }), 'INVALID_INPUT');
+    const bad = expectFramelabError(
+      () => adjudicate(core.db, { frameId: d!.frameId, dimension: 'pov', code: 'fourth person' }),
+      'INVALID_INPUT',
+    );
     expect(bad.message).toContain('1st person, 2nd person, 3rd person, no person');
     expectFramelabError(() => adjudicate(core.db, { frameId: d!.frameId, dimension: 'mood', code: 'x' }), 'NOT_FOUND');
   });
@@ -103,7 +111,20 @@ describe('disagreements, adjudication and the gold set', () => {
     const core = openTestCore(home);
     const [d] = listDisagreements(core.db, 'distance');
     core.close();
-    const decided = await runCli(['adjudicate', '--frame', d!.frameId, '--dimension', 'distance', '--code', 'Social', '--note', 'ok', '--json', '--home', home]);
+    const decided = await runCli([
+      'adjudicate',
+      '--frame',
+      d!.frameId,
+      '--dimension',
+      'distance',
+      '--code',
+      'Social',
+      '--note',
+      'ok',
+      '--json',
+      '--home',
+      home,
+    ]);
     expect(decided.code).toBe(0);
     expect(JSON.parse(decided.stdout)).toEqual({ frameId: d!.frameId, dimension: 'distance', code: 'Social', note: 'ok', replaced: null });
 

@@ -30,7 +30,11 @@ export interface GoldHome {
 }
 
 /** `videos` × `perVideo` frames; frame k of video v has class (v + k) % 4. */
-export async function buildGoldHome(core: Core, dir: string, options: { videos?: number; perVideo?: number; seed?: number } = {}): Promise<GoldHome> {
+export async function buildGoldHome(
+  core: Core,
+  dir: string,
+  options: { videos?: number; perVideo?: number; seed?: number } = {},
+): Promise<GoldHome> {
   const videos = options.videos ?? 4;
   const perVideo = options.perVideo ?? 3;
   const rng = mulberry32(options.seed ?? 1);
@@ -48,9 +52,13 @@ export async function buildGoldHome(core: Core, dir: string, options: { videos?:
       const [w, h] = [96 + 8 * v, 72 + 4 * k];
       const raw = Buffer.alloc(w * h * 3);
       const base = BASE_COLOURS[label]!;
-      for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) raw[i * 3 + c] = Math.max(0, Math.min(255, base[c]! + Math.round((rng() - 0.5) * 80)));
-      await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path.join(framesDir, `${frameId}.png`));
-      for (const coder of ['coder_a', 'coder_b']) rows.push(`${frameId},${videoId},${t}.0,${coder},${POV_CLASSES[label]},Public,2025-02-19T22:55:20Z`);
+      for (let i = 0; i < w * h; i++)
+        for (let c = 0; c < 3; c++) raw[i * 3 + c] = Math.max(0, Math.min(255, base[c]! + Math.round((rng() - 0.5) * 80)));
+      await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+        .png()
+        .toFile(path.join(framesDir, `${frameId}.png`));
+      for (const coder of ['coder_a', 'coder_b'])
+        rows.push(`${frameId},${videoId},${t}.0,${coder},${POV_CLASSES[label]},Public,2025-02-19T22:55:20Z`);
       frameIds.push(frameId);
       labels.push(label);
     }

@@ -63,7 +63,11 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
       expect(r.krippendorffAlpha.ordinal).toBeCloseTo(0.9521037, 6);
       expect(r.weightedKappa.quadratic).toBeCloseTo(0.9310924, 6);
       expect(r.confusion.categories).toEqual(DISTANCE);
-      expect(r.details).toMatchObject({ order: 'codebook', level: 'ordinal', bootstrap: { resamples: 1000, seed: 1, resampling: 'units' } });
+      expect(r.details).toMatchObject({
+        order: 'codebook',
+        level: 'ordinal',
+        bootstrap: { resamples: 1000, seed: 1, resampling: 'units' },
+      });
       expect(r.ci.cohenKappa[0]).toBeLessThan(r.cohenKappa);
       expect(fs.existsSync(home)).toBe(false);
     },
@@ -74,8 +78,28 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
     'takes --categories and other column names, and prints plain words without --json',
     async () => {
       const dir = tempDir('icr-cli');
-      const file = writeFile(dir, 'renamed.csv', fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'));
-      const res = await runCli(['icr', '--input', file, '--dimension', 'score', '--unit-col', 'unit', '--coder-col', 'rater', '--categories', '1,2,3,4,5', '--bootstrap', '200', '--home', dir]);
+      const file = writeFile(
+        dir,
+        'renamed.csv',
+        fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'),
+      );
+      const res = await runCli([
+        'icr',
+        '--input',
+        file,
+        '--dimension',
+        'score',
+        '--unit-col',
+        'unit',
+        '--coder-col',
+        'rater',
+        '--categories',
+        '1,2,3,4,5',
+        '--bootstrap',
+        '200',
+        '--home',
+        dir,
+      ]);
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(/^score: 12 units, 11 with two or more codes, 4 coders \(A, B, C, D\)$/m);
@@ -87,8 +111,21 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
 
   it('csvIcrReport: other columns, --by-video groups, seeds, and lexicographic order without --categories', () => {
     const dir = tempDir('icr-csv');
-    const file = writeFile(dir, 'renamed.csv', fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'));
-    const options = { file, dimension: 'score', unitCol: 'unit', coderCol: 'rater', categories: ['1', '2', '3', '4', '5'], bootstrap: 200, seed: 9, home: dir };
+    const file = writeFile(
+      dir,
+      'renamed.csv',
+      fs.readFileSync(KRIPPENDORFF_2011, 'utf8').replace('frame_id,coder,value', 'unit,rater,score'),
+    );
+    const options = {
+      file,
+      dimension: 'score',
+      unitCol: 'unit',
+      coderCol: 'rater',
+      categories: ['1', '2', '3', '4', '5'],
+      bootstrap: 200,
+      seed: 9,
+      home: dir,
+    };
     const a = csvIcrReport(options);
     expect(a).toEqual(csvIcrReport(options));
     expect(a.ci).not.toEqual(csvIcrReport({ ...options, seed: 10 }).ci);
@@ -97,13 +134,22 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
     expect(plain.details.order).toBe('lexicographic');
     expect(plain.krippendorffAlpha.ordinal).toBeNull();
     expect(plain.notes[0]).toMatch(/^No category order was declared/);
-    const byVideo = csvIcrReport({ file: SAMPLE, dimension: 'pov', unitCol: 'frame_id', coderCol: 'coder', groupCol: 'video_id', bootstrap: 100, seed: 1, home: dir });
+    const byVideo = csvIcrReport({
+      file: SAMPLE,
+      dimension: 'pov',
+      unitCol: 'frame_id',
+      coderCol: 'coder',
+      groupCol: 'video_id',
+      bootstrap: 100,
+      seed: 1,
+      home: dir,
+    });
     expect(byVideo.details.bootstrap).toMatchObject({ resampling: 'groups', draws: 18 });
     expect(fs.readdirSync(dir)).toEqual(['renamed.csv']);
   });
 
   it(
-    'reads the home\'s codebook read-only while another process owns the home',
+    "reads the home's codebook read-only while another process owns the home",
     async () => {
       const home = tempDir('icr-cli');
       const core = openTestCore(home);
@@ -135,16 +181,27 @@ describe('framelab icr --input (pure: no home is opened or locked)', () => {
       const col = await run(['--input', SAMPLE, '--dimension', 'gaze']);
       expect(col).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('annotations_sample.csv has no "gaze" column') });
       expect((await run(['--input', writeFile(dir, 'empty.csv', ''), '--dimension', 'pov'])).message).toContain('empty.csv is empty');
-      const blank = writeFile(dir, 'blank.csv', editedSample((_, cells) => [...cells.slice(0, 4), '', ...cells.slice(5)]));
-      expect((await run(['--input', blank, '--dimension', 'pov'])).message).toBe('blank.csv has no codes in its pov column: every cell is empty.');
+      const blank = writeFile(
+        dir,
+        'blank.csv',
+        editedSample((_, cells) => [...cells.slice(0, 4), '', ...cells.slice(5)]),
+      );
+      expect((await run(['--input', blank, '--dimension', 'pov'])).message).toBe(
+        'blank.csv has no codes in its pov column: every cell is empty.',
+      );
       expect((await run(['--input', SAMPLE])).message).toContain('icr needs --dimension');
       expect((await run(['--input', path.join(dir, 'nope.csv'), '--dimension', 'pov'])).code).toBe('NOT_FOUND');
       expect((await run(['--dimension', 'pov', '--by-video', 'vid'])).message).toContain('--by-video video_id');
       expect((await run(['--dimension', 'pov', '--bootstrap', 'many'])).message).toContain('--bootstrap must be a whole number');
       // Through the real CLI: the envelope on stderr, exit 2, the row and column named.
-      const outside = await failure(['icr', '--input', SAMPLE, '--dimension', 'pov', '--categories', '1st person,2nd person,3rd person', '--home', dir], 2);
+      const outside = await failure(
+        ['icr', '--input', SAMPLE, '--dimension', 'pov', '--categories', '1st person,2nd person,3rd person', '--home', dir],
+        2,
+      );
       expect(outside.code).toBe('INVALID_INPUT');
-      expect(outside.message).toMatch(/row \d+, column pov: "no person" is not one of the categories \(1st person, 2nd person, 3rd person\)/);
+      expect(outside.message).toMatch(
+        /row \d+, column pov: "no person" is not one of the categories \(1st person, 2nd person, 3rd person\)/,
+      );
     },
     CLI_TEST_MS,
   );
@@ -160,14 +217,22 @@ describe('icr.report and framelab icr on the project', () => {
     expect(pov.percentAgreement).toBeCloseTo(0.94, 6);
     expect(pov.cohenKappa).toBeCloseTo(0.9164811, 6);
     expect(pov.gwetAC1).toBeCloseTo(0.9206462, 6);
-    expect(pov.details).toMatchObject({ order: 'codebook', level: 'nominal', coders: ['coder_a', 'coder_b'], bootstrap: { resampling: 'groups', draws: 18 } });
+    expect(pov.details).toMatchObject({
+      order: 'codebook',
+      level: 'nominal',
+      coders: ['coder_a', 'coder_b'],
+      bootstrap: { resampling: 'groups', draws: 18 },
+    });
     const distance = await api.call('icr.report', { dimension: 'distance', bootstrap: 0 });
     expect(distance.krippendorffAlpha.ordinal).toBeCloseTo(0.9521037, 6);
     expect(distance.weightedKappa.linear).toBeCloseTo(0.8713389, 6);
 
     await expect(api.call('icr.report', { dimension: 'gaze' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await api.call('codebook.change', { change: { op: 'addDimension', name: 'gaze', label: 'Gaze', level: 'nominal' } });
-    await expect(api.call('icr.report', { dimension: 'gaze' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no codes of gaze') });
+    await expect(api.call('icr.report', { dimension: 'gaze' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no codes of gaze'),
+    });
     await expect(api.call('icr.report', { dimension: 'pov', categories: ['1st person'] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/\npov: frame "[^"]+", coder_[ab]: "[^"]+" is not one of the categories \(1st person\)/),
@@ -191,7 +256,18 @@ describe('icr.report and framelab icr on the project', () => {
       const f = csvIcrReport({ file: SAMPLE, dimension: 'distance', unitCol: 'frame_id', coderCol: 'coder', bootstrap: 50, seed: 3, home });
       expect(Object.keys(p)).toEqual([...TOP_KEYS, 'annotationsSource']);
       expect(p.annotationsSource).toEqual({ kind: 'local', generation: null, syncedAt: null });
-      for (const key of ['units', 'unitsCompared', 'coders', 'percentAgreement', 'cohenKappa', 'weightedKappa', 'krippendorffAlpha', 'fleissKappa', 'gwetAC1', 'confusion']) {
+      for (const key of [
+        'units',
+        'unitsCompared',
+        'coders',
+        'percentAgreement',
+        'cohenKappa',
+        'weightedKappa',
+        'krippendorffAlpha',
+        'fleissKappa',
+        'gwetAC1',
+        'confusion',
+      ]) {
         expect(p[key], key).toEqual(f[key as keyof typeof f]);
       }
     },

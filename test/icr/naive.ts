@@ -188,6 +188,10 @@ export function naiveAll(d: NaiveData): Record<string, number | null> {
 }
 
 /** The matrix form of ReliabilityData (structurally typed: nothing is imported from core). */
-export function toNaive(data: { categories: readonly string[]; coders: readonly string[]; units: readonly { codes: ReadonlyMap<string, number> }[] }): NaiveData {
+export function toNaive(data: {
+  categories: readonly string[];
+  coders: readonly string[];
+  units: readonly { codes: ReadonlyMap<string, number> }[];
+}): NaiveData {
   return { q: data.categories.length, ratings: data.units.map((u) => data.coders.map((c) => u.codes.get(c) ?? null)) };
 }

@@ -19,7 +19,9 @@ describe('report exports', () => {
     const html = renderReportHtml(context);
     expect(html).toContain('Inter-coder reliability: Distance');
     expect(html).toContain('0.9521'); // ordinal alpha, 4 decimals in "All figures"
-    expect(html).toContain('41 of 53 overlap frames coded by every coder; 12 missing a distance code from coder_b (12 in the re-code queue)');
+    expect(html).toContain(
+      '41 of 53 overlap frames coded by every coder; 12 missing a distance code from coder_b (12 in the re-code queue)',
+    );
     expect(html).toMatch(/95% CI \[0\.\d{3}, 0\.\d{3}\]/);
     expect(html).toContain('200 bootstrap resamples of units (seed 3)');
     expect(html).not.toMatch(/<script|<link|src="|href="/);
@@ -42,11 +44,35 @@ describe('report exports', () => {
   it('framelab icr --report writes the file its extension names; a wrong extension is a usage error', async () => {
     const dir = tempDir('icr-report');
     const html = path.join(dir, 'distance.html');
-    const res = await runCli(['icr', '--input', SAMPLE, '--dimension', 'distance', '--bootstrap', '100', '--report', html, '--json', '--home', dir]);
+    const res = await runCli([
+      'icr',
+      '--input',
+      SAMPLE,
+      '--dimension',
+      'distance',
+      '--bootstrap',
+      '100',
+      '--report',
+      html,
+      '--json',
+      '--home',
+      dir,
+    ]);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).krippendorffAlpha.ordinal).toBeCloseTo(0.9521037, 6);
     expect(fs.readFileSync(html, 'utf8')).toContain('0.9521');
-    const bad = await runCli(['icr', '--input', SAMPLE, '--dimension', 'distance', '--report', path.join(dir, 'x.txt'), '--json', '--home', dir]);
+    const bad = await runCli([
+      'icr',
+      '--input',
+      SAMPLE,
+      '--dimension',
+      'distance',
+      '--report',
+      path.join(dir, 'x.txt'),
+      '--json',
+      '--home',
+      dir,
+    ]);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stderr).error.message).toContain('.html, .pdf, .json or .csv');
   });

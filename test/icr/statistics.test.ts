@@ -40,7 +40,9 @@ describe('published values (../shared/testdata/README.md), to 1e-6', () => {
     // More than two coders: no Cohen, no confusion, each null with its reason.
     expect(r.cohenKappa).toBeNull();
     expect(r.confusion).toBeNull();
-    expect(r.notes.some((n) => n.startsWith('cohenKappa, weightedKappa.linear, weightedKappa.quadratic: null — applies to exactly two coders'))).toBe(true);
+    expect(
+      r.notes.some((n) => n.startsWith('cohenKappa, weightedKappa.linear, weightedKappa.quadratic: null — applies to exactly two coders')),
+    ).toBe(true);
     expect(r.notes.some((n) => n.startsWith('confusion: null'))).toBe(true);
     expect(r.details.pairs).toHaveLength(6);
     expect(() => IcrReport.parse(r)).not.toThrow();
@@ -65,7 +67,15 @@ describe('published values (../shared/testdata/README.md), to 1e-6', () => {
     expect(r.notes).toContain(
       'weightedKappa.linear, weightedKappa.quadratic, krippendorffAlpha.ordinal, krippendorffAlpha.interval, krippendorffAlpha.ratio: null — pov is nominal: ordered statistics do not apply',
     );
-    expect(r.confusion).toEqual({ categories: POV, matrix: [[12, 0, 2, 0], [1, 5, 0, 0], [0, 0, 17, 0], [0, 0, 0, 13]] });
+    expect(r.confusion).toEqual({
+      categories: POV,
+      matrix: [
+        [12, 0, 2, 0],
+        [1, 5, 0, 0],
+        [0, 0, 17, 0],
+        [0, 0, 0, 13],
+      ],
+    });
     expect(r.details.coders).toEqual(['coder_a', 'coder_b']);
   });
 
@@ -146,37 +156,69 @@ describe('undefined statistics are null with a reason, never NaN, 0 or 1 by acci
   const AB = ['A', 'B'];
 
   it('every code identical: kappas and alpha are null; agreement (and AC1, by its formula) are 1', () => {
-    const r = report(pairs(AB, [[0, 0], [0, 0], [0, 0]]));
+    const r = report(
+      pairs(AB, [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]),
+    );
     expect(r.percentAgreement).toBe(1);
     expect(r.cohenKappa).toBeNull();
     expect(r.weightedKappa).toEqual({ linear: null, quadratic: null });
     expect(r.krippendorffAlpha).toEqual({ nominal: null, ordinal: null, interval: null, ratio: null });
     expect(r.fleissKappa).toBeNull();
     expect(r.gwetAC1).toBe(1);
-    expect(r.notes).toContain("cohenKappa: null — Cohen's kappa is undefined: expected agreement is 1 (both coders used a single category)");
+    expect(r.notes).toContain(
+      "cohenKappa: null — Cohen's kappa is undefined: expected agreement is 1 (both coders used a single category)",
+    );
     expect(r.notes.some((n) => n.includes("Krippendorff's alpha is undefined: the expected disagreement is 0"))).toBe(true);
     expect(r.notes.some((n) => n.startsWith("fleissKappa: null — Fleiss' kappa is undefined: chance agreement is 1"))).toBe(true);
     expect(JSON.stringify(r)).not.toContain('NaN');
   });
 
   it('no unit has two codes: every agreement statistic is null', () => {
-    const r = report(pairs(AB, [[0, null], [null, 1], [1, null]]));
+    const r = report(
+      pairs(AB, [
+        [0, null],
+        [null, 1],
+        [1, null],
+      ]),
+    );
     expect([r.units, r.unitsCompared]).toEqual([3, 0]);
     for (const s of ICR_STATISTICS) expect(valueOf(r, s), s).toBeNull();
     expect(r.notes.some((n) => n.includes("Krippendorff's alpha is undefined: no unit has two codes"))).toBe(true);
     expect(r.notes.some((n) => n.includes('percent agreement is undefined: no unit has two codes'))).toBe(true);
-    expect(r.confusion!.matrix).toEqual([[0, 0], [0, 0]]);
+    expect(r.confusion!.matrix).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it('complete disagreement is a real value, not a null: kappa 0, alpha below 0', () => {
-    const r = report(pairs(AB, [[0, 1], [0, 1], [0, 1], [0, 1]]));
+    const r = report(
+      pairs(AB, [
+        [0, 1],
+        [0, 1],
+        [0, 1],
+        [0, 1],
+      ]),
+    );
     expect(r.percentAgreement).toBe(0);
     expect(r.cohenKappa).toBe(0);
     expect(r.krippendorffAlpha.nominal).toBeLessThan(0);
   });
 
   it('a single declared category: AC1 and weighted kappa need two', () => {
-    const r = report(pairs(['A'], [[0, 0], [0, 0]]));
+    const r = report(
+      pairs(
+        ['A'],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+    );
     expect(r.gwetAC1).toBeNull();
     expect(r.notes.some((n) => n.includes("Gwet's AC1 is undefined: it needs at least two categories"))).toBe(true);
     expect(r.notes.some((n) => n.includes('weighted kappa is undefined: it needs at least two ordered categories'))).toBe(true);
@@ -263,12 +305,24 @@ describe('bootstrap', () => {
   it('skips resamples where a statistic is undefined and says how many it used', () => {
     // Five agreeing units and one disagreement: a resample without the disagreement has
     // both coders on A only, where kappa is undefined.
-    const data = pairs(['A', 'B'], [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 1]]);
+    const data = pairs(
+      ['A', 'B'],
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 1],
+      ],
+    );
     const r = report(data, { bootstrap: 200, seed: 1 });
     const usable = r.details.bootstrap!.usable.cohenKappa!;
     expect(usable).toBeGreaterThan(0);
     expect(usable).toBeLessThan(200);
-    expect(r.notes.some((n) => n.includes('cohenKappa') && n.includes(`uses the ${usable} of 200 resamples in which the statistic is defined`))).toBe(true);
+    expect(
+      r.notes.some((n) => n.includes('cohenKappa') && n.includes(`uses the ${usable} of 200 resamples in which the statistic is defined`)),
+    ).toBe(true);
     expect(r.details.bootstrap!.usable.percentAgreement).toBe(200);
   });
 

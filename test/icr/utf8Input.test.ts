@@ -78,7 +78,8 @@ describe('strict UTF-8 for the text files users give', () => {
   it('annotations import refuses it with the same helper, naming the line, and saves nothing', async () => {
     const dir = tempDir('import-utf8');
     const core = openTestCore(path.join(dir, 'home'));
-    const text = 'frame_id,video_id,timestamp_s,coder,pov,distance,coded_at\r\nv_t001.0,v,1.0,ana,no person,Soci\xe9t\xe9,2025-01-01T00:00:00Z\r\n';
+    const text =
+      'frame_id,video_id,timestamp_s,coder,pov,distance,coded_at\r\nv_t001.0,v,1.0,ana,no person,Soci\xe9t\xe9,2025-01-01T00:00:00Z\r\n';
     const file = writeFile(dir, 'latin1.csv', Buffer.from(text, 'latin1'));
     await expect(importFile(core, { file })).rejects.toMatchObject({
       code: 'INVALID_INPUT',

@@ -26,7 +26,18 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run from a bucket', (
     await importSeededModel(core, path.join(dir, 'pov.pth'), 'pov', ['a', 'b', 'c', 'd'], 3, 'v7');
 
     const run = async (videos: string, outDir: string) => {
-      const p: InferParams = { videos, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8, checkpointEvery: 2, shard: null, fresh: false, outDir, keepCache: true };
+      const p: InferParams = {
+        videos,
+        models: ['pov@v7'],
+        sampling: { kind: 'every', seconds: 1 },
+        workers: 2,
+        batchSize: 8,
+        checkpointEvery: 2,
+        shard: null,
+        fresh: false,
+        outDir,
+        keepCache: true,
+      };
       const job = core.jobs.start('infer.run', p);
       const done = await withTimeout(core.jobs.waitFor(job.id), 180_000, 'the infer job');
       expect(done.status, JSON.stringify(done.error)).toBe('succeeded');

@@ -47,8 +47,16 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
       return res.ok ? await res.text() : null;
     };
     const params = (extra: Partial<InferParams> = {}): InferParams => ({
-      videos: clips.dir, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8,
-      checkpointEvery: 1, shard: null, fresh: false, outDir: url, ...extra,
+      videos: clips.dir,
+      models: ['pov@v7'],
+      sampling: { kind: 'every', seconds: 1 },
+      workers: 2,
+      batchSize: 8,
+      checkpointEvery: 1,
+      shard: null,
+      fresh: false,
+      outDir: url,
+      ...extra,
     });
     const run = async (p: InferParams) => {
       const job = core.jobs.start('infer.run', p);
@@ -60,7 +68,8 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
       if (!envelope.ok) throw new Error(envelope.error.message);
       return envelope.value as Output<M>;
     };
-    const read = (folder: string, names = RESULTS) => Object.fromEntries(names.map((f) => [f, fs.readFileSync(path.join(folder, f), 'utf8')]));
+    const read = (folder: string, names = RESULTS) =>
+      Object.fromEntries(names.map((f) => [f, fs.readFileSync(path.join(folder, f), 'utf8')]));
 
     // The uninterrupted reference, into a local folder.
     const reference = path.join(dir, 'reference');
@@ -85,8 +94,13 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     expect(interrupted.status, JSON.stringify(interrupted.error)).toBe('interrupted');
     expect(killed).toBe(true);
     server.proxy().beforeUpload = null;
-    expect(await objects('results/spot-run/parts/')).toEqual(['results/spot-run/parts/part-000001.jsonl', 'results/spot-run/parts/part-000002.jsonl']);
-    expect(await download('results/spot-run/infer-manifest.json')).toBe(fs.readFileSync(path.join(reference, 'infer-manifest.json'), 'utf8'));
+    expect(await objects('results/spot-run/parts/')).toEqual([
+      'results/spot-run/parts/part-000001.jsonl',
+      'results/spot-run/parts/part-000002.jsonl',
+    ]);
+    expect(await download('results/spot-run/infer-manifest.json')).toBe(
+      fs.readFileSync(path.join(reference, 'infer-manifest.json'), 'utf8'),
+    );
     // The new machine's disk is empty: the staging folder (in the home's cache) is gone.
     expect(fs.existsSync(path.join(staging, 'parts', 'part-000001.jsonl'))).toBe(true);
     fs.rmSync(path.join(core.home.root, 'cache', 'infer-out'), { recursive: true });
@@ -95,7 +109,12 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     const resumed = await run(params());
     expect(resumed.done.status, JSON.stringify(resumed.done.error)).toBe('succeeded');
     // The same outcome; the time accounting covers only the videos this run decoded.
-    expect({ ...InferResult.parse(resumed.done.result), timings: undefined }).toEqual({ ...InferResult.parse(ref.done.result), outDir: url, resumedFrom: 2, timings: undefined });
+    expect({ ...InferResult.parse(resumed.done.result), timings: undefined }).toEqual({
+      ...InferResult.parse(ref.done.result),
+      outDir: url,
+      resumedFrom: 2,
+      timings: undefined,
+    });
     expect(resumed.logs).toContain(`restored 2 part(s) from ${url}`);
     expect(resumed.logs).toContain(`resuming: 2 video(s) already in ${url}, 6 to go`);
     // Only the six: one part each, numbered after the bucket's.
@@ -108,7 +127,12 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     // The screens read a bucket output from its staging folder.
     const listed = (await call('infer.outputs', {})).outputs.find((o) => o.outDir === staging);
     expect(listed).toMatchObject({ exists: true, status: 'succeeded' });
-    expect((await call('infer.results', { outDir: url })).overview).toMatchObject({ outDir: staging, videos: 4, errors: 4, complete: true });
+    expect((await call('infer.results', { outDir: url })).overview).toMatchObject({
+      outDir: staging,
+      videos: 4,
+      errors: 4,
+      complete: true,
+    });
 
     // 2b. A local folder (--upload) whose part 1 holds other bytes than the bucket's: refused
     //     before any work, naming both; the bucket is untouched.
@@ -119,8 +143,12 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     const clash = await run(params({ outDir: copy, uploadTo: url }));
     expect(clash.done.status).toBe('failed');
     expect(clash.done.error).toMatchObject({ code: 'CONFLICT' });
-    expect(clash.done.error!.message).toContain(`${part1} and gs://${bucket}/results/spot-run/parts/part-000001.jsonl are both part-000001.jsonl but hold different videos`);
-    expect(await download('results/spot-run/parts/part-000001.jsonl')).toBe(fs.readFileSync(path.join(staging, 'parts', 'part-000001.jsonl'), 'utf8'));
+    expect(clash.done.error!.message).toContain(
+      `${part1} and gs://${bucket}/results/spot-run/parts/part-000001.jsonl are both part-000001.jsonl but hold different videos`,
+    );
+    expect(await download('results/spot-run/parts/part-000001.jsonl')).toBe(
+      fs.readFileSync(path.join(staging, 'parts', 'part-000001.jsonl'), 'utf8'),
+    );
 
     // 3. Another run's manifest in the bucket (other models): refused, naming the URL and the
     //    difference, even with no local state; nothing in the bucket is touched.
@@ -130,7 +158,11 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     const other = await run(params({ models: ['pov@v8'] }));
     expect(other.done.status).toBe('failed');
     expect(other.done.error).toMatchObject({ code: 'CONFLICT' });
-    expect(other.done.error!.message).toMatch(new RegExp(`^${url} holds results of another run: models were pov@v7 \\(sha256 [0-9a-f]{12}…\\), now pov@v8 \\(sha256 [0-9a-f]{12}…\\)\\. .*--fresh`));
+    expect(other.done.error!.message).toMatch(
+      new RegExp(
+        `^${url} holds results of another run: models were pov@v7 \\(sha256 [0-9a-f]{12}…\\), now pov@v8 \\(sha256 [0-9a-f]{12}…\\)\\. .*--fresh`,
+      ),
+    );
     expect(await objects('results/')).toEqual(before);
     expect(await download('results/spot-run/model_predictions.csv')).toBe(expected['model_predictions.csv']);
 
@@ -141,9 +173,16 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: resume from the 
     expect(InferResult.parse(fresh.done.result)).toMatchObject({ videos: 8, errors: 4, resumedFrom: 0, outDir: url });
     expect(fresh.logs).toContain(`--fresh: deleted 13 object(s) of the earlier run from ${url} (8 part(s))`);
     const freshParts = await objects('results/spot-run/parts/');
-    expect(freshParts.map((p) => path.basename(p))).toEqual(fs.readdirSync(path.join(staging, 'parts')).filter((n) => n.endsWith('.jsonl')).sort());
+    expect(freshParts.map((p) => path.basename(p))).toEqual(
+      fs
+        .readdirSync(path.join(staging, 'parts'))
+        .filter((n) => n.endsWith('.jsonl'))
+        .sort(),
+    );
     for (const p of freshParts) expect(await download(p), p).toBe(fs.readFileSync(path.join(staging, 'parts', path.basename(p)), 'utf8'));
-    expect(JSON.parse((await download('results/spot-run/infer-manifest.json'))!).models.map((m: { id: string }) => m.id)).toEqual(['pov@v8']);
+    expect(JSON.parse((await download('results/spot-run/infer-manifest.json'))!).models.map((m: { id: string }) => m.id)).toEqual([
+      'pov@v8',
+    ]);
     for (const f of RESULTS) expect(await download(`results/spot-run/${f}`), f).toBe(fs.readFileSync(path.join(staging, f), 'utf8'));
     expect(await download('results/spot-run/model_predictions.csv')).not.toBe(expected['model_predictions.csv']);
   }, 600_000);

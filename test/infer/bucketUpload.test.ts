@@ -16,7 +16,13 @@ import { importSeededModel } from './seedModels';
 
 afterEach(runCleanup);
 const server = useStorageServer();
-const FILES = ['model_predictions.csv', 'model_predictions_video.csv', 'errors.csv', 'infer-manifest.json', 'model_predictions.models.json'];
+const FILES = [
+  'model_predictions.csv',
+  'model_predictions_video.csv',
+  'errors.csv',
+  'infer-manifest.json',
+  'model_predictions.models.json',
+];
 
 describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache', () => {
   it('uploads the results at checkpoints and at the end; drops downloaded videos unless kept; cached ones stay', async () => {
@@ -35,8 +41,16 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
     };
     const run = async (extra: Partial<InferParams>) => {
       const p: InferParams = {
-        videos: `gs://${bucket}/corpus/`, models: ['pov@v7'], sampling: { kind: 'every', seconds: 1 }, workers: 2, batchSize: 8,
-        checkpointEvery: 2, shard: null, fresh: true, outDir: path.join(dir, 'out'), ...extra,
+        videos: `gs://${bucket}/corpus/`,
+        models: ['pov@v7'],
+        sampling: { kind: 'every', seconds: 1 },
+        workers: 2,
+        batchSize: 8,
+        checkpointEvery: 2,
+        shard: null,
+        fresh: true,
+        outDir: path.join(dir, 'out'),
+        ...extra,
       };
       const job = core.jobs.start('infer.run', p);
       const done = await withTimeout(core.jobs.waitFor(job.id), 240_000, 'the infer job');
@@ -65,20 +79,32 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer.run: upload and cache
     expect(second.result).toMatchObject({ videos: 8, errors: 4 });
     expect(cachedNow().sort()).toEqual(names.filter((n) => !evicted.includes(n)).sort());
     for (const n of evicted) expect(fs.existsSync(`${cacheOf(n)}.verified`)).toBe(false);
-    for (const f of FILES.slice(0, 3)) expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, f === 'errors.csv' ? 'kept' : 'a', f), 'utf8'));
+    for (const f of FILES.slice(0, 3))
+      expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(
+        fs.readFileSync(path.join(dir, f === 'errors.csv' ? 'kept' : 'a', f), 'utf8'),
+      );
 
     // 3. The bucket answers "does not exist" to every call: upload warnings, the run (of the
     // same clips from the local folder) still succeeds with the same files.
     server.proxy().mode = 'bucket-missing';
     try {
-      const third = await run({ videos: clips.dir, uploadTo: `gs://${bucket}/results/run3/`, outDir: path.join(dir, 'c'), checkpointEvery: 500 });
+      const third = await run({
+        videos: clips.dir,
+        uploadTo: `gs://${bucket}/results/run3/`,
+        outDir: path.join(dir, 'c'),
+        checkpointEvery: 500,
+      });
       expect(third.result).toMatchObject({ videos: 8, errors: 4 });
-      const warned = third.logs.filter((l) => l.level === 'warn' && l.message.startsWith(`could not upload the final results to gs://${bucket}/results/run3/: `));
+      const warned = third.logs.filter(
+        (l) => l.level === 'warn' && l.message.startsWith(`could not upload the final results to gs://${bucket}/results/run3/: `),
+      );
       expect(warned.length, JSON.stringify(third.logs)).toBe(1);
       expect(third.logs.some((l) => l.message.startsWith('uploaded'))).toBe(false);
     } finally {
       server.proxy().mode = 'ok';
     }
-    expect(fs.readFileSync(path.join(dir, 'c', 'model_predictions.csv'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a', 'model_predictions.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(dir, 'c', 'model_predictions.csv'), 'utf8')).toBe(
+      fs.readFileSync(path.join(dir, 'a', 'model_predictions.csv'), 'utf8'),
+    );
   }, 600_000);
 });

@@ -31,7 +31,23 @@ export async function makeClips(dir: string, goodCount: number): Promise<ClipSet
     const seconds = (1.2 + (i % 12) * 0.2).toFixed(1);
     const source = i % 2 ? `testsrc2=size=64x48:rate=10` : `smptebars=size=80x48:rate=10`;
     good.push(file);
-    jobs.push(() => ffmpeg(['-f', 'lavfi', '-i', `${source},hue=h=${i * 37}`, '-t', seconds, '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', file]));
+    jobs.push(() =>
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        `${source},hue=h=${i * 37}`,
+        '-t',
+        seconds,
+        '-pix_fmt',
+        'yuv420p',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        file,
+      ]),
+    );
   }
   const bad = ['bad_random.mp4', 'bad_truncated.mp4', 'bad_empty.mp4', 'bad_audio_only.mp4'].map((f) => path.join(dir, f));
   jobs.push(async () => fs.writeFileSync(bad[0]!, crypto.randomBytes(4096)));
@@ -39,7 +55,23 @@ export async function makeClips(dir: string, goodCount: number): Promise<ClipSet
   jobs.push(() => ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '1', '-c:a', 'aac', bad[3]!]));
   jobs.push(async () => {
     const whole = path.join(dir, 'whole.tmp.mp4');
-    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mp4', whole]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=64x48:rate=10',
+      '-t',
+      '2',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-f',
+      'mp4',
+      whole,
+    ]);
     const bytes = fs.readFileSync(whole);
     fs.writeFileSync(bad[1]!, bytes.subarray(0, Math.floor(bytes.length / 3)));
     fs.rmSync(whole);

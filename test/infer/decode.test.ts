@@ -11,7 +11,18 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { absoluteThreshold, decodeFrameAt, decodeThreads, PastLastFrameError, decodeVideoFrames, outputSize, seekArgument, seekThreshold, selectExpression, type DecodeStats } from '../../src/main/core/infer/decodeFrames';
+import {
+  absoluteThreshold,
+  decodeFrameAt,
+  decodeThreads,
+  PastLastFrameError,
+  decodeVideoFrames,
+  outputSize,
+  seekArgument,
+  seekThreshold,
+  selectExpression,
+  type DecodeStats,
+} from '../../src/main/core/infer/decodeFrames';
 import { hardwareDecoder, parseHwaccels, resetHardwareDecoder } from '../../src/main/core/infer/hwaccel';
 import { probeVideo, type VideoProbe } from '../../src/main/core/media/probe';
 import { sampleTimestamps, slotCount } from '../../src/main/core/media/sampling';
@@ -43,26 +54,38 @@ const clips: Clip[] = [];
 
 async function inPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /** One pass, or a seek to the keyframe before every sample (spawn cost 0: as many segments as keyframes). */
 const STRATEGIES = [{ strategy: 'pass' }, { strategy: 'seek', spawnCost: 0 }] as const;
 type Strategy = (typeof STRATEGIES)[number];
 
-async function collect(clip: Clip, tenths: number[], stats: DecodeStats = { perFrame: 0 }, how: Strategy = STRATEGIES[0]): Promise<{ frames: Map<number, { width: number; height: number; data: Uint8Array }>; error: Error | null }> {
+async function collect(
+  clip: Clip,
+  tenths: number[],
+  stats: DecodeStats = { perFrame: 0 },
+  how: Strategy = STRATEGIES[0],
+): Promise<{ frames: Map<number, { width: number; height: number; data: Uint8Array }>; error: Error | null }> {
   const frames = new Map<number, { width: number; height: number; data: Uint8Array }>();
   try {
-    for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, { threads: 1, stats, ...how })) frames.set(tenths[index]!, image);
+    for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, { threads: 1, stats, ...how }))
+      frames.set(tenths[index]!, image);
   } catch (err) {
     return { frames, error: err as Error };
   }
   return { frames, error: null };
 }
 
-function expectSameAsReference(clip: Clip, frames: Map<number, { width: number; height: number; data: Uint8Array }>, tenths: number[]): void {
+function expectSameAsReference(
+  clip: Clip,
+  frames: Map<number, { width: number; height: number; data: Uint8Array }>,
+  tenths: number[],
+): void {
   const size = outputSize(clip.probe);
   for (const t of tenths) {
     const ref = clip.reference[t]!;
@@ -83,8 +106,29 @@ describe('decodeVideoFrames', () => {
     // Rotation is container metadata: set on a copy of a coded clip (ffmpeg 5.1 writes the display matrix).
     await ffmpeg(['-i', path.join(dir, 'bframes.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rotated.mp4')]);
     // An audio track that outlasts the picture (common in phone videos): the container's duration is the audio's.
-    await ffmpeg(['-f', 'lavfi', '-t', '1.8', '-i', 'testsrc2=size=64x48:rate=25', '-f', 'lavfi', '-t', '2.4', '-i', 'sine=frequency=440',
-      '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-g', '9', '-c:a', 'aac', path.join(dir, 'longaudio.mp4')]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-t',
+      '1.8',
+      '-i',
+      'testsrc2=size=64x48:rate=25',
+      '-f',
+      'lavfi',
+      '-t',
+      '2.4',
+      '-i',
+      'sine=frequency=440',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-g',
+      '9',
+      '-c:a',
+      'aac',
+      path.join(dir, 'longaudio.mp4'),
+    ]);
     for (const name of [...CLIPS.map((c) => c.name), 'rotated.mp4', 'longaudio.mp4']) {
       const file = path.join(dir, name);
       clips.push({ name, file, probe: await probeVideo(file), reference: [] });
@@ -93,7 +137,10 @@ describe('decodeVideoFrames', () => {
     const work = clips.flatMap((clip) => Array.from({ length: slotCount(clip.probe.durationS) }, (_, t) => ({ clip, t })));
     await inPool(work, 3, async ({ clip, t }) => {
       const size = outputSize(clip.probe);
-      clip.reference[t] = await decodeFrameAt(clip.file, t / 10, size.width, size.height).then((i) => i.data, (e: Error) => e);
+      clip.reference[t] = await decodeFrameAt(clip.file, t / 10, size.width, size.height).then(
+        (i) => i.data,
+        (e: Error) => e,
+      );
     });
   }, 600_000);
   afterAll(runCleanup);
@@ -131,69 +178,82 @@ describe('decodeVideoFrames', () => {
     expect(decodeThreads(2, 1)).toBe(1);
   });
 
-  it.each(STRATEGIES)('every slot with a frame ($strategy): equals one ffmpeg per frame, byte for byte, no fallback', async (how) => {
-    let shared = 0;
-    let segments = 0;
-    for (const clip of clips) {
-      const tenths = clip.reference.flatMap((r, t) => (r instanceof Error ? [] : [t]));
-      expect(tenths.length, clip.name).toBeGreaterThan(15);
-      const stats: DecodeStats = { perFrame: 0 };
-      const { frames, error } = await collect(clip, tenths, stats, how);
-      expect(error, clip.name).toBeNull();
-      expect(stats.perFrame, `${clip.name}: frames decoded one ffmpeg each`).toBe(0);
-      expect(how.strategy === 'seek' ? stats.seeks : stats.passes, clip.name).toBe(1);
-      segments += stats.segments ?? 0;
-      expectSameAsReference(clip, frames, tenths);
-      for (let i = 1; i < tenths.length; i++) if (frames.get(tenths[i]!)!.data === frames.get(tenths[i - 1]!)!.data) shared++;
-    }
-    // The 4 fps clip has slots 0.1 s apart served by the same frame: the case must be exercised.
-    expect(shared).toBeGreaterThan(0);
-    // Seeking: one ffmpeg per keyframe group, many per clip (keyframes every 4 to 12 frames).
-    if (how.strategy === 'seek') expect(segments).toBeGreaterThan(3 * clips.length);
-  }, 300_000);
-
-  it.each(STRATEGIES)('--per-video K --random and evenly spaced picks give the same frames ($strategy)', async (how) => {
-    for (const clip of clips) {
-      for (const strategy of [
-        { kind: 'perVideo', count: 5, random: true, seed: 7 },
-        { kind: 'perVideo', count: 3, random: true, seed: 1 },
-        { kind: 'perVideo', count: 4 },
-        { kind: 'every', seconds: 0.7 },
-      ] as const) {
-        const tenths = sampleTimestamps(strategy, clip.probe.durationS, clip.name).filter((t) => !(clip.reference[t] instanceof Error));
-        const { frames, error } = await collect(clip, tenths, { perFrame: 0 }, how);
+  it.each(STRATEGIES)(
+    'every slot with a frame ($strategy): equals one ffmpeg per frame, byte for byte, no fallback',
+    async (how) => {
+      let shared = 0;
+      let segments = 0;
+      for (const clip of clips) {
+        const tenths = clip.reference.flatMap((r, t) => (r instanceof Error ? [] : [t]));
+        expect(tenths.length, clip.name).toBeGreaterThan(15);
+        const stats: DecodeStats = { perFrame: 0 };
+        const { frames, error } = await collect(clip, tenths, stats, how);
         expect(error, clip.name).toBeNull();
+        expect(stats.perFrame, `${clip.name}: frames decoded one ffmpeg each`).toBe(0);
+        expect(how.strategy === 'seek' ? stats.seeks : stats.passes, clip.name).toBe(1);
+        segments += stats.segments ?? 0;
         expectSameAsReference(clip, frames, tenths);
+        for (let i = 1; i < tenths.length; i++) if (frames.get(tenths[i]!)!.data === frames.get(tenths[i - 1]!)!.data) shared++;
       }
-    }
-  }, 300_000);
+      // The 4 fps clip has slots 0.1 s apart served by the same frame: the case must be exercised.
+      expect(shared).toBeGreaterThan(0);
+      // Seeking: one ffmpeg per keyframe group, many per clip (keyframes every 4 to 12 frames).
+      if (how.strategy === 'seek') expect(segments).toBeGreaterThan(3 * clips.length);
+    },
+    300_000,
+  );
 
-  it.each(STRATEGIES)('slots near the end ($strategy): frames up to the last one, then the frames end (the per-frame path confirms there is none)', async (how) => {
-    let ended = 0;
-    for (const clip of clips) {
-      const slots = clip.reference.length;
-      const tenths = [0, slots - 4, slots - 3, slots - 2, slots - 1].filter((t, i, a) => t >= 0 && a.indexOf(t) === i);
-      const firstMissing = tenths.find((t) => clip.reference[t] instanceof Error);
-      const stats = { perFrame: 0 };
-      const { frames, error } = await collect(clip, tenths, stats, how);
-      const expected = firstMissing === undefined ? tenths : tenths.filter((t) => t < firstMissing);
-      expectSameAsReference(clip, frames, expected);
-      if (firstMissing === undefined) {
-        expect(error, clip.name).toBeNull();
-        expect(stats.perFrame).toBe(0);
-      } else {
-        ended++;
-        // The reference says "past the last frame", not some other failure, and so does every later slot.
-        expect(clip.reference[firstMissing], clip.name).toBeInstanceOf(PastLastFrameError);
-        for (let t = firstMissing; t < slots; t++) expect(clip.reference[t], `${clip.name} @ ${t / 10} s`).toBeInstanceOf(PastLastFrameError);
-        expect(error, clip.name).toBeNull();
-        expect([...frames.keys()]).toEqual(expected);
-        expect(stats.perFrame).toBe(1);
+  it.each(STRATEGIES)(
+    '--per-video K --random and evenly spaced picks give the same frames ($strategy)',
+    async (how) => {
+      for (const clip of clips) {
+        for (const strategy of [
+          { kind: 'perVideo', count: 5, random: true, seed: 7 },
+          { kind: 'perVideo', count: 3, random: true, seed: 1 },
+          { kind: 'perVideo', count: 4 },
+          { kind: 'every', seconds: 0.7 },
+        ] as const) {
+          const tenths = sampleTimestamps(strategy, clip.probe.durationS, clip.name).filter((t) => !(clip.reference[t] instanceof Error));
+          const { frames, error } = await collect(clip, tenths, { perFrame: 0 }, how);
+          expect(error, clip.name).toBeNull();
+          expectSameAsReference(clip, frames, tenths);
+        }
       }
-    }
-    // The container's duration runs past the last frame in some clips: the fallback is exercised.
-    expect(ended).toBeGreaterThan(0);
-  }, 300_000);
+    },
+    300_000,
+  );
+
+  it.each(STRATEGIES)(
+    'slots near the end ($strategy): frames up to the last one, then the frames end (the per-frame path confirms there is none)',
+    async (how) => {
+      let ended = 0;
+      for (const clip of clips) {
+        const slots = clip.reference.length;
+        const tenths = [0, slots - 4, slots - 3, slots - 2, slots - 1].filter((t, i, a) => t >= 0 && a.indexOf(t) === i);
+        const firstMissing = tenths.find((t) => clip.reference[t] instanceof Error);
+        const stats = { perFrame: 0 };
+        const { frames, error } = await collect(clip, tenths, stats, how);
+        const expected = firstMissing === undefined ? tenths : tenths.filter((t) => t < firstMissing);
+        expectSameAsReference(clip, frames, expected);
+        if (firstMissing === undefined) {
+          expect(error, clip.name).toBeNull();
+          expect(stats.perFrame).toBe(0);
+        } else {
+          ended++;
+          // The reference says "past the last frame", not some other failure, and so does every later slot.
+          expect(clip.reference[firstMissing], clip.name).toBeInstanceOf(PastLastFrameError);
+          for (let t = firstMissing; t < slots; t++)
+            expect(clip.reference[t], `${clip.name} @ ${t / 10} s`).toBeInstanceOf(PastLastFrameError);
+          expect(error, clip.name).toBeNull();
+          expect([...frames.keys()]).toEqual(expected);
+          expect(stats.perFrame).toBe(1);
+        }
+      }
+      // The container's duration runs past the last frame in some clips: the fallback is exercised.
+      expect(ended).toBeGreaterThan(0);
+    },
+    300_000,
+  );
 
   it('the seek argument lands on the keyframe: its time rounded up to the µs, less the container start', () => {
     expect(seekArgument(3584n, '1/12800', 0)).toBe('0.280000');
@@ -215,11 +275,17 @@ describe('decodeVideoFrames', () => {
       const tenths = [0, 4, 9, 13];
       for (const how of STRATEGIES) {
         const frames = new Map<number, { width: number; height: number; data: Uint8Array }>();
-        for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, { ...how, onWarning: (m) => warnings.push(m) })) frames.set(tenths[index]!, image);
+        for await (const { index, image } of decodeVideoFrames(clip.file, tenths, clip.probe, {
+          ...how,
+          onWarning: (m) => warnings.push(m),
+        }))
+          frames.set(tenths[index]!, image);
         expectSameAsReference(clip, frames, tenths);
       }
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/^hardware decoding with vaapi failed \(ffmpeg exited with code \d+: .+\); decoding on the CPU from here on$/);
+      expect(warnings[0]).toMatch(
+        /^hardware decoding with vaapi failed \(ffmpeg exited with code \d+: .+\); decoding on the CPU from here on$/,
+      );
       expect((await hardwareDecoder()).name).toBeNull();
     } finally {
       if (saved === undefined) delete process.env.FRAMELAB_HWACCEL;

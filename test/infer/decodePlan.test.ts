@@ -20,13 +20,21 @@ describe('planDecode', () => {
   });
 
   it('one sample a second with a keyframe every 2 s: a seek would skip 29 frames, less than a start costs, so one pass', () => {
-    const plan = planDecode(Array.from({ length: 20 }, (_, s) => at(s)), stream(20, 60), spawn);
+    const plan = planDecode(
+      Array.from({ length: 20 }, (_, s) => at(s)),
+      stream(20, 60),
+      spawn,
+    );
     expect(plan.kind).toBe('pass');
     expect(plan.cost.pass).toBe(570 + 1 + spawn);
     // Every keyframe is nearer than a start costs: the seek plan is one segment from the start.
     expect(plan.cost.seek).toBe(plan.cost.pass);
     // Counting frames only (a free start), seeking decodes about half: 10 × 31 of 571.
-    const free = planDecode(Array.from({ length: 20 }, (_, s) => at(s)), stream(20, 60), 0);
+    const free = planDecode(
+      Array.from({ length: 20 }, (_, s) => at(s)),
+      stream(20, 60),
+      0,
+    );
     expect(free.kind).toBe('seek');
     expect(free.cost.seek).toBe(10 * 31);
     expect(free.segments.map((x) => x.samples)).toEqual(Array.from({ length: 10 }, (_, k) => [2 * k, 2 * k + 1]));
@@ -42,7 +50,11 @@ describe('planDecode', () => {
   });
 
   it('a sample every 0.1 s: the pass decodes fewer frames', () => {
-    const plan = planDecode(Array.from({ length: 200 }, (_, t) => at(t / 10)), stream(20, 60), spawn);
+    const plan = planDecode(
+      Array.from({ length: 200 }, (_, t) => at(t / 10)),
+      stream(20, 60),
+      spawn,
+    );
     expect(plan.kind).toBe('pass');
     expect(plan.segments).toEqual([]);
     expect(plan.cost.seek).toBeGreaterThanOrEqual(plan.cost.pass);

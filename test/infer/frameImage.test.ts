@@ -15,14 +15,19 @@ import { homePaths } from '../../src/main/core/home/paths';
 import { cacheFile } from '../../src/main/core/sync/bucketFiles';
 import { runCleanup, tempDir } from '../helpers';
 
-const decodeWithFfmpeg = (file: string) => execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+const decodeWithFfmpeg = (file: string) =>
+  execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
 
 describe('frame images', () => {
   afterAll(runCleanup);
 
   it('writes PNGs ffmpeg reads back to the same pixels (odd sizes, random bytes)', () => {
     const dir = tempDir('png');
-    for (const [w, h] of [[1, 1], [7, 3], [33, 17]] as const) {
+    for (const [w, h] of [
+      [1, 1],
+      [7, 3],
+      [33, 17],
+    ] as const) {
       const rgb = new Uint8Array(crypto.randomBytes(w * h * 3));
       const file = path.join(dir, `${w}x${h}.png`);
       fs.writeFileSync(file, encodePngRgb(w, h, rgb));
@@ -47,10 +52,12 @@ describe('frame images', () => {
     }
   });
 
-  it('looks for a bucket video in the home\'s bucket cache, and says what to do when it is gone', () => {
+  it("looks for a bucket video in the home's bucket cache, and says what to do when it is gone", () => {
     const home = homePaths(tempDir('frame-home'));
     const cached = cacheFile(home, 'lab-bucket', 'videos/2024/v1.mp4');
-    expect(() => localVideoFile(home, 'gs://lab-bucket/videos/2024/v1.mp4')).toThrow(/no longer in this home's bucket cache.*run the inference again/);
+    expect(() => localVideoFile(home, 'gs://lab-bucket/videos/2024/v1.mp4')).toThrow(
+      /no longer in this home's bucket cache.*run the inference again/,
+    );
     fs.mkdirSync(path.dirname(cached), { recursive: true });
     fs.writeFileSync(cached, 'x');
     expect(localVideoFile(home, 'gs://lab-bucket/videos/2024/v1.mp4')).toBe(cached);
@@ -60,7 +67,23 @@ describe('frame images', () => {
   it("a clip's frame image is the frame ffmpeg decodes at that time", async () => {
     const dir = tempDir('frame-clip');
     const clip = path.join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=96x54:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=96x54:rate=10',
+      '-t',
+      '2',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      clip,
+    ]);
     const image = await frameImage(homePaths(dir), clip, 1.5, 4096);
     expect(image).toMatchObject({ width: 96, height: 54, sourceWidth: 96, sourceHeight: 54 });
     const png = path.join(dir, 'f.png');

@@ -15,8 +15,17 @@ const staged = (...p: string[]) => path.join(HOME, 'cache', 'infer-out', ...p);
 
 describe('outputTarget', () => {
   it('a folder is the state; --upload makes the bucket a copy', () => {
-    expect(outputTarget(HOME, { outDir: '/data/out' })).toEqual({ stateDir: '/data/out', bucketUrl: null, bucketIsOutput: false, outDir: '/data/out' });
-    expect(outputTarget(HOME, { outDir: '/data/out', uploadTo: 'gs://lab/x/' })).toMatchObject({ stateDir: '/data/out', bucketUrl: 'gs://lab/x/', bucketIsOutput: false });
+    expect(outputTarget(HOME, { outDir: '/data/out' })).toEqual({
+      stateDir: '/data/out',
+      bucketUrl: null,
+      bucketIsOutput: false,
+      outDir: '/data/out',
+    });
+    expect(outputTarget(HOME, { outDir: '/data/out', uploadTo: 'gs://lab/x/' })).toMatchObject({
+      stateDir: '/data/out',
+      bucketUrl: 'gs://lab/x/',
+      bucketIsOutput: false,
+    });
   });
 
   it('a gs:// output is staged in the home, one folder per prefix (trailing slashes alike), and names the URL', () => {
@@ -27,7 +36,9 @@ describe('outputTarget', () => {
       outDir: 'gs://lab-bucket/results/run1/',
     });
     expect(outputTarget(HOME, { outDir: 'gs://lab-bucket/results/run1' }).stateDir).toBe(staged('lab-bucket', 'results%2Frun1'));
-    expect(outputTarget(HOME, { outDir: 'gs://lab-bucket/results/run1/parts' }).stateDir).toBe(staged('lab-bucket', 'results%2Frun1%2Fparts'));
+    expect(outputTarget(HOME, { outDir: 'gs://lab-bucket/results/run1/parts' }).stateDir).toBe(
+      staged('lab-bucket', 'results%2Frun1%2Fparts'),
+    );
     expect(outputTarget(HOME, { outDir: 'gs://lab-bucket' }).stateDir).toBe(staged('lab-bucket', '%2F'));
     expect(outputTarget(HOME, { outDir: 'gs://lab-bucket/..' }).stateDir).toBe(staged('lab-bucket', '%2E.'));
     expect(outputTarget(HOME, { outDir: 'gs://lab-bucket/.hidden' }).stateDir).toBe(staged('lab-bucket', '%2Ehidden'));
@@ -47,13 +58,29 @@ describe('outputTarget', () => {
 
   it('the CLI refuses the same before starting anything, and `infer merge` into a bucket', async () => {
     const home = tempDir('infer-target');
-    const both = await runCli(['infer', '--videos', home, '--models', 'pov@v7', '--out', 'gs://lab-a/r', '--upload', 'gs://lab-b/r', '--home', home, '--json']);
+    const both = await runCli([
+      'infer',
+      '--videos',
+      home,
+      '--models',
+      'pov@v7',
+      '--out',
+      'gs://lab-a/r',
+      '--upload',
+      'gs://lab-b/r',
+      '--home',
+      home,
+      '--json',
+    ]);
     expect(both.code).toBe(2);
     expect(singleJsonLine(both.stderr).error).toEqual({
       code: 'INVALID_INPUT',
-      message: '--out gs://lab-a/r already puts the results in the bucket; --upload gs://lab-b/r would copy them to a second place. Give one of them.',
+      message:
+        '--out gs://lab-a/r already puts the results in the bucket; --upload gs://lab-b/r would copy them to a second place. Give one of them.',
     });
     const merge = await runCli(['infer', 'merge', '--out', 'gs://lab-a/r', home, '--home', home, '--json']);
-    expect(singleJsonLine(merge.stderr).error.message).toBe('infer merge writes to a folder, not gs://lab-a/r: give --out DIR (and upload the merged CSVs yourself).');
+    expect(singleJsonLine(merge.stderr).error.message).toBe(
+      'infer merge writes to a folder, not gs://lab-a/r: give --out DIR (and upload the merged CSVs yourself).',
+    );
   });
 });

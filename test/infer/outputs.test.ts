@@ -14,10 +14,25 @@ describe('infer outputs', () => {
 
   it('votes by majority; a tie goes to the highest mean probability', () => {
     // Two frames for class 0 (weakly), two for class 1 (strongly): tie → class 1.
-    const tie = videoVote([[0.5, 0.4, 0.1], [0.45, 0.35, 0.2], [0.1, 0.9, 0], [0.2, 0.8, 0]], 3);
+    const tie = videoVote(
+      [
+        [0.5, 0.4, 0.1],
+        [0.45, 0.35, 0.2],
+        [0.1, 0.9, 0],
+        [0.2, 0.8, 0],
+      ],
+      3,
+    );
     expect(tie.pred).toBe(1);
     expect(tie.share).toBe(0.5);
-    const majority = videoVote([[0.6, 0.4], [0.6, 0.4], [0, 1]], 2);
+    const majority = videoVote(
+      [
+        [0.6, 0.4],
+        [0.6, 0.4],
+        [0, 1],
+      ],
+      2,
+    );
     expect(majority).toMatchObject({ pred: 0, share: 2 / 3 });
     expect(majority.mean[1]).toBeCloseTo(0.6, 12);
   });
@@ -31,7 +46,15 @@ describe('infer outputs', () => {
       probabilities: { pov: probs },
       error,
     });
-    const records = [rec('b', [[0.25, 0.75]]), rec('a', [[0.9, 0.1], [0.3, 0.7], [0.8, 0.2]]), rec('c', [], { stage: 'probe', reason: 'it has no video stream' })];
+    const records = [
+      rec('b', [[0.25, 0.75]]),
+      rec('a', [
+        [0.9, 0.1],
+        [0.3, 0.7],
+        [0.8, 0.2],
+      ]),
+      rec('c', [], { stage: 'probe', reason: 'it has no video stream' }),
+    ];
     const a = renderCsvs(models, records);
     expect(renderCsvs(models, [...records].reverse())).toEqual(a);
     expect(a['model_predictions.csv']).toBe(
@@ -64,7 +87,9 @@ describe('infer shards and manifests', () => {
     const parts = [0, 1, 2, 3].map((index) => inShard(videos, { index, count: 4 }).map((v) => v.videoId));
     expect(parts.flat().sort()).toEqual(videos.map((v) => v.videoId).sort());
     for (const p of parts) expect(p.length).toBeGreaterThan(20);
-    expect(inShard(videos.slice(0, 10), { index: 1, count: 4 }).map((v) => v.videoId)).toEqual(parts[1]!.filter((id) => Number(id.slice(4)) < 10));
+    expect(inShard(videos.slice(0, 10), { index: 1, count: 4 }).map((v) => v.videoId)).toEqual(
+      parts[1]!.filter((id) => Number(id.slice(4)) < 10),
+    );
     expect(shardOf('vid_7', 4)).toBe(shardOf('vid_7', 4));
   });
 
@@ -76,7 +101,11 @@ describe('infer shards and manifests', () => {
       shard: null,
     };
     expect(manifestDifferences(base, base)).toEqual([]);
-    const other = { ...base, models: [{ ...base.models[0]!, id: 'pov@v8', sha256: 'b'.repeat(64) }], sampling: { kind: 'every' as const, seconds: 2 } };
+    const other = {
+      ...base,
+      models: [{ ...base.models[0]!, id: 'pov@v8', sha256: 'b'.repeat(64) }],
+      sampling: { kind: 'every' as const, seconds: 2 },
+    };
     expect(manifestDifferences(base, other)).toEqual([
       'models were pov@v7 (sha256 aaaaaaaaaaaa…), now pov@v8 (sha256 bbbbbbbbbbbb…)',
       'sampling was {"kind":"every","seconds":1}, now {"kind":"every","seconds":2}',

@@ -75,7 +75,7 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
   }, 400_000);
   afterAll(runCleanup);
 
-  it('lists the run\'s output folder from the jobs', async () => {
+  it("lists the run's output folder from the jobs", async () => {
     const { outputs } = await call('infer.outputs', {});
     expect(outputs).toEqual([
       expect.objectContaining({ outDir, jobId, status: 'succeeded', videos: clips.dir, models: ['pov@v7', 'distance@v7'], exists: true }),
@@ -104,7 +104,10 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
       { id: 'pov@v7', dimension: 'pov', classes: POV },
       { id: 'distance@v7', dimension: 'distance', classes: DISTANCE },
     ]);
-    for (const [dim, classes] of [['pov', POV], ['distance', DISTANCE]] as const) {
+    for (const [dim, classes] of [
+      ['pov', POV],
+      ['distance', DISTANCE],
+    ] as const) {
       const dist = view.distribution.find((d) => d.dimension === dim)!;
       expect(dist.classes.map((c) => c.name)).toEqual(classes);
       for (const c of dist.classes) {
@@ -147,13 +150,19 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     view.frames.forEach((f, i) => {
       const row = frames[i]!;
       expect(f.timestampS).toBe(Number(row.timestamp_s));
-      for (const [dim, classes] of [['pov', POV], ['distance', DISTANCE]] as const) {
+      for (const [dim, classes] of [
+        ['pov', POV],
+        ['distance', DISTANCE],
+      ] as const) {
         expect(f.models[dim]!.pred).toBe(row[`${dim}_pred`]);
         expect(f.models[dim]!.conf.toFixed(6)).toBe(row[`${dim}_conf`]);
         expect(f.models[dim]!.probabilities.map((p) => p.toFixed(6))).toEqual(classes.map((c) => row[`${dim}_p_${slug(c)}`]));
       }
     });
-    expect(await failure('infer.videoFrames', { outDir, videoId: 'bad_random' })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('could not be read (probe') });
+    expect(await failure('infer.videoFrames', { outDir, videoId: 'bad_random' })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('could not be read (probe'),
+    });
     expect(await failure('infer.videoFrames', { outDir, videoId: 'nope' })).toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -183,10 +192,27 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     const parts = fs.readdirSync(path.join(partial, 'parts')).sort();
     expect(parts.length).toBeGreaterThan(1);
     fs.rmSync(path.join(partial, 'parts', parts.at(-1)!));
-    const kept = parts.slice(0, -1).flatMap((p) => fs.readFileSync(path.join(partial, 'parts', p), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l) as { error: unknown });
+    const kept = parts
+      .slice(0, -1)
+      .flatMap((p) =>
+        fs
+          .readFileSync(path.join(partial, 'parts', p), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      )
+      .map((l) => JSON.parse(l) as { error: unknown });
     const view = await call('infer.results', { outDir: partial });
-    expect(view.overview).toMatchObject({ complete: false, source: 'parts', videos: kept.filter((r) => !r.error).length, errors: kept.filter((r) => r.error).length, job: null });
-    expect(await failure('infer.export', { outDir: partial, dest: path.join(dir, 'never') })).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('has not finished') });
+    expect(view.overview).toMatchObject({
+      complete: false,
+      source: 'parts',
+      videos: kept.filter((r) => !r.error).length,
+      errors: kept.filter((r) => r.error).length,
+      job: null,
+    });
+    expect(await failure('infer.export', { outDir: partial, dest: path.join(dir, 'never') })).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('has not finished'),
+    });
     expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
   });
 
@@ -209,13 +235,18 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     fs.utimesSync(first, written, written);
     fs.writeFileSync(last, lastText); // the next checkpoint
     const after = await call('infer.results', { outDir: growing });
-    const added = lastText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { error: unknown });
+    const added = lastText
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { error: unknown });
     expect(after.overview.videos).toBe(before.overview.videos + added.filter((r) => !r.error).length);
     expect(after.overview.errors).toBe(before.overview.errors + added.filter((r) => r.error).length);
 
     // A part that really changed (new size) is read again, and its problem named.
     fs.writeFileSync(first, 'not json\n');
-    expect(await failure('infer.results', { outDir: growing })).toMatchObject({ message: expect.stringMatching(/part-000001\.jsonl line 1: it is not valid JSON/) });
+    expect(await failure('infer.results', { outDir: growing })).toMatchObject({
+      message: expect.stringMatching(/part-000001\.jsonl line 1: it is not valid JSON/),
+    });
   });
 
   it('a merged folder (CSVs only) gives the same rows and frames, but no images', async () => {
@@ -224,7 +255,13 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     for (const f of [...FILES, 'infer-manifest.json']) fs.copyFileSync(path.join(outDir, f), path.join(merged, f));
     const a = await call('infer.results', { outDir, limit: 500 });
     const b = await call('infer.results', { outDir: merged, limit: 500 });
-    expect(b.overview).toMatchObject({ source: 'csv', complete: true, videos: a.overview.videos, frames: a.overview.frames, errors: a.overview.errors });
+    expect(b.overview).toMatchObject({
+      source: 'csv',
+      complete: true,
+      videos: a.overview.videos,
+      frames: a.overview.frames,
+      errors: a.overview.errors,
+    });
     expect(b.distribution).toEqual(a.distribution);
     expect(b.videos.rows.map((r) => [r.videoId, r.nFrames, r.models.pov!.pred, r.models.distance!.pred])).toEqual(
       a.videos.rows.map((r) => [r.videoId, r.nFrames, r.models.pov!.pred, r.models.distance!.pred]),
@@ -241,7 +278,10 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
   it('exports the three CSVs byte for byte, refuses to replace files unless asked, and says what it replaced', async () => {
     fs.mkdirSync(path.join(dir, 'export'));
     const dest = path.join(dir, 'export', 'here'); // created: its parent exists
-    expect(await failure('infer.export', { outDir, dest: path.join(dir, 'missing', 'here') })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('does not exist') });
+    expect(await failure('infer.export', { outDir, dest: path.join(dir, 'missing', 'here') })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('does not exist'),
+    });
     expect(await failure('infer.export', { outDir, dest: path.join(dir, '.hidden') })).toMatchObject({ code: 'INVALID_INPUT' });
     const first = await call('infer.export', { outDir, dest });
     expect(first.replaced).toEqual([]);
@@ -249,7 +289,10 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     for (const f of EXPORTED) expect(fs.readFileSync(path.join(dest, f)).equals(fs.readFileSync(path.join(outDir, f))), f).toBe(true);
     fs.writeFileSync(path.join(dest, 'errors.csv'), 'mine\n');
     const refused = await failure('infer.export', { outDir, dest });
-    expect(refused).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('model_predictions.csv, model_predictions_video.csv, errors.csv') });
+    expect(refused).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('model_predictions.csv, model_predictions_video.csv, errors.csv'),
+    });
     expect(fs.readFileSync(path.join(dest, 'errors.csv'), 'utf8')).toBe('mine\n');
     const again = await call('infer.export', { outDir, dest, overwrite: true });
     expect(again.replaced).toEqual(EXPORTED);
@@ -260,12 +303,21 @@ describe.skipIf(!pythonHas('torch', 'torchvision'))('infer results API', () => {
     fs.writeFileSync(victim, 'precious\n');
     fs.rmSync(path.join(dest, 'errors.csv'));
     fs.symlinkSync(victim, path.join(dest, 'errors.csv'));
-    expect(await failure('infer.export', { outDir, dest, overwrite: true })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('symbolic link') });
+    expect(await failure('infer.export', { outDir, dest, overwrite: true })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('symbolic link'),
+    });
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 
   it('names a folder that is missing or not an output folder', async () => {
-    expect(await failure('infer.results', { outDir: path.join(dir, 'missing') })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('does not exist') });
-    expect(await failure('infer.results', { outDir: clips.dir })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('not an inference output folder') });
+    expect(await failure('infer.results', { outDir: path.join(dir, 'missing') })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('does not exist'),
+    });
+    expect(await failure('infer.results', { outDir: clips.dir })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('not an inference output folder'),
+    });
   });
 });

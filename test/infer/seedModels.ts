@@ -12,7 +12,14 @@ export const POV = ['1st person', '2nd person', '3rd person', 'no person'];
 export const DISTANCE = ['Close-up', 'Medium', 'Long shot'];
 
 /** One seeded ResNet-50 with these classes, imported as dimension@version. */
-export async function importSeededModel(core: Core, file: string, dimension: string, classes: string[], seed: number, version: string): Promise<void> {
+export async function importSeededModel(
+  core: Core,
+  file: string,
+  dimension: string,
+  classes: string[],
+  seed: number,
+  version: string,
+): Promise<void> {
   writeSeededResNet50(file, classes.length, seed);
   const job = core.jobs.start('models.import', {
     file,

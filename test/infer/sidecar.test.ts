@@ -26,7 +26,13 @@ const manifest: InferManifest = {
 function outputFolder(withSidecar: boolean): string {
   const dir = path.join(tempDir('infer-sidecar'), 'out');
   fs.mkdirSync(dir);
-  const rec: VideoRecord = { videoId: 'a', path: '/v/a.mp4', tenths: [0], probabilities: { pov: [[0.9, 0.1]], distance: [[0.2, 0.8]] }, error: null };
+  const rec: VideoRecord = {
+    videoId: 'a',
+    path: '/v/a.mp4',
+    tenths: [0],
+    probabilities: { pov: [[0.9, 0.1]], distance: [[0.2, 0.8]] },
+    error: null,
+  };
   const columns = manifest.models.map((m) => ({ dimension: m.dimension, classes: m.classes }));
   writeCsvFiles(dir, { ...renderCsvs(columns, [rec]), ...(withSidecar ? modelsSidecar(manifest) : {}) });
   fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));

@@ -40,7 +40,9 @@ describe('framelab videos / frames', () => {
       ]);
 
       // Every path failed: the same shape, exit 1.
-      const none = await runCli(['videos', 'import', clips.corrupt, path.join(clips.dir, 'gone.mov'), '--json', '--home', home], { timeoutMs });
+      const none = await runCli(['videos', 'import', clips.corrupt, path.join(clips.dir, 'gone.mov'), '--json', '--home', home], {
+        timeoutMs,
+      });
       expect(none.code).toBe(1);
       expect(json(none.stdout)).toEqual({
         imported: [],
@@ -50,7 +52,9 @@ describe('framelab videos / frames', () => {
         ],
       });
 
-      const sampled = await runCli(['frames', 'sample', '--per-video', '2', '--random', '--seed', '5', '--json', '--home', home], { timeoutMs });
+      const sampled = await runCli(['frames', 'sample', '--per-video', '2', '--random', '--seed', '5', '--json', '--home', home], {
+        timeoutMs,
+      });
       expect(sampled.code, sampled.stderr).toBe(0);
       const frames = json(sampled.stdout);
       expect(keys(frames)).toEqual(['frames', 'new', 'sampled']);
@@ -63,7 +67,9 @@ describe('framelab videos / frames', () => {
       }
 
       const listed = await runCli(['videos', 'list', '--json', '--home', home], { timeoutMs });
-      expect(json(listed.stdout).videos).toEqual([expect.objectContaining({ videoId: 'clip', frameCount: 2, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+      expect(json(listed.stdout).videos).toEqual([
+        expect.objectContaining({ videoId: 'clip', frameCount: 2, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      ]);
       const frameList = await runCli(['frames', 'list', '--video', 'clip', '--json', '--home', home], { timeoutMs });
       const page = json(frameList.stdout);
       expect(page.total).toBe(2);

@@ -31,7 +31,10 @@ function pillowResize(img: { width: number; height: number; data: Uint8Array }, 
   const out = path.join(dir, 'out.rgb');
   fs.writeFileSync(src, img.data);
   const spec = path.join(dir, 'spec.json');
-  fs.writeFileSync(spec, JSON.stringify({ cases: [{ src, width: img.width, height: img.height, outWidth: width, outHeight: height, filter: 'bilinear', out }] }));
+  fs.writeFileSync(
+    spec,
+    JSON.stringify({ cases: [{ src, width: img.width, height: img.height, outWidth: width, outHeight: height, filter: 'bilinear', out }] }),
+  );
   execFileSync(PYTHON, [ORACLE, spec]);
   return new Uint8Array(fs.readFileSync(out));
 }
@@ -68,7 +71,9 @@ describe.skipIf(!pythonHas('PIL'))('thumbnails against Pillow', () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       data[i] = (seed >>> 16) & 0xff;
     }
-    const png = await sharp(Buffer.from(data), { raw: { width, height, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(data), { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
     const expected = pillowResize({ width, height, data }, 320, 569);
     const native = await thumbnailPixels(png);
     expect([native.width, native.height]).toEqual([320, 569]);
@@ -81,8 +86,20 @@ describe.skipIf(!pythonHas('PIL'))('thumbnails against Pillow', () => {
     const dir = tempDir('clip');
     const clip = path.join(dir, 'portrait.mp4');
     execFileSync(process.env.FFMPEG_PATH || 'ffmpeg', [
-      '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=duration=1:size=1080x1920:rate=30',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip,
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=duration=1:size=1080x1920:rate=30',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
     ]);
     const core = openTestCore(tempDir());
     const files = await extractFrame(core.home, clip, { videoId: 'p', frameId: 'p_t000.5', seconds: 0.5 }, 'test');

@@ -2,13 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategyFromFlags } from '../../src/main/cli/commands/frames';
 import { probeVideo, ProbeError } from '../../src/main/core/media/probe';
-import {
-  evenlySpaced,
-  everySeconds,
-  randomSlots,
-  sampleTimestamps,
-  slotCount,
-} from '../../src/main/core/media/sampling';
+import { evenlySpaced, everySeconds, randomSlots, sampleTimestamps, slotCount } from '../../src/main/core/media/sampling';
 import { defaultVideoId, formatTenths, frameId, isVideoFile, toTenths } from '../../src/main/core/media/videoIds';
 import { FramesSampleParams } from '../../src/shared/media';
 import { expectFramelabError } from '../helpers';
@@ -139,7 +133,16 @@ describe('probe (ffprobe through fluent-ffmpeg)', () => {
 
   it('reads duration, size, fps and codec of each kind', async () => {
     // timeBase and startTimeS locate each sampled timestamp's frame for the per-video decoder; rotation swaps the output size.
-    expect(await probeVideo(clips.mp4)).toEqual({ durationS: 4, width: 160, height: 120, fps: 25, codec: 'h264', timeBase: '1/12800', startTimeS: 0, rotation: 0 });
+    expect(await probeVideo(clips.mp4)).toEqual({
+      durationS: 4,
+      width: 160,
+      height: 120,
+      fps: 25,
+      codec: 'h264',
+      timeBase: '1/12800',
+      startTimeS: 0,
+      rotation: 0,
+    });
     const mov = await probeVideo(clips.mov);
     expect(mov).toMatchObject({ width: 128, height: 96, fps: 10, codec: 'h264' });
     expect(mov.durationS).toBeCloseTo(3, 1);
@@ -161,7 +164,10 @@ describe('probe (ffprobe through fluent-ffmpeg)', () => {
     const saved = process.env.FFPROBE_PATH;
     process.env.FFPROBE_PATH = path.join(clips.dir, 'no-ffprobe-here');
     try {
-      await expect(probeVideo(clips.mp4)).rejects.toMatchObject({ code: 'CAPABILITY_MISSING', message: expect.stringMatching(/FFPROBE_PATH/) });
+      await expect(probeVideo(clips.mp4)).rejects.toMatchObject({
+        code: 'CAPABILITY_MISSING',
+        message: expect.stringMatching(/FFPROBE_PATH/),
+      });
     } finally {
       if (saved === undefined) delete process.env.FFPROBE_PATH;
       else process.env.FFPROBE_PATH = saved;

@@ -14,7 +14,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPth, writePth } from '../../src/main/core/vision/weights/pth';
 import type { StateDict } from '../../src/main/core/vision/weights/tensor';
-import { featureSize, isCancelled, loadTrainingAddon, type OptimizerOptions, type ResNet50Model, type StateEntry, type TrainingAddon } from '../../native/index';
+import {
+  featureSize,
+  isCancelled,
+  loadTrainingAddon,
+  type OptimizerOptions,
+  type ResNet50Model,
+  type StateEntry,
+  type TrainingAddon,
+} from '../../native/index';
 import { nativeAddonPath } from '../../native/loader';
 import { REPO_ROOT } from '../helpers';
 import { mulberry32 } from '../../src/main/core/random';
@@ -142,8 +150,15 @@ describe.skipIf(!BUILT)(SUITE, () => {
     const state = model.state();
     expect(state.map((e) => e.name)).toEqual([...weights.keys()]);
     const names = new Set(state.map((e) => e.name));
-    for (const name of ['conv1.weight', 'bn1.running_var', 'layer1.0.downsample.0.weight', 'layer1.0.downsample.1.num_batches_tracked',
-      'layer4.2.bn3.running_mean', 'fc.weight', 'fc.bias']) {
+    for (const name of [
+      'conv1.weight',
+      'bn1.running_var',
+      'layer1.0.downsample.0.weight',
+      'layer1.0.downsample.1.num_batches_tracked',
+      'layer4.2.bn3.running_mean',
+      'fc.weight',
+      'fc.bias',
+    ]) {
       expect(names.has(name), name).toBe(true);
     }
   });
@@ -199,39 +214,51 @@ describe.skipIf(!BUILT)(SUITE, () => {
       writeF32(path.join(dir, 'class_weights.f32'), classWeights);
       fs.writeFileSync(path.join(dir, 'configs.json'), JSON.stringify(configs));
       expected = await oracle('resnet50_step.py', [
-        path.join(dir, 'weights.pth'), path.join(dir, 'features.f32'), path.join(dir, 'labels.i32'),
-        path.join(dir, 'class_weights.f32'), n, h, w, steps, path.join(dir, 'configs.json'), dir,
+        path.join(dir, 'weights.pth'),
+        path.join(dir, 'features.f32'),
+        path.join(dir, 'labels.i32'),
+        path.join(dir, 'class_weights.f32'),
+        n,
+        h,
+        w,
+        steps,
+        path.join(dir, 'configs.json'),
+        dir,
       ]);
     }, 240_000);
 
-    it.each(configs.map((c, i) => [c.kind, i] as const))('%s', async (_kind, i) => {
-      const m = newModel();
-      m.setOptimizer(configs[i]!);
-      const losses: number[] = [];
-      for (let s = 0; s < steps; s++) losses.push((await m.trainStep({ features, n, labels, classWeights })).loss);
-      expectClose(losses, expected[i]!.losses, 1e-5, 1e-5, 'losses');
+    it.each(configs.map((c, i) => [c.kind, i] as const))(
+      '%s',
+      async (_kind, i) => {
+        const m = newModel();
+        m.setOptimizer(configs[i]!);
+        const losses: number[] = [];
+        for (let s = 0; s < steps; s++) losses.push((await m.trainStep({ features, n, labels, classWeights })).loss);
+        expectClose(losses, expected[i]!.losses, 1e-5, 1e-5, 'losses');
 
-      const after = byName(m.state());
-      const torchAfter = readPth(path.join(dir, `step_${i}.pth`));
-      expect(torchAfter.size).toBeGreaterThan(0);
-      for (const [name, tensor] of torchAfter) {
-        // Every layer4 / fc parameter, and layer4's BatchNorm running statistics (training mode).
-        expectClose(numbers(after.get(name)!.data), numbers(tensor.data), 1e-5, 1e-5, name);
-      }
-      expect(numbers(after.get('layer4.0.bn1.num_batches_tracked')!.data)[0]).toBe(
-        numbers(weights.get('layer4.0.bn1.num_batches_tracked')!.data as BigInt64Array)[0]! + steps,
-      );
-      // The frozen rest did not move, BatchNorm statistics included.
-      for (const [name, tensor] of weights) {
-        if (name.startsWith('layer4.') || name.startsWith('fc.')) continue;
-        expectSame(after.get(name)!.data, tensor.data, name);
-      }
-      // Layer4 is back in eval mode: evalLoss is deterministic and leaves the state alone.
-      const l1 = await m.evalLoss({ features, n, labels, classWeights });
-      const l2 = await m.evalLoss({ features, n, labels, classWeights });
-      expect(l1.loss).toBe(l2.loss);
-      expectSame(byName(m.state()).get('layer4.0.bn1.running_mean')!.data, after.get('layer4.0.bn1.running_mean')!.data, 'running_mean');
-    }, 60_000);
+        const after = byName(m.state());
+        const torchAfter = readPth(path.join(dir, `step_${i}.pth`));
+        expect(torchAfter.size).toBeGreaterThan(0);
+        for (const [name, tensor] of torchAfter) {
+          // Every layer4 / fc parameter, and layer4's BatchNorm running statistics (training mode).
+          expectClose(numbers(after.get(name)!.data), numbers(tensor.data), 1e-5, 1e-5, name);
+        }
+        expect(numbers(after.get('layer4.0.bn1.num_batches_tracked')!.data)[0]).toBe(
+          numbers(weights.get('layer4.0.bn1.num_batches_tracked')!.data as BigInt64Array)[0]! + steps,
+        );
+        // The frozen rest did not move, BatchNorm statistics included.
+        for (const [name, tensor] of weights) {
+          if (name.startsWith('layer4.') || name.startsWith('fc.')) continue;
+          expectSame(after.get(name)!.data, tensor.data, name);
+        }
+        // Layer4 is back in eval mode: evalLoss is deterministic and leaves the state alone.
+        const l1 = await m.evalLoss({ features, n, labels, classWeights });
+        const l2 = await m.evalLoss({ features, n, labels, classWeights });
+        expect(l1.loss).toBe(l2.loss);
+        expectSame(byName(m.state()).get('layer4.0.bn1.running_mean')!.data, after.get('layer4.0.bn1.running_mean')!.data, 'running_mean');
+      },
+      60_000,
+    );
   });
 
   it('round-trips state() through loadState and the TS weights writer', () => {
@@ -260,7 +287,9 @@ describe.skipIf(!BUILT)(SUITE, () => {
     const before = fresh.state()[0]!.data;
     const wrongShape = entries.map((e) => (e.name === 'layer4.1.conv2.weight' ? { ...e, shape: [512, 512, 9] } : e));
     expect(() => fresh.loadState(wrongShape)).toThrow(/shape mismatch for "layer4\.1\.conv2\.weight".*\[512, 512, 3, 3\].*\[512, 512, 9\]/);
-    expect(() => fresh.loadState(entries.filter((e) => e.name !== 'layer2.3.bn2.running_var'))).toThrow(/missing key\(s\) "layer2\.3\.bn2\.running_var"/);
+    expect(() => fresh.loadState(entries.filter((e) => e.name !== 'layer2.3.bn2.running_var'))).toThrow(
+      /missing key\(s\) "layer2\.3\.bn2\.running_var"/,
+    );
     expect(() => fresh.loadState([...entries, { name: 'head.weight', shape: [1], dtype: 'float32', data: new Float32Array(1) }])).toThrow(
       /unknown key\(s\) "head\.weight"/,
     );
@@ -270,7 +299,9 @@ describe.skipIf(!BUILT)(SUITE, () => {
     expect(() => fresh.loadState(wrongDtype)).toThrow(/dtype mismatch for "bn1\.num_batches_tracked"/);
     expectSame(fresh.state()[0]!.data, before, 'untouched after a failed load');
     if (!addon.info().cudaAvailable) {
-      expect(() => new addon.ResNet50({ numClasses: NUM_CLASSES, device: 'cuda' })).toThrow(/device 'cuda' was requested but CUDA is not available/);
+      expect(() => new addon.ResNet50({ numClasses: NUM_CLASSES, device: 'cuda' })).toThrow(
+        /device 'cuda' was requested but CUDA is not available/,
+      );
     }
   });
 
@@ -304,14 +335,19 @@ describe.skipIf(!BUILT)(SUITE, () => {
     // Raised while the call is queued or running: it stops at the next checkpoint.
     const running = m.forward(images, 2);
     Atomics.store(flag, 0, 1);
-    const err = await running.then(() => null, (e: Error) => e);
+    const err = await running.then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/^cancelled/);
     expect(isCancelled(err)).toBe(true);
     // Still set: the next call rejects too, whatever it is.
     await expect(m.features(images, 2)).rejects.toThrow(/^cancelled/);
     m.setOptimizer({ kind: 'adam' });
     const before = byName(m.state()).get('fc.weight')!.data;
-    await expect(m.trainStep({ features: new Float32Array(2 * 1024 * 16), n: 2, labels: new Int32Array([0, 1]) })).rejects.toThrow(/^cancelled/);
+    await expect(m.trainStep({ features: new Float32Array(2 * 1024 * 16), n: 2, labels: new Int32Array([0, 1]) })).rejects.toThrow(
+      /^cancelled/,
+    );
     expectSame(byName(m.state()).get('fc.weight')!.data, before, 'fc.weight');
     // Cleared: work resumes.
     Atomics.store(flag, 0, 0);
@@ -324,7 +360,10 @@ describe.skipIf(!BUILT)(SUITE, () => {
     const first = m.forward(images, 2);
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
-    const second = m.features(images, 2).then(() => null, (e: Error & { code?: string }) => e);
+    const second = m.features(images, 2).then(
+      () => null,
+      (e: Error & { code?: string }) => e,
+    );
     expect(() => m.state()).toThrow(/busy, ResNet50\.forward is still running/);
     const err = await second;
     expect(err?.message).toMatch(/ResNet50\.features: busy, ResNet50\.forward is still running/);
@@ -340,7 +379,14 @@ describe.skipIf(!BUILT)(SUITE, () => {
     const sizes = [6, 16, 8, 3];
     const n = 5;
     const mlp = new addon.MLP({ sizes, loss: 'mse', activation: 'gelu', threads: THREADS, seed: 3, device: 'cpu' });
-    expect(mlp.state().map((e) => e.name)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias', 'layers.2.weight', 'layers.2.bias']);
+    expect(mlp.state().map((e) => e.name)).toEqual([
+      'layers.0.weight',
+      'layers.0.bias',
+      'layers.1.weight',
+      'layers.1.bias',
+      'layers.2.weight',
+      'layers.2.bias',
+    ]);
     const config: OptimizerOptions = { kind: 'adamw', lr: 0.01 };
     writePth(path.join(dir, 'mlp.pth'), entriesToStateDict(mlp.state()));
     const inputs = normals(n * sizes[0]!, 51);
@@ -350,7 +396,13 @@ describe.skipIf(!BUILT)(SUITE, () => {
     fs.writeFileSync(path.join(dir, 'mlp_config.json'), JSON.stringify(config));
     const steps = 3;
     const expected = await oracle<{ losses: number[] }>('mlp_step.py', [
-      path.join(dir, 'mlp.pth'), path.join(dir, 'mlp_inputs.f32'), path.join(dir, 'mlp_targets.f32'), n, steps, path.join(dir, 'mlp_config.json'), dir,
+      path.join(dir, 'mlp.pth'),
+      path.join(dir, 'mlp_inputs.f32'),
+      path.join(dir, 'mlp_targets.f32'),
+      n,
+      steps,
+      path.join(dir, 'mlp_config.json'),
+      dir,
     ]);
     mlp.setOptimizer(config);
     const losses: number[] = [];

@@ -17,7 +17,11 @@ import { call, currentAnalysisOf, failure, jsonl, record, storedAnalyses, write 
 
 afterEach(runCleanup);
 
-const A = { feature_count: 170, script: { replicability: { score: 9, requiredElements: ['Person', 'Reaction'] } }, audio: { soundEffects: ['laugh'] } };
+const A = {
+  feature_count: 170,
+  script: { replicability: { score: 9, requiredElements: ['Person', 'Reaction'] } },
+  audio: { soundEffects: ['laugh'] },
+};
 const B = { feature_count: 171, script: { replicability: { score: 4 } }, trends: { memeDependent: true } };
 
 function home() {
@@ -33,7 +37,11 @@ const only = (report: AnalysesImportReport): AnalysisFileOutcome => {
 describe('preference analyses import', () => {
   it('JSON, JSONL and a folder: every copy kept, the newest of a version current, identical re-imports add nothing', () => {
     const { dir, core } = home();
-    const one = write(dir, 'one.json', `{\n  "video_id": "vid_a",\n  "analysis_version": "v3",\n  "analysis": ${JSON.stringify(A, null, 2)}\n}\n`);
+    const one = write(
+      dir,
+      'one.json',
+      `{\n  "video_id": "vid_a",\n  "analysis_version": "v3",\n  "analysis": ${JSON.stringify(A, null, 2)}\n}\n`,
+    );
     const first = importAnalyses(core.db, { path: one });
     expect(first).toMatchObject({ filesImported: 1, filesRefused: 0, records: 1, videos: 1, versions: { v3: 1 }, added: 1, unchanged: 0 });
     expect(only(first)).toMatchObject({ format: 'json', outcome: 'imported', records: 1, added: 1, unchanged: 0, problems: [] });
@@ -48,7 +56,14 @@ describe('preference analyses import', () => {
     const many = write(
       dir,
       'many.jsonl',
-      jsonl(record('vid_a', 'v3', B), '', record('vid_b', 'v3', { feature_count: 90 }), record('vid_a', 'v2', { old: true }), record('vid_c', 'v3', { x: 1 }), record('vid_c', 'v3', { x: 2 })),
+      jsonl(
+        record('vid_a', 'v3', B),
+        '',
+        record('vid_b', 'v3', { feature_count: 90 }),
+        record('vid_a', 'v2', { old: true }),
+        record('vid_c', 'v3', { x: 1 }),
+        record('vid_c', 'v3', { x: 2 }),
+      ),
     );
     const second = importAnalyses(core.db, { path: many });
     expect(second).toMatchObject({
@@ -111,8 +126,20 @@ describe('preference analyses import', () => {
     const { dir, core } = home();
     const cases: [string, string, number, number, RegExp][] = [
       // [file name, content, line, column, message]
-      ['trailing.json', '{\n  "video_id": "v1",\n  "analysis_version": "v3",\n  "analysis": {"a": 1,}\n}\n', 4, 23, /a comma before \} \(JSON allows no trailing comma\)/],
-      ['unclosed.json', '{\n  "video_id": "v1",\n  "analysis_version": "v3,\n  "analysis": {}\n}\n', 3, 27, /line break or control character inside a string/],
+      [
+        'trailing.json',
+        '{\n  "video_id": "v1",\n  "analysis_version": "v3",\n  "analysis": {"a": 1,}\n}\n',
+        4,
+        23,
+        /a comma before \} \(JSON allows no trailing comma\)/,
+      ],
+      [
+        'unclosed.json',
+        '{\n  "video_id": "v1",\n  "analysis_version": "v3,\n  "analysis": {}\n}\n',
+        3,
+        27,
+        /line break or control character inside a string/,
+      ],
       ['cut.json', '{\n  "video_id": "v1",\n  "analysis": {"a": [1, 2', 3, 26, /the text ends before the JSON does \(missing \]\}\}\)/],
       ['quote.json', "{\n  'video_id': 'v1'\n}", 2, 3, /expected a property name in double quotes; found '/],
       ['empty.json', '', 1, 1, /there is no JSON value/],
@@ -128,7 +155,13 @@ describe('preference analyses import', () => {
     }
 
     // JSONL: valid lines before and after a bad one are not imported either; every bad line is named.
-    const lines = jsonl(record('ok_1', 'v3', { a: 1 }), record('ok_2', 'v3', { a: 2 }), '{"video_id": "bad", "analysis_version": "v3", "analysis": {"a": tru}}', record('ok_3', 'v3', {}), '{"video_id": "x"');
+    const lines = jsonl(
+      record('ok_1', 'v3', { a: 1 }),
+      record('ok_2', 'v3', { a: 2 }),
+      '{"video_id": "bad", "analysis_version": "v3", "analysis": {"a": tru}}',
+      record('ok_3', 'v3', {}),
+      '{"video_id": "x"',
+    );
     const bad = write(dir, 'bad.jsonl', lines);
     const outcome = only(importAnalyses(core.db, { path: bad }));
     expect(outcome).toMatchObject({ outcome: 'refused', format: 'jsonl', records: 0, problemCount: 2 });
@@ -144,7 +177,14 @@ describe('preference analyses import', () => {
     fs.copyFileSync(bad, path.join(folder, '1-bad.jsonl'));
     write(folder, '2-good.jsonl', jsonl(record('good_1', 'v3', { feature_count: 150 }), record('good_2', 'v3', { feature_count: 110 })));
     const report = importAnalyses(core.db, { path: folder });
-    expect(report).toMatchObject({ filesImported: 1, filesRefused: 1, records: 2, videos: 2, added: 2, featureCounts: { min: 110, median: 130, max: 150, missing: 0 } });
+    expect(report).toMatchObject({
+      filesImported: 1,
+      filesRefused: 1,
+      records: 2,
+      videos: 2,
+      added: 2,
+      featureCounts: { min: 110, median: 130, max: 150, missing: 0 },
+    });
     expect(report.files.map((f) => [path.basename(f.file), f.outcome, f.problemCount])).toEqual([
       ['1-bad.jsonl', 'refused', 2],
       ['2-good.jsonl', 'imported', 0],
@@ -194,11 +234,23 @@ describe('preference analyses import', () => {
       { line: 4, column: null, field: 'analysis', message: 'analysis must be a JSON object {...}, not a string' },
     ]);
     const list = write(dir, 'list.json', '\n[{"video_id": "v"}]');
-    expect(only(importAnalyses(core.db, { path: list })).problems[0]).toMatchObject({ line: 2, field: null, message: expect.stringContaining('a list of videos goes in a .jsonl file') });
+    expect(only(importAnalyses(core.db, { path: list })).problems[0]).toMatchObject({
+      line: 2,
+      field: null,
+      message: expect.stringContaining('a list of videos goes in a .jsonl file'),
+    });
 
     // Not UTF-8 (Latin-1 é on line 2), a FIFO among the folder's files: refused with the reason, the rest imports.
     const folder = path.join(dir, 'folder');
-    write(folder, 'latin1.jsonl', Buffer.concat([Buffer.from(`${record('ok', 'v3', {})}\n{"video_id": "caf`), Buffer.from([0xe9]), Buffer.from('", "analysis_version": "v3", "analysis": {}}\n')]));
+    write(
+      folder,
+      'latin1.jsonl',
+      Buffer.concat([
+        Buffer.from(`${record('ok', 'v3', {})}\n{"video_id": "caf`),
+        Buffer.from([0xe9]),
+        Buffer.from('", "analysis_version": "v3", "analysis": {}}\n'),
+      ]),
+    );
     execFileSync('mkfifo', [path.join(folder, 'pipe.json')]);
     write(folder, 'z.json', record('z', 'v3', {}));
     const report = importAnalyses(core.db, { path: folder });
@@ -220,28 +272,50 @@ describe('preference analyses import', () => {
     expect(plan.plan.records.map((r) => r[4])).toEqual([null, null]);
     importAnalyses(core.db, { path: write(dir, 'b.jsonl', jsonl(record('vid_b', 'v3', A))) }); // meanwhile vid_b changes
     const before = storedAnalyses(core);
-    expect(() => core.db.transaction(() => applyAnalysesImport(core.db, plan)).immediate()).toThrow(/changed while the files were read .* Nothing was imported; import again/);
+    expect(() => core.db.transaction(() => applyAnalysesImport(core.db, plan)).immediate()).toThrow(
+      /changed while the files were read .* Nothing was imported; import again/,
+    );
     expect(storedAnalyses(core)).toEqual(before);
   });
 
   it('through the API it is a job: checked before it starts, progress by lines, the report as its result', async () => {
     const { dir, core } = home();
-    expect(await failure(core, 'preference.analyses.import', { path: 'relative.jsonl' })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('absolute path') });
-    expect(await failure(core, 'preference.analyses.import', { path: path.join(dir, 'missing.jsonl') })).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(core, 'preference.analyses.import', { path: write(dir, 'x.csv', 'a,b') })).toMatchObject({ message: expect.stringContaining('not a .json or .jsonl file') });
+    expect(await failure(core, 'preference.analyses.import', { path: 'relative.jsonl' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('absolute path'),
+    });
+    expect(await failure(core, 'preference.analyses.import', { path: path.join(dir, 'missing.jsonl') })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await failure(core, 'preference.analyses.import', { path: write(dir, 'x.csv', 'a,b') })).toMatchObject({
+      message: expect.stringContaining('not a .json or .jsonl file'),
+    });
     fs.mkdirSync(path.join(dir, 'empty'));
-    expect(await failure(core, 'preference.analyses.import', { path: path.join(dir, 'empty') })).toMatchObject({ message: expect.stringContaining('holds no .json or .jsonl file') });
+    expect(await failure(core, 'preference.analyses.import', { path: path.join(dir, 'empty') })).toMatchObject({
+      message: expect.stringContaining('holds no .json or .jsonl file'),
+    });
     expect(core.jobRepo.list({ limit: 10 })).toEqual([]); // refused before any job was queued
 
     const n = 6000;
-    const big = write(dir, 'big.jsonl', jsonl(...Array.from({ length: n }, (_, i) => record(`vid_${i}`, i % 2 ? 'v3' : 'v2', { feature_count: 100 + (i % 100), i }))));
+    const big = write(
+      dir,
+      'big.jsonl',
+      jsonl(...Array.from({ length: n }, (_, i) => record(`vid_${i}`, i % 2 ? 'v3' : 'v2', { feature_count: 100 + (i % 100), i }))),
+    );
     const stages: string[] = [];
     const off = core.events.subscribe((e: FramelabEvent) => {
       if (e.type === 'job.updated' && e.job.kind === 'preference.analyses.import') stages.push(e.job.progress.stage);
     });
     const report = await call(core, 'preference.analyses.import', { path: big });
     off();
-    expect(report).toMatchObject({ filesImported: 1, records: n, videos: n, versions: { v2: n / 2, v3: n / 2 }, added: n, featureCounts: { min: 100, median: 149.5, max: 199, missing: 0 } });
+    expect(report).toMatchObject({
+      filesImported: 1,
+      records: n,
+      videos: n,
+      versions: { v2: n / 2, v3: n / 2 },
+      added: n,
+      featureCounts: { min: 100, median: 149.5, max: 199, missing: 0 },
+    });
     expect(report).not.toHaveProperty('plan');
     expect(stages.some((s) => /^Reading big\.jsonl: line [\d,]+ of 6,001$/.test(s))).toBe(true);
     expect((core.db.prepare('SELECT count(*) AS n FROM preference_analyses').get() as { n: number }).n).toBe(n);

@@ -35,42 +35,49 @@ print(json.dumps({'rp': out, 'q': q}))
 `;
 
 describe('correlations', () => {
-  it.skipIf(!pythonHas('scipy', 'statsmodels'))('r and p equal scipy.stats.pearsonr to 1e-10 and q equals multipletests(fdr_bh), on the pipeline\'s features', () => {
-    const { records } = syntheticPreferences(300, 11);
-    const data = preferenceData(records);
-    const report = correlatePreferences(data.table, data.overall);
-    // The same columns, as the model sees them, handed to scipy.
-    const pipeline = fitFeaturePipeline(data.table, Array.from({ length: 300 }, (_, i) => i));
-    const x = transformTable(pipeline, data.table);
-    const columns = pipeline.features.map((_, j) => Array.from(column(x, j)));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pref-corr-'));
-    fs.writeFileSync(path.join(dir, 'd.json'), JSON.stringify({ y: Array.from(data.overall), columns }));
-    const ref = JSON.parse(runPython(SCIPY_PY, [path.join(dir, 'd.json')])) as { rp: [number | null, number | null][]; q: number[] };
-    fs.rmSync(dir, { recursive: true });
-    const byName = new Map(report.features.map((f) => [f.feature, f]));
-    let k = 0;
-    let constants = 0;
-    let tiny = 0;
-    pipeline.features.forEach((f, j) => {
-      const ours = byName.get(f.name)!;
-      const [r, p] = ref.rp[j]!;
-      if (r === null) {
-        constants++;
-        expect(ours, f.name).toMatchObject({ r: null, p: null, q: null, tier: 'none' });
-        return;
-      }
-      expect(Math.abs(ours.r! - r), `${f.name} r`).toBeLessThan(1e-10);
-      expectRelative(ours.p!, p!, 1e-10, `${f.name} p`, 1e-300);
-      expectRelative(ours.q!, ref.q[k++]!, 1e-10, `${f.name} q`, 1e-300);
-      if (p! < 1e-20) tiny++;
-      expect(ours.tier).toBe(significanceTier(r, p));
-    });
-    expect(k).toBe(ref.q.length);
-    // The data exercise both the constant case (feature_count) and very small p-values.
-    expect(constants).toBeGreaterThan(0);
-    expect(tiny).toBeGreaterThan(0);
-    expect(report.features.length).toBe(pipeline.features.length);
-  }, 60_000);
+  it.skipIf(!pythonHas('scipy', 'statsmodels'))(
+    "r and p equal scipy.stats.pearsonr to 1e-10 and q equals multipletests(fdr_bh), on the pipeline's features",
+    () => {
+      const { records } = syntheticPreferences(300, 11);
+      const data = preferenceData(records);
+      const report = correlatePreferences(data.table, data.overall);
+      // The same columns, as the model sees them, handed to scipy.
+      const pipeline = fitFeaturePipeline(
+        data.table,
+        Array.from({ length: 300 }, (_, i) => i),
+      );
+      const x = transformTable(pipeline, data.table);
+      const columns = pipeline.features.map((_, j) => Array.from(column(x, j)));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pref-corr-'));
+      fs.writeFileSync(path.join(dir, 'd.json'), JSON.stringify({ y: Array.from(data.overall), columns }));
+      const ref = JSON.parse(runPython(SCIPY_PY, [path.join(dir, 'd.json')])) as { rp: [number | null, number | null][]; q: number[] };
+      fs.rmSync(dir, { recursive: true });
+      const byName = new Map(report.features.map((f) => [f.feature, f]));
+      let k = 0;
+      let constants = 0;
+      let tiny = 0;
+      pipeline.features.forEach((f, j) => {
+        const ours = byName.get(f.name)!;
+        const [r, p] = ref.rp[j]!;
+        if (r === null) {
+          constants++;
+          expect(ours, f.name).toMatchObject({ r: null, p: null, q: null, tier: 'none' });
+          return;
+        }
+        expect(Math.abs(ours.r! - r), `${f.name} r`).toBeLessThan(1e-10);
+        expectRelative(ours.p!, p!, 1e-10, `${f.name} p`, 1e-300);
+        expectRelative(ours.q!, ref.q[k++]!, 1e-10, `${f.name} q`, 1e-300);
+        if (p! < 1e-20) tiny++;
+        expect(ours.tier).toBe(significanceTier(r, p));
+      });
+      expect(k).toBe(ref.q.length);
+      // The data exercise both the constant case (feature_count) and very small p-values.
+      expect(constants).toBeGreaterThan(0);
+      expect(tiny).toBeGreaterThan(0);
+      expect(report.features.length).toBe(pipeline.features.length);
+    },
+    60_000,
+  );
 
   it('orders by |r|, lists the top 20 each way, reports constant features as null (JSON without NaN) and checks the result schema', () => {
     const { records } = syntheticPreferences(200, 5);
@@ -89,7 +96,9 @@ describe('correlations', () => {
     const json = JSON.stringify(report);
     expect(json).not.toMatch(/NaN|Infinity/);
     expect(CorrelationReport.parse(JSON.parse(json))).toEqual(report);
-    expect(report.dropped.map((d) => `${d.key}:${d.reason}`)).toEqual(expect.arrayContaining(['script.summary:text', 'experimental.novelty:coverage']));
+    expect(report.dropped.map((d) => `${d.key}:${d.reason}`)).toEqual(
+      expect.arrayContaining(['script.summary:text', 'experimental.novelty:coverage']),
+    );
     expect(report.mixed.map((m) => m.key)).toEqual(['meta.durationSeconds']);
   });
 
@@ -115,7 +124,7 @@ describe('correlations', () => {
       'experimental.novelty': 'absent',
       'production.location': 'absent',
       'no.such.key': 'absent',
-      'feature_count': 'not significant',
+      feature_count: 'not significant',
     });
     const note = Object.fromEntries(report.expected.map((e) => [e.feature, e.note]));
     expect(note['experimental.novelty']).toMatch(/dropped: coverage \d+(\.\d)? % < 50 %/);
@@ -133,7 +142,10 @@ describe('correlations', () => {
     expect(pearson([1, 1, 1], [2, 4, 6])).toEqual({ r: null, p: null });
     const rnd = mulberry32(1);
     const x = Array.from({ length: 50 }, rnd);
-    const perfect = pearson(x, x.map((v) => -2 * v + 1));
+    const perfect = pearson(
+      x,
+      x.map((v) => -2 * v + 1),
+    );
     expect(perfect.r).toBeCloseTo(-1, 14);
     expect(perfect.p).toBeLessThan(1e-100);
     expect(() => pearson([1], [2])).toThrow(/at least 2 rows/);
@@ -152,7 +164,9 @@ describe('correlations', () => {
     expect(() => correlatePreferences(data.table, [...data.overall.slice(0, 9), NaN])).toThrow(/rating 10 is NaN/);
     const two = preferenceData(syntheticPreferences(2, 1).records);
     expect(() => correlatePreferences(two.table, two.overall)).toThrow(/at least 3 rated analyses/);
-    expect(() => preferenceData([{ videoId: 'v1', analysis: {}, overall: 11 }])).toThrow(/the overall rating of v1 is 11; a rating is a number from 0 to 10/);
+    expect(() => preferenceData([{ videoId: 'v1', analysis: {}, overall: 11 }])).toThrow(
+      /the overall rating of v1 is 11; a rating is a number from 0 to 10/,
+    );
     expect(() => preferenceData([{ videoId: 'v1', analysis: {}, overall: 5, hook: Number.NaN }])).toThrow(/the hook rating of v1 is NaN/);
   });
 });

@@ -21,9 +21,22 @@ describe('framelab preference (data)', () => {
     const json = await runCli(['preference', 'analyses', 'import', folder, '--json', '--home', home], { timeoutMs: 60_000 });
     expect(json.code, json.stderr).toBe(1);
     const report = singleJsonLine(json.stdout);
-    expect(report).toMatchObject({ filesImported: 1, filesRefused: 1, records: 2, videos: 2, versions: { v3: 2 }, added: 2, unchanged: 0, featureCounts: { min: 100, median: 135, max: 170, missing: 0 } });
+    expect(report).toMatchObject({
+      filesImported: 1,
+      filesRefused: 1,
+      records: 2,
+      videos: 2,
+      versions: { v3: 2 },
+      added: 2,
+      unchanged: 0,
+      featureCounts: { min: 100, median: 135, max: 170, missing: 0 },
+    });
     expect(report).not.toHaveProperty('plan');
-    expect(report.files[0]).toMatchObject({ file: path.join(folder, 'bad.json'), outcome: 'refused', problems: [{ line: 4, column: 3, field: null, message: expect.stringContaining('expected , or }') }] });
+    expect(report.files[0]).toMatchObject({
+      file: path.join(folder, 'bad.json'),
+      outcome: 'refused',
+      problems: [{ line: 4, column: 3, field: null, message: expect.stringContaining('expected , or }') }],
+    });
     // In plain words (the same report): each file's outcome, the bad one's problems as file:line:column.
     expect(describeAnalysesImport(report).split('\n')).toEqual([
       '1 of 2 files refused (nothing imported from it); 1 imported.',
@@ -39,7 +52,11 @@ describe('framelab preference (data)', () => {
   it('ratings import (bad rows listed, exit 1; good file) and export with a relative --out', async () => {
     const dir = tempDir('pref-cli');
     const home = path.join(dir, 'home');
-    const bad = write(dir, 'bad.csv', `${RATINGS_HEADER}\nvid_1,owner,owner,12,,,,,2025-03-01T10:00:00Z\nvid_2,owner,someone,5,,,,,2025-03-01T10:00:00Z\n`);
+    const bad = write(
+      dir,
+      'bad.csv',
+      `${RATINGS_HEADER}\nvid_1,owner,owner,12,,,,,2025-03-01T10:00:00Z\nvid_2,owner,someone,5,,,,,2025-03-01T10:00:00Z\n`,
+    );
     const refused = await runCli(['preference', 'ratings', 'import', bad, '--home', home]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe(

@@ -44,14 +44,19 @@ export function storedAnalyses(core: Core) {
       feature_count: number | null;
       analysis: string;
     }[]
-  ).map((r) => ({ videoId: r.video_id, version: r.analysis_version, featureCount: r.feature_count, analysis: JSON.parse(r.analysis) as unknown }));
+  ).map((r) => ({
+    videoId: r.video_id,
+    version: r.analysis_version,
+    featureCount: r.feature_count,
+    analysis: JSON.parse(r.analysis) as unknown,
+  }));
 }
 
 /** The current analysis of each video × version. */
 export function currentAnalysisOf(core: Core, videoId: string, version: string): unknown {
-  const row = core.db.prepare('SELECT analysis FROM preference_current_analyses WHERE video_id = ? AND analysis_version = ?').get(videoId, version) as
-    | { analysis: string }
-    | undefined;
+  const row = core.db
+    .prepare('SELECT analysis FROM preference_current_analyses WHERE video_id = ? AND analysis_version = ?')
+    .get(videoId, version) as { analysis: string } | undefined;
   return row ? JSON.parse(row.analysis) : undefined;
 }
 
@@ -60,6 +65,8 @@ export const RATINGS_HEADER = 'video_id,rater,rater_type,overall,hook,pacing,pay
 /** Every rating row of a home (its values), in a stable order. */
 export function storedRatings(core: Core) {
   return core.db
-    .prepare('SELECT video_id, rater, rater_type, overall, hook, pacing, payoff, notes, rated_at FROM preference_ratings ORDER BY video_id, rater, rated_at, entry_hash')
+    .prepare(
+      'SELECT video_id, rater, rater_type, overall, hook, pacing, payoff, notes, rated_at FROM preference_ratings ORDER BY video_id, rater, rated_at, entry_hash',
+    )
     .all();
 }

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ModelMetrics } from '../../src/shared/preferenceModel';
-import { evaluatePreferenceModel, fitPreferenceModel, preferenceData, type PreferenceRecord } from '../../src/main/core/preference/evaluate';
+import {
+  evaluatePreferenceModel,
+  fitPreferenceModel,
+  preferenceData,
+  type PreferenceRecord,
+} from '../../src/main/core/preference/evaluate';
 import { flattenAnalyses } from '../../src/main/core/preference/flatten';
 import { activationAdvice, maeOn, retrainAdvice } from '../../src/main/core/preference/triggers';
 import { mulberry32 } from '../../src/main/core/random';
@@ -53,11 +58,15 @@ describe('error analysis', () => {
     expect(seen.filter((s) => s.includes('payoff'))).toHaveLength(6);
     let calls = 0;
     expect(() =>
-      evaluatePreferenceModel(data, {}, {
-        throwIfCancelled: () => {
-          if (++calls === 3) throw new Error('cancelled');
+      evaluatePreferenceModel(
+        data,
+        {},
+        {
+          throwIfCancelled: () => {
+            if (++calls === 3) throw new Error('cancelled');
+          },
         },
-      }),
+      ),
     ).toThrow('cancelled');
   });
 
@@ -83,8 +92,15 @@ const metrics = (mae: number, cvMae: number, sd: number): ModelMetrics => ({
 describe('retraining and activation advice (the spec §8–9)', () => {
   it('is due after 50 new ratings, an MAE worse by more than 0.05, or drift above 0.1', () => {
     const m = metrics(0.1, 0.1, 0.01);
-    expect(retrainAdvice({ newRatings: 49, recentMae: 0.15, model: m, drift: [{ feature: 'a', psi: 0.1, bins: 10, drifted: false }] })).toEqual({ due: false, reasons: [] });
-    const due = retrainAdvice({ newRatings: 50, recentMae: 0.1501, model: m, drift: [{ feature: 'a', psi: 0.25, bins: 10, drifted: true }] });
+    expect(
+      retrainAdvice({ newRatings: 49, recentMae: 0.15, model: m, drift: [{ feature: 'a', psi: 0.1, bins: 10, drifted: false }] }),
+    ).toEqual({ due: false, reasons: [] });
+    const due = retrainAdvice({
+      newRatings: 50,
+      recentMae: 0.1501,
+      model: m,
+      drift: [{ feature: 'a', psi: 0.25, bins: 10, drifted: true }],
+    });
     expect(due.due).toBe(true);
     expect(due.reasons).toHaveLength(3);
     expect(due.reasons[2]).toBe('feature drift (PSI > 0.1): a 0.25.');
@@ -103,7 +119,11 @@ describe('retraining and activation advice (the spec §8–9)', () => {
     const { records } = syntheticPreferences(120, 8);
     const model = fitPreferenceModel(preferenceData(records.slice(0, 100)), { top: 20 });
     const later = records.slice(100);
-    const value = maeOn(model, flattenAnalyses(later.map((r) => r.analysis)), later.map((r) => r.overall));
+    const value = maeOn(
+      model,
+      flattenAnalyses(later.map((r) => r.analysis)),
+      later.map((r) => r.overall),
+    );
     expect(value).toBeGreaterThan(0.02);
     expect(value).toBeLessThan(0.2);
     expect(() => maeOn(model, flattenAnalyses([]), [])).toThrow(/no ratings/);

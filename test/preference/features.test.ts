@@ -46,7 +46,17 @@ describe('flattening (§3.1)', () => {
 
   it('keeps nulls, empty arrays, arrays of objects and mixed arrays as the spec does', () => {
     const flat = flattenAnalysis({ a: null, b: { c: [], d: [{ x: 1 }, { x: 2 }], e: ['x', 3] }, f: 'text', g: true, h: { i: {} } });
-    expect(flat).toStrictEqual({ a: null, 'b.c_count': 0, 'b.c_empty': true, 'b.d_count': 2, 'b.d_empty': false, 'b.e_count': 2, 'b.e_empty': false, f: 'text', g: true });
+    expect(flat).toStrictEqual({
+      a: null,
+      'b.c_count': 0,
+      'b.c_empty': true,
+      'b.d_count': 2,
+      'b.d_empty': false,
+      'b.e_count': 2,
+      'b.e_empty': false,
+      f: 'text',
+      g: true,
+    });
   });
 
   it('sets a flag seen anywhere to false on rows that have its array as strings; rows without the array, or with a non-string array, leave it missing', () => {
@@ -94,7 +104,17 @@ describe('types and the feature pipeline (§3.2)', () => {
     const table = flattenAnalyses(rows);
     const d = decideFeatureTypes(table, all(4), { maxLevels: 3 });
     const kinds = Object.fromEntries(d.kept.map((k) => [k.key, k.kind]));
-    expect(kinds).toEqual({ arr_count: 'numeric', arr_empty: 'boolean', arr_has_x: 'boolean', arr_has_y: 'boolean', b: 'boolean', c: 'categorical', m: 'numeric', n: 'numeric', s: 'numeric' });
+    expect(kinds).toEqual({
+      arr_count: 'numeric',
+      arr_empty: 'boolean',
+      arr_has_x: 'boolean',
+      arr_has_y: 'boolean',
+      b: 'boolean',
+      c: 'categorical',
+      m: 'numeric',
+      n: 'numeric',
+      s: 'numeric',
+    });
     expect(d.kept.find((k) => k.key === 'c')!.levels).toEqual(['blue', 'red']);
     expect(d.dropped).toEqual([
       { key: 'arr', reason: 'coverage', coverage: 0, distinct: null, detail: expect.stringMatching(/^no value on any training row/) },
@@ -146,7 +166,8 @@ describe('types and the feature pipeline (§3.2)', () => {
     expect(transformTable(pipeline, extreme).data[j]).toBeCloseTo((100 - min!) / (max! - min!), 12);
     expect(featurePresent(pipeline.features[j]!, extreme, 0)).toBe(true);
     // JSON has no NaN: every number and boolean feature has finite parameters.
-    for (const f of pipeline.features.filter((f) => f.kind !== 'categorical')) expect([f.min, f.max, f.fill].every(Number.isFinite), f.name).toBe(true);
+    for (const f of pipeline.features.filter((f) => f.kind !== 'categorical'))
+      expect([f.min, f.max, f.fill].every(Number.isFinite), f.name).toBe(true);
   });
 
   it('refuses a pipeline without training rows and names clashing features', () => {

@@ -11,7 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PreferenceModel } from '../../src/shared/preferenceModel';
-import { evaluatePreferenceModel, fitPreferenceModel, preferenceData, trainPreferenceModel, type PreferenceRecord } from '../../src/main/core/preference/evaluate';
+import {
+  evaluatePreferenceModel,
+  fitPreferenceModel,
+  preferenceData,
+  trainPreferenceModel,
+  type PreferenceRecord,
+} from '../../src/main/core/preference/evaluate';
 import { flattenAnalyses } from '../../src/main/core/preference/flatten';
 import { fitModelOnRows, parsePreferenceModel, predictModel, resolveModelOptions } from '../../src/main/core/preference/model';
 import { fitFeaturePipeline, transformTable } from '../../src/main/core/preference/normalize';
@@ -23,7 +29,9 @@ import { pythonHas, runPython } from '../helpers/python';
 import { SKLEARN_PREFERENCE_PY } from './sklearnPipeline';
 import { syntheticPreferences } from './synthetic';
 
-const REFERENCE_PY = SKLEARN_PREFERENCE_PY + String.raw`
+const REFERENCE_PY =
+  SKLEARN_PREFERENCE_PY +
+  String.raw`
 d = json.load(open(sys.argv[1]))
 rows, arrays, flags = flatten_table(d['analyses'])
 y = np.array(d['overall']) / 10
@@ -62,45 +70,62 @@ describe('Ridge preference model vs scikit-learn', () => {
     [360, 50, null, 21],
     [240, 20, 0.1, 22],
   ] as const) {
-    it.skipIf(!pythonHas('sklearn'))(`final model, 80/20 hold-out and 5-fold CV equal sklearn's pipeline to 1e-8 (n ${n}, top ${top}, prune ${prune})`, () => {
-      const records = viaJson(syntheticPreferences(n, seed).records);
-      const fresh = viaJson(syntheticPreferences(40, seed + 100).records);
-      const data = preferenceData(records);
-      const options = { kind: 'ridge' as const, top, prune };
-      const model = fitPreferenceModel(data, options);
-      const newPred = predictModel(model, flattenAnalyses(fresh.map((r) => r.analysis)));
-      const evaluation = evaluatePreferenceModel(data, options);
+    it.skipIf(!pythonHas('sklearn'))(
+      `final model, 80/20 hold-out and 5-fold CV equal sklearn's pipeline to 1e-8 (n ${n}, top ${top}, prune ${prune})`,
+      () => {
+        const records = viaJson(syntheticPreferences(n, seed).records);
+        const fresh = viaJson(syntheticPreferences(40, seed + 100).records);
+        const data = preferenceData(records);
+        const options = { kind: 'ridge' as const, top, prune };
+        const model = fitPreferenceModel(data, options);
+        const newPred = predictModel(model, flattenAnalyses(fresh.map((r) => r.analysis)));
+        const evaluation = evaluatePreferenceModel(data, options);
 
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pref-ridge-'));
-      const file = path.join(dir, 'd.json');
-      fs.writeFileSync(file, JSON.stringify({ analyses: records.map((r) => r.analysis), overall: records.map((r) => r.overall), new: fresh.map((r) => r.analysis), top, prune }));
-      const ref = JSON.parse(runPython(REFERENCE_PY, [file])) as {
-        names: string[];
-        coef: number[];
-        intercept: number;
-        new: number[];
-        holdout: { test: number[]; mae: number; rmse: number; r2: number };
-        cv: { folds: number[]; mean: number; std: number };
-      };
-      fs.rmSync(dir, { recursive: true });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pref-ridge-'));
+        const file = path.join(dir, 'd.json');
+        fs.writeFileSync(
+          file,
+          JSON.stringify({
+            analyses: records.map((r) => r.analysis),
+            overall: records.map((r) => r.overall),
+            new: fresh.map((r) => r.analysis),
+            top,
+            prune,
+          }),
+        );
+        const ref = JSON.parse(runPython(REFERENCE_PY, [file])) as {
+          names: string[];
+          coef: number[];
+          intercept: number;
+          new: number[];
+          holdout: { test: number[]; mae: number; rmse: number; r2: number };
+          cv: { folds: number[]; mean: number; std: number };
+        };
+        fs.rmSync(dir, { recursive: true });
 
-      expect(model.selected.map((s) => s.feature)).toEqual(ref.names);
-      expect(model.selected.length).toBe(Math.min(top, ref.names.length));
-      model.ridge!.coef.forEach((c, j) => expect(Math.abs(c - ref.coef[j]!), `coef ${ref.names[j]}`).toBeLessThan(1e-8));
-      expect(Math.abs(model.ridge!.intercept - ref.intercept)).toBeLessThan(1e-8);
-      newPred.forEach((p, i) => expect(Math.abs(p - ref.new[i]!), `new row ${i}`).toBeLessThan(1e-8));
+        expect(model.selected.map((s) => s.feature)).toEqual(ref.names);
+        expect(model.selected.length).toBe(Math.min(top, ref.names.length));
+        model.ridge!.coef.forEach((c, j) => expect(Math.abs(c - ref.coef[j]!), `coef ${ref.names[j]}`).toBeLessThan(1e-8));
+        expect(Math.abs(model.ridge!.intercept - ref.intercept)).toBeLessThan(1e-8);
+        newPred.forEach((p, i) => expect(Math.abs(p - ref.new[i]!), `new row ${i}`).toBeLessThan(1e-8));
 
-      const h = evaluation.overall.holdout;
-      expect(h.n).toBe(ref.holdout.test.length);
-      for (const k of ['mae', 'rmse', 'r2'] as const) expect(Math.abs(h[k] - ref.holdout[k]), `hold-out ${k}`).toBeLessThan(1e-8);
-      evaluation.overall.cv.folds.forEach((f, i) => expect(Math.abs(f.mae - ref.cv.folds[i]!), `fold ${i}`).toBeLessThan(1e-8));
-      expect(Math.abs(evaluation.overall.cv.maeMean - ref.cv.mean)).toBeLessThan(1e-8);
-      expect(Math.abs(evaluation.overall.cv.maeSd - ref.cv.std)).toBeLessThan(1e-8);
-      expect(evaluation.overall.metrics).toMatchObject({ mae: h.mae, cv_mae: evaluation.overall.cv.maeMean, cv_mae_std: evaluation.overall.cv.maeSd });
-    }, 60_000);
+        const h = evaluation.overall.holdout;
+        expect(h.n).toBe(ref.holdout.test.length);
+        for (const k of ['mae', 'rmse', 'r2'] as const) expect(Math.abs(h[k] - ref.holdout[k]), `hold-out ${k}`).toBeLessThan(1e-8);
+        evaluation.overall.cv.folds.forEach((f, i) => expect(Math.abs(f.mae - ref.cv.folds[i]!), `fold ${i}`).toBeLessThan(1e-8));
+        expect(Math.abs(evaluation.overall.cv.maeMean - ref.cv.mean)).toBeLessThan(1e-8);
+        expect(Math.abs(evaluation.overall.cv.maeSd - ref.cv.std)).toBeLessThan(1e-8);
+        expect(evaluation.overall.metrics).toMatchObject({
+          mae: h.mae,
+          cv_mae: evaluation.overall.cv.maeMean,
+          cv_mae_std: evaluation.overall.cv.maeSd,
+        });
+      },
+      60_000,
+    );
   }
 
-  it('the trained model is JSON: stored, reloaded and checked, it predicts the same; statuses follow the spec\'s thresholds', () => {
+  it("the trained model is JSON: stored, reloaded and checked, it predicts the same; statuses follow the spec's thresholds", () => {
     const data = preferenceData(syntheticPreferences(200, 4).records);
     const { model, evaluation } = trainPreferenceModel(data, { kind: 'ridge' }, { subScores: 'separate' });
     const back = parsePreferenceModel(JSON.parse(JSON.stringify(model)));
@@ -113,7 +138,8 @@ describe('Ridge preference model vs scikit-learn', () => {
     expect(m.status.r2).toBe(m.r2 > 0.6 ? 'good' : m.r2 >= 0.4 ? 'moderate' : 'low');
     expect(evaluation.subScores.map((s) => s.target)).toEqual(['hook', 'pacing', 'payoff']);
     // Each sub-score is evaluated on its own ratings (~85 % have it).
-    for (const s of evaluation.subScores) expect(s.ratings).toBe(Array.from(data.subScores[s.target as 'hook']).filter(Number.isFinite).length);
+    for (const s of evaluation.subScores)
+      expect(s.ratings).toBe(Array.from(data.subScores[s.target as 'hook']).filter(Number.isFinite).length);
     expect(evaluation.errors.largest).toHaveLength(10);
     const largest = evaluation.errors.largest.map((e) => Math.abs(e.residual));
     expect(largest).toEqual([...largest].sort((a, b) => b - a));
@@ -122,15 +148,24 @@ describe('Ridge preference model vs scikit-learn', () => {
     expect(() => parsePreferenceModel({ ...model, format: 'x' })).toThrow(/not a Framelab preference model.*format/);
   }, 60_000);
 
-  it("multi-output shares one set of rows (every sub-score given) and one selection (by overall)", () => {
+  it('multi-output shares one set of rows (every sub-score given) and one selection (by overall)', () => {
     const data = preferenceData(syntheticPreferences(200, 6).records);
     const ev = evaluatePreferenceModel(data, { kind: 'ridge', top: 10 }, { subScores: 'multi-output' });
-    const complete = Array.from(data.overall, (_, i) => i).filter((i) => ['hook', 'pacing', 'payoff'].every((k) => Number.isFinite(data.subScores[k as 'hook'][i])));
+    const complete = Array.from(data.overall, (_, i) => i).filter((i) =>
+      ['hook', 'pacing', 'payoff'].every((k) => Number.isFinite(data.subScores[k as 'hook'][i])),
+    );
     expect(ev.subScores.map((s) => s.ratings)).toEqual([complete.length, complete.length, complete.length]);
     // The shared selection: a hook model fitted on those rows selecting by overall.
     const hook01 = data.subScores.hook.map((v) => v / 10);
-    const shared = fitModelOnRows(data.table, hook01, complete, resolveModelOptions({ top: 10 }), { selectBy: data.overall.map((v) => v / 10) });
-    const byOverall = fitModelOnRows(data.table, data.overall.map((v) => v / 10), complete, resolveModelOptions({ top: 10 }));
+    const shared = fitModelOnRows(data.table, hook01, complete, resolveModelOptions({ top: 10 }), {
+      selectBy: data.overall.map((v) => v / 10),
+    });
+    const byOverall = fitModelOnRows(
+      data.table,
+      data.overall.map((v) => v / 10),
+      complete,
+      resolveModelOptions({ top: 10 }),
+    );
     expect(shared.selected.map((s) => s.feature)).toEqual(byOverall.selected.map((s) => s.feature));
   });
 
@@ -170,11 +205,17 @@ describe('feature selection happens inside every training fold', () => {
     const sel = selectByCorrelation(transformTable(pipeline, data.table), y, { top: 50, prune: null });
     const leaky = folds.map((f) => {
       const train = transformTable(pipeline, data.table, f.train, sel.columns);
-      const fit = fitRidge(train, Float64Array.from(f.train, (r) => y[r]!), 1);
+      const fit = fitRidge(
+        train,
+        Float64Array.from(f.train, (r) => y[r]!),
+        1,
+      );
       return foldMae(predictRidge(fit, transformTable(pipeline, data.table, f.test, sel.columns)), f.test);
     });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`noise ratings, 1500 noise features: baseline CV MAE ${mean(baseline).toFixed(4)}, in-fold selection ${mean(honest).toFixed(4)}, selection on all rows ${mean(leaky).toFixed(4)}`);
+    console.log(
+      `noise ratings, 1500 noise features: baseline CV MAE ${mean(baseline).toFixed(4)}, in-fold selection ${mean(honest).toFixed(4)}, selection on all rows ${mean(leaky).toFixed(4)}`,
+    );
     expect(mean(honest)).toBeGreaterThan(0.95 * mean(baseline));
     expect(mean(leaky)).toBeLessThan(0.75 * mean(baseline));
   }, 60_000);
@@ -185,5 +226,11 @@ it('the model format rejects a Ridge with weights that do not match its features
   const model = fitPreferenceModel(data, { top: 5 });
   expect(PreferenceModel.safeParse(model).success).toBe(true);
   expect(() => parsePreferenceModel({ ...model, ridge: { ...model.ridge!, coef: [1] } })).toThrow(/do not match the 5 selected features/);
-  expect(() => parsePreferenceModel({ ...model, selected: [...model.selected, { feature: 'nope', r: 0.5 }], ridge: { ...model.ridge!, coef: [...model.ridge!.coef, 0], means: [...model.ridge!.means, 0] } })).toThrow(/no feature "nope"/);
+  expect(() =>
+    parsePreferenceModel({
+      ...model,
+      selected: [...model.selected, { feature: 'nope', r: 0.5 }],
+      ridge: { ...model.ridge!, coef: [...model.ridge!.coef, 0], means: [...model.ridge!.means, 0] },
+    }),
+  ).toThrow(/no feature "nope"/);
 });

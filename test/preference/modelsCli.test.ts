@@ -25,7 +25,11 @@ describe('framelab preference (models)', () => {
       return singleJsonLine(r.stdout);
     };
     const { records } = syntheticPreferences(210, 5);
-    const analyses = write(dir, 'a.jsonl', jsonl(...records.map((r) => JSON.stringify({ video_id: r.videoId, analysis_version: 'v3', analysis: r.analysis }))));
+    const analyses = write(
+      dir,
+      'a.jsonl',
+      jsonl(...records.map((r) => JSON.stringify({ video_id: r.videoId, analysis_version: 'v3', analysis: r.analysis }))),
+    );
     const rows = records.map((r, i) => `${r.videoId},owner,owner,${r.overall},,,,,${new Date(Date.UTC(2025, 0, 1, i)).toISOString()}`);
     const ratings = write(dir, 'r.csv', `${RATINGS_HEADER}\n${rows.join('\n')}\n`);
     expect((await cli('analyses', 'import', analyses)).code).toBe(0);

@@ -24,9 +24,17 @@ describe('ratings', () => {
   it('a save appends to the history and becomes current; scores outside 0–10 or off the 0.5 steps are refused, naming the field', async () => {
     const { core } = home();
     const first = await call(core, 'preference.ratings.save', { ...rate, overall: 7.5, hook: 8, notes: '  strong hook\r\nweak end  ' });
-    expect(first).toMatchObject({ previous: null, historyLength: 1, rating: { ...rate, overall: 7.5, hook: 8, pacing: null, payoff: null, notes: 'strong hook\nweak end', source: 'app' } });
+    expect(first).toMatchObject({
+      previous: null,
+      historyLength: 1,
+      rating: { ...rate, overall: 7.5, hook: 8, pacing: null, payoff: null, notes: 'strong hook\nweak end', source: 'app' },
+    });
     const second = await call(core, 'preference.ratings.save', { ...rate, overall: 6, pacing: 5.5, payoff: 0 });
-    expect(second).toMatchObject({ previous: { id: first.rating.id, overall: 7.5 }, historyLength: 2, rating: { overall: 6, hook: null, pacing: 5.5, payoff: 0 } });
+    expect(second).toMatchObject({
+      previous: { id: first.rating.id, overall: 7.5 },
+      historyLength: 2,
+      rating: { overall: 6, hook: null, pacing: 5.5, payoff: 0 },
+    });
     expect(second.rating.ratedAt > first.rating.ratedAt).toBe(true);
     await call(core, 'preference.ratings.save', { videoId: 'vid_1', rater: 'lukas', raterType: 'other', overall: 10 });
 
@@ -63,7 +71,17 @@ describe('ratings', () => {
   it('current ratings page by video then rater; the queue lists what a rater has still to rate, newest analysis version first', async () => {
     const { dir, core } = home();
     importAnalyses(core.db, {
-      path: write(dir, 'a.jsonl', jsonl(record('c', 'v2', {}), record('a', 'v3', { feature_count: 150 }), record('b', 'v2', {}), record('d', 'v3', {}), record('b', 'v10', { feature_count: 120 }))),
+      path: write(
+        dir,
+        'a.jsonl',
+        jsonl(
+          record('c', 'v2', {}),
+          record('a', 'v3', { feature_count: 150 }),
+          record('b', 'v2', {}),
+          record('d', 'v3', {}),
+          record('b', 'v10', { feature_count: 120 }),
+        ),
+      ),
     });
     // Imported videos (one with a file and frames), one of them also analysed.
     const at = new Date().toISOString();
@@ -75,8 +93,24 @@ describe('ratings', () => {
     // v10 is the newest version (natural order): b first; then the other analysed ones, then e (imported only).
     expect(queue.newestVersion).toBe('v10');
     expect(queue.videos.map((v) => v.videoId)).toEqual(['b', 'a', 'c', 'd', 'e']);
-    expect(queue.videos[0]).toEqual({ videoId: 'b', analysisVersions: ['v10', 'v2'], hasNewestVersion: true, featureCount: 120, imported: false, hasFile: false, frames: 0, otherRatings: 0 });
-    expect(queue.videos[1]).toMatchObject({ videoId: 'a', analysisVersions: ['v3'], hasNewestVersion: false, featureCount: null, imported: true, hasFile: false });
+    expect(queue.videos[0]).toEqual({
+      videoId: 'b',
+      analysisVersions: ['v10', 'v2'],
+      hasNewestVersion: true,
+      featureCount: 120,
+      imported: false,
+      hasFile: false,
+      frames: 0,
+      otherRatings: 0,
+    });
+    expect(queue.videos[1]).toMatchObject({
+      videoId: 'a',
+      analysisVersions: ['v3'],
+      hasNewestVersion: false,
+      featureCount: null,
+      imported: true,
+      hasFile: false,
+    });
     expect(queue.videos[4]).toMatchObject({ videoId: 'e', analysisVersions: [], imported: true, hasFile: true, frames: 1 });
     expect(queue.counts).toEqual({ candidates: 5, rated: 0, remaining: 5 });
 
@@ -125,9 +159,21 @@ describe('ratings', () => {
     expect(await call(core, 'preference.ratings.import', { file })).toMatchObject({ added: 0, unchanged: 4, errors: [] });
     const stored = storedRatings(core);
     expect(stored).toHaveLength(4);
-    expect(stored).toContainEqual({ video_id: 'vid_1', rater: 'owner', rater_type: 'owner', overall: 7.5, hook: 8, pacing: null, payoff: 6, notes: 'great, but "slow"\nin the middle', rated_at: '2025-03-01T10:00:00.000Z' });
+    expect(stored).toContainEqual({
+      video_id: 'vid_1',
+      rater: 'owner',
+      rater_type: 'owner',
+      overall: 7.5,
+      hook: 8,
+      pacing: null,
+      payoff: 6,
+      notes: 'great, but "slow"\nin the middle',
+      rated_at: '2025-03-01T10:00:00.000Z',
+    });
     expect(stored).toContainEqual(expect.objectContaining({ video_id: 'vid_1', overall: 8, rated_at: '2025-03-02T07:00:00.000Z' }));
-    expect(stored).toContainEqual(expect.objectContaining({ video_id: '-dash_id', overall: 5, notes: '+1 formula? no: text', rated_at: '2025-03-03T12:00:00.250Z' }));
+    expect(stored).toContainEqual(
+      expect.objectContaining({ video_id: '-dash_id', overall: 5, notes: '+1 formula? no: text', rated_at: '2025-03-03T12:00:00.250Z' }),
+    );
     expect((await call(core, 'preference.ratings.history', { videoId: 'vid_1' })).current[0]).toMatchObject({ overall: 8 });
 
     const out = path.join(dir, 'export.csv');
@@ -135,17 +181,29 @@ describe('ratings', () => {
     const text = fs.readFileSync(out, 'utf8');
     expect(text.split('\r\n')).toEqual([
       RATINGS_HEADER,
-      '-dash_id,owner,owner,5,,,,\'+1 formula? no: text,2025-03-03T12:00:00.250Z',
+      "-dash_id,owner,owner,5,,,,'+1 formula? no: text,2025-03-03T12:00:00.250Z",
       'vid_1,owner,owner,7.5,8,,6,"great, but ""slow""\nin the middle",2025-03-01T10:00:00Z',
       'vid_1,owner,owner,8,,,,,2025-03-02T07:00:00Z',
       "vid_2,lukas@lab,other,0,0,10,10,'=SUM(A1),2025-03-01T00:00:00Z",
       '',
     ]);
     // Overwrite rules: an existing file is replaced only with overwrite; a hidden path never.
-    expect(await failure(core, 'preference.ratings.export', { out })).toMatchObject({ code: 'CONFLICT', message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.` });
-    expect(await failure(core, 'preference.ratings.export', { out: path.join(dir, '.hidden.csv') })).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(await failure(core, 'preference.ratings.export', { out: path.join(dir, 'x.txt') })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('.csv') });
-    expect(await call(core, 'preference.ratings.export', { out, overwrite: true, current: true })).toEqual({ rows: 3, file: out, current: true });
+    expect(await failure(core, 'preference.ratings.export', { out })).toMatchObject({
+      code: 'CONFLICT',
+      message: `${out} exists; pass overwrite (CLI: --overwrite) to replace it.`,
+    });
+    expect(await failure(core, 'preference.ratings.export', { out: path.join(dir, '.hidden.csv') })).toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    expect(await failure(core, 'preference.ratings.export', { out: path.join(dir, 'x.txt') })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('.csv'),
+    });
+    expect(await call(core, 'preference.ratings.export', { out, overwrite: true, current: true })).toEqual({
+      rows: 3,
+      file: out,
+      current: true,
+    });
     expect(fs.readFileSync(out, 'utf8')).not.toContain('7.5');
 
     // The history export into a fresh home gives the very same ratings; importing it into this home changes nothing.
@@ -158,7 +216,9 @@ describe('ratings', () => {
 
   it('bad rows: every one listed by row and column, and nothing is stored', async () => {
     const { dir, core } = home();
-    await call(core, 'preference.ratings.import', { file: write(dir, 'ok.csv', `${RATINGS_HEADER}\nvid_9,owner,owner,6,,,,,2025-01-01T00:00:00Z\n`) });
+    await call(core, 'preference.ratings.import', {
+      file: write(dir, 'ok.csv', `${RATINGS_HEADER}\nvid_9,owner,owner,6,,,,,2025-01-01T00:00:00Z\n`),
+    });
     const before = storedRatings(core);
     const rows = [
       RATINGS_HEADER,
@@ -209,25 +269,44 @@ describe('ratings', () => {
     expect(storedRatings(core)).toEqual(before);
 
     // Against the home: a stored rating's video × rater × time with other values is refused too (all or nothing).
-    const clash = write(dir, 'clash.csv', `${RATINGS_HEADER}\nvid_1,owner,owner,7,,,,,2025-03-01T10:00:00Z\nvid_9,owner,owner,7,,,,,2025-01-01T00:00:00Z\n`);
+    const clash = write(
+      dir,
+      'clash.csv',
+      `${RATINGS_HEADER}\nvid_1,owner,owner,7,,,,,2025-03-01T10:00:00Z\nvid_9,owner,owner,7,,,,,2025-01-01T00:00:00Z\n`,
+    );
     const refused = await call(core, 'preference.ratings.import', { file: clash });
-    expect(refused.errors).toEqual([{ row: 2, column: 'rated_at', message: expect.stringMatching(/^vid_9 by owner at 2025-01-01T00:00:00Z is already stored with other values \(overall 6\); a rating is never edited/) }]);
+    expect(refused.errors).toEqual([
+      {
+        row: 2,
+        column: 'rated_at',
+        message: expect.stringMatching(
+          /^vid_9 by owner at 2025-01-01T00:00:00Z is already stored with other values \(overall 6\); a rating is never edited/,
+        ),
+      },
+    ]);
     expect(storedRatings(core)).toEqual(before);
 
     // Not the ratings header; a missing column; not UTF-8.
     const wrong = await call(core, 'preference.ratings.import', { file: write(dir, 'wrong.csv', 'frame_id,coder,pov\nx,y,z\n') });
     expect(wrong.errors).toEqual([{ row: 0, column: 'video_id', message: expect.stringContaining('is not the ratings header') }]);
-    const missing = await call(core, 'preference.ratings.import', { file: write(dir, 'missing.csv', 'video_id,rater,rater_type,overall,notes,rated_at\n') });
+    const missing = await call(core, 'preference.ratings.import', {
+      file: write(dir, 'missing.csv', 'video_id,rater,rater_type,overall,notes,rated_at\n'),
+    });
     expect(missing.errors.map((e) => [e.row, e.column])).toEqual([
       [0, 'hook'],
       [0, 'pacing'],
       [0, 'payoff'],
     ]);
-    expect(await failure(core, 'preference.ratings.import', { file: write(dir, 'latin1.csv', Buffer.from([0x76, 0x69, 0x64, 0xe9, 0x0a])) })).toMatchObject({
+    expect(
+      await failure(core, 'preference.ratings.import', { file: write(dir, 'latin1.csv', Buffer.from([0x76, 0x69, 0x64, 0xe9, 0x0a])) }),
+    ).toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('is not UTF-8 text: line 1'),
     });
-    expect(await failure(core, 'preference.ratings.import', { file: 'ratings.csv' })).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('absolute path') });
+    expect(await failure(core, 'preference.ratings.import', { file: 'ratings.csv' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('absolute path'),
+    });
     expect(storedRatings(core)).toEqual(before);
   });
 });

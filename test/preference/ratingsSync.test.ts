@@ -27,9 +27,13 @@ async function bucketRows(bucket: string, object: string): Promise<string[][]> {
 }
 
 const currentOf = (core: Core, videoId: string) =>
-  (core.db.prepare("SELECT overall FROM preference_current_ratings WHERE video_id = ? AND rater = 'owner'").get(videoId) as { overall: number } | undefined)?.overall;
+  (
+    core.db.prepare("SELECT overall FROM preference_current_ratings WHERE video_id = ? AND rater = 'owner'").get(videoId) as
+      { overall: number } | undefined
+  )?.overall;
 
-const ratingsRounds = (core: Core) => core.db.prepare("SELECT outcome FROM sync_rounds WHERE target LIKE '%ratings.csv'").all() as { outcome: string }[];
+const ratingsRounds = (core: Core) =>
+  core.db.prepare("SELECT outcome FROM sync_rounds WHERE target LIKE '%ratings.csv'").all() as { outcome: string }[];
 
 describe('ratings sync', () => {
   it('two homes rate the same video at once: both ratings kept on both sides and in the bucket, the newer current everywhere, listed once', async () => {
@@ -40,13 +44,18 @@ describe('ratings sync', () => {
     rateOn(a, 'vid_1', 7);
     rateOn(a, 'vid_2', 5, '=HYPERLINK("x"), as a note');
     const first = await a.sync.run('manual');
-    expect(first).toMatchObject({ offline: false, ratings: { offline: false, target: `gs://${bucket}/lab/ratings.csv`, downloaded: 0, uploaded: 2, merged: 0, conflicts: 0 } });
+    expect(first).toMatchObject({
+      offline: false,
+      ratings: { offline: false, target: `gs://${bucket}/lab/ratings.csv`, downloaded: 0, uploaded: 2, merged: 0, conflicts: 0 },
+    });
     const rows = await bucketRows(bucket, 'lab/ratings.csv');
     expect(rows[0]!.join(',')).toBe(RATINGS_HEADER);
     expect(rows.map((r) => r[7])).toContain(`'=HYPERLINK("x"), as a note`); // the bucket's file is the people-safe CSV
     expect(await b.sync.run('manual')).toMatchObject({ ratings: { downloaded: 2, uploaded: 0, merged: 2 } });
     expect(storedRatings(b)).toEqual(storedRatings(a));
-    expect(b.db.prepare("SELECT notes FROM preference_ratings WHERE video_id = 'vid_2'").get()).toEqual({ notes: '=HYPERLINK("x"), as a note' });
+    expect(b.db.prepare("SELECT notes FROM preference_ratings WHERE video_id = 'vid_2'").get()).toEqual({
+      notes: '=HYPERLINK("x"), as a note',
+    });
 
     // Both re-rate vid_1 (B later); each also rates a video of its own; A imports a CSV besides.
     rateOn(a, 'vid_1', 8);
@@ -138,7 +147,10 @@ describe('ratings sync', () => {
     // A file that is not a ratings CSV is never overwritten: the ratings round fails with the reason, the annotations round stands.
     await server.proxy().write(bucket, 'ratings.csv', 'name,score\nx,1\n');
     const refused = await a.sync.run('manual');
-    expect(refused).toMatchObject({ offline: false, ratings: { offline: true, problem: 'error', reason: expect.stringContaining("The bucket's ratings.csv is not a ratings CSV") } });
+    expect(refused).toMatchObject({
+      offline: false,
+      ratings: { offline: true, problem: 'error', reason: expect.stringContaining("The bucket's ratings.csv is not a ratings CSV") },
+    });
     expect((await server.proxy().read(bucket, 'ratings.csv'))!.text).toBe('name,score\nx,1\n');
   });
 
@@ -151,9 +163,14 @@ describe('ratings sync', () => {
     server.proxy().interruptNextUpload('before-write');
     const cut = await a.sync.run('manual');
     expect(cut).toMatchObject({ offline: false, ratings: { offline: true, problem: 'offline' } });
-    expect({ ratings: storedRatings(a), state: a.db.prepare("SELECT * FROM sync_state WHERE target LIKE '%ratings.csv'").all() }).toEqual(before);
+    expect({ ratings: storedRatings(a), state: a.db.prepare("SELECT * FROM sync_state WHERE target LIKE '%ratings.csv'").all() }).toEqual(
+      before,
+    );
     expect(await server.proxy().read(bucket, 'ratings.csv')).toBeNull();
-    expect(a.sync.status()).toMatchObject({ state: 'synced', ratings: { state: 'offline', pendingEdits: 1, message: expect.stringMatching(/Cannot reach/) } });
+    expect(a.sync.status()).toMatchObject({
+      state: 'synced',
+      ratings: { state: 'offline', pendingEdits: 1, message: expect.stringMatching(/Cannot reach/) },
+    });
     expect(await a.sync.run('manual')).toMatchObject({ ratings: { offline: false, uploaded: 1 } });
     expect(a.sync.status().ratings).toMatchObject({ state: 'synced', pendingEdits: 0 });
     expect(ratingsRounds(a).map((r) => r.outcome)).toEqual(['offline', 'synced']);

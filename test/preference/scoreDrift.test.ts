@@ -47,19 +47,28 @@ describe('scoring an analysis', () => {
     expect(s.unclampedScore).toBeCloseTo(10 * pred, 12);
     expect(s.score).toBe(Math.min(10, Math.max(0, s.unclampedScore)));
     const x = modelMatrix(model, table);
-    const all = model.selected.map((f, j) => ({ feature: f.feature, contribution: 10 * model.ridge!.coef[j]! * (x.data[j]! - model.ridge!.means[j]!) }));
+    const all = model.selected.map((f, j) => ({
+      feature: f.feature,
+      contribution: 10 * model.ridge!.coef[j]! * (x.data[j]! - model.ridge!.means[j]!),
+    }));
     expect(s.baseScore + all.reduce((a, c) => a + c.contribution, 0)).toBeCloseTo(s.unclampedScore, 10);
     const top = [...all].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, 5);
     expect(s.topFactors.map((f) => f.feature)).toEqual(top.map((f) => f.feature));
     s.topFactors.forEach((f, i) => expect(f.contribution).toBeCloseTo(top[i]!.contribution, 12));
     // The base is the mean training rating (Ridge with an intercept predicts it on average).
     expect(s.baseScore).toBeCloseTo(data.overall.reduce((a, b) => a + b, 0) / data.overall.length, 10);
-    expect(s.coverage).toBeCloseTo(presentShare(model.selected.map((f) => f.feature), analysis), 15);
+    expect(s.coverage).toBeCloseTo(
+      presentShare(
+        model.selected.map((f) => f.feature),
+        analysis,
+      ),
+      15,
+    );
     expect(s.coverage).toBeGreaterThan(0.5);
     expect(s.confidence).toBeCloseTo(s.coverage * Math.max(0, model.metrics!.r2), 15);
   });
 
-  it('coverage is the share of the model\'s features present; a missing section lowers it and the confidence; a model without metrics gives null', () => {
+  it("coverage is the share of the model's features present; a missing section lowers it and the confidence; a model without metrics gives null", () => {
     const { model } = trainPreferenceModel(data, { kind: 'ridge', top: 30 });
     const analysis = structuredClone(records[3]!.analysis) as Record<string, unknown>;
     delete analysis.script;
@@ -82,23 +91,27 @@ describe('scoring an analysis', () => {
     expect(() => scoreAnalysis(model, 'not an analysis')).toThrow(/must be a JSON object/);
   });
 
-  it.skipIf(!hasXgboost)('forest: top factors are TreeSHAP contributions (× 10) that add up with the base to the score', () => {
-    const model = fitPreferenceModel(data, { kind: 'random_forest', top: 15, trees: 50 });
-    const rows = [0, 1, 2];
-    const scores = scoreTable(model, data.table, rows);
-    const pred = predictModel(model, data.table, rows);
-    const { values, base } = contributionsOf(model, modelMatrix(model, data.table, rows));
-    const p = model.selected.length;
-    scores.forEach((s, i) => {
-      expect(Math.abs(s.unclampedScore - 10 * pred[i]!)).toBeLessThan(1e-4);
-      expect(s.baseScore).toBeCloseTo(10 * base[i]!, 12);
-      const all = model.selected.map((f, j) => ({ feature: f.feature, contribution: 10 * values[i * p + j]! }));
-      const top = all.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1)).slice(0, 5);
-      expect(s.topFactors).toEqual(top);
-      expect(s.confidence).toBeNull();
-    });
-    disposeModel(model);
-  }, 60_000);
+  it.skipIf(!hasXgboost)(
+    'forest: top factors are TreeSHAP contributions (× 10) that add up with the base to the score',
+    () => {
+      const model = fitPreferenceModel(data, { kind: 'random_forest', top: 15, trees: 50 });
+      const rows = [0, 1, 2];
+      const scores = scoreTable(model, data.table, rows);
+      const pred = predictModel(model, data.table, rows);
+      const { values, base } = contributionsOf(model, modelMatrix(model, data.table, rows));
+      const p = model.selected.length;
+      scores.forEach((s, i) => {
+        expect(Math.abs(s.unclampedScore - 10 * pred[i]!)).toBeLessThan(1e-4);
+        expect(s.baseScore).toBeCloseTo(10 * base[i]!, 12);
+        const all = model.selected.map((f, j) => ({ feature: f.feature, contribution: 10 * values[i * p + j]! }));
+        const top = all.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1)).slice(0, 5);
+        expect(s.topFactors).toEqual(top);
+        expect(s.confidence).toBeNull();
+      });
+      disposeModel(model);
+    },
+    60_000,
+  );
 });
 
 const PSI_PY = String.raw`
@@ -123,7 +136,10 @@ describe('population stability index', () => {
       { train: Array.from({ length: 500 }, gauss), new: Array.from({ length: 200 }, gauss) },
       { train: Array.from({ length: 500 }, gauss), new: Array.from({ length: 150 }, () => 0.7 + 1.3 * gauss()) },
       { train: Array.from({ length: 300 }, () => (rnd() < 0.3 ? 1 : 0)), new: Array.from({ length: 100 }, () => (rnd() < 0.6 ? 1 : 0)) },
-      { train: Array.from({ length: 257 }, () => Math.round(10 * rnd()) / 10), new: Array.from({ length: 90 }, () => Math.round(12 * rnd()) / 10) },
+      {
+        train: Array.from({ length: 257 }, () => Math.round(10 * rnd()) / 10),
+        new: Array.from({ length: 90 }, () => Math.round(12 * rnd()) / 10),
+      },
       { train: Array.from({ length: 100 }, () => 5), new: [4, 5, 6] },
     ];
     const fs = await import('node:fs');
@@ -163,7 +179,10 @@ describe('population stability index', () => {
     expect(drift.map((d) => d.psi)).toEqual([...drift.map((d) => d.psi)].sort((a, b) => b - a));
     // The other features come from the same generator: their PSI is sampling noise, well under 0.1.
     expect(drift[1]!.psi).toBeLessThan(0.1);
-    expect(featureDrift(model, data.table, train, later, ['production.cuts', 'script.replicability.score']).map((d) => d.feature)).toEqual(['production.cuts', 'script.replicability.score']);
+    expect(featureDrift(model, data.table, train, later, ['production.cuts', 'script.replicability.score']).map((d) => d.feature)).toEqual([
+      'production.cuts',
+      'script.replicability.score',
+    ]);
     expect(() => featureDrift(model, data.table, train, later, ['nope'])).toThrow(/does not use "nope"/);
     expect(() => populationStabilityIndex([1, 2], [])).toThrow(/values on both sides/);
     expect(() => populationStabilityIndex([1, NaN], [1])).toThrow(/training value 2 is NaN/);
@@ -171,11 +190,13 @@ describe('population stability index', () => {
 });
 
 describe("the spec's 80/20 split", () => {
-  it.skipIf(!pythonHas('sklearn'))("equals sklearn's train_test_split(test_size=0.2, random_state=42) and numpy's RandomState permutation", () => {
-    const sizes = [10, 15, 199, 200, 1003, 5000];
-    const ref = JSON.parse(
-      runPython(
-        String.raw`
+  it.skipIf(!pythonHas('sklearn'))(
+    "equals sklearn's train_test_split(test_size=0.2, random_state=42) and numpy's RandomState permutation",
+    () => {
+      const sizes = [10, 15, 199, 200, 1003, 5000];
+      const ref = JSON.parse(
+        runPython(
+          String.raw`
 import json, sys, numpy as np
 from sklearn.model_selection import train_test_split
 out = []
@@ -184,11 +205,12 @@ for n in json.loads(sys.argv[1]):
     out.append({'train': tr.tolist(), 'test': te.tolist()})
 print(json.dumps({'splits': out, 'perm': np.random.RandomState(123456789).permutation(70000).tolist()}))
 `,
-        [JSON.stringify(sizes)],
-      ),
-    ) as { splits: { train: number[]; test: number[] }[]; perm: number[] };
-    sizes.forEach((n, k) => expect(trainTestSplit(n), `n = ${n}`).toEqual(ref.splits[k]));
-    expect(numpyPermutation(70000, 123456789)).toEqual(ref.perm);
-    expect(() => trainTestSplit(1)).toThrow(/too few/);
-  });
+          [JSON.stringify(sizes)],
+        ),
+      ) as { splits: { train: number[]; test: number[] }[]; perm: number[] };
+      sizes.forEach((n, k) => expect(trainTestSplit(n), `n = ${n}`).toEqual(ref.splits[k]));
+      expect(numpyPermutation(70000, 123456789)).toEqual(ref.perm);
+      expect(() => trainTestSplit(1)).toThrow(/too few/);
+    },
+  );
 });

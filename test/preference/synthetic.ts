@@ -28,7 +28,20 @@ const LOCATIONS = ['office', 'kitchen', 'street', 'car', 'gym', 'store', 'park',
 const GENRES = ['pop', 'hiphop', 'lofi', 'rock', 'edm', 'jazz', 'classical', 'country', 'rnb', 'latin', 'none', 'other'];
 const HOOKS = ['question', 'statement', 'visual', 'sound', 'text'];
 const ELEMENTS = ['Person', 'Reaction', 'Prop', 'Second Person', 'Phone', 'Costume!', 'Pet', 'Car', 'Text Overlay', 'Food'];
-const SOUNDS = ['laugh', 'ding', 'whoosh', 'boing', 'record scratch', 'airhorn', 'cash register', 'crickets', 'drum roll', 'applause', 'sad trombone', 'bruh'];
+const SOUNDS = [
+  'laugh',
+  'ding',
+  'whoosh',
+  'boing',
+  'record scratch',
+  'airhorn',
+  'cash register',
+  'crickets',
+  'drum roll',
+  'applause',
+  'sad trombone',
+  'bruh',
+];
 const OBJECTS = Array.from({ length: 30 }, (_, i) => `object ${i}`);
 const ROLES = ['Boss', 'Employee', 'Customer', 'Friend', 'Parent', 'Kid', 'Stranger'];
 
@@ -63,7 +76,8 @@ export function syntheticPreferences(n: number, seed: number, opts: SyntheticOpt
     const visual: Record<string, number> = {};
     for (let k = 0; k < 64; k++) visual[`metric${String(k).padStart(2, '0')}`] = Number((0.3 * prod + gauss()).toFixed(3));
     const pacing: Record<string, number | null> = {};
-    for (let k = 0; k < 30; k++) pacing[`segment${String(k).padStart(2, '0')}`] = chance(0.05) ? null : Math.round(10 * rnd() * (1 + 0.2 * craft)) / 10;
+    for (let k = 0; k < 30; k++)
+      pacing[`segment${String(k).padStart(2, '0')}`] = chance(0.05) ? null : Math.round(10 * rnd() * (1 + 0.2 * craft)) / 10;
     const textFlags: Record<string, boolean> = {};
     for (let k = 0; k < 24; k++) textFlags[`flag${String(k).padStart(2, '0')}`] = chance(0.2 + 0.6 * rnd());
     const analysis: Record<string, unknown> = {
@@ -72,20 +86,51 @@ export function syntheticPreferences(n: number, seed: number, opts: SyntheticOpt
         summary: `video ${seed}-${i}: ${pick(HUMOR_TYPES)} bit about ${pick(LOCATIONS)}`,
         replicability: { score: replicability, requiredElements: some(ELEMENTS, 4), difficulty: pick(['easy', 'medium', 'hard']) },
         humor: { comedyTiming: timing, type: pick(HUMOR_TYPES), punchlines: Math.round(2 + rnd() * 4 + craft), selfAware: chance(0.3) },
-        structure: { payoffStrength: payoff, hookStrength: score(0.5 * craft + 0.5 * trend), hookType, beats: Array.from({ length: 2 + Math.floor(rnd() * 5) }, (_, b) => ({ t: b, label: `beat ${b}` })), twist: chance(0.4) },
+        structure: {
+          payoffStrength: payoff,
+          hookStrength: score(0.5 * craft + 0.5 * trend),
+          hookType,
+          beats: Array.from({ length: 2 + Math.floor(rnd() * 5) }, (_, b) => ({ t: b, label: `beat ${b}` })),
+          twist: chance(0.4),
+        },
         dialogue: { wordsPerSecond: Number((2 + rnd() * 2).toFixed(2)), languageComplexity: score(0.2 * craft) },
       },
       standalone: { worksWithoutContext, requiresSeries: chance(0.1) },
       comedyStyle: chance(0.15)
         ? undefined
-        : { contrastMechanism: { present: chance(0.3 + 0.3 * (craft > 0 ? 1 : 0)), type: pick(['status', 'expectation', 'scale', 'tone']) }, escalation: score(0.3 * craft), deadpan: chance(0.3) },
+        : {
+            contrastMechanism: { present: chance(0.3 + 0.3 * (craft > 0 ? 1 : 0)), type: pick(['status', 'expectation', 'scale', 'tone']) },
+            escalation: score(0.3 * craft),
+            deadpan: chance(0.3),
+          },
       flexibility: { swappableCore: chance(0.4 + 0.2 * Math.tanh(craft)), industryLock: chance(0.25), adaptations: Math.floor(rnd() * 6) },
       trends: chance(0.1)
         ? null
-        : { memeDependent, usesPremadeSound: chance(1 / (1 + Math.exp(-trend))), trendAgeDays: Math.round(Math.exp(3 + gauss())), platformNative: chance(0.5) },
-      casting: { actingSkillRequired: score(0.6 * prod), attractivenessDependency: score(0.2 * trend), castSize: 1 + Math.floor(rnd() * 4), roles: some(ROLES, 3) },
-      production: { shotComplexity: score(prod), location: pick(LOCATIONS), cuts: Math.round(5 + 10 * rnd() + 3 * prod), lighting: pick(['natural', 'studio', 'mixed']), handheld: chance(0.6) },
-      audio: { soundEffects, musicGenre: chance(0.1) ? null : pick(GENRES), voiceover: chance(0.3), loudness: Number((-20 + 5 * gauss()).toFixed(1)) },
+        : {
+            memeDependent,
+            usesPremadeSound: chance(1 / (1 + Math.exp(-trend))),
+            trendAgeDays: Math.round(Math.exp(3 + gauss())),
+            platformNative: chance(0.5),
+          },
+      casting: {
+        actingSkillRequired: score(0.6 * prod),
+        attractivenessDependency: score(0.2 * trend),
+        castSize: 1 + Math.floor(rnd() * 4),
+        roles: some(ROLES, 3),
+      },
+      production: {
+        shotComplexity: score(prod),
+        location: pick(LOCATIONS),
+        cuts: Math.round(5 + 10 * rnd() + 3 * prod),
+        lighting: pick(['natural', 'studio', 'mixed']),
+        handheld: chance(0.6),
+      },
+      audio: {
+        soundEffects,
+        musicGenre: chance(0.1) ? null : pick(GENRES),
+        voiceover: chance(0.3),
+        loudness: Number((-20 + 5 * gauss()).toFixed(1)),
+      },
       visual: { ...visual, objects: chance(0.1) ? null : some(OBJECTS, 6), palette: pick(['warm', 'cool', 'neutral', 'vivid']) },
       pacing,
       text: textFlags,

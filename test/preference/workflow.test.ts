@@ -21,7 +21,8 @@ import { syntheticPreferences } from './synthetic';
 afterEach(runCleanup);
 
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString();
-const rec = (videoId: string, version: string, analysis: unknown) => JSON.stringify({ video_id: videoId, analysis_version: version, analysis });
+const rec = (videoId: string, version: string, analysis: unknown) =>
+  JSON.stringify({ video_id: videoId, analysis_version: version, analysis });
 const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 interface Fixture {
@@ -47,7 +48,9 @@ async function fixture(n: number, seed = 7): Promise<Fixture> {
   ];
   const file = write(dir, 'analyses.jsonl', jsonl(...analyses));
   await call(core, 'preference.analyses.import', { path: file });
-  const rows = records.map((r, i) => [r.videoId, 'owner', 'owner', r.overall, cell(r.hook), cell(r.pacing), cell(r.payoff), '', at(i)].join(','));
+  const rows = records.map((r, i) =>
+    [r.videoId, 'owner', 'owner', r.overall, cell(r.hook), cell(r.pacing), cell(r.payoff), '', at(i)].join(','),
+  );
   rows.push(
     ['x_other_version', 'owner', 'owner', 5, '', '', '', '', at(n + 1)].join(','),
     ['x_no_count', 'owner', 'owner', 5, '', '', '', '', at(n + 2)].join(','),
@@ -62,14 +65,18 @@ async function fixture(n: number, seed = 7): Promise<Fixture> {
   const imported = await call(core, 'preference.ratings.import', { file: csv });
   expect(imported.errors).toEqual([]);
   // As stored: JSON (a key whose value is undefined in memory is absent there).
-  const eligible = [...records, { videoId: 'x_two_owners', analysis: base, overall: 3, hook: null, pacing: null, payoff: null }].map((r) => ({ ...r, analysis: JSON.parse(JSON.stringify(r.analysis)) as unknown }));
+  const eligible = [...records, { videoId: 'x_two_owners', analysis: base, overall: 3, hook: null, pacing: null, payoff: null }].map(
+    (r) => ({ ...r, analysis: JSON.parse(JSON.stringify(r.analysis)) as unknown }),
+  );
   return { core, dir, eligible };
 }
 
 /** More owner ratings of new v3 analyses (after the first n). */
 async function addRatings(f: Fixture, count: number, seed: number, from: number): Promise<PreferenceRecord[]> {
   const { records } = syntheticPreferences(count, seed);
-  await call(f.core, 'preference.analyses.import', { path: write(f.dir, `more-${seed}.jsonl`, jsonl(...records.map((r) => rec(r.videoId, 'v3', r.analysis)))) });
+  await call(f.core, 'preference.analyses.import', {
+    path: write(f.dir, `more-${seed}.jsonl`, jsonl(...records.map((r) => rec(r.videoId, 'v3', r.analysis)))),
+  });
   const rows = records.map((r, i) => [r.videoId, 'owner', 'owner', r.overall, '', '', '', '', at(from + i)].join(','));
   await call(f.core, 'preference.ratings.import', { file: write(f.dir, `more-${seed}.csv`, `${RATINGS_HEADER}\n${rows.join('\n')}\n`) });
   return records;
@@ -132,13 +139,17 @@ describe('preference workflow', () => {
     ]);
     const stored = await call(f.core, 'preference.snapshots.get', { id: result.snapshotId });
     expect(stored.report.features).toEqual(oracle.features);
-    expect((await failure(f.core, 'preference.snapshots.get', { id: 999 })).message).toBe(`No correlation snapshot 999. Latest: ${second.snapshotId}, ${result.snapshotId}.`);
+    expect((await failure(f.core, 'preference.snapshots.get', { id: 999 })).message).toBe(
+      `No correlation snapshot 999. Latest: ${second.snapshotId}, ${result.snapshotId}.`,
+    );
   }, 60_000);
 
   it('too few ratings: correlate and train say how many are needed and how many there are; nothing stored', async () => {
     const f = await fixture(2);
     const corr = await failure(f.core, 'preference.correlate', { minFeatures: 1000 });
-    expect(corr.message).toMatch(/^a correlation run needs at least 3 eligible owner ratings; there are 0 \(analysis version v3, feature_count ≥ 1000; excluded: 1 not an owner rating, 1 older owner rating, 1 no analysis, 1 other analysis version, 1 no feature_count, 4 too few features\)\.$/);
+    expect(corr.message).toMatch(
+      /^a correlation run needs at least 3 eligible owner ratings; there are 0 \(analysis version v3, feature_count ≥ 1000; excluded: 1 not an owner rating, 1 older owner rating, 1 no analysis, 1 other analysis version, 1 no feature_count, 4 too few features\)\.$/,
+    );
     const train = await failure(f.core, 'preference.train', {});
     expect(train.message).toBe(
       'training a preference model needs at least 200 eligible owner ratings; there are 3 (analysis version v3, feature_count ≥ 100; excluded: 1 not an owner rating, 1 older owner rating, 1 no analysis, 1 other analysis version, 1 no feature_count, 1 too few features).',
@@ -151,7 +162,9 @@ describe('preference workflow', () => {
   it('the train job reports progress and cancels: nothing registered', async () => {
     const f = await fixture(229, 3);
     const { job } = await call(f.core, 'jobs.start', { kind: 'preference.train', params: { kind: 'random_forest' } });
-    await waitUntil(() => f.core.jobRepo.get(job.id).progress.stage.includes('fold'), 'the training to reach a CV fold', { timeoutMs: 60_000 });
+    await waitUntil(() => f.core.jobRepo.get(job.id).progress.stage.includes('fold'), 'the training to reach a CV fold', {
+      timeoutMs: 60_000,
+    });
     const started = Date.now();
     f.core.jobs.cancel(job.id);
     expect((await withTimeout(f.core.jobs.waitFor(job.id), 30_000, 'the cancel')).status).toBe('cancelled');
@@ -177,14 +190,26 @@ describe('preference workflow', () => {
     expect(models).toHaveLength(1);
     const stored = JSON.parse(fs.readFileSync(path.join(f.core.home.filesDir, models[0]!.modelPath), 'utf8'));
     expect(stored).toEqual(JSON.parse(JSON.stringify(oracle.model)));
-    expect(models[0]).toMatchObject({ id: 'preference@v1.0', version: 'v1.0', notes: 'first', trainingRatings: 230, analysisVersion: 'v3', minFeatures: 100, active: false });
+    expect(models[0]).toMatchObject({
+      id: 'preference@v1.0',
+      version: 'v1.0',
+      notes: 'first',
+      trainingRatings: 230,
+      analysisVersion: 'v3',
+      minFeatures: 100,
+      active: false,
+    });
 
     // Immutable rows.
     expect(() => f.core.db.prepare("UPDATE preference_models SET notes = 'x'").run()).toThrow(/immutable/);
 
     // Unknown ids name the known ones; a vision-style id gets a hint.
-    expect((await failure(f.core, 'preference.activate', { id: 'preference@v9.9' })).message).toBe('No preference model preference@v9.9. Known preference models: preference@v1.0.');
-    expect((await failure(f.core, 'preference.score', { videoId: 'vid_11_00000', modelId: 'pov@v7' })).message).toMatch(/looks like a vision model/);
+    expect((await failure(f.core, 'preference.activate', { id: 'preference@v9.9' })).message).toBe(
+      'No preference model preference@v9.9. Known preference models: preference@v1.0.',
+    );
+    expect((await failure(f.core, 'preference.score', { videoId: 'vid_11_00000', modelId: 'pov@v7' })).message).toMatch(
+      /looks like a vision model/,
+    );
     // No active model: scores say what to do; the Videos list just has none.
     expect((await failure(f.core, 'preference.score', { videoId: 'vid_11_00000' })).message).toBe(
       'No preference model is active. Activate one (`framelab preference activate ID`; known: preference@v1.0) or pass --model ID.',
@@ -235,7 +260,9 @@ describe('preference workflow', () => {
     const out = path.join(f.dir, 'scores.csv');
     expect(await call(f.core, 'preference.scoreAll', { out })).toEqual({ model: 'preference@v1.0', rows: 233, file: out });
     const lines = fs.readFileSync(out, 'utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('video_id,model,analysis_version,score,confidence,coverage,factor_1,contribution_1,factor_2,contribution_2,factor_3,contribution_3');
+    expect(lines[0]).toBe(
+      'video_id,model,analysis_version,score,confidence,coverage,factor_1,contribution_1,factor_2,contribution_2,factor_3,contribution_3',
+    );
     expect(lines).toHaveLength(234);
     expect((await failure(f.core, 'preference.scoreAll', { out })).message).toMatch(/scores.csv exists; pass overwrite/);
 

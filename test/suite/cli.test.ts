@@ -33,7 +33,12 @@ describe('framelab suite (CLI, job process)', () => {
     expect(out.runDir).toBe(path.join(home, 'runs', 'suite', out.runId));
     expect(out.leaderboard.map((r: { model: string }) => r.model)).toHaveLength(5);
     // 18 validation rows: the two baselines trail the Ridge family (their order is noise here).
-    expect(out.leaderboard.slice(3).map((r: { model: string }) => r.model).sort()).toEqual(['guest_mean', 'mean']);
+    expect(
+      out.leaderboard
+        .slice(3)
+        .map((r: { model: string }) => r.model)
+        .sort(),
+    ).toEqual(['guest_mean', 'mean']);
     expect(Object.keys(out.leaderboard[0].val).sort()).toEqual(['mae_log', 'mae_raw', 'n', 'r2_log', 'rmse_log', 'rmse_raw', 'spearman']);
     const vals = out.leaderboard.map((r: { val: { rmse_log: number } }) => r.val.rmse_log);
     expect([...vals].sort((a: number, b: number) => a - b)).toEqual(vals);
@@ -44,17 +49,52 @@ describe('framelab suite (CLI, job process)', () => {
     const runs = await runCli(['--home', home, '--json', 'suite', 'runs'], { timeoutMs: 60_000 });
     expect(JSON.parse(runs.stdout).runs.map((r: { runId: string }) => r.runId)).toEqual([out.runId]);
 
-    const [, videoId, , yPred] = fs.readFileSync(path.join(out.runDir, 'predictions/val.csv'), 'utf8').split('\n').find((l) => l.startsWith('ridge_guestnorm,'))!.split(',');
-    const pred = await runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!, '--features', '{"duration": 30}'], { timeoutMs: 60_000 });
+    const [, videoId, , yPred] = fs
+      .readFileSync(path.join(out.runDir, 'predictions/val.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('ridge_guestnorm,'))!
+      .split(',');
+    const pred = await runCli(
+      [
+        '--home',
+        home,
+        '--json',
+        'suite',
+        'predict',
+        '--run',
+        out.runId,
+        '--model',
+        'ridge_guestnorm',
+        '--video-id',
+        videoId!,
+        '--features',
+        '{"duration": 30}',
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(pred.code, pred.stderr).toBe(0);
     const scored = JSON.parse(pred.stdout);
     expect(scored).toMatchObject({ runId: out.runId, model: 'ridge_guestnorm', videoId });
     expect(typeof scored.yPred).toBe('number');
-    const same = await runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!], { timeoutMs: 60_000 });
+    const same = await runCli(
+      ['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!],
+      { timeoutMs: 60_000 },
+    );
     expect(JSON.parse(same.stdout).yPred).toBeCloseTo(Number(yPred), 10);
     // The new-video path (inputs from files given on the command line) reproduces the run's score.
-    const predict = (...extra: string[]) => runCli(['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!, ...extra], { timeoutMs: 60_000 });
-    const fromFiles = await predict('--metadata', path.join(data, 'meta.csv'), '--embeddings', path.join(data, 'emb.npy'), '--ids', path.join(data, 'ids.txt'));
+    const predict = (...extra: string[]) =>
+      runCli(
+        ['--home', home, '--json', 'suite', 'predict', '--run', out.runId, '--model', 'ridge_guestnorm', '--video-id', videoId!, ...extra],
+        { timeoutMs: 60_000 },
+      );
+    const fromFiles = await predict(
+      '--metadata',
+      path.join(data, 'meta.csv'),
+      '--embeddings',
+      path.join(data, 'emb.npy'),
+      '--ids',
+      path.join(data, 'ids.txt'),
+    );
     expect(fromFiles.code, fromFiles.stderr).toBe(0);
     expect(JSON.parse(fromFiles.stdout)).toMatchObject({ source: 'new', videoId });
     expect(JSON.parse(fromFiles.stdout).yPred).toBeCloseTo(Number(yPred), 10);

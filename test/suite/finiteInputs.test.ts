@@ -57,7 +57,8 @@ async function failure(promise: Promise<unknown>) {
 }
 
 /** Everything under runs/suite (a failed run must leave nothing, not even a work folder). */
-const runsFolder = (home: string) => (fs.existsSync(suiteRunsDir(home)) ? fs.readdirSync(suiteRunsDir(home)).filter((f) => f !== '.live') : []);
+const runsFolder = (home: string) =>
+  fs.existsSync(suiteRunsDir(home)) ? fs.readdirSync(suiteRunsDir(home)).filter((f) => f !== '.live') : [];
 
 describe('suite run: non-finite inputs fail up front', () => {
   it('a NaN or Infinity in the fused embeddings names the file, the video and the dimension; nothing is written', async () => {
@@ -69,7 +70,9 @@ describe('suite run: non-finite inputs fail up front', () => {
       writeNpy(path.join(dir, 'emb.npy'), '<f4', ids.length, D, Buffer.from(data.buffer));
       const err = await failure(runSuite(config, home, quiet));
       expect(err.code).toBe('INVALID_INPUT');
-      expect(err.message).toContain(`${path.join(dir, 'emb.npy')}: video "${ids[row]}" (row ${row + 1}) has ${Number.isNaN(bad) ? 'NaN' : '-Infinity'} at dimension 3 (0-based)`);
+      expect(err.message).toContain(
+        `${path.join(dir, 'emb.npy')}: video "${ids[row]}" (row ${row + 1}) has ${Number.isNaN(bad) ? 'NaN' : '-Infinity'} at dimension 3 (0-based)`,
+      );
       expect(err.details).toMatchObject({ videoId: ids[row], dimension: 3 });
       expect(listRuns(home)).toEqual([]);
       expect(runsFolder(home)).toEqual([]);
@@ -82,7 +85,14 @@ describe('suite run: non-finite inputs fail up front', () => {
     const audio = Float32Array.from(data, (v) => v / 2);
     audio[5 * D] = NaN;
     writeNpy(path.join(dir, 'audio.npy'), '<f4', ids.length, D, Buffer.from(audio.buffer));
-    const withModalities = { ...config, embeddings: undefined, modalities: { video: { path: path.join(dir, 'emb.npy'), ids: path.join(dir, 'ids.txt') }, audio: { path: path.join(dir, 'audio.npy'), ids: path.join(dir, 'ids.txt') } } };
+    const withModalities = {
+      ...config,
+      embeddings: undefined,
+      modalities: {
+        video: { path: path.join(dir, 'emb.npy'), ids: path.join(dir, 'ids.txt') },
+        audio: { path: path.join(dir, 'audio.npy'), ids: path.join(dir, 'ids.txt') },
+      },
+    };
     const err = await failure(runSuite(withModalities, home, quiet));
     expect(err.message).toContain(`${path.join(dir, 'audio.npy')} (audio): video "${ids[5]}" (row 6) has NaN at dimension 0 (0-based)`);
     expect(runsFolder(home)).toEqual([]);
@@ -96,7 +106,14 @@ describe('suite run: non-finite inputs fail up front', () => {
     data[40 * D] = NaN;
     writeNpy(path.join(dir, 'emb.npy'), '<f4', ids.length, D, Buffer.from(data.buffer));
     const meta = path.join(dir, 'meta.csv');
-    fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').split('\n').filter((l) => !l.startsWith(`${dropped},`)).join('\n'));
+    fs.writeFileSync(
+      meta,
+      fs
+        .readFileSync(meta, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith(`${dropped},`))
+        .join('\n'),
+    );
     const result = await runSuite({ ...config, models: ['mean'] }, home, quiet);
     expect(listRuns(home).map((r) => r.runId)).toEqual([result.runId]);
   });
@@ -156,7 +173,9 @@ describe('scoring with a saved model: a non-finite embedding is not scored as Na
     writeNpy(path.join(dir, 'bad.npy'), '<f4', ids.length, D, Buffer.from(data.buffer));
     const embeddings = { path: path.join(dir, 'bad.npy'), ids: path.join(dir, 'ids.txt') };
     const { rows } = await scoreMany({ runId: run.runId, model: 'ridge', metadata: config.metadata, embeddings }, home);
-    expect(rows.filter((r) => r.error).map((r) => [r.videoId, r.error])).toEqual([[ids[7], 'its embedding in bad.npy has Infinity at dimension 2 (0-based)']]);
+    expect(rows.filter((r) => r.error).map((r) => [r.videoId, r.error])).toEqual([
+      [ids[7], 'its embedding in bad.npy has Infinity at dimension 2 (0-based)'],
+    ]);
     expect(rows.filter((r) => !r.error).every((r) => Number.isFinite(r.yPred))).toBe(true);
     await expect(predictAnyVideo(run.runDir, 'ridge', ids[7]!, { embeddings })).rejects.toMatchObject({
       code: 'INVALID_INPUT',

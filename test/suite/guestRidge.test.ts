@@ -14,7 +14,9 @@ import { SKLEARN_PRELUDE } from './sklearnPrelude';
  * (unseen → global mean), guestnorm = Ridge on y − mean then + mean, guestfeat = the mean as
  * a numeric feature, training rows getting out-of-fold means from the given inner folds.
  */
-const PY = SKLEARN_PRELUDE + String.raw`
+const PY =
+  SKLEARN_PRELUDE +
+  String.raw`
 train, test, alphas = d['train'], d['test'], d['alphas']
 emb = np.array(d['emb'])
 df = pd.DataFrame({'duration': pd.array(d['duration'], dtype='float'), 'subs': pd.array(d['subs'], dtype='float'), 'language': d['language']})
@@ -47,22 +49,35 @@ print(json.dumps({'norm': list(norm), 'feat': list(feat)}))
 `;
 
 describe('guest-aware Ridge', () => {
-  it.skipIf(!pythonHas('sklearn', 'pandas'))('guestnorm and guestfeat equal pandas + sklearn, with unseen guests at the global mean', async () => {
-    const s = synthetic(120, 5, 11, 0.8);
-    const train = Array.from({ length: 90 }, (_, i) => i);
-    const test = Array.from({ length: 30 }, (_, i) => 90 + i);
-    // Guests only in the test rows: they must fall back to the global mean.
-    s.guests[100] = 'never_seen_a';
-    s.guests[110] = 'never_seen_b';
-    const data: SuiteData = { src: s.src, ids: s.ids, y: s.y, guests: s.guests, features: { numeric: ['duration', 'subs'], categorical: ['language'] } };
-    const seed = 17;
-    const norm = await (await fitModel('ridge_guestnorm', data, train, { seed })).predict(s.src, s.guests, test);
-    const feat = await (await fitModel('ridge_guestfeat', data, train, { seed })).predict(s.src, s.guests, test);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guest-'));
-    const file = path.join(dir, 'd.json');
-    fs.writeFileSync(file, JSON.stringify({ ...s.json, guests: s.guests, train, test, alphas: DEFAULT_ALPHAS, inner: kFold(train.length, 5, seed) }));
-    const ref = JSON.parse(runPython(PY, [file]));
-    norm.forEach((v, i) => expect(v).toBeCloseTo(ref.norm[i], 8));
-    feat.forEach((v, i) => expect(v).toBeCloseTo(ref.feat[i], 8));
-  }, 120_000);
+  it.skipIf(!pythonHas('sklearn', 'pandas'))(
+    'guestnorm and guestfeat equal pandas + sklearn, with unseen guests at the global mean',
+    async () => {
+      const s = synthetic(120, 5, 11, 0.8);
+      const train = Array.from({ length: 90 }, (_, i) => i);
+      const test = Array.from({ length: 30 }, (_, i) => 90 + i);
+      // Guests only in the test rows: they must fall back to the global mean.
+      s.guests[100] = 'never_seen_a';
+      s.guests[110] = 'never_seen_b';
+      const data: SuiteData = {
+        src: s.src,
+        ids: s.ids,
+        y: s.y,
+        guests: s.guests,
+        features: { numeric: ['duration', 'subs'], categorical: ['language'] },
+      };
+      const seed = 17;
+      const norm = await (await fitModel('ridge_guestnorm', data, train, { seed })).predict(s.src, s.guests, test);
+      const feat = await (await fitModel('ridge_guestfeat', data, train, { seed })).predict(s.src, s.guests, test);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guest-'));
+      const file = path.join(dir, 'd.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...s.json, guests: s.guests, train, test, alphas: DEFAULT_ALPHAS, inner: kFold(train.length, 5, seed) }),
+      );
+      const ref = JSON.parse(runPython(PY, [file]));
+      norm.forEach((v, i) => expect(v).toBeCloseTo(ref.norm[i], 8));
+      feat.forEach((v, i) => expect(v).toBeCloseTo(ref.feat[i], 8));
+    },
+    120_000,
+  );
 });

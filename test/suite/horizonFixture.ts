@@ -35,7 +35,9 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
   const rnd = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const channels = Array.from({ length: 12 }, (_, i) => ({ id: `UC${i}`, effect: 1.2 * gauss(), country: ['US', 'MX', 'DE'][i % 3]! }));
-  const lines = ['video_id,captured_at,horizon_days,horizon_view_count,view_count,views_per_day,age_days,virality_score,channel_id,channel_title,language,country,query,duration,text_present'];
+  const lines = [
+    'video_id,captured_at,horizon_days,horizon_view_count,view_count,views_per_day,age_days,virality_score,channel_id,channel_title,language,country,query,duration,text_present',
+  ];
   const emb: number[] = [];
   const videos: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -50,7 +52,23 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
     const lang = ['en', 'es', 'de'][Math.floor(rnd() * 3)]!;
     const q = ['cooking', 'news'][i % 2]!;
     const day = 1 + (i % 28);
-    const base = [id, '', '', '', views * 2, views / 7, 30, rnd(), ch.id, `Channel ${ch.id}`, lang, ch.country, q, duration.toFixed(2), i % 3 ? 1 : 0];
+    const base = [
+      id,
+      '',
+      '',
+      '',
+      views * 2,
+      views / 7,
+      30,
+      rnd(),
+      ch.id,
+      `Channel ${ch.id}`,
+      lang,
+      ch.country,
+      q,
+      duration.toFixed(2),
+      i % 3 ? 1 : 0,
+    ];
     // An earlier capture at horizon 7 with a stale count (the dedupe must drop it) ...
     const early = [...base];
     early[1] = `2025-03-${String(day).padStart(2, '0')} 08:00:00`;
@@ -81,7 +99,16 @@ export function writeHorizonFixture(dir: string, n = 160, d = 8, seed = 5): { di
 }
 
 /** Columns of the leaking families an exact list misses (issue #21), and two known at publish time that a name pattern catches anyway. */
-export const PATTERN_LEAK_COLUMNS = ['horizon_label_type', 'repost_count', 'views_per_hour', 'likes_per_view', 'age_hours', 'save_rate', 'hashtag_count', 'frame_rate'] as const;
+export const PATTERN_LEAK_COLUMNS = [
+  'horizon_label_type',
+  'repost_count',
+  'views_per_hour',
+  'likes_per_view',
+  'age_hours',
+  'save_rate',
+  'hashtag_count',
+  'frame_rate',
+] as const;
 
 /** Appends PATTERN_LEAK_COLUMNS to a horizon fixture's meta.csv (horizon_label_type follows the row's horizon). */
 export function addPatternLeakColumns(dir: string): void {
@@ -89,7 +116,17 @@ export function addPatternLeakColumns(dir: string): void {
   const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
   const added = rows.map((line, i) => {
     const horizon = line.split(',')[2];
-    return [line, horizon === '7' ? 'views_7d' : 'views_30d', i * 3, i / 7, i / 100, 24 + (i % 5), (i % 10) / 10, i % 6, i % 2 ? 30 : 60].join(',');
+    return [
+      line,
+      horizon === '7' ? 'views_7d' : 'views_30d',
+      i * 3,
+      i / 7,
+      i / 100,
+      24 + (i % 5),
+      (i % 10) / 10,
+      i % 6,
+      i % 2 ? 30 : 60,
+    ].join(',');
   });
   fs.writeFileSync(file, [[header, ...PATTERN_LEAK_COLUMNS].join(','), ...added].join('\n') + '\n');
 }

@@ -65,7 +65,8 @@ describe('leakage guard: the spec list and the name patterns', () => {
       expect(col[name]!.reason).toContain('leakageAllow');
     }
     // The exact spec names stay excluded by name.
-    for (const name of ['horizon_days', 'view_count', 'views_per_day', 'age_days', 'virality_score']) expect(col[name]).toMatchObject({ role: 'leakage', pattern: null });
+    for (const name of ['horizon_days', 'view_count', 'views_per_day', 'age_days', 'virality_score'])
+      expect(col[name]).toMatchObject({ role: 'leakage', pattern: null });
     expect(col.duration).toMatchObject({ role: 'numeric', pattern: null });
   });
 
@@ -126,9 +127,13 @@ describe('leakage guard: the spec list and the name patterns', () => {
       expect(r.success).toBe(false);
       return r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
     };
-    expect(problem({ leakageAllow: ['horizon_label_type'] })).toMatch(/^leakageAllow: "horizon_label_type" is in the spec's hard leakage set and can never be a feature; remove it from leakageAllow\.$/);
+    expect(problem({ leakageAllow: ['horizon_label_type'] })).toMatch(
+      /^leakageAllow: "horizon_label_type" is in the spec's hard leakage set and can never be a feature; remove it from leakageAllow\.$/,
+    );
     expect(problem({ leakageAllow: ['view_count'] })).toMatch(/hard leakage set/);
-    expect(problem({ leakageAllow: ['duration'] })).toMatch(/"duration" is caught by no leakage pattern \(horizon_\*, age_\*, \*_count.*remove it from leakageAllow/);
+    expect(problem({ leakageAllow: ['duration'] })).toMatch(
+      /"duration" is caught by no leakage pattern \(horizon_\*, age_\*, \*_count.*remove it from leakageAllow/,
+    );
     expect(problem({ target: { column: 'repost_count' }, leakageAllow: ['repost_count'] })).toMatch(/"repost_count" is the target/);
     expect(problem({ leakage: ['save_rate'], leakageAllow: ['save_rate'] })).toMatch(/both in leakage and in leakageAllow/);
     expect(parse({ leakageAllow: ['hashtag_count'] }).success).toBe(true);
@@ -136,6 +141,8 @@ describe('leakage guard: the spec list and the name patterns', () => {
 
   it('an allow-listed column the table lacks fails, naming the file', async () => {
     const { config } = setup();
-    await expect(prepareData(config({ leakageAllow: ['hashtags_count'] }))).rejects.toThrow(/leakageAllow names "hashtags_count", which is not a column of .*meta\.csv.*Fix the name or remove it from leakageAllow/);
+    await expect(prepareData(config({ leakageAllow: ['hashtags_count'] }))).rejects.toThrow(
+      /leakageAllow names "hashtags_count", which is not a column of .*meta\.csv.*Fix the name or remove it from leakageAllow/,
+    );
   });
 });

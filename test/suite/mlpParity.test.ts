@@ -39,20 +39,49 @@ describe.skipIf(!ready)('concat MLP: one epoch equals torch', () => {
     const opts = { seed, hidden: [16, 8], dropout: 0, maxEpochs: 1, batchSize: 16, lr: 0.01, weightDecay: 0.01, threads: 1 };
     const fit = await fitConcatMlp(s.src, trainRows, s.y, features, opts);
     // The trainer's initial weights: the addon's MLP is seeded, so the same seed rebuilds them.
-    const init = new (loadTrainingAddon(appRoot()).MLP)({ sizes: fit.sizes, loss: 'mse', activation: 'gelu', seed, threads: 1, device: 'cpu' });
+    const init = new (loadTrainingAddon(appRoot()).MLP)({
+      sizes: fit.sizes,
+      loss: 'mse',
+      activation: 'gelu',
+      seed,
+      threads: 1,
+      device: 'cpu',
+    });
     writePth(path.join(dir, 'init.pth'), entriesToStateDict(init.state()));
     const { fitRows, stopRows } = holdOutStopRows(trainRows, seed);
     const order = epochOrders(seed, fitRows.length)();
-    const f32 = (name: string, a: Float32Array | Float64Array | Int32Array) => fs.writeFileSync(path.join(dir, name), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    const f32 = (name: string, a: Float32Array | Float64Array | Int32Array) =>
+      fs.writeFileSync(path.join(dir, name), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     f32('x.f32', Float32Array.from(transform(fit.pipeline, s.src, fitRows).data));
-    f32('y.f32', Float32Array.from(fitRows, (r) => s.y[r]! - fit.yMean));
+    f32(
+      'y.f32',
+      Float32Array.from(fitRows, (r) => s.y[r]! - fit.yMean),
+    );
     f32('order.i32', Int32Array.from(order));
     f32('xs.f32', Float32Array.from(transform(fit.pipeline, s.src, stopRows).data));
-    f32('ys.f64', Float64Array.from(stopRows, (r) => s.y[r]!));
+    f32(
+      'ys.f64',
+      Float64Array.from(stopRows, (r) => s.y[r]!),
+    );
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ kind: 'adamw', lr: 0.01, weightDecay: 0.01 }));
     const p = (n: string) => path.join(dir, n);
-    const args = [p('init.pth'), p('x.f32'), p('y.f32'), fitRows.length, p('order.i32'), 16, p('xs.f32'), p('ys.f64'), stopRows.length, fit.yMean, p('config.json'), dir];
-    const { stdout } = await run(PYTHON, [path.join(REPO_ROOT, 'test/native/oracles/mlp_epoch.py'), ...args.map(String)], { timeout: 180_000 });
+    const args = [
+      p('init.pth'),
+      p('x.f32'),
+      p('y.f32'),
+      fitRows.length,
+      p('order.i32'),
+      16,
+      p('xs.f32'),
+      p('ys.f64'),
+      stopRows.length,
+      fit.yMean,
+      p('config.json'),
+      dir,
+    ];
+    const { stdout } = await run(PYTHON, [path.join(REPO_ROOT, 'test/native/oracles/mlp_epoch.py'), ...args.map(String)], {
+      timeout: 180_000,
+    });
     const torch = JSON.parse(stdout.trim().split('\n').pop()!) as { trainLoss: number; valRmse: number };
     expect(fit.curve.length).toBe(1);
     close(fit.curve[0]!.trainLoss, torch.trainLoss, 1e-5, 'epoch loss');

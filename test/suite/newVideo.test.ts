@@ -20,7 +20,8 @@ const HELD_OUT = 'vid_0007';
 const NUMERIC = ['duration', 'text_present'];
 const CATEGORICAL = ['language', 'country', 'query'];
 
-const writeNpyF8 = (file: string, data: Float64Array, rows: number, d: number) => writeNpy(file, '<f8', rows, d, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+const writeNpyF8 = (file: string, data: Float64Array, rows: number, d: number) =>
+  writeNpy(file, '<f8', rows, d, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 /**
  * The horizon fixture split in two: the training files without HELD_OUT (not in the metadata,
@@ -31,7 +32,10 @@ function setupHeldOut() {
   const full = path.join(dir, 'full');
   writeHorizonFixture(full);
   const lines = fs.readFileSync(path.join(full, 'meta.csv'), 'utf8').trim().split('\n');
-  fs.writeFileSync(path.join(dir, 'meta.csv'), [lines[0], ...lines.slice(1).filter((l) => !l.startsWith(`${HELD_OUT},`))].join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'meta.csv'),
+    [lines[0], ...lines.slice(1).filter((l) => !l.startsWith(`${HELD_OUT},`))].join('\n') + '\n',
+  );
   fs.writeFileSync(path.join(dir, 'new.csv'), [lines[0], ...lines.slice(1).filter((l) => l.startsWith(`${HELD_OUT},`))].join('\n') + '\n');
   const emb = readNpyWithIds(path.join(full, 'emb.npy'), path.join(full, 'ids.txt'));
   const at = emb.ids.indexOf(HELD_OUT);
@@ -56,11 +60,20 @@ function setupHeldOut() {
 /** The held-out video's latest metadata row, as plain values. */
 async function heldOutRow(dir: string): Promise<Record<string, string | number | null>> {
   const t: Table = await loadTable({ file: path.join(dir, 'new.csv'), dedupe: { by: 'video_id', latest: 'captured_at' } });
-  return Object.fromEntries([...t.columns].map(([name, col]) => [name, col.kind === 'numeric' ? (Number.isNaN(col.values[0]!) ? null : col.values[0]!) : col.values[0]!]));
+  return Object.fromEntries(
+    [...t.columns].map(([name, col]) => [
+      name,
+      col.kind === 'numeric' ? (Number.isNaN(col.values[0]!) ? null : col.values[0]!) : col.values[0]!,
+    ]),
+  );
 }
 
 /** The saved pipeline and Ridge applied by hand: impute, scale, one-hot, embedding, dot product. */
-function manualRidge(state: { pipeline: PipelineState; coef: number[]; intercept: number }, row: Record<string, string | number | null>, emb: number[]): number {
+function manualRidge(
+  state: { pipeline: PipelineState; coef: number[]; intercept: number },
+  row: Record<string, string | number | null>,
+  emb: number[],
+): number {
   const x: number[] = [];
   for (const n of state.pipeline.numeric) x.push((((row[n.column] as number | null) ?? n.median) - n.mean) / n.scale);
   for (const c of state.pipeline.categorical) {
@@ -72,7 +85,9 @@ function manualRidge(state: { pipeline: PipelineState; coef: number[]; intercept
   return x.reduce((s, v, j) => s + v * state.coef[j]!, state.intercept);
 }
 
-const SKLEARN_PY = SKLEARN_PRELUDE + String.raw`
+const SKLEARN_PY =
+  SKLEARN_PRELUDE +
+  String.raw`
 num, cat = d['numeric'], d['categorical']
 def frame(cols, emb):
     df = pd.DataFrame({c: pd.array(cols[c], dtype='float') for c in num})
@@ -95,7 +110,10 @@ describe('suite predict: a video the run never saw', () => {
     const { dir, home, config, vector } = setupHeldOut();
     const result = await runSuite(config, home, quiet);
     const row = await heldOutRow(dir);
-    const inputs = { metadata: path.join(dir, 'new.csv'), embeddings: { path: path.join(dir, 'new.npy'), ids: path.join(dir, 'new_ids.txt') } };
+    const inputs = {
+      metadata: path.join(dir, 'new.csv'),
+      embeddings: { path: path.join(dir, 'new.npy'), ids: path.join(dir, 'new_ids.txt') },
+    };
 
     const ridge = await predictAnyVideo(result.runDir, 'ridge', HELD_OUT, inputs);
     expect(ridge.source).toBe('new');
@@ -106,7 +124,10 @@ describe('suite predict: a video the run never saw', () => {
     // guestnorm: the Ridge part by hand plus the channel's training mean (or the global mean).
     const gn = JSON.parse(fs.readFileSync(path.join(result.runDir, 'models/ridge_guestnorm.json'), 'utf8')).state;
     const guestMean = gn.guestMeans.means[row.channel_id as string]?.mean ?? gn.guestMeans.global;
-    expect((await predictAnyVideo(result.runDir, 'ridge_guestnorm', HELD_OUT, inputs)).yPred).toBeCloseTo(manualRidge(gn, row, vector) + guestMean, 10);
+    expect((await predictAnyVideo(result.runDir, 'ridge_guestnorm', HELD_OUT, inputs)).yPred).toBeCloseTo(
+      manualRidge(gn, row, vector) + guestMean,
+      10,
+    );
     expect((await predictAnyVideo(result.runDir, 'guest_mean', HELD_OUT, inputs)).yPred).toBeCloseTo(guestMean, 12);
 
     // The same inputs as JSON: features (with the guest) + the embedding vector.
@@ -147,30 +168,53 @@ describe('suite predict: a video the run never saw', () => {
     }
   }, 180_000);
 
-  it('names what is missing, refuses leakage inputs, and still scores the run\'s own rows', async () => {
+  it("names what is missing, refuses leakage inputs, and still scores the run's own rows", async () => {
     const { dir, home, config, vector } = setupHeldOut();
     const result = await runSuite({ ...config, models: ['mean', 'ridge', 'ridge_guestnorm'] }, home, quiet);
     const run = result.runDir;
     // Not in the run's metadata and no --metadata: every feature is missing, named.
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT)).rejects.toThrow(/video "vid_0007": no value for duration, text_present, language, country, query \(model ridge; it is not in .*meta\.csv\); give them in --features/);
+    await expect(predictAnyVideo(run, 'ridge', HELD_OUT)).rejects.toThrow(
+      /video "vid_0007": no value for duration, text_present, language, country, query \(model ridge; it is not in .*meta\.csv\); give them in --features/,
+    );
     // Features given, but the run's embeddings do not hold the video.
     const row = await heldOutRow(dir);
     const features = Object.fromEntries([...NUMERIC, ...CATEGORICAL].map((c) => [c, row[c]!]));
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features })).rejects.toThrow(/video "vid_0007" has no embedding in .*emb\.npy; give --embeddings FILE/);
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { metadata: path.join(dir, 'new.csv'), embeddings: { path: path.join(dir, 'emb.npy'), ids: path.join(dir, 'ids.txt') } })).rejects.toThrow(
-      /video "vid_0007" has no embedding in .*emb\.npy; give a file that holds it/,
+    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features })).rejects.toThrow(
+      /video "vid_0007" has no embedding in .*emb\.npy; give --embeddings FILE/,
     );
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features, embedding: vector.slice(1) })).rejects.toThrow(/gives a 7-d embedding; the model was trained on 8-d/);
+    await expect(
+      predictAnyVideo(run, 'ridge', HELD_OUT, {
+        metadata: path.join(dir, 'new.csv'),
+        embeddings: { path: path.join(dir, 'emb.npy'), ids: path.join(dir, 'ids.txt') },
+      }),
+    ).rejects.toThrow(/video "vid_0007" has no embedding in .*emb\.npy; give a file that holds it/);
+    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features, embedding: vector.slice(1) })).rejects.toThrow(
+      /gives a 7-d embedding; the model was trained on 8-d/,
+    );
     // guestnorm needs the channel.
-    await expect(predictAnyVideo(run, 'ridge_guestnorm', HELD_OUT, { features, embedding: vector })).rejects.toThrow(/no value for channel_id \(the guest\)/);
-    await expect(predictAnyVideo(run, 'ridge', 'vid_9999', { metadata: path.join(dir, 'new.csv') })).rejects.toThrow(/video "vid_9999" is not in .*new\.csv/);
+    await expect(predictAnyVideo(run, 'ridge_guestnorm', HELD_OUT, { features, embedding: vector })).rejects.toThrow(
+      /no value for channel_id \(the guest\)/,
+    );
+    await expect(predictAnyVideo(run, 'ridge', 'vid_9999', { metadata: path.join(dir, 'new.csv') })).rejects.toThrow(
+      /video "vid_9999" is not in .*new\.csv/,
+    );
     // Leakage inputs are refused by name (before anything is read).
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features: { ...features, views_per_day: 3, age_days: 2 }, embedding: vector })).rejects.toThrow(/refused: "views_per_day", "age_days" are in the leakage set/);
-    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features: { horizon_view_count: 10 } })).rejects.toThrow(/refused: "horizon_view_count" is in the leakage set/);
+    await expect(
+      predictAnyVideo(run, 'ridge', HELD_OUT, { features: { ...features, views_per_day: 3, age_days: 2 }, embedding: vector }),
+    ).rejects.toThrow(/refused: "views_per_day", "age_days" are in the leakage set/);
+    await expect(predictAnyVideo(run, 'ridge', HELD_OUT, { features: { horizon_view_count: 10 } })).rejects.toThrow(
+      /refused: "horizon_view_count" is in the leakage set/,
+    );
     // The mean model needs nothing.
-    expect((await predictAnyVideo(run, 'mean', HELD_OUT)).yPred).toBe(JSON.parse(fs.readFileSync(path.join(run, 'models/mean.json'), 'utf8')).state.mean);
+    expect((await predictAnyVideo(run, 'mean', HELD_OUT)).yPred).toBe(
+      JSON.parse(fs.readFileSync(path.join(run, 'models/mean.json'), 'utf8')).state.mean,
+    );
     // A row of the run's data still scores as the run did.
-    const [, videoId, , yPred] = fs.readFileSync(path.join(run, 'predictions/test.csv'), 'utf8').split('\n').find((l) => l.startsWith('ridge,'))!.split(',');
+    const [, videoId, , yPred] = fs
+      .readFileSync(path.join(run, 'predictions/test.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('ridge,'))!
+      .split(',');
     const own = await predictAnyVideo(run, 'ridge', videoId!);
     expect(own.source).toBe('run');
     expect(own.yPred).toBeCloseTo(Number(yPred), 10);

@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRunResult } from '../../src/shared/suite';
 import { dataFingerprint, featureSetHash, gitCommit, horizonOf } from '../../src/main/core/suite/runs/lineage';
 import type { SuiteData } from '../../src/main/core/suite/models/families';
-import { activateSuiteModel, getSuiteModel, listSuiteModels, registerSuiteRun, resolveSuiteModelRef, suiteModelName } from '../../src/main/core/suite/runs/registry';
+import {
+  activateSuiteModel,
+  getSuiteModel,
+  listSuiteModels,
+  registerSuiteRun,
+  resolveSuiteModelRef,
+  suiteModelName,
+} from '../../src/main/core/suite/runs/registry';
 import { SuiteConfig } from '../../src/shared/suite';
 import { openTestCore, runCleanup, tempDir } from '../helpers';
 
@@ -13,7 +20,12 @@ afterEach(runCleanup);
 
 const metrics = (rmse: number) => ({ n: 10, rmse_log: rmse, mae_log: rmse / 2, r2_log: 0.5, rmse_raw: 100, mae_raw: 50, spearman: 0.4 });
 
-function runResult(runId: string, models: string[], lineage: Partial<SuiteRunResult['lineage']> = {}, folds: number | null = null): SuiteRunResult {
+function runResult(
+  runId: string,
+  models: string[],
+  lineage: Partial<SuiteRunResult['lineage']> = {},
+  folds: number | null = null,
+): SuiteRunResult {
   return {
     runId,
     runDir: `/tmp/${runId}`,
@@ -21,12 +33,25 @@ function runResult(runId: string, models: string[], lineage: Partial<SuiteRunRes
     folds,
     rankMetric: 'rmse_log',
     leaderboard: models.map((model, i) => ({ model, val: metrics(1 + i), test: metrics(1.1 + i), sd: null })),
-    lineage: { horizon: '7d', featureSetHash: 'f'.repeat(64), dataFingerprint: 'd'.repeat(64), git: { sha: 'a'.repeat(40), dirty: true }, ...lineage },
+    lineage: {
+      horizon: '7d',
+      featureSetHash: 'f'.repeat(64),
+      dataFingerprint: 'd'.repeat(64),
+      git: { sha: 'a'.repeat(40), dirty: true },
+      ...lineage,
+    },
   };
 }
 
 function data(values: number[]): SuiteData {
-  const table = { source: 'meta.csv', rowCount: values.length, columns: new Map([['duration', { kind: 'numeric' as const, values: Float64Array.from(values) }], ['lang', { kind: 'text' as const, values: values.map(() => 'en') }]]) };
+  const table = {
+    source: 'meta.csv',
+    rowCount: values.length,
+    columns: new Map([
+      ['duration', { kind: 'numeric' as const, values: Float64Array.from(values) }],
+      ['lang', { kind: 'text' as const, values: values.map(() => 'en') }],
+    ]),
+  };
   return {
     src: { table, embeddings: Float64Array.from(values.flatMap((v) => [v, -v])), embeddingDim: 2 },
     ids: values.map((_, i) => `v${i}`),
@@ -56,7 +81,11 @@ describe('suite registry (real SQLite)', () => {
     activateSuiteModel(db, 'suite_7d_ridge@v2');
     expect(getSuiteModel(db, 'suite_7d_ridge')).toMatchObject({ version: 'v2', runId: 'suite-3' });
     expect(listSuiteModels(db, 'suite_7d_ridge').map((m) => m.active)).toEqual([false, true]);
-    expect(resolveSuiteModelRef(db, { model: 'suite_7d_ridge@v1' })).toEqual({ runId: 'suite-1', model: 'ridge', registryId: 'suite_7d_ridge@v1' });
+    expect(resolveSuiteModelRef(db, { model: 'suite_7d_ridge@v1' })).toEqual({
+      runId: 'suite-1',
+      model: 'ridge',
+      registryId: 'suite_7d_ridge@v1',
+    });
     expect(resolveSuiteModelRef(db, { runId: 'suite-9', model: 'gbdt' })).toEqual({ runId: 'suite-9', model: 'gbdt', registryId: null });
 
     expect(() => db.prepare("UPDATE suite_models SET run_id = 'suite-x' WHERE id = 'suite_7d_ridge@v1'").run()).toThrow(/immutable/);

@@ -39,10 +39,24 @@ describe('suite models in the registry (CLI, job process)', () => {
     expect(used.gitCommit.sha).toBe(head);
     expect(used.lineage).toEqual(first.lineage);
 
-    const listed = (await ok(home, ['suite', 'models'])).models as { id: string; runId: string; model: string; active: boolean; featureSetHash: string; dataFingerprint: string; val: { rmse_log: number } }[];
+    const listed = (await ok(home, ['suite', 'models'])).models as {
+      id: string;
+      runId: string;
+      model: string;
+      active: boolean;
+      featureSetHash: string;
+      dataFingerprint: string;
+      val: { rmse_log: number };
+    }[];
     expect(listed).toHaveLength(5);
     const ridge1 = listed.find((m) => m.id === 'suite_7d_ridge@v1')!;
-    expect(ridge1).toMatchObject({ runId: first.runId, model: 'ridge', active: true, featureSetHash: first.lineage.featureSetHash, dataFingerprint: first.lineage.dataFingerprint });
+    expect(ridge1).toMatchObject({
+      runId: first.runId,
+      model: 'ridge',
+      active: true,
+      featureSetHash: first.lineage.featureSetHash,
+      dataFingerprint: first.lineage.dataFingerprint,
+    });
     expect(ridge1.val.rmse_log).toBeCloseTo(first.leaderboard.find((r: { model: string }) => r.model === 'ridge').val.rmse_log, 12);
 
     // predict by registry id = predict by run + model.
@@ -64,7 +78,11 @@ describe('suite models in the registry (CLI, job process)', () => {
     // The latest 7-day capture of the first video (an earlier one is dropped by the dedupe).
     const first7 = meta.findIndex((l, i) => i > 0 && l.split(',')[2] === '7');
     const video = meta[first7]!.split(',')[0];
-    const row = meta.reduce((best, l, i) => (i > 0 && l.split(',')[0] === video && l.split(',')[2] === '7' && l.split(',')[1]! > meta[best]!.split(',')[1]! ? i : best), first7);
+    const row = meta.reduce(
+      (best, l, i) =>
+        i > 0 && l.split(',')[0] === video && l.split(',')[2] === '7' && l.split(',')[1]! > meta[best]!.split(',')[1]! ? i : best,
+      first7,
+    );
     const cells = meta[row]!.split(',');
     cells[at] = String(Number(cells[at]) * 3 + 17);
     meta[row] = cells.join(',');
@@ -83,7 +101,10 @@ describe('suite models in the registry (CLI, job process)', () => {
     expect(models).toHaveLength(1 + 2 * MODELS.length);
     const ridgeRows = models.filter((l) => l.startsWith('ridge,')).map((l) => l.split(','));
     expect(ridgeRows.map((r) => r[1])).toEqual([first.runId, rerun.run.runId]);
-    expect(Number(ridgeRows[1]![3])).toBeCloseTo(rerun.run.leaderboard.find((r: { model: string }) => r.model === 'ridge').val.rmse_log, 12);
+    expect(Number(ridgeRows[1]![3])).toBeCloseTo(
+      rerun.run.leaderboard.find((r: { model: string }) => r.model === 'ridge').val.rmse_log,
+      12,
+    );
     expect(JSON.parse(fs.readFileSync(path.join(comparison, 'comparison.json'), 'utf8'))).toEqual(rerun.compare);
 
     // The same comparison again without --overwrite: refused, the files as they were.
@@ -100,7 +121,10 @@ describe('suite models in the registry (CLI, job process)', () => {
     active = await ok(home, ['suite', 'predict', '--model', 'suite_7d_ridge', '--video-id', videoId]);
     expect(active).toMatchObject({ registryId: 'suite_7d_ridge@v2', runId: rerun.run.runId });
     const ridges = (await ok(home, ['suite', 'models', 'suite_7d_ridge'])).models as { id: string; active: boolean }[];
-    expect(ridges.map((m) => [m.id, m.active])).toEqual([['suite_7d_ridge@v1', false], ['suite_7d_ridge@v2', true]]);
+    expect(ridges.map((m) => [m.id, m.active])).toEqual([
+      ['suite_7d_ridge@v1', false],
+      ['suite_7d_ridge@v2', true],
+    ]);
 
     // Batch scoring by the bare name scores with the active version.
     const csv = path.join(out, 'scores.csv');

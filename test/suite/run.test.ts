@@ -15,10 +15,7 @@ const quiet = { progress: () => {}, throwIfCancelled: () => {} };
 function setup(extra: Record<string, unknown> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suite-'));
   writeHorizonFixture(dir);
-  const config = resolveConfigPaths(
-    SuiteConfig.parse({ ...HORIZON_CONFIG, ...extra }),
-    dir,
-  );
+  const config = resolveConfigPaths(SuiteConfig.parse({ ...HORIZON_CONFIG, ...extra }), dir);
   return { dir, home: path.join(dir, 'home'), config };
 }
 
@@ -31,14 +28,20 @@ describe('DuckDB loading', () => {
     expect(t.temporal.has('captured_at')).toBe(true);
     const hours = Array.from((t.columns.get('captured_at') as { values: Float64Array }).values, (ms) => new Date(ms).getUTCHours());
     expect(new Set(hours)).toEqual(new Set([20]));
-    await expect(loadTable({ file: config.metadata, filter: { horizon_days: 14 } })).rejects.toThrow(/the filter \{"horizon_days":14\} keeps no rows of .*meta\.csv \(values present: horizon_days ∈ \{30, 7\}\)/);
+    await expect(loadTable({ file: config.metadata, filter: { horizon_days: 14 } })).rejects.toThrow(
+      /the filter \{"horizon_days":14\} keeps no rows of .*meta\.csv \(values present: horizon_days ∈ \{30, 7\}\)/,
+    );
     await expect(loadTable({ file: config.metadata, filter: { horizons: 7 } })).rejects.toThrow(/meta\.csv has no column "horizons"/);
   });
 });
 
 describe('suite run', () => {
-  it('with an untransformed target, the views metrics are the target\'s own (finite, equal to the model-space ones) and the leaderboard sorts by them', async () => {
-    const { home, config } = setup({ target: { column: 'horizon_view_count', transform: 'none' }, models: ['mean', 'ridge'], rankMetric: 'rmse_raw' });
+  it("with an untransformed target, the views metrics are the target's own (finite, equal to the model-space ones) and the leaderboard sorts by them", async () => {
+    const { home, config } = setup({
+      target: { column: 'horizon_view_count', transform: 'none' },
+      models: ['mean', 'ridge'],
+      rankMetric: 'rmse_raw',
+    });
     const result = await runSuite(config, home, quiet);
     for (const row of result.leaderboard) {
       expect(Number.isFinite(row.val.rmse_raw), row.model).toBe(true);
@@ -63,7 +66,17 @@ describe('suite run', () => {
     const byModel = Object.fromEntries(result.leaderboard.map((r) => [r.model, r]));
     expect(byModel.ridge_guestnorm!.val.r2_log).toBeGreaterThan(0.8);
     expect(byModel.ridge!.val.rmse_log).toBeLessThan(byModel.guest_mean!.val.rmse_log);
-    for (const f of ['config_used.json', 'data_summary.json', 'metrics_summary.json', 'split_manifest.csv', 'leaderboard.csv', 'predictions/val.csv', 'predictions/test.csv', 'models/ridge.json', 'result.json']) {
+    for (const f of [
+      'config_used.json',
+      'data_summary.json',
+      'metrics_summary.json',
+      'split_manifest.csv',
+      'leaderboard.csv',
+      'predictions/val.csv',
+      'predictions/test.csv',
+      'models/ridge.json',
+      'result.json',
+    ]) {
       expect(fs.existsSync(path.join(result.runDir, f)), f).toBe(true);
     }
     // The config records the versions that produced the run: app, libraries, and the addon's LibTorch/XGBoost.
@@ -77,7 +90,16 @@ describe('suite run', () => {
     expect(summary.features.numeric).toEqual(['duration', 'text_present']);
     expect(summary.features.categorical.sort()).toEqual(['country', 'language', 'query']);
     const excluded = Object.fromEntries(summary.features.excluded.map((e: { column: string; reason: string }) => [e.column, e.reason]));
-    expect(excluded).toMatchObject({ horizon_view_count: 'target', view_count: 'leakage', views_per_day: 'leakage', age_days: 'leakage', virality_score: 'leakage', channel_id: 'id', channel_title: 'id', video_id: 'id' });
+    expect(excluded).toMatchObject({
+      horizon_view_count: 'target',
+      view_count: 'leakage',
+      views_per_day: 'leakage',
+      age_days: 'leakage',
+      virality_score: 'leakage',
+      channel_id: 'id',
+      channel_title: 'id',
+      video_id: 'id',
+    });
     const manifest = fs.readFileSync(path.join(result.runDir, 'split_manifest.csv'), 'utf8').trim().split('\n');
     expect(manifest).toHaveLength(161);
     expect(fs.readFileSync(path.join(result.runDir, 'predictions/val.csv'), 'utf8').split('\n')[0]).toBe('model,video_id,y_true,y_pred');
@@ -86,7 +108,12 @@ describe('suite run', () => {
     expect(listRuns(home).map((r) => r.runId)).toEqual([result.runId]);
     // Permutation importance on val: the channel and the embedding carry the signal.
     const imp = JSON.parse(fs.readFileSync(path.join(result.runDir, 'importance/ridge_guestnorm.json'), 'utf8'));
-    expect(imp.slice(0, 2).map((i: { feature: string }) => i.feature).sort()).toEqual(['<embedding>', '<guest>']);
+    expect(
+      imp
+        .slice(0, 2)
+        .map((i: { feature: string }) => i.feature)
+        .sort(),
+    ).toEqual(['<embedding>', '<guest>']);
     const ridgeImp = JSON.parse(fs.readFileSync(path.join(result.runDir, 'importance/ridge.json'), 'utf8'));
     expect(ridgeImp.find((i: { feature: string }) => i.feature === '<guest>').increase).toBe(0); // plain Ridge never sees the guest
     // Slices by text_present partition each split; bootstrap intervals bracket the estimate.
@@ -106,7 +133,9 @@ describe('suite run', () => {
     // Same seed, same data → the same predictions in a new run folder.
     const again = await runSuite(config, home, quiet);
     expect(again.runId).not.toBe(result.runId);
-    expect(fs.readFileSync(path.join(again.runDir, 'predictions/test.csv'), 'utf8')).toBe(fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(again.runDir, 'predictions/test.csv'), 'utf8')).toBe(
+      fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8'),
+    );
     expect(again.leaderboard).toEqual(result.leaderboard);
   });
 
@@ -129,21 +158,28 @@ describe('suite run', () => {
     const shorter = await predictVideo(result.runDir, 'ridge', videoId, { duration: 6 });
     expect(longer.yPred).toBeGreaterThan(shorter.yPred); // duration carries positive signal
     expect(base.yPred).not.toBe(longer.yPred);
-    await expect(predictVideo(result.runDir, 'ridge', videoId, { views_per_day: 3 })).rejects.toThrow(/"views_per_day" is not a feature of this model/);
+    await expect(predictVideo(result.runDir, 'ridge', videoId, { views_per_day: 3 })).rejects.toThrow(
+      /"views_per_day" is not a feature of this model/,
+    );
     await expect(predictVideo(result.runDir, 'ridge', 'nope')).rejects.toThrow(/video "nope" is not in the run's data/);
     await expect(predictVideo(result.runDir, 'gbdt', videoId)).rejects.toThrow(/has no saved model "gbdt"; it has guest_mean, mean, ridge/);
   });
 
-  it.each(['view_count', 'views_per_day', 'age_days', 'virality_score', 'horizon_view_count'])('fails naming %s when it is given as a feature', async (column) => {
-    const { home, config } = setup({ features: { numeric: ['duration', column], categorical: ['language'] } });
-    await expect(runSuite(config, home, quiet)).rejects.toThrow(new RegExp(`"${column}" is in the leakage set`));
-    expect(fs.existsSync(path.join(home, 'runs', 'suite')) ? fs.readdirSync(path.join(home, 'runs', 'suite')) : []).toEqual([]);
-  });
+  it.each(['view_count', 'views_per_day', 'age_days', 'virality_score', 'horizon_view_count'])(
+    'fails naming %s when it is given as a feature',
+    async (column) => {
+      const { home, config } = setup({ features: { numeric: ['duration', column], categorical: ['language'] } });
+      await expect(runSuite(config, home, quiet)).rejects.toThrow(new RegExp(`"${column}" is in the leakage set`));
+      expect(fs.existsSync(path.join(home, 'runs', 'suite')) ? fs.readdirSync(path.join(home, 'runs', 'suite')) : []).toEqual([]);
+    },
+  );
 
   it('fails loudly on an empty join, naming both files and the key', async () => {
     const { dir, home, config } = setup();
     fs.writeFileSync(path.join(dir, 'ids.txt'), Array.from({ length: 160 }, (_, i) => `other_${i}`).join('\n'));
-    await expect(runSuite(config, home, quiet)).rejects.toThrow(/joining .*meta\.csv to .*emb\.npy on video_id kept no rows: e\.g\. metadata has "vid_0000", embeddings have "other_0"/);
+    await expect(runSuite(config, home, quiet)).rejects.toThrow(
+      /joining .*meta\.csv to .*emb\.npy on video_id kept no rows: e\.g\. metadata has "vid_0000", embeddings have "other_0"/,
+    );
   });
 
   it('runs chronological and grouped splits and K-fold with mean ± sd', async () => {
@@ -153,10 +189,23 @@ describe('suite run', () => {
     // time, so the split cuts at the nearest boundaries (114, 135) and records what it achieved.
     expect(t.rows).toEqual({ train: 114, val: 21, test: 25 });
     const capturedAt = new Map(
-      fs.readFileSync(path.join(time.dir, 'meta.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).filter((c) => c[2] === '7').map((c) => [c[0]!, c[1]!] as const).sort((a, b) => (a[1] < b[1] ? -1 : 1)),
+      fs
+        .readFileSync(path.join(time.dir, 'meta.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[2] === '7')
+        .map((c) => [c[0]!, c[1]!] as const)
+        .sort((a, b) => (a[1] < b[1] ? -1 : 1)),
     );
     const sideOfTime = new Map<string, Set<string>>();
-    for (const [id, side] of fs.readFileSync(path.join(t.runDir, 'split_manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))) {
+    for (const [id, side] of fs
+      .readFileSync(path.join(t.runDir, 'split_manifest.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))) {
       const at = capturedAt.get(id!)!;
       sideOfTime.set(at, (sideOfTime.get(at) ?? new Set()).add(side!));
     }
@@ -167,11 +216,20 @@ describe('suite run', () => {
       requestedRatios: { train: 0.7, val: 0.15, test: 0.15 },
       achievedRatios: { train: 0.7125, val: 0.1313, test: 0.1563 },
       rows: { train: 114, val: 21, test: 25 },
-      time: { column: 'captured_at', distinctTimes: 28, trainEnd: '2025-03-19T20:00:00.000Z', valStart: '2025-03-20T20:00:00.000Z', valEnd: '2025-03-23T20:00:00.000Z', testStart: '2025-03-24T20:00:00.000Z' },
+      time: {
+        column: 'captured_at',
+        distinctTimes: 28,
+        trainEnd: '2025-03-19T20:00:00.000Z',
+        valStart: '2025-03-20T20:00:00.000Z',
+        valEnd: '2025-03-23T20:00:00.000Z',
+        testStart: '2025-03-24T20:00:00.000Z',
+      },
     });
     // A time column with one value after the filter (every row is horizon 7) is refused, naming it.
     const flat = setup({ split: { kind: 'time', timeColumn: 'horizon_days' }, models: ['mean'] });
-    await expect(runSuite(flat.config, flat.home, quiet)).rejects.toThrow(/A chronological split by "horizon_days" of .*meta\.csv needs at least 3 distinct times .*the 160 rows have 1 \(7\)\./);
+    await expect(runSuite(flat.config, flat.home, quiet)).rejects.toThrow(
+      /A chronological split by "horizon_days" of .*meta\.csv needs at least 3 distinct times .*the 160 rows have 1 \(7\)\./,
+    );
     const group = setup({ split: { kind: 'group', seed: 1 }, models: ['mean', 'ridge'] });
     const g = await runSuite(group.config, group.home, quiet);
     expect(g.rows.val).toBeGreaterThan(0);
@@ -182,7 +240,11 @@ describe('suite run', () => {
     expect(k.leaderboard[0]!.sd!.rmse_log).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 2 * 160);
     // The CSV names the second block for what it holds: no test split, the folds' sd.
-    const [header, first] = fs.readFileSync(path.join(k.runDir, 'leaderboard.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const [header, first] = fs
+      .readFileSync(path.join(k.runDir, 'leaderboard.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(header!.slice(8)).toEqual(['sd_rmse_log', 'sd_mae_log', 'sd_r2_log', 'sd_rmse_raw', 'sd_mae_raw', 'sd_spearman']);
     expect(Number(first![8])).toBeCloseTo(k.leaderboard[0]!.sd!.rmse_log!, 5);
   });
@@ -190,12 +252,20 @@ describe('suite run', () => {
   it('K-fold runs get bootstrap intervals and slices on the out-of-fold predictions and fold-averaged permutation importance', async () => {
     const kf = setup({ split: { kind: 'kfold', k: 5, seed: 3 }, models: ['mean', 'ridge', 'ridge_guestnorm'], bootstrap: 300 });
     const k = await runSuite(kf.config, kf.home, quiet);
-    const oof = fs.readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const oof = fs
+      .readFileSync(path.join(k.runDir, 'predictions/oof.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const intervals = JSON.parse(fs.readFileSync(path.join(k.runDir, 'metric_intervals.json'), 'utf8'));
     for (const m of ['ridge', 'ridge_guestnorm']) {
       const rows = oof.filter((r) => r[0] === m);
       expect(rows).toHaveLength(160);
-      const point = regressionMetrics(rows.map((r) => Number(r[2])), rows.map((r) => Number(r[3])));
+      const point = regressionMetrics(
+        rows.map((r) => Number(r[2])),
+        rows.map((r) => Number(r[3])),
+      );
       for (const metric of ['rmse_log', 'r2_log', 'spearman'] as const) {
         const ci = intervals[m].oof[metric];
         expect(ci.lo, `${m} ${metric}`).toBeLessThan(point[metric]);

@@ -23,7 +23,10 @@ const quiet = { progress: () => {}, throwIfCancelled: () => {} };
 const addon = loadNativeAddon(appRoot());
 const hasXgboost = addon.available && !!(addon.addon as { xgboost?: unknown } | undefined)?.xgboost;
 
-async function trainedRun(models: string[] = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'], extra: Record<string, unknown> = {}) {
+async function trainedRun(
+  models: string[] = ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat'],
+  extra: Record<string, unknown> = {},
+) {
   const data = tempDir('suite-score');
   const home = tempDir('suite-score-home');
   writeHorizonFixture(data, 80);
@@ -35,7 +38,10 @@ async function trainedRun(models: string[] = ['mean', 'guest_mean', 'ridge', 'ri
 describe('suite score: many videos with one saved model', () => {
   it('scores every video of the table as `suite predict` does one at a time, for every kind of model', async () => {
     const { data, home, run } = await trainedRun();
-    const files = { metadata: path.join(data, 'meta.csv'), embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') } };
+    const files = {
+      metadata: path.join(data, 'meta.csv'),
+      embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') },
+    };
     for (const model of ['mean', 'guest_mean', 'ridge', 'ridge_guestnorm', 'ridge_guestfeat']) {
       const { rows } = await scoreMany({ runId: run.runId, model, ...files }, home);
       expect(rows.length, model).toBe(80);
@@ -49,17 +55,24 @@ describe('suite score: many videos with one saved model', () => {
     }
   }, 240_000);
 
-  it.skipIf(!hasXgboost)('scores with a saved gbdt (its embedding goes through the saved PCA) as `suite predict` does', async () => {
-    const { data, home, run } = await trainedRun(['gbdt'], { gbdt: { rounds: 20, minChildWeight: 1, projectionDim: 4, threads: 1 } });
-    const files = { metadata: path.join(data, 'meta.csv'), embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') } };
-    const { rows } = await scoreMany({ runId: run.runId, model: 'gbdt', ...files }, home);
-    expect(rows.every((r) => r.error === null)).toBe(true);
-    for (const row of rows.filter((_, i) => i % 20 === 1)) {
-      const one = await predictAnyVideo(run.runDir, 'gbdt', row.videoId, files);
-      expect(one.source).toBe('new');
-      expect(row.yPred, row.videoId).toBeCloseTo(one.yPred, 6);
-    }
-  }, 240_000);
+  it.skipIf(!hasXgboost)(
+    'scores with a saved gbdt (its embedding goes through the saved PCA) as `suite predict` does',
+    async () => {
+      const { data, home, run } = await trainedRun(['gbdt'], { gbdt: { rounds: 20, minChildWeight: 1, projectionDim: 4, threads: 1 } });
+      const files = {
+        metadata: path.join(data, 'meta.csv'),
+        embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids.txt') },
+      };
+      const { rows } = await scoreMany({ runId: run.runId, model: 'gbdt', ...files }, home);
+      expect(rows.every((r) => r.error === null)).toBe(true);
+      for (const row of rows.filter((_, i) => i % 20 === 1)) {
+        const one = await predictAnyVideo(run.runDir, 'gbdt', row.videoId, files);
+        expect(one.source).toBe('new');
+        expect(row.yPred, row.videoId).toBeCloseTo(one.yPred, 6);
+      }
+    },
+    240_000,
+  );
 
   it('gives the videos it cannot score their reason and scores the rest; refuses what cannot work, naming it', async () => {
     const { data, home, run } = await trainedRun(['ridge', 'ridge_guestnorm']);
@@ -77,12 +90,26 @@ describe('suite score: many videos with one saved model', () => {
       return cells.join(',');
     });
     fs.writeFileSync(path.join(data, 'meta_edited.csv'), edited.join('\n') + '\n');
-    const params = { runId: run.runId, metadata: path.join(data, 'meta_edited.csv'), embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids_short.txt') } };
+    const params = {
+      runId: run.runId,
+      metadata: path.join(data, 'meta_edited.csv'),
+      embeddings: { path: path.join(data, 'emb.npy'), ids: path.join(data, 'ids_short.txt') },
+    };
 
     const ridge = (await scoreMany({ ...params, model: 'ridge' }, home)).rows;
     expect(ridge.filter((r) => r.error).map((r) => [r.videoId, r.error])).toEqual([[noEmbedding, 'no embedding in emb.npy']]);
     const guestnorm = (await scoreMany({ ...params, model: 'ridge_guestnorm' }, home)).rows;
-    expect(guestnorm.filter((r) => r.error).map((r) => [r.videoId, r.error]).sort()).toEqual([[noEmbedding, 'no embedding in emb.npy'], [noGuest, 'no channel_id (the guest)']].sort());
+    expect(
+      guestnorm
+        .filter((r) => r.error)
+        .map((r) => [r.videoId, r.error])
+        .sort(),
+    ).toEqual(
+      [
+        [noEmbedding, 'no embedding in emb.npy'],
+        [noGuest, 'no channel_id (the guest)'],
+      ].sort(),
+    );
     const csv = parseCsv(scoresCsv(guestnorm)).records;
     expect(csv[0]).toEqual(['video_id', 'y_pred', 'views_pred', 'error']);
     const failed = csv.find((r) => r[0] === noGuest)!;
@@ -91,23 +118,72 @@ describe('suite score: many videos with one saved model', () => {
     expect(ok[1]).toMatch(/^-?\d+\.\d{6}$/);
 
     // A feature column missing from the table, the wrong embedding width, an unknown run or model.
-    fs.writeFileSync(path.join(data, 'no_duration.csv'), meta.map((l) => l.split(',').filter((_, i) => header[i] !== 'duration').join(',')).join('\n') + '\n');
-    await expect(scoreMany({ ...params, model: 'ridge', metadata: path.join(data, 'no_duration.csv') }, home)).rejects.toThrow(/no_duration\.csv has no column "duration", a feature of model ridge/);
-    await expect(scoreMany({ runId: 'suite-nope', model: 'ridge', metadata: params.metadata }, home)).rejects.toThrow(/no suite run "suite-nope"/);
-    await expect(scoreMany({ runId: run.runId, model: 'gbdt', metadata: params.metadata }, home)).rejects.toThrow(/has no saved model "gbdt"; it has/);
+    fs.writeFileSync(
+      path.join(data, 'no_duration.csv'),
+      meta
+        .map((l) =>
+          l
+            .split(',')
+            .filter((_, i) => header[i] !== 'duration')
+            .join(','),
+        )
+        .join('\n') + '\n',
+    );
+    await expect(scoreMany({ ...params, model: 'ridge', metadata: path.join(data, 'no_duration.csv') }, home)).rejects.toThrow(
+      /no_duration\.csv has no column "duration", a feature of model ridge/,
+    );
+    await expect(scoreMany({ runId: 'suite-nope', model: 'ridge', metadata: params.metadata }, home)).rejects.toThrow(
+      /no suite run "suite-nope"/,
+    );
+    await expect(scoreMany({ runId: run.runId, model: 'gbdt', metadata: params.metadata }, home)).rejects.toThrow(
+      /has no saved model "gbdt"; it has/,
+    );
   }, 240_000);
 
   it('framelab suite score runs the job and writes the CSV whole', async () => {
     const { data, home, run } = await trainedRun(['mean', 'ridge']);
     fs.mkdirSync(path.join(data, 'scores'));
     const out = path.join(data, 'scores', 'ridge.csv');
-    const res = await runCli(['--home', home, '--json', 'suite', 'score', '--run', run.runId, '--model', 'ridge', '--metadata', path.join(data, 'meta.csv'), '--out', out], { timeoutMs: 120_000 });
+    const res = await runCli(
+      [
+        '--home',
+        home,
+        '--json',
+        'suite',
+        'score',
+        '--run',
+        run.runId,
+        '--model',
+        'ridge',
+        '--metadata',
+        path.join(data, 'meta.csv'),
+        '--out',
+        out,
+      ],
+      { timeoutMs: 120_000 },
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({ runId: run.runId, model: 'ridge', registryId: null, out, scored: 80, failed: 0 });
     const expected = scoresCsv((await scoreMany({ runId: run.runId, model: 'ridge', metadata: path.join(data, 'meta.csv') }, home)).rows);
     expect(fs.readFileSync(out, 'utf8')).toBe(expected);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['ridge.csv']);
-    const bad = await runCli(['--home', home, 'suite', 'score', '--run', run.runId, '--model', 'ridge', '--metadata', path.join(data, 'meta.csv'), '--out', path.join(data, 'x.txt')], { timeoutMs: 60_000 });
+    const bad = await runCli(
+      [
+        '--home',
+        home,
+        'suite',
+        'score',
+        '--run',
+        run.runId,
+        '--model',
+        'ridge',
+        '--metadata',
+        path.join(data, 'meta.csv'),
+        '--out',
+        path.join(data, 'x.txt'),
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/out.*a \.csv file/);
   }, 240_000);

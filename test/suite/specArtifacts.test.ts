@@ -38,7 +38,8 @@ function setup(extra: Record<string, unknown> = {}) {
   const truth = new Map<string, { raw: number; textPresent: number }>();
   for (const line of blanked) {
     const c = line.split(',');
-    if (c[at('horizon_days')] === '7' && c[at('captured_at')]!.endsWith('20:00:00')) truth.set(c[0]!, { raw: Number(c[at('horizon_view_count')]), textPresent: Number(c[at('text_present')]) });
+    if (c[at('horizon_days')] === '7' && c[at('captured_at')]!.endsWith('20:00:00'))
+      truth.set(c[0]!, { raw: Number(c[at('horizon_view_count')]), textPresent: Number(c[at('text_present')]) });
   }
   const config = resolveConfigPaths(SuiteConfig.parse({ ...HORIZON_CONFIG, models: ['mean', 'ridge'], bootstrap: 20, ...extra }), dir);
   return { dir, home: path.join(dir, 'home'), config, columns: cols, truth };
@@ -63,7 +64,11 @@ describe("the spec's run artefacts", () => {
       byId.set(id!, { split: split!, textPresent: Number(textPresent), log: Number(log), raw: Number(raw) });
     }
     expect(new Set([...byId.values()].map((r) => r.textPresent))).toEqual(new Set([0, 1]));
-    const val = read(run.runDir, 'predictions/val.csv').trim().split('\n').slice(1).filter((l) => l.startsWith('ridge,'));
+    const val = read(run.runDir, 'predictions/val.csv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.startsWith('ridge,'));
     expect(val).toHaveLength(24);
     for (const line of val) {
       const [, id, yTrue] = line.split(',');
@@ -82,7 +87,11 @@ describe("the spec's run artefacts", () => {
     expect(summary.split.folds.reduce((a: number, b: number) => a + b, 0)).toBe(160);
     const [id, fold, textPresent, log, raw] = first!.split(',');
     expect(['0', '1', '2']).toContain(fold);
-    expect([Number(textPresent), Number(log), Number(raw)]).toEqual([truth.get(id!)!.textPresent, Math.log1p(truth.get(id!)!.raw), truth.get(id!)!.raw]);
+    expect([Number(textPresent), Number(log), Number(raw)]).toEqual([
+      truth.get(id!)!.textPresent,
+      Math.log1p(truth.get(id!)!.raw),
+      truth.get(id!)!.raw,
+    ]);
   });
 
   it('data_summary.json: missingness per input column beside features; excluded lists every other column with its reason and pattern', async () => {
@@ -118,7 +127,9 @@ describe("the spec's run artefacts", () => {
     const summary = JSON.parse(read(run.runDir, 'data_summary.json'));
     expect(summary.features.numeric).toEqual(['duration']);
     expect(summary.features.categorical).toEqual(['language']);
-    const why = Object.fromEntries((summary.features.excluded as { column: string; reason: string; pattern?: string }[]).map((e) => [e.column, e]));
+    const why = Object.fromEntries(
+      (summary.features.excluded as { column: string; reason: string; pattern?: string }[]).map((e) => [e.column, e]),
+    );
     expect(Object.keys(why).sort()).toEqual(columns.filter((c) => c !== 'duration' && c !== 'language').sort());
     expect(why.country!.reason).toBe(NOT_LISTED);
     expect(why.text_present!.reason).toBe(NOT_LISTED);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { FramelabError } from '../../src/shared/errors';
-import { foldManifestCsv, groupKFold, groupSplit, kFold, manifestAssignment, randomSplit, splitManifestCsv, splitSummary, timeSplit } from '../../src/main/core/suite/data/splits';
+import {
+  foldManifestCsv,
+  groupKFold,
+  groupSplit,
+  kFold,
+  manifestAssignment,
+  randomSplit,
+  splitManifestCsv,
+  splitSummary,
+  timeSplit,
+} from '../../src/main/core/suite/data/splits';
 import { pythonHas, runPython } from '../helpers/python';
 
 const all = (s: { train: number[]; val: number[]; test: number[] }) => [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
@@ -56,10 +66,14 @@ describe('splits', () => {
 
   it('a time column with fewer distinct values than splits is refused, naming the column and what to do', () => {
     const same = Array(40).fill(1_741_000_000_000);
-    expect(() => timeSplit(same, [0.7, 0.15, 0.15], 'captured_at', { source: 'meta.csv', format: (t) => new Date(t).toISOString() })).toThrow(
+    expect(() =>
+      timeSplit(same, [0.7, 0.15, 0.15], 'captured_at', { source: 'meta.csv', format: (t) => new Date(t).toISOString() }),
+    ).toThrow(
       /A chronological split by "captured_at" of meta\.csv needs at least 3 distinct times \(one per split: train, val, test\).*the 40 rows have 1 \(2025-03-03T11:06:40\.000Z\)\. Use a time column with finer values.*or a random or grouped split\./,
     );
-    expect(() => timeSplit([...Array(20).fill(1), ...Array(20).fill(2)], [0.7, 0.15, 0.15], 'day')).toThrow(/"day" needs at least 3 distinct times.*have 2 \(1, 2\)/);
+    expect(() => timeSplit([...Array(20).fill(1), ...Array(20).fill(2)], [0.7, 0.15, 0.15], 'day')).toThrow(
+      /"day" needs at least 3 distinct times.*have 2 \(1, 2\)/,
+    );
     try {
       timeSplit(same, [0.7, 0.15, 0.15], 'captured_at');
     } catch (e) {
@@ -79,7 +93,11 @@ describe('splits', () => {
   });
 
   it.skipIf(!pythonHas('sklearn'))('K-fold equals sklearn KFold(k) (no shuffle); grouped K-fold keeps groups whole', () => {
-    const ref = JSON.parse(runPython('import json; from sklearn.model_selection import KFold; print(json.dumps([[list(map(int,a)),list(map(int,b))] for a,b in KFold(5).split(list(range(23)))]))'));
+    const ref = JSON.parse(
+      runPython(
+        'import json; from sklearn.model_selection import KFold; print(json.dumps([[list(map(int,a)),list(map(int,b))] for a,b in KFold(5).split(list(range(23)))]))',
+      ),
+    );
     expect(kFold(23, 5).map((f) => [f.train, f.test])).toEqual(ref);
     const groups = Array.from({ length: 40 }, (_, i) => `g${(i * 3) % 11}`);
     const folds = groupKFold(groups, 4, 'channel_id');
@@ -101,9 +119,15 @@ describe('splits', () => {
     const split = { train: [0], val: [1], test: [2] };
     const rows = { textPresent: [1, 0, 1], targetRaw: [0, 99, 1e6] };
     const csv = splitManifestCsv(['a', 'b,c', 'd'], split, rows);
-    expect(csv).toBe(`video_id,split,text_present,target_log,target_raw\na,train,1,0,0\n"b,c",val,0,${Math.log1p(99)},99\nd,test,1,${Math.log1p(1e6)},1000000\n`);
-    expect(splitManifestCsv(['a'], { train: [0], val: [], test: [] }, { textPresent: null, targetRaw: [-2] })).toBe('video_id,split,text_present,target_log,target_raw\na,train,,,-2\n');
-    expect(foldManifestCsv(['a', 'b'], [1, 0], rows)).toBe(`video_id,fold,text_present,target_log,target_raw\na,1,1,0,0\nb,0,0,${Math.log1p(99)},99\n`);
+    expect(csv).toBe(
+      `video_id,split,text_present,target_log,target_raw\na,train,1,0,0\n"b,c",val,0,${Math.log1p(99)},99\nd,test,1,${Math.log1p(1e6)},1000000\n`,
+    );
+    expect(splitManifestCsv(['a'], { train: [0], val: [], test: [] }, { textPresent: null, targetRaw: [-2] })).toBe(
+      'video_id,split,text_present,target_log,target_raw\na,train,,,-2\n',
+    );
+    expect(foldManifestCsv(['a', 'b'], [1, 0], rows)).toBe(
+      `video_id,fold,text_present,target_log,target_raw\na,1,1,0,0\nb,0,0,${Math.log1p(99)},99\n`,
+    );
     // Runs compare by which row went where: the same as a manifest without the added columns.
     expect(manifestAssignment(csv)).toBe(splitManifestCsv(['a', 'b,c', 'd'], split));
     expect(manifestAssignment(foldManifestCsv(['a', 'b'], [1, 0], rows))).toBe('video_id,fold\na,1\nb,0\n');

@@ -13,7 +13,14 @@ export interface Synthetic {
   guests: string[];
   ids: string[];
   /** JSON for the python oracle. */
-  json: { duration: (number | null)[]; subs: (number | null)[]; language: (string | null)[]; emb: number[][]; y: number[]; guests: string[] };
+  json: {
+    duration: (number | null)[];
+    subs: (number | null)[];
+    language: (string | null)[];
+    emb: number[][];
+    y: number[];
+    guests: string[];
+  };
 }
 
 export function synthetic(n: number, d: number, seed: number, noise = 0.3): Synthetic {
@@ -36,7 +43,8 @@ export function synthetic(n: number, d: number, seed: number, noise = 0.3): Synt
     const li = Math.floor(rnd() * langs.length);
     language.push(rnd() < 0.1 ? null : langs[li]!);
     for (let j = 0; j < d; j++) emb[i * d + j] = gauss();
-    y[i] = 8 + 0.04 * duration[i]! + 0.3 * li + channelEffect[c]! + (d > 1 ? 0.5 * emb[i * d]! - 0.3 * emb[i * d + 1]! : 0) + noise * gauss();
+    y[i] =
+      8 + 0.04 * duration[i]! + 0.3 * li + channelEffect[c]! + (d > 1 ? 0.5 * emb[i * d]! - 0.3 * emb[i * d + 1]! : 0) + noise * gauss();
     if (rnd() < 0.1) duration[i] = NaN;
     if (rnd() < 0.05) subs[i] = NaN;
   }

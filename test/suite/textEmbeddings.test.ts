@@ -104,7 +104,7 @@ afterAll(async () => {
 });
 
 describe('text embeddings from a local model folder', () => {
-  it('tokenizes like BERT\'s WordPiece (hand-checked) and the oracle', async () => {
+  it("tokenizes like BERT's WordPiece (hand-checked) and the oracle", async () => {
     const encoder = await encoderFor(modelIdentity(modelDir));
     const id = (t: string) => weights.vocab.indexOf(t);
     // "Unbelievable cats!" → [CLS] un ##believ ##able cat ##s ! [SEP]; "zebra" has no cover → [UNK].
@@ -123,32 +123,40 @@ describe('text embeddings from a local model folder', () => {
     expect(encoder.dim).toBe(8);
   }, 60_000);
 
-  it.skipIf(!pythonHas('numpy'))('equals the numpy reference to 1e-6, unit norm, batch-independent', async () => {
-    const ref = oracle(weights, TEXTS, 32);
-    const home = newHome();
-    const batched = await embedTexts(TEXTS, { modelDir, homeRoot: home, batchSize: 4 });
-    expect(batched.dim).toBe(8);
-    TEXTS.forEach((_, i) => {
-      const v = batched.vectors.subarray(i * 8, (i + 1) * 8);
-      v.forEach((x, k) => expect(Math.abs(x - ref.vectors[i]![k]!), `text ${i} dim ${k}`).toBeLessThan(1e-6));
-      expect(Math.hypot(...v)).toBeCloseTo(1, 6);
-    });
-    // Padding must not change anything: one text at a time (no padding) in a fresh cache.
-    const single = await embedTexts(TEXTS, { modelDir, homeRoot: newHome(), batchSize: 1 });
-    expect(single.stats.batches).toBe(TEXTS.length);
-    single.vectors.forEach((x, i) => expect(Math.abs(x - batched.vectors[i]!)).toBeLessThan(1e-6));
-  }, 60_000);
+  it.skipIf(!pythonHas('numpy'))(
+    'equals the numpy reference to 1e-6, unit norm, batch-independent',
+    async () => {
+      const ref = oracle(weights, TEXTS, 32);
+      const home = newHome();
+      const batched = await embedTexts(TEXTS, { modelDir, homeRoot: home, batchSize: 4 });
+      expect(batched.dim).toBe(8);
+      TEXTS.forEach((_, i) => {
+        const v = batched.vectors.subarray(i * 8, (i + 1) * 8);
+        v.forEach((x, k) => expect(Math.abs(x - ref.vectors[i]![k]!), `text ${i} dim ${k}`).toBeLessThan(1e-6));
+        expect(Math.hypot(...v)).toBeCloseTo(1, 6);
+      });
+      // Padding must not change anything: one text at a time (no padding) in a fresh cache.
+      const single = await embedTexts(TEXTS, { modelDir, homeRoot: newHome(), batchSize: 1 });
+      expect(single.stats.batches).toBe(TEXTS.length);
+      single.vectors.forEach((x, i) => expect(Math.abs(x - batched.vectors[i]!)).toBeLessThan(1e-6));
+    },
+    60_000,
+  );
 
-  it.skipIf(!pythonHas('numpy'))('truncates where sentence_bert_config.json says (max_seq_length), keeping [SEP]', async () => {
-    const dir = path.join(root, 'tiny-bert-st');
-    const w = buildTinyBert(dir);
-    fs.writeFileSync(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 12, do_lower_case: false }));
-    const res = await embedTexts(TEXTS, { modelDir: dir, homeRoot: newHome() });
-    const ref = oracle(w, TEXTS, 12);
-    expect(ref.ids.at(-1)).toHaveLength(12);
-    res.vectors.forEach((x, i) => expect(Math.abs(x - ref.vectors[Math.floor(i / 8)]![i % 8]!)).toBeLessThan(1e-6));
-    expect(modelIdentity(dir).identity).not.toBe(modelIdentity(modelDir).identity);
-  }, 60_000);
+  it.skipIf(!pythonHas('numpy'))(
+    'truncates where sentence_bert_config.json says (max_seq_length), keeping [SEP]',
+    async () => {
+      const dir = path.join(root, 'tiny-bert-st');
+      const w = buildTinyBert(dir);
+      fs.writeFileSync(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 12, do_lower_case: false }));
+      const res = await embedTexts(TEXTS, { modelDir: dir, homeRoot: newHome() });
+      const ref = oracle(w, TEXTS, 12);
+      expect(ref.ids.at(-1)).toHaveLength(12);
+      res.vectors.forEach((x, i) => expect(Math.abs(x - ref.vectors[Math.floor(i / 8)]![i % 8]!)).toBeLessThan(1e-6));
+      expect(modelIdentity(dir).identity).not.toBe(modelIdentity(modelDir).identity);
+    },
+    60_000,
+  );
 
   it('empty or missing text gives a zero vector and present 0, without a model call', async () => {
     const res = await embedTexts(['', null, '   ', undefined, 'the cat'], { modelDir, homeRoot: newHome() });
@@ -204,14 +212,21 @@ describe('text embeddings from a local model folder', () => {
     const home = newHome();
     const seen: [number, number][] = [];
     await embedTexts(TEXTS.slice(0, 7), { modelDir, homeRoot: home, batchSize: 3, onProgress: (d, t) => seen.push([d, t]) });
-    expect(seen).toEqual([[0, 7], [3, 7], [6, 7], [7, 7]]);
+    expect(seen).toEqual([
+      [0, 7],
+      [3, 7],
+      [6, 7],
+      [7, 7],
+    ]);
 
     const other = newHome();
     let checks = 0;
     const cancel = () => {
       if (++checks > 2) throw new Error('cancelled by the test');
     };
-    await expect(embedTexts(TEXTS, { modelDir, homeRoot: other, batchSize: 2, throwIfCancelled: cancel })).rejects.toThrow('cancelled by the test');
+    await expect(embedTexts(TEXTS, { modelDir, homeRoot: other, batchSize: 2, throwIfCancelled: cancel })).rejects.toThrow(
+      'cancelled by the test',
+    );
     // Two batches were done before the cancel: a resumed run computes only the rest.
     const resumed = await embedTexts(TEXTS, { modelDir, homeRoot: other, batchSize: 2 });
     expect(resumed.stats).toMatchObject({ cached: 4, computed: TEXTS.length - 4 });
@@ -219,11 +234,15 @@ describe('text embeddings from a local model folder', () => {
 
   it('names the folder and the missing file, and says how to get a model', async () => {
     const home = newHome();
-    await expect(embedTexts(['x'], { modelDir: path.join(root, 'nope'), homeRoot: home })).rejects.toThrow(/nope does not exist.*huggingface-cli download sentence-transformers\/all-MiniLM-L6-v2/);
+    await expect(embedTexts(['x'], { modelDir: path.join(root, 'nope'), homeRoot: home })).rejects.toThrow(
+      /nope does not exist.*huggingface-cli download sentence-transformers\/all-MiniLM-L6-v2/,
+    );
     const partial = path.join(root, 'partial');
     buildTinyBert(partial);
     fs.rmSync(path.join(partial, 'onnx', 'model.onnx'));
-    await expect(embedTexts(['x'], { modelDir: partial, homeRoot: home })).rejects.toThrow(/partial is incomplete: .*onnx\/model\.onnx is missing.*--local-dir DIR/);
+    await expect(embedTexts(['x'], { modelDir: partial, homeRoot: home })).rejects.toThrow(
+      /partial is incomplete: .*onnx\/model\.onnx is missing.*--local-dir DIR/,
+    );
     fs.rmSync(path.join(partial, 'tokenizer.json'));
     await expect(embedTexts(['x'], { modelDir: partial, homeRoot: home })).rejects.toThrow(/tokenizer\.json, .*model\.onnx are missing/);
   });

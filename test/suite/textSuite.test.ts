@@ -93,7 +93,15 @@ describe('a suite run with "text"', () => {
     const present = titles.filter((t) => t.trim()).length;
     expect(summary.embeddings).toBeNull();
     expect(summary.embeddingDim).toBe(8);
-    expect(summary.text).toMatchObject({ column: 'title', model: modelDir, dim: 8, present, absent: titles.length - present, cached: 0, textPresentReplacedMetadataColumn: false });
+    expect(summary.text).toMatchObject({
+      column: 'title',
+      model: modelDir,
+      dim: 8,
+      present,
+      absent: titles.length - present,
+      cached: 0,
+      textPresentReplacedMetadataColumn: false,
+    });
     expect(summary.text.computed).toBe(summary.text.unique);
     expect(summary.features.numeric).toContain('text_present');
     const used = JSON.parse(fs.readFileSync(path.join(result.runDir, 'config_used.json'), 'utf8'));
@@ -113,10 +121,17 @@ describe('a suite run with "text"', () => {
     const again = await runSuite(config, home, quiet);
     const summary2 = JSON.parse(fs.readFileSync(path.join(again.runDir, 'data_summary.json'), 'utf8'));
     expect(summary2.text).toMatchObject({ computed: 0, cached: summary.text.unique });
-    expect(fs.readFileSync(path.join(again.runDir, 'predictions/test.csv'), 'utf8')).toBe(fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8'));
+    expect(fs.readFileSync(path.join(again.runDir, 'predictions/test.csv'), 'utf8')).toBe(
+      fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8'),
+    );
 
     // Saved models score a video as the run did; a new title is embedded the same way.
-    const lines = fs.readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8').trim().split('\n').slice(1).filter((l) => l.startsWith('ridge,'));
+    const lines = fs
+      .readFileSync(path.join(result.runDir, 'predictions/test.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.startsWith('ridge,'));
     for (const line of lines.slice(0, 4)) {
       const [, videoId, , yPred] = line.split(',');
       expect((await predictVideo(result.runDir, 'ridge', videoId!)).yPred).toBeCloseTo(Number(yPred), 10);
@@ -140,7 +155,9 @@ describe('a suite run with "text"', () => {
     fs.renameSync(modelDir, moved);
     try {
       buildTinyBert(modelDir, { seed: 1234 });
-      await expect(predictVideo(result.runDir, 'ridge', videoId!, { title: 'a cat' })).rejects.toThrow(/text model folder .*tiny-bert changed since run suite-/);
+      await expect(predictVideo(result.runDir, 'ridge', videoId!, { title: 'a cat' })).rejects.toThrow(
+        /text model folder .*tiny-bert changed since run suite-/,
+      );
     } finally {
       fs.rmSync(modelDir, { recursive: true, force: true });
       fs.renameSync(moved, modelDir);
@@ -153,8 +170,18 @@ describe('a suite run with "text"', () => {
     // Add a title column (every 4th missing) to the horizon table, which has its own text_present.
     const rnd = mulberry32(3);
     const csv = fs.readFileSync(path.join(dir, 'meta.csv'), 'utf8').trim().split('\n');
-    fs.writeFileSync(path.join(dir, 'meta.csv'), [csv[0] + ',title', ...csv.slice(1).map((l) => `${l},${Number(l.slice(4, 8)) % 4 === 0 ? '' : csvQuote(titleFor(1, rnd))}`)].join('\n') + '\n');
-    const config = textConfig(dir, { embeddings: { path: 'emb.npy', ids: 'ids.txt' }, filter: { horizon_days: 7 }, dedupe: { by: 'video_id', latest: 'captured_at' }, models: ['mean', 'ridge'] });
+    fs.writeFileSync(
+      path.join(dir, 'meta.csv'),
+      [csv[0] + ',title', ...csv.slice(1).map((l) => `${l},${Number(l.slice(4, 8)) % 4 === 0 ? '' : csvQuote(titleFor(1, rnd))}`)].join(
+        '\n',
+      ) + '\n',
+    );
+    const config = textConfig(dir, {
+      embeddings: { path: 'emb.npy', ids: 'ids.txt' },
+      filter: { horizon_days: 7 },
+      dedupe: { by: 'video_id', latest: 'captured_at' },
+      models: ['mean', 'ridge'],
+    });
     const result = await runSuite(config, path.join(dir, 'home'), quiet);
     const summary = JSON.parse(fs.readFileSync(path.join(result.runDir, 'data_summary.json'), 'utf8'));
     expect(summary.embeddings.dim).toBe(8);
@@ -165,10 +192,18 @@ describe('a suite run with "text"', () => {
   it('fails before embedding when the text column is missing or numeric', async () => {
     const dir = fs.mkdtempSync(path.join(root, 'bad-'));
     await writeTextFixture(dir, 20);
-    await expect(runSuite(textConfig(dir, { text: { column: 'titel', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/meta\.csv has no text column "titel" \(text\.column\); its columns: video_id, channel_id, duration, title/);
-    await expect(runSuite(textConfig(dir, { text: { column: 'duration', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/text\.column "duration" .* is numeric/);
-    await expect(runSuite(textConfig(dir, { text: { column: 'title', model: path.join(dir, 'no-model') } }), path.join(dir, 'home'), quiet)).rejects.toThrow(/no-model does not exist/);
-    expect(fs.existsSync(path.join(dir, 'home', 'runs', 'suite')) ? fs.readdirSync(path.join(dir, 'home', 'runs', 'suite')) : []).toEqual([]);
+    await expect(runSuite(textConfig(dir, { text: { column: 'titel', model: modelDir } }), path.join(dir, 'home'), quiet)).rejects.toThrow(
+      /meta\.csv has no text column "titel" \(text\.column\); its columns: video_id, channel_id, duration, title/,
+    );
+    await expect(
+      runSuite(textConfig(dir, { text: { column: 'duration', model: modelDir } }), path.join(dir, 'home'), quiet),
+    ).rejects.toThrow(/text\.column "duration" .* is numeric/);
+    await expect(
+      runSuite(textConfig(dir, { text: { column: 'title', model: path.join(dir, 'no-model') } }), path.join(dir, 'home'), quiet),
+    ).rejects.toThrow(/no-model does not exist/);
+    expect(fs.existsSync(path.join(dir, 'home', 'runs', 'suite')) ? fs.readdirSync(path.join(dir, 'home', 'runs', 'suite')) : []).toEqual(
+      [],
+    );
   }, 60_000);
 });
 
@@ -179,7 +214,15 @@ describe('suite.embedText', () => {
     const home = path.join(dir, 'home');
     fs.mkdirSync(path.join(dir, 'out'));
     const npz = path.join(dir, 'out', 'titles.npz');
-    const res = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, overwrite: false, batchSize: 8 });
+    const res = await runEmbedText(quiet, home, {
+      input: path.join(dir, 'meta.csv'),
+      column: 'title',
+      idColumn: 'video_id',
+      model: modelDir,
+      out: npz,
+      overwrite: false,
+      batchSize: 8,
+    });
     expect(res).toMatchObject({ out: npz, idsFile: null, rows: 40, dim: 8, present: titles.filter((t) => t.trim()).length, cached: 0 });
     const expected = await embedTexts(titles, { modelDir, homeRoot: home });
     expect(expected.stats.computed).toBe(0); // the job filled the same cache
@@ -187,39 +230,105 @@ describe('suite.embedText', () => {
     expect(back.ids).toEqual(ids);
     back.data.forEach((x, i) => expect(x).toBe(expected.vectors[i]));
     if (pythonHas('numpy')) {
-      const py = JSON.parse(runPython('import sys, json, numpy as np\nz = np.load(sys.argv[1])\nprint(json.dumps({"ids": z["ids"].tolist(), "shape": list(z["text"].shape), "dtype": str(z["text"].dtype), "present": z["text_present"].tolist(), "norms": np.linalg.norm(z["text"], axis=1).tolist()}))', [npz]));
+      const py = JSON.parse(
+        runPython(
+          'import sys, json, numpy as np\nz = np.load(sys.argv[1])\nprint(json.dumps({"ids": z["ids"].tolist(), "shape": list(z["text"].shape), "dtype": str(z["text"].dtype), "present": z["text_present"].tolist(), "norms": np.linalg.norm(z["text"], axis=1).tolist()}))',
+          [npz],
+        ),
+      );
       expect(py.ids).toEqual(ids);
       expect(py).toMatchObject({ shape: [40, 8], dtype: 'float32' });
       expect(py.present).toEqual(titles.map((t) => (t.trim() ? 1 : 0)));
       py.norms.forEach((nrm: number, i: number) => expect(nrm).toBeCloseTo(titles[i]!.trim() ? 1 : 0, 5));
     }
     const npy = path.join(dir, 'titles.npy');
-    const res2 = await runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npy, overwrite: false, batchSize: 8 });
+    const res2 = await runEmbedText(quiet, home, {
+      input: path.join(dir, 'meta.csv'),
+      column: 'title',
+      idColumn: 'video_id',
+      model: modelDir,
+      out: npy,
+      overwrite: false,
+      batchSize: 8,
+    });
     expect(res2).toMatchObject({ idsFile: path.join(dir, 'titles.ids.txt'), computed: 0 });
     expect(Array.from(readNpyWithIds(npy, res2.idsFile!).data)).toEqual(Array.from(back.data));
 
     // The same video with two different titles is refused, naming it.
     fs.appendFileSync(path.join(dir, 'meta.csv'), `v000,UC0,10,"another title",5\n`);
-    await expect(runEmbedText(quiet, home, { input: path.join(dir, 'meta.csv'), column: 'title', idColumn: 'video_id', model: modelDir, out: npz, overwrite: true, batchSize: 8 })).rejects.toThrow(/video "v000" has two different title values/);
+    await expect(
+      runEmbedText(quiet, home, {
+        input: path.join(dir, 'meta.csv'),
+        column: 'title',
+        idColumn: 'video_id',
+        model: modelDir,
+        out: npz,
+        overwrite: true,
+        batchSize: 8,
+      }),
+    ).rejects.toThrow(/video "v000" has two different title values/);
   }, 120_000);
 
   it('runs from the CLI as a job, then a suite run with "text" through the CLI reuses its cache', async () => {
     const dir = tempDir('textsuite-cli');
     await writeTextFixture(dir, 60);
     const home = tempDir();
-    const emb = await runCli(['--home', home, '--json', 'suite', 'embed-text', '--metadata', path.join(dir, 'meta.csv'), '--column', 'title', '--model', modelDir, '--out', path.join(dir, 'titles.npz')], { timeoutMs: 120_000 });
+    const emb = await runCli(
+      [
+        '--home',
+        home,
+        '--json',
+        'suite',
+        'embed-text',
+        '--metadata',
+        path.join(dir, 'meta.csv'),
+        '--column',
+        'title',
+        '--model',
+        modelDir,
+        '--out',
+        path.join(dir, 'titles.npz'),
+      ],
+      { timeoutMs: 120_000 },
+    );
     expect(emb.code, emb.stderr).toBe(0);
     const out = JSON.parse(emb.stdout);
     expect(out).toMatchObject({ rows: 60, dim: 8, cached: 0, out: path.join(dir, 'titles.npz') });
     expect(out.computed).toBeGreaterThan(0);
 
-    fs.writeFileSync(path.join(dir, 'suite.json'), JSON.stringify({ metadata: 'meta.csv', text: { column: 'title', model: modelDir }, guestColumn: 'channel_id', models: ['mean', 'ridge'], bootstrap: 20 }));
+    fs.writeFileSync(
+      path.join(dir, 'suite.json'),
+      JSON.stringify({
+        metadata: 'meta.csv',
+        text: { column: 'title', model: modelDir },
+        guestColumn: 'channel_id',
+        models: ['mean', 'ridge'],
+        bootstrap: 20,
+      }),
+    );
     const run = await runCli(['--home', home, '--json', 'suite', 'run', path.join(dir, 'suite.json')], { timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(JSON.parse(run.stdout).runDir, 'data_summary.json'), 'utf8'));
     expect(summary.text).toMatchObject({ computed: 0, cached: out.computed });
 
-    const missing = await runCli(['--home', home, '--json', 'suite', 'embed-text', '--metadata', path.join(dir, 'meta.csv'), '--column', 'title', '--model', path.join(dir, 'nowhere'), '--out', path.join(dir, 'x.npz')], { timeoutMs: 60_000 });
+    const missing = await runCli(
+      [
+        '--home',
+        home,
+        '--json',
+        'suite',
+        'embed-text',
+        '--metadata',
+        path.join(dir, 'meta.csv'),
+        '--column',
+        'title',
+        '--model',
+        path.join(dir, 'nowhere'),
+        '--out',
+        path.join(dir, 'x.npz'),
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(missing.code).not.toBe(0);
     expect(missing.stderr + missing.stdout).toMatch(/nowhere does not exist.*huggingface-cli download/);
   }, 240_000);

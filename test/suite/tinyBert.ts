@@ -22,9 +22,52 @@ export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as 
 
 /** Words and subwords: enough to exercise ##-continuations, [UNK], accents and punctuation. */
 export const WORDS = [
-  'the', 'a', 'cat', 'dog', 'sat', 'on', 'mat', 'video', 'how', 'to', 'make', 'bread', 'un', '##believ', '##able',
-  'play', '##ing', '##ed', '##s', 'fast', 'best', 'top', '10', 'cafe', 'tips', 'and', 'tricks', 'my', 'day', 'in',
-  'life', 'is', 'this', 'real', '!', ',', '.', '?', "'", 's', '#', 'shorts', 'bake', '##r', 'morning', 'routine',
+  'the',
+  'a',
+  'cat',
+  'dog',
+  'sat',
+  'on',
+  'mat',
+  'video',
+  'how',
+  'to',
+  'make',
+  'bread',
+  'un',
+  '##believ',
+  '##able',
+  'play',
+  '##ing',
+  '##ed',
+  '##s',
+  'fast',
+  'best',
+  'top',
+  '10',
+  'cafe',
+  'tips',
+  'and',
+  'tricks',
+  'my',
+  'day',
+  'in',
+  'life',
+  'is',
+  'this',
+  'real',
+  '!',
+  ',',
+  '.',
+  '?',
+  "'",
+  's',
+  '#',
+  'shorts',
+  'bake',
+  '##r',
+  'morning',
+  'routine',
 ] as const;
 
 export interface TinyBertWeights {
@@ -52,7 +95,14 @@ function seededWeights(hidden: number, vocab: string[], seed: number): TinyBertW
   const random = mulberry32(seed);
   // Round through float32 so the Python oracle and the graph hold exactly the same numbers.
   const draw = (n: number, scale: number) => Array.from({ length: n }, () => Math.fround((random() * 2 - 1) * scale));
-  return { hidden, vocab, word: draw(vocab.length * hidden, 1), type: draw(2 * hidden, 0.5), w: draw(hidden * hidden, 0.8), bias: draw(hidden, 0.2) };
+  return {
+    hidden,
+    vocab,
+    word: draw(vocab.length * hidden, 1),
+    type: draw(2 * hidden, 0.5),
+    w: draw(hidden * hidden, 0.8),
+    bias: draw(hidden, 0.2),
+  };
 }
 
 function tokenizerJson(vocab: string[]): object {
@@ -61,12 +111,24 @@ function tokenizerJson(vocab: string[]): object {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIAL_TOKENS.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -121,11 +183,40 @@ export function buildTinyBert(dir: string, options: TinyBertOptions = {}): TinyB
   fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab), null, 2));
   fs.writeFileSync(
     path.join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: maxLength, cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]', clean_up_tokenization_spaces: true }, null, 2),
+    JSON.stringify(
+      {
+        tokenizer_class: 'BertTokenizer',
+        do_lower_case: true,
+        model_max_length: maxLength,
+        cls_token: '[CLS]',
+        sep_token: '[SEP]',
+        pad_token: '[PAD]',
+        unk_token: '[UNK]',
+        mask_token: '[MASK]',
+        clean_up_tokenization_spaces: true,
+      },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(
     path.join(dir, 'config.json'),
-    JSON.stringify({ model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: hidden, vocab_size: vocab.length, max_position_embeddings: maxLength, type_vocab_size: 2, pad_token_id: 0 }, null, 2),
+    JSON.stringify(
+      {
+        model_type: 'bert',
+        architectures: ['BertModel'],
+        hidden_size: hidden,
+        num_hidden_layers: 1,
+        num_attention_heads: 1,
+        intermediate_size: hidden,
+        vocab_size: vocab.length,
+        max_position_embeddings: maxLength,
+        type_vocab_size: 2,
+        pad_token_id: 0,
+      },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), modelOnnx(weights));
   return weights;

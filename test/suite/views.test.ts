@@ -43,7 +43,12 @@ function setup() {
 }
 
 function csvRows(file: string): string[][] {
-  return fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 }
 
 describe('suite.runDetail', () => {
@@ -133,7 +138,10 @@ describe('run names and tags', () => {
     const b = await runSuite(config({ models: ['mean', 'ridge'], bootstrap: 20 }), home, quiet);
     expect(a).toMatchObject({ name: 'baseline week 7', tags: ['weekly', 'v1'] });
     const { runs } = await client.call('suite.runs', {});
-    expect(Object.fromEntries(runs.map((r) => [r.runId, [r.name, r.tags]]))).toEqual({ [a.runId]: ['baseline week 7', ['weekly', 'v1']], [b.runId]: [null, []] });
+    expect(Object.fromEntries(runs.map((r) => [r.runId, [r.name, r.tags]]))).toEqual({
+      [a.runId]: ['baseline week 7', ['weekly', 'v1']],
+      [b.runId]: [null, []],
+    });
     const cmp = await client.call('suite.compare', { runIds: [a.runId, b.runId] });
     expect(cmp.runs.map((r) => [r.name, r.tags])).toEqual([
       ['baseline week 7', ['weekly', 'v1']],
@@ -147,7 +155,17 @@ describe('run names and tags', () => {
     const { home } = setup();
     const dir = path.join(suiteRunsDir(home), 'suite-20240101T000000-old');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({ runId: 'suite-20240101T000000-old', runDir: dir, rows: { train: 1, val: 1, test: 1 }, folds: null, rankMetric: 'rmse_log', leaderboard: [] }));
+    fs.writeFileSync(
+      path.join(dir, 'result.json'),
+      JSON.stringify({
+        runId: 'suite-20240101T000000-old',
+        runDir: dir,
+        rows: { train: 1, val: 1, test: 1 },
+        folds: null,
+        rankMetric: 'rmse_log',
+        leaderboard: [],
+      }),
+    );
     fs.writeFileSync(path.join(dir, 'config_used.json'), JSON.stringify({ config: { name: 'old run', tags: ['legacy'] } }));
     expect(listRuns(home)).toMatchObject([{ runId: 'suite-20240101T000000-old', name: 'old run', tags: ['legacy'] }]);
   });
@@ -159,7 +177,10 @@ describe('gbdt curves in the run detail', () => {
     const runId = 'suite-20240101T000000-gbdt';
     const dir = path.join(suiteRunsDir(home), runId);
     fs.mkdirSync(path.join(dir, 'curves'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'result.json'), JSON.stringify({ runId, runDir: dir, rows: { train: 1, val: 1, test: 1 }, folds: null, rankMetric: 'rmse_log', leaderboard: [] }));
+    fs.writeFileSync(
+      path.join(dir, 'result.json'),
+      JSON.stringify({ runId, runDir: dir, rows: { train: 1, val: 1, test: 1 }, folds: null, rankMetric: 'rmse_log', leaderboard: [] }),
+    );
     fs.writeFileSync(path.join(dir, 'curves', 'gbdt.csv'), 'round,train_rmse,val_rmse\n1,1.5,1.6\n2,1.2,1.4\n3,1.0,1.45\n');
     fs.writeFileSync(path.join(dir, 'curves', 'concat_mlp.csv'), 'epoch,train_loss,val_rmse\n1,0.9,1.1\n');
     const detail = runDetail(home, runId);
@@ -177,7 +198,15 @@ describe('suite.dataset.preview', () => {
   it('counts the rows through filter, dedupe and join, and gives every column its role with the reason it is excluded', async () => {
     const { dir, client } = setup();
     const preview = await client.call('suite.dataset.preview', { config: { ...BASE }, configFile: path.join(dir, 'suite.json') });
-    expect(preview).toMatchObject({ rowsRead: 480, rowsAfterFilter: 320, rowsAfterDedupe: 160, rows: 160, rowsMissingTarget: 0, rowsWithoutEmbedding: 0, guests: 12 });
+    expect(preview).toMatchObject({
+      rowsRead: 480,
+      rowsAfterFilter: 320,
+      rowsAfterDedupe: 160,
+      rows: 160,
+      rowsMissingTarget: 0,
+      rowsWithoutEmbedding: 0,
+      guests: 12,
+    });
     expect(preview.embeddings).toMatchObject({ count: 160, dim: 8 });
     const role = Object.fromEntries(preview.columns.map((c) => [c.name, c]));
     expect(role.horizon_view_count!.role).toBe('target');
@@ -193,57 +222,84 @@ describe('suite.dataset.preview', () => {
     expect(role.text_present!.role).toBe('numeric');
 
     // Custom features: the others are "not selected"; a leakage column among them fails, named.
-    const custom = await client.call('suite.dataset.preview', { config: { ...BASE, features: { numeric: ['duration'], categorical: ['language'] } }, configFile: path.join(dir, 'suite.json') });
-    expect(custom.columns.filter((c) => c.role === 'numeric' || c.role === 'categorical').map((c) => c.name)).toEqual(['language', 'duration']);
+    const custom = await client.call('suite.dataset.preview', {
+      config: { ...BASE, features: { numeric: ['duration'], categorical: ['language'] } },
+      configFile: path.join(dir, 'suite.json'),
+    });
+    expect(custom.columns.filter((c) => c.role === 'numeric' || c.role === 'categorical').map((c) => c.name)).toEqual([
+      'language',
+      'duration',
+    ]);
     expect(custom.columns.find((c) => c.name === 'query')!.role).toBe('not_selected');
     await expect(
-      client.call('suite.dataset.preview', { config: { ...BASE, features: { numeric: ['duration', 'views_per_day'] } }, configFile: path.join(dir, 'suite.json') }),
+      client.call('suite.dataset.preview', {
+        config: { ...BASE, features: { numeric: ['duration', 'views_per_day'] } },
+        configFile: path.join(dir, 'suite.json'),
+      }),
     ).rejects.toThrow(/"views_per_day" is in the leakage set/);
     // An empty filter says so, naming the file.
-    await expect(client.call('suite.dataset.preview', { config: { ...BASE, filter: { horizon_days: 14 } }, configFile: path.join(dir, 'suite.json') })).rejects.toThrow(
-      /keeps no rows of .*meta\.csv/,
-    );
+    await expect(
+      client.call('suite.dataset.preview', { config: { ...BASE, filter: { horizon_days: 14 } }, configFile: path.join(dir, 'suite.json') }),
+    ).rejects.toThrow(/keeps no rows of .*meta\.csv/);
   });
 });
 
 describe('suite.liveCurves', () => {
-  it.skipIf(!addonBuilt)('grows by one point per epoch while the MLP trains, and the live file goes once the run folder is complete', async () => {
-    const { home, client, config } = setup();
-    const seen: number[] = [];
-    const reporter = {
-      jobId: 'job_live_test',
-      throwIfCancelled: () => {},
-      progress: (_f: number, stage: string) => {
-        if (/epoch \d+/.test(stage)) seen.push(liveCurves(home, 'job_live_test').curves.concat_mlp?.length ?? 0);
-      },
-    };
-    const run = await runSuite(config({ models: ['mean', 'concat_mlp'], mlp: { hidden: [16], maxEpochs: 4, patience: 10, threads: 1 }, bootstrap: 20 }), home, reporter);
-    expect(seen).toEqual([1, 2, 3, 4]);
-    expect(fs.existsSync(liveCurvesFile(suiteRunsDir(home), 'job_live_test'))).toBe(false);
-    expect(await client.call('suite.liveCurves', { jobId: 'job_live_test' })).toEqual({ jobId: 'job_live_test', runId: null, curves: {} });
-    const detail = await client.call('suite.runDetail', { runId: run.runId });
-    expect(detail.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
-    expect(detail.curves.concat_mlp!.every((p) => p.trainLoss! > 0 && p.valRmse! > 0)).toBe(true);
-  });
+  it.skipIf(!addonBuilt)(
+    'grows by one point per epoch while the MLP trains, and the live file goes once the run folder is complete',
+    async () => {
+      const { home, client, config } = setup();
+      const seen: number[] = [];
+      const reporter = {
+        jobId: 'job_live_test',
+        throwIfCancelled: () => {},
+        progress: (_f: number, stage: string) => {
+          if (/epoch \d+/.test(stage)) seen.push(liveCurves(home, 'job_live_test').curves.concat_mlp?.length ?? 0);
+        },
+      };
+      const run = await runSuite(
+        config({ models: ['mean', 'concat_mlp'], mlp: { hidden: [16], maxEpochs: 4, patience: 10, threads: 1 }, bootstrap: 20 }),
+        home,
+        reporter,
+      );
+      expect(seen).toEqual([1, 2, 3, 4]);
+      expect(fs.existsSync(liveCurvesFile(suiteRunsDir(home), 'job_live_test'))).toBe(false);
+      expect(await client.call('suite.liveCurves', { jobId: 'job_live_test' })).toEqual({
+        jobId: 'job_live_test',
+        runId: null,
+        curves: {},
+      });
+      const detail = await client.call('suite.runDetail', { runId: run.runId });
+      expect(detail.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2, 3, 4]);
+      expect(detail.curves.concat_mlp!.every((p) => p.trainLoss! > 0 && p.valRmse! > 0)).toBe(true);
+    },
+  );
 
-  it.skipIf(!addonBuilt)('a cancel during the MLP stops it after the epoch in progress; the live curve stays, no run folder is left', async () => {
-    const { home, client, config } = setup();
-    let epochs = 0;
-    const reporter = {
-      jobId: 'job_cancel_test',
-      progress: (_f: number, stage: string) => {
-        if (/epoch \d+/.test(stage)) epochs++;
-      },
-      throwIfCancelled: () => {
-        if (epochs >= 2) throw new FramelabError('CANCELLED', 'The job was cancelled.');
-      },
-    };
-    const run = runSuite(config({ models: ['mean', 'concat_mlp'], mlp: { hidden: [16], maxEpochs: 50, patience: 50, threads: 1 } }), home, reporter);
-    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(epochs).toBe(2);
-    const live = await client.call('suite.liveCurves', { jobId: 'job_cancel_test' });
-    expect(live.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2]);
-    expect(live.runId).toMatch(/^suite-/);
-    expect(fs.readdirSync(suiteRunsDir(home)).filter((d) => !d.startsWith('.live'))).toEqual([]);
-  });
+  it.skipIf(!addonBuilt)(
+    'a cancel during the MLP stops it after the epoch in progress; the live curve stays, no run folder is left',
+    async () => {
+      const { home, client, config } = setup();
+      let epochs = 0;
+      const reporter = {
+        jobId: 'job_cancel_test',
+        progress: (_f: number, stage: string) => {
+          if (/epoch \d+/.test(stage)) epochs++;
+        },
+        throwIfCancelled: () => {
+          if (epochs >= 2) throw new FramelabError('CANCELLED', 'The job was cancelled.');
+        },
+      };
+      const run = runSuite(
+        config({ models: ['mean', 'concat_mlp'], mlp: { hidden: [16], maxEpochs: 50, patience: 50, threads: 1 } }),
+        home,
+        reporter,
+      );
+      await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(epochs).toBe(2);
+      const live = await client.call('suite.liveCurves', { jobId: 'job_cancel_test' });
+      expect(live.curves.concat_mlp!.map((p) => p.epoch)).toEqual([1, 2]);
+      expect(live.runId).toMatch(/^suite-/);
+      expect(fs.readdirSync(suiteRunsDir(home)).filter((d) => !d.startsWith('.live'))).toEqual([]);
+    },
+  );
 });

@@ -48,7 +48,7 @@ async function twoCoders() {
 const generationIn = async (bucket: string) => (await server.proxy().read(bucket, 'annotations.csv'))!.generation;
 
 describe('bucket first: gold snapshot and icr from the CLI', () => {
-  it('gold snapshot syncs first, so the snapshot holds the bucket\'s codes and records the bucket as its source', async () => {
+  it("gold snapshot syncs first, so the snapshot holds the bucket's codes and records the bucket as its source", async () => {
     const { bucket, home } = await twoCoders();
     const snap = await runCli(['gold', 'snapshot', '--dimension', 'pov', '--json', '--home', home], { env: cliEnv() });
     expect(snap.stderr).not.toMatch(/warning/);
@@ -56,7 +56,11 @@ describe('bucket first: gold snapshot and icr from the CLI', () => {
     expect(JSON.parse(snap.stdout)).toMatchObject({ dimension: 'pov', frames: 3 });
     const core = openCore({ home, mode: 'cli', launcher: nodeForkLauncher() });
     try {
-      expect(listSnapshots(core.db, 'pov')[0]!.annotationsSource).toEqual({ kind: 'bucket', generation: await generationIn(bucket), syncedAt: expect.any(String) });
+      expect(listSnapshots(core.db, 'pov')[0]!.annotationsSource).toEqual({
+        kind: 'bucket',
+        generation: await generationIn(bucket),
+        syncedAt: expect.any(String),
+      });
     } finally {
       core.close();
     }
@@ -67,12 +71,20 @@ describe('bucket first: gold snapshot and icr from the CLI', () => {
     server.proxy().mode = 'offline';
     const icr = await runCli(['icr', '--dimension', 'pov', '--bootstrap', '0', '--json', '--home', home], { env: cliEnv() });
     expect(icr.code, icr.stderr).toBe(0);
-    expect(icr.stderr).toMatch(/^warning: could not sync the annotations with the bucket before the pov reliability report: Cannot reach .*It used the LOCAL copy \(never synced with the bucket\), and records that as its source\. Run `framelab sync` when online and run it again\.$/m);
-    expect(JSON.parse(icr.stdout).annotationsSource).toMatchObject({ kind: 'local', generation: null, offlineReason: expect.stringMatching(/^Cannot reach /) });
+    expect(icr.stderr).toMatch(
+      /^warning: could not sync the annotations with the bucket before the pov reliability report: Cannot reach .*It used the LOCAL copy \(never synced with the bucket\), and records that as its source\. Run `framelab sync` when online and run it again\.$/m,
+    );
+    expect(JSON.parse(icr.stdout).annotationsSource).toMatchObject({
+      kind: 'local',
+      generation: null,
+      offlineReason: expect.stringMatching(/^Cannot reach /),
+    });
     // Only coder A's codes locally: no gold frame, and the error says so (after the warning).
     const snap = await runCli(['gold', 'snapshot', '--dimension', 'pov', '--json', '--home', home], { env: cliEnv() });
     expect(snap.code).not.toBe(0);
-    expect(snap.stderr).toMatch(/The pov gold set is empty: .* Could not sync the annotations with gs:\/\/lab-[0-9a-f]+\/annotations\.csv before the pov gold snapshot: Cannot reach .*Using the LOCAL copy \(never synced with the bucket\)/);
+    expect(snap.stderr).toMatch(
+      /The pov gold set is empty: .* Could not sync the annotations with gs:\/\/lab-[0-9a-f]+\/annotations\.csv before the pov gold snapshot: Cannot reach .*Using the LOCAL copy \(never synced with the bucket\)/,
+    );
 
     // Back online: the report syncs first and is the bucket's.
     server.proxy().mode = 'ok';
@@ -99,17 +111,31 @@ describe('bucket first: jobs that read annotations', () => {
           params: { goldSnapshotId: snapshot.id, baseModel: 'pov@v7', outDir: path.join(tempDir('ft-out'), 'out') },
         });
         // The job itself fails (this home has no pov@v7); only what the owner logged before it matters here.
-        await waitUntil(() => !['queued', 'running'].includes(core.jobRepo.get(job.id).status), 'the fine-tune job to end', { timeoutMs: 20_000 });
+        await waitUntil(() => !['queued', 'running'].includes(core.jobRepo.get(job.id).status), 'the fine-tune job to end', {
+          timeoutMs: 20_000,
+        });
         return core.jobRepo.logs(job.id).filter((l) => l.level === 'warn' || l.message.startsWith('Annotations synced'));
       };
       // Nothing changed since the snapshot: one info line, no warning.
-      expect(await start()).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/^Annotations synced with the bucket \(generation \d+\); gold snapshot .* same generation\.$/) })]);
+      expect(await start()).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          message: expect.stringMatching(/^Annotations synced with the bucket \(generation \d+\); gold snapshot .* same generation\.$/),
+        }),
+      ]);
 
       // Offline: the job still starts, its log says what it could not do.
       server.proxy().mode = 'offline';
       const offline = await start();
       expect(offline).toEqual([
-        expect.objectContaining({ level: 'warn', message: expect.stringMatching(new RegExp(`^Could not sync the annotations with gs://.* before the fine-tune on gold snapshot ${snapshot.id}: Cannot reach .*Using the LOCAL copy \\(last synced`)) }),
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringMatching(
+            new RegExp(
+              `^Could not sync the annotations with gs://.* before the fine-tune on gold snapshot ${snapshot.id}: Cannot reach .*Using the LOCAL copy \\(last synced`,
+            ),
+          ),
+        }),
       ]);
 
       // Back online after someone re-coded a frame in the bucket: the snapshot is older than the bucket.
@@ -123,7 +149,11 @@ describe('bucket first: jobs that read annotations', () => {
       expect(stale).toEqual([
         expect.objectContaining({
           level: 'warn',
-          message: expect.stringMatching(new RegExp(`^Gold snapshot ${snapshot.id} \\(taken .*\\) was frozen from the bucket's annotations \\(generation \\d+\\); the bucket now holds generation \\d+\\. .*framelab gold snapshot --dimension pov`)),
+          message: expect.stringMatching(
+            new RegExp(
+              `^Gold snapshot ${snapshot.id} \\(taken .*\\) was frozen from the bucket's annotations \\(generation \\d+\\); the bucket now holds generation \\d+\\. .*framelab gold snapshot --dimension pov`,
+            ),
+          ),
         }),
       ]);
     } finally {

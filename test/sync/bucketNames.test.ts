@@ -27,7 +27,12 @@ describe('a bucket whose name contains "bucket"', () => {
     expect(await server.proxy().read('lab-bucket', 'annotations.csv')).toBeNull();
 
     const test = await a.sync.testConnection();
-    expect(test).toMatchObject({ ok: true, problem: null, object: { exists: false }, message: expect.stringContaining('does not exist yet') });
+    expect(test).toMatchObject({
+      ok: true,
+      problem: null,
+      object: { exists: false },
+      message: expect.stringContaining('does not exist yet'),
+    });
     const first = await a.sync.run('manual');
     expect(first).toMatchObject({ offline: false, uploaded: 2, downloaded: 0 });
     expect(a.sync.status()).toMatchObject({ state: 'synced', problem: null, pendingEdits: 0 });
@@ -37,7 +42,11 @@ describe('a bucket whose name contains "bucket"', () => {
   });
 
   it.each(BUCKETS)('the client reads a missing object in gs://%s as absent, and a missing bucket still as missing', async (bucket) => {
-    const client = await createBucketClient(bucket, { describe: `key file ${server.keyFile()}`, keyFilename: server.keyFile(), probe: false } as never, { timeoutMs: 10_000 });
+    const client = await createBucketClient(
+      bucket,
+      { describe: `key file ${server.keyFile()}`, keyFilename: server.keyFile(), probe: false } as never,
+      { timeoutMs: 10_000 },
+    );
     const object = 'client/annotations.csv';
     expect(await client.info(object)).toBeNull();
     expect(await client.read(object)).toBeNull();
@@ -47,24 +56,44 @@ describe('a bucket whose name contains "bucket"', () => {
     expect(await client.info('client/other.csv')).toBeNull();
 
     server.proxy().mode = 'bucket-missing';
-    for (const [what, call] of [['info', () => client.info(object)], ['read', () => client.read(object)], ['list', () => client.list('')]] as const) {
+    for (const [what, call] of [
+      ['info', () => client.info(object)],
+      ['read', () => client.read(object)],
+      ['list', () => client.list('')],
+    ] as const) {
       const failure = await call().catch((e: unknown) => e);
       expect(failure, what).toBeInstanceOf(SyncFailure);
-      expect(failure, `${what}: ${(failure as Error).message}`).toMatchObject({ problem: 'bucket-missing', message: `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).` });
+      expect(failure, `${what}: ${(failure as Error).message}`).toMatchObject({
+        problem: 'bucket-missing',
+        message: `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).`,
+      });
     }
   });
 });
 
-describe('missingThing: the reason and Cloud Storage\'s exact messages, never a word', () => {
-  const apiError = (message: string, errors: { reason: string; message?: string }[] = []) => Object.assign(new Error(message), { code: 404, errors });
+describe("missingThing: the reason and Cloud Storage's exact messages, never a word", () => {
+  const apiError = (message: string, errors: { reason: string; message?: string }[] = []) =>
+    Object.assign(new Error(message), { code: 404, errors });
   const credentials = { describe: 'key file k.json' } as never;
 
   it('tells a missing object from a missing bucket whatever the bucket is called', () => {
-    expect(missingThing(apiError('No such object: lab-bucket/annotations.csv', [{ reason: 'notFound', message: 'No such object: lab-bucket/annotations.csv' }]))).toBe('object');
+    expect(
+      missingThing(
+        apiError('No such object: lab-bucket/annotations.csv', [
+          { reason: 'notFound', message: 'No such object: lab-bucket/annotations.csv' },
+        ]),
+      ),
+    ).toBe('object');
     expect(missingThing(apiError('No such object: bucket/bucket.csv'))).toBe('object'); // a media download: text body, no reasons
     expect(missingThing(apiError('The specified bucket does not exist.', [{ reason: 'notFound' }]))).toBe('bucket');
     // A streamed download: the JSON body as the message.
-    expect(missingThing(apiError(JSON.stringify({ error: { code: 404, message: 'The specified bucket does not exist.', errors: [{ reason: 'notFound' }] } })))).toBe('bucket');
+    expect(
+      missingThing(
+        apiError(
+          JSON.stringify({ error: { code: 404, message: 'The specified bucket does not exist.', errors: [{ reason: 'notFound' }] } }),
+        ),
+      ),
+    ).toBe('bucket');
     expect(missingThing(apiError('Not Found', [{ reason: 'NoSuchKey' }]))).toBe('object'); // XML API
     expect(missingThing(apiError('Not Found', [{ reason: 'NoSuchBucket' }]))).toBe('bucket');
     // A 404 that says neither is neither (never a guess from the word "bucket").
@@ -73,14 +102,18 @@ describe('missingThing: the reason and Cloud Storage\'s exact messages, never a 
   });
 
   it('classify: only the bucket message is a missing bucket; an unexplained 404 says so and what to check', () => {
-    expect(classify(apiError('The specified bucket does not exist.'), 'lab-bucket', credentials)).toMatchObject({ problem: 'bucket-missing' });
+    expect(classify(apiError('The specified bucket does not exist.'), 'lab-bucket', credentials)).toMatchObject({
+      problem: 'bucket-missing',
+    });
     expect(classify(apiError('No such object: lab-bucket/annotations.csv'), 'lab-bucket', credentials)).toMatchObject({
       problem: 'error',
-      message: 'No such object: lab-bucket/annotations.csv: the object is not in gs://lab-bucket (it was removed or renamed); run the sync again.',
+      message:
+        'No such object: lab-bucket/annotations.csv: the object is not in gs://lab-bucket (it was removed or renamed); run the sync again.',
     });
     expect(classify(apiError('Not Found'), 'lab-bucket', credentials)).toMatchObject({
       problem: 'error',
-      message: 'Cloud Storage answered "not found" (HTTP 404) for gs://lab-bucket without saying what is missing: Not Found. Check the bucket name in Sync settings and try again.',
+      message:
+        'Cloud Storage answered "not found" (HTTP 404) for gs://lab-bucket without saying what is missing: Not Found. Check the bucket name in Sync settings and try again.',
     });
   });
 });

@@ -20,55 +20,52 @@ function save(core: Core, coderId: string, frameId: string, pov: string, distanc
 }
 
 describe('two homes, one bucket', () => {
-  it(
-    'converge after 1,000 interleaved rounds (500 per home, concurrent) with zero lost codes',
-    async () => {
-      const bucket = freshBucket();
-      const settings = { bucket, keyFile: server.keyFile() };
-      const a = openHome('sync-a', settings);
-      const b = openHome('sync-b', settings);
-      const frames = addFrames(a, 60, ['coder_a', 'coder_b']);
-      addFrames(b, 60, ['coder_a', 'coder_b']);
-      const random = mulberry32(6);
-      const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-      const expected: CodeMap = new Map();
-      const started = Date.now();
-      let offlineRounds = 0;
-      for (let i = 0; i < 500; i++) {
-        // Each coder saves (or re-codes) a frame on their own machine, then both homes sync at
-        // once: their uploads race, and the loser gets 412, downloads and merges again.
-        save(a, 'coder_a', pick(frames), pick(POV), pick(DISTANCE), expected);
-        save(b, 'coder_b', pick(frames), pick(POV), pick(DISTANCE), expected);
-        const roundA = a.sync.run('manual');
-        const roundB = b.sync.run('manual');
-        // A save while a round waits on the bucket: newer than the round's picture, never overwritten.
-        if (i % 7 === 0) save(a, 'coder_a', pick(frames), pick(POV), pick(DISTANCE), expected);
-        const results = await Promise.all([roundA, roundB]);
-        for (const r of results) {
-          if (r.offline) offlineRounds++;
-          else expect(r.conflicts).toEqual([]);
-        }
+  it('converge after 1,000 interleaved rounds (500 per home, concurrent) with zero lost codes', async () => {
+    const bucket = freshBucket();
+    const settings = { bucket, keyFile: server.keyFile() };
+    const a = openHome('sync-a', settings);
+    const b = openHome('sync-b', settings);
+    const frames = addFrames(a, 60, ['coder_a', 'coder_b']);
+    addFrames(b, 60, ['coder_a', 'coder_b']);
+    const random = mulberry32(6);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const expected: CodeMap = new Map();
+    const started = Date.now();
+    let offlineRounds = 0;
+    for (let i = 0; i < 500; i++) {
+      // Each coder saves (or re-codes) a frame on their own machine, then both homes sync at
+      // once: their uploads race, and the loser gets 412, downloads and merges again.
+      save(a, 'coder_a', pick(frames), pick(POV), pick(DISTANCE), expected);
+      save(b, 'coder_b', pick(frames), pick(POV), pick(DISTANCE), expected);
+      const roundA = a.sync.run('manual');
+      const roundB = b.sync.run('manual');
+      // A save while a round waits on the bucket: newer than the round's picture, never overwritten.
+      if (i % 7 === 0) save(a, 'coder_a', pick(frames), pick(POV), pick(DISTANCE), expected);
+      const results = await Promise.all([roundA, roundB]);
+      for (const r of results) {
+        if (r.offline) offlineRounds++;
+        else expect(r.conflicts).toEqual([]);
       }
-      const elapsed = Date.now() - started;
-      // One more round each settles what the last concurrent pair left for the other.
-      for (const core of [a, b, a]) expect((await core.sync.run('manual')).offline).toBe(false);
+    }
+    const elapsed = Date.now() - started;
+    // One more round each settles what the last concurrent pair left for the other.
+    for (const core of [a, b, a]) expect((await core.sync.run('manual')).offline).toBe(false);
 
-      const bucketText = (await server.proxy().read(bucket, 'annotations.csv'))!.text;
-      expect(offlineRounds).toBe(0);
-      expect(sorted(localCodes(a))).toEqual(sorted(expected));
-      expect(sorted(localCodes(b))).toEqual(sorted(expected));
-      expect(sorted(csvCodes(bucketText))).toEqual(sorted(expected));
-      // The race really happened, and every round is recorded.
-      expect(server.proxy().stats.preconditionFailures).toBeGreaterThan(0);
-      const rounds = (core: Core) => (core.db.prepare("SELECT count(*) AS n FROM sync_rounds WHERE outcome = 'synced'").get() as { n: number }).n;
-      expect(rounds(a) + rounds(b)).toBe(1003);
-      console.log(
-        `1,000 rounds in ${(elapsed / 1000).toFixed(1)} s (${(elapsed / 1000).toFixed(1)} ms per round), ` +
-          `${server.proxy().stats.preconditionFailures} uploads refused with 412 and merged again, ${expected.size} codes`,
-      );
-    },
-    240_000,
-  );
+    const bucketText = (await server.proxy().read(bucket, 'annotations.csv'))!.text;
+    expect(offlineRounds).toBe(0);
+    expect(sorted(localCodes(a))).toEqual(sorted(expected));
+    expect(sorted(localCodes(b))).toEqual(sorted(expected));
+    expect(sorted(csvCodes(bucketText))).toEqual(sorted(expected));
+    // The race really happened, and every round is recorded.
+    expect(server.proxy().stats.preconditionFailures).toBeGreaterThan(0);
+    const rounds = (core: Core) =>
+      (core.db.prepare("SELECT count(*) AS n FROM sync_rounds WHERE outcome = 'synced'").get() as { n: number }).n;
+    expect(rounds(a) + rounds(b)).toBe(1003);
+    console.log(
+      `1,000 rounds in ${(elapsed / 1000).toFixed(1)} s (${(elapsed / 1000).toFixed(1)} ms per round), ` +
+        `${server.proxy().stats.preconditionFailures} uploads refused with 412 and merged again, ${expected.size} codes`,
+    );
+  }, 240_000);
 
   it('a code edited on both sides since the last sync: the newer is applied, both stay in the history, the lead sees and resolves it', async () => {
     const bucket = freshBucket();

@@ -110,7 +110,9 @@ describe('a round that cannot finish changes nothing local', () => {
     const before = localState(a);
     const round = await a.sync.run('manual');
     expect(round).toMatchObject({ offline: true, problem: 'no-credentials' });
-    expect(round.offline && round.reason).toBe(`No credentials: the key file ${missing} does not exist. Choose a service-account key file, or clear it to use application default credentials.`);
+    expect(round.offline && round.reason).toBe(
+      `No credentials: the key file ${missing} does not exist. Choose a service-account key file, or clear it to use application default credentials.`,
+    );
     expect(localState(a)).toEqual(before);
     expect(server.proxy().stats.requests).toBeGreaterThanOrEqual(0);
     expect(await a.sync.testConnection()).toMatchObject({ ok: false, problem: 'no-credentials' });
@@ -119,7 +121,11 @@ describe('a round that cannot finish changes nothing local', () => {
     const notKey = path.join(tempDir('not-key'), 'key.json');
     fs.writeFileSync(notKey, '{"hello": "world"}');
     a.sync.saveSettings({ ...a.sync.settings(), keyFile: notKey });
-    expect(await a.sync.testConnection()).toMatchObject({ ok: false, problem: 'no-credentials', message: expect.stringContaining('is not a Google credentials file') });
+    expect(await a.sync.testConnection()).toMatchObject({
+      ok: false,
+      problem: 'no-credentials',
+      message: expect.stringContaining('is not a Google credentials file'),
+    });
     const saved = { ...process.env };
     try {
       delete process.env.STORAGE_EMULATOR_HOST;

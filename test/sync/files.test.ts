@@ -44,47 +44,45 @@ function labFile(frames: number, seed = 1): string {
 }
 
 describe('the bucket file', () => {
-  it(
-    'a 10,000-row file comes down whole, a local edit goes up in the same shape, and a round with nothing new uploads nothing',
-    async () => {
-      const bucket = freshBucket();
-      const text = labFile(5000);
-      await server.proxy().write(bucket, 'annotations.csv', text);
-      const a = openHome('sync-a', { bucket, keyFile: server.keyFile() });
-      let t = performance.now();
-      const first = await a.sync.run('manual');
-      const down = performance.now() - t;
-      expect(first).toMatchObject({ offline: false, downloaded: 10_000, uploaded: 0, conflicts: [] });
-      const expected = csvCodes(text);
-      expect(first.offline === false && first.merged).toBe(expected.size);
-      expect(sorted(localCodes(a))).toEqual(sorted(expected));
-      // Blank cells are missing codes: they wait in their coder's re-code queue.
-      expect((a.db.prepare('SELECT count(*) AS n FROM recode_queue WHERE resolved_at IS NULL').get() as { n: number }).n).toBe(200);
+  it('a 10,000-row file comes down whole, a local edit goes up in the same shape, and a round with nothing new uploads nothing', async () => {
+    const bucket = freshBucket();
+    const text = labFile(5000);
+    await server.proxy().write(bucket, 'annotations.csv', text);
+    const a = openHome('sync-a', { bucket, keyFile: server.keyFile() });
+    let t = performance.now();
+    const first = await a.sync.run('manual');
+    const down = performance.now() - t;
+    expect(first).toMatchObject({ offline: false, downloaded: 10_000, uploaded: 0, conflicts: [] });
+    const expected = csvCodes(text);
+    expect(first.offline === false && first.merged).toBe(expected.size);
+    expect(sorted(localCodes(a))).toEqual(sorted(expected));
+    // Blank cells are missing codes: they wait in their coder's re-code queue.
+    expect((a.db.prepare('SELECT count(*) AS n FROM recode_queue WHERE resolved_at IS NULL').get() as { n: number }).n).toBe(200);
 
-      saveFrameCodes(a.db, { coderId: 'coder_a', frameId: 'vid_0000_t001.0', codes: { pov: 'no person', distance: 'Public' } });
-      t = performance.now();
-      const second = await a.sync.run('manual');
-      const up = performance.now() - t;
-      expect(second).toMatchObject({ offline: false, downloaded: 10_000, uploaded: 10_000, merged: 0 });
-      const after = (await server.proxy().read(bucket, 'annotations.csv'))!.text;
-      const records = parseCsv(after).records;
-      expect(records[0]).toEqual(HEADER);
-      expect(records).toHaveLength(10_001);
-      expected.set('vid_0000_t001.0|coder_a|pov', 'no person');
-      expected.set('vid_0000_t001.0|coder_a|distance', 'Public');
-      expect(sorted(csvCodes(after))).toEqual(sorted(expected));
-      // Only the edited row differs from the original file.
-      const diff = parseCsv(text).records.filter((r, i) => r.join(',') !== records[i]!.join(','));
-      expect(diff.map((r) => `${r[0]} ${r[3]}`)).toEqual(['vid_0000_t001.0 coder_a']);
+    saveFrameCodes(a.db, { coderId: 'coder_a', frameId: 'vid_0000_t001.0', codes: { pov: 'no person', distance: 'Public' } });
+    t = performance.now();
+    const second = await a.sync.run('manual');
+    const up = performance.now() - t;
+    expect(second).toMatchObject({ offline: false, downloaded: 10_000, uploaded: 10_000, merged: 0 });
+    const after = (await server.proxy().read(bucket, 'annotations.csv'))!.text;
+    const records = parseCsv(after).records;
+    expect(records[0]).toEqual(HEADER);
+    expect(records).toHaveLength(10_001);
+    expected.set('vid_0000_t001.0|coder_a|pov', 'no person');
+    expected.set('vid_0000_t001.0|coder_a|distance', 'Public');
+    expect(sorted(csvCodes(after))).toEqual(sorted(expected));
+    // Only the edited row differs from the original file.
+    const diff = parseCsv(text).records.filter((r, i) => r.join(',') !== records[i]!.join(','));
+    expect(diff.map((r) => `${r[0]} ${r[3]}`)).toEqual(['vid_0000_t001.0 coder_a']);
 
-      t = performance.now();
-      const third = await a.sync.run('manual');
-      const idle = performance.now() - t;
-      expect(third).toMatchObject({ offline: false, uploaded: 0, merged: 0 });
-      console.log(`10,000 rows: first round ${down.toFixed(0)} ms (20,000 codes in), edit round ${up.toFixed(0)} ms (upload), idle round ${idle.toFixed(0)} ms`);
-    },
-    60_000,
-  );
+    t = performance.now();
+    const third = await a.sync.run('manual');
+    const idle = performance.now() - t;
+    expect(third).toMatchObject({ offline: false, uploaded: 0, merged: 0 });
+    console.log(
+      `10,000 rows: first round ${down.toFixed(0)} ms (20,000 codes in), edit round ${up.toFixed(0)} ms (upload), idle round ${idle.toFixed(0)} ms`,
+    );
+  }, 60_000);
 
   it('a file an old script rewrote (extra columns, another row order, LF, rows dropped, cells blanked, one code changed) merges without loss', async () => {
     const bucket = freshBucket();
@@ -92,7 +90,12 @@ describe('the bucket file', () => {
     const frames = addFrames(a, 20, ['coder_a', 'coder_b']);
     const random = mulberry32(3);
     for (const f of frames) {
-      for (const c of ['coder_a', 'coder_b']) saveFrameCodes(a.db, { coderId: c, frameId: f, codes: { pov: POV[Math.floor(random() * 4)]!, distance: DISTANCE[Math.floor(random() * 4)]! } });
+      for (const c of ['coder_a', 'coder_b'])
+        saveFrameCodes(a.db, {
+          coderId: c,
+          frameId: f,
+          codes: { pov: POV[Math.floor(random() * 4)]!, distance: DISTANCE[Math.floor(random() * 4)]! },
+        });
     }
     await a.sync.run('manual');
     const synced = (await server.proxy().read(bucket, 'annotations.csv'))!.text;
@@ -112,7 +115,11 @@ describe('the bucket file', () => {
         return out;
       });
     const changed = script[2]!;
-    const edited = [...header!, 'split', 'notes'].join(',') + '\n' + script.map((r) => r.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')).join('\n') + '\n';
+    const edited =
+      [...header!, 'split', 'notes'].join(',') +
+      '\n' +
+      script.map((r) => r.map((c) => (c.includes(',') ? `"${c}"` : c)).join(',')).join('\n') +
+      '\n';
     await server.proxy().write(bucket, 'annotations.csv', edited);
 
     // Meanwhile, a local edit.
@@ -130,9 +137,16 @@ describe('the bucket file', () => {
     // The script's cells stay with their rows; dropped rows come back with empty script cells.
     const byKey = new Map(records.slice(1).map((r) => [`${r[0]}|${r[3]}`, r]));
     for (const r of script) expect(byKey.get(`${r[col('frame_id')]}|${r[col('coder')]}`)!.slice(7)).toEqual(r.slice(7));
-    expect(records.slice(1).filter((r) => r[7] === '' && r[8] === '')).toHaveLength(5 + script.filter((r) => r[7] === '' && r[8] === '').length);
+    expect(records.slice(1).filter((r) => r[7] === '' && r[8] === '')).toHaveLength(
+      5 + script.filter((r) => r[7] === '' && r[8] === '').length,
+    );
     // Sorted again, CRLF again; the next round has nothing to do.
-    expect(records.slice(1).map((r) => `${r[0]} ${r[3]}`)).toEqual(records.slice(1).map((r) => `${r[0]} ${r[3]}`).sort());
+    expect(records.slice(1).map((r) => `${r[0]} ${r[3]}`)).toEqual(
+      records
+        .slice(1)
+        .map((r) => `${r[0]} ${r[3]}`)
+        .sort(),
+    );
     expect(merged.includes('\r\n')).toBe(true);
     expect(await a.sync.run('manual')).toMatchObject({ uploaded: 0, merged: 0 });
   });
@@ -141,7 +155,9 @@ describe('the bucket file', () => {
     const bucket = freshBucket();
     const a = openHome('sync-a', { bucket, keyFile: server.keyFile() });
     const frames = addFrames(a, 4, ['coder_a', 'coder_b']);
-    for (const f of frames) for (const c of ['coder_a', 'coder_b']) saveFrameCodes(a.db, { coderId: c, frameId: f, codes: { pov: '1st person', distance: 'Social' } });
+    for (const f of frames)
+      for (const c of ['coder_a', 'coder_b'])
+        saveFrameCodes(a.db, { coderId: c, frameId: f, codes: { pov: '1st person', distance: 'Social' } });
     const local = projectIcrReport(a.db, { dimension: 'pov', bootstrap: 0, seed: 1, byVideo: false });
     expect(local.annotationsSource).toEqual({ kind: 'local', generation: null, syncedAt: null });
     const round = await a.sync.run('manual');
@@ -166,7 +182,13 @@ describe('the bucket file', () => {
       saveFrameCodes(core.db, { coderId: 'coder_a', frameId: f1!, codes: { pov: '2nd person', distance: 'Personal' } });
       core.close();
     }
-    await server.proxy().write(bucket, 'lab/annotations.csv', writeCsv([HEADER, ['vid_0001_t002.0', 'vid_0001', '2.0', 'coder_b', 'no person', 'Public', '2025-02-19T22:55:20Z']]));
+    await server
+      .proxy()
+      .write(
+        bucket,
+        'lab/annotations.csv',
+        writeCsv([HEADER, ['vid_0001_t002.0', 'vid_0001', '2.0', 'coder_b', 'no person', 'Public', '2025-02-19T22:55:20Z']]),
+      );
     const ok = await runCli(['sync', '--bucket', bucket, '--object', 'lab/annotations.csv', '--json', '--home', home], { env });
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
@@ -196,7 +218,11 @@ describe('the bucket file', () => {
     expect(snapshot()).toEqual(before);
 
     const status = await runCli(['sync', 'status', '--json', '--home', home], { env });
-    expect(singleJsonLine(status.stdout)).toMatchObject({ state: 'offline', problem: 'offline', target: `gs://${bucket}/lab/annotations.csv` });
+    expect(singleJsonLine(status.stdout)).toMatchObject({
+      state: 'offline',
+      problem: 'offline',
+      target: `gs://${bucket}/lab/annotations.csv`,
+    });
   }, 60_000);
 
   it('videos and frame images from the bucket: listed, downloaded once into a cache checked by MD5, frames linked by frame_id', async () => {
@@ -205,7 +231,10 @@ describe('the bucket file', () => {
     const [f1] = addFrames(a, 2, ['coder_a']);
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7), Buffer.from([0xff, 0xd9])]);
     const upload = (name: string, bytes: Buffer) =>
-      fetch(`${server.emulator().url}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, { method: 'POST', body: new Uint8Array(bytes) });
+      fetch(`${server.emulator().url}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        body: new Uint8Array(bytes),
+      });
     await upload(`frames/${f1}.jpg`, jpeg);
     await upload('frames/unknown_t009.0.png', jpeg);
     await upload('frames/readme.txt', Buffer.from('not a frame'));
@@ -219,7 +248,14 @@ describe('the bucket file', () => {
       [`frames/${f1}.jpg`, f1, true, false],
     ]);
     expect(listed.every((e) => e.md5 !== null && e.crc32c !== null)).toBe(true);
-    const fetched = await fetchBucketObjects(a.db, a.home, client, 'frames', 'frames/', listed.map((e) => e.name));
+    const fetched = await fetchBucketObjects(
+      a.db,
+      a.home,
+      client,
+      'frames',
+      'frames/',
+      listed.map((e) => e.name),
+    );
     expect(fetched.linked).toBe(1);
     expect(fetched.files.map((f) => f.downloaded)).toEqual([true, true]);
     expect(fs.readFileSync(fetched.files[1]!.path)).toEqual(jpeg);

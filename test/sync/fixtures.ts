@@ -50,7 +50,12 @@ export const freshBucket = () => `lab-${crypto.randomBytes(4).toString('hex')}`;
 
 /** A home whose core runs in this process (fast: 1,000 rounds need no process per round). */
 export function openHome(label: string, settings: SyncSettingsChange, options: { mode?: AppMode; sync?: SyncServiceOptions } = {}): Core {
-  const core = openCore({ home: tempDir(label), mode: options.mode ?? 'cli', launcher: nodeForkLauncher(), sync: { timeoutMs: 10_000, ...options.sync } });
+  const core = openCore({
+    home: tempDir(label),
+    mode: options.mode ?? 'cli',
+    launcher: nodeForkLauncher(),
+    sync: { timeoutMs: 10_000, ...options.sync },
+  });
   onCleanup(() => core.close());
   core.sync.saveSettings({ ...core.sync.settings(), ...settings });
   return core;
@@ -64,7 +69,9 @@ export function addFrames(core: Core, count: number, coders: string[], videoId =
     core.db.prepare('INSERT OR IGNORE INTO videos (video_id, imported_at) VALUES (?, ?)').run(videoId, at);
     for (let i = 1; i <= count; i++) {
       const frameId = `${videoId}_t${i.toFixed(1).padStart(5, '0')}`;
-      core.db.prepare('INSERT OR IGNORE INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?)').run(frameId, videoId, i, at);
+      core.db
+        .prepare('INSERT OR IGNORE INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?)')
+        .run(frameId, videoId, i, at);
       ids.push(frameId);
     }
   })();

@@ -19,7 +19,15 @@ function local(rows: [frame: string, coder: string, codes: Record<string, [strin
 }
 
 function merge(input: Partial<MergeInput>) {
-  return mergeAnnotations({ dimensions: DIMS, remoteText: null, remoteUpdated: null, baseText: null, local: new Map(), edited: new Set(), ...input });
+  return mergeAnnotations({
+    dimensions: DIMS,
+    remoteText: null,
+    remoteUpdated: null,
+    baseText: null,
+    local: new Map(),
+    edited: new Set(),
+    ...input,
+  });
 }
 
 const T1 = '2025-01-01T10:00:00.000Z';
@@ -33,7 +41,9 @@ describe('mergeAnnotations (pure)', () => {
     ]);
     const first = merge({ local: codes, edited: new Set([codeKey('v_t002.0', 'coder_b', 'pov')]) });
     expect(first.text).toBe(
-      HEADER + 'v_t001.0,v,1.0,coder_a,3rd person,,2025-01-01T10:00:00Z\r\n' + 'v_t002.0,v,2.0,coder_b,1st person,Social,2025-01-01T11:00:00Z\r\n',
+      HEADER +
+        'v_t001.0,v,1.0,coder_a,3rd person,,2025-01-01T10:00:00Z\r\n' +
+        'v_t002.0,v,2.0,coder_b,1st person,Social,2025-01-01T11:00:00Z\r\n',
     );
     expect(first.changed).toBe(true);
     const again = merge({ local: codes, remoteText: first.text, baseText: first.text });
@@ -42,7 +52,9 @@ describe('mergeAnnotations (pure)', () => {
   });
 
   it('a blank cell or a missing row never deletes a local code: the union is written back', () => {
-    const base = HEADER + 'v_t001.0,v,1.0,coder_a,1st person,Social,2025-01-01T10:00:00Z\r\nv_t002.0,v,2.0,coder_a,2nd person,Public,2025-01-01T10:00:00Z\r\n';
+    const base =
+      HEADER +
+      'v_t001.0,v,1.0,coder_a,1st person,Social,2025-01-01T10:00:00Z\r\nv_t002.0,v,2.0,coder_a,2nd person,Public,2025-01-01T10:00:00Z\r\n';
     const remote = HEADER + 'v_t001.0,v,1.0,coder_a,1st person,,2025-01-01T10:00:00Z\r\n';
     const codes = local([
       ['v_t001.0', 'coder_a', { pov: ['1st person', T1], distance: ['Social', T1] }],
@@ -57,12 +69,24 @@ describe('mergeAnnotations (pure)', () => {
     const base = HEADER + 'v_t001.0,v,1.0,coder_a,1st person,Social,2025-01-01T09:00:00Z\r\n';
     const remote = HEADER + 'v_t001.0,v,1.0,coder_a,2nd person,Social,2025-01-01T10:00:00Z\r\n';
     const edited = new Set([codeKey('v_t001.0', 'coder_a', 'pov')]);
-    const newer = merge({ remoteText: remote, baseText: base, edited, local: local([['v_t001.0', 'coder_a', { pov: ['3rd person', T2], distance: ['Social', T1] }]]) });
+    const newer = merge({
+      remoteText: remote,
+      baseText: base,
+      edited,
+      local: local([['v_t001.0', 'coder_a', { pov: ['3rd person', T2], distance: ['Social', T1] }]]),
+    });
     expect(newer.conflicts).toMatchObject([{ local: '3rd person', remote: '2nd person', applied: '3rd person', keptLocal: true }]);
     expect(newer.apply).toEqual([]);
-    const tie = merge({ remoteText: remote, baseText: base, edited, local: local([['v_t001.0', 'coder_a', { pov: ['3rd person', T1], distance: ['Social', T1] }]]) });
+    const tie = merge({
+      remoteText: remote,
+      baseText: base,
+      edited,
+      local: local([['v_t001.0', 'coder_a', { pov: ['3rd person', T1], distance: ['Social', T1] }]]),
+    });
     expect(tie.conflicts).toMatchObject([{ applied: '2nd person', keptLocal: false }]);
-    expect(tie.apply).toMatchObject([{ frameId: 'v_t001.0', coderId: 'coder_a', dimension: 'pov', value: '2nd person', before: '3rd person' }]);
+    expect(tie.apply).toMatchObject([
+      { frameId: 'v_t001.0', coderId: 'coder_a', dimension: 'pov', value: '2nd person', before: '3rd person' },
+    ]);
   });
 
   it('the same edit on both sides is no conflict; an undo that removed a code locally stays local', () => {

@@ -33,11 +33,17 @@ describe.skipIf(!haveTorchvision)('frozen-feature cache (needs /usr/bin/python3 
     writeSeededResNet50(path.join(dir, 'w.pth'), 3, 11);
     dict = readPth(path.join(dir, 'w.pth'));
     images = [];
-    for (const [i, [w, h]] of [[96, 64], [50, 90], [128, 128]].entries()) {
+    for (const [i, [w, h]] of [
+      [96, 64],
+      [50, 90],
+      [128, 128],
+    ].entries()) {
       const raw = Buffer.alloc(w! * h! * 3);
       for (let k = 0; k < raw.length; k++) raw[k] = (k * (i + 7) + ((k / 3) | 0) * 13) % 256;
       const file = path.join(dir, `f${i}.png`);
-      await sharp(raw, { raw: { width: w!, height: h!, channels: 3 } }).png().toFile(file);
+      await sharp(raw, { raw: { width: w!, height: h!, channels: 3 } })
+        .png()
+        .toFile(file);
       images.push({ id: `frame_${i}`, file });
     }
     extractor = await OrtFeatureExtractor.open(dir, 'a'.repeat(64), dict, IMAGENET_PREPROCESSING, { threads: 2 });
@@ -73,7 +79,13 @@ describe.skipIf(!haveTorchvision)('frozen-feature cache (needs /usr/bin/python3 
       const stacked = new Float32Array(features.length * features[0]!.data.length);
       features.forEach((f, i) => stacked.set(f.data, i * f.data.length));
       const fromCache = await head.run(stacked, features.length, [1024, 14, 14]);
-      const direct = await full.run(await preprocessBatch(images.map((i) => i.file), IMAGENET_PREPROCESSING), images.length);
+      const direct = await full.run(
+        await preprocessBatch(
+          images.map((i) => i.file),
+          IMAGENET_PREPROCESSING,
+        ),
+        images.length,
+      );
       const scale = Math.max(...direct.data.map(Math.abs));
       direct.data.forEach((v, i) => expect(Math.abs(fromCache.data[i]! - v) / scale).toBeLessThan(1e-5));
     } finally {

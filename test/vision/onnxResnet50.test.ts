@@ -153,7 +153,10 @@ describe('ResNet-50 ONNX export', () => {
   });
 
   it('names a missing key, a misshapen key, a foreign key and a non-float weight', () => {
-    const missing = expectFramelabError(() => exportResNet50Onnx(without(dict, 'layer2.1.bn2.running_var'), { source: 'v7.pth' }), 'INVALID_INPUT');
+    const missing = expectFramelabError(
+      () => exportResNet50Onnx(without(dict, 'layer2.1.bn2.running_var'), { source: 'v7.pth' }),
+      'INVALID_INPUT',
+    );
     expect(missing.message).toContain('v7.pth');
     expect(missing.message).toContain('missing keys: "layer2.1.bn2.running_var"');
 
@@ -167,7 +170,9 @@ describe('ResNet-50 ONNX export', () => {
 
     const foreign = new Map(dict);
     foreign.set('layer5.0.conv1.weight', { dtype: 'float32', shape: [1], data: new Float32Array(1) });
-    expect(expectFramelabError(() => exportResNet50Onnx(foreign, { part: 'head' }), 'INVALID_INPUT').message).toContain('unexpected keys: "layer5.0.conv1.weight"');
+    expect(expectFramelabError(() => exportResNet50Onnx(foreign, { part: 'head' }), 'INVALID_INPUT').message).toContain(
+      'unexpected keys: "layer5.0.conv1.weight"',
+    );
 
     const ints = new Map(dict);
     ints.set('fc.bias', { dtype: 'int64', shape: [CLASSES], data: new BigInt64Array(CLASSES) });

@@ -36,7 +36,14 @@ interface TestImage {
 }
 
 /** Noise over sine waves, different per channel: every resampling tap matters. */
-async function writeImage(dir: string, name: string, width: number, height: number, options: { alpha?: boolean; grey?: boolean; jpeg?: boolean }, seed: number): Promise<TestImage> {
+async function writeImage(
+  dir: string,
+  name: string,
+  width: number,
+  height: number,
+  options: { alpha?: boolean; grey?: boolean; jpeg?: boolean },
+  seed: number,
+): Promise<TestImage> {
   const channels = options.alpha ? 4 : 3;
   const random = mulberry32(seed);
   const data = Buffer.alloc(width * height * channels);
@@ -124,7 +131,10 @@ describe('preprocessing equals torchvision on PIL images', () => {
         const size = shorterSideSize(rgb.width, rgb.height, config.resize);
         const label = `${image.name} with ${JSON.stringify(config)}`;
         expect([size.width, size.height], label).toEqual(oracleSizes[r]![i]);
-        const ours = size.width === rgb.width && size.height === rgb.height ? rgb : resizeRgb(rgb, size.width, size.height, (config.interpolation ?? 'bilinear') as ResampleFilter);
+        const ours =
+          size.width === rgb.width && size.height === rgb.height
+            ? rgb
+            : resizeRgb(rgb, size.width, size.height, (config.interpolation ?? 'bilinear') as ResampleFilter);
         const d = diffStats(ours.data, readU8(path.join(dir, `${r}.${i}.resized.u8`)));
         if (image.jpeg) expect(d.mean, label).toBeLessThan(1);
         else if (exact) expect(d, label).toEqual({ max: 0, mean: 0, count: 0 });
@@ -197,7 +207,10 @@ describe('preprocessing details', () => {
     const garbage = path.join(scratch, 'garbage.png');
     fs.writeFileSync(garbage, 'this is not a PNG');
     const fails = async (p: Promise<unknown>) => {
-      const err = await p.then(() => null, (e: unknown) => e);
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(FramelabError);
       return err as FramelabError;
     };

@@ -51,15 +51,7 @@ const LARGE: [number, number][] = [
   [1920, 1080],
   [1081, 1923],
 ];
-const SIZES: [number, number][] = [
-  ...LARGE,
-  [333, 517],
-  [257, 389],
-  [223, 97],
-  [151, 211],
-  [1, 300],
-  [5, 7],
-];
+const SIZES: [number, number][] = [...LARGE, [333, 517], [257, 389], [223, 97], [151, 211], [1, 300], [5, 7]];
 
 function withBackend<T>(js: boolean, fn: () => T): T {
   useJsPreprocess(js);
@@ -102,7 +94,10 @@ describe.skipIf(!BUILT)('the image addon', () => {
     process.env.FRAMELAB_IMAGE_ADDON = path.join(tempDir('no-addon'), 'framelab_image.node');
     try {
       useJsPreprocess(false);
-      expect(preprocessBackend()).toEqual({ kind: 'js', detail: expect.stringMatching(/framelab_image\.node is missing.*npm run build:native/) });
+      expect(preprocessBackend()).toEqual({
+        kind: 'js',
+        detail: expect.stringMatching(/framelab_image\.node is missing.*npm run build:native/),
+      });
       const img = frameOf([333, 517]);
       const js = resizeAndCrop(img, DEFAULT_PREPROCESSING);
       useJsPreprocess(true);
@@ -139,7 +134,12 @@ describe.skipIf(!BUILT)('the image addon', () => {
   it('resizes whole images like the TypeScript path, including one-axis resizes (that pass skipped)', () => {
     for (const [w, h] of SIZES.slice(LARGE.length - 1)) {
       const img = frameOf([w, h]);
-      const targets: [number, number][] = [[Math.max(1, w >> 1), h], [w, h + 3], [301, 17], [w, h]];
+      const targets: [number, number][] = [
+        [Math.max(1, w >> 1), h],
+        [w, h + 3],
+        [301, 17],
+        [w, h],
+      ];
       for (const [ow, oh] of targets) {
         for (const filter of ['bilinear', 'lanczos'] as ResampleFilter[]) {
           const js = resizeRgb(img, ow, oh, filter);
@@ -152,7 +152,10 @@ describe.skipIf(!BUILT)('the image addon', () => {
 
   it('normalises to the TypeScript path’s float32 tensor bit for bit, in batches', () => {
     const images = SIZES.slice(0, 6).map(frameOf);
-    for (const config of [DEFAULT_PREPROCESSING, { resize: 160, crop: 128, mean: [0.5, 0.4, 0.3], std: [0.2, 0.3, 0.25], interpolation: 'lanczos' }]) {
+    for (const config of [
+      DEFAULT_PREPROCESSING,
+      { resize: 160, crop: 128, mean: [0.5, 0.4, 0.3], std: [0.2, 0.3, 0.25], interpolation: 'lanczos' },
+    ]) {
       const js = withBackend(true, () => preprocessRgbBatch(images, config));
       const native = preprocessRgbBatch(images, config);
       expect(native.length).toBe(images.length * 3 * config.crop * config.crop);
@@ -176,14 +179,32 @@ describe.skipIf(!BUILT || !pythonHas('PIL'))('the image addon against Pillow', (
   it('gives Pillow’s resized bytes (exact for bilinear, bicubic, box; within one level for hamming and lanczos) and their centre crop', () => {
     const dir = tempDir('pillow-resize');
     const { addon } = loadImageAddon(REPO_ROOT);
-    const cases: { src: string; width: number; height: number; outWidth: number; outHeight: number; filter: ResampleFilter; out: string; img: RgbImage }[] = [];
+    const cases: {
+      src: string;
+      width: number;
+      height: number;
+      outWidth: number;
+      outHeight: number;
+      filter: ResampleFilter;
+      out: string;
+      img: RgbImage;
+    }[] = [];
     for (const [k, [w, h]] of SIZES.entries()) {
       const img = frameOf([w, h]);
       const src = path.join(dir, `${k}.rgb`);
       fs.writeFileSync(src, img.data);
       const size = shorterSideSize(w, h, 256);
       for (const filter of RESAMPLE_FILTERS) {
-        cases.push({ src, width: w, height: h, outWidth: size.width, outHeight: size.height, filter, out: path.join(dir, `${k}.${filter}.out`), img });
+        cases.push({
+          src,
+          width: w,
+          height: h,
+          outWidth: size.width,
+          outHeight: size.height,
+          filter,
+          out: path.join(dir, `${k}.${filter}.out`),
+          img,
+        });
       }
       // An arbitrary target (both sides shrunk or stretched independently).
       cases.push({ src, width: w, height: h, outWidth: 97, outHeight: 131, filter: 'bilinear', out: path.join(dir, `${k}.odd.out`), img });

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PickleWriter } from '../../src/main/core/vision/weights/pickle';
 import { encodePth, readPth, writePth } from '../../src/main/core/vision/weights/pth';
-import { readModel, readSafetensors, writeModel, writeSafetensors, type SidecarInput } from '../../src/main/core/vision/weights/safetensors';
+import {
+  readModel,
+  readSafetensors,
+  writeModel,
+  writeSafetensors,
+  type SidecarInput,
+} from '../../src/main/core/vision/weights/safetensors';
 import { toLittleEndian, type StateDict, type Tensor } from '../../src/main/core/vision/weights/tensor';
 import { checkStateDict, compareStateDict } from '../../src/main/core/vision/weights/validate';
 import { writeZip, ZipReader } from '../../src/main/core/vision/weights/zip';
@@ -13,7 +19,6 @@ import { expectFramelabError, runCleanup, tempDir } from '../helpers';
 import { PYTHON } from '../helpers/python';
 
 afterEach(runCleanup);
-
 
 function f32(shape: number[], seed: number): Tensor {
   const r = mulberry32(seed);
@@ -57,7 +62,13 @@ const SIDECAR: SidecarInput = {
 /** A torch.save-like archive whose data.pkl is `pickle`. */
 function pthWithPickle(dir: string, pickle: Buffer): string {
   const file = path.join(dir, 'crafted.pth');
-  fs.writeFileSync(file, writeZip([{ name: 'archive/data.pkl', data: pickle }, { name: 'archive/version', data: Buffer.from('3\n') }]));
+  fs.writeFileSync(
+    file,
+    writeZip([
+      { name: 'archive/data.pkl', data: pickle },
+      { name: 'archive/version', data: Buffer.from('3\n') },
+    ]),
+  );
   return file;
 }
 

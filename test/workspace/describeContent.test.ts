@@ -38,7 +38,8 @@ describe('describeContent: what a file holds, in words, never quoted', () => {
   });
 
   it("keeps DuckDB's kind of problem and line, drops what it quotes", () => {
-    const message = "Conversion Error: Could not convert string 'hunter2' to INT32 at line 3\nOriginal Line: 3,hunter2,\"x\"\nPossible fixes: ...";
+    const message =
+      'Conversion Error: Could not convert string \'hunter2\' to INT32 at line 3\nOriginal Line: 3,hunter2,"x"\nPossible fixes: ...';
     expect(duckDbProblem(message)).toBe('Conversion Error: Could not convert string … to INT32 at line 3');
   });
 });

@@ -31,7 +31,9 @@ describe('fileOutput: where a caller-chosen file may be written', () => {
   it('refuses a relative path, an empty one and one with a control character', () => {
     expect(expectFramelabError(() => fileOutput('codes.csv', CSV), 'INVALID_INPUT').message).toMatch(/absolute path, not "codes\.csv"/);
     expectFramelabError(() => fileOutput('  ', CSV), 'INVALID_INPUT');
-    expect(expectFramelabError(() => fileOutput(`${tempDir('out')}/a\u0000.csv`, CSV), 'INVALID_INPUT').message).toMatch(/control character/);
+    expect(expectFramelabError(() => fileOutput(`${tempDir('out')}/a\u0000.csv`, CSV), 'INVALID_INPUT').message).toMatch(
+      /control character/,
+    );
   });
 
   it('refuses a dotfile, even with overwrite, and leaves it byte-identical', () => {
@@ -50,13 +52,18 @@ describe('fileOutput: where a caller-chosen file may be written', () => {
     fs.mkdirSync(path.join(dir, '.ssh'));
     expect(expectFramelabError(() => fileOutput(path.join(dir, '.ssh', 'x.csv'), CSV), 'INVALID_INPUT').message).toMatch(/"\.ssh"/);
     fs.symlinkSync(path.join(dir, '.ssh'), path.join(dir, 'notes'));
-    expect(expectFramelabError(() => writeOutputFile(path.join(dir, 'notes', 'x.csv'), 'a,b\n', CSV), 'INVALID_INPUT').message).toMatch(/leads to .*\.ssh/);
+    expect(expectFramelabError(() => writeOutputFile(path.join(dir, 'notes', 'x.csv'), 'a,b\n', CSV), 'INVALID_INPUT').message).toMatch(
+      /leads to .*\.ssh/,
+    );
     expect(fs.readdirSync(path.join(dir, '.ssh'))).toEqual([]);
   });
 
-  it("refuses an extension the method does not write, naming the ones it does", () => {
+  it('refuses an extension the method does not write, naming the ones it does', () => {
     const dir = tempDir('out');
-    const err = expectFramelabError(() => fileOutput(path.join(dir, 'authorized_keys'), { extensions: ['csv', 'json'], overwrite: true }), 'INVALID_INPUT');
+    const err = expectFramelabError(
+      () => fileOutput(path.join(dir, 'authorized_keys'), { extensions: ['csv', 'json'], overwrite: true }),
+      'INVALID_INPUT',
+    );
     expect(err.message).toMatch(/must end in \.csv, \.json/);
     expectFramelabError(() => fileOutput(path.join(dir, 'report.csv.sh'), CSV), 'INVALID_INPUT');
   });
@@ -85,7 +92,9 @@ describe('fileOutput: where a caller-chosen file may be written', () => {
     expect(fs.existsSync(path.join(dir, '.ssh'))).toBe(false);
     expectFramelabError(() => createOutputFolder('relative/folder'), 'INVALID_INPUT');
     fs.writeFileSync(path.join(dir, 'file'), 'x');
-    expect(expectFramelabError(() => createOutputFolder(path.join(dir, 'file', 'sub')), 'INVALID_INPUT').message).toMatch(/cannot be created/);
+    expect(expectFramelabError(() => createOutputFolder(path.join(dir, 'file', 'sub')), 'INVALID_INPUT').message).toMatch(
+      /cannot be created/,
+    );
   });
 
   it('refuses an existing file with CONFLICT unless overwrite, then replaces it whole', () => {
@@ -120,7 +129,9 @@ describe('fileOutput: where a caller-chosen file may be written', () => {
     expect(expectFramelabError(() => fileOutput(path.join(dir, 'folder.csv'), REPLACE), 'INVALID_INPUT').message).toMatch(/is a folder/);
     if (process.platform !== 'win32') {
       execFileSync('mkfifo', [path.join(dir, 'pipe.csv')]);
-      expect(expectFramelabError(() => fileOutput(path.join(dir, 'pipe.csv'), REPLACE), 'INVALID_INPUT').message).toMatch(/not a regular file/);
+      expect(expectFramelabError(() => fileOutput(path.join(dir, 'pipe.csv'), REPLACE), 'INVALID_INPUT').message).toMatch(
+        /not a regular file/,
+      );
     }
   });
 

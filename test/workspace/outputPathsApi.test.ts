@@ -89,7 +89,10 @@ describe('icr.export', () => {
     expect(await value(core, 'icr.export', { ...report, format: 'json', out: json })).toEqual({ file: json, format: 'json' });
     const first = fs.readFileSync(json, 'utf8');
     fs.writeFileSync(json, '{"mine": true}\n');
-    expect((await refused(core, 'icr.export', { ...report, format: 'json', out: json }, 'CONFLICT')).details).toEqual({ path: json, exists: true });
+    expect((await refused(core, 'icr.export', { ...report, format: 'json', out: json }, 'CONFLICT')).details).toEqual({
+      path: json,
+      exists: true,
+    });
     expect(fs.readFileSync(json, 'utf8')).toBe('{"mine": true}\n');
     await value(core, 'icr.export', { ...report, format: 'json', out: json, overwrite: true });
     expect(JSON.parse(fs.readFileSync(json, 'utf8')).units).toBe(JSON.parse(first).units);
@@ -118,7 +121,10 @@ describe('gold.export', () => {
     const victim = path.join(dir, 'victim.txt');
     const unchanged = precious(victim);
     fs.symlinkSync(victim, path.join(dir, 'link.csv'));
-    expect((await refused(core, 'gold.export', { snapshotId: snapshot.id, out: path.join(dir, 'link.csv'), overwrite: true }, 'INVALID_INPUT')).message).toMatch(/symbolic link/);
+    expect(
+      (await refused(core, 'gold.export', { snapshotId: snapshot.id, out: path.join(dir, 'link.csv'), overwrite: true }, 'INVALID_INPUT'))
+        .message,
+    ).toMatch(/symbolic link/);
     unchanged();
   });
 });
@@ -130,15 +136,39 @@ describe('jobs that write where the caller chose: refused when started, before a
     const { dir, core } = setup();
     const pth = path.join(dir, 'pov.pth');
     const unchanged = precious(pth, 'weights I keep');
-    const error = await refused(core, 'jobs.start', { kind: 'models.export', params: { model: 'pov@v7', format: 'pth', out: pth } }, 'CONFLICT');
+    const error = await refused(
+      core,
+      'jobs.start',
+      { kind: 'models.export', params: { model: 'pov@v7', format: 'pth', out: pth } },
+      'CONFLICT',
+    );
     expect(error.message).toContain('pass overwrite (CLI: --overwrite)');
     unchanged();
     const sidecar = path.join(dir, 'pov.safetensors.json');
     precious(sidecar, '{}');
-    expect((await refused(core, 'jobs.start', { kind: 'models.export', params: { model: 'pov@v7', format: 'safetensors', out: path.join(dir, 'pov.safetensors') } }, 'CONFLICT')).message).toContain(sidecar);
+    expect(
+      (
+        await refused(
+          core,
+          'jobs.start',
+          { kind: 'models.export', params: { model: 'pov@v7', format: 'safetensors', out: path.join(dir, 'pov.safetensors') } },
+          'CONFLICT',
+        )
+      ).message,
+    ).toContain(sidecar);
     fs.mkdirSync(path.join(dir, '.local'));
-    await refused(core, 'jobs.start', { kind: 'models.export', params: { model: 'pov@v7', format: 'onnx', out: path.join(dir, '.local', 'm.onnx') } }, 'INVALID_INPUT');
-    await refused(core, 'jobs.start', { kind: 'models.export', params: { model: 'pov@v7', format: 'onnx', out: path.join(dir, 'm.pth') } }, 'INVALID_INPUT');
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'models.export', params: { model: 'pov@v7', format: 'onnx', out: path.join(dir, '.local', 'm.onnx') } },
+      'INVALID_INPUT',
+    );
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'models.export', params: { model: 'pov@v7', format: 'onnx', out: path.join(dir, 'm.pth') } },
+      'INVALID_INPUT',
+    );
     expect(jobsOf(core)).toEqual([]);
   });
 
@@ -152,18 +182,38 @@ describe('jobs that write where the caller chose: refused when started, before a
     precious(path.join(dir, 'titles.ids.txt'), 'v1\n');
     const embed = { input: path.join(dir, 'meta.csv'), column: 'title', model: path.join(dir, 'model'), out: path.join(dir, 'titles.npy') };
     expect((await refused(core, 'jobs.start', { kind: 'suite.embedText', params: embed }, 'CONFLICT')).message).toContain('titles.ids.txt');
-    await refused(core, 'jobs.start', { kind: 'suite.embedText', params: { ...embed, out: path.join(dir, '.cache.npz') } }, 'INVALID_INPUT');
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'suite.embedText', params: { ...embed, out: path.join(dir, '.cache.npz') } },
+      'INVALID_INPUT',
+    );
     expect(jobsOf(core)).toEqual([]);
   });
 
   it('infer.run and finetune.run: an output folder needs its parent and no hidden segment; an existing one is accepted (a resume)', async () => {
     const { dir, core } = setup();
     const infer = { videos: path.join(dir, 'videos'), models: ['pov@v7'] };
-    await refused(core, 'jobs.start', { kind: 'infer.run', params: { ...infer, outDir: path.join(dir, 'no', 'such', 'out') } }, 'INVALID_INPUT');
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'infer.run', params: { ...infer, outDir: path.join(dir, 'no', 'such', 'out') } },
+      'INVALID_INPUT',
+    );
     await refused(core, 'jobs.start', { kind: 'infer.run', params: { ...infer, outDir: path.join(dir, '.hidden') } }, 'INVALID_INPUT');
-    await refused(core, 'jobs.start', { kind: 'finetune.run', params: { goldSnapshotId: 's', baseModel: 'pov@v7', outDir: path.join(dir, '.ssh') } }, 'INVALID_INPUT');
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'finetune.run', params: { goldSnapshotId: 's', baseModel: 'pov@v7', outDir: path.join(dir, '.ssh') } },
+      'INVALID_INPUT',
+    );
     fs.writeFileSync(path.join(dir, 'a-file'), 'x');
-    await refused(core, 'jobs.start', { kind: 'finetune.run', params: { goldSnapshotId: 's', baseModel: 'pov@v7', outDir: path.join(dir, 'a-file') } }, 'INVALID_INPUT');
+    await refused(
+      core,
+      'jobs.start',
+      { kind: 'finetune.run', params: { goldSnapshotId: 's', baseModel: 'pov@v7', outDir: path.join(dir, 'a-file') } },
+      'INVALID_INPUT',
+    );
     expect(jobsOf(core)).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'no'))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.hidden'))).toBe(false);

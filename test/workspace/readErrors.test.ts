@@ -87,7 +87,15 @@ describe('icr --input of a file that is not a CSV of codes', () => {
     const dir = tempDir('read-errors');
     for (const file of secretFiles(dir, 'csv')) {
       const message = await messageOf(() =>
-        csvIcrReport({ file, dimension: 'pov', unitCol: 'frame_id', coderCol: 'coder', bootstrap: 0, seed: 1, home: path.join(dir, 'no-home') }),
+        csvIcrReport({
+          file,
+          dimension: 'pov',
+          unitCol: 'frame_id',
+          coderCol: 'coder',
+          bootstrap: 0,
+          seed: 1,
+          home: path.join(dir, 'no-home'),
+        }),
       );
       expectNoContent(message);
       expect(message).toMatch(/is not a CSV of codes: it has no "frame_id" or "coder" or "pov" column/);
@@ -106,7 +114,7 @@ describe('suite metadata that is not a table', () => {
 });
 
 describe('JSON files in a folder the caller chose', () => {
-  it("v8_comparison.json: invalid JSON is described; a link is refused, not read", async () => {
+  it('v8_comparison.json: invalid JSON is described; a link is refused, not read', async () => {
     const dir = tempDir('read-errors');
     const file = path.join(dir, 'v8_comparison.json');
     fs.writeFileSync(file, SECRETS.passwd!);

@@ -2,11 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FramelabError } from '../../shared/errors';
 
 /** node:util parseArgs with usage errors turned into INVALID_INPUT envelopes. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[],
-  options: T,
-  usage: string,
-) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {

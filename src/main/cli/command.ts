@@ -20,4 +20,3 @@ export interface Command {
   summary: string;
   run(args: string[], globals: GlobalOptions): Promise<CommandResult>;
 }
-

@@ -25,7 +25,27 @@ import { videosCommand } from './commands/videos';
  * object on stdout and a failure prints the error envelope on stderr; exit code non-zero on
  * failure. Without --json, the same in plain words.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, doctorCommand, checkCommand, demoCommand, jobsCommand, videosCommand, framesCommand, annotationsCommand, recodeCommand, icrCommand, adjudicateCommand, goldCommand, syncCommand, modelsCommand, finetuneCommand, inferCommand, suiteCommand, analysisCommand, preferenceCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  doctorCommand,
+  checkCommand,
+  demoCommand,
+  jobsCommand,
+  videosCommand,
+  framesCommand,
+  annotationsCommand,
+  recodeCommand,
+  icrCommand,
+  adjudicateCommand,
+  goldCommand,
+  syncCommand,
+  modelsCommand,
+  finetuneCommand,
+  inferCommand,
+  suiteCommand,
+  analysisCommand,
+  preferenceCommand,
+];
 
 interface Parsed {
   globals: GlobalOptions;

@@ -8,7 +8,10 @@ export function progressPrinter(enabled: boolean): { update(job: JobSummary): vo
     update(job) {
       if (!enabled) return;
       const pct = `${Math.round(job.progress.fraction * 100)}`.padStart(3);
-      const eta = job.status === 'running' && job.progress.fraction < 1 && job.progress.etaS !== null ? `, about ${Math.ceil(job.progress.etaS)} s left` : '';
+      const eta =
+        job.status === 'running' && job.progress.fraction < 1 && job.progress.etaS !== null
+          ? `, about ${Math.ceil(job.progress.etaS)} s left`
+          : '';
       const line = `[${pct}%] ${job.title}: ${job.progress.stage || job.status}${eta}`;
       if (line === last) return;
       last = line;

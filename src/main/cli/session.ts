@@ -15,10 +15,7 @@ import type { GlobalOptions } from './command';
  * goes through it (one writer, always); when the desktop app owns it, the command refuses
  * clearly; otherwise the command owns the home itself for its duration.
  */
-export async function withClient<T>(
-  globals: GlobalOptions,
-  fn: (client: Client, mode: 'local' | 'remote') => Promise<T>,
-): Promise<T> {
+export async function withClient<T>(globals: GlobalOptions, fn: (client: Client, mode: 'local' | 'remote') => Promise<T>): Promise<T> {
   const home = homePaths(globals.home);
   const owner = liveOwner(home.lockFile);
   if (owner?.endpoint) {

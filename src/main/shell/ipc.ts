@@ -12,7 +12,7 @@ export function registerIpc(core: Core, handlers: Handlers, appPage: string): ()
 
   ipcMain.handle(IPC_CHANNELS.call, async (event, method: unknown, input: unknown) => {
     if (!trusted(event.senderFrame)) {
-      return fail({ code: 'UNAUTHORIZED', message: 'Calls are only accepted from Framelab\'s own pages.' });
+      return fail({ code: 'UNAUTHORIZED', message: "Calls are only accepted from Framelab's own pages." });
     }
     return dispatch(handlers, core, String(method), input);
   });

@@ -46,7 +46,9 @@ export const baseName = (file: string): string => file.split(/[\\/]/).at(-1) ?? 
 export async function deliverExport(job: ExportJob, serverFolder = ''): Promise<ExportOutcome | null> {
   const folder = serverFolder.trim();
   if (folder) {
-    const files = await callConfirmingOverwrite((overwrite) => job.produce(job.fileName ? joinPath(folder, job.fileName) : folder, overwrite));
+    const files = await callConfirmingOverwrite((overwrite) =>
+      job.produce(job.fileName ? joinPath(folder, job.fileName) : folder, overwrite),
+    );
     return files && { where: 'server', files };
   }
   if (!current) throw new Error('This window cannot download or save files; type a folder on the server instead.');
@@ -55,7 +57,9 @@ export async function deliverExport(job: ExportJob, serverFolder = ''): Promise<
     const chosen = await current.choose(job.fileName ? { kind: 'file', defaultName: job.fileName, extension } : { kind: 'folder' });
     if (!chosen) return null;
     // The save dialog has already asked before replacing a file; a folder's files are asked about here.
-    const files = job.fileName ? await job.produce(chosen, true) : await callConfirmingOverwrite((overwrite) => job.produce(chosen, overwrite));
+    const files = job.fileName
+      ? await job.produce(chosen, true)
+      : await callConfirmingOverwrite((overwrite) => job.produce(chosen, overwrite));
     return files && { where: 'saved', files };
   }
   const { dir } = await client().call('exports.stage', {});

@@ -38,7 +38,11 @@ export function useFormFeedback() {
 export function FormFeedback({ feedback, testId }: { feedback: Feedback; testId?: string }) {
   if (!feedback) return null;
   return (
-    <p className={`form-feedback ${feedback.kind === 'error' ? 'bad' : 'good'}`} role={feedback.kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
+    <p
+      className={`form-feedback ${feedback.kind === 'error' ? 'bad' : 'good'}`}
+      role={feedback.kind === 'error' ? 'alert' : 'status'}
+      data-testid={testId}
+    >
       {feedback.text}
     </p>
   );

@@ -4,7 +4,17 @@ import { useEffect, useRef, useState } from 'react';
  * A note typed in place: focused when it opens, Enter keeps it (Shift+Enter a new line), Esc
  * leaves it unchanged. The keys are written on the buttons.
  */
-export function NoteEditor({ initial, onSave, onClose, saveLabel = 'Save note' }: { initial: string; onSave: (text: string) => void; onClose: () => void; saveLabel?: string }) {
+export function NoteEditor({
+  initial,
+  onSave,
+  onClose,
+  saveLabel = 'Save note',
+}: {
+  initial: string;
+  onSave: (text: string) => void;
+  onClose: () => void;
+  saveLabel?: string;
+}) {
   const [text, setText] = useState(initial);
   const ref = useRef<HTMLTextAreaElement>(null);
   useEffect(() => ref.current?.focus(), []);

@@ -23,9 +23,13 @@ export function RoleMenu() {
   const choices = roleChoices(coders);
   const value = roleValue(role);
   // A remembered role whose person is gone still shows (and can be left) rather than vanishing.
-  if (!choices.some((c) => c.value === value)) choices.push({ value, label: role.kind === 'coder' ? `Coder: ${role.coderId}` : `Lead: ${role.kind === 'lead' ? role.leadId : ''}` });
+  if (!choices.some((c) => c.value === value))
+    choices.push({ value, label: role.kind === 'coder' ? `Coder: ${role.coderId}` : `Lead: ${role.kind === 'lead' ? role.leadId : ''}` });
   return (
-    <label className="role-menu" title="Roles shape what this window shows. They are not a security boundary: anyone can switch here, and the API and CLI accept every call.">
+    <label
+      className="role-menu"
+      title="Roles shape what this window shows. They are not a security boundary: anyone can switch here, and the API and CLI accept every call."
+    >
       <span className="muted small">Open as</span>
       <select
         aria-label="Role"

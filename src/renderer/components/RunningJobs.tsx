@@ -1,7 +1,17 @@
 import type { JobSummary } from '../../shared/jobs';
 
 /** The runs still going, each a link to its live view: "<verb> now: <stage> (<percent>%)". */
-export function RunningJobs({ jobs, label, verb, onOpen }: { jobs: JobSummary[]; label: string; verb: string; onOpen(jobId: string): void }) {
+export function RunningJobs({
+  jobs,
+  label,
+  verb,
+  onOpen,
+}: {
+  jobs: JobSummary[];
+  label: string;
+  verb: string;
+  onOpen(jobId: string): void;
+}) {
   if (jobs.length === 0) return null;
   return (
     <ul className="plain" aria-label={label}>

@@ -17,14 +17,11 @@ async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
 
 export const loadInfo = () => attempt(async () => useStore.getState().setInfo(await client().call('app.info')));
 
-export const loadJobs = () =>
-  attempt(async () => useStore.getState().setJobs((await client().call('jobs.list', { limit: 200 })).jobs));
+export const loadJobs = () => attempt(async () => useStore.getState().setJobs((await client().call('jobs.list', { limit: 200 })).jobs));
 
-export const loadWorkspace = () =>
-  attempt(async () => useStore.getState().setSummary(await client().call('workspace.summary')));
+export const loadWorkspace = () => attempt(async () => useStore.getState().setSummary(await client().call('workspace.summary')));
 
-export const loadSyncStatus = () =>
-  attempt(async () => useStore.getState().setSyncStatus(await client().call('sync.status')));
+export const loadSyncStatus = () => attempt(async () => useStore.getState().setSyncStatus(await client().call('sync.status')));
 
 export const loadDoctor = () => attempt(async () => useStore.getState().setDoctor(await client().call('doctor.report')));
 

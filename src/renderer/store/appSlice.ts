@@ -5,7 +5,22 @@ import type { Store } from './index';
 import { areaAllowed, rememberedRole, rememberRole, type Role } from './role';
 
 export type Theme = 'light' | 'dark';
-export type Area = 'coding' | 'coders' | 'codebook' | 'reliability' | 'videos' | 'annotations' | 'workspace' | 'jobs' | 'models' | 'sync' | 'finetune' | 'inference' | 'suite' | 'analysis' | 'preferences';
+export type Area =
+  | 'coding'
+  | 'coders'
+  | 'codebook'
+  | 'reliability'
+  | 'videos'
+  | 'annotations'
+  | 'workspace'
+  | 'jobs'
+  | 'models'
+  | 'sync'
+  | 'finetune'
+  | 'inference'
+  | 'suite'
+  | 'analysis'
+  | 'preferences';
 
 export interface Notice {
   id: number;
@@ -73,7 +88,14 @@ export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set) => ({
   setArea: (area) =>
     set((s) => {
       if (s.area === area) return {};
-      if (!areaAllowed(s.role, area)) return { notices: noticeAdded(s.notices, 'info', `That area is the lead's. Coders see Coding only; the role menu (bottom left) switches to Lead.`) };
+      if (!areaAllowed(s.role, area))
+        return {
+          notices: noticeAdded(
+            s.notices,
+            'info',
+            `That area is the lead's. Coders see Coding only; the role menu (bottom left) switches to Lead.`,
+          ),
+        };
       return { area, notices: [] };
     }),
   setRole: (role) => {

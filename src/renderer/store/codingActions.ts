@@ -105,7 +105,12 @@ function extendWindow(direction: 'after' | 'before'): Promise<void> {
     if (direction === 'after') {
       const joined = [...queue, ...frames];
       const drop = Math.max(0, joined.length - WINDOW_MAX);
-      useStore.setState({ queue: joined.slice(drop), queueOffset: state.queueOffset + drop, moreAfter: frames.length === QUEUE_PAGE_DEFAULT, counts });
+      useStore.setState({
+        queue: joined.slice(drop),
+        queueOffset: state.queueOffset + drop,
+        moreAfter: frames.length === QUEUE_PAGE_DEFAULT,
+        counts,
+      });
     } else {
       const joined = [...frames, ...queue];
       const kept = joined.slice(0, WINDOW_MAX);
@@ -210,7 +215,12 @@ function saveAndMoveOn(frame: CodingFrame, draft: Record<string, string>, coderI
         after.showFrame(frame.frameId);
         useStore.getState().setDraft(draft);
       }
-      useStore.getState().notify('error', `${frame.frameId} was not saved: ${err instanceof Error ? err.message : String(err)}. Its codes are back on screen as a draft; press a key to save them again.`);
+      useStore
+        .getState()
+        .notify(
+          'error',
+          `${frame.frameId} was not saved: ${err instanceof Error ? err.message : String(err)}. Its codes are back on screen as a draft; press a key to save them again.`,
+        );
     }
   });
 }

@@ -71,10 +71,17 @@ export const createCodingSlice: StateCreator<Store, [], [], CodingSlice> = (set)
   tabFinished: null,
   setCodebook: (codebook) => set({ codebook }),
   setCoders: (coders) => set({ coders }),
-  setCoderId: (coderId) => set({ coderId, queue: [], queueOffset: 0, queueTotal: 0, moreAfter: false, counts: null, currentFrameId: null, draft: {} }),
+  setCoderId: (coderId) =>
+    set({ coderId, queue: [], queueOffset: 0, queueTotal: 0, moreAfter: false, counts: null, currentFrameId: null, draft: {} }),
   setFilter: (filter) => set({ filter, tabFinished: null }),
   setQueue: (queue, counts, window) =>
-    set({ queue, counts, queueOffset: window?.offset ?? 0, queueTotal: window?.total ?? queue.length, moreAfter: window?.moreAfter ?? false }),
+    set({
+      queue,
+      counts,
+      queueOffset: window?.offset ?? 0,
+      queueTotal: window?.total ?? queue.length,
+      moreAfter: window?.moreAfter ?? false,
+    }),
   // Each frame starts fitted: a zoom and pan chosen for one frame mean nothing on the next;
   // and the "last frame of the tab" line was about the frame the coder has left.
   showFrame: (currentFrameId) =>

@@ -9,7 +9,15 @@ import { createSuiteSlice, type SuiteSlice } from './suiteSlice';
 import { createSyncSlice, type SyncSlice } from './syncSlice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspaceSlice';
 
-export type Store = AppSlice & JobsSlice & WorkspaceSlice & CodingSlice & SyncSlice & FinetuneSlice & RatingSlice & SuiteSlice & AnalysisSlice;
+export type Store = AppSlice &
+  JobsSlice &
+  WorkspaceSlice &
+  CodingSlice &
+  SyncSlice &
+  FinetuneSlice &
+  RatingSlice &
+  SuiteSlice &
+  AnalysisSlice;
 
 /** Slices combined once. Components read one value per selector (useShallow for objects). */
 export const useStore = create<Store>()((...a) => ({

@@ -30,8 +30,7 @@ export const createJobsSlice: StateCreator<Store, [], [], JobsSlice> = (set) => 
   jobsLoaded: false,
   selectedJobId: null,
   logs: {},
-  setJobs: (list) =>
-    set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), jobOrder: list.map((j) => j.id), jobsLoaded: true }),
+  setJobs: (list) => set({ jobs: Object.fromEntries(list.map((j) => [j.id, j])), jobOrder: list.map((j) => j.id), jobsLoaded: true }),
   upsertJob: (job) =>
     set((s) => {
       // A call's response can arrive after an event that already carried a newer state (a
@@ -45,6 +44,5 @@ export const createJobsSlice: StateCreator<Store, [], [], JobsSlice> = (set) => 
     }),
   selectJob: (selectedJobId) => set({ selectedJobId }),
   setLogs: (id, lines) => set((s) => ({ logs: { ...s.logs, [id]: lines } })),
-  appendLog: (id, line) =>
-    set((s) => (s.logs[id] ? { logs: { ...s.logs, [id]: [...s.logs[id]!, line] } } : {})),
+  appendLog: (id, line) => set((s) => (s.logs[id] ? { logs: { ...s.logs, [id]: [...s.logs[id]!, line] } } : {})),
 });

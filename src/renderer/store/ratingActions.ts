@@ -181,14 +181,26 @@ export async function saveRating(): Promise<void> {
   const { rater, raterType, rateVideo, rateDraft, rateNote, rateView, ratePosition } = state;
   if (!rater || !rateVideo || state.rateSaving) return;
   if (rateDraft.overall === null) {
-    useStore.setState({ rateMessage: { kind: 'error', text: 'Give the overall score first (O, then a digit): it is the one score a rating needs.' } });
+    useStore.setState({
+      rateMessage: { kind: 'error', text: 'Give the overall score first (O, then a digit): it is the one score a rating needs.' },
+    });
     return;
   }
   useStore.setState({ rateSaving: true });
   try {
-    const saved = await client().call('preference.ratings.save', { videoId: rateVideo.videoId, rater, raterType, ...rateDraft, overall: rateDraft.overall, notes: rateNote });
+    const saved = await client().call('preference.ratings.save', {
+      videoId: rateVideo.videoId,
+      rater,
+      raterType,
+      ...rateDraft,
+      overall: rateDraft.overall,
+      notes: rateNote,
+    });
     const was = saved.previous ? ` (was ${formatScore(saved.previous.overall)})` : '';
-    useStore.setState({ rateSaving: false, rateMessage: { kind: 'saved', text: `Saved ${rateVideo.videoId}: overall ${formatScore(saved.rating.overall)}${was}.` } });
+    useStore.setState({
+      rateSaving: false,
+      rateMessage: { kind: 'saved', text: `Saved ${rateVideo.videoId}: overall ${formatScore(saved.rating.overall)}${was}.` },
+    });
     // The queue loses the rated video, so the next one takes its place; Rated keeps it: move on.
     await loadRateList(rateView === 'queue' ? ratePosition : ratePosition + 1);
   } catch (err) {

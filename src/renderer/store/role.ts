@@ -23,7 +23,11 @@ export function areaAllowed(role: Role, area: Area): boolean {
 /** The role remembered on this machine (the lead when none was chosen yet: an existing install keeps its view). */
 export function rememberedRole(): Role {
   try {
-    const saved = JSON.parse(localStorage.getItem(ROLE_KEY) ?? 'null') as Partial<{ kind: string; leadId: unknown; coderId: unknown }> | null;
+    const saved = JSON.parse(localStorage.getItem(ROLE_KEY) ?? 'null') as Partial<{
+      kind: string;
+      leadId: unknown;
+      coderId: unknown;
+    }> | null;
     if (saved?.kind === 'coder' && typeof saved.coderId === 'string' && saved.coderId) return { kind: 'coder', coderId: saved.coderId };
     if (saved?.kind === 'lead') return { kind: 'lead', leadId: typeof saved.leadId === 'string' ? saved.leadId : null };
   } catch {

@@ -155,7 +155,11 @@ function drawRows(o: {
         x = 16;
         y += 18;
       }
-      body.push(`<g class="legend-item">`, line(x, y + 7, x + 16, y + 7, `stroke="${s.color}" stroke-width="2"`), `<circle cx="${num(x + 8)}" cy="${num(y + 7)}" r="3.5" fill="${s.color}"/>`);
+      body.push(
+        `<g class="legend-item">`,
+        line(x, y + 7, x + 16, y + 7, `stroke="${s.color}" stroke-width="2"`),
+        `<circle cx="${num(x + 8)}" cy="${num(y + 7)}" r="3.5" fill="${s.color}"/>`,
+      );
       body.push(text(x + 22, y + 7, s.label, { baseline: 'middle' }), '</g>');
       x += w + 12;
     }
@@ -175,15 +179,22 @@ function drawRows(o: {
     body.push(text(x(t), bottom + 6, tickLabel(t, ticks.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }));
   }
   body.push(line(left, bottom, right, bottom, AXIS));
-  body.push(line(x(0), top, x(0), bottom, 'class="zero-line" stroke="currentColor" stroke-opacity="0.7" stroke-width="1.2" stroke-dasharray="4 3"'));
+  body.push(
+    line(x(0), top, x(0), bottom, 'class="zero-line" stroke="currentColor" stroke-opacity="0.7" stroke-width="1.2" stroke-dasharray="4 3"'),
+  );
   body.push(text((left + right) / 2, bottom + 24, o.xLabel, { anchor: 'middle', baseline: 'hanging', className: 'axis-label' }));
 
-  if (rows.length === 0) body.push(text((left + right) / 2, (top + bottom) / 2, 'no terms to show', { anchor: 'middle', baseline: 'middle', opacity: 0.7 }));
+  if (rows.length === 0)
+    body.push(text((left + right) / 2, (top + bottom) / 2, 'no terms to show', { anchor: 'middle', baseline: 'middle', opacity: 0.7 }));
   rows.forEach((row, i) => {
     const rowTop = top + i * rowHeight;
-    if (i % 2 === 1) body.push(`<rect x="${num(16)}" y="${num(rowTop)}" width="${num(right - 16)}" height="${num(rowHeight)}" fill="currentColor" fill-opacity="0.04"/>`);
+    if (i % 2 === 1)
+      body.push(
+        `<rect x="${num(16)}" y="${num(rowTop)}" width="${num(right - 16)}" height="${num(rowHeight)}" fill="currentColor" fill-opacity="0.04"/>`,
+      );
     body.push(text(left - 10, rowTop + rowHeight / 2, row.label, { anchor: 'end', baseline: 'middle', className: 'term' }));
-    if (row.note) body.push(text(right + 12, rowTop + rowHeight / 2, row.note, { size: 11, baseline: 'middle', opacity: 0.8, className: 'row-note' }));
+    if (row.note)
+      body.push(text(right + 12, rowTop + rowHeight / 2, row.note, { size: 11, baseline: 'middle', opacity: 0.8, className: 'row-note' }));
     const span = (series.length - 1) * perSeries;
     row.points.forEach((p, k) => {
       if (!p || !Number.isFinite(p.estimate)) return;
@@ -192,9 +203,18 @@ function drawRows(o: {
       const ciFinite = Number.isFinite(p.ciLow) && Number.isFinite(p.ciHigh);
       const ci = ciFinite ? `[${label(p.ciLow)}, ${label(p.ciHigh)}]` : '[CI not finite]';
       body.push(`<g class="coef">`, tooltip(`${s.label}: ${row.label} = ${label(p.estimate)} ${ci}, ${pLabel(p.p)}`));
-      if (ciFinite) body.push(`<path class="ci" d="${pathData([[x(p.ciLow), cy], [x(p.ciHigh), cy]])}" stroke="${s.color}" stroke-width="2"/>`);
+      if (ciFinite)
+        body.push(
+          `<path class="ci" d="${pathData([
+            [x(p.ciLow), cy],
+            [x(p.ciHigh), cy],
+          ])}" stroke="${s.color}" stroke-width="2"/>`,
+        );
       const fill = p.p < 0.05 ? s.color : 'none';
-      body.push(`<circle class="estimate" cx="${num(x(p.estimate))}" cy="${num(cy)}" r="4" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`, '</g>');
+      body.push(
+        `<circle class="estimate" cx="${num(x(p.estimate))}" cy="${num(cy)}" r="4" fill="${fill}" stroke="${s.color}" stroke-width="1.5"/>`,
+        '</g>',
+      );
     });
   });
   const note = footnote(o.footnote, 16, bottom + 44, width);

@@ -1,5 +1,23 @@
 import type { ComparisonRow } from '../analysis';
-import { AXIS, GRID, categoricalColor, footnote, heading, label, line, linearScale, niceTicks, rect, responseLabel, svgDocument, text, textWidth, tickLabel, tooltip, type PlotOptions } from './svg';
+import {
+  AXIS,
+  GRID,
+  categoricalColor,
+  footnote,
+  heading,
+  label,
+  line,
+  linearScale,
+  niceTicks,
+  rect,
+  responseLabel,
+  svgDocument,
+  text,
+  textWidth,
+  tickLabel,
+  tooltip,
+  type PlotOptions,
+} from './svg';
 
 /**
  * The model comparison of one outcome as grouped bars: the in-sample figures (adjusted R²,
@@ -62,7 +80,10 @@ export function comparisonChart(rows: readonly ComparisonRow[], options: PlotOpt
     body.push(line(left, y(t), right, y(t), GRID));
     body.push(text(left - 6, y(t), tickLabel(t, ticks.step), { size: 11, anchor: 'end', baseline: 'middle', className: 'tick' }));
   }
-  body.push(line(left, top, left, bottom, AXIS), line(left, y(0), right, y(0), 'class="zero-line" stroke="currentColor" stroke-opacity="0.7"'));
+  body.push(
+    line(left, top, left, bottom, AXIS),
+    line(left, y(0), right, y(0), 'class="zero-line" stroke="currentColor" stroke-opacity="0.7"'),
+  );
   body.push(text(16 + 10, (top + bottom) / 2, 'R²', { anchor: 'middle', rotate: -90, className: 'axis-label' }));
 
   let x0 = left + 8;
@@ -70,7 +91,8 @@ export function comparisonChart(rows: readonly ComparisonRow[], options: PlotOpt
     const w = groupWidths[gi]!;
     body.push(`<g class="group ${g.kind}">`);
     body.push(text(x0 + w / 2, top - 26, g.title, { anchor: 'middle', baseline: 'hanging', weight: 'bold', className: 'group-title' }));
-    if (g.bars.length === 0) body.push(text(x0 + w / 2, (top + bottom) / 2, 'none', { anchor: 'middle', baseline: 'middle', opacity: 0.6 }));
+    if (g.bars.length === 0)
+      body.push(text(x0 + w / 2, (top + bottom) / 2, 'none', { anchor: 'middle', baseline: 'middle', opacity: 0.6 }));
     g.bars.forEach((r, k) => {
       const cx = x0 + slot * k + slot / 2;
       const barWidth = Math.min(44, slot - 18);
@@ -80,21 +102,57 @@ export function comparisonChart(rows: readonly ComparisonRow[], options: PlotOpt
       const name = `${COMPARISON_MODEL_LABELS[r.model]}, ${COMPARISON_METRIC_LABELS[r.metric]} = ${label(r.value, 4)}`;
       body.push(`<g class="bar">`, tooltip(name), rect(cx - barWidth / 2, y1, barWidth, y2 - y1, `fill="${color}"`));
       const valueY = r.value >= 0 ? y1 - 4 : y2 + 4;
-      body.push(text(cx, valueY, label(r.value, 3), { size: 11, anchor: 'middle', ...(r.value >= 0 ? {} : { baseline: 'hanging' as const }), className: 'value' }), '</g>');
-      body.push(text(cx, bottom + 8, COMPARISON_MODEL_LABELS[r.model], { size: 11, anchor: 'middle', baseline: 'hanging', className: 'model' }));
-      body.push(text(cx, bottom + 22, COMPARISON_METRIC_LABELS[r.metric], { size: 11, anchor: 'middle', baseline: 'hanging', opacity: 0.75, className: 'metric' }));
+      body.push(
+        text(cx, valueY, label(r.value, 3), {
+          size: 11,
+          anchor: 'middle',
+          ...(r.value >= 0 ? {} : { baseline: 'hanging' as const }),
+          className: 'value',
+        }),
+        '</g>',
+      );
+      body.push(
+        text(cx, bottom + 8, COMPARISON_MODEL_LABELS[r.model], { size: 11, anchor: 'middle', baseline: 'hanging', className: 'model' }),
+      );
+      body.push(
+        text(cx, bottom + 22, COMPARISON_METRIC_LABELS[r.metric], {
+          size: 11,
+          anchor: 'middle',
+          baseline: 'hanging',
+          opacity: 0.75,
+          className: 'metric',
+        }),
+      );
     });
     body.push('</g>');
     x0 += w;
     if (gi === 0) {
-      body.push(line(x0 + gap / 2, top - 28, x0 + gap / 2, bottom + 34, 'class="divider" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="3 3"'));
+      body.push(
+        line(
+          x0 + gap / 2,
+          top - 28,
+          x0 + gap / 2,
+          bottom + 34,
+          'class="divider" stroke="currentColor" stroke-opacity="0.35" stroke-dasharray="3 3"',
+        ),
+      );
       x0 += gap;
     }
   });
   const skipped = rows.length - drawn.length;
-  const note = footnote(`${foot}${skipped ? ` ${skipped} figure${skipped > 1 ? 's' : ''} without a finite value left out.` : ''}`, 16, bottom + 44, width);
+  const note = footnote(
+    `${foot}${skipped ? ` ${skipped} figure${skipped > 1 ? 's' : ''} without a finite value left out.` : ''}`,
+    16,
+    bottom + 44,
+    width,
+  );
   body.push(...note.markup);
-  const desc = groups.map((g) => `${g.title}: ${g.bars.map((r) => `${COMPARISON_MODEL_LABELS[r.model]} ${COMPARISON_METRIC_LABELS[r.metric]} ${label(r.value, 3)}`).join('; ') || 'none'}`).join('. ');
+  const desc = groups
+    .map(
+      (g) =>
+        `${g.title}: ${g.bars.map((r) => `${COMPARISON_MODEL_LABELS[r.model]} ${COMPARISON_METRIC_LABELS[r.metric]} ${label(r.value, 3)}`).join('; ') || 'none'}`,
+    )
+    .join('. ');
   return svgDocument({
     width,
     height: note.bottom + 12,

@@ -25,7 +25,12 @@ const SEGMENTS: Record<number, [number, number][]> = {
   14: [[3, 0]],
 };
 
-export function contourSegments(x: readonly number[], y: readonly number[], values: readonly (readonly number[])[], level: number): Segment[] {
+export function contourSegments(
+  x: readonly number[],
+  y: readonly number[],
+  values: readonly (readonly number[])[],
+  level: number,
+): Segment[] {
   const out: Segment[] = [];
   for (let i = 0; i + 1 < x.length; i++) {
     for (let j = 0; j + 1 < y.length; j++) {
@@ -42,8 +47,26 @@ export function contourSegments(x: readonly number[], y: readonly number[], valu
       if (index === 5 || index === 10) {
         const centreHigh = (v[0]! + v[1]! + v[2]! + v[3]!) / 4 >= level;
         // 5: c0 and c2 high. Joined through a high centre, the low corners c1 and c3 are cut off.
-        if (index === 5) pairs = centreHigh ? [[0, 1], [2, 3]] : [[3, 0], [1, 2]];
-        else pairs = centreHigh ? [[3, 0], [1, 2]] : [[0, 1], [2, 3]];
+        if (index === 5)
+          pairs = centreHigh
+            ? [
+                [0, 1],
+                [2, 3],
+              ]
+            : [
+                [3, 0],
+                [1, 2],
+              ];
+        else
+          pairs = centreHigh
+            ? [
+                [3, 0],
+                [1, 2],
+              ]
+            : [
+                [0, 1],
+                [2, 3],
+              ];
       }
       if (!pairs) continue;
       const point = (edge: number): [number, number] => {

@@ -1,6 +1,22 @@
 import type { PdpGrid } from '../analysis';
 import { contourSegments } from './contours';
-import { AXIS, footnote, heading, label, line, linearScale, niceTicks, num, rect, responseLabel, svgDocument, text, tickLabel, tooltip, type PlotOptions } from './svg';
+import {
+  AXIS,
+  footnote,
+  heading,
+  label,
+  line,
+  linearScale,
+  niceTicks,
+  num,
+  rect,
+  responseLabel,
+  svgDocument,
+  text,
+  tickLabel,
+  tooltip,
+  type PlotOptions,
+} from './svg';
 
 /**
  * A 2-D partial dependence grid as a contour heatmap: one cell per grid point (cells meet
@@ -33,7 +49,13 @@ export function viridis(t: number): string {
   const rgb = (hex: string) => [1, 3, 5].map((o) => parseInt(hex.slice(o, o + 2), 16));
   const a = rgb(VIRIDIS[k]!);
   const b = rgb(VIRIDIS[k + 1]!);
-  return `#${a.map((v, i) => Math.round(v + f * (b[i]! - v)).toString(16).padStart(2, '0')).join('')}`;
+  return `#${a
+    .map((v, i) =>
+      Math.round(v + f * (b[i]! - v))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /** Cell edges: half-way between neighbouring grid values, half a step beyond the ends. */
@@ -73,7 +95,8 @@ export function pdpHeatmap(grid: PdpHeatmapInput, options: PdpHeatmapOptions = {
   const vmax = finite.length ? Math.max(...finite) : 1;
   const colour = (v: number) => viridis(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5);
 
-  const title = options.title ?? `Partial dependence — ${grid.outcome}: ${x.name} × ${y.name}${grid.slice ? ` at ${sliceLabel(grid.slice)}` : ''}`;
+  const title =
+    options.title ?? `Partial dependence — ${grid.outcome}: ${x.name} × ${y.name}${grid.slice ? ` at ${sliceLabel(grid.slice)}` : ''}`;
   const subtitle = `${options.model ?? 'gradient boosting'}, predicted ${responseLabel(grid.outcome)} averaged over the data${grid.slice ? `; ${grid.slice.name} fixed at its ${grid.slice.quantile}` : ''}`;
   const left = 16 + 64;
   const width = Math.max(options.width ?? 0, left + size + 24 + 16 + 64);
@@ -93,12 +116,17 @@ export function pdpHeatmap(grid: PdpHeatmapInput, options: PdpHeatmapOptions = {
       const v = values[i]![j]!;
       if (!Number.isFinite(v)) continue;
       // A hair wider than the cell so no seam shows between neighbours at fractional pixels.
-      body.push(rect(sx(xe[i]!), sy(ye[j + 1]!), sx(xe[i + 1]!) - sx(xe[i]!) + 0.3, sy(ye[j]!) - sy(ye[j + 1]!) + 0.3, `fill="${colour(v)}"`));
+      body.push(
+        rect(sx(xe[i]!), sy(ye[j + 1]!), sx(xe[i + 1]!) - sx(xe[i]!) + 0.3, sy(ye[j]!) - sy(ye[j + 1]!) + 0.3, `fill="${colour(v)}"`),
+      );
     }
   }
   body.push('</g>');
 
-  const levelTicks = finite.length && vmax > vmin && (options.levels ?? 6) > 0 ? niceTicks(vmin, vmax, options.levels ?? 6).ticks.filter((t) => t > vmin && t < vmax) : [];
+  const levelTicks =
+    finite.length && vmax > vmin && (options.levels ?? 6) > 0
+      ? niceTicks(vmin, vmax, options.levels ?? 6).ticks.filter((t) => t > vmin && t < vmax)
+      : [];
   const px = (sx1: number, sy1: number) => `${num(sx(sx1))} ${num(sy(sy1))}`;
   for (const level of levelTicks) {
     const segments = contourSegments(x.values, y.values, values, level);
@@ -121,10 +149,16 @@ export function pdpHeatmap(grid: PdpHeatmapInput, options: PdpHeatmapOptions = {
   for (const v of y.values) body.push(line(left - 2.5, sy(v), left, sy(v), 'stroke="currentColor" stroke-opacity="0.45"'));
   body.push('</g>');
   for (const t of xt.ticks.filter((t) => inside(t, xe))) {
-    body.push(line(sx(t), bottom, sx(t), bottom + 4, AXIS), text(sx(t), bottom + 7, tickLabel(t, xt.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }));
+    body.push(
+      line(sx(t), bottom, sx(t), bottom + 4, AXIS),
+      text(sx(t), bottom + 7, tickLabel(t, xt.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }),
+    );
   }
   for (const t of yt.ticks.filter((t) => inside(t, ye))) {
-    body.push(line(left - 4, sy(t), left, sy(t), AXIS), text(left - 7, sy(t), tickLabel(t, yt.step), { size: 11, anchor: 'end', baseline: 'middle', className: 'tick' }));
+    body.push(
+      line(left - 4, sy(t), left, sy(t), AXIS),
+      text(left - 7, sy(t), tickLabel(t, yt.step), { size: 11, anchor: 'end', baseline: 'middle', className: 'tick' }),
+    );
   }
   body.push(text((left + right) / 2, bottom + 26, x.name, { anchor: 'middle', baseline: 'hanging', className: 'axis-label' }));
   body.push(text(16 + 10, (top + bottom) / 2, y.name, { anchor: 'middle', rotate: -90, className: 'axis-label' }));
@@ -146,7 +180,10 @@ export function pdpHeatmap(grid: PdpHeatmapInput, options: PdpHeatmapOptions = {
       body.push(line(barLeft + barWidth, by(t), barLeft + barWidth + 4, by(t), AXIS));
       body.push(text(barLeft + barWidth + 7, by(t), tickLabel(t, bt.step), { size: 11, baseline: 'middle', className: 'tick' }));
     }
-    for (const level of levelTicks) body.push(line(barLeft - 3, by(level), barLeft + barWidth + 3, by(level), 'class="contour-level" stroke="#1a1a1a" stroke-width="1.2"'));
+    for (const level of levelTicks)
+      body.push(
+        line(barLeft - 3, by(level), barLeft + barWidth + 3, by(level), 'class="contour-level" stroke="#1a1a1a" stroke-width="1.2"'),
+      );
   } else {
     body.push(text((left + right) / 2, (top + bottom) / 2, 'no finite values', { anchor: 'middle', baseline: 'middle' }));
   }

@@ -41,13 +41,22 @@ export interface RunFiguresOptions {
 }
 
 /** A name part: runs of anything but letters, digits, `.`, `-` become `_`, at most 60 characters. */
-export const namePart = (text: string): string => text.replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^[._-]+/, '').slice(0, 60) || 'x';
+export const namePart = (text: string): string =>
+  text
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 60) || 'x';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 /** The figure's title, read back from its <title> (unescaped). */
-const titleOf = (svg: string): string => (/<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? '').replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]!);
+const titleOf = (svg: string): string =>
+  (/<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? '').replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]!);
 
-export function runFigures(result: Pick<AnalysisRunResult, 'models' | 'simpleSlopes' | 'comparison'>, grids: readonly Omit<PdpGrid, 'file'>[], options: RunFiguresOptions = {}): { figures: Figure[]; notes: string[] } {
+export function runFigures(
+  result: Pick<AnalysisRunResult, 'models' | 'simpleSlopes' | 'comparison'>,
+  grids: readonly Omit<PdpGrid, 'file'>[],
+  options: RunFiguresOptions = {},
+): { figures: Figure[]; notes: string[] } {
   const theme = options.theme ?? 'light';
   const figures: Figure[] = [];
   const notes: string[] = [];
@@ -70,13 +79,33 @@ export function runFigures(result: Pick<AnalysisRunResult, 'models' | 'simpleSlo
   const outcomes = [...new Set([...result.models.map((m) => m.outcome), ...result.comparison.map((r) => r.outcome)])];
   for (const outcome of outcomes) {
     const models = result.models.filter((m) => m.outcome === outcome);
-    for (const m of models.filter((m) => m.spec === 'main')) add('coefficients', outcome, ['coef', outcome, 'main'], () => coefficientPlot([m], { theme }), `The coefficient plot of ${outcome} (main)`);
+    for (const m of models.filter((m) => m.spec === 'main'))
+      add(
+        'coefficients',
+        outcome,
+        ['coef', outcome, 'main'],
+        () => coefficientPlot([m], { theme }),
+        `The coefficient plot of ${outcome} (main)`,
+      );
     for (const m of models.filter((m) => m.spec === 'focal')) {
       const focal = (m.focal ?? []).join('-');
-      add('coefficients', outcome, ['coef', outcome, 'focal', focal], () => coefficientPlot([m], { theme }), `The coefficient plot of ${outcome} (focal ${focal})`);
+      add(
+        'coefficients',
+        outcome,
+        ['coef', outcome, 'focal', focal],
+        () => coefficientPlot([m], { theme }),
+        `The coefficient plot of ${outcome} (focal ${focal})`,
+      );
     }
     const pairwise = models.filter((m) => m.spec === 'pairwise');
-    if (pairwise.length) add('pairwise', outcome, ['coef', outcome, 'pairwise'], () => pairwiseScreenPlot(pairwise, { theme }), `The pairwise screen of ${outcome}`);
+    if (pairwise.length)
+      add(
+        'pairwise',
+        outcome,
+        ['coef', outcome, 'pairwise'],
+        () => pairwiseScreenPlot(pairwise, { theme }),
+        `The pairwise screen of ${outcome}`,
+      );
   }
 
   for (const group of groupSlopes(result.simpleSlopes)) {
@@ -87,17 +116,30 @@ export function runFigures(result: Pick<AnalysisRunResult, 'models' | 'simpleSlo
       notes.push(`${what} not drawn: no range given for ${s.predictor}.`);
       continue;
     }
-    add('slopes', s.outcome, ['slopes', s.outcome, s.focal.join('-'), s.term.split(':').join('-')], () => simpleSlopesPlot(group, range, { theme }), what);
+    add(
+      'slopes',
+      s.outcome,
+      ['slopes', s.outcome, s.focal.join('-'), s.term.split(':').join('-')],
+      () => simpleSlopesPlot(group, range, { theme }),
+      what,
+    );
   }
 
   for (const grid of grids) {
     const parts = ['pdp', grid.outcome, grid.x.name, grid.y.name, ...(grid.slice ? [`${grid.slice.name}_${grid.slice.quantile}`] : [])];
-    add('pdp', grid.outcome, parts, () => pdpHeatmap(grid, { theme }), `The partial dependence plot of ${grid.outcome} (${grid.x.name} × ${grid.y.name}${grid.slice ? `, ${grid.slice.name} ${grid.slice.quantile}` : ''})`);
+    add(
+      'pdp',
+      grid.outcome,
+      parts,
+      () => pdpHeatmap(grid, { theme }),
+      `The partial dependence plot of ${grid.outcome} (${grid.x.name} × ${grid.y.name}${grid.slice ? `, ${grid.slice.name} ${grid.slice.quantile}` : ''})`,
+    );
   }
 
   for (const outcome of outcomes) {
     const rows = result.comparison.filter((r) => r.outcome === outcome);
-    if (rows.length) add('comparison', outcome, ['comparison', outcome], () => comparisonChart(rows, { theme }), `The model comparison of ${outcome}`);
+    if (rows.length)
+      add('comparison', outcome, ['comparison', outcome], () => comparisonChart(rows, { theme }), `The model comparison of ${outcome}`);
   }
   return { figures, notes };
 }

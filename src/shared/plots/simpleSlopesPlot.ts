@@ -1,5 +1,24 @@
 import type { SimpleSlope } from '../analysis';
-import { AXIS, GRID, footnote, heading, label, line, linearScale, niceTicks, pLabel, pathData, responseLabel, svgDocument, termLabel, text, textWidth, tickLabel, tooltip, type PlotOptions } from './svg';
+import {
+  AXIS,
+  GRID,
+  footnote,
+  heading,
+  label,
+  line,
+  linearScale,
+  niceTicks,
+  pLabel,
+  pathData,
+  responseLabel,
+  svgDocument,
+  termLabel,
+  text,
+  textWidth,
+  tickLabel,
+  tooltip,
+  type PlotOptions,
+} from './svg';
 
 /**
  * Simple-slopes panels of one focal interaction term of one model.
@@ -25,7 +44,11 @@ export interface PredictorRange {
 }
 
 /** mean ± k·SD (k = 2 by default), the change measured from the mean. */
-export const rangeFromMeanSd = (mean: number, sd: number, k = 2): PredictorRange => ({ min: mean - k * sd, max: mean + k * sd, reference: mean });
+export const rangeFromMeanSd = (mean: number, sd: number, k = 2): PredictorRange => ({
+  min: mean - k * sd,
+  max: mean + k * sd,
+  reference: mean,
+});
 
 const LEVELS = ['-1SD', 'mean', '+1SD'] as const;
 type Level = (typeof LEVELS)[number];
@@ -55,13 +78,31 @@ interface Grouping {
 function grouping(slopes: readonly SimpleSlope[]): Grouping {
   const first = slopes[0];
   if (!first) throw new Error('simpleSlopesPlot: no slopes to draw');
-  const other = slopes.find((s) => s.outcome !== first.outcome || s.term !== first.term || s.predictor !== first.predictor || s.focal.join(':') !== first.focal.join(':'));
-  if (other) throw new Error(`simpleSlopesPlot: one term of one model per plot (got ${first.outcome} ${first.term} and ${other.outcome} ${other.term})`);
+  const other = slopes.find(
+    (s) =>
+      s.outcome !== first.outcome ||
+      s.term !== first.term ||
+      s.predictor !== first.predictor ||
+      s.focal.join(':') !== first.focal.join(':'),
+  );
+  if (other)
+    throw new Error(
+      `simpleSlopesPlot: one term of one model per plot (got ${first.outcome} ${first.term} and ${other.outcome} ${other.term})`,
+    );
   const moderators = first.term.split(':').filter((v) => v !== first.predictor);
-  if (moderators.length < 1 || moderators.length > 2) throw new Error(`simpleSlopesPlot: ${first.term} is not a two- or three-way term of ${first.predictor}`);
+  if (moderators.length < 1 || moderators.length > 2)
+    throw new Error(`simpleSlopesPlot: ${first.term} is not a two- or three-way term of ${first.predictor}`);
   const expected = 3 ** moderators.length;
-  if (slopes.length !== expected) throw new Error(`simpleSlopesPlot: ${first.term} needs ${expected} slopes (one per moderator level), got ${slopes.length}`);
-  return { outcome: first.outcome, term: first.term, predictor: first.predictor, focal: first.focal, lineBy: moderators[0]!, panelBy: moderators[1] ?? null };
+  if (slopes.length !== expected)
+    throw new Error(`simpleSlopesPlot: ${first.term} needs ${expected} slopes (one per moderator level), got ${slopes.length}`);
+  return {
+    outcome: first.outcome,
+    term: first.term,
+    predictor: first.predictor,
+    focal: first.focal,
+    lineBy: moderators[0]!,
+    panelBy: moderators[1] ?? null,
+  };
 }
 
 /** The panel titles with the moderator's value: `text_area_ratio = +1 SD (0.27)`. */
@@ -120,7 +161,12 @@ export function simpleSlopesPlot(slopes: readonly SimpleSlope[], range: Predicto
     const value = slopes.find((s) => s.levels[g.lineBy] === level)?.at[g.lineBy];
     const name = `${LEVEL_TEXT[level]}${value !== undefined && Number.isFinite(value) ? ` (${label(value, 3)})` : ''}`;
     const st = LEVEL_STYLE[level];
-    body.push('<g class="legend-item">', line(lx, y + 7, lx + 24, y + 7, `stroke="${st.color}" stroke-width="2.5"${st.dash}`), text(lx + 30, y + 7, name, { baseline: 'middle' }), '</g>');
+    body.push(
+      '<g class="legend-item">',
+      line(lx, y + 7, lx + 24, y + 7, `stroke="${st.color}" stroke-width="2.5"${st.dash}`),
+      text(lx + 30, y + 7, name, { baseline: 'middle' }),
+      '</g>',
+    );
     lx += textWidth(name, 12) + 54;
   }
   y += 28;
@@ -142,15 +188,20 @@ export function simpleSlopesPlot(slopes: readonly SimpleSlope[], range: Predicto
     body.push(text((left + right) / 2, y, panelTitle, { anchor: 'middle', baseline: 'hanging', weight: 'bold', className: 'panel-title' }));
     for (const t of yTicks.ticks) {
       body.push(line(left, yScale(t), right, yScale(t), GRID));
-      if (p === 0) body.push(text(left - 6, yScale(t), tickLabel(t, yTicks.step), { size: 11, anchor: 'end', baseline: 'middle', className: 'tick' }));
+      if (p === 0)
+        body.push(text(left - 6, yScale(t), tickLabel(t, yTicks.step), { size: 11, anchor: 'end', baseline: 'middle', className: 'tick' }));
     }
     for (const t of xTicks.ticks) {
       if (t < range.min - 1e-12 * Math.abs(range.max - range.min) || t > range.max + 1e-12 * Math.abs(range.max - range.min)) continue;
       body.push(line(xScale(t), plotBottom, xScale(t), plotBottom + 4, AXIS));
-      body.push(text(xScale(t), plotBottom + 7, tickLabel(t, xTicks.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }));
+      body.push(
+        text(xScale(t), plotBottom + 7, tickLabel(t, xTicks.step), { size: 11, anchor: 'middle', baseline: 'hanging', className: 'tick' }),
+      );
     }
     body.push(line(left, plotBottom, right, plotBottom, AXIS), line(left, plotTop, left, plotBottom, AXIS));
-    body.push(line(left, yScale(0), right, yScale(0), 'class="zero-line" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"'));
+    body.push(
+      line(left, yScale(0), right, yScale(0), 'class="zero-line" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"'),
+    );
     body.push(text((left + right) / 2, plotBottom + 26, g.predictor, { anchor: 'middle', baseline: 'hanging', className: 'axis-label' }));
 
     const table: string[] = [];
@@ -164,13 +215,20 @@ export function simpleSlopesPlot(slopes: readonly SimpleSlope[], range: Predicto
       }
       const finite = [s.slope, s.ciLow, s.ciHigh].every(Number.isFinite);
       // Short (three panels share the width); the tooltip names the moderator too.
-      const summary = finite ? `${LEVEL_TEXT[level]}: ${label(s.slope)} [${label(s.ciLow)}, ${label(s.ciHigh)}], ${pLabel(s.p)}` : `${LEVEL_TEXT[level]}: slope not finite`;
+      const summary = finite
+        ? `${LEVEL_TEXT[level]}: ${label(s.slope)} [${label(s.ciLow)}, ${label(s.ciHigh)}], ${pLabel(s.p)}`
+        : `${LEVEL_TEXT[level]}: slope not finite`;
       table.push(line(left, lineY + 6, left + 16, lineY + 6, `stroke="${st.color}" stroke-width="2.5"${st.dash}`));
       table.push(text(left + 22, lineY, summary, { size: 11, baseline: 'hanging', className: 'slope-summary' }));
       if (!finite) return;
       const b = band(s, xs, reference);
       const polygon = [...b.upper, ...[...b.lower].reverse()].map(([px, py]) => [xScale(px), yScale(py)] as [number, number]);
-      body.push(`<g class="slope">`, tooltip(`slope of ${g.predictor} at ${g.lineBy} ${summary}${panelLevel && g.panelBy ? `, ${g.panelBy} ${LEVEL_TEXT[panelLevel]}` : ''}`));
+      body.push(
+        `<g class="slope">`,
+        tooltip(
+          `slope of ${g.predictor} at ${g.lineBy} ${summary}${panelLevel && g.panelBy ? `, ${g.panelBy} ${LEVEL_TEXT[panelLevel]}` : ''}`,
+        ),
+      );
       body.push(`<path class="slope-band" d="${pathData(polygon, true)}" fill="${st.color}" fill-opacity="0.14" stroke="none"/>`);
       const pts = xs.map((px) => [xScale(px), yScale(s.slope * (px - reference))] as [number, number]);
       body.push(`<path class="slope-line" d="${pathData(pts)}" fill="none" stroke="${st.color}" stroke-width="2.5"${st.dash}/>`, '</g>');

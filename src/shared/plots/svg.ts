@@ -166,7 +166,15 @@ export const tooltip = (content: string): string => `<title>${escapeXml(content)
  * The document: `<title>` and `<desc>` first (the accessible name and description), an opaque
  * background for the light and dark themes, the system UI font.
  */
-export function svgDocument(o: { width: number; height: number; title: string; desc: string; theme: PlotTheme; className: string; body: string[] }): string {
+export function svgDocument(o: {
+  width: number;
+  height: number;
+  title: string;
+  desc: string;
+  theme: PlotTheme;
+  className: string;
+  body: string[];
+}): string {
   const width = Math.ceil(o.width);
   const height = Math.ceil(o.height);
   const theme = o.theme === 'inherit' ? null : THEMES[o.theme];

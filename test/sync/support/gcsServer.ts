@@ -98,7 +98,9 @@ const json = (res: http.ServerResponse, status: number, body: object) => {
   res.end(text);
 };
 
-const gcsError = (code: number, message: string, reason: string) => ({ error: { code, message, errors: [{ message, domain: 'global', reason }] } });
+const gcsError = (code: number, message: string, reason: string) => ({
+  error: { code, message, errors: [{ message, domain: 'global', reason }] },
+});
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -111,7 +113,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
-function forward(target: string, req: http.IncomingMessage, body: Buffer | null): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function forward(
+  target: string,
+  req: http.IncomingMessage,
+  body: Buffer | null,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url!, target);
     const headers = { ...req.headers, host: url.host };
@@ -135,12 +141,16 @@ export async function startProxy(emulator: Pick<Emulator, 'url'>): Promise<GcsPr
   const locks = new Map<string, Promise<unknown>>();
   const serial = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const run = (locks.get(key) ?? Promise.resolve()).then(work, work);
-    locks.set(key, run.catch(() => undefined));
+    locks.set(
+      key,
+      run.catch(() => undefined),
+    );
     return run;
   };
   let interrupt: 'before-write' | 'after-write' | null = null;
 
-  const objectUrl = (bucket: string, object: string) => `${emulator.url}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(object)}`;
+  const objectUrl = (bucket: string, object: string) =>
+    `${emulator.url}/storage/v1/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(object)}`;
   const generationOf = async (bucket: string, object: string): Promise<string> => {
     const res = await fetch(objectUrl(bucket, object));
     if (res.status === 404) return '0';
@@ -166,11 +176,14 @@ export async function startProxy(emulator: Pick<Emulator, 'url'>): Promise<GcsPr
     },
     async write(bucket, object, text) {
       return serial(`${bucket}/${object}`, async () => {
-        const res = await fetch(`${emulator.url}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=media&name=${encodeURIComponent(object)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'text/csv' },
-          body: text,
-        });
+        const res = await fetch(
+          `${emulator.url}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=media&name=${encodeURIComponent(object)}`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'text/csv' },
+            body: text,
+          },
+        );
         if (!res.ok) throw new Error(`emulator write failed: ${res.status} ${await res.text()}`);
         return String(((await res.json()) as { generation: string }).generation);
       });
@@ -197,7 +210,11 @@ export async function startProxy(emulator: Pick<Emulator, 'url'>): Promise<GcsPr
         return json(
           res,
           403,
-          gcsError(403, `framelab-test@demo-test.iam.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage bucket. Permission 'storage.objects.get' denied on resource (or it may not exist).`, 'forbidden'),
+          gcsError(
+            403,
+            `framelab-test@demo-test.iam.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage bucket. Permission 'storage.objects.get' denied on resource (or it may not exist).`,
+            'forbidden',
+          ),
         );
       }
       const isUpload = req.method === 'POST' && /^\/upload\/(?:storage\/v1\/)?b\//.test(url.pathname);

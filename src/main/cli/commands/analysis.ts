@@ -18,11 +18,18 @@ const usage = (message: string) => new FramelabError('INVALID_INPUT', `${message
 export const analysisCommand: Command = {
   name: 'analysis',
   usage: USAGE,
-  summary: 'Outcome analysis: run the lab\'s models on a video table (log-OLS with focal interactions, count models, GBM), list runs, export the tables',
+  summary:
+    "Outcome analysis: run the lab's models on a video table (log-OLS with focal interactions, count models, GBM), list runs, export the tables",
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { run: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' }, ...ANALYSIS_RUN_OPTIONS },
+      {
+        run: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        overwrite: { type: 'boolean' },
+        ...ANALYSIS_RUN_OPTIONS,
+      },
       USAGE,
     );
     const [action, ...extra] = positionals;
@@ -31,8 +38,14 @@ export const analysisCommand: Command = {
       case 'export': {
         if (!values.run || !values.format || !values.out) throw usage('analysis export needs --run, --format and --out.');
         const format = values.format;
-        if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw usage(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${format}".`);
-        const input = { runId: values.run, format: format as (typeof EXPORT_FORMATS)[number], out: path.resolve(values.out), overwrite: values.overwrite ?? false };
+        if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+          throw usage(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${format}".`);
+        const input = {
+          runId: values.run,
+          format: format as (typeof EXPORT_FORMATS)[number],
+          out: path.resolve(values.out),
+          overwrite: values.overwrite ?? false,
+        };
         return withClient(globals, async (client) => {
           const result = await client.call('analysis.export', input);
           return { value: result, text: [`${result.files.length} files written:`, ...result.files.map((f) => `  ${f}`)].join('\n') };

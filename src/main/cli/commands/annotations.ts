@@ -70,7 +70,13 @@ export const annotationsCommand: Command = {
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { frames: { type: 'string' }, map: { type: 'string', multiple: true }, 'replace-newer': { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+      {
+        frames: { type: 'string' },
+        map: { type: 'string', multiple: true },
+        'replace-newer': { type: 'boolean' },
+        out: { type: 'string' },
+        overwrite: { type: 'boolean' },
+      },
       USAGE,
     );
     const [action, file, ...extra] = positionals;
@@ -78,7 +84,8 @@ export const annotationsCommand: Command = {
     switch (action) {
       case 'import': {
         if (!file) throw new FramelabError('INVALID_INPUT', `annotations import needs the CSV file.\nUsage: ${USAGE}`);
-        if (values.out !== undefined || values.overwrite !== undefined) throw new FramelabError('INVALID_INPUT', `--out and --overwrite belong to annotations export.\nUsage: ${USAGE}`);
+        if (values.out !== undefined || values.overwrite !== undefined)
+          throw new FramelabError('INVALID_INPUT', `--out and --overwrite belong to annotations export.\nUsage: ${USAGE}`);
         const input = {
           file: path.resolve(file),
           framesDir: values.frames === undefined ? undefined : path.resolve(values.frames),
@@ -99,7 +106,9 @@ export const annotationsCommand: Command = {
           throw new FramelabError('INVALID_INPUT', `--frames, --map and --replace-newer belong to annotations import.\nUsage: ${USAGE}`);
         }
         const out = path.resolve(values.out);
-        const result = await withClient(globals, (client) => client.call('annotations.export', { out, overwrite: values.overwrite ?? false }));
+        const result = await withClient(globals, (client) =>
+          client.call('annotations.export', { out, overwrite: values.overwrite ?? false }),
+        );
         return { value: result, text: `Wrote ${result.rows} rows to ${result.file}.` };
       }
       default:

@@ -25,15 +25,38 @@ const CODERS = [
 ];
 
 function generateClip(file: string, source: string): Promise<void> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(CLIP_SECONDS), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file];
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    source,
+    '-t',
+    String(CLIP_SECONDS),
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.env.FFMPEG_PATH || 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) =>
-      reject(new FramelabError('CAPABILITY_MISSING', `The demo generates its clips with ffmpeg, which could not be run (${err.message}). Install ffmpeg or set FFMPEG_PATH.`)),
+      reject(
+        new FramelabError(
+          'CAPABILITY_MISSING',
+          `The demo generates its clips with ffmpeg, which could not be run (${err.message}). Install ffmpeg or set FFMPEG_PATH.`,
+        ),
+      ),
     );
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new FramelabError('INTERNAL', `ffmpeg could not generate ${path.basename(file)}: ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new FramelabError('INTERNAL', `ffmpeg could not generate ${path.basename(file)}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -93,8 +116,11 @@ export const demoCommand: Command = {
         files.push(file);
       }
       const { result: imported } = await runJobForResult(client, mode, globals, 'media.import', { paths: files });
-      if (imported.errors.length) throw new FramelabError('JOB_FAILED', `The demo clips did not import: ${imported.errors.map((e) => e.message).join('; ')}`);
-      const { result: sampled } = await runJobForResult(client, mode, globals, 'frames.sample', { strategy: { kind: 'every', seconds: SAMPLE_EVERY_S } });
+      if (imported.errors.length)
+        throw new FramelabError('JOB_FAILED', `The demo clips did not import: ${imported.errors.map((e) => e.message).join('; ')}`);
+      const { result: sampled } = await runJobForResult(client, mode, globals, 'frames.sample', {
+        strategy: { kind: 'every', seconds: SAMPLE_EVERY_S },
+      });
 
       for (const c of CODERS) await client.call('coders.upsert', c);
       const coderIds = CODERS.filter((c) => c.role === 'coder').map((c) => c.coderId);
@@ -125,11 +151,21 @@ export const demoCommand: Command = {
       let adjudicated = 0;
       for (const d of disagreements) {
         const code = d.codes.ana ?? Object.values(d.codes)[0]!;
-        await client.call('gold.adjudicate', { frameId: d.frameId, dimension: first.name, code, note: 'demo: the lead sided with Ana', decidedBy: 'lead' });
+        await client.call('gold.adjudicate', {
+          frameId: d.frameId,
+          dimension: first.name,
+          code,
+          note: 'demo: the lead sided with Ana',
+          decidedBy: 'lead',
+        });
         adjudicated++;
       }
       const snapshot = await client.call('gold.snapshot', { dimension: first.name });
-      const open = await Promise.all(codebook.dimensions.slice(1).map(async (d) => (await client.call('gold.disagreements', { dimension: d.name })).disagreements.length));
+      const open = await Promise.all(
+        codebook.dimensions
+          .slice(1)
+          .map(async (d) => (await client.call('gold.disagreements', { dimension: d.name })).disagreements.length),
+      );
 
       const value = {
         home,
@@ -139,7 +175,10 @@ export const demoCommand: Command = {
         coders: CODERS.map((c) => c.coderId),
         overlapFrames: assigned.overlap,
         codesSaved,
-        disagreements: { [first.name]: disagreements.length, ...Object.fromEntries(codebook.dimensions.slice(1).map((d, i) => [d.name, open[i]])) },
+        disagreements: {
+          [first.name]: disagreements.length,
+          ...Object.fromEntries(codebook.dimensions.slice(1).map((d, i) => [d.name, open[i]])),
+        },
         adjudicated,
         goldSnapshot: snapshot.id,
       };
@@ -149,7 +188,9 @@ export const demoCommand: Command = {
         `  ${files.length} generated 720x1280 clips (${clipDir}), imported as ${value.videos} videos`,
         `  ${value.frames} frames sampled every ${SAMPLE_EVERY_S} s`,
         `  coders ana and ben (and a lead), ${assigned.overlap} overlap frames coded by both`,
-        `  ${codesSaved} frames coded; ${Object.entries(value.disagreements).map(([d, n]) => `${n} ${d} disagreements`).join(', ')}`,
+        `  ${codesSaved} frames coded; ${Object.entries(value.disagreements)
+          .map(([d, n]) => `${n} ${d} disagreements`)
+          .join(', ')}`,
         `  ${adjudicated} ${first.name} disagreements adjudicated, gold snapshot ${snapshot.id} (${snapshot.frames} frames)`,
         '',
         'Next: open it with',

@@ -5,11 +5,17 @@ import type { Command } from '../command';
 function describe(report: DoctorReport): string {
   const lines = [`${report.app.name} ${report.app.version} on ${report.platform.os} ${report.platform.arch}`];
   lines.push(`home: ${report.home.path}${report.home.schemaVersion !== null ? ` (schema v${report.home.schemaVersion})` : ''}`);
-  if (report.home.owner) lines.push(`owner: pid ${report.home.owner.pid} (${report.home.owner.mode}${report.home.owner.alive ? '' : ', gone'})`);
+  if (report.home.owner)
+    lines.push(`owner: pid ${report.home.owner.pid} (${report.home.owner.mode}${report.home.owner.alive ? '' : ', gone'})`);
   for (const [name, cap] of Object.entries(report.capabilities)) {
     lines.push(`${cap.available ? '✓' : '✗'} ${name}: ${cap.detail}`);
   }
-  lines.push('versions: ' + Object.entries(report.versions).map(([k, v]) => `${k} ${v ?? '—'}`).join(', '));
+  lines.push(
+    'versions: ' +
+      Object.entries(report.versions)
+        .map(([k, v]) => `${k} ${v ?? '—'}`)
+        .join(', '),
+  );
   return lines.join('\n');
 }
 

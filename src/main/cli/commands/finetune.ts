@@ -81,10 +81,7 @@ export const finetuneCommand: Command = {
       // What the file now holds (every dimension's entry), as the lab's scripts will read it.
       const content = JSON.parse(fs.readFileSync(result.comparisonFile, 'utf8')) as Record<string, unknown>;
       const decision = result.entry.decision;
-      const text = [
-        decision.reason,
-        `wrote ${result.comparisonFile}${result.pthFile ? ` and ${result.pthFile}` : ''}`,
-      ].join('\n');
+      const text = [decision.reason, `wrote ${result.comparisonFile}${result.pthFile ? ` and ${result.pthFile}` : ''}`].join('\n');
       return { value: content, text };
     });
   },

@@ -84,7 +84,8 @@ export const framesCommand: Command = {
       });
     }
     if (action === 'list') {
-      if (values.every ?? values['per-video'] ?? values.random ?? values.seed ?? values.existing) throw invalid('Sampling flags apply to frames sample.');
+      if (values.every ?? values['per-video'] ?? values.random ?? values.seed ?? values.existing)
+        throw invalid('Sampling flags apply to frames sample.');
       const videos = values.video ?? [];
       if (videos.length > 1) throw invalid('frames list takes one --video.');
       return withClient(globals, async (client) => {

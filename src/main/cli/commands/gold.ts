@@ -60,7 +60,11 @@ export const goldCommand: Command = {
         }
         case 'export': {
           if (!values.snapshot || !values.out) throw usage('gold export needs --snapshot and --out.', GOLD_USAGE);
-          const result = await client.call('gold.export', { snapshotId: values.snapshot, out: path.resolve(values.out), overwrite: values.overwrite ?? false });
+          const result = await client.call('gold.export', {
+            snapshotId: values.snapshot,
+            out: path.resolve(values.out),
+            overwrite: values.overwrite ?? false,
+          });
           return { value: result, text: `${result.rows} rows written to ${result.file}` };
         }
         default:
@@ -81,7 +85,8 @@ export const adjudicateCommand: Command = {
       ADJUDICATE_USAGE,
     );
     if (positionals.length) throw usage(`Unexpected "${positionals.join(' ')}".`, ADJUDICATE_USAGE);
-    if (!values.frame || !values.dimension || !values.code) throw usage('adjudicate needs --frame, --dimension and --code.', ADJUDICATE_USAGE);
+    if (!values.frame || !values.dimension || !values.code)
+      throw usage('adjudicate needs --frame, --dimension and --code.', ADJUDICATE_USAGE);
     const { frame, dimension, code, note } = values;
     return withClient(globals, async (client) => {
       const decided = await client.call('gold.adjudicate', { frameId: frame, dimension, code, note });

@@ -29,7 +29,6 @@ const LABELS: Record<IcrStatistic, string> = {
   gwetAC1: "Gwet's AC1",
 };
 
-
 export function describeReport(report: IcrReport, dimension: string): string {
   const f = (x: number) => x.toFixed(3);
   const width = Math.max(...Object.values(LABELS).map((l) => l.length));
@@ -71,7 +70,9 @@ function categoryList(text: string): string[] {
   const { records, problems } = parseCsv(text);
   const list = (records[0] ?? []).map((c) => c.trim());
   if (problems.length > 0 || records.length > 1 || list.length === 0 || list.some((c) => c === '')) {
-    throw invalid(`--categories takes the categories in order, separated by commas (e.g. "Intimate,Personal,Social,Public"), not ${JSON.stringify(text)}.`);
+    throw invalid(
+      `--categories takes the categories in order, separated by commas (e.g. "Intimate,Personal,Social,Public"), not ${JSON.stringify(text)}.`,
+    );
   }
   return list;
 }
@@ -109,11 +110,12 @@ export const icrCommand: Command = {
     const bootstrap = numberFlag(values.bootstrap, 'bootstrap', { integer: true, min: 0, max: 100_000, usage: USAGE }) ?? DEFAULT_RESAMPLES;
     const seed = numberFlag(values.seed, 'seed', { integer: true, min: 0, max: 0xffffffff, usage: USAGE }) ?? 1;
     const byVideo = values['by-video']?.trim();
-    if (byVideo === '') throw invalid('--by-video takes the column naming each unit\'s video (e.g. video_id).');
+    if (byVideo === '') throw invalid("--by-video takes the column naming each unit's video (e.g. video_id).");
 
     const reportFile = values.report === undefined ? undefined : path.resolve(values.report);
     const format = reportFile === undefined ? undefined : formatOf(reportFile);
-    if (values.overwrite !== undefined && reportFile === undefined) throw invalid('--overwrite goes with --report (it lets the report replace an existing file).');
+    if (values.overwrite !== undefined && reportFile === undefined)
+      throw invalid('--overwrite goes with --report (it lets the report replace an existing file).');
     const overwrite = values.overwrite ?? false;
     let report: IcrReport;
     if (values.input !== undefined) {
@@ -140,7 +142,7 @@ export const icrCommand: Command = {
       }
     } else {
       if (values['unit-col'] !== undefined || values['coder-col'] !== undefined) {
-        throw invalid('--unit-col and --coder-col name columns of --input; the project\'s units are frames and its coders are known.');
+        throw invalid("--unit-col and --coder-col name columns of --input; the project's units are frames and its coders are known.");
       }
       if (byVideo !== undefined && byVideo !== 'video_id') {
         throw invalid(`The project groups frames by video_id only; use --by-video video_id, not "${byVideo}".`);

@@ -62,17 +62,28 @@ export const inferCommand: Command = {
     const out = toBucket ? values.out : path.resolve(values.out);
 
     if (positionals[0] === 'merge') {
-      if (toBucket) throw new FramelabError('INVALID_INPUT', `infer merge writes to a folder, not ${values.out}: give --out DIR (and upload the merged CSVs yourself).`);
+      if (toBucket)
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `infer merge writes to a folder, not ${values.out}: give --out DIR (and upload the merged CSVs yourself).`,
+        );
       const shards = positionals.slice(1).map((d) => path.resolve(d));
       const result = mergeShards(out, shards);
-      return { value: result, text: `merged ${result.shards} shard(s): ${result.videos} videos, ${result.frames} frames, ${result.errors} error(s) into ${out}` };
+      return {
+        value: result,
+        text: `merged ${result.shards} shard(s): ${result.videos} videos, ${result.frames} frames, ${result.errors} error(s) into ${out}`,
+      };
     }
-    if (positionals.length) throw new FramelabError('INVALID_INPUT', `infer takes no positional arguments (except "merge").\nUsage: ${USAGE}`);
+    if (positionals.length)
+      throw new FramelabError('INVALID_INPUT', `infer takes no positional arguments (except "merge").\nUsage: ${USAGE}`);
     if (!values.videos) throw new FramelabError('INVALID_INPUT', `infer needs --videos DIR.\nUsage: ${USAGE}`);
     if (!values.models) throw new FramelabError('INVALID_INPUT', `infer needs --models D@vN,D@vN.\nUsage: ${USAGE}`);
     const params: InferParams = {
       videos: values.videos.startsWith('gs://') ? values.videos : path.resolve(values.videos),
-      models: values.models.split(',').map((m) => m.trim()).filter(Boolean),
+      models: values.models
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
       sampling: sampling(values),
       workers: numberFlag(values.workers, 'workers', { integer: true, min: 1 }) ?? 4,
       batchSize: numberFlag(values.batch, 'batch', { integer: true, min: 1 }) ?? 16,
@@ -84,9 +95,13 @@ export const inferCommand: Command = {
       ...(values.upload ? { uploadTo: values.upload } : {}),
       ...(values['keep-cache'] ? { keepCache: true } : {}),
     };
-    if (params.uploadTo && !params.uploadTo.startsWith('gs://')) throw new FramelabError('INVALID_INPUT', `--upload takes gs://BUCKET/PREFIX, not "${params.uploadTo}".`);
+    if (params.uploadTo && !params.uploadTo.startsWith('gs://'))
+      throw new FramelabError('INVALID_INPUT', `--upload takes gs://BUCKET/PREFIX, not "${params.uploadTo}".`);
     if (toBucket && params.uploadTo && !sameGsTarget(params.uploadTo, out)) {
-      throw new FramelabError('INVALID_INPUT', `--out ${out} already puts the results in the bucket; --upload ${params.uploadTo} would copy them to a second place. Give one of them.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `--out ${out} already puts the results in the bucket; --upload ${params.uploadTo} would copy them to a second place. Give one of them.`,
+      );
     }
     return withClient(globals, async (client, mode) => {
       const { result } = await runJobForResult(client, mode, globals, 'infer.run', params);

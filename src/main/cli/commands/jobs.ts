@@ -88,9 +88,13 @@ export const jobsCommand: Command = {
         case 'list': {
           const status = (values.status ?? []) as JobStatus[];
           for (const s of status) {
-            if (!JOB_STATUSES.includes(s)) throw new FramelabError('INVALID_INPUT', `Unknown status "${s}"; use one of ${JOB_STATUSES.join(', ')}.`);
+            if (!JOB_STATUSES.includes(s))
+              throw new FramelabError('INVALID_INPUT', `Unknown status "${s}"; use one of ${JOB_STATUSES.join(', ')}.`);
           }
-          const { jobs } = await client.call('jobs.list', { status: status.length ? status : undefined, limit: numberFlag(values.limit, 'limit', { integer: true, min: 0 }) ?? 100 });
+          const { jobs } = await client.call('jobs.list', {
+            status: status.length ? status : undefined,
+            limit: numberFlag(values.limit, 'limit', { integer: true, min: 0 }) ?? 100,
+          });
           return { value: { jobs }, text: jobs.length ? jobs.map(jobLine).join('\n') : 'No jobs yet.' };
         }
         case 'show': {

@@ -19,7 +19,8 @@ function modelLine(m: ModelSummary): string {
 
 /** "a, b,c" → ["a","b","c"]; blanks are an error, not silently dropped. */
 function parseClasses(value: string | undefined): string[] {
-  if (!value) throw new FramelabError('INVALID_INPUT', `models import needs --classes "a,b,c" (the network's outputs in order).\nUsage: ${USAGE}`);
+  if (!value)
+    throw new FramelabError('INVALID_INPUT', `models import needs --classes "a,b,c" (the network's outputs in order).\nUsage: ${USAGE}`);
   const classes = value.split(',').map((c) => c.trim());
   if (classes.some((c) => !c)) throw new FramelabError('INVALID_INPUT', `--classes "${value}" has an empty name.`);
   return classes;
@@ -69,7 +70,10 @@ export const modelsCommand: Command = {
         const { result } = await runJobForResult(client, mode, globals, 'models.import', params);
         const model = result.registered!;
         const notes = result.notes.map((n) => `note: ${n}`);
-        return { value: { model, notes: result.notes }, text: [`imported ${model.id}${model.active ? ' (active)' : ''}`, ...notes].join('\n') };
+        return {
+          value: { model, notes: result.notes },
+          text: [`imported ${model.id}${model.active ? ' (active)' : ''}`, ...notes].join('\n'),
+        };
       });
     }
 
@@ -77,7 +81,10 @@ export const modelsCommand: Command = {
       if (rest.length) throw new FramelabError('INVALID_INPUT', `models list takes no arguments.\nUsage: ${USAGE}`);
       return withClient(globals, async (client) => {
         const { models } = await client.call('models.list', { dimension: values.dimension });
-        return { value: { models }, text: models.length ? models.map(modelLine).join('\n') : 'No models yet; import one with `framelab models import FILE.pth ...`.' };
+        return {
+          value: { models },
+          text: models.length ? models.map(modelLine).join('\n') : 'No models yet; import one with `framelab models import FILE.pth ...`.',
+        };
       });
     }
 
@@ -110,7 +117,10 @@ export const modelsCommand: Command = {
       };
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'models.export', params);
-        return { value: result, text: `wrote ${result.out} (${result.format}, ${result.bytes} bytes, sha256 ${result.sha256.slice(0, 12)}…)` };
+        return {
+          value: result,
+          text: `wrote ${result.out} (${result.format}, ${result.bytes} bytes, sha256 ${result.sha256.slice(0, 12)}…)`,
+        };
       });
     }
 

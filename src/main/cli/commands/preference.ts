@@ -13,14 +13,18 @@ export const PREFERENCE_SUBCOMMANDS: Record<string, PreferenceSubcommand> = {
   ...PREFERENCE_MODEL_SUBCOMMANDS,
 };
 
-const usage = () => Object.values(PREFERENCE_SUBCOMMANDS).map((s) => s.usage).join('\n       ');
+const usage = () =>
+  Object.values(PREFERENCE_SUBCOMMANDS)
+    .map((s) => s.usage)
+    .join('\n       ');
 
 export const preferenceCommand: Command = {
   name: 'preference',
   get usage() {
     return usage();
   },
-  summary: "The owner's preferences: video analyses and ratings (import, export, list, history), correlations, models (train, activate, status) and scores",
+  summary:
+    "The owner's preferences: video analyses and ratings (import, export, list, history), correlations, models (train, activate, status) and scores",
   async run(args, globals) {
     const [area, ...rest] = args;
     const sub = area !== undefined && Object.hasOwn(PREFERENCE_SUBCOMMANDS, area) ? PREFERENCE_SUBCOMMANDS[area] : undefined;

@@ -39,7 +39,8 @@ function describeFeatureCounts(f: FeatureCountSummary): string {
 }
 
 function describeFile(f: AnalysisFileOutcome): string[] {
-  if (f.outcome === 'imported') return [`  ${f.file}: imported, ${plural(f.records, 'record')} (${f.added} added, ${f.unchanged} unchanged)`];
+  if (f.outcome === 'imported')
+    return [`  ${f.file}: imported, ${plural(f.records, 'record')} (${f.added} added, ${f.unchanged} unchanged)`];
   const lines = [`  ${f.file}: REFUSED, nothing imported from it (${plural(f.problemCount, 'problem')})`];
   for (const p of f.problems) {
     const where = p.line === null ? f.file : `${f.file}:${p.line}${p.column === null ? '' : `:${p.column}`}`;
@@ -68,7 +69,9 @@ function describeSummary(s: AnalysesSummary): string {
   if (s.videos === 0) return 'No analyses yet: import some with `framelab preference analyses import PATH`.';
   return [
     `${plural(s.videos, 'video')} analysed, ${s.copies.toLocaleString('en-US')} stored ${s.copies === 1 ? 'copy' : 'copies'} (history included); newest version ${s.newestVersion}`,
-    ...s.versions.map((v) => `  ${v.version}: ${plural(v.videos, 'video')}, last imported ${v.lastImportedAt}; ${describeFeatureCounts(v.featureCounts)}`),
+    ...s.versions.map(
+      (v) => `  ${v.version}: ${plural(v.videos, 'video')}, last imported ${v.lastImportedAt}; ${describeFeatureCounts(v.featureCounts)}`,
+    ),
   ].join('\n');
 }
 
@@ -83,8 +86,10 @@ export const analysesSubcommand: PreferenceSubcommand = {
       const summary = await withClient(globals, (client) => client.call('preference.analyses.summary'));
       return { value: summary, text: describeSummary(summary) };
     }
-    if (action !== 'import') throw new FramelabError('INVALID_INPUT', `Unknown analyses action "${action ?? ''}".\nUsage: ${ANALYSES_USAGE}`);
-    if (!target) throw new FramelabError('INVALID_INPUT', `analyses import needs a .json or .jsonl file or a folder.\nUsage: ${ANALYSES_USAGE}`);
+    if (action !== 'import')
+      throw new FramelabError('INVALID_INPUT', `Unknown analyses action "${action ?? ''}".\nUsage: ${ANALYSES_USAGE}`);
+    if (!target)
+      throw new FramelabError('INVALID_INPUT', `analyses import needs a .json or .jsonl file or a folder.\nUsage: ${ANALYSES_USAGE}`);
     const input = { path: path.resolve(target) };
     // A job (progress on stderr, Ctrl-C cancels it); its result is the report without the plan.
     const report = await withClient(globals, async (client, mode) => {
@@ -156,7 +161,8 @@ export const ratingsSubcommand: PreferenceSubcommand = {
       case 'list': {
         only(['rater', 'type', 'video', 'limit', 'offset']);
         if (target) throw usage(`Unexpected "${target}".`);
-        if (values.type !== undefined && values.type !== 'owner' && values.type !== 'other') throw usage(`--type is owner or other, not "${values.type}".`);
+        if (values.type !== undefined && values.type !== 'owner' && values.type !== 'other')
+          throw usage(`--type is owner or other, not "${values.type}".`);
         const page = await withClient(globals, (client) =>
           client.call('preference.ratings.list', {
             rater: values.rater,
@@ -167,7 +173,10 @@ export const ratingsSubcommand: PreferenceSubcommand = {
           }),
         );
         const shown = page.ratings.length ? page.ratings.map(ratingLine) : ['No ratings.'];
-        return { value: page, text: [...shown, `(${page.ratings.length} of ${page.total} current ratings from ${page.offset})`].join('\n') };
+        return {
+          value: page,
+          text: [...shown, `(${page.ratings.length} of ${page.total} current ratings from ${page.offset})`].join('\n'),
+        };
       }
       case 'history': {
         only([]);
@@ -181,7 +190,10 @@ export const ratingsSubcommand: PreferenceSubcommand = {
         const { conflicts } = await withClient(globals, (client) => client.call('preference.ratings.conflicts', {}));
         const text = conflicts.length
           ? conflicts
-              .map((c) => `${c.videoId} ${c.rater}: here overall ${c.local.overall} at ${c.local.ratedAt}, bucket overall ${c.remote.overall} at ${c.remote.ratedAt} → ${c.applied}'s is current`)
+              .map(
+                (c) =>
+                  `${c.videoId} ${c.rater}: here overall ${c.local.overall} at ${c.local.ratedAt}, bucket overall ${c.remote.overall} at ${c.remote.ratedAt} → ${c.applied}'s is current`,
+              )
               .join('\n')
           : 'No rating conflicts.';
         return { value: { conflicts }, text };

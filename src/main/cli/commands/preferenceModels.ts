@@ -42,11 +42,15 @@ function noPositionals(positionals: string[], usage: string): void {
 export function describeEligibility(e: EligibilityReport): string[] {
   return [
     `${e.eligible} eligible owner ratings (analysis ${e.analysisVersion ?? 'none'}, feature_count ≥ ${e.minFeatures}) of ${e.ratings} current ratings`,
-    ...e.excluded.map((x) => `  excluded ${x.count} (${x.reason}: ${x.detail}): ${x.videoIds.slice(0, 5).join(', ')}${x.videoIds.length > 5 ? `, … ${x.videoIds.length - 5} more` : ''}`),
+    ...e.excluded.map(
+      (x) =>
+        `  excluded ${x.count} (${x.reason}: ${x.detail}): ${x.videoIds.slice(0, 5).join(', ')}${x.videoIds.length > 5 ? `, … ${x.videoIds.length - 5} more` : ''}`,
+    ),
   ];
 }
 
-const corrLine = (f: FeatureCorrelation) => `  ${f.feature.padEnd(50)} r ${fixed(f.r).padStart(6)}  p ${f.p === null ? '-' : f.p.toExponential(1)}  q ${f.q === null ? '-' : f.q.toExponential(1)}  ${f.tier}`;
+const corrLine = (f: FeatureCorrelation) =>
+  `  ${f.feature.padEnd(50)} r ${fixed(f.r).padStart(6)}  p ${f.p === null ? '-' : f.p.toExponential(1)}  q ${f.q === null ? '-' : f.q.toExponential(1)}  ${f.tier}`;
 
 function describeCorrelations(r: PreferenceCorrelateResult): string {
   return [
@@ -57,7 +61,9 @@ function describeCorrelations(r: PreferenceCorrelateResult): string {
     `Strongest negative (${r.topNegative.length}):`,
     ...r.topNegative.map(corrLine),
     'Expected correlations:',
-    ...r.expected.map((e) => `  ${e.feature.padEnd(50)} ${e.direction.padEnd(8)} ${e.status}${e.r === null ? '' : ` (r ${fixed(e.r)})`}; ${e.note}`),
+    ...r.expected.map(
+      (e) => `  ${e.feature.padEnd(50)} ${e.direction.padEnd(8)} ${e.status}${e.r === null ? '' : ` (r ${fixed(e.r)})`}; ${e.note}`,
+    ),
     `Snapshot ${r.snapshotId} stored (${r.ratings} ratings).`,
   ].join('\n');
 }
@@ -65,7 +71,11 @@ function describeCorrelations(r: PreferenceCorrelateResult): string {
 export const correlateSubcommand: PreferenceSubcommand = {
   usage: CORRELATE_USAGE,
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { version: { type: 'string' }, 'min-features': { type: 'string' }, top: { type: 'string' } }, CORRELATE_USAGE);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { version: { type: 'string' }, 'min-features': { type: 'string' }, top: { type: 'string' } },
+      CORRELATE_USAGE,
+    );
     noPositionals(positionals, CORRELATE_USAGE);
     const result = await withClient(globals, (client) =>
       client.call('preference.correlate', {
@@ -102,7 +112,10 @@ function describeTrain(r: PreferenceTrainResult): string {
     `${r.model}: ${r.kind}, ${r.features} features, trained on ${r.ratings} ratings${r.parent ? ` (parent ${r.parent})` : ''}`,
     `  hold-out MAE ${fixed(m.mae)} (${m.status.mae}), RMSE ${fixed(m.rmse)}, R² ${fixed(m.r2)} (${m.status.r2})`,
     `  5-fold CV MAE ${fixed(m.cv_mae)} ± ${fixed(m.cv_mae_std)} (${m.status.cv_mae}), R² ${fixed(m.cv_r2)} (${m.status.cv_r2})`,
-    ...r.subScores.map((s) => `  ${s.target}: CV MAE ${fixed(s.metrics.cv_mae)} ± ${fixed(s.metrics.cv_mae_std)}, R² ${fixed(s.metrics.cv_r2)} (${s.ratings} ratings)`),
+    ...r.subScores.map(
+      (s) =>
+        `  ${s.target}: CV MAE ${fixed(s.metrics.cv_mae)} ± ${fixed(s.metrics.cv_mae_std)}, R² ${fixed(s.metrics.cv_r2)} (${s.ratings} ratings)`,
+    ),
     ...r.notes.map((n) => `  note: ${n}`),
     `${r.activated ? 'Activated' : 'Not activated'}: ${r.advice.reason}${!r.activated && r.advice.activate ? ` Activate it with \`framelab preference activate ${r.model}\`.` : ''}`,
   ].join('\n');
@@ -142,7 +155,10 @@ export const trainSubcommand: PreferenceSubcommand = {
       minRatings: numberFlag(values['min-ratings'], 'min-ratings', { integer: true, min: 1 }) ?? 200,
     };
     // A job: progress on stderr, Ctrl-C cancels it (nothing stored).
-    const result = await withClient(globals, async (client, mode) => (await runJobForResult(client, mode, globals, 'preference.train', params)).result);
+    const result = await withClient(
+      globals,
+      async (client, mode) => (await runJobForResult(client, mode, globals, 'preference.train', params)).result,
+    );
     return { value: trainOutput(result), text: describeTrain(result) };
   },
 };
@@ -156,7 +172,12 @@ export const modelsSubcommand: PreferenceSubcommand = {
     const { positionals } = parseCommandArgs(args, {}, MODELS_USAGE);
     noPositionals(positionals, MODELS_USAGE);
     const list = await withClient(globals, (client) => client.call('preference.models.list', {}));
-    return { value: list, text: list.models.length ? [...list.models.map(modelLine), '(* active)'].join('\n') : 'No preference models yet: `framelab preference train`.' };
+    return {
+      value: list,
+      text: list.models.length
+        ? [...list.models.map(modelLine), '(* active)'].join('\n')
+        : 'No preference models yet: `framelab preference train`.',
+    };
   },
 };
 
@@ -179,14 +200,20 @@ function describeStatus(s: PreferenceStatus): string {
     ...s.ladder.map((l) => `  [${l.reached ? 'x' : ' '}] ${String(l.ratings).padStart(3)} ratings: ${l.step}`),
     `Now: ${s.now}`,
     s.next ? `Next: ${s.next.needed} more eligible ratings to reach ${s.next.ratings}.` : 'Top of the ladder reached.',
-    s.active ? `Active model: ${s.active.id} (${s.active.kind}, ${s.active.trainingRatings} ratings, MAE ${fixed(s.active.metrics.mae)})` : `Active model: none (${s.models} stored).`,
+    s.active
+      ? `Active model: ${s.active.id} (${s.active.kind}, ${s.active.trainingRatings} ratings, MAE ${fixed(s.active.metrics.mae)})`
+      : `Active model: none (${s.models} stored).`,
   ];
   if (s.retrain) {
-    lines.push(`Retrain: ${s.retrain.due ? 'DUE' : 'not due'}; ${s.retrain.newRatings} new ratings${s.retrain.recentMae === null ? '' : `, MAE on them ${fixed(s.retrain.recentMae)}`}`);
+    lines.push(
+      `Retrain: ${s.retrain.due ? 'DUE' : 'not due'}; ${s.retrain.newRatings} new ratings${s.retrain.recentMae === null ? '' : `, MAE on them ${fixed(s.retrain.recentMae)}`}`,
+    );
     lines.push(...s.retrain.reasons.map((r) => `  - ${r}`));
-    if (s.retrain.due) lines.push('  Retrain with `framelab preference train` (a new version; the active one stays until you activate another).');
+    if (s.retrain.due)
+      lines.push('  Retrain with `framelab preference train` (a new version; the active one stays until you activate another).');
   }
-  if (s.lastSnapshot) lines.push(`Last correlation snapshot: ${s.lastSnapshot.id} at ${s.lastSnapshot.ratings} ratings (${s.lastSnapshot.createdAt}).`);
+  if (s.lastSnapshot)
+    lines.push(`Last correlation snapshot: ${s.lastSnapshot.id} at ${s.lastSnapshot.ratings} ratings (${s.lastSnapshot.createdAt}).`);
   return lines.join('\n');
 }
 
@@ -202,7 +229,17 @@ export const statusSubcommand: PreferenceSubcommand = {
 
 /** What `score --json` prints: the spec's four fields first. */
 export function scoreOutput(r: PreferenceScoreResult) {
-  return { model: r.model, score: r.score, confidence: r.confidence, topFactors: r.topFactors, videoId: r.videoId, analysisVersion: r.analysisVersion, coverage: r.coverage, baseScore: r.baseScore, unclampedScore: r.unclampedScore };
+  return {
+    model: r.model,
+    score: r.score,
+    confidence: r.confidence,
+    topFactors: r.topFactors,
+    videoId: r.videoId,
+    analysisVersion: r.analysisVersion,
+    coverage: r.coverage,
+    baseScore: r.baseScore,
+    unclampedScore: r.unclampedScore,
+  };
 }
 
 export const scoreSubcommand: PreferenceSubcommand = {
@@ -210,7 +247,14 @@ export const scoreSubcommand: PreferenceSubcommand = {
   async run(args, globals): Promise<CommandResult> {
     const { values, positionals } = parseCommandArgs(
       args,
-      { video: { type: 'string' }, analysis: { type: 'string' }, model: { type: 'string' }, all: { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+      {
+        video: { type: 'string' },
+        analysis: { type: 'string' },
+        model: { type: 'string' },
+        all: { type: 'boolean' },
+        out: { type: 'string' },
+        overwrite: { type: 'boolean' },
+      },
       SCORE_USAGE,
     );
     noPositionals(positionals, SCORE_USAGE);
@@ -220,11 +264,16 @@ export const scoreSubcommand: PreferenceSubcommand = {
     if (values.all) {
       if (!values.out) throw usage('score --all needs --out FILE.csv.');
       const out = path.resolve(values.out);
-      const result = await withClient(globals, (client) => client.call('preference.scoreAll', { out, overwrite: values.overwrite ?? false, modelId: values.model }));
+      const result = await withClient(globals, (client) =>
+        client.call('preference.scoreAll', { out, overwrite: values.overwrite ?? false, modelId: values.model }),
+      );
       return { value: result, text: `Scored ${result.rows} videos with ${result.model} into ${result.file}.` };
     }
     if (values.out !== undefined || values.overwrite !== undefined) throw usage('--out and --overwrite belong to score --all.');
-    const input = values.video !== undefined ? { videoId: values.video, modelId: values.model } : { file: path.resolve(values.analysis!), modelId: values.model };
+    const input =
+      values.video !== undefined
+        ? { videoId: values.video, modelId: values.model }
+        : { file: path.resolve(values.analysis!), modelId: values.model };
     const result = await withClient(globals, (client) => client.call('preference.score', input));
     const text = [
       `${result.videoId}: ${result.score.toFixed(2)} / 10 with ${result.model} (confidence ${fixed(result.confidence, 2)}, coverage ${(100 * result.coverage).toFixed(0)} %)`,
@@ -242,4 +291,3 @@ export const PREFERENCE_MODEL_SUBCOMMANDS: Record<string, PreferenceSubcommand> 
   status: statusSubcommand,
   score: scoreSubcommand,
 };
-

@@ -46,10 +46,17 @@ const f = (v: number | null | undefined) => (v === null || v === undefined ? '  
 
 function boardText(run: SuiteRunResult): string {
   const metric = run.rankMetric;
-  const split = run.folds ? `${run.folds}-fold CV (mean over folds)` : `train ${run.rows.train} / val ${run.rows.val} / test ${run.rows.test}`;
-  const lines = [`run ${run.runId}  ${split}  ranked by val ${metric}`, `${'model'.padEnd(18)} ${'rmse_log'.padStart(8)} ${'mae_log'.padStart(8)} ${'r2_log'.padStart(8)} ${'spearman'.padStart(8)}  test ${metric}`];
+  const split = run.folds
+    ? `${run.folds}-fold CV (mean over folds)`
+    : `train ${run.rows.train} / val ${run.rows.val} / test ${run.rows.test}`;
+  const lines = [
+    `run ${run.runId}  ${split}  ranked by val ${metric}`,
+    `${'model'.padEnd(18)} ${'rmse_log'.padStart(8)} ${'mae_log'.padStart(8)} ${'r2_log'.padStart(8)} ${'spearman'.padStart(8)}  test ${metric}`,
+  ];
   for (const r of run.leaderboard as LeaderboardRow[]) {
-    lines.push(`${r.model.padEnd(18)} ${f(r.val.rmse_log)} ${f(r.val.mae_log)} ${f(r.val.r2_log)} ${f(r.val.spearman)}  ${f(r.test?.[metric] ?? null)}`);
+    lines.push(
+      `${r.model.padEnd(18)} ${f(r.val.rmse_log)} ${f(r.val.mae_log)} ${f(r.val.r2_log)} ${f(r.val.spearman)}  ${f(r.test?.[metric] ?? null)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -59,12 +66,33 @@ export const suiteCommand: Command = {
   usage: USAGE,
   summary: 'Train performance-prediction suites (leakage-safe splits, baselines, Ridge, guest-aware Ridge) and read their leaderboards',
   async run(args, globals) {
-    const { values, positionals } = parseCommandArgs(args, { config: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, 'video-id': { type: 'string' }, features: { type: 'string' }, metadata: { type: 'string' }, embeddings: { type: 'string' }, ids: { type: 'string' }, key: { type: 'string' }, embedding: { type: 'string' }, column: { type: 'string' }, out: { type: 'string' }, 'id-column': { type: 'string' }, 'batch-size': { type: 'string' }, overwrite: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        config: { type: 'string' },
+        run: { type: 'string' },
+        model: { type: 'string' },
+        'video-id': { type: 'string' },
+        features: { type: 'string' },
+        metadata: { type: 'string' },
+        embeddings: { type: 'string' },
+        ids: { type: 'string' },
+        key: { type: 'string' },
+        embedding: { type: 'string' },
+        column: { type: 'string' },
+        out: { type: 'string' },
+        'id-column': { type: 'string' },
+        'batch-size': { type: 'string' },
+        overwrite: { type: 'boolean' },
+      },
+      USAGE,
+    );
     const [action, ...rest] = positionals;
 
     if (action === 'run' || action === 'train') {
       const file = values.config ?? rest[0];
-      if (!file || rest.length > (values.config ? 0 : 1)) throw new FramelabError('INVALID_INPUT', `suite ${action} takes one config file.\nUsage: ${USAGE}`);
+      if (!file || rest.length > (values.config ? 0 : 1))
+        throw new FramelabError('INVALID_INPUT', `suite ${action} takes one config file.\nUsage: ${USAGE}`);
       const configFile = path.resolve(file);
       const config = readSuiteConfig(configFile);
       return withClient(globals, async (client, mode) => {
@@ -79,11 +107,37 @@ export const suiteCommand: Command = {
       return withClient(globals, async (client) => {
         const { runs } = await client.call('suite.runs', { limit: 1000 });
         if (action === 'runs') {
-          return { value: { runs }, text: runs.length ? runs.map((r) => `${r.runId}${r.name ? `  "${r.name}"` : ''}${r.tags?.length ? `  [${r.tags.join(', ')}]` : ''}  best ${r.leaderboard[0]?.model ?? '-'}  ${r.runDir}`).join('\n') : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.' };
+          return {
+            value: { runs },
+            text: runs.length
+              ? runs
+                  .map(
+                    (r) =>
+                      `${r.runId}${r.name ? `  "${r.name}"` : ''}${r.tags?.length ? `  [${r.tags.join(', ')}]` : ''}  best ${r.leaderboard[0]?.model ?? '-'}  ${r.runDir}`,
+                  )
+                  .join('\n')
+              : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.',
+          };
         }
         const run = values.run ? runs.find((r) => r.runId === values.run) : runs[0];
-        if (!run) throw new FramelabError('NOT_FOUND', values.run ? `no suite run "${values.run}"; see \`framelab suite runs\`.` : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.');
-        return { value: { runId: run.runId, runDir: run.runDir, rankMetric: run.rankMetric, folds: run.folds, rows: run.rows, leaderboard: run.leaderboard }, text: boardText(run) };
+        if (!run)
+          throw new FramelabError(
+            'NOT_FOUND',
+            values.run
+              ? `no suite run "${values.run}"; see \`framelab suite runs\`.`
+              : 'No suite runs yet; start one with `framelab suite run CONFIG.json`.',
+          );
+        return {
+          value: {
+            runId: run.runId,
+            runDir: run.runDir,
+            rankMetric: run.rankMetric,
+            folds: run.folds,
+            rows: run.rows,
+            leaderboard: run.leaderboard,
+          },
+          text: boardText(run),
+        };
       });
     }
 
@@ -92,7 +146,8 @@ export const suiteCommand: Command = {
       return suiteModels(globals, rest[0]);
     }
     if (action === 'activate') {
-      if (rest.length !== 1) throw new FramelabError('INVALID_INPUT', `suite activate takes one model version (e.g. suite_7d_ridge@v3).\nUsage: ${USAGE}`);
+      if (rest.length !== 1)
+        throw new FramelabError('INVALID_INPUT', `suite activate takes one model version (e.g. suite_7d_ridge@v3).\nUsage: ${USAGE}`);
       return suiteActivate(globals, rest[0]!);
     }
     if (action === 'compare') return suiteCompare(globals, rest, values.out, values.overwrite ?? false);
@@ -105,7 +160,11 @@ export const suiteCommand: Command = {
       const runId = values.run;
       const model = values.model;
       const videoId = values['video-id'];
-      if (!model || !videoId || rest.length) throw new FramelabError('INVALID_INPUT', `suite predict needs --model and --video-id (and --run, unless --model is a registry id).\nUsage: ${USAGE}`);
+      if (!model || !videoId || rest.length)
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `suite predict needs --model and --video-id (and --run, unless --model is a registry id).\nUsage: ${USAGE}`,
+        );
       let features: Record<string, string | number | null> = {};
       if (values.features) {
         try {
@@ -114,8 +173,10 @@ export const suiteCommand: Command = {
           throw new FramelabError('INVALID_INPUT', `--features must be a JSON object: ${(e as Error).message}`);
         }
       }
-      if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
-      if (values.embeddings && values.embedding) throw new FramelabError('INVALID_INPUT', `give --embeddings FILE or --embedding JSON, not both.\nUsage: ${USAGE}`);
+      if ((values.ids || values.key) && !values.embeddings)
+        throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
+      if (values.embeddings && values.embedding)
+        throw new FramelabError('INVALID_INPUT', `give --embeddings FILE or --embedding JSON, not both.\nUsage: ${USAGE}`);
       let embedding: number[] | undefined;
       if (values.embedding) {
         try {
@@ -128,7 +189,15 @@ export const suiteCommand: Command = {
       const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
       const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
       return withClient(globals, async (client) => {
-        const out = await client.call('suite.predict', { runId, model, videoId, features, metadata: abs(values.metadata), embeddings, embedding });
+        const out = await client.call('suite.predict', {
+          runId,
+          model,
+          videoId,
+          features,
+          metadata: abs(values.metadata),
+          embeddings,
+          embedding,
+        });
         const views = out.viewsPred === null ? '' : ` (≈ ${Math.round(out.viewsPred)} views)`;
         const by = out.registryId ? `${out.registryId} (${out.model} of ${out.runId})` : `${out.model} of ${out.runId}`;
         return { value: out, text: `${videoId}: ${out.yPred.toFixed(4)}${views} by ${by}` };
@@ -137,11 +206,23 @@ export const suiteCommand: Command = {
 
     if (action === 'score') {
       const { run, model, metadata, out } = values;
-      if (!model || !metadata || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite score needs --model, --metadata and --out (and --run, unless --model is a registry id).\nUsage: ${USAGE}`);
-      if ((values.ids || values.key) && !values.embeddings) throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
+      if (!model || !metadata || !out || rest.length)
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `suite score needs --model, --metadata and --out (and --run, unless --model is a registry id).\nUsage: ${USAGE}`,
+        );
+      if ((values.ids || values.key) && !values.embeddings)
+        throw new FramelabError('INVALID_INPUT', `--ids and --key go with --embeddings FILE.\nUsage: ${USAGE}`);
       const abs = (p: string | undefined) => (p ? path.resolve(p) : undefined);
       const embeddings = values.embeddings ? { path: abs(values.embeddings)!, ids: abs(values.ids), key: values.key } : undefined;
-      const params = SuiteScoreParams.safeParse({ runId: run, model, metadata: abs(metadata), embeddings, out: abs(out), overwrite: values.overwrite ?? false });
+      const params = SuiteScoreParams.safeParse({
+        runId: run,
+        model,
+        metadata: abs(metadata),
+        embeddings,
+        out: abs(out),
+        overwrite: values.overwrite ?? false,
+      });
       if (!params.success) throw new FramelabError('INVALID_INPUT', `suite score: ${zodMessage(params.error)}`);
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.score', params.data);
@@ -153,14 +234,26 @@ export const suiteCommand: Command = {
 
     if (action === 'embed-text') {
       const { metadata, column, model, out } = values;
-      if (!metadata || !column || !model || !out || rest.length) throw new FramelabError('INVALID_INPUT', `suite embed-text needs --metadata, --column, --model and --out.\nUsage: ${USAGE}`);
+      if (!metadata || !column || !model || !out || rest.length)
+        throw new FramelabError('INVALID_INPUT', `suite embed-text needs --metadata, --column, --model and --out.\nUsage: ${USAGE}`);
       const batchSize = numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 1 });
-      const params = SuiteEmbedTextParams.safeParse({ input: path.resolve(metadata), column, model: path.resolve(model), out: path.resolve(out), overwrite: values.overwrite ?? false, idColumn: values['id-column'], batchSize });
+      const params = SuiteEmbedTextParams.safeParse({
+        input: path.resolve(metadata),
+        column,
+        model: path.resolve(model),
+        out: path.resolve(out),
+        overwrite: values.overwrite ?? false,
+        idColumn: values['id-column'],
+        batchSize,
+      });
       if (!params.success) throw new FramelabError('INVALID_INPUT', `suite embed-text: ${zodMessage(params.error)}`);
       return withClient(globals, async (client, mode) => {
         const { result } = await runJobForResult(client, mode, globals, 'suite.embedText', params.data);
         const ids = result.idsFile ? ` (ids in ${result.idsFile})` : '';
-        return { value: result, text: `embedded ${result.rows} texts (${result.present} present; ${result.computed} computed, ${result.cached} cached), ${result.dim}-d → ${result.out}${ids}` };
+        return {
+          value: result,
+          text: `embedded ${result.rows} texts (${result.present} present; ${result.computed} computed, ${result.cached} cached), ${result.dim}-d → ${result.out}${ids}`,
+        };
       });
     }
 

@@ -47,7 +47,10 @@ export function compareText(compare: SuiteCompare): string {
     const first = m.byRun[0]?.val[metric];
     const cells = m.byRun.map((e, i) => {
       const v = e?.val[metric];
-      const delta = i > 0 && typeof v === 'number' && typeof first === 'number' && Number.isFinite(v - first) ? ` (${v - first >= 0 ? '+' : '−'}${Math.abs(v - first).toFixed(4)})` : '';
+      const delta =
+        i > 0 && typeof v === 'number' && typeof first === 'number' && Number.isFinite(v - first)
+          ? ` (${v - first >= 0 ? '+' : '−'}${Math.abs(v - first).toFixed(4)})`
+          : '';
       return `${num(v)}${delta}`.padStart(24);
     });
     return `${m.model.padEnd(18)} ${cells.join(' ')}`;
@@ -58,14 +61,25 @@ export function compareText(compare: SuiteCompare): string {
   return lines.join('\n');
 }
 
-async function compareAndMaybeWrite(client: Client, runIds: string[], out: string | undefined, overwrite: boolean): Promise<{ compare: SuiteCompare; files: string[] }> {
+async function compareAndMaybeWrite(
+  client: Client,
+  runIds: string[],
+  out: string | undefined,
+  overwrite: boolean,
+): Promise<{ compare: SuiteCompare; files: string[] }> {
   const compare = await client.call('suite.compare', { runIds });
   const files = out ? (await client.call('suite.compare.export', { runIds, outDir: path.resolve(out), overwrite })).files : [];
   return { compare, files };
 }
 
-export function suiteCompare(globals: GlobalOptions, runIds: string[], out: string | undefined, overwrite: boolean): Promise<CommandResult> {
-  if (runIds.length < 2 || runIds.length > 8) throw new FramelabError('INVALID_INPUT', `suite compare takes 2 to 8 run ids (got ${runIds.length}); see \`framelab suite runs\`.`);
+export function suiteCompare(
+  globals: GlobalOptions,
+  runIds: string[],
+  out: string | undefined,
+  overwrite: boolean,
+): Promise<CommandResult> {
+  if (runIds.length < 2 || runIds.length > 8)
+    throw new FramelabError('INVALID_INPUT', `suite compare takes 2 to 8 run ids (got ${runIds.length}); see \`framelab suite runs\`.`);
   return withClient(globals, async (client) => {
     const { compare, files } = await compareAndMaybeWrite(client, runIds, out, overwrite);
     return { value: { ...compare, files }, text: `${compareText(compare)}${files.length ? `\nwrote ${files.join(', ')}` : ''}` };
@@ -76,12 +90,26 @@ export function suiteCompare(globals: GlobalOptions, runIds: string[], out: stri
  * Runs a finished run's saved config again on the data as it is now (the files its config
  * names), as a new run that records which run it repeats, then compares the two.
  */
-export function suiteRerun(globals: GlobalOptions, runId: string, out: string | undefined, overwrite: boolean, boardText: (run: SuiteRunResult) => string): Promise<CommandResult> {
+export function suiteRerun(
+  globals: GlobalOptions,
+  runId: string,
+  out: string | undefined,
+  overwrite: boolean,
+  boardText: (run: SuiteRunResult) => string,
+): Promise<CommandResult> {
   return withClient(globals, async (client, mode) => {
     const detail = await client.call('suite.runDetail', { runId });
     const parsed = SuiteConfig.safeParse(detail.config);
-    if (!parsed.success) throw new FramelabError('INVALID_INPUT', `the saved config of ${runId} no longer reads as a suite config (${zodMessage(parsed.error)}); run an edited copy with \`framelab suite run CONFIG.json\`.`);
-    const { result } = await runJobForResult(client, mode, globals, 'suite.run', { config: parsed.data, configFile: detail.configFile, rerunOf: runId });
+    if (!parsed.success)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `the saved config of ${runId} no longer reads as a suite config (${zodMessage(parsed.error)}); run an edited copy with \`framelab suite run CONFIG.json\`.`,
+      );
+    const { result } = await runJobForResult(client, mode, globals, 'suite.run', {
+      config: parsed.data,
+      configFile: detail.configFile,
+      rerunOf: runId,
+    });
     const { compare, files } = await compareAndMaybeWrite(client, [runId, result.runId], out, overwrite);
     const registered = result.registered?.length ? `\nregistered ${result.registered.join(', ')}` : '';
     return {

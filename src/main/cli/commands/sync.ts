@@ -16,7 +16,8 @@ function describeRound(r: SyncRoundResult): string {
   ];
   if (r.conflicts.length) {
     lines.push(`${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'} (edited on both sides; the newer value was applied):`);
-    for (const c of r.conflicts) lines.push(`  ${c.frameId} ${c.coder} ${c.dimension}: local "${c.local ?? ''}", bucket "${c.remote ?? ''}" → "${c.applied ?? ''}"`);
+    for (const c of r.conflicts)
+      lines.push(`  ${c.frameId} ${c.coder} ${c.dimension}: local "${c.local ?? ''}", bucket "${c.remote ?? ''}" → "${c.applied ?? ''}"`);
   }
   const ratings = r.ratings;
   if (ratings?.offline) lines.push(`Ratings NOT synced (${ratings.target}): ${ratings.reason}`);
@@ -33,11 +34,18 @@ function describeStatus(s: SyncStatus): string {
   if (s.state === 'off') return 'Sync is off: no bucket is set.';
   const since = s.lastSyncedAt ? `last synced ${s.lastSyncedAt} (generation ${s.generation})` : 'never synced';
   const head =
-    s.state === 'offline' ? `NOT SYNCED since ${s.lastSyncedAt ?? 'ever'} — offline since ${s.offlineSince}: ${s.message}` : `${s.state}: ${since}`;
+    s.state === 'offline'
+      ? `NOT SYNCED since ${s.lastSyncedAt ?? 'ever'} — offline since ${s.offlineSince}: ${s.message}`
+      : `${s.state}: ${since}`;
   const lines = [`${s.target}: ${head}`, `${s.pendingEdits} local edits not in the bucket yet; ${s.openConflicts} open conflicts`];
   const r = s.ratings;
   if (r) {
-    const state = r.state === 'offline' ? `NOT SYNCED since ${r.lastSyncedAt ?? 'ever'}: ${r.message}` : r.state === 'never' ? 'never synced' : `last synced ${r.lastSyncedAt}`;
+    const state =
+      r.state === 'offline'
+        ? `NOT SYNCED since ${r.lastSyncedAt ?? 'ever'}: ${r.message}`
+        : r.state === 'never'
+          ? 'never synced'
+          : `last synced ${r.lastSyncedAt}`;
     lines.push(`${r.target}: ${state}; ${r.pendingEdits} ratings not in the bucket yet`);
   }
   return lines.join('\n');
@@ -46,7 +54,8 @@ function describeStatus(s: SyncStatus): string {
 export const syncCommand: Command = {
   name: 'sync',
   usage: USAGE,
-  summary: "Sync annotations (and the owner's ratings beside them) with the bucket now (exit 3 when it cannot be reached; nothing local changes)",
+  summary:
+    "Sync annotations (and the owner's ratings beside them) with the bucket now (exit 3 when it cannot be reached; nothing local changes)",
   async run(args, globals) {
     const { values, positionals } = parseCommandArgs(args, { bucket: { type: 'string' }, object: { type: 'string' } }, USAGE);
     const [action, ...extra] = positionals;

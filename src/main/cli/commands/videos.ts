@@ -60,7 +60,10 @@ export const videosCommand: Command = {
       if (rest.length) throw new FramelabError('INVALID_INPUT', `videos list takes no arguments.\nUsage: ${USAGE}`);
       return withClient(globals, async (client) => {
         const { videos } = await client.call('videos.list');
-        return { value: { videos }, text: videos.length ? videos.map(videoLine).join('\n') : 'No videos yet; import some with `framelab videos import PATH`.' };
+        return {
+          value: { videos },
+          text: videos.length ? videos.map(videoLine).join('\n') : 'No videos yet; import some with `framelab videos import PATH`.',
+        };
       });
     }
     throw new FramelabError('INVALID_INPUT', `Unknown videos action "${action ?? ''}".\nUsage: ${USAGE}`);

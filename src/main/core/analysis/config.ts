@@ -54,10 +54,15 @@ export function readAnalysisConfig(file: string): AnalysisConfig {
 export function resolveAnalysisPaths(config: AnalysisConfig, baseDir: string | null): AnalysisConfig {
   const resolve = (p: string, field: string) => {
     if (path.isAbsolute(p)) return path.normalize(p);
-    if (baseDir === null) invalid(`${field}: "${p}" is a relative path, but there is no config file to resolve it against; give an absolute path.`, { field });
+    if (baseDir === null)
+      invalid(`${field}: "${p}" is a relative path, but there is no config file to resolve it against; give an absolute path.`, { field });
     return path.resolve(baseDir, p);
   };
-  return { ...config, data: resolve(config.data, 'data'), joins: config.joins.map((j, i) => ({ ...j, path: resolve(j.path, `joins.${i}.path`) })) };
+  return {
+    ...config,
+    data: resolve(config.data, 'data'),
+    joins: config.joins.map((j, i) => ({ ...j, path: resolve(j.path, `joins.${i}.path`) })),
+  };
 }
 
 function duplicates(values: readonly string[]): string[] {
@@ -77,15 +82,28 @@ const list = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ')
 export function checkAnalysisConfig(config: AnalysisConfig): void {
   const { outcomes, predictors, controls, id } = config;
   const controlColumns = controls.map(controlColumn);
-  for (const [field, values] of [['outcomes', outcomes], ['predictors', predictors], ['controls', controlColumns]] as const) {
+  for (const [field, values] of [
+    ['outcomes', outcomes],
+    ['predictors', predictors],
+    ['controls', controlColumns],
+  ] as const) {
     const twice = duplicates(values);
-    if (twice.length) invalid(`${field}: ${list(twice)} ${twice.length === 1 ? 'is' : 'are'} listed twice; name each column once.`, { field, columns: twice });
+    if (twice.length)
+      invalid(`${field}: ${list(twice)} ${twice.length === 1 ? 'is' : 'are'} listed twice; name each column once.`, {
+        field,
+        columns: twice,
+      });
   }
-  const roles: [string, readonly string[]][] = [['an outcome', outcomes], ['a predictor', predictors], ['a control', controlColumns]];
+  const roles: [string, readonly string[]][] = [
+    ['an outcome', outcomes],
+    ['a predictor', predictors],
+    ['a control', controlColumns],
+  ];
   for (let a = 0; a < roles.length; a++) {
     for (let b = a + 1; b < roles.length; b++) {
       const both = roles[a]![1].filter((c) => roles[b]![1].includes(c));
-      if (both.length) invalid(`${list(both)} cannot be both ${roles[a]![0]} and ${roles[b]![0]}; give each column one role.`, { columns: both });
+      if (both.length)
+        invalid(`${list(both)} cannot be both ${roles[a]![0]} and ${roles[b]![0]}; give each column one role.`, { columns: both });
     }
   }
   const idRole = roles.find(([, cols]) => cols.includes(id));
@@ -93,21 +111,32 @@ export function checkAnalysisConfig(config: AnalysisConfig): void {
 
   const checkGroup = (field: string, group: readonly string[], allowed: readonly string[], allowedText: string) => {
     const twice = duplicates(group);
-    if (twice.length) invalid(`${field}: [${group.join(', ')}] names ${list(twice)} twice; an interaction needs ${group.length} different variables.`, { field });
+    if (twice.length)
+      invalid(`${field}: [${group.join(', ')}] names ${list(twice)} twice; an interaction needs ${group.length} different variables.`, {
+        field,
+      });
     const outside = group.filter((v) => !allowed.includes(v));
-    if (outside.length) invalid(`${field}: ${list(outside)} ${outside.length === 1 ? 'is' : 'are'} not ${allowedText} (${list(allowed) || 'none'}).`, { field, columns: outside });
+    if (outside.length)
+      invalid(`${field}: ${list(outside)} ${outside.length === 1 ? 'is' : 'are'} not ${allowedText} (${list(allowed) || 'none'}).`, {
+        field,
+        columns: outside,
+      });
   };
   config.focal.forEach((group, i) => checkGroup(`focal.${i}`, group, predictors, 'among the predictors'));
   const focalKeys = config.focal.map((g) => g.join('*'));
   const repeated = duplicates(focalKeys);
-  if (repeated.length) invalid(`focal: ${repeated.map((r) => `[${r.split('*').join(', ')}]`).join(', ')} is listed twice.`, { field: 'focal' });
-  if (config.pairwise && predictors.length < 2) invalid('pairwise: the pairwise screen needs at least two predictors.', { field: 'pairwise' });
+  if (repeated.length)
+    invalid(`focal: ${repeated.map((r) => `[${r.split('*').join(', ')}]`).join(', ')} is listed twice.`, { field: 'focal' });
+  if (config.pairwise && predictors.length < 2)
+    invalid('pairwise: the pairwise screen needs at least two predictors.', { field: 'pairwise' });
 
   if (config.gbm) {
     // Partial dependence varies one numeric column of the GBM: a predictor or a numeric control.
     const numeric = [...predictors, ...controls.filter((c) => !isCategorical(c))];
     config.gbm.pdpPairs.forEach((pair, i) => checkGroup(`gbm.pdpPairs.${i}`, pair, numeric, 'a predictor or a numeric control'));
-    (config.gbm.pdpTriples ?? []).forEach((triple, i) => checkGroup(`gbm.pdpTriples.${i}`, triple, numeric, 'a predictor or a numeric control'));
+    (config.gbm.pdpTriples ?? []).forEach((triple, i) =>
+      checkGroup(`gbm.pdpTriples.${i}`, triple, numeric, 'a predictor or a numeric control'),
+    );
   }
   config.joins.forEach((join, i) => {
     if (join.kind === 'table' && join.columns) {
@@ -134,6 +163,10 @@ export function checkAnalysisInput(params: { config: AnalysisConfig; configFile:
   const config = resolveAnalysisPaths(params.config, params.configFile ? path.dirname(params.configFile) : null);
   checkAnalysisConfig(config);
   regularFile(config.data, 'analysis data table');
-  config.joins.forEach((join, i) => (join.kind === 'table' ? regularFile(join.path, `table of joins.${i}`) : regularFolder(join.path, `batch-inference output folder of joins.${i}`)));
+  config.joins.forEach((join, i) =>
+    join.kind === 'table'
+      ? regularFile(join.path, `table of joins.${i}`)
+      : regularFolder(join.path, `batch-inference output folder of joins.${i}`),
+  );
   return config;
 }

@@ -49,7 +49,16 @@ function dualityGap(dualNorm: number, l1: number, rNorm2: number, rDotY: number,
  * Q = XᵀX (p × p, symmetric), q = Xᵀy and ‖y‖² for the gap; w is updated in place (warm
  * start: pass the solution at the previous α of a path).
  */
-export function coordinateDescentGram(w: Float64Array, l1: number, gram: Float64Array, q: Float64Array, yNorm2: number, p: number, maxIterations: number, tol: number): CdResult {
+export function coordinateDescentGram(
+  w: Float64Array,
+  l1: number,
+  gram: Float64Array,
+  q: Float64Array,
+  yNorm2: number,
+  p: number,
+  maxIterations: number,
+  tol: number,
+): CdResult {
   const h = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     const wj = w[j]!;

@@ -31,7 +31,11 @@ export function compareCountModels(
   options: CountComparisonOptions = {},
 ): CountComparisonRow[] {
   const threshold = options.threshold ?? 0.05;
-  if (!(threshold > 0 && threshold < 1)) throw new FramelabError('INVALID_INPUT', `The significance threshold for the count-model comparison must be between 0 and 1; got ${threshold}.`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `The significance threshold for the count-model comparison must be between 0 and 1; got ${threshold}.`,
+    );
   if (!countModel.converged) return [];
   const byTerm = new Map(countModel.coefficients.map((c) => [c.term, c]));
   const rows: CountComparisonRow[] = [];

@@ -84,15 +84,22 @@ export function pickRows(x: Float64Array, n: number, p: number, rows: readonly n
 export function checkFolds(folds: readonly Fold[], n: number, what: string): void {
   const seen = new Uint8Array(n);
   folds.forEach((fold, f) => {
-    if (fold.test.length === 0 || fold.train.length === 0) throw new FramelabError('INVALID_INPUT', `${what}: fold ${f + 1} has an empty training or test set.`);
+    if (fold.test.length === 0 || fold.train.length === 0)
+      throw new FramelabError('INVALID_INPUT', `${what}: fold ${f + 1} has an empty training or test set.`);
     for (const r of fold.test) {
-      if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new FramelabError('INVALID_INPUT', `${what}: fold ${f + 1} names row ${r}, outside 0..${n - 1}.`);
-      if (seen[r]) throw new FramelabError('INVALID_INPUT', `${what}: row ${r} is in more than one test fold; the test folds must partition the rows.`);
+      if (!(Number.isInteger(r) && r >= 0 && r < n))
+        throw new FramelabError('INVALID_INPUT', `${what}: fold ${f + 1} names row ${r}, outside 0..${n - 1}.`);
+      if (seen[r])
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `${what}: row ${r} is in more than one test fold; the test folds must partition the rows.`,
+        );
       seen[r] = 1;
     }
   });
   const missing = seen.indexOf(0);
-  if (missing >= 0) throw new FramelabError('INVALID_INPUT', `${what}: row ${missing} is in no test fold; the test folds must partition the rows.`);
+  if (missing >= 0)
+    throw new FramelabError('INVALID_INPUT', `${what}: row ${missing} is in no test fold; the test folds must partition the rows.`);
 }
 
 /** Folds from the options (explicit or kFold), with the row counts every fold needs. */
@@ -100,12 +107,19 @@ export function resolveFolds(n: number, options: OlsCvOptions, what: string, min
   const k = options.foldList ? options.foldList.length : (options.folds ?? DEFAULT_CV_FOLDS);
   if (!Number.isInteger(k) || k < 2) throw new FramelabError('INVALID_INPUT', `${what} needs a whole number of folds ≥ 2; got ${k}.`);
   // Every test fold needs two rows for its own R² to mean anything.
-  if (n < 2 * k) throw new FramelabError('INVALID_INPUT', `${what} with ${k} folds needs at least ${2 * k} complete rows (2 per fold); the model has ${n}. Use fewer folds.`);
+  if (n < 2 * k)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${what} with ${k} folds needs at least ${2 * k} complete rows (2 per fold); the model has ${n}. Use fewer folds.`,
+    );
   const folds = options.foldList ? [...options.foldList] : kFold(n, k, options.seed ?? DEFAULT_CV_SEED);
   if (options.foldList) checkFolds(folds, n, what);
   const smallest = Math.min(...folds.map((f) => f.train.length));
   if (smallest < minTrain) {
-    throw new FramelabError('INVALID_INPUT', `${what}: a training set of ${smallest} rows cannot fit ${minTrain - 1} coefficients; it needs more rows than coefficients in every fold. Use fewer folds or a smaller model.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${what}: a training set of ${smallest} rows cannot fit ${minTrain - 1} coefficients; it needs more rows than coefficients in every fold. Use fewer folds or a smaller model.`,
+    );
   }
   return folds;
 }
@@ -114,7 +128,13 @@ export function resolveFolds(n: number, options: OlsCvOptions, what: string, min
  * OLS on the training rows by Householder QR; columns the training rows cannot identify get
  * coefficient 0 (see the file comment). Returns the coefficients and the dropped columns.
  */
-export function fitOlsRows(x: Float64Array, y: Float64Array, n: number, p: number, rows: readonly number[]): { beta: Float64Array; dropped: number[] } {
+export function fitOlsRows(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  rows: readonly number[],
+): { beta: Float64Array; dropped: number[] } {
   const m = rows.length;
   const xt = pickRows(x, n, p, rows);
   const yt = gather(y, rows);
@@ -141,5 +161,13 @@ export function crossValidateOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'n
       foldOf[r] = f;
     }
   });
-  return { cvR2: r2Score(y, oof), foldR2: folds.map((fold) => r2Score(y, oof, fold.test)), folds: folds.length, n, oof, foldOf, rankDeficient };
+  return {
+    cvR2: r2Score(y, oof),
+    foldR2: folds.map((fold) => r2Score(y, oof, fold.test)),
+    folds: folds.length,
+    n,
+    oof,
+    foldOf,
+    rankDeficient,
+  };
 }

@@ -51,9 +51,15 @@ function uniqueIds(table: Table, id: string, what: string): string[] {
   const values = idValues(column);
   const seen = new Map<string, number>();
   return values.map((v, r) => {
-    if (v === null || v === '') invalid(`row ${r + 1} of ${table.source} has no ${id} (${what}); every row needs an id.`, { column: id, row: r + 1 });
+    if (v === null || v === '')
+      invalid(`row ${r + 1} of ${table.source} has no ${id} (${what}); every row needs an id.`, { column: id, row: r + 1 });
     const first = seen.get(v);
-    if (first !== undefined) invalid(`the id "${v}" appears twice in ${table.source} (rows ${first + 1} and ${r + 1}); the ${what} needs one row per video.`, { column: id, id: v, rows: [first + 1, r + 1] });
+    if (first !== undefined)
+      invalid(`the id "${v}" appears twice in ${table.source} (rows ${first + 1} and ${r + 1}); the ${what} needs one row per video.`, {
+        column: id,
+        id: v,
+        rows: [first + 1, r + 1],
+      });
     seen.set(v, r);
     return v;
   });
@@ -70,7 +76,13 @@ interface Added {
 }
 
 /** Left join of a table by id: its values on the main table's rows, missing where it has no row. */
-async function tableJoin(join: Extract<AnalysisJoin, { kind: 'table' }>, index: number, defaultId: string, ids: readonly string[], existing: ReadonlySet<string>): Promise<Added> {
+async function tableJoin(
+  join: Extract<AnalysisJoin, { kind: 'table' }>,
+  index: number,
+  defaultId: string,
+  ids: readonly string[],
+  existing: ReadonlySet<string>,
+): Promise<Added> {
   const joinId = join.id ?? defaultId;
   const table = await loadTable({ file: join.path });
   const joinIds = uniqueIds(table, joinId, `id column of joins.${index}`);
@@ -79,9 +91,17 @@ async function tableJoin(join: Extract<AnalysisJoin, { kind: 'table' }>, index: 
   let skipped: string[] = [];
   if (join.columns) {
     const unknown = join.columns.filter((c) => !table.columns.has(c));
-    if (unknown.length) invalid(`joins.${index}.columns: ${table.source} has no column ${unknown.map((c) => `"${c}"`).join(', ')}; ${describeHeader([...table.columns.keys()])}.`, { columns: unknown });
+    if (unknown.length)
+      invalid(
+        `joins.${index}.columns: ${table.source} has no column ${unknown.map((c) => `"${c}"`).join(', ')}; ${describeHeader([...table.columns.keys()])}.`,
+        { columns: unknown },
+      );
     const clash = join.columns.filter((c) => existing.has(c) || c === joinId);
-    if (clash.length) invalid(`joins.${index}.columns: ${clash.map((c) => `"${c}"`).join(', ')} ${clash.length === 1 ? 'is' : 'are'} already a column of the data; a join never replaces a column (rename it in one of the files).`, { columns: clash });
+    if (clash.length)
+      invalid(
+        `joins.${index}.columns: ${clash.map((c) => `"${c}"`).join(', ')} ${clash.length === 1 ? 'is' : 'are'} already a column of the data; a join never replaces a column (rename it in one of the files).`,
+        { columns: clash },
+      );
     take = [...join.columns];
   } else {
     take = available.filter((c) => !existing.has(c));
@@ -116,21 +136,37 @@ function csvProblem(file: string, e: unknown): never {
  * from the probability columns, so a class no frame of a video was predicted as has share 0
  * for it; a video without any frame in the file is missing.
  */
-async function inferenceJoin(join: Extract<AnalysisJoin, { kind: 'inference' }>, index: number, ids: readonly string[], existing: ReadonlySet<string>): Promise<Added> {
+async function inferenceJoin(
+  join: Extract<AnalysisJoin, { kind: 'inference' }>,
+  index: number,
+  ids: readonly string[],
+  existing: ReadonlySet<string>,
+): Promise<Added> {
   regularFolder(join.path, `batch-inference output folder of joins.${index}`);
   const file = path.join(join.path, PREDICTIONS_CSV);
-  if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `joins.${index}: ${join.path} has no ${PREDICTIONS_CSV}; give the output folder of a finished \`framelab infer\` run.`, { path: file });
+  if (!fs.existsSync(file))
+    throw new FramelabError(
+      'NOT_FOUND',
+      `joins.${index}: ${join.path} has no ${PREDICTIONS_CSV}; give the output folder of a finished \`framelab infer\` run.`,
+      { path: file },
+    );
   regularFile(file, 'inference predictions');
   return withDuckDb(async (conn) => {
     try {
-      await conn.run(`CREATE TABLE frames AS SELECT * FROM read_csv(${`'${file.replace(/'/g, "''")}'`}, header = true, all_varchar = true)`);
+      await conn.run(
+        `CREATE TABLE frames AS SELECT * FROM read_csv(${`'${file.replace(/'/g, "''")}'`}, header = true, all_varchar = true)`,
+      );
     } catch (e) {
       csvProblem(file, e);
     }
     const header = (await conn.runAndReadAll('DESCRIBE frames')).getColumnsJS()[0] as string[];
     if (!header.includes('video_id')) invalid(`${file} has no video_id column; ${describeHeader(header)}.`, { path: file });
     const dimensions = header.filter((h) => h.endsWith('_pred') && header.includes(`${h.slice(0, -5)}_conf`)).map((h) => h.slice(0, -5));
-    if (!dimensions.length) invalid(`${file} has no <dimension>_pred columns (e.g. pov_pred, distance_pred); is it a model_predictions.csv of \`framelab infer\`?`, { path: file });
+    if (!dimensions.length)
+      invalid(
+        `${file} has no <dimension>_pred columns (e.g. pov_pred, distance_pred); is it a model_predictions.csv of \`framelab infer\`?`,
+        { path: file },
+      );
 
     const counts = await conn.runAndReadAll(`SELECT video_id, count(*)::DOUBLE FROM frames WHERE video_id IS NOT NULL GROUP BY video_id`);
     const [videoIds, frameCounts] = counts.getColumnsJS() as [string[], number[]];
@@ -141,26 +177,41 @@ async function inferenceJoin(join: Extract<AnalysisJoin, { kind: 'inference' }>,
       // Classes by their probability columns (`<dim>_p_<slug>`), slugged as the share columns are.
       const prefix = `${dim}_p_`;
       const classes = [...new Set(header.filter((h) => h.startsWith(prefix)).map((h) => classSlug(h.slice(prefix.length))))];
-      const byVideo = await conn.runAndReadAll(`SELECT video_id, ${quoteIdent(`${dim}_pred`)}, count(*)::DOUBLE FROM frames WHERE video_id IS NOT NULL GROUP BY ALL`);
+      const byVideo = await conn.runAndReadAll(
+        `SELECT video_id, ${quoteIdent(`${dim}_pred`)}, count(*)::DOUBLE FROM frames WHERE video_id IS NOT NULL GROUP BY ALL`,
+      );
       const [vids, preds, n] = byVideo.getColumnsJS() as [string[], (string | null)[], number[]];
       const share = new Map<string, Map<string, number>>();
       vids.forEach((v, i) => {
         const label = preds[i] ?? null;
         if (label === null || label === '') invalid(`${file}: a frame of video "${v}" has no ${dim}_pred.`, { path: file, videoId: v });
         const slug = classSlug(restoreFormulaText(label));
-        if (classes.length && !classes.includes(slug)) invalid(`${file}: video "${v}" has ${dim}_pred "${restoreFormulaText(label)}", which is not one of the classes of its ${prefix}… columns (${classes.join(', ')}).`, { path: file, videoId: v });
+        if (classes.length && !classes.includes(slug))
+          invalid(
+            `${file}: video "${v}" has ${dim}_pred "${restoreFormulaText(label)}", which is not one of the classes of its ${prefix}… columns (${classes.join(', ')}).`,
+            { path: file, videoId: v },
+          );
         if (!share.has(v)) share.set(v, new Map());
         share.get(v)!.set(slug, (share.get(v)!.get(slug) ?? 0) + n[i]!);
       });
       const allClasses = classes.length ? classes : [...new Set([...share.values()].flatMap((m) => [...m.keys()]))].sort();
       for (const slug of allClasses) {
         const name = `${dim}_share_${slug}`;
-        if (existing.has(name) || columns.has(name)) invalid(`joins.${index}: the share column "${name}" is already a column of the data; a join never replaces a column.`, { column: name });
-        columns.set(name, { kind: 'numeric', values: Float64Array.from(ids, (v, r) => (rowsOf[r] ? (share.get(v)?.get(slug) ?? 0) / rowsOf[r]! : NaN)) });
+        if (existing.has(name) || columns.has(name))
+          invalid(`joins.${index}: the share column "${name}" is already a column of the data; a join never replaces a column.`, {
+            column: name,
+          });
+        columns.set(name, {
+          kind: 'numeric',
+          values: Float64Array.from(ids, (v, r) => (rowsOf[r] ? (share.get(v)?.get(slug) ?? 0) / rowsOf[r]! : NaN)),
+        });
       }
     }
     const matched = rowsOf.filter((k) => k > 0).length;
-    return { columns, summary: { kind: 'inference', path: join.path, columns: [...columns.keys()], skipped: [], matched, unmatched: ids.length - matched } };
+    return {
+      columns,
+      summary: { kind: 'inference', path: join.path, columns: [...columns.keys()], skipped: [], matched, unmatched: ids.length - matched },
+    };
   });
 }
 
@@ -183,10 +234,16 @@ export async function loadAnalysisData(spec: DataSpec): Promise<AnalysisData> {
     joins.push(added.summary);
   }
   const table: Table = { source: main.source, rowCount: main.rowCount, columns };
-  return { table, ids, sources, summary: { data: spec.data, id: spec.id ?? '', rows: main.rowCount, joins, columns: summarizeColumns(table, sources) } };
+  return {
+    table,
+    ids,
+    sources,
+    summary: { data: spec.data, id: spec.id ?? '', rows: main.rowCount, joins, columns: summarizeColumns(table, sources) },
+  };
 }
 
-export const loadConfigData = (config: AnalysisConfig): Promise<AnalysisData> => loadAnalysisData({ data: config.data, id: config.id, joins: config.joins });
+export const loadConfigData = (config: AnalysisConfig): Promise<AnalysisData> =>
+  loadAnalysisData({ data: config.data, id: config.id, joins: config.joins });
 
 /** Per column: type, missing, distinct values, and min/max/mean of a numeric one. */
 export function summarizeColumns(table: Table, sources: ReadonlyMap<string, string | null>): AnalysisColumnSummary[] {
@@ -194,7 +251,16 @@ export function summarizeColumns(table: Table, sources: ReadonlyMap<string, stri
     const source = sources.get(name) ?? null;
     if (col.kind === 'text') {
       const present = col.values.filter((v): v is string => v !== null);
-      return { name, type: 'text', missing: col.values.length - present.length, distinct: new Set(present).size, source, min: null, max: null, mean: null };
+      return {
+        name,
+        type: 'text',
+        missing: col.values.length - present.length,
+        distinct: new Set(present).size,
+        source,
+        min: null,
+        max: null,
+        mean: null,
+      };
     }
     let missing = 0;
     let sum = 0;

@@ -78,11 +78,22 @@ function completeRows(rowCount: number, numeric: Map<string, Float64Array>, cate
   return { keep: Int32Array.from(keep), missing };
 }
 
-function checkResponse(values: Float64Array, rows: Int32Array, spec: DesignSpec, column: string, transform: 'log1p' | null, source: string, nameRow: RowNamer): void {
+function checkResponse(
+  values: Float64Array,
+  rows: Int32Array,
+  spec: DesignSpec,
+  column: string,
+  transform: 'log1p' | null,
+  source: string,
+  nameRow: RowNamer,
+): void {
   for (const r of rows) {
     const v = values[r]!;
     if (spec.count && (v < 0 || !Number.isInteger(v))) {
-      invalid(`"${column}" is the count outcome of a count model, so it must be a non-negative whole number, but ${nameRow(r)} of ${source} has ${v}.`, { column, row: r + 1, value: v });
+      invalid(
+        `"${column}" is the count outcome of a count model, so it must be a non-negative whole number, but ${nameRow(r)} of ${source} has ${v}.`,
+        { column, row: r + 1, value: v },
+      );
     }
     if (transform === 'log1p' && !(v > -1)) {
       invalid(`log1p(${column}) needs values above −1, but ${nameRow(r)} of ${source} has ${v}.`, { column, row: r + 1, value: v });
@@ -99,7 +110,10 @@ function mean(values: Float64Array): number {
 /** A variable without variation cannot be estimated next to an intercept: say so by name. */
 function checkNotConstant(name: string, values: ArrayLike<number | string>, role: string): void {
   for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return;
-  invalid(`"${name}" (${role}) is constant — every one of the ${values.length} rows in this model has ${JSON.stringify(values[0])} — so its effect cannot be estimated; remove it from the model.`, { column: name });
+  invalid(
+    `"${name}" (${role}) is constant — every one of the ${values.length} rows in this model has ${JSON.stringify(values[0])} — so its effect cannot be estimated; remove it from the model.`,
+    { column: name },
+  );
 }
 
 /** Names the columns that are linear combinations of earlier ones, with the combination. */
@@ -137,7 +151,11 @@ export class DesignCache {
     return JSON.stringify([terms, center ?? []]);
   }
 
-  find(terms: readonly string[], center: readonly string[] | undefined, rows: Int32Array): { x: Float64Array; qr: SequentialQr } | undefined {
+  find(
+    terms: readonly string[],
+    center: readonly string[] | undefined,
+    rows: Int32Array,
+  ): { x: Float64Array; qr: SequentialQr } | undefined {
     return this.entries.get(DesignCache.key(terms, center))?.find((e) => sameRows(e.rows, rows));
   }
 
@@ -172,12 +190,18 @@ export function buildDesign(table: Table, spec: DesignSpec, cache?: DesignCache)
   const categorical = new Map<string, (string | null)[]>();
   for (const name of categoricalNames) categorical.set(name, categoricalVariable(table, name, 'a categorical predictor'));
   for (const name of spec.center ?? []) {
-    if (!numericNames.includes(name)) invalid(`"${name}" is to be centered but is not a numeric variable of this model (its numeric variables: ${numericNames.join(', ') || 'none'}).`, { column: name });
+    if (!numericNames.includes(name))
+      invalid(
+        `"${name}" is to be centered but is not a numeric variable of this model (its numeric variables: ${numericNames.join(', ') || 'none'}).`,
+        { column: name },
+      );
   }
 
   const { keep: rows, missing } = completeRows(table.rowCount, numeric, categorical);
   if (rows.length === 0) {
-    const worst = Object.entries(missing).filter(([, m]) => m > 0).map(([v, m]) => `${v} (${m} missing)`);
+    const worst = Object.entries(missing)
+      .filter(([, m]) => m > 0)
+      .map(([v, m]) => `${v} (${m} missing)`);
     invalid(`No row of ${table.source} has every variable of this model; ${worst.join(', ')}.`, { missing });
   }
   checkResponse(responseRaw, rows, spec, responseColumn, transform, table.source, nameRow);
@@ -201,12 +225,33 @@ export function buildDesign(table: Table, spec: DesignSpec, cache?: DesignCache)
   const columns = designColumns(terms, categorical, rows, hasIntercept);
   const n = rows.length;
   const p = columns.length;
-  if (n <= p) invalid(`The model has ${p} coefficients but only ${n} complete rows of ${table.source}; it needs more rows than coefficients (${table.rowCount - n} rows were left out for missing values).`, { n, p });
+  if (n <= p)
+    invalid(
+      `The model has ${p} coefficients but only ${n} complete rows of ${table.source}; it needs more rows than coefficients (${table.rowCount - n} rows were left out for missing values).`,
+      { n, p },
+    );
   checkNotConstant(spec.response, y, 'the outcome');
 
   const names = columns.map((c) => c.name);
   const cached = cache?.find(spec.terms, spec.center, rows);
-  if (cached) return { source: table.source, response: spec.response.trim(), y, x: cached.x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered, qr: cached.qr };
+  if (cached)
+    return {
+      source: table.source,
+      response: spec.response.trim(),
+      y,
+      x: cached.x,
+      n,
+      p,
+      columns,
+      names,
+      hasIntercept,
+      rows,
+      dropped: table.rowCount - n,
+      missing,
+      variables,
+      centered,
+      qr: cached.qr,
+    };
   const x = new Float64Array(n * p);
   columns.forEach((col, j) => {
     const out = x.subarray(j * n, j * n + n);
@@ -223,7 +268,23 @@ export function buildDesign(table: Table, spec: DesignSpec, cache?: DesignCache)
   });
   const qr = checkFullRank(x, n, p, names);
   cache?.add(spec.terms, spec.center, rows, x, qr);
-  return { source: table.source, response: spec.response.trim(), y, x, n, p, columns, names, hasIntercept, rows, dropped: table.rowCount - n, missing, variables, centered, qr };
+  return {
+    source: table.source,
+    response: spec.response.trim(),
+    y,
+    x,
+    n,
+    p,
+    columns,
+    names,
+    hasIntercept,
+    rows,
+    dropped: table.rowCount - n,
+    missing,
+    variables,
+    centered,
+    qr,
+  };
 }
 
 /**
@@ -231,7 +292,12 @@ export function buildDesign(table: Table, spec: DesignSpec, cache?: DesignCache)
  * order (`C(g)[T.b]`), over the levels present in the model's rows; without an intercept the
  * first categorical gets a column for every level (`C(g)[a]`), as patsy does.
  */
-function designColumns(terms: Term[], categorical: Map<string, (string | null)[]>, rows: Int32Array, hasIntercept: boolean): DesignColumn[] {
+function designColumns(
+  terms: Term[],
+  categorical: Map<string, (string | null)[]>,
+  rows: Int32Array,
+  hasIntercept: boolean,
+): DesignColumn[] {
   const columns: DesignColumn[] = [];
   let fullRankUsed = hasIntercept;
   for (const term of terms) {
@@ -240,11 +306,21 @@ function designColumns(terms: Term[], categorical: Map<string, (string | null)[]
     else {
       const labels = categorical.get(term.variable)!;
       const levels = sortedLevels(Array.from(rows, (r) => labels[r]!));
-      if (levels.length === 1) checkNotConstant(term.variable, Array.from(rows, (r) => labels[r]!), 'a categorical predictor');
+      if (levels.length === 1)
+        checkNotConstant(
+          term.variable,
+          Array.from(rows, (r) => labels[r]!),
+          'a categorical predictor',
+        );
       const reduced = fullRankUsed;
       fullRankUsed = true;
       for (const level of reduced ? levels.slice(1) : levels) {
-        columns.push({ name: `${term.name}[${reduced ? 'T.' : ''}${level}]`, term: term.name, factors: [], categorical: { variable: term.variable, level } });
+        columns.push({
+          name: `${term.name}[${reduced ? 'T.' : ''}${level}]`,
+          term: term.name,
+          factors: [],
+          categorical: { variable: term.variable, level },
+        });
       }
     }
   }

@@ -17,8 +17,8 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Lanczos (g = 7, n = 9) coefficients: Γ to ~1e-15 relative for x ≥ 1/2. */
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** log Γ(x) for x > 0 (the only arguments the models use). */
@@ -194,7 +194,7 @@ export function normalQuantile(p: number): number {
   // Halley on the lower tail (both Φ(x) and q are small there, so their difference is exact).
   for (let i = 0; i < 6; i++) {
     const e = normalCdf(x) - q;
-    const u = (e * SQRT_2PI) * Math.exp(0.5 * x * x);
+    const u = e * SQRT_2PI * Math.exp(0.5 * x * x);
     const step = u / (1 + 0.5 * x * u);
     x -= step;
     if (Math.abs(step) <= 1e-15 * Math.abs(x)) break;

@@ -26,16 +26,52 @@ export function fixed(value: number, digits = DIGITS, minus = '-'): string {
 }
 
 /** Full precision for machine-readable CSV (shortest round-trip form); empty for a missing value. */
-const full = (value: number | null | undefined): string => (value === null || value === undefined || Number.isNaN(value) ? '' : String(value));
+const full = (value: number | null | undefined): string =>
+  value === null || value === undefined || Number.isNaN(value) ? '' : String(value);
 
 /** `a:b:c` → `a × b × c`, a categorical level (`C(g)[T.x:y]`) as it is. */
 export const termDisplay = (term: string, times = ' × '): string => (/^C\(.*\]$/s.test(term) ? term : term.split(':').join(times));
 
 // ——— CSV ———
 
-const LONG_HEADER = ['outcome', 'spec', 'focal', 'exploratory', 'term', 'estimate', 'se', 'stat', 'stat_name', 'p', 'q', 'ci_low', 'ci_high', 'n', 'dropped', 'r2', 'adj_r2', 'se_type'];
+const LONG_HEADER = [
+  'outcome',
+  'spec',
+  'focal',
+  'exploratory',
+  'term',
+  'estimate',
+  'se',
+  'stat',
+  'stat_name',
+  'p',
+  'q',
+  'ci_low',
+  'ci_high',
+  'n',
+  'dropped',
+  'r2',
+  'adj_r2',
+  'se_type',
+];
 /** Figures and the writer's own words: never a formula, kept exact. */
-const LONG_RAW = ['spec', 'exploratory', 'estimate', 'se', 'stat', 'stat_name', 'p', 'q', 'ci_low', 'ci_high', 'n', 'dropped', 'r2', 'adj_r2', 'se_type'];
+const LONG_RAW = [
+  'spec',
+  'exploratory',
+  'estimate',
+  'se',
+  'stat',
+  'stat_name',
+  'p',
+  'q',
+  'ci_low',
+  'ci_high',
+  'n',
+  'dropped',
+  'r2',
+  'adj_r2',
+  'se_type',
+];
 
 /** `a*b*c` — the focal set as a formula spells it (empty for main). */
 const focalFormula = (focal: readonly string[] | null) => (focal ?? []).join('*');
@@ -70,7 +106,11 @@ export function longCsv(models: readonly OlsModel[]): string {
 /** The printed cells of a coefficient: estimate with stars, (SE), and [q] on the screen. */
 function cellLines(cell: Cell | null, minus: string): [string, string, string] {
   if (!cell) return ['', '', ''];
-  return [`${fixed(cell.estimate, DIGITS, minus)}${stars(cell.p)}`, `(${fixed(cell.se, DIGITS, minus)})`, cell.q === undefined ? '' : cell.q === null ? '' : `[${fixed(cell.q, DIGITS, minus)}]`];
+  return [
+    `${fixed(cell.estimate, DIGITS, minus)}${stars(cell.p)}`,
+    `(${fixed(cell.se, DIGITS, minus)})`,
+    cell.q === undefined ? '' : cell.q === null ? '' : `[${fixed(cell.q, DIGITS, minus)}]`,
+  ];
 }
 
 /**
@@ -109,7 +149,18 @@ export function focalFullCsv(models: readonly OlsModel[]): string {
   const rows = focalModelsInOrder(models).flatMap((m) =>
     focalTerms(m).map((term) => {
       const c = m.coefficients.find((k) => k.term === term)!;
-      return [m.outcome, focalFormula(m.focal), term, full(c.estimate), full(c.se), full(c.stat), full(c.p), full(c.ciLow), full(c.ciHigh), String(m.n)];
+      return [
+        m.outcome,
+        focalFormula(m.focal),
+        term,
+        full(c.estimate),
+        full(c.se),
+        full(c.stat),
+        full(c.p),
+        full(c.ciLow),
+        full(c.ciHigh),
+        String(m.n),
+      ];
     }),
   );
   return writeCsvForPeople(header, rows, ['estimate', 'se', 'stat', 'p', 'ci_low', 'ci_high', 'n']);
@@ -123,7 +174,9 @@ export function focalPivotCsv(models: readonly OlsModel[]): string {
   const focal = focalModelsInOrder(models);
   const outcomes = [...new Set(focal.map((m) => m.outcome))];
   const keys: { focal: string; term: string }[] = [];
-  for (const m of focal) for (const term of focalTerms(m)) if (!keys.some((k) => k.focal === focalFormula(m.focal) && k.term === term)) keys.push({ focal: focalFormula(m.focal), term });
+  for (const m of focal)
+    for (const term of focalTerms(m))
+      if (!keys.some((k) => k.focal === focalFormula(m.focal) && k.term === term)) keys.push({ focal: focalFormula(m.focal), term });
   const rows = keys.map((k) => [
     k.focal,
     k.term,
@@ -179,12 +232,18 @@ function htmlPanel(panel: Panel, k: number): string[] {
       const s = cell ? stars(cell.p) : '';
       return s ? `${escapeHtml(text.slice(0, -s.length))}<sup>${s}</sup>` : escapeHtml(text);
     };
-    out.push(`<tr><th scope="row">${escapeHtml(termDisplay(row.term))}</th>${row.cells.map((c, i) => `<td>${estimate(c, lines[i]![0])}</td>`).join('')}</tr>`);
+    out.push(
+      `<tr><th scope="row">${escapeHtml(termDisplay(row.term))}</th>${row.cells.map((c, i) => `<td>${estimate(c, lines[i]![0])}</td>`).join('')}</tr>`,
+    );
     out.push(`<tr class="se"><th scope="row"></th>${lines.map((l) => `<td>${escapeHtml(l[1])}</td>`).join('')}</tr>`);
-    if (lines.some((l) => l[2])) out.push(`<tr class="q"><th scope="row"></th>${lines.map((l) => `<td>${escapeHtml(l[2])}</td>`).join('')}</tr>`);
+    if (lines.some((l) => l[2]))
+      out.push(`<tr class="q"><th scope="row"></th>${lines.map((l) => `<td>${escapeHtml(l[2])}</td>`).join('')}</tr>`);
   }
   if (panel.n) out.push(`<tr class="first-stat"><th scope="row"><i>N</i></th>${panel.n.map((n) => `<td>${n ?? ''}</td>`).join('')}</tr>`);
-  if (panel.adjR2) out.push(`<tr><th scope="row">Adj. <i>R</i><sup>2</sup></th>${panel.adjR2.map((r) => `<td>${r === null ? '' : escapeHtml(fixed(r, DIGITS, '\u2212'))}</td>`).join('')}</tr>`);
+  if (panel.adjR2)
+    out.push(
+      `<tr><th scope="row">Adj. <i>R</i><sup>2</sup></th>${panel.adjR2.map((r) => `<td>${r === null ? '' : escapeHtml(fixed(r, DIGITS, '\u2212'))}</td>`).join('')}</tr>`,
+    );
   out.push('</tbody>');
   return out;
 }
@@ -272,10 +331,7 @@ const LONGTABLE_LINES = 40;
 
 export function tableTex(table: JournalTable, runId: string): string {
   const k = table.outcomes.length;
-  const head = [
-    `& ${table.outcomes.map((_, i) => `(${i + 1})`).join(' & ')} \\\\`,
-    `& ${table.outcomes.map(escapeTex).join(' & ')} \\\\`,
-  ];
+  const head = [`& ${table.outcomes.map((_, i) => `(${i + 1})`).join(' & ')} \\\\`, `& ${table.outcomes.map(escapeTex).join(' & ')} \\\\`];
   const body: string[] = [];
   table.panels.forEach((panel, p) => {
     if (p > 0) body.push('\\midrule');
@@ -296,7 +352,9 @@ export function tableTex(table: JournalTable, runId: string): string {
   const spec = `l*{${k}}{c}`;
   const preamble = [
     `% Framelab analysis run ${escapeTex(runId)}: ${table.name}`,
-    '% Needs \\usepackage{booktabs}' + (body.length + head.length > LONGTABLE_LINES ? ' and \\usepackage{longtable}' : '') + ' in the preamble.',
+    '% Needs \\usepackage{booktabs}' +
+      (body.length + head.length > LONGTABLE_LINES ? ' and \\usepackage{longtable}' : '') +
+      ' in the preamble.',
   ];
   if (body.length + head.length > LONGTABLE_LINES) {
     return [

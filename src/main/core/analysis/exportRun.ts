@@ -35,22 +35,33 @@ export function readRunForExport(runDir: string): RunForExport {
   try {
     text = fs.readFileSync(resultFile, 'utf8');
   } catch {
-    throw new FramelabError('CONFLICT', `${runDir} has no result.json: the run has not finished (or failed). Export a finished run.`, { runDir });
+    throw new FramelabError('CONFLICT', `${runDir} has no result.json: the run has not finished (or failed). Export a finished run.`, {
+      runDir,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new FramelabError('INVALID_INPUT', `${resultFile} is not valid JSON (${(err as Error).message}); the run folder was changed or damaged.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${resultFile} is not valid JSON (${(err as Error).message}); the run folder was changed or damaged.`,
+    );
   }
   const parsed = AnalysisRunResult.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FramelabError('INVALID_INPUT', `${resultFile} is not a run result (${issue.path.join('.') || 'top level'}: ${issue.message}); the run folder was changed or damaged.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${resultFile} is not a run result (${issue.path.join('.') || 'top level'}: ${issue.message}); the run folder was changed or damaged.`,
+    );
   }
   let centered = false;
   try {
-    const config = JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8')) as { center?: unknown; config?: { center?: unknown } };
+    const config = JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8')) as {
+      center?: unknown;
+      config?: { center?: unknown };
+    };
     centered = config.center === true || config.config?.center === true;
   } catch {
     // A run without its config: the tables simply do not mention centering.
@@ -88,17 +99,23 @@ export function exportRun(runDir: string, format: ExportFormat, outInput: string
   const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
   const runReal = real(runDir);
   if (real(out) === runReal || real(out).startsWith(runReal + path.sep)) {
-    throw new FramelabError('INVALID_INPUT', `${out} is inside the run folder; runs are immutable: export to another folder.`, { path: out });
+    throw new FramelabError('INVALID_INPUT', `${out} is inside the run folder; runs are immutable: export to another folder.`, {
+      path: out,
+    });
   }
   const files = exportFiles(run, format);
   const names = [...files.keys()];
   const existing = names.filter((n) => fs.existsSync(path.join(out, n)));
   if (existing.length && !overwrite) {
-    throw new FramelabError('CONFLICT', `${out} already holds ${existing.join(', ')}; pass overwrite (CLI: --overwrite) to replace them, or choose another folder.`, {
-      existing,
-      path: out,
-      exists: true,
-    });
+    throw new FramelabError(
+      'CONFLICT',
+      `${out} already holds ${existing.join(', ')}; pass overwrite (CLI: --overwrite) to replace them, or choose another folder.`,
+      {
+        existing,
+        path: out,
+        exists: true,
+      },
+    );
   }
   const rulesOf = (name: string) => ({ extensions: [path.extname(name).slice(1)], overwrite });
   // Every file checked (a link or a folder named like one refuses) before any is written.

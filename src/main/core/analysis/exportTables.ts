@@ -139,7 +139,12 @@ export function journalTables(models: readonly OlsModel[], context: TableContext
   if (focal.length) {
     const sets = focalSets(focal);
     const panels = sets.map((set, i) =>
-      modelPanel(`Panel ${String.fromCharCode(65 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}: ${focalTitle(set)}`, set, outcomes, focal.filter((m) => focalKey(m.focal) === focalKey(set))),
+      modelPanel(
+        `Panel ${String.fromCharCode(65 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}: ${focalTitle(set)}`,
+        set,
+        outcomes,
+        focal.filter((m) => focalKey(m.focal) === focalKey(set)),
+      ),
     );
     tables.push({
       name: 'ols_interactions',

@@ -82,7 +82,8 @@ const rowLabel = (x: GbmMatrix, i: number): string => `row ${i + 1}${x.ids?.[i] 
 /** Checks shapes and finiteness; the messages say what to fix. Returns n. */
 export function checkGbmInput(x: GbmMatrix, y: Float64Array, outcome = 'the outcome'): number {
   if (x.names.length === 0) throw new FramelabError('INVALID_INPUT', 'GBM needs at least one predictor column.');
-  if (x.columns.length !== x.names.length) throw new FramelabError('INVALID_INPUT', `GBM got ${x.names.length} column names for ${x.columns.length} columns.`);
+  if (x.columns.length !== x.names.length)
+    throw new FramelabError('INVALID_INPUT', `GBM got ${x.names.length} column names for ${x.columns.length} columns.`);
   const seen = new Set<string>();
   for (const name of x.names) {
     if (seen.has(name)) throw new FramelabError('INVALID_INPUT', `GBM got the column "${name}" twice; each predictor must appear once.`);
@@ -90,16 +91,29 @@ export function checkGbmInput(x: GbmMatrix, y: Float64Array, outcome = 'the outc
   }
   const n = y.length;
   x.columns.forEach((col, j) => {
-    if (col.length !== n) throw new FramelabError('INVALID_INPUT', `GBM column "${x.names[j]}" has ${col.length} values for ${n} outcome values.`);
+    if (col.length !== n)
+      throw new FramelabError('INVALID_INPUT', `GBM column "${x.names[j]}" has ${col.length} values for ${n} outcome values.`);
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(col[i]!)) throw new FramelabError('INVALID_INPUT', `GBM column "${x.names[j]}" has a missing or non-finite value (${col[i]}) at ${rowLabel(x, i)}: pass complete rows (the model's rows after listwise deletion).`);
+      if (!Number.isFinite(col[i]!))
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `GBM column "${x.names[j]}" has a missing or non-finite value (${col[i]}) at ${rowLabel(x, i)}: pass complete rows (the model's rows after listwise deletion).`,
+        );
     }
   });
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i]!)) throw new FramelabError('INVALID_INPUT', `GBM: ${outcome} has a missing or non-finite value (${y[i]}) at ${rowLabel(x, i)}: pass complete rows (the model's rows after listwise deletion).`);
+    if (!Number.isFinite(y[i]!))
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `GBM: ${outcome} has a missing or non-finite value (${y[i]}) at ${rowLabel(x, i)}: pass complete rows (the model's rows after listwise deletion).`,
+      );
   }
   if (n < 2) throw new FramelabError('INVALID_INPUT', `GBM needs at least 2 rows; it got ${n}.`);
-  if (y.every((v) => v === y[0])) throw new FramelabError('INVALID_INPUT', `GBM: ${outcome} is constant (${y[0]}) over all ${n} rows, so there is nothing to predict and R² is undefined; check the outcome column.`);
+  if (y.every((v) => v === y[0]))
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `GBM: ${outcome} is constant (${y[0]}) over all ${n} rows, so there is nothing to predict and R² is undefined; check the outcome column.`,
+    );
   return n;
 }
 
@@ -123,7 +137,8 @@ export function rowMajorF32(x: GbmMatrix, rows?: readonly number[]): Float32Arra
 
 function resolveRecipe(recipe: Partial<GbmRecipe> | undefined, seed: number): GbmRecipe {
   const r = { ...GBM_DEFAULT_RECIPE, seed, ...recipe };
-  if (!(r.rounds >= 1) || !Number.isInteger(r.rounds)) throw new FramelabError('INVALID_INPUT', `GBM rounds must be a whole number ≥ 1; got ${r.rounds}.`);
+  if (!(r.rounds >= 1) || !Number.isInteger(r.rounds))
+    throw new FramelabError('INVALID_INPUT', `GBM rounds must be a whole number ≥ 1; got ${r.rounds}.`);
   return r;
 }
 
@@ -136,7 +151,15 @@ function paramsFor(recipe: GbmRecipe, baseScore: number): Record<string, string>
   // L2 on the leaves stays XGBoost's own default (1), as the lab's notebook fitted it; the
   // suite's 1e-4 is the suite spec's (§6.4), not the analysis's.
   return gbdtParams(
-    { seed: recipe.seed, learningRate: recipe.learningRate, maxDepth: recipe.maxDepth, minChildWeight: recipe.minChildWeight, subsample: recipe.subsample, threads: recipe.threads, l2Regularization: 1 },
+    {
+      seed: recipe.seed,
+      learningRate: recipe.learningRate,
+      maxDepth: recipe.maxDepth,
+      minChildWeight: recipe.minChildWeight,
+      subsample: recipe.subsample,
+      threads: recipe.threads,
+      l2Regularization: 1,
+    },
     baseScore,
   );
 }
@@ -152,7 +175,10 @@ function wrap(booster: XgbBooster, names: readonly string[], params: Record<stri
     predictRowMajor,
     predict(x) {
       if (x.names.length !== p || x.names.some((name, j) => name !== names[j])) {
-        throw new FramelabError('INVALID_INPUT', `GBM: the model was trained on columns [${names.join(', ')}]; got [${x.names.join(', ')}].`);
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `GBM: the model was trained on columns [${names.join(', ')}]; got [${x.names.join(', ')}].`,
+        );
       }
       return Float64Array.from(predictRowMajor(rowMajorF32(x), x.columns[0]!.length));
     },
@@ -222,9 +248,14 @@ export function r2Score(y: Float64Array, pred: Float64Array, rows: readonly numb
 export async function crossValidatedR2(x: GbmMatrix, y: Float64Array, options: GbmCvOptions = {}): Promise<GbmCvResult> {
   const n = checkGbmInput(x, y);
   const k = options.folds ?? 5;
-  if (!Number.isInteger(k) || k < 2) throw new FramelabError('INVALID_INPUT', `GBM cross-validation needs a whole number of folds ≥ 2; got ${k}.`);
+  if (!Number.isInteger(k) || k < 2)
+    throw new FramelabError('INVALID_INPUT', `GBM cross-validation needs a whole number of folds ≥ 2; got ${k}.`);
   // Every test fold needs two rows for its own R² to be defined.
-  if (n < 2 * k) throw new FramelabError('INVALID_INPUT', `GBM cross-validation with ${k} folds needs at least ${2 * k} complete rows (2 per fold); the model has ${n}. Use fewer folds or more data.`);
+  if (n < 2 * k)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `GBM cross-validation with ${k} folds needs at least ${2 * k} complete rows (2 per fold); the model has ${n}. Use fewer folds or more data.`,
+    );
   const seed = options.seed ?? GBM_DEFAULT_RECIPE.seed;
   const recipe = resolveRecipe(options.recipe, seed);
   const fitAll = options.fitAll ?? true;
@@ -235,7 +266,9 @@ export async function crossValidatedR2(x: GbmMatrix, y: Float64Array, options: G
   const foldOf = new Int32Array(n);
   for (let f = 0; f < k; f++) {
     const { train: trainRows, test } = folds[f]!;
-    const model = await train(x, y, trainRows, recipe, (done) => step((f + done / recipe.rounds) / fits, `GBM fold ${f + 1}/${k}: round ${done}/${recipe.rounds}`));
+    const model = await train(x, y, trainRows, recipe, (done) =>
+      step((f + done / recipe.rounds) / fits, `GBM fold ${f + 1}/${k}: round ${done}/${recipe.rounds}`),
+    );
     try {
       const pred = model.predictRowMajor(rowMajorF32(x, test), test.length);
       test.forEach((r, i) => {
@@ -248,7 +281,11 @@ export async function crossValidatedR2(x: GbmMatrix, y: Float64Array, options: G
   }
   const foldR2 = folds.map((fold) => r2Score(y, oof, fold.test));
   const cvR2 = r2Score(y, oof, range(n));
-  const model = fitAll ? await train(x, y, range(n), recipe, (done) => step((k + done / recipe.rounds) / fits, `GBM on all rows: round ${done}/${recipe.rounds}`)) : null;
+  const model = fitAll
+    ? await train(x, y, range(n), recipe, (done) =>
+        step((k + done / recipe.rounds) / fits, `GBM on all rows: round ${done}/${recipe.rounds}`),
+      )
+    : null;
   options.reporter?.progress(1, 'GBM done');
   return { cvR2, foldR2, folds: k, n, oof, foldOf, model };
 }

@@ -54,7 +54,8 @@ export function parseXgboostJson(bytes: Uint8Array): XgbTrees {
   const doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
   const learner = doc?.learner;
   const objective = learner?.objective?.name;
-  if (objective !== 'reg:squarederror') throw unsupported(`the objective ${JSON.stringify(objective)} (only reg:squarederror has an identity link)`);
+  if (objective !== 'reg:squarederror')
+    throw unsupported(`the objective ${JSON.stringify(objective)} (only reg:squarederror has an identity link)`);
   const booster = learner.gradient_booster;
   if (booster?.name !== 'gbtree') throw unsupported(`the booster ${JSON.stringify(booster?.name)}`);
   const param = learner.learner_model_param ?? {};
@@ -89,7 +90,16 @@ interface Routing {
   cut: Int32Array;
 }
 
-function routing(tree: XgbTree, t: number, p: number, a: number, ga: Float32Array, b: number, gb: Float32Array, fixed: ReadonlyMap<number, number>): Routing {
+function routing(
+  tree: XgbTree,
+  t: number,
+  p: number,
+  a: number,
+  ga: Float32Array,
+  b: number,
+  gb: Float32Array,
+  fixed: ReadonlyMap<number, number>,
+): Routing {
   const nodes = tree.left.length;
   const kind = new Int8Array(nodes);
   const cut = new Int32Array(nodes);
@@ -131,9 +141,11 @@ export async function treeGridAverage(
   fixed: ReadonlyMap<number, number>,
   tick: (rowsDone: number) => Promise<void>,
 ): Promise<Float64Array> {
-  if (a.feature === b.feature || fixed.has(a.feature) || fixed.has(b.feature)) throw new FramelabError('INVALID_INPUT', 'partial dependence needs distinct features for its axes and slice.');
+  if (a.feature === b.feature || fixed.has(a.feature) || fixed.has(b.feature))
+    throw new FramelabError('INVALID_INPUT', 'partial dependence needs distinct features for its axes and slice.');
   for (const axis of [a, b]) {
-    if (axis.values.some((v, i) => i > 0 && !(v > axis.values[i - 1]!))) throw new FramelabError('INTERNAL', 'partial dependence: grid values must be strictly ascending.');
+    if (axis.values.some((v, i) => i > 0 && !(v > axis.values[i - 1]!)))
+      throw new FramelabError('INTERNAL', 'partial dependence: grid values must be strictly ascending.');
   }
   const na = a.values.length;
   const nb = b.values.length;
@@ -164,7 +176,10 @@ export async function treeGridAverage(
         // Follow the splits every grid point takes the same way without touching the stack.
         for (;;) {
           const k = kind[node]!;
-          if (k === 0) node = goesLeft(x[row + tree.feature[node]!]!, tree.value[node]!, tree.defaultLeft[node]!) ? tree.left[node]! : tree.right[node]!;
+          if (k === 0)
+            node = goesLeft(x[row + tree.feature[node]!]!, tree.value[node]!, tree.defaultLeft[node]!)
+              ? tree.left[node]!
+              : tree.right[node]!;
           else if (k === 3) node = tree.left[node]!;
           else if (k === 4) node = tree.right[node]!;
           else break;

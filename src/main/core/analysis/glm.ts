@@ -2,7 +2,17 @@ import { FramelabError } from '../../../shared/errors';
 import type { Design } from './design';
 import { logGamma } from './distributions';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { cholesky, choleskySolve, invertUpper, multiply, rFactor, sequentialQr, timesOwnTranspose, transposeTimes, weightedGram } from './linalg';
+import {
+  cholesky,
+  choleskySolve,
+  invertUpper,
+  multiply,
+  rFactor,
+  sequentialQr,
+  timesOwnTranspose,
+  transposeTimes,
+  weightedGram,
+} from './linalg';
 
 /**
  * Poisson GLM (log link) by iteratively reweighted least squares, as statsmodels'
@@ -47,7 +57,11 @@ export interface PoissonResult {
 /** Counts must be non-negative and finite for a count likelihood (design's `count: true` checks whole numbers). */
 export function checkCounts(y: Float64Array, model: string): void {
   const bad = y.findIndex((v) => !(v >= 0 && Number.isFinite(v)));
-  if (bad >= 0) throw new FramelabError('INVALID_INPUT', `The ${model} needs non-negative counts, but model row ${bad + 1} has ${y[bad]}; build the design with count: true to have the table row named.`);
+  if (bad >= 0)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `The ${model} needs non-negative counts, but model row ${bad + 1} has ${y[bad]}; build the design with count: true to have the table row named.`,
+    );
 }
 
 export function poissonLogLikelihood(y: Float64Array, mu: Float64Array): number {
@@ -76,7 +90,8 @@ function expOf(eta: Float64Array): Float64Array {
   return mu;
 }
 
-const SINGULAR = "The Poisson model's weighted design became singular (a predictor separates the zero counts); check the predictors for perfect separation.";
+const SINGULAR =
+  "The Poisson model's weighted design became singular (a predictor separates the zero counts); check the predictors for perfect separation.";
 
 /**
  * The IRLS step from (β, μ) as a Newton increment: β + (XᵀWX)⁻¹Xᵀ(y − μ) with W = diag(μ)
@@ -86,7 +101,15 @@ const SINGULAR = "The Poisson model's weighted design became singular (a predict
  * increments shrink as the fit converges, so the squared condition number costs no accuracy
  * at the estimate, and it is a fraction of a QR's work per step.
  */
-function irlsStep(x: Float64Array, y: Float64Array, n: number, p: number, mu: Float64Array, eta: Float64Array, beta: Float64Array | null): Float64Array {
+function irlsStep(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  mu: Float64Array,
+  eta: Float64Array,
+  beta: Float64Array | null,
+): Float64Array {
   const l = cholesky(weightedGram(x, n, p, mu), p);
   if (!l) throw new FramelabError('INVALID_INPUT', SINGULAR);
   if (beta === null) {
@@ -147,8 +170,22 @@ export function fitPoisson(design: CountDesign, options: GlmOptions = {}): Poiss
   let pearsonChi2 = 0;
   for (let i = 0; i < n; i++) pearsonChi2 += (y[i]! - mu[i]!) ** 2 / mu[i]!;
   return {
-    family: 'poisson', names: [...names], n, p, dfResid: n - p, params, cov, reference,
+    family: 'poisson',
+    names: [...names],
+    n,
+    p,
+    dfResid: n - p,
+    params,
+    cov,
+    reference,
     coefficients: coefficientTable(names, params, cov, reference, options.confidence ?? DEFAULT_CONFIDENCE),
-    mu, llf, aic: -2 * llf + 2 * p, bic: -2 * llf + Math.log(n) * p, deviance, pearsonChi2, converged, iterations,
+    mu,
+    llf,
+    aic: -2 * llf + 2 * p,
+    bic: -2 * llf + Math.log(n) * p,
+    deviance,
+    pearsonChi2,
+    converged,
+    iterations,
   };
 }

@@ -7,7 +7,8 @@ import type { HandlerGroup } from '../api/types';
 
 /** A path from the API: absolute (the owner may run in another folder than the caller). */
 function absolute(p: string, field: string): string {
-  if (!path.isAbsolute(p)) throw new FramelabError('INVALID_INPUT', `${field}: "${p}" is a relative path; give an absolute path.`, { field });
+  if (!path.isAbsolute(p))
+    throw new FramelabError('INVALID_INPUT', `${field}: "${p}" is a relative path; give an absolute path.`, { field });
   return path.normalize(p);
 }
 
@@ -18,7 +19,11 @@ function absolute(p: string, field: string): string {
  */
 export const analysisHandlers: HandlerGroup<'analysis.runs' | 'analysis.runDetail' | 'analysis.columns'> = {
   // A damaged run folder does not hide the others; the owner's log says which one and why.
-  'analysis.runs': (input, core) => ({ runs: listAnalysisRuns(core.home.root, (runId, message) => console.warn(`[framelab] analysis run ${runId} left out of the list: ${message}`)).slice(0, input.limit) }),
+  'analysis.runs': (input, core) => ({
+    runs: listAnalysisRuns(core.home.root, (runId, message) =>
+      console.warn(`[framelab] analysis run ${runId} left out of the list: ${message}`),
+    ).slice(0, input.limit),
+  }),
   'analysis.runDetail': (input, core) => analysisRunDetail(core.home.root, input.runId),
   'analysis.columns': async (input) => {
     const data = regularFile(absolute(input.data, 'data'), 'analysis data table');

@@ -39,7 +39,13 @@ export function wald(term: string, estimate: number, se: number, reference: Refe
 }
 
 /** One row per coefficient, SEs from the covariance matrix's diagonal (p × p, column-major). */
-export function coefficientTable(names: readonly string[], params: ArrayLike<number>, cov: Float64Array, reference: Reference, confidence = DEFAULT_CONFIDENCE): Coefficient[] {
+export function coefficientTable(
+  names: readonly string[],
+  params: ArrayLike<number>,
+  cov: Float64Array,
+  reference: Reference,
+  confidence = DEFAULT_CONFIDENCE,
+): Coefficient[] {
   const p = names.length;
   return names.map((term, j) => wald(term, params[j]!, Math.sqrt(cov[j * p + j]!), reference, confidence));
 }

@@ -209,7 +209,12 @@ interface Settings {
  * `make_pipeline(StandardScaler(), LassoCV(cv=folds))` fitted on the rows of `matrix`
  * (folds index those rows).
  */
-export function fitLassoCv(matrix: LassoMatrix, y: Float64Array, folds: readonly Fold[], options: Omit<LassoOptions, 'folds' | 'seed'> = {}): LassoFit {
+export function fitLassoCv(
+  matrix: LassoMatrix,
+  y: Float64Array,
+  folds: readonly Fold[],
+  options: Omit<LassoOptions, 'folds' | 'seed'> = {},
+): LassoFit {
   const settings: Settings = { ...LASSO_DEFAULTS, ...definedOnly(options) };
   const { n, p, names } = matrix;
   checkFolds(folds, n, 'LASSO cross-validation');
@@ -257,7 +262,16 @@ export function fitLassoCv(matrix: LassoMatrix, y: Float64Array, folds: readonly
   const coef = new Float64Array(p);
   let yNorm2 = 0;
   for (const v of whole.yc) yNorm2 += v * v;
-  const cd = coordinateDescentGram(coef, alpha * n, weightedGram(whole.zc, n, p), transposeTimes(whole.zc, n, p, whole.yc), yNorm2, p, settings.maxIterations, settings.tolerance);
+  const cd = coordinateDescentGram(
+    coef,
+    alpha * n,
+    weightedGram(whole.zc, n, p),
+    transposeTimes(whole.zc, n, p, whole.yc),
+    yNorm2,
+    p,
+    settings.maxIterations,
+    settings.tolerance,
+  );
   fits++;
   if (!cd.converged) unconverged++;
   let intercept = whole.yOffset;
@@ -266,8 +280,21 @@ export function fitLassoCv(matrix: LassoMatrix, y: Float64Array, folds: readonly
   let interceptOriginal = intercept;
   for (let j = 0; j < p; j++) interceptOriginal -= coefOriginal[j]! * scaler.mean[j]!;
   return {
-    names: [...names], n, alphas, msePath, meanMse, alpha, coef, intercept, mean: scaler.mean, scale: scaler.scale, coefOriginal, interceptOriginal,
-    selected: names.filter((_, j) => coef[j] !== 0), unconverged, fits,
+    names: [...names],
+    n,
+    alphas,
+    msePath,
+    meanMse,
+    alpha,
+    coef,
+    intercept,
+    mean: scaler.mean,
+    scale: scaler.scale,
+    coefOriginal,
+    interceptOriginal,
+    selected: names.filter((_, j) => coef[j] !== 0),
+    unconverged,
+    fits,
   };
 }
 
@@ -291,13 +318,20 @@ function checkSettings(options: LassoOptions, n: number, k: number): void {
   // Nested CV: each outer training set (≈ n(k−1)/k rows) is split into k inner folds of ≥ 2 rows.
   const smallestOuterTrain = n - Math.ceil(n / k);
   if (n < 2 * k || smallestOuterTrain < 2 * k) {
-    throw new FramelabError('INVALID_INPUT', `The LASSO's nested ${k}-fold cross-validation needs at least ${2 * k} rows in every outer training set; the model has ${n} complete rows. Use fewer folds.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `The LASSO's nested ${k}-fold cross-validation needs at least ${2 * k} rows in every outer training set; the model has ${n} complete rows. Use fewer folds.`,
+    );
   }
   const { nAlphas, eps, maxIterations, tolerance } = options;
-  if (nAlphas !== undefined && !(Number.isInteger(nAlphas) && nAlphas >= 2)) throw new FramelabError('INVALID_INPUT', `The LASSO's α grid needs at least 2 values; got nAlphas=${nAlphas}.`);
-  if (eps !== undefined && !(eps > 0 && eps < 1)) throw new FramelabError('INVALID_INPUT', `The LASSO's eps (smallest α / largest α) must be in (0, 1); got ${eps}.`);
-  if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new FramelabError('INVALID_INPUT', `The LASSO's maxIterations must be a whole number ≥ 1; got ${maxIterations}.`);
-  if (tolerance !== undefined && !(tolerance > 0)) throw new FramelabError('INVALID_INPUT', `The LASSO's tolerance must be positive; got ${tolerance}.`);
+  if (nAlphas !== undefined && !(Number.isInteger(nAlphas) && nAlphas >= 2))
+    throw new FramelabError('INVALID_INPUT', `The LASSO's α grid needs at least 2 values; got nAlphas=${nAlphas}.`);
+  if (eps !== undefined && !(eps > 0 && eps < 1))
+    throw new FramelabError('INVALID_INPUT', `The LASSO's eps (smallest α / largest α) must be in (0, 1); got ${eps}.`);
+  if (maxIterations !== undefined && !(Number.isInteger(maxIterations) && maxIterations >= 1))
+    throw new FramelabError('INVALID_INPUT', `The LASSO's maxIterations must be a whole number ≥ 1; got ${maxIterations}.`);
+  if (tolerance !== undefined && !(tolerance > 0))
+    throw new FramelabError('INVALID_INPUT', `The LASSO's tolerance must be positive; got ${tolerance}.`);
 }
 
 /** The Analysis figures: the all-rows fit with its train R², and the nested CV R². */
@@ -319,7 +353,12 @@ export function lassoAnalysis(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'name
   let fits = fit.fits;
   outer.forEach((fold, f) => {
     const train: LassoMatrix = { ...matrix, x: pickRows(matrix.x, n, matrix.p, fold.train), n: fold.train.length };
-    const inner = fitLassoCv(train, Float64Array.from(fold.train, (r) => y[r]!), kFold(fold.train.length, k, seed), cd);
+    const inner = fitLassoCv(
+      train,
+      Float64Array.from(fold.train, (r) => y[r]!),
+      kFold(fold.train.length, k, seed),
+      cd,
+    );
     outerAlphas.push(inner.alpha);
     unconverged += inner.unconverged;
     fits += inner.fits;
@@ -331,8 +370,19 @@ export function lassoAnalysis(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'name
   });
   const maxIterations = options.maxIterations ?? LASSO_DEFAULTS.maxIterations;
   return {
-    fit, trainR2, cvR2: r2Score(y, oof), foldR2: outer.map((fold) => r2Score(y, oof, fold.test)), folds: k, n, oof, foldOf, outerAlphas,
+    fit,
+    trainR2,
+    cvR2: r2Score(y, oof),
+    foldR2: outer.map((fold) => r2Score(y, oof, fold.test)),
+    folds: k,
+    n,
+    oof,
+    foldOf,
+    outerAlphas,
     converged: unconverged === 0,
-    problem: unconverged === 0 ? null : `${unconverged} of ${fits} coordinate-descent fits stopped at ${maxIterations} sweeps with the duality gap above the tolerance; raise maxIterations`,
+    problem:
+      unconverged === 0
+        ? null
+        : `${unconverged} of ${fits} coordinate-descent fits stopped at ${maxIterations} sweeps with the duality gap above the tolerance; raise maxIterations`,
   };
 }

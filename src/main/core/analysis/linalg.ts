@@ -101,7 +101,13 @@ export function sequentialQr(x: Float64Array, n: number, p: number, tolerance = 
 }
 
 /** Coefficients c with column ≈ Σ c_k·X[independent_k]: back-substitution on R's leading block. */
-function combinationOf(a: Float64Array, n: number, independent: number[], r: number, cj: number): { column: number; coefficient: number }[] {
+function combinationOf(
+  a: Float64Array,
+  n: number,
+  independent: number[],
+  r: number,
+  cj: number,
+): { column: number; coefficient: number }[] {
   const c = new Float64Array(r);
   for (let i = r - 1; i >= 0; i--) {
     let s = a[cj + i]!;

@@ -7,7 +7,11 @@ import { FramelabError } from '../../../shared/errors';
  */
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
   pValues.forEach((p, i) => {
-    if (!(p >= 0 && p <= 1)) throw new FramelabError('INVALID_INPUT', `p-value ${i + 1} of the family is ${p}; Benjamini–Hochberg needs every p between 0 and 1 (leave out models that failed).`);
+    if (!(p >= 0 && p <= 1))
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `p-value ${i + 1} of the family is ${p}; Benjamini–Hochberg needs every p between 0 and 1 (leave out models that failed).`,
+      );
   });
   const m = pValues.length;
   const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);

@@ -222,7 +222,10 @@ export function fitNegativeBinomial(design: CountDesign & { hasIntercept?: boole
   const poisson = options.poisson ?? fitPoisson(design);
   const fit = maximize(design, poisson.params, momentAlpha(y, poisson.mu, n - p), maxIterations);
   const k = p + 1;
-  const l = cholesky(fit.current.hessian.map((v) => -v), k);
+  const l = cholesky(
+    fit.current.hessian.map((v) => -v),
+    k,
+  );
   const cov = l ? choleskyInverse(l, k) : new Float64Array(k * k).fill(NaN);
   const problem = fit.problem ?? (l ? null : 'the Hessian at the estimate is not negative definite');
   const reference: Reference = { kind: 'z' };
@@ -239,10 +242,24 @@ export function fitNegativeBinomial(design: CountDesign & { hasIntercept?: boole
     llnull = nullFit.converged ? nullFit.current.llf : null;
   }
   return {
-    family: 'negbin', names: [...names], n, p, params: fit.beta, alpha: fit.alpha, alphaSe: Math.sqrt(cov[p * k + p]!), cov, reference,
+    family: 'negbin',
+    names: [...names],
+    n,
+    p,
+    params: fit.beta,
+    alpha: fit.alpha,
+    alphaSe: Math.sqrt(cov[p * k + p]!),
+    cov,
+    reference,
     coefficients: coefficientTable(names, fit.beta, squareBlock(cov, k, p), reference, options.confidence ?? DEFAULT_CONFIDENCE),
-    llf, aic: -2 * llf + 2 * (p + 1), bic: -2 * llf + Math.log(n) * (p + 1), llnull, pseudoR2: llnull === null ? null : 1 - llf / llnull,
-    converged: fit.converged && problem === null, iterations: fit.iterations, problem,
+    llf,
+    aic: -2 * llf + 2 * (p + 1),
+    bic: -2 * llf + Math.log(n) * (p + 1),
+    llnull,
+    pseudoR2: llnull === null ? null : 1 - llf / llnull,
+    converged: fit.converged && problem === null,
+    iterations: fit.iterations,
+    problem,
   };
 }
 

@@ -1,7 +1,20 @@
 import { FramelabError } from '../../../shared/errors';
 import type { Design } from './design';
 import { coefficientTable, DEFAULT_CONFIDENCE, type Coefficient, type Reference } from './inference';
-import { applyQt, invertUpper, multiply, rFactor, sandwich, sequentialQr, solveUpper, thinQ, timesOwnTranspose, weightedGram, type Qr, type SequentialQr } from './linalg';
+import {
+  applyQt,
+  invertUpper,
+  multiply,
+  rFactor,
+  sandwich,
+  sequentialQr,
+  solveUpper,
+  thinQ,
+  timesOwnTranspose,
+  weightedGram,
+  type Qr,
+  type SequentialQr,
+} from './linalg';
 
 /**
  * Ordinary least squares by Householder QR, with the covariance types statsmodels offers and
@@ -56,12 +69,20 @@ export interface OlsOptions {
   confidence?: number;
 }
 
-export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'hasIntercept'> & { qr?: SequentialQr }, options: OlsOptions = {}): OlsResult {
+export function fitOls(
+  design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'hasIntercept'> & { qr?: SequentialQr },
+  options: OlsOptions = {},
+): OlsResult {
   const { x, y, n, p, names, hasIntercept } = design;
   const covType = options.cov ?? 'HC3';
-  if (!COV_TYPES.includes(covType)) throw new FramelabError('INVALID_INPUT', `Unknown standard-error type "${covType}"; use one of ${COV_TYPES.join(', ')}.`);
+  if (!COV_TYPES.includes(covType))
+    throw new FramelabError('INVALID_INPUT', `Unknown standard-error type "${covType}"; use one of ${COV_TYPES.join(', ')}.`);
   const qr = design.qr ?? sequentialQr(x, n, p);
-  if (qr.dependent.length) throw new FramelabError('INVALID_INPUT', `The design is singular (column "${names[qr.dependent[0]!.column]}" is a linear combination of the others).`);
+  if (qr.dependent.length)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `The design is singular (column "${names[qr.dependent[0]!.column]}" is a linear combination of the others).`,
+    );
   const { r, rInv, q, leverage } = projection(qr);
   const qty = applyQt(qr, y);
   const params = solveUpper(r, p, qty);
@@ -92,7 +113,28 @@ export function fitOls(design: Pick<Design, 'x' | 'y' | 'n' | 'p' | 'names' | 'h
   const cov = covariance(covType, { rInv, q, n, p, residuals, leverage, scale });
   const reference: Reference = covType === 'nonrobust' ? { kind: 't', df: dfResid } : { kind: 'z' };
   const coefficients = coefficientTable(names, params, cov, reference, options.confidence ?? DEFAULT_CONFIDENCE);
-  return { names: [...names], n, p, dfResid, dfModel: p - kConstant, params, cov, covType, reference, coefficients, fitted, residuals, leverage, ssr, scale, r2, adjR2, llf, aic, bic };
+  return {
+    names: [...names],
+    n,
+    p,
+    dfResid,
+    dfModel: p - kConstant,
+    params,
+    cov,
+    covType,
+    reference,
+    coefficients,
+    fitted,
+    residuals,
+    leverage,
+    ssr,
+    scale,
+    r2,
+    adjR2,
+    llf,
+    aic,
+    bic,
+  };
 }
 
 /**
@@ -126,7 +168,10 @@ function projection(qr: Qr): Projection {
   return made;
 }
 
-function covariance(type: CovType, f: { rInv: Float64Array; q: Float64Array; n: number; p: number; residuals: Float64Array; leverage: Float64Array; scale: number }): Float64Array {
+function covariance(
+  type: CovType,
+  f: { rInv: Float64Array; q: Float64Array; n: number; p: number; residuals: Float64Array; leverage: Float64Array; scale: number },
+): Float64Array {
   const { rInv, q, n, p, residuals, leverage, scale } = f;
   if (type === 'nonrobust') return timesOwnTranspose(rInv, p).map((v) => v * scale);
   const omega = new Float64Array(n);

@@ -82,10 +82,17 @@ function linspace(start: number, stop: number, num: number): number[] {
  * `resolution` of them, else `resolution` equally spaced points between its mquantiles at the
  * two percentiles (an error when those are np.allclose, as sklearn).
  */
-export function pdpAxis(values: ArrayLike<number>, resolution: number, percentiles: readonly [number, number] = [0.05, 0.95], name = 'the feature'): number[] {
-  if (!Number.isInteger(resolution) || resolution < 2) throw new FramelabError('INVALID_INPUT', `the partial dependence grid needs a whole number of points ≥ 2; got ${resolution}.`);
+export function pdpAxis(
+  values: ArrayLike<number>,
+  resolution: number,
+  percentiles: readonly [number, number] = [0.05, 0.95],
+  name = 'the feature',
+): number[] {
+  if (!Number.isInteger(resolution) || resolution < 2)
+    throw new FramelabError('INVALID_INPUT', `the partial dependence grid needs a whole number of points ≥ 2; got ${resolution}.`);
   const [p0, p1] = percentiles;
-  if (!(p0 >= 0 && p1 <= 1 && p0 < p1)) throw new FramelabError('INVALID_INPUT', `partial dependence percentiles must satisfy 0 ≤ low < high ≤ 1; got [${p0}, ${p1}].`);
+  if (!(p0 >= 0 && p1 <= 1 && p0 < p1))
+    throw new FramelabError('INVALID_INPUT', `partial dependence percentiles must satisfy 0 ≤ low < high ≤ 1; got [${p0}, ${p1}].`);
   const sorted = Float64Array.from(values).sort();
   if (sorted.length === 0) throw new FramelabError('INVALID_INPUT', `partial dependence over ${name} needs at least one row.`);
   const uniques: number[] = [];
@@ -95,17 +102,24 @@ export function pdpAxis(values: ArrayLike<number>, resolution: number, percentil
   const hi = mquantile(sorted, p1);
   // np.allclose(lo, hi): |lo − hi| ≤ 1e-8 + 1e-5·|hi|.
   if (Math.abs(lo - hi) <= 1e-8 + 1e-5 * Math.abs(hi)) {
-    throw new FramelabError('INVALID_INPUT', `partial dependence over ${name}: its ${100 * p0}th and ${100 * p1}th percentiles are both ${hi}, so there is no range to draw; choose another variable.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `partial dependence over ${name}: its ${100 * p0}th and ${100 * p1}th percentiles are both ${hi}, so there is no range to draw; choose another variable.`,
+    );
   }
   return linspace(lo, hi, resolution);
 }
 
 function featureIndex(x: GbmMatrix, model: GbmModel, name: string): number {
   if (model.names.length !== x.names.length || model.names.some((m, j) => m !== x.names[j])) {
-    throw new FramelabError('INVALID_INPUT', `partial dependence: the model was trained on columns [${model.names.join(', ')}]; the data has [${x.names.join(', ')}].`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `partial dependence: the model was trained on columns [${model.names.join(', ')}]; the data has [${x.names.join(', ')}].`,
+    );
   }
   const j = x.names.indexOf(name);
-  if (j < 0) throw new FramelabError('INVALID_INPUT', `partial dependence: "${name}" is not one of the GBM's columns (${x.names.join(', ')}).`);
+  if (j < 0)
+    throw new FramelabError('INVALID_INPUT', `partial dependence: "${name}" is not one of the GBM's columns (${x.names.join(', ')}).`);
   return j;
 }
 
@@ -121,7 +135,11 @@ function prepare(x: GbmMatrix): Prepared {
   // The same rule as the fit: complete rows only (see gbm.ts).
   x.columns.forEach((col, j) => {
     const i = col.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw new FramelabError('INVALID_INPUT', `partial dependence: column "${x.names[j]}" has a missing or non-finite value (${col[i]}) at row ${i + 1}; pass the model's complete rows.`);
+    if (i >= 0)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `partial dependence: column "${x.names[j]}" has a missing or non-finite value (${col[i]}) at row ${i + 1}; pass the model's complete rows.`,
+      );
   });
   return { x, rows: rowMajorF32(x), n: x.columns[0]?.length ?? 0, p: x.columns.length };
 }
@@ -129,7 +147,16 @@ function prepare(x: GbmMatrix): Prepared {
 /** Rows per XGBoost predict call in the brute method: 2¹⁶ rows (~3 MB; ~0.3 s of one core for 300 trees). */
 const BRUTE_CHUNK_ROWS = 1 << 16;
 
-async function bruteGrid(model: GbmModel, d: Prepared, ia: number, ga: number[], ib: number, gb: number[], fixed: Map<number, number>, step: (f: number) => Promise<void>): Promise<Float64Array> {
+async function bruteGrid(
+  model: GbmModel,
+  d: Prepared,
+  ia: number,
+  ga: number[],
+  ib: number,
+  gb: number[],
+  fixed: Map<number, number>,
+  step: (f: number) => Promise<void>,
+): Promise<Float64Array> {
   const points = ga.length * gb.length;
   const perChunk = Math.max(1, Math.floor(BRUTE_CHUNK_ROWS / d.n));
   const out = new Float64Array(points);
@@ -180,7 +207,9 @@ async function grid2d(
   let flat: Float64Array;
   if ((opts.method ?? 'trees') === 'trees') {
     const trees = parseXgboostJson(model.save('json'));
-    flat = await treeGridAverage(trees, d.rows, d.n, d.p, { feature: ia, values: ga }, { feature: ib, values: gb }, fixed, (rows) => progress(rows / d.n));
+    flat = await treeGridAverage(trees, d.rows, d.n, d.p, { feature: ia, values: ga }, { feature: ib, values: gb }, fixed, (rows) =>
+      progress(rows / d.n),
+    );
   } else {
     flat = await bruteGrid(model, d, ia, ga, ib, gb, fixed, progress);
   }
@@ -189,7 +218,12 @@ async function grid2d(
 }
 
 /** The 2-D partial dependence of `model` over `pair` on the rows of x (the model's training rows). */
-export async function partialDependence2d(model: GbmModel, x: GbmMatrix, pair: readonly [string, string], opts: PdpOptions = {}): Promise<Pdp2d> {
+export async function partialDependence2d(
+  model: GbmModel,
+  x: GbmMatrix,
+  pair: readonly [string, string],
+  opts: PdpOptions = {},
+): Promise<Pdp2d> {
   const step = cooperation(opts.reporter);
   const out = await grid2d(model, prepare(x), pair, null, opts, (f) => step(f, `partial dependence ${pair[0]} × ${pair[1]}`));
   opts.reporter?.progress(1, `partial dependence ${pair[0]} × ${pair[1]}`);
@@ -201,16 +235,26 @@ export async function partialDependence2d(model: GbmModel, x: GbmMatrix, pair: r
  * linear, over the rows of x) in every row, and the 2-D partial dependence over (a, b) at each.
  * The (a, b) grid comes from the rows as they are, so the three panels share their axes.
  */
-export async function threeWayPdp(model: GbmModel, x: GbmMatrix, triple: readonly [string, string, string], opts: PdpOptions = {}): Promise<Pdp2d[]> {
+export async function threeWayPdp(
+  model: GbmModel,
+  x: GbmMatrix,
+  triple: readonly [string, string, string],
+  opts: PdpOptions = {},
+): Promise<Pdp2d[]> {
   const [a, b, c] = triple;
-  if (new Set(triple).size !== 3) throw new FramelabError('INVALID_INPUT', `a three-way view needs three different variables; got [${triple.join(', ')}].`);
+  if (new Set(triple).size !== 3)
+    throw new FramelabError('INVALID_INPUT', `a three-way view needs three different variables; got [${triple.join(', ')}].`);
   const ic = featureIndex(x, model, c);
   const d = prepare(x);
   const step = cooperation(opts.reporter);
   const out: Pdp2d[] = [];
   for (const [s, { label, q }] of SLICE_QUANTILES.entries()) {
     const slice = { name: c, quantile: label, value: percentileLinear(x.columns[ic]!, q) };
-    out.push(await grid2d(model, d, [a, b], slice, opts, (f) => step((s + f) / SLICE_QUANTILES.length, `partial dependence ${a} × ${b} at ${c} ${label}`)));
+    out.push(
+      await grid2d(model, d, [a, b], slice, opts, (f) =>
+        step((s + f) / SLICE_QUANTILES.length, `partial dependence ${a} × ${b} at ${c} ${label}`),
+      ),
+    );
   }
   opts.reporter?.progress(1, `partial dependence ${a} × ${b} by ${c}`);
   return out;

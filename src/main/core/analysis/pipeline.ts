@@ -59,7 +59,8 @@ export interface PipelineOutput {
   used: { xgboost: boolean };
 }
 
-export const slopeRangeKey = (s: Pick<SimpleSlope, 'outcome' | 'focal' | 'predictor'>): string => `${s.outcome}\u0000${s.focal.join('*')}\u0000${s.predictor}`;
+export const slopeRangeKey = (s: Pick<SimpleSlope, 'outcome' | 'focal' | 'predictor'>): string =>
+  `${s.outcome}\u0000${s.focal.join('*')}\u0000${s.predictor}`;
 
 function inModelSync<T>(label: string, fn: () => T): T {
   try {
@@ -69,7 +70,8 @@ function inModelSync<T>(label: string, fn: () => T): T {
   }
 }
 
-const isSingular = (err: unknown): boolean => err instanceof FramelabError && !!err.details && typeof err.details === 'object' && 'collinear' in err.details;
+const isSingular = (err: unknown): boolean =>
+  err instanceof FramelabError && !!err.details && typeof err.details === 'object' && 'collinear' in err.details;
 
 export function plannedUnits(config: AnalysisConfig, pdpPerOutcome: number): number {
   const perOutcome =
@@ -90,7 +92,10 @@ export function preflight(config: AnalysisConfig, data: AnalysisData): void {
   for (const outcome of config.outcomes) {
     const main = outcomeSpecs(config, outcome)[0]!;
     // The count check first: "a non-negative whole number" says more about a count than log1p's "above −1".
-    if (config.countModels) inModelSync(`${outcome}, count models`, () => buildDesign(data.table, { response: outcome, terms: mainTerms(config), count: true, id: config.id }));
+    if (config.countModels)
+      inModelSync(`${outcome}, count models`, () =>
+        buildDesign(data.table, { response: outcome, terms: mainTerms(config), count: true, id: config.id }),
+      );
     inModelSync(specLabel(main), () => buildDesign(data.table, { response: main.response, terms: main.terms, id: config.id }));
   }
 }
@@ -118,7 +123,15 @@ function olsModel(spec: OlsSpec, design: Design, fit: OlsResult, config: Analysi
     llf: fit.llf,
     se: config.se,
     statName: fit.reference.kind === 't' ? 't' : 'z',
-    coefficients: fit.coefficients.map(({ term, estimate, se, stat, p, ciLow, ciHigh }) => ({ term, estimate, se, stat, p, ciLow, ciHigh })),
+    coefficients: fit.coefficients.map(({ term, estimate, se, stat, p, ciLow, ciHigh }) => ({
+      term,
+      estimate,
+      se,
+      stat,
+      p,
+      ciLow,
+      ciHigh,
+    })),
     interaction: interaction ? { term: interaction.term, p: interaction.p, q: null } : null,
   };
 }
@@ -131,8 +144,12 @@ function checkFiniteOls(fit: OlsResult, se: AnalysisConfig['se']): void {
   const bad = fit.coefficients.filter((c) => ![c.estimate, c.se, c.stat, c.p, c.ciLow, c.ciHigh].every(Number.isFinite));
   if (!bad.length) return;
   const lever = fit.leverage.reduce((k, h) => k + (h > 1 - 1e-10 ? 1 : 0), 0);
-  const why = lever ? ` ${lever} row${lever === 1 ? ' has' : 's have'} leverage 1 (e.g. the only video of a category level), where the ${se} variance divides by 1 − h = 0; merge or drop such levels, or use "se": "HC1"` : ' the fit is numerically unstable';
-  throw new FramelabError('INVALID_INPUT', `the standard error of ${bad.map((c) => `"${c.term}"`).join(', ')} is not finite:${why}.`, { terms: bad.map((c) => c.term) });
+  const why = lever
+    ? ` ${lever} row${lever === 1 ? ' has' : 's have'} leverage 1 (e.g. the only video of a category level), where the ${se} variance divides by 1 − h = 0; merge or drop such levels, or use "se": "HC1"`
+    : ' the fit is numerically unstable';
+  throw new FramelabError('INVALID_INPUT', `the standard error of ${bad.map((c) => `"${c.term}"`).join(', ')} is not finite:${why}.`, {
+    terms: bad.map((c) => c.term),
+  });
 }
 
 function fitDesign(config: AnalysisConfig, data: AnalysisData, spec: OlsSpec, cache?: DesignCache): FittedOls {
@@ -163,7 +180,19 @@ export function focalSlopes(fitted: FittedOls, slopesP: number, ranges: Map<stri
     const coef = fit.coefficients.find((c) => c.term === column.name)!;
     if (!(coef.p < slopesP)) continue;
     for (const s of inModelSync(`${specLabel(spec)}, simple slopes of ${column.name}`, () => simpleSlopes(fit, design, column.name))) {
-      const slope: SimpleSlope = { outcome: spec.outcome, focal: spec.focal!, term: s.term, predictor: s.predictor, at: s.at, levels: s.levels, slope: s.slope, se: s.se, p: s.p, ciLow: s.ciLow, ciHigh: s.ciHigh };
+      const slope: SimpleSlope = {
+        outcome: spec.outcome,
+        focal: spec.focal!,
+        term: s.term,
+        predictor: s.predictor,
+        at: s.at,
+        levels: s.levels,
+        slope: s.slope,
+        se: s.se,
+        p: s.p,
+        ciLow: s.ciLow,
+        ciHigh: s.ciHigh,
+      };
       const key = slopeRangeKey(slope);
       if (!ranges.has(key)) {
         const values = design.variables.get(s.predictor)!;
@@ -188,7 +217,15 @@ export interface OlsStageOutput {
 }
 
 /** Every OLS spec of one outcome, in order; the pairwise screen's q-values; the focal slopes. */
-export async function olsStage(config: AnalysisConfig, data: AnalysisData, outcome: string, progress: Progress, reporter: PipelineReporter, ranges: Map<string, PredictorRange>, cache?: DesignCache): Promise<OlsStageOutput> {
+export async function olsStage(
+  config: AnalysisConfig,
+  data: AnalysisData,
+  outcome: string,
+  progress: Progress,
+  reporter: PipelineReporter,
+  ranges: Map<string, PredictorRange>,
+  cache?: DesignCache,
+): Promise<OlsStageOutput> {
   const specs = outcomeSpecs(config, outcome);
   const fitted: FittedOls[] = [];
   const skipped: SkippedModel[] = [];
@@ -216,7 +253,15 @@ export async function olsStage(config: AnalysisConfig, data: AnalysisData, outco
 /** A count model's Wald rows with every non-finite figure as null (a fit that did not converge may have no finite SE). */
 function countCoefficients(rows: readonly Coefficient[]): CountModel['coefficients'] {
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
-  return rows.map((c) => ({ term: c.term, estimate: finite(c.estimate), se: finite(c.se), stat: finite(c.stat), p: finite(c.p), ciLow: finite(c.ciLow), ciHigh: finite(c.ciHigh) }));
+  return rows.map((c) => ({
+    term: c.term,
+    estimate: finite(c.estimate),
+    se: finite(c.se),
+    stat: finite(c.stat),
+    p: finite(c.p),
+    ciLow: finite(c.ciLow),
+    ciHigh: finite(c.ciHigh),
+  }));
 }
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
@@ -284,11 +329,20 @@ export interface CountStageOutput {
  * figures over the model's rows, Poisson GLM, NB2 (α by ML, intercept-only NB for the pseudo-R²),
  * the LR test of α = 0 when both converged, and log-OLS vs NB per term.
  */
-export async function countStage(config: AnalysisConfig, data: AnalysisData, outcome: string, main: OlsModel, progress: Progress, reporter: PipelineReporter): Promise<CountStageOutput> {
+export async function countStage(
+  config: AnalysisConfig,
+  data: AnalysisData,
+  outcome: string,
+  main: OlsModel,
+  progress: Progress,
+  reporter: PipelineReporter,
+): Promise<CountStageOutput> {
   const label = `${outcome}, count models`;
   await checkpoint(reporter);
   progress.stage(`${outcome}: Poisson GLM`);
-  const design = inModelSync(label, () => buildDesign(data.table, { response: outcome, terms: mainTerms(config), count: true, id: config.id }));
+  const design = inModelSync(label, () =>
+    buildDesign(data.table, { response: outcome, terms: mainTerms(config), count: true, id: config.id }),
+  );
   const poisson = inModelSync(`${outcome}, Poisson`, () => fitPoisson(design));
   progress.advance(1);
   await checkpoint(reporter);
@@ -307,10 +361,23 @@ export async function countStage(config: AnalysisConfig, data: AnalysisData, out
   }
   const od = overdispersion(design.y);
   const lr = poisson.converged && nb.converged ? lrTestAlphaZero(poisson.llf, nb.llf) : null;
-  for (const m of models) if (!m.converged) notes.push(`${outcome}: the ${FAMILY_NAMES[m.family]} model did not converge (${m.problem}); it is reported, marked, and kept out of the comparisons.`);
+  for (const m of models)
+    if (!m.converged)
+      notes.push(
+        `${outcome}: the ${FAMILY_NAMES[m.family]} model did not converge (${m.problem}); it is reported, marked, and kept out of the comparisons.`,
+      );
   return {
     models,
-    overdispersion: { outcome, n: od.n, mean: od.mean, variance: od.variance, ratio: od.ratio, zeroShare: od.zeroShare, lrStatistic: lr?.statistic ?? null, lrP: lr?.p ?? null },
+    overdispersion: {
+      outcome,
+      n: od.n,
+      mean: od.mean,
+      variance: od.variance,
+      ratio: od.ratio,
+      zeroShare: od.zeroShare,
+      lrStatistic: lr?.statistic ?? null,
+      lrP: lr?.p ?? null,
+    },
     // Log-OLS (main) vs NB per term; a non-converged NB gives no rows.
     comparison: compareCountModels(outcome, main, { coefficients: nb.coefficients, converged: nb.converged }),
     notes,
@@ -318,15 +385,30 @@ export async function countStage(config: AnalysisConfig, data: AnalysisData, out
   };
 }
 
-const FAMILY_NAMES: Record<CountModel['family'], string> = { poisson: 'Poisson', negbin: 'negative binomial', zinb: 'zero-inflated negative binomial' };
+const FAMILY_NAMES: Record<CountModel['family'], string> = {
+  poisson: 'Poisson',
+  negbin: 'negative binomial',
+  zinb: 'zero-inflated negative binomial',
+};
 
 /**
  * The zero-inflated NB of one outcome, fitted when asked or when NB did not converge. An
  * outcome without a single zero count has nothing to inflate: that is a note, not a failure
  * (`zinb: true` applies to every outcome, and views are rarely 0).
  */
-export function zinbStage(outcome: string, design: Design, nb: NegBinResult, reason: string): { model: CountModel | null; notes: string[] } {
-  if (!design.y.some((v) => v === 0)) return { model: null, notes: [`${outcome}: no zero-inflated NB (${reason}): the outcome has no zero counts in the model's rows, so there is no excess of zeros to model.`] };
+export function zinbStage(
+  outcome: string,
+  design: Design,
+  nb: NegBinResult,
+  reason: string,
+): { model: CountModel | null; notes: string[] } {
+  if (!design.y.some((v) => v === 0))
+    return {
+      model: null,
+      notes: [
+        `${outcome}: no zero-inflated NB (${reason}): the outcome has no zero counts in the model's rows, so there is no excess of zeros to model.`,
+      ],
+    };
   const fit = inModelSync(`${outcome}, zero-inflated negative binomial`, () => fitZeroInflatedNegativeBinomial(design, { negbin: nb }));
   return { model: zinbModel(outcome, design, fit), notes: [`${outcome}: zero-inflated NB fitted (${reason}).`] };
 }
@@ -352,23 +434,33 @@ export function comparisonRows(outcome: string, inputs: ComparisonInputs): Compa
   const rows: ComparisonRow[] = [{ outcome, model: 'ols_main', metric: 'adj_r2', kind: 'in_sample', value: main.fit.adjR2 }];
   if (olsCv) rows.push({ outcome, model: 'ols_main', metric: 'cv_r2', kind: 'cross_validated', value: olsCv.main });
   if (allFocal) rows.push({ outcome, model: 'ols_focal', metric: 'adj_r2', kind: 'in_sample', value: allFocal.fit.adjR2 });
-  if (allFocal && olsCv?.allFocal !== null && olsCv?.allFocal !== undefined) rows.push({ outcome, model: 'ols_focal', metric: 'cv_r2', kind: 'cross_validated', value: olsCv.allFocal });
+  if (allFocal && olsCv?.allFocal !== null && olsCv?.allFocal !== undefined)
+    rows.push({ outcome, model: 'ols_focal', metric: 'cv_r2', kind: 'cross_validated', value: olsCv.allFocal });
   if (gbm) rows.push({ outcome, model: 'gbm', metric: 'cv_r2', kind: 'cross_validated', value: gbm.cvR2 });
   if (lasso?.converged) {
     rows.push({ outcome, model: 'lasso', metric: 'train_r2', kind: 'in_sample', value: lasso.trainR2 });
     rows.push({ outcome, model: 'lasso', metric: 'cv_r2', kind: 'cross_validated', value: lasso.cvR2 });
   }
-  if (negbin && negbin.pseudoR2 !== null && Number.isFinite(negbin.pseudoR2)) rows.push({ outcome, model: 'negbin', metric: 'pseudo_r2', kind: 'in_sample', value: negbin.pseudoR2 });
+  if (negbin && negbin.pseudoR2 !== null && Number.isFinite(negbin.pseudoR2))
+    rows.push({ outcome, model: 'negbin', metric: 'pseudo_r2', kind: 'in_sample', value: negbin.pseudoR2 });
   return rows.filter((r) => Number.isFinite(r.value));
 }
 
 /** K-fold CV R² of the main and all-focal OLS designs (folds and seed from the config). */
-export function olsCvStage(config: AnalysisConfig, outcome: string, main: FittedOls, allFocal: FittedOls | null): { main: number; allFocal: number | null; notes: string[] } {
+export function olsCvStage(
+  config: AnalysisConfig,
+  outcome: string,
+  main: FittedOls,
+  allFocal: FittedOls | null,
+): { main: number; allFocal: number | null; notes: string[] } {
   const options = { folds: config.cvFolds, seed: config.seed };
   const notes: string[] = [];
   const one = (fitted: FittedOls, what: string) => {
     const cv = inModelSync(`${outcome}, ${what} (cross-validated R²)`, () => crossValidateOls(fitted.design, options));
-    for (const d of cv.rankDeficient) notes.push(`${outcome}, ${what}: in CV fold ${d.fold + 1} the training rows could not identify ${d.columns.join(', ')} (coefficient 0 there).`);
+    for (const d of cv.rankDeficient)
+      notes.push(
+        `${outcome}, ${what}: in CV fold ${d.fold + 1} the training rows could not identify ${d.columns.join(', ')} (coefficient 0 there).`,
+      );
     return cv.cvR2;
   };
   return { main: one(main, 'OLS main'), allFocal: allFocal ? one(allFocal, 'OLS with every focal interaction') : null, notes };
@@ -377,14 +469,26 @@ export function olsCvStage(config: AnalysisConfig, outcome: string, main: Fitted
 /** LASSO (standardized, α by inner CV) on the main design's predictors and controls: train and nested-CV R². */
 export function lassoStage(config: AnalysisConfig, outcome: string, main: FittedOls): { result: LassoResult; notes: string[] } {
   const result = inModelSync(`${outcome}, LASSO`, () => lassoAnalysis(main.design, { folds: config.lasso!.folds, seed: config.seed }));
-  return { result, notes: result.converged ? [] : [`${outcome}: the LASSO did not converge (${result.problem}); it is kept out of the comparison.`] };
+  return {
+    result,
+    notes: result.converged ? [] : [`${outcome}: the LASSO did not converge (${result.problem}); it is kept out of the comparison.`],
+  };
 }
 
 /** The all-focal OLS model for the comparison (not listed among the models). */
 export function allFocalFit(config: AnalysisConfig, data: AnalysisData, outcome: string, cache?: DesignCache): FittedOls | null {
   const terms = allFocalTerms(config);
   if (!terms) return null;
-  const spec: OlsSpec = { outcome, spec: 'focal', focal: config.focal.flat(), exploratory: false, response: `log1p(${outcome})`, terms, center: config.center ? [...new Set(config.focal.flat())] : [], interaction: null };
+  const spec: OlsSpec = {
+    outcome,
+    spec: 'focal',
+    focal: config.focal.flat(),
+    exploratory: false,
+    response: `log1p(${outcome})`,
+    terms,
+    center: config.center ? [...new Set(config.focal.flat())] : [],
+    interaction: null,
+  };
   return inModelSync(`${outcome}, OLS with every focal interaction (comparison table)`, () => fitDesign(config, data, spec, cache));
 }
 
@@ -394,7 +498,18 @@ export async function runPipeline(config: AnalysisConfig, data: AnalysisData, re
   preflight(config, data);
   const gbmPlan = gbmStage.plan(config);
   const progress = new Progress(reporter, plannedUnits(config, gbmPlan.gridsPerOutcome));
-  const result: PipelineOutput['result'] = { models: [], countModels: [], overdispersion: [], countComparison: [], simpleSlopes: [], gbm: [], pdp: [], comparison: [], skipped: [], notes: [] };
+  const result: PipelineOutput['result'] = {
+    models: [],
+    countModels: [],
+    overdispersion: [],
+    countComparison: [],
+    simpleSlopes: [],
+    gbm: [],
+    pdp: [],
+    comparison: [],
+    skipped: [],
+    notes: [],
+  };
   const pdpGrids: PdpGrid[] = [];
   const slopeRanges = new Map<string, PredictorRange>();
   const used = { xgboost: false };

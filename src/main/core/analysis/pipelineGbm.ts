@@ -25,7 +25,9 @@ const safe = (text: string): string => text.replace(/[^A-Za-z0-9._-]+/g, '_').re
 
 /** `pdp/<outcome>__<x>__<y>[__<slice var>_<Q>].csv`, unique in the run (case-insensitively). */
 export function pdpFile(outcome: string, grid: Pdp2d, used: Set<string>): string {
-  const base = [outcome, grid.x.name, grid.y.name, ...(grid.slice ? [`${grid.slice.name}_${grid.slice.quantile}`] : [])].map(safe).join('__');
+  const base = [outcome, grid.x.name, grid.y.name, ...(grid.slice ? [`${grid.slice.name}_${grid.slice.quantile}`] : [])]
+    .map(safe)
+    .join('__');
   let name = base;
   for (let k = 2; used.has(name.toLowerCase()); k++) name = `${base}-${k}`;
   used.add(name.toLowerCase());
@@ -50,7 +52,14 @@ export const gbmStage = {
     return { gridsPerOutcome: config.gbm.pdpPairs.length + 3 * pdpTriplesOf(config).length };
   },
 
-  async run(config: AnalysisConfig, data: AnalysisData, outcome: string, progress: Progress, reporter: PipelineReporter, usedFiles: Set<string>): Promise<GbmStageOutput> {
+  async run(
+    config: AnalysisConfig,
+    data: AnalysisData,
+    outcome: string,
+    progress: Progress,
+    reporter: PipelineReporter,
+    usedFiles: Set<string>,
+  ): Promise<GbmStageOutput> {
     const g = config.gbm!;
     const label = `${outcome}, GBM`;
     await checkpoint(reporter);
@@ -59,9 +68,19 @@ export const gbmStage = {
     const fitUnits = (g.folds + 1) * WEIGHTS.gbmPerFit;
     let cv;
     try {
-      const design = buildDesign(data.table, { response: responseOf(outcome), terms: [...config.predictors, ...config.controls], id: config.id });
+      const design = buildDesign(data.table, {
+        response: responseOf(outcome),
+        terms: [...config.predictors, ...config.controls],
+        id: config.id,
+      });
       const { x, y } = gbmMatrixFromDesign(design, data.ids);
-      cv = await crossValidatedR2(x, y, { folds: g.folds, seed: config.seed, recipe: recipeOf(config), fitAll: grids > 0, reporter: progress.sub(fitUnits) });
+      cv = await crossValidatedR2(x, y, {
+        folds: g.folds,
+        seed: config.seed,
+        recipe: recipeOf(config),
+        fitAll: grids > 0,
+        reporter: progress.sub(fitUnits),
+      });
       progress.advance(fitUnits);
       const result: GbmResult = { outcome, cvR2: cv.cvR2, folds: cv.folds, foldR2: cv.foldR2, n: cv.n, dropped: design.dropped };
       const out: PdpGrid[] = [];

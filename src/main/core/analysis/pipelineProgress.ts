@@ -67,4 +67,3 @@ export class Progress {
 
 /** Units of work per kind, so the bar moves evenly: an OLS fit is 1. */
 export const WEIGHTS = { ols: 1, count: 3, olsCv: 1, lasso: 4, gbmPerFit: 2, pdp: 1 } as const;
-

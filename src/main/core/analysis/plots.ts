@@ -74,7 +74,10 @@ async function chromiumRenderer(executablePath: string, scale: number): Promise<
       async render(svg) {
         const { width, height } = svgSize(svg);
         await page.setViewportSize({ width, height });
-        await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0}svg{display:block}</style></head><body>${svg}</body></html>`, { waitUntil: 'load' });
+        await page.setContent(
+          `<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0}svg{display:block}</style></head><body>${svg}</body></html>`,
+          { waitUntil: 'load' },
+        );
         const shot = await cdp.send('Page.captureScreenshot', { format: 'png', clip: { x: 0, y: 0, width, height, scale } });
         return Buffer.from(shot.data, 'base64');
       },
@@ -93,7 +96,12 @@ const reason = (err: unknown): string => (err instanceof Error ? err.message.spl
  * their values; result.pdp lists them without). Returns the files written, relative to
  * runDir, and notes for the run.
  */
-export async function writePlots(runDir: string, result: AnalysisRunResult, pdpGrids: readonly PdpGrid[], extras: WritePlotsExtras = {}): Promise<WrittenPlots> {
+export async function writePlots(
+  runDir: string,
+  result: AnalysisRunResult,
+  pdpGrids: readonly PdpGrid[],
+  extras: WritePlotsExtras = {},
+): Promise<WrittenPlots> {
   const { figures, notes } = runFigures(result, pdpGrids, { ranges: extras.predictorRanges, theme: 'light' });
   const dir = path.join(runDir, PLOTS_DIR);
   fs.mkdirSync(dir, { recursive: true });
@@ -130,7 +138,14 @@ export async function writePlots(runDir: string, result: AnalysisRunResult, pdpG
           renderer = null;
         }
       }
-      written.push({ kind: figure.kind, outcome: figure.outcome, name: figure.name, title: figure.title, svg: rel(`${figure.name}.svg`), png });
+      written.push({
+        kind: figure.kind,
+        outcome: figure.outcome,
+        name: figure.name,
+        title: figure.title,
+        svg: rel(`${figure.name}.svg`),
+        png,
+      });
       extras.onProgress?.(i + 1, figures.length);
     }
   } finally {

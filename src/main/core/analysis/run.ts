@@ -11,7 +11,16 @@ import { loadConfigData } from './data';
 import { runPipeline, slopeRangeKey, type PipelineOutput } from './pipeline';
 import type { PipelineReporter } from './pipelineProgress';
 import { writePlots } from './plots';
-import { comparisonCsv, countComparisonCsv, countModelsCsv, modelsCsv, overdispersionCsv, pairwiseScreenCsv, pdpCsv, simpleSlopesCsv } from './runFiles';
+import {
+  comparisonCsv,
+  countComparisonCsv,
+  countModelsCsv,
+  modelsCsv,
+  overdispersionCsv,
+  pairwiseScreenCsv,
+  pdpCsv,
+  simpleSlopesCsv,
+} from './runFiles';
 import { analysisRunsDir, type RunInfo } from './runs';
 
 /**
@@ -104,7 +113,8 @@ function checkResult(result: AnalysisRunResult): void {
   };
   walk(result, 'result');
   const parsed = AnalysisRunResult.safeParse(result);
-  if (!parsed.success) throw new Error(`analysis run: the result does not match its schema (${parsed.error.message}); the run was not saved`);
+  if (!parsed.success)
+    throw new Error(`analysis run: the result does not match its schema (${parsed.error.message}); the run was not saved`);
 }
 
 /** XGBoost is in the training addon; a machine without it can still run everything else. */
@@ -114,7 +124,10 @@ function checkGbmAvailable(config: AnalysisConfig): void {
     loadXgboost(appRoot());
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new FramelabError('CAPABILITY_MISSING', `the config asks for gradient boosting ("gbm"), but XGBoost is not available here: ${reason} To run without it, set "gbm": null in the config.`);
+    throw new FramelabError(
+      'CAPABILITY_MISSING',
+      `the config asks for gradient boosting ("gbm"), but XGBoost is not available here: ${reason} To run without it, set "gbm": null in the config.`,
+    );
   }
 }
 
@@ -150,7 +163,12 @@ async function writeRunFiles(work: string, result: AnalysisRunResult, out: Pipel
   }
 }
 
-export async function runAnalysis(params: AnalysisRunParams, homeRoot: string, reporter: AnalysisRunReporter, options: RunOptions = {}): Promise<AnalysisRunResult> {
+export async function runAnalysis(
+  params: AnalysisRunParams,
+  homeRoot: string,
+  reporter: AnalysisRunReporter,
+  options: RunOptions = {},
+): Promise<AnalysisRunResult> {
   // The job re-checks what the caller checked: the files may have changed since.
   const config = checkAnalysisInput(params);
   checkGbmAvailable(config);

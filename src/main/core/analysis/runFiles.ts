@@ -16,9 +16,41 @@ const group = (g: readonly string[] | null): string => (g ? g.join('*') : '');
 
 /** Every OLS coefficient, one row per model × term. */
 export function modelsCsv(result: Pick<AnalysisRunResult, 'models'>): string {
-  const header = ['outcome', 'spec', 'focal', 'exploratory', 'term', 'estimate', 'se', 'stat', 'p', 'ci_low', 'ci_high', 'n', 'dropped', 'r2', 'adj_r2'];
+  const header = [
+    'outcome',
+    'spec',
+    'focal',
+    'exploratory',
+    'term',
+    'estimate',
+    'se',
+    'stat',
+    'p',
+    'ci_low',
+    'ci_high',
+    'n',
+    'dropped',
+    'r2',
+    'adj_r2',
+  ];
   const rows = result.models.flatMap((m) =>
-    m.coefficients.map((c) => [m.outcome, m.spec, group(m.focal), bool(m.exploratory), c.term, num(c.estimate), num(c.se), num(c.stat), num(c.p), num(c.ciLow), num(c.ciHigh), String(m.n), String(m.dropped), num(m.r2), num(m.adjR2)]),
+    m.coefficients.map((c) => [
+      m.outcome,
+      m.spec,
+      group(m.focal),
+      bool(m.exploratory),
+      c.term,
+      num(c.estimate),
+      num(c.se),
+      num(c.stat),
+      num(c.p),
+      num(c.ciLow),
+      num(c.ciHigh),
+      String(m.n),
+      String(m.dropped),
+      num(m.r2),
+      num(m.adjR2),
+    ]),
   );
   return writeCsvForPeople(header, rows);
 }
@@ -37,21 +69,81 @@ export function pairwiseScreenCsv(result: Pick<AnalysisRunResult, 'models'>): st
 
 /** Every count-model coefficient, one row per model × term, with the model's figures. */
 export function countModelsCsv(result: Pick<AnalysisRunResult, 'countModels'>): string {
-  const header = ['outcome', 'family', 'converged', 'problem', 'term', 'estimate', 'se', 'stat', 'p', 'ci_low', 'ci_high', 'n', 'dropped', 'alpha', 'llf', 'aic', 'pseudo_r2'];
+  const header = [
+    'outcome',
+    'family',
+    'converged',
+    'problem',
+    'term',
+    'estimate',
+    'se',
+    'stat',
+    'p',
+    'ci_low',
+    'ci_high',
+    'n',
+    'dropped',
+    'alpha',
+    'llf',
+    'aic',
+    'pseudo_r2',
+  ];
   const rows = result.countModels.flatMap((m) =>
-    m.coefficients.map((c) => [m.outcome, m.family, bool(m.converged), m.problem ?? '', c.term, num(c.estimate), num(c.se), num(c.stat), num(c.p), num(c.ciLow), num(c.ciHigh), String(m.n), String(m.dropped), num(m.alpha), num(m.llf), num(m.aic), num(m.pseudoR2)]),
+    m.coefficients.map((c) => [
+      m.outcome,
+      m.family,
+      bool(m.converged),
+      m.problem ?? '',
+      c.term,
+      num(c.estimate),
+      num(c.se),
+      num(c.stat),
+      num(c.p),
+      num(c.ciLow),
+      num(c.ciHigh),
+      String(m.n),
+      String(m.dropped),
+      num(m.alpha),
+      num(m.llf),
+      num(m.aic),
+      num(m.pseudoR2),
+    ]),
   );
   return writeCsvForPeople(header, rows);
 }
 
 export function overdispersionCsv(result: Pick<AnalysisRunResult, 'overdispersion'>): string {
   const header = ['outcome', 'n', 'mean', 'variance', 'ratio', 'zero_share', 'lr_statistic', 'lr_p'];
-  return writeCsvForPeople(header, result.overdispersion.map((o) => [o.outcome, String(o.n), num(o.mean), num(o.variance), num(o.ratio), num(o.zeroShare), num(o.lrStatistic), num(o.lrP)]));
+  return writeCsvForPeople(
+    header,
+    result.overdispersion.map((o) => [
+      o.outcome,
+      String(o.n),
+      num(o.mean),
+      num(o.variance),
+      num(o.ratio),
+      num(o.zeroShare),
+      num(o.lrStatistic),
+      num(o.lrP),
+    ]),
+  );
 }
 
 export function countComparisonCsv(result: Pick<AnalysisRunResult, 'countComparison'>): string {
   const header = ['outcome', 'term', 'ols_estimate', 'ols_p', 'nb_estimate', 'nb_p', 'same_direction', 'same_significance'];
-  return writeCsvForPeople(header, result.countComparison.map((r) => [r.outcome, r.term, num(r.olsEstimate), num(r.olsP), num(r.nbEstimate), num(r.nbP), bool(r.sameDirection), bool(r.sameSignificance)]));
+  return writeCsvForPeople(
+    header,
+    result.countComparison.map((r) => [
+      r.outcome,
+      r.term,
+      num(r.olsEstimate),
+      num(r.olsP),
+      num(r.nbEstimate),
+      num(r.nbP),
+      bool(r.sameDirection),
+      bool(r.sameSignificance),
+    ]),
+  );
 }
 
 /**
@@ -59,7 +151,23 @@ export function countComparisonCsv(result: Pick<AnalysisRunResult, 'countCompari
  * two-way term fills moderator_1 only, a three-way term both.
  */
 export function simpleSlopesCsv(result: Pick<AnalysisRunResult, 'simpleSlopes'>): string {
-  const header = ['outcome', 'focal', 'term', 'predictor', 'moderator_1', 'level_1', 'at_1', 'moderator_2', 'level_2', 'at_2', 'slope', 'se', 'p', 'ci_low', 'ci_high'];
+  const header = [
+    'outcome',
+    'focal',
+    'term',
+    'predictor',
+    'moderator_1',
+    'level_1',
+    'at_1',
+    'moderator_2',
+    'level_2',
+    'at_2',
+    'slope',
+    'se',
+    'p',
+    'ci_low',
+    'ci_high',
+  ];
   const rows = result.simpleSlopes.map((s) => {
     const moderators = s.term.split(':').filter((v) => v !== s.predictor);
     const cells = [0, 1].flatMap((k) => {
@@ -74,7 +182,10 @@ export function simpleSlopesCsv(result: Pick<AnalysisRunResult, 'simpleSlopes'>)
 
 export function comparisonCsv(result: Pick<AnalysisRunResult, 'comparison'>): string {
   const header = ['outcome', 'model', 'metric', 'kind', 'value'];
-  return writeCsvForPeople(header, result.comparison.map((r) => [r.outcome, r.model, r.metric, r.kind, num(r.value)]));
+  return writeCsvForPeople(
+    header,
+    result.comparison.map((r) => [r.outcome, r.model, r.metric, r.kind, num(r.value)]),
+  );
 }
 
 /** A PDP grid long: x, y, value for x.values[i] × y.values[j], i outer. */

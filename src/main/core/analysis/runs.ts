@@ -57,15 +57,25 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T {
 
 const readInfo = (dir: string): RunInfo => {
   const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunInfo;
-  if (typeof info.runId !== 'string' || typeof info.createdAt !== 'string') throw damaged(path.join(dir, 'run.json'), 'lacks runId or createdAt');
+  if (typeof info.runId !== 'string' || typeof info.createdAt !== 'string')
+    throw damaged(path.join(dir, 'run.json'), 'lacks runId or createdAt');
   return info;
 };
 
 /** A finished run's folder, or NOT_FOUND naming it (an id that is not a run id is INVALID_INPUT). */
 export function analysisRunDirOf(homeRoot: string, runId: string): string {
-  if (!ANALYSIS_RUN_ID.test(runId)) throw new FramelabError('INVALID_INPUT', `"${runId}" is not an analysis run id (such as analysis-20260101T000000-abc123); \`framelab analysis runs\` lists them.`);
+  if (!ANALYSIS_RUN_ID.test(runId))
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `"${runId}" is not an analysis run id (such as analysis-20260101T000000-abc123); \`framelab analysis runs\` lists them.`,
+    );
   const dir = path.join(analysisRunsDir(homeRoot), runId);
-  if (!fs.existsSync(path.join(dir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no analysis run "${runId}" in ${analysisRunsDir(homeRoot)}; \`framelab analysis runs\` lists them.`, { runId });
+  if (!fs.existsSync(path.join(dir, 'result.json')))
+    throw new FramelabError(
+      'NOT_FOUND',
+      `no analysis run "${runId}" in ${analysisRunsDir(homeRoot)}; \`framelab analysis runs\` lists them.`,
+      { runId },
+    );
   return dir;
 }
 
@@ -75,7 +85,15 @@ function summaryOf(dir: string): AnalysisRunSummary {
   const result = readJson(path.join(dir, 'result.json'), AnalysisRunResult);
   const data = readJson(path.join(dir, 'data_summary.json'), AnalysisDataSummary);
   // The run folder may have moved with its home: runDir is where it is now.
-  return { runId: info.runId, runDir: dir, name: info.name ?? config.name ?? null, createdAt: info.createdAt, outcomes: config.outcomes, models: result.models.length, rows: data.rows };
+  return {
+    runId: info.runId,
+    runDir: dir,
+    name: info.name ?? config.name ?? null,
+    createdAt: info.createdAt,
+    outcomes: config.outcomes,
+    models: result.models.length,
+    rows: data.rows,
+  };
 }
 
 /**
@@ -83,7 +101,10 @@ function summaryOf(dir: string): AnalysisRunSummary {
  * must not fail for one damaged run) and reported through `onDamaged`; `analysis.runDetail`
  * on it says what is wrong.
  */
-export function listAnalysisRuns(homeRoot: string, onDamaged: (runId: string, message: string) => void = () => undefined): AnalysisRunSummary[] {
+export function listAnalysisRuns(
+  homeRoot: string,
+  onDamaged: (runId: string, message: string) => void = () => undefined,
+): AnalysisRunSummary[] {
   const root = analysisRunsDir(homeRoot);
   if (!fs.existsSync(root)) return [];
   const out: AnalysisRunSummary[] = [];
@@ -119,7 +140,8 @@ export function readPdpGrid(runDir: string, listed: Omit<PdpGrid, 'values'>): Pd
     const i = Math.floor(k / ny);
     const j = k % ny;
     const [x, y, v] = row.map(Number);
-    if (x !== listed.x.values[i] || y !== listed.y.values[j] || !Number.isFinite(v)) throw damaged(file, `row ${k + 2} is not the grid point (${listed.x.values[i]}, ${listed.y.values[j]}) with a number`);
+    if (x !== listed.x.values[i] || y !== listed.y.values[j] || !Number.isFinite(v))
+      throw damaged(file, `row ${k + 2} is not the grid point (${listed.x.values[i]}, ${listed.y.values[j]}) with a number`);
     values[i]![j] = v!;
   });
   return { ...listed, values };
@@ -133,6 +155,22 @@ export function analysisRunDetail(homeRoot: string, runId: string): AnalysisRunD
   const dataSummary = readJson(path.join(dir, 'data_summary.json'), AnalysisDataSummary);
   const result = readJson(path.join(dir, 'result.json'), AnalysisRunResult);
   const versions = JSON.parse(fs.readFileSync(path.join(dir, 'versions.json'), 'utf8')) as Record<string, string>;
-  const summary: AnalysisRunSummary = { runId, runDir: dir, name: info.name ?? config.name ?? null, createdAt: info.createdAt, outcomes: config.outcomes, models: result.models.length, rows: dataSummary.rows };
-  return { summary, config, configFile: info.configFile, dataSummary, versions, result: { ...result, runDir: dir }, pdp: result.pdp.map((g) => readPdpGrid(dir, g)) };
+  const summary: AnalysisRunSummary = {
+    runId,
+    runDir: dir,
+    name: info.name ?? config.name ?? null,
+    createdAt: info.createdAt,
+    outcomes: config.outcomes,
+    models: result.models.length,
+    rows: dataSummary.rows,
+  };
+  return {
+    summary,
+    config,
+    configFile: info.configFile,
+    dataSummary,
+    versions,
+    result: { ...result, runDir: dir },
+    pdp: result.pdp.map((g) => readPdpGrid(dir, g)),
+  };
 }

@@ -59,10 +59,18 @@ function findTerm(design: Pick<Design, 'columns'>, term: string): { name: string
   const column = design.columns.find((c) => !c.categorical && c.factors.length > 1 && [...c.factors].sort().join('\u0000') === key);
   if (!column) {
     const interactions = design.columns.filter((c) => c.factors.length > 1).map((c) => c.name);
-    const hint = wanted.length < 2 ? 'simple slopes need an interaction term such as "x:z"' : `its interaction terms: ${interactions.join(', ') || 'none'}`;
+    const hint =
+      wanted.length < 2
+        ? 'simple slopes need an interaction term such as "x:z"'
+        : `its interaction terms: ${interactions.join(', ') || 'none'}`;
     throw new FramelabError('INVALID_INPUT', `The model has no term "${term}" to compute simple slopes for (${hint}).`, { term });
   }
-  if (wanted.length > 3) throw new FramelabError('INVALID_INPUT', `Simple slopes are defined here for two- and three-way terms; "${term}" has ${wanted.length} variables.`, { term });
+  if (wanted.length > 3)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `Simple slopes are defined here for two- and three-way terms; "${term}" has ${wanted.length} variables.`,
+      { term },
+    );
   return { name: column.name, factors: wanted };
 }
 
@@ -76,7 +84,12 @@ export function slopeWeights(design: Pick<Design, 'columns'>, predictor: string,
   });
 }
 
-export function simpleSlopes(model: SlopeModel, design: Pick<Design, 'columns' | 'variables'>, term: string, confidence = DEFAULT_CONFIDENCE): SimpleSlope[] {
+export function simpleSlopes(
+  model: SlopeModel,
+  design: Pick<Design, 'columns' | 'variables'>,
+  term: string,
+  confidence = DEFAULT_CONFIDENCE,
+): SimpleSlope[] {
   const { name, factors } = findTerm(design, term);
   const [predictor, ...moderators] = factors as [string, ...string[]];
   const stats = new Map<string, { mean: number; sd: number }>();

@@ -36,7 +36,11 @@ export function predictorPairs(predictors: readonly string[]): [string, string][
 }
 
 /** The main spec's right-hand side: Intercept, predictors, controls. */
-export const mainTerms = (config: Pick<AnalysisConfig, 'predictors' | 'controls'>): string[] => ['Intercept', ...config.predictors, ...config.controls];
+export const mainTerms = (config: Pick<AnalysisConfig, 'predictors' | 'controls'>): string[] => [
+  'Intercept',
+  ...config.predictors,
+  ...config.controls,
+];
 
 function interactionSpec(config: AnalysisConfig, outcome: string, spec: 'focal' | 'pairwise', group: readonly string[]): OlsSpec {
   const others = config.predictors.filter((p) => !group.includes(p));
@@ -54,9 +58,20 @@ function interactionSpec(config: AnalysisConfig, outcome: string, spec: 'focal' 
 
 /** One outcome's specs: main, then focal, then (if asked) the pairwise screen. */
 export function outcomeSpecs(config: AnalysisConfig, outcome: string): OlsSpec[] {
-  const main: OlsSpec = { outcome, spec: 'main', focal: null, exploratory: false, response: responseOf(outcome), terms: mainTerms(config), center: [], interaction: null };
+  const main: OlsSpec = {
+    outcome,
+    spec: 'main',
+    focal: null,
+    exploratory: false,
+    response: responseOf(outcome),
+    terms: mainTerms(config),
+    center: [],
+    interaction: null,
+  };
   const focal = config.focal.map((group) => interactionSpec(config, outcome, 'focal', group));
-  const pairwise = config.pairwise ? predictorPairs(config.predictors).map((pair) => interactionSpec(config, outcome, 'pairwise', pair)) : [];
+  const pairwise = config.pairwise
+    ? predictorPairs(config.predictors).map((pair) => interactionSpec(config, outcome, 'pairwise', pair))
+    : [];
   return [main, ...focal, ...pairwise];
 }
 

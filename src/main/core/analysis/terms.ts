@@ -21,8 +21,14 @@ function invalid(message: string): never {
 function numericFactor(raw: string, entry: string): string {
   const factor = raw.trim();
   if (!factor) invalid(`The term "${entry}" has an empty part; write terms like "a", "a:b", "a*b*c" or "C(category)".`);
-  if (CATEGORICAL.test(factor)) invalid(`The term "${entry}" interacts a categorical variable (${factor}); only numeric variables can be interacted for now — use ${factor} as a main effect.`);
-  if (/[()]/.test(factor)) invalid(`The term "${entry}" is not a column name; write terms like "a", "a:b", "a*b*c" or "C(category)" (transforms such as np.log(x) are computed in the data, not in the term).`);
+  if (CATEGORICAL.test(factor))
+    invalid(
+      `The term "${entry}" interacts a categorical variable (${factor}); only numeric variables can be interacted for now — use ${factor} as a main effect.`,
+    );
+  if (/[()]/.test(factor))
+    invalid(
+      `The term "${entry}" is not a column name; write terms like "a", "a:b", "a*b*c" or "C(category)" (transforms such as np.log(x) are computed in the data, not in the term).`,
+    );
   return factor;
 }
 
@@ -52,11 +58,18 @@ function parseEntry(entry: string): Term[] {
   const categorical = CATEGORICAL.exec(text);
   if (categorical) return [{ kind: 'categorical', name: text.replace(/\s+/g, ''), variable: categorical[1]! }];
   if (text.includes('*')) {
-    if (text.includes(':')) invalid(`The term "${entry}" mixes ":" and "*"; write the product as "a*b*c" and list extra interactions separately.`);
-    const factors = distinctFactors(text.split('*').map((f) => numericFactor(f, entry)), entry);
+    if (text.includes(':'))
+      invalid(`The term "${entry}" mixes ":" and "*"; write the product as "a*b*c" and list extra interactions separately.`);
+    const factors = distinctFactors(
+      text.split('*').map((f) => numericFactor(f, entry)),
+      entry,
+    );
     return expandProduct(factors).map((fs) => ({ kind: 'numeric', name: fs.join(':'), factors: fs }));
   }
-  const factors = distinctFactors(text.split(':').map((f) => numericFactor(f, entry)), entry);
+  const factors = distinctFactors(
+    text.split(':').map((f) => numericFactor(f, entry)),
+    entry,
+  );
   return [{ kind: 'numeric', name: factors.join(':'), factors }];
 }
 

@@ -15,13 +15,20 @@ export function rowNamer(table: Table, idColumn?: string): RowNamer {
   return (row) => {
     if (!id) return `row ${row + 1}`;
     const value = id.values[row];
-    return value === null || value === undefined || Number.isNaN(value) ? `row ${row + 1}` : `row ${row + 1} (${idColumn} ${JSON.stringify(value)})`;
+    return value === null || value === undefined || Number.isNaN(value)
+      ? `row ${row + 1}`
+      : `row ${row + 1} (${idColumn} ${JSON.stringify(value)})`;
   };
 }
 
 export function columnOf(table: Table, name: string, purpose: string): Column {
   const col = table.columns.get(name);
-  if (!col) throw new FramelabError('INVALID_INPUT', `${table.source} has no column "${name}" (named as ${purpose}); ${describeHeader([...table.columns.keys()])}.`, { column: name });
+  if (!col)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${table.source} has no column "${name}" (named as ${purpose}); ${describeHeader([...table.columns.keys()])}.`,
+      { column: name },
+    );
   return col;
 }
 
@@ -36,7 +43,12 @@ export function numericVariable(table: Table, name: string, purpose: string, nam
   const col = columnOf(table, name, purpose);
   if (col.kind === 'numeric') {
     const bad = col.values.findIndex((v) => v === Infinity || v === -Infinity);
-    if (bad >= 0) throw new FramelabError('INVALID_INPUT', `"${name}" (${purpose}) must be a finite number, but ${nameRow(bad)} of ${table.source} has ${col.values[bad]}.`, { column: name, row: bad + 1 });
+    if (bad >= 0)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `"${name}" (${purpose}) must be a finite number, but ${nameRow(bad)} of ${table.source} has ${col.values[bad]}.`,
+        { column: name, row: bad + 1 },
+      );
     return col.values;
   }
   const out = new Float64Array(col.values.length);

@@ -122,7 +122,15 @@ export function zinbLogLikelihood(design: CountDesign, inflation: InflationDesig
     const nb = nb2Terms(y[i]!, eta, constants);
     const pi = logistic(s);
     // Per-row derivatives by block: s = zᵀγ, η = xᵀβ, and α.
-    let gS: number, gEta: number, gAlpha: number, hSS: number, hSEta: number, hSAlpha: number, hEtaEta: number, hEtaAlpha: number, hAlphaAlpha: number;
+    let gS: number,
+      gEta: number,
+      gAlpha: number,
+      hSS: number,
+      hSEta: number,
+      hSAlpha: number,
+      hEtaEta: number,
+      hEtaAlpha: number,
+      hAlphaAlpha: number;
     if (y[i]! > 0) {
       llf += -softplus(s) + nb.llf;
       gS = -pi;
@@ -277,16 +285,26 @@ function maximize(design: CountDesign, inflation: InflationDesign, start: Float6
 export function fitZeroInflatedNegativeBinomial(design: CountDesign, options: ZinbOptions = {}): ZinbResult {
   const { y, n, p, names } = design;
   checkCounts(y, 'zero-inflated negative binomial model');
-  if (!y.some((v) => v === 0)) throw new FramelabError('INVALID_INPUT', 'The zero-inflated NB model needs zero counts, and this outcome has none over the model\'s rows; use the NB model.');
+  if (!y.some((v) => v === 0))
+    throw new FramelabError(
+      'INVALID_INPUT',
+      "The zero-inflated NB model needs zero counts, and this outcome has none over the model's rows; use the NB model.",
+    );
   const inflation = options.inflation ?? INTERCEPT_ONLY(n);
   if (inflation.x.length !== n * inflation.q || inflation.names.length !== inflation.q) {
-    throw new FramelabError('INVALID_INPUT', `The inflation design must have ${n} rows (the count model's) and one name per column; it has ${inflation.x.length / Math.max(inflation.q, 1)} rows and ${inflation.names.length} names for ${inflation.q} columns.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `The inflation design must have ${n} rows (the count model's) and one name per column; it has ${inflation.x.length / Math.max(inflation.q, 1)} rows and ${inflation.names.length} names for ${inflation.q} columns.`,
+    );
   }
   const nb = options.negbin ?? fitNegativeBinomial(design);
   const fit = maximize(design, inflation, startValues(design, inflation, nb), options.maxIterations ?? 200);
   const q = inflation.q;
   const k = q + p + 1;
-  const l = cholesky(fit.current.hessian.map((v) => -v), k);
+  const l = cholesky(
+    fit.current.hessian.map((v) => -v),
+    k,
+  );
   const cov = l ? choleskyInverse(l, k) : new Float64Array(k * k).fill(NaN);
   const problem = fit.problem ?? (l ? null : 'the Hessian at the estimate is not negative definite');
   const allNames = [...inflation.names.map((c) => `inflate_${c}`), ...names, 'alpha'];
@@ -294,11 +312,25 @@ export function fitZeroInflatedNegativeBinomial(design: CountDesign, options: Zi
   const table = coefficientTable(allNames, fit.params, cov, reference, options.confidence ?? DEFAULT_CONFIDENCE);
   const llf = fit.current.llf;
   return {
-    family: 'zinb', names: allNames, n, p, q, params: fit.params, cov, reference, table,
-    coefficients: table.slice(q, q + p), inflation: table.slice(0, q),
-    alpha: fit.params[k - 1]!, alphaSe: Math.sqrt(cov[(k - 1) * k + (k - 1)]!),
-    llf, aic: -2 * llf + 2 * k, bic: -2 * llf + Math.log(n) * k,
-    converged: fit.converged && problem === null, iterations: fit.iterations, problem,
+    family: 'zinb',
+    names: allNames,
+    n,
+    p,
+    q,
+    params: fit.params,
+    cov,
+    reference,
+    table,
+    coefficients: table.slice(q, q + p),
+    inflation: table.slice(0, q),
+    alpha: fit.params[k - 1]!,
+    alphaSe: Math.sqrt(cov[(k - 1) * k + (k - 1)]!),
+    llf,
+    aic: -2 * llf + 2 * k,
+    bic: -2 * llf + Math.log(n) * k,
+    converged: fit.converged && problem === null,
+    iterations: fit.iterations,
+    problem,
   };
 }
 

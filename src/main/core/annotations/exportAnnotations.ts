@@ -39,7 +39,9 @@ export function annotationRecords(db: Db): string[][] {
     byKey.set(key, entry);
   }
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const rows = [...byKey.values()].sort((a, b) => compare(a.first.frame_id, b.first.frame_id) || compare(a.first.coder_id, b.first.coder_id));
+  const rows = [...byKey.values()].sort(
+    (a, b) => compare(a.first.frame_id, b.first.frame_id) || compare(a.first.coder_id, b.first.coder_id),
+  );
   return [
     ['frame_id', 'video_id', 'timestamp_s', 'coder', ...dimensions, 'coded_at'],
     ...rows.map(({ first, values, codedAt }) => [

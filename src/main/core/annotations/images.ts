@@ -24,7 +24,8 @@ export function indexFramesDir(dir: string): Map<string, string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FramelabError('NOT_FOUND', `There is no frames folder ${dir}.`);
-    if (code === 'ENOTDIR') throw new FramelabError('INVALID_INPUT', `${dir} is a file; --frames takes a folder of <frame_id>.jpg or .png images.`);
+    if (code === 'ENOTDIR')
+      throw new FramelabError('INVALID_INPUT', `${dir} is a file; --frames takes a folder of <frame_id>.jpg or .png images.`);
     throw err;
   }
   const found = new Map<string, { file: string; rank: number }>();

@@ -30,5 +30,8 @@ export function importAnnotations(db: Db, home: HomePaths, options: ImportOption
 
 /** The job kind's implementation (in a job process): read and check; the owner applies the result. */
 export async function runAnnotationsImport(ctx: JobContext, db: Db, home: HomePaths, params: AnnotationsImportInput) {
-  return planAnnotationsImport(db, home, params, { progress: (f, stage) => ctx.progress(f, stage), throwIfCancelled: () => ctx.throwIfCancelled() });
+  return planAnnotationsImport(db, home, params, {
+    progress: (f, stage) => ctx.progress(f, stage),
+    throwIfCancelled: () => ctx.throwIfCancelled(),
+  });
 }

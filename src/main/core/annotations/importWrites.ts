@@ -28,7 +28,10 @@ import { removeStaged } from './planImport';
  */
 
 const changedUnder = (what: string) =>
-  new FramelabError('CONFLICT', `The codebook changed while the annotations file was read: ${what}. Nothing was imported; import the file again.`);
+  new FramelabError(
+    'CONFLICT',
+    `The codebook changed while the annotations file was read: ${what}. Nothing was imported; import the file again.`,
+  );
 
 const time = (iso: string) => {
   const ms = Date.parse(iso);
@@ -53,7 +56,11 @@ export function applyAnnotationsImport(
 
 /** Category id → its dimension and value, for the active categories. */
 function activeCategories(db: Db): Map<number, { dimension: string; value: string }> {
-  const rows = db.prepare('SELECT id, dimension, value FROM categories WHERE retired_at IS NULL').all() as { id: number; dimension: string; value: string }[];
+  const rows = db.prepare('SELECT id, dimension, value FROM categories WHERE retired_at IS NULL').all() as {
+    id: number;
+    dimension: string;
+    value: string;
+  }[];
   return new Map(rows.map((r) => [r.id, { dimension: r.dimension, value: r.value }]));
 }
 
@@ -67,7 +74,9 @@ function checkCodebook(db: Db, plan: AnnotationsImportPlan): Map<number, { dimen
 function writeFrames(db: Db, plan: AnnotationsImportPlan, at: string): void {
   const addCoder = db.prepare(`INSERT INTO coders (coder_id, name, role, created_at) VALUES (?, ?, 'coder', ?) ON CONFLICT DO NOTHING`);
   const addVideo = db.prepare('INSERT INTO videos (video_id, imported_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
-  const addFrame = db.prepare('INSERT INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const addFrame = db.prepare(
+    'INSERT INTO frames (frame_id, video_id, timestamp_s, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
   const byId = db.prepare('SELECT video_id, timestamp_s FROM frames WHERE frame_id = ?');
   const bySlot = db.prepare('SELECT frame_id FROM frames WHERE video_id = ? AND timestamp_s = ?');
   const assign = db.prepare(
@@ -89,9 +98,15 @@ function writeFrames(db: Db, plan: AnnotationsImportPlan, at: string): void {
   }
   // Rare (another import or sampling won the race): the caller's transaction takes it all back.
   if (conflicts.length > 0) {
-    const shown = conflicts.slice(0, 5).map((c) => `row ${c.row}: ${c.message}`).join(' ');
+    const shown = conflicts
+      .slice(0, 5)
+      .map((c) => `row ${c.row}: ${c.message}`)
+      .join(' ');
     const more = conflicts.length > 5 ? ` (and ${conflicts.length - 5} more rows)` : '';
-    throw new FramelabError('CONFLICT', `Frames changed while the annotations file was read: ${shown}${more} Nothing was imported; import the file again.`);
+    throw new FramelabError(
+      'CONFLICT',
+      `Frames changed while the annotations file was read: ${shown}${more} Nothing was imported; import the file again.`,
+    );
   }
   for (const [frameId, coderId, overlap] of plan.assignments) assign.run(frameId, coderId, overlap, at);
 }
@@ -104,11 +119,13 @@ function writePlan(db: Db, home: HomePaths, plan: AnnotationsImportPlan): Partia
   // Codes changed since the job looked are looked at again; the job's view holds for the rest.
   const key = (frameId: string, coderId: string, dimension: string) => `${frameId}\u0000${coderId}\u0000${dimension}`;
   const changedSince = new Set(
-    (db.prepare('SELECT DISTINCT frame_id, coder_id, dimension FROM code_history WHERE id > ?').all(plan.historyMark) as {
-      frame_id: string;
-      coder_id: string;
-      dimension: string;
-    }[]).map((r) => key(r.frame_id, r.coder_id, r.dimension)),
+    (
+      db.prepare('SELECT DISTINCT frame_id, coder_id, dimension FROM code_history WHERE id > ?').all(plan.historyMark) as {
+        frame_id: string;
+        coder_id: string;
+        dimension: string;
+      }[]
+    ).map((r) => key(r.frame_id, r.coder_id, r.dimension)),
   );
   const current = db.prepare(
     `SELECT k.category_id AS categoryId, c.value, k.coded_at AS codedAt FROM codes k JOIN categories c ON c.id = k.category_id
@@ -121,12 +138,14 @@ function writePlan(db: Db, home: HomePaths, plan: AnnotationsImportPlan): Partia
   for (const [row, frameId, coderId, d, categoryId, value, rowAt, homeId, homeValue, homeAt] of plan.codes) {
     const dimension = plan.dimensions[d]!;
     const category = categories.get(categoryId);
-    if (!category || category.dimension !== dimension || category.value !== value) throw changedUnder(`"${value}" is no longer a ${dimension} category`);
-    const now: Home = changedSince.size > 0 && changedSince.has(key(frameId, coderId, dimension))
-      ? (current.get(frameId, coderId, dimension) as Home)
-      : homeId === null
-        ? undefined
-        : { categoryId: homeId, value: homeValue!, codedAt: homeAt! };
+    if (!category || category.dimension !== dimension || category.value !== value)
+      throw changedUnder(`"${value}" is no longer a ${dimension} category`);
+    const now: Home =
+      changedSince.size > 0 && changedSince.has(key(frameId, coderId, dimension))
+        ? (current.get(frameId, coderId, dimension) as Home)
+        : homeId === null
+          ? undefined
+          : { categoryId: homeId, value: homeValue!, codedAt: homeAt! };
     if (now?.categoryId === categoryId) continue;
     if (now) {
       const keep = time(now.codedAt) > time(rowAt) && !plan.replaceNewer;
@@ -147,7 +166,11 @@ function writePlan(db: Db, home: HomePaths, plan: AnnotationsImportPlan): Partia
       }
       if (keep) continue;
     }
-    writeCodes(db, [{ frameId, coderId, dimension, categoryId, before: now?.categoryId ?? null }], { source: 'import', batchId, at: rowAt });
+    writeCodes(db, [{ frameId, coderId, dimension, categoryId, before: now?.categoryId ?? null }], {
+      source: 'import',
+      batchId,
+      at: rowAt,
+    });
   }
 
   // A blank is never a code: it queues a re-code only where the code is still absent.
@@ -189,7 +212,10 @@ function linkStagedImages(db: Db, home: HomePaths, plan: AnnotationsImportPlan):
     moves.push({ from: image.tmp, to: image.path });
   }
   // Noted first: if the owner dies before the transaction commits, the next start-up removes them.
-  notePendingFiles(home, moves.map((m) => m.to));
+  notePendingFiles(
+    home,
+    moves.map((m) => m.to),
+  );
   for (const move of moves) fs.renameSync(absoluteStoredPath(home, move.from), absoluteStoredPath(home, move.to));
   removeStaged(home, dropped);
 }

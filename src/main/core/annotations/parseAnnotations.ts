@@ -116,7 +116,11 @@ export function parseAnnotations(
   };
   const header = records[0];
   if (!header || header.every((h) => h.trim() === '')) {
-    errors.push({ row: 0, column: '', message: `The file is empty: the first line must be the header (${[...FIXED_COLUMNS, ...dimensions, 'coded_at'].join(',')}).` });
+    errors.push({
+      row: 0,
+      column: '',
+      message: `The file is empty: the first line must be the header (${[...FIXED_COLUMNS, ...dimensions, 'coded_at'].join(',')}).`,
+    });
     return { rows: [], errors, counts };
   }
 
@@ -137,7 +141,11 @@ export function parseAnnotations(
   for (const required of ['frame_id', 'coder', ...dimensions]) {
     if (!index.has(required)) {
       const what = dimensions.includes(required) ? `the codebook's dimension "${required}"` : `"${required}"`;
-      errors.push({ row: 0, column: required, message: `The header has no ${required} column: ${what} is required (${describeHeader(header)}).` });
+      errors.push({
+        row: 0,
+        column: required,
+        message: `The header has no ${required} column: ${what} is required (${describeHeader(header)}).`,
+      });
     }
   }
   const columnName = (field: number) => names[field] || `column ${field + 1}`;
@@ -184,9 +192,15 @@ export function parseAnnotations(
       ok = false;
     };
     if (record.length < header.length) {
-      fail(columnName(record.length), `This row has ${record.length} fields but the header has ${header.length}: a comma is missing or a line was cut.`);
+      fail(
+        columnName(record.length),
+        `This row has ${record.length} fields but the header has ${header.length}: a comma is missing or a line was cut.`,
+      );
     } else if (record.slice(header.length).some((c) => c.trim() !== '')) {
-      fail(columnName(header.length), `This row has ${record.length} fields but the header has ${header.length}: quote values that contain commas.`);
+      fail(
+        columnName(header.length),
+        `This row has ${record.length} fields but the header has ${header.length}: quote values that contain commas.`,
+      );
     }
 
     // Ids: not blank, no spaces around them, usable as a file name.
@@ -198,8 +212,10 @@ export function parseAnnotations(
     };
     if (index.has('frame_id')) {
       if (frameId.trim() === '') failFrame('frame_id', 'frame_id is blank: every row names its frame.');
-      else if (frameId !== frameId.trim()) failFrame('frame_id', `frame_id ${quoted(frameId)} has spaces around it; write ${quoted(frameId.trim())}.`);
-      else if (UNSAFE_ID.test(frameId)) failFrame('frame_id', `frame_id ${quoted(frameId)} cannot contain / or \\ (it names an image file).`);
+      else if (frameId !== frameId.trim())
+        failFrame('frame_id', `frame_id ${quoted(frameId)} has spaces around it; write ${quoted(frameId.trim())}.`);
+      else if (UNSAFE_ID.test(frameId))
+        failFrame('frame_id', `frame_id ${quoted(frameId)} cannot contain / or \\ (it names an image file).`);
     }
     const coderId = cell('coder') ?? '';
     if (index.has('coder')) {
@@ -217,25 +233,39 @@ export function parseAnnotations(
     let tenths: number | null = null;
     if (timeText !== '') {
       const seconds = /^\d+(\.\d+)?$/.test(timeText) ? Number(timeText) : NaN;
-      if (!Number.isFinite(seconds)) failFrame('timestamp_s', `timestamp_s ${quoted(timeText)} is not a time in seconds (a number ≥ 0, e.g. 4.0).`);
+      if (!Number.isFinite(seconds))
+        failFrame('timestamp_s', `timestamp_s ${quoted(timeText)} is not a time in seconds (a number ≥ 0, e.g. 4.0).`);
       else tenths = toTenths(seconds);
     }
-    if (videoText !== '' && UNSAFE_ID.test(videoText)) failFrame('video_id', `video_id ${quoted(videoText)} cannot contain / or \\ (it names a folder).`);
+    if (videoText !== '' && UNSAFE_ID.test(videoText))
+      failFrame('video_id', `video_id ${quoted(videoText)} cannot contain / or \\ (it names a folder).`);
     let videoId = videoText;
     if (frameOk) {
       const fromId = splitFrameId(frameId);
       if (videoText !== '' && tenths !== null) {
         const expected = frameIdAt(videoText, tenths);
         if (expected !== frameId) {
-          fail('frame_id', `frame_id ${quoted(frameId)} does not match video_id ${quoted(videoText)} and timestamp_s ${timeText}: it should be ${quoted(expected)}.`);
+          fail(
+            'frame_id',
+            `frame_id ${quoted(frameId)} does not match video_id ${quoted(videoText)} and timestamp_s ${timeText}: it should be ${quoted(expected)}.`,
+          );
         }
       } else if (!fromId) {
         const missing = [videoText === '' ? 'video_id' : '', tenths === null ? 'timestamp_s' : ''].filter(Boolean).join(' and ');
-        fail('frame_id', `frame_id ${quoted(frameId)} is not <video_id>_t<seconds> (e.g. vid_0007_t001.0), so its ${missing} cannot be read from it; fill in ${missing}.`);
+        fail(
+          'frame_id',
+          `frame_id ${quoted(frameId)} is not <video_id>_t<seconds> (e.g. vid_0007_t001.0), so its ${missing} cannot be read from it; fill in ${missing}.`,
+        );
       } else if (videoText !== '' && fromId.videoId !== videoText) {
-        fail('video_id', `video_id ${quoted(videoText)} does not match frame_id ${quoted(frameId)} (its video is ${quoted(fromId.videoId)}).`);
+        fail(
+          'video_id',
+          `video_id ${quoted(videoText)} does not match frame_id ${quoted(frameId)} (its video is ${quoted(fromId.videoId)}).`,
+        );
       } else if (tenths !== null && fromId.tenths !== tenths) {
-        fail('timestamp_s', `timestamp_s ${timeText} does not match frame_id ${quoted(frameId)} (its time is ${formatTenths(fromId.tenths)} s).`);
+        fail(
+          'timestamp_s',
+          `timestamp_s ${timeText} does not match frame_id ${quoted(frameId)} (its time is ${formatTenths(fromId.tenths)} s).`,
+        );
       }
       if (fromId) {
         videoId ||= fromId.videoId;
@@ -265,7 +295,10 @@ export function parseAnnotations(
       }
       const near = d.categories.find((c) => squash(c) === squash(value));
       if (near !== undefined) {
-        fail(d.name, `${quoted(value)} is not a ${d.name} category; did you mean ${quoted(near)}? Fix the cell, or import with --map ${quoted(`${value}=${near}`)}.`);
+        fail(
+          d.name,
+          `${quoted(value)} is not a ${d.name} category; did you mean ${quoted(near)}? Fix the cell, or import with --map ${quoted(`${value}=${near}`)}.`,
+        );
       } else {
         fail(
           d.name,
@@ -284,7 +317,8 @@ export function parseAnnotations(
     if (frameId.trim() !== '' && coderId.trim() !== '') {
       const key = `${frameId}\u0000${coderId}`;
       const first = seen.get(key);
-      if (first !== undefined) fail('frame_id', `Frame ${quoted(frameId)} and coder ${quoted(coderId)} are already in row ${first}: one row per frame × coder.`);
+      if (first !== undefined)
+        fail('frame_id', `Frame ${quoted(frameId)} and coder ${quoted(coderId)} are already in row ${first}: one row per frame × coder.`);
       else seen.set(key, r);
       frames.add(frameId);
       coders.add(coderId);

@@ -50,10 +50,12 @@ export function codebookShape(db: Db): CodebookShape {
  * fails at once; the job runs them again (the file may have changed meanwhile).
  */
 export function checkImportInput(db: Db, input: AnnotationsImportInput): { codebook: CodebookShape; map: CategoryMap } {
-  if (!path.isAbsolute(input.file)) throw new FramelabError('INVALID_INPUT', `The annotations file must be an absolute path, not "${input.file}".`);
+  if (!path.isAbsolute(input.file))
+    throw new FramelabError('INVALID_INPUT', `The annotations file must be an absolute path, not "${input.file}".`);
   regularFile(input.file, 'annotations file');
   if (input.framesDir !== undefined) {
-    if (!path.isAbsolute(input.framesDir)) throw new FramelabError('INVALID_INPUT', `The frames folder must be an absolute path, not "${input.framesDir}".`);
+    if (!path.isAbsolute(input.framesDir))
+      throw new FramelabError('INVALID_INPUT', `The frames folder must be an absolute path, not "${input.framesDir}".`);
     regularFolder(input.framesDir, 'frames folder');
   }
   const codebook = codebookShape(db);
@@ -61,7 +63,10 @@ export function checkImportInput(db: Db, input: AnnotationsImportInput): { codeb
 }
 
 /** Checks against what the database already holds: a frame id must keep its video and time. */
-export function conflictsWithDb(db: Db, rows: readonly { row: number; frameId: string; videoId: string; tenths: number }[]): AnnotationsError[] {
+export function conflictsWithDb(
+  db: Db,
+  rows: readonly { row: number; frameId: string; videoId: string; tenths: number }[],
+): AnnotationsError[] {
   const errors: AnnotationsError[] = [];
   const byId = db.prepare('SELECT video_id, timestamp_s FROM frames WHERE frame_id = ?');
   const bySlot = db.prepare('SELECT frame_id FROM frames WHERE video_id = ? AND timestamp_s = ?');
@@ -81,7 +86,11 @@ export function conflictsWithDb(db: Db, rows: readonly { row: number; frameId: s
     } else {
       const other = bySlot.get(r.videoId, r.tenths / 10) as { frame_id: string } | undefined;
       if (other) {
-        errors.push({ row: r.row, column: 'frame_id', message: `Video "${r.videoId}" at ${r.tenths / 10} s is already frame "${other.frame_id}".` });
+        errors.push({
+          row: r.row,
+          column: 'frame_id',
+          message: `Video "${r.videoId}" at ${r.tenths / 10} s is already frame "${other.frame_id}".`,
+        });
       }
     }
   }
@@ -97,7 +106,12 @@ export function removeStaged(home: HomePaths, images: readonly StagedImage[]): v
  * Copies the images of the file's frames that have none yet (in this snapshot) under
  * temporary names beside their final place; the owner moves and registers them.
  */
-function stageImages(home: HomePaths, framesDir: string, frames: Map<string, { videoId: string; hasImage: boolean }>, hooks: PlanHooks): StagedImage[] {
+function stageImages(
+  home: HomePaths,
+  framesDir: string,
+  frames: Map<string, { videoId: string; hasImage: boolean }>,
+  hooks: PlanHooks,
+): StagedImage[] {
   const images = indexFramesDir(framesDir);
   const tag = crypto.randomBytes(4).toString('hex');
   const wanted = [...frames].filter(([frameId, f]) => !f.hasImage && images.has(frameId));
@@ -161,7 +175,11 @@ function compare(db: Db, rows: readonly AnnotationRow[], dimensions: string[], f
   const codes: PlanCode[] = [];
   const blanks: PlanBlank[] = [];
   rows.forEach((r, i) => {
-    if (i % 5000 === 0) hooks.progress(0.84 + 0.06 * (i / rows.length), `Comparing with the home: ${i.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows`);
+    if (i % 5000 === 0)
+      hooks.progress(
+        0.84 + 0.06 * (i / rows.length),
+        `Comparing with the home: ${i.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows`,
+      );
     const at = r.codedAt ?? fileModifiedAt;
     dimensions.forEach((dimension, d) => {
       const value = r.codes[dimension] ?? null;
@@ -172,7 +190,18 @@ function compare(db: Db, rows: readonly AnnotationRow[], dimensions: string[], f
       }
       const categoryId = lookup.get(dimension)!.get(value)!;
       if (home?.categoryId === categoryId) return;
-      codes.push([r.row, r.frameId, r.coderId, d, categoryId, value, at, home?.categoryId ?? null, home?.value ?? null, home?.codedAt ?? null]);
+      codes.push([
+        r.row,
+        r.frameId,
+        r.coderId,
+        d,
+        categoryId,
+        value,
+        at,
+        home?.categoryId ?? null,
+        home?.value ?? null,
+        home?.codedAt ?? null,
+      ]);
     });
   });
   return {
@@ -206,7 +235,10 @@ export function planAnnotationsImport(
   hooks.throwIfCancelled();
   hooks.progress(0.05, `Reading ${fileName} (${(bytes.length / 1e6).toFixed(1)} MB)`);
   const parsed = parseAnnotations(text, codebook, map, (done, total) => {
-    hooks.progress(0.1 + 0.7 * (done / Math.max(1, total)), `Checking rows: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+    hooks.progress(
+      0.1 + 0.7 * (done / Math.max(1, total)),
+      `Checking rows: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+    );
   });
   hooks.throwIfCancelled();
   hooks.progress(0.82, 'Comparing with the home');

@@ -18,6 +18,42 @@ import type { Handlers } from './types';
 import { workspaceHandlers } from '../workspace/handlers';
 
 /** Feature groups merged into the one map every transport serves. */
-export const handlerGroups = { analysisExportHandlers, appHandlers, jobsHandlers, workspaceHandlers, codingHandlers, mediaHandlers, annotationsHandlers, icrHandlers, goldHandlers, syncHandlers, modelsHandlers, finetuneHandlers, suiteHandlers, inferHandlers, preferenceDataHandlers, preferenceModelHandlers, analysisHandlers };
+export const handlerGroups = {
+  analysisExportHandlers,
+  appHandlers,
+  jobsHandlers,
+  workspaceHandlers,
+  codingHandlers,
+  mediaHandlers,
+  annotationsHandlers,
+  icrHandlers,
+  goldHandlers,
+  syncHandlers,
+  modelsHandlers,
+  finetuneHandlers,
+  suiteHandlers,
+  inferHandlers,
+  preferenceDataHandlers,
+  preferenceModelHandlers,
+  analysisHandlers,
+};
 
-export const handlers: Handlers = { ...analysisExportHandlers, ...appHandlers, ...jobsHandlers, ...workspaceHandlers, ...codingHandlers, ...mediaHandlers, ...annotationsHandlers, ...icrHandlers, ...goldHandlers, ...syncHandlers, ...modelsHandlers, ...finetuneHandlers, ...suiteHandlers, ...inferHandlers, ...preferenceDataHandlers, ...preferenceModelHandlers, ...analysisHandlers };
+export const handlers: Handlers = {
+  ...analysisExportHandlers,
+  ...appHandlers,
+  ...jobsHandlers,
+  ...workspaceHandlers,
+  ...codingHandlers,
+  ...mediaHandlers,
+  ...annotationsHandlers,
+  ...icrHandlers,
+  ...goldHandlers,
+  ...syncHandlers,
+  ...modelsHandlers,
+  ...finetuneHandlers,
+  ...suiteHandlers,
+  ...inferHandlers,
+  ...preferenceDataHandlers,
+  ...preferenceModelHandlers,
+  ...analysisHandlers,
+};

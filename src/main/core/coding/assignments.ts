@@ -27,11 +27,14 @@ export function assignFrames(db: Db, input: AssignInput): AssignResult {
   }
   const pool =
     input.frameIds ??
-    (db.prepare('SELECT frame_id FROM frames WHERE frame_id NOT IN (SELECT frame_id FROM assignments) ORDER BY frame_id').all() as {
-      frame_id: string;
-    }[]).map((r) => r.frame_id);
+    (
+      db.prepare('SELECT frame_id FROM frames WHERE frame_id NOT IN (SELECT frame_id FROM assignments) ORDER BY frame_id').all() as {
+        frame_id: string;
+      }[]
+    ).map((r) => r.frame_id);
   for (const frameId of pool) {
-    if (!db.prepare('SELECT 1 FROM frames WHERE frame_id = ?').get(frameId)) throw new FramelabError('NOT_FOUND', `There is no frame "${frameId}".`);
+    if (!db.prepare('SELECT 1 FROM frames WHERE frame_id = ?').get(frameId))
+      throw new FramelabError('NOT_FOUND', `There is no frame "${frameId}".`);
   }
   const sorted = [...new Set(pool)].sort();
   let overlapSet: Set<string>;

@@ -70,9 +70,13 @@ export function codebookVersion(db: Db): number {
 }
 
 export function readCodebook(db: Db): Codebook {
-  const dimensions = db
-    .prepare('SELECT name, label, level, description, position FROM dimensions ORDER BY position, name')
-    .all() as { name: string; label: string; level: 'nominal' | 'ordinal'; description: string; position: number }[];
+  const dimensions = db.prepare('SELECT name, label, level, description, position FROM dimensions ORDER BY position, name').all() as {
+    name: string;
+    label: string;
+    level: 'nominal' | 'ordinal';
+    description: string;
+    position: number;
+  }[];
   const categories = db
     .prepare(
       `SELECT c.id, c.dimension, c.value, c.shortcut, c.description, c.position,
@@ -169,7 +173,10 @@ function activeIds(db: Db, dimension: string): number[] {
 /** Applies one change and records the new version. Nothing changes when it fails. */
 export function changeCodebook(db: Db, change: CodebookChange, author: string | null = null): Codebook {
   if (author !== null && !db.prepare('SELECT 1 FROM coders WHERE coder_id = ?').get(author)) {
-    throw new FramelabError('NOT_FOUND', `There is no coder or lead "${author}" to record as the author of this codebook change; add them in Coders first.`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `There is no coder or lead "${author}" to record as the author of this codebook change; add them in Coders first.`,
+    );
   }
   db.transaction(() => {
     const summary = applyChange(db, change);

@@ -20,6 +20,13 @@ export function upsertCoder(db: Db, input: { coderId: string; name?: string; rol
   db.prepare(
     `INSERT INTO coders (coder_id, name, role, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (coder_id) DO UPDATE SET name = coalesce(?, name), role = coalesce(?, role)`,
-  ).run(input.coderId, input.name ?? input.coderId, input.role ?? 'coder', new Date().toISOString(), input.name ?? null, input.role ?? null);
+  ).run(
+    input.coderId,
+    input.name ?? input.coderId,
+    input.role ?? 'coder',
+    new Date().toISOString(),
+    input.name ?? null,
+    input.role ?? null,
+  );
   return toCoder(db.prepare('SELECT * FROM coders WHERE coder_id = ?').get(input.coderId) as CoderRow);
 }

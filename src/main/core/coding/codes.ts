@@ -21,8 +21,11 @@ export interface CodeChange {
 const now = () => new Date().toISOString();
 
 function currentCategory(db: Db, frameId: string, coderId: string, dimension: string): number | null {
-  const row = cached(db, 'SELECT category_id FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?')
-    .get(frameId, coderId, dimension) as { category_id: number } | undefined;
+  const row = cached(db, 'SELECT category_id FROM codes WHERE frame_id = ? AND coder_id = ? AND dimension = ?').get(
+    frameId,
+    coderId,
+    dimension,
+  ) as { category_id: number } | undefined;
   return row?.category_id ?? null;
 }
 
@@ -41,7 +44,10 @@ export function writeCodes(
     `INSERT INTO codes (frame_id, coder_id, dimension, category_id, coded_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (frame_id, coder_id, dimension) DO UPDATE SET category_id = excluded.category_id, coded_at = excluded.coded_at`,
   );
-  const resolveRecode = cached(db, 'UPDATE recode_queue SET resolved_at = ? WHERE frame_id = ? AND coder_id = ? AND dimension = ? AND resolved_at IS NULL');
+  const resolveRecode = cached(
+    db,
+    'UPDATE recode_queue SET resolved_at = ? WHERE frame_id = ? AND coder_id = ? AND dimension = ? AND resolved_at IS NULL',
+  );
   let changed = 0;
   for (const change of changes) {
     const { frameId, coderId, dimension, categoryId } = change;
@@ -75,11 +81,11 @@ export function categoryLookup(db: Db): Map<string, Map<string, number>> {
 }
 
 export function codesOf(db: Db, frameId: string, coderId: string): Record<string, string> {
-  const rows = cached(db, 
-      `SELECT k.dimension, c.value FROM codes k JOIN categories c ON c.id = k.category_id
+  const rows = cached(
+    db,
+    `SELECT k.dimension, c.value FROM codes k JOIN categories c ON c.id = k.category_id
        WHERE k.frame_id = ? AND k.coder_id = ?`,
-    )
-    .all(frameId, coderId) as { dimension: string; value: string }[];
+  ).all(frameId, coderId) as { dimension: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.dimension, r.value]));
 }
 
@@ -117,7 +123,10 @@ export function saveFrameCodes(db: Db, input: { coderId: string; frameId: string
   for (const [dimension, values] of lookup) {
     const value = input.codes[dimension];
     if (value === undefined) {
-      throw new FramelabError('INVALID_INPUT', `${input.frameId}: ${dimension} is not set; a frame is saved only when every dimension is coded.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${input.frameId}: ${dimension} is not set; a frame is saved only when every dimension is coded.`,
+      );
     }
     if (value.trim() === '') throw new FramelabError('INVALID_INPUT', `${input.frameId}: an empty ${dimension} is not a code.`);
     const categoryId = values.get(value);
@@ -130,7 +139,12 @@ export function saveFrameCodes(db: Db, input: { coderId: string; frameId: string
     changes.push({ frameId: input.frameId, coderId: input.coderId, dimension, categoryId });
   }
   const { changed, batchId } = db.transaction(() => writeCodes(db, changes, { source: 'coding' })).immediate();
-  return { frameId: input.frameId, coderId: input.coderId, codes: codesOf(db, input.frameId, input.coderId), batchId: changed ? batchId : null };
+  return {
+    frameId: input.frameId,
+    coderId: input.coderId,
+    codes: codesOf(db, input.frameId, input.coderId),
+    batchId: changed ? batchId : null,
+  };
 }
 
 /**
@@ -173,7 +187,8 @@ export function undoLastSave(db: Db, coderId: string): SavedCodes | null {
 export function setFlag(db: Db, input: { coderId: string; frameId: string; unsure: boolean; note: string }): void {
   requireCoder(db, input.coderId);
   requireFrame(db, input.frameId);
-  cached(db, 
+  cached(
+    db,
     `INSERT INTO frame_flags (frame_id, coder_id, unsure, note, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (frame_id, coder_id) DO UPDATE SET unsure = excluded.unsure, note = excluded.note, updated_at = excluded.updated_at`,
   ).run(input.frameId, input.coderId, input.unsure ? 1 : 0, input.note.trim(), now());

@@ -19,7 +19,8 @@ export const newBatchId = (): string => `b_${Date.now().toString(36)}_${crypto.r
 
 export function historyEntry(db: Db, entry: HistoryEntry): void {
   // Positional parameters: binding by name costs as much as the insert itself in a bulk import.
-  cached(db, 
+  cached(
+    db,
     `INSERT INTO code_history (batch_id, frame_id, coder_id, dimension, before_id, after_id, at, source)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(entry.batchId, entry.frameId, entry.coderId, entry.dimension, entry.beforeId, entry.afterId, entry.at, entry.source);

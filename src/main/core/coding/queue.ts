@@ -47,8 +47,7 @@ const FILTERS: Record<QueueFilter, string> = {
 /** Where a frame sorts in every queue: by video, then time (unique per frame). */
 function placeOf(db: Db, frameId: string): { videoId: string; timestampS: number } {
   const row = db.prepare('SELECT video_id AS videoId, timestamp_s AS timestampS FROM frames WHERE frame_id = ?').get(frameId) as
-    | { videoId: string; timestampS: number }
-    | undefined;
+    { videoId: string; timestampS: number } | undefined;
   if (!row) throw new FramelabError('NOT_FOUND', `There is no frame "${frameId}" to page from.`);
   return row;
 }
@@ -81,7 +80,12 @@ export function codingQueue(db: Db, coderId: string, filter: QueueFilter, pageIn
              FROM assignments a WHERE a.coder_id = @coderId)`,
     )
     .get(params) as { assigned: number; done: number; flagged: number; recode: number };
-  const totals: Record<QueueFilter, number> = { all: counts.assigned, uncoded: counts.assigned - counts.done, flagged: counts.flagged, recode: counts.recode };
+  const totals: Record<QueueFilter, number> = {
+    all: counts.assigned,
+    uncoded: counts.assigned - counts.done,
+    flagged: counts.flagged,
+    recode: counts.recode,
+  };
   const total = totals[filter];
   // How many of the filter's frames come before the cursor (the page's offset starts there).
   const skipped = place
@@ -91,9 +95,13 @@ export function codingQueue(db: Db, coderId: string, filter: QueueFilter, pageIn
   let rows: Row[];
   let offset: number;
   if (page.before) {
-    rows = (db
-      .prepare(`SELECT * FROM (${QUEUE}) WHERE ${where} AND ${key} < (@videoId, @timestampS) ORDER BY video_id DESC, timestamp_s DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: page.limit, offset: page.offset }) as Row[]).reverse();
+    rows = (
+      db
+        .prepare(
+          `SELECT * FROM (${QUEUE}) WHERE ${where} AND ${key} < (@videoId, @timestampS) ORDER BY video_id DESC, timestamp_s DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit: page.limit, offset: page.offset }) as Row[]
+    ).reverse();
     offset = Math.max(0, skipped - page.offset - rows.length);
   } else {
     const from = page.after ? `AND ${key} > (@videoId, @timestampS)` : page.at ? `AND ${key} >= (@videoId, @timestampS)` : '';
@@ -112,7 +120,9 @@ export function codingQueue(db: Db, coderId: string, filter: QueueFilter, pageIn
     )
     .all(coderId, ids) as { frame_id: string; dimension: string; value: string }[];
   const recode = db
-    .prepare('SELECT frame_id, dimension FROM recode_queue WHERE coder_id = ? AND resolved_at IS NULL AND frame_id IN (SELECT value FROM json_each(?))')
+    .prepare(
+      'SELECT frame_id, dimension FROM recode_queue WHERE coder_id = ? AND resolved_at IS NULL AND frame_id IN (SELECT value FROM json_each(?))',
+    )
     .all(coderId, ids) as { frame_id: string; dimension: string }[];
   const codesByFrame = new Map<string, Record<string, string>>();
   for (const c of codes) codesByFrame.set(c.frame_id, { ...codesByFrame.get(c.frame_id), [c.dimension]: c.value });

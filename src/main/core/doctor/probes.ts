@@ -38,17 +38,30 @@ export async function probeTool(envVar: string, command: string, installHint: st
  */
 export async function probeNativeAddon(appRoot: string): Promise<{ addon: Capability; xgboost: Capability }> {
   const status = locateNativeAddon(appRoot);
-  const unavailable = (detail: string) => ({ addon: { available: false, detail }, xgboost: { available: false, detail: `needs the training addon: ${detail}` } });
+  const unavailable = (detail: string) => ({
+    addon: { available: false, detail },
+    xgboost: { available: false, detail: `needs the training addon: ${detail}` },
+  });
   if (status.problem) return unavailable(status.problem);
-  const script = 'const a = require(process.argv[1]); process.stdout.write(JSON.stringify({ ...a.info(), xgboost: a.xgboost ? a.xgboost.version() : null }))';
+  const script =
+    'const a = require(process.argv[1]); process.stdout.write(JSON.stringify({ ...a.info(), xgboost: a.xgboost ? a.xgboost.version() : null }))';
   const result = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, ['-e', script, status.path], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ ok: !error, stdout, stderr }),
     );
   });
-  if (!result.ok) return unavailable(`The training addon at ${status.path} failed to load: ${firstLine(result.stderr) || 'no output'}. ${BUILD_HINT}`);
-  const info = JSON.parse(result.stdout) as { torchVersion: string; cudaAvailable: boolean; cudaDevices: number; threads: number; xgboost: string | null };
-  const device = info.cudaAvailable ? `CUDA (${info.cudaDevices} device${info.cudaDevices === 1 ? '' : 's'})` : 'CPU only (this LibTorch has no CUDA, or no GPU is visible)';
+  if (!result.ok)
+    return unavailable(`The training addon at ${status.path} failed to load: ${firstLine(result.stderr) || 'no output'}. ${BUILD_HINT}`);
+  const info = JSON.parse(result.stdout) as {
+    torchVersion: string;
+    cudaAvailable: boolean;
+    cudaDevices: number;
+    threads: number;
+    xgboost: string | null;
+  };
+  const device = info.cudaAvailable
+    ? `CUDA (${info.cudaDevices} device${info.cudaDevices === 1 ? '' : 's'})`
+    : 'CPU only (this LibTorch has no CUDA, or no GPU is visible)';
   return {
     addon: { available: true, detail: `LibTorch ${info.torchVersion}, ${device}, ${info.threads} threads (${status.path})` },
     xgboost: info.xgboost

@@ -7,14 +7,7 @@ import { openDatabase, schemaVersion } from '../db/open';
 import { preprocessBackend } from '../vision/preprocessBackend';
 import { isProcessAlive, readLock } from '../home/lock';
 import { homePaths } from '../home/paths';
-import {
-  probeCuda,
-  probeElectronBinary,
-  probeGcsCredentials,
-  probeNativeAddon,
-  probeOnnxRuntime,
-  probeTool,
-} from './probes';
+import { probeCuda, probeElectronBinary, probeGcsCredentials, probeNativeAddon, probeOnnxRuntime, probeTool } from './probes';
 
 const FFMPEG_HINT = 'Install it: Debian/Ubuntu `apt-get install -y ffmpeg`, macOS `brew install ffmpeg`, or set FFMPEG_PATH/FFPROBE_PATH.';
 

@@ -46,8 +46,7 @@ function pruneStagedExports(exportsDir: string, cutoff: number): void {
 }
 
 export type DownloadResolution =
-  | { ok: true; file: string; name: string; contentType: string }
-  | { ok: false; status: 400 | 403 | 404; message: string };
+  { ok: true; file: string; name: string; contentType: string } | { ok: false; status: 400 | 403 | 404; message: string };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

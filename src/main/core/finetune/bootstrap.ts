@@ -41,8 +41,10 @@ export const DEFAULT_CONFIDENCE = 0.95;
  * index = floor(random() · n). The same (n, resamples, seed) gives the same rows everywhere.
  */
 export function drawResampleIndices(n: number, resamples: number, seed: number): Int32Array[] {
-  if (!Number.isInteger(n) || n < 1) throw new FramelabError('INVALID_INPUT', `The bootstrap needs at least one held-out prediction; got ${n}.`);
-  if (!Number.isInteger(resamples) || resamples < 1) throw new FramelabError('INVALID_INPUT', `The bootstrap needs at least one resample; got ${resamples}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FramelabError('INVALID_INPUT', `The bootstrap needs at least one held-out prediction; got ${n}.`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw new FramelabError('INVALID_INPUT', `The bootstrap needs at least one resample; got ${resamples}.`);
   const random = mulberry32(seed);
   return Array.from({ length: resamples }, () => {
     const row = new Int32Array(n);
@@ -88,7 +90,8 @@ export function percentile(values: ArrayLike<number>, q: number): number {
 
 /** The central percentile interval: [p(50 − 50·conf), p(50 + 50·conf)], e.g. [2.5, 97.5]. */
 export function percentileInterval(values: ArrayLike<number>, confidence = DEFAULT_CONFIDENCE): Interval {
-  if (!(confidence > 0 && confidence < 1)) throw new FramelabError('INVALID_INPUT', `Confidence must be between 0 and 1; got ${confidence}.`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new FramelabError('INVALID_INPUT', `Confidence must be between 0 and 1; got ${confidence}.`);
   // In percent first, as numpy is called: (100 − 95) / 2 = 2.5 exactly, where (1 − 0.95) / 2 is not 0.025.
   const central = confidence * 100;
   return [percentile(values, (100 - central) / 2), percentile(values, (100 + central) / 2)];

@@ -37,7 +37,10 @@ function onlyClass(predicted: readonly number[], classes: readonly string[]): st
 function checkProbabilities(probs: readonly number[] | undefined, classCount: number, which: string, frameId: string): void {
   if (probs === undefined) return;
   if (probs.length !== classCount || !probs.every(Number.isFinite)) {
-    throw new FramelabError('INVALID_INPUT', `Frame "${frameId}": ${which} should hold ${classCount} finite probabilities, one per class; it has ${probs.length}.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `Frame "${frameId}": ${which} should hold ${classCount} finite probabilities, one per class; it has ${probs.length}.`,
+    );
   }
 }
 
@@ -57,7 +60,8 @@ export function compareModels(options: CompareOptions): ModelComparison {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   if (!Number.isInteger(seed)) throw new FramelabError('INVALID_INPUT', `The bootstrap seed must be a whole number; got ${seed}.`);
-  if (new Set(classes).size !== classes.length) throw new FramelabError('INVALID_INPUT', `Class names must be distinct; got ${classes.join(', ')}.`);
+  if (new Set(classes).size !== classes.length)
+    throw new FramelabError('INVALID_INPUT', `Class names must be distinct; got ${classes.join(', ')}.`);
   const predictions = sortedByFrame(options.predictions);
   for (const p of predictions) {
     checkProbabilities(p.v7Probs, classes.length, 'v7Probs', p.frameId);

@@ -18,7 +18,10 @@ export function readComparisonFile(file: string): Record<string, unknown> {
     // The file sits in a folder the caller chose: a link there (to ~/.ssh/…) is neither read nor replaced.
     const stat = fs.lstatSync(file);
     if (!stat.isFile()) {
-      throw new FramelabError('CONFLICT', `${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; it was left as it is. Move it aside, or choose another output folder.`);
+      throw new FramelabError(
+        'CONFLICT',
+        `${file} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; it was left as it is. Move it aside, or choose another output folder.`,
+      );
     }
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
@@ -35,7 +38,10 @@ export function readComparisonFile(file: string): Record<string, unknown> {
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new FramelabError('CONFLICT', `${file} should hold one entry per dimension (a JSON object); it was left as it is. Move it aside to start a new one.`);
+    throw new FramelabError(
+      'CONFLICT',
+      `${file} should hold one entry per dimension (a JSON object); it was left as it is. Move it aside to start a new one.`,
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -42,7 +42,12 @@ function argmax(row: ArrayLike<number>): number {
   return best;
 }
 
-export async function predict(net: ResNet50Model, features: readonly FrameFeatures[], indices: readonly number[], size: { height: number; width: number }): Promise<Prediction[]> {
+export async function predict(
+  net: ResNet50Model,
+  features: readonly FrameFeatures[],
+  indices: readonly number[],
+  size: { height: number; width: number },
+): Promise<Prediction[]> {
   const logits = await net.forwardFromFeatures(stack(features, indices), indices.length, size);
   const probs = softmaxRows(logits, net.numClasses);
   return indices.map((_, k) => {
@@ -88,7 +93,11 @@ export class RunProgress {
     const done = runIndex + epoch / maxEpochs;
     const perRun = runsThisAttempt > 0 ? (Date.now() - this.started) / 1000 / runsThisAttempt : null;
     const eta = perRun === null ? undefined : perRun * (totalRuns - runIndex - epoch / maxEpochs);
-    this.ctx.progress(0.05 + (0.93 * done) / totalRuns, `${what} · epoch ${epoch}/${maxEpochs}${loss === null ? '' : ` · loss ${loss.toFixed(4)}`}`, eta);
+    this.ctx.progress(
+      0.05 + (0.93 * done) / totalRuns,
+      `${what} · epoch ${epoch}/${maxEpochs}${loss === null ? '' : ` · loss ${loss.toFixed(4)}`}`,
+      eta,
+    );
   }
 }
 
@@ -119,14 +128,17 @@ export async function crossValidate(
       await trainFold(ctx, training, progress, state, { cv, fold, runIndex, what }, frames);
       progress.runTrained();
     }
-    comparisons.set(cv, compareModels({
-      predictions: heldOutPredictions(folds, state, v7, frames),
-      classes: compare.classes,
-      metric: compare.metric,
-      seed: training.recipe.seed,
-      resamples: compare.bootstrapResamples,
-      requireSignificant: compare.requireSignificant,
-    }));
+    comparisons.set(
+      cv,
+      compareModels({
+        predictions: heldOutPredictions(folds, state, v7, frames),
+        classes: compare.classes,
+        metric: compare.metric,
+        seed: training.recipe.seed,
+        resamples: compare.bootstrapResamples,
+        requireSignificant: compare.requireSignificant,
+      }),
+    );
   }
   return comparisons;
 }
@@ -143,14 +155,18 @@ async function trainFold(
   const { cv, fold, what } = run;
   state.current = { foldId: fold.id, cv, epochs: [] };
   progress.report(0, null, what);
-  const outcome = await train(training, { train: fold.train, runIndex: run.runIndex }, {
-    checkCancelled: training.checkCancelled,
-    onEpoch: (e) => {
-      state.current!.epochs.push(e);
-      ctx.saveCheckpoint(state);
-      progress.report(e.epoch, e.loss, what);
+  const outcome = await train(
+    training,
+    { train: fold.train, runIndex: run.runIndex },
+    {
+      checkCancelled: training.checkCancelled,
+      onEpoch: (e) => {
+        state.current!.epochs.push(e);
+        ctx.saveCheckpoint(state);
+        progress.report(e.epoch, e.loss, what);
+      },
     },
-  });
+  );
   const held = await predict(training.net, training.features, fold.test, training.size);
   state.folds[fold.id] = foldOutcome(fold, cv, outcome, held, frames);
   state.current = null;

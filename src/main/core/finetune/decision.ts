@@ -69,7 +69,10 @@ export function decide(input: {
     `${METRIC_NAMES[metric]} v8 ${plain(v8, d)} vs v7 ${plain(v7, d)} ` +
     `(${signed(delta, d)}, ${Math.round(confidence * 100)}% CI ${signed(interval[0], d)} to ${signed(interval[1], d)}, McNemar ${pValue(p)})`;
   let verdict: string;
-  if (improved) verdict = detectable ? 'better, and the interval lies above no change' : 'higher, but no detectable difference: the interval includes no change';
+  if (improved)
+    verdict = detectable
+      ? 'better, and the interval lies above no change'
+      : 'higher, but no detectable difference: the interval includes no change';
   else if (worse) verdict = detectable ? 'worse than v7' : 'lower, but no detectable difference: the interval includes no change';
   else verdict = 'no better than v7';
   if (improved && !save) verdict += '; this run saves v8 only when the interval lies above no change';

@@ -32,12 +32,14 @@ export function loadGoldTrainingSet(
   model?: { id: string; dimension: string },
 ): GoldTrainingSet {
   const snapshot = cached(db, 'SELECT id, dimension, annotations_source FROM gold_snapshots WHERE id = ?').get(snapshotId) as
-    | { id: string; dimension: string; annotations_source: string | null }
-    | undefined;
+    { id: string; dimension: string; annotations_source: string | null } | undefined;
   if (!snapshot) throw new FramelabError('NOT_FOUND', `There is no gold snapshot "${snapshotId}"; \`framelab gold list\` shows them.`);
   // Before the codes: to a model of another dimension every code looks unknown, which hides the real mistake.
   if (model && snapshot.dimension !== model.dimension) {
-    throw new FramelabError('INVALID_INPUT', `Gold snapshot ${snapshotId} is for "${snapshot.dimension}", but ${model.id} predicts "${model.dimension}".`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `Gold snapshot ${snapshotId} is for "${snapshot.dimension}", but ${model.id} predicts "${model.dimension}".`,
+    );
   }
   const rows = cached(
     db,

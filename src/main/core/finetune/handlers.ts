@@ -86,7 +86,12 @@ function runSummary(job: JobSummary): FinetuneRunSummary {
     params,
     newModelId: result?.entry.newModel?.id ?? newModelIdOf(params),
     outcome: result
-      ? { dimension: result.dimension, save: result.entry.decision.save, reason: result.entry.decision.reason, newModel: result.entry.newModel?.id ?? null }
+      ? {
+          dimension: result.dimension,
+          save: result.entry.decision.save,
+          reason: result.entry.decision.reason,
+          newModel: result.entry.newModel?.id ?? null,
+        }
       : null,
   };
 }

@@ -11,9 +11,24 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { featureSize, isCancelled, loadTrainingAddon, type ResNet50Model, type StateEntry, type TrainingAddon } from '../../../../native/index';
+import {
+  featureSize,
+  isCancelled,
+  loadTrainingAddon,
+  type ResNet50Model,
+  type StateEntry,
+  type TrainingAddon,
+} from '../../../../native/index';
 import { FramelabError } from '../../../shared/errors';
-import type { ComparisonEntry, CvKind, FinetuneParams, FinetuneRecipe, FinetuneResult, FinetuneRunState, ModelComparison } from '../../../shared/finetune';
+import type {
+  ComparisonEntry,
+  CvKind,
+  FinetuneParams,
+  FinetuneRecipe,
+  FinetuneResult,
+  FinetuneRunState,
+  ModelComparison,
+} from '../../../shared/finetune';
 import type { ModelSummary, StagedModel } from '../../../shared/models';
 import { appRoot } from '../appRoot';
 import type { Db } from '../db/open';
@@ -64,7 +79,12 @@ interface FinetunePlan {
   totalRuns: number;
 }
 
-export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, home: HomePaths, params: FinetuneParams): Promise<FinetuneResult> {
+export async function runFinetune(
+  ctx: JobContext<FinetuneRunState>,
+  db: Db,
+  home: HomePaths,
+  params: FinetuneParams,
+): Promise<FinetuneResult> {
   const plan = planFinetune(db, home, params);
   const { base, gold, cvKinds } = plan;
   const recipe = params.recipe;
@@ -79,14 +99,25 @@ export async function runFinetune(ctx: JobContext<FinetuneRunState>, db: Db, hom
 
   const { net, stopWatching } = openCancellableNet(ctx, addon, base, plan.threads, recipe.seed);
   const training: Training = { net, baseEntries, features, labels, size, recipe, checkCancelled: () => ctx.throwIfCancelled() };
-  ctx.log('info', `training on ${net.device} with ${plan.threads} threads; ${gold.frames.length} gold frames; ${cvKinds.join(' + ')} cross-validation`);
+  ctx.log(
+    'info',
+    `training on ${net.device} with ${plan.threads} threads; ${gold.frames.length} gold frames; ${cvKinds.join(' + ')} cross-validation`,
+  );
 
   try {
     // v7 as is, on every frame (eval mode: its predictions do not depend on the fold).
     net.loadState(baseEntries);
-    const v7 = await predict(net, features, gold.frames.map((_, i) => i), size);
+    const v7 = await predict(
+      net,
+      features,
+      gold.frames.map((_, i) => i),
+      size,
+    );
     const progress = new RunProgress(ctx, recipe.maxEpochs, plan.totalRuns);
-    const comparisons = await crossValidate(ctx, training, progress, state, plan.foldsByCv, gold.frames, v7, { ...params, classes: base.classes });
+    const comparisons = await crossValidate(ctx, training, progress, state, plan.foldsByCv, gold.frames, v7, {
+      ...params,
+      classes: base.classes,
+    });
 
     const deciding = comparisons.get(cvKinds[0]!)!;
     // A folder the caller chose is created when its parent exists (outputPaths); reusing it is no overwrite.
@@ -137,7 +168,11 @@ function planFinetune(db: Db, home: HomePaths, params: FinetuneParams): Finetune
   return { base, dimension, version, newId, gold, threads, cvKinds, foldsByCv, totalRuns };
 }
 
-async function loadBaseWeights(ctx: JobContext<FinetuneRunState>, home: HomePaths, base: ModelSummary): Promise<{ baseDict: StateDict; baseEntries: StateEntry[] }> {
+async function loadBaseWeights(
+  ctx: JobContext<FinetuneRunState>,
+  home: HomePaths,
+  base: ModelSummary,
+): Promise<{ baseDict: StateDict; baseEntries: StateEntry[] }> {
   ctx.progress(0.01, `loading ${base.id}`);
   const weightsFile = await verifyModelFile(home, base.weightsPath, base.sha256);
   const baseDict = readModel(weightsFile).tensors;
@@ -145,7 +180,13 @@ async function loadBaseWeights(ctx: JobContext<FinetuneRunState>, home: HomePath
 }
 
 /** Layer-3 features of every gold frame, computed once (shared with earlier runs of any model with these frozen layers). */
-async function goldFeatures(ctx: JobContext<FinetuneRunState>, home: HomePaths, plan: FinetunePlan, baseDict: StateDict, recipe: FinetuneRecipe): Promise<FrameFeatures[]> {
+async function goldFeatures(
+  ctx: JobContext<FinetuneRunState>,
+  home: HomePaths,
+  plan: FinetunePlan,
+  baseDict: StateDict,
+  recipe: FinetuneRecipe,
+): Promise<FrameFeatures[]> {
   const { base, gold } = plan;
   const extractor = await OrtFeatureExtractor.open(home.root, base.sha256, baseDict, base.preprocessing, { threads: plan.threads });
   try {
@@ -161,7 +202,10 @@ async function goldFeatures(ctx: JobContext<FinetuneRunState>, home: HomePaths, 
       },
     );
     const features = result.features.map((f) => f.data);
-    ctx.log('info', `layer-3 features: ${result.stats.hits} from the cache, ${result.stats.computed} computed (${extractor.provider}; preprocessing: ${preprocessBackend().detail})`);
+    ctx.log(
+      'info',
+      `layer-3 features: ${result.stats.hits} from the cache, ${result.stats.computed} computed (${extractor.provider}; preprocessing: ${preprocessBackend().detail})`,
+    );
     return features;
   } finally {
     await extractor.close();
@@ -169,7 +213,13 @@ async function goldFeatures(ctx: JobContext<FinetuneRunState>, home: HomePaths, 
 }
 
 /** The net the runs train, with the job's cancel passed to the addon (which checks a shared flag mid-call). */
-function openCancellableNet(ctx: JobContext<FinetuneRunState>, addon: TrainingAddon, base: ModelSummary, threads: number, seed: number): { net: ResNet50Model; stopWatching: () => void } {
+function openCancellableNet(
+  ctx: JobContext<FinetuneRunState>,
+  addon: TrainingAddon,
+  base: ModelSummary,
+  threads: number,
+  seed: number,
+): { net: ResNet50Model; stopWatching: () => void } {
   const net = new addon.ResNet50({ numClasses: base.classes.length, threads, seed });
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   net.setCancelFlag(cancelFlag);
@@ -180,26 +230,43 @@ function openCancellableNet(ctx: JobContext<FinetuneRunState>, addon: TrainingAd
 }
 
 /** v8 trained on every gold frame; its weights. */
-async function trainFinalModel(ctx: JobContext<FinetuneRunState>, training: Training, progress: RunProgress, state: FinetuneRunState, plan: FinetunePlan): Promise<StateDict> {
+async function trainFinalModel(
+  ctx: JobContext<FinetuneRunState>,
+  training: Training,
+  progress: RunProgress,
+  state: FinetuneRunState,
+  plan: FinetunePlan,
+): Promise<StateDict> {
   const { gold, newId } = plan;
   const runIndex = progress.nextRun();
   state.current = null;
   state.final = null; // a resumed job trains the final run again from the start
-  const final = await train(training, { train: gold.frames.map((_, i) => i), runIndex }, {
-    checkCancelled: training.checkCancelled,
-    onEpoch: (e) => {
-      // Shown live by the run view; not a resume point (the final run is short and repeatable).
-      state.final = { epochs: [...(state.final?.epochs ?? []), e], stoppedEarly: false };
-      ctx.saveCheckpoint(state);
-      progress.report(e.epoch, e.loss, `${newId} on all ${gold.frames.length} gold frames`);
+  const final = await train(
+    training,
+    { train: gold.frames.map((_, i) => i), runIndex },
+    {
+      checkCancelled: training.checkCancelled,
+      onEpoch: (e) => {
+        // Shown live by the run view; not a resume point (the final run is short and repeatable).
+        state.final = { epochs: [...(state.final?.epochs ?? []), e], stoppedEarly: false };
+        ctx.saveCheckpoint(state);
+        progress.report(e.epoch, e.loss, `${newId} on all ${gold.frames.length} gold frames`);
+      },
     },
-  });
+  );
   state.final = { epochs: final.epochs, stoppedEarly: final.stoppedEarly };
   return entriesToStateDict(training.net.state());
 }
 
 /** v8's files staged for the registry (the job's result adds it), with its parent, recipe and deciding metrics. */
-function stageNewModel(ctx: JobContext<FinetuneRunState>, home: HomePaths, plan: FinetunePlan, params: FinetuneParams, deciding: ModelComparison, dict: StateDict): StagedModel {
+function stageNewModel(
+  ctx: JobContext<FinetuneRunState>,
+  home: HomePaths,
+  plan: FinetunePlan,
+  params: FinetuneParams,
+  deciding: ModelComparison,
+  dict: StateDict,
+): StagedModel {
   const { base, gold, cvKinds } = plan;
   return stageModelFiles(
     home,
@@ -211,18 +278,37 @@ function stageNewModel(ctx: JobContext<FinetuneRunState>, home: HomePaths, plan:
       classes: base.classes,
       preprocessing: base.preprocessing,
       parentVersion: base.id,
-      trainingConfig: { ...params.recipe, cv: params.cv, goldSnapshotId: gold.snapshotId, frozen: 'conv1, bn1, layer1-3', trained: 'layer4, fc' },
+      trainingConfig: {
+        ...params.recipe,
+        cv: params.cv,
+        goldSnapshotId: gold.snapshotId,
+        frozen: 'conv1, bn1, layer1-3',
+        trained: 'layer4, fc',
+      },
       metrics: { cv: cvKinds[0]!, accuracy: deciding.metrics.v8.accuracy, macroF1: deciding.metrics.v8.macroF1, n: deciding.n },
     },
   );
 }
 
 /** The deciding comparison as the comparison file records it (v8_comparison.json). */
-function comparisonEntry(plan: FinetunePlan, params: FinetuneParams, deciding: ModelComparison, device: string, staged: StagedModel | null): ComparisonEntry {
+function comparisonEntry(
+  plan: FinetunePlan,
+  params: FinetuneParams,
+  deciding: ModelComparison,
+  device: string,
+  staged: StagedModel | null,
+): ComparisonEntry {
   const { base, gold, cvKinds } = plan;
   return {
     ...deciding,
-    config: { ...params.recipe, metric: params.metric, bootstrapResamples: params.bootstrapResamples, frozen: 'conv1, bn1, layer1-3', trained: 'layer4, fc', device },
+    config: {
+      ...params.recipe,
+      metric: params.metric,
+      bootstrapResamples: params.bootstrapResamples,
+      frozen: 'conv1, bn1, layer1-3',
+      trained: 'layer4, fc',
+      device,
+    },
     goldSnapshotId: gold.snapshotId,
     baseModel: { id: base.id, sha256: base.sha256 },
     newModel: staged ? { id: plan.newId, sha256: staged.weights.sha256 } : null,

@@ -41,7 +41,8 @@ function ratioToPowerOfTwo(sum: bigint, n: number): number {
 
 /** P(X ≤ k) for X ~ Binomial(n, 1/2), exactly summed. */
 export function binomialHalfCdf(k: number, n: number): number {
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(k)) throw new FramelabError('INVALID_INPUT', `Binomial tail needs whole numbers; got k = ${k}, n = ${n}.`);
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(k))
+    throw new FramelabError('INVALID_INPUT', `Binomial tail needs whole numbers; got k = ${k}, n = ${n}.`);
   if (k < 0) return 0;
   if (k >= n) return 1;
   let term = 1n;
@@ -54,7 +55,10 @@ export function binomialHalfCdf(k: number, n: number): number {
 }
 
 export function mcnemarExact(b: number, c: number): McNemarResult {
-  for (const [name, v] of [['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new FramelabError('INVALID_INPUT', `McNemar's ${name} is a count of frames; got ${v}.`);
   }
   const n = b + c;
@@ -63,7 +67,11 @@ export function mcnemarExact(b: number, c: number): McNemarResult {
 }
 
 /** Indices of the discordant frames: fixed (v7 wrong, v8 right) and regressed (v7 right, v8 wrong). */
-export function discordantFrames(yTrue: readonly number[], v7: readonly number[], v8: readonly number[]): { fixed: number[]; regressed: number[] } {
+export function discordantFrames(
+  yTrue: readonly number[],
+  v7: readonly number[],
+  v8: readonly number[],
+): { fixed: number[]; regressed: number[] } {
   const fixed: number[] = [];
   const regressed: number[] = [];
   for (let i = 0; i < yTrue.length; i++) {

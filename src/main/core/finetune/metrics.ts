@@ -61,7 +61,12 @@ export function createTally(classCount: number): Tally {
 }
 
 /** Fills `into` from the frames at `indices` (repeats count again), or from all frames. */
-export function tallyInto(into: Tally, yTrue: ArrayLike<number>, yPred: ArrayLike<number>, indices: ArrayLike<number> | null = null): Tally {
+export function tallyInto(
+  into: Tally,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  indices: ArrayLike<number> | null = null,
+): Tally {
   into.n = 0;
   into.correct = 0;
   into.truePositive.fill(0);
@@ -130,7 +135,11 @@ export function confusionMatrix(yTrue: readonly number[], yPred: readonly number
   return matrix;
 }
 
-export function classificationMetrics(yTrue: readonly number[], yPred: readonly number[], classes: readonly string[]): ClassificationMetrics {
+export function classificationMetrics(
+  yTrue: readonly number[],
+  yPred: readonly number[],
+  classes: readonly string[],
+): ClassificationMetrics {
   const confusion = confusionMatrix(yTrue, yPred, classes.length);
   const t = tallyInto(createTally(classes.length), yTrue, yPred);
   return {
@@ -138,7 +147,11 @@ export function classificationMetrics(yTrue: readonly number[], yPred: readonly 
     accuracy: accuracyOf(t),
     macroF1: macroF1Of(t),
     macroF1Present: macroF1PresentOf(t),
-    perClass: classes.map((name, c) => ({ class: name, ...scores(t.truePositive[c]!, t.predicted[c]!, t.actual[c]!), support: t.actual[c]! })),
+    perClass: classes.map((name, c) => ({
+      class: name,
+      ...scores(t.truePositive[c]!, t.predicted[c]!, t.actual[c]!),
+      support: t.actual[c]!,
+    })),
     confusion,
   };
 }

@@ -43,7 +43,8 @@ export function epochOrder(seed: number, runIndex: number, epoch: number, train:
 
 /** The optimiser settings of the recipe, in the addon's terms. */
 export function optimizerOf(recipe: FinetuneRecipe) {
-  if (recipe.optimizer === 'sgd') return { kind: 'sgd' as const, lr: recipe.lr, momentum: recipe.momentum, weightDecay: recipe.weightDecay };
+  if (recipe.optimizer === 'sgd')
+    return { kind: 'sgd' as const, lr: recipe.lr, momentum: recipe.momentum, weightDecay: recipe.weightDecay };
   return { kind: recipe.optimizer, lr: recipe.lr, weightDecay: recipe.weightDecay };
 }
 
@@ -80,7 +81,9 @@ export async function trainRun(
   net.setOptimizer(optimizerOf(recipe));
   const trainLabels = run.train.map((i) => labels[i]!);
   const weights =
-    recipe.classWeights === 'inverse_frequency' ? Float32Array.from(classWeights(trainLabels, net.numClasses)) : new Float32Array(net.numClasses).fill(1);
+    recipe.classWeights === 'inverse_frequency'
+      ? Float32Array.from(classWeights(trainLabels, net.numClasses))
+      : new Float32Array(net.numClasses).fill(1);
   const epochs: EpochReport[] = [];
   let best = Infinity;
   let sinceBest = 0;

@@ -15,7 +15,10 @@ export interface Decision {
   decidedBy?: string;
 }
 
-export function adjudicate(db: Db, decision: Decision): { frameId: string; dimension: string; code: string; note: string; replaced: string | null } {
+export function adjudicate(
+  db: Db,
+  decision: Decision,
+): { frameId: string; dimension: string; code: string; note: string; replaced: string | null } {
   const categories = categoryLookup(db).get(decision.dimension);
   if (!categories) throw new FramelabError('NOT_FOUND', `There is no dimension "${decision.dimension}" in the codebook.`);
   const categoryId = categories.get(decision.code);
@@ -27,7 +30,10 @@ export function adjudicate(db: Db, decision: Decision): { frameId: string; dimen
   }
   const frame = codedFrames(db, decision.dimension).get(decision.frameId);
   if (!frame) {
-    throw new FramelabError('CONFLICT', `${decision.frameId} has fewer than two ${decision.dimension} codes: there is nothing to adjudicate.`);
+    throw new FramelabError(
+      'CONFLICT',
+      `${decision.frameId} has fewer than two ${decision.dimension} codes: there is nothing to adjudicate.`,
+    );
   }
   if (new Set(Object.values(frame.codes)).size < 2) {
     throw new FramelabError('CONFLICT', `The coders agree on ${decision.frameId} (${decision.dimension}): it is gold already.`);

@@ -41,13 +41,28 @@ export function codedFrames(db: Db, dimension: string): Map<string, { row: CodeR
   return frames;
 }
 
-export function adjudicationsOf(db: Db, dimension: string): Map<string, { code: string; note: string; decidedAt: string; decidedBy: string | null; categoryId: number }> {
+export function adjudicationsOf(
+  db: Db,
+  dimension: string,
+): Map<string, { code: string; note: string; decidedAt: string; decidedBy: string | null; categoryId: number }> {
   const rows = cached(
     db,
     `SELECT a.frame_id, c.value AS code, a.note, a.decided_at, a.decided_by, a.category_id FROM adjudications a
      JOIN categories c ON c.id = a.category_id WHERE a.dimension = ?`,
-  ).all(dimension) as { frame_id: string; code: string; note: string; decided_at: string; decided_by: string | null; category_id: number }[];
-  return new Map(rows.map((r) => [r.frame_id, { code: r.code, note: r.note, decidedAt: r.decided_at, decidedBy: r.decided_by, categoryId: r.category_id }]));
+  ).all(dimension) as {
+    frame_id: string;
+    code: string;
+    note: string;
+    decided_at: string;
+    decided_by: string | null;
+    category_id: number;
+  }[];
+  return new Map(
+    rows.map((r) => [
+      r.frame_id,
+      { code: r.code, note: r.note, decidedAt: r.decided_at, decidedBy: r.decided_by, categoryId: r.category_id },
+    ]),
+  );
 }
 
 export function listDisagreements(db: Db, dimension: string, pair?: [string, string]): Disagreement[] {
@@ -64,7 +79,9 @@ export function listDisagreements(db: Db, dimension: string, pair?: [string, str
       timestampS: row.timestamp_s,
       image: row.image_path,
       codes,
-      adjudicated: adjudication ? { code: adjudication.code, note: adjudication.note, decidedAt: adjudication.decidedAt, decidedBy: adjudication.decidedBy } : null,
+      adjudicated: adjudication
+        ? { code: adjudication.code, note: adjudication.note, decidedAt: adjudication.decidedAt, decidedBy: adjudication.decidedBy }
+        : null,
     });
   }
   return out;

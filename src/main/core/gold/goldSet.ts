@@ -59,7 +59,10 @@ function summarize(db: Db, id: string): GoldSnapshotSummary {
     source: 'agreed' | 'adjudicated';
     image_path: string | null;
   }[];
-  const order = readCodebook(db).dimensions.find((d) => d.name === snapshot.dimension)?.categories.map((c) => c.value) ?? [];
+  const order =
+    readCodebook(db)
+      .dimensions.find((d) => d.name === snapshot.dimension)
+      ?.categories.map((c) => c.value) ?? [];
   const byClass: Record<string, number> = Object.fromEntries(order.map((c) => [c, 0]));
   for (const item of items) byClass[item.code] = (byClass[item.code] ?? 0) + 1;
   return {
@@ -74,7 +77,9 @@ function summarize(db: Db, id: string): GoldSnapshotSummary {
       adjudicated: items.filter((i) => i.source === 'adjudicated').length,
     },
     imagesMissing: items.filter((i) => i.image_path === null).length,
-    annotationsSource: snapshot.annotations_source ? (JSON.parse(snapshot.annotations_source) as GoldSnapshotSummary['annotationsSource']) : null,
+    annotationsSource: snapshot.annotations_source
+      ? (JSON.parse(snapshot.annotations_source) as GoldSnapshotSummary['annotationsSource'])
+      : null,
   };
 }
 
@@ -88,14 +93,10 @@ export function takeSnapshot(db: Db, dimension: string, source: AnnotationsSourc
   const stamp = new Date().toISOString();
   const id = `gold_${dimension}_${stamp.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}_${crypto.randomBytes(2).toString('hex')}`;
   db.transaction(() => {
-    cached(db, 'INSERT INTO gold_snapshots (id, dimension, created_at, codebook_version, frames, annotations_source) VALUES (?, ?, ?, ?, ?, ?)').run(
-      id,
-      dimension,
-      stamp,
-      codebookVersion(db),
-      items.length,
-      JSON.stringify(source),
-    );
+    cached(
+      db,
+      'INSERT INTO gold_snapshots (id, dimension, created_at, codebook_version, frames, annotations_source) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, dimension, stamp, codebookVersion(db), items.length, JSON.stringify(source));
     const insert = cached(
       db,
       `INSERT INTO gold_items (snapshot_id, frame_id, video_id, timestamp_s, category_id, code, source, note, image_path)

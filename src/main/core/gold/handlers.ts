@@ -8,7 +8,9 @@ import { projectReportContext, writeReport } from '../icr/exportReport';
 import { fileOutput } from '../workspace/outputPaths';
 import type { HandlerGroup } from '../api/types';
 
-export const goldHandlers: HandlerGroup<'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
+export const goldHandlers: HandlerGroup<
+  'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'
+> = {
   'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),
   'icr.export': ({ format, out, overwrite, ...input }, core) => {
     // The path is checked before the report is computed (a bootstrap can take seconds).

@@ -20,7 +20,13 @@ export interface ResamplingPlan {
 
 export function unitPlan(patterns: Patterns): ResamplingPlan {
   const n = patterns.unitPattern.length;
-  return { kind: 'units', draws: n, start: Int32Array.from({ length: n + 1 }, (_, i) => i), pattern: patterns.unitPattern, count: new Float64Array(n).fill(1) };
+  return {
+    kind: 'units',
+    draws: n,
+    start: Int32Array.from({ length: n + 1 }, (_, i) => i),
+    pattern: patterns.unitPattern,
+    count: new Float64Array(n).fill(1),
+  };
 }
 
 /** Groups in the order they first appear; null when a unit has no group. */
@@ -44,7 +50,13 @@ export function groupPlan(patterns: Patterns, data: ReliabilityData): Resampling
     }
     start.push(pattern.length);
   }
-  return { kind: 'groups', draws: byGroup.size, start: Int32Array.from(start), pattern: Int32Array.from(pattern), count: Float64Array.from(count) };
+  return {
+    kind: 'groups',
+    draws: byGroup.size,
+    start: Int32Array.from(start),
+    pattern: Int32Array.from(pattern),
+    count: Float64Array.from(count),
+  };
 }
 
 /**

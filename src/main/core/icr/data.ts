@@ -47,12 +47,17 @@ const quoted = (value: string) => JSON.stringify(value);
 const SHOWN_PROBLEMS = 10;
 
 export function problemsError(source: string, problems: RowProblem[]): FramelabError {
-  const where = (p: RowProblem) => (p.row === null ? `${p.column}` : p.row === 0 ? `header, column ${p.column}` : `row ${p.row}, column ${p.column}`);
+  const where = (p: RowProblem) =>
+    p.row === null ? `${p.column}` : p.row === 0 ? `header, column ${p.column}` : `row ${p.row}, column ${p.column}`;
   const shown = problems.slice(0, SHOWN_PROBLEMS).map((p) => `${where(p)}: ${p.message}`);
   const more = problems.length > SHOWN_PROBLEMS ? [`… and ${problems.length - SHOWN_PROBLEMS} more`] : [];
-  return new FramelabError('INVALID_INPUT', [`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, ...shown, ...more].join('\n'), {
-    problems,
-  });
+  return new FramelabError(
+    'INVALID_INPUT',
+    [`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, ...shown, ...more].join('\n'),
+    {
+      problems,
+    },
+  );
 }
 
 /** Distinct values in lexicographic (code unit) order: the fallback when no order is declared. */
@@ -142,7 +147,10 @@ export function readLongCsv(text: string, columns: CsvColumns, source = 'The fil
   const { records, problems: csvProblems } = parseCsv(text);
   const header = records[0];
   if (!header || header.every((h) => h.trim() === '')) {
-    throw new FramelabError('INVALID_INPUT', `${source} is empty: it needs a header line (e.g. ${columns.unitCol},${columns.coderCol},${columns.dimension}) and one row per unit × coder.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${source} is empty: it needs a header line (e.g. ${columns.unitCol},${columns.coderCol},${columns.dimension}) and one row per unit × coder.`,
+    );
   }
   const names = header.map((h) => h.trim().toLowerCase());
   const wanted = [columns.unitCol, columns.coderCol, columns.dimension, ...(columns.groupCol ? [columns.groupCol] : [])];
@@ -161,7 +169,11 @@ export function readLongCsv(text: string, columns: CsvColumns, source = 'The fil
   const groupAt = columns.groupCol ? col(columns.groupCol) : -1;
   const columnName = (field: number) => header[field]?.trim() || `column ${field + 1}`;
 
-  const problems: RowProblem[] = csvProblems.map((p) => ({ row: p.record, column: columnName(p.field), message: `unreadable CSV: ${p.message}` }));
+  const problems: RowProblem[] = csvProblems.map((p) => ({
+    row: p.record,
+    column: columnName(p.field),
+    message: `unreadable CSV: ${p.message}`,
+  }));
   const badRecords = new Set(csvProblems.map((p) => p.record));
   const rows: LongRow[] = [];
   for (let r = 1; r < records.length; r++) {
@@ -171,9 +183,16 @@ export function readLongCsv(text: string, columns: CsvColumns, source = 'The fil
     const unitId = cell(unitAt);
     const coder = cell(coderAt);
     const group = groupAt >= 0 ? cell(groupAt) : null;
-    if (unitId === '') problems.push({ row: r, column: columnName(unitAt), message: `${columns.unitCol} is blank: every row names its unit.` });
-    if (coder === '') problems.push({ row: r, column: columnName(coderAt), message: `${columns.coderCol} is blank: every row names its coder.` });
-    if (group === '') problems.push({ row: r, column: columnName(groupAt), message: `${columns.groupCol} is blank: every row names its group to resample by.` });
+    if (unitId === '')
+      problems.push({ row: r, column: columnName(unitAt), message: `${columns.unitCol} is blank: every row names its unit.` });
+    if (coder === '')
+      problems.push({ row: r, column: columnName(coderAt), message: `${columns.coderCol} is blank: every row names its coder.` });
+    if (group === '')
+      problems.push({
+        row: r,
+        column: columnName(groupAt),
+        message: `${columns.groupCol} is blank: every row names its group to resample by.`,
+      });
     if (unitId === '' || coder === '' || group === '') continue;
     const value = cell(valueAt);
     rows.push({ unitId, coder, value: value === '' ? null : value, group, row: r });

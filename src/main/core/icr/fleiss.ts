@@ -17,7 +17,8 @@ function shares(agg: Aggregate): Float64Array {
 export function fleissKappa(agg: Aggregate): Stat {
   if (agg.compared === 0) return undefinedBecause("Fleiss' kappa is undefined: no unit has two codes");
   const pi = shares(agg);
-  if (categoriesUsed(pi) < 2) return undefinedBecause("Fleiss' kappa is undefined: chance agreement is 1 (every code is the same category)");
+  if (categoriesUsed(pi) < 2)
+    return undefinedBecause("Fleiss' kappa is undefined: chance agreement is 1 (every code is the same category)");
   let pe = 0;
   for (let c = 0; c < agg.q; c++) pe += pi[c]! * pi[c]!;
   const pa = agg.agreementSum / agg.compared;

@@ -16,7 +16,10 @@ export function projectIcrReport(db: Db, input: IcrReportInput, source: Annotati
   const dimension = readCodebook(db).dimensions.find((d) => d.name === input.dimension);
   if (!dimension) {
     const names = readCodebook(db).dimensions.map((d) => d.name);
-    throw new FramelabError('NOT_FOUND', `There is no dimension "${input.dimension}" in the codebook (it has ${names.join(', ') || 'none'}).`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `There is no dimension "${input.dimension}" in the codebook (it has ${names.join(', ') || 'none'}).`,
+    );
   }
   const codes = db
     .prepare(
@@ -29,7 +32,12 @@ export function projectIcrReport(db: Db, input: IcrReportInput, source: Annotati
     throw new FramelabError('NOT_FOUND', `There are no codes of ${input.dimension} yet: code some frames or import annotations first.`);
   }
   const categories = input.categories ?? dimension.categories.map((c) => c.value);
-  const data = buildReliabilityData(codes, categories, { value: input.dimension, unit: 'frame', group: 'video', source: `The codes of ${input.dimension}` });
+  const data = buildReliabilityData(codes, categories, {
+    value: input.dimension,
+    unit: 'frame',
+    group: 'video',
+    source: `The codes of ${input.dimension}`,
+  });
   const report = icrReport(data, {
     dimension: input.dimension,
     level: dimension.level,

@@ -67,7 +67,10 @@ function notApplicable(data: ReliabilityData, options: IcrReportOptions): Map<Ic
   const out = new Map<IcrStatistic, string>();
   if (options.order === 'lexicographic') {
     for (const s of ORDERED) {
-      out.set(s, 'ordered statistics need a declared order, and the categories are only in lexicographic order (declare them in order with --categories)');
+      out.set(
+        s,
+        'ordered statistics need a declared order, and the categories are only in lexicographic order (declare them in order with --categories)',
+      );
     }
   } else if (options.level === 'nominal') {
     for (const s of ORDERED) out.set(s, `${options.dimension} is nominal: ordered statistics do not apply`);
@@ -78,7 +81,8 @@ function notApplicable(data: ReliabilityData, options: IcrReportOptions): Map<Ic
   }
   if (data.coders.length !== 2) {
     for (const s of TWO_CODERS) {
-      if (!out.has(s)) out.set(s, `applies to exactly two coders and there are ${data.coders.length} (per-pair figures are in details.pairs)`);
+      if (!out.has(s))
+        out.set(s, `applies to exactly two coders and there are ${data.coders.length} (per-pair figures are in details.pairs)`);
     }
   }
   return out;
@@ -102,7 +106,14 @@ function pairDetails(data: ReliabilityData, options: IcrReportOptions): IcrDetai
       const b = data.coders[j]!;
       const units = data.units
         .filter((u) => u.codes.has(a) && u.codes.has(b))
-        .map((u) => ({ unitId: u.unitId, group: u.group, codes: new Map([[a, u.codes.get(a)!], [b, u.codes.get(b)!]]) }));
+        .map((u) => ({
+          unitId: u.unitId,
+          group: u.group,
+          codes: new Map([
+            [a, u.codes.get(a)!],
+            [b, u.codes.get(b)!],
+          ]),
+        }));
       const agg = pointAggregate(buildPatterns({ categories: data.categories, coders: [a, b], units }));
       const q = data.categories.length;
       const table = agg.pairTable!;
@@ -127,7 +138,8 @@ export function icrReport(data: ReliabilityData, options: IcrReportOptions): Icr
   const resamples = options.bootstrap ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? 1;
   const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) throw new FramelabError('INVALID_INPUT', `The confidence level must be between 0 and 1, not ${confidence}.`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new FramelabError('INVALID_INPUT', `The confidence level must be between 0 and 1, not ${confidence}.`);
   const q = data.categories.length;
   const patterns = buildPatterns(data);
   const agg = pointAggregate(patterns);
@@ -146,10 +158,13 @@ export function icrReport(data: ReliabilityData, options: IcrReportOptions): Icr
       if (stats[s].reason !== null) reasons.set(s, stats[s].reason!);
     }
   }
-  if (data.coders.length !== 2) reasons.set('confusion', `applies to exactly two coders and there are ${data.coders.length} (per-pair matrices are in details.pairs)`);
+  if (data.coders.length !== 2)
+    reasons.set('confusion', `applies to exactly two coders and there are ${data.coders.length} (per-pair matrices are in details.pairs)`);
   const notes = byReason(reasons).map(([keys, reason]) => `${keys}: null — ${reason}`);
   if (options.order === 'lexicographic') {
-    notes.unshift(`No category order was declared: the categories are the distinct values in lexicographic order (${data.categories.join(', ')}).`);
+    notes.unshift(
+      `No category order was declared: the categories are the distinct values in lexicographic order (${data.categories.join(', ')}).`,
+    );
   }
   if (data.coders.length === 2) notes.push(`confusion: rows are ${data.coders[0]}'s codes, columns ${data.coders[1]}'s.`);
 
@@ -160,7 +175,11 @@ export function icrReport(data: ReliabilityData, options: IcrReportOptions): Icr
     let plan = unitPlan(patterns);
     if (options.byGroup) {
       const groups = groupPlan(patterns, data);
-      if (!groups) throw new FramelabError('INVALID_INPUT', `Every unit needs a ${options.groupName ?? 'group'} to resample by ${options.groupName ?? 'group'}.`);
+      if (!groups)
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `Every unit needs a ${options.groupName ?? 'group'} to resample by ${options.groupName ?? 'group'}.`,
+        );
       plan = groups;
     }
     const samples = bootstrap(patterns, plan, { resamples, seed, statistics: ICR_STATISTICS.length }, (resample, out) => {

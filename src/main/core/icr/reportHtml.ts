@@ -76,7 +76,17 @@ ${figure("Gwet's AC1", report.gwetAC1, 'gwetAC1', report, kappaReading(report.gw
 </div>
 <h2>All figures</h2>
 <table>${rows([
-    ['α nominal / ordinal / interval / ratio', [report.krippendorffAlpha.nominal, report.krippendorffAlpha.ordinal, report.krippendorffAlpha.interval, report.krippendorffAlpha.ratio].map((v) => fmt(v, 4)).join(' / ')],
+    [
+      'α nominal / ordinal / interval / ratio',
+      [
+        report.krippendorffAlpha.nominal,
+        report.krippendorffAlpha.ordinal,
+        report.krippendorffAlpha.interval,
+        report.krippendorffAlpha.ratio,
+      ]
+        .map((v) => fmt(v, 4))
+        .join(' / '),
+    ],
     ["Cohen's κ", fmt(report.cohenKappa, 4)],
     ['weighted κ linear / quadratic', `${fmt(report.weightedKappa.linear, 4)} / ${fmt(report.weightedKappa.quadratic, 4)}`],
     ["Fleiss' κ", fmt(report.fleissKappa, 4)],
@@ -89,7 +99,10 @@ ${heatmap(report)}
 <table>${rows(report.details.perCategory.map((c) => [c.category, `${fmt(c.agreement)} <span class="muted">(${c.values} values)</span>`]))}</table>
 <h2>Coder pairs</h2>
 <table><tr><th>pair</th><th>units</th><th>agreement</th><th>κ</th></tr>${report.details.pairs
-    .map((p) => `<tr><td>${escape(p.coders.join(' × '))}</td><td>${p.unitsCompared}</td><td>${fmt(p.percentAgreement)}</td><td>${fmt(ordinal ? p.weightedKappa.quadratic : p.cohenKappa)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${escape(p.coders.join(' × '))}</td><td>${p.unitsCompared}</td><td>${fmt(p.percentAgreement)}</td><td>${fmt(ordinal ? p.weightedKappa.quadratic : p.cohenKappa)}</td></tr>`,
+    )
     .join('')}</table>
 ${
   context.coverage && context.coverage.byDate.length

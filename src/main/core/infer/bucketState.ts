@@ -30,7 +30,11 @@ export interface BucketState {
 export function bucketError(err: unknown, doing: string): FramelabError {
   if (err instanceof FramelabError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof PreconditionFailed) return new FramelabError('CONFLICT', `${doing}: an object changed meanwhile (is another machine writing to the same place?); run again.`);
+  if (err instanceof PreconditionFailed)
+    return new FramelabError(
+      'CONFLICT',
+      `${doing}: an object changed meanwhile (is another machine writing to the same place?); run again.`,
+    );
   const code = err instanceof SyncFailure && err.problem === 'offline' ? 'SERVER_UNREACHABLE' : 'INVALID_INPUT';
   return new FramelabError(code, `${doing}: ${message}`);
 }
@@ -50,7 +54,10 @@ export async function readBucketState(client: BucketClient, url: string, target:
     try {
       manifest = JSON.parse(got.text) as InferManifest;
     } catch (err) {
-      throw new FramelabError('INVALID_INPUT', `gs://${client.bucket}/${manifestObject} cannot be read: ${describeJsonError(err, got.text)}; run with --fresh to start over (that deletes the run's objects under ${url}).`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `gs://${client.bucket}/${manifestObject} cannot be read: ${describeJsonError(err, got.text)}; run with --fresh to start over (that deletes the run's objects under ${url}).`,
+      );
     }
   }
   return { url, manifest, parts };
@@ -61,7 +68,10 @@ export function checkBucketState(state: BucketState, manifest: InferManifest): v
   if (state.manifest) {
     const diff = manifestDifferences(state.manifest, manifest);
     if (diff.length) {
-      throw new FramelabError('CONFLICT', `${state.url} holds results of another run: ${diff.join('; ')}. Use another gs:// prefix, or --fresh to discard them (deletes them from the bucket).`);
+      throw new FramelabError(
+        'CONFLICT',
+        `${state.url} holds results of another run: ${diff.join('; ')}. Use another gs:// prefix, or --fresh to discard them (deletes them from the bucket).`,
+      );
     }
   } else if (state.parts.size) {
     throw new FramelabError(
@@ -76,7 +86,12 @@ export function checkBucketState(state: BucketState, manifest: InferManifest): v
  * refused, naming both: two machines wrote the same place, and neither copy may be dropped
  * silently. Returns the parts now in both places (never uploaded again).
  */
-export async function restoreParts(client: BucketClient, state: BucketState, stateDir: string, log: (message: string) => void): Promise<string[]> {
+export async function restoreParts(
+  client: BucketClient,
+  state: BucketState,
+  stateDir: string,
+  log: (message: string) => void,
+): Promise<string[]> {
   let downloaded = 0;
   for (const [name, info] of state.parts) {
     const file = path.join(stateDir, PARTS_DIR, name);
@@ -97,7 +112,12 @@ export async function restoreParts(client: BucketClient, state: BucketState, sta
 }
 
 /** --fresh: deletes the earlier run's objects (its parts first, the manifest last, so an interrupted discard leaves a consistent earlier run). */
-export async function discardBucketState(client: BucketClient, state: BucketState, target: GsTarget, log: (message: string) => void): Promise<void> {
+export async function discardBucketState(
+  client: BucketClient,
+  state: BucketState,
+  target: GsTarget,
+  log: (message: string) => void,
+): Promise<void> {
   const others = [PREDICTIONS_CSV, VIDEO_CSV, ERRORS_CSV, MODELS_SIDECAR, MANIFEST_FILE].map((n) => objectName(target.prefix, n));
   const infos = [...state.parts.values()];
   for (const name of others) {

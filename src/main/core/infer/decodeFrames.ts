@@ -57,12 +57,30 @@ export function outputSize(probe: Pick<VideoProbe, 'width' | 'height' | 'rotatio
 const RAW_RGB = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
 
 export function ffmpegArgs(file: string, seconds: number, threads = 1): string[] {
-  return ['-hide_banner', '-loglevel', 'error', '-nostdin', '-threads', String(threads), '-ss', String(seconds), '-i', file,
-    '-map', '0:v:0', '-frames:v', '1', '-an', ...RAW_RGB];
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-threads',
+    String(threads),
+    '-ss',
+    String(seconds),
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
+    '-an',
+    ...RAW_RGB,
+  ];
 }
 
 function startFailure(err: Error): Error {
-  return /ENOENT|EACCES/.test(err.message) ? new FramelabError('CAPABILITY_MISSING', `ffmpeg could not be started (${err.message}). ${FFMPEG_HINT}`) : err;
+  return /ENOENT|EACCES/.test(err.message)
+    ? new FramelabError('CAPABILITY_MISSING', `ffmpeg could not be started (${err.message}). ${FFMPEG_HINT}`)
+    : err;
 }
 
 /** ffmpeg ran cleanly and found no frame at or after the time: the time is past the video's last frame. */
@@ -74,7 +92,9 @@ export class PastLastFrameError extends Error {}
  */
 export function decodeFrameAt(file: string, seconds: number, width: number, height: number, threads = 1): Promise<RgbImage> {
   return new Promise((resolve, reject) => {
-    const child = trackChild(spawn(process.env.FFMPEG_PATH || 'ffmpeg', ffmpegArgs(file, seconds, threads), { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = trackChild(
+      spawn(process.env.FFMPEG_PATH || 'ffmpeg', ffmpegArgs(file, seconds, threads), { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -82,8 +102,10 @@ export function decodeFrameAt(file: string, seconds: number, width: number, heig
     child.on('error', (err) => reject(startFailure(err)));
     child.on('close', (code) => {
       const data = Buffer.concat(chunks);
-      if (code !== 0) return reject(new Error(`ffmpeg exited with code ${code} at ${seconds.toFixed(1)} s: ${ffmpegReason(stderr) || 'no message'}`));
-      if (data.length === 0 && !ffmpegReason(stderr)) return reject(new PastLastFrameError(`no frame at or after ${seconds.toFixed(1)} s: the video ends before it`));
+      if (code !== 0)
+        return reject(new Error(`ffmpeg exited with code ${code} at ${seconds.toFixed(1)} s: ${ffmpegReason(stderr) || 'no message'}`));
+      if (data.length === 0 && !ffmpegReason(stderr))
+        return reject(new PastLastFrameError(`no frame at or after ${seconds.toFixed(1)} s: the video ends before it`));
       if (data.length !== width * height * 3) {
         return reject(new Error(`ffmpeg gave ${data.length} bytes at ${seconds.toFixed(1)} s instead of a ${width}x${height} RGB frame`));
       }
@@ -172,7 +194,11 @@ interface PassOptions {
   onCpu?: (ms: number) => void;
 }
 
-async function* singlePass(file: string, thresholds: readonly bigint[], options: PassOptions): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
+async function* singlePass(
+  file: string,
+  thresholds: readonly bigint[],
+  options: PassOptions,
+): AsyncGenerator<{ frame: KeptFrame; data: Buffer }> {
   const { threads, inputArgs = [], onCpu } = options;
   let cpuReported = false;
   const reportCpu = (ms: number | null) => {
@@ -186,15 +212,40 @@ async function* singlePass(file: string, thresholds: readonly bigint[], options:
   fs.writeFileSync(script, `select='${selectExpression(thresholds)}',showinfo=checksum=0`);
   let child: ChildProcess | null = null;
   try {
-    const proc = trackChild(spawn(
-      process.env.FFMPEG_PATH || 'ffmpeg',
-      ['-hide_banner', '-nostats', '-benchmark', '-loglevel', 'info', '-nostdin', '-threads', String(threads), '-filter_threads', '1', ...inputArgs, '-i', file,
-        // Each threshold keeps at most one frame, the last one every frame from it on (see
-        // selectExpression): one more than the thresholds ends ffmpeg just past the last sampled
-        // frame, with the frame after it that delivers it, instead of converting frames no one reads.
-        '-map', '0:v:0', '-an', '-filter_script:v', script, '-fps_mode', 'passthrough', '-frames:v', String(new Set(thresholds).size + 1), ...RAW_RGB],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    ));
+    const proc = trackChild(
+      spawn(
+        process.env.FFMPEG_PATH || 'ffmpeg',
+        [
+          '-hide_banner',
+          '-nostats',
+          '-benchmark',
+          '-loglevel',
+          'info',
+          '-nostdin',
+          '-threads',
+          String(threads),
+          '-filter_threads',
+          '1',
+          ...inputArgs,
+          '-i',
+          file,
+          // Each threshold keeps at most one frame, the last one every frame from it on (see
+          // selectExpression): one more than the thresholds ends ffmpeg just past the last sampled
+          // frame, with the frame after it that delivers it, instead of converting frames no one reads.
+          '-map',
+          '0:v:0',
+          '-an',
+          '-filter_script:v',
+          script,
+          '-fps_mode',
+          'passthrough',
+          '-frames:v',
+          String(new Set(thresholds).size + 1),
+          ...RAW_RGB,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
     child = proc;
     const kept: KeptFrame[] = [];
     const chunks: Buffer[] = [];
@@ -236,7 +287,7 @@ async function* singlePass(file: string, thresholds: readonly bigint[], options:
       closed = { code };
       notify();
     });
-    for (let k = 0; ; ) {
+    for (let k = 0; ;) {
       const frame = kept[k];
       const size = frame ? frame.width * frame.height * 3 : 0;
       if (frame && buffered >= size) {
@@ -386,7 +437,12 @@ async function* serve(
  * frames (decodePlan.ts); both keep exactly the frames of `-ss T` (test/infer/decode.test.ts
  * forces each over every slot of its clips).
  */
-export async function* decodeVideoFrames(file: string, tenths: readonly number[], probe: Probe, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+export async function* decodeVideoFrames(
+  file: string,
+  tenths: readonly number[],
+  probe: Probe,
+  options: DecodeOptions = {},
+): AsyncGenerator<DecodedFrame> {
   const { threads = 1, stats, strategy = 'auto' } = options;
   const onCpu = (ms: number) => {
     if (stats) stats.ffmpegCpuMs = (stats.ffmpegCpuMs ?? 0) + ms;
@@ -415,8 +471,20 @@ export async function* decodeVideoFrames(file: string, tenths: readonly number[]
           yield { index: next, image: frame };
         }
         const seek = ['-ss', seekArgument(segment.keyframe, timeBase, probe.startTimeS), '-noaccurate_seek', '-copyts'];
-        const pass = decodePass(file, [segment.keyframe, ...segment.samples.map((i) => absolute[i]!)], threads, seek, options.onWarning, onCpu);
-        const served = yield* serve(pass, segment.samples.map((i) => absolute[i]!), segment.samples, segment.keyframe);
+        const pass = decodePass(
+          file,
+          [segment.keyframe, ...segment.samples.map((i) => absolute[i]!)],
+          threads,
+          seek,
+          options.onWarning,
+          onCpu,
+        );
+        const served = yield* serve(
+          pass,
+          segment.samples.map((i) => absolute[i]!),
+          segment.samples,
+          segment.keyframe,
+        );
         next = first + served;
       }
     } else {
@@ -433,7 +501,13 @@ export async function* decodeVideoFrames(file: string, tenths: readonly number[]
 }
 
 /** One frame by its own ffmpeg (the reference), or null past the last frame (later slots are later still). */
-async function decodeOne(file: string, tenths: number, size: { width: number; height: number }, threads: number, stats?: DecodeStats): Promise<RgbImage | null> {
+async function decodeOne(
+  file: string,
+  tenths: number,
+  size: { width: number; height: number },
+  threads: number,
+  stats?: DecodeStats,
+): Promise<RgbImage | null> {
   if (stats) stats.perFrame++;
   try {
     return await decodeFrameAt(file, tenths / 10, size.width, size.height, threads);

@@ -93,5 +93,9 @@ export function planDecode(thresholds: readonly bigint[], index: PacketIndex, sp
   }
   const seekCost = segments.reduce((sum, s) => sum + (s.end - s.start + 1) + spawnCost, 0);
   const kind = force ?? (seekCost < passCost ? 'seek' : 'pass');
-  return { kind, segments: kind === 'seek' ? segments.map(({ keyframe, samples }) => ({ keyframe, samples })) : [], cost: { pass: passCost, seek: seekCost } };
+  return {
+    kind,
+    segments: kind === 'seek' ? segments.map(({ keyframe, samples }) => ({ keyframe, samples })) : [],
+    cost: { pass: passCost, seek: seekCost },
+  };
 }

@@ -46,7 +46,8 @@ export function exportResults(outDirInput: string, destInput: string, overwrite:
   const hasSidecar = manifest !== null || fs.existsSync(path.join(outDir, MODELS_SIDECAR));
   const files = EXPORT_FILES.filter((name) => name !== MODELS_SIDECAR || hasSidecar).map((name) => {
     const source = path.join(outDir, name);
-    const copy = (tmp: string) => (name === MODELS_SIDECAR && manifest ? fs.writeFileSync(tmp, modelsSidecar(manifest)[MODELS_SIDECAR]!) : fs.copyFileSync(source, tmp));
+    const copy = (tmp: string) =>
+      name === MODELS_SIDECAR && manifest ? fs.writeFileSync(tmp, modelsSidecar(manifest)[MODELS_SIDECAR]!) : fs.copyFileSync(source, tmp);
     const file = writeOutputFileWith(path.join(dest, name), rulesFor(name, overwrite), copy);
     return { name, file, bytes: fs.statSync(file).size };
   });

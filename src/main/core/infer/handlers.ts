@@ -24,7 +24,9 @@ const MAX_ERROR_ROWS = 500;
 
 /** infer.run jobs, newest first, with their parsed params (rows an older version wrote that do not parse are skipped). */
 function inferJobs(core: Core, limit: number): { job: JobSummary; params: InferParams }[] {
-  const ids = cached(core.db, `SELECT id FROM jobs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(KIND, limit) as { id: string }[];
+  const ids = cached(core.db, `SELECT id FROM jobs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(KIND, limit) as {
+    id: string;
+  }[];
   return ids.flatMap(({ id }) => {
     const job = core.jobRepo.get(id);
     const params = InferParams.safeParse(job.params);
@@ -97,7 +99,10 @@ export const inferHandlers: HandlerGroup<'infer.outputs' | 'infer.results' | 'in
     const index = resultsIndex(stateDir(core, outDir));
     const video = indexedVideo(index, videoId);
     if (!video.path) {
-      throw new FramelabError('NOT_FOUND', `${index.outDir} holds only merged CSVs, which do not record where ${videoId} is: open a shard's own output folder to see its frames.`);
+      throw new FramelabError(
+        'NOT_FOUND',
+        `${index.outDir} holds only merged CSVs, which do not record where ${videoId} is: open a shard's own output folder to see its frames.`,
+      );
     }
     if (!video.frames().some((f) => Math.abs(f.timestampS - timestampS) < 1e-6)) {
       throw new FramelabError('INVALID_INPUT', `${videoId} has no predicted frame at ${timestampS} s.`);

@@ -21,7 +21,9 @@ const CANDIDATES: Record<string, string[]> = {
 function ffmpeg(args: string[], timeoutMs = 10_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = trackChild(
-      execFile(process.env.FFMPEG_PATH || 'ffmpeg', args, { timeout: timeoutMs }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) })),
+      execFile(process.env.FFMPEG_PATH || 'ffmpeg', args, { timeout: timeoutMs }, (err, stdout, stderr) =>
+        resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }),
+      ),
     );
     child.on('error', () => resolve({ ok: false, stdout: '', stderr: '' }));
   });
@@ -36,7 +38,24 @@ export function parseHwaccels(text: string): string[] {
 
 /** Whether ffmpeg can open the device (a one-frame decode through it, no input file needed). */
 async function deviceOpens(name: string): Promise<boolean> {
-  return (await ffmpeg(['-hide_banner', '-v', 'error', '-init_hw_device', name, '-f', 'lavfi', '-i', 'nullsrc=s=64x64', '-frames:v', '1', '-f', 'null', '-'])).ok;
+  return (
+    await ffmpeg([
+      '-hide_banner',
+      '-v',
+      'error',
+      '-init_hw_device',
+      name,
+      '-f',
+      'lavfi',
+      '-i',
+      'nullsrc=s=64x64',
+      '-frames:v',
+      '1',
+      '-f',
+      'null',
+      '-',
+    ])
+  ).ok;
 }
 
 export interface HardwareDecoder {
@@ -55,11 +74,19 @@ async function choose(setting: string, platform: NodeJS.Platform): Promise<Hardw
   const built = parseHwaccels((await ffmpeg(['-hide_banner', '-hwaccels'])).stdout);
   const candidates = (CANDIDATES[platform] ?? []).filter((c) => built.includes(c));
   for (const name of candidates) if (await deviceOpens(name)) return { name, detail: `${name} (found by FRAMELAB_HWACCEL=auto)` };
-  return { name: null, detail: candidates.length ? `CPU decoding: ffmpeg has ${candidates.join(', ')} but no device opened` : 'CPU decoding: ffmpeg has no hardware decoder for this platform' };
+  return {
+    name: null,
+    detail: candidates.length
+      ? `CPU decoding: ffmpeg has ${candidates.join(', ')} but no device opened`
+      : 'CPU decoding: ffmpeg has no hardware decoder for this platform',
+  };
 }
 
 /** The decoder for this process (detected once); null name after a hardware failure. */
-export async function hardwareDecoder(setting = process.env.FRAMELAB_HWACCEL?.trim() || 'auto', platform = process.platform): Promise<HardwareDecoder> {
+export async function hardwareDecoder(
+  setting = process.env.FRAMELAB_HWACCEL?.trim() || 'auto',
+  platform = process.platform,
+): Promise<HardwareDecoder> {
   chosen ??= choose(setting, platform);
   const decoder = await chosen;
   return failed && decoder.name ? { name: null, detail: `CPU decoding: ${failed}` } : decoder;

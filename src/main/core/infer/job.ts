@@ -51,7 +51,11 @@ function resolveModels(db: Db, ids: readonly string[]): ModelSummary[] {
   const models = ids.map((id) => getModel(db, id));
   const seen = new Set<string>();
   for (const m of models) {
-    if (seen.has(m.dimension)) throw new FramelabError('INVALID_INPUT', `Two models of dimension ${m.dimension}: give one version per dimension (their columns would collide).`);
+    if (seen.has(m.dimension))
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `Two models of dimension ${m.dimension}: give one version per dimension (their columns would collide).`,
+      );
     seen.add(m.dimension);
   }
   return models;
@@ -78,7 +82,14 @@ function sharedPreparer(): Prepare {
   };
 }
 
-async function openModel(home: HomePaths, model: ModelSummary, params: InferParams, threads: number, ctx: JobContext, prepare: Prepare): Promise<{ model: PipelineModel; session: OrtSession }> {
+async function openModel(
+  home: HomePaths,
+  model: ModelSummary,
+  params: InferParams,
+  threads: number,
+  ctx: JobContext,
+  prepare: Prepare,
+): Promise<{ model: PipelineModel; session: OrtSession }> {
   const file = await verifyModelFile(home, model.weightsPath, model.sha256);
   const onnx = ensureOnnx(home.root, model.sha256, 'full', () => readModel(file).tensors, model.id);
   const session = await OrtSession.open(onnx, { threads, batchSize: params.batchSize });
@@ -104,7 +115,14 @@ async function openModel(home: HomePaths, model: ModelSummary, params: InferPara
  * parts) may be uploaded: not when the bucket could not be read for an `--upload` copy (a
  * warning; the folder is the output), since parts sent then could mix with another run's.
  */
-async function openState(db: Db, target: OutputTarget, manifest: InferManifest, fresh: boolean, ctx: JobContext, uploader: CheckpointUploader | null): Promise<boolean> {
+async function openState(
+  db: Db,
+  target: OutputTarget,
+  manifest: InferManifest,
+  fresh: boolean,
+  ctx: JobContext,
+  uploader: CheckpointUploader | null,
+): Promise<boolean> {
   const url = target.bucketUrl;
   const gs = url ? parseGsUrl(url) : null;
   if (!url || !gs || !uploader) {
@@ -113,7 +131,10 @@ async function openState(db: Db, target: OutputTarget, manifest: InferManifest, 
   }
   const unreachable = (err: unknown, doing: string): false => {
     if (target.bucketIsOutput || !(err instanceof SyncFailure)) throw bucketError(err, doing);
-    ctx.log('warn', `${doing}: ${err.message}. The results are still uploaded at checkpoints, but not the parts: this run cannot be resumed from the bucket.`);
+    ctx.log(
+      'warn',
+      `${doing}: ${err.message}. The results are still uploaded at checkpoints, but not the parts: this run cannot be resumed from the bucket.`,
+    );
     return false;
   };
   let client;
@@ -141,7 +162,10 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
   const outDir = target.stateDir;
   if (target.bucketIsOutput) prepareStaging(home.root, outDir);
   const models = resolveModels(db, params.models);
-  const all = inShard(await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos), params.keepCache ?? false), params.shard);
+  const all = inShard(
+    await listVideoSource(db, home, parseGsUrl(params.videos) ? params.videos : path.resolve(params.videos), params.keepCache ?? false),
+    params.shard,
+  );
   const manifest = manifestFor(models, params);
   const uploader = target.bucketUrl
     ? checkpointUploader(db, target.bucketUrl, { warn: (m) => ctx.log('warn', m), info: (m) => ctx.log('info', m) })
@@ -173,12 +197,19 @@ export async function runInfer(ctx: JobContext<InferCheckpoint>, db: Db, home: H
 }
 
 /** The saved videos (a resumed run), and the listed ones not saved yet; a saved video no longer listed keeps its rows. */
-function videosToGo(ctx: JobContext<InferCheckpoint>, stateDir: string, all: readonly VideoEntry[], videos: string, outDir: string): { saved: VideoRecord[]; todo: VideoEntry[] } {
+function videosToGo(
+  ctx: JobContext<InferCheckpoint>,
+  stateDir: string,
+  all: readonly VideoEntry[],
+  videos: string,
+  outDir: string,
+): { saved: VideoRecord[]; todo: VideoEntry[] } {
   const saved = readParts(stateDir);
   const savedIds = new Set(saved.map((r) => r.videoId));
   const listed = new Set(all.map((v) => v.videoId));
   const strays = saved.filter((r) => !listed.has(r.videoId));
-  if (strays.length) ctx.log('warn', `${strays.length} saved video(s) are no longer in ${videos} (e.g. ${strays[0]!.videoId}); their rows are kept.`);
+  if (strays.length)
+    ctx.log('warn', `${strays.length} saved video(s) are no longer in ${videos} (e.g. ${strays[0]!.videoId}); their rows are kept.`);
   const todo = all.filter((v) => !savedIds.has(v.videoId));
   if (saved.length) ctx.log('info', `resuming: ${saved.length} video(s) already in ${outDir}, ${todo.length} to go`);
   return { saved, todo };
@@ -200,7 +231,10 @@ async function inferVideos(
 ): Promise<InferTimings> {
   ctx.progress(0.01, `loading ${models.map((m) => m.id).join(', ')}`);
   const threads = params.modelThreads ?? os.availableParallelism();
-  ctx.log('info', `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each`);
+  ctx.log(
+    'info',
+    `preprocessing: ${preprocessBackend().detail}; decoding: ${(await hardwareDecoder()).detail}; models: ${threads} thread(s) each`,
+  );
   const timings: PipelineTimings = { fetchMs: 0, probeMs: 0, decodeMs: 0, prepareMs: 0, perFrame: 0 };
   let pipelineStarted = Date.now();
   const opened: { model: PipelineModel; session: OrtSession }[] = [];
@@ -208,20 +242,24 @@ async function inferVideos(
     const prepare = sharedPreparer();
     for (const m of models) opened.push(await openModel(home, m, params, threads, ctx, prepare));
     pipelineStarted = Date.now();
-    await runPipeline(todo, opened.map((o) => o.model), {
-      workers: params.workers,
-      batchSize: params.batchSize,
-      sampling: params.sampling,
-      timings,
-      stopped: () => ctx.cancelled,
-      onVideo: (record) => {
-        progress.videoDone(record);
-        checkpoints.add(record, params.checkpointEvery);
-        progress.report();
+    await runPipeline(
+      todo,
+      opened.map((o) => o.model),
+      {
+        workers: params.workers,
+        batchSize: params.batchSize,
+        sampling: params.sampling,
+        timings,
+        stopped: () => ctx.cancelled,
+        onVideo: (record) => {
+          progress.videoDone(record);
+          checkpoints.add(record, params.checkpointEvery);
+          progress.report();
+        },
+        onWarning: (videoId, message) => ctx.log('warn', `${videoId}: ${message}`),
+        onBatch: (n, ms) => progress.batchDone(n, ms),
       },
-      onWarning: (videoId, message) => ctx.log('warn', `${videoId}: ${message}`),
-      onBatch: (n, ms) => progress.batchDone(n, ms),
-    });
+    );
   } finally {
     // Whole videos finished before a cancel or a failure are kept for the next run, and the
     // uploads under way finish before the job ends: a cancel or pause (or a spot VM's
@@ -233,13 +271,23 @@ async function inferVideos(
   if (ctx.cancelled) throw cancelledError();
   // The benchmark line: end-to-end vs model-only frames/s on the same frames of this run, and
   // per stage what it worked and waited, and what bounded the run (runAccounting.ts).
-  const accounting = inferTimings(timings, { frames: progress.frames, seconds: (Date.now() - pipelineStarted) / 1000, modelMs: progress.modelMs, workers: params.workers });
+  const accounting = inferTimings(timings, {
+    frames: progress.frames,
+    seconds: (Date.now() - pipelineStarted) / 1000,
+    modelMs: progress.modelMs,
+    workers: params.workers,
+  });
   ctx.log('info', accountingLine(accounting));
   return accounting;
 }
 
 /** The final upload of the results (and the state not sent yet). */
-async function uploadResults(ctx: JobContext<InferCheckpoint>, uploader: CheckpointUploader, savedFiles: () => UploadItem[], target: OutputTarget): Promise<void> {
+async function uploadResults(
+  ctx: JobContext<InferCheckpoint>,
+  uploader: CheckpointUploader,
+  savedFiles: () => UploadItem[],
+  target: OutputTarget,
+): Promise<void> {
   ctx.progress(0.995, `uploading the results to ${target.bucketUrl}`);
   uploader.schedule(savedFiles, 'final');
   const failure = await uploader.settle();

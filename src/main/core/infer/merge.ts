@@ -23,7 +23,11 @@ export interface MergeResult {
 function readCsv(file: string): { header: string[]; rows: string[][] } {
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `${file} is missing: did that shard finish?`);
   const { records, problems } = parseCsv(fs.readFileSync(file, 'utf8'));
-  if (problems.length) throw new FramelabError('INVALID_INPUT', `${file} row ${problems[0]!.record + 1}, field ${problems[0]!.field + 1}: ${problems[0]!.message}.`);
+  if (problems.length)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${file} row ${problems[0]!.record + 1}, field ${problems[0]!.field + 1}: ${problems[0]!.message}.`,
+    );
   const [header, ...rows] = records;
   if (!header) throw new FramelabError('INVALID_INPUT', `${file} is empty.`);
   return { header, rows };
@@ -44,13 +48,18 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     const diff = manifestDifferences({ ...first, shard: null }, { ...m, shard: null });
     if (diff.length) throw new FramelabError('CONFLICT', `${shardDirs[i]} is from another run than ${shardDirs[0]}: ${diff.join('; ')}.`);
     const shard = m.shard ?? { index: 0, count: 1 };
-    if (shard.count !== count) throw new FramelabError('CONFLICT', `${shardDirs[i]} is shard ${shard.index}/${shard.count}, ${shardDirs[0]} is one of ${count}.`);
+    if (shard.count !== count)
+      throw new FramelabError('CONFLICT', `${shardDirs[i]} is shard ${shard.index}/${shard.count}, ${shardDirs[0]} is one of ${count}.`);
     const other = indices.get(shard.index);
     if (other) throw new FramelabError('CONFLICT', `${other} and ${shardDirs[i]} are both shard ${shard.index}/${count}.`);
     indices.set(shard.index, shardDirs[i]!);
   });
   const missing = Array.from({ length: count }, (_, k) => k).filter((k) => !indices.has(k));
-  if (missing.length) throw new FramelabError('INVALID_INPUT', `Shard(s) ${missing.map((k) => `${k}/${count}`).join(', ')} are missing: every video must appear once.`);
+  if (missing.length)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `Shard(s) ${missing.map((k) => `${k}/${count}`).join(', ')} are missing: every video must appear once.`,
+    );
 
   const merged: Record<string, string> = {};
   const owner = new Map<string, { dir: string; file: string }>();
@@ -61,7 +70,8 @@ export function mergeShards(outDir: string, shardDirs: readonly string[]): Merge
     for (const dir of shardDirs) {
       const file = path.join(dir, name);
       const csv = readCsv(file);
-      if (header && csv.header.join(',') !== header.join(',')) throw new FramelabError('CONFLICT', `${file} has other columns than ${path.join(shardDirs[0]!, name)}.`);
+      if (header && csv.header.join(',') !== header.join(','))
+        throw new FramelabError('CONFLICT', `${file} has other columns than ${path.join(shardDirs[0]!, name)}.`);
       header = csv.header;
       csv.rows.forEach((row, i) => {
         // Videos are counted once, from the per-video and errors files; frames follow their video.

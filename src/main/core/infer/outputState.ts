@@ -51,9 +51,11 @@ export function manifestDifferences(before: InferManifest, now: InferManifest): 
   const a = before.models.map(describe).join(', ');
   const b = now.models.map(describe).join(', ');
   if (a !== b) out.push(`models were ${a}, now ${b}`);
-  else if (JSON.stringify(before.models) !== JSON.stringify(now.models)) out.push('the models\' classes or preprocessing changed');
-  if (JSON.stringify(before.sampling) !== JSON.stringify(now.sampling)) out.push(`sampling was ${JSON.stringify(before.sampling)}, now ${JSON.stringify(now.sampling)}`);
-  if (JSON.stringify(before.shard) !== JSON.stringify(now.shard)) out.push(`shard was ${JSON.stringify(before.shard)}, now ${JSON.stringify(now.shard)}`);
+  else if (JSON.stringify(before.models) !== JSON.stringify(now.models)) out.push("the models' classes or preprocessing changed");
+  if (JSON.stringify(before.sampling) !== JSON.stringify(now.sampling))
+    out.push(`sampling was ${JSON.stringify(before.sampling)}, now ${JSON.stringify(now.sampling)}`);
+  if (JSON.stringify(before.shard) !== JSON.stringify(now.shard))
+    out.push(`shard was ${JSON.stringify(before.shard)}, now ${JSON.stringify(now.shard)}`);
   return out;
 }
 
@@ -120,7 +122,11 @@ export function openOutput(outDir: string, manifest: InferManifest, fresh: boole
 export function partFiles(outDir: string): string[] {
   const dir = path.join(outDir, PARTS_DIR);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((n) => /^part-\d+\.jsonl$/.test(n)).sort().map((n) => path.join(dir, n));
+  return fs
+    .readdirSync(dir)
+    .filter((n) => /^part-\d+\.jsonl$/.test(n))
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 /** One part file's videos. */
@@ -154,7 +160,11 @@ export function readParts(outDir: string, readPart: (file: string) => VideoRecor
 /** Saves finished videos as the next part (whole or not at all). */
 export function writePart(outDir: string, records: readonly VideoRecord[]): string {
   const dir = path.join(outDir, PARTS_DIR);
-  const numbers = fs.readdirSync(dir).map((n) => /^part-(\d+)\.jsonl$/.exec(n)).filter(Boolean).map((m) => Number(m![1]));
+  const numbers = fs
+    .readdirSync(dir)
+    .map((n) => /^part-(\d+)\.jsonl$/.exec(n))
+    .filter(Boolean)
+    .map((m) => Number(m![1]));
   const name = `part-${String((numbers.length ? Math.max(...numbers) : 0) + 1).padStart(6, '0')}.jsonl`;
   writeAtomic(path.join(dir, name), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return name;

@@ -39,7 +39,11 @@ export const stagingRoot = (homeRoot: string): string => path.join(homeRoot, 'ca
  * state, and no `..` or leading dot survives). The bucket root is `%2F`.
  */
 export function stagingDir(homeRoot: string, url: string, target: GsTarget): string {
-  if (!BUCKET_NAME.test(target.bucket)) throw new FramelabError('INVALID_INPUT', `${url}: "${target.bucket}" is not a bucket name (lower-case letters, digits, dots, dashes, underscores).`);
+  if (!BUCKET_NAME.test(target.bucket))
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${url}: "${target.bucket}" is not a bucket name (lower-case letters, digits, dots, dashes, underscores).`,
+    );
   const prefix = target.prefix.replace(/\/+$/, '');
   const name = prefix ? encodeURIComponent(prefix).replace(/^\./, '%2E') : '%2F';
   return path.join(stagingRoot(homeRoot), target.bucket, name);
@@ -48,7 +52,12 @@ export function stagingDir(homeRoot: string, url: string, target: GsTarget): str
 export function outputTarget(homeRoot: string, params: Pick<InferParams, 'outDir' | 'uploadTo'>): OutputTarget {
   const out = parseGsUrl(params.outDir);
   if (!out) {
-    return { stateDir: path.resolve(params.outDir), bucketUrl: params.uploadTo ?? null, bucketIsOutput: false, outDir: path.resolve(params.outDir) };
+    return {
+      stateDir: path.resolve(params.outDir),
+      bucketUrl: params.uploadTo ?? null,
+      bucketIsOutput: false,
+      outDir: path.resolve(params.outDir),
+    };
   }
   if (params.uploadTo && !sameGsTarget(params.uploadTo, params.outDir)) {
     throw new FramelabError(

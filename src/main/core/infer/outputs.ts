@@ -44,13 +44,15 @@ function argmax(values: readonly number[]): number {
 
 export function frameHeader(models: readonly ModelColumns[]): string[] {
   const cols = ['video_id', 'frame_id', 'timestamp_s'];
-  for (const m of models) cols.push(`${m.dimension}_pred`, `${m.dimension}_conf`, ...m.classes.map((c) => `${m.dimension}_p_${slugClass(c)}`));
+  for (const m of models)
+    cols.push(`${m.dimension}_pred`, `${m.dimension}_conf`, ...m.classes.map((c) => `${m.dimension}_p_${slugClass(c)}`));
   return cols;
 }
 
 export function videoHeader(models: readonly ModelColumns[]): string[] {
   const cols = ['video_id', 'n_frames'];
-  for (const m of models) cols.push(`${m.dimension}_pred`, `${m.dimension}_share`, ...m.classes.map((c) => `${m.dimension}_mean_p_${slugClass(c)}`));
+  for (const m of models)
+    cols.push(`${m.dimension}_pred`, `${m.dimension}_share`, ...m.classes.map((c) => `${m.dimension}_mean_p_${slugClass(c)}`));
   return cols;
 }
 
@@ -70,7 +72,10 @@ export function frameRows(models: readonly ModelColumns[], rec: VideoRecord): st
  * Majority vote over the frames' predicted classes; a tie goes to the tied class with the
  * highest mean probability (then the earlier class). Share = votes for the winner / frames.
  */
-export function videoVote(probabilities: readonly (readonly number[])[], classCount: number): { pred: number; share: number; mean: number[] } {
+export function videoVote(
+  probabilities: readonly (readonly number[])[],
+  classCount: number,
+): { pred: number; share: number; mean: number[] } {
   const votes = new Array<number>(classCount).fill(0);
   const mean = new Array<number>(classCount).fill(0);
   for (const p of probabilities) {
@@ -102,8 +107,20 @@ export function renderCsvs(models: readonly ModelColumns[], records: readonly Vi
     // Read by people in a spreadsheet: class names, paths and reasons are neutralised (the
     // results reader restores them); video_id and frame_id stay raw, being the keys scripts
     // join on, and probabilities are numbers.
-    [PREDICTIONS_CSV]: writeCsvForPeople(frameHeader(models), ok.flatMap((r) => frameRows(models, r)), ['video_id', 'frame_id']),
-    [VIDEO_CSV]: writeCsvForPeople(videoHeader(models), ok.map((r) => videoRow(models, r)), ['video_id']),
-    [ERRORS_CSV]: writeCsvForPeople(['video_id', 'path', 'stage', 'reason'], sorted.filter((r) => r.error).map((r) => [r.videoId, r.path, r.error!.stage, r.error!.reason]), ['video_id']),
+    [PREDICTIONS_CSV]: writeCsvForPeople(
+      frameHeader(models),
+      ok.flatMap((r) => frameRows(models, r)),
+      ['video_id', 'frame_id'],
+    ),
+    [VIDEO_CSV]: writeCsvForPeople(
+      videoHeader(models),
+      ok.map((r) => videoRow(models, r)),
+      ['video_id'],
+    ),
+    [ERRORS_CSV]: writeCsvForPeople(
+      ['video_id', 'path', 'stage', 'reason'],
+      sorted.filter((r) => r.error).map((r) => [r.videoId, r.path, r.error!.stage, r.error!.reason]),
+      ['video_id'],
+    ),
   };
 }

@@ -86,7 +86,11 @@ class Signal {
   }
 }
 
-export async function runPipeline(videos: readonly VideoEntry[], models: readonly PipelineModel[], options: PipelineOptions): Promise<void> {
+export async function runPipeline(
+  videos: readonly VideoEntry[],
+  models: readonly PipelineModel[],
+  options: PipelineOptions,
+): Promise<void> {
   await new FramePipeline(videos, models, options).run();
 }
 
@@ -186,7 +190,11 @@ class FramePipeline {
     const { options } = this;
     // One pass or a seek per keyframe group, whichever decodes less (decodeFrames.ts); pulling
     // the next frame only once the queue has room keeps ffmpeg paused while the model catches up.
-    const frames = decodeVideoFrames(file, pending.record.tenths, probe, { threads: this.threads, stats: options.timings, onWarning: (m) => options.onWarning?.(video.videoId, m) });
+    const frames = decodeVideoFrames(file, pending.record.tenths, probe, {
+      threads: this.threads,
+      stats: options.timings,
+      onWarning: (m) => options.onWarning?.(video.videoId, m),
+    });
     let decoded = 0;
     try {
       for (;;) {

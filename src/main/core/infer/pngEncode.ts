@@ -32,7 +32,12 @@ export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Bu
 }
 
 /** Nearest-neighbour scale-down to at most maxWidth (display only; the pixels come from the decode). */
-export function shrinkRgb(width: number, height: number, rgb: Uint8Array, maxWidth: number): { width: number; height: number; data: Uint8Array } {
+export function shrinkRgb(
+  width: number,
+  height: number,
+  rgb: Uint8Array,
+  maxWidth: number,
+): { width: number; height: number; data: Uint8Array } {
   if (width <= maxWidth) return { width, height, data: rgb };
   const w = maxWidth;
   const h = Math.max(1, Math.round((height * maxWidth) / width));

@@ -117,7 +117,9 @@ function fromParts(models: readonly InferModelInfo[], records: readonly VideoRec
           ),
         })),
     }));
-  const errors = sorted.filter((r) => r.error).map((r) => ({ videoId: r.videoId, path: r.path, stage: r.error!.stage, reason: r.error!.reason }));
+  const errors = sorted
+    .filter((r) => r.error)
+    .map((r) => ({ videoId: r.videoId, path: r.path, stage: r.error!.stage, reason: r.error!.reason }));
   return { videos, errors };
 }
 
@@ -168,7 +170,9 @@ function fromCsvs(outDir: string, models: readonly InferModelInfo[]): Pick<Resul
       videoId,
       path: null,
       nFrames: Number(row[1]),
-      models: Object.fromEntries(videoCols.map((c) => [c.m.dimension, { pred: restoreFormulaText(row[c.pred]!), share: Number(row[c.share]) }])),
+      models: Object.fromEntries(
+        videoCols.map((c) => [c.m.dimension, { pred: restoreFormulaText(row[c.pred]!), share: Number(row[c.share]) }]),
+      ),
       framePreds: (dimension) => {
         const col = frameCols.find((c) => c.m.dimension === dimension)!.pred;
         return own.map((f) => restoreFormulaText(f[col]!));
@@ -178,13 +182,21 @@ function fromCsvs(outDir: string, models: readonly InferModelInfo[]): Pick<Resul
           frameId: f[1]!,
           timestampS: Number(f[ts]),
           models: Object.fromEntries(
-            frameCols.map((c) => [c.m.dimension, { pred: restoreFormulaText(f[c.pred]!), conf: Number(f[c.conf]), probabilities: c.p.map((i) => Number(f[i])) }]),
+            frameCols.map((c) => [
+              c.m.dimension,
+              { pred: restoreFormulaText(f[c.pred]!), conf: Number(f[c.conf]), probabilities: c.p.map((i) => Number(f[i])) },
+            ]),
           ),
         })),
     };
   });
   // The CSVs are written for people (formula-like text has a leading '): show the original text.
-  const errors = errs.rows.map((r) => ({ videoId: r[0]!, path: restoreFormulaText(r[1]!), stage: restoreFormulaText(r[2]!), reason: restoreFormulaText(r[3]!) }));
+  const errors = errs.rows.map((r) => ({
+    videoId: r[0]!,
+    path: restoreFormulaText(r[1]!),
+    stage: restoreFormulaText(r[2]!),
+    reason: restoreFormulaText(r[3]!),
+  }));
   return { videos, errors };
 }
 
@@ -196,14 +208,21 @@ function distributionOf(models: readonly InferModelInfo[], videos: readonly Inde
       votes.set(v.models[m.dimension]!.pred, (votes.get(v.models[m.dimension]!.pred) ?? 0) + 1);
       for (const pred of v.framePreds(m.dimension)) frames.set(pred, (frames.get(pred) ?? 0) + 1);
     }
-    return { dimension: m.dimension, modelId: m.id, classes: m.classes.map((c) => ({ name: c, frames: frames.get(c) ?? 0, videos: votes.get(c) ?? 0 })) };
+    return {
+      dimension: m.dimension,
+      modelId: m.id,
+      classes: m.classes.map((c) => ({ name: c, frames: frames.get(c) ?? 0, videos: votes.get(c) ?? 0 })),
+    };
   });
 }
 
 function build(outDir: string): ResultsIndex {
   const manifest = readManifest(outDir);
   if (!manifest) {
-    throw new FramelabError('NOT_FOUND', `${outDir} is not an inference output folder (no ${MANIFEST_FILE}): check the path, or start a run there.`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `${outDir} is not an inference output folder (no ${MANIFEST_FILE}): check the path, or start a run there.`,
+    );
   }
   const models = manifest.models.map((m) => ({ id: m.id, dimension: m.dimension, classes: m.classes }));
   const parts = partFiles(outDir);
@@ -250,4 +269,3 @@ export function indexedVideo(index: ResultsIndex, videoId: string): IndexedVideo
   }
   return video;
 }
-

@@ -51,7 +51,11 @@ export class InferProgress {
     const rate = frames / Math.max(seconds, 1e-3);
     const videoRate = (done - this.resumedFrom) / Math.max(seconds, 1e-3);
     const eta = videoRate > 0 ? (total - done) / videoRate : undefined;
-    this.ctx.progress(total ? 0.02 + (0.96 * done) / total : 0.98, `${done} of ${total} videos · ${rate.toFixed(1)} frames/s · ${errors} error(s)`, eta);
+    this.ctx.progress(
+      total ? 0.02 + (0.96 * done) / total : 0.98,
+      `${done} of ${total} videos · ${rate.toFixed(1)} frames/s · ${errors} error(s)`,
+      eta,
+    );
   }
 }
 
@@ -87,12 +91,21 @@ export class Checkpoints {
  * new machine resumes from; only when the state may go to the bucket), then the CSVs of every
  * saved video and their sidecar.
  */
-export function uploadItems(outDir: string, stateInBucket: boolean, columns: readonly ModelColumns[], manifest: InferManifest): () => UploadItem[] {
+export function uploadItems(
+  outDir: string,
+  stateInBucket: boolean,
+  columns: readonly ModelColumns[],
+  manifest: InferManifest,
+): () => UploadItem[] {
   return () => {
     const state: UploadItem[] = stateInBucket
       ? [
           { name: MANIFEST_FILE, text: () => fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8') },
-          ...partFiles(outDir).map((file) => ({ name: `${PARTS_DIR}/${path.basename(file)}`, text: () => fs.readFileSync(file, 'utf8'), once: true })),
+          ...partFiles(outDir).map((file) => ({
+            name: `${PARTS_DIR}/${path.basename(file)}`,
+            text: () => fs.readFileSync(file, 'utf8'),
+            once: true,
+          })),
         ]
       : [];
     const results = { ...renderCsvs(columns, readParts(outDir)), ...modelsSidecar(manifest) };

@@ -52,7 +52,9 @@ async function putOnce(client: BucketClient, object: string, text: string): Prom
     if (!(err instanceof PreconditionFailed)) throw err;
     const there = await client.info(object);
     if (there?.md5 !== md5(text)) {
-      throw new Error(`gs://${client.bucket}/${object} already holds other videos (is another machine writing to the same place?); it was left as it is`);
+      throw new Error(
+        `gs://${client.bucket}/${object} already holds other videos (is another machine writing to the same place?); it was left as it is`,
+      );
     }
   }
 }

@@ -52,7 +52,11 @@ export async function listVideoSource(db: Db, home: HomePaths, source: string, k
   for (const info of (await client.list(gs.prefix)).filter((o) => isVideoFile(o.name))) {
     const videoId = defaultVideoId(info.name);
     const other = byId.get(videoId);
-    if (other) throw new FramelabError('INVALID_INPUT', `Two objects have the video id "${videoId}": ${other.path} and gs://${gs.bucket}/${info.name}. Rename one.`);
+    if (other)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `Two objects have the video id "${videoId}": ${other.path} and gs://${gs.bucket}/${info.name}. Rename one.`,
+      );
     let downloaded: string | null = null;
     byId.set(videoId, {
       videoId,

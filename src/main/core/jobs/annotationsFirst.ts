@@ -21,7 +21,11 @@ export interface JobNote {
 type Before = { [K in JobKind]?: (params: JobParams<K>, core: { db: Db; sync: SyncService }) => Promise<JobNote[]> };
 
 const describe = (s: AnnotationsSource | null) =>
-  !s ? 'annotations of unknown origin' : s.kind === 'bucket' ? `the bucket's annotations (generation ${s.generation})` : `the LOCAL copy (${s.syncedAt ? `last synced ${s.syncedAt}, generation ${s.generation}` : 'never synced'})`;
+  !s
+    ? 'annotations of unknown origin'
+    : s.kind === 'bucket'
+      ? `the bucket's annotations (generation ${s.generation})`
+      : `the LOCAL copy (${s.syncedAt ? `last synced ${s.syncedAt}, generation ${s.generation}` : 'never synced'})`;
 
 const before: Before = {
   'finetune.run': async (params, core) => {
@@ -32,7 +36,12 @@ const before: Before = {
     if (!snapshot) return []; // the job names the missing snapshot itself
     const from = snapshot.annotationsSource;
     if (from?.kind === 'bucket' && from.generation === source.generation) {
-      return [{ level: 'info', message: `Annotations synced with the bucket (generation ${source.generation}); gold snapshot ${snapshot.id} was taken from that same generation.` }];
+      return [
+        {
+          level: 'info',
+          message: `Annotations synced with the bucket (generation ${source.generation}); gold snapshot ${snapshot.id} was taken from that same generation.`,
+        },
+      ];
     }
     return [
       {

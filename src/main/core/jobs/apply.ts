@@ -43,8 +43,14 @@ export const jobAppliers: Appliers = {
   'preference.train': { apply: (result, { db, home, jobId }) => applyPreferenceTrain(db, home, jobId, result), topics: ['preference'] },
   'frames.sample': { apply: (result, { db, home }) => applySample(db, home, result), topics: ['frames', 'videos', 'workspace'] },
   // A split run's models become the next versions of their names (suite_7d_ridge@vN).
-  'suite.run': { apply: (result, { db, jobId }) => ({ ...result, registered: registerSuiteRun(db, result, jobId).map((m) => m.id) }), topics: ['models'] },
-  'models.import': { apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }), topics: ['models', 'workspace'] },
+  'suite.run': {
+    apply: (result, { db, jobId }) => ({ ...result, registered: registerSuiteRun(db, result, jobId).map((m) => m.id) }),
+    topics: ['models'],
+  },
+  'models.import': {
+    apply: (result, { db }) => ({ ...result, registered: registerModel(db, result.model) }),
+    topics: ['models', 'workspace'],
+  },
   'finetune.run': {
     // The new version is registered only when the comparison decided to save it.
     apply: (result, { db }) => {

@@ -35,8 +35,7 @@ type Implementations = {
 };
 
 export const jobImplementations: Implementations = {
-  'workspace.integrity': (ctx, { db, home, params }) =>
-    runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
+  'workspace.integrity': (ctx, { db, home, params }) => runIntegrityCheck(ctx as JobContext<IntegrityCheckpoint>, db, home, params),
   'annotations.import': (ctx, { db, home, params }) => runAnnotationsImport(ctx, db, home, params),
   'media.import': (ctx, { db, params }) => runImport(ctx, db, params),
   'frames.sample': (ctx, { db, home, params }) => runSampling(ctx, db, home, params),

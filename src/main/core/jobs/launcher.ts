@@ -52,9 +52,7 @@ function killJobTree(child: ChildProcess): void {
 }
 
 export function nodeForkLauncher(entry: string = defaultEntry()): ProcessLauncher {
-  const execArgv = entry.endsWith('.ts')
-    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
-    : [];
+  const execArgv = entry.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   return {
     launch() {
       const child = fork(entry, [], {

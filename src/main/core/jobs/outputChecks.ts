@@ -22,7 +22,8 @@ export const sidecarFileOf = (weights: string): string => `${weights}.json`;
 /** `models.export`: the format's file, and for safetensors its sidecar. */
 export function modelExportFiles(params: Pick<ModelsExportParams, 'format' | 'out' | 'overwrite'>): PlannedFile[] {
   const files: PlannedFile[] = [{ file: params.out, rules: { extensions: [params.format], overwrite: params.overwrite } }];
-  if (params.format === 'safetensors') files.push({ file: sidecarFileOf(params.out), rules: { extensions: ['json'], overwrite: params.overwrite } });
+  if (params.format === 'safetensors')
+    files.push({ file: sidecarFileOf(params.out), rules: { extensions: ['json'], overwrite: params.overwrite } });
   return files;
 }
 
@@ -32,7 +33,9 @@ export const idsFileFor = (npy: string): string => npy.replace(/\.npy$/i, '.ids.
 /** `suite.embedText`: the .npz, or the .npy and its ids file. */
 export function embedTextFiles(params: Pick<SuiteEmbedTextParams, 'out' | 'overwrite'>): { matrix: PlannedFile; ids: PlannedFile | null } {
   const matrix = { file: params.out, rules: { extensions: ['npz', 'npy'], overwrite: params.overwrite } };
-  const ids = params.out.toLowerCase().endsWith('.npy') ? { file: idsFileFor(params.out), rules: { extensions: ['txt'], overwrite: params.overwrite } } : null;
+  const ids = params.out.toLowerCase().endsWith('.npy')
+    ? { file: idsFileFor(params.out), rules: { extensions: ['txt'], overwrite: params.overwrite } }
+    : null;
   return { matrix, ids };
 }
 

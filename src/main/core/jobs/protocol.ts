@@ -4,8 +4,7 @@ import type { LogLevel } from './context';
 
 /** Messages between the supervisor (owner process) and a job process. */
 export type ToWorker =
-  | { type: 'run'; home: string; job: { id: string; kind: JobKind; params: unknown; checkpoint: unknown } }
-  | { type: 'cancel' };
+  { type: 'run'; home: string; job: { id: string; kind: JobKind; params: unknown; checkpoint: unknown } } | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'ready' }

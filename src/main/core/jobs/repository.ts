@@ -1,13 +1,6 @@
 import crypto from 'node:crypto';
 import { FramelabError, type ErrorInfo } from '../../../shared/errors';
-import {
-  jobKinds,
-  type JobKind,
-  type JobLogLine,
-  type JobProgress,
-  type JobStatus,
-  type JobSummary,
-} from '../../../shared/jobs';
+import { jobKinds, type JobKind, type JobLogLine, type JobProgress, type JobStatus, type JobSummary } from '../../../shared/jobs';
 import { jobTitle } from '../../../shared/jobTitles';
 import type { Db } from '../db/open';
 import type { LogLevel } from './context';
@@ -102,9 +95,8 @@ export class JobRepository {
   }
 
   latestOfKind(kind: JobKind): JobSummary | null {
-    const row = this.db
-      .prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
-      .get(kind) as JobRow | undefined;
+    const row = this.db.prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(kind) as
+      JobRow | undefined;
     return row ? toSummary(row) : null;
   }
 

@@ -219,12 +219,17 @@ export class JobSupervisor {
 
     run.timers.push(
       setTimeout(() => {
-        this.settle(id, 'failed', {
-          error: {
-            code: 'JOB_START_TIMEOUT',
-            message: `The job process did not start within ${this.readyTimeoutMs / 1000} s. Try again; if it persists, run \`framelab doctor\`.`,
+        this.settle(
+          id,
+          'failed',
+          {
+            error: {
+              code: 'JOB_START_TIMEOUT',
+              message: `The job process did not start within ${this.readyTimeoutMs / 1000} s. Try again; if it persists, run \`framelab doctor\`.`,
+            },
           },
-        }, run);
+          run,
+        );
         child.kill();
       }, this.readyTimeoutMs),
     );
@@ -235,9 +240,14 @@ export class JobSupervisor {
         if (run.cancelRequested) this.settle(id, 'cancelled', { error: stoppedInfo(run) }, run);
         else {
           const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-          this.settle(id, 'interrupted', {
-            error: interruptedInfo(run.kind, `The job process ${how} before finishing.`),
-          }, run);
+          this.settle(
+            id,
+            'interrupted',
+            {
+              error: interruptedInfo(run.kind, `The job process ${how} before finishing.`),
+            },
+            run,
+          );
         }
       }
       // A resumed job may already have a new run under the same id: leave that one alone.
@@ -284,7 +294,13 @@ export class JobSupervisor {
         }
         const parsed = jobKinds[run.kind].result.safeParse(message.result);
         if (parsed.success) this.succeed(run, parsed.data);
-        else this.settle(id, 'failed', { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } }, run);
+        else
+          this.settle(
+            id,
+            'failed',
+            { error: { code: 'INTERNAL', message: `The job returned a malformed result: ${zodMessage(parsed.error)}` } },
+            run,
+          );
         return;
       }
       case 'failed':

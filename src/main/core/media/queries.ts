@@ -43,15 +43,16 @@ export function framesOfVideo(db: Db, videoId: string): FrameRow[] {
 }
 
 export function frameById(db: Db, frameId: string): FrameRow | undefined {
-  return db
-    .prepare('SELECT frame_id, video_id, timestamp_s, image_path, thumb_path FROM frames WHERE frame_id = ?')
-    .get(frameId) as FrameRow | undefined;
+  return db.prepare('SELECT frame_id, video_id, timestamp_s, image_path, thumb_path FROM frames WHERE frame_id = ?').get(frameId) as
+    FrameRow | undefined;
 }
 
 export function listVideos(db: Db): VideoSummary[] {
   const rows = db
     .prepare(
-      `SELECT ${VIDEO_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')},
+      `SELECT ${VIDEO_COLUMNS.split(', ')
+        .map((c) => `v.${c}`)
+        .join(', ')},
               (SELECT count(*) FROM frames f WHERE f.video_id = v.video_id) AS frame_count
        FROM videos v ORDER BY v.video_id`,
     )
@@ -78,7 +79,12 @@ export function listFrames(
     ...(options.frameIds === undefined ? [] : ['frame_id IN (SELECT value FROM json_each(@frameIds))']),
   ];
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const params = { videoId: options.videoId, frameIds: JSON.stringify(options.frameIds ?? []), limit: options.limit, offset: options.offset };
+  const params = {
+    videoId: options.videoId,
+    frameIds: JSON.stringify(options.frameIds ?? []),
+    limit: options.limit,
+    offset: options.offset,
+  };
   const total = (db.prepare(`SELECT count(*) AS n FROM frames ${where}`).get(params) as { n: number }).n;
   const rows = db
     .prepare(

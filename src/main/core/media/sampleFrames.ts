@@ -57,12 +57,7 @@ interface Planned {
   hasRow: boolean;
 }
 
-export async function runSampling(
-  ctx: JobContext,
-  db: Db,
-  home: HomePaths,
-  params: FramesSampleParams,
-): Promise<FramesSampleResult> {
+export async function runSampling(ctx: JobContext, db: Db, home: HomePaths, params: FramesSampleParams): Promise<FramesSampleResult> {
   const videos = videosToSample(db, params.videoIds);
   const problems: string[] = [];
   const skip = (videoId: string, reason: string) => {
@@ -84,7 +79,9 @@ export async function runSampling(
     const existing = new Map(framesOfVideo(db, video.video_id).map((f) => [toTenths(f.timestamp_s), f]));
     const strategy = params.strategy;
     const slots =
-      strategy.kind === 'existing' ? [...existing.keys()].sort((a, b) => a - b) : sampleTimestamps(strategy, video.duration_s, video.video_id);
+      strategy.kind === 'existing'
+        ? [...existing.keys()].sort((a, b) => a - b)
+        : sampleTimestamps(strategy, video.duration_s, video.video_id);
     for (const tenths of slots) {
       const row = existing.get(tenths);
       const frame: SampledFrame = {
@@ -110,7 +107,12 @@ export async function runSampling(
       const { video, frame } = item;
       const name = path.basename(video.path);
       try {
-        const files = await extractFrame(home, video.path, { videoId: video.video_id, frameId: frame.frameId, seconds: frame.timestampS }, ctx.jobId);
+        const files = await extractFrame(
+          home,
+          video.path,
+          { videoId: video.video_id, frameId: frame.frameId, seconds: frame.timestampS },
+          ctx.jobId,
+        );
         Object.assign(frame, files, { created: !item.hasRow });
       } catch (err) {
         if (err instanceof FramelabError) throw err;
@@ -121,7 +123,10 @@ export async function runSampling(
       ctx.progress(done / todo.length, `Extracting frames from ${name} (${done}/${todo.length})`);
     });
   } catch (err) {
-    removeTmpFiles(home, plan.flatMap((p) => [p.frame.image, p.frame.thumb]));
+    removeTmpFiles(
+      home,
+      plan.flatMap((p) => [p.frame.image, p.frame.thumb]),
+    );
     throw err;
   }
 

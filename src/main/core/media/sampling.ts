@@ -5,9 +5,7 @@ import { mulberry32 } from '../random';
  * sorted distinct timestamps in integer tenths of a second out. Every timestamp lies strictly
  * before the end of the video. Integer arithmetic throughout, so every machine agrees.
  */
-export type SamplingStrategy =
-  | { kind: 'every'; seconds: number }
-  | { kind: 'perVideo'; count: number; random?: boolean; seed?: number };
+export type SamplingStrategy = { kind: 'every'; seconds: number } | { kind: 'perVideo'; count: number; random?: boolean; seed?: number };
 
 /** Rounds num/den half up, for non-negative integers. */
 function divRound(num: number, den: number): number {

@@ -92,12 +92,21 @@ export function applySample(db: Db, home: HomePaths, result: FramesSampleResult)
     // Last, so a failed write above moves nothing. A failed rename rolls the rows back; files
     // already moved then sit unregistered at their final place, noted in the pending-files
     // journal: the next start-up removes them (and the next run would overwrite them).
-    notePendingFiles(home, moves.map((m) => m.to));
+    notePendingFiles(
+      home,
+      moves.map((m) => m.to),
+    );
     for (const move of moves) fs.renameSync(absoluteStoredPath(home, move.from), absoluteStoredPath(home, move.to));
-    removeTmpFiles(home, dropped.flatMap((f) => [f.image, f.thumb]));
+    removeTmpFiles(
+      home,
+      dropped.flatMap((f) => [f.image, f.thumb]),
+    );
     return { sampled: result.sampled, new: frames.filter((f) => f.created).length, frames };
   } catch (err) {
-    removeTmpFiles(home, result.frames.flatMap((f) => [f.image, f.thumb]));
+    removeTmpFiles(
+      home,
+      result.frames.flatMap((f) => [f.image, f.thumb]),
+    );
     throw err;
   }
 }

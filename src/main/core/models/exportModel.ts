@@ -34,7 +34,8 @@ export async function runModelExport(ctx: JobContext, db: Db, home: HomePaths, p
   ctx.progress(0.5, `writing ${params.format}`);
   let out: string;
   if (params.format === 'pth') out = writeOutputFile(weightsOut!.file, encodePth(tensors), weightsOut!.rules);
-  else if (params.format === 'onnx') out = writeOutputFile(weightsOut!.file, exportResNet50Onnx(tensors, { part: params.part, source: model.id }), weightsOut!.rules);
+  else if (params.format === 'onnx')
+    out = writeOutputFile(weightsOut!.file, exportResNet50Onnx(tensors, { part: params.part, source: model.id }), weightsOut!.rules);
   else {
     const files = modelFiles(weightsOut!.file, tensors, { ...sidecar, parentVersion: model.parentId });
     out = writeOutputFile(weightsOut!.file, files.weights, weightsOut!.rules);

@@ -71,7 +71,11 @@ export async function runModelImport(ctx: JobContext, db: Db, home: HomePaths, p
     dict.set(key, wide);
   }
   if (widened) loaded.notes.push('float16 tensors were widened to float32');
-  checkStateDict(dict, resnet50Shapes(params.classes.length), `${params.file} (ResNet-50 with ${params.classes.length} classes: ${params.classes.join(', ')})`);
+  checkStateDict(
+    dict,
+    resnet50Shapes(params.classes.length),
+    `${params.file} (ResNet-50 with ${params.classes.length} classes: ${params.classes.join(', ')})`,
+  );
   if (loaded.sidecar && loaded.sidecar.classes.join('\u0000') !== params.classes.join('\u0000')) {
     throw new FramelabError(
       'INVALID_INPUT',

@@ -49,7 +49,11 @@ export async function runModelPredict(ctx: JobContext, db: Db, home: HomePaths, 
       });
       const done = start + batch.length;
       const rate = done / ((Date.now() - started) / 1000);
-      ctx.progress(0.1 + (0.9 * done) / params.images.length, `${done} of ${params.images.length} images`, (params.images.length - done) / rate);
+      ctx.progress(
+        0.1 + (0.9 * done) / params.images.length,
+        `${done} of ${params.images.length} images`,
+        (params.images.length - done) / rate,
+      );
     }
     return { model: model.id, provider: session.provider, predictions };
   } finally {

@@ -13,7 +13,10 @@ import { writeModel, type SidecarInput } from '../vision/weights/safetensors';
 import { absoluteStoredPath } from '../workspace/files';
 import { stagedModelDir } from './registry';
 
-export type StageRequest = Omit<StagedModel, 'weights' | 'sidecar' | 'architecture' | 'classes' | 'preprocessing' | 'parentId' | 'trainingConfig' | 'metrics'>;
+export type StageRequest = Omit<
+  StagedModel,
+  'weights' | 'sidecar' | 'architecture' | 'classes' | 'preprocessing' | 'parentId' | 'trainingConfig' | 'metrics'
+>;
 
 export function stageModelFiles(home: HomePaths, jobId: string, model: StageRequest, dict: StateDict, sidecar: SidecarInput): StagedModel {
   // Hash first (in a private staging folder), then move into the folder named by the hash.

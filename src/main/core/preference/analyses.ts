@@ -47,8 +47,14 @@ export function analysesSummary(db: Db): AnalysesSummary {
   const counts = cached(db, 'SELECT feature_count FROM preference_current_analyses WHERE analysis_version = ?');
   const versions = perVersion
     .sort((a, b) => compareVersions(b.version, a.version))
-    .map((v) => ({ ...v, featureCounts: summariseFeatureCounts((counts.all(v.version) as { feature_count: number | null }[]).map((r) => r.feature_count)) }));
-  const totals = cached(db, 'SELECT count(DISTINCT video_id) AS videos, count(*) AS copies FROM preference_analyses').get() as { videos: number; copies: number };
+    .map((v) => ({
+      ...v,
+      featureCounts: summariseFeatureCounts((counts.all(v.version) as { feature_count: number | null }[]).map((r) => r.feature_count)),
+    }));
+  const totals = cached(db, 'SELECT count(DISTINCT video_id) AS videos, count(*) AS copies FROM preference_analyses').get() as {
+    videos: number;
+    copies: number;
+  };
   return { videos: totals.videos, copies: totals.copies, newestVersion: versions[0]?.version ?? null, versions };
 }
 
@@ -59,8 +65,14 @@ export function analysisView(db: Db, videoId: string): AnalysisView {
     `SELECT id, video_id, analysis_version, content_hash, feature_count, source, imported_at FROM preference_analyses
      WHERE video_id = ? ORDER BY imported_at DESC, id DESC`,
   ).all(videoId) as CopyRow[];
-  if (history.length === 0) throw new FramelabError('NOT_FOUND', `There is no analysis of video "${videoId}"; import one with \`framelab preference analyses import\`.`);
-  const current = cached(db, 'SELECT * FROM preference_current_analyses WHERE video_id = ?').all(videoId) as (CopyRow & { analysis: string })[];
+  if (history.length === 0)
+    throw new FramelabError(
+      'NOT_FOUND',
+      `There is no analysis of video "${videoId}"; import one with \`framelab preference analyses import\`.`,
+    );
+  const current = cached(db, 'SELECT * FROM preference_current_analyses WHERE video_id = ?').all(videoId) as (CopyRow & {
+    analysis: string;
+  })[];
   return {
     videoId,
     current: current

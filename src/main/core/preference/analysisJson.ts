@@ -52,7 +52,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
           i += 6;
           continue;
         }
-        if (e === undefined || !ESCAPES.has(e)) return fail(i, `a backslash in a string starts an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX); ${found(text, i + 1)}`);
+        if (e === undefined || !ESCAPES.has(e))
+          return fail(i, `a backslash in a string starts an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX); ${found(text, i + 1)}`);
         i += 2;
         continue;
       }
@@ -67,7 +68,10 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     if (i >= n) {
       if (stack.length === 0 && expect === 'next') return null;
       if (stack.length === 0 && expect === 'value') return fail(n, 'there is no JSON value (the text is empty)');
-      const open = stack.map((s) => (s === '{' ? '}' : ']')).reverse().join('');
+      const open = stack
+        .map((s) => (s === '{' ? '}' : ']'))
+        .reverse()
+        .join('');
       return fail(n, `the text ends before the JSON does (${open ? `missing ${open}` : 'a value is missing'})`);
     }
     const c = text[i]!;
@@ -106,7 +110,10 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
           } else if (c === ']' || c === '}') {
             return fail(i, `expected a value; ${found(text, i)} (a comma before it, with nothing after?)`);
           } else {
-            return fail(i, `expected a value (a string in double quotes, a number, an object, an array, true, false or null); ${found(text, i)}`);
+            return fail(
+              i,
+              `expected a value (a string in double quotes, a number, an object, an array, true, false or null); ${found(text, i)}`,
+            );
           }
         }
         break;
@@ -135,7 +142,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
         break;
       case 'next': {
         const top = stack[stack.length - 1];
-        if (top === undefined) return fail(i, `more text after the JSON value; ${found(text, i)} (one JSON value per file, or per line in .jsonl)`);
+        if (top === undefined)
+          return fail(i, `more text after the JSON value; ${found(text, i)} (one JSON value per file, or per line in .jsonl)`);
         const close = top === '{' ? '}' : ']';
         if (c === ',') {
           i++;

@@ -94,7 +94,9 @@ export function columnFor(table: FlatTable, key: string, flagOf: string | null):
   const cols = columnar(table);
   const col = cols.byKey.get(key);
   if (col && (col.flagOf !== null || flagOf === null)) return col;
-  const made = col ? { ...col, type: Uint8Array.from(col.type), num: Float64Array.from(col.num), flagOf } : newColumn(key, cols.rows, flagOf);
+  const made = col
+    ? { ...col, type: Uint8Array.from(col.type), num: Float64Array.from(col.num), flagOf }
+    : newColumn(key, cols.rows, flagOf);
   fillFlags(made, table);
   cols.byKey.set(key, made);
   return made;

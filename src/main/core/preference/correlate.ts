@@ -91,7 +91,12 @@ export function column(x: Matrix, j: number): Float64Array {
 }
 
 /** r, p, BH q and tier of every column against y, in column order. */
-export function correlateColumns(x: Matrix, names: readonly string[], coverage: readonly number[], y: ArrayLike<number>): FeatureCorrelation[] {
+export function correlateColumns(
+  x: Matrix,
+  names: readonly string[],
+  coverage: readonly number[],
+  y: ArrayLike<number>,
+): FeatureCorrelation[] {
   if (x.rows !== y.length) throw new FramelabError('INVALID_INPUT', `correlations: ${x.rows} rows of features but ${y.length} ratings.`);
   const stats = names.map((_, j) => pearson(column(x, j), y));
   const family = stats.flatMap((s, j) => (s.p === null ? [] : [j]));
@@ -128,7 +133,11 @@ export const DEFAULT_EXPECTED_CORRELATIONS: readonly ExpectedCorrelation[] = [
 export const EXPECTED_ALPHA = 0.05;
 
 /** Each expected correlation: confirmed (p < .05, expected sign), opposite (p < .05, other sign), not significant, or absent (with why). */
-export function checkExpected(features: readonly FeatureCorrelation[], pipeline: FeaturePipeline, expected: readonly ExpectedCorrelation[]): ExpectedCheck[] {
+export function checkExpected(
+  features: readonly FeatureCorrelation[],
+  pipeline: FeaturePipeline,
+  expected: readonly ExpectedCorrelation[],
+): ExpectedCheck[] {
   const byName = new Map(features.map((f) => [f.feature, f]));
   return expected.map((e) => {
     const f = byName.get(e.feature);
@@ -142,11 +151,22 @@ export function checkExpected(features: readonly FeatureCorrelation[], pipeline:
           : 'no analysis has this key';
       return { ...e, status: 'absent' as const, r: null, p: null, q: null, tier: 'none' as const, note };
     }
-    if (f.r === null || f.p === null) return { ...e, status: 'not significant' as const, r: null, p: null, q: null, tier: f.tier, note: 'constant on every rated video: no correlation' };
+    if (f.r === null || f.p === null)
+      return {
+        ...e,
+        status: 'not significant' as const,
+        r: null,
+        p: null,
+        q: null,
+        tier: f.tier,
+        note: 'constant on every rated video: no correlation',
+      };
     const sameSign = e.direction === 'positive' ? f.r > 0 : f.r < 0;
     const significant = f.p < EXPECTED_ALPHA;
     const status = !significant ? ('not significant' as const) : sameSign ? ('confirmed' as const) : ('opposite' as const);
-    const note = significant ? `p ${f.p < 0.001 ? '< 0.001' : `= ${f.p.toFixed(3)}`} (q = ${f.q!.toPrecision(2)})` : `p = ${f.p.toFixed(3)} ≥ ${EXPECTED_ALPHA}`;
+    const note = significant
+      ? `p ${f.p < 0.001 ? '< 0.001' : `= ${f.p.toFixed(3)}`} (q = ${f.q!.toPrecision(2)})`
+      : `p = ${f.p.toFixed(3)} ≥ ${EXPECTED_ALPHA}`;
     return { ...e, status, r: f.r, p: f.p, q: f.q, tier: f.tier, note };
   });
 }
@@ -166,9 +186,14 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Checks the ratings against the rows: same count, every one a finite number. */
 export function checkRatings(values: ArrayLike<number>, rows: number, what: string): void {
-  if (values.length !== rows) throw new FramelabError('INVALID_INPUT', `${what}: ${values.length} ratings for ${rows} analyses; give one per analysis, in the same order.`);
+  if (values.length !== rows)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${what}: ${values.length} ratings for ${rows} analyses; give one per analysis, in the same order.`,
+    );
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new FramelabError('INVALID_INPUT', `${what}: rating ${i + 1} is ${values[i]}; every rating used must be a number (0–10).`);
+    if (!Number.isFinite(values[i]))
+      throw new FramelabError('INVALID_INPUT', `${what}: rating ${i + 1} is ${values[i]}; every rating used must be a number (0–10).`);
   }
 }
 

@@ -19,7 +19,8 @@ export const CORRELATIONS_MILESTONE = 100;
 const MIN_CORRELATION_RATINGS = 3;
 
 export function expectedList(db: Db): ExpectedList {
-  const row = cached(db, 'SELECT list, saved_at FROM preference_expected_lists ORDER BY id DESC LIMIT 1').get() as { list: string; saved_at: string } | undefined;
+  const row = cached(db, 'SELECT list, saved_at FROM preference_expected_lists ORDER BY id DESC LIMIT 1').get() as
+    { list: string; saved_at: string } | undefined;
   if (!row) return { expected: DEFAULT_EXPECTED_CORRELATIONS.map((e) => ({ ...e })), isDefault: true, savedAt: null };
   return { expected: JSON.parse(row.list) as ExpectedCorrelation[], isDefault: false, savedAt: row.saved_at };
 }
@@ -28,7 +29,11 @@ export function expectedList(db: Db): ExpectedList {
 export function saveExpectedList(db: Db, expected: readonly ExpectedCorrelation[], now = new Date().toISOString()): ExpectedList {
   const seen = new Set<string>();
   for (const e of expected) {
-    if (seen.has(e.feature)) throw new FramelabError('INVALID_INPUT', `"${e.feature}" is listed twice in the expected correlations; keep one (positive or negative).`);
+    if (seen.has(e.feature))
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `"${e.feature}" is listed twice in the expected correlations; keep one (positive or negative).`,
+      );
     seen.add(e.feature);
   }
   cached(db, 'INSERT INTO preference_expected_lists (list, saved_at) VALUES (?, ?)').run(JSON.stringify(expected), now);
@@ -48,16 +53,16 @@ export function runCorrelations(db: Db, options: CorrelateRunOptions = {}, now =
   const report = correlatePreferences(data.table, data.overall, { expected: expectedList(db).expected, top: options.top ?? 20 });
   const notes: string[] = [];
   if (records.length < CORRELATIONS_MILESTONE) {
-    notes.push(`${records.length} eligible ratings: the spec looks at correlations from ${CORRELATIONS_MILESTONE}; with fewer, most correlations are noise.`);
+    notes.push(
+      `${records.length} eligible ratings: the spec looks at correlations from ${CORRELATIONS_MILESTONE}; with fewer, most correlations are noise.`,
+    );
   }
   const snapshotId = Number(
-    cached(db, 'INSERT INTO preference_correlation_snapshots (ratings, analysis_version, min_features, report, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      records.length,
-      eligibility.analysisVersion!,
-      eligibility.minFeatures,
-      JSON.stringify({ ...report, eligibility }),
-      now,
-    ).lastInsertRowid,
+    cached(
+      db,
+      'INSERT INTO preference_correlation_snapshots (ratings, analysis_version, min_features, report, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(records.length, eligibility.analysisVersion!, eligibility.minFeatures, JSON.stringify({ ...report, eligibility }), now)
+      .lastInsertRowid,
   );
   return { ...report, eligibility, snapshotId, notes };
 }
@@ -95,7 +100,10 @@ export function getSnapshot(db: Db, id: number): CorrelationSnapshotSummary & { 
   const row = cached(db, 'SELECT * FROM preference_correlation_snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
   if (!row) {
     const ids = listSnapshots(db, 20).map((s) => s.id);
-    throw new FramelabError('NOT_FOUND', `No correlation snapshot ${id}. ${ids.length ? `Latest: ${ids.join(', ')}.` : 'None yet: run `framelab preference correlate`.'}`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `No correlation snapshot ${id}. ${ids.length ? `Latest: ${ids.join(', ')}.` : 'None yet: run `framelab preference correlate`.'}`,
+    );
   }
   return { ...summarise(row), report: JSON.parse(row.report) as CorrelationReport };
 }

@@ -46,7 +46,8 @@ export interface PsiResult {
 function finiteValues(values: ArrayLike<number>, what: string): number[] {
   const out = Array.from(values);
   out.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new FramelabError('INVALID_INPUT', `PSI: ${what} value ${i + 1} is ${v}; every value must be a finite number.`);
+    if (!Number.isFinite(v))
+      throw new FramelabError('INVALID_INPUT', `PSI: ${what} value ${i + 1} is ${v}; every value must be a finite number.`);
   });
   return out;
 }
@@ -72,7 +73,11 @@ export function populationStabilityIndex(
   const eps = opts.epsilon ?? PSI_EPSILON;
   const train = finiteValues(trainValues, 'training').sort((a, b) => a - b);
   const actualValues = finiteValues(newValues, 'newer');
-  if (!train.length || !actualValues.length) throw new FramelabError('INVALID_INPUT', `PSI needs values on both sides; got ${train.length} training and ${actualValues.length} newer.`);
+  if (!train.length || !actualValues.length)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `PSI needs values on both sides; got ${train.length} training and ${actualValues.length} newer.`,
+    );
   const edges: number[] = [];
   for (let k = 1; k < bins; k++) {
     const e = quantileSorted(train, k / bins);
@@ -98,11 +103,21 @@ export function populationStabilityIndex(
  * PSI of the model's features between training rows and newer rows of a table (both as the
  * model sees them), strongest first; `features` limits it (default: every selected feature).
  */
-export function featureDrift(model: PreferenceModel, table: FlatTable, trainRows: readonly number[], newRows: readonly number[], features?: readonly string[]): FeatureDrift[] {
+export function featureDrift(
+  model: PreferenceModel,
+  table: FlatTable,
+  trainRows: readonly number[],
+  newRows: readonly number[],
+  features?: readonly string[],
+): FeatureDrift[] {
   const names = model.selected.map((s) => s.feature);
   const wanted = features ?? names;
   const unknown = wanted.filter((f) => !names.includes(f));
-  if (unknown.length) throw new FramelabError('INVALID_INPUT', `the model does not use ${unknown.map((u) => JSON.stringify(u)).join(', ')}; drift is measured on its features.`);
+  if (unknown.length)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `the model does not use ${unknown.map((u) => JSON.stringify(u)).join(', ')}; drift is measured on its features.`,
+    );
   const a = modelMatrix(model, table, trainRows);
   const b = modelMatrix(model, table, newRows);
   const col = (m: typeof a, j: number) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]!);

@@ -48,7 +48,8 @@ const DETAILS: Record<ExclusionReason, (o: { version: string | null; minFeatures
   'older owner rating': () => 'another owner rated the same video later; the newest owner rating of a video is used',
   'no analysis': () => 'no analysis of this video has been imported',
   'other analysis version': ({ version }) => `the video has analyses, but none of version ${version ?? '(none)'}`,
-  'no feature_count': ({ version }) => `its ${version ?? ''} analysis has no feature_count field (the spec requires feature_count to be present)`,
+  'no feature_count': ({ version }) =>
+    `its ${version ?? ''} analysis has no feature_count field (the spec requires feature_count to be present)`,
   'too few features': ({ minFeatures }) => `its analysis's feature_count is below ${minFeatures}`,
 };
 
@@ -63,7 +64,10 @@ export function eligibleRatings(db: Db, options: EligibilityOptions = {}): Eligi
     );
   }
   const version = requested ?? newestAnalysisVersion(db);
-  const ratings = cached(db, 'SELECT video_id, rater, rater_type, overall, hook, pacing, payoff, rated_at, entry_hash FROM preference_current_ratings').all() as CurrentRatingRow[];
+  const ratings = cached(
+    db,
+    'SELECT video_id, rater, rater_type, overall, hook, pacing, payoff, rated_at, entry_hash FROM preference_current_ratings',
+  ).all() as CurrentRatingRow[];
   const excluded = new Map<ExclusionReason, string[]>(EXCLUSION_REASONS.map((r) => [r, []]));
   const exclude = (reason: ExclusionReason, videoId: string) => excluded.get(reason)!.push(videoId);
 
@@ -81,16 +85,30 @@ export function eligibleRatings(db: Db, options: EligibilityOptions = {}): Eligi
   }
 
   const analyses = new Map(currentAnalyses(db, version).map((a) => [a.videoId, a]));
-  const analysed = new Set((cached(db, 'SELECT DISTINCT video_id FROM preference_analyses').all() as { video_id: string }[]).map((r) => r.video_id));
+  const analysed = new Set(
+    (cached(db, 'SELECT DISTINCT video_id FROM preference_analyses').all() as { video_id: string }[]).map((r) => r.video_id),
+  );
   const records: EligibleRecord[] = [];
   for (const r of newestOwner.values()) {
     const a = analyses.get(r.video_id);
     if (!a) exclude(analysed.has(r.video_id) ? 'other analysis version' : 'no analysis', r.video_id);
     else if (a.featureCount === null) exclude('no feature_count', r.video_id);
     else if (a.featureCount < minFeatures) exclude('too few features', r.video_id);
-    else records.push({ videoId: r.video_id, analysis: a.analysis, overall: r.overall, hook: r.hook, pacing: r.pacing, payoff: r.payoff, ratedAt: r.rated_at, rater: r.rater });
+    else
+      records.push({
+        videoId: r.video_id,
+        analysis: a.analysis,
+        overall: r.overall,
+        hook: r.hook,
+        pacing: r.pacing,
+        payoff: r.payoff,
+        ratedAt: r.rated_at,
+        rater: r.rater,
+      });
   }
-  records.sort((a, b) => (a.ratedAt < b.ratedAt ? -1 : a.ratedAt > b.ratedAt ? 1 : a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : 0));
+  records.sort((a, b) =>
+    a.ratedAt < b.ratedAt ? -1 : a.ratedAt > b.ratedAt ? 1 : a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : 0,
+  );
 
   return {
     records,
@@ -102,7 +120,9 @@ export function eligibleRatings(db: Db, options: EligibilityOptions = {}): Eligi
       eligible: records.length,
       excluded: EXCLUSION_REASONS.flatMap((reason) => {
         const ids = excluded.get(reason)!;
-        return ids.length ? [{ reason, count: ids.length, videoIds: [...ids].sort(), detail: DETAILS[reason]({ version, minFeatures }) }] : [];
+        return ids.length
+          ? [{ reason, count: ids.length, videoIds: [...ids].sort(), detail: DETAILS[reason]({ version, minFeatures }) }]
+          : [];
       }),
     },
   };

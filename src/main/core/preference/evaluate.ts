@@ -59,7 +59,10 @@ export interface PreferenceData {
 function checkScore(v: unknown, what: string, nullable: boolean): number {
   if ((v === null || v === undefined) && nullable) return NaN;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 10) {
-    throw new FramelabError('INVALID_INPUT', `${what} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; a rating is a number from 0 to 10${nullable ? ' (or empty)' : ''}.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${what} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}; a rating is a number from 0 to 10${nullable ? ' (or empty)' : ''}.`,
+    );
   }
   return v;
 }
@@ -68,8 +71,14 @@ function checkScore(v: unknown, what: string, nullable: boolean): number {
 export function preferenceData(records: readonly PreferenceRecord[]): PreferenceData {
   const table = flattenAnalyses(records.map((r) => r.analysis));
   const overall = Float64Array.from(records, (r) => checkScore(r.overall, `the overall rating of ${r.videoId}`, false));
-  const sub = (k: (typeof SUB_SCORE_TARGETS)[number]) => Float64Array.from(records, (r) => checkScore(r[k], `the ${k} rating of ${r.videoId}`, true));
-  return { videoIds: records.map((r) => r.videoId), table, overall, subScores: { hook: sub('hook'), pacing: sub('pacing'), payoff: sub('payoff') } };
+  const sub = (k: (typeof SUB_SCORE_TARGETS)[number]) =>
+    Float64Array.from(records, (r) => checkScore(r[k], `the ${k} rating of ${r.videoId}`, true));
+  return {
+    videoIds: records.map((r) => r.videoId),
+    table,
+    overall,
+    subScores: { hook: sub('hook'), pacing: sub('pacing'), payoff: sub('payoff') },
+  };
 }
 
 export function maeStatus(value: number): MaeStatus {
@@ -135,7 +144,10 @@ function evaluateTarget(
   const k = ev.folds ?? 5;
   const n = rows.length;
   if (n < Math.max(MIN_EVALUATION_RATINGS, 2 * k)) {
-    throw new FramelabError('INVALID_INPUT', `evaluating the ${target} model needs at least ${Math.max(MIN_EVALUATION_RATINGS, 2 * k)} rated analyses; there are ${n}.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `evaluating the ${target} model needs at least ${Math.max(MIN_EVALUATION_RATINGS, 2 * k)} rated analyses; there are ${n}.`,
+    );
   }
   const fit = (trainRows: number[]) => fitModelOnRows(data.table, y, trainRows, options, { target, selectBy, threads: ev.threads });
   const at = (positions: readonly number[]) => positions.map((i) => rows[i]!);
@@ -145,7 +157,13 @@ function evaluateTarget(
   const holdModel = fit(at(split.train));
   const holdPred = predictModel(holdModel, data.table, at(split.test));
   disposeModel(holdModel);
-  const holdout = { ...metricSet(at(split.test).map((r) => y[r]!), holdPred), trainRows: split.train.length };
+  const holdout = {
+    ...metricSet(
+      at(split.test).map((r) => y[r]!),
+      holdPred,
+    ),
+    trainRows: split.train.length,
+  };
 
   const oof = new Float64Array(n);
   const foldOf = new Int32Array(n);
@@ -159,7 +177,12 @@ function evaluateTarget(
       oof[pos] = pred[i]!;
       foldOf[pos] = f;
     });
-    folds.push(metricSet(at(fold.test).map((r) => y[r]!), pred));
+    folds.push(
+      metricSet(
+        at(fold.test).map((r) => y[r]!),
+        pred,
+      ),
+    );
     foldModels.push(model);
   });
   const truth = at(rows.map((_, i) => i)).map((r) => y[r]!);
@@ -205,7 +228,13 @@ function rangeGroups(values: (number | null)[], residuals: readonly number[], ki
     for (const d of distinct) groups.push({ label: `= ${fmt(d)}`, lower: d, upper: d, members: present.filter((i) => values[i] === d) });
   } else {
     const sorted = present.map((i) => values[i]!).sort((a, b) => a - b);
-    const cuts = [sorted[0]!, quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.5), quantileSorted(sorted, 0.75), sorted[sorted.length - 1]!];
+    const cuts = [
+      sorted[0]!,
+      quantileSorted(sorted, 0.25),
+      quantileSorted(sorted, 0.5),
+      quantileSorted(sorted, 0.75),
+      sorted[sorted.length - 1]!,
+    ];
     for (let q = 0; q < 4; q++) {
       const lo = cuts[q]!;
       const hi = cuts[q + 1]!;
@@ -219,7 +248,8 @@ function rangeGroups(values: (number | null)[], residuals: readonly number[], ki
     const res = g.members.map((i) => residuals[i]!);
     const meanResidual = mean(res);
     const p = tTestZero(res);
-    const verdict = p !== null && p < 0.05 ? (meanResidual > 0 ? ('overestimated' as const) : ('underestimated' as const)) : ('even' as const);
+    const verdict =
+      p !== null && p < 0.05 ? (meanResidual > 0 ? ('overestimated' as const) : ('underestimated' as const)) : ('even' as const);
     return { label: g.label, lower: g.lower, upper: g.upper, n: res.length, meanResidual, p, verdict };
   });
 }
@@ -237,7 +267,14 @@ function errorAnalysis(data: PreferenceData, run: TargetRun, ev: EvaluateOptions
       .map((s, j) => ({ feature: s.feature, contribution: 10 * contrib.values[j]! }))
       .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
       .slice(0, 5);
-    return { videoId: data.videoIds[rows[i]!]!, fold: foldOf[i]!, actual: y[rows[i]!]!, predicted: 10 * oof[i]!, residual: residual[i]!, topFactors };
+    return {
+      videoId: data.videoIds[rows[i]!]!,
+      fold: foldOf[i]!,
+      actual: y[rows[i]!]!,
+      predicted: 10 * oof[i]!,
+      residual: residual[i]!,
+      topFactors,
+    };
   });
   // The features most correlated with overall over every rating, as the final model would rank them.
   const pipeline = fitFeaturePipeline(data.table, rows, foldModels[0]!.options);
@@ -255,7 +292,14 @@ function errorAnalysis(data: PreferenceData, run: TargetRun, ev: EvaluateOptions
     .slice(0, ev.rangeFeatures ?? 5);
   const ranges = strongest.map(({ j }) => {
     const f = pipeline.features[j]!;
-    return { feature: f.name, groups: rangeGroups(rows.map((r) => rawFeatureValue(f, data.table, r)), residual, f.kind) };
+    return {
+      feature: f.name,
+      groups: rangeGroups(
+        rows.map((r) => rawFeatureValue(f, data.table, r)),
+        residual,
+        f.kind,
+      ),
+    };
   });
   return { largest, ranges };
 }
@@ -271,14 +315,24 @@ function ticker(ev: EvaluateOptions, total: number): Ticker {
   };
 }
 
-const finiteRows = (values: Float64Array, among?: readonly number[]) => (among ?? Array.from(values, (_, i) => i)).filter((i) => Number.isFinite(values[i]!));
+const finiteRows = (values: Float64Array, among?: readonly number[]) =>
+  (among ?? Array.from(values, (_, i) => i)).filter((i) => Number.isFinite(values[i]!));
 const scaled = (values: Float64Array) => values.map((v) => v / 10);
 
-export function evaluatePreferenceModel(data: PreferenceData, options: Partial<ModelOptions> = {}, ev: EvaluateOptions = {}): PreferenceEvaluation {
+export function evaluatePreferenceModel(
+  data: PreferenceData,
+  options: Partial<ModelOptions> = {},
+  ev: EvaluateOptions = {},
+): PreferenceEvaluation {
   return evaluateInternal(data, resolveModelOptions(options), ev).evaluation;
 }
 
-function evaluateInternal(data: PreferenceData, options: ModelOptions, ev: EvaluateOptions, extraSteps = 0): { evaluation: PreferenceEvaluation; tick: Ticker } {
+function evaluateInternal(
+  data: PreferenceData,
+  options: ModelOptions,
+  ev: EvaluateOptions,
+  extraSteps = 0,
+): { evaluation: PreferenceEvaluation; tick: Ticker } {
   const mode = ev.subScores ?? 'none';
   const k = ev.folds ?? 5;
   const overall01 = scaled(data.overall);
@@ -290,11 +344,14 @@ function evaluateInternal(data: PreferenceData, options: ModelOptions, ev: Evalu
   const subScores: TargetEvaluation[] = [];
   try {
     // multi-output: one set of rows (every sub-score given) and one selection (by overall) shared by every target.
-    const shared = mode === 'multi-output' ? SUB_SCORE_TARGETS.reduce<number[]>((rows, t) => finiteRows(data.subScores[t], rows), allRows) : null;
+    const shared =
+      mode === 'multi-output' ? SUB_SCORE_TARGETS.reduce<number[]>((rows, t) => finiteRows(data.subScores[t], rows), allRows) : null;
     for (const t of subTargets) {
       const rows = shared ?? finiteRows(data.subScores[t], allRows);
       if (rows.length < Math.max(MIN_EVALUATION_RATINGS, 2 * k)) {
-        notes.push(`${t}: not evaluated, ${rows.length} ratings ${shared ? 'with every sub-score' : `with a ${t} score`} (at least ${Math.max(MIN_EVALUATION_RATINGS, 2 * k)} needed).`);
+        notes.push(
+          `${t}: not evaluated, ${rows.length} ratings ${shared ? 'with every sub-score' : `with a ${t} score`} (at least ${Math.max(MIN_EVALUATION_RATINGS, 2 * k)} needed).`,
+        );
         continue;
       }
       const sub = evaluateTarget(data, t, scaled(data.subScores[t]), rows, options, ev, tick, shared ? overall01 : undefined);
@@ -309,7 +366,12 @@ function evaluateInternal(data: PreferenceData, options: ModelOptions, ev: Evalu
 }
 
 /** The final model of one target, fitted on every rating that has it (normalization, selection and weights from all of them). */
-export function fitPreferenceModel(data: PreferenceData, options: Partial<ModelOptions> = {}, target: PreferenceTarget = 'overall', threads?: number): PreferenceModel {
+export function fitPreferenceModel(
+  data: PreferenceData,
+  options: Partial<ModelOptions> = {},
+  target: PreferenceTarget = 'overall',
+  threads?: number,
+): PreferenceModel {
   const y = target === 'overall' ? data.overall : data.subScores[target];
   const rows = finiteRows(y);
   return fitModelOnRows(data.table, scaled(y), rows, resolveModelOptions(options), { target, forestBase: true, threads });
@@ -320,7 +382,11 @@ export function fitPreferenceModel(data: PreferenceData, options: Partial<ModelO
  * final overall model on every rating and attach the evaluation's metrics (its R² gives the
  * scores' confidence).
  */
-export function trainPreferenceModel(data: PreferenceData, options: Partial<ModelOptions> = {}, ev: EvaluateOptions = {}): { model: PreferenceModel; evaluation: PreferenceEvaluation } {
+export function trainPreferenceModel(
+  data: PreferenceData,
+  options: Partial<ModelOptions> = {},
+  ev: EvaluateOptions = {},
+): { model: PreferenceModel; evaluation: PreferenceEvaluation } {
   const resolved = resolveModelOptions(options);
   const { evaluation, tick } = evaluateInternal(data, resolved, ev, 1);
   tick.step('final model on every rating');

@@ -80,7 +80,10 @@ export function decideFeatureTypes(table: FlatTable, rows: readonly number[], op
     const coverage = n ? present / n : 0;
     if (TYPE_ORDER.filter((t) => counts[t] > 0).length > 1) out.mixed.push({ key, counts, used });
     if (present === 0 || coverage < threshold) {
-      const detail = present === 0 ? 'no value on any training row (null or absent everywhere, e.g. an array or section given as null)' : `coverage ${percent(coverage)} < ${percent(threshold)}`;
+      const detail =
+        present === 0
+          ? 'no value on any training row (null or absent everywhere, e.g. an array or section given as null)'
+          : `coverage ${percent(coverage)} < ${percent(threshold)}`;
       out.dropped.push({ key, reason: 'coverage', coverage, distinct: null, detail });
       continue;
     }
@@ -88,7 +91,13 @@ export function decideFeatureTypes(table: FlatTable, rows: readonly number[], op
       const levels = new Set<string>();
       for (const r of rows) if (type[r] === ValueType.String) levels.add(col.str![r]!);
       if (levels.size > maxLevels) {
-        out.dropped.push({ key, reason: 'text', coverage, distinct: levels.size, detail: `text: ${levels.size} distinct values > ${maxLevels}` });
+        out.dropped.push({
+          key,
+          reason: 'text',
+          coverage,
+          distinct: levels.size,
+          detail: `text: ${levels.size} distinct values > ${maxLevels}`,
+        });
         continue;
       }
       out.kept.push({ key, kind: 'categorical', used, coverage, levels: [...levels].sort(), flagOf });

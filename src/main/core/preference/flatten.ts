@@ -24,7 +24,10 @@ export const FLAG_INFIX = '_has_';
 
 /** The spec's sanitize: lowercase first, then every character outside [a-z0-9] → `_`, then at most 30 characters. */
 export function sanitizeFlagValue(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9]/g, '_').substring(0, 30);
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')
+    .substring(0, 30);
 }
 
 interface Collector {
@@ -56,7 +59,10 @@ function walk(node: Record<string, unknown>, prefix: string, out: FlatRow, seen:
       // JSON has no NaN or ±∞; an object built in code might: it is no value.
       out[fullKey] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
     } else {
-      throw new FramelabError('INVALID_INPUT', `analysis key "${fullKey}" holds a ${typeof value}; an analysis is JSON (objects, arrays, strings, numbers, booleans, null).`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `analysis key "${fullKey}" holds a ${typeof value}; an analysis is JSON (objects, arrays, strings, numbers, booleans, null).`,
+      );
     }
   }
 }

@@ -75,7 +75,12 @@ export function fitForest(x: Matrix, y: Float64Array, opts: ForestOptions): Fore
   const booster = new xgb.Booster({ params, train: { x: toF32(x), n: x.rows, p: x.cols, y: Float32Array.from(y) } });
   try {
     booster.update(0);
-    const weights: ForestWeights = { engine: 'xgboost', xgboostVersion: xgb.version(), params, ubjBase64: Buffer.from(booster.save('ubj')).toString('base64') };
+    const weights: ForestWeights = {
+      engine: 'xgboost',
+      xgboostVersion: xgb.version(),
+      params,
+      ubjBase64: Buffer.from(booster.save('ubj')).toString('base64'),
+    };
     boosters.set(weights, booster);
     return weights;
   } catch (err) {
@@ -89,7 +94,10 @@ function boosterOf(weights: ForestWeights): XgbBooster {
   let b = boosters.get(weights);
   if (!b) {
     const xgb = loadXgboost(appRoot());
-    b = new xgb.Booster({ model: new Uint8Array(Buffer.from(weights.ubjBase64, 'base64')), params: { nthread: String(os.availableParallelism()) } });
+    b = new xgb.Booster({
+      model: new Uint8Array(Buffer.from(weights.ubjBase64, 'base64')),
+      params: { nthread: String(os.availableParallelism()) },
+    });
     boosters.set(weights, b);
   }
   return b;
@@ -105,7 +113,10 @@ export function forestContributions(weights: ForestWeights, x: Matrix): Float64A
   if (x.rows === 0) return new Float64Array(0);
   const b = boosterOf(weights);
   if (typeof b.contributions !== 'function') {
-    throw new FramelabError('CAPABILITY_MISSING', 'the native addon predates TreeSHAP contributions (XGBooster.contributions): rebuild it with `npm run build:native`.');
+    throw new FramelabError(
+      'CAPABILITY_MISSING',
+      'the native addon predates TreeSHAP contributions (XGBooster.contributions): rebuild it with `npm run build:native`.',
+    );
   }
   return Float64Array.from(b.contributions(toF32(x), x.rows, x.cols));
 }

@@ -49,7 +49,11 @@ export function summariseFeatureCounts(counts: readonly (number | null)[]): Feat
 }
 
 /** Reads every file and compares with the home as this read transaction sees it. */
-export function planAnalysesImport(db: Db, input: AnalysesImportInput, hooks: ReadHooks = noReadHooks): AnalysesImportReport & { plan: AnalysesImportPlan } {
+export function planAnalysesImport(
+  db: Db,
+  input: AnalysesImportInput,
+  hooks: ReadHooks = noReadHooks,
+): AnalysesImportReport & { plan: AnalysesImportPlan } {
   const { files } = analysisFiles(input.path);
   const outcomes: AnalysisFileOutcome[] = [];
   const planned: PlannedAnalysis[] = [];

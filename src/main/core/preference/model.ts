@@ -30,7 +30,10 @@ export function resolveModelOptions(options: Partial<ModelOptions> = {}): ModelO
   const parsed = ModelOptions.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FramelabError('INVALID_INPUT', `model option ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify((merged as Record<string, unknown>)[String(issue.path[0])])}).`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `model option ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify((merged as Record<string, unknown>)[String(issue.path[0])])}).`,
+    );
   }
   return parsed.data;
 }
@@ -67,8 +70,15 @@ function subColumns(x: Matrix, columns: readonly number[]): Matrix {
  * Fits a model on `rows` of the table. `y` holds every row's target on the 0–1 scale (the rows
  * used must be finite).
  */
-export function fitModelOnRows(table: FlatTable, y: ArrayLike<number>, rows: readonly number[], options: ModelOptions, fit: FitOptions = {}): PreferenceModel {
-  if (rows.length < 3) throw new FramelabError('INVALID_INPUT', `a preference model needs at least 3 rated analyses to train on; got ${rows.length}.`);
+export function fitModelOnRows(
+  table: FlatTable,
+  y: ArrayLike<number>,
+  rows: readonly number[],
+  options: ModelOptions,
+  fit: FitOptions = {},
+): PreferenceModel {
+  if (rows.length < 3)
+    throw new FramelabError('INVALID_INPUT', `a preference model needs at least 3 rated analyses to train on; got ${rows.length}.`);
   const yRows = pick(y, rows);
   yRows.forEach((v, i) => {
     if (!Number.isFinite(v)) throw new FramelabError('INVALID_INPUT', `training row ${rows[i]! + 1} has no rating (${v}).`);
@@ -92,7 +102,12 @@ export function fitModelOnRows(table: FlatTable, y: ArrayLike<number>, rows: rea
     const ridge = fitRidge(x, yRows, options.alpha, true);
     let baseValue = ridge.intercept;
     for (let j = 0; j < means.length; j++) baseValue += ridge.coef[j]! * means[j]!;
-    return { ...base, ridge: { alpha: ridge.alpha, intercept: ridge.intercept, coef: [...ridge.coef], means: [...means] }, forest: null, baseValue };
+    return {
+      ...base,
+      ridge: { alpha: ridge.alpha, intercept: ridge.intercept, coef: [...ridge.coef], means: [...means] },
+      forest: null,
+      baseValue,
+    };
   }
   const forest = fitForest(x, yRows, { trees: options.trees, seed: options.seed, threads: fit.threads });
   let baseValue = yRows.reduce((a, v) => a + v, 0) / yRows.length;
@@ -105,7 +120,15 @@ export function fitModelOnRows(table: FlatTable, y: ArrayLike<number>, rows: rea
 
 /** The matrix a model reads: its selected columns for these rows (all rows when omitted). */
 export function modelMatrix(model: PreferenceModel, table: FlatTable, rows?: readonly number[]): Matrix {
-  return transformTable(model.pipeline, table, rows, columnsOf(model.pipeline, model.selected.map((s) => s.feature)));
+  return transformTable(
+    model.pipeline,
+    table,
+    rows,
+    columnsOf(
+      model.pipeline,
+      model.selected.map((s) => s.feature),
+    ),
+  );
 }
 
 /** Predictions on the 0–1 scale. */
@@ -171,15 +194,27 @@ export function parsePreferenceModel(json: unknown): PreferenceModel {
   const parsed = PreferenceModel.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FramelabError('INVALID_INPUT', `not a Framelab preference model (${PREFERENCE_MODEL_FORMAT}): ${issue.path.join('.') || 'the model'}: ${issue.message}.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `not a Framelab preference model (${PREFERENCE_MODEL_FORMAT}): ${issue.path.join('.') || 'the model'}: ${issue.message}.`,
+    );
   }
   const m = parsed.data;
   if ((m.kind === 'ridge') !== (m.ridge !== null) || (m.kind === 'random_forest') !== (m.forest !== null)) {
-    throw new FramelabError('INVALID_INPUT', `a ${m.kind} preference model must carry ${m.kind === 'ridge' ? 'Ridge weights' : 'a forest'} and nothing else.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `a ${m.kind} preference model must carry ${m.kind === 'ridge' ? 'Ridge weights' : 'a forest'} and nothing else.`,
+    );
   }
   if (m.ridge && (m.ridge.coef.length !== m.selected.length || m.ridge.means.length !== m.selected.length)) {
-    throw new FramelabError('INVALID_INPUT', `the Ridge weights (${m.ridge.coef.length}) do not match the ${m.selected.length} selected features.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `the Ridge weights (${m.ridge.coef.length}) do not match the ${m.selected.length} selected features.`,
+    );
   }
-  columnsOf(m.pipeline, m.selected.map((s) => s.feature));
+  columnsOf(
+    m.pipeline,
+    m.selected.map((s) => s.feature),
+  );
   return m;
 }

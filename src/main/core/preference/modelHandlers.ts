@@ -49,7 +49,10 @@ export const preferenceModelHandlers: HandlerGroup<PreferenceModelMethods> = {
     }
     return PreferenceTrainResult.parse(job.result);
   },
-  'preference.models.list': (_input, core) => ({ models: listPreferenceModels(core.db), active: activePreferenceModel(core.db)?.id ?? null }),
+  'preference.models.list': (_input, core) => ({
+    models: listPreferenceModels(core.db),
+    active: activePreferenceModel(core.db)?.id ?? null,
+  }),
   'preference.activate': ({ id }, core) => {
     const model = activatePreferenceModel(core.db, id);
     core.events.emit({ type: 'data.changed', topics: ['preference'] });
@@ -57,7 +60,9 @@ export const preferenceModelHandlers: HandlerGroup<PreferenceModelMethods> = {
   },
   'preference.status': (_input, core) => preferenceStatus(core.db, core.home),
   'preference.score': (input, core) =>
-    input.videoId !== undefined ? scoreVideo(core.db, core.home, input.videoId, input.modelId) : scoreAnalysisFile(core.db, core.home, input.file!, input.modelId),
+    input.videoId !== undefined
+      ? scoreVideo(core.db, core.home, input.videoId, input.modelId)
+      : scoreAnalysisFile(core.db, core.home, input.file!, input.modelId),
   'preference.scores': ({ modelId }, core) => scoresByVideo(core.db, core.home, modelId),
   'preference.scoreAll': (input, core) => scoreAllToCsv(core.db, core.home, input),
 };

@@ -29,7 +29,18 @@ export function fitFeaturePipeline(table: FlatTable, rows: readonly number[], op
       for (const level of d.levels) {
         let ones = 0;
         for (const r of rows) if (col.type[r] === ValueType.String && col.str![r] === level) ones++;
-        features.push({ name: `${d.key}=${level}`, key: d.key, kind: 'categorical', level, min: null, max: null, fill: null, coverage: d.coverage, constant: ones === rows.length, flagOf: null });
+        features.push({
+          name: `${d.key}=${level}`,
+          key: d.key,
+          kind: 'categorical',
+          level,
+          min: null,
+          max: null,
+          fill: null,
+          coverage: d.coverage,
+          constant: ones === rows.length,
+          flagOf: null,
+        });
       }
       continue;
     }
@@ -51,12 +62,26 @@ export function fitFeaturePipeline(table: FlatTable, rows: readonly number[], op
       count++;
     }
     // + 0 turns −0 (JSON.parse keeps "-0") into 0, so the stored pipeline is what JSON gives back.
-    features.push({ name: d.key, key: d.key, kind: d.kind, level: null, min: min + 0, max: max + 0, fill: sum / count + 0, coverage: d.coverage, constant: min === max, flagOf: d.flagOf });
+    features.push({
+      name: d.key,
+      key: d.key,
+      kind: d.kind,
+      level: null,
+      min: min + 0,
+      max: max + 0,
+      fill: sum / count + 0,
+      coverage: d.coverage,
+      constant: min === max,
+      flagOf: d.flagOf,
+    });
   }
   features.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < features.length; i++) {
     if (features[i]!.name === features[i - 1]!.name) {
-      throw new FramelabError('INVALID_INPUT', `two features are both named "${features[i]!.name}" (a key and a one-hot level of another key); rename one key in the analyses.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `two features are both named "${features[i]!.name}" (a key and a one-hot level of another key); rename one key in the analyses.`,
+      );
     }
   }
   return {
@@ -133,6 +158,7 @@ export function transformTable(pipeline: FeaturePipeline, table: FlatTable, rows
 export function columnsOf(pipeline: FeaturePipeline, names: readonly string[]): number[] {
   const index = new Map(pipeline.features.map((f, i) => [f.name, i]));
   const missing = names.filter((n) => !index.has(n));
-  if (missing.length) throw new FramelabError('INVALID_INPUT', `the feature pipeline has no feature ${missing.map((m) => JSON.stringify(m)).join(', ')}.`);
+  if (missing.length)
+    throw new FramelabError('INVALID_INPUT', `the feature pipeline has no feature ${missing.map((m) => JSON.stringify(m)).join(', ')}.`);
   return names.map((n) => index.get(n)!);
 }

@@ -58,7 +58,8 @@ function randomInterval(rng: Mt19937, max: number): number {
 
 /** `np.random.RandomState(seed).permutation(n)`. */
 export function numpyPermutation(n: number, seed: number): number[] {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new FramelabError('INVALID_INPUT', `a numpy seed is a whole number from 0 to 2^32 − 1; got ${seed}.`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new FramelabError('INVALID_INPUT', `a numpy seed is a whole number from 0 to 2^32 − 1; got ${seed}.`);
   const rng = new Mt19937(seed);
   const out = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i >= 1; i--) {
@@ -72,10 +73,12 @@ export function numpyPermutation(n: number, seed: number): number[] {
 
 /** sklearn's `train_test_split(range(n), test_size, random_state=seed)` indices (in sklearn's order). */
 export function trainTestSplit(n: number, testSize = 0.2, seed = 42): { train: number[]; test: number[] } {
-  if (!(testSize > 0 && testSize < 1)) throw new FramelabError('INVALID_INPUT', `the hold-out share must be between 0 and 1; got ${testSize}.`);
+  if (!(testSize > 0 && testSize < 1))
+    throw new FramelabError('INVALID_INPUT', `the hold-out share must be between 0 and 1; got ${testSize}.`);
   const nTest = Math.ceil(testSize * n);
   const nTrain = n - nTest;
-  if (nTrain < 1 || nTest < 1) throw new FramelabError('INVALID_INPUT', `${n} ratings are too few for a ${Math.round(testSize * 100)} % hold-out split.`);
+  if (nTrain < 1 || nTest < 1)
+    throw new FramelabError('INVALID_INPUT', `${n} ratings are too few for a ${Math.round(testSize * 100)} % hold-out split.`);
   const perm = numpyPermutation(n, seed);
   return { test: perm.slice(0, nTest), train: perm.slice(nTest, nTest + nTrain) };
 }

@@ -1,7 +1,17 @@
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { FramelabError } from '../../../shared/errors';
-import type { Rating, RatingHistory, RatingQueueInput, RatingQueuePage, RatingSaved, RatingSaveInput, RatingsListInput, RatingsPage, RaterType } from '../../../shared/preference';
+import type {
+  Rating,
+  RatingHistory,
+  RatingQueueInput,
+  RatingQueuePage,
+  RatingSaved,
+  RatingSaveInput,
+  RatingsListInput,
+  RatingsPage,
+  RaterType,
+} from '../../../shared/preference';
 import { cached, type Db } from '../db/open';
 import { compareVersions } from './importAnalyses';
 import { newestAnalysisVersion } from './analyses';
@@ -125,7 +135,10 @@ export function saveRating(db: Db, input: z.output<typeof RatingSaveInput>): Rat
         throw new FramelabError('CONFLICT', `This very rating of ${input.videoId} by ${input.rater} is already stored; nothing was added.`);
       }
       const rating = currentRating(db, input.videoId, input.rater)!;
-      const { n } = cached(db, 'SELECT count(*) AS n FROM preference_ratings WHERE video_id = ? AND rater = ?').get(input.videoId, input.rater) as { n: number };
+      const { n } = cached(db, 'SELECT count(*) AS n FROM preference_ratings WHERE video_id = ? AND rater = ?').get(
+        input.videoId,
+        input.rater,
+      ) as { n: number };
       return { rating: toRating(rating), previous: previous ? toRating(previous) : null, historyLength: n };
     })
     .immediate();
@@ -152,7 +165,9 @@ export function listCurrentRatings(db: Db, input: z.output<typeof RatingsListInp
 
 /** Every rating of a video, newest first, and each rater's current one. */
 export function ratingHistory(db: Db, videoId: string): RatingHistory {
-  const entries = cached(db, 'SELECT * FROM preference_ratings WHERE video_id = ? ORDER BY rated_at DESC, entry_hash DESC').all(videoId) as RatingRow[];
+  const entries = cached(db, 'SELECT * FROM preference_ratings WHERE video_id = ? ORDER BY rated_at DESC, entry_hash DESC').all(
+    videoId,
+  ) as RatingRow[];
   const current = cached(db, 'SELECT * FROM preference_current_ratings WHERE video_id = ? ORDER BY rater').all(videoId) as RatingRow[];
   return { videoId, entries: entries.map(toRating), current: current.map(toRating) };
 }
@@ -178,7 +193,10 @@ export function ratingQueue(db: Db, input: z.output<typeof RatingQueueInput>): R
   }[];
   const versions = cached(db, 'SELECT DISTINCT analysis_version AS v FROM preference_analyses WHERE video_id = ?');
   const featureCount = cached(db, 'SELECT feature_count FROM preference_current_analyses WHERE video_id = ? AND analysis_version = ?');
-  const video = cached(db, 'SELECT path, (SELECT count(*) FROM frames f WHERE f.video_id = v.video_id) AS frames FROM videos v WHERE video_id = ?');
+  const video = cached(
+    db,
+    'SELECT path, (SELECT count(*) FROM frames f WHERE f.video_id = v.video_id) AS frames FROM videos v WHERE video_id = ?',
+  );
   const others = cached(db, 'SELECT count(DISTINCT rater) AS n FROM preference_ratings WHERE video_id = ? AND rater != ?');
   return {
     videos: page.map(({ video_id: videoId, tier }) => {

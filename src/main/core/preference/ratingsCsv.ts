@@ -41,11 +41,14 @@ export function readScore(text: string, column: string): { value: number } | { e
   const t = text.trim();
   if (!NUMBER.test(t)) {
     const hint = /^\d+,\d+$/.test(t) ? ` (write the decimal with a dot: ${t.replace(',', '.')})` : '';
-    return { error: `${column} ${JSON.stringify(t.slice(0, 30))} is not a number${hint}; scores are 0 to 10 in steps of 0.5 (e.g. 7 or 7.5).` };
+    return {
+      error: `${column} ${JSON.stringify(t.slice(0, 30))} is not a number${hint}; scores are 0 to 10 in steps of 0.5 (e.g. 7 or 7.5).`,
+    };
   }
   const value = Number(t);
   if (value > 10) return { error: `${column} ${t} is above 10; scores are 0 to 10 in steps of 0.5.` };
-  if (!Number.isInteger(value * 2)) return { error: `${column} ${t} is not in steps of 0.5 (e.g. 7 or 7.5); scores are 0 to 10 in steps of 0.5.` };
+  if (!Number.isInteger(value * 2))
+    return { error: `${column} ${t} is not in steps of 0.5 (e.g. 7 or 7.5); scores are 0 to 10 in steps of 0.5.` };
   return { value };
 }
 
@@ -72,11 +75,19 @@ export function parseRatingsCsv(text: string, options: { sameTime?: 'refuse' | '
   });
   const missing = RATING_COLUMNS.filter((c) => !out.index.has(c));
   if (missing.length === RATING_COLUMNS.length || !out.index.has('video_id')) {
-    out.errors.push({ row: 0, column: 'video_id', message: `The first line is not the ratings header (${RATING_COLUMNS.join(',')}); this file has ${describeHeader(header, text)}.` });
+    out.errors.push({
+      row: 0,
+      column: 'video_id',
+      message: `The first line is not the ratings header (${RATING_COLUMNS.join(',')}); this file has ${describeHeader(header, text)}.`,
+    });
     return out;
   }
   for (const column of missing) {
-    out.errors.push({ row: 0, column, message: `The header has no ${column} column; a ratings CSV has exactly ${RATING_COLUMNS.join(', ')} (a column may be empty, not absent).` });
+    out.errors.push({
+      row: 0,
+      column,
+      message: `The header has no ${column} column; a ratings CSV has exactly ${RATING_COLUMNS.join(', ')} (a column may be empty, not absent).`,
+    });
   }
   if (missing.length > 0) return out;
 
@@ -100,9 +111,15 @@ export function parseRatingsCsv(text: string, options: { sameTime?: 'refuse' | '
     };
     const cell = (column: string) => record[out.index.get(column)!] ?? '';
     if (ok && record.length < header.length) {
-      fail(columnName(record.length), `This row has ${record.length} fields but the header has ${header.length}: a comma is missing or a line was cut.`);
+      fail(
+        columnName(record.length),
+        `This row has ${record.length} fields but the header has ${header.length}: a comma is missing or a line was cut.`,
+      );
     } else if (ok && record.slice(header.length).some((c) => c.trim() !== '')) {
-      fail(columnName(header.length), `This row has ${record.length} fields but the header has ${header.length}: quote values that contain commas.`);
+      fail(
+        columnName(header.length),
+        `This row has ${record.length} fields but the header has ${header.length}: quote values that contain commas.`,
+      );
     }
     if (badRecords.has(r) || !ok) {
       out.bad.push({ row: r, record });
@@ -112,16 +129,23 @@ export function parseRatingsCsv(text: string, options: { sameTime?: 'refuse' | '
     const videoId = cell('video_id');
     const video = PreferenceVideoId.safeParse(videoId);
     if (videoId.trim() === '') fail('video_id', 'video_id is blank: every row names its video.');
-    else if (!video.success) fail('video_id', `video_id ${JSON.stringify(videoId.slice(0, 80))}: ${video.error.issues[0]?.message ?? 'not a video id'}.`);
+    else if (!video.success)
+      fail('video_id', `video_id ${JSON.stringify(videoId.slice(0, 80))}: ${video.error.issues[0]?.message ?? 'not a video id'}.`);
     const rater = cell('rater');
     const raterOk = RaterId.safeParse(rater);
     if (rater.trim() === '') fail('rater', 'rater is blank: every row names who rated.');
-    else if (!raterOk.success) fail('rater', `rater ${JSON.stringify(rater.slice(0, 80))}: ${raterOk.error.issues[0]?.message ?? 'not a rater id'}.`);
+    else if (!raterOk.success)
+      fail('rater', `rater ${JSON.stringify(rater.slice(0, 80))}: ${raterOk.error.issues[0]?.message ?? 'not a rater id'}.`);
     const raterType = cell('rater_type').trim();
     if (raterType !== 'owner' && raterType !== 'other') {
       const near = raterType.toLowerCase();
       const hint = near === 'owner' || near === 'other' ? ` (write it in lower case: ${near})` : '';
-      fail('rater_type', raterType === '' ? 'rater_type is blank: owner or other.' : `rater_type ${JSON.stringify(raterType.slice(0, 30))} is not owner or other${hint}.`);
+      fail(
+        'rater_type',
+        raterType === ''
+          ? 'rater_type is blank: owner or other.'
+          : `rater_type ${JSON.stringify(raterType.slice(0, 30))} is not owner or other${hint}.`,
+      );
     }
     const scores: Record<string, number | null> = {};
     const overallText = cell('overall');
@@ -144,8 +168,10 @@ export function parseRatingsCsv(text: string, options: { sameTime?: 'refuse' | '
     const notes = cleanNotes(restoreFormulaText(cell('notes')));
     const ratedAtText = cell('rated_at').trim();
     const ratedAt = ratedAtText === '' ? null : parseIsoDate(ratedAtText);
-    if (ratedAtText === '') fail('rated_at', 'rated_at is blank: every rating says when it was given (ISO 8601, e.g. 2025-03-01T10:00:00Z).');
-    else if (ratedAt === null) fail('rated_at', `rated_at ${JSON.stringify(ratedAtText.slice(0, 40))} is not an ISO 8601 date (e.g. 2025-03-01T10:00:00Z).`);
+    if (ratedAtText === '')
+      fail('rated_at', 'rated_at is blank: every rating says when it was given (ISO 8601, e.g. 2025-03-01T10:00:00Z).');
+    else if (ratedAt === null)
+      fail('rated_at', `rated_at ${JSON.stringify(ratedAtText.slice(0, 40))} is not an ISO 8601 date (e.g. 2025-03-01T10:00:00Z).`);
     if (!ok) {
       out.bad.push({ row: r, record });
       continue;
@@ -165,7 +191,10 @@ export function parseRatingsCsv(text: string, options: { sameTime?: 'refuse' | '
     const text = JSON.stringify(values);
     const first = seen.get(key);
     if (refuseSameTime && first && first.values !== text) {
-      fail('rated_at', `Row ${first.row} already rates ${videoId} by ${rater} at ${ratedAtText} with other values; one rater rates a video once at a time (give the later one its own rated_at).`);
+      fail(
+        'rated_at',
+        `Row ${first.row} already rates ${videoId} by ${rater} at ${ratedAtText} with other values; one rater rates a video once at a time (give the later one its own rated_at).`,
+      );
       out.bad.push({ row: r, record });
       continue;
     }
@@ -183,7 +212,17 @@ const score = (v: number | null) => (v === null ? '' : String(v));
 
 /** A rating as the CSV's cells, in RATING_COLUMNS order (notes not yet neutralised). */
 export function ratingCells(v: RatingValues): string[] {
-  return [v.videoId, v.rater, v.raterType, String(v.overall), score(v.hook), score(v.pacing), score(v.payoff), v.notes, formatRatedAt(v.ratedAt)];
+  return [
+    v.videoId,
+    v.rater,
+    v.raterType,
+    String(v.overall),
+    score(v.hook),
+    score(v.pacing),
+    score(v.payoff),
+    v.notes,
+    formatRatedAt(v.ratedAt),
+  ];
 }
 
 /** Ratings as the CSV (header, then the rows in the order given); only notes are neutralised. */

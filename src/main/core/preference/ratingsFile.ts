@@ -70,7 +70,10 @@ export function ratingValues(db: Db, current: boolean): RatingValues[] {
   return rows.map(valuesOf).sort(compareRatings);
 }
 
-export function exportRatings(db: Db, input: { out: string; overwrite: boolean; current: boolean }): { rows: number; file: string; current: boolean } {
+export function exportRatings(
+  db: Db,
+  input: { out: string; overwrite: boolean; current: boolean },
+): { rows: number; file: string; current: boolean } {
   const rules = { extensions: ['csv'], overwrite: input.overwrite };
   fileOutput(input.out, rules); // refuse a bad path before reading every rating
   const ratings = ratingValues(db, input.current);

@@ -100,12 +100,20 @@ export function mergeRatings(input: {
 }): RatingsMerge {
   const label = input.label ?? 'ratings.csv';
   const problems: string[] = [];
-  const remote = input.remoteText === null || input.remoteText.trim() === '' ? null : parseRatingsCsv(input.remoteText, { sameTime: 'keep' });
+  const remote =
+    input.remoteText === null || input.remoteText.trim() === '' ? null : parseRatingsCsv(input.remoteText, { sameTime: 'keep' });
   if (remote && remote.errors.some((e) => e.row === 0)) {
-    const header = remote.errors.filter((e) => e.row === 0).map((e) => e.message).join(' ');
-    throw new SyncFailure('error', `The bucket's ${label} is not a ratings CSV: ${header} Fix or move it; this round left the ratings as they were.`);
+    const header = remote.errors
+      .filter((e) => e.row === 0)
+      .map((e) => e.message)
+      .join(' ');
+    throw new SyncFailure(
+      'error',
+      `The bucket's ${label} is not a ratings CSV: ${header} Fix or move it; this round left the ratings as they were.`,
+    );
   }
-  for (const e of remote?.errors ?? []) problems.push(`bucket ${label} row ${e.row}, ${e.column}: ${e.message} The row stays in the bucket only.`);
+  for (const e of remote?.errors ?? [])
+    problems.push(`bucket ${label} row ${e.row}, ${e.column}: ${e.message} The row stays in the bucket only.`);
   const base = new Set<string>();
   if (input.baseText !== null && input.baseText.trim() !== '') {
     const parsed = input.baseText === input.remoteText && remote ? remote : parseRatingsCsv(input.baseText, { sameTime: 'keep' });
@@ -160,7 +168,13 @@ export function mergeRatings(input: {
     if (!theirs) continue;
     const l = mine.reduce((a, b) => (newer(a, b) >= 0 ? a : b));
     const r = theirs.reduce((a, b) => (newer(a, b) >= 0 ? a : b));
-    conflicts.push({ videoId: l.values.videoId, rater: l.values.rater, local: l.values, remote: r.values, applied: newer(l, r) > 0 ? 'local' : 'remote' });
+    conflicts.push({
+      videoId: l.values.videoId,
+      rater: l.values.rater,
+      local: l.values,
+      remote: r.values,
+      applied: newer(l, r) > 0 ? 'local' : 'remote',
+    });
   }
 
   const ordered = [...rows.values()].sort(
@@ -222,7 +236,8 @@ export const ratingsObject: SyncedObject<Snapshot, RatingsMerge, RatingsRoundRes
           db,
           `INSERT INTO preference_rating_conflicts (round_id, video_id, rater, local, remote, applied, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
         );
-        for (const c of merge.conflicts) addConflict.run(roundId, c.videoId, c.rater, JSON.stringify(side(c.local)), JSON.stringify(side(c.remote)), c.applied, at);
+        for (const c of merge.conflicts)
+          addConflict.run(roundId, c.videoId, c.rater, JSON.stringify(side(c.local)), JSON.stringify(side(c.remote)), c.applied, at);
         saveSyncState(db, { target: input.target, generation: input.generation, baseText: input.baseText, mark: snap.mark, at });
         return {
           roundId,
@@ -253,8 +268,7 @@ export function pendingRatings(db: Db, target: string): number {
 export function ratingsSyncStatus(db: Db, bucket: string, annotationsObject: string): RatingsSyncStatus | null {
   const target = targetOf(bucket, ratingsObjectFor(annotationsObject));
   const last = cached(db, 'SELECT outcome, message FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as
-    | { outcome: 'synced' | 'offline'; message: string | null }
-    | undefined;
+    { outcome: 'synced' | 'offline'; message: string | null } | undefined;
   const pending = pendingRatings(db, target);
   if (!last && pending === 0) return null;
   const state = readSyncState(db, target);
@@ -306,10 +320,19 @@ export async function freshRatingsSource(core: { db: Db; sync: SyncService }): P
 }
 
 /** Where the ratings a computation reads come from, like annotationsSource: the bucket while the last ratings round reached it, else local. */
-export function ratingsSource(db: Db, bucket: string, annotationsObject: string): { kind: 'bucket' | 'local'; generation: string | null; syncedAt: string | null } {
+export function ratingsSource(
+  db: Db,
+  bucket: string,
+  annotationsObject: string,
+): { kind: 'bucket' | 'local'; generation: string | null; syncedAt: string | null } {
   if (!bucket) return { kind: 'local', generation: null, syncedAt: null };
   const target = targetOf(bucket, ratingsObjectFor(annotationsObject));
   const state = readSyncState(db, target);
-  const last = cached(db, 'SELECT outcome FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as { outcome: string } | undefined;
-  return { kind: state && last?.outcome === 'synced' ? 'bucket' : 'local', generation: state?.generation ?? null, syncedAt: state?.synced_at ?? null };
+  const last = cached(db, 'SELECT outcome FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as
+    { outcome: string } | undefined;
+  return {
+    kind: state && last?.outcome === 'synced' ? 'bucket' : 'local',
+    generation: state?.generation ?? null,
+    syncedAt: state?.synced_at ?? null,
+  };
 }

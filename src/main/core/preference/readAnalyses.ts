@@ -68,12 +68,18 @@ export function analysisFiles(input: string): { folder: boolean; files: string[]
       .sort()
       .map((name) => path.join(input, name));
     if (files.length === 0) {
-      throw new FramelabError('INVALID_INPUT', `The folder ${input} holds no .json or .jsonl file; give a folder of analyses, or one file.`, { path: input });
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `The folder ${input} holds no .json or .jsonl file; give a folder of analyses, or one file.`,
+        { path: input },
+      );
     }
     return { folder: true, files };
   }
   if (formatOf(input) === undefined) {
-    throw new FramelabError('INVALID_INPUT', `${input} is not a .json or .jsonl file; give one of those, or a folder of them.`, { path: input });
+    throw new FramelabError('INVALID_INPUT', `${input} is not a .json or .jsonl file; give one of those, or a folder of them.`, {
+      path: input,
+    });
   }
   regularFile(input, 'analyses file');
   return { folder: false, files: [input] };
@@ -82,10 +88,12 @@ export function analysisFiles(input: string): { folder: boolean; files: string[]
 const VERSION_MAX = 100;
 
 /** The record's problems (empty: it is good) and, when good, its parts. */
-function checkRecord(value: unknown, fieldLine: (field: string) => number): { problems: AnalysisProblem[]; record?: Omit<AnalysisRecord, 'line'> } {
+function checkRecord(
+  value: unknown,
+  fieldLine: (field: string) => number,
+): { problems: AnalysisProblem[]; record?: Omit<AnalysisRecord, 'line'> } {
   const problems: AnalysisProblem[] = [];
-  const bad = (field: string | null, message: string) =>
-    problems.push({ line: fieldLine(field ?? ''), column: null, field, message });
+  const bad = (field: string | null, message: string) => problems.push({ line: fieldLine(field ?? ''), column: null, field, message });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     bad(null, `expected one JSON object {"video_id", "analysis_version", "analysis": {...}}, found ${describeJsonValue(value)}`);
     return { problems };
@@ -100,27 +108,37 @@ function checkRecord(value: unknown, fieldLine: (field: string) => number): { pr
   }
   const version = o.analysis_version;
   if (version === undefined) bad('analysis_version', 'analysis_version is missing (e.g. "v3")');
-  else if (typeof version !== 'string') bad('analysis_version', `analysis_version must be a string such as "v3", not ${describeJsonValue(version)}`);
+  else if (typeof version !== 'string')
+    bad('analysis_version', `analysis_version must be a string such as "v3", not ${describeJsonValue(version)}`);
   else if (version.trim() === '') bad('analysis_version', 'analysis_version is empty (e.g. "v3")');
   else if (version !== version.trim() || version.length > VERSION_MAX || [...version].some((c) => c.charCodeAt(0) < 0x20)) {
     bad('analysis_version', `analysis_version must be at most ${VERSION_MAX} characters, without spaces around it or control characters`);
   }
   const analysis = o.analysis;
   let featureCount: number | null = null;
-  if (analysis === undefined) bad('analysis', 'analysis is missing: the nested object of the video\'s features');
+  if (analysis === undefined) bad('analysis', "analysis is missing: the nested object of the video's features");
   else if (analysis === null || typeof analysis !== 'object' || Array.isArray(analysis)) {
     bad('analysis', `analysis must be a JSON object {...}, not ${describeJsonValue(analysis)}`);
   } else {
     const count = (analysis as Record<string, unknown>).feature_count;
     if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) featureCount = count;
     else if (count !== undefined && count !== null) {
-      bad('analysis.feature_count', `feature_count must be a whole number ≥ 0 (the analysis's count of its features), not ${describeJsonValue(count)}`);
+      bad(
+        'analysis.feature_count',
+        `feature_count must be a whole number ≥ 0 (the analysis's count of its features), not ${describeJsonValue(count)}`,
+      );
     }
   }
   if (problems.length > 0) return { problems };
   return {
     problems,
-    record: { videoId: videoId as string, version: version as string, hash: contentHash(analysis), text: JSON.stringify(analysis), featureCount },
+    record: {
+      videoId: videoId as string,
+      version: version as string,
+      hash: contentHash(analysis),
+      text: JSON.stringify(analysis),
+      featureCount,
+    },
   };
 }
 
@@ -191,7 +209,10 @@ export function readAnalysisFile(file: string, hooks: ReadHooks = noReadHooks, s
     for (let i = 0; i < lines.length; i++) {
       if (i % every === 0) {
         hooks.throwIfCancelled();
-        hooks.progress(from + width * (i / lines.length), `Reading ${name}: line ${(i + 1).toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')}`);
+        hooks.progress(
+          from + width * (i / lines.length),
+          `Reading ${name}: line ${(i + 1).toLocaleString('en-US')} of ${lines.length.toLocaleString('en-US')}`,
+        );
       }
       const line = lines[i]!;
       if (line.trim() === '') continue;

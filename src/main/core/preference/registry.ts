@@ -89,7 +89,10 @@ export function getPreferenceModel(db: Db, id: string): PreferenceModelSummary {
   const row = cached(db, 'SELECT * FROM preference_models WHERE id = ?').get(id) as Row | undefined;
   if (row) return toSummary(row);
   const known = listPreferenceModels(db).map((m) => m.id);
-  const hint = /^[^@]+@/.test(id) && !id.startsWith(`${PREFERENCE_DIMENSION}@`) ? ` (${id} looks like a vision model; preference models are ${PREFERENCE_DIMENSION}@vN.M)` : '';
+  const hint =
+    /^[^@]+@/.test(id) && !id.startsWith(`${PREFERENCE_DIMENSION}@`)
+      ? ` (${id} looks like a vision model; preference models are ${PREFERENCE_DIMENSION}@vN.M)`
+      : '';
   throw new FramelabError(
     'NOT_FOUND',
     `No preference model ${id}${hint}. ${known.length ? `Known preference models: ${known.join(', ')}.` : 'None trained yet: `framelab preference train`.'}`,
@@ -158,7 +161,8 @@ export function registerPreferenceModel(
   opts: { jobId: string | null; activateIfAdvised: boolean; now?: string },
 ): Registered {
   const file = absoluteStoredPath(home, staged.path);
-  if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `The trained model's file ${staged.path} is missing from the home; train again.`);
+  if (!fs.existsSync(file))
+    throw new FramelabError('NOT_FOUND', `The trained model's file ${staged.path} is missing from the home; train again.`);
   const active = activePreferenceModel(db);
   const advice = activationAdvice({ metrics: staged.metrics, trainingRows: staged.trainingRatings }, active);
   const version = nextPreferenceVersion(db, staged.kind);
@@ -218,10 +222,17 @@ export function loadPreferenceModel(home: HomePaths, summary: PreferenceModelSum
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new FramelabError('NOT_FOUND', `${summary.id}'s model file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run \`framelab check\`.`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `${summary.id}'s model file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run \`framelab check\`.`,
+    );
   }
   const sha = crypto.createHash('sha256').update(bytes).digest('hex');
-  if (sha !== summary.sha256) throw new FramelabError('CONFLICT', `${summary.id}'s model file ${file} has changed since it was registered (sha256 ${sha.slice(0, 12)}…, expected ${summary.sha256.slice(0, 12)}…).`);
+  if (sha !== summary.sha256)
+    throw new FramelabError(
+      'CONFLICT',
+      `${summary.id}'s model file ${file} has changed since it was registered (sha256 ${sha.slice(0, 12)}…, expected ${summary.sha256.slice(0, 12)}…).`,
+    );
   const model = parsePreferenceModel(JSON.parse(bytes.toString('utf8')));
   loaded.set(summary.sha256, model);
   while (loaded.size > KEEP_LOADED) {

@@ -22,7 +22,10 @@ export function scoreTable(model: PreferenceModel, table: FlatTable, rows?: read
   const rowList = rows ?? table.rows.map((_, i) => i);
   const x = modelMatrix(model, table, rowList);
   const { values, base } = contributionsOf(model, x);
-  const feats = columnsOf(model.pipeline, model.selected.map((s) => s.feature)).map((c) => model.pipeline.features[c]!);
+  const feats = columnsOf(
+    model.pipeline,
+    model.selected.map((s) => s.feature),
+  ).map((c) => model.pipeline.features[c]!);
   const p = feats.length;
   const r2 = model.metrics?.r2;
   return rowList.map((row, i) => {

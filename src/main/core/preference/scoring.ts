@@ -27,14 +27,21 @@ function scorer(db: Db, home: HomePaths, modelId?: string): Scorer {
   return { summary, model: loadPreferenceModel(home, summary) };
 }
 
-const result = (s: Scorer, videoId: string, version: string, score: PreferenceScore): PreferenceScoreResult => ({ model: s.summary.id, videoId, analysisVersion: version, ...score });
+const result = (s: Scorer, videoId: string, version: string, score: PreferenceScore): PreferenceScoreResult => ({
+  model: s.summary.id,
+  videoId,
+  analysisVersion: version,
+  ...score,
+});
 
 export function scoreVideo(db: Db, home: HomePaths, videoId: string, modelId?: string): PreferenceScoreResult {
   const s = scorer(db, home, modelId);
   const version = s.summary.analysisVersion;
   const analysis = currentAnalyses(db, version).find((a) => a.videoId === videoId);
   if (!analysis) {
-    const others = (db.prepare('SELECT DISTINCT analysis_version AS v FROM preference_analyses WHERE video_id = ?').all(videoId) as { v: string }[]).map((r) => r.v);
+    const others = (
+      db.prepare('SELECT DISTINCT analysis_version AS v FROM preference_analyses WHERE video_id = ?').all(videoId) as { v: string }[]
+    ).map((r) => r.v);
     throw new FramelabError(
       'NOT_FOUND',
       others.length
@@ -51,15 +58,23 @@ export function scoreAnalysisFile(db: Db, home: HomePaths, file: string, modelId
   if (read.outcome.outcome === 'refused') {
     const p = read.outcome.problems[0]!;
     const where = p.line === null ? file : `${file}:${p.line}${p.column === null ? '' : `:${p.column}`}`;
-    throw new FramelabError('INVALID_INPUT', `${where}${p.field ? ` (${p.field})` : ''}: ${p.message}`, { problems: read.outcome.problems });
+    throw new FramelabError('INVALID_INPUT', `${where}${p.field ? ` (${p.field})` : ''}: ${p.message}`, {
+      problems: read.outcome.problems,
+    });
   }
   if (read.records.length !== 1) {
-    throw new FramelabError('INVALID_INPUT', `${file} holds ${read.records.length} analyses; score one at a time (import them and use --all for many).`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${file} holds ${read.records.length} analyses; score one at a time (import them and use --all for many).`,
+    );
   }
   const record = read.records[0]!;
   const s = scorer(db, home, modelId);
   if (record.version !== s.summary.analysisVersion) {
-    throw new FramelabError('INVALID_INPUT', `${file}: the analysis is ${record.version}, but ${s.summary.id} learned from ${s.summary.analysisVersion} analyses; score a ${s.summary.analysisVersion} analysis.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${file}: the analysis is ${record.version}, but ${s.summary.id} learned from ${s.summary.analysisVersion} analyses; score a ${s.summary.analysisVersion} analysis.`,
+    );
   }
   return result(s, record.videoId, record.version, scoreAnalysis(s.model, JSON.parse(record.text)));
 }
@@ -84,13 +99,15 @@ export function scoresByVideo(db: Db, home: HomePaths, modelId?: string): Prefer
     s = scorer(db, home, modelId);
   } catch (err) {
     // No model yet is not an error for a list: it shows no scores. A bad --model id still is.
-    if (modelId === undefined && err instanceof FramelabError && err.code === 'NOT_FOUND') return { model: null, analysisVersion: null, scores: {} };
+    if (modelId === undefined && err instanceof FramelabError && err.code === 'NOT_FOUND')
+      return { model: null, analysisVersion: null, scores: {} };
     throw err;
   }
   // Scoring 5,000 analyses takes ~2 s (mostly reading and flattening them): the Videos screen
   // refetches on every change, so the map is kept until the model or the analyses change.
   const key = `${s.summary.sha256}|${(db.prepare('SELECT max(id) AS id FROM preference_analyses').get() as { id: number | null }).id ?? 0}`;
-  if (scoresCache?.key !== key) scoresCache = { key, scores: Object.fromEntries(scoreEveryVideo(s, db).map((v) => [v.videoId, v.score.score])) };
+  if (scoresCache?.key !== key)
+    scoresCache = { key, scores: Object.fromEntries(scoreEveryVideo(s, db).map((v) => [v.videoId, v.score.score])) };
   return { model: s.summary.id, analysisVersion: s.summary.analysisVersion, scores: scoresCache.scores };
 }
 
@@ -99,7 +116,11 @@ let scoresCache: { key: string; scores: Record<string, number> } | null = null;
 const FACTORS_IN_CSV = 3;
 
 /** Every analysed video's score into a CSV: video_id, model, score, confidence, coverage, the top factors. */
-export function scoreAllToCsv(db: Db, home: HomePaths, input: { out: string; overwrite: boolean; modelId?: string }): { model: string; rows: number; file: string } {
+export function scoreAllToCsv(
+  db: Db,
+  home: HomePaths,
+  input: { out: string; overwrite: boolean; modelId?: string },
+): { model: string; rows: number; file: string } {
   const rules = { extensions: ['csv'], overwrite: input.overwrite };
   fileOutput(input.out, rules); // a bad path refused before any scoring
   const s = scorer(db, home, input.modelId);

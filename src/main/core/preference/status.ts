@@ -33,26 +33,42 @@ export const DRIFT_TOP_FEATURES = 10;
 
 export function preferenceStatus(db: Db, home: HomePaths): PreferenceStatus {
   const active = activePreferenceModel(db);
-  const { records, report } = eligibleRatings(db, active ? { analysisVersion: active.analysisVersion, minFeatures: active.minFeatures } : {});
+  const { records, report } = eligibleRatings(
+    db,
+    active ? { analysisVersion: active.analysisVersion, minFeatures: active.minFeatures } : {},
+  );
   const n = report.eligible;
   const ladder = LADDER.map((l) => ({ ...l, reached: n >= l.ratings }));
   const reached = ladder.filter((l) => l.reached).at(-1);
   const nextRung = ladder.find((l) => !l.reached);
-  const now = reached ? `${n} eligible owner ratings: ${reached.step}.` : `${n} eligible owner ratings: keep rating; correlations start at ${LADDER[0].ratings}.`;
+  const now = reached
+    ? `${n} eligible owner ratings: ${reached.step}.`
+    : `${n} eligible owner ratings: keep rating; correlations start at ${LADDER[0].ratings}.`;
 
   let retrain: PreferenceStatus['retrain'] = null;
   if (active) {
     const model = loadPreferenceModel(home, active);
     const trained = new Set(trainingVideosOf(db, active.id));
     const fresh = records.filter((r) => !trained.has(r.videoId));
-    const recentMae = fresh.length ? maeOn(model, flattenAnalyses(fresh.map((r) => r.analysis)), fresh.map((r) => r.overall)) : null;
+    const recentMae = fresh.length
+      ? maeOn(
+          model,
+          flattenAnalyses(fresh.map((r) => r.analysis)),
+          fresh.map((r) => r.overall),
+        )
+      : null;
 
-    const analyses = currentAnalyses(db, active.analysisVersion).filter((a) => a.featureCount !== null && a.featureCount >= active.minFeatures);
+    const analyses = currentAnalyses(db, active.analysisVersion).filter(
+      (a) => a.featureCount !== null && a.featureCount >= active.minFeatures,
+    );
     const trainRows = analyses.flatMap((a, i) => (trained.has(a.videoId) ? [i] : []));
     const newRows = analyses.flatMap((a, i) => (trained.has(a.videoId) ? [] : [i]));
     let drift: FeatureDrift[] = [];
     if (newRows.length >= DRIFT_MIN_VIDEOS && trainRows.length > 0) {
-      const strongest = [...model.selected].sort((a, b) => Math.abs(b.r) - Math.abs(a.r)).slice(0, DRIFT_TOP_FEATURES).map((s) => s.feature);
+      const strongest = [...model.selected]
+        .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))
+        .slice(0, DRIFT_TOP_FEATURES)
+        .map((s) => s.feature);
       drift = featureDrift(model, flattenAnalyses(analyses.map((a) => a.analysis)), trainRows, newRows, strongest);
     }
     const advice = retrainAdvice({ newRatings: fresh.length, recentMae, model: active.metrics, drift });

@@ -14,7 +14,12 @@ import { registerPreferenceModel, stagePreferenceModel } from './registry';
  * owner then registers it as the next version (`applyPreferenceTrain`, in the transaction
  * that marks the job succeeded, so a failed or cancelled training stores nothing).
  */
-export async function runPreferenceTrain(ctx: JobContext<never>, db: Db, home: HomePaths, params: PreferenceTrainParams): Promise<PreferenceTrainResult> {
+export async function runPreferenceTrain(
+  ctx: JobContext<never>,
+  db: Db,
+  home: HomePaths,
+  params: PreferenceTrainParams,
+): Promise<PreferenceTrainResult> {
   ctx.progress(0, 'Reading the eligible ratings');
   const { records, report } = eligibleRatings(db, { analysisVersion: params.analysisVersion, minFeatures: params.minFeatures });
   requireRatings(report, params.minRatings, 'training a preference model');
@@ -73,5 +78,11 @@ export async function runPreferenceTrain(ctx: JobContext<never>, db: Db, home: H
 /** Owner side: the model becomes the next version; the advice is applied only when asked. */
 export function applyPreferenceTrain(db: Db, home: HomePaths, jobId: string, result: PreferenceTrainResult): PreferenceTrainResult {
   const registered = registerPreferenceModel(db, home, result.staged, { jobId, activateIfAdvised: result.staged.activateIfAdvised });
-  return { ...result, model: registered.model.id, activated: registered.activated, advice: registered.advice, parent: registered.model.parentId };
+  return {
+    ...result,
+    model: registered.model.id,
+    activated: registered.activated,
+    advice: registered.advice,
+    parent: registered.model.parentId,
+  };
 }

@@ -233,7 +233,11 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: string, heade
     return void res.end();
   }
   const status = range ? 206 : 200;
-  const all: Record<string, string> = { ...headers, 'Accept-Ranges': 'bytes', 'Content-Length': String(range ? range.end - range.start + 1 : size) };
+  const all: Record<string, string> = {
+    ...headers,
+    'Accept-Ranges': 'bytes',
+    'Content-Length': String(range ? range.end - range.start + 1 : size),
+  };
   if (range) all['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
   if (req.method === 'HEAD') {
     res.writeHead(status, all);

@@ -84,5 +84,9 @@ export function resolveVideoFile(core: Core, encodedVideoId: string): StaticFile
   if (videoId === null) return null;
   const row = core.db.prepare('SELECT path FROM videos WHERE video_id = ?').get(videoId) as { path: string | null } | undefined;
   if (!row?.path || !fs.existsSync(row.path) || !fs.statSync(row.path).isFile()) return null;
-  return { file: row.path, contentType: CONTENT_TYPES[path.extname(row.path).toLowerCase()] ?? 'application/octet-stream', immutable: false };
+  return {
+    file: row.path,
+    contentType: CONTENT_TYPES[path.extname(row.path).toLowerCase()] ?? 'application/octet-stream',
+    immutable: false,
+  };
 }

@@ -10,7 +10,15 @@ import type { HandlerGroup } from '../api/types';
 
 /** Suite runs are folders under the home (immutable once written); training runs as a job. */
 export const suiteHandlers: HandlerGroup<
-  'suite.runs' | 'suite.predict' | 'suite.runDetail' | 'suite.compare' | 'suite.dataset.preview' | 'suite.liveCurves' | 'suite.models' | 'suite.models.activate' | 'suite.compare.export'
+  | 'suite.runs'
+  | 'suite.predict'
+  | 'suite.runDetail'
+  | 'suite.compare'
+  | 'suite.dataset.preview'
+  | 'suite.liveCurves'
+  | 'suite.models'
+  | 'suite.models.activate'
+  | 'suite.compare.export'
 > = {
   // Each run with the registry ids its models got (the registry is the database's; the folder stays as written).
   'suite.runs': (input, core) => ({
@@ -40,8 +48,12 @@ export const suiteHandlers: HandlerGroup<
   'suite.compare': (input, core) => compareRuns(core.home.root, input.runIds),
   // Reads the data like a run does (DuckDB + embeddings): seconds, and it trains nothing.
   'suite.dataset.preview': (input) =>
-    previewDataset(input.configFile ? resolveConfigPaths(input.config, path.dirname(input.configFile)) : input.config).catch((e: unknown) => {
-      throw e instanceof FramelabError ? e : new FramelabError('INVALID_INPUT', `previewing ${input.config.metadata}: ${e instanceof Error ? e.message : String(e)}`);
-    }),
+    previewDataset(input.configFile ? resolveConfigPaths(input.config, path.dirname(input.configFile)) : input.config).catch(
+      (e: unknown) => {
+        throw e instanceof FramelabError
+          ? e
+          : new FramelabError('INVALID_INPUT', `previewing ${input.config.metadata}: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    ),
   'suite.liveCurves': (input, core) => liveCurves(core.home.root, input.jobId),
 };

@@ -42,7 +42,13 @@ export function frameIdOf(name: string): string | null {
   return match ? match[1]! : null;
 }
 
-export async function listBucketEntries(db: Db, home: HomePaths, client: BucketClient, kind: 'videos' | 'frames', prefix: string): Promise<BucketEntry[]> {
+export async function listBucketEntries(
+  db: Db,
+  home: HomePaths,
+  client: BucketClient,
+  kind: 'videos' | 'frames',
+  prefix: string,
+): Promise<BucketEntry[]> {
   const objects = await client.list(prefix);
   const known = cached(db, 'SELECT 1 FROM frames WHERE frame_id = ?');
   const entries: BucketEntry[] = [];
@@ -64,7 +70,11 @@ export async function listBucketEntries(db: Db, home: HomePaths, client: BucketC
 }
 
 /** One listed object into the cache (unless a verified copy is there); its cached path. */
-export async function fetchBucketObject(home: HomePaths, client: BucketClient, info: ObjectInfo): Promise<{ path: string; downloaded: boolean }> {
+export async function fetchBucketObject(
+  home: HomePaths,
+  client: BucketClient,
+  info: ObjectInfo,
+): Promise<{ path: string; downloaded: boolean }> {
   const file = cacheFile(home, client.bucket, info.name);
   if (isCached(file, info) && (await matchesHashes(file, info))) return { path: file, downloaded: false };
   await client.download(info, file);

@@ -52,15 +52,22 @@ export function listConflicts(db: Db, includeResolved: boolean): ConflictEntry[]
   return rows.map(toEntry);
 }
 
-export function resolveConflict(db: Db, input: { id: number; value: string; resolvedBy?: string }): { conflict: ConflictEntry; changed: boolean } {
+export function resolveConflict(
+  db: Db,
+  input: { id: number; value: string; resolvedBy?: string },
+): { conflict: ConflictEntry; changed: boolean } {
   return db
     .transaction(() => {
       const row = cached(db, `${SELECT} WHERE s.id = ?`).get(input.id) as Row | undefined;
       if (!row) throw new FramelabError('NOT_FOUND', `There is no sync conflict ${input.id}.`);
-      if (row.resolved_at) throw new FramelabError('CONFLICT', `Conflict ${input.id} was already resolved (${row.resolved_value ?? 'no code'}).`);
+      if (row.resolved_at)
+        throw new FramelabError('CONFLICT', `Conflict ${input.id} was already resolved (${row.resolved_value ?? 'no code'}).`);
       const categoryId = categoryLookup(db).get(row.dimension)?.get(input.value);
       if (categoryId === undefined) {
-        throw new FramelabError('INVALID_INPUT', `"${input.value}" is not a ${row.dimension} category; choose the local or the bucket's value, or another category.`);
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `"${input.value}" is not a ${row.dimension} category; choose the local or the bucket's value, or another category.`,
+        );
       }
       const at = new Date().toISOString();
       const { changed } = writeCodes(db, [{ frameId: row.frame_id, coderId: row.coder_id, dimension: row.dimension, categoryId }], {
@@ -68,7 +75,12 @@ export function resolveConflict(db: Db, input: { id: number; value: string; reso
         batchId: `resolve:${row.id}`,
         at,
       });
-      cached(db, 'UPDATE sync_conflicts SET resolved_at = ?, resolved_value = ?, resolved_by = ? WHERE id = ?').run(at, input.value, input.resolvedBy ?? null, row.id);
+      cached(db, 'UPDATE sync_conflicts SET resolved_at = ?, resolved_value = ?, resolved_by = ? WHERE id = ?').run(
+        at,
+        input.value,
+        input.resolvedBy ?? null,
+        row.id,
+      );
       const updated = cached(db, `${SELECT} WHERE s.id = ?`).get(row.id) as Row;
       return { conflict: toEntry(updated), changed: changed > 0 };
     })

@@ -30,8 +30,16 @@ function checkKeyFile(file: string, named: string): void {
   } catch (err) {
     if (err instanceof SyncFailure) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
-    throw new SyncFailure('no-credentials', `No credentials: ${named} ${file} ${why}. Choose a service-account key file, or clear it to use application default credentials.`);
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? 'error'})`;
+    throw new SyncFailure(
+      'no-credentials',
+      `No credentials: ${named} ${file} ${why}. Choose a service-account key file, or clear it to use application default credentials.`,
+    );
   }
   type KeyJson = { type?: unknown; client_email?: unknown; private_key?: unknown };
   let json: KeyJson | null;
@@ -42,10 +50,16 @@ function checkKeyFile(file: string, named: string): void {
   }
   const type = typeof json?.type === 'string' ? json.type : '';
   if (!json || !KEY_TYPES.has(type)) {
-    throw new SyncFailure('no-credentials', `No credentials: ${named} ${file} is not a Google credentials file (a service-account key is JSON with "type": "service_account").`);
+    throw new SyncFailure(
+      'no-credentials',
+      `No credentials: ${named} ${file} is not a Google credentials file (a service-account key is JSON with "type": "service_account").`,
+    );
   }
   if (type === 'service_account' && (typeof json.client_email !== 'string' || typeof json.private_key !== 'string')) {
-    throw new SyncFailure('no-credentials', `No credentials: ${named} ${file} is a service-account file without its client_email or private_key; download a new key.`);
+    throw new SyncFailure(
+      'no-credentials',
+      `No credentials: ${named} ${file} is a service-account file without its client_email or private_key; download a new key.`,
+    );
   }
 }
 

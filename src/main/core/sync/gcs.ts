@@ -53,7 +53,19 @@ function endpoint(): string {
   return process.env.STORAGE_EMULATOR_HOST ? `the storage emulator at ${process.env.STORAGE_EMULATOR_HOST}` : 'storage.googleapis.com';
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 function errorCode(err: unknown): string | number | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown }; errno?: unknown };
@@ -88,9 +100,13 @@ export function missingThing(err: unknown): 'object' | 'bucket' | null {
   const e = err as { message?: unknown; errors?: unknown };
   // A streamed download's error carries the response body as its message: Cloud Storage's JSON error, or its text.
   const body = typeof e.message === 'string' && e.message.trimStart().startsWith('{') ? jsonError(e.message) : null;
-  const details = [e.errors, body?.errors].flatMap((list) => (Array.isArray(list) ? (list as { reason?: unknown; message?: unknown }[]) : []));
+  const details = [e.errors, body?.errors].flatMap((list) =>
+    Array.isArray(list) ? (list as { reason?: unknown; message?: unknown }[]) : [],
+  );
   const reasons = details.map((d) => d?.reason);
-  const messages = [e.message, body?.message, ...details.map((d) => d?.message)].filter((m): m is string => typeof m === 'string').map((m) => m.trim());
+  const messages = [e.message, body?.message, ...details.map((d) => d?.message)]
+    .filter((m): m is string => typeof m === 'string')
+    .map((m) => m.trim());
   if (reasons.includes('NoSuchBucket') || messages.some((m) => BUCKET_MISSING.test(m))) return 'bucket';
   if (reasons.includes('NoSuchKey') || messages.some((m) => OBJECT_MISSING.test(m))) return 'object';
   return null;
@@ -105,10 +121,18 @@ export function classify(err: unknown, bucket: string, credentials: CredentialSo
   if (status === 412) return new PreconditionFailed();
   if (status === 404) {
     const missing = missingThing(err);
-    if (missing === 'bucket') return new SyncFailure('bucket-missing', `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).`);
+    if (missing === 'bucket')
+      return new SyncFailure('bucket-missing', `The bucket "${bucket}" does not exist: check its name in Sync settings (gs://${bucket}).`);
     // An object request turns "no such object" into null before this; here it is an object the operation needed.
-    if (missing === 'object') return new SyncFailure('error', `${message.trim()}: the object is not in gs://${bucket} (it was removed or renamed); run the sync again.`);
-    return new SyncFailure('error', `Cloud Storage answered "not found" (HTTP 404) for gs://${bucket} without saying what is missing: ${message}. Check the bucket name in Sync settings and try again.`);
+    if (missing === 'object')
+      return new SyncFailure(
+        'error',
+        `${message.trim()}: the object is not in gs://${bucket} (it was removed or renamed); run the sync again.`,
+      );
+    return new SyncFailure(
+      'error',
+      `Cloud Storage answered "not found" (HTTP 404) for gs://${bucket} without saying what is missing: ${message}. Check the bucket name in Sync settings and try again.`,
+    );
   }
   if (status === 403) {
     return new SyncFailure(
@@ -129,7 +153,10 @@ export function classify(err: unknown, bucket: string, credentials: CredentialSo
     (typeof code === 'string' && NETWORK_CODES.has(code)) ||
     /socket hang up|network|fetch failed|getaddrinfo|connect E|timed? ?out|premature close|aborted/i.test(message)
   ) {
-    return new SyncFailure('offline', `Cannot reach ${endpoint()} (${typeof code === 'string' ? code : message}): this machine is offline or the network blocks it.`);
+    return new SyncFailure(
+      'offline',
+      `Cannot reach ${endpoint()} (${typeof code === 'string' ? code : message}): this machine is offline or the network blocks it.`,
+    );
   }
   if (status !== undefined && (status === 429 || status >= 500)) {
     return new SyncFailure('offline', `${endpoint()} is not answering properly (HTTP ${status}); it is probably a passing outage.`);
@@ -140,7 +167,16 @@ export function classify(err: unknown, bucket: string, credentials: CredentialSo
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SyncFailure('offline', `No answer from ${endpoint()} within ${Math.round(ms / 1000)} s while ${what}: offline or very slow network.`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new SyncFailure(
+            'offline',
+            `No answer from ${endpoint()} within ${Math.round(ms / 1000)} s while ${what}: offline or very slow network.`,
+          ),
+        ),
+      ms,
+    );
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
@@ -160,7 +196,11 @@ function toInfo(file: File): ObjectInfo {
 /** A missing object (the bucket exists); an object in a missing bucket answers 404 too, with the bucket's message. */
 const isNoSuchObject = (err: unknown) => missingThing(err) === 'object';
 
-export async function createBucketClient(bucketName: string, credentials: CredentialSource, options: BucketClientOptions = {}): Promise<BucketClient> {
+export async function createBucketClient(
+  bucketName: string,
+  credentials: CredentialSource,
+  options: BucketClientOptions = {},
+): Promise<BucketClient> {
   const { Storage: StorageClass, CRC32C } = await loadStorage();
   const storage: Storage = new StorageClass({
     ...(credentials.keyFilename ? { keyFilename: credentials.keyFilename } : {}),
@@ -196,18 +236,20 @@ export async function createBucketClient(bucketName: string, credentials: Creden
     info,
     async read(object) {
       // One request: the bytes and, in the response headers, the generation they are.
-      const got = await run(`downloading gs://${bucketName}/${object}`, () =>
-        new Promise<{ bytes: Buffer; headers: Record<string, string | string[] | undefined> } | null>((resolve, reject) => {
-          let headers: Record<string, string | string[] | undefined> = {};
-          const chunks: Buffer[] = [];
-          bucket
-            .file(object)
-            .createReadStream({ validation: false })
-            .on('response', (res: { headers?: Record<string, string | string[] | undefined> }) => (headers = res.headers ?? {}))
-            .on('data', (chunk: Buffer) => chunks.push(chunk))
-            .on('end', () => resolve({ bytes: Buffer.concat(chunks), headers }))
-            .on('error', (err) => (isNoSuchObject(err) ? resolve(null) : reject(err)));
-        }),
+      const got = await run(
+        `downloading gs://${bucketName}/${object}`,
+        () =>
+          new Promise<{ bytes: Buffer; headers: Record<string, string | string[] | undefined> } | null>((resolve, reject) => {
+            let headers: Record<string, string | string[] | undefined> = {};
+            const chunks: Buffer[] = [];
+            bucket
+              .file(object)
+              .createReadStream({ validation: false })
+              .on('response', (res: { headers?: Record<string, string | string[] | undefined> }) => (headers = res.headers ?? {}))
+              .on('data', (chunk: Buffer) => chunks.push(chunk))
+              .on('end', () => resolve({ bytes: Buffer.concat(chunks), headers }))
+              .on('error', (err) => (isNoSuchObject(err) ? resolve(null) : reject(err)));
+          }),
       );
       if (!got) return null;
       const header = (name: string) => {
@@ -271,7 +313,9 @@ export async function createBucketClient(bucketName: string, credentials: Creden
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.download`;
       try {
-        await run(`downloading gs://${bucketName}/${meta.name}`, () => bucket.file(meta.name).download({ destination: tmp, validation: false }));
+        await run(`downloading gs://${bucketName}/${meta.name}`, () =>
+          bucket.file(meta.name).download({ destination: tmp, validation: false }),
+        );
         if (!(await matchesHashes(tmp, meta, CRC32C))) {
           throw new SyncFailure('error', `gs://${bucketName}/${meta.name} arrived damaged (its MD5/CRC32C does not match); try again.`);
         }

@@ -1,7 +1,18 @@
 import { writeCsv } from '../annotations/csv';
 import { splitFrameId, toTenths } from '../media/videoIds';
 import { codeKey, readSheet, rowTime, SEP, type Sheet, type SheetRow } from './annotationSheet';
-import { mergedCells, mergedRecords, outputLayout, overlapFrames, unchangedCells, type Layout, type Location, type MergedRow, type RowCodes, type RowSides } from './mergedFile';
+import {
+  mergedCells,
+  mergedRecords,
+  outputLayout,
+  overlapFrames,
+  unchangedCells,
+  type Layout,
+  type Location,
+  type MergedRow,
+  type RowCodes,
+  type RowSides,
+} from './mergedFile';
 
 export { codeKey, rowKey } from './annotationSheet';
 export { formatCodedAt } from './mergedFile';
@@ -153,7 +164,14 @@ function mergeRows(input: MergeInput, remote: Sheet, base: Sheet, layout: Layout
   return out;
 }
 
-function rowSides(key: string, r: SheetRow | undefined, b: SheetRow | undefined, l: LocalRow | undefined, remoteTime: string, layout: Layout): RowSides {
+function rowSides(
+  key: string,
+  r: SheetRow | undefined,
+  b: SheetRow | undefined,
+  l: LocalRow | undefined,
+  remoteTime: string,
+  layout: Layout,
+): RowSides {
   const sep = key.indexOf(SEP);
   const frameId = key.slice(0, sep);
   const coderId = key.slice(sep + 1);
@@ -200,7 +218,17 @@ function mergeCodes(input: MergeInput, sides: RowSides, codes: RowCodes, result:
         value = localWins ? L : R;
         at = localWins ? lc!.at : rowAt;
         if (!localWins) take(R);
-        result.conflicts.push({ frameId, coder: coderId, dimension: d, local: L, remote: R, applied: value, localAt: lc!.at, remoteAt: r ? rowTime(r) : input.remoteUpdated, keptLocal: localWins });
+        result.conflicts.push({
+          frameId,
+          coder: coderId,
+          dimension: d,
+          local: L,
+          remote: R,
+          applied: value,
+          localAt: lc!.at,
+          remoteAt: r ? rowTime(r) : input.remoteUpdated,
+          keptLocal: localWins,
+        });
       } else {
         value = L;
         at = R === L ? rowAt : lc!.at;
@@ -225,4 +253,3 @@ function mergeCodes(input: MergeInput, sides: RowSides, codes: RowCodes, result:
   }
   return { sameAsRemote, anyCode };
 }
-

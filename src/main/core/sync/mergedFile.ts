@@ -93,7 +93,8 @@ export function mergedCells(layout: Layout, sides: RowSides, codes: RowCodes): s
   const { frameId, coderId, r, l, where } = sides;
   const { values, times } = codes;
   let latest: string | null = null;
-  for (let k = 0; k < values.length; k++) if (values[k] !== null && times[k] !== null && (latest === null || times[k]! > latest)) latest = times[k]!;
+  for (let k = 0; k < values.length; k++)
+    if (values[k] !== null && times[k] !== null && (latest === null || times[k]! > latest)) latest = times[k]!;
   latest ??= r ? rowTime(r) : null;
   return [
     frameId,

@@ -53,7 +53,15 @@ function snapshot(db: Db, target: string): Snapshot {
       db,
       `SELECT k.frame_id, k.coder_id, k.dimension, c.value, k.coded_at, f.video_id, f.timestamp_s
        FROM codes k JOIN frames f ON f.frame_id = k.frame_id JOIN categories c ON c.id = k.category_id`,
-    ).all() as { frame_id: string; coder_id: string; dimension: string; value: string; coded_at: string; video_id: string; timestamp_s: number }[];
+    ).all() as {
+      frame_id: string;
+      coder_id: string;
+      dimension: string;
+      value: string;
+      coded_at: string;
+      video_id: string;
+      timestamp_s: number;
+    }[];
     for (const c of codes) {
       const key = rowKey(c.frame_id, c.coder_id);
       let row = local.get(key);
@@ -157,7 +165,17 @@ export async function runObjectRound<Snap, Merge extends ObjectMerge, Result>(
       await options.afterUpload?.();
     }
     const baseText = merge.changed ? merge.text : (remote?.text ?? '');
-    return synced.apply(db, { snap, merge, target, trigger: options.trigger, startedAt, attempts: attempt, generation, uploaded, baseText });
+    return synced.apply(db, {
+      snap,
+      merge,
+      target,
+      trigger: options.trigger,
+      startedAt,
+      attempts: attempt,
+      generation,
+      uploaded,
+      baseText,
+    });
   }
   throw new SyncFailure(
     'contention',
@@ -168,15 +186,36 @@ export async function runObjectRound<Snap, Merge extends ObjectMerge, Result>(
 /** The round's record of a round that reached the bucket (inside the object's apply transaction). */
 export function recordSyncedRound(
   db: Db,
-  input: { target: string; trigger: string; startedAt: string; at: string; rowsIn: number; uploaded: number; merged: number; conflicts: number; attempts: number; generation: string },
+  input: {
+    target: string;
+    trigger: string;
+    startedAt: string;
+    at: string;
+    rowsIn: number;
+    uploaded: number;
+    merged: number;
+    conflicts: number;
+    attempts: number;
+    generation: string;
+  },
 ): number {
   return Number(
     cached(
       db,
       `INSERT INTO sync_rounds (target, trigger, started_at, finished_at, outcome, rows_in, rows_out, merged, conflicts, attempts, generation)
        VALUES (?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?)`,
-    ).run(input.target, input.trigger, input.startedAt, input.at, input.rowsIn, input.uploaded, input.merged, input.conflicts, input.attempts, input.generation)
-      .lastInsertRowid,
+    ).run(
+      input.target,
+      input.trigger,
+      input.startedAt,
+      input.at,
+      input.rowsIn,
+      input.uploaded,
+      input.merged,
+      input.conflicts,
+      input.attempts,
+      input.generation,
+    ).lastInsertRowid,
   );
 }
 
@@ -212,45 +251,57 @@ export function runRound(options: RoundOptions): Promise<RoundOutcome> {
 function applyRound(db: Db, input: ApplyInput<Snapshot, MergeResult>): RoundOutcome {
   const { snap, merge } = input;
   const problems = [...merge.problems];
-  return db.transaction(() => {
-    const writer = roundWriter(db, { at: now(), mark: snap.mark, overlap: merge.overlap, problems });
-    const { at } = writer;
-    const applied = applyBucketCodes(db, merge.apply, writer);
-    recordOverruledBucketValues(db, merge.conflicts, writer);
-    queueBlankCells(db, merge.blanks, writer, input.target);
-    const conflicts: SyncConflict[] = merge.conflicts.map((c) => ({
-      frameId: c.frameId,
-      coder: c.coder,
-      dimension: c.dimension,
-      local: c.local,
-      remote: c.remote,
-      applied: c.applied,
-    }));
-    const roundId = recordSyncedRound(db, {
-      target: input.target,
-      trigger: input.trigger,
-      startedAt: input.startedAt,
-      at,
-      rowsIn: merge.rowsIn,
-      uploaded: input.uploaded,
-      merged: applied,
-      conflicts: conflicts.length,
-      attempts: input.attempts,
-      generation: input.generation,
-    });
-    recordConflicts(db, roundId, merge.conflicts, at);
-    saveSyncState(db, { target: input.target, generation: input.generation, baseText: input.baseText, mark: snap.mark, at });
-    return {
-      roundId,
-      applied,
-      problems,
-      result: { downloaded: merge.rowsIn, uploaded: input.uploaded, merged: applied, conflicts, generation: input.generation, offline: false as const },
-    };
-  }).immediate();
+  return db
+    .transaction(() => {
+      const writer = roundWriter(db, { at: now(), mark: snap.mark, overlap: merge.overlap, problems });
+      const { at } = writer;
+      const applied = applyBucketCodes(db, merge.apply, writer);
+      recordOverruledBucketValues(db, merge.conflicts, writer);
+      queueBlankCells(db, merge.blanks, writer, input.target);
+      const conflicts: SyncConflict[] = merge.conflicts.map((c) => ({
+        frameId: c.frameId,
+        coder: c.coder,
+        dimension: c.dimension,
+        local: c.local,
+        remote: c.remote,
+        applied: c.applied,
+      }));
+      const roundId = recordSyncedRound(db, {
+        target: input.target,
+        trigger: input.trigger,
+        startedAt: input.startedAt,
+        at,
+        rowsIn: merge.rowsIn,
+        uploaded: input.uploaded,
+        merged: applied,
+        conflicts: conflicts.length,
+        attempts: input.attempts,
+        generation: input.generation,
+      });
+      recordConflicts(db, roundId, merge.conflicts, at);
+      saveSyncState(db, { target: input.target, generation: input.generation, baseText: input.baseText, mark: snap.mark, at });
+      return {
+        roundId,
+        applied,
+        problems,
+        result: {
+          downloaded: merge.rowsIn,
+          uploaded: input.uploaded,
+          merged: applied,
+          conflicts,
+          generation: input.generation,
+          offline: false as const,
+        },
+      };
+    })
+    .immediate();
 }
 
 /** A round that did not reach the bucket: recorded, nothing else changes. */
-export function recordFailedRound(db: Db, input: { target: string; trigger: string; startedAt: string; problem: SyncProblem; message: string }): number {
+export function recordFailedRound(
+  db: Db,
+  input: { target: string; trigger: string; startedAt: string; problem: SyncProblem; message: string },
+): number {
   return Number(
     cached(
       db,

@@ -70,7 +70,9 @@ export function roundWriter(db: Db, round: { at: string; mark: number; overlap: 
       }
       const other = slotTaken.get(c.videoId, c.tenths / 10) as { frame_id: string } | undefined;
       if (other) {
-        problems.push(`${c.frameId}: video ${c.videoId} at ${c.tenths / 10} s is frame ${other.frame_id} here; its codes stay in the bucket only`);
+        problems.push(
+          `${c.frameId}: video ${c.videoId} at ${c.tenths / 10} s is frame ${other.frame_id} here; its codes stay in the bucket only`,
+        );
         return false;
       }
       addVideo.run(c.videoId, at);
@@ -89,12 +91,18 @@ export function applyBucketCodes(db: Db, codes: readonly ApplyCode[], w: RoundWr
   for (const code of codes) {
     const categoryId = w.lookup.get(code.dimension)?.get(code.value);
     if (categoryId === undefined) {
-      w.problems.push(`${code.frameId} × ${code.coderId}: "${code.value}" is not a ${code.dimension} category here; it stays in the bucket only`);
+      w.problems.push(
+        `${code.frameId} × ${code.coderId}: "${code.value}" is not a ${code.dimension} category here; it stays in the bucket only`,
+      );
       continue;
     }
     if (w.changedSince(code.frameId, code.coderId, code.dimension, code.before)) continue;
     if (!w.ensure(code)) continue;
-    applied += writeCodes(db, [{ frameId: code.frameId, coderId: code.coderId, dimension: code.dimension, categoryId }], { source: 'sync', batchId: w.batchId, at: code.at }).changed;
+    applied += writeCodes(db, [{ frameId: code.frameId, coderId: code.coderId, dimension: code.dimension, categoryId }], {
+      source: 'sync',
+      batchId: w.batchId,
+      at: code.at,
+    }).changed;
   }
   return applied;
 }
@@ -136,5 +144,6 @@ export function recordConflicts(db: Db, roundId: number, conflicts: readonly Mer
     `INSERT INTO sync_conflicts (round_id, frame_id, coder_id, dimension, local_value, remote_value, applied, local_at, remote_at, detected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const c of conflicts) addConflict.run(roundId, c.frameId, c.coder, c.dimension, c.local, c.remote, c.applied, c.localAt, c.remoteAt, at);
+  for (const c of conflicts)
+    addConflict.run(roundId, c.frameId, c.coder, c.dimension, c.local, c.remote, c.applied, c.localAt, c.remoteAt, at);
 }

@@ -114,12 +114,19 @@ export class SyncService {
   run(trigger: SyncTrigger, override: { bucket?: string; object?: string } = {}): Promise<SyncRunOutput> {
     let settings = this.settings();
     if (override.bucket || override.object) {
-      const merged = { ...settings, ...(override.bucket ? { bucket: override.bucket } : {}), ...(override.object ? { object: override.object } : {}) };
+      const merged = {
+        ...settings,
+        ...(override.bucket ? { bucket: override.bucket } : {}),
+        ...(override.object ? { object: override.object } : {}),
+      };
       settings = settings.bucket ? SyncSettings.parse(merged) : this.saveSettings(merged);
     }
     if (!settings.bucket) {
       return Promise.reject(
-        new FramelabError('INVALID_INPUT', 'No bucket to sync with: set one in Sync settings (or pass --bucket BUCKET to `framelab sync`).'),
+        new FramelabError(
+          'INVALID_INPUT',
+          'No bucket to sync with: set one in Sync settings (or pass --bucket BUCKET to `framelab sync`).',
+        ),
       );
     }
     const target = targetOf(settings.bucket, settings.object);
@@ -148,7 +155,10 @@ export class SyncService {
       const impossible = info ? String(BigInt(info.generation) + 1n) : '1';
       try {
         await client.write(settings.object, '', impossible);
-        throw new SyncFailure('error', 'The bucket accepted a write it should have refused (it ignores generation preconditions); sync cannot be safe there.');
+        throw new SyncFailure(
+          'error',
+          'The bucket accepted a write it should have refused (it ignores generation preconditions); sync cannot be safe there.',
+        );
       } catch (err) {
         if (!(err instanceof PreconditionFailed)) throw err;
       }
@@ -172,7 +182,8 @@ export class SyncService {
   async client(settings: SyncSettings, credentials: CredentialSource = resolveCredentials(settings)): Promise<BucketClient> {
     const key = [settings.bucket, credentials.keyFilename ?? '', process.env.STORAGE_EMULATOR_HOST ?? ''].join('\u0000');
     let client = this.clients.get(key);
-    if (!client) this.clients.set(key, (client = await createBucketClient(settings.bucket, credentials, { timeoutMs: this.options.timeoutMs })));
+    if (!client)
+      this.clients.set(key, (client = await createBucketClient(settings.bucket, credentials, { timeoutMs: this.options.timeoutMs })));
     return client;
   }
 

@@ -14,7 +14,8 @@ export function annotationsSource(db: Db): AnnotationsSource {
   if (!settings.bucket) return { kind: 'local', generation: null, syncedAt: null };
   const target = targetOf(settings.bucket, settings.object);
   const state = readSyncState(db, target);
-  const last = cached(db, 'SELECT outcome FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as { outcome: string } | undefined;
+  const last = cached(db, 'SELECT outcome FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as
+    { outcome: string } | undefined;
   return {
     kind: state && last?.outcome === 'synced' ? 'bucket' : 'local',
     generation: state?.generation ?? null,
@@ -65,18 +66,31 @@ export function syncStatus(db: Db, syncing: boolean): SyncStatus {
   const source = annotationsSource(db);
   const openConflicts = (cached(db, 'SELECT count(*) AS n FROM sync_conflicts WHERE resolved_at IS NULL').get() as { n: number }).n;
   if (!settings.bucket) {
-    return { state: 'off', target: null, lastSyncedAt: null, generation: null, offlineSince: null, problem: null, message: null, openConflicts, pendingEdits: 0, source };
+    return {
+      state: 'off',
+      target: null,
+      lastSyncedAt: null,
+      generation: null,
+      offlineSince: null,
+      problem: null,
+      message: null,
+      openConflicts,
+      pendingEdits: 0,
+      source,
+    };
   }
   const target = targetOf(settings.bucket, settings.object);
   const state = readSyncState(db, target);
   const last = cached(db, 'SELECT * FROM sync_rounds WHERE target = ? ORDER BY id DESC LIMIT 1').get(target) as RoundRow | undefined;
   const offline = last?.outcome === 'offline';
   const since = offline
-    ? (cached(
-        db,
-        `SELECT min(started_at) AS since FROM sync_rounds WHERE target = ? AND outcome = 'offline'
+    ? (
+        cached(
+          db,
+          `SELECT min(started_at) AS since FROM sync_rounds WHERE target = ? AND outcome = 'offline'
            AND id > coalesce((SELECT max(id) FROM sync_rounds WHERE target = ? AND outcome = 'synced'), 0)`,
-      ).get(target, target) as { since: string | null }).since
+        ).get(target, target) as { since: string | null }
+      ).since
     : null;
   return {
     state: syncing ? 'syncing' : !last ? 'never' : offline ? 'offline' : 'synced',

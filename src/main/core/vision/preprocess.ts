@@ -68,7 +68,10 @@ export async function decodeRgb(source: ImageSource): Promise<RgbImage> {
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    throw new FramelabError('INVALID_INPUT', `Cannot read image ${describe(source)}: ${(err as Error).message}. Use a readable JPEG or PNG file.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `Cannot read image ${describe(source)}: ${(err as Error).message}. Use a readable JPEG or PNG file.`,
+    );
   }
 }
 
@@ -81,7 +84,18 @@ export function resizeAndCrop(img: RgbImage, config: PreprocessingConfig): RgbIm
   const addon = imageAddon();
   if (addon) {
     const { left, top } = centerCropOrigin(size.width, size.height, config.crop);
-    const data = addon.resizeCrop(img.data, img.width, img.height, size.width, size.height, left, top, config.crop, config.crop, filterOf(config));
+    const data = addon.resizeCrop(
+      img.data,
+      img.width,
+      img.height,
+      size.width,
+      size.height,
+      left,
+      top,
+      config.crop,
+      config.crop,
+      filterOf(config),
+    );
     return { width: config.crop, height: config.crop, data };
   }
   // torchvision returns the image untouched when it already has the target size.
@@ -126,12 +140,31 @@ function toChw(img: RgbImage, tables: Float32Array, out: Float32Array, offset: n
 }
 
 /** Resize → crop → normalise one decoded image into `out` at `offset` (natively in one call when the addon is built). */
-function preprocessInto(img: RgbImage, config: Required<PreprocessingConfig>, tables: Float32Array, out: Float32Array, offset: number): void {
+function preprocessInto(
+  img: RgbImage,
+  config: Required<PreprocessingConfig>,
+  tables: Float32Array,
+  out: Float32Array,
+  offset: number,
+): void {
   const addon = imageAddon();
   if (!addon) return toChw(resizeAndCrop(img, config), tables, out, offset);
   const size = shorterSideSize(img.width, img.height, config.resize);
   const { left, top } = centerCropOrigin(size.width, size.height, config.crop);
-  addon.resizeCropNormalize(img.data, img.width, img.height, size.width, size.height, left, top, config.crop, filterOf(config), tables, out, offset);
+  addon.resizeCropNormalize(
+    img.data,
+    img.width,
+    img.height,
+    size.width,
+    size.height,
+    left,
+    top,
+    config.crop,
+    filterOf(config),
+    tables,
+    out,
+    offset,
+  );
 }
 
 /** Fills in defaults and checks sizes, so every entry point agrees on what a config means. */

@@ -175,7 +175,8 @@ function vertical(src: RgbImage, height: number, rowShift: number, c: Coefficien
 /** `Image.resize((width, height), filter)` of Pillow on an RGB image. */
 export function resizeRgb(src: RgbImage, width: number, height: number, filterName: ResampleFilter = 'bilinear'): RgbImage {
   const filter = FILTERS[filterName];
-  if (!filter) throw new FramelabError('INVALID_INPUT', `Unknown resampling filter "${filterName}": use one of ${RESAMPLE_FILTERS.join(', ')}.`);
+  if (!filter)
+    throw new FramelabError('INVALID_INPUT', `Unknown resampling filter "${filterName}": use one of ${RESAMPLE_FILTERS.join(', ')}.`);
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new FramelabError('INVALID_INPUT', `Cannot resize to ${width}×${height}: both sides must be positive integers.`);
   }

@@ -23,7 +23,10 @@ export const workspaceHandlers: HandlerGroup<'workspace.summary' | 'workspace.pr
     assignedFrames: count(core, 'SELECT count(DISTINCT frame_id) AS n FROM assignments'),
     overlapFrames: count(core, 'SELECT count(*) AS n FROM (SELECT frame_id FROM assignments GROUP BY frame_id HAVING count(*) >= 2)'),
     codedFrames: count(core, 'SELECT count(DISTINCT frame_id) AS n FROM codes'),
-    codedByTwo: count(core, 'SELECT count(*) AS n FROM (SELECT frame_id FROM codes GROUP BY frame_id HAVING count(DISTINCT coder_id) >= 2)'),
+    codedByTwo: count(
+      core,
+      'SELECT count(*) AS n FROM (SELECT frame_id FROM codes GROUP BY frame_id HAVING count(DISTINCT coder_id) >= 2)',
+    ),
     goldSnapshots: count(core, 'SELECT count(*) AS n FROM gold_snapshots'),
   }),
   'workspace.summary': (_input, core) => {

@@ -28,7 +28,10 @@ function errnoProblem(err: unknown): PathProblem {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { code: 'NOT_FOUND', reason: 'does not exist' };
   if (code === 'EACCES' || code === 'EPERM') {
-    return { code: 'INVALID_INPUT', reason: "cannot be read: permission denied (check its permissions and its folder's, or copy it somewhere readable)" };
+    return {
+      code: 'INVALID_INPUT',
+      reason: "cannot be read: permission denied (check its permissions and its folder's, or copy it somewhere readable)",
+    };
   }
   if (code === 'ELOOP') return { code: 'INVALID_INPUT', reason: 'is a loop of symbolic links' };
   return { code: 'INVALID_INPUT', reason: `cannot be read (${code ?? (err as Error).message})` };
@@ -74,7 +77,9 @@ export function regularFolder(dir: string, what: string): string {
     throw failure(errnoProblem(err), dir, what);
   }
   if (!stat.isDirectory()) {
-    throw new FramelabError('INVALID_INPUT', `The ${what} ${dir} is not a folder (it is ${stat.isFile() ? 'a file' : kindOf(stat)}).`, { path: dir });
+    throw new FramelabError('INVALID_INPUT', `The ${what} ${dir} is not a folder (it is ${stat.isFile() ? 'a file' : kindOf(stat)}).`, {
+      path: dir,
+    });
   }
   try {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);

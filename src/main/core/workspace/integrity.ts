@@ -30,9 +30,11 @@ export async function runIntegrityCheck(
   ctx.progress(0, 'Checking the database');
   const messages = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   const databaseOk = messages.length === 1 && messages[0] === 'ok';
-  const violations = (db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map(
-    (v) => ({ table: v.table, rowid: v.rowid ?? null, parent: v.parent }),
-  );
+  const violations = (db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map((v) => ({
+    table: v.table,
+    rowid: v.rowid ?? null,
+    parent: v.parent,
+  }));
   if (!databaseOk) ctx.log('error', `SQLite integrity check: ${messages.join('; ')}`);
 
   const stored = params.hashFiles ? listStoredFiles(db) : [];
@@ -87,7 +89,10 @@ export async function runIntegrityCheck(
     ctx.progress(1, 'Looking for unregistered files');
     unregistered = findUnregisteredFiles(db, home, () => ctx.throwIfCancelled());
     if (unregistered.count > 0) {
-      ctx.log('warn', `${unregistered.count} file(s) under ${home.filesDir} are not registered in the database (listed in the report; nothing was deleted)`);
+      ctx.log(
+        'warn',
+        `${unregistered.count} file(s) under ${home.filesDir} are not registered in the database (listed in the report; nothing was deleted)`,
+      );
     }
   }
   const report: IntegrityReport = {

@@ -157,7 +157,9 @@ export function settlePendingFilesAtClose(db: Db, home: HomePaths): void {
 function logSweep(when: 'start-up' | 'close', home: HomePaths, result: SweepResult): void {
   const list = (items: string[]) => `${items.slice(0, 20).join(', ')}${items.length > 20 ? `, … (${items.length - 20} more)` : ''}`;
   if (result.removed.length > 0) {
-    console.warn(`[framelab] ${when}: removed ${result.removed.length} file(s) that interrupted work left in ${home.filesDir}: ${list(result.removed)}`);
+    console.warn(
+      `[framelab] ${when}: removed ${result.removed.length} file(s) that interrupted work left in ${home.filesDir}: ${list(result.removed)}`,
+    );
   }
   if (result.failed.length > 0) {
     console.warn(

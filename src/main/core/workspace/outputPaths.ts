@@ -40,7 +40,8 @@ function lstatOrNull(target: string): fs.Stats | null {
 /** Absolute and free of control characters (a NUL would cut the path inside the OS call). */
 function absolute(given: string, what: string): string {
   if (typeof given !== 'string' || given.trim() === '') throw invalid(`The ${what} path is empty; give an absolute path.`);
-  if ([...given].some((c) => c.charCodeAt(0) < 0x20)) throw invalid(`The ${what} path ${JSON.stringify(given)} contains a control character.`);
+  if ([...given].some((c) => c.charCodeAt(0) < 0x20))
+    throw invalid(`The ${what} path ${JSON.stringify(given)} contains a control character.`);
   if (!path.isAbsolute(given)) throw invalid(`The ${what} must be an absolute path, not "${given}".`);
   return path.resolve(given);
 }
@@ -67,19 +68,33 @@ export function trustOutputRoot(dir: string): void {
 function hiddenSegment(resolved: string): string | null {
   for (const trusted of trustedRoots) {
     if (resolved === trusted) return null;
-    if (resolved.startsWith(trusted + path.sep)) return resolved.slice(trusted.length + 1).split(path.sep).find((s) => s.startsWith('.')) ?? null;
+    if (resolved.startsWith(trusted + path.sep))
+      return (
+        resolved
+          .slice(trusted.length + 1)
+          .split(path.sep)
+          .find((s) => s.startsWith('.')) ?? null
+      );
   }
   const { root } = path.parse(resolved);
-  return resolved.slice(root.length).split(path.sep).find((s) => s.startsWith('.')) ?? null;
+  return (
+    resolved
+      .slice(root.length)
+      .split(path.sep)
+      .find((s) => s.startsWith('.')) ?? null
+  );
 }
 
 function refuseHidden(resolved: string, what: string): void {
   const hidden = hiddenSegment(resolved);
   if (hidden !== null) {
-    throw invalid(`${resolved}: Framelab does not write ${what}s into hidden files or folders ("${hidden}"); choose a visible folder and name.`, {
-      path: resolved,
-      rule: 'hidden',
-    });
+    throw invalid(
+      `${resolved}: Framelab does not write ${what}s into hidden files or folders ("${hidden}"); choose a visible folder and name.`,
+      {
+        path: resolved,
+        rule: 'hidden',
+      },
+    );
   }
 }
 
@@ -95,14 +110,28 @@ function existingFolder(dir: string, what: string, forPath: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       // missingFolder: what the UI offers to create (exports.createFolder) before it tries again.
-      throw invalid(`The folder ${dir} does not exist; create it first or choose another folder for ${forPath}.`, { path: forPath, rule: 'parent', missingFolder: dir });
+      throw invalid(`The folder ${dir} does not exist; create it first or choose another folder for ${forPath}.`, {
+        path: forPath,
+        rule: 'parent',
+        missingFolder: dir,
+      });
     }
     if (code === 'ENOTDIR') {
-      throw invalid(`The folder ${dir} cannot exist: a file stands in its path; choose another folder for ${forPath}.`, { path: forPath, rule: 'parent' });
+      throw invalid(`The folder ${dir} cannot exist: a file stands in its path; choose another folder for ${forPath}.`, {
+        path: forPath,
+        rule: 'parent',
+      });
     }
-    throw invalid(`The folder ${dir} cannot be used (${code ?? 'error'}); choose a folder you can write to.`, { path: forPath, rule: 'parent' });
+    throw invalid(`The folder ${dir} cannot be used (${code ?? 'error'}); choose a folder you can write to.`, {
+      path: forPath,
+      rule: 'parent',
+    });
   }
-  if (!stat.isDirectory()) throw invalid(`${dir} is not a folder, so ${forPath} cannot be written; choose a path inside a folder.`, { path: forPath, rule: 'parent' });
+  if (!stat.isDirectory())
+    throw invalid(`${dir} is not a folder, so ${forPath} cannot be written; choose a path inside a folder.`, {
+      path: forPath,
+      rule: 'parent',
+    });
   const real = fs.realpathSync(dir);
   const hidden = hiddenSegment(real);
   if (hidden !== null && hiddenSegment(dir) === null) {
@@ -117,15 +146,22 @@ function existingFolder(dir: string, what: string, forPath: string): string {
 /** Why an existing path cannot be replaced by a file, or null for a regular file. */
 function notRegular(stat: fs.Stats, target: string): FramelabError | null {
   if (stat.isSymbolicLink()) {
-    return invalid(`${target} is a symbolic link; Framelab does not write through links: choose another name.`, { path: target, rule: 'link' });
+    return invalid(`${target} is a symbolic link; Framelab does not write through links: choose another name.`, {
+      path: target,
+      rule: 'link',
+    });
   }
   if (stat.isDirectory()) return invalid(`${target} is a folder; give the file to write inside it.`, { path: target, rule: 'folder' });
-  if (!stat.isFile()) return invalid(`${target} is not a regular file (a device, pipe or socket); choose another name.`, { path: target, rule: 'special' });
+  if (!stat.isFile())
+    return invalid(`${target} is not a regular file (a device, pipe or socket); choose another name.`, { path: target, rule: 'special' });
   return null;
 }
 
 export function existsError(target: string): FramelabError {
-  return new FramelabError('CONFLICT', `${target} exists; pass overwrite (CLI: --overwrite) to replace it.`, { path: target, exists: true });
+  return new FramelabError('CONFLICT', `${target} exists; pass overwrite (CLI: --overwrite) to replace it.`, {
+    path: target,
+    exists: true,
+  });
 }
 
 /**
@@ -138,7 +174,11 @@ export function fileOutput(file: string, rules: FileOutputRules): string {
   const ext = path.extname(target).slice(1).toLowerCase();
   if (!rules.extensions.includes(ext)) {
     const allowed = rules.extensions.map((e) => `.${e}`).join(', ');
-    throw invalid(`${target} must end in ${allowed}; Framelab writes only those files here.`, { path: target, rule: 'extension', extensions: rules.extensions });
+    throw invalid(`${target} must end in ${allowed}; Framelab writes only those files here.`, {
+      path: target,
+      rule: 'extension',
+      extensions: rules.extensions,
+    });
   }
   existingFolder(path.dirname(target), 'file', target);
   const stat = lstatOrNull(target);
@@ -176,7 +216,10 @@ export function folderOutput(dir: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     // Created meanwhile by someone else: check it again rather than trusting it.
     if (code === 'EEXIST') return checkFolderOutput(target);
-    throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, { path: target, rule: 'create' });
+    throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, {
+      path: target,
+      rule: 'create',
+    });
   }
   return target;
 }
@@ -193,7 +236,10 @@ export function createOutputFolder(dir: string): string {
     fs.mkdirSync(target, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, { path: target, rule: 'create' });
+    throw invalid(`The folder ${target} cannot be created (${code ?? 'error'}); choose a folder you can write to.`, {
+      path: target,
+      rule: 'create',
+    });
   }
   return existingFolder(target, 'folder', target);
 }
@@ -244,7 +290,10 @@ export function writeOutputFile(file: string, bytes: Uint8Array | string, rules:
     fs.writeFileSync(tmp, bytes, { flag: 'wx' });
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw invalid(`${target} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a folder you can write to.`, { path: target });
+    throw invalid(
+      `${target} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a folder you can write to.`,
+      { path: target },
+    );
   }
   commitOutputFile(tmp, target, rules.overwrite);
   return target;

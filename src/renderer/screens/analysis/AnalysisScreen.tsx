@@ -28,9 +28,7 @@ export function AnalysisScreen() {
       id="analysis"
       title="Analysis"
       className="analysis"
-      head={
-        <Tabs label="Analysis" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />
-      }
+      head={<Tabs label="Analysis" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />}
     >
       {view.kind === 'setup' && <SetupPanel />}
       {view.kind === 'runs' && <RunsPanel />}

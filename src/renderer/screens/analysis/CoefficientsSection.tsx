@@ -68,7 +68,14 @@ export function CoefficientsSection({ models }: { models: OlsModel[] }) {
           <h3 id="analysis-coef-title">Log-OLS coefficients</h3>
           <div role="tablist" aria-label="Model" className="tabs small-tabs">
             {theory.map((m, i) => (
-              <button key={modelLabel(m)} type="button" role="tab" aria-selected={model === m} className={model === m ? 'active' : ''} onClick={() => setPicked(i)}>
+              <button
+                key={modelLabel(m)}
+                type="button"
+                role="tab"
+                aria-selected={model === m}
+                className={model === m ? 'active' : ''}
+                onClick={() => setPicked(i)}
+              >
                 {modelLabel(m)}
               </button>
             ))}
@@ -77,8 +84,8 @@ export function CoefficientsSection({ models }: { models: OlsModel[] }) {
         {model && (
           <>
             <p className="small" data-testid="analysis-model-fit">
-              log(1 + outcome), n = {model.n.toLocaleString()} ({model.dropped.toLocaleString()} rows dropped for missing values) · R² {fmt(model.r2)} · adj. R² {fmt(model.adjR2)} · AIC{' '}
-              {fmt(model.aic, 1)} · SE {model.se}
+              log(1 + outcome), n = {model.n.toLocaleString()} ({model.dropped.toLocaleString()} rows dropped for missing values) · R²{' '}
+              {fmt(model.r2)} · adj. R² {fmt(model.adjR2)} · AIC {fmt(model.aic, 1)} · SE {model.se}
             </p>
             <div className="analysis-split">
               {plot && <Figure svg={plot} testId="analysis-coef-plot" />}
@@ -92,7 +99,10 @@ export function CoefficientsSection({ models }: { models: OlsModel[] }) {
           <h3 id="analysis-pairwise-title">
             Pairwise screen <span className="badge badge-warn">exploratory</span>
           </h3>
-          <p className="small muted">Every predictor pair, one model each; q-values are Benjamini–Hochberg across this outcome’s screen. A lead to follow up, not a finding.</p>
+          <p className="small muted">
+            Every predictor pair, one model each; q-values are Benjamini–Hochberg across this outcome’s screen. A lead to follow up, not a
+            finding.
+          </p>
           <div className="analysis-split">
             {screen && <Figure svg={screen} testId="analysis-pairwise-plot" />}
             <table className="table" data-testid="analysis-pairwise-table">

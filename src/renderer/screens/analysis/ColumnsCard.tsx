@@ -22,7 +22,11 @@ export function ColumnsCard({ columns, rows }: { columns: AnalysisColumn[]; rows
     else delete roles[name];
     // A column that stops being a predictor leaves the focal sets and PDP pairs it was in.
     const keep = (n: string) => n !== name || role === 'predictor';
-    setDraft({ roles, focal: draft.focal.filter((g) => g.every(keep)), pdpPairs: draft.pdpPairs.filter((p) => p.every((n) => n !== name || role === 'predictor' || role === 'control')) });
+    setDraft({
+      roles,
+      focal: draft.focal.filter((g) => g.every(keep)),
+      pdpPairs: draft.pdpPairs.filter((p) => p.every((n) => n !== name || role === 'predictor' || role === 'control')),
+    });
   };
   const count = (role: ColumnRole) => Object.values(draft.roles).filter((r) => r === role).length;
   return (
@@ -56,14 +60,20 @@ export function ColumnsCard({ columns, rows }: { columns: AnalysisColumn[]; rows
                 <tr key={c.name} data-testid={`column-${c.name}`} className={draft.roles[c.name] ? `role-${draft.roles[c.name]}` : ''}>
                   <td className="mono">{c.name}</td>
                   <td>{c.type}</td>
-                  <td className={`num ${c.missing ? 'warn' : ''}`}>{c.missing ? `${c.missing.toLocaleString()} (${((100 * c.missing) / Math.max(rows, 1)).toFixed(1)}%)` : '—'}</td>
+                  <td className={`num ${c.missing ? 'warn' : ''}`}>
+                    {c.missing ? `${c.missing.toLocaleString()} (${((100 * c.missing) / Math.max(rows, 1)).toFixed(1)}%)` : '—'}
+                  </td>
                   <td className="num">{c.distinct.toLocaleString()}</td>
                   <td className="muted small">{c.source ?? 'table'}</td>
                   <td>
                     {isId ? (
                       <span className="muted">id</span>
                     ) : (
-                      <select aria-label={`Role of ${c.name}`} value={draft.roles[c.name] ?? ''} onChange={(e) => setRole(c.name, e.target.value as ColumnRole | '')}>
+                      <select
+                        aria-label={`Role of ${c.name}`}
+                        value={draft.roles[c.name] ?? ''}
+                        onChange={(e) => setRole(c.name, e.target.value as ColumnRole | '')}
+                      >
                         <option value="">not used</option>
                         {rolesFor(c).map((r) => (
                           <option key={r} value={r}>

@@ -8,7 +8,15 @@ const FAMILY: Record<CountModel['family'], string> = { poisson: 'Poisson', negbi
  * convergence (a model that did not converge is marked and kept out of comparisons), and
  * whether log-OLS and NB agree on each term's direction and significance.
  */
-export function CountSection({ overdispersion, models, agreement }: { overdispersion: Overdispersion | undefined; models: CountModel[]; agreement: CountComparisonRow[] }) {
+export function CountSection({
+  overdispersion,
+  models,
+  agreement,
+}: {
+  overdispersion: Overdispersion | undefined;
+  models: CountModel[];
+  agreement: CountComparisonRow[];
+}) {
   if (!overdispersion && !models.length) return null;
   const disagree = agreement.filter((r) => !r.sameDirection || !r.sameSignificance);
   return (
@@ -16,8 +24,11 @@ export function CountSection({ overdispersion, models, agreement }: { overdisper
       <h3 id="analysis-count-title">Count models</h3>
       {overdispersion && (
         <p className="small" data-testid="analysis-overdispersion">
-          Raw counts: mean {fmt(overdispersion.mean, 1)}, variance {fmt(overdispersion.variance, 1)}, variance/mean <strong>{fmt(overdispersion.ratio, 1)}</strong>, zeros{' '}
-          {(100 * overdispersion.zeroShare).toFixed(1)}% · LR test of α = 0: {overdispersion.lrStatistic === null ? 'not available (a fit did not converge)' : `χ² ${fmt(overdispersion.lrStatistic, 1)}, p ${fmtP(overdispersion.lrP)}`}
+          Raw counts: mean {fmt(overdispersion.mean, 1)}, variance {fmt(overdispersion.variance, 1)}, variance/mean{' '}
+          <strong>{fmt(overdispersion.ratio, 1)}</strong>, zeros {(100 * overdispersion.zeroShare).toFixed(1)}% · LR test of α = 0:{' '}
+          {overdispersion.lrStatistic === null
+            ? 'not available (a fit did not converge)'
+            : `χ² ${fmt(overdispersion.lrStatistic, 1)}, p ${fmtP(overdispersion.lrP)}`}
         </p>
       )}
       <table className="table" data-testid="analysis-count-models">

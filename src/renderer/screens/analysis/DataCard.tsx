@@ -27,7 +27,8 @@ export function DataCard() {
     setDraft(c);
     setColumns(null, null);
   };
-  const setJoin = (i: number, join: AnalysisJoin | null) => change({ joins: draft.joins.flatMap((j, k) => (k !== i ? [j] : join ? [join] : [])) });
+  const setJoin = (i: number, join: AnalysisJoin | null) =>
+    change({ joins: draft.joins.flatMap((j, k) => (k !== i ? [j] : join ? [join] : [])) });
 
   const read = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -52,7 +53,12 @@ export function DataCard() {
       <form className="form" onSubmit={(e) => void read(e)} aria-label="Analysis data">
         <label className="wide">
           Video-level table (.csv or .parquet)
-          <input aria-label="Video-level table" value={draft.data} placeholder="/data/videos.csv" onChange={(e) => change({ data: e.target.value })} />
+          <input
+            aria-label="Video-level table"
+            value={draft.data}
+            placeholder="/data/videos.csv"
+            onChange={(e) => change({ data: e.target.value })}
+          />
         </label>
         <label>
           Id column
@@ -60,7 +66,12 @@ export function DataCard() {
         </label>
         <label>
           Run name (optional)
-          <input aria-label="Run name" value={draft.name} placeholder="visual overload, wave 2" onChange={(e) => setDraft({ name: e.target.value })} />
+          <input
+            aria-label="Run name"
+            value={draft.name}
+            placeholder="visual overload, wave 2"
+            onChange={(e) => setDraft({ name: e.target.value })}
+          />
         </label>
         {draft.joins.map((join, i) => (
           <div key={i} className="wide analysis-join">

@@ -24,7 +24,8 @@ export function ExportBar({ runId }: { runId: string }) {
         out,
       );
       if (!outcome) setMessage({ kind: 'bad', text: out.trim() ? 'Nothing written: the existing files were kept.' : 'Nothing saved.' });
-      else if (outcome.where === 'downloaded') setMessage({ kind: 'good', text: `Downloaded ${outcome.files.length} files: ${outcome.files.map(baseName).join(', ')}` });
+      else if (outcome.where === 'downloaded')
+        setMessage({ kind: 'good', text: `Downloaded ${outcome.files.length} files: ${outcome.files.map(baseName).join(', ')}` });
       else setMessage({ kind: 'good', text: `Wrote ${outcome.files.length} files: ${outcome.files.join(', ')}` });
     } catch (err) {
       setMessage({ kind: 'bad', text: err instanceof Error ? err.message : String(err) });

@@ -5,5 +5,7 @@
  * escapeXml), and the markup never comes from a file or the network.
  */
 export function Figure({ svg, testId, wide = false }: { svg: string; testId?: string; wide?: boolean }) {
-  return <figure className={wide ? 'analysis-figure wide' : 'analysis-figure'} data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />;
+  return (
+    <figure className={wide ? 'analysis-figure wide' : 'analysis-figure'} data-testid={testId} dangerouslySetInnerHTML={{ __html: svg }} />
+  );
 }

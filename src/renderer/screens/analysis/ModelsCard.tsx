@@ -3,11 +3,26 @@ import { useStore } from '../../store';
 import { withRole, type AnalysisDraft } from './draft';
 
 /** A row of variable pickers (a focal set or a PDP pair), each from `options`. */
-function Picks({ label, values, options, onChange }: { label: string; values: string[]; options: string[]; onChange: (v: string[]) => void }) {
+function Picks({
+  label,
+  values,
+  options,
+  onChange,
+}: {
+  label: string;
+  values: string[];
+  options: string[];
+  onChange: (v: string[]) => void;
+}) {
   return (
     <span className="analysis-picks">
       {values.map((v, i) => (
-        <select key={i} aria-label={`${label}, variable ${i + 1}`} value={v} onChange={(e) => onChange(values.map((x, k) => (k === i ? e.target.value : x)))}>
+        <select
+          key={i}
+          aria-label={`${label}, variable ${i + 1}`}
+          value={v}
+          onChange={(e) => onChange(values.map((x, k) => (k === i ? e.target.value : x)))}
+        >
           {!options.includes(v) && <option value={v}>{v || '—'}</option>}
           {options.map((o) => (
             <option key={o} value={o}>
@@ -32,7 +47,8 @@ export function ModelsCard({ columns }: { columns: AnalysisColumn[] }) {
   const pdpOptions = [...predictors, ...withRole(columns, draft.roles, 'control')];
   const check = (key: keyof AnalysisDraft, label: string, hint?: string) => (
     <label className="check">
-      <input type="checkbox" aria-label={label} checked={draft[key] as boolean} onChange={(e) => setDraft({ [key]: e.target.checked })} /> {label}
+      <input type="checkbox" aria-label={label} checked={draft[key] as boolean} onChange={(e) => setDraft({ [key]: e.target.checked })} />{' '}
+      {label}
       {hint && <span className="muted small"> — {hint}</span>}
     </label>
   );
@@ -56,25 +72,45 @@ export function ModelsCard({ columns }: { columns: AnalysisColumn[] }) {
       <h2 id="analysis-models-title">Models</h2>
       <section aria-label="Focal interactions" className="analysis-focal">
         <h3>Focal interactions (theory-driven)</h3>
-        <p className="muted small">Each set gets every lower-order term and its highest one (a*b*c), with the other predictors and the controls, for every outcome.</p>
+        <p className="muted small">
+          Each set gets every lower-order term and its highest one (a*b*c), with the other predictors and the controls, for every outcome.
+        </p>
         {draft.focal.map((group, i) => (
           <div key={i} className="analysis-focal-row">
-            <Picks label={`Focal set ${i + 1}`} values={group} options={predictors} onChange={(g) => setDraft({ focal: draft.focal.map((x, k) => (k === i ? g : x)) })} />
+            <Picks
+              label={`Focal set ${i + 1}`}
+              values={group}
+              options={predictors}
+              onChange={(g) => setDraft({ focal: draft.focal.map((x, k) => (k === i ? g : x)) })}
+            />
             {group.length === 3 ? (
               <button type="button" onClick={() => setDraft({ focal: draft.focal.map((x, k) => (k === i ? x.slice(0, 2) : x)) })}>
                 Make two-way
               </button>
             ) : (
-              <button type="button" onClick={() => setDraft({ focal: draft.focal.map((x, k) => (k === i ? [...x, predictors.find((p) => !x.includes(p)) ?? ''] : x)) })}>
+              <button
+                type="button"
+                onClick={() =>
+                  setDraft({ focal: draft.focal.map((x, k) => (k === i ? [...x, predictors.find((p) => !x.includes(p)) ?? ''] : x)) })
+                }
+              >
                 Make three-way
               </button>
             )}
-            <button type="button" aria-label={`Remove focal set ${i + 1}`} onClick={() => setDraft({ focal: draft.focal.filter((_, k) => k !== i) })}>
+            <button
+              type="button"
+              aria-label={`Remove focal set ${i + 1}`}
+              onClick={() => setDraft({ focal: draft.focal.filter((_, k) => k !== i) })}
+            >
               Remove
             </button>
           </div>
         ))}
-        <button type="button" disabled={predictors.length < 2} onClick={() => setDraft({ focal: [...draft.focal, firstThree.length === 3 ? firstThree : firstThree.slice(0, 2)] })}>
+        <button
+          type="button"
+          disabled={predictors.length < 2}
+          onClick={() => setDraft({ focal: [...draft.focal, firstThree.length === 3 ? firstThree : firstThree.slice(0, 2)] })}
+        >
           + Focal set
         </button>
       </section>
@@ -114,16 +150,31 @@ export function ModelsCard({ columns }: { columns: AnalysisColumn[] }) {
       {draft.gbm && (
         <section aria-label="Partial dependence pairs" className="analysis-focal">
           <h3>Partial dependence pairs</h3>
-          <p className="muted small">A 2-D surface for each pair over the 5th–95th percentiles; every focal triple also gets its three sliced surfaces.</p>
+          <p className="muted small">
+            A 2-D surface for each pair over the 5th–95th percentiles; every focal triple also gets its three sliced surfaces.
+          </p>
           {draft.pdpPairs.map((pair, i) => (
             <div key={i} className="analysis-focal-row">
-              <Picks label={`PDP pair ${i + 1}`} values={pair} options={pdpOptions} onChange={(p) => setDraft({ pdpPairs: draft.pdpPairs.map((x, k) => (k === i ? (p as [string, string]) : x)) })} />
-              <button type="button" aria-label={`Remove PDP pair ${i + 1}`} onClick={() => setDraft({ pdpPairs: draft.pdpPairs.filter((_, k) => k !== i) })}>
+              <Picks
+                label={`PDP pair ${i + 1}`}
+                values={pair}
+                options={pdpOptions}
+                onChange={(p) => setDraft({ pdpPairs: draft.pdpPairs.map((x, k) => (k === i ? (p as [string, string]) : x)) })}
+              />
+              <button
+                type="button"
+                aria-label={`Remove PDP pair ${i + 1}`}
+                onClick={() => setDraft({ pdpPairs: draft.pdpPairs.filter((_, k) => k !== i) })}
+              >
                 Remove
               </button>
             </div>
           ))}
-          <button type="button" disabled={pdpOptions.length < 2} onClick={() => setDraft({ pdpPairs: [...draft.pdpPairs, [pdpOptions[0]!, pdpOptions[1]!]] })}>
+          <button
+            type="button"
+            disabled={pdpOptions.length < 2}
+            onClick={() => setDraft({ pdpPairs: [...draft.pdpPairs, [pdpOptions[0]!, pdpOptions[1]!]] })}
+          >
             + PDP pair
           </button>
         </section>

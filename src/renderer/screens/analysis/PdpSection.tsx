@@ -26,8 +26,8 @@ export function PdpSection({ gbm, grids }: { gbm: GbmResult | undefined; grids: 
       <h3 id="analysis-gbm-title">Gradient boosting and partial dependence</h3>
       {gbm && (
         <p className="small" data-testid="analysis-gbm-cv">
-          XGBoost on log(1 + outcome): {gbm.folds}-fold cross-validated R² <strong>{fmt(gbm.cvR2)}</strong> (folds: {gbm.foldR2.map((r) => fmt(r, 2)).join(', ')}), n ={' '}
-          {gbm.n.toLocaleString()}
+          XGBoost on log(1 + outcome): {gbm.folds}-fold cross-validated R² <strong>{fmt(gbm.cvR2)}</strong> (folds:{' '}
+          {gbm.foldR2.map((r) => fmt(r, 2)).join(', ')}), n = {gbm.n.toLocaleString()}
         </p>
       )}
       {views.length > 0 && (
@@ -46,7 +46,14 @@ export function PdpSection({ gbm, grids }: { gbm: GbmResult | undefined; grids: 
             {grid?.slice && (
               <div role="radiogroup" aria-label="Slice" className="tabs small-tabs">
                 {QUANTILES.map((q) => (
-                  <button key={q} type="button" role="radio" aria-checked={quantile === q} className={quantile === q ? 'active' : ''} onClick={() => setQuantile(q)}>
+                  <button
+                    key={q}
+                    type="button"
+                    role="radio"
+                    aria-checked={quantile === q}
+                    className={quantile === q ? 'active' : ''}
+                    onClick={() => setQuantile(q)}
+                  >
                     {grid.slice!.name} {q}
                   </button>
                 ))}

@@ -12,7 +12,8 @@ import { SlopesSection } from './SlopesSection';
 import { analysisRunDetail } from '../../store/analysisActions';
 
 /** Is the key meant for a field (typing), not for the screen? */
-const typing = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
 /**
  * One finished run: what was run on what data, then per outcome (←/→ switch) the
@@ -31,11 +32,10 @@ export function RunDetail({ runId }: { runId: string }) {
     let current = true;
     setDetail(null);
     setError(null);
-    analysisRunDetail({ runId })
-      .then(
-        (d) => current && setDetail(d),
-        (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
-      );
+    analysisRunDetail({ runId }).then(
+      (d) => current && setDetail(d),
+      (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+    );
     return () => {
       current = false;
     };
@@ -82,8 +82,11 @@ export function RunDetail({ runId }: { runId: string }) {
           </button>
         </header>
         <p className="small">
-          <span className="mono">{runId}</span> · {formatTime(summary.createdAt)} · {dataSummary.rows.toLocaleString()} rows of <span className="mono">{dataSummary.data}</span>
-          {dataSummary.joins.length > 0 && ` + ${dataSummary.joins.map((j) => `${j.kind} ${j.path} (${j.matched} matched, ${j.unmatched} not)`).join(', ')}`} · SE {config.se}
+          <span className="mono">{runId}</span> · {formatTime(summary.createdAt)} · {dataSummary.rows.toLocaleString()} rows of{' '}
+          <span className="mono">{dataSummary.data}</span>
+          {dataSummary.joins.length > 0 &&
+            ` + ${dataSummary.joins.map((j) => `${j.kind} ${j.path} (${j.matched} matched, ${j.unmatched} not)`).join(', ')}`}{' '}
+          · SE {config.se}
           {config.center ? ' · focal predictors centred' : ''} · seed {config.seed}
         </p>
         <p className="muted small">
@@ -98,7 +101,14 @@ export function RunDetail({ runId }: { runId: string }) {
         )}
         <div role="tablist" aria-label="Outcome" className="tabs">
           {outcomes.map((o, i) => (
-            <button key={o} type="button" role="tab" aria-selected={o === outcome} className={o === outcome ? 'active' : ''} onClick={() => setOutcomeIndex(i)}>
+            <button
+              key={o}
+              type="button"
+              role="tab"
+              aria-selected={o === outcome}
+              className={o === outcome ? 'active' : ''}
+              onClick={() => setOutcomeIndex(i)}
+            >
               {o}
             </button>
           ))}
@@ -112,7 +122,8 @@ export function RunDetail({ runId }: { runId: string }) {
       <CoefficientsSection key={`coef-${outcome}`} models={of(result.models)} />
       {skipped.length > 0 && (
         <p className="small muted" data-testid="analysis-skipped">
-          Not estimable on their rows (left out of the screen’s q-values): {skipped.map((s) => `${(s.focal ?? []).join(' × ')} (${s.reason})`).join('; ')}
+          Not estimable on their rows (left out of the screen’s q-values):{' '}
+          {skipped.map((s) => `${(s.focal ?? []).join(' × ')} (${s.reason})`).join('; ')}
         </p>
       )}
       <SlopesSection slopes={of(result.simpleSlopes)} threshold={config.slopesP} />

@@ -18,8 +18,7 @@ export function RunsPanel() {
   const finished = analysisJobs.filter((j) => j.status === 'succeeded').length;
 
   useEffect(() => {
-    listAnalysisRuns({ limit: 200 })
-      .then(({ runs: list }) => setRuns(list), notifyError);
+    listAnalysisRuns({ limit: 200 }).then(({ runs: list }) => setRuns(list), notifyError);
   }, [finished]);
 
   return (

@@ -1,4 +1,10 @@
-import { DEFAULT_OUTCOMES, type AnalysisColumn, type AnalysisConfigInput, type AnalysisJoin, type SE_TYPES } from '../../../shared/analysis';
+import {
+  DEFAULT_OUTCOMES,
+  type AnalysisColumn,
+  type AnalysisConfigInput,
+  type AnalysisJoin,
+  type SE_TYPES,
+} from '../../../shared/analysis';
 
 /**
  * The Analysis screen's draft: what the lead picks on the screen, and the config a run gets
@@ -57,7 +63,15 @@ export const DEFAULT_ANALYSIS_DRAFT: AnalysisDraft = {
 };
 
 /** The lab's visual predictors, its control and its "visual overload" triple (docs/reference.md §4). */
-const LAB_PREDICTORS = ['color_entropy', 'avg_objects', 'text_area_ratio', 'text_changes_per_second', 'gaze_at_camera_ratio', 'num_faces', 'has_text'];
+const LAB_PREDICTORS = [
+  'color_entropy',
+  'avg_objects',
+  'text_area_ratio',
+  'text_changes_per_second',
+  'gaze_at_camera_ratio',
+  'num_faces',
+  'has_text',
+];
 const LAB_TRIPLE = ['color_entropy', 'avg_objects', 'text_area_ratio'];
 const LAB_CONTROLS = ['duration_s'];
 const LAB_CATEGORICAL = ['category'];
@@ -110,11 +124,17 @@ export function draftProblems(draft: AnalysisDraft, columns: readonly AnalysisCo
   draft.pdpPairs.forEach(([a, b], i) => {
     const names = [...predictors, ...withRole(columns, draft.roles, 'control')];
     if (a === b) problems.push(`PDP pair ${i + 1} names ${a} twice.`);
-    else if (![a, b].every((n) => names.includes(n))) problems.push(`PDP pair ${i + 1}: both variables must be predictors or numeric controls.`);
+    else if (![a, b].every((n) => names.includes(n)))
+      problems.push(`PDP pair ${i + 1}: both variables must be predictors or numeric controls.`);
   });
   if (draft.countModels) {
-    const nonCount = columns.filter((c) => draft.roles[c.name] === 'outcome' && c.type !== 'integer' && c.type !== 'boolean').map((c) => c.name);
-    if (nonCount.length) problems.push(`Count models need whole-number outcomes: ${nonCount.join(', ')} ${nonCount.length === 1 ? 'is' : 'are'} not. Untick “Count models” or pick count outcomes.`);
+    const nonCount = columns
+      .filter((c) => draft.roles[c.name] === 'outcome' && c.type !== 'integer' && c.type !== 'boolean')
+      .map((c) => c.name);
+    if (nonCount.length)
+      problems.push(
+        `Count models need whole-number outcomes: ${nonCount.join(', ')} ${nonCount.length === 1 ? 'is' : 'are'} not. Untick “Count models” or pick count outcomes.`,
+      );
   }
   return problems;
 }

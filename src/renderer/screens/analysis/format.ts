@@ -7,7 +7,9 @@ export function fmt(v: number | null | undefined, digits = 3): string {
   return v.toFixed(digits);
 }
 
-export const fmtP = (p: number | null | undefined): string => (p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '< .001' : p.toFixed(3).replace(/^0/, ''));
+export const fmtP = (p: number | null | undefined): string =>
+  p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? '< .001' : p.toFixed(3).replace(/^0/, '');
 
 /** Conventional stars: * p < .05, ** p < .01, *** p < .001. */
-export const stars = (p: number | null | undefined): string => (p === null || p === undefined ? '' : p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '');
+export const stars = (p: number | null | undefined): string =>
+  p === null || p === undefined ? '' : p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '';

@@ -9,7 +9,11 @@ import { exportAnnotations, listRecodes } from '../../store/mediaActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** The lab's annotations.csv in and out, and the re-code queue the lead watches. */
 export function AnnotationsScreen() {
@@ -27,9 +31,7 @@ export function AnnotationsScreen() {
   const [out, setOut] = useState('');
   const [recode, setRecode] = useState<RecodeEntry[] | null>(null);
 
-  const loadRecode = () =>
-    listRecodes({})
-      .then(({ entries }) => setRecode(entries), notifyError);
+  const loadRecode = () => listRecodes({}).then(({ entries }) => setRecode(entries), notifyError);
   const codesVersion = useStore((s) => s.topicVersions.codes ?? 0);
   useEffect(() => {
     void loadRecode();
@@ -80,8 +82,13 @@ export function AnnotationsScreen() {
               <textarea aria-label="Category map" rows={2} value={map} onChange={(e) => setMap(e.target.value)} />
             </label>
             <label className="wide">
-              <input type="checkbox" aria-label="Replace newer codes" checked={replaceNewer} onChange={(e) => setReplaceNewer(e.target.checked)} /> Replace
-              codes coded after the file too (otherwise an older file keeps them, and the report lists them)
+              <input
+                type="checkbox"
+                aria-label="Replace newer codes"
+                checked={replaceNewer}
+                onChange={(e) => setReplaceNewer(e.target.checked)}
+              />{' '}
+              Replace codes coded after the file too (otherwise an older file keeps them, and the report lists them)
             </label>
             <button type="submit" className="primary" disabled={importing || importForm.busy}>
               Import

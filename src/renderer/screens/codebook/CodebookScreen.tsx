@@ -37,7 +37,12 @@ function CategoryRow({ dimension, category, index }: { dimension: Dimension; cat
       >
         Save
       </button>
-      <button type="button" aria-label="Move up" disabled={index === 0} onClick={() => void change({ op: 'moveCategory', categoryId: category.id, position: index - 1 })}>
+      <button
+        type="button"
+        aria-label="Move up"
+        disabled={index === 0}
+        onClick={() => void change({ op: 'moveCategory', categoryId: category.id, position: index - 1 })}
+      >
         ↑
       </button>
       <button
@@ -80,7 +85,13 @@ function Examples({ category }: { category: Category }) {
       <span className="muted small">Examples:</span>
       {category.examples.length === 0 && <span className="muted small">none</span>}
       {category.examples.map((id) => (
-        <button key={id} type="button" className="chip" title="Remove this example" onClick={() => void set(category.examples.filter((e) => e !== id))}>
+        <button
+          key={id}
+          type="button"
+          className="chip"
+          title="Remove this example"
+          onClick={() => void set(category.examples.filter((e) => e !== id))}
+        >
           {id} ×
         </button>
       ))}
@@ -90,7 +101,12 @@ function Examples({ category }: { category: Category }) {
           void set([...category.examples, frameId.trim()]).then((ok) => ok && setFrameId(''));
         }}
       >
-        <input aria-label={`Example frame for ${category.value}`} placeholder="frame id" value={frameId} onChange={(e) => setFrameId(e.target.value)} />
+        <input
+          aria-label={`Example frame for ${category.value}`}
+          placeholder="frame id"
+          value={frameId}
+          onChange={(e) => setFrameId(e.target.value)}
+        />
       </form>
     </div>
   );
@@ -131,21 +147,18 @@ export function CodebookScreen() {
   }, []);
   if (!codebook) return <p className="loading">Loading the codebook…</p>;
   return (
-    <Screen
-      id="codebook"
-      title="Codebook"
-      head={
-        <span className="muted">version {codebook.version}</span>
-      }
-    >
+    <Screen id="codebook" title="Codebook" head={<span className="muted">version {codebook.version}</span>}>
       <p className="muted small">
-        Renaming keeps every code. A category with codes is removed only after you choose where its codes move. Keys are unique
-        across dimensions; Z, U, N, J, K are kept for the coding view.
+        Renaming keeps every code. A category with codes is removed only after you choose where its codes move. Keys are unique across
+        dimensions; Z, U, N, J, K are kept for the coding view.
       </p>
       {codebook.dimensions.map((d) => (
         <article key={d.name} className="card codebook-dimension" data-testid={`codebook-${d.name}`}>
           <h2>
-            {d.label} <span className="muted small">{d.name} · {d.level}</span>
+            {d.label}{' '}
+            <span className="muted small">
+              {d.name} · {d.level}
+            </span>
           </h2>
           {d.description && <p className="muted small">{d.description}</p>}
           <ul className="plain">
@@ -159,5 +172,3 @@ export function CodebookScreen() {
     </Screen>
   );
 }
-
-

@@ -70,11 +70,10 @@ function useCoderCounts(coders: Coder[]): Map<string, QueueCounts> {
     // A lab has a handful of coders: one small queue call each (limit 1) gives their counts.
     void Promise.all(
       ids.split('\n').map((coderId) =>
-        queuePage({ coderId, filter: 'all', limit: 1 })
-          .then(
-            (r) => [coderId, r.counts] as const,
-            () => null,
-          ),
+        queuePage({ coderId, filter: 'all', limit: 1 }).then(
+          (r) => [coderId, r.counts] as const,
+          () => null,
+        ),
       ),
     ).then((rows) => current && setCounts(new Map(rows.filter((r) => r !== null))));
     return () => {

@@ -39,7 +39,9 @@ export function CodersScreen() {
       const per = Object.entries(r.perCoder)
         .map(([c, n]) => `${c}: ${n}`)
         .join(', ');
-      setResult(r.pool === 0 ? 'Every frame is already assigned.' : `Assigned ${r.pool} frames, ${r.overlap} coded by every chosen coder (${per}).`);
+      setResult(
+        r.pool === 0 ? 'Every frame is already assigned.' : `Assigned ${r.pool} frames, ${r.overlap} coded by every chosen coder (${per}).`,
+      );
     } catch (err) {
       notifyError(err);
     }
@@ -77,8 +79,7 @@ export function CodersScreen() {
         <article className="card">
           <h2>Assign frames</h2>
           <p className="muted small">
-            Splits every frame nobody has yet between the chosen coders. The overlap share is coded by all of them, blind, for
-            reliability.
+            Splits every frame nobody has yet between the chosen coders. The overlap share is coded by all of them, blind, for reliability.
           </p>
           <form className="form" onSubmit={(e) => void assign(e)}>
             <fieldset>
@@ -95,8 +96,7 @@ export function CodersScreen() {
               ))}
             </fieldset>
             <label>
-              Overlap %{' '}
-              <input type="number" min={0} max={100} value={overlapPct} onChange={(e) => setOverlapPct(Number(e.target.value))} />
+              Overlap % <input type="number" min={0} max={100} value={overlapPct} onChange={(e) => setOverlapPct(Number(e.target.value))} />
             </label>
             <label>
               Seed <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value))} />

@@ -44,7 +44,13 @@ export function CodebookPanel({ codebook }: { codebook: Codebook }) {
                       {c.examples.map((id) => {
                         const frame = examples.get(id);
                         const src = frame?.thumb ?? frame?.image;
-                        return src ? <img key={id} src={fileUrl(src)} alt={`Example: ${id}`} title={id} /> : <span key={id} className="mono">{id}</span>;
+                        return src ? (
+                          <img key={id} src={fileUrl(src)} alt={`Example: ${id}`} title={id} />
+                        ) : (
+                          <span key={id} className="mono">
+                            {id}
+                          </span>
+                        );
                       })}
                     </span>
                   )}
@@ -66,12 +72,11 @@ function useExampleFrames(codebook: Codebook, open: boolean): Map<string, FrameS
   useEffect(() => {
     if (!open || key === '') return;
     let current = true;
-    listFrames({ frameIds: key.split('\n'), limit: 1000 })
-      .then(
-        (r) => current && setFrames(new Map(r.frames.map((f) => [f.frameId, f]))),
-        // Without the images the ids still say which frames: nothing to report.
-        () => undefined,
-      );
+    listFrames({ frameIds: key.split('\n'), limit: 1000 }).then(
+      (r) => current && setFrames(new Map(r.frames.map((f) => [f.frameId, f]))),
+      // Without the images the ids still say which frames: nothing to report.
+      () => undefined,
+    );
     return () => {
       current = false;
     };

@@ -143,7 +143,9 @@ export function CodingScreen() {
                     <kbd>N</kbd> Note
                   </button>
                 </div>
-                {noteOpen && <NoteEditor initial={frame.flag?.note ?? ''} onSave={(text) => void saveNote(text)} onClose={() => setNoteOpen(false)} />}
+                {noteOpen && (
+                  <NoteEditor initial={frame.flag?.note ?? ''} onSave={(text) => void saveNote(text)} onClose={() => setNoteOpen(false)} />
+                )}
                 {frame.flag?.note && !noteOpen && (
                   <p className="note" data-testid="frame-note">
                     “{frame.flag.note}”

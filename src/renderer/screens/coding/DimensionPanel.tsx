@@ -2,7 +2,15 @@ import type { CodingFrame, Dimension } from '../../../shared/coding';
 import { useStore } from '../../store';
 
 /** One dimension: its categories in codebook order, each with its key; saved and draft values marked. */
-export function DimensionPanel({ dimension, frame, onPick }: { dimension: Dimension; frame: CodingFrame; onPick: (value: string) => void }) {
+export function DimensionPanel({
+  dimension,
+  frame,
+  onPick,
+}: {
+  dimension: Dimension;
+  frame: CodingFrame;
+  onPick: (value: string) => void;
+}) {
   const drafted = useStore((s) => s.draft[dimension.name]);
   // A frame whose save is still in flight shows its codes as saving, not saved.
   const pending = useStore((s) => s.pendingSaves.includes(frame.frameId));

@@ -38,7 +38,14 @@ export function FrameCanvas({ src, alt, onImageSize }: { src: string; alt: strin
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
       const { zoom: z, pan: p } = useStore.getState();
-      const next = zoomAt({ zoom: z, pan: p }, fit, event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, fromCentre(event.clientX, event.clientY), image, box);
+      const next = zoomAt(
+        { zoom: z, pan: p },
+        fit,
+        event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP,
+        fromCentre(event.clientX, event.clientY),
+        image,
+        box,
+      );
       setView(next.zoom, next.pan);
     };
     el.addEventListener('wheel', onWheel, { passive: false });
@@ -81,9 +88,7 @@ export function FrameCanvas({ src, alt, onImageSize }: { src: string; alt: strin
           onImageSize(size);
         }}
         style={
-          image && box
-            ? { width, height, left: (box.w - width) / 2 + pan.x, top: (box.h - height) / 2 + pan.y }
-            : { visibility: 'hidden' }
+          image && box ? { width, height, left: (box.w - width) / 2 + pan.x, top: (box.h - height) / 2 + pan.y } : { visibility: 'hidden' }
         }
       />
     </div>

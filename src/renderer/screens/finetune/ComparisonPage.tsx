@@ -69,7 +69,14 @@ export function ComparisonPage({ view }: { view: FinetuneRunView }) {
           <p className="small muted">
             {names.v7} was wrong, {names.v8} is right.
           </p>
-          <FrameGallery ids={entry.fixed} comparison={entry} frames={view.frames} names={names} testId="fixed" empty={`${names.v8} fixed no frame that ${names.v7} got wrong.`} />
+          <FrameGallery
+            ids={entry.fixed}
+            comparison={entry}
+            frames={view.frames}
+            names={names}
+            testId="fixed"
+            empty={`${names.v8} fixed no frame that ${names.v7} got wrong.`}
+          />
         </section>
         <section aria-label="Frames regressed" className="gallery-column">
           <h2>
@@ -78,7 +85,14 @@ export function ComparisonPage({ view }: { view: FinetuneRunView }) {
           <p className="small muted">
             {names.v7} was right, {names.v8} is wrong.
           </p>
-          <FrameGallery ids={entry.regressed} comparison={entry} frames={view.frames} names={names} testId="regressed" empty={`${names.v8} broke no frame that ${names.v7} got right.`} />
+          <FrameGallery
+            ids={entry.regressed}
+            comparison={entry}
+            frames={view.frames}
+            names={names}
+            testId="regressed"
+            empty={`${names.v8} broke no frame that ${names.v7} got right.`}
+          />
         </section>
       </div>
 
@@ -111,7 +125,14 @@ function MetricsTable({
 }) {
   const { metrics, deltas, intervals, mcnemar, bootstrap } = comparison;
   const rows = [
-    { key: 'accuracy', label: 'Accuracy', v7: metrics.v7.accuracy, v8: metrics.v8.accuracy, delta: deltas.accuracy, ci: intervals.accuracy },
+    {
+      key: 'accuracy',
+      label: 'Accuracy',
+      v7: metrics.v7.accuracy,
+      v8: metrics.v8.accuracy,
+      delta: deltas.accuracy,
+      ci: intervals.accuracy,
+    },
     { key: 'macro_f1', label: 'Macro-F1', v7: metrics.v7.macroF1, v8: metrics.v8.macroF1, delta: deltas.macroF1, ci: intervals.macroF1 },
   ] as const;
   const confidence = Math.round(bootstrap.confidence * 100);
@@ -152,8 +173,8 @@ function MetricsTable({
       )}
       <p className="small" data-testid="mcnemar">
         McNemar's exact test on the {mcnemar.b + mcnemar.c} discordant frames (b = {mcnemar.b} regressed, c = {mcnemar.c} fixed):{' '}
-        <strong>{pValue(mcnemar.p)}</strong>. Intervals: paired bootstrap, {bootstrap.resamples} resamples, seed {bootstrap.seed}; {comparison.n}{' '}
-        held-out frames.
+        <strong>{pValue(mcnemar.p)}</strong>. Intervals: paired bootstrap, {bootstrap.resamples} resamples, seed {bootstrap.seed};{' '}
+        {comparison.n} held-out frames.
       </p>
     </div>
   );

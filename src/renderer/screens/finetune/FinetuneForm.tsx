@@ -42,12 +42,10 @@ export function FinetuneForm() {
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    listModels({})
-      .then(({ models: list }) => setModels(list), notifyError);
+    listModels({}).then(({ models: list }) => setModels(list), notifyError);
   }, [modelsVersion]);
   useEffect(() => {
-    listGold({})
-      .then(({ snapshots: list }) => setSnapshots(list), notifyError);
+    listGold({}).then(({ snapshots: list }) => setSnapshots(list), notifyError);
   }, [goldVersion]);
 
   const dimensions = useMemo(() => [...new Set((models ?? []).map((m) => m.dimension))], [models]);
@@ -127,7 +125,12 @@ export function FinetuneForm() {
         </label>
         <label>
           Gold snapshot
-          <select aria-label="Gold snapshot" value={gold?.id ?? ''} onChange={(e) => setSnapshot(e.target.value)} disabled={goldOfDimension.length === 0}>
+          <select
+            aria-label="Gold snapshot"
+            value={gold?.id ?? ''}
+            onChange={(e) => setSnapshot(e.target.value)}
+            disabled={goldOfDimension.length === 0}
+          >
             {goldOfDimension.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.id} · {s.frames} frames · {new Date(s.createdAt).toLocaleDateString()}
@@ -205,12 +208,22 @@ export function FinetuneForm() {
           </select>
         </label>
         <label className="check wide">
-          <input type="checkbox" aria-label="Save only a significant improvement" checked={requireSignificant} onChange={(e) => setRequireSignificant(e.target.checked)} /> Save v8
-          only when the improvement is significant (its interval lies above no change; the lab's rule saves any improvement)
+          <input
+            type="checkbox"
+            aria-label="Save only a significant improvement"
+            checked={requireSignificant}
+            onChange={(e) => setRequireSignificant(e.target.checked)}
+          />{' '}
+          Save v8 only when the improvement is significant (its interval lies above no change; the lab's rule saves any improvement)
         </label>
         <label className="wide">
           Output folder (optional; default the home's runs/finetune/&lt;job&gt;)
-          <input aria-label="Output folder" value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder="/path/to/folder for v8_comparison.json" />
+          <input
+            aria-label="Output folder"
+            value={outDir}
+            onChange={(e) => setOutDir(e.target.value)}
+            placeholder="/path/to/folder for v8_comparison.json"
+          />
         </label>
       </fieldset>
       {taken && <p className="small missing">{newId} already exists: model versions are immutable, so give another new version.</p>}

@@ -55,8 +55,7 @@ function RunList() {
   const [runs, setRuns] = useState<FinetuneRunSummary[] | null>(null);
 
   useEffect(() => {
-    listFinetuneRuns({ limit: 100 })
-      .then(({ runs: list }) => setRuns(list), notifyError);
+    listFinetuneRuns({ limit: 100 }).then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, knownRuns]);
 
   return (

@@ -28,15 +28,17 @@ export function FrameGallery({
         const image = frame?.thumb ?? frame?.image ?? null;
         return (
           <li key={id} className="card ft-frame" data-testid="frame" data-frame-id={id}>
-            <div className="thumb">{image ? <img src={fileUrl(image)} alt={`Frame ${id}`} loading="lazy" /> : <span className="muted small">image missing</span>}</div>
+            <div className="thumb">
+              {image ? <img src={fileUrl(image)} alt={`Frame ${id}`} loading="lazy" /> : <span className="muted small">image missing</span>}
+            </div>
             <div className="ft-frame-body">
               <strong className="mono">{id}</strong>
               {p && (
                 <span className="small">
                   gold <strong>{comparison.classes[p.trueLabel]}</strong>
                   <br />
-                  {names.v7}: <span className={p.v7Pred === p.trueLabel ? 'good' : 'bad'}>{comparison.classes[p.v7Pred]}</span> → {names.v8}:{' '}
-                  <span className={p.v8Pred === p.trueLabel ? 'good' : 'bad'}>{comparison.classes[p.v8Pred]}</span>
+                  {names.v7}: <span className={p.v7Pred === p.trueLabel ? 'good' : 'bad'}>{comparison.classes[p.v7Pred]}</span> → {names.v8}
+                  : <span className={p.v8Pred === p.trueLabel ? 'good' : 'bad'}>{comparison.classes[p.v8Pred]}</span>
                 </span>
               )}
             </div>

@@ -13,7 +13,9 @@ export function LossChart({ state, maxEpochs }: { state: FinetuneRunState; maxEp
   const series: Series[] = [
     ...Object.values(state.folds).map((f) => ({ key: f.foldId, kind: 'fold' as const, label: f.foldId, points: f.epochs })),
     ...(state.final ? [{ key: 'final', kind: 'final' as const, label: 'final run on every gold frame', points: state.final.epochs }] : []),
-    ...(state.current ? [{ key: `current:${state.current.foldId}`, kind: 'current' as const, label: state.current.foldId, points: state.current.epochs }] : []),
+    ...(state.current
+      ? [{ key: `current:${state.current.foldId}`, kind: 'current' as const, label: state.current.foldId, points: state.current.epochs }]
+      : []),
   ].filter((s) => s.points.length > 0);
   if (series.length === 0) return <p className="muted">No epoch has finished yet: the loss curves start after the first one.</p>;
 

@@ -23,8 +23,7 @@ export function RunView({ jobId }: { jobId: string }) {
 
   useEffect(() => {
     let current = true;
-    getFinetuneRun({ jobId })
-      .then((v) => current && setView(v), notifyError);
+    getFinetuneRun({ jobId }).then((v) => current && setView(v), notifyError);
     return () => {
       current = false;
     };
@@ -45,8 +44,8 @@ export function RunView({ jobId }: { jobId: string }) {
       <p className="small muted">
         Gold snapshot <span className="mono">{params.goldSnapshotId}</span> · {CV_LABEL[params.cv]} · {params.recipe.optimizer}, lr{' '}
         {params.recipe.lr}, batch {params.recipe.batchSize}, up to {params.recipe.maxEpochs} epochs (patience {params.recipe.patience}),{' '}
-        {params.recipe.classWeights === 'inverse_frequency' ? 'inverse-frequency class weights' : 'no class weights'}, seed {params.recipe.seed} ·
-        started {formatTime(job.startedAt ?? job.createdAt)}
+        {params.recipe.classWeights === 'inverse_frequency' ? 'inverse-frequency class weights' : 'no class weights'}, seed{' '}
+        {params.recipe.seed} · started {formatTime(job.startedAt ?? job.createdAt)}
       </p>
       <JobActions job={job} />
       {job.error && job.status !== 'succeeded' && (
@@ -76,8 +75,8 @@ function Live({ view, job }: { view: FinetuneRunView; job: JobSummary }) {
       {isActive(job) && (
         <>
           <p className="small muted" data-testid="live-plan">
-            {plan.map((p) => `${p.folds} ${CV_LABEL[p.cv]} folds`).join(', then ')}, then {view.newModelId ?? 'the new version'} on every gold
-            frame if it is better.
+            {plan.map((p) => `${p.folds} ${CV_LABEL[p.cv]} folds`).join(', then ')}, then {view.newModelId ?? 'the new version'} on every
+            gold frame if it is better.
           </p>
           <dl className="live-figures">
             <div className="row">

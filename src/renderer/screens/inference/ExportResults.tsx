@@ -48,13 +48,15 @@ export function ExportResults({ outDir, complete }: { outDir: string; complete: 
         </button>
       </div>
       <p className="small muted">
-        The three CSVs, and <span className="mono">model_predictions.models.json</span> beside them: the model ids and the sha256 of their weights.
+        The three CSVs, and <span className="mono">model_predictions.models.json</span> beside them: the model ids and the sha256 of their
+        weights.
       </p>
       {done && (
         <ul className="plain small" data-testid="infer-exported">
           {done.outcome.files.map((file) => (
             <li key={file}>
-              <span className="mono">{done.outcome.where === 'downloaded' ? `${baseName(file)} (downloaded)` : file}</span> · {done.bytes.get(file)} bytes
+              <span className="mono">{done.outcome.where === 'downloaded' ? `${baseName(file)} (downloaded)` : file}</span> ·{' '}
+              {done.bytes.get(file)} bytes
               {done.replaced.includes(baseName(file)) ? ' · replaced the file that was there' : ''}
             </li>
           ))}

@@ -42,11 +42,10 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    listModels({})
-      .then(({ models: list }) => {
-        setModels(list);
-        setChosen((c) => c ?? defaultChoice(list));
-      }, notifyError);
+    listModels({}).then(({ models: list }) => {
+      setModels(list);
+      setChosen((c) => c ?? defaultChoice(list));
+    }, notifyError);
   }, [modelsVersion]);
 
   const dimensions = useMemo(() => [...new Set((models ?? []).map((m) => m.dimension))], [models]);
@@ -67,7 +66,10 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
     const params: InferParams = {
       videos: videos.trim(),
       models: picked,
-      sampling: mode === 'every' ? { kind: 'every', seconds: Number(seconds) } : { kind: 'perVideo', count: Number(count), random, seed: Number(seed) || 0 },
+      sampling:
+        mode === 'every'
+          ? { kind: 'every', seconds: Number(seconds) }
+          : { kind: 'perVideo', count: Number(count), random, seed: Number(seed) || 0 },
       workers: Number(workers),
       batchSize: 16,
       checkpointEvery: Number(checkpoint),
@@ -98,16 +100,28 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
         <legend>Videos</legend>
         <label className="wide">
           Source
-          <input aria-label="Videos source" value={videos} onChange={(e) => setVideos(e.target.value)} placeholder="/path/to/videos or gs://bucket/prefix" />
+          <input
+            aria-label="Videos source"
+            value={videos}
+            onChange={(e) => setVideos(e.target.value)}
+            placeholder="/path/to/videos or gs://bucket/prefix"
+          />
         </label>
-        <p className="small muted">A folder on this machine (searched recursively for mp4, mov, webm, mkv), or a bucket prefix read with the Sync settings' credentials.</p>
+        <p className="small muted">
+          A folder on this machine (searched recursively for mp4, mov, webm, mkv), or a bucket prefix read with the Sync settings'
+          credentials.
+        </p>
       </fieldset>
       <fieldset>
         <legend>Models</legend>
         {dimensions.map((d) => (
           <label key={d}>
             {d}
-            <select aria-label={`Model for ${d}`} value={chosen[d] ?? SKIP} onChange={(e) => setChosen((c) => ({ ...c, [d]: e.target.value }))}>
+            <select
+              aria-label={`Model for ${d}`}
+              value={chosen[d] ?? SKIP}
+              onChange={(e) => setChosen((c) => ({ ...c, [d]: e.target.value }))}
+            >
               {models
                 .filter((m) => m.dimension === d)
                 .map((m) => (
@@ -125,12 +139,29 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
         <legend>Frames</legend>
         <label className="check">
           <input type="radio" name="infer-sampling" checked={mode === 'every'} onChange={() => setMode('every')} /> Every
-          <input aria-label="Seconds between frames" type="number" min="0.1" step="0.1" value={seconds} onChange={(e) => setSeconds(e.target.value)} disabled={mode !== 'every'} /> s
+          <input
+            aria-label="Seconds between frames"
+            type="number"
+            min="0.1"
+            step="0.1"
+            value={seconds}
+            onChange={(e) => setSeconds(e.target.value)}
+            disabled={mode !== 'every'}
+          />{' '}
+          s
         </label>
         <label className="check">
           <input type="radio" name="infer-sampling" checked={mode === 'perVideo'} onChange={() => setMode('perVideo')} />
-          <input aria-label="Frames per video" type="number" min="1" step="1" value={count} onChange={(e) => setCount(e.target.value)} disabled={mode !== 'perVideo'} /> per
-          video
+          <input
+            aria-label="Frames per video"
+            type="number"
+            min="1"
+            step="1"
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            disabled={mode !== 'perVideo'}
+          />{' '}
+          per video
         </label>
         {mode === 'perVideo' && (
           <>
@@ -152,15 +183,24 @@ export function InferForm({ onStarted }: { onStarted: (outDir: string) => void }
           Workers <input aria-label="Workers" type="number" min="1" step="1" value={workers} onChange={(e) => setWorkers(e.target.value)} />
         </label>
         <label>
-          Checkpoint every <input aria-label="Checkpoint every" type="number" min="1" step="1" value={checkpoint} onChange={(e) => setCheckpoint(e.target.value)} /> videos
+          Checkpoint every{' '}
+          <input
+            aria-label="Checkpoint every"
+            type="number"
+            min="1"
+            step="1"
+            value={checkpoint}
+            onChange={(e) => setCheckpoint(e.target.value)}
+          />{' '}
+          videos
         </label>
         <label className="wide">
           Output folder
           <input aria-label="Output folder" value={outDir} onChange={(e) => setOutDir(e.target.value)} placeholder="/path/to/predictions" />
         </label>
         <label className="check">
-          <input type="checkbox" checked={fresh} onChange={(e) => setFresh(e.target.checked)} aria-label="Fresh" /> Start over: discard what the output folder holds
-          (otherwise a run on the same folder resumes where it stopped)
+          <input type="checkbox" checked={fresh} onChange={(e) => setFresh(e.target.checked)} aria-label="Fresh" /> Start over: discard what
+          the output folder holds (otherwise a run on the same folder resumes where it stopped)
         </label>
       </fieldset>
       {problems.length > 0 && <p className="small missing">To start, give {problems.join(', ')}.</p>}

@@ -31,19 +31,18 @@ export function InferRunView({ outDir }: { outDir: string }) {
     let current = true;
     const timer = setTimeout(
       () => {
-        inferResults({ outDir, search, offset, limit: 50 })
-          .then(
-            (v) => {
-              if (!current) return;
-              loaded.current = true;
-              setView(v);
-              setError(null);
-            },
-            (err: unknown) => {
-              if (!current) return;
-              setError(err instanceof Error ? err.message : String(err));
-            },
-          );
+        inferResults({ outDir, search, offset, limit: 50 }).then(
+          (v) => {
+            if (!current) return;
+            loaded.current = true;
+            setView(v);
+            setError(null);
+          },
+          (err: unknown) => {
+            if (!current) return;
+            setError(err instanceof Error ? err.message : String(err));
+          },
+        );
       },
       !loaded.current ? 0 : status === 'running' ? REFRESH_MS : 150,
     );
@@ -66,7 +65,12 @@ export function InferRunView({ outDir }: { outDir: string }) {
   }
   if (!view) return <p className="loading">Loading…</p>;
   return (
-    <section className="infer-view" aria-label="Inference output" data-testid="infer-view" data-complete={view.overview.complete ? 'true' : 'false'}>
+    <section
+      className="infer-view"
+      aria-label="Inference output"
+      data-testid="infer-view"
+      data-complete={view.overview.complete ? 'true' : 'false'}
+    >
       <header className="screen-head">
         <h2 className="mono ellipsis" title={view.overview.outDir}>
           {view.overview.outDir}
@@ -96,7 +100,9 @@ export function InferRunView({ outDir }: { outDir: string }) {
  */
 function useFolderJob(outDir: string, jobId: string | null): JobSummary | undefined {
   return useStore((s) => {
-    const id = s.jobOrder.find((i) => s.jobs[i]?.kind === 'infer.run' && (s.jobs[i]?.params as { outDir?: string } | null)?.outDir === outDir);
+    const id = s.jobOrder.find(
+      (i) => s.jobs[i]?.kind === 'infer.run' && (s.jobs[i]?.params as { outDir?: string } | null)?.outDir === outDir,
+    );
     const byFolder = id ? s.jobs[id] : undefined;
     const named = jobId ? s.jobs[jobId] : undefined;
     if (byFolder && named) return byFolder.createdAt > named.createdAt ? byFolder : named;
@@ -136,7 +142,11 @@ function RunProgress({ job }: { job: JobSummary }) {
           </p>
         </>
       )}
-      {!isActive(job) && <p className="small muted" data-testid="infer-job-outcome">{outcome(job)}</p>}
+      {!isActive(job) && (
+        <p className="small muted" data-testid="infer-job-outcome">
+          {outcome(job)}
+        </p>
+      )}
       {timingsOf(job) && <RunTimings timings={timingsOf(job)!} />}
       {job.error && job.status !== 'succeeded' && (
         <p className={job.status === 'cancelled' ? 'muted' : 'bad'} role="status" data-testid="infer-job-error">

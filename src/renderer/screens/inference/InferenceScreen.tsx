@@ -54,8 +54,7 @@ function OutputList({ open, onOpen }: { open: string | null; onOpen: (outDir: st
   const [typed, setTyped] = useState('');
 
   useEffect(() => {
-    listInferOutputs({ limit: 100 })
-      .then(({ outputs: list }) => setOutputs(list), notifyError);
+    listInferOutputs({ limit: 100 }).then(({ outputs: list }) => setOutputs(list), notifyError);
   }, [jobsVersion, knownRuns]);
 
   return (

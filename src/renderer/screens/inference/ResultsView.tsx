@@ -104,7 +104,12 @@ export function ResultsView({
                 {videos.rows.map((v) => (
                   <tr key={v.videoId} className={videoId === v.videoId ? 'selected' : ''} data-video-id={v.videoId}>
                     <td>
-                      <button type="button" className="link mono" onClick={() => setVideoId(v.videoId === videoId ? null : v.videoId)} aria-expanded={videoId === v.videoId}>
+                      <button
+                        type="button"
+                        className="link mono"
+                        onClick={() => setVideoId(v.videoId === videoId ? null : v.videoId)}
+                        aria-expanded={videoId === v.videoId}
+                      >
                         {v.videoId}
                       </button>
                     </td>
@@ -125,7 +130,11 @@ export function ResultsView({
               <span data-testid="infer-page">
                 {videos.offset + 1}–{videos.offset + videos.rows.length} of {videos.total}
               </span>
-              <button type="button" disabled={videos.offset + videos.rows.length >= videos.total} onClick={() => onPage(videos.offset + pageSize)}>
+              <button
+                type="button"
+                disabled={videos.offset + videos.rows.length >= videos.total}
+                onClick={() => onPage(videos.offset + pageSize)}
+              >
                 Next
               </button>
             </div>
@@ -138,7 +147,8 @@ export function ResultsView({
       {view.errorRows.length > 0 && (
         <details className="card" data-testid="infer-errors">
           <summary>
-            {overview.errors} video(s) could not be read{overview.errors > view.errorRows.length ? ` (first ${view.errorRows.length} shown; errors.csv has all)` : ''}
+            {overview.errors} video(s) could not be read
+            {overview.errors > view.errorRows.length ? ` (first ${view.errorRows.length} shown; errors.csv has all)` : ''}
           </summary>
           <table className="table">
             <thead>

@@ -9,7 +9,11 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function RunTimings({ timings: t }: { timings: InferTimings }) {
   const rows: [string, string, string][] = [
     ['Model', s(t.modelBusyMs), `idle ${s(t.modelIdleMs)} waiting for frames`],
-    ['Decode (ffmpeg)', `${s(t.ffmpegCpuMs)} CPU`, `workers waited ${s(t.decodeWaitMs)}; ${t.passes} video(s) in one pass, ${t.seeks} by seeking (${t.segments} segments)${t.perFrame ? `, ${t.perFrame} frame(s) one ffmpeg each` : ''}`],
+    [
+      'Decode (ffmpeg)',
+      `${s(t.ffmpegCpuMs)} CPU`,
+      `workers waited ${s(t.decodeWaitMs)}; ${t.passes} video(s) in one pass, ${t.seeks} by seeking (${t.segments} segments)${t.perFrame ? `, ${t.perFrame} frame(s) one ffmpeg each` : ''}`,
+    ],
     ['Resize + normalise', `${s(t.resizeMs)} CPU`, 'on the main thread'],
     ['Probe', s(t.probeMs), ''],
     ['Download', s(t.downloadMs), ''],
@@ -18,8 +22,8 @@ export function RunTimings({ timings: t }: { timings: InferTimings }) {
   return (
     <details className="run-timings" data-testid="infer-timings" data-bound={t.bound}>
       <summary>
-        {t.frames} frames in {t.seconds.toFixed(1)} s: {t.endToEndFps.toFixed(2)} frames/s end to end, {t.modelOnlyFps.toFixed(2)} frames/s model only ({Math.round((100 * t.endToEndFps) / Math.max(t.modelOnlyFps, 1e-9))} %). Bound by{' '}
-        {RUN_BOUND[t.bound].what}.
+        {t.frames} frames in {t.seconds.toFixed(1)} s: {t.endToEndFps.toFixed(2)} frames/s end to end, {t.modelOnlyFps.toFixed(2)} frames/s
+        model only ({Math.round((100 * t.endToEndFps) / Math.max(t.modelOnlyFps, 1e-9))} %). Bound by {RUN_BOUND[t.bound].what}.
       </summary>
       <table className="table">
         <thead>
@@ -40,7 +44,8 @@ export function RunTimings({ timings: t }: { timings: InferTimings }) {
         </tbody>
       </table>
       <p className="small muted">
-        Bound by {RUN_BOUND[t.bound].what}: {RUN_BOUND[t.bound].why}. Workers&apos; times are summed over the {t.workers} worker(s) and overlap the model&apos;s.
+        Bound by {RUN_BOUND[t.bound].what}: {RUN_BOUND[t.bound].why}. Workers&apos; times are summed over the {t.workers} worker(s) and
+        overlap the model&apos;s.
       </p>
     </details>
   );

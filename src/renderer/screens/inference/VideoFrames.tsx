@@ -17,23 +17,22 @@ export function VideoFrames({ outDir, videoId, onClose }: { outDir: string; vide
 
   useEffect(() => {
     let current = true;
-    inferVideoFrames({ outDir, videoId })
-      .then(async (v) => {
+    inferVideoFrames({ outDir, videoId }).then(async (v) => {
+      if (!current) return;
+      setData(v);
+      for (const f of v.frames.slice(0, SHOWN)) {
         if (!current) return;
-        setData(v);
-        for (const f of v.frames.slice(0, SHOWN)) {
-          if (!current) return;
-          try {
-            const image = await inferFrameImage({ outDir, videoId, timestampS: f.timestampS, maxWidth: 320 });
-            if (current) setImages((m) => ({ ...m, [f.frameId]: image }));
-          } catch (err) {
-            // One message for the whole video (e.g. the file moved), not one per frame.
-            const text = err instanceof Error ? err.message : String(err);
-            if (current) setImages((m) => ({ ...m, [f.frameId]: text }));
-            if (!v.path || /no longer/.test(text)) return;
-          }
+        try {
+          const image = await inferFrameImage({ outDir, videoId, timestampS: f.timestampS, maxWidth: 320 });
+          if (current) setImages((m) => ({ ...m, [f.frameId]: image }));
+        } catch (err) {
+          // One message for the whole video (e.g. the file moved), not one per frame.
+          const text = err instanceof Error ? err.message : String(err);
+          if (current) setImages((m) => ({ ...m, [f.frameId]: text }));
+          if (!v.path || /no longer/.test(text)) return;
         }
-      }, notifyError);
+      }
+    }, notifyError);
     return () => {
       current = false;
     };
@@ -79,7 +78,11 @@ export function VideoFrames({ outDir, videoId, onClose }: { outDir: string; vide
                         <span className="muted">{m.dimension}</span> <strong data-testid="frame-pred">{p.pred}</strong> {p.conf.toFixed(2)}
                         <span className="probs" title={m.classes.map((c, i) => `${c}: ${p.probabilities[i]!.toFixed(3)}`).join('\n')}>
                           {m.classes.map((c, i) => (
-                            <span key={c} className={`prob ${c === p.pred ? 'prob-pred' : ''}`} style={{ width: `${Math.round(p.probabilities[i]! * 100)}%` }} />
+                            <span
+                              key={c}
+                              className={`prob ${c === p.pred ? 'prob-pred' : ''}`}
+                              style={{ width: `${Math.round(p.probabilities[i]! * 100)}%` }}
+                            />
                           ))}
                         </span>
                       </div>

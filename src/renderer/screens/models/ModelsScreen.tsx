@@ -11,13 +11,32 @@ import { activateDimensionModel, listModels } from '../../store/modelsActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** A registry row's maker: the run (a job) that trained it, opened where that run is shown. */
-function SourceRunLink({ jobId, kind, open }: { jobId: string; kind: string | undefined; open: (jobId: string, kind: string | undefined) => void }) {
+function SourceRunLink({
+  jobId,
+  kind,
+  open,
+}: {
+  jobId: string;
+  kind: string | undefined;
+  open: (jobId: string, kind: string | undefined) => void;
+}) {
   const label = kind === undefined || kind === 'finetune.run' ? 'Fine-tune run' : 'Job';
   return (
-    <button type="button" className="linklike" data-testid="source-run" data-job-id={jobId} onClick={() => open(jobId, kind)} title={`Open the run that made this model (job ${jobId})`}>
+    <button
+      type="button"
+      className="linklike"
+      data-testid="source-run"
+      data-job-id={jobId}
+      onClick={() => open(jobId, kind)}
+      title={`Open the run that made this model (job ${jobId})`}
+    >
       {label} <span className="mono">{jobId.slice(0, 8)}</span>
     </button>
   );
@@ -46,11 +65,10 @@ export function ModelsScreen() {
   const [exportOut, setExportOut] = useState('');
 
   useEffect(() => {
-    listModels({})
-      .then(({ models: list }) => {
-        setModels(list);
-        setPredictModel((current) => current || (list.find((m) => m.active)?.id ?? list[0]?.id ?? ''));
-      }, notifyError);
+    listModels({}).then(({ models: list }) => {
+      setModels(list);
+      setPredictModel((current) => current || (list.find((m) => m.active)?.id ?? list[0]?.id ?? ''));
+    }, notifyError);
   }, [modelsVersion]);
 
   // Each form shows its own failure (and its job) beside its button.
@@ -67,7 +85,11 @@ export function ModelsScreen() {
     if (job && !isActive(job)) setJob(null);
   };
 
-  const start = async (form: ReturnType<typeof useFormFeedback>, kind: 'models.import' | 'models.predict' | 'models.export', params: Record<string, unknown>): Promise<JobSummary | null> => {
+  const start = async (
+    form: ReturnType<typeof useFormFeedback>,
+    kind: 'models.import' | 'models.predict' | 'models.export',
+    params: Record<string, unknown>,
+  ): Promise<JobSummary | null> => {
     // An export to a file that exists is refused at start; the person is asked before it is replaced.
     const started = await form.run(
       () => callConfirmingOverwrite((overwrite) => startJob({ kind, params: overwrite ? { ...params, overwrite } : params })),
@@ -81,7 +103,9 @@ export function ModelsScreen() {
   const importModel = async (e: React.FormEvent) => {
     e.preventDefault();
     const list = classes.split(',').map((c) => c.trim());
-    setImportJob((await start(importForm, 'models.import', { file: file.trim(), dimension, version: version.trim(), classes: list }))?.id ?? null);
+    setImportJob(
+      (await start(importForm, 'models.import', { file: file.trim(), dimension, version: version.trim(), classes: list }))?.id ?? null,
+    );
   };
 
   const predict = async (e: React.FormEvent) => {
@@ -92,12 +116,12 @@ export function ModelsScreen() {
 
   const exportModel = async (e: React.FormEvent) => {
     e.preventDefault();
-    setExportJob((await start(exportForm, 'models.export', { model: predictModel, format: exportFormat, out: exportOut.trim() }))?.id ?? null);
+    setExportJob(
+      (await start(exportForm, 'models.export', { model: predictModel, format: exportFormat, out: exportOut.trim() }))?.id ?? null,
+    );
   };
 
-  const activate = (id: string) =>
-    activateDimensionModel({ id })
-      .catch(notifyError);
+  const activate = (id: string) => activateDimensionModel({ id }).catch(notifyError);
 
   const finished = predictJob ? jobs[predictJob] : undefined;
   const predictions = finished?.status === 'succeeded' ? (finished.result as ModelsPredictResult) : null;
@@ -182,7 +206,12 @@ export function ModelsScreen() {
           <form className="form" onSubmit={(e) => void importModel(e)} onChange={() => forget(importForm, importJob, setImportJob)}>
             <label className="wide">
               Weights file (.pth or .safetensors)
-              <input aria-label="Weights file" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/path/to/pov_resnet50_v7.pth" />
+              <input
+                aria-label="Weights file"
+                value={file}
+                onChange={(e) => setFile(e.target.value)}
+                placeholder="/path/to/pov_resnet50_v7.pth"
+              />
             </label>
             <label>
               Dimension
@@ -194,7 +223,12 @@ export function ModelsScreen() {
             </label>
             <label className="wide">
               Classes, in the network's output order, comma-separated
-              <input aria-label="Classes" value={classes} onChange={(e) => setClasses(e.target.value)} placeholder="1st person, 2nd person, 3rd person, no person" />
+              <input
+                aria-label="Classes"
+                value={classes}
+                onChange={(e) => setClasses(e.target.value)}
+                placeholder="1st person, 2nd person, 3rd person, no person"
+              />
             </label>
             <button type="submit" className="primary" disabled={!file.trim() || !classes.trim()}>
               Import
@@ -248,7 +282,11 @@ export function ModelsScreen() {
           <form className="form" onSubmit={(e) => void exportModel(e)} onChange={() => forget(exportForm, exportJob, setExportJob)}>
             <label>
               Format
-              <select aria-label="Export format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as typeof exportFormat)}>
+              <select
+                aria-label="Export format"
+                value={exportFormat}
+                onChange={(e) => setExportFormat(e.target.value as typeof exportFormat)}
+              >
                 <option value="pth">.pth (torch.load)</option>
                 <option value="safetensors">safetensors + sidecar</option>
                 <option value="onnx">ONNX</option>
@@ -256,7 +294,12 @@ export function ModelsScreen() {
             </label>
             <label className="wide">
               Write to
-              <input aria-label="Export file" value={exportOut} onChange={(e) => setExportOut(e.target.value)} placeholder="/path/to/pov_resnet50_v7.pth" />
+              <input
+                aria-label="Export file"
+                value={exportOut}
+                onChange={(e) => setExportOut(e.target.value)}
+                placeholder="/path/to/pov_resnet50_v7.pth"
+              />
             </label>
             <button type="submit" disabled={!predictModel || !exportOut.trim()}>
               Export

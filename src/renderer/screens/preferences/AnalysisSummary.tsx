@@ -16,8 +16,8 @@ export function AnalysisSummary({ videoId, analyses }: { videoId: string; analys
     return (
       <div className="rate-no-media" data-testid="analysis-summary">
         <p>
-          <strong>{videoId}</strong> is not imported into Framelab and has no analysis: rate it from what you know of it, or import
-          the video (Videos) or its analysis (<code>framelab preference analyses import FILE</code>).
+          <strong>{videoId}</strong> is not imported into Framelab and has no analysis: rate it from what you know of it, or import the
+          video (Videos) or its analysis (<code>framelab preference analyses import FILE</code>).
         </p>
       </div>
     );
@@ -25,7 +25,8 @@ export function AnalysisSummary({ videoId, analyses }: { videoId: string; analys
   const general: Leaf[] = [];
   const sections: [string, Leaf[]][] = [];
   for (const [key, value] of Object.entries(newest.analysis)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) sections.push([key, leaves(value as Record<string, unknown>)]);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      sections.push([key, leaves(value as Record<string, unknown>)]);
     else general.push([key, show(value)]);
   }
   if (general.length) sections.unshift(['general', general]);
@@ -74,7 +75,8 @@ function show(value: unknown): string {
   if (value === null || value === undefined) text = '—';
   else if (typeof value === 'boolean') text = value ? 'yes' : 'no';
   else if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3)));
-  else if (Array.isArray(value)) text = value.length === 0 ? 'none' : value.every((v) => typeof v !== 'object') ? value.join(', ') : `${value.length} items`;
+  else if (Array.isArray(value))
+    text = value.length === 0 ? 'none' : value.every((v) => typeof v !== 'object') ? value.join(', ') : `${value.length} items`;
   else text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.length > TEXT_MAX ? `${text.slice(0, TEXT_MAX - 1)}…` : text;
 }

@@ -45,7 +45,20 @@ export function ModelPanel() {
 
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
     const last = SECTIONS.length - 1;
-    const next = e.key === 'ArrowRight' ? (index === last ? 0 : index + 1) : e.key === 'ArrowLeft' ? (index === 0 ? last : index - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? last : null;
+    const next =
+      e.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : e.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : null;
     if (next === null) return;
     e.preventDefault();
     setSection(SECTIONS[next]!.kind);
@@ -78,7 +91,9 @@ export function ModelPanel() {
           </button>
         ))}
       </div>
-      {trainJobId && trainJobId !== closedId && <TrainJobCard jobId={trainJobId} activeId={activeId} onClose={() => setClosedId(trainJobId)} />}
+      {trainJobId && trainJobId !== closedId && (
+        <TrainJobCard jobId={trainJobId} activeId={activeId} onClose={() => setClosedId(trainJobId)} />
+      )}
       <div id="pm-section" role="tabpanel" aria-labelledby={`pm-tab-${section}`} className="pm-section">
         {!status || !models ? (
           <p className="loading">Loading…</p>
@@ -87,7 +102,12 @@ export function ModelPanel() {
         ) : section === 'correlations' ? (
           <CorrelationsSection shown={shown} onShow={show} />
         ) : section === 'versions' ? (
-          <VersionsSection models={models.models} eligible={status.eligibility.eligible} training={training} onTrain={(o) => void train(o)} />
+          <VersionsSection
+            models={models.models}
+            eligible={status.eligibility.eligible}
+            training={training}
+            onTrain={(o) => void train(o)}
+          />
         ) : (
           <ScoreSection models={models.models} activeId={activeId} />
         )}

@@ -22,9 +22,7 @@ export function PreferencesScreen() {
       id="preferences"
       title="Preferences"
       className="preferences"
-      head={
-        <Tabs label="Preferences" tabs={TABS} active={tab} onSelect={setTab} />
-      }
+      head={<Tabs label="Preferences" tabs={TABS} active={tab} onSelect={setTab} />}
     >
       {tab === 'rate' && <RatePanel />}
       {tab === 'model' && <ModelPanel />}

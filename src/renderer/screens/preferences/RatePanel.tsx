@@ -73,7 +73,14 @@ export function RatePanel() {
   useRateKeys({ enabled: !!rater && !picking && !noteOpen && !helpOpen, onNote: openNote, onHelp: toggleHelp, player });
 
   if (!rater || picking) {
-    return <RaterPicker initialRater={rater ?? ''} initialType={raterType} onDone={() => setPicking(false)} onCancel={rater ? () => setPicking(false) : undefined} />;
+    return (
+      <RaterPicker
+        initialRater={rater ?? ''}
+        initialType={raterType}
+        onDone={() => setPicking(false)}
+        onCancel={rater ? () => setPicking(false) : undefined}
+      />
+    );
   }
 
   const mine = rateVideo?.history?.current.find((r) => r.rater === rater);
@@ -199,7 +206,11 @@ function SaveMessage() {
   const message = useStore((s) => s.rateMessage);
   if (!message) return null;
   return (
-    <p className={`small ${message.kind === 'error' ? 'bad' : 'good'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="rate-message">
+    <p
+      className={`small ${message.kind === 'error' ? 'bad' : 'good'}`}
+      role={message.kind === 'error' ? 'alert' : 'status'}
+      data-testid="rate-message"
+    >
       {message.text}
     </p>
   );

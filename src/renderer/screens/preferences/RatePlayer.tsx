@@ -7,7 +7,17 @@ import { fileUrl, videoUrl } from '../../api/client';
  * portrait and to the width for landscape), with its sampled frames in a column beside it:
  * a frame seeks the video to its time. Without a playable file, the chosen frame stands in.
  */
-export function RatePlayer({ video, frames, videoRef, frameAt }: { video: VideoSummary; frames: FrameSummary[]; videoRef: RefObject<HTMLVideoElement | null>; frameAt: number; }) {
+export function RatePlayer({
+  video,
+  frames,
+  videoRef,
+  frameAt,
+}: {
+  video: VideoSummary;
+  frames: FrameSummary[];
+  videoRef: RefObject<HTMLVideoElement | null>;
+  frameAt: number;
+}) {
   const [time, setTime] = useState(0);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -58,7 +68,13 @@ export function RatePlayer({ video, frames, videoRef, frameAt }: { video: VideoS
         <ol className="rate-frames" aria-label="Sampled frames">
           {frames.map((f, i) => (
             <li key={f.frameId}>
-              <button type="button" className={i === current ? 'current' : ''} onClick={() => seek(f)} title={f.frameId} aria-label={`Frame at ${f.timestampS.toFixed(1)} s`}>
+              <button
+                type="button"
+                className={i === current ? 'current' : ''}
+                onClick={() => seek(f)}
+                title={f.frameId}
+                aria-label={`Frame at ${f.timestampS.toFixed(1)} s`}
+              >
                 {f.thumb ? <img src={fileUrl(f.thumb)} alt="" /> : <span className="muted small">no image</span>}
                 <span className="rate-frame-time">{f.timestampS.toFixed(1)} s</span>
               </button>

@@ -8,7 +8,17 @@ import { chooseRater } from '../../store/ratingActions';
  * (only the owner's ratings train the model) or someone else. Remembered on this machine;
  * Enter starts, and the keyboard goes back to rating.
  */
-export function RaterPicker({ initialRater, initialType, onDone, onCancel }: { initialRater: string; initialType: RaterType; onDone: () => void; onCancel?: () => void }) {
+export function RaterPicker({
+  initialRater,
+  initialType,
+  onDone,
+  onCancel,
+}: {
+  initialRater: string;
+  initialType: RaterType;
+  onDone: () => void;
+  onCancel?: () => void;
+}) {
   const coders = useStore((s) => s.coders);
   const [rater, setRater] = useState(initialRater || 'owner');
   const [raterType, setRaterType] = useState<RaterType>(initialType);

@@ -1,6 +1,16 @@
 import { useCallback } from 'react';
 import { useStore } from '../../store';
-import { discardDraft, pressDigit, pressHalf, pressNudge, saveRating, selectField, setScore, stepField, stepVideo } from '../../store/ratingActions';
+import {
+  discardDraft,
+  pressDigit,
+  pressHalf,
+  pressNudge,
+  saveRating,
+  selectField,
+  setScore,
+  stepField,
+  stepVideo,
+} from '../../store/ratingActions';
 import { usePlainKeys } from '../../usePlainKeys';
 import { fieldForKey } from './rateKeys';
 
@@ -11,7 +21,17 @@ export interface PlayerControls {
 }
 
 /** The Rate panel's keys (see RATE_KEYS and PLAYER_KEYS); modifier chords are left to the app. */
-export function useRateKeys({ enabled, onNote, onHelp, player }: { enabled: boolean; onNote: () => void; onHelp: () => void; player: PlayerControls }): void {
+export function useRateKeys({
+  enabled,
+  onNote,
+  onHelp,
+  player,
+}: {
+  enabled: boolean;
+  onNote: () => void;
+  onHelp: () => void;
+  player: PlayerControls;
+}): void {
   const onKey = useCallback(
     (key: string) => {
       const field = fieldForKey(key);

@@ -39,7 +39,12 @@ export function ConfusionHeatmap({
                 style={{ background: `color-mix(in srgb, var(--accent) ${Math.round((n / max) * 85)}%, transparent)` }}
               >
                 {onPick && i !== j && n > 0 ? (
-                  <button type="button" className="cell-pick" title={`Show the disagreements between ${categories[i]} and ${categories[j]} in the gallery`} onClick={() => onPick(categories[i]!, categories[j]!)}>
+                  <button
+                    type="button"
+                    className="cell-pick"
+                    title={`Show the disagreements between ${categories[i]} and ${categories[j]} in the gallery`}
+                    onClick={() => onPick(categories[i]!, categories[j]!)}
+                  >
                     {n}
                   </button>
                 ) : (

@@ -15,12 +15,15 @@ export function DisagreementGallery({ dimension, pair, setPair }: { dimension: D
 
   useEffect(() => {
     const chosen = pair ? (pair.split(' ↔ ') as [string, string]) : undefined;
-    listDisagreements({ dimension: dimension.name, pair: chosen })
-      .then(({ disagreements }) => setItems(disagreements), notifyError);
+    listDisagreements({ dimension: dimension.name, pair: chosen }).then(({ disagreements }) => setItems(disagreements), notifyError);
   }, [dimension.name, pair, goldVersion, codesVersion]);
 
   const order = dimension.categories.map((c) => c.value);
-  const pairs = [...new Set((items ?? []).map((d) => [...new Set(Object.values(d.codes))].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(' ↔ ')))];
+  const pairs = [
+    ...new Set(
+      (items ?? []).map((d) => [...new Set(Object.values(d.codes))].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(' ↔ ')),
+    ),
+  ];
 
   return (
     <section aria-label="Disagreements" id="disagreements">
@@ -65,7 +68,9 @@ function DisagreementCard({ item, dimension }: { item: Disagreement; dimension: 
   };
   return (
     <li className="card disagreement" data-testid="disagreement" data-frame-id={item.frameId}>
-      <div className="thumb">{item.image ? <img src={fileUrl(item.image)} alt={`Frame ${item.frameId}`} /> : <span className="muted small">image missing</span>}</div>
+      <div className="thumb">
+        {item.image ? <img src={fileUrl(item.image)} alt={`Frame ${item.frameId}`} /> : <span className="muted small">image missing</span>}
+      </div>
       <div className="disagreement-body">
         <strong>{item.frameId}</strong>
         <div className="codes">

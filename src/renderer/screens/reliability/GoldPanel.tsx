@@ -14,11 +14,7 @@ export function GoldPanel({ dimension }: { dimension: string }) {
   const [out, setOut] = useState('');
 
   useEffect(() => {
-    listGold({ dimension })
-      .then(
-        ({ snapshots: list }) => setSnapshots(list),
-        notifyError,
-      );
+    listGold({ dimension }).then(({ snapshots: list }) => setSnapshots(list), notifyError);
   }, [dimension, goldVersion]);
 
   const freeze = () => snapshotGold({ dimension }).catch(notifyError);

@@ -2,7 +2,19 @@ import type { IcrReport, IcrStatistic } from '../../../shared/icr';
 import { fmt } from '../../../shared/icrReadings';
 
 /** One figure with its interval and its accepted reading. */
-export function Headline({ label, value, statistic, report, reading }: { label: string; value: number | null; statistic: IcrStatistic; report: IcrReport; reading: string }) {
+export function Headline({
+  label,
+  value,
+  statistic,
+  report,
+  reading,
+}: {
+  label: string;
+  value: number | null;
+  statistic: IcrStatistic;
+  report: IcrReport;
+  reading: string;
+}) {
   const ci = report.ci[statistic];
   return (
     <article className="card figure" data-testid={`figure-${statistic}`}>

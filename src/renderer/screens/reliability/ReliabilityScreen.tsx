@@ -43,11 +43,10 @@ export function ReliabilityScreen() {
     setReport(null);
     setFailed(null);
     setPair('');
-    icrReport({ dimension: dimension.name, byVideo })
-      .then(setReport, (err: unknown) => {
-        setFailed(err instanceof Error ? err.message : String(err));
-        notifyError(err);
-      });
+    icrReport({ dimension: dimension.name, byVideo }).then(setReport, (err: unknown) => {
+      setFailed(err instanceof Error ? err.message : String(err));
+      notifyError(err);
+    });
     icrCoverage({ dimension: dimension.name }).then(setCover, notifyError);
   }, [dimension?.name, byVideo, codesVersion, ready]);
 
@@ -65,19 +64,25 @@ export function ReliabilityScreen() {
   const ordinal = dimension.level === 'ordinal';
   const alpha = ordinal ? report?.krippendorffAlpha.ordinal : report?.krippendorffAlpha.nominal;
   const kappa = ordinal ? report?.weightedKappa.quadratic : report?.cohenKappa;
-  const warning = report && report.unitsCompared > 0 ? smallSampleWarning(report.unitsCompared, report.ci[ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal']) : null;
+  const warning =
+    report && report.unitsCompared > 0
+      ? smallSampleWarning(report.unitsCompared, report.ci[ordinal ? 'krippendorffAlpha.ordinal' : 'krippendorffAlpha.nominal'])
+      : null;
 
   return (
     <Screen
       id="reliability"
       title="Reliability"
       head={
-        <Tabs label="Dimension" tabs={codebook.dimensions.map((d) => ({ kind: d.name, label: d.label }))} active={dimension.name} onSelect={setDimensionName} />
+        <Tabs
+          label="Dimension"
+          tabs={codebook.dimensions.map((d) => ({ kind: d.name, label: d.label }))}
+          active={dimension.name}
+          onSelect={setDimensionName}
+        />
       }
     >
-      {report && report.unitsCompared > 0 && (
-        <p data-testid="coverage">{denominatorSentence(report, cover)}</p>
-      )}
+      {report && report.unitsCompared > 0 && <p data-testid="coverage">{denominatorSentence(report, cover)}</p>}
       {progress && !ready ? (
         <ReliabilityMissing progress={progress} />
       ) : failed ? (
@@ -85,7 +90,9 @@ export function ReliabilityScreen() {
       ) : !report ? (
         <p className="loading">Computing (1,000 bootstrap resamples)…</p>
       ) : report.unitsCompared === 0 ? (
-        <p className="empty">No frame has two {dimension.label} codes yet: reliability needs an overlap set coded by two coders (Coders assigns one).</p>
+        <p className="empty">
+          No frame has two {dimension.label} codes yet: reliability needs an overlap set coded by two coders (Coders assigns one).
+        </p>
       ) : (
         <>
           {warning && (
@@ -94,8 +101,8 @@ export function ReliabilityScreen() {
             </p>
           )}
           <p className="muted small">
-            Intervals from {report.details.bootstrap?.resamples ?? 0}{' '}
-            resamples of {report.details.bootstrap?.resampling === 'groups' ? 'whole videos' : 'frames'}{' '}
+            Intervals from {report.details.bootstrap?.resamples ?? 0} resamples of{' '}
+            {report.details.bootstrap?.resampling === 'groups' ? 'whole videos' : 'frames'}{' '}
             <label>
               <input type="checkbox" checked={byVideo} onChange={(e) => setByVideo(e.target.checked)} /> resample whole videos
             </label>
@@ -109,21 +116,34 @@ export function ReliabilityScreen() {
               reading={alphaReading(alpha ?? null)}
             />
             <Headline
-              label={ordinal ? "Weighted κ (quadratic)" : "Cohen's κ"}
+              label={ordinal ? 'Weighted κ (quadratic)' : "Cohen's κ"}
               value={kappa ?? null}
               statistic={ordinal ? 'weightedKappa.quadratic' : 'cohenKappa'}
               report={report}
               reading={kappaReading(kappa ?? null)}
             />
-            <Headline label="Percent agreement" value={report.percentAgreement} statistic="percentAgreement" report={report} reading={agreementReading(report.percentAgreement, report.coders)} />
-            <Headline label="Gwet's AC1" value={report.gwetAC1} statistic="gwetAC1" report={report} reading={kappaReading(report.gwetAC1)} />
+            <Headline
+              label="Percent agreement"
+              value={report.percentAgreement}
+              statistic="percentAgreement"
+              report={report}
+              reading={agreementReading(report.percentAgreement, report.coders)}
+            />
+            <Headline
+              label="Gwet's AC1"
+              value={report.gwetAC1}
+              statistic="gwetAC1"
+              report={report}
+              reading={kappaReading(report.gwetAC1)}
+            />
           </div>
           <details className="more-figures">
             <summary>All figures</summary>
             <dl className="grid">
               <dt>α nominal / ordinal / interval / ratio</dt>
               <dd>
-                {fmt(report.krippendorffAlpha.nominal)} / {fmt(report.krippendorffAlpha.ordinal)} / {fmt(report.krippendorffAlpha.interval)} / {fmt(report.krippendorffAlpha.ratio)}
+                {fmt(report.krippendorffAlpha.nominal)} / {fmt(report.krippendorffAlpha.ordinal)} / {fmt(report.krippendorffAlpha.interval)}{' '}
+                / {fmt(report.krippendorffAlpha.ratio)}
               </dd>
               <dt>Cohen's κ · weighted κ linear / quadratic</dt>
               <dd>

@@ -33,8 +33,8 @@ export function StartChecklist() {
     <section className="card start-checklist" aria-labelledby="start-title" data-testid="start-checklist">
       <h2 id="start-title">Getting started</h2>
       <p className="muted small">
-        {done} of {FIRST_RUN_STEPS.length} done. Each step ticks itself when the home has it. To look around first, fill a new
-        home with a demo project: <code>npx framelab demo --home ./framelab-demo</code>.
+        {done} of {FIRST_RUN_STEPS.length} done. Each step ticks itself when the home has it. To look around first, fill a new home with a
+        demo project: <code>npx framelab demo --home ./framelab-demo</code>.
       </p>
       <ol>
         {FIRST_RUN_STEPS.map((step) => {

@@ -24,7 +24,8 @@ export const FIRST_RUN_STEPS: FirstRunStep[] = [
   {
     id: 'sample',
     label: 'Sample frames',
-    detail: (p) => (p.frames ? `${plural(p.frames, 'frame')} sampled.` : 'Pick frames from each video (every few seconds, or K per video).'),
+    detail: (p) =>
+      p.frames ? `${plural(p.frames, 'frame')} sampled.` : 'Pick frames from each video (every few seconds, or K per video).',
     area: 'videos',
     done: (p) => p.frames > 0,
   },

@@ -8,8 +8,7 @@ import { loadProgress } from '../../store/actions';
  */
 export async function openStartIfEmpty(timeoutMs = 3000): Promise<void> {
   const progress = await Promise.race([
-    loadProgress()
-      .catch(() => null),
+    loadProgress().catch(() => null),
     new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs)),
   ]);
   const state = useStore.getState();

@@ -20,12 +20,11 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
 
   useEffect(() => {
     let current = true;
-    compareSuiteRuns({ runIds: key.split(',') })
-      .then((c) => {
-        if (!current) return;
-        setCmp(c);
-        setMetric((c.runs[0]?.rankMetric as Metric | undefined) ?? 'rmse_log');
-      }, notifyError);
+    compareSuiteRuns({ runIds: key.split(',') }).then((c) => {
+      if (!current) return;
+      setCmp(c);
+      setMetric((c.runs[0]?.rankMetric as Metric | undefined) ?? 'rmse_log');
+    }, notifyError);
     return () => {
       current = false;
     };
@@ -64,7 +63,12 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
                     {r.name}
                   </div>
                 )}
-                <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
+                <button
+                  type="button"
+                  className={`linklike mono ${r.name ? 'small' : ''}`}
+                  onClick={() => open({ kind: 'detail', runId: r.runId })}
+                  title={r.runId}
+                >
                   {shortRunId(r.runId)}
                 </button>{' '}
                 <RunTags tags={r.tags} />

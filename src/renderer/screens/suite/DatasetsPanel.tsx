@@ -47,7 +47,12 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
   const text = (key: keyof typeof draft, label: string, placeholder = '', wide = false) => (
     <label className={wide ? 'wide' : ''}>
       {label}
-      <input aria-label={label} value={draft[key] as string} placeholder={placeholder} onChange={(e) => setDraft({ [key]: e.target.value })} />
+      <input
+        aria-label={label}
+        value={draft[key] as string}
+        placeholder={placeholder}
+        onChange={(e) => setDraft({ [key]: e.target.value })}
+      />
     </label>
   );
 
@@ -70,8 +75,13 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
             </p>
           ))}
           <label className="check">
-            <input type="checkbox" aria-label="Keep the latest capture per video" checked={draft.dedupe} onChange={(e) => setDraft({ dedupe: e.target.checked })} /> Keep the latest
-            capture per video
+            <input
+              type="checkbox"
+              aria-label="Keep the latest capture per video"
+              checked={draft.dedupe}
+              onChange={(e) => setDraft({ dedupe: e.target.checked })}
+            />{' '}
+            Keep the latest capture per video
           </label>
           {draft.dedupe && (
             <>
@@ -83,7 +93,12 @@ export function DatasetsPanel({ preview, setPreview }: { preview: DatasetPreview
           {text('targetColumn', 'Target column')}
           {text('guestColumn', 'Guest (channel) column')}
           {text('leakage', 'Extra leakage columns (comma-separated)', '', true)}
-          {text('leakageAllow', 'Known at publish time despite a leakage pattern (comma-separated; the run records them)', 'hashtag_count', true)}
+          {text(
+            'leakageAllow',
+            'Known at publish time despite a leakage pattern (comma-separated; the run records them)',
+            'hashtag_count',
+            true,
+          )}
           <div className="wide actions">
             <button type="submit" className="primary" disabled={busy || !draft.metadata.trim() || filterProblems.length > 0}>
               {busy ? 'Reading…' : 'Preview'}
@@ -128,15 +143,18 @@ function PreviewCard({ preview }: { preview: DatasetPreview }) {
         ))}
       </dl>
       <p className="small muted">
-        {preview.embeddings ? `Embeddings: ${preview.embeddings.count.toLocaleString()} × ${preview.embeddings.dim} from ${preview.embeddings.source}. ` : 'No embeddings. '}
-        Target {preview.target.column} ({preview.target.transform}): mean {preview.target.mean?.toFixed(3) ?? '—'}, range {preview.target.min?.toFixed(3) ?? '—'} …{' '}
-        {preview.target.max?.toFixed(3) ?? '—'}
+        {preview.embeddings
+          ? `Embeddings: ${preview.embeddings.count.toLocaleString()} × ${preview.embeddings.dim} from ${preview.embeddings.source}. `
+          : 'No embeddings. '}
+        Target {preview.target.column} ({preview.target.transform}): mean {preview.target.mean?.toFixed(3) ?? '—'}, range{' '}
+        {preview.target.min?.toFixed(3) ?? '—'} … {preview.target.max?.toFixed(3) ?? '—'}
         {preview.guests !== null ? ` · ${preview.guests} guests` : ''}
       </p>
       {leaks.length > 0 && (
         <p className="leak-note" role="note">
-          {leaks.length} leakage column{leaks.length === 1 ? '' : 's'} excluded: {leaks.map((c) => (c.pattern ? `${c.name} (pattern ${c.pattern})` : c.name)).join(', ')}. They are known
-          only after a video's outcome and can never be features.
+          {leaks.length} leakage column{leaks.length === 1 ? '' : 's'} excluded:{' '}
+          {leaks.map((c) => (c.pattern ? `${c.name} (pattern ${c.pattern})` : c.name)).join(', ')}. They are known only after a video's
+          outcome and can never be features.
           {leaks.some((c) => c.pattern) &&
             ' A column caught only by a name pattern that is in fact known when a video is published can be let back in under “Known at publish time”.'}
         </p>

@@ -43,7 +43,12 @@ export function Leaderboard({
     const active = sort.metric === metric && sort.split === split;
     return (
       <th key={`${split}-${metric}`} aria-sort={active ? (HIGHER_IS_BETTER.has(metric) ? 'descending' : 'ascending') : 'none'}>
-        <button type="button" className={`linklike ${active ? 'active' : ''}`} onClick={() => setSort({ metric, split })} title={`Sort by ${METRIC_LABEL[metric]} on ${split}`}>
+        <button
+          type="button"
+          className={`linklike ${active ? 'active' : ''}`}
+          onClick={() => setSort({ metric, split })}
+          title={`Sort by ${METRIC_LABEL[metric]} on ${split}`}
+        >
           {METRIC_LABEL[metric]}
           {active ? (HIGHER_IS_BETTER.has(metric) ? ' ↓' : ' ↑') : ''}
         </button>
@@ -62,13 +67,19 @@ export function Leaderboard({
           ))}
         </select>{' '}
         on{' '}
-        <select aria-label="Sort split" value={sort.split} onChange={(e) => setSort({ ...sort, split: e.target.value as 'val' | 'test' })} disabled={kfold}>
+        <select
+          aria-label="Sort split"
+          value={sort.split}
+          onChange={(e) => setSort({ ...sort, split: e.target.value as 'val' | 'test' })}
+          disabled={kfold}
+        >
           <option value="val">{kfold ? `${folds}-fold mean` : 'validation'}</option>
           {!kfold && <option value="test">test</option>}
         </select>
       </label>{' '}
       <label className="small">
-        <input type="checkbox" aria-label="All metrics" checked={allMetrics} onChange={(e) => setAllMetrics(e.target.checked)} /> all metrics
+        <input type="checkbox" aria-label="All metrics" checked={allMetrics} onChange={(e) => setAllMetrics(e.target.checked)} /> all
+        metrics
       </label>
       <table className="table leaderboard" data-testid="leaderboard" data-sort={`${sort.split}:${sort.metric}`}>
         <thead>
@@ -85,7 +96,11 @@ export function Leaderboard({
         </thead>
         <tbody>
           {sorted.map((r, i) => (
-            <tr key={r.model} data-model={r.model} className={`${BASELINES.has(r.model) ? 'baseline' : ''} ${picked === r.model ? 'picked' : ''}`}>
+            <tr
+              key={r.model}
+              data-model={r.model}
+              className={`${BASELINES.has(r.model) ? 'baseline' : ''} ${picked === r.model ? 'picked' : ''}`}
+            >
               <td>{i + 1}</td>
               <td>
                 {onPick ? (

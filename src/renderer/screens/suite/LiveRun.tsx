@@ -22,8 +22,7 @@ export function LiveRun({ jobId }: { jobId: string }) {
   const updatedAt = job?.updatedAt;
   useEffect(() => {
     let current = true;
-    suiteLiveCurves({ jobId })
-      .then((c) => current && setCurves(c), notifyError);
+    suiteLiveCurves({ jobId }).then((c) => current && setCurves(c), notifyError);
     return () => {
       current = false;
     };
@@ -61,7 +60,11 @@ export function LiveRun({ jobId }: { jobId: string }) {
               ))}
             </div>
           ) : (
-            isActive(job) && <p className="small muted">Curves appear here while a neural model trains (the linear models and baselines fit in one step).</p>
+            isActive(job) && (
+              <p className="small muted">
+                Curves appear here while a neural model trains (the linear models and baselines fit in one step).
+              </p>
+            )
           ))}
       </article>
       {result && <RunDetail runId={result.runId} />}

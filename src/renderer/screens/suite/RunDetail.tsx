@@ -27,13 +27,12 @@ export function RunDetail({ runId }: { runId: string }) {
 
   useEffect(() => {
     let current = true;
-    suiteRunDetail({ runId })
-      .then((d) => {
-        if (!current) return;
-        setDetail(d);
-        setModel(d.result.leaderboard[0]?.model ?? null);
-        setSplit(d.result.folds !== null ? 'oof' : 'val');
-      }, notifyError);
+    suiteRunDetail({ runId }).then((d) => {
+      if (!current) return;
+      setDetail(d);
+      setModel(d.result.leaderboard[0]?.model ?? null);
+      setSplit(d.result.folds !== null ? 'oof' : 'val');
+    }, notifyError);
     return () => {
       current = false;
     };
@@ -41,8 +40,17 @@ export function RunDetail({ runId }: { runId: string }) {
 
   if (!detail || detail.runId !== runId) return <p className="loading">Loading…</p>;
   const { result } = detail;
-  const summary = detail.dataSummary as { rows?: number; embeddings?: { dim: number } | null; features?: { numeric: string[]; categorical: string[]; excluded: { column: string; reason: string }[] } };
-  const config = detail.config as { name?: string; tags?: string[]; split?: { kind: string; seed?: number; k?: number }; target?: { column: string; transform: string } };
+  const summary = detail.dataSummary as {
+    rows?: number;
+    embeddings?: { dim: number } | null;
+    features?: { numeric: string[]; categorical: string[]; excluded: { column: string; reason: string }[] };
+  };
+  const config = detail.config as {
+    name?: string;
+    tags?: string[];
+    split?: { kind: string; seed?: number; k?: number };
+    target?: { column: string; transform: string };
+  };
   const points = detail.predictions.find((p) => p.model === model && p.split === split);
   const curveNames = Object.keys(detail.curves).filter((c) => c === model || c.startsWith(`${model}.fold`));
   const slices = model ? detail.slices.models[model] : undefined;
@@ -59,12 +67,29 @@ export function RunDetail({ runId }: { runId: string }) {
         {config.tags && config.tags.length > 0 && <RunTags tags={config.tags} />}
         <p className="small muted">
           {formatTime(detail.createdAt)} · {config.target?.column} ({config.target?.transform}) ·{' '}
-          {result.folds !== null ? `${result.folds}-fold CV over ${result.rows.train} rows` : `${result.rows.train} train / ${result.rows.val} val / ${result.rows.test} test`} ·{' '}
-          {config.split?.kind} split, seed {config.split?.seed} · {summary.features?.numeric.length ?? 0} numeric, {summary.features?.categorical.length ?? 0} categorical
-          {summary.embeddings ? `, ${summary.embeddings.dim}-d embedding` : ''} · ranked by {METRIC_LABEL[result.rankMetric as Metric]} · framelab {detail.versions.framelab}
+          {result.folds !== null
+            ? `${result.folds}-fold CV over ${result.rows.train} rows`
+            : `${result.rows.train} train / ${result.rows.val} val / ${result.rows.test} test`}{' '}
+          · {config.split?.kind} split, seed {config.split?.seed} · {summary.features?.numeric.length ?? 0} numeric,{' '}
+          {summary.features?.categorical.length ?? 0} categorical
+          {summary.embeddings ? `, ${summary.embeddings.dim}-d embedding` : ''} · ranked by {METRIC_LABEL[result.rankMetric as Metric]} ·
+          framelab {detail.versions.framelab}
         </p>
-        <Leaderboard rows={result.leaderboard} rankMetric={result.rankMetric as Metric} folds={result.folds} intervals={detail.intervals} onPick={setModel} picked={model ?? undefined} />
-        <RunRegistry runId={runId} rerunOf={result.rerunOf ?? null} config={detail.config} configFile={detail.configFile} kfold={result.folds !== null} />
+        <Leaderboard
+          rows={result.leaderboard}
+          rankMetric={result.rankMetric as Metric}
+          folds={result.folds}
+          intervals={detail.intervals}
+          onPick={setModel}
+          picked={model ?? undefined}
+        />
+        <RunRegistry
+          runId={runId}
+          rerunOf={result.rerunOf ?? null}
+          config={detail.config}
+          configFile={detail.configFile}
+          kfold={result.folds !== null}
+        />
         <details>
           <summary>Config used</summary>
           <pre className="config-json">{JSON.stringify(detail.config, null, 2)}</pre>
@@ -83,9 +108,7 @@ export function RunDetail({ runId }: { runId: string }) {
                 ))}
               </select>
             </h2>
-            {result.folds === null && (
-              <Tabs label="Split" tabs={SPLIT_TABS} active={split} onSelect={setSplit} />
-            )}
+            {result.folds === null && <Tabs label="Split" tabs={SPLIT_TABS} active={split} onSelect={setSplit} />}
           </header>
           <div className="suite-panels">
             <section>
@@ -94,7 +117,11 @@ export function RunDetail({ runId }: { runId: string }) {
             </section>
             <section>
               <h3>Permutation importance (validation)</h3>
-              {detail.importance[model] ? <ImportanceBars rows={detail.importance[model]!} /> : <p className="muted">Not computed for this run.</p>}
+              {detail.importance[model] ? (
+                <ImportanceBars rows={detail.importance[model]!} />
+              ) : (
+                <p className="muted">Not computed for this run.</p>
+              )}
             </section>
           </div>
           {curveNames.length > 0 && (

@@ -12,7 +12,19 @@ const short = (hash: string) => hash.slice(0, 12);
  * `suite predict` take), with the lineage each version is bound to, activation, and the
  * spec's regular retraining: the same config again on today's data, compared with this run.
  */
-export function RunRegistry({ runId, rerunOf, config, configFile, kfold }: { runId: string; rerunOf: string | null; config: Record<string, unknown>; configFile: string | null; kfold: boolean }) {
+export function RunRegistry({
+  runId,
+  rerunOf,
+  config,
+  configFile,
+  kfold,
+}: {
+  runId: string;
+  rerunOf: string | null;
+  config: Record<string, unknown>;
+  configFile: string | null;
+  kfold: boolean;
+}) {
   const [models, setModels] = useState<SuiteModelSummary[] | null>(null);
   const version = useStore((s) => s.topicVersions.models ?? 0);
   const upsertJob = useStore((s) => s.upsertJob);
@@ -20,8 +32,7 @@ export function RunRegistry({ runId, rerunOf, config, configFile, kfold }: { run
 
   useEffect(() => {
     let current = true;
-    listSuiteModels({})
-      .then(({ models: all }) => current && setModels(all.filter((m) => m.runId === runId)), notifyError);
+    listSuiteModels({}).then(({ models: all }) => current && setModels(all.filter((m) => m.runId === runId)), notifyError);
     return () => {
       current = false;
     };
@@ -50,7 +61,9 @@ export function RunRegistry({ runId, rerunOf, config, configFile, kfold }: { run
         </p>
       )}
       {kfold ? (
-        <p className="small muted">A K-fold run keeps no final model (one per fold), so nothing was registered; run a train/val/test split to register models.</p>
+        <p className="small muted">
+          A K-fold run keeps no final model (one per fold), so nothing was registered; run a train/val/test split to register models.
+        </p>
       ) : models === null ? (
         <p className="small muted">Loading…</p>
       ) : models.length === 0 ? (
@@ -96,10 +109,16 @@ export function RunRegistry({ runId, rerunOf, config, configFile, kfold }: { run
         </table>
       )}
       <p className="small muted">
-        Score with a version from the command line: <code>framelab suite score --model {models?.[0]?.name ?? 'suite_7d_ridge'} --metadata TABLE --out FILE.csv</code> (a name alone is its active version).
+        Score with a version from the command line:{' '}
+        <code>framelab suite score --model {models?.[0]?.name ?? 'suite_7d_ridge'} --metadata TABLE --out FILE.csv</code> (a name alone is
+        its active version).
       </p>
       <p>
-        <button type="button" onClick={() => void rerun()} title="Run this config again on the data as it is now (the spec's regular retraining), as a new run compared with this one">
+        <button
+          type="button"
+          onClick={() => void rerun()}
+          title="Run this config again on the data as it is now (the spec's regular retraining), as a new run compared with this one"
+        >
           Rerun on today's data
         </button>
       </p>

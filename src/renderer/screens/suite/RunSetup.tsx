@@ -39,8 +39,17 @@ function FeatureCheck({ column: c, checked, onChange }: { column: PreviewColumn;
   const excluded = EXCLUDED_ROLES.has(c.role);
   return (
     <label className={`check ${leak ? 'leak' : ''} ${excluded ? 'excluded' : ''}`} title={c.reason ?? ''} data-column={c.name}>
-      <input type="checkbox" aria-label={`Feature ${c.name}`} disabled={leak} checked={checked} onChange={(e) => onChange(e.target.checked)} /> <span className="mono">{c.name}</span>{' '}
-      <span className="small muted">{leak ? (c.pattern ? `leakage (${c.pattern})` : 'leakage') : excluded ? `excluded: ${c.reason ?? c.role}` : featureKey(c)}</span>
+      <input
+        type="checkbox"
+        aria-label={`Feature ${c.name}`}
+        disabled={leak}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />{' '}
+      <span className="mono">{c.name}</span>{' '}
+      <span className="small muted">
+        {leak ? (c.pattern ? `leakage (${c.pattern})` : 'leakage') : excluded ? `excluded: ${c.reason ?? c.role}` : featureKey(c)}
+      </span>
     </label>
   );
 }
@@ -64,7 +73,9 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
     !draft.metadata.trim() && 'pick a metadata table in Datasets',
     draft.models.length === 0 && 'pick at least one model',
     !kfold && Math.abs(ratioSum - 1) > 1e-6 && `the ratios add up to ${ratioSum.toFixed(3)}, not 1`,
-    draft.featureMode === 'custom' && draft.numeric.length + draft.categorical.length === 0 && 'pick at least one feature (or use the defaults)',
+    draft.featureMode === 'custom' &&
+      draft.numeric.length + draft.categorical.length === 0 &&
+      'pick at least one feature (or use the defaults)',
     ...parseFilter(draft.filter).problems,
   ].filter((p): p is string => Boolean(p));
 
@@ -114,7 +125,11 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             </label>
             <label>
               Transform
-              <select aria-label="Transform" value={draft.transform} onChange={(e) => setDraft({ transform: e.target.value as SuiteDraft['transform'] })}>
+              <select
+                aria-label="Transform"
+                value={draft.transform}
+                onChange={(e) => setDraft({ transform: e.target.value as SuiteDraft['transform'] })}
+              >
                 <option value="log1p">log1p (views)</option>
                 <option value="none">none</option>
               </select>
@@ -125,40 +140,70 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             </label>
             <label>
               Tags
-              <input aria-label="Tags" value={draft.tags} onChange={(e) => setDraft({ tags: e.target.value })} placeholder="comma-separated, optional" />
+              <input
+                aria-label="Tags"
+                value={draft.tags}
+                onChange={(e) => setDraft({ tags: e.target.value })}
+                placeholder="comma-separated, optional"
+              />
             </label>
           </fieldset>
           <fieldset>
             <legend>Features</legend>
             <label className="check">
-              <input type="radio" name="features" checked={draft.featureMode === 'default'} onChange={() => setDraft({ featureMode: 'default' })} /> Defaults (every column the
-              leakage guard lets through)
+              <input
+                type="radio"
+                name="features"
+                checked={draft.featureMode === 'default'}
+                onChange={() => setDraft({ featureMode: 'default' })}
+              />{' '}
+              Defaults (every column the leakage guard lets through)
             </label>
             <label className="check">
-              <input type="radio" name="features" checked={draft.featureMode === 'custom'} onChange={() => setDraft({ featureMode: 'custom' })} /> Custom
+              <input
+                type="radio"
+                name="features"
+                checked={draft.featureMode === 'custom'}
+                onChange={() => setDraft({ featureMode: 'custom' })}
+              />{' '}
+              Custom
             </label>
           </fieldset>
           {draft.featureMode === 'custom' &&
             (preview ? (
               <div className="wide feature-pick" data-testid="feature-pick">
                 {features.map((c) => (
-                  <FeatureCheck key={c.name} column={c} checked={draft[featureKey(c)].includes(c.name)} onChange={(on) => toggle(featureKey(c), c.name, on)} />
+                  <FeatureCheck
+                    key={c.name}
+                    column={c}
+                    checked={draft[featureKey(c)].includes(c.name)}
+                    onChange={(on) => toggle(featureKey(c), c.name, on)}
+                  />
                 ))}
                 {excludedColumns.length > 0 && (
                   <details className="wide" data-testid="excluded-columns" open={pickedExcluded.length > 0}>
                     <summary>
-                      {excludedColumns.length} column{excludedColumns.length === 1 ? '' : 's'} the preview excluded (ids, dates, too many values)
+                      {excludedColumns.length} column{excludedColumns.length === 1 ? '' : 's'} the preview excluded (ids, dates, too many
+                      values)
                     </summary>
-                    <p className="small muted">A model would memorise an id or learn how old a video is from a date; pick one only if you know why.</p>
+                    <p className="small muted">
+                      A model would memorise an id or learn how old a video is from a date; pick one only if you know why.
+                    </p>
                     {excludedColumns.map((c) => (
-                      <FeatureCheck key={c.name} column={c} checked={draft[featureKey(c)].includes(c.name)} onChange={(on) => toggle(featureKey(c), c.name, on)} />
+                      <FeatureCheck
+                        key={c.name}
+                        column={c}
+                        checked={draft[featureKey(c)].includes(c.name)}
+                        onChange={(on) => toggle(featureKey(c), c.name, on)}
+                      />
                     ))}
                   </details>
                 )}
                 {pickedExcluded.length > 0 && (
                   <p className="feature-warning small wide" role="note" data-testid="feature-warning">
-                    {pickedExcluded.map((c) => `${c.name} (${c.reason ?? c.role})`).join('; ')}: excluded by the preview, picked anyway. The run will use {pickedExcluded.length === 1 ? 'it' : 'them'} as{' '}
-                    {pickedExcluded.length === 1 ? 'a feature' : 'features'}; check the leaderboard against a run without.
+                    {pickedExcluded.map((c) => `${c.name} (${c.reason ?? c.role})`).join('; ')}: excluded by the preview, picked anyway. The
+                    run will use {pickedExcluded.length === 1 ? 'it' : 'them'} as {pickedExcluded.length === 1 ? 'a feature' : 'features'};
+                    check the leaderboard against a run without.
                   </p>
                 )}
               </div>
@@ -169,7 +214,11 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             <legend>Split</legend>
             <label>
               Kind
-              <select aria-label="Split kind" value={draft.splitKind} onChange={(e) => setDraft({ splitKind: e.target.value as SuiteDraft['splitKind'] })}>
+              <select
+                aria-label="Split kind"
+                value={draft.splitKind}
+                onChange={(e) => setDraft({ splitKind: e.target.value as SuiteDraft['splitKind'] })}
+              >
                 {Object.entries(SPLIT_LABEL).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
@@ -189,7 +238,9 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
                       max={1}
                       aria-label={`${name} ratio`}
                       value={draft.ratios[i]}
-                      onChange={(e) => setDraft({ ratios: draft.ratios.map((r, j) => (j === i ? Number(e.target.value) : r)) as SuiteDraft['ratios'] })}
+                      onChange={(e) =>
+                        setDraft({ ratios: draft.ratios.map((r, j) => (j === i ? Number(e.target.value) : r)) as SuiteDraft['ratios'] })
+                      }
                     />
                   </label>
                 ))}
@@ -203,7 +254,12 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             {(draft.splitKind === 'group' || draft.splitKind === 'group_kfold') && (
               <label>
                 Group column
-                <input aria-label="Group column" value={draft.groupColumn} placeholder={draft.guestColumn || 'channel_id'} onChange={(e) => setDraft({ groupColumn: e.target.value })} />
+                <input
+                  aria-label="Group column"
+                  value={draft.groupColumn}
+                  placeholder={draft.guestColumn || 'channel_id'}
+                  onChange={(e) => setDraft({ groupColumn: e.target.value })}
+                />
               </label>
             )}
           </fieldset>
@@ -211,7 +267,13 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             <legend>Models</legend>
             {SUITE_MODELS.map((m) => (
               <label key={m} className="check" title={MODEL_NOTE[m]}>
-                <input type="checkbox" aria-label={m} checked={draft.models.includes(m)} onChange={(e) => toggle('models', m, e.target.checked)} /> <span className="mono">{m}</span>
+                <input
+                  type="checkbox"
+                  aria-label={m}
+                  checked={draft.models.includes(m)}
+                  onChange={(e) => toggle('models', m, e.target.checked)}
+                />{' '}
+                <span className="mono">{m}</span>
               </label>
             ))}
           </fieldset>
@@ -219,7 +281,11 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             <legend>Evaluation</legend>
             <label>
               Rank by (validation)
-              <select aria-label="Rank metric" value={draft.rankMetric} onChange={(e) => setDraft({ rankMetric: e.target.value as SuiteDraft['rankMetric'] })}>
+              <select
+                aria-label="Rank metric"
+                value={draft.rankMetric}
+                onChange={(e) => setDraft({ rankMetric: e.target.value as SuiteDraft['rankMetric'] })}
+              >
                 {RANK_METRICS.map((m) => (
                   <option key={m} value={m}>
                     {METRIC_LABEL[m]}
@@ -231,7 +297,12 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
             {num('seed', 'Seed')}
             <label>
               MLP max epochs
-              <input aria-label="MLP max epochs" value={draft.mlpMaxEpochs} placeholder="40" onChange={(e) => setDraft({ mlpMaxEpochs: e.target.value })} />
+              <input
+                aria-label="MLP max epochs"
+                value={draft.mlpMaxEpochs}
+                placeholder="40"
+                onChange={(e) => setDraft({ mlpMaxEpochs: e.target.value })}
+              />
             </label>
           </fieldset>
           {problems.map((p) => (
@@ -249,7 +320,8 @@ export function RunSetup({ preview }: { preview: DatasetPreview | null }) {
       <article className="card">
         <h2>Config</h2>
         <p className="small muted">
-          The run gets exactly this JSON. Save it as a file to run the same suite from the command line: <code>npx framelab suite train --config suite.json --json</code>
+          The run gets exactly this JSON. Save it as a file to run the same suite from the command line:{' '}
+          <code>npx framelab suite train --config suite.json --json</code>
         </p>
         <pre className="config-json" data-testid="config-json">
           {json}

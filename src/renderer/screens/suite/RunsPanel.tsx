@@ -25,8 +25,7 @@ export function RunsPanel() {
   const finishedCount = jobOrder.filter((id) => jobs[id]?.kind === 'suite.run' && jobs[id]?.status === 'succeeded').length;
 
   useEffect(() => {
-    listSuiteRuns({ limit: 200 })
-      .then(({ runs: list }) => setRuns(list), notifyError);
+    listSuiteRuns({ limit: 200 }).then(({ runs: list }) => setRuns(list), notifyError);
   }, [jobsVersion, finishedCount]);
 
   const pickedNow = picked.filter((id) => runs?.some((r) => r.runId === id));
@@ -34,7 +33,13 @@ export function RunsPanel() {
     <article className="card" aria-label="Suite runs">
       <header className="screen-head">
         <h2>Runs</h2>
-        <button type="button" className="primary" disabled={pickedNow.length < 2} onClick={() => open({ kind: 'compare', runIds: pickedNow })} data-testid="compare-button">
+        <button
+          type="button"
+          className="primary"
+          disabled={pickedNow.length < 2}
+          onClick={() => open({ kind: 'compare', runIds: pickedNow })}
+          data-testid="compare-button"
+        >
           Compare {pickedNow.length >= 2 ? `${pickedNow.length} runs` : '(tick 2 or more)'}
         </button>
       </header>
@@ -59,7 +64,12 @@ export function RunsPanel() {
                 return (
                   <tr key={r.runId} data-run-id={r.runId}>
                     <td>
-                      <input type="checkbox" aria-label={`Compare ${r.name ?? r.runId}`} checked={picked.includes(r.runId)} onChange={() => togglePick(r.runId)} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Compare ${r.name ?? r.runId}`}
+                        checked={picked.includes(r.runId)}
+                        onChange={() => togglePick(r.runId)}
+                      />
                     </td>
                     <td>
                       {r.name && (
@@ -67,12 +77,19 @@ export function RunsPanel() {
                           {r.name}
                         </strong>
                       )}{' '}
-                      <button type="button" className={`linklike mono ${r.name ? 'small' : ''}`} onClick={() => open({ kind: 'detail', runId: r.runId })} title={r.runId}>
+                      <button
+                        type="button"
+                        className={`linklike mono ${r.name ? 'small' : ''}`}
+                        onClick={() => open({ kind: 'detail', runId: r.runId })}
+                        title={r.runId}
+                      >
                         {shortRunId(r.runId)}
                       </button>{' '}
                       <RunTags tags={r.tags ?? []} />
                     </td>
-                    <td className="small">{r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}</td>
+                    <td className="small">
+                      {r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}
+                    </td>
                     <td>
                       {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
                     </td>

@@ -35,9 +35,7 @@ export function SuiteScreen() {
       id="suite"
       title="Suite"
       className="suite"
-      head={
-        <Tabs label="Suite" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />
-      }
+      head={<Tabs label="Suite" tabs={TABS} active={tabOf(view)} onSelect={(kind) => open({ kind })} />}
     >
       {view.kind === 'datasets' && <DatasetsPanel preview={preview} setPreview={setPreview} />}
       {view.kind === 'setup' && <RunSetup preview={preview} />}

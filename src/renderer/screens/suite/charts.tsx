@@ -6,12 +6,32 @@ import { LineChart } from '../../components/LineChart';
  * and the early-stopping RMSE per epoch. gbdt: the RMSE on the training rows and on the
  * early-stopping rows per boosting round.
  */
-export function CurvesChart({ name, points, unit = 'epoch', maxEpochs }: { name: string; points: CurvePoint[]; unit?: 'epoch' | 'round'; maxEpochs?: number }) {
+export function CurvesChart({
+  name,
+  points,
+  unit = 'epoch',
+  maxEpochs,
+}: {
+  name: string;
+  points: CurvePoint[];
+  unit?: 'epoch' | 'round';
+  maxEpochs?: number;
+}) {
   const rounds = unit === 'round';
   const trainLabel = rounds ? 'training RMSE (log)' : 'training loss (MSE)';
   const series = [
-    { key: 'train', kind: 'train', label: trainLabel, points: points.filter((p) => p.trainLoss !== null).map((p) => ({ x: p.epoch, y: p.trainLoss! })) },
-    { key: 'val', kind: 'val', label: 'early-stopping RMSE (log)', points: points.filter((p) => p.valRmse !== null).map((p) => ({ x: p.epoch, y: p.valRmse! })) },
+    {
+      key: 'train',
+      kind: 'train',
+      label: trainLabel,
+      points: points.filter((p) => p.trainLoss !== null).map((p) => ({ x: p.epoch, y: p.trainLoss! })),
+    },
+    {
+      key: 'val',
+      kind: 'val',
+      label: 'early-stopping RMSE (log)',
+      points: points.filter((p) => p.valRmse !== null).map((p) => ({ x: p.epoch, y: p.valRmse! })),
+    },
   ];
   const best = points.reduce<CurvePoint | null>((b, p) => (p.valRmse !== null && (b === null || p.valRmse < b.valRmse!) ? p : b), null);
   const noun = rounds ? 'round' : 'epoch';
@@ -34,7 +54,8 @@ export function CurvesChart({ name, points, unit = 'epoch', maxEpochs }: { name:
         dotRadius={() => (rounds && points.length > 60 ? 0 : 2.5)}
       />
       <p className="small muted">
-        <span className="key key-train" /> {rounds ? 'RMSE on the training rows' : 'training loss'} <span className="key key-val" /> early-stopping RMSE (held-out training rows)
+        <span className="key key-train" /> {rounds ? 'RMSE on the training rows' : 'training loss'} <span className="key key-val" />{' '}
+        early-stopping RMSE (held-out training rows)
       </p>
     </figure>
   );
@@ -56,7 +77,13 @@ export function ScatterPlot({ data }: { data: PredictionPoints }) {
   const ticks = [lo + margin, (lo + hi) / 2, hi - margin];
   return (
     <figure className="suite-chart scatter">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Predicted vs actual, ${data.model}, ${data.split}`} data-testid="scatter" data-points={data.points.length}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Predicted vs actual, ${data.model}, ${data.split}`}
+        data-testid="scatter"
+        data-points={data.points.length}
+      >
         <line className="axis" x1={PAD} y1={H - PAD} x2={W - 10} y2={H - PAD} />
         <line className="axis" x1={PAD} y1={10} x2={PAD} y2={H - PAD} />
         <line className="identity" x1={sx(lo)} y1={sy(lo)} x2={sx(hi)} y2={sy(hi)} />
@@ -83,7 +110,8 @@ export function ScatterPlot({ data }: { data: PredictionPoints }) {
         ))}
       </svg>
       <figcaption className="small muted">
-        {data.points.length < data.total ? `${data.points.length} of ${data.total} rows (an even sample)` : `${data.total} rows`} · log scale · the line is a perfect prediction
+        {data.points.length < data.total ? `${data.points.length} of ${data.total} rows (an even sample)` : `${data.total} rows`} · log
+        scale · the line is a perfect prediction
       </figcaption>
     </figure>
   );
@@ -109,7 +137,10 @@ export function ImportanceBars({ rows }: { rows: { feature: string; increase: nu
             <td className="mono small">{r.feature}</td>
             <td>
               <span className="bar-cell">
-                <span className={`bar ${(r.increase ?? 0) <= 0 ? 'bar-none' : ''}`} style={{ width: `${(Math.max(0, r.increase ?? 0) / max) * 100}%` }} />
+                <span
+                  className={`bar ${(r.increase ?? 0) <= 0 ? 'bar-none' : ''}`}
+                  style={{ width: `${(Math.max(0, r.increase ?? 0) / max) * 100}%` }}
+                />
                 <span className="small">{r.increase === null ? '—' : r.increase.toFixed(4)}</span>
               </span>
             </td>

@@ -16,7 +16,14 @@ export function parseFilter(text: string): { filter: Record<string, string | num
       }
       const column = line.slice(0, eq).trim();
       const raw = line.slice(eq + 1).trim();
-      filter[column] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw.replace(/^"(.*)"$/, '$1');
+      filter[column] =
+        raw === 'true'
+          ? true
+          : raw === 'false'
+            ? false
+            : raw !== '' && Number.isFinite(Number(raw))
+              ? Number(raw)
+              : raw.replace(/^"(.*)"$/, '$1');
     });
   return { filter, problems };
 }

@@ -17,7 +17,8 @@ export const BASELINES = new Set(['mean', 'guest_mean']);
 
 export function formatMetric(metric: string, v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  if (metric.endsWith('_raw')) return Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
+  if (metric.endsWith('_raw'))
+    return Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : Math.abs(v) >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
   return v.toFixed(3);
 }
 

@@ -5,7 +5,17 @@ import { syncHeadline } from '../../components/SyncBadge';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
-import { fetchFromBucket, getSyncSettings, listBucket, listConflicts, listSyncRounds, resolveConflict, runSync, setSyncSettings, testSyncConnection } from '../../store/syncActions';
+import {
+  fetchFromBucket,
+  getSyncSettings,
+  listBucket,
+  listConflicts,
+  listSyncRounds,
+  resolveConflict,
+  runSync,
+  setSyncSettings,
+  testSyncConnection,
+} from '../../store/syncActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
 
@@ -22,10 +32,8 @@ export function SyncScreen() {
   const [running, setRunning] = useState(false);
 
   const refresh = () => {
-    listSyncRounds({ limit: 20 })
-      .then(({ rounds }) => setRounds(rounds), notifyError);
-    listConflicts({})
-      .then(({ conflicts }) => setConflicts(conflicts), notifyError);
+    listSyncRounds({ limit: 20 }).then(({ rounds }) => setRounds(rounds), notifyError);
+    listConflicts({}).then(({ conflicts }) => setConflicts(conflicts), notifyError);
   };
   useEffect(refresh, [status?.state, status?.generation, status?.openConflicts, codesVersion]);
 
@@ -58,7 +66,11 @@ export function SyncScreen() {
               <p className={`sync-state sync-${status.state}`} data-testid="sync-headline">
                 {syncHeadline(status)}
               </p>
-              {status.state === 'offline' && <p className="bad" data-testid="sync-reason">{status.message}</p>}
+              {status.state === 'offline' && (
+                <p className="bad" data-testid="sync-reason">
+                  {status.message}
+                </p>
+              )}
               <dl>
                 <dt>Bucket object</dt>
                 <dd className="mono">{status.target ?? '—'}</dd>
@@ -140,12 +152,7 @@ function SettingsCard() {
   const field = (key: 'bucket' | 'object' | 'videoPrefix' | 'framesPrefix' | 'keyFile', label: string, placeholder = '') => (
     <label className="wide">
       {label}
-      <input
-        aria-label={label}
-        value={form[key]}
-        placeholder={placeholder}
-        onChange={(e) => edit({ ...form, [key]: e.target.value })}
-      />
+      <input aria-label={label} value={form[key]} placeholder={placeholder} onChange={(e) => edit({ ...form, [key]: e.target.value })} />
     </label>
   );
   // A changed setting makes the last save and the last connection test stale: they go.
@@ -297,7 +304,12 @@ function BucketFilesCard() {
         await startJob({ kind: 'media.import', params: { paths: result.files.map((f) => f.path) } });
         useStore.getState().setJobsPanelOpen(true);
       } else {
-        useStore.getState().notify('info', `${result.files.length} images downloaded (checked against their MD5/CRC32C); ${result.linked} linked to their frames.`);
+        useStore
+          .getState()
+          .notify(
+            'info',
+            `${result.files.length} images downloaded (checked against their MD5/CRC32C); ${result.linked} linked to their frames.`,
+          );
       }
       await list(kind);
     } catch (err) {
@@ -317,14 +329,20 @@ function BucketFilesCard() {
           List videos
         </button>
         {entries && entries.length > 0 && (
-          <button type="button" onClick={() => void fetchNames(entries.filter((e) => !e.cached).map((e) => e.name))} disabled={busy || entries.every((e) => e.cached)}>
+          <button
+            type="button"
+            onClick={() => void fetchNames(entries.filter((e) => !e.cached).map((e) => e.name))}
+            disabled={busy || entries.every((e) => e.cached)}
+          >
             {kind === 'videos' ? 'Download and import the rest' : 'Download the rest'}
           </button>
         )}
       </div>
       {entries &&
         (entries.length === 0 ? (
-          <p className="empty">No {kind === 'videos' ? 'videos' : 'frame images (<frame_id>.jpg|png)'} under “{prefix}”.</p>
+          <p className="empty">
+            No {kind === 'videos' ? 'videos' : 'frame images (<frame_id>.jpg|png)'} under “{prefix}”.
+          </p>
         ) : (
           <table className="table" data-testid="bucket-entries">
             <thead>

@@ -10,7 +10,11 @@ import { Screen } from '../../components/Screen';
 
 type Strategy = 'every' | 'even' | 'random' | 'existing';
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** The lead brings videos in and samples frames from them; both run as jobs with progress. */
 export function VideosScreen() {
@@ -33,15 +37,12 @@ export function VideosScreen() {
   const [importJob, setImportJob] = useState<string | null>(null);
   const [sampleJob, setSampleJob] = useState<string | null>(null);
 
-  const load = () =>
-    listVideos()
-      .then(({ videos: list }) => setVideos(list), notifyError);
+  const load = () => listVideos().then(({ videos: list }) => setVideos(list), notifyError);
   useEffect(() => {
     void load();
   }, [videosVersion, framesVersion]);
   useEffect(() => {
-    loadVideoScores({})
-      .then(({ model, scores: byVideo }) => setScores(model ? { model, byVideo } : null), notifyError);
+    loadVideoScores({}).then(({ model, scores: byVideo }) => setScores(model ? { model, byVideo } : null), notifyError);
   }, [videosVersion, analysesVersion, preferenceVersion]);
 
   const start = async (kind: 'media.import' | 'frames.sample', params: Record<string, unknown>) => {
@@ -66,8 +67,8 @@ export function VideosScreen() {
       strategy === 'existing'
         ? { kind: 'existing' }
         : strategy === 'every'
-        ? { kind: 'every', seconds }
-        : { kind: 'perVideo', count, ...(strategy === 'random' ? { random: true, seed } : {}) };
+          ? { kind: 'every', seconds }
+          : { kind: 'perVideo', count, ...(strategy === 'random' ? { random: true, seed } : {}) };
     void start('frames.sample', { strategy: chosen });
   };
 
@@ -85,7 +86,10 @@ export function VideosScreen() {
               Import
             </button>
           </form>
-          <JobInline jobId={importJob} describeErrors={(job) => (job.result as MediaImportResult).errors.map((e) => `${e.path}: ${e.message}`)} />
+          <JobInline
+            jobId={importJob}
+            describeErrors={(job) => (job.result as MediaImportResult).errors.map((e) => `${e.path}: ${e.message}`)}
+          />
           <p className="muted small">The same file under another name is recognised by its content and not imported twice.</p>
         </article>
         <article className="card">
@@ -136,7 +140,9 @@ export function VideosScreen() {
               <th>Size</th>
               <th>fps</th>
               <th>Frames</th>
-              {scores && <th title={`The owner-preference score (0–10) of ${scores.model}; blank without an analysis of its version`}>Score</th>}
+              {scores && (
+                <th title={`The owner-preference score (0–10) of ${scores.model}; blank without an analysis of its version`}>Score</th>
+              )}
               <th>File</th>
             </tr>
           </thead>

@@ -46,7 +46,9 @@ export function WorkspaceScreen() {
       <div className="cards">
         <article className="card">
           <h2>Home</h2>
-          <p className="mono" data-testid="home-path">{summary.home}</p>
+          <p className="mono" data-testid="home-path">
+            {summary.home}
+          </p>
           <dl>
             <dt>Database</dt>
             <dd>
@@ -72,8 +74,8 @@ export function WorkspaceScreen() {
           )}
           {last && last.unregistered !== null && last.unregistered > 0 && (
             <p className="small" data-testid="integrity-unregistered">
-              {last.unregistered} file(s) in the home are not registered in the database (a copy left by a crash, or a
-              file put there by hand). Open the job for the list; nothing was deleted.
+              {last.unregistered} file(s) in the home are not registered in the database (a copy left by a crash, or a file put there by
+              hand). Open the job for the list; nothing was deleted.
             </p>
           )}
         </article>
@@ -99,8 +101,7 @@ export function WorkspaceScreen() {
         <ul className="capabilities" data-testid="capabilities">
           {Object.entries(doctor.capabilities).map(([name, cap]) => (
             <li key={name} className={cap.available ? 'good' : 'missing'}>
-              <strong>{CAPABILITY_LABELS[name] ?? name}</strong> {cap.available ? '✓' : '—'}{' '}
-              <span className="small">{cap.detail}</span>
+              <strong>{CAPABILITY_LABELS[name] ?? name}</strong> {cap.available ? '✓' : '—'} <span className="small">{cap.detail}</span>
             </li>
           ))}
         </ul>

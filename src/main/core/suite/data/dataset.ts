@@ -35,7 +35,8 @@ export interface LoadedTable extends Table {
   summary: { file: string; rowsRead: number; rowsAfterFilter: number; rowsAfterDedupe: number };
 }
 
-const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*|BOOLEAN)$/;
+const NUMERIC_TYPES =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*|BOOLEAN)$/;
 const TEMPORAL_TYPES = /^(DATE|TIMESTAMP.*|TIME)$/;
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -46,7 +47,8 @@ function reader(file: string): string {
   regularFile(file, 'metadata file'); // DuckDB would wait forever on a FIFO
   const lower = file.toLowerCase();
   if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(file)})`;
-  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.csv.gz')) return `read_csv_auto(${quoteLiteral(file)}, header = true)`;
+  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.csv.gz'))
+    return `read_csv_auto(${quoteLiteral(file)}, header = true)`;
   throw new FramelabError('INVALID_INPUT', `${file}: metadata must be .csv or .parquet.`);
 }
 
@@ -66,7 +68,11 @@ function throwNotUtf8(file: string): void {
  * quoted parts left out, still says what kind of problem it is and on which line.
  */
 export function duckDbProblem(message: string): string {
-  const first = message.split('\n')[0]!.replace(/'[^']*'/g, '…').replace(/"[^"]*"/g, '…').trim();
+  const first = message
+    .split('\n')[0]!
+    .replace(/'[^']*'/g, '…')
+    .replace(/"[^"]*"/g, '…')
+    .trim();
   return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
 
@@ -102,7 +108,11 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
     const rowsRead = await count(conn, 'raw');
     if (!rowsRead) throw new FramelabError('INVALID_INPUT', `${file} has no data rows.`);
     const need = (column: string, purpose: string) => {
-      if (!columnTypes.has(column)) throw new FramelabError('INVALID_INPUT', `${file} has no column "${column}" (${purpose}); ${describeHeader([...columnTypes.keys()])}.`);
+      if (!columnTypes.has(column))
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `${file} has no column "${column}" (${purpose}); ${describeHeader([...columnTypes.keys()])}.`,
+        );
     };
 
     const where: string[] = [];
@@ -120,7 +130,10 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
         const r = await conn.runAndReadAll(`SELECT DISTINCT CAST(${quoteIdent(column)} AS VARCHAR) FROM raw ORDER BY 1 LIMIT 10`);
         seen.push(`${column} ∈ {${(r.getColumnsJS()[0] as (string | null)[]).map(String).join(', ')}}`);
       }
-      throw new FramelabError('INVALID_INPUT', `the filter ${JSON.stringify(opts.filter)} keeps no rows of ${file} (values present: ${seen.join('; ')}).`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `the filter ${JSON.stringify(opts.filter)} keeps no rows of ${file} (values present: ${seen.join('; ')}).`,
+      );
     }
 
     let source = 'filtered';
@@ -129,7 +142,9 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
       need(opts.dedupe.latest, 'the "dedupe.latest" column');
       const by = quoteIdent(opts.dedupe.by);
       const latest = quoteIdent(opts.dedupe.latest);
-      await conn.run(`CREATE TABLE deduped AS SELECT * FROM filtered WHERE ${by} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${by} ORDER BY ${latest} DESC NULLS LAST, __row DESC) = 1`);
+      await conn.run(
+        `CREATE TABLE deduped AS SELECT * FROM filtered WHERE ${by} IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ${by} ORDER BY ${latest} DESC NULLS LAST, __row DESC) = 1`,
+      );
       source = 'deduped';
     }
     const rowsAfterDedupe = await count(conn, source);
@@ -147,7 +162,9 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
     });
     const orderBy = opts.orderBy ?? opts.dedupe?.by;
     if (orderBy) need(orderBy, 'the sort key');
-    const result = await conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${source} ORDER BY ${orderBy ? `${quoteIdent(orderBy)}, ` : ''}__row`);
+    const result = await conn.runAndReadAll(
+      `SELECT ${select.join(', ')} FROM ${source} ORDER BY ${orderBy ? `${quoteIdent(orderBy)}, ` : ''}__row`,
+    );
     const data = result.getColumnsJS();
     const columns = new Map<string, Column>();
     const nanInFile = new Map<string, Set<number>>();
@@ -166,7 +183,14 @@ export async function loadTable(opts: LoadOptions): Promise<LoadedTable> {
           : { kind: 'text', values: values.map((v) => (v === null ? null : String(v))) },
       );
     });
-    return { source: file, rowCount: rowsAfterDedupe, columns, temporal, nanInFile, summary: { file, rowsRead, rowsAfterFilter, rowsAfterDedupe } };
+    return {
+      source: file,
+      rowCount: rowsAfterDedupe,
+      columns,
+      temporal,
+      nanInFile,
+      summary: { file, rowsRead, rowsAfterFilter, rowsAfterDedupe },
+    };
   });
 }
 
@@ -181,7 +205,8 @@ export async function readManifest(file: string): Promise<{ video_id: string; pa
     }
     const [ids, paths, rows] = r.getColumnsJS() as [(string | null)[], (string | null)[], (number | null)[]];
     return ids.map((id, i) => {
-      if (id === null || paths[i] === null || rows[i] === null) throw new FramelabError('INVALID_INPUT', `${file} row ${i + 1} has an empty video_id, path or row.`);
+      if (id === null || paths[i] === null || rows[i] === null)
+        throw new FramelabError('INVALID_INPUT', `${file} row ${i + 1} has an empty video_id, path or row.`);
       return { video_id: id, path: paths[i]!, row: rows[i]! };
     });
   });

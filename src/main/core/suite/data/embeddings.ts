@@ -34,7 +34,8 @@ function checkUnique(ids: readonly string[], source: string): void {
 }
 
 function matrix(arr: NpyArray, where: string): { rows: number; dim: number; data: Float64Array } {
-  if (arr.kind !== 'number' || arr.shape.length !== 2) fail(`${where} must be a 2-d numeric array (rows × dims); it has shape [${arr.shape.join(', ')}].`);
+  if (arr.kind !== 'number' || arr.shape.length !== 2)
+    fail(`${where} must be a 2-d numeric array (rows × dims); it has shape [${arr.shape.join(', ')}].`);
   return { rows: arr.shape[0]!, dim: arr.shape[1]!, data: arr.data };
 }
 
@@ -50,7 +51,11 @@ export function readFusedPt(file: string, key = 'fused'): Embeddings {
   const t = fused as Tensor;
   if (t.shape.length !== 2) fail(`${file}: "${key}" must be 2-d (videos × dims); it has shape [${t.shape.join(', ')}].`);
   if (t.dtype === 'int64') fail(`${file}: "${key}" holds int64; embeddings must be float.`);
-  const idStrings = ids.map((v, i) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : fail(`${file}: ids[${i}] is not a string or number.`)));
+  const idStrings = ids.map((v, i) =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint'
+      ? String(v)
+      : fail(`${file}: ids[${i}] is not a string or number.`),
+  );
   if (idStrings.length !== t.shape[0]) fail(`${file}: ${idStrings.length} ids but "${key}" has ${t.shape[0]} rows.`);
   checkUnique(idStrings, file);
   return { source: file, ids: idStrings, dim: t.shape[1]!, data: Float64Array.from(t.data as Float32Array) };
@@ -83,7 +88,11 @@ export function readNpzEmbeddings(file: string, key?: string): Embeddings {
   const ids = arrays.get('ids');
   if (!ids) fail(`${file} has no "ids" array; arrays: ${[...arrays.keys()].join(', ')}.`);
   const candidates = [...arrays.keys()].filter((k) => !FLAG_ARRAYS.has(k));
-  const name = key ?? (candidates.length === 1 ? candidates[0]! : fail(`${file} holds several arrays (${candidates.join(', ')}); name one with "embeddings.key".`));
+  const name =
+    key ??
+    (candidates.length === 1
+      ? candidates[0]!
+      : fail(`${file} holds several arrays (${candidates.join(', ')}); name one with "embeddings.key".`));
   const arr = arrays.get(name) ?? fail(`${file} has no array "${name}".`);
   const m = matrix(arr, `${file} (${name})`);
   const idStrings = ids.kind === 'string' ? ids.data : Array.from(ids.data, String);
@@ -96,7 +105,11 @@ export function readNpzEmbeddings(file: string, key?: string): Embeddings {
  * Embeddings assembled from a manifest's rows (video_id, path, row); shards are read once
  * each. `manifestFile` is named in errors; paths are relative to its folder.
  */
-export function embeddingsFromManifest(manifestFile: string, rows: { video_id: string; path: string; row: number }[], key?: string): Embeddings {
+export function embeddingsFromManifest(
+  manifestFile: string,
+  rows: { video_id: string; path: string; row: number }[],
+  key?: string,
+): Embeddings {
   if (!rows.length) fail(`${manifestFile} lists no embeddings.`);
   const dir = path.dirname(manifestFile);
   const shards = new Map<string, { rows: number; dim: number; data: Float64Array }>();
@@ -108,7 +121,9 @@ export function embeddingsFromManifest(manifestFile: string, rows: { video_id: s
       if (file.endsWith('.npz')) {
         const arrays = readNpz(file);
         const names = [...arrays.keys()].filter((k) => !FLAG_ARRAYS.has(k));
-        const name = key ?? (names.length === 1 ? names[0]! : fail(`${file} holds several arrays (${names.join(', ')}); name one with "embeddings.key".`));
+        const name =
+          key ??
+          (names.length === 1 ? names[0]! : fail(`${file} holds several arrays (${names.join(', ')}); name one with "embeddings.key".`));
         shard = matrix(arrays.get(name) ?? fail(`${file} has no array "${name}".`), `${file} (${name})`);
       } else shard = matrix(readNpy(file), file);
       shards.set(file, shard);
@@ -126,7 +141,8 @@ export function embeddingsFromManifest(manifestFile: string, rows: { video_id: s
       data = new Float64Array(rows.length * dim);
     }
     if (shard.dim !== dim) fail(`${manifestFile} row ${i + 1}: ${r.path} has ${shard.dim}-d vectors, earlier shards ${dim}-d.`);
-    if (!Number.isInteger(r.row) || r.row < 0 || r.row >= shard.rows) fail(`${manifestFile} row ${i + 1} (video ${r.video_id}): row ${r.row} is outside ${r.path} (${shard.rows} rows).`);
+    if (!Number.isInteger(r.row) || r.row < 0 || r.row >= shard.rows)
+      fail(`${manifestFile} row ${i + 1} (video ${r.video_id}): row ${r.row} is outside ${r.path} (${shard.rows} rows).`);
     data.set(shard.data.subarray(r.row * dim, (r.row + 1) * dim), i * dim);
   });
   return { source: manifestFile, ids, dim, data };

@@ -13,7 +13,16 @@ import { describeHeader } from '../../workspace/describeContent';
 export { HARD_LEAKAGE, LEAKAGE_PATTERNS } from '../../../../shared/leakageRules';
 
 /** Id-like columns: they identify a row or a channel and would let a model memorise it. */
-export const ID_COLUMNS = ['video_id', 'channel_id', 'channel_title', 'title', 'description', 'captured_at', 'published_at', 'url'] as const;
+export const ID_COLUMNS = [
+  'video_id',
+  'channel_id',
+  'channel_title',
+  'title',
+  'description',
+  'captured_at',
+  'published_at',
+  'url',
+] as const;
 
 /** A text column with more distinct values than this is treated as an id, never one-hot. */
 export const MAX_CATEGORIES = 50;
@@ -93,7 +102,10 @@ export function chooseFeatures(
   const leakOf = leakageGuard({ target: opts.target, extra: opts.extraLeakage, allow: opts.allowLeakage });
   for (const c of opts.allowLeakage ?? []) {
     if (!table.columns.has(c)) {
-      throw new FramelabError('INVALID_INPUT', `leakageAllow names "${c}", which is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}. Fix the name or remove it from leakageAllow.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `leakageAllow names "${c}", which is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}. Fix the name or remove it from leakageAllow.`,
+      );
     }
   }
   const idLike = new Set<string>([...ID_COLUMNS, opts.guestColumn ?? '', opts.idColumn ?? ''].map((c) => c.toLowerCase()));
@@ -117,10 +129,15 @@ export function chooseFeatures(
     for (const c of [...numeric, ...categorical]) {
       const leak = leakOf(c);
       if (leak) throw leakError(c, leak, 'named as a feature');
-      if (!table.columns.has(c)) throw new FramelabError('INVALID_INPUT', `feature "${c}" is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}.`);
+      if (!table.columns.has(c))
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `feature "${c}" is not a column of ${table.source}; ${describeHeader([...table.columns.keys()])}.`,
+        );
     }
     for (const c of numeric) {
-      if (table.columns.get(c)!.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `numeric feature "${c}" of ${table.source} holds text; list it under categorical.`);
+      if (table.columns.get(c)!.kind !== 'numeric')
+        throw new FramelabError('INVALID_INPUT', `numeric feature "${c}" of ${table.source} holds text; list it under categorical.`);
     }
     const used = new Set([...numeric, ...categorical]);
     const excluded = [...table.columns]

@@ -64,17 +64,24 @@ export async function loadModality(
     }
     // The flag is not a vector array: leave it out when choosing the one array to read.
     const key = spec.key ?? [...arrays.keys()].filter((k) => k !== 'ids' && k !== flagKey).find((_, __, all) => all.length === 1);
-    embeddings = await loadEmbeddings({ path: spec.path, key: key ?? fail(`${spec.path} (${name}) holds several arrays (${[...arrays.keys()].join(', ')}); name one with "modalities.${name}.key".`) });
+    embeddings = await loadEmbeddings({
+      path: spec.path,
+      key:
+        key ??
+        fail(`${spec.path} (${name}) holds several arrays (${[...arrays.keys()].join(', ')}); name one with "modalities.${name}.key".`),
+    });
   } else if (lower.endsWith('.pt') || lower.endsWith('.pth')) {
     embeddings = readModalityPt(spec.path, spec.key, name);
     const { root } = readTorchObject(spec.path);
     const f = root instanceof Map ? root.get(flagKey) : undefined;
     if (Array.isArray(f)) flag = Float64Array.from(f, (v) => Number(v));
-    else if (f && typeof f === 'object' && 'data' in f) flag = Float64Array.from((f as { data: ArrayLike<number | bigint> }).data, (v) => Number(v));
+    else if (f && typeof f === 'object' && 'data' in f)
+      flag = Float64Array.from((f as { data: ArrayLike<number | bigint> }).data, (v) => Number(v));
   } else {
     embeddings = await loadEmbeddings({ path: spec.path, ids: spec.ids, key: spec.key });
   }
-  if (flag && flag.length !== embeddings.ids.length) fail(`${spec.path}: "${flagKey}" has ${flag.length} values but the file has ${embeddings.ids.length} ids.`);
+  if (flag && flag.length !== embeddings.ids.length)
+    fail(`${spec.path}: "${flagKey}" has ${flag.length} values but the file has ${embeddings.ids.length} ids.`);
   return { name, embeddings, flag };
 }
 
@@ -90,7 +97,13 @@ function readModalityPt(file: string, key: string | undefined, name: ModalityNam
  * Rows of `keep` (indices into `ids`) that every required modality (all but text) has; an
  * empty result fails naming the modality's file and an example id from each side.
  */
-export function joinRequired(keep: number[], ids: readonly string[], loaded: readonly LoadedModality[], metadata: string, idColumn: string): number[] {
+export function joinRequired(
+  keep: number[],
+  ids: readonly string[],
+  loaded: readonly LoadedModality[],
+  metadata: string,
+  idColumn: string,
+): number[] {
   let out = keep;
   for (const m of loaded) {
     if (m.name === 'text') continue;

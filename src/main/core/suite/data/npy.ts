@@ -12,7 +12,8 @@ export type NpyArray = { shape: number[]; kind: 'number'; data: Float64Array } |
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
 export function parseNpy(buf: Buffer, where: string): NpyArray {
-  if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) throw new FramelabError('INVALID_INPUT', `${where} is not a .npy array (no \\x93NUMPY magic).`);
+  if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC))
+    throw new FramelabError('INVALID_INPUT', `${where} is not a .npy array (no \\x93NUMPY magic).`);
   const major = buf[6]!;
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
@@ -20,9 +21,15 @@ export function parseNpy(buf: Buffer, where: string): NpyArray {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new FramelabError('INVALID_INPUT', `${where}: unreadable .npy header ${JSON.stringify(header.trim())}.`);
-  if (fortran === 'True') throw new FramelabError('INVALID_INPUT', `${where} is in Fortran order; save it with np.ascontiguousarray first.`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!descr || !fortran || shapeText === undefined)
+    throw new FramelabError('INVALID_INPUT', `${where}: unreadable .npy header ${JSON.stringify(header.trim())}.`);
+  if (fortran === 'True')
+    throw new FramelabError('INVALID_INPUT', `${where} is in Fortran order; save it with np.ascontiguousarray first.`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const body = buf.subarray(start + headerLen);
   const unicode = /^[<|]U(\d+)$/.exec(descr);
@@ -51,9 +58,14 @@ export function parseNpy(buf: Buffer, where: string): NpyArray {
     '|b1': [1, (b, o) => b.readUInt8(o)],
   };
   const reader = readers[descr];
-  if (!reader) throw new FramelabError('INVALID_INPUT', `${where} has dtype ${descr}; supported: ${Object.keys(readers).join(', ')}, <U (text).`);
+  if (!reader)
+    throw new FramelabError('INVALID_INPUT', `${where} has dtype ${descr}; supported: ${Object.keys(readers).join(', ')}, <U (text).`);
   const [size, read] = reader;
-  if (body.length < count * size) throw new FramelabError('INVALID_INPUT', `${where} is truncated: shape [${shape.join(', ')}] needs ${count * size} bytes, it has ${body.length}.`);
+  if (body.length < count * size)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${where} is truncated: shape [${shape.join(', ')}] needs ${count * size} bytes, it has ${body.length}.`,
+    );
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = read(body, i * size);
   return { shape, kind: 'number', data };

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import { writeZip } from '../../vision/weights/zip';
 
-export type NpyData = { kind: 'f4'; shape: number[]; data: Float32Array } | { kind: 'u1'; shape: number[]; data: Uint8Array } | { kind: 'str'; data: readonly string[] };
+export type NpyData =
+  | { kind: 'f4'; shape: number[]; data: Float32Array }
+  | { kind: 'u1'; shape: number[]; data: Uint8Array }
+  | { kind: 'str'; data: readonly string[] };
 
 export function npyBytes(array: NpyData): Buffer {
   let descr: string;

@@ -5,7 +5,16 @@ import { loadTable, readManifest, type LoadedTable } from './dataset';
 import { assertFiniteColumn, assertFiniteVectors } from './finite';
 import { embeddingsFromManifest, readFusedPt, readNpyWithIds, readNpzEmbeddings, type Embeddings } from './embeddings';
 import { assertNoLeakage, chooseFeatures, type FeatureChoice } from './leakage';
-import { alignModalities, concatModalities, joinRequired, loadModality, MODALITY_ORDER, TEXT_PRESENT, type LoadedModality, type ModalityBlock } from './modalities';
+import {
+  alignModalities,
+  concatModalities,
+  joinRequired,
+  loadModality,
+  MODALITY_ORDER,
+  TEXT_PRESENT,
+  type LoadedModality,
+  type ModalityBlock,
+} from './modalities';
 import type { SuiteData } from '../models/families';
 import { takeRows, textColumn, type Table } from './table';
 import { embedTexts, isTextPresent, type TextEmbeddingStats } from '../text/textEmbeddings';
@@ -50,9 +59,13 @@ export function resolveConfigPaths(config: SuiteConfig, baseDir: string): SuiteC
   return {
     ...config,
     metadata: abs(config.metadata),
-    embeddings: config.embeddings ? { ...config.embeddings, path: abs(config.embeddings.path), ids: config.embeddings.ids ? abs(config.embeddings.ids) : undefined } : undefined,
+    embeddings: config.embeddings
+      ? { ...config.embeddings, path: abs(config.embeddings.path), ids: config.embeddings.ids ? abs(config.embeddings.ids) : undefined }
+      : undefined,
     modalities: config.modalities
-      ? Object.fromEntries(Object.entries(config.modalities).map(([k, m]) => [k, m && { ...m, path: abs(m.path), ids: m.ids ? abs(m.ids) : undefined }]))
+      ? Object.fromEntries(
+          Object.entries(config.modalities).map(([k, m]) => [k, m && { ...m, path: abs(m.path), ids: m.ids ? abs(m.ids) : undefined }]),
+        )
       : undefined,
     text: config.text ? { ...config.text, model: abs(config.text.model) } : undefined,
   };
@@ -63,7 +76,8 @@ export async function loadEmbeddings(spec: NonNullable<SuiteConfig['embeddings']
   if (lower.endsWith('.pt') || lower.endsWith('.pth')) return readFusedPt(spec.path);
   if (lower.endsWith('.npy')) return readNpyWithIds(spec.path, spec.ids);
   if (lower.endsWith('.npz')) return readNpzEmbeddings(spec.path, spec.key);
-  if (lower.endsWith('.parquet') || lower.endsWith('.csv')) return embeddingsFromManifest(spec.path, await readManifest(spec.path), spec.key);
+  if (lower.endsWith('.parquet') || lower.endsWith('.csv'))
+    return embeddingsFromManifest(spec.path, await readManifest(spec.path), spec.key);
   throw new FramelabError('INVALID_INPUT', `embeddings ${spec.path}: expected fused.pt, .npy (+ ids), .npz or a manifest .parquet.`);
 }
 
@@ -72,11 +86,24 @@ export async function loadEmbeddings(spec: NonNullable<SuiteConfig['embeddings']
  * the table as a numeric column before features are chosen (a metadata column of that name
  * is replaced: the flag must agree with the text that is embedded).
  */
-function deriveTextPresent(table: Table, config: SuiteConfig, rowIds: string[], overrides?: ReadonlyMap<string, string | null>): { texts: (string | null)[]; replaced: boolean } {
+function deriveTextPresent(
+  table: Table,
+  config: SuiteConfig,
+  rowIds: string[],
+  overrides?: ReadonlyMap<string, string | null>,
+): { texts: (string | null)[]; replaced: boolean } {
   const column = config.text!.column;
   const col = table.columns.get(column);
-  if (!col) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no text column "${column}" (text.column); ${describeHeader([...table.columns.keys()])}.`);
-  if (col.kind !== 'text') throw new FramelabError('INVALID_INPUT', `text.column "${column}" of ${config.metadata} is numeric; it must hold text (e.g. the title).`);
+  if (!col)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${config.metadata} has no text column "${column}" (text.column); ${describeHeader([...table.columns.keys()])}.`,
+    );
+  if (col.kind !== 'text')
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `text.column "${column}" of ${config.metadata} is numeric; it must hold text (e.g. the title).`,
+    );
   const texts = col.values.map((v, i) => (overrides?.has(rowIds[i]!) ? overrides.get(rowIds[i]!)! : v));
   if (overrides) table.columns.set(column, { kind: 'text', values: texts });
   const replaced = table.columns.has(TEXT_PRESENT);
@@ -134,11 +161,17 @@ interface TargetRows {
 }
 
 async function loadRowsWithTarget(config: SuiteConfig): Promise<TargetRows> {
-  const loaded: LoadedTable = await loadTable({ file: config.metadata, filter: config.filter, dedupe: config.dedupe, orderBy: config.idColumn });
+  const loaded: LoadedTable = await loadTable({
+    file: config.metadata,
+    filter: config.filter,
+    dedupe: config.dedupe,
+    orderBy: config.idColumn,
+  });
   const ids = textColumn(loaded, config.idColumn, 'the video id');
   const targetCol = loaded.columns.get(config.target.column);
   if (!targetCol) throw new FramelabError('INVALID_INPUT', `${config.metadata} has no target column "${config.target.column}".`);
-  if (targetCol.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `target "${config.target.column}" of ${config.metadata} is not numeric.`);
+  if (targetCol.kind !== 'numeric')
+    throw new FramelabError('INVALID_INPUT', `target "${config.target.column}" of ${config.metadata} is not numeric.`);
 
   // An empty target is an outcome still to come; NaN written in the file or ±Infinity is an
   // export gone wrong, and would poison every metric: refused before anything is fitted.
@@ -153,7 +186,11 @@ async function loadRowsWithTarget(config: SuiteConfig): Promise<TargetRows> {
   // Rows whose outcome is unknown (not yet at the horizon) cannot train or score.
   const keep = ids.map((_, i) => i).filter((i) => !Number.isNaN(targetCol.values[i]!));
   const negative = keep.find((i) => config.target.transform === 'log1p' && targetCol.values[i]! < 0);
-  if (negative !== undefined) throw new FramelabError('INVALID_INPUT', `${config.metadata}: video ${ids[negative]} has ${config.target.column} = ${targetCol.values[negative]}; log1p needs ≥ 0.`);
+  if (negative !== undefined)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${config.metadata}: video ${ids[negative]} has ${config.target.column} = ${targetCol.values[negative]}; log1p needs ≥ 0.`,
+    );
   return { loaded, ids, target: targetCol.values, keep, missingTarget: ids.length - keep.length };
 }
 
@@ -201,9 +238,15 @@ async function joinModalities(config: SuiteConfig, ids: readonly string[], keep:
 
 /** Only the rows the run uses: a bad vector of a video the metadata drops harms nothing. */
 function assertFiniteInputVectors(rowIds: readonly string[], fused: EmbeddingJoin, modalities: readonly LoadedModality[]): void {
-  if (fused.embeddings) assertFiniteVectors(fused.embeddings.data, fused.embeddings.dim, rowsOf(rowIds, fused.rowOf!), fused.embeddings.source);
+  if (fused.embeddings)
+    assertFiniteVectors(fused.embeddings.data, fused.embeddings.dim, rowsOf(rowIds, fused.rowOf!), fused.embeddings.source);
   for (const m of modalities) {
-    assertFiniteVectors(m.embeddings.data, m.embeddings.dim, rowsOf(rowIds, new Map(m.embeddings.ids.map((id, i) => [id, i]))), `${m.embeddings.source} (${m.name})`);
+    assertFiniteVectors(
+      m.embeddings.data,
+      m.embeddings.dim,
+      rowsOf(rowIds, new Map(m.embeddings.ids.map((id, i) => [id, i]))),
+      `${m.embeddings.source} (${m.name})`,
+    );
   }
 }
 
@@ -232,7 +275,11 @@ function chooseRunFeatures(config: SuiteConfig, table: Table, temporal: Readonly
       return false;
     });
   }
-  assertNoLeakage([...choice.numeric, ...choice.categorical], { target: config.target.column, extra: config.leakage, allow: config.leakageAllow });
+  assertNoLeakage([...choice.numeric, ...choice.categorical], {
+    target: config.target.column,
+    extra: config.leakage,
+    allow: config.leakageAllow,
+  });
   return choice;
 }
 
@@ -254,7 +301,8 @@ function assertFiniteFeatures(config: SuiteConfig, table: Table, numeric: readon
 /** text_present from the text modality, for slices (after feature choice: a label of the row, not a feature). */
 function flagTextFromModality(table: Table, modalities: readonly ModalityBlock[] | undefined): void {
   const textModality = modalities?.find((m) => m.name === 'text');
-  if (textModality && !table.columns.has(TEXT_PRESENT)) table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(textModality.present) });
+  if (textModality && !table.columns.has(TEXT_PRESENT))
+    table.columns.set(TEXT_PRESENT, { kind: 'numeric', values: Float64Array.from(textModality.present) });
 }
 
 /** The text column's vectors, from the text model (through the home's cache). */
@@ -264,7 +312,12 @@ interface EmbeddedText {
   vectors: Float32Array;
 }
 
-async function embedTextColumn(textConfig: NonNullable<SuiteConfig['text']>, texts: (string | null)[], rowIds: readonly string[], options: PrepareOptions): Promise<EmbeddedText> {
+async function embedTextColumn(
+  textConfig: NonNullable<SuiteConfig['text']>,
+  texts: (string | null)[],
+  rowIds: readonly string[],
+  options: PrepareOptions,
+): Promise<EmbeddedText> {
   if (!options.homeRoot) throw new Error('prepareData: a config with "text" needs options.homeRoot (the text-embedding cache)');
   const only = options.embedTextOnlyFor;
   const embedded = await embedTexts(only ? texts.map((t, i) => (only.has(rowIds[i]!) ? t : null)) : texts, {
@@ -275,7 +328,12 @@ async function embedTextColumn(textConfig: NonNullable<SuiteConfig['text']>, tex
     throwIfCancelled: options.throwIfCancelled,
   });
   const model = { ...embedded.model, dim: embedded.dim, column: textConfig.column };
-  assertFiniteVectors(embedded.vectors, model.dim, rowIds.map((id, row) => ({ id, row })), `the text embeddings of ${textConfig.model}`);
+  assertFiniteVectors(
+    embedded.vectors,
+    model.dim,
+    rowIds.map((id, row) => ({ id, row })),
+    `the text embeddings of ${textConfig.model}`,
+  );
   return { model, stats: embedded.stats, vectors: embedded.vectors };
 }
 
@@ -283,7 +341,12 @@ async function embedTextColumn(textConfig: NonNullable<SuiteConfig['text']>, tex
  * Each row: [given embedding | text embedding]; either part may be absent. The given
  * embedding is the fused file's row, or the modalities side by side when there is none.
  */
-function assembleRowVectors(rowIds: readonly string[], fused: EmbeddingJoin, modalities: ModalityBlock[] | undefined, text: EmbeddedText | null): { emb: Float64Array | null; dim: number; baseDim: number } {
+function assembleRowVectors(
+  rowIds: readonly string[],
+  fused: EmbeddingJoin,
+  modalities: ModalityBlock[] | undefined,
+  text: EmbeddedText | null,
+): { emb: Float64Array | null; dim: number; baseDim: number } {
   const { embeddings } = fused;
   const rows = rowIds.length;
   const modalityConcat = !embeddings && modalities ? concatModalities(modalities, rows) : null;
@@ -330,15 +393,20 @@ function dataSummary(
     rowsMissingTarget: metadata.missingTarget,
     rowsWithoutEmbedding: fused.notEmbedded,
     rows: joined.keep.length,
-    embeddings: embeddings ? { source: embeddings.source, count: embeddings.ids.length, dim: baseDim } : modalities ? { source: 'modalities (video ‖ audio ‖ text)', dim: baseDim } : null,
+    embeddings: embeddings
+      ? { source: embeddings.source, count: embeddings.ids.length, dim: baseDim }
+      : modalities
+        ? { source: 'modalities (video ‖ audio ‖ text)', dim: baseDim }
+        : null,
     rowsWithoutModality: joined.withoutModality,
-    modalities: modalities?.map((m) => ({
-      name: m.name,
-      source: m.source,
-      dim: m.dim,
-      count: joined.loaded.find((l) => l.name === m.name)!.embeddings.ids.length,
-      rowsPresent: m.present.reduce((a, b) => a + b, 0),
-    })) ?? null,
+    modalities:
+      modalities?.map((m) => ({
+        name: m.name,
+        source: m.source,
+        dim: m.dim,
+        count: joined.loaded.find((l) => l.name === m.name)!.embeddings.ids.length,
+        rowsPresent: m.present.reduce((a, b) => a + b, 0),
+      })) ?? null,
     text:
       embeddedText && text
         ? {

@@ -179,8 +179,15 @@ export interface Fold {
  * n % k folds get one extra row. With a seed the rows are shuffled first (ours, not numpy's).
  */
 export function kFold(n: number, k: number, seed: number | null = null): Fold[] {
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new FramelabError('INVALID_INPUT', `K-fold needs 2 ≤ k ≤ rows; got k=${k} for ${n} rows.`);
-  const order = seed === null ? Array.from({ length: n }, (_, i) => i) : seededShuffle(Array.from({ length: n }, (_, i) => i), seed);
+  if (!Number.isInteger(k) || k < 2 || k > n)
+    throw new FramelabError('INVALID_INPUT', `K-fold needs 2 ≤ k ≤ rows; got k=${k} for ${n} rows.`);
+  const order =
+    seed === null
+      ? Array.from({ length: n }, (_, i) => i)
+      : seededShuffle(
+          Array.from({ length: n }, (_, i) => i),
+          seed,
+        );
   const folds: Fold[] = [];
   let start = 0;
   for (let f = 0; f < k; f++) {

@@ -16,14 +16,16 @@ export interface Table {
 
 export function numericColumn(table: Table, name: string, purpose: string): Float64Array {
   const col = table.columns.get(name);
-  if (!col) throw new Error(`${table.source} has no column "${name}" (needed as ${purpose}); ${describeHeader([...table.columns.keys()])}.`);
+  if (!col)
+    throw new Error(`${table.source} has no column "${name}" (needed as ${purpose}); ${describeHeader([...table.columns.keys()])}.`);
   if (col.kind !== 'numeric') throw new Error(`column "${name}" of ${table.source} is text, but ${purpose} must be numeric.`);
   return col.values;
 }
 
 export function textColumn(table: Table, name: string, purpose: string): string[] {
   const col = table.columns.get(name);
-  if (!col) throw new Error(`${table.source} has no column "${name}" (needed as ${purpose}); ${describeHeader([...table.columns.keys()])}.`);
+  if (!col)
+    throw new Error(`${table.source} has no column "${name}" (needed as ${purpose}); ${describeHeader([...table.columns.keys()])}.`);
   const values = col.kind === 'text' ? col.values : Array.from(col.values, (v) => (Number.isNaN(v) ? null : String(v)));
   return values.map((v, i) => {
     if (v === null) throw new Error(`row ${i + 1} of ${table.source} has no ${name} (needed as ${purpose}).`);

@@ -64,9 +64,15 @@ export function recipesUsed(models: readonly string[], opts: Pick<ModelOptions, 
   const out: Record<string, object> = {};
   if (models.includes('gbdt')) out.gbdt = gbdtRecipe(opts.gbdt ?? {});
   if (models.includes('concat_mlp')) {
-    out.concat_mlp = { hidden: opts.mlp?.hidden ?? [1024, 512, 256], activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2, ...neuralSettings(opts.mlp) };
+    out.concat_mlp = {
+      hidden: opts.mlp?.hidden ?? [1024, 512, 256],
+      activation: 'gelu',
+      dropout: opts.mlp?.dropout ?? 0.2,
+      ...neuralSettings(opts.mlp),
+    };
   }
-  if (models.includes('gated_fusion_mlp')) out.gated_fusion_mlp = { ...fusionArchitecture(opts.fusion ?? {}), activation: 'gelu', ...neuralSettings(opts.fusion) };
+  if (models.includes('gated_fusion_mlp'))
+    out.gated_fusion_mlp = { ...fusionArchitecture(opts.fusion ?? {}), activation: 'gelu', ...neuralSettings(opts.fusion) };
   return out;
 }
 
@@ -74,7 +80,8 @@ export function recipesUsed(models: readonly string[], opts: Pick<ModelOptions, 
 export const GUEST_FEATURE = '__guest_mean__';
 
 function needGuests(data: SuiteData, model: string): string[] {
-  if (!data.guests) throw new FramelabError('INVALID_INPUT', `model "${model}" needs "guestColumn" in the config (the channel each video belongs to).`);
+  if (!data.guests)
+    throw new FramelabError('INVALID_INPUT', `model "${model}" needs "guestColumn" in the config (the channel each video belongs to).`);
   return data.guests;
 }
 
@@ -93,7 +100,7 @@ function fitGuestMean(data: SuiteData, rows: readonly number[], opts: ModelOptio
 }
 
 function needGuestList(guests: readonly string[] | null): readonly string[] {
-  if (!guests) throw new FramelabError('INVALID_INPUT', 'this model needs each row\'s guest (channel).');
+  if (!guests) throw new FramelabError('INVALID_INPUT', "this model needs each row's guest (channel).");
   return guests;
 }
 
@@ -154,10 +161,23 @@ function ridgeState(kind: string, m: RidgePipelineModel) {
 }
 
 async function fitMlpModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.mlp, cancelFlag: opts.cancelFlag, onEpoch: (p) => opts.onEpoch?.('concat_mlp', p) });
+  const fit = await fitConcatMlp(data.src, rows, data.y, data.features, {
+    seed: opts.seed,
+    ...opts.mlp,
+    cancelFlag: opts.cancelFlag,
+    onEpoch: (p) => opts.onEpoch?.('concat_mlp', p),
+  });
   return {
     name: 'concat_mlp',
-    state: { kind: 'concat_mlp', pipeline: fit.pipeline, yMean: fit.yMean, sizes: fit.sizes, bestEpoch: fit.bestEpoch, activation: 'gelu', dropout: opts.mlp?.dropout ?? 0.2 },
+    state: {
+      kind: 'concat_mlp',
+      pipeline: fit.pipeline,
+      yMean: fit.yMean,
+      sizes: fit.sizes,
+      bestEpoch: fit.bestEpoch,
+      activation: 'gelu',
+      dropout: opts.mlp?.dropout ?? 0.2,
+    },
     curve: fit.curve,
     weights: fit.state,
     predict: (src, _g, r) => fit.predict(src, r),
@@ -187,7 +207,12 @@ function fitGbdtModel(data: SuiteData, rows: readonly number[], opts: ModelOptio
 }
 
 async function fitFusionModel(data: SuiteData, rows: readonly number[], opts: ModelOptions): Promise<FittedModel> {
-  const fit = await fitGatedFusion(data.src, rows, data.y, data.features, { seed: opts.seed, ...opts.fusion, cancelFlag: opts.cancelFlag, onEpoch: (p) => opts.onEpoch?.('gated_fusion_mlp', p) });
+  const fit = await fitGatedFusion(data.src, rows, data.y, data.features, {
+    seed: opts.seed,
+    ...opts.fusion,
+    cancelFlag: opts.cancelFlag,
+    onEpoch: (p) => opts.onEpoch?.('gated_fusion_mlp', p),
+  });
   return {
     name: 'gated_fusion_mlp',
     state: { kind: 'gated_fusion_mlp', ...fit.spec, bestEpoch: fit.bestEpoch },

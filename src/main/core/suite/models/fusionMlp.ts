@@ -39,7 +39,9 @@ export interface FusionOptions extends NeuralRecipe {
 export const FUSION_DEFAULTS = { width: 256, towerNorm: true, headHidden: [256, 128], headMask: true, dropout: 0.15 } as const;
 
 /** The architecture a fit uses: the options over the spec's defaults (recorded in config_used.json). */
-export function fusionArchitecture(opts: Omit<FusionOptions, 'seed'>): Pick<FusionSpec, 'width' | 'towerNorm' | 'towerHidden' | 'headHidden' | 'headMask' | 'dropout'> {
+export function fusionArchitecture(
+  opts: Omit<FusionOptions, 'seed'>,
+): Pick<FusionSpec, 'width' | 'towerNorm' | 'towerHidden' | 'headHidden' | 'headMask' | 'dropout'> {
   const width = opts.width ?? FUSION_DEFAULTS.width;
   const towerNorm = opts.towerNorm ?? FUSION_DEFAULTS.towerNorm;
   const head = opts.headHidden ?? FUSION_DEFAULTS.headHidden;
@@ -94,8 +96,13 @@ const metadataOnly = (src: FeatureSource): FeatureSource => ({ ...src, embedding
 function blocksOf(src: FeatureSource, spec: Pick<FusionSpec, 'modalities'>): ModalityBlock[] {
   return spec.modalities.map((m) => {
     const block = src.modalities?.find((b) => b.name === m.name);
-    if (!block) throw new FramelabError('INVALID_INPUT', `gated_fusion_mlp needs the ${m.name} embeddings ("modalities.${m.name}" in the config).`);
-    if (block.dim !== m.dim) throw new FramelabError('INVALID_INPUT', `gated_fusion_mlp was trained on ${m.dim}-d ${m.name} vectors; ${block.source} has ${block.dim}-d.`);
+    if (!block)
+      throw new FramelabError('INVALID_INPUT', `gated_fusion_mlp needs the ${m.name} embeddings ("modalities.${m.name}" in the config).`);
+    if (block.dim !== m.dim)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `gated_fusion_mlp was trained on ${m.dim}-d ${m.name} vectors; ${block.source} has ${block.dim}-d.`,
+      );
     return block;
   });
 }
@@ -159,11 +166,17 @@ export async function fitGatedFusion(
   opts: FusionOptions,
 ): Promise<FusionFit> {
   if (!src.modalities?.length) {
-    throw new FramelabError('INVALID_INPUT', 'gated_fusion_mlp needs per-modality embeddings: add "modalities": {"video": {...}, "audio": {...}, "text": {...}} to the config.');
+    throw new FramelabError(
+      'INVALID_INPUT',
+      'gated_fusion_mlp needs per-modality embeddings: add "modalities": {"video": {...}, "audio": {...}, "text": {...}} to the config.',
+    );
   }
   if (!src.modalities.some((m) => m.name !== 'text')) {
     // Rows without text would have nothing for the gate to weigh.
-    throw new FramelabError('INVALID_INPUT', 'gated_fusion_mlp needs a video or audio modality besides text (rows without text need something to fuse).');
+    throw new FramelabError(
+      'INVALID_INPUT',
+      'gated_fusion_mlp needs a video or audio modality besides text (rows without text need something to fuse).',
+    );
   }
   const { stopRows, fitRows } = holdOutStopRows(trainRows, opts.seed);
   const spec: FusionSpec = {
@@ -178,7 +191,8 @@ export async function fitGatedFusion(
   const yFit = Float32Array.from(fitRows, (r) => y[r]! - spec.yMean);
   const { curve, bestEpoch, state } = await trainWithEarlyStopping(net, opts, {
     fitCount: fitRows.length,
-    trainStep: async (positions) => (await net.trainStep({ ...take(xFit, positions), targets: Float32Array.from(positions, (i) => yFit[i]!) })).loss,
+    trainStep: async (positions) =>
+      (await net.trainStep({ ...take(xFit, positions), targets: Float32Array.from(positions, (i) => yFit[i]!) })).loss,
     predictStop: async () => Float64Array.from((await net.predict(xStop)).outputs, (v) => v + spec.yMean),
     stopTargets: Float64Array.from(stopRows, (r) => y[r]!),
   });

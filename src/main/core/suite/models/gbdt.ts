@@ -68,7 +68,8 @@ export function gbdtFeatureMaker(pipeline: PipelineState, projection: Projection
   return (src, rows) => {
     const meta = transform(pipeline, { ...src, embeddings: null, embeddingDim: 0 }, rows);
     const k = projection?.outputDim ?? 0;
-    if (project && !src.embeddings) throw new FramelabError('INVALID_INPUT', 'this gbdt model was trained with embeddings; the rows to score have none.');
+    if (project && !src.embeddings)
+      throw new FramelabError('INVALID_INPUT', 'this gbdt model was trained with embeddings; the rows to score have none.');
     const emb = project ? project(src.embeddings!, rows) : null;
     const p = meta.cols + k;
     const x = new Float32Array(rows.length * p);
@@ -157,7 +158,8 @@ export function fitGbdt(
       booster.update(it);
       const line = booster.evaluate(it);
       const scores = parseEvalLine(line);
-      if (!Number.isFinite(scores.train) || !Number.isFinite(scores.valid)) throw new FramelabError('INTERNAL', `gbdt: cannot read train/valid RMSE from XGBoost's evaluation line ${JSON.stringify(line)}.`);
+      if (!Number.isFinite(scores.train) || !Number.isFinite(scores.valid))
+        throw new FramelabError('INTERNAL', `gbdt: cannot read train/valid RMSE from XGBoost's evaluation line ${JSON.stringify(line)}.`);
       curve.push({ round: it + 1, trainRmse: scores.train!, valRmse: scores.valid! });
       if (scores.valid! < best.rmse) best = { rmse: scores.valid!, iteration: it };
       else if (it - best.iteration >= patience) break;
@@ -181,7 +183,13 @@ export function fitGbdt(
   }
 }
 
-export function predictWith(booster: XgbBooster, makeFeatures: GbdtFeatureMaker, src: FeatureSource, rows: readonly number[], iterationEnd: number): Float64Array {
+export function predictWith(
+  booster: XgbBooster,
+  makeFeatures: GbdtFeatureMaker,
+  src: FeatureSource,
+  rows: readonly number[],
+  iterationEnd: number,
+): Float64Array {
   if (!rows.length) return new Float64Array(0);
   const { x, p } = makeFeatures(src, rows);
   return Float64Array.from(booster.predict(x, rows.length, p, iterationEnd));

@@ -46,10 +46,22 @@ export function lookupGuestMeans(gm: GuestMeans, guests: readonly string[], rows
  * (target encoding without leakage). Rows of a guest absent from the other folds get that
  * fold's global mean. Returns a full-length column (NaN outside `rows`).
  */
-export function outOfFoldGuestMeans(guests: readonly string[], y: Float64Array, rows: readonly number[], k: number, seed: number, shrinkage = 0): Float64Array {
+export function outOfFoldGuestMeans(
+  guests: readonly string[],
+  y: Float64Array,
+  rows: readonly number[],
+  k: number,
+  seed: number,
+  shrinkage = 0,
+): Float64Array {
   const out = new Float64Array(guests.length).fill(NaN);
   for (const fold of kFold(rows.length, Math.min(k, rows.length), seed)) {
-    const gm = fitGuestMeans(guests, y, fold.train.map((i) => rows[i]!), shrinkage);
+    const gm = fitGuestMeans(
+      guests,
+      y,
+      fold.train.map((i) => rows[i]!),
+      shrinkage,
+    );
     for (const i of fold.test) out[rows[i]!] = guestMeanOf(gm, guests[rows[i]!]!);
   }
   return out;

@@ -66,9 +66,7 @@ export async function permutationImportance(
       } else {
         const col = src.table.columns.get(name)!;
         const shuffled: Column =
-          col.kind === 'numeric'
-            ? { kind: 'numeric', values: Float64Array.from(col.values) }
-            : { kind: 'text', values: [...col.values] };
+          col.kind === 'numeric' ? { kind: 'numeric', values: Float64Array.from(col.values) } : { kind: 'text', values: [...col.values] };
         rows.forEach((r, i) => (shuffled.values[r] = col.values[perm[i]!]!));
         permuted = { ...src, table: { ...src.table, columns: new Map(src.table.columns).set(name, shuffled) } };
       }

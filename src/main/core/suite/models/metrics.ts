@@ -53,7 +53,7 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
 export function averageRanks(xs: ArrayLike<number>): Float64Array {
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
   const ranks = new Float64Array(xs.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && xs[order[j + 1]!] === xs[order[i]!]) j++;
     const r = (i + j) / 2 + 1;
@@ -111,7 +111,13 @@ export type Intervals = Record<MetricName, { lo: number; hi: number }>;
  * every metric recomputed per resample; NaN resamples (e.g. a constant Spearman side) are
  * skipped.
  */
-export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, resamples: number, random: () => number, transform: TargetTransform = 'log1p'): Intervals {
+export function bootstrapIntervals(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  resamples: number,
+  random: () => number,
+  transform: TargetTransform = 'log1p',
+): Intervals {
   const n = yTrue.length;
   const draws: Record<MetricName, number[]> = { rmse_log: [], mae_log: [], r2_log: [], rmse_raw: [], mae_raw: [], spearman: [] };
   const t = new Float64Array(n);
@@ -132,5 +138,7 @@ export function bootstrapIntervals(yTrue: ArrayLike<number>, yPred: ArrayLike<nu
     const lo = Math.floor(pos);
     return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
   };
-  return Object.fromEntries(METRIC_NAMES.map((name) => [name, { lo: quantile(draws[name], 0.025), hi: quantile(draws[name], 0.975) }])) as Intervals;
+  return Object.fromEntries(
+    METRIC_NAMES.map((name) => [name, { lo: quantile(draws[name], 0.025), hi: quantile(draws[name], 0.975) }]),
+  ) as Intervals;
 }

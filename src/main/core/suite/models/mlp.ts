@@ -43,7 +43,15 @@ export async function fitConcatMlp(
   const xStop = toF32(stopRows);
   const p = pipeline.numeric.length + pipeline.categorical.reduce((a, c) => a + c.categories.length, 0) + pipeline.embeddingDim;
   const sizes = [p, ...(opts.hidden ?? [1024, 512, 256]), 1];
-  const net: MlpModel = new addon.MLP({ sizes, loss: 'mse', activation: 'gelu', dropout: opts.dropout ?? 0.2, seed: opts.seed, threads: opts.threads, device: 'cpu' });
+  const net: MlpModel = new addon.MLP({
+    sizes,
+    loss: 'mse',
+    activation: 'gelu',
+    dropout: opts.dropout ?? 0.2,
+    seed: opts.seed,
+    threads: opts.threads,
+    device: 'cpu',
+  });
   const yFit = Float32Array.from(fitRows, (r) => y[r]! - yMean);
   const { curve, bestEpoch, state } = await trainWithEarlyStopping(net, opts, {
     fitCount: fitRows.length,

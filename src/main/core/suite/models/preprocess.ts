@@ -58,7 +58,12 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function fitPipeline(src: FeatureSource, rows: readonly number[], numeric: readonly string[], categorical: readonly string[]): PipelineState {
+export function fitPipeline(
+  src: FeatureSource,
+  rows: readonly number[],
+  numeric: readonly string[],
+  categorical: readonly string[],
+): PipelineState {
   const num = numeric.map((column) => {
     const all = numericValues(src, column);
     const present = rows.map((r) => all[r]!).filter((v) => !Number.isNaN(v));
@@ -107,7 +112,8 @@ export function transform(state: PipelineState, src: FeatureSource, rows: readon
   }
   if (state.embeddingDim) {
     const d = state.embeddingDim;
-    if (!src.embeddings || src.embeddingDim !== d) throw new Error(`the pipeline expects ${d}-d embeddings; the rows have ${src.embeddings ? src.embeddingDim : 'none'}.`);
+    if (!src.embeddings || src.embeddingDim !== d)
+      throw new Error(`the pipeline expects ${d}-d embeddings; the rows have ${src.embeddings ? src.embeddingDim : 'none'}.`);
     rows.forEach((r, i) => data.set(src.embeddings!.subarray(r * d, (r + 1) * d), i * cols + offset));
   }
   return { rows: rows.length, cols, data };

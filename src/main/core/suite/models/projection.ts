@@ -91,8 +91,15 @@ const CHUNK_ROWS = 4096;
  * through the addon's float64 BLAS (mmT) when it has it, else a JS loop (`native: false`
  * forces the loop; tests hold both to sklearn).
  */
-export function projectRows(state: ProjectionState, embeddings: Float64Array, d: number, rows: readonly number[], native = true): Float64Array {
-  if (d !== state.inputDim) throw new FramelabError('INVALID_INPUT', `the embeddings have ${d} dimensions; the projection was fitted on ${state.inputDim}.`);
+export function projectRows(
+  state: ProjectionState,
+  embeddings: Float64Array,
+  d: number,
+  rows: readonly number[],
+  native = true,
+): Float64Array {
+  if (d !== state.inputDim)
+    throw new FramelabError('INVALID_INPUT', `the embeddings have ${d} dimensions; the projection was fitted on ${state.inputDim}.`);
   const k = state.outputDim;
   const out = new Float64Array(rows.length * k);
   if (state.kind === 'identity') {

@@ -228,7 +228,12 @@ export function fitRidgePipeline(
     const testRows = fold.test.map((i) => trainRows[i]!);
     const pipe = fitPipeline(src, fitRows, features.numeric, features.categorical);
     // The transformed matrices are scratch: centred in place, no copies.
-    const fits = fitRidgeGrid(transform(pipe, src, fitRows), Float64Array.from(fitRows, (r) => y[r]!), alphas, true);
+    const fits = fitRidgeGrid(
+      transform(pipe, src, fitRows),
+      Float64Array.from(fitRows, (r) => y[r]!),
+      alphas,
+      true,
+    );
     const preds = predictRidgeMany(fits, transform(pipe, src, testRows));
     preds.forEach((pred, a) => {
       let se = 0;
@@ -240,7 +245,12 @@ export function fitRidgePipeline(
   let best = 0;
   for (let a = 1; a < alphas.length; a++) if (cvMse[a]!.mse < cvMse[best]!.mse) best = a;
   const pipeline = fitPipeline(src, trainRows, features.numeric, features.categorical);
-  const ridge = fitRidge(transform(pipeline, src, trainRows), Float64Array.from(trainRows, (r) => y[r]!), alphas[best]!, true);
+  const ridge = fitRidge(
+    transform(pipeline, src, trainRows),
+    Float64Array.from(trainRows, (r) => y[r]!),
+    alphas[best]!,
+    true,
+  );
   return { pipeline, ridge, cvMse };
 }
 

@@ -29,16 +29,35 @@ interface SavedModel {
     | { kind: 'concat_mlp'; pipeline: PipelineState; yMean: number; sizes: number[]; dropout: number }
     | { kind: 'gbdt'; pipeline: PipelineState; projection: ProjectionState | null; bestIteration: number; booster: string }
     | ({ kind: 'gated_fusion_mlp' } & FusionSpec)
-    | { kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat'; pipeline: PipelineState; coef: number[]; intercept: number; alpha: number; guestMeans?: GuestMeans };
+    | {
+        kind: 'ridge' | 'ridge_guestnorm' | 'ridge_guestfeat';
+        pipeline: PipelineState;
+        coef: number[];
+        intercept: number;
+        alpha: number;
+        guestMeans?: GuestMeans;
+      };
 }
 
-export type Scorer = (src: FeatureSource, guests: readonly string[] | null, rows: readonly number[]) => Float64Array | Promise<Float64Array>;
+export type Scorer = (
+  src: FeatureSource,
+  guests: readonly string[] | null,
+  rows: readonly number[],
+) => Float64Array | Promise<Float64Array>;
 
 export function readSavedModel(runDir: string, name: string): SavedModel & { runDir: string } {
   const file = path.join(runDir, 'models', `${name}.json`);
   if (!fs.existsSync(file)) {
-    const have = fs.existsSync(path.join(runDir, 'models')) ? fs.readdirSync(path.join(runDir, 'models')).filter((f) => /^[^.]+\.json$/.test(f)).map((f) => f.slice(0, -5)) : [];
-    throw new FramelabError('NOT_FOUND', `run ${path.basename(runDir)} has no saved model "${name}"${have.length ? `; it has ${have.join(', ')}` : ' (K-fold runs save per-fold metrics, not models)'}.`);
+    const have = fs.existsSync(path.join(runDir, 'models'))
+      ? fs
+          .readdirSync(path.join(runDir, 'models'))
+          .filter((f) => /^[^.]+\.json$/.test(f))
+          .map((f) => f.slice(0, -5))
+      : [];
+    throw new FramelabError(
+      'NOT_FOUND',
+      `run ${path.basename(runDir)} has no saved model "${name}"${have.length ? `; it has ${have.join(', ')}` : ' (K-fold runs save per-fold metrics, not models)'}.`,
+    );
   }
   return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModel), runDir };
 }
@@ -99,7 +118,10 @@ export function scorerOf(saved: SavedModel & { runDir: string }): Scorer {
  * log-space prediction and, for a log1p target, the views it stands for.
  */
 export async function predictVideo(runDir: string, modelName: string, videoId: string, extra: Record<string, string | number | null> = {}) {
-  const used = JSON.parse(fs.readFileSync(path.join(runDir, 'config_used.json'), 'utf8')) as { config: unknown; textModel?: { dir: string; identity: string } | null };
+  const used = JSON.parse(fs.readFileSync(path.join(runDir, 'config_used.json'), 'utf8')) as {
+    config: unknown;
+    textModel?: { dir: string; identity: string } | null;
+  };
   const config = SuiteConfig.parse(used.config);
   const saved = readSavedModel(runDir, modelName);
   const textColumn = config.text?.column;
@@ -117,15 +139,21 @@ export async function predictVideo(runDir: string, modelName: string, videoId: s
     );
   }
   const row = prepared.data.ids.indexOf(videoId);
-  if (row < 0) throw new FramelabError('NOT_FOUND', `video "${videoId}" is not in the run's data (${config.metadata} after its filter, joined to its embeddings).`);
+  if (row < 0)
+    throw new FramelabError(
+      'NOT_FOUND',
+      `video "${videoId}" is not in the run's data (${config.metadata} after its filter, joined to its embeddings).`,
+    );
   const featureNames = new Set([...prepared.data.features.numeric, ...prepared.data.features.categorical]);
   const columns = new Map<string, Column>(prepared.table.columns);
   for (const [name, value] of Object.entries(extra)) {
     if (name === textColumn) continue; // already applied: embedded above, text_present follows it
-    if (!featureNames.has(name)) throw new FramelabError('INVALID_INPUT', `"${name}" is not a feature of this model; its features: ${[...featureNames].join(', ')}.`);
+    if (!featureNames.has(name))
+      throw new FramelabError('INVALID_INPUT', `"${name}" is not a feature of this model; its features: ${[...featureNames].join(', ')}.`);
     const col = columns.get(name)!;
     if (col.kind === 'numeric') {
-      if (value !== null && typeof value !== 'number') throw new FramelabError('INVALID_INPUT', `feature "${name}" is numeric; got ${JSON.stringify(value)}.`);
+      if (value !== null && typeof value !== 'number')
+        throw new FramelabError('INVALID_INPUT', `feature "${name}" is numeric; got ${JSON.stringify(value)}.`);
       const values = Float64Array.from(col.values);
       values[row] = value === null ? NaN : value;
       columns.set(name, { kind: 'numeric', values });
@@ -137,5 +165,11 @@ export async function predictVideo(runDir: string, modelName: string, videoId: s
   }
   const table: Table = { ...prepared.table, columns };
   const pred = (await scorerOf(saved)({ ...prepared.data.src, table }, prepared.data.guests, [row]))[0]!;
-  return { runId: path.basename(runDir), model: modelName, videoId, yPred: pred, viewsPred: config.target.transform === 'log1p' ? Math.expm1(pred) : null };
+  return {
+    runId: path.basename(runDir),
+    model: modelName,
+    videoId,
+    yPred: pred,
+    viewsPred: config.target.transform === 'log1p' ? Math.expm1(pred) : null,
+  };
 }

@@ -70,7 +70,8 @@ export function dataFingerprint(data: SuiteData): string {
 export function gitCommit(root: string): { sha: string; dirty: boolean } | null {
   if (!fs.existsSync(path.join(root, '.git'))) return null;
   try {
-    const run = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const run = (...args: string[]) =>
+      execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const sha = run('rev-parse', 'HEAD');
     if (!/^[0-9a-f]{40}$/.test(sha)) return null;
     return { sha, dirty: run('status', '--porcelain', '--untracked-files=no').length > 0 };
@@ -80,5 +81,10 @@ export function gitCommit(root: string): { sha: string; dirty: boolean } | null 
 }
 
 export function runLineage(config: SuiteConfig, data: SuiteData, root: string): SuiteLineage {
-  return { horizon: horizonOf(config), featureSetHash: featureSetHash(config, data), dataFingerprint: dataFingerprint(data), git: gitCommit(root) };
+  return {
+    horizon: horizonOf(config),
+    featureSetHash: featureSetHash(config, data),
+    dataFingerprint: dataFingerprint(data),
+    git: gitCommit(root),
+  };
 }

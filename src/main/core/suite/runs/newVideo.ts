@@ -84,7 +84,10 @@ function checkFeatureKeys(values: FeatureValues, config: SuiteConfig, allowed: S
   }
   const unknown = Object.keys(values).filter((k) => !allowed.has(k));
   if (unknown.length) {
-    throw new FramelabError('INVALID_INPUT', `${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length > 1 ? 'are not features' : 'is not a feature'} of this model; it takes: ${[...allowed].join(', ') || 'nothing'}.`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length > 1 ? 'are not features' : 'is not a feature'} of this model; it takes: ${[...allowed].join(', ') || 'nothing'}.`,
+    );
   }
 }
 
@@ -93,7 +96,11 @@ async function metadataRow(file: string, config: SuiteConfig, videoId: string): 
   if (!fs.existsSync(file)) throw new FramelabError('NOT_FOUND', `the metadata file ${file} does not exist.`);
   const table = await loadTable({ file, dedupe: config.dedupe, orderBy: config.idColumn });
   const ids = table.columns.get(config.idColumn);
-  if (!ids) throw new FramelabError('INVALID_INPUT', `${file} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`);
+  if (!ids)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${file} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`,
+    );
   const row = ids.kind === 'text' ? ids.values.indexOf(videoId) : Array.from(ids.values).findIndex((v) => String(v) === videoId);
   return row < 0 ? null : { table, row };
 }
@@ -111,18 +118,33 @@ async function findEmbedding(videoId: string, inputs: PredictInputs, config: Sui
     where = 'the given embedding vector';
   } else {
     const spec = inputs.embeddings ?? config.embeddings;
-    if (!spec) throw new FramelabError('INVALID_INPUT', `video "${videoId}": the model needs a ${dim}-d embedding; give --embeddings FILE or an embedding vector.`);
+    if (!spec)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `video "${videoId}": the model needs a ${dim}-d embedding; give --embeddings FILE or an embedding vector.`,
+      );
     const emb = await loadEmbeddings(spec);
     vector = vectorOf(emb, videoId);
     where = emb.source;
     if (!vector) {
-      const hint = inputs.embeddings ? 'give a file that holds it, or an embedding vector' : 'give --embeddings FILE (or an embedding vector)';
+      const hint = inputs.embeddings
+        ? 'give a file that holds it, or an embedding vector'
+        : 'give --embeddings FILE (or an embedding vector)';
       throw new FramelabError('INVALID_INPUT', `video "${videoId}" has no embedding in ${where}; ${hint}.`, { videoId, file: where });
     }
   }
-  if (vector.length !== dim) throw new FramelabError('INVALID_INPUT', `video "${videoId}": ${where} gives a ${vector.length}-d embedding; the model was trained on ${dim}-d.`);
+  if (vector.length !== dim)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `video "${videoId}": ${where} gives a ${vector.length}-d embedding; the model was trained on ${dim}-d.`,
+    );
   const problem = nonFiniteProblem(vector);
-  if (problem) throw new FramelabError('INVALID_INPUT', `video "${videoId}": ${where} gives an embedding with ${problem}; embeddings must be finite numbers.`, { videoId, file: where });
+  if (problem)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `video "${videoId}": ${where} gives an embedding with ${problem}; embeddings must be finite numbers.`,
+      { videoId, file: where },
+    );
   return vector;
 }
 
@@ -131,32 +153,52 @@ function columnFor(name: string, numeric: boolean, values: FeatureValues, meta: 
   if (name in values) {
     const v = values[name]!;
     if (!numeric) return { kind: 'text', values: [v === null ? null : String(v)] };
-    if (v !== null && typeof v !== 'number') throw new FramelabError('INVALID_INPUT', `feature "${name}" is numeric; got ${JSON.stringify(v)}.`);
+    if (v !== null && typeof v !== 'number')
+      throw new FramelabError('INVALID_INPUT', `feature "${name}" is numeric; got ${JSON.stringify(v)}.`);
     return { kind: 'numeric', values: Float64Array.of(v ?? NaN) };
   }
   const col = meta?.table.columns.get(name);
   if (!col || !meta) return undefined;
   if (col.kind === 'numeric') return { kind: 'numeric', values: Float64Array.of(col.values[meta.row]!) };
-  if (numeric) throw new FramelabError('INVALID_INPUT', `${meta.table.source}: column "${name}" is text, but the model takes it as a number.`);
+  if (numeric)
+    throw new FramelabError('INVALID_INPUT', `${meta.table.source}: column "${name}" is text, but the model takes it as a number.`);
   return { kind: 'text', values: [col.values[meta.row]!] };
 }
 
-async function predictNewVideo(runDir: string, modelName: string, videoId: string, inputs: PredictInputs, config: SuiteConfig): Promise<PredictResult> {
+async function predictNewVideo(
+  runDir: string,
+  modelName: string,
+  videoId: string,
+  inputs: PredictInputs,
+  config: SuiteConfig,
+): Promise<PredictResult> {
   const saved = readSavedModel(runDir, modelName);
   if (saved.state.kind === 'gated_fusion_mlp') {
     // Its inputs are per-modality vectors with presence flags, which these inputs cannot give.
-    throw new FramelabError('INVALID_INPUT', `model ${modelName} fuses per-modality embeddings; it scores the run's own videos (by id, without --metadata/--embeddings), not new ones.`, { videoId });
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `model ${modelName} fuses per-modality embeddings; it scores the run's own videos (by id, without --metadata/--embeddings), not new ones.`,
+      { videoId },
+    );
   }
   const needs = modelNeeds(saved as unknown as SavedModelFile);
   const values = inputs.features ?? {};
   const metaFile = inputs.metadata ?? config.metadata;
-  const needsRow = [...needs.numeric, ...needs.categorical].some((c) => !(c in values)) || (needs.guest && !(config.guestColumn! in values));
+  const needsRow =
+    [...needs.numeric, ...needs.categorical].some((c) => !(c in values)) || (needs.guest && !(config.guestColumn! in values));
   const meta = needsRow || inputs.metadata ? await metadataRow(metaFile, config, videoId) : null;
-  if (inputs.metadata && !meta) throw new FramelabError('NOT_FOUND', `video "${videoId}" is not in ${inputs.metadata} (column ${config.idColumn}).`, { videoId, file: inputs.metadata });
+  if (inputs.metadata && !meta)
+    throw new FramelabError('NOT_FOUND', `video "${videoId}" is not in ${inputs.metadata} (column ${config.idColumn}).`, {
+      videoId,
+      file: inputs.metadata,
+    });
 
   const columns = new Map<string, Column>();
   const missing: string[] = [];
-  for (const [names, numeric] of [[needs.numeric, true], [needs.categorical, false]] as const) {
+  for (const [names, numeric] of [
+    [needs.numeric, true],
+    [needs.categorical, false],
+  ] as const) {
     for (const name of names) {
       const col = columnFor(name, numeric, values, meta);
       if (col) columns.set(name, col);
@@ -171,23 +213,48 @@ async function predictNewVideo(runDir: string, modelName: string, videoId: strin
   }
   if (missing.length) {
     const from = meta ? `its row in ${metaFile} lacks them` : `it is not in ${metaFile}`;
-    throw new FramelabError('INVALID_INPUT', `video "${videoId}": no value for ${missing.join(', ')} (model ${modelName}; ${from}); give them in --features (null for unknown) or --metadata FILE.`, { videoId, missing });
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `video "${videoId}": no value for ${missing.join(', ')} (model ${modelName}; ${from}); give them in --features (null for unknown) or --metadata FILE.`,
+      { videoId, missing },
+    );
   }
   const embedding = needs.embeddingDim ? await findEmbedding(videoId, inputs, config, needs.embeddingDim) : null;
-  const src: FeatureSource = { table: { source: `video ${videoId}`, rowCount: 1, columns }, embeddings: embedding, embeddingDim: needs.embeddingDim };
+  const src: FeatureSource = {
+    table: { source: `video ${videoId}`, rowCount: 1, columns },
+    embeddings: embedding,
+    embeddingDim: needs.embeddingDim,
+  };
   const yPred = (await scorerOf(saved)(src, guests, [0]))[0]!;
-  return { runId: path.basename(runDir), model: modelName, videoId, yPred, viewsPred: config.target.transform === 'log1p' ? Math.expm1(yPred) : null, source: 'new' };
+  return {
+    runId: path.basename(runDir),
+    model: modelName,
+    videoId,
+    yPred,
+    viewsPred: config.target.transform === 'log1p' ? Math.expm1(yPred) : null,
+    source: 'new',
+  };
 }
 
 /**
  * Scores `videoId`: a row of the run's data when no new inputs are given and the run has it
  * (feature overrides allowed), else a new video from the inputs.
  */
-export async function predictAnyVideo(runDir: string, modelName: string, videoId: string, inputs: PredictInputs = {}): Promise<PredictResult> {
+export async function predictAnyVideo(
+  runDir: string,
+  modelName: string,
+  videoId: string,
+  inputs: PredictInputs = {},
+): Promise<PredictResult> {
   const config = readRunConfig(runDir);
   const saved = readSavedModel(runDir, modelName) as unknown as SavedModelFile;
   const needs = modelNeeds(saved);
-  const allowed = new Set([...(saved.features?.numeric ?? []), ...(saved.features?.categorical ?? []), ...needs.numeric, ...needs.categorical]);
+  const allowed = new Set([
+    ...(saved.features?.numeric ?? []),
+    ...(saved.features?.categorical ?? []),
+    ...needs.numeric,
+    ...needs.categorical,
+  ]);
   if (config.guestColumn) allowed.add(config.guestColumn);
   const values = inputs.features ?? {};
   checkFeatureKeys(values, config, allowed);

@@ -53,7 +53,7 @@ export function suiteModelName(horizon: string | null, model: string): string {
 }
 
 export function listSuiteModels(db: Db, name?: string): SuiteModelSummary[] {
-  const order = "ORDER BY name, CAST(substr(version, 2) AS INTEGER)";
+  const order = 'ORDER BY name, CAST(substr(version, 2) AS INTEGER)';
   const rows = name
     ? (cached(db, `SELECT * FROM suite_models WHERE name = ? ${order}`).all(name) as SuiteModelRow[])
     : (cached(db, `SELECT * FROM suite_models ${order}`).all() as SuiteModelRow[]);
@@ -71,7 +71,11 @@ export function suiteModelsOfRun(db: Db, runId: string): SuiteModelSummary[] {
  */
 export function getSuiteModel(db: Db, ref: string): SuiteModelSummary {
   const match = SUITE_MODEL_REF.exec(ref);
-  if (!match) throw new FramelabError('INVALID_INPUT', `"${ref}" is not a suite model id: use <name>@v<N> (e.g. suite_7d_ridge@v3) or a name alone for its active version; see \`framelab suite models\`.`);
+  if (!match)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `"${ref}" is not a suite model id: use <name>@v<N> (e.g. suite_7d_ridge@v3) or a name alone for its active version; see \`framelab suite models\`.`,
+    );
   const [, name, version] = match;
   const row = version
     ? (cached(db, 'SELECT * FROM suite_models WHERE name = ? AND version = ?').get(name, version) as SuiteModelRow | undefined)
@@ -80,7 +84,10 @@ export function getSuiteModel(db: Db, ref: string): SuiteModelSummary {
   const versions = listSuiteModels(db, name).map((m) => m.id);
   const known = versions.length ? versions : listSuiteModels(db).map((m) => m.id);
   const what = version ? `No suite model ${ref}` : versions.length ? `${name} has no active version` : `No suite model named ${name}`;
-  throw new FramelabError('NOT_FOUND', `${what}. ${known.length ? `Registered: ${known.join(', ')}.` : 'None registered yet: a finished `framelab suite run` (with a train/val/test split) registers its models.'}`);
+  throw new FramelabError(
+    'NOT_FOUND',
+    `${what}. ${known.length ? `Registered: ${known.join(', ')}.` : 'None registered yet: a finished `framelab suite run` (with a train/val/test split) registers its models.'}`,
+  );
 }
 
 /**
@@ -89,12 +96,17 @@ export function getSuiteModel(db: Db, ref: string): SuiteModelSummary {
  * first version of a name becomes active; later ones wait for `suite activate`, since which
  * version serves is the lead's decision after comparing them.
  */
-export function registerSuiteRun(db: Db, result: SuiteRunResult, jobId: string | null, now = new Date().toISOString()): SuiteModelSummary[] {
+export function registerSuiteRun(
+  db: Db,
+  result: SuiteRunResult,
+  jobId: string | null,
+  now = new Date().toISOString(),
+): SuiteModelSummary[] {
   const lineage = result.lineage;
   if (!lineage || result.folds !== null) return [];
   const existing = suiteModelsOfRun(db, result.runId);
   if (existing.length) return existing; // a retried apply: the run is registered already
-  const nextVersion = cached(db, "SELECT COALESCE(MAX(CAST(substr(version, 2) AS INTEGER)), 0) + 1 AS n FROM suite_models WHERE name = ?");
+  const nextVersion = cached(db, 'SELECT COALESCE(MAX(CAST(substr(version, 2) AS INTEGER)), 0) + 1 AS n FROM suite_models WHERE name = ?');
   const hasActive = cached(db, 'SELECT 1 FROM suite_models WHERE name = ? AND active = 1');
   const insert = cached(
     db,
@@ -141,10 +153,16 @@ export function activateSuiteModel(db: Db, ref: string): SuiteModelSummary {
  * What `suite score` / `suite predict` name: a run and one of its models, or a registry id
  * (`suite_7d_ridge@v3`, or a name for its active version) with no run.
  */
-export function resolveSuiteModelRef(db: Db, ref: { runId?: string | null; model: string }): { runId: string; model: string; registryId: string | null } {
+export function resolveSuiteModelRef(
+  db: Db,
+  ref: { runId?: string | null; model: string },
+): { runId: string; model: string; registryId: string | null } {
   if (ref.runId) return { runId: ref.runId, model: ref.model, registryId: null };
   if (!ref.model.startsWith('suite_')) {
-    throw new FramelabError('INVALID_INPUT', `"${ref.model}" needs a run: give --run RUN_ID with a model name, or a registry id such as suite_7d_ridge@v3 (see \`framelab suite models\`).`);
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `"${ref.model}" needs a run: give --run RUN_ID with a model name, or a registry id such as suite_7d_ridge@v3 (see \`framelab suite models\`).`,
+    );
   }
   const found = getSuiteModel(db, ref.model);
   return { runId: found.runId, model: found.model, registryId: found.id };

@@ -15,7 +15,22 @@ import { runLineage } from './lineage';
 import { liveCurvesWriter } from './live';
 import { fitModel, recipesUsed, type FittedModel, type ModelOptions, type SuiteData } from '../models/families';
 import { prepareData, TEXT_PRESENT, type PreparedData } from '../data/prepare';
-import { csvCell, foldManifestCsv, groupKFold, groupSplit, kFold, randomSplit, splitManifestCsv, splitSummary, timeSplit, type Fold, type ManifestRows, type Split, type SplitName, type TimeSplit } from '../data/splits';
+import {
+  csvCell,
+  foldManifestCsv,
+  groupKFold,
+  groupSplit,
+  kFold,
+  randomSplit,
+  splitManifestCsv,
+  splitSummary,
+  timeSplit,
+  type Fold,
+  type ManifestRows,
+  type Split,
+  type SplitName,
+  type TimeSplit,
+} from '../data/splits';
 import { numericColumn, textColumn, type Column } from '../data/table';
 import { entriesToStateDict } from '../../vision/weights/stateEntries';
 
@@ -39,7 +54,8 @@ export const suiteRunsDir = (homeRoot: string): string => path.join(homeRoot, 'r
 /** A finished run's folder (it has result.json), or NOT_FOUND naming the run. */
 export function runDirOf(homeRoot: string, runId: string): string {
   const dir = path.join(suiteRunsDir(homeRoot), runId);
-  if (!fs.existsSync(path.join(dir, 'result.json'))) throw new FramelabError('NOT_FOUND', `no suite run "${runId}"; see \`framelab suite runs\`.`);
+  if (!fs.existsSync(path.join(dir, 'result.json')))
+    throw new FramelabError('NOT_FOUND', `no suite run "${runId}"; see \`framelab suite runs\`.`);
   return dir;
 }
 
@@ -55,10 +71,15 @@ export function makeSplit(config: SuiteConfig, prepared: PreparedData): Split | 
     case 'random':
       return randomSplit(n, split.ratios, split.seed);
     case 'time':
-      return timeSplit(Array.from(numericColumn(prepared.table, split.timeColumn, 'the time column of a chronological split')), split.ratios, split.timeColumn, {
-        source: config.metadata,
-        format: timeFormat(prepared, split.timeColumn),
-      });
+      return timeSplit(
+        Array.from(numericColumn(prepared.table, split.timeColumn, 'the time column of a chronological split')),
+        split.ratios,
+        split.timeColumn,
+        {
+          source: config.metadata,
+          format: timeFormat(prepared, split.timeColumn),
+        },
+      );
     case 'group':
       return groupSplit(groups(), split.ratios, split.seed, groupColumn!);
     case 'kfold':
@@ -86,10 +107,23 @@ export function splitSummaryJson(config: SuiteConfig, prepared: PreparedData, sp
       ? (() => {
           const s = split as TimeSplit;
           const f = timeFormat(prepared, config.split.timeColumn);
-          return { column: config.split.timeColumn, distinctTimes: s.distinct, trainEnd: f(s.bounds.trainEnd), valStart: f(s.bounds.valStart), valEnd: f(s.bounds.valEnd), testStart: f(s.bounds.testStart) };
+          return {
+            column: config.split.timeColumn,
+            distinctTimes: s.distinct,
+            trainEnd: f(s.bounds.trainEnd),
+            valStart: f(s.bounds.valStart),
+            valEnd: f(s.bounds.valEnd),
+            testStart: f(s.bounds.testStart),
+          };
         })()
       : null;
-  return { kind: config.split.kind, requestedRatios: { train, val, test }, achievedRatios: summary.ratios, rows: summary.rows, ...(time ? { time } : {}) };
+  return {
+    kind: config.split.kind,
+    requestedRatios: { train, val, test },
+    achievedRatios: summary.ratios,
+    rows: summary.rows,
+    ...(time ? { time } : {}),
+  };
 }
 
 /** The manifest's per-row columns (data/splits.ts ManifestRows): text_present when the run knows it, the raw target. */
@@ -132,7 +166,15 @@ function versions(): Record<string, string> {
   } catch {
     /* recorded above */
   }
-  return { framelab: app, node: process.version, '@duckdb/node-api': read('@duckdb/node-api'), '@huggingface/transformers': read('@huggingface/transformers'), 'onnxruntime-node': read('onnxruntime-node'), libtorch, xgboost };
+  return {
+    framelab: app,
+    node: process.version,
+    '@duckdb/node-api': read('@duckdb/node-api'),
+    '@huggingface/transformers': read('@huggingface/transformers'),
+    'onnxruntime-node': read('onnxruntime-node'),
+    libtorch,
+    xgboost,
+  };
 }
 
 interface Scored {
@@ -149,7 +191,8 @@ function sortLeaderboard(rows: Scored[], metric: (typeof METRIC_NAMES)[number]):
 }
 
 const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : String(v));
-const nanToNull = <T extends object>(m: T): T => JSON.parse(JSON.stringify(m, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+const nanToNull = <T extends object>(m: T): T =>
+  JSON.parse(JSON.stringify(m, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 
 function predictionsCsv(models: string[], ids: string[], rows: number[], y: Float64Array, preds: Map<string, Float64Array>): string {
   const lines = ['model,video_id,y_true,y_pred'];
@@ -157,7 +200,15 @@ function predictionsCsv(models: string[], ids: string[], rows: number[], y: Floa
   return lines.join('\n') + '\n';
 }
 
-function fitAndScore(name: string, data: SuiteData, train: number[], config: SuiteConfig, reporter: RunReporter, cancelFlag: Int32Array, onEpoch?: ModelOptions['onEpoch']): Promise<FittedModel> {
+function fitAndScore(
+  name: string,
+  data: SuiteData,
+  train: number[],
+  config: SuiteConfig,
+  reporter: RunReporter,
+  cancelFlag: Int32Array,
+  onEpoch?: ModelOptions['onEpoch'],
+): Promise<FittedModel> {
   return fitModel(name, data, train, {
     seed: config.seed,
     alphas: config.alphas,
@@ -180,14 +231,24 @@ function curveCsv(curve: NonNullable<FittedModel['curve']>, header = 'epoch,trai
  * Bootstrap 95% intervals and per-slice metrics of one model's predictions on `rows` (val,
  * test, or every row's out-of-fold prediction). The same seed for every model, so they compare.
  */
-function intervalsAndSlices(config: SuiteConfig, data: SuiteData, sliceColumn: Column | undefined, rows: readonly number[], pred: Float64Array) {
+function intervalsAndSlices(
+  config: SuiteConfig,
+  data: SuiteData,
+  sliceColumn: Column | undefined,
+  rows: readonly number[],
+  pred: Float64Array,
+) {
   const truth = rows.map((r) => data.y[r]!);
   const slices: Record<string, Metrics> = {};
   if (sliceColumn) {
     const key = (r: number) => String(sliceColumn.values[r]);
     for (const value of [...new Set(rows.map(key))].sort()) {
       const idx = rows.map((r, i) => (key(r) === value ? i : -1)).filter((i) => i >= 0);
-      slices[`${config.sliceColumn}=${value}`] = regressionMetrics(idx.map((i) => truth[i]!), idx.map((i) => pred[i]!), config.target.transform);
+      slices[`${config.sliceColumn}=${value}`] = regressionMetrics(
+        idx.map((i) => truth[i]!),
+        idx.map((i) => pred[i]!),
+        config.target.transform,
+      );
     }
   }
   return { intervals: bootstrapIntervals(truth, pred, config.bootstrap, mulberry32(config.seed), config.target.transform), slices };
@@ -216,14 +277,21 @@ function assertFinitePredictions(model: string, where: string, pred: Float64Arra
  */
 function checkResult(result: SuiteRunResult, scored: readonly Scored[], work: string, artefacts: readonly string[]): void {
   for (const row of scored) {
-    for (const [block, metrics] of [['val', row.val], ['test', row.test]] as const) {
+    for (const [block, metrics] of [
+      ['val', row.val],
+      ['test', row.test],
+    ] as const) {
       if (!metrics) continue;
       const bad = METRIC_NAMES.find((k) => k !== 'spearman' && !Number.isFinite(metrics[k]));
       if (bad) {
-        throw new FramelabError('INVALID_INPUT', `model "${row.model}" has ${block} ${bad} = ${metrics[bad]}, so the run was not saved: its predictions are too large to score (views are expm1 of them); check the target and the features for extreme values, or leave the model out.`, {
-          model: row.model,
-          metric: `${block}_${bad}`,
-        });
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `model "${row.model}" has ${block} ${bad} = ${metrics[bad]}, so the run was not saved: its predictions are too large to score (views are expm1 of them); check the target and the features for extreme values, or leave the model out.`,
+          {
+            model: row.model,
+            metric: `${block}_${bad}`,
+          },
+        );
       }
     }
   }
@@ -246,7 +314,13 @@ function writeReadOnlyTree(dir: string): void {
  * the run is, train and score every model (per fold, or on train then val and test), rank
  * them, and move the checked folder into place. Any failure removes the unfinished folder.
  */
-export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: RunReporter, configFile: string | null = null, rerunOf: string | null = null): Promise<SuiteRunResult> {
+export async function runSuite(
+  config: SuiteConfig,
+  homeRoot: string,
+  reporter: RunReporter,
+  configFile: string | null = null,
+  rerunOf: string | null = null,
+): Promise<SuiteRunResult> {
   const prepared = await loadRunData(config, homeRoot, reporter);
   reporter.throwIfCancelled();
   const split = makeSplit(config, prepared);
@@ -268,9 +342,22 @@ export async function runSuite(config: SuiteConfig, homeRoot: string, reporter: 
     writeRunRecord(run, split, { runId, configFile, rerunOf, lineage });
     const scored = Array.isArray(split) ? await trainFolds(run, split) : await trainOnSplit(run, split);
     const leaderboard = writeLeaderboard(run, scored, Array.isArray(split));
-    const rows = Array.isArray(split) ? { train: prepared.data.ids.length, val: 0, test: 0 } : { train: split.train.length, val: split.val.length, test: split.test.length };
+    const rows = Array.isArray(split)
+      ? { train: prepared.data.ids.length, val: 0, test: 0 }
+      : { train: split.train.length, val: split.val.length, test: split.test.length };
     const runDir = path.join(root, runId);
-    const result: SuiteRunResult = { runId, runDir, rows, folds: Array.isArray(split) ? split.length : null, rankMetric: config.rankMetric, leaderboard, name: config.name?.trim() || null, tags: config.tags ?? [], lineage, rerunOf };
+    const result: SuiteRunResult = {
+      runId,
+      runDir,
+      rows,
+      folds: Array.isArray(split) ? split.length : null,
+      rankMetric: config.rankMetric,
+      leaderboard,
+      name: config.name?.trim() || null,
+      tags: config.tags ?? [],
+      lineage,
+      rerunOf,
+    };
     // The folder is moved into place only with a result every reader accepts.
     checkResult(result, scored, folder.work, folder.artefacts);
     publishRunFolder(folder, result, runDir);
@@ -369,14 +456,39 @@ function startTraining(root: string, runId: string, reporter: RunReporter): Trai
 }
 
 /** config_used.json (what ran, on what, with which code) and data_summary.json (the data step and the split's counts). */
-function writeRunRecord(run: RunContext, split: Split | Fold[], record: { runId: string; configFile: string | null; rerunOf: string | null; lineage: SuiteLineage }): void {
+function writeRunRecord(
+  run: RunContext,
+  split: Split | Fold[],
+  record: { runId: string; configFile: string | null; rerunOf: string | null; lineage: SuiteLineage },
+): void {
   const { config, prepared, folder } = run;
   const { runId, configFile, rerunOf, lineage } = record;
   const recipes = recipesUsed(run.models, { mlp: config.mlp, gbdt: config.gbdt, fusion: config.fusion });
   // git_sha as the spec's §11 keeps it, beside the lineage the registry binds a model version to.
-  folder.write('config_used.json', JSON.stringify({ runId, configFile, rerunOf, gitCommit: lineage.git, lineage, config, recipes, leakageGuard: leakageGuardRecord(config), textModel: prepared.textModel, versions: versions(), createdAt: new Date().toISOString() }, null, 2));
+  folder.write(
+    'config_used.json',
+    JSON.stringify(
+      {
+        runId,
+        configFile,
+        rerunOf,
+        gitCommit: lineage.git,
+        lineage,
+        config,
+        recipes,
+        leakageGuard: leakageGuardRecord(config),
+        textModel: prepared.textModel,
+        versions: versions(),
+        createdAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
+  );
   // The spec's data summary has the split counts too (§9): rows per split, or per fold.
-  const splitCounts = Array.isArray(split) ? { kind: config.split.kind, folds: split.map((f) => f.test.length) } : { kind: config.split.kind, ...splitSummary(split).rows };
+  const splitCounts = Array.isArray(split)
+    ? { kind: config.split.kind, folds: split.map((f) => f.test.length) }
+    : { kind: config.split.kind, ...splitSummary(split).rows };
   folder.write('data_summary.json', JSON.stringify(nanToNull({ ...prepared.summary, split: splitCounts }), null, 2));
 }
 
@@ -387,7 +499,10 @@ function writeEvaluation(run: RunContext, detail: EvaluationDetail): void {
   const { config, folder } = run;
   const per = (pick: (d: EvaluationDetail[string]) => unknown) => Object.fromEntries(Object.entries(detail).map(([m, d]) => [m, pick(d)]));
   folder.write('metric_intervals.json', JSON.stringify(nanToNull(per((d) => d.intervals)), null, 2));
-  folder.write('slice_metrics.json', JSON.stringify(nanToNull({ column: run.sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2));
+  folder.write(
+    'slice_metrics.json',
+    JSON.stringify(nanToNull({ column: run.sliceColumn ? config.sliceColumn : null, models: per((d) => d.slices) }), null, 2),
+  );
 }
 
 /** K-fold: out-of-fold predictions for every row; metrics per fold, mean ± sd. */
@@ -407,9 +522,17 @@ async function trainFolds(run: RunContext, folds: Fold[]): Promise<Scored[]> {
       const pred = await fitted.predict(data.src, data.guests, fold.test);
       assertFinitePredictions(m, `fold ${f + 1}`, pred, fold.test, data.ids);
       fold.test.forEach((r, i) => (oof.get(m)![r] = pred[i]!));
-      perFold.get(m)!.push(regressionMetrics(fold.test.map((r) => data.y[r]!), pred, config.target.transform));
+      perFold.get(m)!.push(
+        regressionMetrics(
+          fold.test.map((r) => data.y[r]!),
+          pred,
+          config.target.transform,
+        ),
+      );
       // Importance of the fold's model on the fold's held-out rows (as val rows for a split run).
-      foldImportance.get(m)!.push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
+      foldImportance
+        .get(m)!
+        .push(await permutationImportance(fitted, data.src, data.guests, fold.test, data.y, data.features, config.seed));
       if (fitted.curve) folder.write(`curves/${m}.fold${f + 1}.csv`, curveCsv(fitted.curve, fitted.curveHeader));
     }
   }
@@ -449,7 +572,10 @@ async function trainOnSplit(run: RunContext, split: Split): Promise<Scored[]> {
   const splitRecord = splitSummaryJson(config, prepared, split);
   folder.write('split_summary.json', JSON.stringify(splitRecord, null, 2));
   const achieved = splitRecord.achievedRatios as Record<SplitName, number>;
-  reporter.progress(0.05, `${config.split.kind} split: train/val/test ${achieved.train}/${achieved.val}/${achieved.test} of the rows (asked ${config.split.ratios.join('/')})`);
+  reporter.progress(
+    0.05,
+    `${config.split.kind} split: train/val/test ${achieved.train}/${achieved.val}/${achieved.test} of the rows (asked ${config.split.ratios.join('/')})`,
+  );
   const scored: Scored[] = [];
   const detail: EvaluationDetail = {};
   const preds = { val: new Map<string, Float64Array>(), test: new Map<string, Float64Array>() };
@@ -467,7 +593,12 @@ async function trainOnSplit(run: RunContext, split: Split): Promise<Scored[]> {
 }
 
 /** One model of a split run: fit on train, predict val and test, and write its curve, importance, weights and state. */
-async function trainModelOnSplit(run: RunContext, split: Split, m: string, index: number): Promise<{ val: Float64Array; test: Float64Array; scored: Scored; detail: EvaluationDetail[string] }> {
+async function trainModelOnSplit(
+  run: RunContext,
+  split: Split,
+  m: string,
+  index: number,
+): Promise<{ val: Float64Array; test: Float64Array; scored: Scored; detail: EvaluationDetail[string] }> {
   const { config, prepared, models, folder, training, reporter } = run;
   const { data } = prepared;
   reporter.throwIfCancelled();
@@ -493,11 +624,28 @@ async function trainModelOnSplit(run: RunContext, split: Split, m: string, index
   }
   const scored: Scored = {
     model: m,
-    val: regressionMetrics(split.val.map((r) => data.y[r]!), val, config.target.transform),
-    test: regressionMetrics(split.test.map((r) => data.y[r]!), test, config.target.transform),
+    val: regressionMetrics(
+      split.val.map((r) => data.y[r]!),
+      val,
+      config.target.transform,
+    ),
+    test: regressionMetrics(
+      split.test.map((r) => data.y[r]!),
+      test,
+      config.target.transform,
+    ),
     sd: null,
   };
-  folder.write(`models/${m}.json`, JSON.stringify({ model: m, features: data.features, target: config.target, guestColumn: config.guestColumn ?? null, state: fitted.state }));
+  folder.write(
+    `models/${m}.json`,
+    JSON.stringify({
+      model: m,
+      features: data.features,
+      target: config.target,
+      guestColumn: config.guestColumn ?? null,
+      state: fitted.state,
+    }),
+  );
   folder.artefacts.push(`models/${m}.json`);
   return { val, test, scored, detail };
 }
@@ -513,7 +661,17 @@ function writeLeaderboard(run: RunContext, scored: Scored[], kfold: boolean): Le
   const header = ['rank', 'model', ...METRIC_NAMES.map((k) => `val_${k}`), ...METRIC_NAMES.map((k) => `${second}_${k}`)];
   folder.write(
     'leaderboard.csv',
-    [header.join(','), ...board.map((r, i) => [i + 1, r.model, ...METRIC_NAMES.map((k) => fmt(r.val[k])), ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k]))].join(','))].join('\n') + '\n',
+    [
+      header.join(','),
+      ...board.map((r, i) =>
+        [
+          i + 1,
+          r.model,
+          ...METRIC_NAMES.map((k) => fmt(r.val[k])),
+          ...METRIC_NAMES.map((k) => fmt(kfold ? (r.sd?.[k] as number | undefined) : r.test?.[k])),
+        ].join(','),
+      ),
+    ].join('\n') + '\n',
   );
   return leaderboard;
 }
@@ -539,7 +697,9 @@ export function listRuns(homeRoot: string): SuiteRunResult[] {
       if (result.name !== undefined && result.tags !== undefined) return result;
       // Runs saved before name and tags were in result.json: their config has them.
       const usedFile = path.join(root, d, 'config_used.json');
-      const config = fs.existsSync(usedFile) ? ((JSON.parse(fs.readFileSync(usedFile, 'utf8')) as { config?: Record<string, unknown> }).config ?? {}) : {};
+      const config = fs.existsSync(usedFile)
+        ? ((JSON.parse(fs.readFileSync(usedFile, 'utf8')) as { config?: Record<string, unknown> }).config ?? {})
+        : {};
       return { ...result, ...nameAndTags(config) };
     });
 }

@@ -59,17 +59,37 @@ export async function scoreMany(
   progress(0.05, `reading ${path.basename(params.metadata)}`);
   const table = await loadTable({ file: params.metadata, dedupe: config.dedupe, orderBy: config.idColumn });
   const idColumn = table.columns.get(config.idColumn);
-  if (!idColumn) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`);
+  if (!idColumn)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${params.metadata} has no id column "${config.idColumn}"; ${describeHeader([...table.columns.keys()])}.`,
+    );
   for (const name of needs.numeric) {
     const col = table.columns.get(name);
-    if (!col) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no column "${name}", a feature of model ${params.model}; add it (empty cells are imputed as in training).`);
-    if (col.kind !== 'numeric') throw new FramelabError('INVALID_INPUT', `${params.metadata}: column "${name}" holds text, but model ${params.model} takes it as a number.`);
+    if (!col)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${params.metadata} has no column "${name}", a feature of model ${params.model}; add it (empty cells are imputed as in training).`,
+      );
+    if (col.kind !== 'numeric')
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${params.metadata}: column "${name}" holds text, but model ${params.model} takes it as a number.`,
+      );
   }
   for (const name of needs.categorical) {
-    if (!table.columns.has(name)) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no column "${name}", a feature of model ${params.model}; add it (empty cells count as missing, as in training).`);
+    if (!table.columns.has(name))
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${params.metadata} has no column "${name}", a feature of model ${params.model}; add it (empty cells count as missing, as in training).`,
+      );
   }
   const guestColumn = needs.guest ? table.columns.get(config.guestColumn!) : undefined;
-  if (needs.guest && !guestColumn) throw new FramelabError('INVALID_INPUT', `${params.metadata} has no guest column "${config.guestColumn}", which model ${params.model} needs.`);
+  if (needs.guest && !guestColumn)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${params.metadata} has no guest column "${config.guestColumn}", which model ${params.model} needs.`,
+    );
 
   const rowOf = new Map<string, number>();
   for (let r = 0; r < table.rowCount; r++) {
@@ -81,10 +101,15 @@ export async function scoreMany(
   let embeddings: Float64Array | null = null;
   if (needs.embeddingDim) {
     const spec = params.embeddings ?? config.embeddings;
-    if (!spec) throw new FramelabError('INVALID_INPUT', `model ${params.model} needs ${needs.embeddingDim}-d embeddings; give an embeddings file.`);
+    if (!spec)
+      throw new FramelabError('INVALID_INPUT', `model ${params.model} needs ${needs.embeddingDim}-d embeddings; give an embeddings file.`);
     progress(0.2, `reading ${path.basename(spec.path)}`);
     const emb = await loadEmbeddings(spec);
-    if (emb.dim !== needs.embeddingDim) throw new FramelabError('INVALID_INPUT', `${emb.source} holds ${emb.dim}-d embeddings; model ${params.model} was trained on ${needs.embeddingDim}-d.`);
+    if (emb.dim !== needs.embeddingDim)
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${emb.source} holds ${emb.dim}-d embeddings; model ${params.model} was trained on ${needs.embeddingDim}-d.`,
+      );
     const at = new Map(emb.ids.map((id, i) => [id, i]));
     embeddings = new Float64Array(table.rowCount * emb.dim);
     for (const row of rows) {
@@ -98,7 +123,8 @@ export async function scoreMany(
     }
   }
   const guests = guestColumn ? Array.from({ length: table.rowCount }, (_, r) => idText(guestColumn.values[r])) : null;
-  if (guests) for (const row of rows) if (!row.error && guests[rowOf.get(row.videoId)!] === null) row.error = `no ${config.guestColumn} (the guest)`;
+  if (guests)
+    for (const row of rows) if (!row.error && guests[rowOf.get(row.videoId)!] === null) row.error = `no ${config.guestColumn} (the guest)`;
 
   const src: FeatureSource = { table, embeddings, embeddingDim: needs.embeddingDim };
   const score = scorerOf(saved);
@@ -106,7 +132,11 @@ export async function scoreMany(
   const log1p = config.target.transform === 'log1p';
   for (let start = 0; start < todo.length; start += CHUNK) {
     const chunk = todo.slice(start, start + CHUNK);
-    const pred = await score(src, guests as string[] | null, chunk.map((r) => rowOf.get(r.videoId)!));
+    const pred = await score(
+      src,
+      guests as string[] | null,
+      chunk.map((r) => rowOf.get(r.videoId)!),
+    );
     chunk.forEach((r, i) => {
       r.yPred = pred[i]!;
       r.viewsPred = log1p ? Math.expm1(pred[i]!) : null;
@@ -121,7 +151,12 @@ export function scoresCsv(rows: readonly ScoredRow[]): string {
   // For people: the error text is neutralised; video_id stays raw (the key scripts join on).
   return writeCsvForPeople(
     ['video_id', 'y_pred', 'views_pred', 'error'],
-    rows.map((r) => [r.videoId, r.yPred === null ? '' : r.yPred.toFixed(6), r.viewsPred === null ? '' : r.viewsPred.toFixed(1), r.error ?? '']),
+    rows.map((r) => [
+      r.videoId,
+      r.yPred === null ? '' : r.yPred.toFixed(6),
+      r.viewsPred === null ? '' : r.viewsPred.toFixed(1),
+      r.error ?? '',
+    ]),
     ['video_id'],
   );
 }
@@ -139,6 +174,10 @@ export async function runSuiteScore(ctx: JobContext, db: Db, homeRoot: string, p
   // Whole or not at all: a reader never sees half a file.
   writeOutputFile(out.file, scoresCsv(rows), out.rules);
   const failed = rows.filter((r) => r.error);
-  if (failed.length) ctx.log('warn', `${failed.length} of ${rows.length} videos not scored (e.g. ${failed[0]!.videoId}: ${failed[0]!.error}); see the error column.`);
+  if (failed.length)
+    ctx.log(
+      'warn',
+      `${failed.length} of ${rows.length} videos not scored (e.g. ${failed[0]!.videoId}: ${failed[0]!.error}); see the error column.`,
+    );
   return { runId, model, registryId, out: params.out, scored: rows.length - failed.length, failed: failed.length };
 }

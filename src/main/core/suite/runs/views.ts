@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SuiteConfig, SuiteRunResult } from '../../../../shared/suite';
-import type { CurvePoint, DatasetPreview, PredictionPoints, SuiteCompare, SuiteLiveCurves, SuiteRunDetail } from '../../../../shared/suiteViews';
+import type {
+  CurvePoint,
+  DatasetPreview,
+  PredictionPoints,
+  SuiteCompare,
+  SuiteLiveCurves,
+  SuiteRunDetail,
+} from '../../../../shared/suiteViews';
 import { parseCsv } from '../../annotations/csv';
 import { readLiveCurves } from './live';
 import { prepareData } from '../data/prepare';
@@ -44,13 +51,20 @@ function readCurves(runDir: string): { curves: Record<string, CurvePoint[]>; uni
   const curves: Record<string, CurvePoint[]> = {};
   const units: Record<string, 'epoch' | 'round'> = {};
   if (!fs.existsSync(dir)) return { curves, units };
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const name = file.slice(0, -4);
     const rows = readCsvRecords(path.join(dir, file));
     const rounds = rows.length > 0 && 'round' in rows[0]!;
     units[name] = rounds ? 'round' : 'epoch';
     curves[name] = rows
-      .map((r) => ({ epoch: Number(rounds ? r.round : r.epoch), trainLoss: num(rounds ? r.train_rmse : r.train_loss), valRmse: num(r.val_rmse) }))
+      .map((r) => ({
+        epoch: Number(rounds ? r.round : r.epoch),
+        trainLoss: num(rounds ? r.train_rmse : r.train_loss),
+        valRmse: num(r.val_rmse),
+      }))
       .filter((p) => Number.isFinite(p.epoch));
   }
   return { curves, units };
@@ -91,7 +105,12 @@ function readPredictions(runDir: string, cap: number): PredictionPoints[] {
 
 export function runDetail(homeRoot: string, runId: string, cap = MAX_SCATTER_POINTS): SuiteRunDetail {
   const dir = runDirOf(homeRoot, runId);
-  const used = readJson<{ config?: Record<string, unknown>; configFile?: string | null; versions?: Record<string, string>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
+  const used = readJson<{
+    config?: Record<string, unknown>;
+    configFile?: string | null;
+    versions?: Record<string, string>;
+    createdAt?: string;
+  }>(path.join(dir, 'config_used.json'), {});
   const { curves, units } = readCurves(dir);
   return {
     runId,
@@ -125,7 +144,9 @@ function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()):
  */
 function splitWarning(hashes: (string | null)[], diffs: SuiteCompare['configDiffs']): string | null {
   if (hashes.length < 2 || new Set(hashes).size === 1) return null;
-  const causes = diffs.filter((d) => /^(split\.|metadata$|filter\.|dedupe\.|idColumn$|target\.|embeddings\.)/.test(d.field)).map((d) => d.field);
+  const causes = diffs
+    .filter((d) => /^(split\.|metadata$|filter\.|dedupe\.|idColumn$|target\.|embeddings\.)/.test(d.field))
+    .map((d) => d.field);
   const why = hashes.includes(null)
     ? 'one of them has no split manifest'
     : causes.length
@@ -141,7 +162,12 @@ export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
     const used = readJson<{ config?: Record<string, unknown>; createdAt?: string }>(path.join(dir, 'config_used.json'), {});
     const manifest = path.join(dir, 'split_manifest.csv');
     // Hashed on video_id + split only: runs saved before the manifest had text_present/target_* still compare.
-    const splitHash = fs.existsSync(manifest) ? crypto.createHash('sha256').update(manifestAssignment(fs.readFileSync(manifest, 'utf8'))).digest('hex') : null;
+    const splitHash = fs.existsSync(manifest)
+      ? crypto
+          .createHash('sha256')
+          .update(manifestAssignment(fs.readFileSync(manifest, 'utf8')))
+          .digest('hex')
+      : null;
     // Runs saved before tags existed have none: [] (the default), so tags differ only when they do.
     return { result, config: { tags: [], ...(used.config ?? {}) }, createdAt: used.createdAt ?? null, splitHash };
   });
@@ -172,7 +198,10 @@ export function compareRuns(homeRoot: string, runIds: string[]): SuiteCompare {
     })),
     models,
     configDiffs,
-    splitWarning: splitWarning(runs.map((r) => r.splitHash), configDiffs),
+    splitWarning: splitWarning(
+      runs.map((r) => r.splitHash),
+      configDiffs,
+    ),
   };
 }
 
@@ -218,13 +247,18 @@ export async function previewDataset(config: SuiteConfig): Promise<DatasetPrevie
   const fin = (v: number) => (Number.isFinite(v) ? v : null);
   const columns = [...table.columns].map(([name, col]) => {
     const temporal = prepared.temporal.has(name);
-    const missing = col.kind === 'numeric' ? Array.from(col.values).filter(Number.isNaN).length : col.values.filter((v) => v === null).length;
+    const missing =
+      col.kind === 'numeric' ? Array.from(col.values).filter(Number.isNaN).length : col.values.filter((v) => v === null).length;
     const distinct = col.kind === 'text' ? new Set(col.values.filter((v) => v !== null)).size : null;
     const type = temporal ? ('time' as const) : col.kind === 'numeric' ? ('numeric' as const) : ('text' as const);
     let role: DatasetPreview['columns'][number]['role'];
     let reason: string | null = null;
     if (name === config.target.column) [role, reason] = ['target', `target (${config.target.transform})`];
-    else if (name === config.guestColumn) [role, reason] = ['guest', 'guest (channel): used by the guest-aware models as means inside each training fold, never as a raw feature'];
+    else if (name === config.guestColumn)
+      [role, reason] = [
+        'guest',
+        'guest (channel): used by the guest-aware models as means inside each training fold, never as a raw feature',
+      ];
     else if (numeric.has(name)) role = 'numeric';
     else if (categorical.has(name)) role = 'categorical';
     else if (excluded.has(name)) {
@@ -233,7 +267,8 @@ export async function previewDataset(config: SuiteConfig): Promise<DatasetPrevie
       role = ROLE_OF_REASON.find(([re]) => re.test(why))?.[1] ?? 'not_selected';
       reason = REASON_TEXT[why] ?? why;
       const pattern = patterns.get(name);
-      if (pattern) reason += `; caught by the name pattern ${pattern} (if it is known when a video is published, add it to leakageAllow in the config)`;
+      if (pattern)
+        reason += `; caught by the name pattern ${pattern} (if it is known when a video is published, add it to leakageAllow in the config)`;
     } else [role, reason] = ['not_selected', 'not in the configured feature lists'];
     return { name, type, role, reason, pattern: patterns.get(name) ?? null, missing, distinct };
   });
@@ -246,7 +281,13 @@ export async function previewDataset(config: SuiteConfig): Promise<DatasetPrevie
     rowsWithoutEmbedding: summary.rowsWithoutEmbedding,
     rows: summary.rows,
     embeddings: summary.embeddings,
-    target: { column: summary.target.column, transform: summary.target.transform, mean: fin(summary.target.mean), min: fin(summary.target.min), max: fin(summary.target.max) },
+    target: {
+      column: summary.target.column,
+      transform: summary.target.transform,
+      mean: fin(summary.target.mean),
+      min: fin(summary.target.min),
+      max: fin(summary.target.max),
+    },
     guests: summary.guests,
     columns,
   };

@@ -36,7 +36,11 @@ export class TextEmbeddingCache {
     this.meta = path.join(this.dir, 'model.json');
     if (!fs.existsSync(this.meta)) return;
     const known = JSON.parse(fs.readFileSync(this.meta, 'utf8')) as { identity: string; dim: number };
-    if (known.identity !== identity) throw new FramelabError('CONFLICT', `the text-embedding cache ${this.dir} belongs to another model (identity ${known.identity}); delete that folder.`);
+    if (known.identity !== identity)
+      throw new FramelabError(
+        'CONFLICT',
+        `the text-embedding cache ${this.dir} belongs to another model (identity ${known.identity}); delete that folder.`,
+      );
     this.width = known.dim;
     this.load(known.dim);
   }
@@ -69,13 +73,20 @@ export class TextEmbeddingCache {
 
   /** Appends `dim`-wide vectors (row-major, one per hash) in one write and indexes them. */
   putMany(hashes: readonly string[], vectors: Float32Array, dim: number): void {
-    if (vectors.length !== hashes.length * dim) throw new Error(`text cache: ${hashes.length} hashes but ${vectors.length / dim} vectors of ${dim}`);
+    if (vectors.length !== hashes.length * dim)
+      throw new Error(`text cache: ${hashes.length} hashes but ${vectors.length / dim} vectors of ${dim}`);
     if (this.width === null) {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(this.meta, JSON.stringify({ identity: this.identity, dim, modelDir: this.modelDir, createdAt: new Date().toISOString() }, null, 2));
+      fs.writeFileSync(
+        this.meta,
+        JSON.stringify({ identity: this.identity, dim, modelDir: this.modelDir, createdAt: new Date().toISOString() }, null, 2),
+      );
       this.width = dim;
     } else if (this.width !== dim) {
-      throw new FramelabError('CONFLICT', `the text-embedding cache ${this.dir} holds ${this.width}-d vectors but the model gave ${dim}-d; delete that folder.`);
+      throw new FramelabError(
+        'CONFLICT',
+        `the text-embedding cache ${this.dir} holds ${this.width}-d vectors but the model gave ${dim}-d; delete that folder.`,
+      );
     }
     const recordBytes = HASH_BYTES + 4 * dim;
     const out = Buffer.alloc(hashes.length * recordBytes);

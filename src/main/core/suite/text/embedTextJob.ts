@@ -27,7 +27,10 @@ function textPerVideo(ids: string[], texts: (string | null)[], file: string, col
       outIds.push(id);
       outTexts.push(texts[row]!);
     } else if ((outTexts[seen] ?? null) !== (texts[row] ?? null)) {
-      throw new FramelabError('INVALID_INPUT', `${file}: video "${id}" has two different ${column} values (${JSON.stringify(outTexts[seen])} and ${JSON.stringify(texts[row])} at row ${row + 1}); filter or dedupe the table first.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `${file}: video "${id}" has two different ${column} values (${JSON.stringify(outTexts[seen])} and ${JSON.stringify(texts[row])} at row ${row + 1}); filter or dedupe the table first.`,
+      );
     }
   });
   return { ids: outIds, texts: outTexts };
@@ -40,8 +43,13 @@ export async function runEmbedText(reporter: RunReporter, homeRoot: string, para
   reporter.progress(0.01, 'reading the table');
   const table = await loadTable({ file: params.input });
   const col = table.columns.get(params.column);
-  if (!col) throw new FramelabError('INVALID_INPUT', `${params.input} has no column "${params.column}"; ${describeHeader([...table.columns.keys()])}.`);
-  if (col.kind !== 'text') throw new FramelabError('INVALID_INPUT', `column "${params.column}" of ${params.input} is numeric; it must hold text.`);
+  if (!col)
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `${params.input} has no column "${params.column}"; ${describeHeader([...table.columns.keys()])}.`,
+    );
+  if (col.kind !== 'text')
+    throw new FramelabError('INVALID_INPUT', `column "${params.column}" of ${params.input} is numeric; it must hold text.`);
   const rows = textPerVideo(textColumn(table, params.idColumn, 'the video id'), col.values, params.input, params.column);
   reporter.throwIfCancelled();
 
@@ -61,7 +69,11 @@ export async function runEmbedText(reporter: RunReporter, homeRoot: string, para
     writeOutputFileWith(matrixOut.file, matrixOut.rules, (tmp) => writeNpy(tmp, matrix));
   } else {
     writeOutputFileWith(matrixOut.file, matrixOut.rules, (tmp) =>
-      writeNpz(tmp, { ids: { kind: 'str', data: rows.ids }, text: matrix, text_present: { kind: 'u1', shape: [rows.ids.length], data: res.present } }),
+      writeNpz(tmp, {
+        ids: { kind: 'str', data: rows.ids },
+        text: matrix,
+        text_present: { kind: 'u1', shape: [rows.ids.length], data: res.present },
+      }),
     );
   }
   reporter.progress(1, 'done');

@@ -133,7 +133,10 @@ export async function loadTextEncoder(dir: string): Promise<TextEncoder> {
       const outputs = (await model(inputs)) as Record<string, { data: Float32Array; dims: number[] } | undefined>;
       const hidden = outputs.last_hidden_state ?? outputs.token_embeddings;
       if (!hidden || hidden.dims.length !== 3 || hidden.dims[0] !== texts.length) {
-        throw new FramelabError('INVALID_INPUT', `the text model in ${dir} must output last_hidden_state [batch, tokens, hidden]; it gave ${Object.keys(outputs).join(', ')}.`);
+        throw new FramelabError(
+          'INVALID_INPUT',
+          `the text model in ${dir} must output last_hidden_state [batch, tokens, hidden]; it gave ${Object.keys(outputs).join(', ')}.`,
+        );
       }
       dim = hidden.dims[2]!;
       return meanPoolNormalise(hidden, inputs.attention_mask!);
@@ -141,7 +144,9 @@ export async function loadTextEncoder(dir: string): Promise<TextEncoder> {
     tokenize(texts) {
       const { input_ids: ids, attention_mask: mask } = tokenize(texts);
       const len = ids!.dims[1]!;
-      return texts.map((_, r) => Array.from(ids!.data.subarray(r * len, (r + 1) * len), Number).filter((_, t) => mask!.data[r * len + t] === 1n));
+      return texts.map((_, r) =>
+        Array.from(ids!.data.subarray(r * len, (r + 1) * len), Number).filter((_, t) => mask!.data[r * len + t] === 1n),
+      );
     },
     dispose: () => extractor.dispose(),
   };

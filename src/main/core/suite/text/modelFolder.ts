@@ -30,10 +30,17 @@ export const HOW_TO_GET_A_MODEL =
 /** Fails with a message naming the folder, what is missing and how to get a model. */
 export function checkModelFolder(dir: string): void {
   if (!fs.existsSync(dir)) throw new FramelabError('NOT_FOUND', `the text model folder ${dir} does not exist. ${HOW_TO_GET_A_MODEL}`);
-  if (!fs.statSync(dir).isDirectory()) throw new FramelabError('INVALID_INPUT', `the text model ${dir} is a file; it must be a folder holding ${MODEL_FILES.join(', ')}. ${HOW_TO_GET_A_MODEL}`);
+  if (!fs.statSync(dir).isDirectory())
+    throw new FramelabError(
+      'INVALID_INPUT',
+      `the text model ${dir} is a file; it must be a folder holding ${MODEL_FILES.join(', ')}. ${HOW_TO_GET_A_MODEL}`,
+    );
   const missing = MODEL_FILES.filter((f) => !fs.existsSync(path.join(dir, f)));
   if (missing.length) {
-    throw new FramelabError('NOT_FOUND', `the text model folder ${dir} is incomplete: ${missing.map((f) => path.join(dir, f)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ${HOW_TO_GET_A_MODEL}`);
+    throw new FramelabError(
+      'NOT_FOUND',
+      `the text model folder ${dir} is incomplete: ${missing.map((f) => path.join(dir, f)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ${HOW_TO_GET_A_MODEL}`,
+    );
   }
   // Each is hashed and loaded: a FIFO or a device among them would block or never end.
   for (const f of MODEL_FILES) regularFile(path.join(dir, f), 'text model file');
@@ -51,7 +58,7 @@ function fileSha256(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
     const chunk = Buffer.alloc(1 << 20);
-    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }

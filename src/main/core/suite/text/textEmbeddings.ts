@@ -70,9 +70,13 @@ export async function releaseTextEncoders(): Promise<void> {
   for (const e of all) await (await e.catch(() => null))?.dispose();
 }
 
-export async function embedTexts(texts: readonly (string | null | undefined)[], options: TextEmbeddingOptions): Promise<TextEmbeddingResult> {
+export async function embedTexts(
+  texts: readonly (string | null | undefined)[],
+  options: TextEmbeddingOptions,
+): Promise<TextEmbeddingResult> {
   const batchSize = options.batchSize ?? DEFAULT_TEXT_BATCH;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FramelabError('INVALID_INPUT', `text batch size must be a whole number ≥ 1; got ${batchSize}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new FramelabError('INVALID_INPUT', `text batch size must be a whole number ≥ 1; got ${batchSize}.`);
   const model = modelIdentity(options.modelDir);
   const cache = new TextEmbeddingCache(options.homeRoot, model.identity, model.dir);
 
@@ -81,7 +85,9 @@ export async function embedTexts(texts: readonly (string | null | undefined)[], 
   const textOf = new Map<string, string>();
   hashes.forEach((h, i) => h && textOf.set(h, texts[i]!));
   // Longest first, similar lengths together: less padding per batch (padding never changes a vector).
-  const misses = [...textOf.keys()].filter((h) => !cache.get(h)).sort((a, b) => textOf.get(b)!.length - textOf.get(a)!.length || (a < b ? -1 : 1));
+  const misses = [...textOf.keys()]
+    .filter((h) => !cache.get(h))
+    .sort((a, b) => textOf.get(b)!.length - textOf.get(a)!.length || (a < b ? -1 : 1));
 
   let batches = 0;
   options.onProgress?.(0, misses.length);
@@ -101,6 +107,13 @@ export async function embedTexts(texts: readonly (string | null | undefined)[], 
   const dim = cache.dim!;
   const vectors = new Float32Array(texts.length * dim);
   hashes.forEach((h, i) => h && vectors.set(cache.get(h)!, i * dim));
-  const stats: TextEmbeddingStats = { texts: texts.length, present: present.reduce((a, b) => a + b, 0), unique: textOf.size, cached: textOf.size - misses.length, computed: misses.length, batches };
+  const stats: TextEmbeddingStats = {
+    texts: texts.length,
+    present: present.reduce((a, b) => a + b, 0),
+    unique: textOf.size,
+    cached: textOf.size - misses.length,
+    computed: misses.length,
+    batches,
+  };
   return { model, dim, vectors, present, stats };
 }

@@ -127,6 +127,9 @@ export class FeatureCache {
       done += batch.length;
       options.onProgress?.(done, images.length);
     }
-    return { features: out as { data: Float32Array; shape: number[] }[], stats: { hits: images.length - misses.length, computed: misses.length } };
+    return {
+      features: out as { data: Float32Array; shape: number[] }[],
+      stats: { hits: images.length - misses.length, computed: misses.length },
+    };
   }
 }

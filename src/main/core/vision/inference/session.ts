@@ -162,7 +162,10 @@ export class OrtSession {
   async classify(input: Float32Array, n: number, inputItemShape = this.defaultItemShape): Promise<Classification> {
     const { data, itemShape } = await this.run(input, n, inputItemShape);
     if (itemShape.length !== 1) {
-      throw new FramelabError('INVALID_INPUT', `Output "${this.outputName}" has item shape [${itemShape.join(', ')}], not a vector of logits.`);
+      throw new FramelabError(
+        'INVALID_INPUT',
+        `Output "${this.outputName}" has item shape [${itemShape.join(', ')}], not a vector of logits.`,
+      );
     }
     return classifyLogits(data, itemShape[0]!);
   }

@@ -4,14 +4,32 @@
  */
 import { FramelabError } from '../../../../shared/errors';
 import { PickleWriter, PyGlobal, unpickle } from './pickle';
-import { allocate, assertTensor, DTYPE_BYTES, fromLittleEndian, numel, stripModulePrefix, toLittleEndian, type DType, type StateDict, type Tensor } from './tensor';
+import {
+  allocate,
+  assertTensor,
+  DTYPE_BYTES,
+  fromLittleEndian,
+  numel,
+  stripModulePrefix,
+  toLittleEndian,
+  type DType,
+  type StateDict,
+  type Tensor,
+} from './tensor';
 import { writeZip, ZipReader } from './zip';
 import { writeFileAtomic } from '../../workspace/atomic';
 
 const STORAGE_DTYPES: Record<string, DType> = { FloatStorage: 'float32', HalfStorage: 'float16', LongStorage: 'int64' };
 const DTYPE_STORAGES: Record<DType, string> = { float32: 'FloatStorage', float16: 'HalfStorage', int64: 'LongStorage' };
 /** torch.float32 etc., as they appear when torch 2.x pickles an UntypedStorage's dtype. */
-const TORCH_DTYPES: Record<string, DType> = { float32: 'float32', float: 'float32', float16: 'float16', half: 'float16', int64: 'int64', long: 'int64' };
+const TORCH_DTYPES: Record<string, DType> = {
+  float32: 'float32',
+  float: 'float32',
+  float16: 'float16',
+  half: 'float16',
+  int64: 'int64',
+  long: 'int64',
+};
 
 interface Storage {
   dtype: DType | null;
@@ -42,7 +60,14 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   if (!s || typeof s !== 'object' || !('storageType' in s)) return new BadTensor('its storage is not a torch storage');
   if (!s.dtype) return new BadTensor(`its storage type ${s.storageType} is not supported (float32, float16 and int64 are)`);
   if (!s.bytes) return new BadTensor(`its data entry "${s.key}" is missing from the archive`);
-  if (!isInt(offset) || !Array.isArray(size) || !Array.isArray(stride) || !size.every(isInt) || !stride.every(isInt) || size.length !== stride.length) {
+  if (
+    !isInt(offset) ||
+    !Array.isArray(size) ||
+    !Array.isArray(stride) ||
+    !size.every(isInt) ||
+    !stride.every(isInt) ||
+    size.length !== stride.length
+  ) {
     return new BadTensor('its size, stride or storage offset is malformed');
   }
   const shape = [...(size as number[])];
@@ -55,7 +80,9 @@ function rebuildTensor(storage: unknown, offset: unknown, size: unknown, stride:
   let last = offset;
   for (let d = 0; d < shape.length; d++) last += (shape[d]! - 1) * strides[d]!;
   if (offset < 0 || last >= available || strides.some((x) => x < 0)) {
-    return new BadTensor(`its view (offset ${offset}, size [${shape.join(', ')}], stride [${strides.join(', ')}]) exceeds its storage of ${available} elements`);
+    return new BadTensor(
+      `its view (offset ${offset}, size [${shape.join(', ')}], stride [${strides.join(', ')}]) exceeds its storage of ${available} elements`,
+    );
   }
   const src = fromLittleEndian(s.bytes, 0, s.dtype, available);
   // Contiguous row-major strides: copy a slice; otherwise gather element by element.
@@ -91,44 +118,52 @@ export function readTorchObject(file: string): { root: unknown; where: string } 
   if (!pkl) throw new FramelabError('INVALID_INPUT', `${file} is not a torch.save archive: it has no data.pkl.`);
   const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
   const byteorder = zip.entries.has(`${prefix}byteorder`) ? zip.read(`${prefix}byteorder`).toString('utf8').trim() : 'little';
-  if (byteorder !== 'little') throw new FramelabError('INVALID_INPUT', `${file} was saved big-endian ("${byteorder}"), which is not supported.`);
+  if (byteorder !== 'little')
+    throw new FramelabError('INVALID_INPUT', `${file} was saved big-endian ("${byteorder}"), which is not supported.`);
   const where = `${file} (${pkl})`;
   const storages = new Map<string, Storage>();
 
-  const root = unpickle(zip.read(pkl), {
-    allowGlobal: (g) =>
-      (g.module === 'collections' && g.name === 'OrderedDict') ||
-      (g.module === 'torch._utils' && (g.name === '_rebuild_tensor_v2' || g.name === '_rebuild_parameter')) ||
-      (g.module === 'torch' && (g.name.endsWith('Storage') || g.name in TORCH_DTYPES)) ||
-      (g.module === 'torch.storage' && g.name === 'UntypedStorage'),
-    call: (f, args) => {
-      if (f.module === 'collections') return new OrderedDictValue();
-      if (f.name === '_rebuild_tensor_v2') return rebuildTensor(args[0], args[1], args[2], args[3]);
-      if (f.name === '_rebuild_parameter') return args[0];
-      throw new FramelabError('INVALID_INPUT', `${where}: cannot call global "${f.qualified}".`);
+  const root = unpickle(
+    zip.read(pkl),
+    {
+      allowGlobal: (g) =>
+        (g.module === 'collections' && g.name === 'OrderedDict') ||
+        (g.module === 'torch._utils' && (g.name === '_rebuild_tensor_v2' || g.name === '_rebuild_parameter')) ||
+        (g.module === 'torch' && (g.name.endsWith('Storage') || g.name in TORCH_DTYPES)) ||
+        (g.module === 'torch.storage' && g.name === 'UntypedStorage'),
+      call: (f, args) => {
+        if (f.module === 'collections') return new OrderedDictValue();
+        if (f.name === '_rebuild_tensor_v2') return rebuildTensor(args[0], args[1], args[2], args[3]);
+        if (f.name === '_rebuild_parameter') return args[0];
+        throw new FramelabError('INVALID_INPUT', `${where}: cannot call global "${f.qualified}".`);
+      },
+      persistentLoad: (pid) => {
+        if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) {
+          throw new FramelabError(
+            'INVALID_INPUT',
+            `${where}: unsupported persistent id ${JSON.stringify(Array.isArray(pid) ? pid[0] : String(pid))}.`,
+          );
+        }
+        const [, type, key, , count] = pid as [string, unknown, unknown, unknown, unknown];
+        if (!(type instanceof PyGlobal) || typeof key !== 'string' || !isInt(count)) {
+          throw new FramelabError('INVALID_INPUT', `${where}: malformed storage reference ${String(key)}.`);
+        }
+        const cached = storages.get(key);
+        if (cached) return cached;
+        const entry = `${prefix}data/${key}`;
+        // torch 2.x pickles UntypedStorage references with the dtype (torch.float32...) as the type.
+        const dtype = STORAGE_DTYPES[type.name] ?? (type.module === 'torch' ? TORCH_DTYPES[type.name] : undefined) ?? null;
+        const bytes = zip.entries.has(entry) ? zip.read(entry) : null;
+        const storage: Storage = { dtype, storageType: type.qualified, key: entry, numel: count, bytes };
+        if (bytes && dtype && bytes.length < count * DTYPE_BYTES[dtype]) storage.bytes = null;
+        storages.set(key, storage);
+        return storage;
+      },
+      // OrderedDict.__reduce__ puts `_metadata` (version numbers per module) in BUILD state: ignored.
+      build: (obj) => obj,
     },
-    persistentLoad: (pid) => {
-      if (!Array.isArray(pid) || pid[0] !== 'storage' || pid.length < 5) {
-        throw new FramelabError('INVALID_INPUT', `${where}: unsupported persistent id ${JSON.stringify(Array.isArray(pid) ? pid[0] : String(pid))}.`);
-      }
-      const [, type, key, , count] = pid as [string, unknown, unknown, unknown, unknown];
-      if (!(type instanceof PyGlobal) || typeof key !== 'string' || !isInt(count)) {
-        throw new FramelabError('INVALID_INPUT', `${where}: malformed storage reference ${String(key)}.`);
-      }
-      const cached = storages.get(key);
-      if (cached) return cached;
-      const entry = `${prefix}data/${key}`;
-      // torch 2.x pickles UntypedStorage references with the dtype (torch.float32...) as the type.
-      const dtype = STORAGE_DTYPES[type.name] ?? (type.module === 'torch' ? TORCH_DTYPES[type.name] : undefined) ?? null;
-      const bytes = zip.entries.has(entry) ? zip.read(entry) : null;
-      const storage: Storage = { dtype, storageType: type.qualified, key: entry, numel: count, bytes };
-      if (bytes && dtype && bytes.length < count * DTYPE_BYTES[dtype]) storage.bytes = null;
-      storages.set(key, storage);
-      return storage;
-    },
-    // OrderedDict.__reduce__ puts `_metadata` (version numbers per module) in BUILD state: ignored.
-    build: (obj) => obj,
-  }, where);
+    where,
+  );
   return { root, where };
 }
 
@@ -171,7 +206,14 @@ export function encodePth(dict: StateDict, archive = 'archive'): Buffer {
     }
     w.str(key);
     w.global('torch._utils', '_rebuild_tensor_v2').mark();
-    w.mark().str('storage').global('torch', DTYPE_STORAGES[tensor.dtype]).str(storageKey).str('cpu').int(tensor.data.length).tuple().binpersid();
+    w.mark()
+      .str('storage')
+      .global('torch', DTYPE_STORAGES[tensor.dtype])
+      .str(storageKey)
+      .str('cpu')
+      .int(tensor.data.length)
+      .tuple()
+      .binpersid();
     w.int(0).ints(tensor.shape).ints(strides).bool(false).global('collections', 'OrderedDict').emptyTuple().reduce();
     w.tuple().reduce();
     files.push({ name: `${archive}/data/${storageKey}`, data: toLittleEndian(tensor) });

@@ -67,7 +67,8 @@ export function decodeSafetensors(buf: Buffer, file: string): SafetensorsFile {
   const spans: { key: string; begin: number; end: number }[] = [];
   for (const [key, info] of Object.entries(header as Record<string, unknown>)) {
     if (key === '__metadata__') {
-      if (!info || typeof info !== 'object' || Object.values(info).some((v) => typeof v !== 'string')) bad('__metadata__ is not a map of strings');
+      if (!info || typeof info !== 'object' || Object.values(info).some((v) => typeof v !== 'string'))
+        bad('__metadata__ is not a map of strings');
       metadata = info as Record<string, string>;
       continue;
     }
@@ -77,10 +78,12 @@ export function decodeSafetensors(buf: Buffer, file: string): SafetensorsFile {
     const shape = t.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) bad(`tensor "${key}" has a malformed shape`);
     const offsets = t.data_offsets;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d) && d >= 0)) bad(`tensor "${key}" has malformed data_offsets`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d) && d >= 0))
+      bad(`tensor "${key}" has malformed data_offsets`);
     const [begin, end] = offsets as [number, number];
     const bytes = numel(shape as number[]) * DTYPE_BYTES[dtype!];
-    if (end - begin !== bytes) bad(`tensor "${key}" has shape [${(shape as number[]).join(', ')}] (${bytes} bytes) but data_offsets [${begin}, ${end}]`);
+    if (end - begin !== bytes)
+      bad(`tensor "${key}" has shape [${(shape as number[]).join(', ')}] (${bytes} bytes) but data_offsets [${begin}, ${end}]`);
     if (end > data.length) bad(`tensor "${key}" ends at byte ${end} beyond the data (${data.length} bytes)`);
     spans.push({ key, begin, end });
     tensors.set(key, { dtype: dtype!, shape: shape as number[], data: fromLittleEndian(data, begin, dtype!, bytes / DTYPE_BYTES[dtype!]) });
@@ -143,7 +146,11 @@ export function sidecarPath(base: string): string {
 }
 
 /** The bytes of a model's safetensors file and of its sidecar (with the weights' sha256), validated; `file` names it in errors. */
-export function modelFiles(file: string, dict: StateDict, sidecar: SidecarInput): { weights: Buffer; sidecarJson: Buffer; sidecar: ModelSidecar } {
+export function modelFiles(
+  file: string,
+  dict: StateDict,
+  sidecar: SidecarInput,
+): { weights: Buffer; sidecarJson: Buffer; sidecar: ModelSidecar } {
   const weights = encodeSafetensors(dict, { format: 'pt', architecture: sidecar.architecture });
   const full: ModelSidecar = { ...sidecar, sha256: crypto.createHash('sha256').update(weights).digest('hex') };
   const parsed = sidecarSchema.safeParse(full);

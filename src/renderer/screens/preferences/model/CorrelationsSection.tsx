@@ -39,7 +39,20 @@ export function CorrelationsSection({ shown, onShow }: { shown: ShownCorrelation
     setRunning(true);
     try {
       const r = await correlate({});
-      onShow({ report: { ratings: r.ratings, features: r.features, topPositive: r.topPositive, topNegative: r.topNegative, expected: r.expected, dropped: r.dropped, mixed: r.mixed }, snapshotId: r.snapshotId, notes: r.notes, fresh: true });
+      onShow({
+        report: {
+          ratings: r.ratings,
+          features: r.features,
+          topPositive: r.topPositive,
+          topNegative: r.topNegative,
+          expected: r.expected,
+          dropped: r.dropped,
+          mixed: r.mixed,
+        },
+        snapshotId: r.snapshotId,
+        notes: r.notes,
+        fresh: true,
+      });
     } catch (err) {
       notifyError(err);
     } finally {
@@ -104,7 +117,15 @@ async function openSnapshot(id: number, onShow: (s: ShownCorrelations) => void) 
   }
 }
 
-function Snapshots({ list, shownId, onOpen }: { list: CorrelationSnapshotSummary[]; shownId: number | null; onOpen: (id: number) => void }) {
+function Snapshots({
+  list,
+  shownId,
+  onOpen,
+}: {
+  list: CorrelationSnapshotSummary[];
+  shownId: number | null;
+  onOpen: (id: number) => void;
+}) {
   return (
     <section aria-labelledby="pm-snapshots-title">
       <h3 id="pm-snapshots-title">Snapshots</h3>
@@ -116,11 +137,19 @@ function Snapshots({ list, shownId, onOpen }: { list: CorrelationSnapshotSummary
             <tr>
               <th scope="col">#</th>
               <th scope="col">Created</th>
-              <th scope="col" className="num">Ratings</th>
+              <th scope="col" className="num">
+                Ratings
+              </th>
               <th scope="col">Analysis</th>
-              <th scope="col" className="num">Significant</th>
-              <th scope="col" className="num">Confirmed</th>
-              <th scope="col" className="num">Opposite</th>
+              <th scope="col" className="num">
+                Significant
+              </th>
+              <th scope="col" className="num">
+                Confirmed
+              </th>
+              <th scope="col" className="num">
+                Opposite
+              </th>
               <th scope="col">
                 <span className="sr-only">Open</span>
               </th>

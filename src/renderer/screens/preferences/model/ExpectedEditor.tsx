@@ -14,7 +14,15 @@ type Direction = ExpectedCorrelation['direction'];
  * removed and features added in place, saved through preference.expected.set (the old list is
  * kept as history by the core).
  */
-export function ExpectedEditor({ saved, features, checks = [] }: { saved: ExpectedList; features: FeatureCorrelation[] | null; checks?: ExpectedCheck[] }) {
+export function ExpectedEditor({
+  saved,
+  features,
+  checks = [],
+}: {
+  saved: ExpectedList;
+  features: FeatureCorrelation[] | null;
+  checks?: ExpectedCheck[];
+}) {
   const [items, setItems] = useState<ExpectedCorrelation[]>(saved.expected);
   const [feature, setFeature] = useState('');
   const [direction, setDirection] = useState<Direction>('positive');
@@ -45,7 +53,9 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
     <section className="card pm-expected" aria-labelledby="pm-expected-title" data-testid="pm-expected">
       <div className="pm-section-head">
         <h3 id="pm-expected-title">Expected correlations</h3>
-        <span className="muted small">{saved.isDefault ? "the spec's §4.2 list" : `edited ${saved.savedAt ? new Date(saved.savedAt).toLocaleString() : ''}`}</span>
+        <span className="muted small">
+          {saved.isDefault ? "the spec's §4.2 list" : `edited ${saved.savedAt ? new Date(saved.savedAt).toLocaleString() : ''}`}
+        </span>
       </div>
       {!features && <p className="muted small">Run correlations to check them.</p>}
       <table className="table pm-table">
@@ -54,8 +64,12 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
             <th scope="col">Feature</th>
             <th scope="col">Expected</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">r</th>
-            <th scope="col" className="num">p</th>
+            <th scope="col" className="num">
+              r
+            </th>
+            <th scope="col" className="num">
+              p
+            </th>
             <th scope="col">
               <span className="sr-only">Remove</span>
             </th>
@@ -86,7 +100,12 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
                 <td className="num">{fixed(row?.r ?? null)}</td>
                 <td className="num">{formatP(row?.p ?? null)}</td>
                 <td>
-                  <button type="button" className="pm-remove" aria-label={`Remove ${item.feature}`} onClick={() => setItems(items.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    className="pm-remove"
+                    aria-label={`Remove ${item.feature}`}
+                    onClick={() => setItems(items.filter((_, j) => j !== i))}
+                  >
                     Remove
                   </button>
                 </td>
@@ -104,7 +123,13 @@ export function ExpectedEditor({ saved, features, checks = [] }: { saved: Expect
       >
         <label>
           Feature
-          <input list="pm-feature-names" value={feature} onChange={(e) => setFeature(e.target.value)} placeholder="e.g. script.humor.comedyTiming" aria-label="Expected feature" />
+          <input
+            list="pm-feature-names"
+            value={feature}
+            onChange={(e) => setFeature(e.target.value)}
+            placeholder="e.g. script.humor.comedyTiming"
+            aria-label="Expected feature"
+          />
         </label>
         <datalist id="pm-feature-names">
           {(features ?? []).map((f) => (

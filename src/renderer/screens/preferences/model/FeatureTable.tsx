@@ -29,19 +29,33 @@ export function FeatureTable({ features }: { features: FeatureCorrelation[] }) {
         <h3 id="pm-features-title">All features ({features.length})</h3>
         <label className="pm-filter">
           <span className="sr-only">Filter features</span>
-          <input type="search" placeholder="Filter features…" aria-label="Filter features" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <input
+            type="search"
+            placeholder="Filter features…"
+            aria-label="Filter features"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
         </label>
       </div>
       <table className="table pm-table" data-testid="pm-feature-table">
         <thead>
           <tr>
             <th scope="col">Feature</th>
-            <th scope="col" className="num">r</th>
+            <th scope="col" className="num">
+              r
+            </th>
             <th scope="col" aria-label="r as a bar" />
-            <th scope="col" className="num">p</th>
-            <th scope="col" className="num">q (BH)</th>
+            <th scope="col" className="num">
+              p
+            </th>
+            <th scope="col" className="num">
+              q (BH)
+            </th>
             <th scope="col">Tier</th>
-            <th scope="col" className="num">Coverage</th>
+            <th scope="col" className="num">
+              Coverage
+            </th>
           </tr>
         </thead>
         <tbody>

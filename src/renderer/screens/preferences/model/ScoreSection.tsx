@@ -38,7 +38,11 @@ export function ScoreSection({ models, activeId }: { models: PreferenceModelSumm
           </span>
         )}
       </div>
-      {!chosen ? <p className="missing">No model is active: choose one to score with.</p> : <ScoreOne modelId={modelId || undefined} videoIds={videoIds} />}
+      {!chosen ? (
+        <p className="missing">No model is active: choose one to score with.</p>
+      ) : (
+        <ScoreOne modelId={modelId || undefined} videoIds={videoIds} />
+      )}
       {chosen && <ScoreAll modelId={modelId || undefined} />}
     </div>
   );
@@ -70,7 +74,14 @@ function ScoreOne({ modelId, videoIds }: { modelId: string | undefined; videoIds
       >
         <label>
           Video id
-          <input list="pm-score-videos" value={videoId} onChange={(e) => setVideoId(e.target.value)} aria-label="Video id to score" placeholder="video_id" className="pm-id-input" />
+          <input
+            list="pm-score-videos"
+            value={videoId}
+            onChange={(e) => setVideoId(e.target.value)}
+            aria-label="Video id to score"
+            placeholder="video_id"
+            className="pm-id-input"
+          />
         </label>
         <datalist id="pm-score-videos">
           {videoIds.slice(0, 500).map((id) => (
@@ -111,13 +122,21 @@ function ScoreResult({ result }: { result: PreferenceScoreResult }) {
         </div>
       </div>
       <h4>Top factors</h4>
-      <p className="small muted">From the base score {result.baseScore.toFixed(2)} (the average training rating): what moved this video up or down.</p>
+      <p className="small muted">
+        From the base score {result.baseScore.toFixed(2)} (the average training rating): what moved this video up or down.
+      </p>
       <ol className="pm-factors" data-testid="pm-factors">
         {result.topFactors.map((f) => (
           <li key={f.feature} data-feature={f.feature}>
             <span className="mono">{f.feature}</span>
             <span className="pm-factor-bar" aria-hidden="true">
-              <span className={f.contribution >= 0 ? 'pos' : 'neg'} style={{ width: `${(Math.abs(f.contribution) / max) * 50}%`, ...(f.contribution >= 0 ? { left: '50%' } : { right: '50%' }) }} />
+              <span
+                className={f.contribution >= 0 ? 'pos' : 'neg'}
+                style={{
+                  width: `${(Math.abs(f.contribution) / max) * 50}%`,
+                  ...(f.contribution >= 0 ? { left: '50%' } : { right: '50%' }),
+                }}
+              />
             </span>
             <span className={`num ${f.contribution >= 0 ? 'good' : 'bad'}`}>{signed(f.contribution)}</span>
           </li>
@@ -134,7 +153,9 @@ function ScoreAll({ modelId }: { modelId: string | undefined }) {
   const run = async () => {
     setBusy(true);
     try {
-      const result = await callConfirmingOverwrite((overwrite) => scoreAll({ out: out.trim(), overwrite, ...(modelId ? { modelId } : {}) }));
+      const result = await callConfirmingOverwrite((overwrite) =>
+        scoreAll({ out: out.trim(), overwrite, ...(modelId ? { modelId } : {}) }),
+      );
       if (result) setWritten(result);
     } catch (err) {
       notifyError(err);
@@ -154,7 +175,12 @@ function ScoreAll({ modelId }: { modelId: string | undefined }) {
       >
         <label className="pm-grow">
           Output file (on the machine running Framelab, absolute .csv)
-          <input value={out} onChange={(e) => setOut(e.target.value)} aria-label="Scores CSV path" placeholder="/home/lab/exports/scores.csv" />
+          <input
+            value={out}
+            onChange={(e) => setOut(e.target.value)}
+            aria-label="Scores CSV path"
+            placeholder="/home/lab/exports/scores.csv"
+          />
         </label>
         <button type="submit" disabled={!out.trim() || busy}>
           {busy ? 'Scoring…' : 'Score all to CSV'}

@@ -7,7 +7,15 @@ import { DEFAULT_TRAIN, type TrainOptions } from '../../../store/preferenceActio
  * Where the lab is on the spec's ladder (§8), what the counts are and why ratings were left
  * out, the active model, and whether a retrain is due (§9) — with the one click that starts it.
  */
-export function StatusSection({ status, training, onTrain }: { status: PreferenceStatus; training: boolean; onTrain: (options: TrainOptions) => void }) {
+export function StatusSection({
+  status,
+  training,
+  onTrain,
+}: {
+  status: PreferenceStatus;
+  training: boolean;
+  onTrain: (options: TrainOptions) => void;
+}) {
   return (
     <div className="pm-status" data-testid="pm-status">
       <Ladder status={status} />
@@ -33,7 +41,11 @@ function Ladder({ status }: { status: PreferenceStatus }) {
             className={l.ratings === current ? 'current' : l.reached ? 'reached' : ''}
             data-rung={l.ratings}
             data-reached={l.reached}
-            style={l.ratings === current ? ({ '--rail': `${Math.round(railShare(n, l.ratings, status.next?.ratings ?? null) * 100)}%` } as CSSProperties) : undefined}
+            style={
+              l.ratings === current
+                ? ({ '--rail': `${Math.round(railShare(n, l.ratings, status.next?.ratings ?? null) * 100)}%` } as CSSProperties)
+                : undefined
+            }
           >
             <span className="pm-rung">{l.ratings}</span>
             <span className="pm-rung-step">{l.step}</span>
@@ -47,7 +59,8 @@ function Ladder({ status }: { status: PreferenceStatus }) {
       </p>
       {status.next && (
         <p className="muted small">
-          {status.next.needed} more eligible rating{status.next.needed === 1 ? '' : 's'} to reach {status.next.ratings} ({n} of {status.next.ratings}).
+          {status.next.needed} more eligible rating{status.next.needed === 1 ? '' : 's'} to reach {status.next.ratings} ({n} of{' '}
+          {status.next.ratings}).
         </p>
       )}
     </section>
@@ -72,7 +85,9 @@ function Counts({ status }: { status: PreferenceStatus }) {
         </div>
         <div className="row">
           <dt>Owner ratings</dt>
-          <dd className="num" data-testid="pm-owner">{e.ownerRatings}</dd>
+          <dd className="num" data-testid="pm-owner">
+            {e.ownerRatings}
+          </dd>
         </div>
         <div className="row">
           <dt>Eligible</dt>
@@ -125,7 +140,8 @@ function ActiveModel({ status }: { status: PreferenceStatus }) {
       )}
       {status.lastSnapshot && (
         <p className="small muted">
-          Last correlations: {status.lastSnapshot.ratings} ratings, {status.lastSnapshot.significant} significant features, {status.lastSnapshot.confirmed} expected confirmed.
+          Last correlations: {status.lastSnapshot.ratings} ratings, {status.lastSnapshot.significant} significant features,{' '}
+          {status.lastSnapshot.confirmed} expected confirmed.
         </p>
       )}
     </section>
@@ -138,7 +154,16 @@ function Retrain({ status, training, onTrain }: { status: PreferenceStatus; trai
   const n = status.eligibility.eligible;
   const drifted = r?.drift.filter((d) => d.drifted) ?? [];
   // With a model: retrain with its own settings. Without one: the spec's first model (Ridge) at 200.
-  const options: TrainOptions = a ? { ...DEFAULT_TRAIN, kind: a.kind, top: a.options.top, prune: a.options.prune, notes: 'retrain', minRatings: Math.max(3, Math.min(DEFAULT_TRAIN.minRatings, n)) } : DEFAULT_TRAIN;
+  const options: TrainOptions = a
+    ? {
+        ...DEFAULT_TRAIN,
+        kind: a.kind,
+        top: a.options.top,
+        prune: a.options.prune,
+        notes: 'retrain',
+        minRatings: Math.max(3, Math.min(DEFAULT_TRAIN.minRatings, n)),
+      }
+    : DEFAULT_TRAIN;
   const firstDue = !a && status.models === 0 && n >= 200;
   return (
     <section className="card" aria-labelledby="pm-retrain-title" data-testid="pm-retrain" data-due={Boolean(r?.due || firstDue)}>
@@ -183,7 +208,11 @@ function Retrain({ status, training, onTrain }: { status: PreferenceStatus; trai
       )}
       {(r?.due || firstDue) && (
         <button type="button" className="primary" disabled={training} onClick={() => onTrain(options)} data-testid="pm-retrain-button">
-          {training ? 'Training…' : a ? `Retrain (${a.kind === 'random_forest' ? 'random forest' : 'Ridge'}, top ${a.options.top})` : 'Train v1.0 (Ridge, top 50)'}
+          {training
+            ? 'Training…'
+            : a
+              ? `Retrain (${a.kind === 'random_forest' ? 'random forest' : 'Ridge'}, top ${a.options.top})`
+              : 'Train v1.0 (Ridge, top 50)'}
         </button>
       )}
     </section>

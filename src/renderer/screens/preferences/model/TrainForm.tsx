@@ -6,7 +6,15 @@ import { DEFAULT_TRAIN, type TrainOptions } from '../../../store/preferenceActio
  * pruning (drop |r| < 0.1), sub-scores, notes, and the least eligible ratings the job accepts
  * (the spec's 200 for a first model). The model is registered, never activated on its own.
  */
-export function TrainForm({ eligible, training, onTrain }: { eligible: number; training: boolean; onTrain: (options: TrainOptions) => void }) {
+export function TrainForm({
+  eligible,
+  training,
+  onTrain,
+}: {
+  eligible: number;
+  training: boolean;
+  onTrain: (options: TrainOptions) => void;
+}) {
   const [o, setO] = useState<TrainOptions>(DEFAULT_TRAIN);
   const [prune, setPrune] = useState(false);
   const [pruneAt, setPruneAt] = useState(0.1);
@@ -34,31 +42,68 @@ export function TrainForm({ eligible, training, onTrain }: { eligible: number; t
       </label>
       <label>
         Top K features
-        <input type="number" min={1} max={1000} value={o.top} onChange={(e) => set('top', Math.max(1, Number(e.target.value) || 1))} aria-label="Top K features" className="pm-num-input" />
+        <input
+          type="number"
+          min={1}
+          max={1000}
+          value={o.top}
+          onChange={(e) => set('top', Math.max(1, Number(e.target.value) || 1))}
+          aria-label="Top K features"
+          className="pm-num-input"
+        />
       </label>
       <label className="check">
-        <input type="checkbox" checked={prune} onChange={(e) => setPrune(e.target.checked)} aria-label="Prune weak features" /> Prune |r| &lt;
+        <input type="checkbox" checked={prune} onChange={(e) => setPrune(e.target.checked)} aria-label="Prune weak features" /> Prune |r|
+        &lt;
       </label>
       <label>
         <span className="sr-only">Prune threshold</span>
-        <input type="number" min={0} max={1} step={0.05} value={pruneAt} disabled={!prune} onChange={(e) => setPruneAt(Number(e.target.value))} aria-label="Prune threshold" className="pm-num-input" />
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={pruneAt}
+          disabled={!prune}
+          onChange={(e) => setPruneAt(Number(e.target.value))}
+          aria-label="Prune threshold"
+          className="pm-num-input"
+        />
       </label>
       <label className="check">
-        <input type="checkbox" checked={o.multiOutput} onChange={(e) => set('multiOutput', e.target.checked)} /> Sub-scores (hook, pacing, payoff)
+        <input type="checkbox" checked={o.multiOutput} onChange={(e) => set('multiOutput', e.target.checked)} /> Sub-scores (hook, pacing,
+        payoff)
       </label>
       <label>
         Minimum ratings
-        <input type="number" min={3} value={o.minRatings} onChange={(e) => set('minRatings', Math.max(3, Number(e.target.value) || 3))} aria-label="Minimum eligible ratings" className="pm-num-input" />
+        <input
+          type="number"
+          min={3}
+          value={o.minRatings}
+          onChange={(e) => set('minRatings', Math.max(3, Number(e.target.value) || 3))}
+          aria-label="Minimum eligible ratings"
+          className="pm-num-input"
+        />
       </label>
       <label className="wide">
         Notes
-        <input type="text" value={o.notes} maxLength={2000} onChange={(e) => set('notes', e.target.value)} placeholder="What this version tries (kept with the model)" aria-label="Notes" />
+        <input
+          type="text"
+          value={o.notes}
+          maxLength={2000}
+          onChange={(e) => set('notes', e.target.value)}
+          placeholder="What this version tries (kept with the model)"
+          aria-label="Notes"
+        />
       </label>
       <button type="submit" className="primary" disabled={training} data-testid="pm-train-button">
         {training ? 'Training…' : 'Train'}
       </button>
       <p className={`small ${tooFew ? 'missing' : 'muted'}`}>
-        {eligible} eligible ratings{tooFew ? `: fewer than ${o.minRatings}, the job will refuse (the spec's first model needs 200).` : '. The new version is registered; activating it is up to you.'}
+        {eligible} eligible ratings
+        {tooFew
+          ? `: fewer than ${o.minRatings}, the job will refuse (the spec's first model needs 200).`
+          : '. The new version is registered; activating it is up to you.'}
       </p>
     </form>
   );

@@ -9,7 +9,17 @@ import { MaeVerdict, R2Verdict } from './Verdict';
  * spec's thresholds, its lineage and notes; Activate is explicit, with the spec's advice beside
  * it (the advice is offered, not applied). Below, the form for a new version.
  */
-export function VersionsSection({ models, eligible, training, onTrain }: { models: PreferenceModelSummary[]; eligible: number; training: boolean; onTrain: (options: TrainOptions) => void }) {
+export function VersionsSection({
+  models,
+  eligible,
+  training,
+  onTrain,
+}: {
+  models: PreferenceModelSummary[];
+  eligible: number;
+  training: boolean;
+  onTrain: (options: TrainOptions) => void;
+}) {
   return (
     <div className="pm-versions" data-testid="pm-versions">
       {models.length === 0 ? (
@@ -22,11 +32,21 @@ export function VersionsSection({ models, eligible, training, onTrain }: { model
                 <th scope="col">Version</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Created</th>
-                <th scope="col" className="num">Ratings</th>
-                <th scope="col" className="num">CV MAE ± sd</th>
-                <th scope="col" className="num">RMSE</th>
-                <th scope="col" className="num">R²</th>
-                <th scope="col" className="num">Features</th>
+                <th scope="col" className="num">
+                  Ratings
+                </th>
+                <th scope="col" className="num">
+                  CV MAE ± sd
+                </th>
+                <th scope="col" className="num">
+                  RMSE
+                </th>
+                <th scope="col" className="num">
+                  R²
+                </th>
+                <th scope="col" className="num">
+                  Features
+                </th>
                 <th scope="col">Parent</th>
                 <th scope="col">Notes</th>
                 <th scope="col">Active</th>
@@ -65,7 +85,12 @@ export function VersionsSection({ models, eligible, training, onTrain }: { model
                     {m.active ? (
                       <span className="badge badge-succeeded">active</span>
                     ) : (
-                      <button type="button" className={m.advice.activate ? 'primary' : ''} onClick={() => void activateModel(m.id)} aria-label={`Activate ${m.id}`}>
+                      <button
+                        type="button"
+                        className={m.advice.activate ? 'primary' : ''}
+                        onClick={() => void activateModel(m.id)}
+                        aria-label={`Activate ${m.id}`}
+                      >
                         Activate
                       </button>
                     )}
@@ -80,8 +105,9 @@ export function VersionsSection({ models, eligible, training, onTrain }: { model
         </div>
       )}
       <p className="small muted">
-        Thresholds (spec §6.2, 0–1 scale): MAE below 0.15 ready, 0.15–0.20 acceptable, above 0.20 not ready; R² above 0.6 ready, 0.4–0.6 acceptable, below 0.4 not ready. A model is
-        advised when it is the first at ≥ 200 ratings with MAE below 0.20, or its CV MAE beats the active one's by more than its fold sd.
+        Thresholds (spec §6.2, 0–1 scale): MAE below 0.15 ready, 0.15–0.20 acceptable, above 0.20 not ready; R² above 0.6 ready, 0.4–0.6
+        acceptable, below 0.4 not ready. A model is advised when it is the first at ≥ 200 ratings with MAE below 0.20, or its CV MAE beats
+        the active one's by more than its fold sd.
       </p>
       <TrainForm eligible={eligible} training={training} onTrain={onTrain} />
     </div>

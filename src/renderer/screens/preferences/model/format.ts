@@ -5,7 +5,8 @@ import type { MaeStatus, ModelMetrics, R2Status } from '../../../../shared/prefe
  * p and q in scientific notation when small, coverage as a percentage.
  */
 
-export const fixed = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+export const fixed = (x: number | null | undefined, digits = 3): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
 
 export function formatP(p: number | null): string {
   if (p === null) return '—';
