@@ -11,9 +11,7 @@ export function addFrames(core: Core, videoId: string, timestamps: number[]): st
   });
 }
 
-export function historyRows(
-  core: Core,
-): {
+export function historyRows(core: Core): {
   frame_id: string;
   coder_id: string;
   dimension: string;
