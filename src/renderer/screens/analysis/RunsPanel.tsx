@@ -6,6 +6,7 @@ import { notifyError } from '../../store/notifyError';
 import { listAnalysisRuns } from '../../store/analysisActions';
 import { Loaded } from '../../components/Loaded';
 import { RunningJobs } from '../../components/RunningJobs';
+import { Table } from '../../components/Table';
 
 /** Finished runs (immutable folders under the home), newest first, and the runs fitting now. */
 export function RunsPanel() {
@@ -27,38 +28,32 @@ export function RunsPanel() {
       <RunningJobs jobs={running} label="Fitting now" verb="Fitting" onOpen={(jobId) => open({ kind: 'live', jobId })} />
       <Loaded items={runs} empty="No analysis run yet: set one up in Set up.">
         {(runs) => (
-          <table className="table" data-testid="analysis-runs">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Name</th>
-                <th scope="col">When</th>
-                <th scope="col">Outcomes</th>
-                <th scope="col" className="num">
-                  Models
-                </th>
-                <th scope="col" className="num">
-                  Rows
-                </th>
+          <Table
+            columns={[
+              { label: 'Run', scope: 'col' },
+              { label: 'Name', scope: 'col' },
+              { label: 'When', scope: 'col' },
+              { label: 'Outcomes', scope: 'col' },
+              { label: 'Models', scope: 'col', className: 'num' },
+              { label: 'Rows', scope: 'col', className: 'num' },
+            ]}
+            items={runs}
+            testId="analysis-runs"
+            row={(r) => (
+              <tr key={r.runId}>
+                <td>
+                  <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
+                    {r.runId}
+                  </button>
+                </td>
+                <td>{r.name ?? <span className="muted">—</span>}</td>
+                <td>{formatTime(r.createdAt)}</td>
+                <td>{r.outcomes.join(', ')}</td>
+                <td className="num">{r.models}</td>
+                <td className="num">{r.rows.toLocaleString()}</td>
               </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.runId}>
-                  <td>
-                    <button type="button" className="linklike mono" onClick={() => open({ kind: 'detail', runId: r.runId })}>
-                      {r.runId}
-                    </button>
-                  </td>
-                  <td>{r.name ?? <span className="muted">—</span>}</td>
-                  <td>{formatTime(r.createdAt)}</td>
-                  <td>{r.outcomes.join(', ')}</td>
-                  <td className="num">{r.models}</td>
-                  <td className="num">{r.rows.toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         )}
       </Loaded>
     </article>

@@ -8,6 +8,7 @@ import { FormFeedback, useFormFeedback } from '../../components/FormFeedback';
 import { exportAnnotations, listRecodes } from '../../store/mediaActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
+import { Table } from '../../components/Table';
 
 const lines = (text: string) =>
   text
@@ -128,26 +129,19 @@ export function AnnotationsScreen() {
       ) : recode.length === 0 ? (
         <p className="empty">No missing codes are waiting.</p>
       ) : (
-        <table className="table" data-testid="recode-table">
-          <thead>
-            <tr>
-              <th>Frame</th>
-              <th>Coder</th>
-              <th>Dimension</th>
-              <th>Why</th>
+        <Table
+          columns={['Frame', 'Coder', 'Dimension', 'Why']}
+          items={recode}
+          testId="recode-table"
+          row={(r) => (
+            <tr key={`${r.frameId}/${r.coderId}/${r.dimension}`}>
+              <td>{r.frameId}</td>
+              <td>{r.coderId}</td>
+              <td>{r.dimension}</td>
+              <td className="muted">{r.reason}</td>
             </tr>
-          </thead>
-          <tbody>
-            {recode.map((r) => (
-              <tr key={`${r.frameId}/${r.coderId}/${r.dimension}`}>
-                <td>{r.frameId}</td>
-                <td>{r.coderId}</td>
-                <td>{r.dimension}</td>
-                <td className="muted">{r.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       )}
     </Screen>
   );
@@ -189,34 +183,25 @@ function ImportReport({ report }: { report: AnnotationsImportReport }) {
         </li>
       </ul>
       {report.changedCodes.list.length > 0 && (
-        <table className="table" data-testid="changed-codes-table">
-          <thead>
-            <tr>
-              <th>Row</th>
-              <th>Frame</th>
-              <th>Coder</th>
-              <th>Dimension</th>
-              <th>Here → file</th>
-              <th>Outcome</th>
+        <Table
+          columns={['Row', 'Frame', 'Coder', 'Dimension', 'Here → file', 'Outcome']}
+          items={report.changedCodes.list}
+          testId="changed-codes-table"
+          row={(c) => (
+            <tr key={`${c.frameId}/${c.coderId}/${c.dimension}`}>
+              <td>{c.row}</td>
+              <td>{c.frameId}</td>
+              <td>{c.coderId}</td>
+              <td>{c.dimension}</td>
+              <td>
+                {c.from} → {c.to}
+              </td>
+              <td className="muted">
+                {c.outcome === 'kept' ? `kept ${c.from} (coded ${c.currentCodedAt}; the file's ${c.fileCodedAt})` : `replaced by ${c.to}`}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {report.changedCodes.list.map((c) => (
-              <tr key={`${c.frameId}/${c.coderId}/${c.dimension}`}>
-                <td>{c.row}</td>
-                <td>{c.frameId}</td>
-                <td>{c.coderId}</td>
-                <td>{c.dimension}</td>
-                <td>
-                  {c.from} → {c.to}
-                </td>
-                <td className="muted">
-                  {c.outcome === 'kept' ? `kept ${c.from} (coded ${c.currentCodedAt}; the file's ${c.fileCodedAt})` : `replaced by ${c.to}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       )}
     </div>
   );

@@ -10,6 +10,7 @@ import { isActive } from '../../components/format';
 import { activateDimensionModel, listModels } from '../../store/modelsActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
+import { Table } from '../../components/Table';
 
 const lines = (text: string) =>
   text
@@ -135,69 +136,59 @@ export function ModelsScreen() {
         ) : models.length === 0 ? (
           <p className="muted">No models yet. Import the lab's v7 weights below (a .pth saved by torch.save).</p>
         ) : (
-          <table className="table" aria-label="Models">
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Classes</th>
-                <th>Parent</th>
-                <th>Metrics</th>
-                <th>sha256</th>
-                <th>Source</th>
-                <th>Active</th>
+          <Table
+            columns={['Model', 'Classes', 'Parent', 'Metrics', 'sha256', 'Source', 'Active']}
+            items={models}
+            label="Models"
+            row={(m) => (
+              <tr key={m.id} data-model={m.id}>
+                <td>
+                  <strong>{m.id}</strong>
+                  <div className="muted small">{m.architecture}</div>
+                </td>
+                <td>{m.classes.join(', ')}</td>
+                <td>{m.parentId ?? '—'}</td>
+                <td className="small">
+                  {Object.entries(m.metrics)
+                    .filter(([, v]) => typeof v === 'number')
+                    .map(([k, v]) => `${k} ${(v as number).toFixed(3)}`)
+                    .join(' · ') || '—'}
+                </td>
+                <td className="mono small" title={m.sha256}>
+                  {m.sha256.slice(0, 12)}
+                </td>
+                <td className="small" title={m.source}>
+                  {m.source.startsWith('job:') ? (
+                    <SourceRunLink
+                      jobId={m.source.slice('job:'.length)}
+                      kind={jobs[m.source.slice('job:'.length)]?.kind}
+                      open={(jobId, kind) => {
+                        // Fine-tune runs have their own view (decision, metrics, frames); any other job opens in Jobs.
+                        if (kind === undefined || kind === 'finetune.run') {
+                          setArea('finetune');
+                          openFinetuneRun(jobId);
+                        } else {
+                          setArea('jobs');
+                          selectJob(jobId);
+                        }
+                      }}
+                    />
+                  ) : (
+                    m.source.split(/[\\/]/).pop()
+                  )}
+                </td>
+                <td>
+                  {m.active ? (
+                    <span className="badge">active</span>
+                  ) : (
+                    <button type="button" onClick={() => void activate(m.id)}>
+                      Make active
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {models.map((m) => (
-                <tr key={m.id} data-model={m.id}>
-                  <td>
-                    <strong>{m.id}</strong>
-                    <div className="muted small">{m.architecture}</div>
-                  </td>
-                  <td>{m.classes.join(', ')}</td>
-                  <td>{m.parentId ?? '—'}</td>
-                  <td className="small">
-                    {Object.entries(m.metrics)
-                      .filter(([, v]) => typeof v === 'number')
-                      .map(([k, v]) => `${k} ${(v as number).toFixed(3)}`)
-                      .join(' · ') || '—'}
-                  </td>
-                  <td className="mono small" title={m.sha256}>
-                    {m.sha256.slice(0, 12)}
-                  </td>
-                  <td className="small" title={m.source}>
-                    {m.source.startsWith('job:') ? (
-                      <SourceRunLink
-                        jobId={m.source.slice('job:'.length)}
-                        kind={jobs[m.source.slice('job:'.length)]?.kind}
-                        open={(jobId, kind) => {
-                          // Fine-tune runs have their own view (decision, metrics, frames); any other job opens in Jobs.
-                          if (kind === undefined || kind === 'finetune.run') {
-                            setArea('finetune');
-                            openFinetuneRun(jobId);
-                          } else {
-                            setArea('jobs');
-                            selectJob(jobId);
-                          }
-                        }}
-                      />
-                    ) : (
-                      m.source.split(/[\\/]/).pop()
-                    )}
-                  </td>
-                  <td>
-                    {m.active ? (
-                      <span className="badge">active</span>
-                    ) : (
-                      <button type="button" onClick={() => void activate(m.id)}>
-                        Make active
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         )}
       </article>
       <div className="cards">

@@ -5,6 +5,7 @@ import { ExportDestination } from '../../components/ExportDestination';
 import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { exportGold, listGold, snapshotGold } from '../../store/reliabilityActions';
+import { Table } from '../../components/Table';
 
 /** Freeze the gold set into a snapshot (what fine-tuning trains on) and export one as CSV. */
 export function GoldPanel({ dimension }: { dimension: string }) {
@@ -50,38 +51,30 @@ export function GoldPanel({ dimension }: { dimension: string }) {
       {snapshots.length === 0 ? (
         <p className="empty">No snapshot of {dimension} yet.</p>
       ) : (
-        <table className="table" data-testid="snapshots">
-          <thead>
-            <tr>
-              <th>Snapshot</th>
-              <th>Frames</th>
-              <th>Agreed / adjudicated</th>
-              <th>By class</th>
-              <th>Export</th>
+        <Table
+          columns={['Snapshot', 'Frames', 'Agreed / adjudicated', 'By class', 'Export']}
+          items={snapshots}
+          testId="snapshots"
+          row={(s) => (
+            <tr key={s.id}>
+              <td className="mono">{s.id}</td>
+              <td>{s.frames}</td>
+              <td>
+                {s.bySource.agreed} / {s.bySource.adjudicated}
+              </td>
+              <td className="small">
+                {Object.entries(s.byClass)
+                  .map(([c, n]) => `${c} ${n}`)
+                  .join(' · ')}
+              </td>
+              <td>
+                <button type="button" onClick={() => void exportCsv(s.id)}>
+                  CSV
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {snapshots.map((s) => (
-              <tr key={s.id}>
-                <td className="mono">{s.id}</td>
-                <td>{s.frames}</td>
-                <td>
-                  {s.bySource.agreed} / {s.bySource.adjudicated}
-                </td>
-                <td className="small">
-                  {Object.entries(s.byClass)
-                    .map(([c, n]) => `${c} ${n}`)
-                    .join(' · ')}
-                </td>
-                <td>
-                  <button type="button" onClick={() => void exportCsv(s.id)}>
-                    CSV
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       )}
       <ExportDestination folder={out} onChange={setOut} placeholder="/path/gold" name="Gold snapshot folder" />
     </section>

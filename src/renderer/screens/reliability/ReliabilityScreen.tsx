@@ -16,6 +16,7 @@ import { icrCoverage, icrReport } from '../../store/reliabilityActions';
 import { Screen } from '../../components/Screen';
 import { Tabs } from '../../components/Tabs';
 import './reliability.css';
+import { Table } from '../../components/Table';
 
 /** The lead's reliability report per dimension: figures with intervals, what they rest on, and the disagreements. */
 export function ReliabilityScreen() {
@@ -212,26 +213,19 @@ export function ReliabilityScreen() {
             </section>
             <section aria-label="Coder pairs">
               <h2>Coder pairs</h2>
-              <table className="table" data-testid="pairs">
-                <thead>
-                  <tr>
-                    <th>Pair</th>
-                    <th>Frames</th>
-                    <th>Agreement</th>
-                    <th>κ</th>
+              <Table
+                columns={['Pair', 'Frames', 'Agreement', 'κ']}
+                items={report.details.pairs}
+                testId="pairs"
+                row={(p) => (
+                  <tr key={p.coders.join('/')}>
+                    <td>{p.coders.join(' × ')}</td>
+                    <td>{p.unitsCompared}</td>
+                    <td>{fmt(p.percentAgreement)}</td>
+                    <td>{fmt(ordinal ? p.weightedKappa.quadratic : p.cohenKappa)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {report.details.pairs.map((p) => (
-                    <tr key={p.coders.join('/')}>
-                      <td>{p.coders.join(' × ')}</td>
-                      <td>{p.unitsCompared}</td>
-                      <td>{fmt(p.percentAgreement)}</td>
-                      <td>{fmt(ordinal ? p.weightedKappa.quadratic : p.cohenKappa)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                )}
+              />
             </section>
           </div>
         </>

@@ -4,6 +4,7 @@ import { useStore } from '../../store';
 import { notifyError } from '../../store/notifyError';
 import { activateSuiteModel, listSuiteModels } from '../../store/suiteActions';
 import { startJob } from '../../store/actions';
+import { Table } from '../../components/Table';
 
 const short = (hash: string) => hash.slice(0, 12);
 
@@ -69,44 +70,35 @@ export function RunRegistry({
       ) : models.length === 0 ? (
         <p className="small muted">Not registered (runs saved before the registry existed are not).</p>
       ) : (
-        <table className="table" data-testid="registry-table">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Model</th>
-              <th>Feature set</th>
-              <th>Data</th>
-              <th>Commit</th>
-              <th />
+        <Table
+          columns={['Version', 'Model', 'Feature set', 'Data', 'Commit', '']}
+          items={models}
+          testId="registry-table"
+          row={(m) => (
+            <tr key={m.id} data-id={m.id}>
+              <td className="mono">{m.id}</td>
+              <td>{m.model}</td>
+              <td className="mono" title={m.featureSetHash}>
+                {short(m.featureSetHash)}
+              </td>
+              <td className="mono" title={m.dataFingerprint}>
+                {short(m.dataFingerprint)}
+              </td>
+              <td className="mono" title={m.gitCommit ?? 'not run from a checkout'}>
+                {m.gitCommit ? `${short(m.gitCommit)}${m.gitCommit.endsWith('+dirty') ? '+dirty' : ''}` : '—'}
+              </td>
+              <td>
+                {m.active ? (
+                  <span className="badge badge-succeeded">Active</span>
+                ) : (
+                  <button type="button" onClick={() => void activate(m.id)}>
+                    Activate
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {models.map((m) => (
-              <tr key={m.id} data-id={m.id}>
-                <td className="mono">{m.id}</td>
-                <td>{m.model}</td>
-                <td className="mono" title={m.featureSetHash}>
-                  {short(m.featureSetHash)}
-                </td>
-                <td className="mono" title={m.dataFingerprint}>
-                  {short(m.dataFingerprint)}
-                </td>
-                <td className="mono" title={m.gitCommit ?? 'not run from a checkout'}>
-                  {m.gitCommit ? `${short(m.gitCommit)}${m.gitCommit.endsWith('+dirty') ? '+dirty' : ''}` : '—'}
-                </td>
-                <td>
-                  {m.active ? (
-                    <span className="badge badge-succeeded">Active</span>
-                  ) : (
-                    <button type="button" onClick={() => void activate(m.id)}>
-                      Activate
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       )}
       <p className="small muted">
         Score with a version from the command line:{' '}

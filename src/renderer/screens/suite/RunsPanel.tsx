@@ -8,6 +8,7 @@ import { RunTags } from './RunTags';
 import { listSuiteRuns } from '../../store/suiteActions';
 import { Loaded } from '../../components/Loaded';
 import { RunningJobs } from '../../components/RunningJobs';
+import { Table } from '../../components/Table';
 
 /**
  * Every finished run (newest first) with its best model, the suite jobs still training, and
@@ -46,62 +47,53 @@ export function RunsPanel() {
       <RunningJobs jobs={running} label="Training now" verb="Training" onOpen={(jobId) => open({ kind: 'live', jobId })} />
       <Loaded items={runs} empty="No suite run yet: set one up in Run setup.">
         {(runs) => (
-          <table className="table" data-testid="runs">
-            <thead>
-              <tr>
-                <th>Compare</th>
-                <th>Run</th>
-                <th>Rows</th>
-                <th>Best model</th>
-                <th>Val</th>
-                <th>Test</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => {
-                const best = r.leaderboard[0];
-                const metric = r.rankMetric as Metric;
-                return (
-                  <tr key={r.runId} data-run-id={r.runId}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Compare ${r.name ?? r.runId}`}
-                        checked={picked.includes(r.runId)}
-                        onChange={() => togglePick(r.runId)}
-                      />
-                    </td>
-                    <td>
-                      {r.name && (
-                        <strong className="run-name" data-testid="run-name">
-                          {r.name}
-                        </strong>
-                      )}{' '}
-                      <button
-                        type="button"
-                        className={`linklike mono ${r.name ? 'small' : ''}`}
-                        onClick={() => open({ kind: 'detail', runId: r.runId })}
-                        title={r.runId}
-                      >
-                        {shortRunId(r.runId)}
-                      </button>{' '}
-                      <RunTags tags={r.tags ?? []} />
-                    </td>
-                    <td className="small">
-                      {r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}
-                    </td>
-                    <td>
-                      {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
-                    </td>
-                    <td className="small">
-                      {METRIC_LABEL[metric]} {formatMetric(metric, best?.val[metric])}
-                    </td>
-                    <td className="small">{best?.test ? formatMetric(metric, best.test[metric]) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            columns={['Compare', 'Run', 'Rows', 'Best model', 'Val', 'Test']}
+            items={runs}
+            testId="runs"
+            row={(r) => {
+              const best = r.leaderboard[0];
+              const metric = r.rankMetric as Metric;
+              return (
+                <tr key={r.runId} data-run-id={r.runId}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Compare ${r.name ?? r.runId}`}
+                      checked={picked.includes(r.runId)}
+                      onChange={() => togglePick(r.runId)}
+                    />
+                  </td>
+                  <td>
+                    {r.name && (
+                      <strong className="run-name" data-testid="run-name">
+                        {r.name}
+                      </strong>
+                    )}{' '}
+                    <button
+                      type="button"
+                      className={`linklike mono ${r.name ? 'small' : ''}`}
+                      onClick={() => open({ kind: 'detail', runId: r.runId })}
+                      title={r.runId}
+                    >
+                      {shortRunId(r.runId)}
+                    </button>{' '}
+                    <RunTags tags={r.tags ?? []} />
+                  </td>
+                  <td className="small">
+                    {r.folds !== null ? `${r.rows.train} (${r.folds}-fold)` : `${r.rows.train}/${r.rows.val}/${r.rows.test}`}
+                  </td>
+                  <td>
+                    {best?.model} <span className="small muted">of {r.leaderboard.length}</span>
+                  </td>
+                  <td className="small">
+                    {METRIC_LABEL[metric]} {formatMetric(metric, best?.val[metric])}
+                  </td>
+                  <td className="small">{best?.test ? formatMetric(metric, best.test[metric]) : '—'}</td>
+                </tr>
+              );
+            }}
+          />
         )}
       </Loaded>
     </article>

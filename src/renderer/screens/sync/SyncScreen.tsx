@@ -18,6 +18,7 @@ import {
 } from '../../store/syncActions';
 import { startJob } from '../../store/actions';
 import { Screen } from '../../components/Screen';
+import { Table } from '../../components/Table';
 
 /**
  * Sync with the bucket: where things stand, the settings with a connection test, the conflicts
@@ -101,36 +102,26 @@ export function SyncScreen() {
           {rounds.length === 0 ? (
             <p className="empty">No rounds yet.</p>
           ) : (
-            <table className="table" data-testid="sync-rounds">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Trigger</th>
-                  <th>Outcome</th>
-                  <th>Rows in / out</th>
-                  <th>Merged</th>
-                  <th>Conflicts</th>
-                  <th>Generation</th>
+            <Table
+              columns={['When', 'Trigger', 'Outcome', 'Rows in / out', 'Merged', 'Conflicts', 'Generation']}
+              items={rounds}
+              testId="sync-rounds"
+              row={(r) => (
+                <tr key={r.id}>
+                  <td>{formatTime(r.finishedAt)}</td>
+                  <td>{r.trigger}</td>
+                  <td className={r.outcome === 'synced' ? 'good' : 'bad'} title={r.message ?? ''}>
+                    {r.outcome === 'synced' ? 'synced' : `not synced: ${r.problem}`}
+                  </td>
+                  <td>
+                    {r.rowsIn} / {r.rowsOut}
+                  </td>
+                  <td>{r.merged}</td>
+                  <td>{r.conflicts}</td>
+                  <td className="mono">{r.generation ?? '—'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rounds.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatTime(r.finishedAt)}</td>
-                    <td>{r.trigger}</td>
-                    <td className={r.outcome === 'synced' ? 'good' : 'bad'} title={r.message ?? ''}>
-                      {r.outcome === 'synced' ? 'synced' : `not synced: ${r.problem}`}
-                    </td>
-                    <td>
-                      {r.rowsIn} / {r.rowsOut}
-                    </td>
-                    <td>{r.merged}</td>
-                    <td>{r.conflicts}</td>
-                    <td className="mono">{r.generation ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            />
           )}
         </article>
         <BucketFilesCard />
@@ -344,32 +335,24 @@ function BucketFilesCard() {
             No {kind === 'videos' ? 'videos' : 'frame images (<frame_id>.jpg|png)'} under “{prefix}”.
           </p>
         ) : (
-          <table className="table" data-testid="bucket-entries">
-            <thead>
-              <tr>
-                <th>Object</th>
-                <th>Size</th>
-                {kind === 'frames' && <th>Frame known here</th>}
-                <th>Cached</th>
-                <th />
+          <Table
+            columns={['Object', 'Size', 'Frame known here', 'Cached', '']}
+            items={entries}
+            testId="bucket-entries"
+            row={(e) => (
+              <tr key={e.name}>
+                <td className="mono">{e.name}</td>
+                <td>{formatBytes(e.size)}</td>
+                {kind === 'frames' && <td>{e.known ? 'yes' : 'no'}</td>}
+                <td>{e.cached ? 'yes' : 'no'}</td>
+                <td>
+                  <button type="button" onClick={() => void fetchNames([e.name])} disabled={busy}>
+                    {kind === 'videos' ? 'Download and import' : e.cached ? 'Verify' : 'Download'}
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.name}>
-                  <td className="mono">{e.name}</td>
-                  <td>{formatBytes(e.size)}</td>
-                  {kind === 'frames' && <td>{e.known ? 'yes' : 'no'}</td>}
-                  <td>{e.cached ? 'yes' : 'no'}</td>
-                  <td>
-                    <button type="button" onClick={() => void fetchNames([e.name])} disabled={busy}>
-                      {kind === 'videos' ? 'Download and import' : e.cached ? 'Verify' : 'Download'}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         ))}
     </article>
   );
