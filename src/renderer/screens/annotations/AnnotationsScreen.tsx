@@ -82,7 +82,7 @@ export function AnnotationsScreen() {
               Map unknown categories, one old=new per line (optional)
               <textarea aria-label="Category map" rows={2} value={map} onChange={(e) => setMap(e.target.value)} />
             </label>
-            <label className="wide">
+            <label className="check wide">
               <input
                 type="checkbox"
                 aria-label="Replace newer codes"
