@@ -22,6 +22,7 @@ import { openCore } from '../src/main/core/core';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { probeVideo } from '../src/main/core/media/probe';
 import { sampleTimestamps } from '../src/main/core/media/sampling';
+import { median } from '../src/main/core/suite/models/preprocess';
 import { pythonHas, writeSeededResNet50 } from '../test/helpers/python';
 
 export interface InferBenchResult {
@@ -45,8 +46,6 @@ function cpuMs(command: string[]): number {
   if (!Number.isFinite(user) || !Number.isFinite(sys)) throw new Error(`no time for ${command.join(' ')}: ${out}`);
   return Math.round((user! + sys!) * 1000);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * CPU time to decode every sampled frame of `files`: ours (bench/decodeOnly.ts, less the same

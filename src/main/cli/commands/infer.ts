@@ -87,7 +87,7 @@ export const inferCommand: Command = {
       sampling: sampling(values),
       workers: numberFlag(values.workers, 'workers', { integer: true, min: 1 }) ?? 4,
       batchSize: numberFlag(values.batch, 'batch', { integer: true, min: 1 }) ?? 16,
-      ...(values['model-threads'] ? { modelThreads: numberFlag(values['model-threads'], 'model-threads', { integer: true, min: 1 }) } : {}),
+      modelThreads: numberFlag(values['model-threads'], 'model-threads', { integer: true, min: 1 }),
       checkpointEvery: numberFlag(values.checkpoint ?? values['checkpoint-every'], 'checkpoint', { integer: true, min: 1 }) ?? 500,
       shard: values.shard ? parseShard(values.shard) : null,
       fresh: Boolean(values.fresh),
