@@ -21,6 +21,21 @@ function home(label = 'pref-ratings') {
 const rate = { videoId: 'vid_1', rater: 'owner', raterType: 'owner' as const };
 
 describe('ratings', () => {
+  it('the history lists entries with the same rated_at newest-stored first, whatever their hashes', async () => {
+    const at = '2025-03-01T10:00:00.000Z';
+    const rows = [`vid_1,anna,other,4,,,,,${at}`, `vid_1,ben,other,9,,,,,${at}`];
+    const orders = [];
+    for (const [i, lines] of [rows, [...rows].reverse()].entries()) {
+      const { dir, core } = home(`pref-ties-${i}`);
+      await call(core, 'preference.ratings.import', { file: write(dir, 'r.csv', `${RATINGS_HEADER}\n${lines.join('\n')}\n`) });
+      orders.push((await call(core, 'preference.ratings.history', { videoId: 'vid_1' })).entries.map((e) => e.rater));
+    }
+    expect(orders).toEqual([
+      ['ben', 'anna'],
+      ['anna', 'ben'],
+    ]);
+  });
+
   it('a save appends to the history and becomes current; scores outside 0–10 or off the 0.5 steps are refused, naming the field', async () => {
     const { core } = home();
     const first = await call(core, 'preference.ratings.save', { ...rate, overall: 7.5, hook: 8, notes: '  strong hook\r\nweak end  ' });

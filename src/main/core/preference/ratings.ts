@@ -165,7 +165,9 @@ export function listCurrentRatings(db: Db, input: z.output<typeof RatingsListInp
 
 /** Every rating of a video, newest first, and each rater's current one. */
 export function ratingHistory(db: Db, videoId: string): RatingHistory {
-  const entries = cached(db, 'SELECT * FROM preference_ratings WHERE video_id = ? ORDER BY rated_at DESC, entry_hash DESC').all(
+  // Equal rated_at (two raters in the same millisecond, or an import): the one this home stored
+  // last comes first, as the person who just saved it expects; this order is display only.
+  const entries = cached(db, 'SELECT * FROM preference_ratings WHERE video_id = ? ORDER BY rated_at DESC, id DESC').all(
     videoId,
   ) as RatingRow[];
   const current = cached(db, 'SELECT * FROM preference_current_ratings WHERE video_id = ? ORDER BY rater').all(videoId) as RatingRow[];
