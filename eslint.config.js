@@ -19,6 +19,10 @@ const noClientFromScreens = {
   importNames: ['client'],
   message: 'Screens and components call the API through store actions (src/renderer/store/*Actions.ts), never the client itself.',
 };
+const noViewsFromStore = {
+  group: ['**/screens/**', '**/components/**'],
+  message: 'The store is below the screens: screens and components read it and call its actions, never the other way round.',
+};
 const noSidesFromShared = {
   group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/native/**', 'node:*'],
   message: 'src/shared is the contract: it imports neither the main process, the renderer nor Node (the renderer compiles it too).',
@@ -82,6 +86,10 @@ export default tseslint.config(
   {
     files: ['src/renderer/screens/**', 'src/renderer/components/**'],
     rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noMainFromRenderer, noClientFromScreens] }] },
+  },
+  {
+    files: ['src/renderer/store/**'],
+    rules: { 'no-restricted-imports': ['error', { ...electronOnlyInShell, patterns: [noMainFromRenderer, noViewsFromStore] }] },
   },
   {
     files: ['src/shared/**'],

@@ -52,6 +52,17 @@ describe('lint keeps process boundaries', { timeout: 180_000 }, () => {
     ).toEqual([]);
   });
 
+  it('keeps the store below the screens: it imports no screen or component', async () => {
+    for (const from of ['../screens/analysis/Analysis', '../components/Table']) {
+      const messages = await restrictedImports('src/renderer/store/x.ts', `import * as v from '${from}';\nexport const m = v;\n`);
+      expect(messages, from).toHaveLength(1);
+      expect(messages[0]).toMatch(/store is below the screens/);
+    }
+    expect(await restrictedImports('src/renderer/store/x.ts', "import { api } from '../../shared/api';\nexport const a = api;\n")).toEqual(
+      [],
+    );
+  });
+
   it('keeps shared free of either side', async () => {
     const messages = await restrictedImports(
       'src/shared/x.ts',

@@ -9,7 +9,7 @@ import {
   draftFromConfig,
   draftProblems,
   suggestRoles,
-} from '../../src/renderer/screens/analysis/draft';
+} from '../../src/renderer/store/analysisDraft';
 import { analysisColumns, loadAnalysisData } from '../../src/main/core/analysis/data';
 import { writeRunInputs } from './pipelineFixture';
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AnalysisColumn } from '../../shared/analysis';
-import { DEFAULT_ANALYSIS_DRAFT, type AnalysisDraft } from '../screens/analysis/draft';
+import { DEFAULT_ANALYSIS_DRAFT, type AnalysisDraft } from './analysisDraft';
 import type { Store } from './index';
 
 /**

@@ -20,7 +20,7 @@ interface CodeRow {
 }
 
 /** 2025-02-19T22:55:20.000Z → 2025-02-19T22:55:20Z, as the lab's file writes it. */
-const formatCodedAt = (iso: string) => iso.replace(/\.000Z$/, 'Z');
+export const formatCodedAt = (iso: string) => iso.replace(/\.000Z$/, 'Z');
 
 export function annotationRecords(db: Db): string[][] {
   const dimensions = (db.prepare('SELECT name FROM dimensions ORDER BY position, name').all() as { name: string }[]).map((d) => d.name);

@@ -15,7 +15,6 @@ import {
 } from './mergedFile';
 
 export { codeKey, rowKey } from './annotationSheet';
-export { formatCodedAt } from './mergedFile';
 
 /**
  * The three-way merge of one sync round, pure: the bucket's annotations.csv as downloaded

@@ -3,14 +3,13 @@
  * a row nobody changed is written back exactly as the bucket had it, a merged one in the lab's
  * shape; rows by frame_id then coder, then the bucket's loose records.
  */
+import { formatCodedAt } from '../annotations/exportAnnotations';
 import { formatSeconds } from '../media/videoIds';
 import { rowTime, type Sheet, type SheetRow } from './annotationSheet';
 import type { LocalRow } from './merge';
 
 const LAB_FIXED = ['frame_id', 'video_id', 'timestamp_s', 'coder'] as const;
 
-/** 2025-02-19T22:55:20.000Z → 2025-02-19T22:55:20Z, as the lab's file writes it. */
-export const formatCodedAt = (iso: string) => iso.replace(/\.000Z$/, 'Z');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface Location {

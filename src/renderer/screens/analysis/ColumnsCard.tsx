@@ -1,6 +1,6 @@
 import type { AnalysisColumn } from '../../../shared/analysis';
 import { useStore } from '../../store';
-import { rolesFor, type ColumnRole } from './draft';
+import { rolesFor, type ColumnRole } from '../../store/analysisDraft';
 
 const ROLE_LABEL: Record<ColumnRole, string> = {
   outcome: 'outcome (count)',

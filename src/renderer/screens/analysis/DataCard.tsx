@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AnalysisJoin } from '../../../shared/analysis';
 import { useStore } from '../../store';
-import { suggestRoles } from './draft';
+import { suggestRoles } from '../../store/analysisDraft';
 import { readAnalysisColumns } from '../../store/analysisActions';
 
 const JOIN_LABEL: Record<AnalysisJoin['kind'], string> = {

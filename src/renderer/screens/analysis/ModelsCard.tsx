@@ -1,6 +1,6 @@
 import { SE_TYPES, type AnalysisColumn } from '../../../shared/analysis';
 import { useStore } from '../../store';
-import { withRole, type AnalysisDraft } from './draft';
+import { withRole, type AnalysisDraft } from '../../store/analysisDraft';
 
 /** A row of variable pickers (a focal set or a PDP pair), each from `options`. */
 function Picks({

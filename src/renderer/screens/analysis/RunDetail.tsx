@@ -5,7 +5,7 @@ import { useStore } from '../../store';
 import { CoefficientsSection } from './CoefficientsSection';
 import { ComparisonSection } from './ComparisonSection';
 import { CountSection } from './CountSection';
-import { draftFromConfig } from './draft';
+import { draftFromConfig } from '../../store/analysisDraft';
 import { ExportBar } from './ExportBar';
 import { PdpSection } from './PdpSection';
 import { SlopesSection } from './SlopesSection';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../../store';
 import { ColumnsCard } from './ColumnsCard';
 import { DataCard } from './DataCard';
-import { buildAnalysisConfig, draftProblems } from './draft';
+import { buildAnalysisConfig, draftProblems } from '../../store/analysisDraft';
 import { ModelsCard } from './ModelsCard';
 import { startJob } from '../../store/actions';
 

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_OUTCOMES,
-  type AnalysisColumn,
-  type AnalysisConfigInput,
-  type AnalysisJoin,
-  type SE_TYPES,
-} from '../../../shared/analysis';
+import { DEFAULT_OUTCOMES, type AnalysisColumn, type AnalysisConfigInput, type AnalysisJoin, type SE_TYPES } from '../../shared/analysis';
 
 /**
  * The Analysis screen's draft: what the lead picks on the screen, and the config a run gets
