@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/main/core/random';
 import { holdOutStopRows } from '../src/main/core/suite/models/earlyStopping';
 import { fitGbdt } from '../src/main/core/suite/models/gbdt';
-import type { FeatureSource } from '../src/main/core/suite/models/preprocess';
+import type { FeatureSource } from '../src/main/core/suite/data/suiteData';
 
 const PYTHON = '/usr/bin/python3';
 const SEED = 1;

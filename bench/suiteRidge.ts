@@ -27,7 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { mulberry32 } from '../src/main/core/random';
 import { kFold } from '../src/main/core/suite/data/splits';
 import { DEFAULT_ALPHAS, fitRidge, fitRidgePipeline, predictRidgePipeline } from '../src/main/core/suite/models/ridge';
-import type { FeatureSource } from '../src/main/core/suite/models/preprocess';
+import type { FeatureSource } from '../src/main/core/suite/data/suiteData';
 import type { Column } from '../src/main/core/suite/data/table';
 
 const PYTHON = '/usr/bin/python3';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRunResult } from '../../src/shared/suite';
 import { dataFingerprint, featureSetHash, gitCommit, horizonOf } from '../../src/main/core/suite/runs/lineage';
-import type { SuiteData } from '../../src/main/core/suite/models/families';
+import type { SuiteData } from '../../src/main/core/suite/data/suiteData';
 import {
   activateSuiteModel,
   getSuiteModel,

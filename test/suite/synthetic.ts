@@ -1,5 +1,5 @@
 import { mulberry32 } from '../../src/main/core/random';
-import type { FeatureSource } from '../../src/main/core/suite/models/preprocess';
+import type { FeatureSource } from '../../src/main/core/suite/data/suiteData';
 import type { Table } from '../../src/main/core/suite/data/table';
 
 /**

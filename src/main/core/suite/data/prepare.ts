@@ -15,7 +15,7 @@ import {
   type LoadedModality,
   type ModalityBlock,
 } from './modalities';
-import type { SuiteData } from '../models/families';
+import type { SuiteData } from './suiteData';
 import { takeRows, textColumn, type Table } from './table';
 import { embedTexts, isTextPresent, type TextEmbeddingStats } from '../text/textEmbeddings';
 import type { ModelIdentity } from '../text/modelFolder';

@@ -1,6 +1,6 @@
 import { FramelabError } from '../../../../shared/errors';
 import { fitGuestMeans, lookupGuestMeans, outOfFoldGuestMeans, type GuestMeans } from './guest';
-import type { FeatureSource } from './preprocess';
+import type { FeatureSource, SuiteData } from '../data/suiteData';
 import type { StateEntry } from '../../../../../native/index';
 import { fitGbdt, gbdtRecipe, type GbdtOptions } from './gbdt';
 import { fitGatedFusion, fusionArchitecture, type FusionOptions } from './fusionMlp';
@@ -12,16 +12,6 @@ import { fitRidgePipeline, predictRidgePipeline, type RidgePipelineModel } from 
  * The suite's model families behind one shape: fit on training rows, return a scorer plus
  * a JSON-able state (what a saved model holds to score new videos the same way).
  */
-export interface SuiteData {
-  src: FeatureSource;
-  ids: string[];
-  /** The transformed target (log1p of views by default). */
-  y: Float64Array;
-  /** Guest (channel) of each row; null when the run has no guest column. */
-  guests: string[] | null;
-  features: { numeric: string[]; categorical: string[] };
-}
-
 export interface ModelOptions {
   seed: number;
   alphas?: number[];

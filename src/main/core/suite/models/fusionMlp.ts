@@ -3,7 +3,8 @@ import { FramelabError } from '../../../../shared/errors';
 import { appRoot } from '../../appRoot';
 import { holdOutStopRows, trainWithEarlyStopping, type EpochPoint, type NeuralRecipe } from './earlyStopping';
 import type { ModalityBlock } from '../data/modalities';
-import { fitPipeline, pipelineWidth, transform, type FeatureSource, type PipelineState } from './preprocess';
+import { fitPipeline, pipelineWidth, transform, type PipelineState } from './preprocess';
+import type { FeatureSource } from '../data/suiteData';
 
 /**
  * The gated-fusion MLP of the horizon suite (docs/reference.md §5; the lab's spec §6.2), trained by the

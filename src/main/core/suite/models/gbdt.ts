@@ -3,7 +3,8 @@ import { loadXgboost, type XgbBooster } from '../../../../../native/index';
 import { FramelabError } from '../../../../shared/errors';
 import { appRoot } from '../../appRoot';
 import { holdOutStopRows } from './earlyStopping';
-import { fitPipeline, transform, type FeatureSource, type PipelineState } from './preprocess';
+import { fitPipeline, transform, type PipelineState } from './preprocess';
+import type { FeatureSource } from '../data/suiteData';
 import { fitProjection, memoProjector, PROJECTION_DIM, type ProjectionState } from './projection';
 
 /**

@@ -1,7 +1,7 @@
 import { seededShuffle } from '../../random';
 import { rmse } from './metrics';
 import type { FittedModel } from './families';
-import type { FeatureSource } from './preprocess';
+import type { FeatureSource } from '../data/suiteData';
 import type { Column } from '../data/table';
 
 /**

@@ -1,7 +1,8 @@
 import { loadTrainingAddon, type MlpModel, type StateEntry } from '../../../../../native/index';
 import { appRoot } from '../../appRoot';
 import { holdOutStopRows, trainWithEarlyStopping, type EpochPoint, type NeuralRecipe } from './earlyStopping';
-import { fitPipeline, transform, type FeatureSource, type PipelineState } from './preprocess';
+import { fitPipeline, transform, type PipelineState } from './preprocess';
+import type { FeatureSource } from '../data/suiteData';
 
 /**
  * The concat MLP of the horizon suite (docs/reference.md §5): the preprocessed features (scaled

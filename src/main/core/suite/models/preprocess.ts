@@ -1,5 +1,4 @@
-import type { ModalityBlock } from '../data/modalities';
-import type { Table } from '../data/table';
+import type { FeatureSource } from '../data/suiteData';
 
 /**
  * The one preprocessing pipeline every linear model uses, fitted on training rows only and
@@ -22,18 +21,6 @@ export interface Matrix {
   rows: number;
   cols: number;
   data: Float64Array;
-}
-
-/** What a row offers the pipeline: its table row plus its embedding vector (if any). */
-export interface FeatureSource {
-  table: Table;
-  /** n × d row-major; null when the run has no embeddings. */
-  embeddings: Float64Array | null;
-  embeddingDim: number;
-  /** Extra numeric columns computed per run (e.g. out-of-fold guest means), by name. */
-  extra?: Map<string, Float64Array>;
-  /** Per-modality vectors (video, audio, text) for the gated-fusion model, when configured. */
-  modalities?: ModalityBlock[];
 }
 
 function numericValues(src: FeatureSource, column: string): Float64Array {

@@ -4,7 +4,8 @@ import type { TrainingAddon } from '../../../../../native/index';
 import { FramelabError } from '../../../../shared/errors';
 import { appRoot } from '../../appRoot';
 import { cholesky, choleskySolve } from '../../analysis/linalg';
-import { fitPipeline, transform, type FeatureSource, type Matrix, type PipelineState } from './preprocess';
+import { fitPipeline, transform, type Matrix, type PipelineState } from './preprocess';
+import type { FeatureSource } from '../data/suiteData';
 import { kFold } from '../data/splits';
 
 /**

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SuiteConfig, SuiteLineage } from '../../../../shared/suite';
-import type { SuiteData } from '../models/families';
+import type { SuiteData } from '../data/suiteData';
 
 /** "7d" for a run filtered to `horizon_days: 7` (the lab's two horizons are 7 and 30); null when the run mixes horizons. */
 export function horizonOf(config: Pick<SuiteConfig, 'filter'>): string | null {

@@ -13,7 +13,8 @@ import { averageImportance, permutationImportance, type Importance } from '../mo
 import { leakageGuardRecord } from '../data/leakage';
 import { runLineage } from './lineage';
 import { liveCurvesWriter } from './live';
-import { fitModel, recipesUsed, type FittedModel, type ModelOptions, type SuiteData } from '../models/families';
+import { fitModel, recipesUsed, type FittedModel, type ModelOptions } from '../models/families';
+import type { SuiteData } from '../data/suiteData';
 import { prepareData, TEXT_PRESENT, type PreparedData } from '../data/prepare';
 import {
   csvCell,

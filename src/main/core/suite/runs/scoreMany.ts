@@ -11,7 +11,7 @@ import { loadTable } from '../data/dataset';
 import { modelNeeds, readRunConfig, type SavedModelFile } from './newVideo';
 import { loadEmbeddings } from '../data/prepare';
 import { nonFiniteProblem } from '../data/finite';
-import type { FeatureSource } from '../models/preprocess';
+import type { FeatureSource } from '../data/suiteData';
 import { readSavedModel, scorerOf } from '../models/saved';
 import { runDirOf } from './run';
 import { describeHeader } from '../../workspace/describeContent';
