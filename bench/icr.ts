@@ -12,6 +12,7 @@ import { icrReport } from '../src/main/core/icr/report';
 import { mulberry32 } from '../src/main/core/random';
 import { ICR_STATISTICS } from '../src/shared/icr';
 import { naiveAll, toNaive, type NaiveData } from '../test/icr/naive';
+import { medianMs, timeMs } from './timing';
 
 export interface IcrBenchResult {
   units: number;
@@ -50,28 +51,17 @@ export function benchData(units = 25_000, seed = 42): ReliabilityData {
   return { categories: CATEGORIES, coders: ['coder_a', 'coder_b'], units: out };
 }
 
-function ms(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(fn: () => void, repeats: number): number {
-  const times = Array.from({ length: repeats }, () => ms(fn)).sort((a, b) => a - b);
-  return times[Math.floor(repeats / 2)]!;
-}
-
 export function icrBench(units = 25_000): IcrBenchResult {
   const data = benchData(units);
   const resamples = 1000;
   const options = { dimension: 'distance', level: null, order: 'declared', seed: 1 } as const;
   let report = icrReport(data, { ...options, bootstrap: 0 });
-  const oursPointMs = median(() => void (report = icrReport(data, { ...options, bootstrap: 0 })), 3);
-  const oursMs = median(() => void icrReport(data, { ...options, bootstrap: resamples }), 3);
+  const oursPointMs = medianMs(3, () => void (report = icrReport(data, { ...options, bootstrap: 0 })));
+  const oursMs = medianMs(3, () => void icrReport(data, { ...options, bootstrap: resamples }));
 
   const naive = toNaive(data);
   let naiveValues: Record<string, number | null> = {};
-  const naiveOnceMs = ms(() => void (naiveValues = naiveAll(naive)));
+  const naiveOnceMs = timeMs(() => void (naiveValues = naiveAll(naive)));
   // The two implementations must agree, or the timing compares different things.
   for (const s of ICR_STATISTICS) {
     const [head, tail] = s.split('.');
@@ -85,7 +75,7 @@ export function icrBench(units = 25_000): IcrBenchResult {
 
   const measured = 20;
   const random = mulberry32(1);
-  const naiveMeasuredMs = ms(() => {
+  const naiveMeasuredMs = timeMs(() => {
     for (let r = 0; r < measured; r++) {
       const resample: NaiveData = {
         q: naive.q,

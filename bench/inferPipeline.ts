@@ -22,7 +22,7 @@ import { openCore } from '../src/main/core/core';
 import { nodeForkLauncher } from '../src/main/core/jobs/launcher';
 import { probeVideo } from '../src/main/core/media/probe';
 import { sampleTimestamps } from '../src/main/core/media/sampling';
-import { median } from '../src/main/core/suite/models/preprocess';
+import { median } from './timing';
 import { pythonHas, writeSeededResNet50 } from '../test/helpers/python';
 
 export interface InferBenchResult {

@@ -21,6 +21,7 @@ import { centerCropOrigin, shorterSideSize } from '../src/main/core/vision/prepr
 import type { RgbImage } from '../src/main/core/vision/preprocessResample';
 import { mulberry32 } from '../src/main/core/random';
 import { pythonHas, runPython } from '../test/helpers/python';
+import { medianMs } from './timing';
 
 export interface ResizeBenchRow {
   label: string;
@@ -78,18 +79,6 @@ function frame(width: number, height: number, seed: number): RgbImage {
   return { width, height, data };
 }
 
-function medianMs(repeats: number, fn: () => void): number {
-  fn(); // warm-up (JIT, first-touch allocations)
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 export async function resizeBench(frames = 30): Promise<ResizeBenchResult> {
   const loadBefore = os.loadavg();
   const config = DEFAULT_PREPROCESSING;
@@ -105,11 +94,11 @@ export async function resizeBench(frames = 30): Promise<ResizeBenchResult> {
       const images = [0, 1, 2].map((k) => frame(width, height, 17 + k));
       let next = 0;
       const one = () => void preprocessRgbBatch([images[next++ % images.length]!], config);
-      const nativeMs = backend.kind === 'native' ? medianMs(frames, one) : null;
+      const nativeMs = backend.kind === 'native' ? medianMs(frames, one, { warmUp: true }) : null;
       useJsPreprocess(true);
       let jsMs: number;
       try {
-        jsMs = medianMs(Math.max(3, Math.round(frames / 4)), one);
+        jsMs = medianMs(Math.max(3, Math.round(frames / 4)), one, { warmUp: true });
       } finally {
         useJsPreprocess(false);
       }

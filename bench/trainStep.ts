@@ -15,6 +15,7 @@ import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNativeAddon } from '../native/loader';
 import type { TrainingAddon } from '../native/index';
+import { median } from './timing';
 
 export interface TrainStepBenchResult {
   batch: number;
@@ -31,12 +32,6 @@ const BATCH = 8;
 const THREADS = 2;
 const WARMUP = 2;
 const STEPS = 12;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** The torch side: a python process that runs one step per "step" line and answers its time in ms. */
 function startTorch(): { next: () => Promise<string>; send: (line: string) => void; close: () => void } {
