@@ -2,21 +2,10 @@ import { FramelabError } from '../../../shared/errors';
 import { adjudicate } from './adjudication';
 import { listDisagreements } from './disagreements';
 import { exportSnapshot, listSnapshots, takeSnapshot } from './goldSet';
-import { coverage } from '../icr/coverage';
 import { freshAnnotationsSource } from '../sync/source';
-import { projectReportContext, writeReport } from '../icr/exportReport';
-import { fileOutput } from '../workspace/outputPaths';
 import type { HandlerGroup } from '../api/types';
 
-export const goldHandlers: HandlerGroup<
-  'icr.coverage' | 'icr.export' | 'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'
-> = {
-  'icr.coverage': ({ dimension }, core) => coverage(core.db, dimension),
-  'icr.export': ({ format, out, overwrite, ...input }, core) => {
-    // The path is checked before the report is computed (a bootstrap can take seconds).
-    fileOutput(out, { extensions: [format], overwrite });
-    return writeReport(projectReportContext(core.db, core.home, input), format, out, core.pdfPrinter, overwrite);
-  },
+export const goldHandlers: HandlerGroup<'gold.disagreements' | 'gold.adjudicate' | 'gold.snapshot' | 'gold.list' | 'gold.export'> = {
   'gold.disagreements': ({ dimension, pair }, core) => ({ disagreements: listDisagreements(core.db, dimension, pair) }),
   'gold.adjudicate': (input, core) => {
     const decided = adjudicate(core.db, input);
