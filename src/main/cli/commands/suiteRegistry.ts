@@ -39,11 +39,15 @@ export function suiteActivate(globals: GlobalOptions, id: string): Promise<Comma
   });
 }
 
-/** The models side by side: each run's rank-metric value, and the change from the first run. */
+/**
+ * The models side by side: each run's rank-metric value, and the change from the first run.
+ * The runs are listed whole above the table (id, and name when it has one) so an id can be
+ * copied into the next command; the columns are numbered after them.
+ */
 export function compareText(compare: SuiteCompare): string {
   const metric = compare.runs[0]!.rankMetric as RankMetric;
-  const head = `${'model'.padEnd(18)} ${compare.runs.map((r) => (r.name ?? r.runId).slice(-24).padStart(24)).join(' ')}`;
-  const rows = compare.models.map((m) => {
+  const legend = compare.runs.map((r, i) => `  run ${i + 1}  ${r.runId}${r.name ? `  "${r.name}"` : ''}`);
+  const table = compare.models.map((m) => {
     const first = m.byRun[0]?.val[metric];
     const cells = m.byRun.map((e, i) => {
       const v = e?.val[metric];
@@ -51,11 +55,14 @@ export function compareText(compare: SuiteCompare): string {
         i > 0 && typeof v === 'number' && typeof first === 'number' && Number.isFinite(v - first)
           ? ` (${v - first >= 0 ? '+' : '−'}${Math.abs(v - first).toFixed(4)})`
           : '';
-      return `${num(v)}${delta}`.padStart(24);
+      return `${num(v)}${delta}`;
     });
-    return `${m.model.padEnd(18)} ${cells.join(' ')}`;
+    return [m.model, ...cells];
   });
-  const lines = [`val ${metric} by run (change from the first)`, head, ...rows];
+  const head = ['model', ...compare.runs.map((_, i) => `run ${i + 1}`)];
+  const widths = head.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const lines = [`val ${metric} by run (change from the first)`, ...legend, line(head), ...table.map(line)];
   if (compare.configDiffs.length) lines.push(`config fields that differ: ${compare.configDiffs.map((d) => d.field).join(', ')}`);
   if (compare.splitWarning) lines.push(`warning: ${compare.splitWarning}`);
   return lines.join('\n');
