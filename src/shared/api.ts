@@ -426,8 +426,9 @@ export const api = {
     output: z.object({ files: z.array(z.string()), splitWarning: z.string().nullable() }),
   }),
   'suite.models': method({
-    summary: 'Registered suite models (<name>@v<N>), each bound to its run, horizon, feature-set hash and data fingerprint',
-    input: z.strictObject({ name: z.string().min(1).optional() }),
+    summary:
+      "Registered suite models (<name>@v<N>), each bound to its run, horizon, feature-set hash and data fingerprint; all, one name's versions, or one run's models",
+    input: z.strictObject({ name: z.string().min(1).optional(), runId: RunId.optional() }),
     output: z.object({ models: z.array(SuiteModelSummary) }),
   }),
   'suite.models.activate': method({

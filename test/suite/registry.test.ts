@@ -9,11 +9,13 @@ import {
   activateSuiteModel,
   getSuiteModel,
   listSuiteModels,
+  registeredIdsByRun,
   registerSuiteRun,
   resolveSuiteModelRef,
   suiteModelName,
 } from '../../src/main/core/suite/runs/registry';
 import { SuiteConfig } from '../../src/shared/suite';
+import { client } from '../annotations/fixtures';
 import { openTestCore, runCleanup, tempDir } from '../helpers';
 
 afterEach(runCleanup);
@@ -62,6 +64,26 @@ function data(values: number[]): SuiteData {
 }
 
 describe('suite registry (real SQLite)', () => {
+  it("serves one run's models (leaderboard order) or one name's versions through the API, and the runs list's ids in one query", async () => {
+    const core = openTestCore(tempDir());
+    registerSuiteRun(core.db, runResult('suite-1', ['ridge', 'mean']), null);
+    registerSuiteRun(core.db, runResult('suite-2', ['mean', 'ridge']), null);
+    const api = client(core);
+    expect((await api.call('suite.models', { runId: 'suite-2' })).models.map((m) => m.id)).toEqual([
+      'suite_7d_mean@v2',
+      'suite_7d_ridge@v2',
+    ]);
+    expect((await api.call('suite.models', { name: 'suite_7d_ridge' })).models.map((m) => m.runId)).toEqual(['suite-1', 'suite-2']);
+    expect((await api.call('suite.models', {})).models).toHaveLength(4);
+    expect((await api.call('suite.models', { runId: 'suite-9' })).models).toEqual([]);
+    await expect(api.call('suite.models', { name: 'suite_7d_ridge', runId: 'suite-1' })).rejects.toThrow(/a name or a runId, not both/);
+    await expect(api.call('suite.models', { runId: '../x' })).rejects.toThrow(/runId/);
+    expect([...registeredIdsByRun(core.db)]).toEqual([
+      ['suite-1', ['suite_7d_ridge@v1', 'suite_7d_mean@v1']],
+      ['suite-2', ['suite_7d_mean@v2', 'suite_7d_ridge@v2']],
+    ]);
+  });
+
   it('numbers versions per name, activates only the first, keeps one active per name, and refuses edits', () => {
     const core = openTestCore(tempDir());
     const db = core.db;

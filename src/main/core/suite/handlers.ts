@@ -4,7 +4,7 @@ import { resolveConfigPaths } from './data/prepare';
 import { listRuns, runDirOf } from './runs/run';
 import { writeComparison } from './runs/compareExport';
 import { predictAnyVideo } from './runs/newVideo';
-import { activateSuiteModel, listSuiteModels, resolveSuiteModelRef, suiteModelsOfRun } from './runs/registry';
+import { activateSuiteModel, listSuiteModels, registeredIdsByRun, resolveSuiteModelRef, suiteModelsOfRun } from './runs/registry';
 import { compareRuns, liveCurves, previewDataset, runDetail } from './runs/views';
 import type { HandlerGroup } from '../api/types';
 
@@ -21,11 +21,14 @@ export const suiteHandlers: HandlerGroup<
   | 'suite.compare.export'
 > = {
   // Each run with the registry ids its models got (the registry is the database's; the folder stays as written).
-  'suite.runs': (input, core) => ({
-    runs: listRuns(core.home.root)
-      .slice(0, input.limit)
-      .map((run) => ({ ...run, registered: suiteModelsOfRun(core.db, run.runId).map((m) => m.id) })),
-  }),
+  'suite.runs': (input, core) => {
+    const registered = registeredIdsByRun(core.db);
+    return {
+      runs: listRuns(core.home.root)
+        .slice(0, input.limit)
+        .map((run) => ({ ...run, registered: registered.get(run.runId) ?? [] })),
+    };
+  },
   // A single score re-reads the run's data (DuckDB + embeddings): seconds, not minutes, so it
   // runs here rather than as a job. Batch scoring is the suite.score job.
   'suite.predict': async (input, core) => {
@@ -38,7 +41,10 @@ export const suiteHandlers: HandlerGroup<
     const compare = compareRuns(core.home.root, input.runIds);
     return { files: writeComparison(compare, input.outDir, input.overwrite), splitWarning: compare.splitWarning };
   },
-  'suite.models': (input, core) => ({ models: listSuiteModels(core.db, input.name) }),
+  'suite.models': ({ name, runId }, core) => {
+    if (name && runId) throw new FramelabError('INVALID_INPUT', 'suite.models takes a name or a runId, not both.');
+    return { models: runId ? suiteModelsOfRun(core.db, runId) : listSuiteModels(core.db, name) };
+  },
   'suite.models.activate': (input, core) => {
     const model = activateSuiteModel(core.db, input.id);
     core.events.emit({ type: 'data.changed', topics: ['models'] });

@@ -33,7 +33,7 @@ export function RunRegistry({
 
   useEffect(() => {
     let current = true;
-    listSuiteModels({}).then(({ models: all }) => current && setModels(all.filter((m) => m.runId === runId)), notifyError);
+    listSuiteModels({ runId }).then(({ models }) => current && setModels(models), notifyError);
     return () => {
       current = false;
     };

@@ -65,6 +65,17 @@ export function suiteModelsOfRun(db: Db, runId: string): SuiteModelSummary[] {
   return (cached(db, 'SELECT * FROM suite_models WHERE run_id = ? ORDER BY rowid').all(runId) as SuiteModelRow[]).map(toSummary);
 }
 
+/** Every run's registry ids (in each run's leaderboard order), in one query: the runs list shows them beside each run. */
+export function registeredIdsByRun(db: Db): Map<string, string[]> {
+  const byRun = new Map<string, string[]>();
+  for (const { run_id, id } of cached(db, 'SELECT run_id, id FROM suite_models ORDER BY rowid').all() as {
+    run_id: string;
+    id: string;
+  }[])
+    byRun.set(run_id, [...(byRun.get(run_id) ?? []), id]);
+  return byRun;
+}
+
 /**
  * `suite_7d_ridge@v3`, or `suite_7d_ridge` for its active version; NOT_FOUND says which
  * exist. An id of another shape is refused with the shape.
