@@ -1,11 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { PLAYER_KEYS, RATE_KEYS } from '../screens/preferences/rateKeys';
 import { codingHints } from '../screens/coding/codingKeys';
 import { appChordHints } from '../shortcuts';
 import { useStore } from '../store';
 import { KeyList, type KeyHint } from './KeyList';
+import { KeySheetFrame } from './KeySheetFrame';
 import { getCodebook } from '../store/codingActions';
-import './keySheet.css';
 
 /**
  * Keys of screens whose handlers are written inline (analysis/SetupPanel.tsx, RunDetail.tsx;
@@ -33,12 +33,6 @@ function KeySheetDialog() {
   const close = () => useStore.getState().setKeySheetOpen(false);
   const codebook = useStore((s) => s.codebook);
   const role = useStore((s) => s.role);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    return () => before?.focus?.();
-  }, []);
   useEffect(() => {
     // The sheet lists the category keys even when Coding was never opened.
     if (!codebook) getCodebook().then(useStore.getState().setCodebook, () => undefined);
@@ -48,57 +42,39 @@ function KeySheetDialog() {
     label: `${d.label}: ${d.categories.map((c) => c.value).join(' / ')}`,
   }));
   return (
-    <div className="key-sheet-shade" onClick={close}>
-      <div
-        ref={ref}
-        className="key-sheet-dialog card"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="key-sheet-title"
-        tabIndex={-1}
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          // Keys typed here are the sheet's: the screen behind it must not act on them. The
-          // app's chords (Ctrl/Cmd) still work.
-          if (!(e.ctrlKey || e.metaKey)) e.stopPropagation();
-          if (e.key === 'Escape' || e.key === '?') {
-            e.preventDefault();
-            close();
-          }
-        }}
-      >
-        <h2 id="key-sheet-title">Keys</h2>
-        <div className="key-sheet-grid">
-          <section>
-            <h3>Everywhere</h3>
-            <KeyList hints={appChordHints(role)} label="App keys" />
-          </section>
-          <section>
-            <h3>Coding</h3>
-            <KeyList hints={[...categoryKeys, ...codingHints()]} label="Coding keys" />
-            <p className="muted small">Z, U, N, J, K and Space belong to the coding view: no codebook category can use them.</p>
-          </section>
-          {role.kind === 'lead' && (
-            <section>
-              <h3>Preferences › Rate</h3>
-              <KeyList hints={[...RATE_KEYS, ...PLAYER_KEYS.filter((k) => !k.keys.includes('?'))]} label="Rating keys" />
-            </section>
-          )}
-          <section>
-            {role.kind === 'lead' && (
-              <>
-                <h3>Analysis</h3>
-                <KeyList hints={ANALYSIS_KEYS} label="Analysis keys" />
-              </>
-            )}
-            <h3>Writing a note</h3>
-            <KeyList hints={NOTE_KEYS} label="Note keys" />
-          </section>
-        </div>
-        <p className="muted small">
+    <KeySheetFrame
+      onClose={close}
+      footer={
+        <>
           Press <kbd>?</kbd> or <kbd>Esc</kbd> to close. Keys without Ctrl do nothing while you type in a field.
-        </p>
-      </div>
-    </div>
+        </>
+      }
+    >
+      <section>
+        <h3>Everywhere</h3>
+        <KeyList hints={appChordHints(role)} label="App keys" />
+      </section>
+      <section>
+        <h3>Coding</h3>
+        <KeyList hints={[...categoryKeys, ...codingHints()]} label="Coding keys" />
+        <p className="muted small">Z, U, N, J, K and Space belong to the coding view: no codebook category can use them.</p>
+      </section>
+      {role.kind === 'lead' && (
+        <section>
+          <h3>Preferences › Rate</h3>
+          <KeyList hints={[...RATE_KEYS, ...PLAYER_KEYS.filter((k) => !k.keys.includes('?'))]} label="Rating keys" />
+        </section>
+      )}
+      <section>
+        {role.kind === 'lead' && (
+          <>
+            <h3>Analysis</h3>
+            <KeyList hints={ANALYSIS_KEYS} label="Analysis keys" />
+          </>
+        )}
+        <h3>Writing a note</h3>
+        <KeyList hints={NOTE_KEYS} label="Note keys" />
+      </section>
+    </KeySheetFrame>
   );
 }
