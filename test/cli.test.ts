@@ -129,7 +129,8 @@ describe('framelab CLI', () => {
         detail: expect.stringContaining('does not exist'),
       });
     },
-    CLI_TEST_MS,
+    // Four doctor runs, each probing both addons in a throwaway process: seconds each on a loaded machine.
+    4 * CLI_TEST_MS,
   );
 
   it(

@@ -66,35 +66,40 @@ describe('bucket first: gold snapshot and icr from the CLI', () => {
     }
   });
 
-  it('offline, gold snapshot and icr use the local copy, say so on stderr, and record it with the reason', async () => {
-    const { home } = await twoCoders();
-    server.proxy().mode = 'offline';
-    const icr = await runCli(['icr', '--dimension', 'pov', '--bootstrap', '0', '--json', '--home', home], { env: cliEnv() });
-    expect(icr.code, icr.stderr).toBe(0);
-    expect(icr.stderr).toMatch(
-      /^warning: could not sync the annotations with the bucket before the pov reliability report: Cannot reach .*It used the LOCAL copy \(never synced with the bucket\), and records that as its source\. Run `framelab sync` when online and run it again\.$/m,
-    );
-    expect(JSON.parse(icr.stdout).annotationsSource).toMatchObject({
-      kind: 'local',
-      generation: null,
-      offlineReason: expect.stringMatching(/^Cannot reach /),
-    });
-    // Only coder A's codes locally: no gold frame, and the error says so (after the warning).
-    const snap = await runCli(['gold', 'snapshot', '--dimension', 'pov', '--json', '--home', home], { env: cliEnv() });
-    expect(snap.code).not.toBe(0);
-    expect(snap.stderr).toMatch(
-      /The pov gold set is empty: .* Could not sync the annotations with gs:\/\/lab-[0-9a-f]+\/annotations\.csv before the pov gold snapshot: Cannot reach .*Using the LOCAL copy \(never synced with the bucket\)/,
-    );
+  // Three CLI processes, two of which wait for the bucket to be unreachable: give a loaded machine room.
+  it(
+    'offline, gold snapshot and icr use the local copy, say so on stderr, and record it with the reason',
+    { timeout: 90_000 },
+    async () => {
+      const { home } = await twoCoders();
+      server.proxy().mode = 'offline';
+      const icr = await runCli(['icr', '--dimension', 'pov', '--bootstrap', '0', '--json', '--home', home], { env: cliEnv() });
+      expect(icr.code, icr.stderr).toBe(0);
+      expect(icr.stderr).toMatch(
+        /^warning: could not sync the annotations with the bucket before the pov reliability report: Cannot reach .*It used the LOCAL copy \(never synced with the bucket\), and records that as its source\. Run `framelab sync` when online and run it again\.$/m,
+      );
+      expect(JSON.parse(icr.stdout).annotationsSource).toMatchObject({
+        kind: 'local',
+        generation: null,
+        offlineReason: expect.stringMatching(/^Cannot reach /),
+      });
+      // Only coder A's codes locally: no gold frame, and the error says so (after the warning).
+      const snap = await runCli(['gold', 'snapshot', '--dimension', 'pov', '--json', '--home', home], { env: cliEnv() });
+      expect(snap.code).not.toBe(0);
+      expect(snap.stderr).toMatch(
+        /The pov gold set is empty: .* Could not sync the annotations with gs:\/\/lab-[0-9a-f]+\/annotations\.csv before the pov gold snapshot: Cannot reach .*Using the LOCAL copy \(never synced with the bucket\)/,
+      );
 
-    // Back online: the report syncs first and is the bucket's.
-    server.proxy().mode = 'ok';
-    const online = await runCli(['icr', '--dimension', 'pov', '--bootstrap', '0', '--json', '--home', home], { env: cliEnv() });
-    expect(online.stderr).not.toMatch(/warning/);
-    const report = JSON.parse(online.stdout);
-    expect(report.annotationsSource).toMatchObject({ kind: 'bucket' });
-    expect(report.annotationsSource.offlineReason).toBeUndefined();
-    expect(report.details.coders).toEqual(['coder_a', 'coder_b']);
-  });
+      // Back online: the report syncs first and is the bucket's.
+      server.proxy().mode = 'ok';
+      const online = await runCli(['icr', '--dimension', 'pov', '--bootstrap', '0', '--json', '--home', home], { env: cliEnv() });
+      expect(online.stderr).not.toMatch(/warning/);
+      const report = JSON.parse(online.stdout);
+      expect(report.annotationsSource).toMatchObject({ kind: 'bucket' });
+      expect(report.annotationsSource.offlineReason).toBeUndefined();
+      expect(report.details.coders).toEqual(['coder_a', 'coder_b']);
+    },
+  );
 });
 
 describe('bucket first: jobs that read annotations', () => {
