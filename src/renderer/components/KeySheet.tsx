@@ -5,7 +5,7 @@ import { appChordHints } from '../shortcuts';
 import { useStore } from '../store';
 import { KeyList, type KeyHint } from './KeyList';
 import { KeySheetFrame } from './KeySheetFrame';
-import { getCodebook } from '../store/codingActions';
+import { loadCodebook } from '../store/codingActions';
 
 /**
  * Keys of screens whose handlers are written inline (analysis/SetupPanel.tsx, RunDetail.tsx;
@@ -35,7 +35,7 @@ function KeySheetDialog() {
   const role = useStore((s) => s.role);
   useEffect(() => {
     // The sheet lists the category keys even when Coding was never opened.
-    if (!codebook) getCodebook().then(useStore.getState().setCodebook, () => undefined);
+    if (!codebook) loadCodebook().catch(() => undefined);
   }, [codebook]);
   const categoryKeys: KeyHint[] = (codebook?.dimensions ?? []).map((d) => ({
     keys: d.categories.map((c) => c.shortcut.toUpperCase()),

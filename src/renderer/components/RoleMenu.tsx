@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useStore } from '../store';
-import { chooseCoder, listCoders } from '../store/codingActions';
+import { chooseCoder, loadCoders } from '../store/codingActions';
 import { notifyError } from '../store/notifyError';
 import { roleChoices, roleFromValue, roleValue } from '../store/role';
 
@@ -15,9 +15,7 @@ export function RoleMenu() {
   const codersVersion = useStore((s) => s.topicVersions.coders ?? 0);
 
   useEffect(() => {
-    listCoders()
-      .then(({ coders: list }) => useStore.getState().setCoders(list))
-      .catch(notifyError);
+    loadCoders().catch(notifyError);
   }, [codersVersion]);
 
   const choices = roleChoices(coders);

@@ -3,6 +3,7 @@ import { QUEUE_PAGE_DEFAULT, type CodingFrame } from '../../shared/coding';
 import { client, fileUrl } from '../api/client';
 import { useStore } from './index';
 import { notifyError } from './notifyError';
+import { leadPerson } from './role';
 
 /**
  * The coding loop: keys fill a draft; when every dimension is set the frame is saved (a save
@@ -346,17 +347,25 @@ async function writeFlag(frame: CodingFrame, unsure: boolean, note: string): Pro
 // Calls a screen makes for itself (it keeps the answer, or shows a refusal in its form or as a
 // notice): each rejects as the core wrote it.
 
-/** Apply one codebook edit; every edit is a new version. */
-export const changeCodebook = (input: Input<'codebook.change'>) => client().call('codebook.change', input);
+/** Apply one codebook edit as the window's lead (every edit is a new version); the store gets the new codebook. */
+export async function changeCodebook(change: Input<'codebook.change'>['change']) {
+  const codebook = await client().call('codebook.change', { change, by: leadPerson(useStore.getState().role) });
+  useStore.getState().setCodebook(codebook);
+  return codebook;
+}
 
 /** Split frames between coders with an overlap set coded by all of them. */
 export const createAssignments = (input: Input<'assignments.create'>) => client().call('assignments.create', input);
 
-/** The codebook: dimensions and their categories in order. */
-export const getCodebook = () => client().call('codebook.get');
+/** Loads the codebook (dimensions and their categories in order) into the store. */
+export async function loadCodebook() {
+  useStore.getState().setCodebook(await client().call('codebook.get'));
+}
 
-/** Coder profiles. */
-export const listCoders = () => client().call('coders.list');
+/** Loads the coder profiles into the store. */
+export async function loadCoders() {
+  useStore.getState().setCoders((await client().call('coders.list')).coders);
+}
 
 /** Sampled frames, by video and time, a page at a time. */
 export const listFrames = (input: Input<'frames.list'>) => client().call('frames.list', input);

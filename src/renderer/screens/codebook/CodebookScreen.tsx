@@ -3,13 +3,12 @@ import type { CodebookChange, Category, Dimension } from '../../../shared/coding
 import { useStore } from '../../store';
 import { changeCodebook, loadCodingSetup } from '../../store/codingActions';
 import { notifyError } from '../../store/notifyError';
-import { leadPerson } from '../../store/role';
 import { Screen } from '../../components/Screen';
 
 /** Apply one codebook edit; the core versions it and refuses what would lose or blank codes. */
 async function change(edit: CodebookChange): Promise<boolean> {
   try {
-    useStore.getState().setCodebook(await changeCodebook({ change: edit, by: leadPerson(useStore.getState().role) }));
+    await changeCodebook(edit);
     return true;
   } catch (err) {
     notifyError(err);
