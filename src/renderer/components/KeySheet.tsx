@@ -42,14 +42,7 @@ function KeySheetDialog() {
     label: `${d.label}: ${d.categories.map((c) => c.value).join(' / ')}`,
   }));
   return (
-    <KeySheetFrame
-      onClose={close}
-      footer={
-        <>
-          Press <kbd>?</kbd> or <kbd>Esc</kbd> to close. Keys without Ctrl do nothing while you type in a field.
-        </>
-      }
-    >
+    <KeySheetFrame onClose={close} footnote="Keys without Ctrl do nothing while you type in a field.">
       <section>
         <h3>Everywhere</h3>
         <KeyList hints={appChordHints(role)} label="App keys" />

@@ -9,14 +9,7 @@ const APP_KEYS: KeyHint[] = appChordHints();
 /** `?` on the Rate panel: every key of the panel and of the app, on one sheet; ? or Esc closes it. */
 export function KeySheet({ onClose }: { onClose: () => void }) {
   return (
-    <KeySheetFrame
-      onClose={onClose}
-      footer={
-        <>
-          Press <kbd>?</kbd> or <kbd>Esc</kbd> to close.
-        </>
-      }
-    >
+    <KeySheetFrame onClose={onClose}>
       <section>
         <h3>Rating</h3>
         <KeyList hints={RATE_KEYS} label="Rating keys" />

@@ -68,11 +68,12 @@ export function suiteModelsOfRun(db: Db, runId: string): SuiteModelSummary[] {
 /** Every run's registry ids (in each run's leaderboard order), in one query: the runs list shows them beside each run. */
 export function registeredIdsByRun(db: Db): Map<string, string[]> {
   const byRun = new Map<string, string[]>();
-  for (const { run_id, id } of cached(db, 'SELECT run_id, id FROM suite_models ORDER BY rowid').all() as {
-    run_id: string;
-    id: string;
-  }[])
-    byRun.set(run_id, [...(byRun.get(run_id) ?? []), id]);
+  const rows = cached(db, 'SELECT run_id, id FROM suite_models ORDER BY rowid').all() as { run_id: string; id: string }[];
+  for (const { run_id, id } of rows) {
+    const ids = byRun.get(run_id);
+    if (ids) ids.push(id);
+    else byRun.set(run_id, [id]);
+  }
   return byRun;
 }
 
